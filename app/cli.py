@@ -1,0 +1,129 @@
+"""Command line: `arendestod` opens the window; sub-commands serve administrators and checks."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from app import __version__
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="arendestod",
+        description="Ärendestöd – handläggarstöd för ekonomiskt bistånd.",
+    )
+    parser.add_argument("--version", action="version",
+                        version=f"Ärendestöd {__version__}")
+    parser.add_argument("--db", metavar="URL",
+                        help="databas, t.ex. postgresql://user@host/db (annars $ARENDESTOD_DB "
+                             "eller en lokal SQLite-fil)")
+    commands = parser.add_subparsers(dest="command")
+    db = commands.add_parser("db", help="databasunderhåll")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="uppgradera databasens schema (säkerhetskopia först)")
+    db_commands.add_parser("status", help="visa databasens schemaversion")
+    demo = commands.add_parser("demo", help="lägg in fiktiva demohushåll")
+    demo.add_argument("--households", type=int, default=60, metavar="N")
+    demo.add_argument("--seed", type=int, default=1, metavar="S")
+    commands.add_parser("selftest", help="kontroll utan fönster: databas, demodata, PDF")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command is None:
+        from app.ui.application import run_gui
+
+        return run_gui(args.db)
+    if args.command == "db":
+        return _db(args)
+    if args.command == "demo":
+        return _demo(args)
+    if args.command == "selftest":
+        return selftest()
+    return 2
+
+
+def _db(args: argparse.Namespace) -> int:
+    from app.db import migrate
+    from app.db.database import open_database
+
+    if args.db_command == "status":
+        database = open_database(args.db, upgrade=False)
+        current = migrate.current_revision(database.engine)
+        head = migrate.head_revision()
+        print(f"Databas: {database.display_url}")
+        print(f"Schemaversion: {current or 'tom databas'} (senaste: {head})")
+        return 0
+    database = open_database(args.db)
+    print(f"Databasen {database.display_url} har schemaversion {migrate.head_revision()}.")
+    if database.backup:
+        print(f"Säkerhetskopia före uppgraderingen: {database.backup}")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from app.db.database import open_database
+    from app.services import demo_data
+
+    if args.households < 1 or args.households > 1_000_000:
+        print("Antalet hushåll måste vara mellan 1 och 1 000 000.", file=sys.stderr)
+        return 2
+    database = open_database(args.db)
+    started = time.perf_counter()
+
+    def report(done: int) -> None:
+        print(f"\r{done} av {args.households} hushåll", end="", file=sys.stderr, flush=True)
+
+    with database.sessions.begin() as session:
+        summary = demo_data.generate(session, args.households, args.seed, progress=report)
+    print(file=sys.stderr)
+    print(f"{summary.households} hushåll, {summary.persons} personer, "
+          f"{summary.journal_entries} journalanteckningar och {summary.applications} "
+          f"ansökningar på {time.perf_counter() - started:.1f} s.")
+    print(f"Demoanvändare (lösenord {demo_data.DEMO_PASSWORD}): "
+          + ", ".join(summary.usernames[:8]))
+    return 0
+
+
+def selftest() -> int:
+    """Headless check that the installation works: migrate, demo data, search, one PDF page."""
+    from sqlalchemy import select
+
+    from app.db.database import open_database
+    from app.models import Role, User
+    from app.printing.journal_printout import render_journal
+    from app.services import case_search, demo_data, my_cases, printouts
+    from app.services.actor import Actor
+
+    steps: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="arendestod-selftest-") as folder:
+        database = open_database(f"sqlite:///{Path(folder) / 'selftest.sqlite3'}")
+        steps.append("databas skapad och migrerad")
+        with database.sessions.begin() as session:
+            demo_data.generate(session, 20, seed=1)
+        steps.append("20 demohushåll")
+        with database.sessions.begin() as session:
+            user = session.scalars(select(User).where(User.role == Role.CASEWORKER)).first()
+            actor = Actor.of(user)
+            cases = my_cases.my_cases(session, actor, include_closed=True)
+            if not cases:
+                print("Självtest misslyckades: inga ärenden.", file=sys.stderr)
+                return 1
+            hits = case_search.search(session, actor, cases[0].personal_number).hits
+            if not any(hit.case_id == cases[0].case_id for hit in hits):
+                print("Självtest misslyckades: sökning på personnummer.", file=sys.stderr)
+                return 1
+            steps.append("sökning på personnummer")
+            pdf = render_journal(printouts.journal_printout(session, actor, cases[0].case_id))
+        if not pdf.startswith(b"%PDF") or len(pdf) < 1000:
+            print("Självtest misslyckades: PDF kunde inte skapas.", file=sys.stderr)
+            return 1
+        steps.append(f"journal som PDF ({len(pdf)} byte)")
+        database.dispose()
+    print("Självtest OK: " + ", ".join(steps) + ".")
+    return 0

@@ -1,0 +1,1 @@
+"""Engines, sessions and migrations for the three modes (ARCHITECTURE.md)."""

@@ -1,0 +1,34 @@
+"""SQLAlchemy ORM models, one module per aggregate. Importing this registers them all."""
+
+from app.models.audit import AuditEntry
+from app.models.base import Base
+from app.models.case import Application, Case, CaseNumberSeries, CaseStatus, CaseStatusChange
+from app.models.household import Household, HouseholdMember, MemberRole
+from app.models.journal import JournalEntry
+from app.models.organisation import Role, Unit, User
+from app.models.person import Person
+from app.models.plan import Plan, PlanItem
+from app.models.setting import Setting
+from app.models.support_barrier import SupportBarrier
+
+__all__ = [
+    "Application",
+    "AuditEntry",
+    "Base",
+    "Case",
+    "CaseNumberSeries",
+    "CaseStatus",
+    "CaseStatusChange",
+    "Household",
+    "HouseholdMember",
+    "JournalEntry",
+    "MemberRole",
+    "Person",
+    "Plan",
+    "PlanItem",
+    "Role",
+    "Setting",
+    "SupportBarrier",
+    "Unit",
+    "User",
+]

@@ -1,0 +1,102 @@
+"""Ärenden, their applications (ansökningar) and status history."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, IdMixin, VersionedMixin
+from app.models.household import Household, _enum
+from app.models.organisation import Unit, User
+
+
+class CaseStatus(enum.StrEnum):
+    """Lifecycle: aktualiserad → utredning → aktuell → avslutad (reopening possible)."""
+
+    REGISTERED = "aktualiserad"
+    INVESTIGATION = "utredning"
+    ACTIVE = "aktuell"
+    CLOSED = "avslutad"
+
+    @property
+    def label(self) -> str:
+        return {
+            "aktualiserad": "Aktualiserad",
+            "utredning": "Utredning",
+            "aktuell": "Aktuell",
+            "avslutad": "Avslutad",
+        }[self.value]
+
+
+class Case(VersionedMixin, Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_responsible_status", "responsible_user_id", "status"),
+        Index("ix_cases_unit_status", "unit_id", "status"),
+    )
+
+    case_number: Mapped[str] = mapped_column(String(20), unique=True)
+    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("units.id"))
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("households.id"), index=True)
+    responsible_user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus))
+    opened_on: Mapped[date]
+    closed_on: Mapped[date | None] = mapped_column(default=None)
+    closing_reason: Mapped[str | None] = mapped_column(String(40), default=None)
+    """Avslutsorsak: code from resources/code_lists.json."""
+
+    unit: Mapped[Unit] = relationship()
+    household: Mapped[Household] = relationship()
+    responsible: Mapped[User | None] = relationship()
+    applications: Mapped[list[Application]] = relationship(
+        back_populates="case", order_by="Application.received_at.desc()"
+    )
+
+
+class CaseNumberSeries(Base):
+    """Next free number per year for case numbers EB-ÅÅÅÅ-NNNNNN."""
+
+    __tablename__ = "case_number_series"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(default=0)
+
+
+class CaseStatusChange(IdMixin, Base):
+    """Append-only history of status changes (statistics count new and closed households)."""
+
+    __tablename__ = "case_status_changes"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    from_status: Mapped[CaseStatus | None] = mapped_column(_enum(CaseStatus))
+    to_status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus))
+    reason: Mapped[str | None] = mapped_column(String(40), default=None)
+    changed_on: Mapped[date]
+    changed_at: Mapped[datetime]
+    changed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Application(VersionedMixin, Base):
+    """Ansökan. An application can never be refused to be received (DOMAIN.md)."""
+
+    __tablename__ = "applications"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    received_at: Mapped[datetime]
+    channel: Mapped[str] = mapped_column(String(30))
+    """Code from the 'ansökningssätt' list: papper, telefon, e-ansökan, besök."""
+    period_start: Mapped[date]
+    period_end: Mapped[date]
+    complete_on: Mapped[date | None] = mapped_column(default=None)
+    """The day the application was complete enough to decide on."""
+    first_response_at: Mapped[datetime | None] = mapped_column(default=None)
+    """First återkoppling to the applicant (target: within 24 hours on weekdays, seed 000 §7.3)."""
+    decided_on: Mapped[date | None] = mapped_column(default=None)
+    """Set when a decision on the application is signed."""
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    case: Mapped[Case] = relationship(back_populates="applications")

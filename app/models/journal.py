@@ -1,0 +1,38 @@
+"""Journal entries: drafts until signed, then immutable (corrections are new entries)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, VersionedMixin
+from app.models.organisation import User
+
+
+class JournalEntry(VersionedMixin, Base):
+    __tablename__ = "journal_entries"
+    __table_args__ = (Index("ix_journal_entries_case_date", "case_id", "entry_date"),)
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"))
+    entry_date: Mapped[date]
+    entry_type: Mapped[str] = mapped_column(String(30))
+    """Code from the 'journaltyp' list (nybesok, hembesok, telefon, sip, ...)."""
+    title: Mapped[str] = mapped_column(String(200), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    signed_at: Mapped[datetime | None] = mapped_column(default=None)
+    signed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)
+    content_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    corrects_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("journal_entries.id"), default=None
+    )
+    """A tillägg/rättelse refers to the signed entry it corrects."""
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined")
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None

@@ -1,0 +1,43 @@
+"""Persons, identified by personnummer or samordningsnummer."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import CheckConstraint, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, VersionedMixin
+from app.services.identity_number import format_identity_number
+
+
+class Person(VersionedMixin, Base):
+    __tablename__ = "persons"
+    __table_args__ = (
+        CheckConstraint("sex IN ('K', 'M')", name="sex_code"),
+        Index("ix_persons_last_name_key", "last_name_key"),
+        Index("ix_persons_first_name_key", "first_name_key"),
+    )
+
+    personal_number: Mapped[str] = mapped_column(String(12), unique=True)
+    """12 digits ÅÅÅÅMMDDNNNN (personnummer or samordningsnummer)."""
+    is_coordination_number: Mapped[bool] = mapped_column(default=False)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    first_name_key: Mapped[str] = mapped_column(String(100))
+    """Search key: lower case, accents folded (see app.services.text_keys)."""
+    last_name_key: Mapped[str] = mapped_column(String(100))
+    birth_date: Mapped[date]
+    sex: Mapped[str] = mapped_column(String(1))
+    """K or M, derived from the personnummer (statistics are split by it)."""
+    protected_identity: Mapped[bool] = mapped_column(default=False)
+    """Skyddade personuppgifter: address never shown on screens or printed."""
+    phone: Mapped[str] = mapped_column(String(50), default="")
+
+    @property
+    def display_number(self) -> str:
+        return format_identity_number(self.personal_number)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"

@@ -1,0 +1,26 @@
+"""Försörjningshinder per adult and month (Socialstyrelsen's statistics ask for it per adult)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, VersionedMixin
+from app.models.person import Person
+
+
+class SupportBarrier(VersionedMixin, Base):
+    __tablename__ = "support_barriers"
+    __table_args__ = (UniqueConstraint("case_id", "person_id", "month"),)
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"))
+    month: Mapped[date]
+    """First day of the month it applies to."""
+    code: Mapped[str] = mapped_column(String(40))
+    """Code from the 'försörjningshinder' list."""
+
+    person: Mapped[Person] = relationship(lazy="joined")

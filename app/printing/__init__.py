@@ -1,0 +1,1 @@
+"""ReportLab documents: pure functions from data to PDF bytes (no Qt, no SQL)."""

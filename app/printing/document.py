@@ -1,0 +1,129 @@
+"""The one PDF base every printout uses: embedded fonts with å ä ö, letterhead, page numbers.
+
+Fonts are DejaVu Sans (resources/fonts, free licence) embedded as TrueType subsets, so the
+printout looks the same on every machine and any Unicode name prints.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from functools import cache
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as pdf_canvas
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
+
+from app.resources import resource_path
+from app.services.printouts import Letterhead
+
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+MARGIN = 20 * mm
+
+
+@cache
+def register_fonts() -> None:
+    pdfmetrics.registerFont(TTFont(FONT, str(resource_path("fonts", "DejaVuSans.ttf"))))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(resource_path("fonts", "DejaVuSans-Bold.ttf"))))
+    pdfmetrics.registerFontFamily(
+        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD
+    )
+
+
+@cache
+def styles() -> dict[str, ParagraphStyle]:
+    register_fonts()
+    base = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=14, alignment=TA_LEFT)
+    return {
+        "body": base,
+        "small": ParagraphStyle(
+            "small", parent=base, fontSize=8, leading=10, textColor=colors.HexColor("#444444")
+        ),
+        "title": ParagraphStyle(
+            "title", parent=base, fontName=FONT_BOLD, fontSize=16, leading=20, spaceAfter=6
+        ),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=12,
+            leading=16,
+            spaceBefore=10,
+            spaceAfter=4,
+        ),
+        "label": ParagraphStyle("label", parent=base, fontName=FONT_BOLD, fontSize=9, leading=12),
+    }
+
+
+def paragraph(text: str, style: str = "body") -> Paragraph:
+    """A paragraph of user text: escaped (so '<' or '&' print as typed), newlines kept."""
+    return Paragraph(escape(text).replace("\n", "<br/>"), styles()[style])
+
+
+class _NumberedCanvas(pdf_canvas.Canvas):
+    """Defers page decoration until the page count is known, for 'Sida 1 av 3'."""
+
+    def __init__(self, *args, letterhead: Letterhead, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._letterhead = letterhead
+        self._pages: list[dict] = []
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self._decorate(total)
+            super().showPage()
+        super().save()
+
+    def _decorate(self, total: int) -> None:
+        head = self._letterhead
+        width, height = A4
+        self.setFont(FONT_BOLD, 10)
+        self.drawString(MARGIN, height - 12 * mm, head.organisation)
+        self.setFont(FONT, 9)
+        self.drawString(MARGIN, height - 16.5 * mm, head.unit)
+        self.drawRightString(width - MARGIN, height - 12 * mm, head.document_title)
+        self.drawRightString(width - MARGIN, height - 16.5 * mm, head.reference)
+        self.setStrokeColor(colors.HexColor("#999999"))
+        self.line(MARGIN, height - 19 * mm, width - MARGIN, height - 19 * mm)
+        self.setFont(FONT, 8)
+        footer = head.printed
+        if head.confidential:
+            footer += " · Omfattas av sekretess enligt 26 kap. OSL"
+        self.drawString(MARGIN, 10 * mm, footer)
+        self.drawRightString(width - MARGIN, 10 * mm, f"Sida {self._pageNumber} av {total}")
+
+
+def build_pdf(
+    story: Sequence[Flowable], letterhead: Letterhead, *, title: str, author: str = ""
+) -> bytes:
+    register_fonts()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=26 * mm,
+        bottomMargin=18 * mm,
+        title=title,
+        author=author,
+        creator="Ärendestöd",
+    )
+    doc.build(
+        list(story), canvasmaker=lambda *a, **k: _NumberedCanvas(*a, letterhead=letterhead, **k)
+    )
+    return buffer.getvalue()

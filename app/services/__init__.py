@@ -1,0 +1,1 @@
+"""Use cases and rules. No Qt imports here (ARCHITECTURE.md)."""

@@ -1,0 +1,141 @@
+"""Local accounts: password hashing (scrypt, stdlib), login, the first administrator."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import Role, Unit, User
+from app.services import audit
+from app.services.actor import Actor
+from app.services.errors import ServiceError, ValidationFailed
+from app.services.text_input import clean_text
+
+# scrypt parameters (RFC 7914): n=2**14, r=8 costs ~16 MiB and ~50 ms: slow for guessing,
+# fast enough for a login.
+_N, _R, _P = 2**14, 8, 1
+MIN_PASSWORD_LENGTH = 8
+
+
+def hash_password(password: str) -> str:
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    encoded_salt = base64.b64encode(salt).decode()
+    encoded_digest = base64.b64encode(digest).decode()
+    return f"scrypt${_N}${_R}${_P}${encoded_salt}${encoded_digest}"
+
+
+def verify_password(password: str, stored: str | None) -> bool:
+    if not stored or not stored.startswith("scrypt$"):
+        return False
+    _, n, r, p, salt_b64, digest_b64 = stored.split("$")
+    digest = hashlib.scrypt(
+        password.encode(), salt=base64.b64decode(salt_b64), n=int(n), r=int(r), p=int(p), dklen=32
+    )
+    return hmac.compare_digest(digest, base64.b64decode(digest_b64))
+
+
+class LoginFailed(ServiceError):
+    pass
+
+
+def has_users(session: Session) -> bool:
+    return bool(session.scalar(select(func.count()).select_from(User)))
+
+
+def login(session: Session, username: str, password: str) -> Actor:
+    user = session.scalar(select(User).where(User.username == username.strip().casefold()))
+    if user is None or not user.active or not verify_password(password, user.password_hash):
+        audit.record(
+            session,
+            Actor.of(user) if user else None,
+            audit.Action.LOGIN_FAILED,
+            "user",
+            detail=username[:64],
+        )
+        raise LoginFailed("Fel användarnamn eller lösenord.")
+    actor = Actor.of(user)
+    audit.record(session, actor, audit.Action.LOGIN, "user", entity_id=user.id)
+    return actor
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            {"password": f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken."}
+        )
+
+
+def create_user(
+    session: Session,
+    actor: Actor | None,
+    *,
+    username: str,
+    full_name: str,
+    role: Role,
+    unit: Unit | None,
+    password: str,
+    title: str = "",
+) -> User:
+    username = clean_text(
+        username, field="username", label="Användarnamnet", max_length=64, required=True
+    ).casefold()
+    full_name = clean_text(
+        full_name, field="full_name", label="Namnet", max_length=200, required=True
+    )
+    _check_password(password)
+    if session.scalar(select(User.id).where(User.username == username)):
+        raise ValidationFailed({"username": "Användarnamnet är redan upptaget."})
+    default_title = {
+        Role.CASEWORKER: "Socialsekreterare",
+        Role.MANAGER: "Enhetschef",
+        Role.ADMINISTRATOR: "Systemförvaltare",
+    }[role]
+    user = User(
+        username=username,
+        full_name=full_name,
+        role=role,
+        unit=unit,
+        title=title or default_title,
+        password_hash=hash_password(password),
+        updated_by=actor.id if actor else None,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        audit.Action.CREATE,
+        "user",
+        entity_id=user.id,
+        detail=f"{username} ({role.label})",
+    )
+    return user
+
+
+def create_first_administrator(
+    session: Session, *, username: str, full_name: str, password: str, unit_name: str
+) -> Actor:
+    """First run: the person installing becomes administrator of a first unit."""
+    if has_users(session):
+        raise ServiceError("Det finns redan användare i databasen.")
+    unit_name = clean_text(
+        unit_name, field="unit_name", label="Enhetens namn", max_length=200, required=True
+    )
+    unit = Unit(name=unit_name)
+    session.add(unit)
+    user = create_user(
+        session,
+        None,
+        username=username,
+        full_name=full_name,
+        role=Role.ADMINISTRATOR,
+        unit=unit,
+        password=password,
+    )
+    return Actor.of(user)

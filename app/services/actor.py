@@ -1,0 +1,30 @@
+"""The acting user, as services see it: a plain value that outlives any session."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from app.models import Role, User
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: uuid.UUID
+    username: str
+    full_name: str
+    title: str
+    role: Role
+    unit_id: uuid.UUID | None
+
+    @classmethod
+    def of(cls, user: User) -> Actor:
+        return cls(user.id, user.username, user.full_name, user.title, user.role, user.unit_id)
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role is Role.MANAGER
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role is Role.ADMINISTRATOR

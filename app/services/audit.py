@@ -1,0 +1,50 @@
+"""The one audit writer. Every read of a case and every write goes through `record`,
+added to the caller's session so it commits (or rolls back) with the work itself."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.orm import Session
+
+from app.models import AuditEntry
+from app.services import clock
+from app.services.actor import Actor
+
+
+class Action:
+    OPEN = "open"
+    SEARCH = "search"
+    CREATE = "create"
+    UPDATE = "update"
+    SIGN = "sign"
+    PRINT = "print"
+    EXPORT = "export"
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    STATUS = "status"
+
+
+def record(
+    session: Session,
+    actor: Actor | None,
+    action: str,
+    entity: str,
+    *,
+    entity_id: uuid.UUID | None = None,
+    case_id: uuid.UUID | None = None,
+    person_id: uuid.UUID | None = None,
+    detail: str = "",
+) -> None:
+    session.add(
+        AuditEntry(
+            at=clock.now(),
+            user_id=actor.id if actor else None,
+            case_id=case_id,
+            person_id=person_id,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            detail=detail[:2000],
+        )
+    )

@@ -1,0 +1,177 @@
+"""Opening a case: everything the Översikt tab shows, read once and audited."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app.models import Application, CaseStatus, HouseholdMember, MemberRole, Plan
+from app.services import access, audit, clock, code_lists
+from app.services.actor import Actor
+from app.services.case_register import load_case
+from app.services.deadlines import Deadline, deadlines_for_cases
+from app.services.formatting import local_datetime
+from app.services.identity_number import age_on, format_identity_number
+from app.services.support_barriers import latest_barriers
+
+
+@dataclass(frozen=True)
+class MemberView:
+    person_id: uuid.UUID
+    name: str
+    personal_number: str
+    role: MemberRole
+    age: int
+    sex: str
+    visiting_child: bool
+    protected_identity: bool
+    support_barrier: str  # label of the latest försörjningshinder, adults only
+
+
+@dataclass(frozen=True)
+class PlanView:
+    plan_id: uuid.UUID
+    kind_label: str
+    goal: str
+    start_on: date
+    follow_up_on: date | None
+    open_steps: int
+    done_steps: int
+
+
+@dataclass(frozen=True)
+class ApplicationView:
+    received: str
+    channel_label: str
+    period_start: date
+    period_end: date
+    decided_on: date | None
+
+
+@dataclass(frozen=True)
+class CaseOverview:
+    case_id: uuid.UUID
+    version: int
+    case_number: str
+    status: CaseStatus
+    unit_name: str
+    responsible_name: str
+    opened_on: date
+    closed_on: date | None
+    closing_reason_label: str
+    address_lines: list[str]
+    """Empty, with `address_hidden` set, when anyone in the household has
+    skyddade personuppgifter."""
+    address_hidden: bool
+    housing_label: str
+    members: list[MemberView]
+    current_plan: PlanView | None
+    deadlines: list[Deadline]
+    applications: list[ApplicationView]
+
+    @property
+    def applicant(self) -> MemberView:
+        return next(m for m in self.members if m.role is MemberRole.APPLICANT)
+
+    @property
+    def title(self) -> str:
+        return f"{self.case_number} {self.applicant.name}"
+
+
+def open_case(session: Session, actor: Actor, case_id: uuid.UUID) -> CaseOverview:
+    """Read a case for display. Logs the read (Lag 2001:454: every read is logged)."""
+    case = load_case(session, case_id)
+    access.require_read(session, actor, case)
+    today = clock.today()
+    members = session.scalars(
+        select(HouseholdMember)
+        .where(HouseholdMember.household_id == case.household_id)
+        .order_by(HouseholdMember.sort_order)
+    ).all()
+    current = [m for m in members if m.is_current(today)]
+    barriers = latest_barriers(session, case.id)
+    hidden = any(m.person.protected_identity for m in current)
+    household = case.household
+    address = (
+        []
+        if hidden
+        else [
+            line
+            for line in (
+                household.street_address,
+                f"{household.postal_code} {household.city}".strip(),
+            )
+            if line
+        ]
+    )
+    plans = session.scalars(
+        select(Plan)
+        .where(Plan.case_id == case.id)
+        .where(Plan.closed_on.is_(None))
+        .options(selectinload(Plan.items))
+        .order_by(Plan.start_on.desc())
+    ).all()
+    plan = next((p for p in plans if p.is_current(today)), None)
+    applications = session.scalars(
+        select(Application)
+        .where(Application.case_id == case.id)
+        .order_by(Application.received_at.desc())
+        .limit(12)
+    ).all()
+    audit.record(session, actor, audit.Action.OPEN, "case", entity_id=case.id, case_id=case.id)
+    return CaseOverview(
+        case_id=case.id,
+        version=case.version,
+        case_number=case.case_number,
+        status=case.status,
+        unit_name=case.unit.name,
+        responsible_name=case.responsible.full_name if case.responsible else "Ej tilldelad",
+        opened_on=case.opened_on,
+        closed_on=case.closed_on,
+        closing_reason_label=code_lists.label(code_lists.CLOSING_REASON, case.closing_reason),
+        address_lines=address,
+        address_hidden=hidden,
+        housing_label=code_lists.label(code_lists.HOUSING_TYPE, household.housing_type),
+        members=[
+            MemberView(
+                person_id=m.person.id,
+                name=m.person.full_name,
+                personal_number=format_identity_number(m.person.personal_number),
+                role=m.role,
+                age=age_on(m.person.birth_date, today),
+                sex=m.person.sex,
+                visiting_child=m.visiting_child,
+                protected_identity=m.person.protected_identity,
+                support_barrier=code_lists.label(
+                    code_lists.SUPPORT_BARRIER, barriers.get(m.person.id)
+                ),
+            )
+            for m in current
+        ],
+        current_plan=PlanView(
+            plan.id,
+            code_lists.label(code_lists.PLAN_KIND, plan.kind),
+            plan.goal,
+            plan.start_on,
+            plan.follow_up_on,
+            sum(1 for i in plan.items if i.done_on is None),
+            sum(1 for i in plan.items if i.done_on is not None),
+        )
+        if plan
+        else None,
+        deadlines=deadlines_for_cases(session, [case.id]).get(case.id, []),
+        applications=[
+            ApplicationView(
+                local_datetime(a.received_at),
+                code_lists.label(code_lists.APPLICATION_CHANNEL, a.channel),
+                a.period_start,
+                a.period_end,
+                a.decided_on,
+            )
+            for a in applications
+        ],
+    )

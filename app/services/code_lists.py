@@ -1,0 +1,52 @@
+"""Code lists (försörjningshinder, avslutsorsak, journaltyp, ...) kept as data in resources/."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+
+from app.resources import resource_path
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    label: str
+    verify: bool = False
+
+
+@cache
+def _load() -> dict[str, list[Code]]:
+    data = json.loads(resource_path("code_lists.json").read_text(encoding="utf-8"))
+    return {
+        name: [Code(c["code"], c["label"], bool(c.get("verify"))) for c in body["codes"]]
+        for name, body in data.items()
+        if not name.startswith("_")
+    }
+
+
+def codes(list_name: str) -> list[Code]:
+    return list(_load()[list_name])
+
+
+def label(list_name: str, code: str | None) -> str:
+    if not code:
+        return ""
+    for item in _load()[list_name]:
+        if item.code == code:
+            return item.label
+    return code
+
+
+def is_valid(list_name: str, code: str) -> bool:
+    return any(item.code == code for item in _load()[list_name])
+
+
+# Names of the lists, so callers don't spell them twice.
+SUPPORT_BARRIER = "forsorjningshinder"
+CLOSING_REASON = "avslutsorsak"
+JOURNAL_TYPE = "journaltyp"
+APPLICATION_CHANNEL = "ansokningssatt"
+HOUSING_TYPE = "boendeform"
+PLAN_KIND = "plantyp"

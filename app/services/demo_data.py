@@ -1,0 +1,699 @@
+"""Fictional demo data: households, cases and two years of journal, fast enough for 100k.
+
+Every person is invented: names are drawn from common Swedish and immigrant first names and
+surnames, and personnummer are generated to pass the check digit. Household types follow the
+proportions of the bidragshushåll table in seed 001 (2011): ensamstående kvinna/man utan barn
+1 114 / 1 653, med barn 794 / 251, sambo utan barn 213, med barn 678.
+
+Rows go in through bulk INSERTs (not the per-row service path) because a benchmark database of
+100k households must be built in about a minute; the same rules are respected (valid codes,
+signed journal entries carry a content hash).
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import (
+    Application,
+    AuditEntry,
+    Case,
+    CaseNumberSeries,
+    CaseStatus,
+    CaseStatusChange,
+    Household,
+    HouseholdMember,
+    JournalEntry,
+    MemberRole,
+    Person,
+    Plan,
+    PlanItem,
+    Role,
+    SupportBarrier,
+    Unit,
+    User,
+)
+from app.services import clock, code_lists
+from app.services.accounts import hash_password
+from app.services.identity_number import with_check_digit
+from app.services.journal import hash_content
+from app.services.text_input import search_key
+
+DEMO_PASSWORD = "demo1234"
+"""Password of every demo account (shown in the first-run dialog and README)."""
+
+FEMALE_NAMES = [
+    "Anna",
+    "Eva",
+    "Maria",
+    "Karin",
+    "Sara",
+    "Emma",
+    "Fatima",
+    "Amina",
+    "Linnea",
+    "Elin",
+    "Johanna",
+    "Sofia",
+    "Hanna",
+    "Ida",
+    "Leila",
+    "Nour",
+    "Maja",
+    "Alva",
+    "Ebba",
+    "Selma",
+    "Ingrid",
+    "Aisha",
+    "Zeynep",
+    "Tove",
+    "Julia",
+    "Agnes",
+    "Meron",
+    "Hawa",
+    "Ronja",
+    "Vera",
+]
+MALE_NAMES = [
+    "Erik",
+    "Lars",
+    "Karl",
+    "Johan",
+    "Anders",
+    "Mohammed",
+    "Ali",
+    "Omar",
+    "Ahmed",
+    "Oskar",
+    "Lucas",
+    "William",
+    "Hugo",
+    "Elias",
+    "Adam",
+    "Yusuf",
+    "Noah",
+    "Liam",
+    "Viktor",
+    "Filip",
+    "Samir",
+    "Daniel",
+    "Mattias",
+    "Tobias",
+    "Emil",
+    "Hassan",
+    "Abdi",
+    "Kevin",
+    "Leo",
+    "Arvid",
+]
+SURNAMES = [
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Pettersson",
+    "Jonsson",
+    "Jansson",
+    "Hansson",
+    "Bengtsson",
+    "Lindberg",
+    "Lindström",
+    "Åberg",
+    "Öberg",
+    "Hassan",
+    "Mohamed",
+    "Ali",
+    "Yilmaz",
+    "Nguyen",
+    "Kowalski",
+    "Ahmadi",
+    "Hussein",
+    "Abdullahi",
+    "Lindqvist",
+    "Holm",
+    "Sjöberg",
+    "Ek",
+    "Björk",
+    "Forsberg",
+    "Berglund",
+    "Sandberg",
+    "Lundgren",
+    "Mäkinen",
+    "Petrović",
+    "Haddad",
+]
+STREETS = [
+    "Storgatan",
+    "Kvarngatan",
+    "Skolvägen",
+    "Björkvägen",
+    "Industrigatan",
+    "Ängsvägen",
+    "Parkgatan",
+    "Hamngatan",
+    "Kyrkogatan",
+    "Lärkvägen",
+]
+HOUSEHOLD_TYPES: list[tuple[str, int]] = [
+    ("kvinna_utan_barn", 1114),
+    ("man_utan_barn", 1653),
+    ("kvinna_med_barn", 794),
+    ("man_med_barn", 251),
+    ("sambo_utan_barn", 213),
+    ("sambo_med_barn", 678),
+]
+JOURNAL_TEXTS = {
+    "nybesok": "Nybesök. Sökande informerades om rätten till ekonomiskt bistånd, vilka "
+    "handlingar som behövs och hur ärendet handläggs. Initial bedömning påbörjad.",
+    "besok": "Uppföljande besök. Vi gick igenom planen och vad som hänt sedan förra mötet. "
+    "Sökande har varit på de möten som var överenskomna.",
+    "hembesok": "Hembesök. Bostaden är ändamålsenligt möblerad. Barnen var hemma och vi "
+    "pratade kort om skolan.",
+    "telefon": "Telefonsamtal med sökande om kompletterande handlingar till ansökan.",
+    "aterkoppling": "Återkoppling till sökande: ansökan är mottagen och handläggs. Besökstid "
+    "erbjuden.",
+    "sip": "SIP-möte med samtycke från sökande. Närvarande: handläggare, vårdcentral och "
+    "Arbetsförmedlingen. Samordnad plan upprättad.",
+    "samverkan": "Avstämning med Arbetsförmedlingen om insatser och planerad praktik.",
+    "anteckning": "Handlingar inkomna: kontoutdrag, hyresavi och lönebesked.",
+}
+PLAN_STEPS = [
+    ("Skriva in sig på Arbetsförmedlingen", "Sökande"),
+    ("Söka minst fem arbeten i månaden", "Sökande"),
+    ("Påbörja SFI", "Sökande"),
+    ("Boka läkarbesök för bedömning av arbetsförmåga", "Sökande"),
+    ("Kontakta Försäkringskassan om bostadsbidrag", "Sökande"),
+    ("Ta fram underlag till FIA", "Handläggare"),
+    ("Avstämning med Arbetsförmedlingen", "Handläggare"),
+]
+DEMO_STAFF: list[tuple[str, str, str, Role]] = [
+    ("Mottagningen", "eva.lind", "Eva Lind", Role.MANAGER),
+    ("Mottagningen", "sara.nilsson", "Sara Nilsson", Role.CASEWORKER),
+    ("Mottagningen", "omar.haddad", "Omar Haddad", Role.CASEWORKER),
+    ("Mottagningen", "johan.ek", "Johan Ek", Role.CASEWORKER),
+    ("Enhet Arbete", "karin.holm", "Karin Holm", Role.MANAGER),
+    ("Enhet Arbete", "leila.ahmadi", "Leila Ahmadi", Role.CASEWORKER),
+    ("Enhet Arbete", "anders.berg", "Anders Berg", Role.CASEWORKER),
+    ("Enhet Arbete", "maria.sund", "Maria Sund", Role.CASEWORKER),
+]
+CHUNK = 20_000
+
+
+@dataclass
+class DemoSummary:
+    households: int = 0
+    persons: int = 0
+    cases: int = 0
+    journal_entries: int = 0
+    applications: int = 0
+    usernames: list[str] = field(default_factory=list)
+
+
+class _Rows:
+    """Collects rows per model and flushes them in chunks with executemany inserts."""
+
+    def __init__(self, session: Session, progress: Callable[[int], None] | None):
+        self.session = session
+        self.pending: dict[type, list[dict]] = {}
+        self.progress = progress
+        self.counts: dict[type, int] = {}
+
+    def add(self, model: type, row: dict) -> None:
+        bucket = self.pending.setdefault(model, [])
+        bucket.append(row)
+        if len(bucket) >= CHUNK:
+            self.flush(model)
+
+    def flush(self, model: type | None = None) -> None:
+        order = [
+            Person,
+            Household,
+            HouseholdMember,
+            Case,
+            Application,
+            CaseStatusChange,
+            JournalEntry,
+            SupportBarrier,
+            Plan,
+            PlanItem,
+        ]
+        for m in order if model is None else [model]:
+            if model is not None:
+                # parents must exist before children (foreign keys)
+                for parent in order[: order.index(m)]:
+                    self.flush(parent)
+            rows = self.pending.pop(m, [])
+            if rows:
+                self.session.connection().execute(m.__table__.insert(), rows)
+                self.counts[m] = self.counts.get(m, 0) + len(rows)
+
+
+def _versioned(row: dict, at: datetime, by: uuid.UUID | None) -> dict:
+    row.update(version=1, created_at=at, updated_at=at, updated_by=by)
+    return row
+
+
+CASES_PER_CASEWORKER = 70
+"""Seed 002: one handläggare carries 45–80 households."""
+
+
+def _staff_list(households: int) -> list[tuple[str, str, str, Role]]:
+    """The fixed demo staff, plus generated handläggare so caseloads stay realistic."""
+    staff = list(DEMO_STAFF)
+    fixed = sum(1 for *_, role in DEMO_STAFF if role is Role.CASEWORKER)
+    extra = max(0, households // CASES_PER_CASEWORKER - fixed)
+    rng = random.Random(7)
+    unit_names = sorted({unit for unit, *_ in DEMO_STAFF})
+    for number in range(1, extra + 1):
+        first = rng.choice(FEMALE_NAMES + MALE_NAMES)
+        last = rng.choice(SURNAMES)
+        staff.append(
+            (
+                unit_names[number % len(unit_names)],
+                f"hl{number:04d}",
+                f"{first} {last}",
+                Role.CASEWORKER,
+            )
+        )
+    return staff
+
+
+def _ensure_staff(session: Session, households: int) -> dict[str, list[User]]:
+    """Demo units and staff; reused if they already exist."""
+    units: dict[str, Unit] = {u.name: u for u in session.scalars(select(Unit))}
+    existing = {u.username: u for u in session.scalars(select(User))}
+    staff: dict[str, list[User]] = {}
+    password_hash = hash_password(DEMO_PASSWORD)
+    for unit_name, username, full_name, role in _staff_list(households):
+        unit = units.get(unit_name)
+        if unit is None:
+            unit = Unit(
+                name=unit_name,
+                board_name="Socialnämnden",
+                municipality="Exempelstads kommun",
+                phone="010-123 45 00",
+                postal_address="Socialförvaltningen, Box 100, 123 45 Exempelstad",
+            )
+            session.add(unit)
+            units[unit_name] = unit
+        user = existing.get(username)
+        if user is None:
+            user = User(
+                username=username,
+                full_name=full_name,
+                role=role,
+                unit=unit,
+                title="Enhetschef" if role is Role.MANAGER else "Socialsekreterare",
+                password_hash=password_hash,
+            )
+            session.add(user)
+        staff.setdefault(unit_name, []).append(user)
+    session.flush()
+    return staff
+
+
+def generate(
+    session: Session, households: int, seed: int = 1, progress: Callable[[int], None] | None = None
+) -> DemoSummary:
+    """Add `households` fictional households with cases to the database in `session`.
+
+    `progress` is called with the number of households done so far.
+    """
+    rng = random.Random(seed)
+    today = clock.today()
+    now = clock.now()
+    staff = _ensure_staff(session, households)
+    units = {name: users[0].unit_id for name, users in staff.items()}
+    caseworkers = {
+        name: [u for u in users if u.role is Role.CASEWORKER] for name, users in staff.items()
+    }
+    used_numbers = set(session.scalars(select(Person.personal_number)))
+    next_number = {s.year: s.last_number for s in session.scalars(select(CaseNumberSeries))}
+    rows = _Rows(session, progress)
+    summary = DemoSummary(usernames=[u.username for users in staff.values() for u in users])
+    type_names = [name for name, _ in HOUSEHOLD_TYPES]
+    type_weights = [weight for _, weight in HOUSEHOLD_TYPES]
+
+    def new_uuid() -> uuid.UUID:
+        return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+    def new_person(sex: str, birth: date, last_name: str) -> dict:
+        while True:
+            serial = rng.randrange(0, 100) * 10 + (
+                rng.choice((1, 3, 5, 7, 9)) if sex == "M" else rng.choice((0, 2, 4, 6, 8))
+            )
+            digits = with_check_digit(f"{birth:%Y%m%d}{serial:03d}")
+            if digits not in used_numbers:
+                used_numbers.add(digits)
+                break
+        first = rng.choice(FEMALE_NAMES if sex == "K" else MALE_NAMES)
+        row = _versioned(
+            {
+                "id": new_uuid(),
+                "personal_number": digits,
+                "is_coordination_number": False,
+                "first_name": first,
+                "last_name": last_name,
+                "first_name_key": search_key(first),
+                "last_name_key": search_key(last_name),
+                "birth_date": birth,
+                "sex": sex,
+                "protected_identity": rng.random() < 0.005,
+                "phone": f"070-{rng.randrange(10**6, 10**7)}",
+            },
+            now,
+            None,
+        )
+        rows.add(Person, row)
+        return row
+
+    def birth_for_age(lo: int, hi: int) -> date:
+        return today - timedelta(days=rng.randrange(lo * 365 + 1, hi * 365 + 364))
+
+    journal_types = list(JOURNAL_TEXTS)
+    for index in range(households):
+        unit_name = rng.choice(list(units))
+        responsible = rng.choice(caseworkers[unit_name])
+        kind = rng.choices(type_names, type_weights)[0]
+        young = rng.random() < 0.25
+        applicant_sex = (
+            "K"
+            if kind.startswith("kvinna") or (kind.startswith("sambo") and rng.random() < 0.4)
+            else "M"
+        )
+        last_name = rng.choice(SURNAMES)
+        household_id = new_uuid()
+        opened = today - timedelta(days=rng.randrange(0, 730))
+        at = datetime.combine(opened, time(9, 0), tzinfo=UTC)
+        rows.add(
+            Household,
+            _versioned(
+                {
+                    "id": household_id,
+                    "street_address": f"{rng.choice(STREETS)} {rng.randrange(1, 80)}",
+                    "postal_code": f"{rng.randrange(100, 999)} {rng.randrange(10, 99)}",
+                    "city": "Exempelstad",
+                    "housing_type": rng.choice(
+                        [c.code for c in code_lists.codes(code_lists.HOUSING_TYPE)]
+                    ),
+                },
+                at,
+                responsible.id,
+            ),
+        )
+        members: list[tuple[dict, MemberRole, bool]] = []
+        applicant = new_person(
+            applicant_sex, birth_for_age(18, 24) if young else birth_for_age(25, 64), last_name
+        )
+        members.append((applicant, MemberRole.APPLICANT, False))
+        if kind.startswith("sambo"):
+            partner_sex = "M" if applicant_sex == "K" else "K"
+            age = (today - applicant["birth_date"]).days // 365
+            members.append(
+                (
+                    new_person(
+                        partner_sex,
+                        birth_for_age(max(18, age - 5), age + 5),
+                        rng.choice([last_name, rng.choice(SURNAMES)]),
+                    ),
+                    MemberRole.CO_APPLICANT,
+                    False,
+                )
+            )
+        if kind.endswith("med_barn"):
+            for _ in range(rng.choices([1, 2, 3, 4], [40, 35, 18, 7])[0]):
+                members.append(
+                    (
+                        new_person(rng.choice("KM"), birth_for_age(0, 17), last_name),
+                        MemberRole.CHILD,
+                        rng.random() < 0.08,
+                    )
+                )
+        for order, (person, role, visiting) in enumerate(members):
+            rows.add(
+                HouseholdMember,
+                _versioned(
+                    {
+                        "id": new_uuid(),
+                        "household_id": household_id,
+                        "person_id": person["id"],
+                        "role": role,
+                        "visiting_child": visiting,
+                        "member_from": opened,
+                        "member_until": None,
+                        "sort_order": order,
+                    },
+                    at,
+                    responsible.id,
+                ),
+            )
+        status = rng.choices(list(CaseStatus), [5, 10, 70, 15])[0]
+        case_id = new_uuid()
+        year = opened.year
+        next_number[year] = next_number.get(year, 0) + 1
+        closed_on = (
+            opened + timedelta(days=rng.randrange(30, max(31, (today - opened).days + 1)))
+            if status is CaseStatus.CLOSED
+            else None
+        )
+        if closed_on and closed_on > today:
+            closed_on = today
+        rows.add(
+            Case,
+            _versioned(
+                {
+                    "id": case_id,
+                    "case_number": f"EB-{year}-{next_number[year]:06d}",
+                    "unit_id": units[unit_name],
+                    "household_id": household_id,
+                    "responsible_user_id": responsible.id,
+                    "status": status,
+                    "opened_on": opened,
+                    "closed_on": closed_on,
+                    "closing_reason": rng.choice(
+                        [c.code for c in code_lists.codes(code_lists.CLOSING_REASON)]
+                    )
+                    if closed_on
+                    else None,
+                },
+                at,
+                responsible.id,
+            ),
+        )
+        history = [(None, CaseStatus.REGISTERED, opened)]
+        if status is not CaseStatus.REGISTERED:
+            history.append((CaseStatus.REGISTERED, CaseStatus.INVESTIGATION, opened))
+        if status in (CaseStatus.ACTIVE, CaseStatus.CLOSED):
+            history.append(
+                (CaseStatus.INVESTIGATION, CaseStatus.ACTIVE, opened + timedelta(days=7))
+            )
+        if closed_on:
+            history.append((CaseStatus.ACTIVE, CaseStatus.CLOSED, closed_on))
+        for old, new, on in history:
+            rows.add(
+                CaseStatusChange,
+                {
+                    "id": new_uuid(),
+                    "case_id": case_id,
+                    "from_status": old,
+                    "to_status": new,
+                    "reason": None,
+                    "changed_on": min(on, today),
+                    "changed_at": datetime.combine(min(on, today), time(10), tzinfo=UTC),
+                    "changed_by": responsible.id,
+                },
+            )
+        # One application per month of assistance; the newest may still await a decision.
+        last_day = closed_on or today
+        month = opened.replace(day=1)
+        months: list[date] = []
+        while month <= last_day:
+            months.append(month)
+            month = (month + timedelta(days=32)).replace(day=1)
+        for position, month in enumerate(months):
+            received = (
+                max(opened, month - timedelta(days=rng.randrange(0, 10))) if position else opened
+            )
+            received_at = datetime.combine(
+                received, time(rng.randrange(8, 16), rng.randrange(60)), tzinfo=UTC
+            )
+            newest = position == len(months) - 1
+            pending = newest and status is not CaseStatus.CLOSED and rng.random() < 0.4
+            responded = not (pending and rng.random() < 0.5)
+            rows.add(
+                Application,
+                _versioned(
+                    {
+                        "id": new_uuid(),
+                        "case_id": case_id,
+                        "received_at": received_at,
+                        "channel": rng.choice(
+                            ["papper", "e_ansokan", "e_ansokan", "besok", "telefon"]
+                        ),
+                        "period_start": month,
+                        "period_end": (month + timedelta(days=32)).replace(day=1)
+                        - timedelta(days=1),
+                        "complete_on": None
+                        if pending
+                        else received + timedelta(days=rng.randrange(0, 8)),
+                        "first_response_at": received_at + timedelta(hours=rng.randrange(1, 30))
+                        if responded
+                        else None,
+                        "decided_on": None
+                        if pending
+                        else min(today, received + timedelta(days=rng.randrange(2, 20))),
+                        "note": "",
+                    },
+                    received_at,
+                    responsible.id,
+                ),
+            )
+            summary.applications += 1
+        adults = [p for p, role, _ in members if role is not MemberRole.CHILD]
+        for person in adults:
+            code = rng.choice([c.code for c in code_lists.codes(code_lists.SUPPORT_BARRIER)])
+            for month in months[-3:]:
+                rows.add(
+                    SupportBarrier,
+                    _versioned(
+                        {
+                            "id": new_uuid(),
+                            "case_id": case_id,
+                            "person_id": person["id"],
+                            "month": month,
+                            "code": code,
+                        },
+                        at,
+                        responsible.id,
+                    ),
+                )
+        # Journal: a nybesök first, then about one entry a month over up to two years.
+        entry_dates = [opened] + sorted(
+            opened + timedelta(days=rng.randrange(1, max(2, (last_day - opened).days + 1)))
+            for _ in range(max(1, len(months) + rng.randrange(-1, 3)))
+        )
+        has_children = any(role is MemberRole.CHILD for _, role, _ in members)
+        for position, entry_day in enumerate(entry_dates):
+            entry_type = (
+                "nybesok"
+                if position == 0
+                else rng.choice(
+                    [
+                        t
+                        for t in journal_types
+                        if t != "nybesok" and (t != "hembesok" or has_children)
+                    ]
+                )
+            )
+            entry_at = datetime.combine(entry_day, time(rng.randrange(8, 17)), tzinfo=UTC)
+            draft = position == len(entry_dates) - 1 and rng.random() < 0.15
+            entry = _versioned(
+                {
+                    "id": new_uuid(),
+                    "case_id": case_id,
+                    "entry_date": entry_day,
+                    "entry_type": entry_type,
+                    "title": code_lists.label(code_lists.JOURNAL_TYPE, entry_type),
+                    "text": JOURNAL_TEXTS[entry_type],
+                    "author_id": responsible.id,
+                    "signed_at": None if draft else entry_at,
+                    "signed_by": None if draft else responsible.id,
+                    "content_hash": None,
+                    "corrects_id": None,
+                },
+                entry_at,
+                responsible.id,
+            )
+            if not draft:
+                entry["content_hash"] = hash_content(
+                    **{
+                        k: entry[k]
+                        for k in (
+                            "id",
+                            "case_id",
+                            "entry_date",
+                            "entry_type",
+                            "title",
+                            "text",
+                            "author_id",
+                        )
+                    }
+                )
+            rows.add(JournalEntry, entry)
+            summary.journal_entries += 1
+        if status is not CaseStatus.REGISTERED and rng.random() < 0.7:
+            plan_id = new_uuid()
+            # Plans are renewed: the current one started within the last five months.
+            start = max(opened, (closed_on or today) - timedelta(days=rng.randrange(0, 150)))
+            rows.add(
+                Plan,
+                _versioned(
+                    {
+                        "id": plan_id,
+                        "case_id": case_id,
+                        "kind": rng.choice(["handlingsplan", "forandringsplan"]),
+                        "goal": "Egen försörjning genom arbete eller studier.",
+                        "start_on": start,
+                        "follow_up_on": start + timedelta(days=rng.randrange(60, 200)),
+                        "closed_on": closed_on,
+                    },
+                    at,
+                    responsible.id,
+                ),
+            )
+            for order, (text, owner) in enumerate(rng.sample(PLAN_STEPS, rng.randrange(2, 5))):
+                due = start + timedelta(days=rng.randrange(14, 180))
+                rows.add(
+                    PlanItem,
+                    _versioned(
+                        {
+                            "id": new_uuid(),
+                            "plan_id": plan_id,
+                            "description": text,
+                            "owner": owner,
+                            "due_on": due,
+                            "done_on": due if due < today and rng.random() < 0.9 else None,
+                            "sort_order": order,
+                        },
+                        at,
+                        responsible.id,
+                    ),
+                )
+        summary.households += 1
+        summary.persons += len(members)
+        summary.cases += 1
+        if progress and (index + 1) % 500 == 0:
+            progress(index + 1)
+    rows.flush()
+    for year, last in next_number.items():
+        existing = session.get(CaseNumberSeries, year)
+        if existing is None:
+            session.add(CaseNumberSeries(year=year, last_number=last))
+        else:
+            existing.last_number = max(existing.last_number, last)
+    session.add(
+        AuditEntry(
+            at=now,
+            user_id=None,
+            action="create",
+            entity="demo_data",
+            detail=f"{households} fiktiva hushåll (seed {seed})",
+        )
+    )
+    session.flush()
+    if progress:
+        progress(households)
+    return summary

@@ -1,0 +1,49 @@
+"""The one place that formats money, dates and times for Swedish readers (Babel)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from babel.dates import format_date as _format_date
+from babel.dates import format_datetime as _format_datetime
+from babel.numbers import format_currency, format_decimal
+
+from app.services.clock import STOCKHOLM
+
+LOCALE = "sv_SE"
+
+
+def money(amount: Decimal | int | None) -> str:
+    """1234.5 -> '1 234,50 kr' (Babel uses a no-break space as group separator)."""
+    if amount is None:
+        return ""
+    return format_currency(
+        Decimal(amount), "SEK", format="#,##0.00\xa0¤", locale=LOCALE, currency_digits=False
+    ).replace("SEK", "kr")
+
+
+def number(value: Decimal | int | float) -> str:
+    return format_decimal(value, locale=LOCALE)
+
+
+def short_date(value: date | None) -> str:
+    """ISO style, which is the Swedish standard form: 2026-11-23."""
+    return value.isoformat() if value else ""
+
+
+def long_date(value: date | None) -> str:
+    """'23 november 2026', for letters."""
+    return _format_date(value, format="d MMMM y", locale=LOCALE) if value else ""
+
+
+def local_datetime(value: datetime | None) -> str:
+    """UTC from the database shown in Swedish time: '2026-11-23 14:05'."""
+    if value is None:
+        return ""
+    return _format_datetime(value.astimezone(STOCKHOLM), format="yyyy-MM-dd HH:mm", locale=LOCALE)
+
+
+def month_name(value: date) -> str:
+    """'november 2026'."""
+    return _format_date(value, format="LLLL y", locale=LOCALE)

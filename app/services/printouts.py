@@ -1,0 +1,69 @@
+"""What a printout shows, gathered and audited here; app/printing turns it into PDF bytes."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from app.models import Case, MemberRole
+from app.services import access, audit, clock
+from app.services.actor import Actor
+from app.services.case_register import load_case
+from app.services.formatting import local_datetime
+from app.services.identity_number import format_identity_number
+from app.services.journal import JournalRow, list_entries
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    organisation: str  # e.g. "Socialnämnden, Exempelstads kommun"
+    unit: str
+    document_title: str
+    reference: str  # case number
+    printed: str  # "Utskriven 2026-11-23 14:05 av Sara Nilsson"
+    confidential: bool = True
+
+
+@dataclass(frozen=True)
+class JournalPrintout:
+    letterhead: Letterhead
+    applicant_name: str
+    applicant_number: str
+    entries: Sequence[JournalRow]
+
+
+def letterhead_for(case: Case, actor: Actor, document_title: str) -> Letterhead:
+    unit = case.unit
+    organisation = unit.board_name + (f", {unit.municipality}" if unit.municipality else "")
+    return Letterhead(
+        organisation=organisation,
+        unit=unit.name,
+        document_title=document_title,
+        reference=case.case_number,
+        printed=f"Utskriven {local_datetime(clock.now())} av {actor.full_name}",
+    )
+
+
+def journal_printout(session: Session, actor: Actor, case_id: uuid.UUID) -> JournalPrintout:
+    """Everything the journal printout shows. Logged as a print (Lag 2001:454)."""
+    case = load_case(session, case_id)
+    access.require_read(session, actor, case)
+    entries = list_entries(session, actor, case_id)
+    applicant = next(m.person for m in case.household.members if m.role is MemberRole.APPLICANT)
+    audit.record(
+        session,
+        actor,
+        audit.Action.PRINT,
+        "journal",
+        case_id=case_id,
+        detail=f"{len(entries)} anteckningar",
+    )
+    return JournalPrintout(
+        letterhead_for(case, actor, "Journalutskrift"),
+        applicant.full_name,
+        format_identity_number(applicant.personal_number),
+        entries,
+    )
