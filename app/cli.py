@@ -16,11 +16,13 @@ def _parser() -> argparse.ArgumentParser:
         prog="arendestod",
         description="Ärendestöd – handläggarstöd för ekonomiskt bistånd.",
     )
-    parser.add_argument("--version", action="version",
-                        version=f"Ärendestöd {__version__}")
-    parser.add_argument("--db", metavar="URL",
-                        help="databas, t.ex. postgresql://user@host/db (annars $ARENDESTOD_DB "
-                             "eller en lokal SQLite-fil)")
+    parser.add_argument("--version", action="version", version=f"Ärendestöd {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="databas, t.ex. postgresql://user@host/db (annars $ARENDESTOD_DB "
+        "eller en lokal SQLite-fil)",
+    )
     commands = parser.add_subparsers(dest="command")
     db = commands.add_parser("db", help="databasunderhåll")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -82,11 +84,14 @@ def _demo(args: argparse.Namespace) -> int:
     with database.sessions.begin() as session:
         summary = demo_data.generate(session, args.households, args.seed, progress=report)
     print(file=sys.stderr)
-    print(f"{summary.households} hushåll, {summary.persons} personer, "
-          f"{summary.journal_entries} journalanteckningar och {summary.applications} "
-          f"ansökningar på {time.perf_counter() - started:.1f} s.")
-    print(f"Demoanvändare (lösenord {demo_data.DEMO_PASSWORD}): "
-          + ", ".join(summary.usernames[:8]))
+    print(
+        f"{summary.households} hushåll, {summary.persons} personer, "
+        f"{summary.journal_entries} journalanteckningar och {summary.applications} "
+        f"ansökningar på {time.perf_counter() - started:.1f} s."
+    )
+    print(
+        f"Demoanvändare (lösenord {demo_data.DEMO_PASSWORD}): " + ", ".join(summary.usernames[:8])
+    )
     return 0
 
 

@@ -40,15 +40,17 @@ def verify_password(password: str, stored: str | None) -> bool:
     return hmac.compare_digest(digest, base64.b64decode(digest_b64))
 
 
-class LoginFailed(ServiceError):
-    pass
+LOGIN_FAILED_MESSAGE = "Fel användarnamn eller lösenord."
 
 
 def has_users(session: Session) -> bool:
     return bool(session.scalar(select(func.count()).select_from(User)))
 
 
-def login(session: Session, username: str, password: str) -> Actor:
+def login(session: Session, username: str, password: str) -> Actor | None:
+    """The user, or None (with the failed attempt logged) when the login is refused.
+
+    Returns instead of raising so the caller's transaction commits the audit row."""
     user = session.scalar(select(User).where(User.username == username.strip().casefold()))
     if user is None or not user.active or not verify_password(password, user.password_hash):
         audit.record(
@@ -58,7 +60,7 @@ def login(session: Session, username: str, password: str) -> Actor:
             "user",
             detail=username[:64],
         )
-        raise LoginFailed("Fel användarnamn eller lösenord.")
+        return None
     actor = Actor.of(user)
     audit.record(session, actor, audit.Action.LOGIN, "user", entity_id=user.id)
     return actor

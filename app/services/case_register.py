@@ -205,6 +205,14 @@ def create_case(session: Session, actor: Actor, data: NewCase) -> Case:
     errors = validate_new_case(data)
     if errors:
         raise ValidationFailed(errors)
+    # Checked before anything is written, so a refusal leaves the session clean.
+    responsible_id = data.responsible_user_id or (
+        actor.id if actor.role is Role.CASEWORKER else None
+    )
+    if responsible_id is not None:
+        responsible = session.get(User, responsible_id)
+        if responsible is None or responsible.unit_id != actor.unit_id:
+            raise ValidationFailed({"responsible": "Ansvarig handläggare måste höra till enheten."})
     today = clock.today()
     applicant = find_or_create_person(session, actor, data.applicant)
     existing = open_case_number_for(session, applicant)
@@ -215,13 +223,6 @@ def create_case(session: Session, actor: Actor, data: NewCase) -> Case:
                 f"{existing}. Registrera ansökan i det ärendet i stället."
             }
         )
-    responsible_id = data.responsible_user_id or (
-        actor.id if actor.role is Role.CASEWORKER else None
-    )
-    if responsible_id is not None:
-        responsible = session.get(User, responsible_id)
-        if responsible is None or responsible.unit_id != actor.unit_id:
-            raise ValidationFailed({"responsible": "Ansvarig handläggare måste höra till enheten."})
     household = Household(
         street_address=data.street_address.strip(),
         postal_code=data.postal_code.strip(),
@@ -358,3 +359,47 @@ def change_status(
     )
     session.flush()
     return case
+
+
+@dataclass(frozen=True)
+class KnownPerson:
+    first_name: str
+    last_name: str
+    protected_identity: bool
+    open_case_number: str | None
+
+
+def lookup_person(session: Session, actor: Actor, personal_number: str) -> KnownPerson | None:
+    """A person already in the register, for pre-filling the wizard. Logged as a search."""
+    number = parse_identity_number(personal_number)
+    person = session.scalar(select(Person).where(Person.personal_number == number.digits))
+    audit.record(
+        session,
+        actor,
+        audit.Action.SEARCH,
+        "person",
+        person_id=person.id if person else None,
+        detail="uppslag i nytt ärende",
+    )
+    if person is None:
+        return None
+    return KnownPerson(
+        person.first_name,
+        person.last_name,
+        person.protected_identity,
+        open_case_number_for(session, person),
+    )
+
+
+def unit_caseworkers(session: Session, actor: Actor) -> list[tuple[uuid.UUID, str]]:
+    """Active handläggare of the actor's unit, for choosing who is responsible."""
+    return [
+        (user.id, user.full_name)
+        for user in session.scalars(
+            select(User)
+            .where(
+                User.unit_id == actor.unit_id, User.active.is_(True), User.role == Role.CASEWORKER
+            )
+            .order_by(User.full_name)
+        )
+    ]

@@ -58,9 +58,10 @@ def parse_identity_number(text: str, *, today: date | None = None) -> IdentityNu
     if len(digits) == 12:
         century_digits = digits
     else:
-        yy = int(digits[:2])
+        yy, mm, dd = int(digits[:2]), int(digits[2:4]), int(digits[4:6])
         century = today.year // 100
-        if yy > today.year % 100:
+        # The latest such date not after today ("-": under 100 years old).
+        if (yy, mm, dd - 60 if dd > 60 else dd) > (today.year % 100, today.month, today.day):
             century -= 1
         if separator == "+":
             century -= 1

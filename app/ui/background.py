@@ -1,0 +1,78 @@
+"""The one background-work helper: run a function off the GUI thread, show progress when it
+takes more than half a second, and deliver the result (or the error) back on the GUI thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+PROGRESS_DELAY_MS = 500
+
+
+class _Signals(QObject):
+    finished = Signal(object)
+    failed = Signal(object)
+    progress = Signal(int)
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Callable[[Callable[[int], None]], Any], signals: _Signals):
+        super().__init__()
+        self._work = work
+        self._signals = signals
+
+    def run(self) -> None:
+        try:
+            result = self._work(self._signals.progress.emit)
+        except Exception as exc:  # delivered to the GUI thread, shown to the user there
+            self._signals.failed.emit(exc)
+        else:
+            self._signals.finished.emit(result)
+
+
+_running: set[_Signals] = set()
+
+
+def run_in_background(
+    parent: QWidget | None,
+    work: Callable[[Callable[[int], None]], Any],
+    *,
+    on_done: Callable[[Any], None],
+    on_error: Callable[[Exception], None],
+    label: str,
+    maximum: int = 0,
+) -> _Signals:
+    """`work(report)` runs in a worker thread; `report(n)` moves the progress bar
+    (0..maximum; maximum 0 shows a busy indicator)."""
+    signals = _Signals()
+    _running.add(signals)
+    dialog = QProgressDialog(label, "", 0, maximum, parent)
+    dialog.setWindowTitle("Arbetar …")
+    dialog.setCancelButton(None)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(PROGRESS_DELAY_MS)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setValue(0)
+
+    def finish() -> None:
+        dialog.close()
+        dialog.deleteLater()
+        _running.discard(signals)
+
+    def done(result: Any) -> None:
+        finish()
+        on_done(result)
+
+    def failed(exc: Exception) -> None:
+        finish()
+        on_error(exc)
+
+    signals.finished.connect(done)
+    signals.failed.connect(failed)
+    signals.progress.connect(dialog.setValue)
+    QThreadPool.globalInstance().start(_Job(work, signals))
+    return signals

@@ -1,0 +1,305 @@
+"""Journal: the list of entries, and an editor for drafts. Signed entries are read-only;
+a correction is a new entry (tillägg) that refers to the signed one."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services import clock, code_lists, journal
+from app.services.errors import ValidationFailed
+from app.services.formatting import local_datetime, short_date
+from app.services.journal import JournalDraft, JournalRow
+from app.ui.context import AppContext
+from app.ui.date_field import DateField
+from app.ui.messages import FieldError, add_field, show_error
+from app.ui.row_table_model import Column, RowTableModel
+from app.ui.table_view import RowTableView
+
+
+def _status(row: JournalRow) -> str:
+    return "Signerad" if row.is_signed else "Utkast"
+
+
+class JournalTab(QWidget):
+    changed = Signal()
+
+    def __init__(self, context: AppContext, case_id: uuid.UUID, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.case_id = case_id
+        self.current: JournalRow | None = None
+        self.corrects: JournalRow | None = None
+        self._snapshot: tuple = ()
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.model = RowTableModel(
+            [
+                Column(
+                    "Datum",
+                    lambda r: short_date(r.entry_date),
+                    sort_key=lambda r: r.entry_date.isoformat(),
+                ),
+                Column("Typ", lambda r: r.type_label),
+                Column("Rubrik", lambda r: r.title),
+                Column("Skriven av", lambda r: r.author_name),
+                Column("Status", _status),
+            ]
+        )
+        self.list_view = RowTableView(self.model)
+        self.list_view.setObjectName("journalList")
+        self.list_view.selectionModel().currentRowChanged.connect(self._selection_changed)
+        splitter.addWidget(self.list_view)
+
+        editor = QGroupBox("Anteckning")
+        editor_layout = QVBoxLayout(editor)
+        self.state_label = QLabel()
+        self.state_label.setObjectName("journalState")
+        self.state_label.setWordWrap(True)
+        editor_layout.addWidget(self.state_label)
+        form = QFormLayout()
+        self.entry_date = DateField(clock.today())
+        self.entry_date.setObjectName("entryDate")
+        self.entry_type = QComboBox()
+        self.entry_type.setObjectName("entryType")
+        for code in code_lists.codes(code_lists.JOURNAL_TYPE):
+            self.entry_type.addItem(code.label, code.code)
+        self.title = QLineEdit()
+        self.title.setObjectName("entryTitle")
+        self.text = QPlainTextEdit()
+        self.text.setObjectName("entryText")
+        self.text.setTabChangesFocus(True)
+        self.errors = {name: FieldError() for name in ("entry_date", "entry_type", "title", "text")}
+        add_field(form, "&Datum:", self.entry_date, self.errors["entry_date"])
+        add_field(form, "T&yp:", self.entry_type, self.errors["entry_type"])
+        add_field(form, "&Rubrik:", self.title, self.errors["title"])
+        add_field(form, "&Text:", self.text, self.errors["text"])
+        editor_layout.addLayout(form)
+        buttons = QHBoxLayout()
+        self.new_button = QPushButton("N&y anteckning")
+        self.new_button.setObjectName("newEntry")
+        self.save_button = QPushButton("Spara &utkast")
+        self.save_button.setObjectName("saveDraft")
+        self.sign_button = QPushButton("&Signera")
+        self.sign_button.setObjectName("signEntry")
+        self.addendum_button = QPushButton("Skriv t&illägg")
+        self.addendum_button.setObjectName("writeAddendum")
+        for button in (self.new_button, self.save_button, self.sign_button, self.addendum_button):
+            buttons.addWidget(button)
+        editor_layout.addLayout(buttons)
+        splitter.addWidget(editor)
+        splitter.setSizes([520, 480])
+        QVBoxLayout(self).addWidget(splitter)
+
+        self.new_button.clicked.connect(self.new_entry)
+        self.save_button.clicked.connect(self.save_draft)
+        self.sign_button.clicked.connect(self.sign)
+        self.addendum_button.clicked.connect(self.write_addendum)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_draft)
+        self.reload()
+        self.new_entry()
+
+    # --- loading -----------------------------------------------------------------------
+    def reload(self, select_id: uuid.UUID | None = None) -> None:
+        rows = self.context.call(lambda s, a: journal.list_entries(s, a, self.case_id))
+        self.model.set_rows(rows)
+        self.list_view.fit_columns()
+        if select_id is not None:
+            for row_index, row in enumerate(rows):
+                if row.id == select_id:
+                    proxy_index = self.list_view.proxy.mapFromSource(self.model.index(row_index, 0))
+                    self.list_view.blockSignals(True)
+                    self.list_view.setCurrentIndex(proxy_index)
+                    self.list_view.blockSignals(False)
+                    self._load(row)
+                    break
+
+    def _selection_changed(self, current, _previous) -> None:
+        if not current.isValid():
+            return
+        row = self.list_view.current_row()
+        if row is None or (self.current is not None and row.id == self.current.id):
+            return
+        if self.has_unsaved_changes() and not self._ask_keep_or_discard():
+            return
+        self._load(row)
+
+    def _ask_keep_or_discard(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Osparad anteckning",
+            "Anteckningen har ändringar som inte är sparade. Spara dem som utkast?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Cancel:
+            return False
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save_draft()
+        return True
+
+    def _fields(self) -> tuple:
+        return (
+            self.entry_date.value(),
+            self.entry_type.currentData(),
+            self.title.text(),
+            self.text.toPlainText(),
+        )
+
+    def has_unsaved_changes(self) -> bool:
+        if self.current is not None and self.current.is_signed:
+            return False
+        if (
+            self.current is None
+            and not self.text.toPlainText().strip()
+            and not self.title.text().strip()
+        ):
+            return False
+        return self._fields() != self._snapshot
+
+    def _set_editable(self, editable: bool) -> None:
+        for widget in (self.entry_date, self.entry_type):
+            widget.setEnabled(editable)
+        self.title.setReadOnly(not editable)
+        self.text.setReadOnly(not editable)
+        self.save_button.setEnabled(editable)
+        self.sign_button.setEnabled(editable)
+
+    def _load(self, row: JournalRow) -> None:
+        self.current = row
+        self.corrects = None
+        self.entry_date.set_value(row.entry_date)
+        self.entry_type.setCurrentIndex(self.entry_type.findData(row.entry_type))
+        self.title.setText(row.title)
+        self.text.setPlainText(row.text)
+        own_draft = not row.is_signed and row.author_id == self.context.actor.id
+        self._set_editable(own_draft)
+        self.addendum_button.setEnabled(row.is_signed)
+        if row.is_signed:
+            self.state_label.setText(
+                f"<b>Signerad</b> {local_datetime(row.signed_at)} av {row.signer_name}. "
+                "En signerad anteckning kan inte ändras – skriv ett tillägg."
+            )
+        elif own_draft:
+            self.state_label.setText("<b>Utkast</b> – kan ändras tills du signerar.")
+        else:
+            self.state_label.setText(
+                f"<b>Utkast</b> av {row.author_name} – bara författaren kan ändra det."
+            )
+        self._clear_errors()
+        self._snapshot = self._fields()
+
+    def new_entry(self, corrects: JournalRow | None = None) -> None:
+        if self.has_unsaved_changes() and not self._ask_keep_or_discard():
+            return
+        self.current = None
+        self.corrects = corrects
+        self.list_view.clearSelection()
+        self.entry_date.set_value(clock.today())
+        self.entry_type.setCurrentIndex(
+            self.entry_type.findData("rattelse" if corrects else "anteckning")
+        )
+        self.title.setText(
+            f"Tillägg till anteckning {short_date(corrects.entry_date)}" if corrects else ""
+        )
+        self.text.clear()
+        self._set_editable(True)
+        self.addendum_button.setEnabled(False)
+        self.state_label.setText(
+            f"<b>Tillägg</b> till den signerade anteckningen från "
+            f"{short_date(corrects.entry_date)}."
+            if corrects
+            else "<b>Ny anteckning</b>"
+        )
+        self._clear_errors()
+        self._snapshot = self._fields()
+
+    def write_addendum(self) -> None:
+        if self.current is not None and self.current.is_signed:
+            self.new_entry(corrects=self.current)
+            self.text.setFocus()
+
+    # --- saving ------------------------------------------------------------------------
+    def _clear_errors(self) -> None:
+        for error in self.errors.values():
+            error.set_message("")
+
+    def _draft(self) -> JournalDraft:
+        entry_date, entry_type, title, text = self._fields()
+        return JournalDraft(entry_date, entry_type, title, text)
+
+    def save_draft(self) -> bool:
+        """Save the editor as a draft. Returns False (with messages shown) when it could not."""
+        if self.current is not None and self.current.is_signed:
+            return True
+        self._clear_errors()
+        draft, current, corrects = self._draft(), self.current, self.corrects
+        try:
+            if current is None:
+                entry = self.context.call(
+                    lambda s, a: journal.create_entry(
+                        s, a, self.case_id, draft, corrects_id=corrects.id if corrects else None
+                    )
+                )
+            else:
+                entry = self.context.call(
+                    lambda s, a: journal.update_draft(
+                        s, a, current.id, draft, expected_version=current.version
+                    )
+                )
+        except ValidationFailed as exc:
+            self._show_errors(exc)
+            return False
+        except Exception as exc:
+            show_error(self, exc)
+            return False
+        self.reload(select_id=entry.id)
+        self.changed.emit()
+        return True
+
+    def _show_errors(self, exc: ValidationFailed) -> None:
+        for name, message in exc.field_errors.items():
+            self.errors.get(name, self.errors["text"]).set_message(message)
+
+    def sign(self) -> None:
+        if (self.has_unsaved_changes() or self.current is None) and not self.save_draft():
+            return
+        current = self.current
+        assert current is not None
+        answer = QMessageBox.question(
+            self,
+            "Signera anteckningen",
+            "När anteckningen är signerad kan den inte ändras. Signera nu?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.context.call(
+                lambda s, a: journal.sign_entry(s, a, current.id, expected_version=current.version)
+            )
+        except ValidationFailed as exc:
+            self._show_errors(exc)
+            return
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.reload(select_id=current.id)
+        self.changed.emit()

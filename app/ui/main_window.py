@@ -1,0 +1,304 @@
+"""Main window: one search field, 'Mina ärenden', and each opened case in its own tab."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import __version__
+from app.db import migrate
+from app.services import clock, my_cases
+from app.services.case_search import SearchHit, search
+from app.services.formatting import short_date
+from app.services.my_cases import CaseListRow
+from app.ui.case_view import CaseView
+from app.ui.context import AppContext
+from app.ui.messages import show_error
+from app.ui.new_case_wizard import NewCaseWizard
+from app.ui.row_table_model import Column, RowTableModel
+from app.ui.table_view import RowTableView
+
+
+def _deadline_text(row: CaseListRow) -> str:
+    if row.next_deadline is None:
+        return ""
+    return f"{short_date(row.next_deadline.due)} {row.next_deadline.label}"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: AppContext):
+        super().__init__()
+        self.context = context
+        self.logged_out = False
+        actor = context.actor
+        assert actor is not None
+        self.setWindowTitle(f"Ärendestöd – {actor.full_name}")
+        self.resize(1200, 760)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        top = QHBoxLayout()
+        search_label = QLabel("&Sök:")
+        self.search_field = QLineEdit()
+        self.search_field.setObjectName("searchField")
+        self.search_field.setPlaceholderText(
+            "Personnummer, namn eller ärendenummer – tryck Enter (Ctrl+F)"
+        )
+        self.search_field.setClearButtonEnabled(True)
+        search_label.setBuddy(self.search_field)
+        self.search_field.returnPressed.connect(self.run_search)
+        self.new_case_button = QPushButton("&Nytt ärende …")
+        self.new_case_button.setObjectName("newCaseButton")
+        self.new_case_button.clicked.connect(self.new_case)
+        top.addWidget(search_label)
+        top.addWidget(self.search_field, 1)
+        top.addWidget(self.new_case_button)
+        layout.addLayout(top)
+
+        self.tabs = QTabWidget()
+        self.tabs.setTabsClosable(True)
+        self.tabs.setDocumentMode(True)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        layout.addWidget(self.tabs)
+        self.setCentralWidget(central)
+
+        self.my_cases_model = RowTableModel(
+            [
+                Column("Ärende", lambda r: r.case_number),
+                Column("Sökande", lambda r: r.applicant_name),
+                Column("Personnummer", lambda r: r.personal_number),
+                Column("Status", lambda r: r.status.label),
+                Column(
+                    "Nästa bevakning",
+                    _deadline_text,
+                    sort_key=lambda r: (
+                        r.next_deadline.due.isoformat() if r.next_deadline else "9999"
+                    ),
+                ),
+                Column(
+                    "Bevakningar",
+                    lambda r: str(r.deadline_count),
+                    sort_key=lambda r: r.deadline_count,
+                    align_right=True,
+                ),
+            ],
+            highlight=lambda r: (
+                r.next_deadline is not None and r.next_deadline.is_overdue(clock.now())
+            ),
+        )
+        self.my_cases_view = RowTableView(self.my_cases_model, sort_column=4)
+        self.my_cases_view.setObjectName("myCasesView")
+        self.my_cases_view.activated_row.connect(lambda row: self.open_case(row.case_id))
+        my_cases_page = QWidget()
+        my_layout = QVBoxLayout(my_cases_page)
+        self.my_cases_info = QLabel()
+        self.my_cases_info.setObjectName("myCasesInfo")
+        my_layout.addWidget(self.my_cases_info)
+        my_layout.addWidget(self.my_cases_view)
+        self.tabs.addTab(my_cases_page, "Mina ärenden")
+        self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
+
+        self.search_model = RowTableModel(
+            [
+                Column("Namn", lambda h: h.person_name),
+                Column("Personnummer", lambda h: h.personal_number),
+                Column("Roll", lambda h: h.role.label),
+                Column("Ärende", lambda h: h.case_number),
+                Column("Status", lambda h: h.status.label),
+                Column("Handläggare", lambda h: h.responsible_name),
+            ]
+        )
+        self.search_view = RowTableView(self.search_model)
+        self.search_view.setObjectName("searchResults")
+        self.search_view.activated_row.connect(lambda hit: self.open_case(hit.case_id))
+        self.search_page = QWidget()
+        search_layout = QVBoxLayout(self.search_page)
+        self.search_message = QLabel()
+        self.search_message.setObjectName("searchMessage")
+        self.search_message.setWordWrap(True)
+        search_layout.addWidget(self.search_message)
+        search_layout.addWidget(self.search_view)
+
+        self._build_menus()
+        self.statusBar().showMessage(
+            f"Inloggad: {actor.full_name} ({actor.role.label}) · "
+            f"Databas: {context.database.display_url}"
+        )
+        self.refresh_my_cases()
+        self.search_field.setFocus()
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&Arkiv")
+        self._action(file_menu, "&Nytt ärende …", QKeySequence.StandardKey.New, self.new_case)
+        self._action(file_menu, "&Sök", QKeySequence.StandardKey.Find, self.focus_search)
+        self._action(
+            file_menu, "&Uppdatera", QKeySequence.StandardKey.Refresh, self.refresh_my_cases
+        )
+        self._action(
+            file_menu,
+            "S&täng flik",
+            QKeySequence.StandardKey.Close,
+            lambda: self.close_tab(self.tabs.currentIndex()),
+        )
+        file_menu.addSeparator()
+        self._action(file_menu, "&Logga ut", None, self.log_out)
+        self._action(file_menu, "&Avsluta", QKeySequence.StandardKey.Quit, self.close)
+        help_menu = self.menuBar().addMenu("&Hjälp")
+        self._action(help_menu, "&Kortkommandon", None, self.show_shortcuts)
+        self._action(help_menu, "&Om Ärendestöd", None, self.show_about)
+
+    def _action(self, menu, text: str, shortcut, slot) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    # --- Mina ärenden and search -------------------------------------------------------
+    def refresh_my_cases(self) -> None:
+        actor = self.context.actor
+        if actor is not None and actor.is_administrator:
+            self.my_cases_model.set_rows([])
+            self.my_cases_info.setText(
+                "Som administratör har du inga egna ärenden och ser inte ärendeinnehåll."
+            )
+            return
+        try:
+            rows = self.context.call(my_cases.my_cases)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.my_cases_model.set_rows(rows)
+        overdue = sum(
+            1 for r in rows if r.next_deadline and r.next_deadline.is_overdue(clock.now())
+        )
+        self.my_cases_info.setText(
+            f"{len(rows)} öppna ärenden"
+            + (
+                f" · <b style='color:#b00020'>{overdue} med passerad bevakning</b>"
+                if overdue
+                else ""
+            )
+        )
+        self.my_cases_view.fit_columns()
+
+    def focus_search(self) -> None:
+        self.search_field.setFocus()
+        self.search_field.selectAll()
+
+    def run_search(self) -> None:
+        query = self.search_field.text()
+        try:
+            result = self.context.call(lambda s, a: search(s, a, query))
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.search_model.set_rows(result.hits)
+        message = result.message or f"{len(result.hits)} träffar för ”{query.strip()}”."
+        if result.truncated:
+            message += " Visar de första 200 – skriv mer för att avgränsa."
+        self.search_message.setText(message)
+        if self.tabs.indexOf(self.search_page) < 0:
+            self.tabs.insertTab(1, self.search_page, "Sökresultat")
+        self.tabs.setCurrentWidget(self.search_page)
+        self.search_view.fit_columns()
+        if len(result.hits) == 1:
+            self.open_case(result.hits[0].case_id)
+        elif result.hits:
+            self.search_view.setFocus()
+            self.search_view.selectRow(0)
+
+    def search_hits(self) -> list[SearchHit]:
+        return self.search_model.rows
+
+    # --- Cases -------------------------------------------------------------------------
+    def case_tab(self, case_id: uuid.UUID) -> CaseView | None:
+        for index in range(self.tabs.count()):
+            widget = self.tabs.widget(index)
+            if isinstance(widget, CaseView) and widget.case_id == case_id:
+                return widget
+        return None
+
+    def open_case(self, case_id: uuid.UUID) -> CaseView | None:
+        existing = self.case_tab(case_id)
+        if existing is not None:
+            self.tabs.setCurrentWidget(existing)
+            return existing
+        try:
+            view = CaseView(self.context, case_id)
+        except Exception as exc:
+            show_error(self, exc)
+            return None
+        view.changed.connect(self.refresh_my_cases)
+        index = self.tabs.addTab(view, view.tab_title)
+        self.tabs.setTabToolTip(index, view.tab_title)
+        self.tabs.setCurrentIndex(index)
+        view.setFocus()
+        return view
+
+    def close_tab(self, index: int) -> None:
+        widget = self.tabs.widget(index)
+        if index <= 0 or widget is None:
+            return
+        if isinstance(widget, CaseView) and not widget.confirm_close():
+            return
+        self.tabs.removeTab(index)
+        if widget is not self.search_page:
+            widget.deleteLater()
+
+    def new_case(self) -> None:
+        wizard = NewCaseWizard(self.context, self)
+        if wizard.exec() and wizard.created_case_id is not None:
+            self.refresh_my_cases()
+            self.open_case(wizard.created_case_id)
+
+    # --- Misc --------------------------------------------------------------------------
+    def log_out(self) -> None:
+        self.logged_out = True
+        self.close()
+
+    def show_shortcuts(self) -> None:
+        QMessageBox.information(
+            self,
+            "Kortkommandon",
+            (
+                "Ctrl+F  Sök\nCtrl+N  Nytt ärende\nF5  Uppdatera Mina ärenden\n"
+                "Ctrl+W  Stäng flik\nCtrl+Tab  Nästa flik\nEnter  Öppna markerat ärende\n"
+                "Ctrl+S  Spara utkast (journal)\nAlt + understruken bokstav  Välj fält eller knapp"
+            ),
+        )
+
+    def show_about(self) -> None:
+        schema = migrate.current_revision(self.context.database.engine) or "okänd"
+        QMessageBox.about(
+            self,
+            "Om Ärendestöd",
+            (
+                f"<h3>Ärendestöd {__version__}</h3>"
+                f"<p>Handläggarstöd för ekonomiskt bistånd.</p>"
+                f"<p>Databasens schemaversion: {schema}<br>Databas: "
+                f"{self.context.database.display_url}</p>"
+            ),
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for index in range(self.tabs.count() - 1, 0, -1):
+            widget = self.tabs.widget(index)
+            if isinstance(widget, CaseView) and not widget.confirm_close():
+                event.ignore()
+                self.logged_out = False
+                return
+        event.accept()

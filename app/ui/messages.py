@@ -1,0 +1,74 @@
+"""Showing errors to the user in Swedish, and next to the field where possible."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtWidgets import QFormLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.services.errors import ServiceError
+
+log = logging.getLogger(__name__)
+
+
+def user_message(exc: BaseException) -> str:
+    if isinstance(exc, ServiceError):
+        return str(exc)
+    if isinstance(exc, StaleDataError):
+        return (
+            "Någon annan har ändrat samma uppgifter under tiden. Ingenting skrevs över. "
+            "Läs in ärendet på nytt och gör ändringen igen."
+        )
+    if isinstance(exc, OperationalError):
+        return (
+            "Kontakten med databasen bröts. Det du skrivit finns kvar i fönstret; "
+            "försök igen om en stund."
+        )
+    log.exception("Oväntat fel", exc_info=exc)
+    return f"Ett oväntat fel inträffade: {exc.__class__.__name__}. Ingenting har sparats."
+
+
+def show_error(parent: QWidget | None, exc: BaseException, title: str = "Det gick inte") -> None:
+    QMessageBox.warning(parent, title, user_message(exc))
+
+
+class FieldError(QLabel):
+    """A red message shown under a field; hidden while empty."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("fieldError")
+        self.setStyleSheet("color: #b00020;")
+        self.setWordWrap(True)
+        self.hide()
+
+    def set_message(self, message: str) -> None:
+        self.setText(message)
+        self.setVisible(bool(message))
+
+
+def add_field(
+    form: QFormLayout,
+    text: str,
+    widget: QWidget,
+    error: FieldError | None = None,
+    *,
+    buddy: QWidget | None = None,
+) -> QLabel:
+    """Add a labelled field whose mnemonic (Alt+letter) focuses the field itself, with its
+    error message directly under it (taking no space while there is no error)."""
+    label = QLabel(text)
+    label.setBuddy(buddy or widget)
+    if error is None:
+        form.addRow(label, widget)
+        return label
+    box = QWidget()
+    column = QVBoxLayout(box)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(2)
+    column.addWidget(widget)
+    column.addWidget(error)
+    form.addRow(label, box)
+    return label

@@ -1,0 +1,349 @@
+"""Nytt ärende: applicant by personnummer, household members, the application."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import QDateTime
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from app.models import MemberRole
+from app.services import case_register, clock, code_lists
+from app.services.case_register import NewCase, PersonInput
+from app.services.errors import ValidationFailed
+from app.services.identity_number import InvalidIdentityNumber, parse_identity_number
+from app.ui.context import AppContext
+from app.ui.date_field import DateField
+from app.ui.messages import FieldError, add_field, user_message
+
+_MEMBER_ROLES = [MemberRole.CHILD, MemberRole.CO_APPLICANT, MemberRole.OTHER]
+_FIELD_NAMES = {
+    "personal_number": "personnummer",
+    "first_name": "förnamn",
+    "last_name": "efternamn",
+}
+
+
+def _describe(field: str) -> str:
+    """'member.0.first_name' -> 'Hushållsmedlem 1, förnamn'."""
+    parts = field.split(".")
+    if parts[0] == "applicant":
+        return f"Sökande, {_FIELD_NAMES.get(parts[1], parts[1])}"
+    if parts[0] == "member" and len(parts) == 3:
+        return f"Hushållsmedlem {int(parts[1]) + 1}, {_FIELD_NAMES.get(parts[2], parts[2])}"
+    return ""
+
+
+class ApplicantPage(QWizardPage):
+    def __init__(self, wizard: NewCaseWizard):
+        super().__init__()
+        self.owner = wizard
+        self.setTitle("Sökande")
+        self.setSubTitle("Börja med sökandens personnummer eller samordningsnummer.")
+        form = QFormLayout(self)
+        self.personal_number = QLineEdit()
+        self.personal_number.setObjectName("applicantNumber")
+        self.personal_number.setPlaceholderText("ÅÅÅÅMMDD-NNNN")
+        self.number_info = QLabel()
+        self.number_info.setObjectName("applicantNumberInfo")
+        self.number_info.hide()
+        self.first_name = QLineEdit()
+        self.first_name.setObjectName("applicantFirstName")
+        self.last_name = QLineEdit()
+        self.last_name.setObjectName("applicantLastName")
+        self.phone = QLineEdit()
+        self.protected = QCheckBox("Skyddade personuppgifter (adressen visas och skrivs inte ut)")
+        self.errors = {
+            name: FieldError() for name in ("personal_number", "first_name", "last_name")
+        }
+        self.errors["personal_number"].setObjectName("applicantNumberError")
+        number_box = QWidget()
+        number_column = QVBoxLayout(number_box)
+        number_column.setContentsMargins(0, 0, 0, 0)
+        number_column.addWidget(self.personal_number)
+        number_column.addWidget(self.number_info)
+        add_field(
+            form,
+            "&Personnummer:",
+            number_box,
+            self.errors["personal_number"],
+            buddy=self.personal_number,
+        )
+        add_field(form, "&Förnamn:", self.first_name, self.errors["first_name"])
+        add_field(form, "&Efternamn:", self.last_name, self.errors["last_name"])
+        add_field(form, "&Telefon:", self.phone)
+        form.addRow("", self.protected)
+        self.personal_number.editingFinished.connect(self.check_number)
+
+    def check_number(self) -> bool:
+        self.errors["personal_number"].set_message("")
+        self._show_info("")
+        try:
+            number = parse_identity_number(self.personal_number.text())
+        except InvalidIdentityNumber as exc:
+            self.errors["personal_number"].set_message(str(exc))
+            return False
+        kind = "Samordningsnummer" if number.is_coordination_number else "Personnummer"
+        sex = "kvinna" if number.sex == "K" else "man"
+        info = f"{kind} {number.display}: {sex}, född {number.birth_date.isoformat()}."
+        try:
+            known = self.owner.context.call(
+                lambda s, a: case_register.lookup_person(s, a, number.digits)
+            )
+        except Exception as exc:
+            self.errors["personal_number"].set_message(user_message(exc))
+            return False
+        if known is not None:
+            self.first_name.setText(known.first_name)
+            self.last_name.setText(known.last_name)
+            self.protected.setChecked(known.protected_identity)
+            info += " Personen finns redan i registret."
+            if known.open_case_number:
+                self.errors["personal_number"].set_message(
+                    f"Personen är redan sökande i det öppna ärendet {known.open_case_number}."
+                )
+                self._show_info(info)
+                return False
+        self._show_info(info)
+        return True
+
+    def _show_info(self, text: str) -> None:
+        self.number_info.setText(text)
+        self.number_info.setVisible(bool(text))
+
+    def validatePage(self) -> bool:
+        ok = self.check_number()
+        for name, widget, label in (
+            ("first_name", self.first_name, "Förnamn"),
+            ("last_name", self.last_name, "Efternamn"),
+        ):
+            empty = not widget.text().strip()
+            self.errors[name].set_message(f"{label} måste fyllas i." if empty else "")
+            ok = ok and not empty
+        return ok
+
+    def person(self) -> PersonInput:
+        return PersonInput(
+            self.personal_number.text(),
+            self.first_name.text(),
+            self.last_name.text(),
+            MemberRole.APPLICANT,
+            protected_identity=self.protected.isChecked(),
+            phone=self.phone.text(),
+        )
+
+
+class HouseholdPage(QWizardPage):
+    def __init__(self):
+        super().__init__()
+        self.setTitle("Hushåll")
+        self.setSubTitle("Lägg till medsökande och barn. Umgängesbarn bor delvis i hushållet.")
+        layout = QVBoxLayout(self)
+        self.members = QTableWidget(0, 5)
+        self.members.setObjectName("householdMembers")
+        self.members.setHorizontalHeaderLabels(
+            ["Personnummer", "Förnamn", "Efternamn", "Roll", "Umgängesbarn"]
+        )
+        self.members.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.members)
+        row_buttons = QHBoxLayout()
+        add = QPushButton("&Lägg till person")
+        add.setObjectName("addMember")
+        remove = QPushButton("Ta &bort person")
+        add.clicked.connect(lambda: self.add_member())
+        remove.clicked.connect(lambda: self.members.removeRow(self.members.currentRow()))
+        row_buttons.addWidget(add)
+        row_buttons.addWidget(remove)
+        row_buttons.addStretch()
+        layout.addLayout(row_buttons)
+        self.members_error = FieldError()
+        self.members_error.setObjectName("membersError")
+        layout.addWidget(self.members_error)
+        form = QFormLayout()
+        self.street = QLineEdit()
+        self.postal_code = QLineEdit()
+        self.city = QLineEdit()
+        self.housing = QComboBox()
+        self.housing.addItem("– välj –", "")
+        for code in code_lists.codes(code_lists.HOUSING_TYPE):
+            self.housing.addItem(code.label, code.code)
+        form.addRow("&Gatuadress:", self.street)
+        form.addRow("Post&nummer:", self.postal_code)
+        form.addRow("&Ort:", self.city)
+        form.addRow("Boende&form:", self.housing)
+        layout.addLayout(form)
+
+    def add_member(
+        self,
+        number: str = "",
+        first: str = "",
+        last: str = "",
+        role: MemberRole = MemberRole.CHILD,
+        visiting: bool = False,
+    ) -> int:
+        row = self.members.rowCount()
+        self.members.insertRow(row)
+        for column, text in enumerate((number, first, last)):
+            self.members.setItem(row, column, QTableWidgetItem(text))
+        role_box = QComboBox()
+        for member_role in _MEMBER_ROLES:
+            role_box.addItem(member_role.label, member_role)
+        role_box.setCurrentIndex(_MEMBER_ROLES.index(role))
+        self.members.setCellWidget(row, 3, role_box)
+        visiting_box = QCheckBox()
+        visiting_box.setChecked(visiting)
+        self.members.setCellWidget(row, 4, visiting_box)
+        self.members.setCurrentCell(row, 0)
+        return row
+
+    def people(self) -> list[PersonInput]:
+        people = []
+        for row in range(self.members.rowCount()):
+            texts = [
+                (self.members.item(row, c).text() if self.members.item(row, c) else "")
+                for c in range(3)
+            ]
+            if not any(t.strip() for t in texts):
+                continue
+            role = self.members.cellWidget(row, 3).currentData()
+            visiting = self.members.cellWidget(row, 4).isChecked()
+            people.append(
+                PersonInput(
+                    texts[0],
+                    texts[1],
+                    texts[2],
+                    role,
+                    visiting_child=visiting and role is MemberRole.CHILD,
+                )
+            )
+        return people
+
+    def validatePage(self) -> bool:
+        problems = []
+        for index, person in enumerate(self.people()):
+            try:
+                parse_identity_number(person.personal_number)
+            except InvalidIdentityNumber as exc:
+                problems.append(f"Rad {index + 1}: {exc}")
+            if not person.first_name.strip() or not person.last_name.strip():
+                problems.append(f"Rad {index + 1}: för- och efternamn måste fyllas i.")
+        self.members_error.set_message("\n".join(problems))
+        return not problems
+
+
+class ApplicationPage(QWizardPage):
+    def __init__(self, wizard: NewCaseWizard):
+        super().__init__()
+        self.owner = wizard
+        self.setTitle("Ansökan")
+        self.setSubTitle("När och hur kom ansökan in, och vilken period gäller den?")
+        form = QFormLayout(self)
+        self.received = QDateTimeEdit(QDateTime.currentDateTime())
+        self.received.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.received.setCalendarPopup(True)
+        self.channel = QComboBox()
+        for code in code_lists.codes(code_lists.APPLICATION_CHANNEL):
+            self.channel.addItem(code.label, code.code)
+        month_start = clock.today().replace(day=1)
+        self.period_start = DateField(month_start)
+        self.period_end = DateField(None, optional=True)
+        self.responsible = QComboBox()
+        self.responsible.setObjectName("responsible")
+        self.note = QPlainTextEdit()
+        self.note.setTabChangesFocus(True)
+        self.note.setFixedHeight(60)
+        self.error = FieldError()
+        self.error.setObjectName("wizardError")
+        form.addRow("&Inkom:", self.received)
+        form.addRow("&Ansökningssätt:", self.channel)
+        form.addRow("Period &från:", self.period_start)
+        form.addRow("Period &till:", self.period_end)
+        form.addRow("Ansvarig &handläggare:", self.responsible)
+        form.addRow("Antec&kning:", self.note)
+        form.addRow(self.error)
+
+    def initializePage(self) -> None:
+        self.responsible.clear()
+        actor = self.owner.context.actor
+        caseworkers = self.owner.context.call(case_register.unit_caseworkers)
+        if actor.is_manager:
+            self.responsible.addItem("Ej tilldelad ännu", None)
+        for user_id, name in caseworkers:
+            self.responsible.addItem(name, user_id)
+        own = self.responsible.findData(actor.id)
+        if own >= 0:
+            self.responsible.setCurrentIndex(own)
+
+    def validatePage(self) -> bool:
+        return self.owner.create()
+
+
+class NewCaseWizard(QWizard):
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.created_case_id: uuid.UUID | None = None
+        self.setWindowTitle("Nytt ärende")
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setButtonText(QWizard.WizardButton.NextButton, "&Nästa >")
+        self.setButtonText(QWizard.WizardButton.BackButton, "< &Tillbaka")
+        self.setButtonText(QWizard.WizardButton.FinishButton, "&Registrera ärendet")
+        self.setButtonText(QWizard.WizardButton.CancelButton, "Avbryt")
+        self.resize(720, 560)
+        self.applicant_page = ApplicantPage(self)
+        self.household_page = HouseholdPage()
+        self.application_page = ApplicationPage(self)
+        for page in (self.applicant_page, self.household_page, self.application_page):
+            self.addPage(page)
+
+    def new_case(self) -> NewCase:
+        household, application = self.household_page, self.application_page
+        received = application.received.dateTime().toPython()
+        return NewCase(
+            applicant=self.applicant_page.person(),
+            members=household.people(),
+            street_address=household.street.text(),
+            postal_code=household.postal_code.text(),
+            city=household.city.text(),
+            housing_type=household.housing.currentData(),
+            received_at=received.replace(tzinfo=clock.STOCKHOLM),
+            channel=application.channel.currentData(),
+            period_start=application.period_start.value(),
+            period_end=application.period_end.value(),
+            responsible_user_id=application.responsible.currentData(),
+            note=application.note.toPlainText(),
+        )
+
+    def create(self) -> bool:
+        data = self.new_case()
+        try:
+            case = self.context.call(lambda s, a: case_register.create_case(s, a, data))
+        except ValidationFailed as exc:
+            lines = []
+            for field, message in exc.field_errors.items():
+                where = _describe(field)
+                lines.append(f"{where}: {message}" if where else message)
+            self.application_page.error.set_message("\n".join(lines))
+            return False
+        except Exception as exc:
+            self.application_page.error.set_message(user_message(exc))
+            return False
+        self.created_case_id = case.id
+        return True

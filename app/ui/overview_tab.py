@@ -1,0 +1,211 @@
+"""Översikt: household with ages, status, försörjningshinder, current plan, next deadlines."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.models import MemberRole
+from app.services import clock, code_lists, support_barriers
+from app.services.case_overview import CaseOverview, MemberView
+from app.services.formatting import local_datetime, short_date
+from app.ui.context import AppContext
+from app.ui.date_field import DateField
+from app.ui.messages import show_error
+from app.ui.row_table_model import Column, RowTableModel
+from app.ui.table_view import RowTableView
+
+_SEX = {"K": "Kvinna", "M": "Man"}
+
+
+def _member_role(member: MemberView) -> str:
+    text = member.role.label
+    if member.visiting_child:
+        text += " (umgänge)"
+    return text
+
+
+class OverviewTab(QWidget):
+    changed = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.overview: CaseOverview | None = None
+        layout = QGridLayout(self)
+
+        household_box = QGroupBox("Hushåll")
+        household_layout = QVBoxLayout(household_box)
+        self.address = QLabel()
+        self.address.setObjectName("address")
+        self.address.setWordWrap(True)
+        household_layout.addWidget(self.address)
+        self.members_model = RowTableModel(
+            [
+                Column("Namn", lambda m: m.name + (" 🔒" if m.protected_identity else "")),
+                Column("Personnummer", lambda m: m.personal_number),
+                Column("Roll", _member_role),
+                Column("Ålder", lambda m: str(m.age), sort_key=lambda m: m.age, align_right=True),
+                Column("Kön", lambda m: _SEX[m.sex]),
+                Column("Försörjningshinder", lambda m: m.support_barrier),
+            ]
+        )
+        self.members_view = RowTableView(self.members_model)
+        self.members_view.setObjectName("membersView")
+        household_layout.addWidget(self.members_view)
+        barrier_row = QHBoxLayout()
+        barrier_row.addStretch()
+        self.barrier_button = QPushButton("Registrera &försörjningshinder …")
+        self.barrier_button.clicked.connect(self.register_barrier)
+        barrier_row.addWidget(self.barrier_button)
+        household_layout.addLayout(barrier_row)
+        layout.addWidget(household_box, 0, 0, 1, 2)
+
+        case_box = QGroupBox("Ärendet")
+        self.case_info = QLabel()
+        self.case_info.setObjectName("caseInfo")
+        self.case_info.setWordWrap(True)
+        QVBoxLayout(case_box).addWidget(self.case_info)
+        layout.addWidget(case_box, 1, 0)
+
+        plan_box = QGroupBox("Aktuell plan")
+        self.plan_info = QLabel()
+        self.plan_info.setObjectName("planInfo")
+        self.plan_info.setWordWrap(True)
+        QVBoxLayout(plan_box).addWidget(self.plan_info)
+        layout.addWidget(plan_box, 1, 1)
+
+        deadline_box = QGroupBox("Bevakningar")
+        self.deadlines_model = RowTableModel(
+            [
+                Column(
+                    "Datum",
+                    lambda d: local_datetime(d.due_at) if d.due_at else short_date(d.due),
+                    sort_key=lambda d: d.due.isoformat(),
+                ),
+                Column("Bevakning", lambda d: d.label),
+            ],
+            highlight=lambda d: d.is_overdue(clock.now()),
+        )
+        self.deadlines_view = RowTableView(self.deadlines_model)
+        self.deadlines_view.setObjectName("deadlinesView")
+        QVBoxLayout(deadline_box).addWidget(self.deadlines_view)
+        layout.addWidget(deadline_box, 2, 0)
+
+        application_box = QGroupBox("Ansökningar")
+        self.applications_model = RowTableModel(
+            [
+                Column("Inkom", lambda a: a.received),
+                Column("Sätt", lambda a: a.channel_label),
+                Column(
+                    "Period", lambda a: f"{short_date(a.period_start)} – {short_date(a.period_end)}"
+                ),
+                Column(
+                    "Beslut", lambda a: short_date(a.decided_on) if a.decided_on else "Ej beslutad"
+                ),
+            ]
+        )
+        self.applications_view = RowTableView(self.applications_model)
+        QVBoxLayout(application_box).addWidget(self.applications_view)
+        layout.addWidget(application_box, 2, 1)
+        layout.setRowStretch(0, 3)
+        layout.setRowStretch(2, 2)
+
+    def show_overview(self, overview: CaseOverview) -> None:
+        self.overview = overview
+        if overview.address_hidden:
+            self.address.setText("<b>Skyddade personuppgifter:</b> adressen visas inte.")
+        else:
+            address = ", ".join(overview.address_lines) or "Adress saknas"
+            housing = f" · {overview.housing_label}" if overview.housing_label else ""
+            self.address.setText(f"{address}{housing}")
+        self.members_model.set_rows(overview.members)
+        self.members_view.fit_columns()
+        children = [m for m in overview.members if m.role is MemberRole.CHILD]
+        lines = [
+            f"Status: <b>{overview.status.label}</b>",
+            f"Aktualiserat: {short_date(overview.opened_on)}",
+            f"Ansvarig handläggare: {overview.responsible_name}",
+            f"Enhet: {overview.unit_name}",
+            f"Barn i hushållet: {len(children)}"
+            + (f" ({', '.join(f'{c.age} år' for c in children)})" if children else ""),
+        ]
+        if overview.closed_on:
+            lines.append(
+                f"Avslutat: {short_date(overview.closed_on)} – {overview.closing_reason_label}"
+            )
+        self.case_info.setText("<br>".join(lines))
+        plan = overview.current_plan
+        if plan is None:
+            self.plan_info.setText(
+                "<b>Ingen aktuell plan.</b> Upprätta en plan under fliken Planering."
+            )
+        else:
+            self.plan_info.setText(
+                f"<b>{plan.kind_label}</b> från {short_date(plan.start_on)}<br>"
+                f"Mål: {plan.goal}<br>"
+                f"Uppföljning: {short_date(plan.follow_up_on) or 'ej angiven'}<br>"
+                f"Steg: {plan.done_steps} klara, {plan.open_steps} kvar"
+            )
+        self.deadlines_model.set_rows(overview.deadlines)
+        self.deadlines_view.fit_columns()
+        self.applications_model.set_rows(overview.applications)
+        self.applications_view.fit_columns()
+
+    def register_barrier(self) -> None:
+        assert self.overview is not None
+        adults = [
+            m
+            for m in self.overview.members
+            if m.role in (MemberRole.APPLICANT, MemberRole.CO_APPLICANT)
+        ]
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Försörjningshinder")
+        form = QFormLayout(dialog)
+        person = QComboBox()
+        for member in adults:
+            person.addItem(f"{member.name} ({member.role.label.lower()})", member.person_id)
+        month = DateField(clock.today().replace(day=1))
+        month.setDisplayFormat("yyyy-MM")
+        code = QComboBox()
+        for item in code_lists.codes(code_lists.SUPPORT_BARRIER):
+            code.addItem(item.label, item.code)
+        form.addRow("&Person:", person)
+        form.addRow("&Månad:", month)
+        form.addRow("&Försörjningshinder:", code)
+        buttons = QDialogButtonBox()
+        buttons.addButton("&Spara", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("Avbryt", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        form.addRow(buttons)
+        if not dialog.exec():
+            return
+        case_id, person_id, chosen_month, chosen_code = (
+            self.overview.case_id,
+            person.currentData(),
+            month.value(),
+            code.currentData(),
+        )
+        try:
+            self.context.call(
+                lambda s, a: support_barriers.set_barrier(
+                    s, a, case_id, person_id, chosen_month, chosen_code
+                )
+            )
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.changed.emit()

@@ -1,0 +1,65 @@
+"""A read-only, sortable, keyboard-friendly table: Enter or double-click activates a row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from app.ui.row_table_model import RowTableModel
+
+
+class RowTableView(QTableView):
+    activated_row = Signal(object)
+    """Emitted with the service row when the user presses Enter or double-clicks."""
+
+    def __init__(
+        self,
+        model: RowTableModel,
+        parent: QWidget | None = None,
+        *,
+        sort_column: int = -1,
+        descending: bool = False,
+    ):
+        """`sort_column` -1 keeps the order the service returned until the user clicks."""
+        super().__init__(parent)
+        self.source = model
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(model)
+        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
+        self.setModel(self.proxy)
+        self.horizontalHeader().setSortIndicator(
+            sort_column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        )
+        self.setSortingEnabled(True)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.verticalHeader().hide()
+        self.horizontalHeader().setStretchLastSection(True)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.setTabKeyNavigation(False)
+        self.doubleClicked.connect(lambda index: self._activate(index.row()))
+
+    def current_row(self) -> Any | None:
+        index = self.currentIndex()
+        if not index.isValid():
+            return None
+        return self.source.row_at(self.proxy.mapToSource(index).row())
+
+    def _activate(self, proxy_row: int) -> None:
+        source_row = self.proxy.mapToSource(self.proxy.index(proxy_row, 0)).row()
+        self.activated_row.emit(self.source.row_at(source_row))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self._activate(self.currentIndex().row())
+            return
+        super().keyPressEvent(event)
+
+    def fit_columns(self) -> None:
+        self.resizeColumnsToContents()
+        self.horizontalHeader().setStretchLastSection(True)

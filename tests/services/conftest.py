@@ -1,0 +1,213 @@
+"""Fixtures for the service tests: a real, migrated SQLite database per test, a fixed clock,
+a unit with staff, and a helper that registers cases through the real service.
+
+Creating five users costs ~0.3 s of scrypt hashing, so the migrated database with its
+units and users is built once per test session (through `open_database` and
+`accounts.create_user`) and each test gets its own copy of that file, opened again with
+`open_database` (which checks the schema is at head). No test ever sees another test's rows.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from app.db.database import Database, open_database
+from app.models import Case, MemberRole, Role, Unit, User
+from app.services import clock
+from app.services.accounts import create_user
+from app.services.actor import Actor
+from app.services.case_register import NewCase, PersonInput, create_case
+from app.services.identity_number import with_check_digit
+
+FIXED_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+"""Monday 23 November 2026, 10:00 in Stockholm."""
+
+PASSWORD = "hemligt-lösen-1"
+UNIT_NAME = "Försörjningsstöd Norr"
+OTHER_UNIT_NAME = "Försörjningsstöd Söder"
+
+# username, full name, role, unit name
+STAFF = {
+    "caseworker": ("sara.nilsson", "Sara Nilsson", Role.CASEWORKER, UNIT_NAME),
+    "colleague": ("omar.haddad", "Omar Haddad", Role.CASEWORKER, UNIT_NAME),
+    "manager": ("eva.lind", "Eva Lind", Role.MANAGER, UNIT_NAME),
+    "admin": ("ada.admin", "Ada Admin", Role.ADMINISTRATOR, UNIT_NAME),
+    "other": ("karin.holm", "Karin Holm", Role.CASEWORKER, OTHER_UNIT_NAME),
+}
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock() -> Iterator[datetime]:
+    clock.set_now(lambda: FIXED_NOW)
+    yield FIXED_NOW
+    clock.set_now(None)
+
+
+@pytest.fixture
+def set_clock() -> Callable[[datetime], None]:
+    """Move the fixed clock (restored to the system clock by `fixed_clock`)."""
+
+    def move(at: datetime) -> None:
+        assert at.tzinfo is not None
+        clock.set_now(lambda: at)
+
+    return move
+
+
+@pytest.fixture(scope="session")
+def _template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated database with two units and the staff, built once."""
+    path = tmp_path_factory.mktemp("template") / "t.sqlite3"
+    clock.set_now(lambda: FIXED_NOW)
+    try:
+        db = open_database(f"sqlite:///{path}")
+        with db.sessions() as session:
+            units = {name: Unit(name=name) for name in (UNIT_NAME, OTHER_UNIT_NAME)}
+            session.add_all(units.values())
+            for username, full_name, role, unit_name in STAFF.values():
+                create_user(
+                    session,
+                    None,
+                    username=username,
+                    full_name=full_name,
+                    role=role,
+                    unit=units[unit_name],
+                    password=PASSWORD,
+                )
+            session.commit()
+        with db.engine.connect() as connection:
+            connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        db.dispose()
+    finally:
+        clock.set_now(None)
+    return path
+
+
+@pytest.fixture
+def db(tmp_path: Path, _template_database: Path, fixed_clock) -> Iterator[Database]:
+    target = tmp_path / "t.sqlite3"
+    shutil.copy2(_template_database, target)
+    database = open_database(f"sqlite:///{target}")
+    assert database.backup is None
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def session(db: Database) -> Iterator[Session]:
+    with db.sessions() as s:
+        yield s
+        s.rollback()
+
+
+@dataclass(frozen=True)
+class Staff:
+    unit: Unit
+    other_unit: Unit
+    users: dict[str, User]
+    caseworker: Actor
+    colleague: Actor
+    manager: Actor
+    admin: Actor
+    other: Actor
+
+
+@pytest.fixture
+def staff(session: Session) -> Staff:
+    users = {
+        key: session.scalar(select(User).where(User.username == username))
+        for key, (username, *_rest) in STAFF.items()
+    }
+    units = {u.name: u for u in session.scalars(select(Unit))}
+    return Staff(
+        unit=units[UNIT_NAME],
+        other_unit=units[OTHER_UNIT_NAME],
+        users=users,
+        **{key: Actor.of(user) for key, user in users.items()},
+    )
+
+
+@pytest.fixture
+def caseworker(staff: Staff) -> Actor:
+    return staff.caseworker
+
+
+@pytest.fixture
+def colleague(staff: Staff) -> Actor:
+    return staff.colleague
+
+
+@pytest.fixture
+def manager(staff: Staff) -> Actor:
+    return staff.manager
+
+
+@pytest.fixture
+def admin(staff: Staff) -> Actor:
+    return staff.admin
+
+
+@pytest.fixture
+def other_unit_caseworker(staff: Staff) -> Actor:
+    return staff.other
+
+
+def make_pnr(yyyymmdd: str, serial: int) -> str:
+    """A valid personnummer ÅÅÅÅMMDD-NNNN (the check digit computed)."""
+    digits = with_check_digit(f"{yyyymmdd}{serial:03d}")
+    return f"{digits[:8]}-{digits[8:]}"
+
+
+@pytest.fixture
+def pnr() -> Callable[[str, int], str]:
+    return make_pnr
+
+
+@pytest.fixture
+def make_case(session: Session, caseworker: Actor) -> Callable[..., Case]:
+    """Register a case through `create_case`.
+
+    make_case(personal_number=..., first_name=..., last_name=..., members=[...],
+              actor=..., protected=False, **NewCase fields)
+    """
+
+    def make(
+        personal_number: str = "19850312-1231",
+        first_name: str = "Anna",
+        last_name: str = "Andersson",
+        *,
+        members: list[PersonInput] | None = None,
+        actor: Actor | None = None,
+        protected: bool = False,
+        **fields,
+    ) -> Case:
+        data = NewCase(
+            applicant=PersonInput(
+                personal_number,
+                first_name,
+                last_name,
+                MemberRole.APPLICANT,
+                protected_identity=protected,
+            ),
+            members=list(members or []),
+            **fields,
+        )
+        return create_case(session, actor or caseworker, data)
+
+    return make
+
+
+@pytest.fixture
+def count_rows(session: Session) -> Callable[[type], int]:
+    def count(model: type) -> int:
+        return session.scalar(select(func.count()).select_from(model))
+
+    return count
