@@ -7,6 +7,7 @@ scans, case-number unique index) so a search stays far below 50 ms on 100k house
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 from dataclasses import dataclass
 
@@ -91,7 +92,11 @@ def search(session: Session, actor: Actor, query: str) -> SearchResult:
     """Find cases by personnummer, name or case number, limited to what the actor may read."""
     if actor.role is Role.ADMINISTRATOR:
         return SearchResult([], "Administratörer har inte tillgång till ärendeinnehåll.")
-    text = (query or "").strip()[:100]
+    # Control characters and lone surrogates (pasted junk) would make the database driver
+    # fail (UTF-8 encoding; NUL on PostgreSQL): they separate words like a space.
+    text = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in (query or "")
+    ).strip()[:100]
     if not text:
         return SearchResult([], "")
     stmt = (

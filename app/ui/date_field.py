@@ -7,6 +7,8 @@ from datetime import date
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDateEdit, QWidget
 
+from app.services import clock
+
 _EMPTY = QDate(2000, 1, 1)
 
 
@@ -31,6 +33,7 @@ class DateField(QDateEdit):
 
     def set_value(self, value: date | None) -> None:
         if value is None:
-            self.setDate(_EMPTY if self._optional else QDate.currentDate())
+            today = clock.today()
+            self.setDate(_EMPTY if self._optional else QDate(today.year, today.month, today.day))
         else:
             self.setDate(QDate(value.year, value.month, value.day))

@@ -107,11 +107,11 @@ class JournalTab(QWidget):
         splitter.setSizes([520, 480])
         QVBoxLayout(self).addWidget(splitter)
 
-        self.new_button.clicked.connect(self.new_entry)
+        self.new_button.clicked.connect(lambda: self.new_entry())
         self.save_button.clicked.connect(self.save_draft)
         self.sign_button.clicked.connect(self.sign)
         self.addendum_button.clicked.connect(self.write_addendum)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_draft)
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save_draft)
         self.reload()
         self.new_entry()
 
@@ -123,11 +123,10 @@ class JournalTab(QWidget):
         if select_id is not None:
             for row_index, row in enumerate(rows):
                 if row.id == select_id:
-                    proxy_index = self.list_view.proxy.mapFromSource(self.model.index(row_index, 0))
-                    self.list_view.blockSignals(True)
-                    self.list_view.setCurrentIndex(proxy_index)
-                    self.list_view.blockSignals(False)
+                    # load first, so the selection change below is seen as "already shown"
                     self._load(row)
+                    proxy_index = self.list_view.proxy.mapFromSource(self.model.index(row_index, 0))
+                    self.list_view.setCurrentIndex(proxy_index)
                     break
 
     def _selection_changed(self, current, _previous) -> None:

@@ -42,6 +42,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.context = context
         self.logged_out = False
+        self.wizard: NewCaseWizard | None = None
         actor = context.actor
         assert actor is not None
         self.setWindowTitle(f"Ärendestöd – {actor.full_name}")
@@ -141,20 +142,20 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&Arkiv")
-        self._action(file_menu, "&Nytt ärende …", QKeySequence.StandardKey.New, self.new_case)
-        self._action(file_menu, "&Sök", QKeySequence.StandardKey.Find, self.focus_search)
+        self._action(file_menu, "&Nytt ärende …", QKeySequence("Ctrl+N"), self.new_case)
+        self._action(file_menu, "&Sök", QKeySequence("Ctrl+F"), self.focus_search)
         self._action(
-            file_menu, "&Uppdatera", QKeySequence.StandardKey.Refresh, self.refresh_my_cases
+            file_menu, "&Uppdatera", QKeySequence("F5"), self.refresh_my_cases
         )
         self._action(
             file_menu,
             "S&täng flik",
-            QKeySequence.StandardKey.Close,
+            QKeySequence("Ctrl+W"),
             lambda: self.close_tab(self.tabs.currentIndex()),
         )
         file_menu.addSeparator()
         self._action(file_menu, "&Logga ut", None, self.log_out)
-        self._action(file_menu, "&Avsluta", QKeySequence.StandardKey.Quit, self.close)
+        self._action(file_menu, "&Avsluta", QKeySequence("Ctrl+Q"), self.close)
         help_menu = self.menuBar().addMenu("&Hjälp")
         self._action(help_menu, "&Kortkommandon", None, self.show_shortcuts)
         self._action(help_menu, "&Om Ärendestöd", None, self.show_about)
@@ -260,10 +261,18 @@ class MainWindow(QMainWindow):
             widget.deleteLater()
 
     def new_case(self) -> None:
-        wizard = NewCaseWizard(self.context, self)
-        if wizard.exec() and wizard.created_case_id is not None:
-            self.refresh_my_cases()
-            self.open_case(wizard.created_case_id)
+        """Opens the wizard window-modally without blocking, so the app stays responsive."""
+        self.wizard = NewCaseWizard(self.context, self)
+        self.wizard.finished.connect(self._new_case_finished)
+        self.wizard.open()
+
+    def _new_case_finished(self, _result: int) -> None:
+        wizard, self.wizard = self.wizard, None
+        if wizard is not None:
+            wizard.deleteLater()
+            if wizard.created_case_id is not None:
+                self.refresh_my_cases()
+                self.open_case(wizard.created_case_id)
 
     # --- Misc --------------------------------------------------------------------------
     def log_out(self) -> None:

@@ -255,7 +255,8 @@ class ApplicationPage(QWizardPage):
         self.setTitle("Ansökan")
         self.setSubTitle("När och hur kom ansökan in, och vilken period gäller den?")
         form = QFormLayout(self)
-        self.received = QDateTimeEdit(QDateTime.currentDateTime())
+        now = clock.now().astimezone(clock.STOCKHOLM)
+        self.received = QDateTimeEdit(QDateTime(now.date(), now.time().replace(microsecond=0)))
         self.received.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.received.setCalendarPopup(True)
         self.channel = QComboBox()
@@ -285,9 +286,10 @@ class ApplicationPage(QWizardPage):
         caseworkers = self.owner.context.call(case_register.unit_caseworkers)
         if actor.is_manager:
             self.responsible.addItem("Ej tilldelad ännu", None)
+        # ids as text: QComboBox.findData cannot compare Python UUID objects
         for user_id, name in caseworkers:
-            self.responsible.addItem(name, user_id)
-        own = self.responsible.findData(actor.id)
+            self.responsible.addItem(name, str(user_id))
+        own = self.responsible.findData(str(actor.id))
         if own >= 0:
             self.responsible.setCurrentIndex(own)
 
@@ -327,7 +329,8 @@ class NewCaseWizard(QWizard):
             channel=application.channel.currentData(),
             period_start=application.period_start.value(),
             period_end=application.period_end.value(),
-            responsible_user_id=application.responsible.currentData(),
+            responsible_user_id=uuid.UUID(responsible) if (
+                responsible := application.responsible.currentData()) else None,
             note=application.note.toPlainText(),
         )
 

@@ -136,7 +136,8 @@ class TestRefused:
             parse("19780975-5677")
 
     @pytest.mark.parametrize(
-        "text", ["19851312-1234", "19850230-1234", "19850000-1234", "19000229-0000", "00000000-0000"]
+        "text",
+        ["19851312-1234", "19850230-1234", "19850000-1234", "19000229-0000", "00000000-0000"],
     )
     def test_invalid_date(self, text: str) -> None:
         with pytest.raises(InvalidIdentityNumber, match="inte ett giltigt datum"):

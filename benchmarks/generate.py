@@ -1,0 +1,194 @@
+"""Build (or reuse) the benchmark database: N fictional households from `demo_data.generate`.
+
+The default database is the SQLite file `benchmarks/data/bench-<N>.sqlite3` (gitignored) with
+`bench-<N>.json` beside it recording how and when it was built. A database is reused when that
+metadata says the build finished and the file really holds N households; `--rebuild` forces a
+new one. The schema comes from the app's own migrations (`open_database`), the data from one
+`demo_data.generate(session, N, seed, progress)` call, so caseloads are those of a real
+N-household municipality (one handläggare per ~70 households). The call inserts in chunks of
+20 000 rows per table; for speed the load runs with bulk-load pragmas (no journal, no fsync,
+a 1 GiB page cache), then ANALYZE gives the query planner its statistics.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import sqlite3
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.db import migrate
+from app.db.database import open_database
+from app.db.location import sqlite_file
+from app.models import Household
+from app.services import demo_data
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SEED = 1
+META_VERSION = 1
+
+
+@dataclass
+class BenchDatabase:
+    """The database a benchmark runs against, with what is known about its build."""
+
+    url: str
+    households: int
+    built_now: bool
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def default_url(households: int) -> str:
+    """SQLite URL of the standard benchmark file for `households` households."""
+    return f"sqlite:///{DATA_DIR / f'bench-{households}.sqlite3'}"
+
+
+def meta_file(db_file: Path) -> Path:
+    """The JSON metadata file kept beside a benchmark SQLite file."""
+    return db_file.with_suffix(".json")
+
+
+def _log(message: str, *, end: str = "\n") -> None:
+    print(message, end=end, file=sys.stderr, flush=True)
+
+
+def _read_meta(db_file: Path | None) -> dict[str, Any]:
+    if db_file is None or not meta_file(db_file).exists():
+        return {}
+    try:
+        return json.loads(meta_file(db_file).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _household_count(url: str) -> int | None:
+    """Households in the database at `url`, or None if it cannot be read as a built database."""
+    path = sqlite_file(url)
+    if path is not None and not path.exists():
+        return None
+    database = open_database(url, upgrade=False)
+    try:
+        if migrate.current_revision(database.engine) != migrate.head_revision():
+            return None
+        with database.sessions() as session:
+            return session.scalar(select(func.count()).select_from(Household))
+    except Exception:
+        return None
+    finally:
+        database.dispose()
+
+
+def _remove_sqlite(path: Path) -> None:
+    for name in (path.name, path.name + "-wal", path.name + "-shm", meta_file(path).name):
+        (path.parent / name).unlink(missing_ok=True)
+
+
+def ensure_database(
+    households: int, url: str | None = None, *, rebuild: bool = False, seed: int = SEED
+) -> BenchDatabase:
+    """Return a database with `households` demo households, building it if needed."""
+    url = url or default_url(households)
+    path = sqlite_file(url)
+    meta = _read_meta(path)
+    if not rebuild:
+        complete = path is None or (meta.get("complete") and meta.get("households") == households)
+        if complete and _household_count(url) == households:
+            _log(f"Reusing {url} ({households:,} households, built {meta.get('built_at', '?')}).")
+            return BenchDatabase(url, households, False, meta)
+    if path is not None:
+        _remove_sqlite(path)
+    elif (_household_count(url) or 0) != 0:
+        raise SystemExit(
+            f"{url} holds data but not {households:,} households; "
+            "give an empty database (only SQLite files are rebuilt automatically)."
+        )
+    meta = build(url, households, seed)
+    return BenchDatabase(url, households, True, meta)
+
+
+def _progress(total: int, started: float):
+    def report(done: int) -> None:
+        elapsed = time.perf_counter() - started
+        rate = done / elapsed if elapsed > 0 else 0.0
+        left = (total - done) / rate if rate > 0 else 0.0
+        _log(
+            f"\r  {done:>9,} / {total:,} households  {rate:7,.0f}/s  ~{left:4.0f} s left ",
+            end="",
+        )
+
+    return report
+
+
+def build(url: str, households: int, seed: int = SEED) -> dict[str, Any]:
+    """Migrate an empty database at `url`, fill it and ANALYZE it; return its metadata."""
+    _log(f"Building {url} with {households:,} households (seed {seed}) ...")
+    started = time.perf_counter()
+    database = open_database(url)
+    is_sqlite = database.engine.dialect.name == "sqlite"
+    timings: dict[str, float] = {}
+    try:
+        with database.engine.connect() as connection:
+            if is_sqlite:
+                # A fresh file needs no crash safety while it is filled (an unfinished build
+                # has no metadata and is rebuilt): no journal, no fsync, a large page cache.
+                # The app's own connections switch back to WAL.
+                for pragma in (
+                    "journal_mode=OFF",
+                    "synchronous=OFF",
+                    "cache_size=-1048576",
+                    "temp_store=MEMORY",
+                ):
+                    connection.exec_driver_sql(f"PRAGMA {pragma}")
+                connection.commit()
+            phase = time.perf_counter()
+            with Session(bind=connection) as session:
+                summary = demo_data.generate(
+                    session, households, seed, _progress(households, phase)
+                )
+                session.commit()
+            timings["generate_s"] = time.perf_counter() - phase
+            _log("")
+            phase = time.perf_counter()
+            connection.exec_driver_sql("ANALYZE")
+            connection.commit()
+            timings["analyze_s"] = time.perf_counter() - phase
+            if is_sqlite:
+                connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+    finally:
+        database.dispose()
+    timings["total_s"] = time.perf_counter() - started
+    path = sqlite_file(url)
+    meta: dict[str, Any] = {
+        "meta_version": META_VERSION,
+        "complete": True,
+        "households": households,
+        "seed": seed,
+        "persons": summary.persons,
+        "cases": summary.cases,
+        "journal_entries": summary.journal_entries,
+        "applications": summary.applications,
+        "caseworkers": len(summary.usernames),
+        "schema_revision": migrate.head_revision(),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "file_bytes": path.stat().st_size if path is not None else None,
+        **{key: round(value, 2) for key, value in timings.items()},
+    }
+    if path is not None:
+        meta_file(path).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    _log(
+        f"Built in {timings['total_s']:.1f} s (generate {timings['generate_s']:.1f} s, "
+        f"ANALYZE {timings['analyze_s']:.1f} s): "
+        f"{summary.persons:,} persons, {summary.journal_entries:,} journal entries, "
+        f"{summary.applications:,} applications."
+    )
+    return meta

@@ -1,0 +1,215 @@
+"""Alembic migrations on SQLite: upgrade to head, schema equals the models, backups."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from app.db import migrate
+from app.db.database import open_database
+from app.db.engine import make_engine
+from app.models import Base
+from app.services import clock
+
+FIXED_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+STAMP = "20261123T090000Z"
+
+EXTRA_REVISION = '''"""test-only revision after the real head"""
+
+from alembic import op
+import sqlalchemy as sa
+
+revision = "9999"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table("test_extra", sa.Column("id", sa.Integer(), primary_key=True))
+
+
+def downgrade() -> None:
+    op.drop_table("test_extra")
+'''
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock() -> Iterator[None]:
+    clock.set_now(lambda: FIXED_NOW)
+    yield
+    clock.set_now(None)
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def backups_in(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir() if ".backup-" in p.name)
+
+
+def tables(path: Path) -> set[str]:
+    with closing(sqlite3.connect(path)) as connection:
+        rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return {name for (name,) in rows}
+
+
+def test_upgrade_empty_database_to_head(tmp_path: Path) -> None:
+    engine = make_engine(sqlite_url(tmp_path / "t.sqlite3"))
+    try:
+        assert migrate.current_revision(engine) is None
+        assert migrate.upgrade(engine) is None  # nothing to back up in a new database
+        assert migrate.current_revision(engine) == migrate.head_revision()
+        assert migrate.head_revision() == "0001"
+        assert set(inspect(engine).get_table_names()) == set(Base.metadata.tables) | {
+            "alembic_version"
+        }
+    finally:
+        engine.dispose()
+    assert backups_in(tmp_path) == []
+
+
+def test_models_and_migrated_schema_do_not_differ(tmp_path: Path) -> None:
+    database = open_database(sqlite_url(tmp_path / "t.sqlite3"))
+    try:
+        with database.engine.connect() as connection:
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "render_as_batch": True}
+            )
+            assert compare_metadata(context, Base.metadata) == []
+    finally:
+        database.dispose()
+
+
+def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
+    database = open_database(sqlite_url(tmp_path / "t.sqlite3"))
+    try:
+        with database.engine.connect() as connection:
+            assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    finally:
+        database.dispose()
+
+
+def test_downgrade_to_base_and_up_again(tmp_path: Path) -> None:
+    path = tmp_path / "t.sqlite3"
+    database = open_database(sqlite_url(path))
+    try:
+        config = migrate.alembic_config(sqlite_url(path))
+        with database.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "base")
+        assert migrate.current_revision(database.engine) is None
+        assert tables(path) == {"alembic_version"}
+        assert migrate.upgrade(database.engine) is None
+        assert migrate.current_revision(database.engine) == migrate.head_revision()
+    finally:
+        database.dispose()
+
+
+def test_open_new_database_makes_no_backup(tmp_path: Path) -> None:
+    database = open_database(sqlite_url(tmp_path / "sub" / "t.sqlite3"))
+    try:
+        assert database.backup is None
+        assert (tmp_path / "sub" / "t.sqlite3").exists()
+    finally:
+        database.dispose()
+    assert backups_in(tmp_path / "sub") == []
+
+
+def test_upgrade_of_an_up_to_date_database_makes_no_backup(tmp_path: Path) -> None:
+    path = tmp_path / "t.sqlite3"
+    open_database(sqlite_url(path)).dispose()
+    again = open_database(sqlite_url(path))
+    try:
+        assert again.backup is None
+        assert migrate.upgrade(again.engine) is None
+        assert migrate.current_revision(again.engine) == migrate.head_revision()
+    finally:
+        again.dispose()
+    assert backups_in(tmp_path) == []
+
+
+def test_open_without_upgrade_leaves_the_database_alone(tmp_path: Path) -> None:
+    database = open_database(sqlite_url(tmp_path / "t.sqlite3"), upgrade=False)
+    try:
+        assert database.backup is None
+        assert migrate.current_revision(database.engine) is None
+    finally:
+        database.dispose()
+
+
+def test_backup_sqlite_file(tmp_path: Path) -> None:
+    path = tmp_path / "arendestod.sqlite3"
+    path.write_bytes(b"database bytes")
+    target = migrate.backup_sqlite_file(path)
+    assert target == tmp_path / f"arendestod.backup-{STAMP}.sqlite3"
+    assert target.read_bytes() == b"database bytes"
+    assert path.read_bytes() == b"database bytes"
+    assert backups_in(tmp_path) == [target.name]  # no WAL to copy
+
+
+def test_backup_copies_the_wal_file_too(tmp_path: Path) -> None:
+    path = tmp_path / "t.sqlite3"
+    path.write_bytes(b"main")
+    (tmp_path / "t.sqlite3-wal").write_bytes(b"write-ahead log")
+    target = migrate.backup_sqlite_file(path)
+    assert target.name == f"t.backup-{STAMP}.sqlite3"
+    assert (tmp_path / f"t.backup-{STAMP}.sqlite3-wal").read_bytes() == b"write-ahead log"
+
+
+def test_backup_name_follows_the_clock(tmp_path: Path) -> None:
+    path = tmp_path / "t.sqlite3"
+    path.write_bytes(b"x")
+    clock.set_now(lambda: datetime(2027, 1, 2, 3, 4, 5, tzinfo=UTC))
+    assert migrate.backup_sqlite_file(path).name == "t.backup-20270102T030405Z.sqlite3"
+
+
+def test_upgrade_of_an_older_database_backs_it_up_first(tmp_path, monkeypatch) -> None:
+    """A real upgrade 0001 -> a test-only revision, with the migration scripts copied."""
+    path = tmp_path / "t.sqlite3"
+    database = open_database(sqlite_url(path))
+    with database.engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO case_number_series (year, last_number) VALUES (2026, 41)")
+        )
+    database.dispose()
+    head = migrate.head_revision()
+
+    scripts = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "29991231_9999_test_extra.py").write_text(
+        EXTRA_REVISION.format(head=head), encoding="utf-8"
+    )
+    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
+    assert migrate.head_revision() == "9999"
+
+    upgraded = open_database(sqlite_url(path))
+    try:
+        assert upgraded.backup == tmp_path / f"t.backup-{STAMP}.sqlite3"
+        assert migrate.current_revision(upgraded.engine) == "9999"
+        assert "test_extra" in inspect(upgraded.engine).get_table_names()
+    finally:
+        upgraded.dispose()
+
+    # One backup (with the WAL file, when there was one), and it is the database as it was
+    # before the upgrade, data included.
+    assert set(backups_in(tmp_path)) <= {
+        f"t.backup-{STAMP}.sqlite3",
+        f"t.backup-{STAMP}.sqlite3-wal",
+    }
+    with closing(sqlite3.connect(upgraded.backup)) as backup:
+        assert backup.execute("SELECT version_num FROM alembic_version").fetchall() == [(head,)]
+        assert backup.execute("SELECT last_number FROM case_number_series").fetchall() == [(41,)]
+    assert "test_extra" not in tables(upgraded.backup)

@@ -1,0 +1,40 @@
+"""Helpers shared by tests (fixtures live in conftest.py files)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.db.database import Database
+from app.services import accounts, demo_data
+from app.ui.context import AppContext
+
+
+def login(database: Database, username: str) -> AppContext:
+    context = AppContext(database)
+    with database.sessions.begin() as session:
+        context.actor = accounts.login(session, username, demo_data.DEMO_PASSWORD)
+    assert context.actor is not None
+    return context
+
+
+def count(database: Database, model: type) -> int:
+    with database.sessions() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def type_text(widget, text: str) -> None:
+    """Type text into a widget key by key, like a user.
+
+    QTest.keyClicks only handles ASCII (it aborts on å, ä, ö), so each character is sent as
+    a key event carrying its text, which is what a keyboard with a Swedish layout produces.
+    """
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    for char in text:
+        key = Qt.Key.Key_Return if char == "\n" else Qt.Key.Key_unknown
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(
+                widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, char)
+            )

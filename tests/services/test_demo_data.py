@@ -1,0 +1,314 @@
+"""Fictional demo data: valid numbers and codes, reproducible, consistent with the services."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.db.database import Database, open_database
+from app.models import (
+    Application,
+    Case,
+    CaseNumberSeries,
+    CaseStatus,
+    CaseStatusChange,
+    Household,
+    HouseholdMember,
+    JournalEntry,
+    MemberRole,
+    Person,
+    Plan,
+    PlanItem,
+    Role,
+    SupportBarrier,
+    User,
+)
+from app.services import code_lists, demo_data
+from app.services.actor import Actor
+from app.services.case_overview import open_case
+from app.services.case_search import search
+from app.services.clock import STOCKHOLM
+from app.services.identity_number import age_on, parse_identity_number
+from app.services.journal import content_hash
+from app.services.my_cases import my_cases
+
+TODAY = date(2026, 11, 23)
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def open_fresh(path) -> Database:
+    """A freshly migrated, empty database (demo data is made for one)."""
+    return open_database(f"sqlite:///{path}")
+
+
+@pytest.fixture
+def demo_db(tmp_path) -> Iterator[Database]:
+    database = open_fresh(tmp_path / "demo.sqlite3")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def session(demo_db) -> Iterator[Session]:
+    """Overrides the shared `session`: these tests run on an empty database of their own."""
+    with demo_db.sessions() as s:
+        yield s
+        s.rollback()
+
+
+@pytest.fixture
+def demo(session) -> demo_data.DemoSummary:
+    summary = demo_data.generate(session, 50, seed=1)
+    session.flush()
+    return summary
+
+
+def count_rows(session, model: type) -> int:
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def fingerprint(session) -> list[tuple]:
+    """Case numbers with every member's name and number, in a stable order."""
+    rows = session.execute(
+        select(
+            Case.case_number,
+            Case.status,
+            Person.first_name,
+            Person.last_name,
+            Person.personal_number,
+            HouseholdMember.role,
+        )
+        .join(HouseholdMember, HouseholdMember.household_id == Case.household_id)
+        .join(Person, Person.id == HouseholdMember.person_id)
+        .order_by(Case.case_number, HouseholdMember.sort_order)
+    ).all()
+    return [tuple(row) for row in rows]
+
+
+def test_summary_and_row_counts(session, demo) -> None:
+    assert demo.households == 50
+    assert demo.cases == 50
+    assert count_rows(session, Household) == 50
+    assert count_rows(session, Case) == 50
+    assert count_rows(session, Person) == demo.persons
+    assert count_rows(session, HouseholdMember) == demo.persons
+    assert count_rows(session, JournalEntry) == demo.journal_entries
+    assert count_rows(session, Application) == demo.applications
+    assert demo.persons >= 50
+    assert "sara.nilsson" in demo.usernames
+    assert "eva.lind" in demo.usernames
+
+
+def test_every_personal_number_parses(session, demo) -> None:
+    persons = session.scalars(select(Person)).all()
+    assert len({p.personal_number for p in persons}) == len(persons)
+    for person in persons:
+        number = parse_identity_number(person.personal_number, today=TODAY)
+        assert number.digits == person.personal_number
+        assert number.birth_date == person.birth_date
+        assert number.sex == person.sex
+        assert number.is_coordination_number == person.is_coordination_number
+        assert person.birth_date < TODAY
+
+
+def test_ages_fit_the_roles(session, demo) -> None:
+    for role, birth in session.execute(
+        select(HouseholdMember.role, Person.birth_date).join(
+            Person, Person.id == HouseholdMember.person_id
+        )
+    ):
+        age = age_on(birth, TODAY)
+        if role is MemberRole.CHILD:
+            assert 0 <= age <= 17
+        else:
+            assert 18 <= age <= 70
+
+
+def test_one_applicant_per_household(session, demo) -> None:
+    roles = Counter(
+        (household_id, role)
+        for household_id, role in session.execute(
+            select(HouseholdMember.household_id, HouseholdMember.role)
+        )
+    )
+    households = session.scalars(select(Household.id)).all()
+    for household_id in households:
+        assert roles[(household_id, MemberRole.APPLICANT)] == 1
+        assert roles[(household_id, MemberRole.CO_APPLICANT)] <= 1
+
+
+def test_same_seed_gives_the_same_data(session, demo, tmp_path) -> None:
+    other = open_fresh(tmp_path / "other.sqlite3")
+    try:
+        with other.sessions() as second:
+            demo_data.generate(second, 50, seed=1)
+            assert fingerprint(second) == fingerprint(session)
+    finally:
+        other.dispose()
+    numbers = [row[0] for row in fingerprint(session)]
+    assert numbers[0].startswith("EB-")
+
+
+def test_another_seed_gives_other_data(session, demo, tmp_path) -> None:
+    other = open_fresh(tmp_path / "other.sqlite3")
+    try:
+        with other.sessions() as second:
+            demo_data.generate(second, 50, seed=2)
+            assert fingerprint(second) != fingerprint(session)
+    finally:
+        other.dispose()
+
+
+def test_all_codes_are_valid(session, demo) -> None:
+    checks = [
+        (code_lists.HOUSING_TYPE, select(Household.housing_type)),
+        (
+            code_lists.CLOSING_REASON,
+            select(Case.closing_reason).where(Case.closing_reason.is_not(None)),
+        ),
+        (code_lists.APPLICATION_CHANNEL, select(Application.channel)),
+        (code_lists.JOURNAL_TYPE, select(JournalEntry.entry_type)),
+        (code_lists.PLAN_KIND, select(Plan.kind)),
+        (code_lists.SUPPORT_BARRIER, select(SupportBarrier.code)),
+    ]
+    for list_name, stmt in checks:
+        values = set(session.scalars(stmt))
+        assert values, list_name
+        invalid = {v for v in values if not code_lists.is_valid(list_name, v)}
+        assert invalid == set(), list_name
+
+
+def test_signed_entries_carry_a_valid_hash(session, demo) -> None:
+    entries = session.scalars(select(JournalEntry)).all()
+    signed = [e for e in entries if e.is_signed]
+    assert len(signed) > 50
+    for entry in signed:
+        assert entry.content_hash == content_hash(entry)
+        assert entry.signed_by == entry.author_id
+        assert entry.signed_at <= NOW
+        assert entry.entry_date <= TODAY
+    for entry in entries:
+        if not entry.is_signed:
+            assert (entry.content_hash, entry.signed_by) == (None, None)
+
+
+def test_hashes_survive_a_commit_and_fresh_read(demo_db, session, demo) -> None:
+    session.commit()
+    with demo_db.sessions() as fresh:
+        entries = fresh.scalars(select(JournalEntry).where(JournalEntry.signed_at.is_not(None)))
+        mismatched = [e.id for e in entries if e.content_hash != content_hash(e)]
+        assert mismatched == []
+
+
+def test_case_status_is_consistent(session, demo) -> None:
+    for case in session.scalars(select(Case)):
+        assert case.opened_on <= TODAY
+        if case.status is CaseStatus.CLOSED:
+            assert case.closed_on is not None
+            assert case.opened_on <= case.closed_on <= TODAY
+            assert case.closing_reason is not None
+        else:
+            assert (case.closed_on, case.closing_reason) == (None, None)
+        history = session.scalars(
+            select(CaseStatusChange)
+            .where(CaseStatusChange.case_id == case.id)
+            .order_by(CaseStatusChange.changed_on, CaseStatusChange.changed_at)
+        ).all()
+        assert history[0].from_status is None
+        assert history[-1].to_status is case.status
+
+
+def test_case_numbers_and_series(session, demo) -> None:
+    numbers = session.scalars(select(Case.case_number)).all()
+    assert len(set(numbers)) == 50
+    by_year: Counter[int] = Counter(int(n.split("-")[1]) for n in numbers)
+    for year, count in by_year.items():
+        assert session.get(CaseNumberSeries, year).last_number == count
+        assert f"EB-{year}-{count:06d}" in numbers
+    assert set(by_year) <= {2024, 2025, 2026}
+
+
+def assert_nothing_after(session, now: datetime) -> None:
+    today = now.astimezone(STOCKHOLM).date()
+    for application in session.scalars(select(Application)):
+        assert application.received_at.tzinfo is UTC
+        assert application.received_at <= now
+        if application.first_response_at is not None:
+            assert application.received_at <= application.first_response_at <= now
+        for day in (application.complete_on, application.decided_on):
+            assert day is None or day <= today
+        assert application.period_start.day == 1
+        assert application.period_end >= application.period_start
+    for entry in session.scalars(select(JournalEntry)):
+        assert entry.entry_date <= today
+        assert entry.created_at <= now
+        assert entry.signed_at is None or entry.signed_at <= now
+    for change in session.scalars(select(CaseStatusChange)):
+        assert change.changed_on <= today
+        assert change.changed_at <= now
+    for case in session.scalars(select(Case)):
+        assert case.created_at <= now
+        assert case.opened_on <= today
+    for step in session.scalars(select(PlanItem)):
+        assert step.due_on is not None
+        assert step.done_on is None or step.done_on <= today
+
+
+def test_nothing_is_dated_after_the_clock(session, demo) -> None:
+    assert_nothing_after(session, NOW)
+
+
+def test_early_morning_generation_dates_nothing_in_the_future(tmp_path, set_clock) -> None:
+    # At 07:00 Swedish time, cases opened today must not have notes signed "at 14:00" today,
+    # nor notes dated tomorrow.
+    early = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
+    set_clock(early)
+    database = open_fresh(tmp_path / "early.sqlite3")
+    try:
+        with database.sessions() as session:
+            demo_data.generate(session, 200, seed=3)
+            session.flush()
+            opened_today = session.scalar(
+                select(func.count()).select_from(Case).where(Case.opened_on == TODAY)
+            )
+            assert opened_today >= 1
+            assert_nothing_after(session, early)
+    finally:
+        database.dispose()
+
+
+def test_generate_twice_continues(session, demo) -> None:
+    second = demo_data.generate(session, 10, seed=5)
+    session.flush()
+    assert second.households == 10
+    assert count_rows(session, Case) == 60
+    assert count_rows(session, Household) == 60
+    assert len(set(session.scalars(select(Case.case_number)))) == 60
+    assert session.scalar(select(func.count(func.distinct(Person.personal_number)))) == (
+        count_rows(session, Person)
+    )
+    # The staff is reused, not duplicated.
+    assert (
+        session.scalar(
+            select(func.count()).select_from(User).where(User.username == "sara.nilsson")
+        )
+        == 1
+    )
+
+
+def test_services_work_on_demo_data(session, demo) -> None:
+    caseworker = session.scalar(select(User).where(User.username == "sara.nilsson"))
+    assert caseworker.role is Role.CASEWORKER
+    actor = Actor.of(caseworker)
+    rows = my_cases(session, actor)
+    assert rows
+    for row in rows:
+        overview = open_case(session, actor, row.case_id)
+        assert overview.responsible_name == "Sara Nilsson"
+        result = search(session, actor, row.personal_number)
+        assert row.case_id in {hit.case_id for hit in result.hits}

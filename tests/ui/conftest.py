@@ -1,0 +1,70 @@
+"""GUI test fixtures: a migrated SQLite file with demo data, a fixed clock, a logged-in user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from app.db.database import Database, open_database
+from app.services import clock, demo_data
+from app.ui.context import AppContext
+from app.ui.main_window import MainWindow
+from tests.helpers import login
+
+FIXED_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def fixed_clock() -> Iterator[datetime]:
+    clock.set_now(lambda: FIXED_NOW)
+    yield FIXED_NOW
+    clock.set_now(None)
+
+
+@pytest.fixture
+def demo_database(tmp_path: Path, fixed_clock: datetime) -> Iterator[Database]:
+    database = open_database(f"sqlite:///{tmp_path / 'gui.sqlite3'}")
+    with database.sessions.begin() as session:
+        demo_data.generate(session, 40, seed=11)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def caseworker(demo_database: Database) -> AppContext:
+    return login(demo_database, "sara.nilsson")
+
+
+@pytest.fixture
+def main_window(qtbot, caseworker: AppContext) -> MainWindow:
+    window = MainWindow(caseworker)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitActive(window)  # shortcuts only reach the active window
+    return window
+
+
+@pytest.fixture(autouse=True)
+def dialogs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Message boxes are modal and would block a test: record their texts instead.
+
+    Questions are answered 'Ja'; tests assert on what the user was told or asked."""
+    shown: list[str] = []
+
+    def record(answer):
+        def box(_parent, _title, text, *args, **kwargs):
+            shown.append(text)
+            return answer
+
+        return staticmethod(box)
+
+    for name in ("warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, name, record(QMessageBox.StandardButton.Ok))
+    monkeypatch.setattr(QMessageBox, "about", record(None))
+    monkeypatch.setattr(QMessageBox, "question", record(QMessageBox.StandardButton.Yes))
+    return shown

@@ -1,0 +1,105 @@
+"""Writing, signing and correcting journal entries through the Journal tab."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.models import JournalEntry
+from app.services import journal
+from app.services.errors import SignedRecordError
+from app.services.journal import JournalDraft
+from tests.helpers import type_text
+
+
+@pytest.fixture
+def journal_tab(main_window):
+    row = main_window.my_cases_model.rows[0]
+    view = main_window.open_case(row.case_id)
+    view.tabs.setCurrentWidget(view.journal_tab)
+    return view.journal_tab
+
+
+def _write(qtbot, tab, title: str, text: str) -> None:
+    qtbot.mouseClick(tab.new_button, qtbot_button())
+    tab.title.clear()
+    type_text(tab.title, title)
+    tab.text.clear()
+    type_text(tab.text, text)
+
+
+def qtbot_button():
+    from PySide6.QtCore import Qt
+
+    return Qt.MouseButton.LeftButton
+
+
+def test_signed_entry_cannot_be_edited(qtbot, journal_tab, caseworker, dialogs) -> None:
+    _write(qtbot, journal_tab, "Hembesök", "Vi gick igenom hushållets utgifter.")
+    qtbot.mouseClick(journal_tab.sign_button, qtbot_button())
+    assert dialogs == ["När anteckningen är signerad kan den inte ändras. Signera nu?"]
+    current = journal_tab.current
+    assert current is not None and current.is_signed
+    # what the user sees: a read-only entry, no save or sign, an offer to write a tillägg
+    assert journal_tab.text.isReadOnly()
+    assert journal_tab.title.isReadOnly()
+    assert not journal_tab.save_button.isEnabled()
+    assert not journal_tab.sign_button.isEnabled()
+    assert journal_tab.addendum_button.isEnabled()
+    assert "Signerad" in journal_tab.state_label.text()
+    # and the rule holds below the UI too
+    with pytest.raises(SignedRecordError, match="signerad"):
+        caseworker.call(
+            lambda s, a: journal.update_draft(
+                s, a, current.id, JournalDraft(current.entry_date, "anteckning", "", "Ändrat")
+            )
+        )
+    with caseworker.database.sessions() as session:
+        stored = session.get(JournalEntry, current.id)
+        assert stored.text == "Vi gick igenom hushållets utgifter."
+        assert stored.content_hash == journal.content_hash(stored)
+
+
+def test_addendum_refers_to_the_signed_entry(qtbot, journal_tab, caseworker, dialogs) -> None:
+    _write(qtbot, journal_tab, "Telefon", "Sökande ringde om hyran.")
+    qtbot.mouseClick(journal_tab.sign_button, qtbot_button())
+    signed = journal_tab.current
+    qtbot.mouseClick(journal_tab.addendum_button, qtbot_button())
+    assert not journal_tab.text.isReadOnly()
+    type_text(journal_tab.text, "Rättelse: det gällde elräkningen.")
+    qtbot.mouseClick(journal_tab.save_button, qtbot_button())
+    with caseworker.database.sessions() as session:
+        addendum = session.scalar(select(JournalEntry).where(JournalEntry.corrects_id == signed.id))
+    assert addendum is not None
+    assert addendum.text == "Rättelse: det gällde elräkningen."
+    assert addendum.entry_type == "rattelse"
+
+
+def test_empty_and_overlong_text_get_messages_and_lose_nothing(
+    qtbot, journal_tab, caseworker
+) -> None:
+    before = caseworker.call(lambda s, a: len(journal.list_entries(s, a, journal_tab.case_id)))
+    _write(qtbot, journal_tab, "Tom", "")
+    qtbot.mouseClick(journal_tab.save_button, qtbot_button())
+    assert "måste fyllas i" in journal_tab.errors["text"].text()
+    assert journal_tab.errors["text"].isVisible()
+    long_text = "å" * (journal.MAX_TEXT + 1)
+    journal_tab.text.setPlainText(long_text)
+    qtbot.mouseClick(journal_tab.save_button, qtbot_button())
+    assert "för lång" in journal_tab.errors["text"].text()
+    assert journal_tab.text.toPlainText() == long_text  # what was typed is still there
+    after = caseworker.call(lambda s, a: len(journal.list_entries(s, a, journal_tab.case_id)))
+    assert after == before
+
+
+def test_odd_text_is_stored_exactly(qtbot, journal_tab, caseworker, dialogs) -> None:
+    odd = "Robert'); DROP TABLE journal_entries;-- Åsa Öberg 😀 مرحبا e\u0301"
+    _write(qtbot, journal_tab, "Udda tecken", odd)
+    qtbot.mouseClick(journal_tab.save_button, qtbot_button())
+    assert dialogs == []
+    saved = journal_tab.current
+    assert saved is not None and not saved.is_signed
+    with caseworker.database.sessions() as session:
+        stored = session.get(JournalEntry, saved.id)
+    # stored NFC-normalised (e + combining acute becomes é), otherwise exactly as typed
+    assert stored.text == odd.replace("e\u0301", "é")

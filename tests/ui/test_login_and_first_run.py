@@ -1,0 +1,74 @@
+"""First run on an empty database, and logging in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from app.db.database import open_database
+from app.models import AuditEntry, Role, User
+from app.ui.context import AppContext
+from app.ui.first_run_dialog import FirstRunDialog
+from app.ui.login_dialog import LoginDialog
+from tests.helpers import type_text
+
+
+def test_first_run_creates_administrator_and_demo_data(qtbot, tmp_path: Path, fixed_clock) -> None:
+    database = open_database(f"sqlite:///{tmp_path / 'first.sqlite3'}")
+    context = AppContext(database)
+    dialog = FirstRunDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_text(dialog.full_name, "Ingrid Admin")
+    type_text(dialog.password, "hemligt1")
+    type_text(dialog.password_again, "hemligt2")
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    assert "inte lika" in dialog.errors["password_again"].text()
+    dialog.password_again.clear()
+    type_text(dialog.password_again, "hemligt1")
+    with qtbot.waitSignal(dialog.accepted, timeout=60_000):
+        qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    assert dialog.demo_loaded
+    with database.sessions() as session:
+        admin = session.scalar(select(User).where(User.username == "admin"))
+        assert admin.role is Role.ADMINISTRATOR
+        assert admin.full_name == "Ingrid Admin"
+        assert session.scalar(select(User).where(User.username == "sara.nilsson")) is not None
+    database.dispose()
+
+
+def test_short_password_is_refused(qtbot, tmp_path: Path) -> None:
+    database = open_database(f"sqlite:///{tmp_path / 'first.sqlite3'}")
+    dialog = FirstRunDialog(AppContext(database))
+    qtbot.addWidget(dialog)
+    type_text(dialog.full_name, "Ingrid Admin")
+    type_text(dialog.password, "kort")
+    type_text(dialog.password_again, "kort")
+    dialog.empty.setChecked(True)
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    assert "minst 8 tecken" in dialog.errors["password"].text()
+    assert dialog.result() == 0
+    with database.sessions() as session:
+        assert session.scalars(select(User)).all() == []
+    database.dispose()
+
+
+def test_wrong_password_is_refused_and_logged(qtbot, demo_database) -> None:
+    context = AppContext(demo_database)
+    dialog = LoginDialog(context, username="sara.nilsson")
+    qtbot.addWidget(dialog)
+    type_text(dialog.password, "fel-lösen")
+    qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    assert dialog.error.text() == "Fel användarnamn eller lösenord."
+    assert context.actor is None
+    with demo_database.sessions() as session:
+        failed = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "login_failed")
+        ).all()
+    assert len(failed) == 1
+    dialog.password.clear()
+    type_text(dialog.password, "demo1234")
+    qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    assert context.actor is not None and context.actor.username == "sara.nilsson"

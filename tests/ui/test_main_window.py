@@ -1,0 +1,109 @@
+"""Searching and opening cases from the main window, as a handläggare does it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from app.models import AuditEntry
+from app.services.identity_number import format_identity_number
+from app.ui.case_view import CaseView
+from tests.helpers import type_text
+
+
+def _type_search(qtbot, window, text: str) -> None:
+    window.search_field.clear()
+    type_text(window.search_field, text)
+    qtbot.keyClick(window.search_field, Qt.Key.Key_Return)
+
+
+def test_my_cases_lists_the_caseworkers_open_cases(main_window) -> None:
+    rows = main_window.my_cases_model.rows
+    assert rows, "Sara has demo cases"
+    assert all(r.status.value != "avslutad" for r in rows)
+    assert f"{len(rows)} öppna ärenden" in main_window.my_cases_info.text()
+    # the list is ordered by the next bevakning, earliest first
+    view = main_window.my_cases_view
+    shown = [view.proxy.index(i, 4).data() for i in range(view.proxy.rowCount())]
+    dated = [text[:10] for text in shown if text]
+    assert dated == sorted(dated)
+
+
+def test_search_by_personnummer_in_short_form_opens_the_case(qtbot, main_window) -> None:
+    row = main_window.my_cases_model.rows[0]
+    digits = row.personal_number.replace("-", "")
+    short_form = f"{digits[2:8]}-{digits[8:]}"  # ÅÅMMDD-NNNN, as people often write it
+    _type_search(qtbot, main_window, short_form)
+    view = main_window.tabs.currentWidget()
+    assert isinstance(view, CaseView)
+    assert view.case_id == row.case_id
+    assert row.case_number in view.header_label.text()
+    assert format_identity_number(digits) in view.header_label.text()
+
+
+def test_search_by_name_lists_hits_and_enter_opens_one(qtbot, main_window) -> None:
+    row = main_window.my_cases_model.rows[0]
+    last_name = row.applicant_name.split()[-1]
+    _type_search(qtbot, main_window, last_name.lower())
+    hits = main_window.search_hits()
+    assert hits
+    assert all(last_name in hit.person_name for hit in hits)
+    if len(hits) > 1:
+        assert main_window.tabs.currentWidget() is main_window.search_page
+        assert f"{len(hits)} träffar" in main_window.search_message.text()
+        qtbot.keyClick(main_window.search_view, Qt.Key.Key_Return)
+    assert isinstance(main_window.tabs.currentWidget(), CaseView)
+
+
+def test_bad_searches_explain_themselves(qtbot, main_window) -> None:
+    _type_search(qtbot, main_window, "19811218-9877")
+    assert "Kontrollsiffran" in main_window.search_message.text()
+    assert main_window.search_model.rowCount() == 0
+    _type_search(qtbot, main_window, "'; DROP TABLE persons; --")
+    assert main_window.search_model.rowCount() == 0
+    assert "Inga ärenden" in main_window.search_message.text()
+    _type_search(qtbot, main_window, "Zyxwvåäö\u200b")
+    assert "Inga ärenden" in main_window.search_message.text()
+
+
+def test_opening_a_case_is_audited(main_window, caseworker) -> None:
+    row = main_window.my_cases_model.rows[0]
+    main_window.open_case(row.case_id)
+    with caseworker.database.sessions() as session:
+        opened = session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.case_id == row.case_id,
+                AuditEntry.action == "open",
+                AuditEntry.entity == "case",
+            )
+        ).all()
+    assert len(opened) == 1
+    assert opened[0].user_id == caseworker.actor.id
+
+
+def test_case_view_shows_household_and_hides_protected_address(main_window) -> None:
+    row = main_window.my_cases_model.rows[0]
+    view = main_window.open_case(row.case_id)
+    overview = view.overview
+    assert view.overview_tab.members_model.rowCount() == len(overview.members)
+    names = [
+        view.overview_tab.members_model.index(i, 0).data() for i in range(len(overview.members))
+    ]
+    assert any(overview.applicant.name in name for name in names)
+    if overview.address_hidden:
+        assert "Skyddade personuppgifter" in view.overview_tab.address.text()
+    else:
+        assert overview.address_lines[0] in view.overview_tab.address.text()
+
+
+def test_keyboard_shortcuts_focus_search_and_close_tabs(qtbot, main_window) -> None:
+    row = main_window.my_cases_model.rows[0]
+    main_window.open_case(row.case_id)
+    assert main_window.tabs.count() == 2
+    qtbot.keyClick(
+        main_window.tabs.currentWidget(), Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier
+    )
+    assert main_window.tabs.count() == 1
+    main_window.my_cases_view.setFocus()
+    qtbot.keyClick(main_window.my_cases_view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert main_window.search_field.hasFocus()

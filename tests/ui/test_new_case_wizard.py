@@ -1,0 +1,112 @@
+"""Registering a new case with the wizard, from the 'Nytt ärende' button."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWizard
+
+from app.models import Case, HouseholdMember, Person
+from app.services.identity_number import with_check_digit
+from app.ui.case_view import CaseView
+from tests.helpers import count, type_text
+
+APPLICANT = with_check_digit("19870312122")  # fictional woman, valid check digit
+CHILD = with_check_digit("20180704246")
+
+
+@pytest.fixture
+def wizard(qtbot, main_window):
+    qtbot.mouseClick(main_window.new_case_button, Qt.MouseButton.LeftButton)
+    assert main_window.wizard is not None and main_window.wizard.isVisible()
+    return main_window.wizard
+
+
+def _next(qtbot, wizard) -> None:
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+
+
+def test_wizard_creates_a_case_with_household(qtbot, main_window, wizard, caseworker) -> None:
+    cases_before = count(caseworker.database, Case)
+    page = wizard.applicant_page
+    type_text(page.personal_number, f"{APPLICANT[2:8]}-{APPLICANT[8:]}")
+    type_text(page.first_name, "Åsa")
+    type_text(page.last_name, "Öberg-Nilsson")
+    _next(qtbot, wizard)
+    assert "kvinna, född 1987-03-12" in page.number_info.text()
+    assert wizard.currentPage() is wizard.household_page
+    household = wizard.household_page
+    qtbot.mouseClick(
+        household.findChild(type(main_window.new_case_button), "addMember"),
+        Qt.MouseButton.LeftButton,
+    )
+    row = household.members.rowCount() - 1
+    for column, text in enumerate((CHILD, "Elsa", "Öberg")):
+        household.members.item(row, column).setText(text)
+    type_text(household.street, "Lärkvägen 3")
+    type_text(household.postal_code, "123 45")
+    type_text(household.city, "Exempelstad")
+    _next(qtbot, wizard)
+    assert wizard.currentPage() is wizard.application_page
+    assert wizard.application_page.responsible.currentText() == "Sara Nilsson"
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    assert wizard.application_page.error.text() == ""
+    assert count(caseworker.database, Case) == cases_before + 1
+    # the new case opens in its own tab and is in Mina ärenden
+    view = main_window.tabs.currentWidget()
+    assert isinstance(view, CaseView)
+    members = {m.name: m for m in view.overview.members}
+    assert set(members) == {"Åsa Öberg-Nilsson", "Elsa Öberg"}
+    assert members["Elsa Öberg"].role.value == "barn"
+    assert view.overview.case_number.startswith("EB-2026-")
+    assert view.overview.case_number in [r.case_number for r in main_window.my_cases_model.rows]
+
+
+def test_invalid_personnummer_shows_message_and_saves_nothing(qtbot, wizard, caseworker) -> None:
+    persons_before = count(caseworker.database, Person)
+    page = wizard.applicant_page
+    bad = APPLICANT[:-1] + str((int(APPLICANT[-1]) + 1) % 10)
+    type_text(page.personal_number, bad)
+    type_text(page.first_name, "Test")
+    type_text(page.last_name, "Person")
+    _next(qtbot, wizard)
+    assert wizard.currentPage() is page  # did not move on
+    error = page.errors["personal_number"]
+    assert error.isVisible()
+    assert "Kontrollsiffran stämmer inte" in error.text()
+    # the user's typing is kept for correction
+    assert page.personal_number.text() == bad
+    assert count(caseworker.database, Person) == persons_before
+
+
+def test_empty_names_are_required(qtbot, wizard) -> None:
+    type_text(wizard.applicant_page.personal_number, APPLICANT)
+    _next(qtbot, wizard)
+    assert wizard.currentPage() is wizard.applicant_page
+    assert "Förnamn måste fyllas i" in wizard.applicant_page.errors["first_name"].text()
+    assert "Efternamn måste fyllas i" in wizard.applicant_page.errors["last_name"].text()
+
+
+def test_bad_member_row_blocks_household_page(qtbot, wizard, caseworker) -> None:
+    members_before = count(caseworker.database, HouseholdMember)
+    type_text(wizard.applicant_page.personal_number, APPLICANT)
+    type_text(wizard.applicant_page.first_name, "Ali")
+    type_text(wizard.applicant_page.last_name, "Hassan")
+    _next(qtbot, wizard)
+    household = wizard.household_page
+    row = household.add_member("20180704", "Barn", "Hassan")
+    assert row == 0
+    _next(qtbot, wizard)
+    assert wizard.currentPage() is household
+    assert "Rad 1" in household.members_error.text()
+    assert count(caseworker.database, HouseholdMember) == members_before
+
+
+def test_applicant_with_open_case_is_stopped(qtbot, main_window, wizard) -> None:
+    existing = main_window.my_cases_model.rows[0]
+    type_text(wizard.applicant_page.personal_number, existing.personal_number)
+    _next(qtbot, wizard)
+    assert wizard.currentPage() is wizard.applicant_page
+    assert existing.case_number in wizard.applicant_page.errors["personal_number"].text()
+    # names were filled in from the register
+    assert wizard.applicant_page.first_name.text() == existing.applicant_name.split()[0]
