@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from app.models import JournalEntry
@@ -10,6 +12,8 @@ from app.services import journal
 from app.services.errors import SignedRecordError
 from app.services.journal import JournalDraft
 from tests.helpers import type_text
+
+LEFT = Qt.MouseButton.LeftButton
 
 
 @pytest.fixture
@@ -21,22 +25,16 @@ def journal_tab(main_window):
 
 
 def _write(qtbot, tab, title: str, text: str) -> None:
-    qtbot.mouseClick(tab.new_button, qtbot_button())
+    qtbot.mouseClick(tab.new_button, LEFT)
     tab.title.clear()
     type_text(tab.title, title)
     tab.text.clear()
     type_text(tab.text, text)
 
 
-def qtbot_button():
-    from PySide6.QtCore import Qt
-
-    return Qt.MouseButton.LeftButton
-
-
 def test_signed_entry_cannot_be_edited(qtbot, journal_tab, caseworker, dialogs) -> None:
     _write(qtbot, journal_tab, "Hembesök", "Vi gick igenom hushållets utgifter.")
-    qtbot.mouseClick(journal_tab.sign_button, qtbot_button())
+    qtbot.mouseClick(journal_tab.sign_button, LEFT)
     assert dialogs == ["När anteckningen är signerad kan den inte ändras. Signera nu?"]
     current = journal_tab.current
     assert current is not None and current.is_signed
@@ -62,12 +60,12 @@ def test_signed_entry_cannot_be_edited(qtbot, journal_tab, caseworker, dialogs) 
 
 def test_addendum_refers_to_the_signed_entry(qtbot, journal_tab, caseworker, dialogs) -> None:
     _write(qtbot, journal_tab, "Telefon", "Sökande ringde om hyran.")
-    qtbot.mouseClick(journal_tab.sign_button, qtbot_button())
+    qtbot.mouseClick(journal_tab.sign_button, LEFT)
     signed = journal_tab.current
-    qtbot.mouseClick(journal_tab.addendum_button, qtbot_button())
+    qtbot.mouseClick(journal_tab.addendum_button, LEFT)
     assert not journal_tab.text.isReadOnly()
     type_text(journal_tab.text, "Rättelse: det gällde elräkningen.")
-    qtbot.mouseClick(journal_tab.save_button, qtbot_button())
+    qtbot.mouseClick(journal_tab.save_button, LEFT)
     with caseworker.database.sessions() as session:
         addendum = session.scalar(select(JournalEntry).where(JournalEntry.corrects_id == signed.id))
     assert addendum is not None
@@ -80,12 +78,12 @@ def test_empty_and_overlong_text_get_messages_and_lose_nothing(
 ) -> None:
     before = caseworker.call(lambda s, a: len(journal.list_entries(s, a, journal_tab.case_id)))
     _write(qtbot, journal_tab, "Tom", "")
-    qtbot.mouseClick(journal_tab.save_button, qtbot_button())
+    qtbot.mouseClick(journal_tab.save_button, LEFT)
     assert "måste fyllas i" in journal_tab.errors["text"].text()
     assert journal_tab.errors["text"].isVisible()
     long_text = "å" * (journal.MAX_TEXT + 1)
     journal_tab.text.setPlainText(long_text)
-    qtbot.mouseClick(journal_tab.save_button, qtbot_button())
+    qtbot.mouseClick(journal_tab.save_button, LEFT)
     assert "för lång" in journal_tab.errors["text"].text()
     assert journal_tab.text.toPlainText() == long_text  # what was typed is still there
     after = caseworker.call(lambda s, a: len(journal.list_entries(s, a, journal_tab.case_id)))
@@ -95,7 +93,7 @@ def test_empty_and_overlong_text_get_messages_and_lose_nothing(
 def test_odd_text_is_stored_exactly(qtbot, journal_tab, caseworker, dialogs) -> None:
     odd = "Robert'); DROP TABLE journal_entries;-- Åsa Öberg 😀 مرحبا e\u0301"
     _write(qtbot, journal_tab, "Udda tecken", odd)
-    qtbot.mouseClick(journal_tab.save_button, qtbot_button())
+    qtbot.mouseClick(journal_tab.save_button, LEFT)
     assert dialogs == []
     saved = journal_tab.current
     assert saved is not None and not saved.is_signed
@@ -103,3 +101,20 @@ def test_odd_text_is_stored_exactly(qtbot, journal_tab, caseworker, dialogs) -> 
         stored = session.get(JournalEntry, saved.id)
     # stored NFC-normalised (e + combining acute becomes é), otherwise exactly as typed
     assert stored.text == odd.replace("e\u0301", "é")
+
+
+def test_journal_printout_contains_the_signed_text(qtbot, main_window, tmp_path, dialogs) -> None:
+    row = main_window.my_cases_model.rows[0]
+    view = main_window.open_case(row.case_id)
+    tab = view.journal_tab
+    _write(qtbot, tab, "Hembesök", "Familjen visade lägenheten. Åtgärd: ny säng till Zoë.")
+    qtbot.mouseClick(tab.sign_button, LEFT)
+    target = tmp_path / "journal.pdf"
+    view.export_journal_pdf(target)
+    qtbot.waitUntil(target.exists, timeout=10_000)
+    qtbot.waitUntil(lambda: "sparades" in main_window.statusBar().currentMessage())
+    text = "".join(page.extract_text() for page in PdfReader(target).pages)
+    assert row.case_number in text
+    assert "Familjen visade lägenheten. Åtgärd: ny säng till Zoë." in text
+    assert "Signerad" in text and "Sara Nilsson" in text
+    assert "Sida 1 av" in text
