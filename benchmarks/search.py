@@ -87,6 +87,7 @@ class Sample:
     """One existing person with a case, and a handläggare of that case's unit."""
 
     actor: Actor
+    responsible: Actor
     personal_number: str
     first_name: str
     last_name: str
@@ -129,6 +130,7 @@ def load_workload(database: Database, count: int, seed: int) -> Workload:
             select(User).where(User.role == Role.CASEWORKER).order_by(User.username)
         ).all()
         caseworkers = [Actor.of(user) for user in users]
+        by_id = {actor.id: actor for actor in caseworkers}
         by_unit: dict[uuid.UUID | None, list[Actor]] = {}
         for actor in caseworkers:
             by_unit.setdefault(actor.unit_id, []).append(actor)
@@ -143,6 +145,7 @@ def load_workload(database: Database, count: int, seed: int) -> Workload:
                 Case.id,
                 Case.case_number,
                 Case.unit_id,
+                Case.responsible_user_id,
             )
             .join(HouseholdMember, HouseholdMember.person_id == Person.id)
             .join(Case, Case.household_id == HouseholdMember.household_id)
@@ -152,11 +155,10 @@ def load_workload(database: Database, count: int, seed: int) -> Workload:
         samples = []
         for person_id in chosen:
             row = by_person.get(person_id)
-            if row is None or not by_unit.get(row[6]):
+            if row is None or not by_unit.get(row[6]) or row[7] not in by_id:
                 continue
-            samples.append(
-                Sample(rng.choice(by_unit[row[6]]), row[1], row[2], row[3], row[4], row[5])
-            )
+            actor = rng.choice(by_unit[row[6]])
+            samples.append(Sample(actor, by_id[row[7]], row[1], row[2], row[3], row[4], row[5]))
         own: dict[uuid.UUID, list[uuid.UUID]] = {}
         for actor_id, case_id in session.execute(
             select(Case.responsible_user_id, Case.id)
@@ -256,9 +258,9 @@ def bench_raw_personnummer(
 def bench_open_case(
     database: Database, workload: Workload, repeat: int, warmup: int
 ) -> Measurement:
-    """Open the sampled persons' cases (as a handläggare of the unit)."""
+    """Open the sampled persons' cases, each as its responsible handläggare."""
     samples = workload.samples[: repeat + warmup]
-    calls = [_call(database, s.actor, _opening(s.case_id)) for s in samples]
+    calls = [_call(database, s.responsible, _opening(s.case_id)) for s in samples]
     times, results = _timed(calls, warmup)
     members = [len(overview.members) for overview in results]
     return Measurement(
@@ -340,7 +342,7 @@ def explain(database: Database, workload: Workload) -> str:
         (name, sample.actor, _searching(spell(sample))) for name, spell in SEARCH_KINDS
     ]
     operations.append(('search: common prefix "an"', sample.actor, _searching("an")))
-    operations.append(("open case", sample.actor, _opening(sample.case_id)))
+    operations.append(("open case", sample.responsible, _opening(sample.case_id)))
     owner = next(a for a in workload.caseworkers if workload.own_cases.get(a.id))
     operations.append(("Mina ärenden", owner, my_cases))
     out = []

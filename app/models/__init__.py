@@ -3,6 +3,7 @@
 from app.models.audit import AuditEntry
 from app.models.base import Base
 from app.models.case import Application, Case, CaseNumberSeries, CaseStatus, CaseStatusChange
+from app.models.form import FollowUpTask, FormDefinitionRecord, FormInstance
 from app.models.household import Household, HouseholdMember, MemberRole
 from app.models.journal import JournalEntry
 from app.models.organisation import Role, Unit, User
@@ -19,6 +20,9 @@ __all__ = [
     "CaseNumberSeries",
     "CaseStatus",
     "CaseStatusChange",
+    "FollowUpTask",
+    "FormDefinitionRecord",
+    "FormInstance",
     "Household",
     "HouseholdMember",
     "JournalEntry",

@@ -2,7 +2,8 @@
 
 - första återkoppling within 24 hours on weekdays of an application (seed 000 §7.3);
 - ansökan utan beslut: decide "utan dröjsmål" (FL 9 §); warn after a configurable number of days;
-- plan follow-up dates and the due dates of open plan steps.
+- plan follow-up dates and the due dates of open plan steps;
+- agreed actions (e.g. from an ärendegenomgång) until they are done.
 Public holidays are not yet taken out of the 24-hour count.
 """
 
@@ -17,7 +18,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Application, Plan, PlanItem
+from app.models import Application, FollowUpTask, Plan, PlanItem
 from app.services import settings
 from app.services.clock import STOCKHOLM
 
@@ -105,6 +106,16 @@ def deadlines_for_cases(
             found[case_id].append(
                 Deadline(
                     case_id, "plansteg", f"Plansteg: {_shorten(item.description)}", item.due_on
+                )
+            )
+        for task in session.scalars(
+            select(FollowUpTask)
+            .where(FollowUpTask.case_id.in_(chunk))
+            .where(FollowUpTask.done_on.is_(None))
+        ):
+            found[task.case_id].append(
+                Deadline(
+                    task.case_id, "atgard", f"Åtgärd: {_shorten(task.description)}", task.due_on
                 )
             )
     for items in found.values():

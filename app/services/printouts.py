@@ -8,11 +8,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from app.models import Case, MemberRole
+from app.models import Case, FormInstance, MemberRole, Unit
 from app.services import access, audit, clock
 from app.services.actor import Actor
 from app.services.case_register import load_case
 from app.services.formatting import local_datetime
+from app.services.forms import FormView, open_form
 from app.services.identity_number import format_identity_number
 from app.services.journal import JournalRow, list_entries
 
@@ -67,3 +68,41 @@ def journal_printout(session: Session, actor: Actor, case_id: uuid.UUID) -> Jour
         format_identity_number(applicant.personal_number),
         entries,
     )
+
+
+@dataclass(frozen=True)
+class FormPrintout:
+    letterhead: Letterhead
+    form: FormView
+    subject: str  # "Anna Andersson, 19850312-1249" or "Ärendegenomgång för Sara Nilsson"
+    content_hash: str | None
+
+
+def form_printout(session: Session, actor: Actor, form_id: uuid.UUID) -> FormPrintout:
+    """A form to print, as signed (or as the current draft). Logged as a print."""
+    view = open_form(session, actor, form_id)
+    form = session.get(FormInstance, form_id)
+    if view.case_id is not None:
+        case = load_case(session, view.case_id)
+        letterhead = letterhead_for(case, actor, view.title)
+        applicant = next(m.person for m in case.household.members if m.role is MemberRole.APPLICANT)
+        subject = f"{applicant.full_name}, {format_identity_number(applicant.personal_number)}"
+    else:
+        unit = session.get(Unit, form.unit_id)
+        letterhead = Letterhead(
+            organisation=unit.board_name + (f", {unit.municipality}" if unit.municipality else ""),
+            unit=unit.name,
+            document_title=view.title,
+            reference="",
+            printed=f"Utskriven {local_datetime(clock.now())} av {actor.full_name}",
+        )
+        subject = view.title
+    audit.record(
+        session,
+        actor,
+        audit.Action.PRINT,
+        f"form:{form.form_key}",
+        entity_id=form_id,
+        case_id=view.case_id,
+    )
+    return FormPrintout(letterhead, view, subject, form.content_hash)

@@ -22,6 +22,7 @@ from app.services import case_register, printouts
 from app.services.case_overview import CaseOverview, open_case
 from app.ui.background import run_in_background
 from app.ui.context import AppContext
+from app.ui.forms_tab import FormsTab
 from app.ui.journal_tab import JournalTab
 from app.ui.messages import show_error
 from app.ui.overview_tab import OverviewTab
@@ -32,6 +33,7 @@ from app.ui.status_dialog import StatusDialog
 class CaseView(QWidget):
     changed = Signal()
     """The case changed in a way lists elsewhere show (status, deadlines)."""
+    open_form_requested = Signal(object)  # form id
 
     def __init__(self, context: AppContext, case_id: uuid.UUID, parent: QWidget | None = None):
         super().__init__(parent)
@@ -54,9 +56,12 @@ class CaseView(QWidget):
         self.overview_tab = OverviewTab(context, self)
         self.journal_tab = JournalTab(context, case_id, self)
         self.plan_tab = PlanTab(context, case_id, self)
+        self.forms_tab = FormsTab(context, case_id, self)
         self.tabs.addTab(self.overview_tab, "Ö&versikt")
         self.tabs.addTab(self.journal_tab, "&Journal")
         self.tabs.addTab(self.plan_tab, "&Planering")
+        self.tabs.addTab(self.forms_tab, "B&lanketter")
+        self.forms_tab.open_form_requested.connect(self.open_form_requested)
         layout.addWidget(self.tabs)
         self.journal_tab.changed.connect(self.reload)
         self.plan_tab.changed.connect(self.reload)
@@ -77,12 +82,15 @@ class CaseView(QWidget):
         self.overview_tab.show_overview(o)
 
     def reload(self) -> None:
+        """Re-read the case after a change here or in one of its forms."""
         try:
             self.overview = self.context.call(lambda s, a: open_case(s, a, self.case_id))
         except Exception as exc:
             show_error(self, exc)
             return
         self._show()
+        self.forms_tab.reload()
+        self.plan_tab.reload()
         self.changed.emit()
 
     def change_status(self) -> None:

@@ -7,6 +7,7 @@ import uuid
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -19,12 +20,15 @@ from PySide6.QtWidgets import (
 
 from app import __version__
 from app.db import migrate
-from app.services import clock, my_cases
+from app.services import case_register, clock, forms, my_cases
 from app.services.case_search import SearchHit, search
+from app.services.errors import ValidationFailed
 from app.services.formatting import short_date
 from app.services.my_cases import CaseListRow
 from app.ui.case_view import CaseView
 from app.ui.context import AppContext
+from app.ui.form_definitions_dialog import FormDefinitionsDialog
+from app.ui.form_editor import FormEditor
 from app.ui.messages import show_error
 from app.ui.new_case_wizard import NewCaseWizard
 from app.ui.row_table_model import Column, RowTableModel
@@ -144,15 +148,18 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&Arkiv")
         self._action(file_menu, "&Nytt ärende …", QKeySequence("Ctrl+N"), self.new_case)
         self._action(file_menu, "&Sök", QKeySequence("Ctrl+F"), self.focus_search)
-        self._action(
-            file_menu, "&Uppdatera", QKeySequence("F5"), self.refresh_my_cases
-        )
+        self._action(file_menu, "&Uppdatera", QKeySequence("F5"), self.refresh_my_cases)
         self._action(
             file_menu,
             "S&täng flik",
             QKeySequence("Ctrl+W"),
             lambda: self.close_tab(self.tabs.currentIndex()),
         )
+        actor = self.context.actor
+        if actor.is_manager:
+            self._action(file_menu, "Ny ä&rendegenomgång …", None, self.new_case_review)
+        if actor.is_administrator:
+            self._action(file_menu, "&Formulär och versioner …", None, self.show_form_definitions)
         file_menu.addSeparator()
         self._action(file_menu, "&Logga ut", None, self.log_out)
         self._action(file_menu, "&Avsluta", QKeySequence("Ctrl+Q"), self.close)
@@ -244,17 +251,48 @@ class MainWindow(QMainWindow):
             show_error(self, exc)
             return None
         view.changed.connect(self.refresh_my_cases)
+        view.open_form_requested.connect(self.open_form)
         index = self.tabs.addTab(view, view.tab_title)
         self.tabs.setTabToolTip(index, view.tab_title)
         self.tabs.setCurrentIndex(index)
         view.setFocus()
         return view
 
+    def form_tab(self, form_id: uuid.UUID) -> FormEditor | None:
+        for index in range(self.tabs.count()):
+            widget = self.tabs.widget(index)
+            if isinstance(widget, FormEditor) and widget.form_id == form_id:
+                return widget
+        return None
+
+    def open_form(self, form_id: uuid.UUID) -> FormEditor | None:
+        existing = self.form_tab(form_id)
+        if existing is not None:
+            self.tabs.setCurrentWidget(existing)
+            return existing
+        try:
+            editor = FormEditor(self.context, form_id)
+        except Exception as exc:
+            show_error(self, exc)
+            return None
+        editor.signed.connect(lambda: self._form_signed(editor))
+        editor.new_version_created.connect(self.open_form)
+        index = self.tabs.addTab(editor, editor.tab_title)
+        self.tabs.setCurrentIndex(index)
+        return editor
+
+    def _form_signed(self, editor: FormEditor) -> None:
+        if editor.view.case_id is not None:
+            case_view = self.case_tab(editor.view.case_id)
+            if case_view is not None:
+                case_view.reload()
+        self.refresh_my_cases()
+
     def close_tab(self, index: int) -> None:
         widget = self.tabs.widget(index)
         if index <= 0 or widget is None:
             return
-        if isinstance(widget, CaseView) and not widget.confirm_close():
+        if isinstance(widget, CaseView | FormEditor) and not widget.confirm_close():
             return
         self.tabs.removeTab(index)
         if widget is not self.search_page:
@@ -273,6 +311,31 @@ class MainWindow(QMainWindow):
             if wizard.created_case_id is not None:
                 self.refresh_my_cases()
                 self.open_case(wizard.created_case_id)
+
+    def new_case_review(self) -> None:
+        """Chef: record an ärendegenomgång of one handläggare's caseload."""
+        caseworkers = self.context.call(case_register.unit_caseworkers)
+        if not caseworkers:
+            show_error(self, ValidationFailed({"subject": "Enheten har inga handläggare."}))
+            return
+        names = [name for _id, name in caseworkers]
+        name, ok = QInputDialog.getItem(
+            self, "Ny ärendegenomgång", "&Handläggare:", names, 0, False
+        )
+        if not ok:
+            return
+        subject_id = caseworkers[names.index(name)][0]
+        try:
+            form = self.context.call(
+                lambda s, a: forms.create_form(s, a, "arendegenomgang", subject_user_id=subject_id)
+            )
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.open_form(form.id)
+
+    def show_form_definitions(self) -> None:
+        FormDefinitionsDialog(self.context, self).exec()
 
     # --- Misc --------------------------------------------------------------------------
     def log_out(self) -> None:
@@ -306,7 +369,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         for index in range(self.tabs.count() - 1, 0, -1):
             widget = self.tabs.widget(index)
-            if isinstance(widget, CaseView) and not widget.confirm_close():
+            if isinstance(widget, CaseView | FormEditor) and not widget.confirm_close():
                 event.ignore()
                 self.logged_out = False
                 return

@@ -329,8 +329,9 @@ class NewCaseWizard(QWizard):
             channel=application.channel.currentData(),
             period_start=application.period_start.value(),
             period_end=application.period_end.value(),
-            responsible_user_id=uuid.UUID(responsible) if (
-                responsible := application.responsible.currentData()) else None,
+            responsible_user_id=uuid.UUID(responsible)
+            if (responsible := application.responsible.currentData())
+            else None,
             note=application.note.toPlainText(),
         )
 
