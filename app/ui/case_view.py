@@ -7,7 +7,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -20,12 +19,12 @@ from PySide6.QtWidgets import (
 from app.printing.journal_printout import render_journal
 from app.services import case_register, printouts
 from app.services.case_overview import CaseOverview, open_case
-from app.ui.background import run_in_background
 from app.ui.context import AppContext
 from app.ui.forms_tab import FormsTab
 from app.ui.journal_tab import JournalTab
 from app.ui.messages import show_error
 from app.ui.overview_tab import OverviewTab
+from app.ui.pdf_export import ask_pdf_path, export_pdf
 from app.ui.plan_tab import PlanTab
 from app.ui.status_dialog import StatusDialog
 
@@ -114,27 +113,23 @@ class CaseView(QWidget):
         self.reload()
 
     def print_journal(self) -> None:
-        suggested = str(Path.home() / f"Journal {self.overview.case_number}.pdf")
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Spara journalen som PDF", suggested, "PDF (*.pdf)"
+        target = ask_pdf_path(
+            self, "Spara journalen som PDF", f"Journal {self.overview.case_number}.pdf"
         )
-        if path:
-            self.export_journal_pdf(Path(path))
+        if target:
+            self.export_journal_pdf(target)
 
     def export_journal_pdf(self, target: Path) -> None:
-        database, actor, case_id = self.context.database, self.context.actor, self.case_id
-
-        def work(_report):
-            with database.sessions.begin() as session:
-                data = printouts.journal_printout(session, actor, case_id)
-            target.write_bytes(render_journal(data))
-            return target
-
-        def done(path: Path) -> None:
-            self.window().statusBar().showMessage(f"Journalen sparades som {path}", 8000)
-
-        run_in_background(
-            self, work, on_done=done, on_error=lambda e: show_error(self, e), label="Skapar PDF …"
+        case_id = self.case_id
+        export_pdf(
+            self,
+            self.context,
+            target,
+            gather=lambda s, a: printouts.journal_printout(s, a, case_id),
+            render=render_journal,
+            on_done=lambda path: (
+                self.window().statusBar().showMessage(f"Journalen sparades som {path}", 8000)
+            ),
         )
 
     def confirm_close(self) -> bool:

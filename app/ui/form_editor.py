@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -33,10 +32,10 @@ from app.services import clock, forms, printouts
 from app.services.errors import ValidationFailed
 from app.services.formatting import local_datetime
 from app.services.forms import FormView
-from app.ui.background import run_in_background
 from app.ui.context import AppContext
 from app.ui.form_fields import FieldInput
 from app.ui.messages import FieldError, show_error
+from app.ui.pdf_export import ask_pdf_path, export_pdf
 
 AUTOSAVE_MS = 1500
 """Drafts are saved this long after the last keystroke: a crash loses at most that."""
@@ -385,28 +384,21 @@ class FormEditor(QWidget):
 
     def print_form(self) -> None:
         name = f"{self.view.title} {self.view.case_number}".strip()
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Spara blanketten som PDF", str(Path.home() / f"{name}.pdf"), "PDF (*.pdf)"
-        )
-        if path:
-            self.export_pdf(Path(path))
+        target = ask_pdf_path(self, "Spara blanketten som PDF", f"{name}.pdf")
+        if target:
+            self.export_pdf(target)
 
     def export_pdf(self, target: Path) -> None:
         if not self.save():
             return
-        database, actor, form_id = self.context.database, self.context.actor, self.form_id
-
-        def work(_report):
-            with database.sessions.begin() as session:
-                data = printouts.form_printout(session, actor, form_id)
-            target.write_bytes(render_form(data))
-            return target
-
-        def done(path: Path) -> None:
-            self.status_label.setText(f"Blanketten sparades som {path}")
-
-        run_in_background(
-            self, work, on_done=done, on_error=lambda e: show_error(self, e), label="Skapar PDF …"
+        form_id = self.form_id
+        export_pdf(
+            self,
+            self.context,
+            target,
+            gather=lambda s, a: printouts.form_printout(s, a, form_id),
+            render=render_form,
+            on_done=lambda path: self.status_label.setText(f"Blanketten sparades som {path}"),
         )
 
     def confirm_close(self) -> bool:
