@@ -272,8 +272,8 @@ def _check_references(definition: FormDefinition) -> None:
                 continue
             for reference, _values in item.required_when.any_of:
                 section_key, _, field_key = reference.rpartition(".")
-                target = definition.section(section_key) if section_key else section
                 try:
+                    target = definition.section(section_key) if section_key else section
                     target.field(field_key)
                 except KeyError:
                     raise DefinitionError(

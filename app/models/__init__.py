@@ -3,6 +3,7 @@
 from app.models.audit import AuditEntry
 from app.models.base import Base
 from app.models.case import Application, Case, CaseNumberSeries, CaseStatus, CaseStatusChange
+from app.models.decision import Decision, DecisionItem, DecisionKind, Delegation, Outcome
 from app.models.form import FollowUpTask, FormDefinitionRecord, FormInstance
 from app.models.household import Household, HouseholdMember, MemberRole
 from app.models.journal import JournalEntry
@@ -20,6 +21,10 @@ __all__ = [
     "CaseNumberSeries",
     "CaseStatus",
     "CaseStatusChange",
+    "Decision",
+    "DecisionItem",
+    "DecisionKind",
+    "Delegation",
     "FollowUpTask",
     "FormDefinitionRecord",
     "FormInstance",
@@ -27,6 +32,7 @@ __all__ = [
     "HouseholdMember",
     "JournalEntry",
     "MemberRole",
+    "Outcome",
     "Person",
     "Plan",
     "PlanItem",

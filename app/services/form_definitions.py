@@ -113,6 +113,13 @@ def publish_version(session: Session, actor: Actor, definition_json: str) -> For
         definition = parse_definition(definition_json)
     except (DefinitionError, ValueError) as exc:
         raise ValidationFailed({"definition": f"Definitionen kan inte användas: {exc}"}) from None
+    except (KeyError, TypeError, AttributeError) as exc:  # e.g. a field without "label"
+        raise ValidationFailed(
+            {
+                "definition": "Definitionen kan inte användas: ett avsnitt, fält eller "
+                f"alternativ är ofullständigt eller har fel form ({type(exc).__name__}: {exc})."
+            }
+        ) from None
     publish_builtin(session)
     current = session.scalar(
         select(func.max(FormDefinitionRecord.version)).where(

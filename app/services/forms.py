@@ -24,6 +24,7 @@ from app.models import (
     HouseholdMember,
     Plan,
     PlanItem,
+    Role,
     SupportBarrier,
     User,
 )
@@ -150,7 +151,11 @@ def create_form(
         if not actor.is_manager:
             raise AccessDenied("Bara chefer kan registrera en ärendegenomgång.")
         subject = session.get(User, subject_user_id) if subject_user_id else None
-        if subject is None or subject.unit_id != actor.unit_id:
+        if (
+            subject is None
+            or subject.unit_id != actor.unit_id
+            or subject.role is not Role.CASEWORKER
+        ):
             raise ValidationFailed({"subject": "Välj en handläggare på din enhet."})
         unit_id = actor.unit_id
     answers = initial_answers(definition, form_context(session, case))
@@ -161,6 +166,8 @@ def create_form(
             or not previous.is_signed
             or previous.form_key != form_key
             or previous.case_id != case_id
+            or previous.unit_id != unit_id
+            or previous.subject_user_id != subject_user_id
         ):
             raise ValidationFailed(
                 {
@@ -482,7 +489,8 @@ def fia_suggestion(session: Session, case_id: uuid.UUID) -> str:
     ):
         return ""
     today = clock.today()
-    year_ago = date(today.year - 1, today.month, 1)
+    # the twelve months up to and including this one
+    year_ago = date(today.year - (today.month < 12), today.month % 12 + 1, 1)
     months = session.scalar(
         select(func.count(func.distinct(Application.period_start))).where(
             Application.case_id == case_id,

@@ -1,0 +1,135 @@
+"""The decision letter (beslutsbrev): an official Swedish letter with address window,
+decision in klarspråk, calculation specification, motivation, lagrum, barnets bästa and the
+besvärshänvisning."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
+
+from app.printing.document import FONT, FONT_BOLD, build_pdf, paragraph
+from app.services.decisions import DecisionLetter
+from app.services.formatting import long_date, money
+
+_GRID = colors.HexColor("#999999")
+
+
+def _table(rows: list[list], widths: list[float], *, bold_last: bool = False) -> Table:
+    table = Table(rows, colWidths=widths, hAlign="LEFT")
+    style = [
+        ("FONT", (0, 0), (-1, -1), FONT, 9),
+        ("FONT", (0, 0), (-1, 0), FONT_BOLD, 9),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.5, _GRID),
+        ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    ]
+    if bold_last:
+        style += [
+            ("FONT", (0, -1), (-1, -1), FONT_BOLD, 9),
+            ("LINEABOVE", (0, -1), (-1, -1), 0.5, _GRID),
+        ]
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _address_block(letter: DecisionLetter) -> Flowable:
+    """Recipient at the window-envelope position (left), date and reference (right)."""
+    recipient = "\n".join(letter.recipient_lines)
+    if letter.address_protected:
+        recipient += "\n(Skyddade personuppgifter – adressen skrivs inte ut)"
+    meta = [
+        f"Datum: {long_date(letter.decided_on) if letter.decided_on else 'ej beslutat'}",
+        f"Ärende: {letter.case_number}",
+        f"Handläggare: {letter.decision_maker}",
+    ]
+    block = Table(
+        [[paragraph(recipient), paragraph("\n".join(meta), "small")]],
+        colWidths=[95 * mm, 75 * mm],
+        rowHeights=[40 * mm],
+    )
+    block.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
+    )
+    return block
+
+
+def _calculation(letter: DecisionLetter) -> list[Flowable]:
+    story: list[Flowable] = []
+    if letter.calculation_rows:
+        rows = [["Beräkning", "Belopp"]]
+        for row in letter.calculation_rows:
+            label = row.get("label", "")
+            if row.get("note"):
+                label += f" ({row['note']})"
+            sign = "−" if row.get("section") == "inkomst" else ""
+            rows.append(
+                [paragraph(label, "small"), f"{sign}{money(Decimal(str(row.get('amount', '0'))))}"]
+            )
+        story += [paragraph("Så har vi räknat", "h2"), _table(rows, [125 * mm, 45 * mm])]
+    if letter.items:
+        rows = [["Post", "Ansökt", "Föreslaget", "Beviljat"]]
+        rows += [
+            [paragraph(i.label, "small"), money(i.applied), money(i.proposed), money(i.granted)]
+            for i in letter.items
+        ]
+        if letter.income_counted:
+            rows.append(["Avgår: inkomster", "", "", f"−{money(letter.income_counted)}"])
+        rows.append(["Att betala ut", "", "", money(letter.granted_total)])
+        story += [
+            paragraph("Beslutet post för post", "h2"),
+            _table(rows, [80 * mm, 30 * mm, 30 * mm, 30 * mm], bold_last=True),
+        ]
+    return story
+
+
+def render_decision_letter(letter: DecisionLetter) -> bytes:
+    story: list[Flowable] = [Spacer(0, 14 * mm), _address_block(letter), Spacer(0, 4 * mm)]
+    if letter.is_draft:
+        story.append(paragraph("UTKAST – beslutet är inte fattat", "h2"))
+    story += [paragraph(letter.title, "title"), paragraph(letter.headline, "h2")]
+    if letter.replaces_text:
+        story.append(paragraph(letter.replaces_text))
+    story.append(paragraph(f"Beslutet gäller {letter.period_text}."))
+    story += _calculation(letter)
+    if letter.motivation or letter.item_motivations:
+        story.append(paragraph("Motivering", "h2"))
+        if letter.motivation:
+            story.append(paragraph(letter.motivation))
+        for label, text in letter.item_motivations:
+            story.append(paragraph(f"{label}: {text}"))
+    if letter.child_summary:
+        story += [paragraph("Barnets bästa", "h2"), paragraph(letter.child_summary)]
+    if letter.legal_references:
+        story += [
+            paragraph("Lagrum", "h2"),
+            paragraph("Beslutet är fattat enligt " + ", ".join(letter.legal_references) + "."),
+        ]
+    organisation = letter.letterhead.organisation
+    signature = [
+        paragraph("Beslutsfattare", "h2"),
+        paragraph(f"{letter.decision_maker}, {letter.decision_maker_title}"),
+        paragraph(f"Beslutet är fattat på delegation från {organisation}.", "small"),
+    ]
+    story.append(KeepTogether(signature))
+    if letter.unverified_norm:
+        story.append(
+            paragraph(
+                "Obs: beräkningen använder normbelopp som ännu inte är "
+                "kontrollerade mot förordningen.",
+                "small",
+            )
+        )
+    if letter.appeal is not None:
+        story += [PageBreak(), paragraph(letter.appeal.title, "title")]
+        story += [paragraph(text) for text in letter.appeal.paragraphs]
+    return build_pdf(
+        story,
+        letter.letterhead,
+        title=f"{letter.title} {letter.case_number}",
+        author=letter.decision_maker,
+    )

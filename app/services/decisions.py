@@ -1,0 +1,788 @@
+"""Decisions (beslut): drafting from a calculation, the child-perspective gate, delegation,
+signing with an archived letter, and replacing a signed decision with a new one.
+
+Rules: motivering for everything not fully granted (FL 32 §); lagrum and besvärshänvisning
+(FL 33 §); in a household with children a decision that is not full bifall needs a signed
+barnkonsekvensanalys or a documented consideration for each child (seed 002 L80); only a user
+with delegation for the kind (and amount) may sign; a signed decision never changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app.models import (
+    Application,
+    Case,
+    Decision,
+    DecisionItem,
+    DecisionKind,
+    Delegation,
+    FormInstance,
+    HouseholdMember,
+    MemberRole,
+    Outcome,
+    User,
+)
+from app.services import access, audit, clock, legal_texts
+from app.services.actor import Actor
+from app.services.case_register import load_case
+from app.services.errors import (
+    AccessDenied,
+    NotFound,
+    SignedRecordError,
+    StaleRecordError,
+    ValidationFailed,
+)
+from app.services.form_definitions import definition_of
+from app.services.formatting import long_date, money, month_name
+from app.services.forms import computed_value
+from app.services.identity_number import age_on
+from app.services.printouts import Letterhead, letterhead_for
+from app.services.text_input import clean_text
+
+CENT = Decimal("0.01")
+MAX_ITEM_AMOUNT = Decimal("200000")
+"""A single item above this per decision is almost surely a typing error."""
+
+
+@dataclass
+class ItemInput:
+    item_type: str
+    label: str
+    applied: Decimal
+    proposed: Decimal
+    granted: Decimal
+    motivation: str = ""
+
+
+@dataclass
+class DecisionDraft:
+    kind: DecisionKind
+    period_start: date
+    period_end: date
+    items: list[ItemInput]
+    income_counted: Decimal = Decimal("0")
+    calculation: dict = field(default_factory=dict)
+    norm_year: int | None = None
+    motivation: str = ""
+    legal_references: list[str] = field(default_factory=list)
+    include_appeal: bool = True
+    child_consideration: dict[str, str] = field(default_factory=dict)
+    bka_form_id: uuid.UUID | None = None
+    dismissed: bool = False
+    """Avvisning: the application is not examined (e.g. wrong municipality)."""
+
+
+def derive_outcome(items: list[ItemInput], income: Decimal, dismissed: bool) -> Outcome:
+    if dismissed:
+        return Outcome.DISMISSED
+    if granted_total(items, income) <= 0:
+        return Outcome.REFUSED
+    if all(i.granted >= i.applied for i in items):
+        return Outcome.GRANTED
+    return Outcome.PARTLY
+
+
+def granted_total(items: list[ItemInput], income: Decimal) -> Decimal:
+    """What is paid: granted items less counted income, never below zero."""
+    total = sum((i.granted for i in items), Decimal("0")) - income
+    return max(total, Decimal("0")).quantize(CENT, ROUND_HALF_UP)
+
+
+def _validate(draft: DecisionDraft) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if draft.period_end < draft.period_start:
+        errors["period_end"] = "Periodens slut kan inte ligga före dess början."
+    if not draft.items and not draft.dismissed:
+        errors["items"] = "Beslutet behöver minst en post."
+    for index, item in enumerate(draft.items):
+        for name, label in (
+            ("applied", "Ansökt"),
+            ("proposed", "Föreslaget"),
+            ("granted", "Beviljat"),
+        ):
+            amount = getattr(item, name)
+            if amount < 0:
+                errors[f"item.{index}.{name}"] = f"{label} belopp kan inte vara negativt."
+            elif amount > MAX_ITEM_AMOUNT:
+                errors[f"item.{index}.{name}"] = (
+                    f"{label} belopp {money(amount)} är orimligt högt – kontrollera."
+                )
+        if item.granted > item.applied and item.item_type != "riksnorm":
+            errors[f"item.{index}.granted"] = "Beviljat belopp kan inte vara högre än ansökt."
+        try:
+            clean_text(
+                item.motivation, field="m", label="Motiveringen", max_length=4000, multiline=True
+            )
+        except ValidationFailed as exc:
+            errors[f"item.{index}.motivation"] = str(exc)
+    if draft.income_counted < 0:
+        errors["income_counted"] = "Inkomsten kan inte vara negativ."
+    unknown = [c for c in draft.legal_references if legal_texts.reference(c) is None]
+    if unknown:
+        errors["legal_references"] = "Okänt lagrum: " + ", ".join(unknown)
+    try:
+        clean_text(
+            draft.motivation,
+            field="motivation",
+            label="Motiveringen",
+            max_length=20_000,
+            multiline=True,
+        )
+    except ValidationFailed as exc:
+        errors.update(exc.field_errors)
+    return errors
+
+
+def _load(session: Session, decision_id: uuid.UUID) -> Decision:
+    decision = session.get(Decision, decision_id, options=[selectinload(Decision.items)])
+    if decision is None:
+        raise NotFound("Beslutet finns inte.")
+    return decision
+
+
+def save_draft(
+    session: Session,
+    actor: Actor,
+    case_id: uuid.UUID,
+    draft: DecisionDraft,
+    *,
+    decision_id: uuid.UUID | None = None,
+    expected_version: int | None = None,
+    replaces_id: uuid.UUID | None = None,
+) -> Decision:
+    """Create or update a decision draft. Bad amounts are refused; missing motivation etc. is
+    checked at signing."""
+    case = load_case(session, case_id)
+    access.require_write(session, actor, case)
+    errors = _validate(draft)
+    if errors:
+        raise ValidationFailed(errors)
+    if decision_id is None:
+        if replaces_id is not None:
+            old = session.get(Decision, replaces_id)
+            if old is None or old.case_id != case_id or not old.is_signed:
+                raise ValidationFailed(
+                    {
+                        "replaces": "Ett nytt beslut kan bara ersätta ett "
+                        "signerat beslut i samma ärende."
+                    }
+                )
+        decision = Decision(
+            case_id=case_id,
+            author_id=actor.id,
+            replaces_id=replaces_id,
+            kind=draft.kind,
+            outcome=Outcome.GRANTED,
+            period_start=draft.period_start,
+            period_end=draft.period_end,
+        )
+        session.add(decision)
+        action = audit.Action.CREATE
+    else:
+        decision = _load(session, decision_id)
+        if decision.case_id != case_id:
+            raise NotFound("Beslutet hör inte till ärendet.")
+        _require_editable(decision, expected_version)
+        action = audit.Action.UPDATE
+    decision.kind = draft.kind
+    decision.period_start, decision.period_end = draft.period_start, draft.period_end
+    decision.outcome = derive_outcome(draft.items, draft.income_counted, draft.dismissed)
+    decision.income_counted = draft.income_counted.quantize(CENT, ROUND_HALF_UP)
+    decision.granted_total = (
+        Decimal("0") if draft.dismissed else granted_total(draft.items, draft.income_counted)
+    )
+    decision.calculation_json = json.dumps(draft.calculation, ensure_ascii=False, default=str)
+    decision.norm_year = draft.norm_year
+    decision.motivation = draft.motivation.strip()
+    decision.legal_references = json.dumps(draft.legal_references)
+    decision.include_appeal = draft.include_appeal or decision.outcome is not Outcome.GRANTED
+    decision.child_consideration = json.dumps(draft.child_consideration, ensure_ascii=False)
+    decision.bka_form_id = draft.bka_form_id
+    decision.updated_by = actor.id
+    decision.items.clear()
+    session.flush()
+    for order, item in enumerate(draft.items):
+        decision.items.append(
+            DecisionItem(
+                item_type=item.item_type,
+                label=item.label,
+                applied=item.applied.quantize(CENT, ROUND_HALF_UP),
+                proposed=item.proposed.quantize(CENT, ROUND_HALF_UP),
+                granted=item.granted.quantize(CENT, ROUND_HALF_UP),
+                motivation=item.motivation.strip(),
+                sort_order=order,
+                updated_by=actor.id,
+            )
+        )
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        action,
+        "decision",
+        entity_id=decision.id,
+        case_id=case_id,
+        detail=f"{decision.kind.value} {decision.outcome.value}",
+    )
+    return decision
+
+
+def _require_editable(decision: Decision, expected_version: int | None) -> None:
+    if decision.is_signed:
+        raise SignedRecordError(
+            "Beslutet är signerat och kan inte ändras. Fatta ett nytt beslut som ersätter det."
+        )
+    if expected_version is not None and decision.version != expected_version:
+        raise StaleRecordError("Beslutet har ändrats i ett annat fönster. Läs in det på nytt.")
+
+
+# --- children -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ChildRef:
+    person_id: str
+    name: str
+    age: int
+
+
+def children_of(session: Session, case: Case, on: date) -> list[ChildRef]:
+    members = session.scalars(
+        select(HouseholdMember).where(
+            HouseholdMember.household_id == case.household_id,
+            HouseholdMember.role == MemberRole.CHILD,
+        )
+    )
+    return [
+        ChildRef(str(m.person.id), m.person.full_name, age_on(m.person.birth_date, on))
+        for m in members
+        if m.is_current(on)
+    ]
+
+
+def latest_signed_bka(session: Session, case_id: uuid.UUID) -> FormInstance | None:
+    return session.scalars(
+        select(FormInstance)
+        .where(
+            FormInstance.case_id == case_id,
+            FormInstance.form_key == "bka",
+            FormInstance.signed_at.is_not(None),
+        )
+        .order_by(FormInstance.signed_at.desc())
+    ).first()
+
+
+def _child_summary(session: Session, decision: Decision, children: list[ChildRef]) -> str:
+    """The barnets bästa text the letter quotes: the BKA's summary, or the considerations."""
+    if decision.bka_form_id is not None:
+        form = session.get(FormInstance, decision.bka_form_id)
+        definition = definition_of(form.definition)
+        return computed_value(
+            definition,
+            json.loads(form.answers_json),
+            definition.summary_field or "sammanfattning.kort_sammanfattning",
+        )
+    considerations = json.loads(decision.child_consideration or "{}")
+    return "\n".join(
+        f"{c.name} ({c.age} år): {considerations[c.person_id]}"
+        for c in children
+        if considerations.get(c.person_id, "").strip()
+    )
+
+
+def child_gate(session: Session, decision: Decision) -> str:
+    """Why the decision may not be signed yet for the children's sake, or "" if it may."""
+    if decision.outcome is Outcome.GRANTED:
+        return ""
+    case = load_case(session, decision.case_id)
+    children = children_of(session, case, decision.period_start)
+    if not children:
+        return ""
+    if decision.bka_form_id is not None:
+        form = session.get(FormInstance, decision.bka_form_id)
+        if (
+            form is None
+            or form.case_id != decision.case_id
+            or form.form_key != "bka"
+            or not form.is_signed
+        ):
+            return "Barnkonsekvensanalysen som beslutet hänvisar till är inte signerad."
+        return ""
+    considerations = json.loads(decision.child_consideration or "{}")
+    missing = [c.name for c in children if not considerations.get(c.person_id, "").strip()]
+    if missing:
+        return (
+            "Beslutet är inte fullt bifall och hushållet har barn. Hänvisa till en signerad "
+            "barnkonsekvensanalys eller dokumentera hur beslutet påverkar varje barn. "
+            "Saknas för: " + ", ".join(missing) + "."
+        )
+    return ""
+
+
+# --- delegation and signing ------------------------------------------------------------------
+def has_delegation(session: Session, actor: Actor, kind: DecisionKind, amount: Decimal) -> bool:
+    delegation = session.scalar(
+        select(Delegation).where(Delegation.user_id == actor.id, Delegation.kind == kind)
+    )
+    return delegation is not None and (
+        delegation.max_amount is None or amount <= delegation.max_amount
+    )
+
+
+def signing_problems(session: Session, actor: Actor, decision: Decision) -> list[str]:
+    """Everything that stops signing, in the order the user should fix it."""
+    problems = []
+    if not has_delegation(session, actor, decision.kind, decision.granted_total):
+        problems.append(
+            f"Du har inte delegation att fatta beslut om "
+            f"{decision.kind.label.lower()} på {money(decision.granted_total)}."
+        )
+    if decision.outcome is not Outcome.GRANTED and not decision.motivation.strip():
+        problems.append(
+            "Skriv en motivering: beslutet är inte fullt bifall (32 § förvaltningslagen)."
+        )
+    for item in decision.items:
+        if (
+            item.granted < item.applied
+            and not item.motivation.strip()
+            and not decision.motivation.strip()
+        ):
+            problems.append(f"Motivera varför {item.label.lower()} inte beviljas fullt ut.")
+    if not json.loads(decision.legal_references or "[]"):
+        problems.append("Ange lagrum.")
+    gate = child_gate(session, decision)
+    if gate:
+        problems.append(gate)
+    return problems
+
+
+def content_hash(decision: Decision) -> str:
+    payload = json.dumps(
+        {
+            "id": str(decision.id),
+            "case": str(decision.case_id),
+            "kind": decision.kind.value,
+            "outcome": decision.outcome.value,
+            "period": [decision.period_start.isoformat(), decision.period_end.isoformat()],
+            "items": [
+                [
+                    i.item_type,
+                    i.label,
+                    str(i.applied),
+                    str(i.proposed),
+                    str(i.granted),
+                    i.motivation,
+                ]
+                for i in decision.items
+            ],
+            "income": str(decision.income_counted),
+            "granted": str(decision.granted_total),
+            "motivation": decision.motivation,
+            "references": decision.legal_references,
+            "children": decision.child_summary,
+            "calculation": decision.calculation_json,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def sign_decision(
+    session: Session,
+    actor: Actor,
+    decision_id: uuid.UUID,
+    render_letter: Callable[[DecisionLetter], bytes],
+    *,
+    expected_version: int | None = None,
+) -> Decision:
+    """Sign and archive: the letter PDF is rendered once, stored with its SHA-256, and is
+    from then on the decision as sent."""
+    decision = _load(session, decision_id)
+    case = load_case(session, decision.case_id)
+    access.require_write(session, actor, case)
+    _require_editable(decision, expected_version)
+    problems = signing_problems(session, actor, decision)
+    if problems:
+        if problems[0].startswith("Du har inte delegation"):
+            raise AccessDenied(" ".join(problems))
+        raise ValidationFailed({"decision": " ".join(problems)})
+    decision.child_summary = _child_summary(
+        session, decision, children_of(session, case, decision.period_start)
+    )
+    decision.signed_at = clock.now()
+    decision.decided_on = clock.today()
+    decision.decided_by = actor.id
+    decision.updated_by = actor.id
+    decision.content_hash = content_hash(decision)
+    session.flush()
+    pdf = render_letter(_letter_data(session, actor, decision))
+    decision.letter_pdf = pdf
+    decision.letter_sha256 = hashlib.sha256(pdf).hexdigest()
+    for application in session.scalars(
+        select(Application).where(
+            Application.case_id == decision.case_id,
+            Application.decided_on.is_(None),
+            Application.period_start <= decision.period_end,
+            Application.period_end >= decision.period_start,
+        )
+    ):
+        application.decided_on = decision.decided_on
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        audit.Action.SIGN,
+        "decision",
+        entity_id=decision.id,
+        case_id=decision.case_id,
+        detail=f"{decision.outcome.value} {decision.granted_total}",
+    )
+    return decision
+
+
+# --- reading -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DecisionRow:
+    id: uuid.UUID
+    version: int
+    kind: DecisionKind
+    outcome: Outcome
+    period_start: date
+    period_end: date
+    granted_total: Decimal
+    decided_on: date | None
+    decided_by_name: str
+    replaces_id: uuid.UUID | None
+
+    @property
+    def is_signed(self) -> bool:
+        return self.decided_on is not None
+
+
+def list_decisions(session: Session, actor: Actor, case_id: uuid.UUID) -> list[DecisionRow]:
+    """The case's decisions, newest period first. Logged as a read."""
+    access.require_read(session, actor, load_case(session, case_id))
+    decisions = session.scalars(
+        select(Decision)
+        .where(Decision.case_id == case_id)
+        .order_by(Decision.period_start.desc(), Decision.created_at.desc())
+    ).all()
+    names = dict(session.execute(select(User.id, User.full_name)).all()) if decisions else {}
+    audit.record(session, actor, audit.Action.OPEN, "decisions", case_id=case_id)
+    return [
+        DecisionRow(
+            d.id,
+            d.version,
+            d.kind,
+            d.outcome,
+            d.period_start,
+            d.period_end,
+            d.granted_total,
+            d.decided_on,
+            names.get(d.decided_by, ""),
+            d.replaces_id,
+        )
+        for d in decisions
+    ]
+
+
+@dataclass(frozen=True)
+class DecisionDetail:
+    id: uuid.UUID
+    version: int
+    case_id: uuid.UUID
+    draft: DecisionDraft
+    outcome: Outcome
+    granted_total: Decimal
+    signed: bool
+    replaces_id: uuid.UUID | None
+    problems: list[str]
+
+
+def open_decision(session: Session, actor: Actor, decision_id: uuid.UUID) -> DecisionDetail:
+    decision = _load(session, decision_id)
+    access.require_read(session, actor, load_case(session, decision.case_id))
+    audit.record(
+        session,
+        actor,
+        audit.Action.OPEN,
+        "decision",
+        entity_id=decision.id,
+        case_id=decision.case_id,
+    )
+    draft = DecisionDraft(
+        kind=decision.kind,
+        period_start=decision.period_start,
+        period_end=decision.period_end,
+        items=[
+            ItemInput(i.item_type, i.label, i.applied, i.proposed, i.granted, i.motivation)
+            for i in decision.items
+        ],
+        income_counted=decision.income_counted,
+        calculation=json.loads(decision.calculation_json or "{}"),
+        norm_year=decision.norm_year,
+        motivation=decision.motivation,
+        legal_references=json.loads(decision.legal_references or "[]"),
+        include_appeal=decision.include_appeal,
+        child_consideration=json.loads(decision.child_consideration or "{}"),
+        bka_form_id=decision.bka_form_id,
+        dismissed=decision.outcome is Outcome.DISMISSED,
+    )
+    problems = [] if decision.is_signed else signing_problems(session, actor, decision)
+    return DecisionDetail(
+        decision.id,
+        decision.version,
+        decision.case_id,
+        draft,
+        decision.outcome,
+        decision.granted_total,
+        decision.is_signed,
+        decision.replaces_id,
+        problems,
+    )
+
+
+# --- the letter ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LetterItem:
+    label: str
+    applied: Decimal
+    proposed: Decimal
+    granted: Decimal
+
+
+@dataclass(frozen=True)
+class DecisionLetter:
+    letterhead: Letterhead
+    recipient_lines: list[str]
+    """Name and postal address for the window envelope; no address for skyddade
+    personuppgifter (the letter is then handed over or sent via Skatteverket)."""
+    address_protected: bool
+    decided_on: date | None
+    case_number: str
+    title: str
+    headline: str
+    kind: DecisionKind
+    outcome: Outcome
+    period_text: str
+    items: list[LetterItem]
+    calculation_rows: list[dict]
+    income_counted: Decimal
+    granted_total: Decimal
+    motivation: str
+    item_motivations: list[tuple[str, str]]
+    legal_references: list[str]
+    child_summary: str
+    decision_maker: str
+    decision_maker_title: str
+    appeal: legal_texts.AppealText | None
+    unverified_norm: list[str]
+    is_draft: bool
+    replaces_text: str
+
+
+def period_text(start: date, end: date) -> str:
+    month_end = date(start.year + start.month // 12, start.month % 12 + 1, 1) - date.resolution
+    if start.day == 1 and end == month_end:
+        return month_name(start)
+    return f"{start.isoformat()} – {end.isoformat()}"
+
+
+def _headline(decision: Decision, period: str) -> str:
+    what = decision.kind.label.lower()
+    applied = sum((i.applied for i in decision.items), Decimal("0")) - decision.income_counted
+    return {
+        Outcome.GRANTED: f"Du får {money(decision.granted_total)} i {what} för {period}.",
+        Outcome.PARTLY: f"Du får {money(decision.granted_total)} i {what} för {period}. "
+        f"Du hade sökt {money(max(applied, Decimal(0)))}. Resten av ansökan "
+        "avslås.",
+        Outcome.REFUSED: f"Du får inte {what} för {period}.",
+        Outcome.DISMISSED: f"Vi prövar inte din ansökan om {what} för {period}.",
+    }[decision.outcome]
+
+
+def _letter_data(session: Session, actor: Actor, decision: Decision) -> DecisionLetter:
+    case = load_case(session, decision.case_id)
+    members = [m for m in case.household.members if m.is_current(decision.period_start)]
+    adults = [
+        m.person for m in members if m.role in (MemberRole.APPLICANT, MemberRole.CO_APPLICANT)
+    ]
+    protected = any(m.person.protected_identity for m in members)
+    household = case.household
+    recipient = [" och ".join(p.full_name for p in adults)]
+    if not protected:
+        recipient += [
+            line
+            for line in (
+                household.street_address,
+                f"{household.postal_code} {household.city}".strip(),
+            )
+            if line
+        ]
+    decider = session.get(User, decision.decided_by) if decision.decided_by else None
+    unit = case.unit
+    values = {
+        "namnd": unit.board_name,
+        "enhet": unit.name,
+        "adress": unit.postal_address or unit.name,
+        "telefon": unit.phone or "–",
+    }
+    period = period_text(decision.period_start, decision.period_end)
+    calculation = json.loads(decision.calculation_json or "{}")
+    replaced = session.get(Decision, decision.replaces_id) if decision.replaces_id else None
+    return DecisionLetter(
+        letterhead=replace(
+            letterhead_for(case, actor, "Beslut"),
+            confidential=False,
+            printed=" · ".join(
+                part
+                for part in (
+                    unit.board_name,
+                    unit.postal_address,
+                    f"Telefon {unit.phone}" if unit.phone else "",
+                )
+                if part
+            ),
+        ),
+        recipient_lines=recipient,
+        address_protected=protected,
+        decided_on=decision.decided_on,
+        case_number=case.case_number,
+        title=f"Beslut om {decision.kind.label.lower()}",
+        headline=_headline(decision, period),
+        kind=decision.kind,
+        outcome=decision.outcome,
+        period_text=period,
+        items=[LetterItem(i.label, i.applied, i.proposed, i.granted) for i in decision.items],
+        calculation_rows=list(calculation.get("rows", [])),
+        income_counted=decision.income_counted,
+        granted_total=decision.granted_total,
+        motivation=decision.motivation,
+        item_motivations=[(i.label, i.motivation) for i in decision.items if i.motivation],
+        legal_references=[
+            r.text
+            for c in json.loads(decision.legal_references or "[]")
+            if (r := legal_texts.reference(c))
+        ],
+        child_summary=decision.child_summary
+        or _child_summary(session, decision, children_of(session, case, decision.period_start)),
+        decision_maker=decider.full_name if decider else actor.full_name,
+        decision_maker_title=decider.title if decider else actor.title,
+        appeal=legal_texts.appeal_text(decision.kind, values) if decision.include_appeal else None,
+        unverified_norm=list(calculation.get("unverified", [])),
+        is_draft=not decision.is_signed,
+        replaces_text=(
+            f"Beslutet ersätter beslutet den {long_date(replaced.decided_on)}."
+            if replaced and replaced.decided_on
+            else ""
+        ),
+    )
+
+
+def letter_preview(session: Session, actor: Actor, decision_id: uuid.UUID) -> DecisionLetter:
+    """Letter data for a draft (marked UTKAST) or a re-print. Logged as a print."""
+    decision = _load(session, decision_id)
+    access.require_read(session, actor, load_case(session, decision.case_id))
+    audit.record(
+        session,
+        actor,
+        audit.Action.PRINT,
+        "decision",
+        entity_id=decision.id,
+        case_id=decision.case_id,
+    )
+    return _letter_data(session, actor, decision)
+
+
+def archived_letter(session: Session, actor: Actor, decision_id: uuid.UUID) -> bytes:
+    """The PDF exactly as archived when the decision was signed. Logged as an export."""
+    decision = _load(session, decision_id)
+    access.require_read(session, actor, load_case(session, decision.case_id))
+    if decision.letter_pdf is None:
+        raise NotFound("Beslutet är inte signerat; det finns inget arkiverat beslutsbrev.")
+    if hashlib.sha256(decision.letter_pdf).hexdigest() != decision.letter_sha256:
+        raise ValidationFailed(
+            {
+                "letter": "Det arkiverade beslutsbrevet stämmer inte med sin "
+                "kontrollsumma. Kontakta systemförvaltaren."
+            }
+        )
+    audit.record(
+        session,
+        actor,
+        audit.Action.EXPORT,
+        "decision_letter",
+        entity_id=decision.id,
+        case_id=decision.case_id,
+    )
+    return decision.letter_pdf
+
+
+# --- delegation administration ----------------------------------------------------------------
+def set_delegation(
+    session: Session,
+    actor: Actor,
+    user_id: uuid.UUID,
+    kind: DecisionKind,
+    max_amount: Decimal | None,
+    *,
+    granted: bool = True,
+) -> None:
+    """Administrator edits the delegationsordning: grant (with an optional amount limit) or
+    withdraw one user's right to sign one kind of decision."""
+    if not actor.is_administrator:
+        raise AccessDenied("Bara administratörer kan ändra delegationer.")
+    if max_amount is not None and max_amount < 0:
+        raise ValidationFailed({"max_amount": "Beloppsgränsen kan inte vara negativ."})
+    row = session.scalar(
+        select(Delegation).where(Delegation.user_id == user_id, Delegation.kind == kind)
+    )
+    if not granted:
+        if row is not None:
+            session.delete(row)
+    elif row is None:
+        session.add(
+            Delegation(user_id=user_id, kind=kind, max_amount=max_amount, updated_by=actor.id)
+        )
+    else:
+        row.max_amount = max_amount
+        row.updated_by = actor.id
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        audit.Action.UPDATE,
+        "delegation",
+        entity_id=user_id,
+        detail=f"{kind.value} {'beviljad' if granted else 'återkallad'} "
+        f"{max_amount if max_amount is not None else 'utan gräns'}",
+    )
+
+
+@dataclass(frozen=True)
+class DelegationRow:
+    user_id: uuid.UUID
+    user_name: str
+    role_label: str
+    kinds: dict[DecisionKind, Decimal | None]
+
+
+def list_delegations(session: Session) -> list[DelegationRow]:
+    users = session.scalars(
+        select(User).where(User.active.is_(True)).order_by(User.full_name)
+    ).all()
+    rows = session.scalars(select(Delegation)).all()
+    by_user: dict[uuid.UUID, dict[DecisionKind, Decimal | None]] = {}
+    for row in rows:
+        by_user.setdefault(row.user_id, {})[row.kind] = row.max_amount
+    return [DelegationRow(u.id, u.full_name, u.role.label, by_user.get(u.id, {})) for u in users]
