@@ -32,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--households", type=int, default=60, metavar="N")
     demo.add_argument("--seed", type=int, default=1, metavar="S")
     commands.add_parser("selftest", help="kontroll utan fönster: databas, demodata, PDF")
+    from app.norm_cli import add_norm_parser
+
+    add_norm_parser(commands)
     return parser
 
 
@@ -47,6 +50,10 @@ def main(argv: list[str] | None = None) -> int:
         return _demo(args)
     if args.command == "selftest":
         return selftest()
+    if args.command == "norm":
+        from app.norm_cli import run_norm
+
+        return run_norm(args)
     return 2
 
 

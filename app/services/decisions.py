@@ -47,6 +47,14 @@ from app.services.form_definitions import definition_of
 from app.services.formatting import long_date, money, month_name
 from app.services.forms import computed_value
 from app.services.identity_number import age_on
+from app.services.norm_calculation import (
+    COST_TYPES,
+    AdultInput,
+    Calculation,
+    ChildInput,
+    CostInput,
+    HouseholdComposition,
+)
 from app.services.printouts import Letterhead, letterhead_for
 from app.services.text_input import clean_text
 
@@ -786,3 +794,92 @@ def list_delegations(session: Session) -> list[DelegationRow]:
     for row in rows:
         by_user.setdefault(row.user_id, {})[row.kind] = row.max_amount
     return [DelegationRow(u.id, u.full_name, u.role.label, by_user.get(u.id, {})) for u in users]
+
+
+# --- from calculation to decision -------------------------------------------------------------
+def household_for_calculation(
+    session: Session, actor: Actor, case_id: uuid.UUID, month: date
+) -> HouseholdComposition:
+    """The case's household as the calculation needs it, ages as of the month's first day.
+    Sökande and medsökande are treated as sambor; the handläggare can change that."""
+    case = load_case(session, case_id)
+    access.require_read(session, actor, case)
+    members = [m for m in case.household.members if m.is_current(month)]
+    adults = [m for m in members if m.role in (MemberRole.APPLICANT, MemberRole.CO_APPLICANT)]
+    couple = len(adults) == 2
+    return HouseholdComposition(
+        adults=[AdultInput(m.person.full_name, couple) for m in adults],
+        children=[
+            ChildInput(m.person.full_name, min(age_on(m.person.birth_date, month), 20))
+            for m in members
+            if m.role is MemberRole.CHILD and not m.visiting_child
+        ],
+    )
+
+
+def draft_from_calculation(
+    kind: DecisionKind,
+    period_start: date,
+    period_end: date,
+    calculation: Calculation,
+    costs: list[CostInput],
+) -> DecisionDraft:
+    """The system's proposal: riksnorm and each cost as applied/proposed, granted = proposed.
+    The handläggare then changes what is granted and writes the motivation."""
+    items = []
+    if calculation.norm_total:
+        items.append(
+            ItemInput(
+                "riksnorm",
+                "Riksnorm",
+                calculation.norm_total,
+                calculation.norm_total,
+                calculation.norm_total,
+            )
+        )
+    for cost in costs:
+        approved = cost.applied if cost.approved is None else cost.approved
+        label = COST_TYPES.get(cost.cost_type, cost.cost_type)
+        if cost.description:
+            label += f" ({cost.description})"
+        items.append(ItemInput(cost.cost_type, label, cost.applied, approved, approved))
+    snapshot = {
+        "year": calculation.year,
+        "rows": [
+            {"section": r.section, "label": r.label, "amount": str(r.amount), "note": r.note}
+            for r in calculation.rows
+        ],
+        "norm_total": str(calculation.norm_total),
+        "income_total": str(calculation.income_total),
+        "income_counted_total": str(calculation.income_counted_total),
+        "result": str(calculation.result),
+        "unverified": list(calculation.unverified),
+    }
+    return DecisionDraft(
+        kind=kind,
+        period_start=period_start,
+        period_end=period_end,
+        items=items,
+        income_counted=calculation.income_counted_total,
+        calculation=snapshot,
+        norm_year=calculation.year,
+        legal_references=legal_texts.default_references(kind),
+    )
+
+
+def month_end(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1) - date.resolution
+
+
+def signed_bka_forms(session: Session, case_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
+    """Signed barnkonsekvensanalyser of the case, newest first, for choosing in a decision."""
+    forms = session.scalars(
+        select(FormInstance)
+        .where(
+            FormInstance.case_id == case_id,
+            FormInstance.form_key == "bka",
+            FormInstance.signed_at.is_not(None),
+        )
+        .order_by(FormInstance.signed_at.desc())
+    ).all()
+    return [(f.id, f"Barnkonsekvensanalys signerad {long_date(f.signed_at.date())}") for f in forms]

@@ -20,6 +20,7 @@ from app.printing.journal_printout import render_journal
 from app.services import case_register, printouts
 from app.services.case_overview import CaseOverview, open_case
 from app.ui.context import AppContext
+from app.ui.decisions_tab import DecisionsTab
 from app.ui.forms_tab import FormsTab
 from app.ui.journal_tab import JournalTab
 from app.ui.messages import show_error
@@ -33,6 +34,7 @@ class CaseView(QWidget):
     changed = Signal()
     """The case changed in a way lists elsewhere show (status, deadlines)."""
     open_form_requested = Signal(object)  # form id
+    open_decision_requested = Signal(object, object)  # case view, decision id or None
 
     def __init__(self, context: AppContext, case_id: uuid.UUID, parent: QWidget | None = None):
         super().__init__(parent)
@@ -59,8 +61,13 @@ class CaseView(QWidget):
         self.tabs.addTab(self.overview_tab, "Ö&versikt")
         self.tabs.addTab(self.journal_tab, "&Journal")
         self.tabs.addTab(self.plan_tab, "&Planering")
+        self.decisions_tab = DecisionsTab(context, case_id, self)
         self.tabs.addTab(self.forms_tab, "B&lanketter")
+        self.tabs.addTab(self.decisions_tab, "&Beslut")
         self.forms_tab.open_form_requested.connect(self.open_form_requested)
+        self.decisions_tab.open_decision_requested.connect(
+            lambda decision_id: self.open_decision_requested.emit(self, decision_id)
+        )
         layout.addWidget(self.tabs)
         self.journal_tab.changed.connect(self.reload)
         self.plan_tab.changed.connect(self.reload)
@@ -90,6 +97,7 @@ class CaseView(QWidget):
         self._show()
         self.forms_tab.reload()
         self.plan_tab.reload()
+        self.decisions_tab.reload()
         self.changed.emit()
 
     def change_status(self) -> None:

@@ -27,6 +27,7 @@ from app.services.formatting import short_date
 from app.services.my_cases import CaseListRow
 from app.ui.case_view import CaseView
 from app.ui.context import AppContext
+from app.ui.decision_editor import DecisionEditor
 from app.ui.form_definitions_dialog import FormDefinitionsDialog
 from app.ui.form_editor import FormEditor
 from app.ui.messages import show_error
@@ -252,6 +253,7 @@ class MainWindow(QMainWindow):
             return None
         view.changed.connect(self.refresh_my_cases)
         view.open_form_requested.connect(self.open_form)
+        view.open_decision_requested.connect(self.open_decision)
         index = self.tabs.addTab(view, view.tab_title)
         self.tabs.setTabToolTip(index, view.tab_title)
         self.tabs.setCurrentIndex(index)
@@ -279,6 +281,24 @@ class MainWindow(QMainWindow):
         editor.new_version_created.connect(self.open_form)
         index = self.tabs.addTab(editor, editor.tab_title)
         self.tabs.setCurrentIndex(index)
+        return editor
+
+    def open_decision(self, case_view: CaseView, decision_id: uuid.UUID | None) -> DecisionEditor:
+        for index in range(self.tabs.count()):
+            widget = self.tabs.widget(index)
+            if (
+                isinstance(widget, DecisionEditor)
+                and decision_id is not None
+                and widget.decision_id == decision_id
+            ):
+                self.tabs.setCurrentWidget(widget)
+                return widget
+        editor = DecisionEditor(
+            self.context, case_view.case_id, case_view.overview.case_number, decision_id
+        )
+        editor.saved.connect(case_view.decisions_tab.reload)
+        editor.signed.connect(case_view.reload)
+        self.tabs.setCurrentIndex(self.tabs.addTab(editor, editor.tab_title))
         return editor
 
     def _form_signed(self, editor: FormEditor) -> None:

@@ -123,7 +123,9 @@ class TestFiaAffectingAreas:
         assert fia_affecting_areas(fia, answers) == NO_AREAS
 
     def test_uses_the_label_stored_in_the_answers(self, fia) -> None:
-        answers = {"livsomraden": [{"_item": "boende", "_label": "Bostad", "paverkar_arbete": "ja"}]}
+        answers = {
+            "livsomraden": [{"_item": "boende", "_label": "Bostad", "paverkar_arbete": "ja"}]
+        }
         assert fia_affecting_areas(fia, answers) == "Bostad (ja)"
         answers = {"livsomraden": [{"_item": "boende", "paverkar_arbete": "delvis"}]}
         assert fia_affecting_areas(fia, answers) == " (delvis)"

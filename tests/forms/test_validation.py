@@ -322,13 +322,13 @@ class TestRequiredWhen:
     def test_references_are_checked_when_parsing(self) -> None:
         raw = small_raw()
         raw["sections"][1]["fields"][1]["required_when"] = {"field": "grund.finns_ej"}
-        with pytest.raises(DefinitionError, match="hänvisar till okänt fält 'grund.finns_ej'"):
+        with pytest.raises(DefinitionError, match=r"hänvisar till okänt fält 'grund\.finns_ej'"):
             parse_definition(raw)
 
     def test_a_reference_to_an_unknown_section_is_a_definition_error(self) -> None:
         raw = small_raw()
         raw["sections"][1]["fields"][1]["required_when"] = {"field": "saknas.x", "equals": "ja"}
-        with pytest.raises(DefinitionError, match="hänvisar till okänt fält 'saknas.x'"):
+        with pytest.raises(DefinitionError, match=r"hänvisar till okänt fält 'saknas\.x'"):
             parse_definition(raw)
 
     def test_ib_vinr_action_is_required_after_any_yes(self) -> None:
@@ -421,7 +421,9 @@ class TestRepeatingSections:
         review = load("arendegenomgang")
         answers = initial_answers(review, FormContext())
         assert answers["atgarder"] == []
-        assert not any(k.startswith("atgarder") for k in validate(review, answers, for_signing=True))
+        assert not any(
+            k.startswith("atgarder") for k in validate(review, answers, for_signing=True)
+        )
         answers["atgarder"] = [new_row(), new_row()]
         answers["atgarder"][1].update(
             arende="EB-2026-000001", atgard="Gör en plan", ansvarig="Sara", senast="2026-13-01"

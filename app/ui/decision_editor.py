@@ -1,0 +1,714 @@
+"""Beräkning och beslut: household, costs and incomes -> riksnorm calculation -> the proposal
+-> what is granted, motivation, lagrum, barnets bästa -> signing with delegation."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.models import DecisionKind, Outcome
+from app.printing.decision_letter import render_decision_letter
+from app.services import clock, decisions, legal_texts
+from app.services.decisions import DecisionDraft, ItemInput
+from app.services.errors import ValidationFailed
+from app.services.formatting import money
+from app.services.norm_calculation import (
+    COST_TYPES,
+    INCOME_TYPES,
+    AdultInput,
+    ChildInput,
+    CostInput,
+    HouseholdComposition,
+    IncomeInput,
+    calculate,
+    parse_amount,
+)
+from app.services.norm_table import available_years, load_norm_table
+from app.ui.context import AppContext
+from app.ui.date_field import DateField
+from app.ui.messages import FieldError, add_field, show_error
+from app.ui.pdf_export import ask_pdf_path, export_pdf
+
+
+def _amount_text(value: Decimal) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
+def _combo(options: dict[str, str], current: str = "") -> QComboBox:
+    combo = QComboBox()
+    for key, label in options.items():
+        combo.addItem(label, key)
+    if current:
+        combo.setCurrentIndex(max(0, combo.findData(current)))
+    return combo
+
+
+class DecisionEditor(QWidget):
+    signed = Signal()
+    saved = Signal()
+
+    def __init__(
+        self,
+        context: AppContext,
+        case_id: uuid.UUID,
+        case_number: str,
+        decision_id: uuid.UUID | None = None,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.context = context
+        self.case_id = case_id
+        self.case_number = case_number
+        self.decision_id = decision_id
+        self.version: int | None = None
+        self.signed_decision = False
+        self.calculation = None
+        self.children = context.call(
+            lambda s, a: decisions.children_of(s, decisions.load_case(s, case_id), clock.today())
+        )
+        layout = QVBoxLayout(self)
+        self.header = QLabel()
+        self.header.setObjectName("decisionHeader")
+        layout.addWidget(self.header)
+        self.pages = QTabWidget()
+        self.pages.addTab(self._calculation_page(), "&1 Beräkning")
+        self.pages.addTab(self._decision_page(), "&2 Beslut")
+        self.pages.addTab(self._sign_page(), "&3 Barnets bästa och signering")
+        layout.addWidget(self.pages, 1)
+        buttons = QHBoxLayout()
+        self.save_button = QPushButton("Spara &utkast")
+        self.save_button.setObjectName("saveDecision")
+        self.preview_button = QPushButton("&Förhandsgranska brev …")
+        self.sign_button = QPushButton("&Signera beslutet")
+        self.sign_button.setObjectName("signDecision")
+        self.letter_button = QPushButton("Spara &beslutsbrev …")
+        for button in (self.save_button, self.preview_button, self.sign_button, self.letter_button):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        layout.addLayout(buttons)
+        self.save_button.clicked.connect(self.save)
+        self.preview_button.clicked.connect(self.preview)
+        self.sign_button.clicked.connect(self.sign)
+        self.letter_button.clicked.connect(self.save_letter)
+        if decision_id is None:
+            self._prefill_household()
+        else:
+            self._load()
+        self._update_state()
+
+    # --- page 1: calculation -----------------------------------------------------------
+    def _calculation_page(self) -> QWidget:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        form = QFormLayout()
+        self.kind = _combo({k.value: k.label for k in DecisionKind})
+        self.kind.setObjectName("decisionKind")
+        today = clock.today()
+        month_start = date(today.year + today.month // 12, today.month % 12 + 1, 1)
+        self.period_start = DateField(month_start)
+        self.period_end = DateField(decisions.month_end(month_start))
+        self.year = QComboBox()
+        for year in available_years():
+            self.year.addItem(str(year), year)
+        self.year.setCurrentIndex(max(0, self.year.findData(month_start.year)))
+        add_field(form, "&Typ av bistånd:", self.kind)
+        add_field(form, "Period &från:", self.period_start)
+        add_field(form, "Period &till:", self.period_end)
+        add_field(form, "&Riksnorm för år:", self.year)
+        column.addLayout(form)
+        household = QGroupBox("Hushållet")
+        household_layout = QFormLayout(household)
+        self.adults_label = QLabel()
+        self.cohabiting = QCheckBox("Sökande och medsökande är sambor eller gifta")
+        self.shared = QSpinBox()
+        self.shared.setRange(0, 20)
+        self.shared.setSpecialValueText("Bor i eget hushåll")
+        self.children_table = QTableWidget(0, 3)
+        self.children_table.setObjectName("childrenTable")
+        self.children_table.setHorizontalHeaderLabels(["Barn", "Ålder", "Lunch i förskola"])
+        self.children_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.children_table.setMaximumHeight(130)
+        household_layout.addRow("Vuxna:", self.adults_label)
+        household_layout.addRow("", self.cohabiting)
+        add_field(household_layout, "&Hushållsgemenskap (personer):", self.shared)
+        household_layout.addRow("Barn:", self.children_table)
+        column.addWidget(household)
+        self.costs = self._row_table(["Kostnad", "Beskrivning", "Ansökt", "Godtas"], "costsTable")
+        self.incomes = self._row_table(
+            ["Inkomst", "Person", "Belopp", "Lön", "Mån. med bistånd"], "incomesTable"
+        )
+        column.addWidget(self._with_buttons("Skäliga kostnader", self.costs, self.add_cost))
+        column.addWidget(self._with_buttons("Inkomster", self.incomes, self.add_income))
+        calculate_row = QHBoxLayout()
+        self.calculate_button = QPushButton("&Beräkna")
+        self.calculate_button.setObjectName("calculate")
+        self.calculate_button.clicked.connect(self.recalculate)
+        calculate_row.addWidget(self.calculate_button)
+        self.result_label = QLabel()
+        self.result_label.setObjectName("calculationResult")
+        self.result_label.setWordWrap(True)
+        calculate_row.addWidget(self.result_label, 1)
+        column.addLayout(calculate_row)
+        self.calculation_error = FieldError()
+        self.calculation_error.setObjectName("calculationError")
+        column.addWidget(self.calculation_error)
+        self.unverified_label = QLabel()
+        self.unverified_label.setObjectName("unverifiedWarning")
+        self.unverified_label.setWordWrap(True)
+        self.unverified_label.setStyleSheet("background:#fff4ce; padding:4px;")
+        self.unverified_label.hide()
+        column.addWidget(self.unverified_label)
+        return page
+
+    def _row_table(self, headers: list[str], name: str) -> QTableWidget:
+        table = QTableWidget(0, len(headers))
+        table.setObjectName(name)
+        table.setHorizontalHeaderLabels(headers)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        table.setMaximumHeight(150)
+        return table
+
+    def _with_buttons(self, title: str, table: QTableWidget, add) -> QGroupBox:
+        box = QGroupBox(title)
+        column = QVBoxLayout(box)
+        column.addWidget(table)
+        row = QHBoxLayout()
+        add_button = QPushButton("Lägg till rad")
+        add_button.clicked.connect(lambda: add())
+        remove_button = QPushButton("Ta bort rad")
+        remove_button.clicked.connect(lambda: table.removeRow(table.currentRow()))
+        row.addWidget(add_button)
+        row.addWidget(remove_button)
+        row.addStretch()
+        column.addLayout(row)
+        return box
+
+    def add_cost(
+        self,
+        cost_type: str = "boende",
+        applied: str = "",
+        approved: str = "",
+        description: str = "",
+    ) -> int:
+        row = self.costs.rowCount()
+        self.costs.insertRow(row)
+        self.costs.setCellWidget(row, 0, _combo(COST_TYPES, cost_type))
+        for column, text in ((1, description), (2, applied), (3, approved)):
+            self.costs.setItem(row, column, QTableWidgetItem(text))
+        return row
+
+    def add_income(
+        self,
+        income_type: str = "lon",
+        person: str = "",
+        amount: str = "",
+        employment: bool = False,
+        months: int = 0,
+    ) -> int:
+        row = self.incomes.rowCount()
+        self.incomes.insertRow(row)
+        self.incomes.setCellWidget(row, 0, _combo(INCOME_TYPES, income_type))
+        self.incomes.setItem(row, 1, QTableWidgetItem(person))
+        self.incomes.setItem(row, 2, QTableWidgetItem(amount))
+        employment_box = QCheckBox()
+        employment_box.setChecked(employment)
+        self.incomes.setCellWidget(row, 3, employment_box)
+        months_box = QSpinBox()
+        months_box.setRange(0, 600)
+        months_box.setValue(months)
+        self.incomes.setCellWidget(row, 4, months_box)
+        return row
+
+    def _prefill_household(self) -> None:
+        month = self.period_start.value() or clock.today()
+        composition = self.context.call(
+            lambda s, a: decisions.household_for_calculation(s, a, self.case_id, month)
+        )
+        self._show_household(composition)
+
+    def _show_household(self, composition: HouseholdComposition) -> None:
+        self.adult_names = [a.name for a in composition.adults]
+        self.adults_label.setText(", ".join(self.adult_names))
+        self.cohabiting.setChecked(any(a.cohabiting for a in composition.adults))
+        self.cohabiting.setEnabled(len(composition.adults) == 2)
+        self.shared.setValue(composition.shared_household_persons)
+        self.children_table.setRowCount(0)
+        for child in composition.children:
+            row = self.children_table.rowCount()
+            self.children_table.insertRow(row)
+            self.children_table.setItem(row, 0, QTableWidgetItem(child.name))
+            age = QSpinBox()
+            age.setRange(0, 20)
+            age.setValue(child.age)
+            self.children_table.setCellWidget(row, 1, age)
+            lunch = QCheckBox()
+            lunch.setChecked(child.without_lunch)
+            self.children_table.setCellWidget(row, 2, lunch)
+
+    def _text(self, table: QTableWidget, row: int, column: int) -> str:
+        item = table.item(row, column)
+        return item.text() if item else ""
+
+    def _inputs(self) -> tuple[HouseholdComposition, list[CostInput], list[IncomeInput]]:
+        errors: dict[str, str] = {}
+        cohabiting = self.cohabiting.isChecked() and len(self.adult_names) == 2
+        composition = HouseholdComposition(
+            adults=[AdultInput(name, cohabiting) for name in self.adult_names],
+            children=[
+                ChildInput(
+                    self._text(self.children_table, r, 0),
+                    self.children_table.cellWidget(r, 1).value(),
+                    self.children_table.cellWidget(r, 2).isChecked(),
+                )
+                for r in range(self.children_table.rowCount())
+            ],
+            shared_household_persons=self.shared.value(),
+        )
+        costs, incomes = [], []
+        for row in range(self.costs.rowCount()):
+            try:
+                applied = parse_amount(
+                    self._text(self.costs, row, 2),
+                    f"cost.{row}.applied",
+                    f"Kostnad rad {row + 1}, ansökt",
+                )
+                approved_text = self._text(self.costs, row, 3).strip()
+                approved = (
+                    parse_amount(
+                        approved_text, f"cost.{row}.approved", f"Kostnad rad {row + 1}, godtas"
+                    )
+                    if approved_text
+                    else None
+                )
+            except ValidationFailed as exc:
+                errors.update(exc.field_errors)
+                continue
+            costs.append(
+                CostInput(
+                    self.costs.cellWidget(row, 0).currentData(),
+                    applied,
+                    approved,
+                    self._text(self.costs, row, 1).strip(),
+                )
+            )
+        for row in range(self.incomes.rowCount()):
+            try:
+                amount = parse_amount(
+                    self._text(self.incomes, row, 2),
+                    f"income.{row}.amount",
+                    f"Inkomst rad {row + 1}",
+                )
+            except ValidationFailed as exc:
+                errors.update(exc.field_errors)
+                continue
+            incomes.append(
+                IncomeInput(
+                    self.incomes.cellWidget(row, 0).currentData(),
+                    self._text(self.incomes, row, 1).strip() or "Hushållet",
+                    amount,
+                    self.incomes.cellWidget(row, 3).isChecked(),
+                    self.incomes.cellWidget(row, 4).value(),
+                )
+            )
+        if errors:
+            raise ValidationFailed(errors)
+        return composition, costs, incomes
+
+    def recalculate(self) -> bool:
+        """Run the calculation and put the proposal on the decision page."""
+        self.calculation_error.set_message("")
+        try:
+            composition, costs, incomes = self._inputs()
+            table = load_norm_table(self.year.currentData())
+            self.calculation = calculate(table, composition, costs, incomes)
+        except ValidationFailed as exc:
+            self.calculation_error.set_message("\n".join(exc.field_errors.values()))
+            return False
+        calc = self.calculation
+        self.result_label.setText(
+            f"Riksnorm {money(calc.norm_total)} + godtagna kostnader "
+            f"{money(calc.costs_approved_total)} − inkomster {money(calc.income_counted_total)}"
+            f" = <b>{'underskott' if calc.result >= 0 else 'överskott'} "
+            f"{money(abs(calc.result))}</b>"
+        )
+        self.unverified_label.setText(
+            "Obs: beräkningen använder normbelopp som inte är kontrollerade mot förordningen: "
+            + "; ".join(calc.unverified)
+            if calc.uses_unverified
+            else ""
+        )
+        self.unverified_label.setVisible(calc.uses_unverified)
+        draft = decisions.draft_from_calculation(
+            self.kind_value(), self.period_start.value(), self.period_end.value(), calc, costs
+        )
+        self._show_items(draft.items, draft.income_counted)
+        self._set_references(draft.legal_references)
+        self._calculation_snapshot = draft.calculation
+        self._norm_year = draft.norm_year
+        self._update_outcome()
+        return True
+
+    def kind_value(self) -> DecisionKind:
+        return DecisionKind(self.kind.currentData())
+
+    # --- page 2: decision --------------------------------------------------------------
+    def _decision_page(self) -> QWidget:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        self.items = QTableWidget(0, 5)
+        self.items.setObjectName("decisionItems")
+        self.items.setHorizontalHeaderLabels(
+            ["Post", "Ansökt", "Föreslaget", "Beviljat", "Motivering för posten"]
+        )
+        self.items.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.items.itemChanged.connect(lambda *_: self._update_outcome())
+        column.addWidget(self.items)
+        self.income_label = QLabel()
+        column.addWidget(self.income_label)
+        self.outcome_label = QLabel()
+        self.outcome_label.setObjectName("outcomeLabel")
+        column.addWidget(self.outcome_label)
+        self.items_error = FieldError()
+        column.addWidget(self.items_error)
+        self.dismissed = QCheckBox("&Avvisa ansökan (den prövas inte, t.ex. fel kommun)")
+        self.dismissed.toggled.connect(lambda *_: self._update_outcome())
+        column.addWidget(self.dismissed)
+        phrase_row = QHBoxLayout()
+        self.phrase = QComboBox()
+        self.phrase.setObjectName("phrase")
+        for phrase in legal_texts.phrases():
+            self.phrase.addItem(phrase.label, phrase.key)
+        insert = QPushButton("&Infoga fras")
+        insert.clicked.connect(self.insert_phrase)
+        phrase_row.addWidget(QLabel("Frasbank:"))
+        phrase_row.addWidget(self.phrase, 1)
+        phrase_row.addWidget(insert)
+        column.addLayout(phrase_row)
+        self.motivation = QPlainTextEdit()
+        self.motivation.setObjectName("motivation")
+        self.motivation.setTabChangesFocus(True)
+        motivation_label = QLabel("&Motivering (krävs när beslutet inte är fullt bifall):")
+        motivation_label.setBuddy(self.motivation)
+        column.addWidget(motivation_label)
+        column.addWidget(self.motivation)
+        references = QGroupBox("Lagrum")
+        reference_column = QVBoxLayout(references)
+        self.references: dict[str, QCheckBox] = {}
+        for reference in legal_texts.legal_references():
+            box = QCheckBox(f"{reference.text} – {reference.about}")
+            self.references[reference.code] = box
+            reference_column.addWidget(box)
+        column.addWidget(references)
+        self.include_appeal = QCheckBox(
+            "Bifoga &besvärshänvisning (alltid med när beslutet inte är fullt bifall)"
+        )
+        self.include_appeal.setObjectName("includeAppeal")
+        column.addWidget(self.include_appeal)
+        return page
+
+    def _show_items(self, items: list[ItemInput], income: Decimal) -> None:
+        self.items.blockSignals(True)
+        self.items.setRowCount(0)
+        for item in items:
+            row = self.items.rowCount()
+            self.items.insertRow(row)
+            label = QTableWidgetItem(item.label)
+            label.setData(256, item.item_type)
+            self.items.setItem(row, 0, label)
+            self.items.setItem(row, 1, QTableWidgetItem(_amount_text(item.applied)))
+            self.items.setItem(row, 2, QTableWidgetItem(_amount_text(item.proposed)))
+            self.items.setItem(row, 3, QTableWidgetItem(_amount_text(item.granted)))
+            self.items.setItem(row, 4, QTableWidgetItem(item.motivation))
+        self.items.blockSignals(False)
+        self._income = income
+        self.income_label.setText(f"Avgår inkomster: {money(income)}")
+
+    def _set_references(self, codes: list[str]) -> None:
+        for code, box in self.references.items():
+            box.setChecked(code in codes)
+
+    def _item_inputs(self) -> list[ItemInput]:
+        items, errors = [], {}
+        for row in range(self.items.rowCount()):
+            amounts = []
+            for column, name, title in (
+                (1, "applied", "ansökt"),
+                (2, "proposed", "föreslaget"),
+                (3, "granted", "beviljat"),
+            ):
+                try:
+                    amounts.append(
+                        parse_amount(
+                            self._text(self.items, row, column),
+                            f"item.{row}.{name}",
+                            f"Rad {row + 1}, {title}",
+                        )
+                    )
+                except ValidationFailed as exc:
+                    errors.update(exc.field_errors)
+                    amounts.append(Decimal("0"))
+            label_item = self.items.item(row, 0)
+            items.append(
+                ItemInput(
+                    label_item.data(256) or "ovrigt",
+                    label_item.text(),
+                    *amounts,
+                    self._text(self.items, row, 4),
+                )
+            )
+        if errors:
+            raise ValidationFailed(errors)
+        return items
+
+    def _update_outcome(self) -> None:
+        try:
+            items = self._item_inputs()
+        except ValidationFailed as exc:
+            self.items_error.set_message("\n".join(exc.field_errors.values()))
+            return
+        self.items_error.set_message("")
+        income = getattr(self, "_income", Decimal("0"))
+        outcome = decisions.derive_outcome(items, income, self.dismissed.isChecked())
+        total = decisions.granted_total(items, income)
+        self.outcome_label.setText(
+            f"Utfall: <b>{outcome.label}</b> · att betala ut: <b>{money(total)}</b>"
+        )
+        if outcome is not Outcome.GRANTED:
+            self.include_appeal.setChecked(True)
+        self.include_appeal.setEnabled(outcome is Outcome.GRANTED and not self.signed_decision)
+
+    def insert_phrase(self) -> None:
+        phrase = next(p for p in legal_texts.phrases() if p.key == self.phrase.currentData())
+        text = legal_texts.fill(
+            phrase.text,
+            {"period": decisions.period_text(self.period_start.value(), self.period_end.value())},
+        )
+        self.motivation.insertPlainText(("\n" if self.motivation.toPlainText() else "") + text)
+
+    # --- page 3: children and signing -------------------------------------------------
+    def _sign_page(self) -> QWidget:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        intro = QLabel(
+            "Om beslutet inte är fullt bifall och hushållet har barn ska "
+            "konsekvenserna för varje barn vara övervägda och dokumenterade: hänvisa "
+            "till en signerad barnkonsekvensanalys eller skriv för varje barn."
+        )
+        intro.setWordWrap(True)
+        column.addWidget(intro)
+        form = QFormLayout()
+        self.bka = QComboBox()
+        self.bka.setObjectName("bkaChoice")
+        self.bka.addItem("Ingen – jag dokumenterar per barn nedan", "")
+        for form_id, label in self.context.call(
+            lambda s, _a: decisions.signed_bka_forms(s, self.case_id)
+        ):
+            self.bka.addItem(label, str(form_id))
+        add_field(form, "&Barnkonsekvensanalys:", self.bka)
+        self.considerations: dict[str, QPlainTextEdit] = {}
+        for child in self.children:
+            edit = QPlainTextEdit()
+            edit.setObjectName(f"consideration_{child.person_id}")
+            edit.setTabChangesFocus(True)
+            edit.setFixedHeight(60)
+            self.considerations[child.person_id] = edit
+            add_field(form, f"{child.name} ({child.age} år):", edit)
+        if not self.children:
+            form.addRow(QLabel("Det finns inga barn i hushållet."))
+        column.addLayout(form)
+        self.problems = QLabel()
+        self.problems.setObjectName("signingProblems")
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet("color:#b00020;")
+        column.addWidget(self.problems)
+        column.addStretch()
+        return page
+
+    # --- saving, signing, letters -----------------------------------------------------
+    def draft(self) -> DecisionDraft:
+        items = self._item_inputs()
+        return DecisionDraft(
+            kind=self.kind_value(),
+            period_start=self.period_start.value(),
+            period_end=self.period_end.value(),
+            items=items,
+            income_counted=getattr(self, "_income", Decimal("0")),
+            calculation=getattr(self, "_calculation_snapshot", {}),
+            norm_year=getattr(self, "_norm_year", None),
+            motivation=self.motivation.toPlainText(),
+            legal_references=[c for c, box in self.references.items() if box.isChecked()],
+            include_appeal=self.include_appeal.isChecked(),
+            child_consideration={
+                pid: edit.toPlainText()
+                for pid, edit in self.considerations.items()
+                if edit.toPlainText().strip()
+            },
+            bka_form_id=uuid.UUID(self.bka.currentData()) if self.bka.currentData() else None,
+            dismissed=self.dismissed.isChecked(),
+        )
+
+    def save(self) -> bool:
+        if self.signed_decision:
+            return True
+        if self.items.rowCount() == 0 and not self.dismissed.isChecked() and not self.recalculate():
+            self.pages.setCurrentIndex(0)
+            return False
+        try:
+            draft = self.draft()
+            decision = self.context.call(
+                lambda s, a: decisions.save_draft(
+                    s,
+                    a,
+                    self.case_id,
+                    draft,
+                    decision_id=self.decision_id,
+                    expected_version=self.version,
+                )
+            )
+        except ValidationFailed as exc:
+            self.items_error.set_message("\n".join(exc.field_errors.values()))
+            self.pages.setCurrentIndex(1)
+            return False
+        except Exception as exc:
+            show_error(self, exc)
+            return False
+        self.decision_id, self.version = decision.id, decision.version
+        self._load()
+        self.saved.emit()
+        return True
+
+    def sign(self) -> None:
+        if not self.save():
+            return
+        decision_id, version = self.decision_id, self.version
+        try:
+            self.context.call(
+                lambda s, a: decisions.sign_decision(
+                    s, a, decision_id, render_decision_letter, expected_version=version
+                )
+            )
+        except Exception as exc:
+            self.problems.setText(str(exc))
+            self.pages.setCurrentIndex(2)
+            return
+        self._load()
+        self.signed.emit()
+
+    def _load(self) -> None:
+        detail = self.context.call(lambda s, a: decisions.open_decision(s, a, self.decision_id))
+        draft = detail.draft
+        self.version = detail.version
+        self.signed_decision = detail.signed
+        self.kind.setCurrentIndex(max(0, self.kind.findData(draft.kind.value)))
+        self.period_start.set_value(draft.period_start)
+        self.period_end.set_value(draft.period_end)
+        self._calculation_snapshot, self._norm_year = draft.calculation, draft.norm_year
+        if draft.norm_year:
+            self.year.setCurrentIndex(max(0, self.year.findData(draft.norm_year)))
+        if not self.children_table.rowCount():
+            self._prefill_household()
+        self._show_items(draft.items, draft.income_counted)
+        self.motivation.setPlainText(draft.motivation)
+        self._set_references(draft.legal_references)
+        self.include_appeal.setChecked(draft.include_appeal)
+        self.dismissed.setChecked(draft.dismissed)
+        for person_id, edit in self.considerations.items():
+            edit.setPlainText(draft.child_consideration.get(person_id, ""))
+        if draft.bka_form_id:
+            self.bka.setCurrentIndex(max(0, self.bka.findData(str(draft.bka_form_id))))
+        self.problems.setText("\n".join(detail.problems))
+        self._update_outcome()
+        self._update_state()
+
+    def _update_state(self) -> None:
+        signed = self.signed_decision
+        for widget in (
+            self.save_button,
+            self.sign_button,
+            self.calculate_button,
+            self.motivation,
+            self.dismissed,
+            self.kind,
+            self.period_start,
+            self.period_end,
+            self.year,
+            self.bka,
+            self.items,
+            self.costs,
+            self.incomes,
+        ):
+            widget.setEnabled(not signed)
+        for edit in self.considerations.values():
+            edit.setReadOnly(signed)
+        self.letter_button.setEnabled(signed)
+        self.preview_button.setEnabled(self.decision_id is not None)
+        state = (
+            "Signerat beslut – kan inte ändras"
+            if signed
+            else ("Utkast" if self.decision_id else "Nytt beslut")
+        )
+        self.header.setText(
+            f"<span style='font-size:14pt'><b>Beslut</b></span> · {self.case_number} · {state}"
+        )
+
+    @property
+    def tab_title(self) -> str:
+        return f"Beslut {self.case_number}"
+
+    def preview(self) -> None:
+        target = ask_pdf_path(
+            self, "Förhandsgranska beslutsbrevet", f"Beslut {self.case_number} (utkast).pdf"
+        )
+        if target and self.save():
+            self.export_preview(target)
+
+    def export_preview(self, target: Path) -> None:
+        decision_id = self.decision_id
+        export_pdf(
+            self,
+            self.context,
+            target,
+            gather=lambda s, a: decisions.letter_preview(s, a, decision_id),
+            render=render_decision_letter,
+            on_done=lambda path: self.problems.setText(f"Brevet sparades som {path}"),
+        )
+
+    def save_letter(self) -> None:
+        target = ask_pdf_path(self, "Spara beslutsbrevet", f"Beslut {self.case_number}.pdf")
+        if target:
+            self.export_archived(target)
+
+    def export_archived(self, target: Path) -> None:
+        decision_id = self.decision_id
+        export_pdf(
+            self,
+            self.context,
+            target,
+            gather=lambda s, a: decisions.archived_letter(s, a, decision_id),
+            render=lambda pdf: pdf,
+            on_done=lambda path: self.problems.setText(f"Brevet sparades som {path}"),
+        )
+
+    def confirm_close(self) -> bool:
+        return True
