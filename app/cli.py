@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import tempfile
 import time
@@ -31,14 +32,23 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="lägg in fiktiva demohushåll")
     demo.add_argument("--households", type=int, default=60, metavar="N")
     demo.add_argument("--seed", type=int, default=1, metavar="S")
+    demo.add_argument(
+        "--no-letters",
+        action="store_true",
+        help="arkivera inga beslutsbrev (snabbare för stora testdatabaser)",
+    )
     commands.add_parser("selftest", help="kontroll utan fönster: databas, demodata, PDF")
+    from app.decision_cli import add_decision_parser
     from app.norm_cli import add_norm_parser
 
     add_norm_parser(commands)
+    add_decision_parser(commands)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    if hasattr(signal, "SIGPIPE"):  # `arendestod decision list | head` ends quietly
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     args = _parser().parse_args(argv)
     if args.command is None:
         from app.ui.application import run_gui
@@ -50,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
         return _demo(args)
     if args.command == "selftest":
         return selftest()
+    if args.command == "decision":
+        from app.decision_cli import run_decision
+
+        return run_decision(args)
     if args.command == "norm":
         from app.norm_cli import run_norm
 
@@ -86,15 +100,24 @@ def _demo(args: argparse.Namespace) -> int:
     started = time.perf_counter()
 
     def report(done: int) -> None:
-        print(f"\r{done} av {args.households} hushåll", end="", file=sys.stderr, flush=True)
+        if done <= args.households:
+            text = f"{done} av {args.households} hushåll"
+        else:
+            text = f"beslutsbrev: {done - args.households} arkiverade"
+        print(f"\r{text:<60}", end="", file=sys.stderr, flush=True)
 
+    render = None
+    if not args.no_letters:
+        from app.printing.decision_letter import render_decision_letter as render
     with database.sessions.begin() as session:
-        summary = demo_data.generate(session, args.households, args.seed, progress=report)
+        summary = demo_data.generate(
+            session, args.households, args.seed, progress=report, render_letter=render
+        )
     print(file=sys.stderr)
     print(
         f"{summary.households} hushåll, {summary.persons} personer, "
-        f"{summary.journal_entries} journalanteckningar och {summary.applications} "
-        f"ansökningar på {time.perf_counter() - started:.1f} s."
+        f"{summary.journal_entries} journalanteckningar, {summary.applications} "
+        f"ansökningar och {summary.decisions} beslut på {time.perf_counter() - started:.1f} s."
     )
     print(
         f"Demoanvändare (lösenord {demo_data.DEMO_PASSWORD}): " + ", ".join(summary.usernames[:8])

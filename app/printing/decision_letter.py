@@ -126,7 +126,8 @@ def render_decision_letter(letter: DecisionLetter) -> bytes:
         )
     if letter.appeal is not None:
         story += [PageBreak(), paragraph(letter.appeal.title, "title")]
-        story += [paragraph(text) for text in letter.appeal.paragraphs]
+        for text in letter.appeal.paragraphs:
+            story += [paragraph(text), Spacer(0, 2 * mm)]
     return build_pdf(
         story,
         letter.letterhead,

@@ -433,7 +433,7 @@ def sign_decision(
     decision.updated_by = actor.id
     decision.content_hash = content_hash(decision)
     session.flush()
-    pdf = render_letter(_letter_data(session, actor, decision))
+    pdf = render_letter(letter_data(session, actor, decision))
     decision.letter_pdf = pdf
     decision.letter_sha256 = hashlib.sha256(pdf).hexdigest()
     for application in session.scalars(
@@ -619,7 +619,7 @@ def _headline(decision: Decision, period: str) -> str:
     }[decision.outcome]
 
 
-def _letter_data(session: Session, actor: Actor, decision: Decision) -> DecisionLetter:
+def letter_data(session: Session, actor: Actor, decision: Decision) -> DecisionLetter:
     case = load_case(session, decision.case_id)
     members = [m for m in case.household.members if m.is_current(decision.period_start)]
     adults = [
@@ -709,7 +709,7 @@ def letter_preview(session: Session, actor: Actor, decision_id: uuid.UUID) -> De
         entity_id=decision.id,
         case_id=decision.case_id,
     )
-    return _letter_data(session, actor, decision)
+    return letter_data(session, actor, decision)
 
 
 def archived_letter(session: Session, actor: Actor, decision_id: uuid.UUID) -> bytes:
@@ -883,3 +883,73 @@ def signed_bka_forms(session: Session, case_id: uuid.UUID) -> list[tuple[uuid.UU
         .order_by(FormInstance.signed_at.desc())
     ).all()
     return [(f.id, f"Barnkonsekvensanalys signerad {long_date(f.signed_at.date())}") for f in forms]
+
+
+# --- command line (administrators, checks) ------------------------------------------------------
+@dataclass(frozen=True)
+class DecisionSummary:
+    id: uuid.UUID
+    case_number: str
+    kind: DecisionKind
+    outcome: Outcome
+    period_start: date
+    period_end: date
+    granted_total: Decimal
+    decided_on: date | None
+    has_letter: bool
+
+
+def list_all(
+    session: Session, *, case_number: str | None = None, limit: int = 1000
+) -> list[DecisionSummary]:
+    """Decisions across cases for the command line. Logged (without a user) as an export."""
+    stmt = (
+        select(Decision, Case.case_number)
+        .join(Case, Case.id == Decision.case_id)
+        .order_by(Decision.decided_on.desc().nulls_last(), Case.case_number)
+        .limit(limit)
+    )
+    if case_number:
+        stmt = stmt.where(Case.case_number == case_number.strip().upper())
+    rows = session.execute(stmt).all()
+    audit.record(
+        session, None, audit.Action.EXPORT, "decisions", detail=f"kommandorad: {len(rows)} beslut"
+    )
+    return [
+        DecisionSummary(
+            d.id,
+            number,
+            d.kind,
+            d.outcome,
+            d.period_start,
+            d.period_end,
+            d.granted_total,
+            d.decided_on,
+            d.letter_sha256 is not None,
+        )
+        for d, number in rows
+    ]
+
+
+def letter_for_export(
+    session: Session, decision_id: uuid.UUID, render_letter: Callable[[DecisionLetter], bytes]
+) -> bytes:
+    """The archived letter of a signed decision, or a draft preview rendered now. Logged."""
+    decision = _load(session, decision_id)
+    audit.record(
+        session,
+        None,
+        audit.Action.EXPORT,
+        "decision_letter",
+        entity_id=decision.id,
+        case_id=decision.case_id,
+        detail="kommandorad",
+    )
+    if decision.letter_pdf is not None:
+        if hashlib.sha256(decision.letter_pdf).hexdigest() != decision.letter_sha256:
+            raise ValidationFailed(
+                {"letter": "Det arkiverade beslutsbrevet stämmer inte med sin kontrollsumma."}
+            )
+        return decision.letter_pdf
+    decider = session.get(User, decision.decided_by or decision.author_id)
+    return render_letter(letter_data(session, Actor.of(decider), decision))

@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection
@@ -31,6 +32,10 @@ from app.models import (
     CaseNumberSeries,
     CaseStatus,
     CaseStatusChange,
+    Decision,
+    DecisionItem,
+    DecisionKind,
+    Delegation,
     Household,
     HouseholdMember,
     JournalEntry,
@@ -43,9 +48,12 @@ from app.models import (
     Unit,
     User,
 )
-from app.services import clock, code_lists
+from app.services import clock, code_lists, decisions
 from app.services.accounts import hash_password
-from app.services.identity_number import with_check_digit
+from app.services.actor import Actor
+from app.services.decisions import DecisionLetter
+from app.services.demo_decisions import DemoPerson, decisions_for_case
+from app.services.identity_number import age_on, with_check_digit
 from app.services.journal import hash_content
 from app.services.text_input import search_key
 
@@ -222,6 +230,7 @@ class DemoSummary:
     cases: int = 0
     journal_entries: int = 0
     applications: int = 0
+    decisions: int = 0
     usernames: list[str] = field(default_factory=list)
 
 
@@ -247,6 +256,8 @@ class _Rows:
             HouseholdMember,
             Case,
             Application,
+            Decision,
+            DecisionItem,
             CaseStatusChange,
             JournalEntry,
             SupportBarrier,
@@ -452,23 +463,64 @@ def _ensure_staff(session: Session, households: int) -> dict[str, list[User]]:
             session.add(user)
         staff.setdefault(unit_name, []).append(user)
     session.flush()
+    _ensure_delegations(session, [u for users in staff.values() for u in users])
     return staff
 
 
+CASEWORKER_DELEGATION_LIMIT = Decimal("30000")
+
+
+def _ensure_delegations(session: Session, users: list[User]) -> None:
+    """Demo delegationsordning: handläggare decide försörjningsstöd and livsföring i övrigt
+    up to 30 000 kr; chefs decide every kind without limit."""
+    existing = {(d.user_id, d.kind) for d in session.scalars(select(Delegation))}
+    for user in users:
+        kinds = (
+            list(DecisionKind)
+            if user.role is Role.MANAGER
+            else [DecisionKind.SUPPORT, DecisionKind.OTHER_LIVING]
+        )
+        for kind in kinds:
+            if (user.id, kind) not in existing:
+                session.add(
+                    Delegation(
+                        user_id=user.id,
+                        kind=kind,
+                        max_amount=None
+                        if user.role is Role.MANAGER
+                        else CASEWORKER_DELEGATION_LIMIT,
+                    )
+                )
+    session.flush()
+
+
 def generate(
-    session: Session, households: int, seed: int = 1, progress: Callable[[int], None] | None = None
+    session: Session,
+    households: int,
+    seed: int = 1,
+    progress: Callable[[int], None] | None = None,
+    render_letter: Callable[[DecisionLetter], bytes] | None = None,
 ) -> DemoSummary:
     """Add `households` fictional households with cases to the database in `session`.
 
-    `progress` is called with the number of households done so far.
+    `progress` is called with the units of work done so far: one per household, then (with
+    `render_letter`) one per archived letter, so a progress bar should allow for up to twice
+    `households`. With `render_letter`, each case's latest decision gets its archived letter;
+    the older ones are history imported without letters, which keeps a 100k-household
+    benchmark database quick to build.
     """
     rng = random.Random(seed)
+    decision_rng = random.Random(seed * 7919 + 1)  # separate: the rest stays seed-identical
+    latest_decisions: list[uuid.UUID] = []
     today = clock.today()
     now = clock.now()
     staff = _ensure_staff(session, households)
     units = {name: users[0].unit_id for name, users in staff.items()}
     caseworkers = {
         name: [u for u in users if u.role is Role.CASEWORKER] for name, users in staff.items()
+    }
+    managers = {
+        name: next(u for u in users if u.role is Role.MANAGER) for name, users in staff.items()
     }
     used_numbers = set(session.scalars(select(Person.personal_number)))
     next_number = {s.year: s.last_number for s in session.scalars(select(CaseNumberSeries))}
@@ -654,6 +706,7 @@ def generate(
         while month <= last_day:
             months.append(month)
             month = (month + timedelta(days=32)).replace(day=1)
+        decided_months: list[tuple[date, date]] = []
         for position, month in enumerate(months):
             received = (
                 max(opened, month - timedelta(days=rng.randrange(0, 10))) if position else opened
@@ -700,6 +753,30 @@ def generate(
                 ),
             )
             summary.applications += 1
+            if not pending:
+                decided_months.append((month, min(today, received + timedelta(days=2))))
+        people = [
+            DemoPerson(
+                p["id"],
+                f"{p['first_name']} {p['last_name']}",
+                age_on(p["birth_date"], today),
+                role is MemberRole.CHILD,
+            )
+            for p, role, visiting in members
+            if not visiting
+        ]
+        decision_rows, item_rows = decisions_for_case(
+            decision_rng, case_id, people, decided_months, responsible.id, now
+        )
+        for row in decision_rows:
+            if row["kind"] is DecisionKind.BEYOND_RIGHT:
+                row["author_id"] = row["decided_by"] = managers[unit_name].id
+            rows.add(Decision, row)
+        for row in item_rows:
+            rows.add(DecisionItem, row)
+        if decision_rows:
+            latest_decisions.append(decision_rows[-1]["id"])
+        summary.decisions += len(decision_rows)
         adults = [p for p, role, _ in members if role is not MemberRole.CHILD]
         for person in adults:
             code = rng.choice([c.code for c in code_lists.codes(code_lists.SUPPORT_BARRIER)])
@@ -822,6 +899,33 @@ def generate(
         )
     )
     session.flush()
-    if progress:
+    if render_letter is not None:
+        _archive_letters(
+            session,
+            latest_decisions,
+            render_letter,
+            lambda done: progress(households + done) if progress else None,
+        )
+    elif progress:
         progress(households)
     return summary
+
+
+def _archive_letters(
+    session: Session,
+    decision_ids: list[uuid.UUID],
+    render_letter: Callable[[DecisionLetter], bytes],
+    progress: Callable[[int], None],
+) -> None:
+    """Give each case's latest demo decision its content hash and archived letter, as signing
+    would have done."""
+    for done, decision_id in enumerate(decision_ids, start=1):
+        decision = session.get(Decision, decision_id)
+        decider = Actor.of(session.get(User, decision.decided_by))
+        decision.content_hash = decisions.content_hash(decision)
+        pdf = render_letter(decisions.letter_data(session, decider, decision))
+        decision.letter_pdf = pdf
+        decision.letter_sha256 = hashlib.sha256(pdf).hexdigest()
+        if done % 10 == 0 or done == len(decision_ids):
+            progress(done)
+    session.flush()

@@ -517,6 +517,7 @@ def fia_suggestion(session: Session, case_id: uuid.UUID) -> str:
     if not unemployed:
         return ""
     return (
-        f"FIA bör erbjudas: {len(unemployed)} arbetslös vuxen i hushållet och bistånd "
-        f"{months} av de senaste tolv månaderna."
+        f"FIA bör erbjudas: "
+        f"{'en arbetslös vuxen' if len(unemployed) == 1 else f'{len(unemployed)} arbetslösa vuxna'}"
+        f" i hushållet och bistånd {months} av de senaste tolv månaderna."
     )

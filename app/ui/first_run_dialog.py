@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.printing.decision_letter import render_decision_letter
 from app.services import accounts, demo_data
 from app.services.errors import ValidationFailed
 from app.ui.background import run_in_background
@@ -134,7 +135,13 @@ class FirstRunDialog(QDialog):
 
         def work(report):
             with sessions.begin() as session:
-                return demo_data.generate(session, DEMO_HOUSEHOLDS, seed=1, progress=report)
+                return demo_data.generate(
+                    session,
+                    DEMO_HOUSEHOLDS,
+                    seed=1,
+                    progress=report,
+                    render_letter=render_decision_letter,
+                )
 
         def done(_summary) -> None:
             self.demo_loaded = True
@@ -151,6 +158,6 @@ class FirstRunDialog(QDialog):
             work,
             on_done=done,
             on_error=failed,
-            label="Lägger in demodata …",
-            maximum=DEMO_HOUSEHOLDS,
+            label="Lägger in demodata och skapar beslutsbrev …",
+            maximum=2 * DEMO_HOUSEHOLDS,
         )

@@ -848,7 +848,7 @@ class TestFiaSuggestion:
         text = forms.fia_suggestion(session, case.id)
         assert "FIA" in text
         assert text == (
-            "FIA bör erbjudas: 1 arbetslös vuxen i hushållet och bistånd "
+            "FIA bör erbjudas: en arbetslös vuxen i hushållet och bistånd "
             "5 av de senaste tolv månaderna."
         )
 

@@ -1,0 +1,230 @@
+"""Fictional decisions for the demo data: every kind and outcome, avslag in families too.
+
+Amounts come from the real calculation (riksnorm table of the nearest year available), so
+demo letters and statistics are plausible. A separate random generator keeps the rest of the
+demo data identical for a given seed whether or not decisions are made.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from functools import cache
+
+from app.models import DecisionKind, Outcome
+from app.services import legal_texts
+from app.services.formatting import money, month_name
+from app.services.norm_calculation import (
+    AdultInput,
+    ChildInput,
+    CostInput,
+    HouseholdComposition,
+    IncomeInput,
+    calculate,
+)
+from app.services.norm_table import NormTable, available_years, load_norm_table
+
+CONSIDERATION = (
+    "Beslutet har prövats mot barnets bästa. Hushållet får hela normen för barnet; "
+    "avslaget gäller en kostnad som inte påverkar barnets vardag direkt."
+)
+
+
+@cache
+def _table_for(year: int) -> NormTable:
+    years = available_years()
+    chosen = max((y for y in years if y <= year), default=min(years))
+    return load_norm_table(chosen)
+
+
+@dataclass
+class DemoPerson:
+    id: uuid.UUID
+    name: str
+    age: int
+    is_child: bool
+
+
+def _uuid(rng: random.Random) -> uuid.UUID:
+    return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+
+def decisions_for_case(
+    rng: random.Random,
+    case_id: uuid.UUID,
+    people: Sequence[DemoPerson],
+    decided: Sequence[tuple[date, date]],
+    decider_id: uuid.UUID,
+    now: datetime,
+) -> tuple[list[dict], list[dict]]:
+    """Rows for `decisions` and `decision_items`: one decision per decided month, plus now and
+    then a livsföring-i-övrigt or beyond-the-right decision."""
+    adults = [p for p in people if not p.is_child]
+    children = [p for p in people if p.is_child]
+    couple = len(adults) == 2
+    composition = HouseholdComposition(
+        adults=[AdultInput(p.name, couple) for p in adults],
+        children=[ChildInput(p.name, min(p.age, 20)) for p in children],
+    )
+    rent = Decimal(rng.randrange(45, 110) * 100)
+    income = Decimal(rng.choice([0, 0, 1250, 2500, 4000])) * (1 if children else 0)
+    decision_rows: list[dict] = []
+    item_rows: list[dict] = []
+    for month, decided_on in decided:
+        draw = rng.random()
+        kind = DecisionKind.SUPPORT
+        if draw > 0.97:
+            kind = DecisionKind.BEYOND_RIGHT
+        elif draw > 0.90:
+            kind = DecisionKind.OTHER_LIVING
+        outcome_draw = rng.random()
+        outcome = (
+            Outcome.GRANTED
+            if outcome_draw < 0.80
+            else Outcome.PARTLY
+            if outcome_draw < 0.90
+            else Outcome.REFUSED
+            if outcome_draw < 0.99
+            else Outcome.DISMISSED
+        )
+        decision_id = _uuid(rng)
+        signed_at = min(now, datetime.combine(decided_on, time(13, 0), tzinfo=UTC))
+        items: list[tuple[str, str, Decimal, Decimal, Decimal, str]] = []
+        calculation_rows: list[dict] = []
+        income_counted = Decimal("0")
+        year = month.year
+        if kind is DecisionKind.SUPPORT:
+            calc = calculate(
+                _table_for(year),
+                composition,
+                [CostInput("boende", rent), CostInput("hushallsel", Decimal(350))],
+                [IncomeInput("barnbidrag", "Hushållet", income)] if income else [],
+            )
+            income_counted = calc.income_counted_total
+            year = calc.year
+            calculation_rows = [
+                {"section": r.section, "label": r.label, "amount": str(r.amount), "note": r.note}
+                for r in calc.rows
+            ]
+            granted_rent = rent if outcome is Outcome.GRANTED else (rent * Decimal("0.8"))
+            items = [
+                ("riksnorm", "Riksnorm", calc.norm_total, calc.norm_total, calc.norm_total, ""),
+                (
+                    "boende",
+                    "Boende",
+                    rent,
+                    rent,
+                    granted_rent if outcome is not Outcome.REFUSED else Decimal(0),
+                    ""
+                    if outcome is Outcome.GRANTED
+                    else "Hyran är högre än vad en låginkomsttagare på orten kan ha.",
+                ),
+                ("hushallsel", "Hushållsel", Decimal(350), Decimal(350), Decimal(350), ""),
+            ]
+            if outcome is Outcome.REFUSED:
+                items = [(t, label, a, p, Decimal(0), "") for t, label, a, p, _g, _m in items]
+        else:
+            label = "Tandvård" if kind is DecisionKind.OTHER_LIVING else "Körkort"
+            applied = Decimal(rng.randrange(20, 90) * 100)
+            granted = {Outcome.GRANTED: applied, Outcome.PARTLY: applied / 2}.get(
+                outcome, Decimal(0)
+            )
+            items = [
+                (
+                    "lakarvard_medicin" if kind is DecisionKind.OTHER_LIVING else "ovrigt",
+                    label,
+                    applied,
+                    applied,
+                    granted,
+                    ""
+                    if outcome is Outcome.GRANTED
+                    else "Kostnaden behövs inte för en skälig levnadsnivå just nu.",
+                )
+            ]
+        granted_total = max(Decimal(0), sum((i[4] for i in items), Decimal(0)) - income_counted)
+        if outcome is Outcome.DISMISSED:
+            granted_total = Decimal(0)
+        elif granted_total == 0:
+            outcome = Outcome.REFUSED
+        phrase_key = {
+            Outcome.PARTLY: "boende_over_skalig",
+            # an avslag in the demo is about not standing at the labour market's disposal;
+            # "income covers the norm" would contradict the calculation shown in the letter
+            Outcome.REFUSED: "avslag_ej_arbetssokande",
+            Outcome.DISMISSED: "avvisning_annan_kommun",
+        }.get(outcome)
+        motivation = (
+            ""
+            if phrase_key is None
+            else legal_texts.fill(
+                next(p.text for p in legal_texts.phrases() if p.key == phrase_key),
+                {"period": month_name(month), "belopp": money(rent * Decimal("0.8"))},
+            )
+        )
+        considerations = (
+            {str(c.id): CONSIDERATION for c in children} if outcome is not Outcome.GRANTED else {}
+        )
+        decision_rows.append(
+            {
+                "id": decision_id,
+                "case_id": case_id,
+                "kind": kind,
+                "outcome": outcome,
+                "period_start": month,
+                "period_end": date(month.year + month.month // 12, month.month % 12 + 1, 1)
+                - date.resolution,
+                "norm_year": year if kind is DecisionKind.SUPPORT else None,
+                "calculation_json": json.dumps(
+                    {"year": year, "rows": calculation_rows, "unverified": []}, ensure_ascii=False
+                ),
+                "income_counted": income_counted,
+                "granted_total": granted_total,
+                "motivation": motivation,
+                "legal_references": json.dumps(legal_texts.default_references(kind)),
+                "include_appeal": outcome is not Outcome.GRANTED,
+                "child_consideration": json.dumps(considerations, ensure_ascii=False),
+                "bka_form_id": None,
+                "child_summary": "\n".join(
+                    f"{c.name} ({c.age} år): {CONSIDERATION}" for c in children
+                )
+                if considerations
+                else "",
+                "author_id": decider_id,
+                "decided_by": decider_id,
+                "signed_at": signed_at,
+                "decided_on": decided_on,
+                "content_hash": None,
+                "letter_pdf": None,
+                "letter_sha256": None,
+                "replaces_id": None,
+                "executed_on": decided_on if granted_total else None,
+                "version": 1,
+                "created_at": signed_at,
+                "updated_at": signed_at,
+                "updated_by": decider_id,
+            }
+        )
+        for order, (item_type, label, applied, proposed, granted, why) in enumerate(items):
+            item_rows.append(
+                {
+                    "id": _uuid(rng),
+                    "decision_id": decision_id,
+                    "item_type": item_type,
+                    "label": label,
+                    "applied": applied,
+                    "proposed": proposed,
+                    "granted": granted,
+                    "motivation": why,
+                    "sort_order": order,
+                    "version": 1,
+                    "created_at": signed_at,
+                    "updated_at": signed_at,
+                    "updated_by": decider_id,
+                }
+            )
+    return decision_rows, item_rows
