@@ -1,0 +1,148 @@
+"""Calculating and deciding through the decision editor; delegation, the child gate, and
+the archived letter read back with pypdf."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from app.models import Decision, DecisionKind
+from app.ui.decision_editor import DecisionEditor
+from tests.helpers import type_text
+
+LEFT = Qt.MouseButton.LeftButton
+
+
+@pytest.fixture
+def family_case(main_window):
+    for row in main_window.my_cases_model.rows:
+        view = main_window.open_case(row.case_id)
+        if sum(m.role.value == "barn" and not m.visiting_child for m in view.overview.members) >= 1:
+            return view
+    pytest.skip("no demo family")
+
+
+def _new_decision(qtbot, main_window, case_view) -> DecisionEditor:
+    case_view.tabs.setCurrentWidget(case_view.decisions_tab)
+    qtbot.mouseClick(case_view.decisions_tab.new_button, LEFT)
+    editor = main_window.tabs.currentWidget()
+    assert isinstance(editor, DecisionEditor)
+    row = editor.add_cost("boende")
+    editor.costs.item(row, 2).setText("9 500")
+    editor.costs.item(row, 3).setText("7 500")
+    qtbot.mouseClick(editor.calculate_button, LEFT)
+    assert editor.calculation is not None, editor.calculation_error.text()
+    return editor
+
+
+def _set_granted(editor: DecisionEditor, row: int, text: str) -> None:
+    editor.items.item(row, 3).setText(text)
+
+
+def _letter_text(pdf: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+
+
+def test_calculation_fills_the_proposal(qtbot, main_window, family_case) -> None:
+    editor = _new_decision(qtbot, main_window, family_case)
+    calc = editor.calculation
+    labels = [editor.items.item(r, 0).text() for r in range(editor.items.rowCount())]
+    assert labels == ["Riksnorm", "Boende"]
+    assert editor.items.item(0, 3).text() == f"{calc.norm_total:.2f}".replace(".", ",")
+    assert editor.items.item(1, 1).text() == "9500,00"  # applied
+    assert editor.items.item(1, 2).text() == "7500,00"  # proposed (what is reasonable)
+    assert "Delvis bifall" in editor.outcome_label.text()
+    assert "underskott" in editor.result_label.text()
+
+
+def test_bad_amount_gets_a_message_and_keeps_the_input(qtbot, main_window, family_case) -> None:
+    editor = _new_decision(qtbot, main_window, family_case)
+    row = editor.add_cost("hushallsel")
+    editor.costs.item(row, 2).setText("-450")
+    qtbot.mouseClick(editor.calculate_button, LEFT)
+    assert "får inte vara negativt" in editor.calculation_error.text()
+    editor.costs.item(row, 2).setText("12e4")
+    qtbot.mouseClick(editor.calculate_button, LEFT)
+    assert "inte ett belopp" in editor.calculation_error.text()
+    assert editor.costs.item(row, 2).text() == "12e4"
+
+
+def test_caseworker_without_delegation_cannot_sign(
+    qtbot, main_window, family_case, caseworker
+) -> None:
+    editor = _new_decision(qtbot, main_window, family_case)
+    editor.kind.setCurrentIndex(editor.kind.findData(DecisionKind.BEYOND_RIGHT.value))
+    type_text(editor.motivation, "Prövat enligt kommunens riktlinjer.")
+    for person_edit in editor.considerations.values():
+        person_edit.setPlainText("Barnet påverkas inte.")
+    qtbot.mouseClick(editor.sign_button, LEFT)
+    assert "Du har inte delegation" in editor.problems.text()
+    with caseworker.database.sessions() as session:
+        decision = session.get(Decision, editor.decision_id)
+        assert decision is not None and decision.signed_at is None
+
+
+def test_avslag_in_family_needs_child_consideration_then_signs(
+    qtbot, main_window, family_case, caseworker, tmp_path: Path
+) -> None:
+    editor = _new_decision(qtbot, main_window, family_case)
+    for row in range(editor.items.rowCount()):
+        _set_granted(editor, row, "0")
+    assert "Avslag" in editor.outcome_label.text()
+    editor.motivation.setPlainText("Du har inte sökt arbete under perioden enligt planeringen.")
+    qtbot.mouseClick(editor.sign_button, LEFT)
+    assert "barnkonsekvensanalys" in editor.problems.text()
+    children = [c.name for c in editor.children]
+    assert all(name in editor.problems.text() for name in children)
+    with caseworker.database.sessions() as session:
+        assert session.get(Decision, editor.decision_id).signed_at is None
+    for edit in editor.considerations.values():
+        edit.setPlainText("Barnet behåller sin fritidsaktivitet; stödet till barnet påverkas inte.")
+    qtbot.mouseClick(editor.sign_button, LEFT)
+    assert editor.signed_decision, editor.problems.text()
+    assert not editor.sign_button.isEnabled() and editor.letter_button.isEnabled()
+    with caseworker.database.sessions() as session:
+        decision = session.get(Decision, editor.decision_id)
+        pdf = decision.letter_pdf
+    text = _letter_text(pdf)
+    assert "Du får inte försörjningsstöd" in text
+    assert "Du har inte sökt arbete under perioden enligt planeringen." in text
+    assert children[0] in text and "fritidsaktivitet" in text
+    assert "förvaltningsrätten" in text and "tre veckor" in text
+    assert "12 kap. 1 § socialtjänstlagen (2025:400)" in text
+    # the archived letter is what the user saves
+    target = tmp_path / "beslut.pdf"
+    editor.export_archived(target)
+    qtbot.waitUntil(target.exists, timeout=10_000)
+    assert target.read_bytes() == pdf
+
+
+def test_partly_granted_letter_shows_amounts_and_bka_summary(
+    qtbot, main_window, family_case, caseworker
+) -> None:
+    from tests.ui.form_filling import fill_everything
+
+    bka = main_window.open_form(family_case.forms_tab.new_form("bka"))
+    fill_everything(bka)
+    bka.inputs["barn[0].barnets_basta"].widget.setPlainText("Barnet kan bo kvar i området.")
+    bka.sign()
+    assert bka.view.is_signed
+    editor = _new_decision(qtbot, main_window, family_case)
+    editor.bka.setCurrentIndex(1)
+    editor.motivation.setPlainText("Hyran är högre än vad en låginkomsttagare på orten kan ha.")
+    qtbot.mouseClick(editor.sign_button, LEFT)
+    assert editor.signed_decision, editor.problems.text()
+    with caseworker.database.sessions() as session:
+        decision = session.scalar(select(Decision).where(Decision.id == editor.decision_id))
+        text = _letter_text(decision.letter_pdf)
+        granted = decision.granted_total
+    assert "Resten av ansökan avslås" in text
+    assert f"{granted:,.2f}".replace(",", " ").replace(".", ",") in text.replace("\xa0", " ")
+    assert "9 500,00 kr" in text.replace("\xa0", " ") and "7 500,00 kr" in text.replace("\xa0", " ")
+    assert "Barnet kan bo kvar i området." in text
+    assert "tre veckor" in text
