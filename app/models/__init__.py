@@ -7,6 +7,7 @@ from app.models.decision import Decision, DecisionItem, DecisionKind, Delegation
 from app.models.form import FollowUpTask, FormDefinitionRecord, FormInstance
 from app.models.household import Household, HouseholdMember, MemberRole
 from app.models.journal import JournalEntry
+from app.models.norm import NormTableRecord
 from app.models.organisation import Role, Unit, User
 from app.models.person import Person
 from app.models.plan import Plan, PlanItem
@@ -32,6 +33,7 @@ __all__ = [
     "HouseholdMember",
     "JournalEntry",
     "MemberRole",
+    "NormTableRecord",
     "Outcome",
     "Person",
     "Plan",

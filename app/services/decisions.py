@@ -263,7 +263,17 @@ class ChildRef:
     age: int
 
 
-def children_of(session: Session, case: Case, on: date) -> list[ChildRef]:
+def _in_period(member: HouseholdMember, start: date, end: date) -> bool:
+    """A member of the household on some day of the period (not only its first day)."""
+    return (member.member_from is None or member.member_from <= end) and (
+        member.member_until is None or start <= member.member_until
+    )
+
+
+def children_of(
+    session: Session, case: Case, on: date, until: date | None = None
+) -> list[ChildRef]:
+    """The children of the household on `on`, or on any day from `on` to `until`."""
     members = session.scalars(
         select(HouseholdMember).where(
             HouseholdMember.household_id == case.household_id,
@@ -273,7 +283,7 @@ def children_of(session: Session, case: Case, on: date) -> list[ChildRef]:
     return [
         ChildRef(str(m.person.id), m.person.full_name, age_on(m.person.birth_date, on))
         for m in members
-        if m.is_current(on)
+        if _in_period(m, on, until or on)
     ]
 
 
@@ -312,7 +322,7 @@ def child_gate(session: Session, decision: Decision) -> str:
     if decision.outcome is Outcome.GRANTED:
         return ""
     case = load_case(session, decision.case_id)
-    children = children_of(session, case, decision.period_start)
+    children = children_of(session, case, decision.period_start, decision.period_end)
     if not children:
         return ""
     if decision.bka_form_id is not None:
@@ -425,7 +435,7 @@ def sign_decision(
             raise AccessDenied(" ".join(problems))
         raise ValidationFailed({"decision": " ".join(problems)})
     decision.child_summary = _child_summary(
-        session, decision, children_of(session, case, decision.period_start)
+        session, decision, children_of(session, case, decision.period_start, decision.period_end)
     )
     decision.signed_at = clock.now()
     decision.decided_on = clock.today()
@@ -621,7 +631,11 @@ def _headline(decision: Decision, period: str) -> str:
 
 def letter_data(session: Session, actor: Actor, decision: Decision) -> DecisionLetter:
     case = load_case(session, decision.case_id)
-    members = [m for m in case.household.members if m.is_current(decision.period_start)]
+    members = [
+        m
+        for m in case.household.members
+        if _in_period(m, decision.period_start, decision.period_end)
+    ]
     adults = [
         m.person for m in members if m.role in (MemberRole.APPLICANT, MemberRole.CO_APPLICANT)
     ]
@@ -683,7 +697,11 @@ def letter_data(session: Session, actor: Actor, decision: Decision) -> DecisionL
             if (r := legal_texts.reference(c))
         ],
         child_summary=decision.child_summary
-        or _child_summary(session, decision, children_of(session, case, decision.period_start)),
+        or _child_summary(
+            session,
+            decision,
+            children_of(session, case, decision.period_start, decision.period_end),
+        ),
         decision_maker=decider.full_name if decider else actor.full_name,
         decision_maker_title=decider.title if decider else actor.title,
         appeal=legal_texts.appeal_text(decision.kind, values) if decision.include_appeal else None,

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.models import DecisionKind, Outcome
 from app.printing.decision_letter import render_decision_letter
-from app.services import clock, decisions, legal_texts
+from app.services import clock, decisions, legal_texts, norm_tables
 from app.services.decisions import DecisionDraft, ItemInput
 from app.services.errors import ValidationFailed
 from app.services.formatting import money
@@ -44,7 +44,6 @@ from app.services.norm_calculation import (
     calculate,
     parse_amount,
 )
-from app.services.norm_table import available_years, load_norm_table
 from app.ui.context import AppContext
 from app.ui.date_field import DateField
 from app.ui.messages import FieldError, add_field, show_error
@@ -129,7 +128,7 @@ class DecisionEditor(QWidget):
         self.period_start = DateField(month_start)
         self.period_end = DateField(decisions.month_end(month_start))
         self.year = QComboBox()
-        for year in available_years():
+        for year in self.context.call(lambda s, _a: norm_tables.years(s)):
             self.year.addItem(str(year), year)
         self.year.setCurrentIndex(max(0, self.year.findData(month_start.year)))
         add_field(form, "&Typ av bistånd:", self.kind)
@@ -340,7 +339,8 @@ class DecisionEditor(QWidget):
         self.calculation_error.set_message("")
         try:
             composition, costs, incomes = self._inputs()
-            table = load_norm_table(self.year.currentData())
+            year = self.year.currentData()
+            table = self.context.call(lambda s, _a: norm_tables.table_for(s, year))
             self.calculation = calculate(table, composition, costs, incomes)
         except ValidationFailed as exc:
             self.calculation_error.set_message("\n".join(exc.field_errors.values()))

@@ -28,10 +28,12 @@ from app.services.my_cases import CaseListRow
 from app.ui.case_view import CaseView
 from app.ui.context import AppContext
 from app.ui.decision_editor import DecisionEditor
+from app.ui.delegations_dialog import DelegationsDialog
 from app.ui.form_definitions_dialog import FormDefinitionsDialog
 from app.ui.form_editor import FormEditor
 from app.ui.messages import show_error
 from app.ui.new_case_wizard import NewCaseWizard
+from app.ui.norm_tables_dialog import NormTablesDialog
 from app.ui.row_table_model import Column, RowTableModel
 from app.ui.table_view import RowTableView
 
@@ -161,6 +163,18 @@ class MainWindow(QMainWindow):
             self._action(file_menu, "Ny ä&rendegenomgång …", None, self.new_case_review)
         if actor.is_administrator:
             self._action(file_menu, "&Formulär och versioner …", None, self.show_form_definitions)
+            self._action(
+                file_menu,
+                "&Riksnormen …",
+                None,
+                lambda: NormTablesDialog(self.context, self).exec(),
+            )
+            self._action(
+                file_menu,
+                "&Delegationsordning …",
+                None,
+                lambda: DelegationsDialog(self.context, self).exec(),
+            )
         file_menu.addSeparator()
         self._action(file_menu, "&Logga ut", None, self.log_out)
         self._action(file_menu, "&Avsluta", QKeySequence("Ctrl+Q"), self.close)
