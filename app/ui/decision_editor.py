@@ -66,6 +66,8 @@ def _combo(options: dict[str, str], current: str = "") -> QComboBox:
 class DecisionEditor(QWidget):
     signed = Signal()
     saved = Signal()
+    replace_requested = Signal(object)  # the signed decision's id
+    replace_requested = Signal(object)  # the signed decision's id
 
     def __init__(
         self,
@@ -74,9 +76,14 @@ class DecisionEditor(QWidget):
         case_number: str,
         decision_id: uuid.UUID | None = None,
         parent: QWidget | None = None,
+        *,
+        replaces_id: uuid.UUID | None = None,
     ):
+        """`replaces_id`: a new decision that replaces a signed one (a change of a signed
+        decision is always a new decision referring to the old)."""
         super().__init__(parent)
         self.context = context
+        self.replaces_id = replaces_id
         self.case_id = case_id
         self.case_number = case_number
         self.decision_id = decision_id
@@ -102,7 +109,16 @@ class DecisionEditor(QWidget):
         self.sign_button = QPushButton("&Signera beslutet")
         self.sign_button.setObjectName("signDecision")
         self.letter_button = QPushButton("Spara &beslutsbrev …")
-        for button in (self.save_button, self.preview_button, self.sign_button, self.letter_button):
+        self.replace_button = QPushButton("Nytt beslut som &ersätter detta …")
+        self.replace_button.setObjectName("replaceDecision")
+        self.replace_button.clicked.connect(lambda: self.replace_requested.emit(self.decision_id))
+        for button in (
+            self.save_button,
+            self.preview_button,
+            self.sign_button,
+            self.letter_button,
+            self.replace_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch()
         layout.addLayout(buttons)
@@ -584,6 +600,7 @@ class DecisionEditor(QWidget):
                     draft,
                     decision_id=self.decision_id,
                     expected_version=self.version,
+                    replaces_id=self.replaces_id if self.decision_id is None else None,
                 )
             )
         except ValidationFailed as exc:
@@ -661,6 +678,7 @@ class DecisionEditor(QWidget):
             widget.setEnabled(not signed)
         for edit in self.considerations.values():
             edit.setReadOnly(signed)
+        self.replace_button.setVisible(signed)
         self.letter_button.setEnabled(signed)
         self.preview_button.setEnabled(self.decision_id is not None)
         state = (

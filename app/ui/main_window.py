@@ -297,7 +297,13 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(index)
         return editor
 
-    def open_decision(self, case_view: CaseView, decision_id: uuid.UUID | None) -> DecisionEditor:
+    def open_decision(
+        self,
+        case_view: CaseView,
+        decision_id: uuid.UUID | None,
+        *,
+        replaces_id: uuid.UUID | None = None,
+    ) -> DecisionEditor:
         for index in range(self.tabs.count()):
             widget = self.tabs.widget(index)
             if (
@@ -308,9 +314,16 @@ class MainWindow(QMainWindow):
                 self.tabs.setCurrentWidget(widget)
                 return widget
         editor = DecisionEditor(
-            self.context, case_view.case_id, case_view.overview.case_number, decision_id
+            self.context,
+            case_view.case_id,
+            case_view.overview.case_number,
+            decision_id,
+            replaces_id=replaces_id,
         )
         editor.saved.connect(case_view.decisions_tab.reload)
+        editor.replace_requested.connect(
+            lambda old_id: self.open_decision(case_view, None, replaces_id=old_id)
+        )
         editor.signed.connect(case_view.reload)
         self.tabs.setCurrentIndex(self.tabs.addTab(editor, editor.tab_title))
         return editor

@@ -146,3 +146,26 @@ def test_partly_granted_letter_shows_amounts_and_bka_summary(
     assert "9 500,00 kr" in text.replace("\xa0", " ") and "7 500,00 kr" in text.replace("\xa0", " ")
     assert "Barnet kan bo kvar i området." in text
     assert "tre veckor" in text
+
+
+def test_signed_decision_is_replaced_by_a_new_one(
+    qtbot, main_window, family_case, caseworker
+) -> None:
+    editor = _new_decision(qtbot, main_window, family_case)
+    _set_granted(editor, 1, "9500")  # full bifall
+    qtbot.mouseClick(editor.sign_button, LEFT)
+    assert editor.signed_decision, editor.problems.text()
+    assert editor.replace_button.isVisible()
+    qtbot.mouseClick(editor.replace_button, LEFT)
+    successor = main_window.tabs.currentWidget()
+    assert isinstance(successor, DecisionEditor) and successor is not editor
+    assert successor.replaces_id == editor.decision_id
+    row = successor.add_cost("boende")
+    successor.costs.item(row, 2).setText("9 000")
+    qtbot.mouseClick(successor.calculate_button, LEFT)
+    qtbot.mouseClick(successor.sign_button, LEFT)
+    assert successor.signed_decision, successor.problems.text()
+    with caseworker.database.sessions() as session:
+        new = session.get(Decision, successor.decision_id)
+        assert new.replaces_id == editor.decision_id
+        assert "Beslutet ersätter beslutet den" in _letter_text(new.letter_pdf)
