@@ -275,10 +275,12 @@ def children_of(
 ) -> list[ChildRef]:
     """The children of the household on `on`, or on any day from `on` to `until`."""
     members = session.scalars(
-        select(HouseholdMember).where(
+        select(HouseholdMember)
+        .where(
             HouseholdMember.household_id == case.household_id,
             HouseholdMember.role == MemberRole.CHILD,
         )
+        .order_by(HouseholdMember.sort_order)
     )
     return [
         ChildRef(str(m.person.id), m.person.full_name, age_on(m.person.birth_date, on))
@@ -818,11 +820,13 @@ def list_delegations(session: Session) -> list[DelegationRow]:
 def household_for_calculation(
     session: Session, actor: Actor, case_id: uuid.UUID, month: date
 ) -> HouseholdComposition:
-    """The case's household as the calculation needs it, ages as of the month's first day.
-    Sökande and medsökande are treated as sambor; the handläggare can change that."""
+    """The case's household as the calculation needs it, ages as of the month's first day;
+    anyone in the household on some day of the month counts (a case registered mid-month has
+    its members from that day). Sökande and medsökande are treated as sambor; the
+    handläggare can change that."""
     case = load_case(session, case_id)
     access.require_read(session, actor, case)
-    members = [m for m in case.household.members if m.is_current(month)]
+    members = [m for m in case.household.members if _in_period(m, month, month_end(month))]
     adults = [m for m in members if m.role in (MemberRole.APPLICANT, MemberRole.CO_APPLICANT)]
     couple = len(adults) == 2
     return HouseholdComposition(

@@ -761,9 +761,9 @@ def generate(
                 f"{p['first_name']} {p['last_name']}",
                 age_on(p["birth_date"], today),
                 role is MemberRole.CHILD,
+                visiting,
             )
             for p, role, visiting in members
-            if not visiting
         ]
         decision_rows, item_rows = decisions_for_case(
             decision_rng, case_id, people, decided_months, responsible.id, now

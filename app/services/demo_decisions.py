@@ -48,6 +48,8 @@ class DemoPerson:
     name: str
     age: int
     is_child: bool
+    visiting: bool = False
+    """Umgängesbarn: not in the norm, but the decision's consequences for them count."""
 
 
 def _uuid(rng: random.Random) -> uuid.UUID:
@@ -69,7 +71,7 @@ def decisions_for_case(
     couple = len(adults) == 2
     composition = HouseholdComposition(
         adults=[AdultInput(p.name, couple) for p in adults],
-        children=[ChildInput(p.name, min(p.age, 20)) for p in children],
+        children=[ChildInput(p.name, min(p.age, 20)) for p in children if not p.visiting],
     )
     rent = Decimal(rng.randrange(45, 110) * 100)
     income = Decimal(rng.choice([0, 0, 1250, 2500, 4000])) * (1 if children else 0)
