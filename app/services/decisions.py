@@ -289,18 +289,6 @@ def children_of(
     ]
 
 
-def latest_signed_bka(session: Session, case_id: uuid.UUID) -> FormInstance | None:
-    return session.scalars(
-        select(FormInstance)
-        .where(
-            FormInstance.case_id == case_id,
-            FormInstance.form_key == "bka",
-            FormInstance.signed_at.is_not(None),
-        )
-        .order_by(FormInstance.signed_at.desc())
-    ).first()
-
-
 def _child_summary(session: Session, decision: Decision, children: list[ChildRef]) -> str:
     """The barnets bästa text the letter quotes: the BKA's summary, or the considerations."""
     if decision.bka_form_id is not None:

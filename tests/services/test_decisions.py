@@ -690,7 +690,7 @@ class TestChildGate:
             "Lisa Andersson (7 år): Lisa får bo kvar.\n"
             "Noah Andersson (12 år): Noah får gå kvar i skolan."
         )
-        assert decisions.latest_signed_bka(session, family.id).id == bka.id
+        assert decisions.signed_bka_forms(session, family.id)[0][0] == bka.id
         decision = sign(family, avslag(bka_form_id=bka.id))
         assert decision.is_signed
         assert decision.child_summary == summary
