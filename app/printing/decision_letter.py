@@ -91,6 +91,14 @@ def render_decision_letter(letter: DecisionLetter) -> bytes:
     story: list[Flowable] = [Spacer(0, 14 * mm), _address_block(letter), Spacer(0, 4 * mm)]
     if letter.is_draft:
         story.append(paragraph("UTKAST – beslutet är inte fattat", "h2"))
+    if letter.reconstructed:
+        story.append(
+            paragraph(
+                "ÅTERSKAPAD UTSKRIFT – det arkiverade beslutsbrevet saknas; "
+                "innehållet är hämtat ur beslutet.",
+                "h2",
+            )
+        )
     story += [paragraph(letter.title, "title"), paragraph(letter.headline, "h2")]
     if letter.replaces_text:
         story.append(paragraph(letter.replaces_text))

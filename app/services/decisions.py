@@ -597,6 +597,9 @@ class DecisionLetter:
     unverified_norm: list[str]
     is_draft: bool
     replaces_text: str
+    reconstructed: bool = False
+    """A signed decision printed anew because no archived letter exists (imported history):
+    the printout says so, so it is never taken for the letter that was sent."""
 
 
 def period_text(start: date, end: date) -> str:
@@ -962,4 +965,5 @@ def letter_for_export(
             )
         return decision.letter_pdf
     decider = session.get(User, decision.decided_by or decision.author_id)
-    return render_letter(letter_data(session, Actor.of(decider), decision))
+    letter = letter_data(session, Actor.of(decider), decision)
+    return render_letter(replace(letter, reconstructed=decision.is_signed))

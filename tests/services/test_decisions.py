@@ -1084,3 +1084,26 @@ def test_demo_decisions_are_consistent(demo_session) -> None:
             families += 1
             assert decision.child_summary.count("\n") == len(children) - 1
     assert families > 0
+
+
+def test_export_of_a_signed_decision_without_archive_is_marked_reconstructed(tmp_path) -> None:
+    """Imported history has no archived letter; a printout must not pass for the original."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+    from sqlalchemy import select
+
+    from app.db.database import open_database
+    from app.models import Decision as DecisionModel
+    from app.printing.decision_letter import render_decision_letter
+    from app.services import demo_data
+
+    database = open_database(f"sqlite:///{tmp_path / 'h.sqlite3'}")
+    with database.sessions.begin() as session:
+        demo_data.generate(session, 5, seed=2)  # no renderer: history without letters
+    with database.sessions.begin() as session:
+        decision_id = session.scalars(select(DecisionModel.id)).first()
+        pdf = decisions.letter_for_export(session, decision_id, render_decision_letter)
+    text = PdfReader(BytesIO(pdf)).pages[0].extract_text()
+    assert "ÅTERSKAPAD UTSKRIFT" in text
+    database.dispose()
