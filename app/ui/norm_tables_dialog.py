@@ -37,7 +37,6 @@ class NormTablesDialog(QDialog):
         self.model = RowTableModel(
             [
                 Column("År", lambda r: str(r.year), sort_key=lambda r: r.year),
-                Column("Källa", lambda r: r.source),
                 Column(
                     "Inlagd av",
                     lambda r: (
@@ -52,6 +51,7 @@ class NormTablesDialog(QDialog):
                     sort_key=lambda r: len(r.unverified),
                     align_right=True,
                 ),
+                Column("Källa", lambda r: r.source),  # last: it stretches
             ],
             highlight=lambda r: bool(r.unverified),
         )
