@@ -122,21 +122,31 @@ def _ratio(measurements: list[Measurement]) -> str:
 def _database_lines(bench: BenchDatabase) -> list[str]:
     meta: dict[str, Any] = bench.meta
     lines = [f"database: {bench.url}"]
-    if meta:
-        lines.append(
-            f"data: {meta.get('households', bench.households):,} households, "
-            f"{meta.get('persons', 0):,} persons, {meta.get('journal_entries', 0):,} journal "
-            f"entries, {meta.get('applications', 0):,} applications, "
-            f"{meta.get('caseworkers', 0):,} staff (seed {meta.get('seed')})"
+    if not meta:
+        return lines
+    counts = ", ".join(
+        f"{meta[key]:,} {label}"
+        for key, label in (
+            ("households", "households"),
+            ("persons", "persons"),
+            ("journal_entries", "journal entries"),
+            ("applications", "applications"),
+            ("decisions", "decisions"),
+            ("staff", "staff"),
         )
-        size = meta.get("file_bytes")
-        lines.append(
-            f"built {meta.get('built_at')} in {meta.get('total_s')} s "
-            f"(generate {meta.get('generate_s')} s, "
-            f"ANALYZE {meta.get('analyze_s')} s)"
-            + (f", file {size / 2**20:,.0f} MiB" if size else "")
-            + ("" if bench.built_now else " [reused]")
-        )
+        if meta.get(key) is not None
+    )
+    lines.append(f"data: {counts} (seed {meta.get('seed')})")
+    parts = [f"generate {meta.get('generate_s')} s wall"]
+    if meta.get("generate_cpu_s") is not None:
+        parts.append(f"{meta['generate_cpu_s']} s CPU")
+    parts.append(f"ANALYZE {meta.get('analyze_s')} s")
+    size = meta.get("file_bytes")
+    lines.append(
+        f"built {meta.get('built_at')} in {meta.get('total_s')} s ({', '.join(parts)})"
+        + (f", file {size / 2**20:,.0f} MiB" if size else "")
+        + ("" if bench.built_now else " [reused]")
+    )
     return lines
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import random
 import statistics
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -111,6 +112,7 @@ def _run(database: Database, actor: Actor, work: Callable[[Session, Actor], T]) 
 
 
 def _timed(calls: Sequence[Callable[[], Any]], warmup: int) -> tuple[list[float], list[Any]]:
+    """Run the first `warmup` calls untimed, then time each of the rest (ms) and keep results."""
     for call in calls[:warmup]:
         call()
     times, results = [], []
@@ -191,6 +193,7 @@ SEARCH_KINDS: list[tuple[str, Callable[[Sample], str]]] = [
 
 
 def _searching(query: str) -> Callable[[Session, Actor], case_search.SearchResult]:
+    """The search service call for `query`, ready for `_run`."""
     return lambda session, actor: case_search.search(session, actor, query)
 
 
@@ -200,6 +203,15 @@ def _opening(case_id: uuid.UUID) -> Callable[[Session, Actor], Any]:
 
 def _call(database: Database, actor: Actor, work: Callable[[Session, Actor], T]) -> Callable[[], T]:
     return lambda: _run(database, actor, work)
+
+
+def _reported(measurement: Measurement) -> Measurement:
+    print(
+        f"  {measurement.operation:<40} median {measurement.median:8.2f} ms",
+        file=sys.stderr,
+        flush=True,
+    )
+    return measurement
 
 
 def _hits_note(results: list[case_search.SearchResult]) -> str:
@@ -220,7 +232,9 @@ def bench_search(
     for name, spell in SEARCH_KINDS:
         calls = [_call(database, s.actor, _searching(spell(s))) for s in samples]
         times, results = _timed(calls, warmup)
-        measurements.append(Measurement(name, SEARCH_TARGET_MS, times, _hits_note(results)))
+        measurements.append(
+            _reported(Measurement(name, SEARCH_TARGET_MS, times, _hits_note(results)))
+        )
     return measurements
 
 
@@ -299,10 +313,13 @@ def run_all(
         started_at = session.scalar(select(func.max(AuditEntry.at)))
     try:
         results = bench_search(database, workload, repeat, warmup)
-        results.append(bench_common_prefix(database, workload, repeat, warmup))
-        results.append(bench_raw_personnummer(database, workload, repeat, warmup))
-        results.append(bench_open_case(database, workload, repeat, warmup))
-        results.append(bench_my_cases(database, workload, repeat, warmup, seed))
+        for measure in (
+            lambda: bench_common_prefix(database, workload, repeat, warmup),
+            lambda: bench_raw_personnummer(database, workload, repeat, warmup),
+            lambda: bench_open_case(database, workload, repeat, warmup),
+            lambda: bench_my_cases(database, workload, repeat, warmup, seed),
+        ):
+            results.append(_reported(measure()))
     finally:
         _remove_benchmark_audit(database, audit_mark, started_at)
     return results
