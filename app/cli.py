@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
 
     add_norm_parser(commands)
     add_decision_parser(commands)
+    from app.stats_cli import add_stats_parsers
+
+    add_stats_parsers(commands)
     return parser
 
 
@@ -68,6 +71,14 @@ def main(argv: list[str] | None = None) -> int:
         from app.norm_cli import run_norm
 
         return run_norm(args)
+    if args.command == "stats":
+        from app.stats_cli import run_stats
+
+        return run_stats(args)
+    if args.command == "export":
+        from app.stats_cli import run_export
+
+        return run_export(args)
     return 2
 
 

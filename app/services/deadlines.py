@@ -3,24 +3,70 @@
 - första återkoppling within 24 hours on weekdays of an application (seed 000 §7.3);
 - ansökan utan beslut: decide "utan dröjsmål" (FL 9 §); warn after a configurable number of days;
 - plan follow-up dates and the due dates of open plan steps;
-- agreed actions (e.g. from an ärendegenomgång) until they are done.
+- agreed actions (e.g. from an ärendegenomgång) until they are done;
+- FIA offered to unemployed adults after about five months of assistance (seed 002 L78);
+- unga vuxna (sökande 18–24 år) who stop applying are phoned once before the case is closed
+  (seed 002 L78);
+- beslut ej verkställda: decisions not carried out within three months are reported (DOMAIN.md).
 Public holidays are not yet taken out of the 24-hour count.
+
+Everything is read in batches (IN lists of 500 cases, plain column rows, GROUP BY in the
+database), so a chef's caseload of thousands of cases costs a few queries per 500 cases, not
+per case. `read_case_facts` also hands back the rows the bevakningar were computed from, so
+the chef's ärendegenomgång (app.services.caseload_review) reads them only once.
 """
 
 from __future__ import annotations
 
+import calendar
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from operator import itemgetter
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Row, case, func, select
 from sqlalchemy.orm import Session
 
-from app.models import Application, FollowUpTask, Plan, PlanItem
-from app.services import settings
+from app.models import (
+    Application,
+    Case,
+    CaseStatus,
+    Decision,
+    FollowUpTask,
+    HouseholdMember,
+    JournalEntry,
+    MemberRole,
+    Outcome,
+    Person,
+    Plan,
+    PlanItem,
+)
+from app.services import clock, settings
 from app.services.clock import STOCKHOLM
+from app.services.formatting import month_name
+from app.services.forms import fia_candidates, latest_barriers_for_cases
+from app.services.identity_number import age_on
+
+CHUNK = 500
+"""Cases per IN list."""
+
+YOUNG_ADULT_AGES = (18, 24)
+"""Unga vuxna: sökande 18–24 år (the statistics' ungdomshushåll; seed 002 L78)."""
+YOUNG_ADULT_SILENT_DAYS = 30
+"""Days without a new application after which a young adult's case is about to become
+inactive and the young adult is to be phoned (seed 002 L78)."""
+NOT_EXECUTED_MONTHS = 3
+"""Decisions not carried out (ej verkställda) within three months are reported (DOMAIN.md)."""
+
+MEETING_TYPES = ("nybesok", "besok", "hembesok")
+"""Journal types that are a personal meeting with the household (read for the chef's
+ärendegenomgång, app.services.caseload_review)."""
+
+YOUNG_ADULT_LABEL = "Ring den unga vuxna innan ärendet avslutas"
+FIA_LABEL = "FIA bör erbjudas"
 
 
 @dataclass(frozen=True)
@@ -54,73 +100,160 @@ def add_weekday_hours(start: datetime, hours: int) -> datetime:
     return current
 
 
+class MemberFact(NamedTuple):
+    """A household member as the bevakningar and the chef's caseload need it (a named
+    tuple: thousands are made per caseload)."""
+
+    person_id: uuid.UUID
+    role: MemberRole
+    visiting_child: bool
+    member_from: date | None
+    member_until: date | None
+    name: str
+    personal_number: str
+    birth_date: date
+
+    def in_period(self, start: date, end: date) -> bool:
+        """A member on some day from `start` to `end`."""
+        return (self.member_from is None or self.member_from <= end) and (
+            self.member_until is None or start <= self.member_until
+        )
+
+    def is_current(self, on: date) -> bool:
+        return self.in_period(on, on)
+
+
+class PlanFact(NamedTuple):
+    """A plan not closed today, with the due dates of its open steps."""
+
+    plan_id: uuid.UUID
+    start_on: date
+    follow_up_on: date | None
+    closed_on: date | None
+    open_step_dues: tuple[date, ...]
+
+
+@dataclass
+class CaseFacts:
+    """The bevakningar and the rows they were computed from, for a caller that needs the
+    same facts (the chef's caseload, app.services.caseload_review): read once, used twice."""
+
+    deadlines: dict[uuid.UUID, list[Deadline]] = field(default_factory=lambda: defaultdict(list))
+    """Per case, earliest first."""
+    status: dict[uuid.UUID, CaseStatus] = field(default_factory=dict)
+    members: dict[uuid.UUID, list[MemberFact]] = field(default_factory=lambda: defaultdict(list))
+    """Per case, every member the household has had, in the household's order."""
+    decisions: list[Row] = field(default_factory=list)
+    """Signed decisions that replace another, or grant money and are not verkställda, or
+    (with `review_since`, in households with children) are not full bifall and were decided
+    on or after that day. Columns: id, case_id, kind, outcome, period_start, period_end,
+    granted_total, decided_on, signed_at, executed_on, replaces_id, bka_form_id,
+    child_consideration."""
+    barriers: dict[uuid.UUID, dict[uuid.UUID, tuple[date, str]]] = field(default_factory=dict)
+    """Case -> person -> (month, code) of the person's latest försörjningshinder."""
+    plans: dict[uuid.UUID, list[PlanFact]] = field(default_factory=lambda: defaultdict(list))
+    """Plans not closed today (closed_on empty or later)."""
+    journal: dict[uuid.UUID, dict[str, date]] = field(default_factory=lambda: defaultdict(dict))
+    """Case -> journal type -> date of the latest signed entry. Type telefon for the young
+    adults' cases; with `review_since` also MEETING_TYPES for every case."""
+
+
 def deadlines_for_cases(
     session: Session, case_ids: Iterable[uuid.UUID]
 ) -> dict[uuid.UUID, list[Deadline]]:
-    """All open bevakningar per case, earliest first."""
-    ids = list(case_ids)
-    found: dict[uuid.UUID, list[Deadline]] = defaultdict(list)
+    """All open bevakningar per case, earliest first.
+
+    Kinds: aterkoppling, beslut (warning days from settings), plan_uppfoljning, plansteg,
+    atgard, ej_verkstallt, and for cases not avslutade fia and unga_vuxna."""
+    return read_case_facts(session, case_ids).deadlines
+
+
+def read_case_facts(
+    session: Session, case_ids: Iterable[uuid.UUID], *, review_since: date | None = None
+) -> CaseFacts:
+    """The bevakningar of `case_ids` with the rows they were computed from (`CaseFacts`);
+    `review_since` also reads what an ärendegenomgång needs besides. A few queries per 500
+    cases, never one per case."""
+    ids = list(dict.fromkeys(case_ids))
+    facts = CaseFacts()
     if not ids:
-        return found
+        return facts
+    today = clock.today()
     warning_days = settings.get_int(session, settings.DECISION_WARNING_DAYS)
-    for chunk_start in range(0, len(ids), 500):
-        chunk = ids[chunk_start : chunk_start + 500]
-        for app in session.scalars(
-            select(Application)
+    found = facts.deadlines
+    for chunk_start in range(0, len(ids), CHUNK):
+        chunk = ids[chunk_start : chunk_start + CHUNK]
+        # plain column rows, not ORM objects: this runs for thousands of cases at a time
+        for case_id, received_at, first_response_at in session.execute(
+            select(Application.case_id, Application.received_at, Application.first_response_at)
             .where(Application.case_id.in_(chunk))
             .where(Application.decided_on.is_(None))
         ):
-            if app.first_response_at is None:
-                due_at = add_weekday_hours(app.received_at, 24)
-                found[app.case_id].append(
-                    Deadline(
-                        app.case_id, "aterkoppling", "Första återkoppling", due_at.date(), due_at
-                    )
+            if first_response_at is None:
+                due_at = add_weekday_hours(received_at, 24)
+                found[case_id].append(
+                    Deadline(case_id, "aterkoppling", "Första återkoppling", due_at.date(), due_at)
                 )
-            received = app.received_at.astimezone(STOCKHOLM).date()
-            found[app.case_id].append(
+            received = received_at.astimezone(STOCKHOLM).date()
+            found[case_id].append(
                 Deadline(
-                    app.case_id,
+                    case_id,
                     "beslut",
                     "Ansökan utan beslut",
                     received + timedelta(days=warning_days),
                 )
             )
-        for plan in session.scalars(
-            select(Plan)
-            .where(Plan.case_id.in_(chunk))
-            .where(Plan.closed_on.is_(None))
-            .where(Plan.follow_up_on.is_not(None))
-        ):
-            found[plan.case_id].append(
-                Deadline(plan.case_id, "plan_uppfoljning", "Uppföljning av plan", plan.follow_up_on)
-            )
-        for item, case_id in session.execute(
-            select(PlanItem, Plan.case_id)
-            .join(Plan, Plan.id == PlanItem.plan_id)
-            .where(Plan.case_id.in_(chunk))
-            .where(Plan.closed_on.is_(None))
-            .where(PlanItem.done_on.is_(None))
-            .where(PlanItem.due_on.is_not(None))
-        ):
-            found[case_id].append(
-                Deadline(
-                    case_id, "plansteg", f"Plansteg: {_shorten(item.description)}", item.due_on
-                )
-            )
-        for task in session.scalars(
-            select(FollowUpTask)
+        _read_plans(session, chunk, facts)
+        for case_id, description, due_on in session.execute(
+            select(FollowUpTask.case_id, FollowUpTask.description, FollowUpTask.due_on)
             .where(FollowUpTask.case_id.in_(chunk))
             .where(FollowUpTask.done_on.is_(None))
         ):
-            found[task.case_id].append(
-                Deadline(
-                    task.case_id, "atgard", f"Åtgärd: {_shorten(task.description)}", task.due_on
-                )
+            found[case_id].append(
+                Deadline(case_id, "atgard", f"Åtgärd: {_shorten(description)}", due_on)
             )
+        _read_members(session, chunk, facts)
+        with_children = [
+            c for c in chunk if any(m.role is MemberRole.CHILD for m in facts.members[c])
+        ]
+        _read_decisions(session, chunk, facts, review_since, with_children)
+        facts.barriers.update(latest_barriers_for_cases(session, chunk))
+        young = [
+            c
+            for c in chunk
+            if facts.status.get(c) not in (None, CaseStatus.CLOSED)
+            and _young_adult(facts.members[c], today)
+        ]
+        _read_journal(session, chunk if review_since else young, facts, bool(review_since))
+        _young_adults(session, young, facts)
+    open_cases = [c for c in ids if facts.status.get(c) not in (None, CaseStatus.CLOSED)]
+    for candidate in fia_candidates(session, open_cases, barriers=facts.barriers).values():
+        found[candidate.case_id].append(
+            Deadline(candidate.case_id, "fia", FIA_LABEL, _month_end(candidate.fifth_month))
+        )
     for items in found.values():
         items.sort(key=lambda d: (d.due, d.due_at or datetime.max.replace(tzinfo=STOCKHOLM)))
-    return found
+    return facts
+
+
+def applicant_of(members: list[MemberFact], on: date) -> MemberFact | None:
+    """The current sökande, or the latest one listed when none is current."""
+    applicants = [m for m in members if m.role is MemberRole.APPLICANT]
+    return next((m for m in applicants if m.is_current(on)), applicants[-1] if applicants else None)
+
+
+def is_young_adult(birth_date: date, on: date) -> bool:
+    youngest, oldest = YOUNG_ADULT_AGES
+    return youngest <= age_on(birth_date, on) <= oldest
+
+
+def _young_adult(members: list[MemberFact], today: date) -> bool:
+    applicant = applicant_of(members, today)
+    return (
+        applicant is not None
+        and applicant.is_current(today)
+        and is_young_adult(applicant.birth_date, today)
+    )
 
 
 def next_deadline(deadlines: list[Deadline]) -> Deadline | None:
@@ -130,3 +263,195 @@ def next_deadline(deadlines: list[Deadline]) -> Deadline | None:
 def _shorten(text: str, limit: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or that month's last day when it is shorter
+    (30 November + 3 months = 28 February)."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _read_plans(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) -> None:
+    """Plans not closed today and their open steps; the bevakningar are the follow-up dates
+    and step due dates of plans not closed at all."""
+    today = clock.today()
+    plans: dict[uuid.UUID, tuple[uuid.UUID, date, date | None, date | None]] = {}
+    for plan_id, case_id, start_on, follow_up_on, closed_on in session.execute(
+        select(Plan.id, Plan.case_id, Plan.start_on, Plan.follow_up_on, Plan.closed_on)
+        .where(Plan.case_id.in_(chunk))
+        .where(Plan.closed_on.is_(None) | (Plan.closed_on > today))
+    ):
+        plans[plan_id] = (case_id, start_on, follow_up_on, closed_on)
+    if not plans:
+        return
+    for case_id, _start, follow_up_on, closed_on in plans.values():
+        if closed_on is None and follow_up_on is not None:
+            facts.deadlines[case_id].append(
+                Deadline(case_id, "plan_uppfoljning", "Uppföljning av plan", follow_up_on)
+            )
+    steps: dict[uuid.UUID, list[date]] = defaultdict(list)
+    for plan_id, description, due_on in session.execute(
+        select(PlanItem.plan_id, PlanItem.description, PlanItem.due_on)
+        .where(PlanItem.plan_id.in_(list(plans)))
+        .where(PlanItem.done_on.is_(None))
+        .where(PlanItem.due_on.is_not(None))
+    ):
+        steps[plan_id].append(due_on)
+        case_id, _start, _follow_up, closed_on = plans[plan_id]
+        if closed_on is None:
+            facts.deadlines[case_id].append(
+                Deadline(case_id, "plansteg", f"Plansteg: {_shorten(description)}", due_on)
+            )
+    for plan_id, (case_id, start_on, follow_up_on, closed_on) in plans.items():
+        facts.plans[case_id].append(
+            PlanFact(plan_id, start_on, follow_up_on, closed_on, tuple(sorted(steps[plan_id])))
+        )
+
+
+def _read_members(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) -> None:
+    """The cases' status and every member their households have had."""
+    rows = session.execute(
+        select(
+            HouseholdMember.sort_order,
+            Case.id,
+            Case.status,
+            HouseholdMember.person_id,
+            HouseholdMember.role,
+            HouseholdMember.visiting_child,
+            HouseholdMember.member_from,
+            HouseholdMember.member_until,
+            Person.first_name,
+            Person.last_name,
+            Person.personal_number,
+            Person.birth_date,
+        )
+        .join(HouseholdMember, HouseholdMember.household_id == Case.household_id)
+        .join(Person, Person.id == HouseholdMember.person_id)
+        .where(Case.id.in_(chunk))
+    ).all()
+    rows.sort(key=itemgetter(0))
+    # tuple unpacking: attribute access on thousands of rows costs more than the query
+    for _, case_id, status, person, role, visiting, since, until, first, last, pnr, born in rows:
+        facts.status[case_id] = status
+        facts.members[case_id].append(
+            MemberFact(person, role, visiting, since, until, f"{first} {last}", pnr, born)
+        )
+    # a case whose household has no members still has a status
+    missing = [c for c in chunk if c not in facts.status]
+    if missing:
+        facts.status.update(
+            session.execute(select(Case.id, Case.status).where(Case.id.in_(missing))).all()
+        )
+
+
+def _read_decisions(
+    session: Session,
+    chunk: list[uuid.UUID],
+    facts: CaseFacts,
+    review_since: date | None,
+    with_children: list[uuid.UUID],
+) -> None:
+    """The decisions of `CaseFacts.decisions`, and the bevakning for those granting money
+    and not verkställda: due three months after the decision. A decision replaced by a later
+    signed one is carried out through that one."""
+    wanted = Decision.replaces_id.is_not(None) | (
+        Decision.executed_on.is_(None) & (Decision.granted_total > 0)
+    )
+    if review_since is not None and with_children:
+        wanted = wanted | (
+            (Decision.outcome != Outcome.GRANTED)
+            & (Decision.decided_on >= review_since)
+            & Decision.case_id.in_(with_children)
+        )
+    rows = session.execute(
+        select(
+            Decision.id,
+            Decision.case_id,
+            Decision.kind,
+            Decision.outcome,
+            Decision.period_start,
+            Decision.period_end,
+            Decision.granted_total,
+            Decision.decided_on,
+            Decision.signed_at,
+            Decision.executed_on,
+            Decision.replaces_id,
+            Decision.bka_form_id,
+            Decision.child_consideration,
+        )
+        .where(Decision.case_id.in_(chunk))
+        .where(Decision.signed_at.is_not(None))
+        .where(wanted)
+    ).all()
+    facts.decisions.extend(rows)
+    replaced = {r.replaces_id for r in rows if r.replaces_id is not None}
+    for r in rows:
+        if r.executed_on is not None or r.granted_total <= 0 or r.id in replaced:
+            continue
+        decided = r.decided_on or r.signed_at.astimezone(STOCKHOLM).date()
+        facts.deadlines[r.case_id].append(
+            Deadline(
+                r.case_id,
+                "ej_verkstallt",
+                f"Beslut ej verkställt: {month_name(r.period_start)}",
+                add_months(decided, NOT_EXECUTED_MONTHS),
+            )
+        )
+
+
+def _read_journal(
+    session: Session, cases: list[uuid.UUID], facts: CaseFacts, meetings: bool
+) -> None:
+    """Latest signed entry per case and type: telefon, and the meeting types if asked."""
+    if not cases:
+        return
+    types = ("telefon", *MEETING_TYPES) if meetings else ("telefon",)
+    latest = [
+        func.max(case((JournalEntry.entry_type == t, JournalEntry.entry_date))).label(t)
+        for t in types
+    ]
+    for row in session.execute(
+        select(JournalEntry.case_id, *latest)
+        .where(JournalEntry.case_id.in_(cases))
+        .where(JournalEntry.entry_type.in_(types))
+        .where(JournalEntry.signed_at.is_not(None))
+        .group_by(JournalEntry.case_id)
+    ):
+        facts.journal[row.case_id] = {
+            t: day for t, day in zip(types, row[1:], strict=True) if day is not None
+        }
+
+
+def _young_adults(session: Session, cases: list[uuid.UUID], facts: CaseFacts) -> None:
+    """Open cases of a sökande aged 18–24 (`cases`) with no application in the last 30 days
+    and no telefon journal entry (signed) since the last application: phone the young adult
+    before the case is closed (seed 002 L78)."""
+    if not cases:
+        return
+    today = clock.today()
+    for case_id, received_at in session.execute(
+        select(Application.case_id, func.max(Application.received_at))
+        .where(Application.case_id.in_(cases))
+        .group_by(Application.case_id)
+    ):
+        if received_at is None:
+            continue
+        applied = received_at.astimezone(STOCKHOLM).date()
+        if (today - applied).days < YOUNG_ADULT_SILENT_DAYS:
+            continue
+        called = facts.journal.get(case_id, {}).get("telefon")
+        if called is not None and called >= applied:
+            continue
+        facts.deadlines[case_id].append(
+            Deadline(
+                case_id,
+                "unga_vuxna",
+                YOUNG_ADULT_LABEL,
+                applied + timedelta(days=YOUNG_ADULT_SILENT_DAYS),
+            )
+        )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -479,45 +480,119 @@ def computed_value(definition: FormDefinition, answers: Answers, path: str) -> s
     return compute(item.compute, definition, answers)
 
 
-def fia_suggestion(session: Session, case_id: uuid.UUID) -> str:
-    """Why FIA should be offered now, or "" (unemployed adult, ~5 months of assistance,
-    no FIA yet; seed 002 L78)."""
-    if session.scalar(
-        select(func.count())
-        .select_from(FormInstance)
-        .where(FormInstance.case_id == case_id, FormInstance.form_key == "fia")
-    ):
-        return ""
+@dataclass(frozen=True)
+class FiaCandidate:
+    """A case where FIA should be offered now (seed 002 L78; DOMAIN.md "FIA at ~5 months")."""
+
+    case_id: uuid.UUID
+    months: int
+    """Distinct decided application periods in the twelve months up to and including this one."""
+    unemployed: int
+    """Persons registered arbetslös in the case's latest försörjningshinder month."""
+    fifth_month: date
+    """Start of the fifth of those periods: FIA is due during that month of assistance."""
+
+
+def latest_barriers_for_cases(
+    session: Session, case_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, dict[uuid.UUID, tuple[date, str]]]:
+    """Case -> person -> (month, code) of each person's latest försörjningshinder."""
+    ids = list(dict.fromkeys(case_ids))
+    found: dict[uuid.UUID, dict[uuid.UUID, tuple[date, str]]] = {}
+    for start in range(0, len(ids), 500):
+        latest = (
+            select(
+                SupportBarrier.case_id.label("case_id"),
+                SupportBarrier.person_id.label("person_id"),
+                func.max(SupportBarrier.month).label("month"),
+            )
+            .where(SupportBarrier.case_id.in_(ids[start : start + 500]))
+            .group_by(SupportBarrier.case_id, SupportBarrier.person_id)
+            .subquery()
+        )
+        for case_id, person_id, month, code in session.execute(
+            select(
+                SupportBarrier.case_id,
+                SupportBarrier.person_id,
+                SupportBarrier.month,
+                SupportBarrier.code,
+            ).join(
+                latest,
+                (SupportBarrier.case_id == latest.c.case_id)
+                & (SupportBarrier.person_id == latest.c.person_id)
+                & (SupportBarrier.month == latest.c.month),
+            )
+        ):
+            found.setdefault(case_id, {})[person_id] = (month, code)
+    return found
+
+
+def fia_candidates(
+    session: Session,
+    case_ids: Iterable[uuid.UUID],
+    *,
+    barriers: dict[uuid.UUID, dict[uuid.UUID, tuple[date, str]]] | None = None,
+) -> dict[uuid.UUID, FiaCandidate]:
+    """The cases among `case_ids` where FIA should be offered: someone is arbetslös in the
+    latest month with försörjningshinder registered, there is no FIA form (draft or signed),
+    and at least `FIA_AFTER_MONTHS` decided applications in the last twelve months.
+    `barriers` (from `latest_barriers_for_cases`) saves reading them again. Batched: a few
+    queries per 500 cases, whatever their number."""
+    ids = list(dict.fromkeys(case_ids))
+    if barriers is None:
+        barriers = latest_barriers_for_cases(session, ids)
+    unemployed: dict[uuid.UUID, int] = {}
+    for case_id in ids:
+        latest = barriers.get(case_id)
+        if latest:
+            month = max(m for m, _code in latest.values())
+            count = sum(1 for m, code in latest.values() if m == month and code == "arbetslos")
+            if count:
+                unemployed[case_id] = count
+    found: dict[uuid.UUID, FiaCandidate] = {}
     today = clock.today()
     # the twelve months up to and including this one
     year_ago = date(today.year - (today.month < 12), today.month % 12 + 1, 1)
-    months = session.scalar(
-        select(func.count(func.distinct(Application.period_start))).where(
-            Application.case_id == case_id,
-            Application.decided_on.is_not(None),
-            Application.period_start >= year_ago,
-        )
-    )
-    if (months or 0) < FIA_AFTER_MONTHS:
-        return ""
-    latest_month = session.scalar(
-        select(func.max(SupportBarrier.month)).where(SupportBarrier.case_id == case_id)
-    )
-    unemployed = (
-        session.scalars(
-            select(SupportBarrier.person_id).where(
-                SupportBarrier.case_id == case_id,
-                SupportBarrier.month == latest_month,
-                SupportBarrier.code == "arbetslos",
+    candidates = list(unemployed)
+    for start in range(0, len(candidates), 500):
+        chunk = candidates[start : start + 500]
+        with_fia = set(
+            session.scalars(
+                select(FormInstance.case_id)
+                .where(FormInstance.case_id.in_(chunk))
+                .where(FormInstance.form_key == "fia")
             )
-        ).all()
-        if latest_month
-        else []
-    )
-    if not unemployed:
+        )
+        remaining = [case_id for case_id in chunk if case_id not in with_fia]
+        if not remaining:
+            continue
+        periods: dict[uuid.UUID, list[date]] = {}
+        for case_id, period_start in session.execute(
+            select(Application.case_id, Application.period_start)
+            .where(Application.case_id.in_(remaining))
+            .where(Application.decided_on.is_not(None))
+            .where(Application.period_start >= year_ago)
+            .distinct()
+        ):
+            periods.setdefault(case_id, []).append(period_start)
+        for case_id, starts in periods.items():
+            if len(starts) >= FIA_AFTER_MONTHS:
+                starts.sort()
+                found[case_id] = FiaCandidate(
+                    case_id, len(starts), unemployed[case_id], starts[FIA_AFTER_MONTHS - 1]
+                )
+    return found
+
+
+def fia_suggestion(session: Session, case_id: uuid.UUID) -> str:
+    """Why FIA should be offered now, or "" (unemployed adult, ~5 months of assistance,
+    no FIA yet; seed 002 L78)."""
+    candidate = fia_candidates(session, [case_id]).get(case_id)
+    if candidate is None:
         return ""
+    count = candidate.unemployed
     return (
         f"FIA bör erbjudas: "
-        f"{'en arbetslös vuxen' if len(unemployed) == 1 else f'{len(unemployed)} arbetslösa vuxna'}"
-        f" i hushållet och bistånd {months} av de senaste tolv månaderna."
+        f"{'en arbetslös vuxen' if count == 1 else f'{count} arbetslösa vuxna'}"
+        f" i hushållet och bistånd {candidate.months} av de senaste tolv månaderna."
     )

@@ -1,0 +1,513 @@
+"""Ärendegenomgång for chefs: a handläggare's or the whole unit's open cases with the
+indicators the review covers, and how many reviews each handläggare has had.
+
+The review covers the caseload, which cases lack a current plan, families with children,
+long dependence, support needed, and the child perspective (seed 002 L42, L82); at least
+three ärendegenomgångar per year and handläggare (seed 000 §5.2.1). Everything is computed
+from the data in batches (IN lists of 500 cases, GROUP BY in the database), so a unit of
+thousands of cases is read with a few dozen queries.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Row, case, func, select, tuple_
+from sqlalchemy.orm import Session
+
+from app.models import (
+    Case,
+    CaseStatus,
+    Decision,
+    DecisionKind,
+    FormInstance,
+    MemberRole,
+    Outcome,
+    Role,
+    User,
+)
+from app.services import audit, clock, code_lists
+from app.services.actor import Actor
+from app.services.clock import STOCKHOLM
+from app.services.deadlines import (
+    CHUNK,
+    MEETING_TYPES,
+    CaseFacts,
+    PlanFact,
+    add_months,
+    applicant_of,
+    is_young_adult,
+    read_case_facts,
+)
+from app.services.errors import AccessDenied
+from app.services.identity_number import age_on, format_identity_number
+
+LONG_DEPENDENCE_MONTHS = 10
+"""Långvarigt bistånd: assistance 10–12 of the last 12 months (DOMAIN.md, statistics)."""
+REVIEWS_PER_YEAR = 3
+"""At least three ärendegenomgångar per year and handläggare (seed 000 §5.2.1)."""
+HOME_VISIT = "hembesok"
+
+BKA_OK = "ok"
+BKA_MISSING = "saknas"
+BKA_NOT_APPLICABLE = "ej aktuellt"
+
+
+@dataclass(frozen=True)
+class ChildInfo:
+    """A child (role barn) who is a member of the household today."""
+
+    age: int
+    visiting: bool
+    """Umgängesbarn: lives elsewhere, stays with the household part of the time."""
+
+
+@dataclass(frozen=True)
+class CaseIndicators:
+    """One open case (status other than avslutad) as the ärendegenomgång shows it.
+
+    Dates are Swedish calendar dates; "the last 12 months" for decisions means decided on or
+    after the same day twelve months ago; months of assistance count calendar months (the
+    twelve up to and including this one). Journal entries count only when signed.
+    """
+
+    case_id: uuid.UUID
+    case_number: str
+    applicant_name: str
+    personal_number: str
+    """Display form ÅÅÅÅMMDD-NNNN."""
+    responsible_id: uuid.UUID | None
+    responsible_name: str
+    """'' when no handläggare is responsible."""
+    status: CaseStatus
+    opened_on: date
+    young_adult: bool
+    """The sökande is 18–24 years old today (unga vuxna)."""
+
+    assistance_months: int
+    """Distinct calendar months of the last twelve (this one included) covered by a signed
+    försörjningsstöd decision granting more than 0 kr (replaced decisions not counted)."""
+    long_dependence: bool
+    """assistance_months >= 10 (långvarigt bistånd)."""
+
+    child_count: int
+    """Children in the household today, umgängesbarn included."""
+    children: tuple[ChildInfo, ...]
+    """Ages and umgängesbarn flag, in the household's order."""
+
+    has_plan: bool
+    """A plan is current today (started, not closed)."""
+    plan_next_date: date | None
+    """Of the current plan: the earlier of its follow-up date and its earliest open step's
+    due date (may be in the past)."""
+    lacks_plan: bool
+    """Status aktuell and no current plan (cases still in aktualisering or utredning are not
+    flagged)."""
+
+    fia_done: bool
+    """A signed FIA form exists in the case."""
+
+    bka_status: str
+    """BKA_OK ('ok'): every signed decision that is not full bifall, decided in the last 12
+    months, in a period when the household had children, has a signed barnkonsekvensanalys
+    or a documented consideration for each child (seed 002 L80). BKA_MISSING ('saknas'):
+    `bka_missing` such decisions lack it. BKA_NOT_APPLICABLE ('ej aktuellt'): no children
+    today and no such decision."""
+    bka_missing: int
+    lacks_bka: bool
+    """bka_status == 'saknas'."""
+
+    last_meeting_on: date | None
+    """Latest personal meeting: journal type nybesök, besök or hembesök."""
+    last_meeting_was_home_visit: bool
+    last_home_visit_on: date | None
+
+    overdue_count: int
+    """Bevakningar (app.services.deadlines) past their due date now."""
+    earliest_overdue_label: str
+    """Label of the earliest overdue bevakning, '' if none."""
+    earliest_overdue_due: date | None
+    overdue: bool
+    """overdue_count > 0."""
+
+    support_barriers: tuple[str, ...]
+    """Labels of the adults' försörjningshinder, each adult's latest registered month, in the
+    household's order; adults without any are left out."""
+
+    @property
+    def visiting_child_count(self) -> int:
+        return sum(1 for c in self.children if c.visiting)
+
+    @property
+    def children_text(self) -> str:
+        """'3, 7, 12 (umg.)': the ages, umgängesbarn marked."""
+        return ", ".join(f"{c.age} (umg.)" if c.visiting else str(c.age) for c in self.children)
+
+
+@dataclass(frozen=True)
+class ReviewStatus:
+    """One handläggare of the unit and their ärendegenomgångar (seed 000 §5.2.1)."""
+
+    user_id: uuid.UUID
+    name: str
+    open_cases: int
+    """Cases of the unit, not avslutade, the handläggare is responsible for."""
+    last_review_on: date | None
+    """Swedish date a signed ärendegenomgång of the handläggare was last signed."""
+    reviews_last_12_months: int
+    """Signed ärendegenomgångar signed on or after the same day twelve months ago; a new
+    version of a signed review is the same review and does not count again."""
+    below_target: bool
+    """reviews_last_12_months < 3."""
+
+
+# --- access -------------------------------------------------------------------------------------
+
+
+def _caseload_subject(
+    session: Session, actor: Actor, caseworker_id: uuid.UUID | None
+) -> User | None:
+    if actor.unit_id is None or actor.is_administrator:
+        raise AccessDenied("Du har inte behörighet att se ärendegenomgången.")
+    if actor.is_manager:
+        if caseworker_id is None:
+            return None
+        subject = session.get(User, caseworker_id)
+        if subject is None or subject.unit_id != actor.unit_id:
+            raise AccessDenied("Handläggaren hör inte till din enhet.")
+        return subject
+    if caseworker_id is not None and caseworker_id == actor.id:
+        return session.get(User, actor.id)
+    raise AccessDenied("Bara chefer kan se enhetens ärendegenomgång. Du kan se dina egna ärenden.")
+
+
+# --- the caseload ---------------------------------------------------------------------------
+
+
+def caseload(
+    session: Session, actor: Actor, *, caseworker_id: uuid.UUID | None = None
+) -> list[CaseIndicators]:
+    """The open cases of the actor's unit (or of one handläggare there) with the
+    ärendegenomgång's indicators, sorted by handläggare and case number.
+
+    Chefs see their own unit; a handläggare may see only their own caseload
+    (`caseworker_id` = their id). One audit row per call (entity 'caseload')."""
+    subject = _caseload_subject(session, actor, caseworker_id)
+    stmt = (
+        select(
+            Case.id,
+            Case.case_number,
+            Case.responsible_user_id,
+            Case.status,
+            Case.opened_on,
+            User.full_name,
+        )
+        .outerjoin(User, User.id == Case.responsible_user_id)
+        .where(Case.unit_id == actor.unit_id)
+        .where(Case.status != CaseStatus.CLOSED)
+    )
+    if caseworker_id is not None:
+        stmt = stmt.where(Case.responsible_user_id == caseworker_id)
+    rows = session.execute(stmt).all()
+    result = _case_indicators(session, rows)
+    who = subject.full_name if subject is not None else "hela enheten"
+    audit.record(
+        session,
+        actor,
+        audit.Action.OPEN,
+        "caseload",
+        entity_id=caseworker_id,
+        detail=f"Ärendegenomgång, {who}: {len(result)} ärenden",
+    )
+    return result
+
+
+def _case_indicators(session: Session, rows: Sequence) -> list[CaseIndicators]:
+    """Indicators for case rows (id, case_number, responsible_user_id, status, opened_on,
+    full_name of the responsible), sorted by handläggare and case number. No access check
+    and no audit: the caller has done both."""
+    now = clock.now()
+    today = now.astimezone(STOCKHOLM).date()
+    window = _Window(today)
+    facts = read_case_facts(session, [r.id for r in rows], review_since=window.decided_since)
+    by_case: dict[uuid.UUID, list[Row]] = defaultdict(list)
+    for decision in facts.decisions:
+        by_case[decision.case_id].append(decision)
+    months: dict[uuid.UUID, int] = {}
+    fia_signed: set[uuid.UUID] = set()
+    ids = [r.id for r in rows]
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        months.update(_assistance_months(session, chunk, by_case, window))
+        fia_signed.update(
+            session.scalars(
+                select(FormInstance.case_id)
+                .where(FormInstance.case_id.in_(chunk))
+                .where(FormInstance.form_key == "fia")
+                .where(FormInstance.signed_at.is_not(None))
+            )
+        )
+    missing_bka, bka_relevant = _child_documentation(session, facts, by_case, window)
+    result = []
+    for r in rows:
+        members = facts.members.get(r.id, [])
+        current = [m for m in members if m.is_current(today)]
+        applicant = applicant_of(members, today)
+        children = tuple(
+            ChildInfo(age_on(m.birth_date, today), m.visiting_child)
+            for m in current
+            if m.role is MemberRole.CHILD
+        )
+        count = months.get(r.id, 0)
+        plan = _current_plan(facts.plans.get(r.id, []), today)
+        missing = missing_bka.get(r.id, 0)
+        if missing:
+            bka_status = BKA_MISSING
+        elif children or r.id in bka_relevant:
+            bka_status = BKA_OK
+        else:
+            bka_status = BKA_NOT_APPLICABLE
+        journal = facts.journal.get(r.id, {})
+        meetings = [journal[t] for t in MEETING_TYPES if t in journal]
+        last_meeting = max(meetings, default=None)
+        home_visit = journal.get(HOME_VISIT)
+        overdue = [  # Deadline.is_overdue, without converting `now` for every deadline
+            d
+            for d in facts.deadlines.get(r.id, ())
+            if (now > d.due_at if d.due_at is not None else today > d.due)
+        ]
+        barriers = facts.barriers.get(r.id, {})
+        result.append(
+            CaseIndicators(
+                case_id=r.id,
+                case_number=r.case_number,
+                applicant_name=applicant.name if applicant else "",
+                personal_number=format_identity_number(applicant.personal_number)
+                if applicant
+                else "",
+                responsible_id=r.responsible_user_id,
+                responsible_name=r.full_name or "",
+                status=r.status,
+                opened_on=r.opened_on,
+                young_adult=applicant is not None
+                and applicant.is_current(today)
+                and is_young_adult(applicant.birth_date, today),
+                assistance_months=count,
+                long_dependence=count >= LONG_DEPENDENCE_MONTHS,
+                child_count=len(children),
+                children=children,
+                has_plan=plan is not None,
+                plan_next_date=_next_date(plan) if plan else None,
+                lacks_plan=plan is None and r.status is CaseStatus.ACTIVE,
+                fia_done=r.id in fia_signed,
+                bka_status=bka_status,
+                bka_missing=missing,
+                lacks_bka=bool(missing),
+                last_meeting_on=last_meeting,
+                last_meeting_was_home_visit=last_meeting is not None and home_visit == last_meeting,
+                last_home_visit_on=home_visit,
+                overdue_count=len(overdue),
+                earliest_overdue_label=overdue[0].label if overdue else "",
+                earliest_overdue_due=overdue[0].due if overdue else None,
+                overdue=bool(overdue),
+                support_barriers=tuple(
+                    code_lists.label(code_lists.SUPPORT_BARRIER, barriers[m.person_id][1])
+                    for m in current
+                    if m.role is not MemberRole.CHILD and m.person_id in barriers
+                ),
+            )
+        )
+    result.sort(key=lambda c: (c.responsible_name, c.case_number))
+    return result
+
+
+@dataclass(frozen=True)
+class _Window:
+    """The twelve calendar months up to and including this one (months of assistance), and
+    the day twelve months ago (decisions 'in the last 12 months')."""
+
+    today: date
+
+    @property
+    def first_month(self) -> date:
+        return add_months(self.today.replace(day=1), -11)
+
+    @property
+    def last_day(self) -> date:
+        return add_months(self.today.replace(day=1), 1) - timedelta(days=1)
+
+    @property
+    def decided_since(self) -> date:
+        return add_months(self.today, -12)
+
+
+def _assistance_months(
+    session: Session,
+    chunk: list[uuid.UUID],
+    decisions: dict[uuid.UUID, list[Row]],
+    window: _Window,
+) -> dict[uuid.UUID, int]:
+    """Distinct months of the window covered by a signed försörjningsstöd decision granting
+    money, replaced decisions left out. The usual decision is one whole calendar month:
+    those are counted in the database; cases with any other period are counted here."""
+    first, last = window.first_month, window.last_day
+    months = [add_months(first, i) for i in range(12)]
+    whole_month = tuple_(Decision.period_start, Decision.period_end).in_(
+        [(m, add_months(m, 1) - timedelta(days=1)) for m in months]
+    )
+    replaced = [
+        r.replaces_id for c in chunk for r in decisions.get(c, ()) if r.replaces_id is not None
+    ]
+    granted = [
+        Decision.case_id.in_(chunk),
+        Decision.signed_at.is_not(None),
+        Decision.kind == DecisionKind.SUPPORT,
+        Decision.granted_total > 0,
+        Decision.period_end >= first,
+    ]
+    if replaced:
+        granted.append(Decision.id.not_in(replaced))
+    counted: dict[uuid.UUID, int] = {}
+    other: list[uuid.UUID] = []
+    # The upper bound is inside the count, not in the WHERE: so an index on (case_id,
+    # signed_at, kind, granted_total, period_start, period_end) can answer it alone.
+    for case_id, whole, odd in session.execute(
+        select(
+            Decision.case_id,
+            func.count(func.distinct(case((whole_month, Decision.period_start)))),
+            func.count(case((~whole_month & (Decision.period_start <= last), 1))),
+        )
+        .where(*granted)
+        .group_by(Decision.case_id)
+    ):
+        counted[case_id] = whole
+        if odd:
+            other.append(case_id)
+    if other:
+        covered: dict[uuid.UUID, set[date]] = defaultdict(set)
+        for case_id, period_start, period_end in session.execute(
+            select(Decision.case_id, Decision.period_start, Decision.period_end)
+            .where(*granted)
+            .where(Decision.case_id.in_(other), Decision.period_start <= last)
+        ):
+            covered[case_id].update(
+                m
+                for m in months
+                if period_start <= add_months(m, 1) - timedelta(days=1) and period_end >= m
+            )
+        counted.update({case_id: len(days) for case_id, days in covered.items()})
+    return counted
+
+
+def _child_documentation(
+    session: Session, facts: CaseFacts, decisions: dict[uuid.UUID, list[Row]], window: _Window
+) -> tuple[dict[uuid.UUID, int], set[uuid.UUID]]:
+    """Per case: how many decisions of the last 12 months that are not full bifall, in a
+    period with children, lack a signed BKA or a consideration for each child (seed 002
+    L80); and which cases had such decisions at all."""
+    adverse = [
+        r
+        for rows in decisions.values()
+        for r in rows
+        if r.outcome is not Outcome.GRANTED
+        and r.decided_on is not None
+        and r.decided_on >= window.decided_since
+    ]
+    referred = list({r.bka_form_id for r in adverse if r.bka_form_id is not None})
+    signed_bka: dict[uuid.UUID, uuid.UUID] = {}
+    for start in range(0, len(referred), CHUNK):
+        signed_bka.update(
+            session.execute(
+                select(FormInstance.id, FormInstance.case_id)
+                .where(FormInstance.id.in_(referred[start : start + CHUNK]))
+                .where(FormInstance.form_key == "bka")
+                .where(FormInstance.signed_at.is_not(None))
+            ).all()
+        )
+    missing: dict[uuid.UUID, int] = defaultdict(int)
+    relevant: set[uuid.UUID] = set()
+    for r in adverse:
+        children = [
+            m
+            for m in facts.members.get(r.case_id, [])
+            if m.role is MemberRole.CHILD and m.in_period(r.period_start, r.period_end)
+        ]
+        if not children:
+            continue
+        relevant.add(r.case_id)
+        if r.bka_form_id is not None and signed_bka.get(r.bka_form_id) == r.case_id:
+            continue
+        considerations = json.loads(r.child_consideration or "{}")
+        if any(not str(considerations.get(str(c.person_id), "")).strip() for c in children):
+            missing[r.case_id] += 1
+    return missing, relevant
+
+
+def _current_plan(plans: list[PlanFact], today: date) -> PlanFact | None:
+    """The plan in force today that started last."""
+    current = [p for p in plans if p.start_on <= today]
+    return max(current, key=lambda p: p.start_on, default=None)
+
+
+def _next_date(plan: PlanFact) -> date | None:
+    dates = [d for d in (plan.follow_up_on, *plan.open_step_dues[:1]) if d is not None]
+    return min(dates, default=None)
+
+
+# --- review status ----------------------------------------------------------------------------
+
+
+def review_status(session: Session, actor: Actor) -> list[ReviewStatus]:
+    """Per active handläggare of the chef's unit: open cases, the last signed
+    ärendegenomgång and how many in the last 12 months; `below_target` under three
+    (seed 000 §5.2.1). Chefs only."""
+    if not actor.is_manager or actor.unit_id is None:
+        raise AccessDenied("Bara chefer kan se ärendegenomgångarna för enheten.")
+    today = clock.today()
+    since = add_months(today, -12)
+    caseworkers = session.execute(
+        select(User.id, User.full_name)
+        .where(User.unit_id == actor.unit_id)
+        .where(User.role == Role.CASEWORKER)
+        .where(User.active.is_(True))
+        .order_by(User.full_name)
+    ).all()
+    open_cases = dict(
+        session.execute(
+            select(Case.responsible_user_id, func.count())
+            .where(Case.unit_id == actor.unit_id)
+            .where(Case.status != CaseStatus.CLOSED)
+            .group_by(Case.responsible_user_id)
+        ).all()
+    )
+    signed: dict[uuid.UUID, list[date]] = defaultdict(list)
+    ids = [c.id for c in caseworkers]
+    for start in range(0, len(ids), CHUNK):
+        for subject_id, signed_at in session.execute(
+            select(FormInstance.subject_user_id, FormInstance.signed_at)
+            .where(FormInstance.subject_user_id.in_(ids[start : start + CHUNK]))
+            .where(FormInstance.form_key == "arendegenomgang")
+            .where(FormInstance.signed_at.is_not(None))
+            .where(FormInstance.supersedes_id.is_(None))
+        ):
+            signed[subject_id].append(signed_at.astimezone(STOCKHOLM).date())
+    result = []
+    for user_id, name in caseworkers:
+        dates = signed.get(user_id, [])
+        recent = sum(1 for d in dates if d >= since)
+        result.append(
+            ReviewStatus(
+                user_id=user_id,
+                name=name,
+                open_cases=open_cases.get(user_id, 0),
+                last_review_on=max(dates, default=None),
+                reviews_last_12_months=recent,
+                below_target=recent < REVIEWS_PER_YEAR,
+            )
+        )
+    return result

@@ -1,0 +1,1406 @@
+"""Statistics for chefs: the figures municipalities report on ekonomiskt bistånd
+(DOMAIN.md "Statistics people ask for"; seed 001 "Verksamhetsstatistik 2011"; seed 004's
+internal audit of the children's documentation).
+
+`month_statistics` and `year_statistics` are aggregate: only chefs (their own unit) and
+administrators may run them, and each call writes one audit row. Household counts are split
+by the sökande's sex (K/M), försörjningshinder by each adult's sex, the children's audit by
+the children's sex (girls/boys).
+
+Definitions (the same for a month and for each month of a year):
+- A decision counts when it is signed and has not been replaced by a later signed decision
+  (`replaces_id`). Its months are the calendar months its period overlaps; its amount is
+  counted once, in the month its period starts.
+- beslutshushåll: a household with a counting decision (any kind and outcome) for the month.
+- bidragshushåll: a household with a counting försörjningsstöd decision with
+  granted_total > 0 for the month ("bistånd" below means exactly this).
+- The household's hushållstyp (household_type.py), the sökande's sex, barnfamilj (type
+  "med barn") and ungdomshushåll (sökande 18–24 years old on the first day of the month)
+  are those of the month. In year figures every household is counted once, with what it
+  was in the last month of the year it belonged to the group.
+- nya hushåll: the case was registered, or reopened after avslut, in the month. avslutade
+  hushåll: the case got status avslutad in the month; avslutsorsak from the status change,
+  else from the case.
+- långvarigt bistånd, month: a bidragshushåll of the month with bistånd in at least 10 of
+  the 12 months ending with the month (and, separately, 32 of 36). Year: bistånd in at least
+  10 months of the calendar year; 32 of the 36 months ending with December.
+- genomsnittlig varaktighet: for the bidragshushåll of the month, the number of months with
+  bistånd up to and including the month (all history in the database), averaged. Year: each
+  bidragshushåll of the year once, counted up to its last month with bistånd in the year.
+  (Households closed in the period are not measured separately.)
+- försörjningshinder: adults with a registration for the month, by code. Year: distinct
+  adults per code, so an adult with two codes during the year counts under both.
+- utbetalt: the sum of granted_total of counting decisions (all kinds) starting in the
+  month; kostnad per bidragshushåll = utbetalt / bidragshushåll.
+- children's documentation (seed 004): decisions signed (decided_on) in the month that are
+  not full bifall, in a household that had children (role barn, umgängesbarn included, as
+  for the child gate in decisions.py) during the decision's period. Counted per child and
+  decision: the child is named when the decision has a consideration for that child or
+  refers to a signed BKA with a section for that child; for a BKA, whether the child's
+  situation, behov and hur_paverkas are filled in.
+- SIP and hembesök: signed journal entries of that type dated in the month.
+- första återkoppling: applications received in the month (Swedish time); the deadline is
+  24 hours counted on weekdays (deadlines.add_weekday_hours, mirrored in SQL and tested
+  against it). Applications not yet answered whose deadline has not passed are left out of
+  the share. Median over the answered ones, in hours.
+- beslut: days from the day the application was received to Application.decided_on; the
+  target is the DECISION_WARNING_DAYS setting. Applications without a decision still within
+  the target are left out of the share.
+
+All counting is done with GROUP BY queries; Python only combines per-household bit masks
+(one bit per month), never one object per decision.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    distinct,
+    extract,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+)
+from sqlalchemy.orm import Session
+
+from app.forms.answers import is_filled
+from app.models import (
+    Application,
+    Case,
+    CaseStatus,
+    CaseStatusChange,
+    Decision,
+    DecisionKind,
+    FormInstance,
+    HouseholdMember,
+    JournalEntry,
+    MemberRole,
+    Outcome,
+    Person,
+    SupportBarrier,
+    Unit,
+)
+from app.services import audit, clock, household_type, settings
+from app.services.actor import Actor
+from app.services.clock import STOCKHOLM
+from app.services.errors import AccessDenied
+
+WOMEN = "K"
+MEN = "M"
+LONG_TERM_12 = 10
+"""Months with bistånd out of 12 for långvarigt bistånd (seed 001: "10 mån av 12")."""
+LONG_TERM_36 = 32
+"""Months with bistånd out of 36 (seed 001: "32 mån av 36")."""
+RESPONSE_HOURS = 24
+"""Första återkoppling within 24 hours on weekdays (seed 000 §7.3)."""
+
+
+# --- who asks --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CommandLine:
+    """The command line (no login): IT staff with direct access to the database. Audited
+    with no user and the detail "kommandorad" (as decisions.list_all)."""
+
+
+COMMAND_LINE = CommandLine()
+
+
+def require_statistics_access(
+    actor: Actor | CommandLine, unit_id: uuid.UUID | None
+) -> uuid.UUID | None:
+    """The unit the statistics may cover (None: all units). Chefs see their own unit,
+    administrators any unit or all of them; handläggare none."""
+    if isinstance(actor, CommandLine) or actor.is_administrator:
+        return unit_id
+    if actor.is_manager and actor.unit_id is not None:
+        if unit_id is not None and unit_id != actor.unit_id:
+            raise AccessDenied("Du kan bara ta fram statistik för din egen enhet.")
+        return actor.unit_id
+    raise AccessDenied("Statistik kan bara tas fram av chefer och administratörer.")
+
+
+def audit_aggregate(
+    session: Session, actor: Actor | CommandLine, action: str, entity: str, detail: str
+) -> None:
+    """One audit row for an aggregate read or export."""
+    if isinstance(actor, CommandLine):
+        audit.record(session, None, action, entity, detail=f"kommandorad: {detail}")
+    else:
+        audit.record(session, actor, action, entity, detail=detail)
+
+
+def unit_label(session: Session, unit_id: uuid.UUID | None) -> str:
+    if unit_id is None:
+        return "Alla enheter"
+    unit = session.get(Unit, unit_id)
+    return unit.name if unit else str(unit_id)
+
+
+# --- result types ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SexCounts:
+    """A count split by sex: K (kvinnor/flickor) and M (män/pojkar)."""
+
+    women: int = 0
+    men: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.women + self.men
+
+    def __add__(self, other: SexCounts) -> SexCounts:
+        return SexCounts(self.women + other.women, self.men + other.men)
+
+
+@dataclass(frozen=True)
+class SexShares:
+    """Shares (0–1, four decimals) split by sex; None where there is nothing to divide by."""
+
+    women: Decimal | None = None
+    men: Decimal | None = None
+    total: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class SexAverages:
+    women: Decimal | None = None
+    men: Decimal | None = None
+    total: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class HouseholdCounts:
+    """One group of households, each counted once, by the sökande's sex."""
+
+    total: SexCounts = field(default_factory=SexCounts)
+    by_type: dict[str, SexCounts] = field(default_factory=dict)
+    """Hushållstyp code -> households (every code of household_type.HOUSEHOLD_TYPES)."""
+    with_children: SexCounts = field(default_factory=SexCounts)
+    """Barnfamiljer."""
+    young: SexCounts = field(default_factory=SexCounts)
+    """Ungdomshushåll: sökande 18–24 years old."""
+
+
+@dataclass(frozen=True)
+class ChildDocumentation:
+    """Seed 004's audit, per child and decision; K = flickor, M = pojkar."""
+
+    decisions: int = 0
+    """Decisions audited: signed, not full bifall, children in the household."""
+    decisions_all_named: int = 0
+    """... where every child is named (consideration or signed BKA section)."""
+    children: SexCounts = field(default_factory=SexCounts)
+    named: SexCounts = field(default_factory=SexCounts)
+    with_bka: SexCounts = field(default_factory=SexCounts)
+    """Children whose decision refers to a signed BKA with a section for them."""
+    bka_situation: SexCounts = field(default_factory=SexCounts)
+    bka_needs: SexCounts = field(default_factory=SexCounts)
+    bka_consequences: SexCounts = field(default_factory=SexCounts)
+    named_share: SexShares = field(default_factory=SexShares)
+    """named / children."""
+    bka_situation_share: SexShares = field(default_factory=SexShares)
+    """bka_situation / with_bka (likewise the two below)."""
+    bka_needs_share: SexShares = field(default_factory=SexShares)
+    bka_consequences_share: SexShares = field(default_factory=SexShares)
+
+
+@dataclass(frozen=True)
+class EventCounts:
+    events: int = 0
+    households: SexCounts = field(default_factory=SexCounts)
+
+
+@dataclass(frozen=True)
+class FirstResponseTimes:
+    """Första återkoppling on applications received in the period."""
+
+    received: int = 0
+    answered: int = 0
+    answered_in_time: int = 0
+    open_in_time: int = 0
+    """Not answered yet, deadline not passed: left out of the share."""
+    median_hours: Decimal | None = None
+    share_in_time: Decimal | None = None
+    """answered_in_time / (received - open_in_time)."""
+
+
+@dataclass(frozen=True)
+class DecisionTimes:
+    """From application (received) to decision (Application.decided_on)."""
+
+    target_days: int = 0
+    received: int = 0
+    decided: int = 0
+    decided_in_time: int = 0
+    open_in_time: int = 0
+    median_days: Decimal | None = None
+    share_in_time: Decimal | None = None
+    """decided_in_time / (received - open_in_time)."""
+
+
+@dataclass(frozen=True)
+class MonthStatistics:
+    month: date
+    unit_id: uuid.UUID | None
+    unit_name: str
+    decision_households: HouseholdCounts
+    """Beslutshushåll."""
+    support_households: HouseholdCounts
+    """Bidragshushåll."""
+    new_households: HouseholdCounts
+    closed_households: HouseholdCounts
+    closing_reasons: dict[str, SexCounts]
+    """Avslutsorsak code -> closed households (every code of the list)."""
+    long_term_10_of_12: HouseholdCounts
+    long_term_32_of_36: HouseholdCounts
+    average_duration_months: SexAverages
+    support_barriers: dict[str, SexCounts]
+    """Försörjningshinder code -> adults (every code of the list)."""
+    amount_paid: Decimal
+    cost_per_support_household: Decimal | None
+    child_documentation: ChildDocumentation
+    sip: EventCounts
+    home_visits: EventCounts
+    first_response: FirstResponseTimes
+    time_to_decision: DecisionTimes
+
+
+@dataclass(frozen=True)
+class YearStatistics:
+    """The year's months, and year figures in which each household counts once."""
+
+    year: int
+    unit_id: uuid.UUID | None
+    unit_name: str
+    months: list[MonthStatistics]
+    decision_households: HouseholdCounts
+    support_households: HouseholdCounts
+    new_households: HouseholdCounts
+    closed_households: HouseholdCounts
+    closing_reasons: dict[str, SexCounts]
+    long_term_10_of_12: HouseholdCounts
+    long_term_32_of_36: HouseholdCounts
+    average_duration_months: SexAverages
+    support_barriers: dict[str, SexCounts]
+    amount_paid: Decimal
+    cost_per_support_household: Decimal | None
+    child_documentation: ChildDocumentation
+    sip: EventCounts
+    home_visits: EventCounts
+    first_response: FirstResponseTimes
+    time_to_decision: DecisionTimes
+
+
+# --- public entry points ----------------------------------------------------------------------
+def month_statistics(
+    session: Session, actor: Actor | CommandLine, month: date, *, unit_id: uuid.UUID | None = None
+) -> MonthStatistics:
+    """The indicators of one calendar month (definitions in the module docstring)."""
+    scope = require_statistics_access(actor, unit_id)
+    first = month.replace(day=1)
+    result = _Computation(session, [first], scope).run()
+    audit_aggregate(
+        session,
+        actor,
+        audit.Action.EXPORT if isinstance(actor, CommandLine) else audit.Action.OPEN,
+        "statistics",
+        f"statistik {first:%Y-%m}, {unit_label(session, scope)}",
+    )
+    return result.months[0]
+
+
+def year_statistics(
+    session: Session, actor: Actor | CommandLine, year: int, *, unit_id: uuid.UUID | None = None
+) -> YearStatistics:
+    """The twelve months of `year` and the year figures (definitions in the module docstring)."""
+    scope = require_statistics_access(actor, unit_id)
+    result = _Computation(session, [date(year, m, 1) for m in range(1, 13)], scope).run()
+    audit_aggregate(
+        session,
+        actor,
+        audit.Action.EXPORT if isinstance(actor, CommandLine) else audit.Action.OPEN,
+        "statistics",
+        f"statistik {year}, {unit_label(session, scope)}",
+    )
+    return result
+
+
+def as_json_dict(stats: MonthStatistics | YearStatistics) -> dict[str, Any]:
+    """Plain JSON values (Decimal and dates as strings, SexCounts with their total)."""
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, SexCounts):
+            return {"K": value.women, "M": value.men, "totalt": value.total}
+        if is_dataclass(value):
+            return {f.name: convert(getattr(value, f.name)) for f in fields(value)}
+        if isinstance(value, dict):
+            return {str(k): convert(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [convert(v) for v in value]
+        if isinstance(value, Decimal):
+            return str(value)
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, uuid.UUID):
+            return str(value)
+        return value
+
+    return convert(stats)
+
+
+# --- small helpers ------------------------------------------------------------------------------
+def share(part: int, whole: int) -> Decimal | None:
+    if whole <= 0:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+
+
+def sex_shares(part: SexCounts, whole: SexCounts) -> SexShares:
+    return SexShares(
+        share(part.women, whole.women), share(part.men, whole.men), share(part.total, whole.total)
+    )
+
+
+def _average(total: int, count: int) -> Decimal | None:
+    if count <= 0:
+        return None
+    return (Decimal(total) / Decimal(count)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def median_of(histogram: dict[int, int]) -> Decimal | None:
+    """The median of values given as value -> how many."""
+    n = sum(histogram.values())
+    if n == 0:
+        return None
+    wanted = [(n - 1) // 2, n // 2]
+    found: list[int] = []
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        while len(found) < 2 and wanted[len(found)] < seen:
+            found.append(value)
+        if len(found) == 2:
+            break
+    return Decimal(found[0] + found[1]) / 2
+
+
+def month_index(day: date) -> int:
+    """Months since year 0: consecutive months have consecutive indexes."""
+    return day.year * 12 + day.month - 1
+
+
+def _month_of(index: int) -> date:
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _bits(mask: int) -> Iterable[int]:
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+def _text(column: Any) -> ColumnElement[Any]:
+    """An id column read as it is stored (no uuid.UUID per row: 100k rows add up). On
+    PostgreSQL the driver still returns UUIDs, consistently for every query."""
+    return type_coerce(column, String)
+
+
+# --- SQL expressions that differ between SQLite and PostgreSQL ------------------------------------
+class _Sql:
+    def __init__(self, session: Session):
+        self.sqlite = session.get_bind().dialect.name == "sqlite"
+
+    def month_index(self, column: Any) -> ColumnElement[int]:
+        """year * 12 + month - 1 of a date column."""
+        if self.sqlite:  # dates are ISO text there; substr is much cheaper than strftime
+            return (
+                cast(func.substr(column, 1, 4), Integer) * 12
+                + cast(func.substr(column, 6, 2), Integer)
+                - 1
+            )
+        return (
+            cast(extract("year", column), Integer) * 12
+            + cast(extract("month", column), Integer)
+            - 1
+        )
+
+    def day_key(self, column: Any) -> ColumnElement[int]:
+        """yyyymmdd of a date column, as an integer."""
+        if self.sqlite:
+            return (
+                cast(func.substr(column, 1, 4), Integer) * 10000
+                + cast(func.substr(column, 6, 2), Integer) * 100
+                + cast(func.substr(column, 9, 2), Integer)
+            )
+        return (
+            cast(extract("year", column), Integer) * 10000
+            + cast(extract("month", column), Integer) * 100
+            + cast(extract("day", column), Integer)
+        )
+
+    def epoch(self, column: Any) -> ColumnElement[int]:
+        """Whole seconds since 1970-01-01 UTC of a UTC time (or of a date's midnight)."""
+        if self.sqlite:
+            return cast(func.round((func.julianday(column) - 2440587.5) * 86400), BigInteger)
+        return cast(func.round(extract("epoch", column)), BigInteger)
+
+    def month_key(self, column: Any) -> ColumnElement[Any]:
+        """Equal for dates in the same month (cheaper than month_index on SQLite)."""
+        return func.substr(column, 1, 7) if self.sqlite else self.month_index(column)
+
+    def greatest(self, a: Any, b: Any) -> ColumnElement[int]:
+        return func.max(a, b) if self.sqlite else func.greatest(a, b)
+
+    def bit(self, index: Any) -> ColumnElement[int]:
+        return cast(literal(1), BigInteger).op("<<")(index)
+
+
+def _utc_offsets(first: date, last: date) -> list[tuple[datetime, datetime]]:
+    """UTC intervals in which Stockholm is at UTC+2 (summer time), around first..last."""
+    intervals: list[tuple[datetime, datetime]] = []
+    start: datetime | None = None
+    moment = datetime(first.year - 1, 12, 1, tzinfo=UTC)
+    end = datetime(last.year + 1, 2, 1, tzinfo=UTC)
+
+    def summer(at: datetime) -> bool:
+        return at.astimezone(STOCKHOLM).utcoffset() == timedelta(hours=2)
+
+    previous = summer(moment)
+    while moment < end:
+        nxt = moment + timedelta(days=1)
+        now_summer = summer(nxt)
+        if now_summer != previous:
+            change = moment
+            while summer(change) == previous:  # the hour it changes (on the hour in Europe)
+                change += timedelta(hours=1)
+            if now_summer:
+                start = change
+            elif start is not None:
+                intervals.append((start, change))
+            previous = now_summer
+        moment = nxt
+    return intervals
+
+
+# --- the computation ------------------------------------------------------------------------------
+GROUPS = ("decision", "support", "new", "closed", "long12", "long36")
+YOUNG = "young"
+
+
+@dataclass
+class _Household:
+    """What the computation knows about one household (bits: months from `base`)."""
+
+    decision: int = 0
+    support: int = 0
+    support_before: int = 0
+    """Months with bistånd before the window (for the duration)."""
+    new: int = 0
+    closed: int = 0
+    closing: dict[int, str] = field(default_factory=dict)
+    """Month position -> avslutsorsak of the last closing that month."""
+    members: list[tuple] = field(default_factory=list)
+    """(role, visiting, from_month_index, until_month_index, sex, birth yyyymmdd)."""
+    runs: list[tuple[int, str, str, bool]] | None = None
+
+
+class _Computation:
+    def __init__(self, session: Session, months: Sequence[date], unit_id: uuid.UUID | None):
+        self.session = session
+        self.sql = _Sql(session)
+        self.unit_id = unit_id
+        self.months = list(months)
+        self.n = len(self.months)
+        self.first = month_index(self.months[0])
+        self.last = self.first + self.n - 1
+        self.base = self.first - 35  # the 36-month window of the first month starts here
+        self.offset = self.first - self.base  # bit of the first month
+        self.period_start = self.months[0]
+        self.period_end = household_type.month_end(self.months[-1])
+        self.households: dict[Any, _Household] = defaultdict(_Household)
+        self.case_household: dict[Any, Any] = {}
+        self.amounts = [0] * self.n  # öre
+        self.replaced: set[Any] = set()
+
+    # scope
+    def _cases_in_scope(self):
+        return select(Case.id).where(Case.unit_id == self.unit_id)
+
+    def _in_scope(self, case_column):
+        return case_column.in_(self._cases_in_scope()) if self.unit_id is not None else None
+
+    def _where_scope(self, stmt, case_column):
+        condition = self._in_scope(case_column)
+        return stmt if condition is None else stmt.where(condition)
+
+    def run(self) -> YearStatistics:
+        self._load_cases()
+        self._load_decision_months()
+        self._load_status_changes()
+        self._load_members()
+        return self._assemble()
+
+    # loading ---------------------------------------------------------------------------------
+    def _load_cases(self) -> None:
+        stmt = select(_text(Case.id), _text(Case.household_id))
+        if self.unit_id is not None:
+            stmt = stmt.where(Case.unit_id == self.unit_id)
+        self.case_household = dict(self.session.execute(stmt).all())
+
+    def _load_decision_months(self) -> None:
+        """One pass over the decisions: per case a bit mask of the months with a decision
+        and with bistånd in the window, the months with bistånd before it, the amounts of
+        the period's months. Cases with a multi-month or replacing decision are redone
+        exactly from their decisions (they are few)."""
+        sql = self.sql
+        # Each expression is evaluated per decision row, so they are kept cheap: one month
+        # index (for the bit), the rest plain comparisons. Bit 0 collects the months before
+        # the window and is shifted away below.
+        bit = sql.bit(sql.greatest(sql.month_index(Decision.period_start) - self.base + 1, 0))
+        support = and_(Decision.kind == DecisionKind.SUPPORT, Decision.granted_total > 0)
+        before = Decision.period_start < _month_of(self.base)
+        irregular = or_(
+            sql.month_key(Decision.period_end) != sql.month_key(Decision.period_start),
+            Decision.replaces_id.is_not(None),
+        )
+        amount_columns = [
+            cast(
+                func.round(
+                    func.sum(
+                        case(
+                            (
+                                and_(
+                                    Decision.period_start >= _month_of(self.first + i),
+                                    Decision.period_start < _month_of(self.first + i + 1),
+                                ),
+                                Decision.granted_total,
+                            ),
+                            else_=0,
+                        )
+                    )
+                    * 100
+                ),
+                BigInteger,
+            )
+            for i in range(self.n)
+        ]
+        case_id = _text(Decision.case_id)
+        stmt = (
+            select(
+                case_id,
+                func.sum(distinct(bit)),
+                func.sum(distinct(case((support, bit), else_=None))),
+                func.count(
+                    distinct(case((and_(support, before), sql.month_key(Decision.period_start))))
+                ),
+                func.sum(case((irregular, 1), else_=0)),
+                *amount_columns,
+            )
+            .where(Decision.signed_at.is_not(None))
+            .where(Decision.period_start <= self.period_end)
+            .group_by(case_id)
+        )
+        stmt = self._where_scope(stmt, Decision.case_id)
+        redo: list[Any] = []
+        for row in self.session.execute(stmt):
+            case_id, decided, supported, before, odd = row[:5]
+            if odd:
+                redo.append(case_id)
+                continue
+            household = self.households[self.case_household.get(case_id, case_id)]
+            household.decision |= int(decided or 0) >> 1
+            household.support |= int(supported or 0) >> 1
+            household.support_before += int(before or 0)
+            for i, amount in enumerate(row[5:]):
+                self.amounts[i] += int(amount or 0)
+        for start in range(0, len(redo), 500):
+            self._redo_cases(redo[start : start + 500])
+
+    def _redo_cases(self, case_ids: list[Any]) -> None:
+        rows = self.session.execute(
+            select(
+                _text(Decision.id).label("id"),
+                _text(Decision.case_id).label("case_id"),
+                _text(Decision.replaces_id).label("replaces_id"),
+                Decision.kind,
+                Decision.granted_total,
+                Decision.period_start,
+                Decision.period_end,
+            )
+            .where(_text(Decision.case_id).in_(case_ids))
+            .where(Decision.signed_at.is_not(None))
+        ).all()
+        replaced = {r.replaces_id for r in rows if r.replaces_id is not None}
+        self.replaced |= replaced
+        months_before: dict[Any, set[int]] = defaultdict(set)
+        for r in rows:
+            if r.id in replaced:
+                continue
+            household_id = self.case_household.get(r.case_id, r.case_id)
+            household = self.households[household_id]
+            first, last = month_index(r.period_start), month_index(r.period_end)
+            if self.first <= first <= self.last:
+                self.amounts[first - self.first] += int(
+                    (r.granted_total * 100).to_integral_value(ROUND_HALF_UP)
+                )
+            supported = r.kind is DecisionKind.SUPPORT and r.granted_total > 0
+            for index in range(first, min(last, self.last) + 1):
+                if index < self.base:
+                    if supported:
+                        months_before[household_id].add(index)
+                    continue
+                bit = 1 << (index - self.base)
+                household.decision |= bit
+                if supported:
+                    household.support |= bit
+        for household_id, indexes in months_before.items():
+            self.households[household_id].support_before += len(indexes)
+
+    def _load_status_changes(self) -> None:
+        changed = self.sql.month_index(CaseStatusChange.changed_on)
+        stmt = (
+            select(
+                _text(CaseStatusChange.case_id),
+                changed,
+                CaseStatusChange.from_status,
+                CaseStatusChange.to_status,
+                func.coalesce(CaseStatusChange.reason, Case.closing_reason),
+            )
+            .join(Case, Case.id == CaseStatusChange.case_id)
+            .where(CaseStatusChange.changed_on >= self.period_start)
+            .where(CaseStatusChange.changed_on <= self.period_end)
+            .order_by(CaseStatusChange.changed_at)
+        )
+        if self.unit_id is not None:
+            stmt = stmt.where(Case.unit_id == self.unit_id)
+        for case_id, index, old, new, reason in self.session.execute(stmt):
+            household = self.households[self.case_household.get(case_id, case_id)]
+            bit = 1 << (index - self.base)
+            if old is None or (old is CaseStatus.CLOSED and new is not CaseStatus.CLOSED):
+                household.new |= bit
+            if new is CaseStatus.CLOSED and old is not CaseStatus.CLOSED:
+                household.closed |= bit
+                household.closing[index - self.first] = reason or "annat"
+
+    def _load_members(self) -> None:
+        sql = self.sql
+        stmt = (
+            select(
+                _text(HouseholdMember.household_id),
+                type_coerce(HouseholdMember.role, String),
+                HouseholdMember.visiting_child,
+                sql.month_index(HouseholdMember.member_from),
+                sql.month_index(HouseholdMember.member_until),
+                Person.sex,
+                sql.day_key(Person.birth_date),
+            )
+            .join(Person, Person.id == HouseholdMember.person_id)
+            .order_by(HouseholdMember.household_id, HouseholdMember.sort_order)
+        )
+        if self.unit_id is not None:
+            stmt = stmt.where(
+                HouseholdMember.household_id.in_(
+                    select(Case.household_id).where(Case.unit_id == self.unit_id)
+                )
+            )
+        households = self.households
+        for household_id, role, visiting, start, until, sex, birth in self.session.execute(stmt):
+            household = households.get(household_id)
+            if household is not None:
+                household.members.append((role, bool(visiting), start, until, sex, birth))
+
+    # per household ---------------------------------------------------------------------------
+    def _runs(self, household: _Household) -> list[tuple[int, str, str, bool]]:
+        if household.runs is None:
+            household.runs = self._segments(household.members)
+        return household.runs
+
+    def _segments(self, members: list[tuple]) -> list[tuple[int, str, str, bool]]:
+        """(mask over the period's months, sökande's sex, type code, med barn) runs."""
+        n, first = self.n, self.first
+        cuts = {0}
+        for _role, _visiting, start, until, _sex, _birth in members:
+            if start is not None and first < start <= self.last:
+                cuts.add(start - first)
+            if until is not None and first <= until < self.last:
+                cuts.add(until + 1 - first)
+        applicant_sex = next((m[4] for m in members if m[0] == "sokande"), None)
+        ordered = sorted(cuts) + [n]
+        runs: list[tuple[int, str, str, bool]] = []
+        for a, b in pairwise(ordered):
+            index = first + a
+            adults = others = children = 0
+            sex = None
+            for role, visiting, start, until, member_sex, _birth in members:
+                if (start is not None and start > index) or (until is not None and until < index):
+                    continue
+                if role in household_type.ADULT_ROLES:
+                    adults += 1
+                    if role == "sokande" and sex is None:
+                        sex = member_sex
+                elif role == "barn":
+                    children += 0 if visiting else 1
+                else:
+                    others += 1
+            code = household_type.classify(adults, others, children, sex)
+            mask = ((1 << (b - a)) - 1) << a
+            sex = sex or applicant_sex or WOMEN
+            if runs and runs[-1][1:] == (sex, code, children > 0):
+                runs[-1] = (runs[-1][0] | mask, sex, code, children > 0)
+            else:
+                runs.append((mask, sex, code, children > 0))
+        return runs
+
+    def _young_mask(self, members: list[tuple]) -> int:
+        """Months (of the period) in which the sökande is 18–24 on the first day."""
+        birth = next((m[5] for m in members if m[0] == "sokande"), None)
+        if birth is None:
+            return 0
+
+        def month_turning(age: int) -> int:
+            year, month, day = birth // 10000 + age, birth // 100 % 100, birth % 100
+            return year * 12 + month - 1 + (0 if day == 1 else 1)
+
+        low = max(month_turning(18) - self.first, 0)
+        high = min(month_turning(25) - self.first, self.n)
+        return ((1 << (high - low)) - 1) << low if high > low else 0
+
+    def _assemble(self) -> YearStatistics:
+        n, offset = self.n, self.offset
+        all_months = (1 << n) - 1
+        monthly: dict[tuple, Counter] = defaultdict(Counter)
+        yearly: Counter = Counter()
+        duration_sum = {WOMEN: [0] * n, MEN: [0] * n}
+        duration_count = {WOMEN: [0] * n, MEN: [0] * n}
+        year_duration = {WOMEN: [0, 0], MEN: [0, 0]}
+        reasons_monthly: dict[tuple, Counter] = defaultdict(Counter)
+        reasons_yearly: Counter = Counter()
+        window_12 = (1 << 12) - 1
+        window_36 = (1 << 36) - 1
+        december = self.offset + n - 1  # bit of the last month of the period
+        for household in self.households.values():
+            in_period = {
+                "decision": (household.decision >> offset) & all_months,
+                "support": (household.support >> offset) & all_months,
+                "new": (household.new >> offset) & all_months,
+                "closed": (household.closed >> offset) & all_months,
+            }
+            if not any(in_period.values()):
+                continue
+            support = household.support
+            long12 = long36 = 0
+            for position in _bits(in_period["support"]):
+                bit = position + offset
+                upto = support & ((1 << (bit + 1)) - 1)
+                if (upto >> (bit - 11) & window_12).bit_count() >= LONG_TERM_12:
+                    long12 |= 1 << position
+                if (upto >> (bit - 35) & window_36).bit_count() >= LONG_TERM_36:
+                    long36 |= 1 << position
+            in_period["long12"] = long12
+            in_period["long36"] = long36
+            runs = self._runs(household)
+            young = self._young_mask(household.members)
+
+            for group, months in in_period.items():
+                if not months:
+                    continue
+                for mask, sex, code, children in runs:
+                    part = months & mask
+                    if part:
+                        monthly[(group, sex, code, children)][part] += 1
+                        if part & young:
+                            monthly[(group, sex, YOUNG)][part & young] += 1
+            for position in _bits(in_period["support"]):
+                sex = _at(runs, position)[0]
+                months_so_far = (
+                    household.support_before
+                    + (support & ((1 << (position + offset + 1)) - 1)).bit_count()
+                )
+                duration_sum[sex][position] += months_so_far
+                duration_count[sex][position] += 1
+            for position, reason in household.closing.items():
+                reasons_monthly[(reason, _at(runs, position)[0])][1 << position] += 1
+            # the year: each household once, as it was in its last month in the group
+            year_groups = dict(in_period)
+            if n == 12:  # the calendar year; 36 months ending with December
+                year_support = in_period["support"]
+                year_groups["long12"] = (
+                    year_support if year_support.bit_count() >= LONG_TERM_12 else 0
+                )
+                year_groups["long36"] = (
+                    year_support
+                    if (support >> (december - 35) & window_36).bit_count() >= LONG_TERM_36
+                    else 0
+                )
+            for group, months in year_groups.items():
+                if months:
+                    position = months.bit_length() - 1
+                    sex, code, children = _at(runs, position)
+                    yearly[(group, sex, code, children, bool(young >> position & 1))] += 1
+            if in_period["support"]:
+                position = in_period["support"].bit_length() - 1
+                sex = _at(runs, position)[0]
+                year_duration[sex][0] += (
+                    household.support_before
+                    + (support & ((1 << (position + offset + 1)) - 1)).bit_count()
+                )
+                year_duration[sex][1] += 1
+            if household.closing:
+                position = max(household.closing)
+                reasons_yearly[(household.closing[position], _at(runs, position)[0])] += 1
+
+        per_month = {key: _spread(counter, n) for key, counter in monthly.items()}
+        reasons_per_month = {key: _spread(counter, n) for key, counter in reasons_monthly.items()}
+        barriers_monthly, barriers_yearly = self._barriers()
+        children_monthly = self._child_documentation()
+        events_monthly, events_yearly = self._events()
+        responses = self._first_responses()
+        target_days, decision_times = self._decision_times()
+        reason_codes = _closing_codes()
+
+        months: list[MonthStatistics] = []
+        unit_name = unit_label(self.session, self.unit_id)
+        for i, month in enumerate(self.months):
+            support_households = _household_counts(per_month, "support", i)
+            amount = Decimal(self.amounts[i]) / 100
+            months.append(
+                MonthStatistics(
+                    month=month,
+                    unit_id=self.unit_id,
+                    unit_name=unit_name,
+                    decision_households=_household_counts(per_month, "decision", i),
+                    support_households=support_households,
+                    new_households=_household_counts(per_month, "new", i),
+                    closed_households=_household_counts(per_month, "closed", i),
+                    closing_reasons=_reason_counts(reasons_per_month, reason_codes, i),
+                    long_term_10_of_12=_household_counts(per_month, "long12", i),
+                    long_term_32_of_36=_household_counts(per_month, "long36", i),
+                    average_duration_months=SexAverages(
+                        _average(duration_sum[WOMEN][i], duration_count[WOMEN][i]),
+                        _average(duration_sum[MEN][i], duration_count[MEN][i]),
+                        _average(
+                            duration_sum[WOMEN][i] + duration_sum[MEN][i],
+                            duration_count[WOMEN][i] + duration_count[MEN][i],
+                        ),
+                    ),
+                    support_barriers=barriers_monthly[i],
+                    amount_paid=amount.quantize(Decimal("0.01")),
+                    cost_per_support_household=_per(amount, support_households.total.total),
+                    child_documentation=children_monthly[i].result(),
+                    sip=events_monthly["sip"][i],
+                    home_visits=events_monthly["hembesok"][i],
+                    first_response=_first_response(*responses[i]),
+                    time_to_decision=_decision_time(target_days, *decision_times[i]),
+                )
+            )
+        year_support = _year_household_counts(yearly, "support")
+        total_amount = Decimal(sum(self.amounts)) / 100
+        year_children = _ChildTally()
+        for tally in children_monthly:
+            year_children.merge(tally)
+        return YearStatistics(
+            year=self.months[0].year,
+            unit_id=self.unit_id,
+            unit_name=unit_name,
+            months=months,
+            decision_households=_year_household_counts(yearly, "decision"),
+            support_households=year_support,
+            new_households=_year_household_counts(yearly, "new"),
+            closed_households=_year_household_counts(yearly, "closed"),
+            closing_reasons={
+                code: SexCounts(reasons_yearly[(code, WOMEN)], reasons_yearly[(code, MEN)])
+                for code in _codes_with(reason_codes, (k[0] for k in reasons_yearly))
+            },
+            long_term_10_of_12=_year_household_counts(yearly, "long12"),
+            long_term_32_of_36=_year_household_counts(yearly, "long36"),
+            average_duration_months=SexAverages(
+                _average(*year_duration[WOMEN]),
+                _average(*year_duration[MEN]),
+                _average(
+                    year_duration[WOMEN][0] + year_duration[MEN][0],
+                    year_duration[WOMEN][1] + year_duration[MEN][1],
+                ),
+            ),
+            support_barriers=barriers_yearly,
+            amount_paid=total_amount.quantize(Decimal("0.01")),
+            cost_per_support_household=_per(total_amount, year_support.total.total),
+            child_documentation=year_children.result(),
+            sip=events_yearly["sip"],
+            home_visits=events_yearly["hembesok"],
+            first_response=_first_response(*_merged(responses)),
+            time_to_decision=_decision_time(target_days, *_merged(decision_times)),
+        )
+
+    # other sources --------------------------------------------------------------------------
+    def _barriers(self) -> tuple[list[dict[str, SexCounts]], dict[str, SexCounts]]:
+        from app.services import code_lists
+
+        codes = [c.code for c in code_lists.codes(code_lists.SUPPORT_BARRIER)]
+        month = self.sql.month_index(SupportBarrier.month)
+        base = (
+            select(month, SupportBarrier.code, Person.sex, SupportBarrier.person_id)
+            .join(Person, Person.id == SupportBarrier.person_id)
+            .where(SupportBarrier.month >= self.period_start)
+            .where(SupportBarrier.month <= self.period_end)
+        )
+        base = self._where_scope(base, SupportBarrier.case_id)
+        monthly = [defaultdict(Counter) for _ in range(self.n)]
+        sub = base.subquery()
+        cols = list(sub.c)
+        for index, code, sex, count in self.session.execute(
+            select(cols[0], cols[1], cols[2], func.count()).group_by(cols[0], cols[1], cols[2])
+        ):
+            monthly[index - self.first][code][sex] += count
+        yearly: dict[str, Counter] = defaultdict(Counter)
+        for code, sex, count in self.session.execute(
+            select(cols[1], cols[2], func.count(distinct(cols[3]))).group_by(cols[1], cols[2])
+        ):
+            yearly[code][sex] += count
+
+        def as_counts(table) -> dict[str, SexCounts]:
+            return {
+                code: SexCounts(table[code][WOMEN], table[code][MEN])
+                for code in _codes_with(codes, table)
+            }
+
+        return [as_counts(m) for m in monthly], as_counts(yearly)
+
+    def _events(self) -> tuple[dict[str, list[EventCounts]], dict[str, EventCounts]]:
+        month = self.sql.month_index(JournalEntry.entry_date)
+        stmt = (
+            select(_text(JournalEntry.case_id), JournalEntry.entry_type, month, func.count())
+            .where(JournalEntry.entry_type.in_(("sip", "hembesok")))
+            .where(JournalEntry.signed_at.is_not(None))
+            .where(JournalEntry.entry_date >= self.period_start)
+            .where(JournalEntry.entry_date <= self.period_end)
+            .group_by(_text(JournalEntry.case_id), JournalEntry.entry_type, month)
+        )
+        stmt = self._where_scope(stmt, JournalEntry.case_id)
+        events = {t: [0] * self.n for t in ("sip", "hembesok")}
+        households: dict[str, list[dict[Any, str]]] = {
+            t: [{} for _ in range(self.n)] for t in ("sip", "hembesok")
+        }
+        for case_id, kind, index, count in self.session.execute(stmt):
+            position = index - self.first
+            events[kind][position] += count
+            household_id = self.case_household.get(case_id, case_id)
+            households[kind][position][household_id] = self._sex_of(household_id, position)
+        monthly = {
+            kind: [
+                EventCounts(events[kind][i], _count_sexes(households[kind][i].values()))
+                for i in range(self.n)
+            ]
+            for kind in events
+        }
+        yearly = {}
+        for kind in events:
+            last: dict[Any, str] = {}
+            for month_households in households[kind]:
+                last.update(month_households)
+            yearly[kind] = EventCounts(sum(events[kind]), _count_sexes(last.values()))
+        return monthly, yearly
+
+    def _sex_of(self, household_id: Any, position: int) -> str:
+        household = self.households.get(household_id)
+        if household is None:
+            household = self.households[household_id]
+            household.members = self._members_of(household_id)
+        for mask, sex, _code, _children in self._runs(household):
+            if mask >> position & 1:
+                return sex
+        return WOMEN
+
+    def _members_of(self, household_id: Any) -> list[tuple]:
+        sql = self.sql
+        return [
+            (role, bool(visiting), start, until, sex, birth)
+            for role, visiting, start, until, sex, birth in self.session.execute(
+                select(
+                    type_coerce(HouseholdMember.role, String),
+                    HouseholdMember.visiting_child,
+                    sql.month_index(HouseholdMember.member_from),
+                    sql.month_index(HouseholdMember.member_until),
+                    Person.sex,
+                    sql.day_key(Person.birth_date),
+                )
+                .join(Person, Person.id == HouseholdMember.person_id)
+                .where(_text(HouseholdMember.household_id) == household_id)
+                .order_by(HouseholdMember.sort_order)
+            )
+        ]
+
+    def _child_documentation(self) -> list[_ChildTally]:
+        """Seed 004's audit: per child and decision (see the module docstring)."""
+        child = HouseholdMember
+        stmt = (
+            select(
+                _text(Decision.id).label("id"),
+                _text(Decision.case_id).label("case_id"),
+                Decision.decided_on,
+                Decision.child_consideration,
+                _text(Decision.bka_form_id).label("bka_form_id"),
+                child.person_id,
+                Person.sex,
+            )
+            .join(Case, Case.id == Decision.case_id)
+            .join(child, child.household_id == Case.household_id)
+            .join(Person, Person.id == child.person_id)
+            .where(Decision.signed_at.is_not(None))
+            .where(Decision.outcome != Outcome.GRANTED)
+            .where(Decision.decided_on >= self.period_start)
+            .where(Decision.decided_on <= self.period_end)
+            .where(child.role == MemberRole.CHILD)
+            .where(or_(child.member_from.is_(None), child.member_from <= Decision.period_end))
+            .where(or_(child.member_until.is_(None), child.member_until >= Decision.period_start))
+        )
+        if self.unit_id is not None:
+            stmt = stmt.where(Case.unit_id == self.unit_id)
+        rows = [r for r in self.session.execute(stmt).all() if r.id not in self.replaced]
+        bka_ids = {r.bka_form_id for r in rows if r.bka_form_id is not None}
+        bka_children: dict[Any, dict[str, dict]] = {}
+        for start in range(0, len(bka_ids), 500):
+            chunk = list(bka_ids)[start : start + 500]
+            for form_id, case_id, answers in self.session.execute(
+                select(
+                    _text(FormInstance.id), _text(FormInstance.case_id), FormInstance.answers_json
+                )
+                .where(_text(FormInstance.id).in_(chunk))
+                .where(FormInstance.form_key == "bka")
+                .where(FormInstance.signed_at.is_not(None))
+            ):
+                groups = json.loads(answers or "{}").get("barn") or []
+                bka_children[form_id] = (
+                    case_id,
+                    {str(g.get("_item")): g for g in groups if isinstance(g, dict)},
+                )
+        tallies = [_ChildTally() for _ in range(self.n)]
+        considerations: dict[Any, dict] = {}
+        decision_named: dict[Any, bool] = {}
+        decision_month: dict[Any, int] = {}
+        for r in rows:
+            position = month_index(r.decided_on) - self.first
+            tally = tallies[position]
+            if r.id not in considerations:
+                considerations[r.id] = json.loads(r.child_consideration or "{}")
+                decision_named[r.id] = True
+                decision_month[r.id] = position
+            person = str(r.person_id)
+            bka = bka_children.get(r.bka_form_id)
+            section = bka[1].get(person) if bka and bka[0] == r.case_id else None
+            named = bool(str(considerations[r.id].get(person, "")).strip()) or section is not None
+            tally.add_child(
+                r.sex,
+                named,
+                section is not None,
+                section is not None and is_filled(section.get("situation")),
+                section is not None and is_filled(section.get("behov")),
+                section is not None and is_filled(section.get("hur_paverkas")),
+            )
+            decision_named[r.id] = decision_named[r.id] and named
+        for decision_id, position in decision_month.items():
+            tallies[position].decisions += 1
+            tallies[position].decisions_all_named += 1 if decision_named[decision_id] else 0
+        return tallies
+
+    def _month_bucket(self, column: Any) -> ColumnElement[int]:
+        """Position of the Swedish-time month a UTC time falls in."""
+        bounds = [
+            datetime.combine(_month_of(self.first + i), datetime.min.time(), tzinfo=STOCKHOLM)
+            for i in range(1, self.n)
+        ]
+        if not bounds:
+            return literal(0)
+        return case(*[(column < b, i) for i, b in enumerate(bounds)], else_=self.n - 1)
+
+    def _received_range(self):
+        start = datetime.combine(self.period_start, datetime.min.time(), tzinfo=STOCKHOLM)
+        end = datetime.combine(
+            self.period_end + timedelta(days=1), datetime.min.time(), tzinfo=STOCKHOLM
+        )
+        return and_(Application.received_at >= start, Application.received_at < end)
+
+    def _local_seconds(self, column: Any) -> ColumnElement[int]:
+        summer = _utc_offsets(self.period_start, self.period_end)
+        offset = (
+            case(*[(and_(column >= a, column < b), 7200) for a, b in summer], else_=3600)
+            if summer
+            else literal(3600)
+        )
+        return self.sql.epoch(column) + offset
+
+    def _first_responses(self) -> list[list]:
+        """Mirrors deadlines.add_weekday_hours(received_at, 24) in Swedish wall-clock time:
+        Monday–Thursday +24 h, Friday +72 h (at exactly 00:00, +24 h), Saturday and Sunday
+        until Tuesday 00:00."""
+        now = bindparam("now", clock.now(), type_=Application.received_at.type)
+        measured = func.coalesce(Application.first_response_at, now)
+        received = self._local_seconds(Application.received_at)
+        answered_local = self._local_seconds(measured)
+        day = received // 86400
+        weekday = (day + 3) % 7  # 1970-01-01 was a Thursday; Monday is 0
+        second = received % 86400
+        allowed = case(
+            (weekday <= 3, RESPONSE_HOURS * 3600),
+            (and_(weekday == 4, second == 0), RESPONSE_HOURS * 3600),
+            (weekday == 4, 3 * 86400),
+            (weekday == 5, 3 * 86400 - second),
+            else_=2 * 86400 - second,
+        )
+        in_time = case((answered_local - received <= allowed, 1), else_=0)
+        answered = case((Application.first_response_at.is_not(None), 1), else_=0)
+        elapsed = self.sql.epoch(Application.first_response_at) - self.sql.epoch(
+            Application.received_at
+        )
+        minutes = case(
+            (Application.first_response_at.is_not(None), (elapsed + 30) // 60), else_=None
+        )
+        bucket = self._month_bucket(Application.received_at)
+        stmt = (
+            select(bucket, answered, in_time, minutes, func.count())
+            .where(self._received_range())
+            .group_by(bucket, answered, in_time, minutes)
+        )
+        stmt = self._where_scope(stmt, Application.case_id)
+        tallies = [[0, 0, 0, 0, Counter()] for _ in range(self.n)]
+        for position, was_answered, on_time, minute, count in self.session.execute(stmt):
+            t = tallies[position]
+            t[0] += count
+            if was_answered:
+                t[1] += count
+                t[2] += count if on_time else 0
+                t[4][int(minute)] += count
+            elif on_time:
+                t[3] += count
+        return tallies
+
+    def _decision_times(self) -> tuple[int, list[list]]:
+        target = settings.get_int(self.session, settings.DECISION_WARNING_DAYS)
+        received_day = self._local_seconds(Application.received_at) // 86400
+        decided_day = self.sql.epoch(Application.decided_on) // 86400
+        today = (clock.today() - date(1970, 1, 1)).days
+        days = case((Application.decided_on.is_not(None), decided_day - received_day), else_=None)
+        open_in_time = case(
+            (and_(Application.decided_on.is_(None), today - received_day <= target), 1), else_=0
+        )
+        bucket = self._month_bucket(Application.received_at)
+        stmt = (
+            select(bucket, days, open_in_time, func.count())
+            .where(self._received_range())
+            .group_by(bucket, days, open_in_time)
+        )
+        stmt = self._where_scope(stmt, Application.case_id)
+        tallies = [[0, 0, 0, 0, Counter()] for _ in range(self.n)]
+        for position, waited, still_open, count in self.session.execute(stmt):
+            t = tallies[position]
+            t[0] += count
+            if waited is not None:
+                t[1] += count
+                t[2] += count if waited <= target else 0
+                t[4][int(waited)] += count
+            elif still_open:
+                t[3] += count
+        return target, tallies
+
+
+# --- combining ------------------------------------------------------------------------------------
+def _at(runs: list[tuple[int, str, str, bool]], position: int) -> tuple[str, str, bool]:
+    """(sex, type code, med barn) of the household in the month at `position`."""
+    for mask, sex, code, children in runs:
+        if mask >> position & 1:
+            return sex, code, children
+    return runs[-1][1:]
+
+
+def _spread(counter: Counter, n: int) -> list[int]:
+    """Counts per month from a Counter of month masks."""
+    per_month = [0] * n
+    for mask, count in counter.items():
+        for position in _bits(mask):
+            per_month[position] += count
+    return per_month
+
+
+def _codes_with(known: Iterable[str], found: Iterable[str]) -> list[str]:
+    codes = list(known)
+    for code in found:
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
+def _closing_codes() -> list[str]:
+    from app.services import code_lists
+
+    return [c.code for c in code_lists.codes(code_lists.CLOSING_REASON)]
+
+
+def _household_counts(per_month: dict[tuple, list[int]], group: str, i: int) -> HouseholdCounts:
+    def count(sex: str, code: str | None = None, children: bool | None = None) -> int:
+        return sum(
+            values[i]
+            for key, values in per_month.items()
+            if key[0] == group
+            and key[1] == sex
+            and key[2] != YOUNG
+            and (code is None or key[2] == code)
+            and (children is None or key[3] == children)
+        )
+
+    def young(sex: str) -> int:
+        values = per_month.get((group, sex, YOUNG))
+        return values[i] if values else 0
+
+    return HouseholdCounts(
+        total=SexCounts(count(WOMEN), count(MEN)),
+        by_type={
+            code: SexCounts(count(WOMEN, code), count(MEN, code))
+            for code in household_type.HOUSEHOLD_TYPES
+        },
+        with_children=SexCounts(count(WOMEN, children=True), count(MEN, children=True)),
+        young=SexCounts(young(WOMEN), young(MEN)),
+    )
+
+
+def _year_household_counts(yearly: Counter, group: str) -> HouseholdCounts:
+    def count(sex: str, code: str | None = None, children=None, young=None) -> int:
+        return sum(
+            n
+            for (g, s, c, kids, is_young), n in yearly.items()
+            if g == group
+            and s == sex
+            and (code is None or c == code)
+            and (children is None or kids == children)
+            and (young is None or is_young == young)
+        )
+
+    return HouseholdCounts(
+        total=SexCounts(count(WOMEN), count(MEN)),
+        by_type={
+            code: SexCounts(count(WOMEN, code), count(MEN, code))
+            for code in household_type.HOUSEHOLD_TYPES
+        },
+        with_children=SexCounts(count(WOMEN, children=True), count(MEN, children=True)),
+        young=SexCounts(count(WOMEN, young=True), count(MEN, young=True)),
+    )
+
+
+def _reason_counts(per_month: dict[tuple, list[int]], codes: list[str], i: int):
+    found = {key[0] for key in per_month}
+    return {
+        code: SexCounts(
+            per_month.get((code, WOMEN), [0] * (i + 1))[i],
+            per_month.get((code, MEN), [0] * (i + 1))[i],
+        )
+        for code in _codes_with(codes, sorted(found))
+    }
+
+
+def _count_sexes(sexes: Iterable[str]) -> SexCounts:
+    counted = Counter(sexes)
+    return SexCounts(counted[WOMEN], counted[MEN])
+
+
+def _per(amount: Decimal, households: int) -> Decimal | None:
+    if households <= 0:
+        return None
+    return (amount / households).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+class _ChildTally:
+    def __init__(self) -> None:
+        self.decisions = 0
+        self.decisions_all_named = 0
+        self.counts: dict[str, Counter] = defaultdict(Counter)
+
+    def add_child(self, sex: str, *flags: bool) -> None:
+        names = ("named", "with_bka", "bka_situation", "bka_needs", "bka_consequences")
+        self.counts["children"][sex] += 1
+        for name, flag in zip(names, flags, strict=True):
+            if flag:
+                self.counts[name][sex] += 1
+
+    def merge(self, other: _ChildTally) -> None:
+        self.decisions += other.decisions
+        self.decisions_all_named += other.decisions_all_named
+        for name, counter in other.counts.items():
+            self.counts[name].update(counter)
+
+    def result(self) -> ChildDocumentation:
+        def get(name: str) -> SexCounts:
+            return SexCounts(self.counts[name][WOMEN], self.counts[name][MEN])
+
+        children, with_bka = get("children"), get("with_bka")
+        return ChildDocumentation(
+            decisions=self.decisions,
+            decisions_all_named=self.decisions_all_named,
+            children=children,
+            named=get("named"),
+            with_bka=with_bka,
+            bka_situation=get("bka_situation"),
+            bka_needs=get("bka_needs"),
+            bka_consequences=get("bka_consequences"),
+            named_share=sex_shares(get("named"), children),
+            bka_situation_share=sex_shares(get("bka_situation"), with_bka),
+            bka_needs_share=sex_shares(get("bka_needs"), with_bka),
+            bka_consequences_share=sex_shares(get("bka_consequences"), with_bka),
+        )
+
+
+def _first_response(
+    received: int, answered: int, in_time: int, open_in_time: int, minutes: Counter
+) -> FirstResponseTimes:
+    median = median_of(minutes)
+    return FirstResponseTimes(
+        received=received,
+        answered=answered,
+        answered_in_time=in_time,
+        open_in_time=open_in_time,
+        median_hours=None
+        if median is None
+        else (median / 60).quantize(Decimal("0.01"), ROUND_HALF_UP),
+        share_in_time=share(in_time, received - open_in_time),
+    )
+
+
+def _decision_time(
+    target: int, received: int, decided: int, in_time: int, open_in_time: int, days: Counter
+) -> DecisionTimes:
+    return DecisionTimes(
+        target_days=target,
+        received=received,
+        decided=decided,
+        decided_in_time=in_time,
+        open_in_time=open_in_time,
+        median_days=median_of(days),
+        share_in_time=share(in_time, received - open_in_time),
+    )
+
+
+def _merged(tallies: list[list]) -> list:
+    """Sums of [count, count, count, count, histogram] tallies."""
+    total: list = [0, 0, 0, 0, Counter()]
+    for t in tallies:
+        for i in range(4):
+            total[i] += t[i]
+        total[4].update(t[4])
+    return total

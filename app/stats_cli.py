@@ -1,0 +1,141 @@
+"""`arendestod stats` and `arendestod export sos|csv`: statistics from the command line.
+
+The command line has no login: it acts as the system (statistics.COMMAND_LINE), and every
+call is audited with no user and the detail "kommandorad", like `arendestod decision list`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import uuid
+from datetime import date
+
+from app.services.formatting import money
+
+
+def add_stats_parsers(commands: argparse._SubParsersAction) -> None:
+    stats = commands.add_parser("stats", help="statistik för en månad eller ett år")
+    period = stats.add_mutually_exclusive_group(required=True)
+    period.add_argument("--month", metavar="ÅÅÅÅ-MM")
+    period.add_argument("--year", type=int, metavar="ÅÅÅÅ")
+    stats.add_argument("--unit", metavar="ENHET", help="enhetens namn (annars alla enheter)")
+    stats.add_argument("--json", action="store_true", help="skriv ut som JSON")
+    export = commands.add_parser("export", help="exportera statistik till fil")
+    sub = export.add_subparsers(dest="export_command", required=True)
+    sos = sub.add_parser("sos", help="Socialstyrelsens individstatistik för en månad")
+    sos.add_argument("--month", required=True, metavar="ÅÅÅÅ-MM")
+    sos.add_argument("--unit", metavar="ENHET")
+    sos.add_argument("--out", required=True, metavar="FIL")
+    csv = sub.add_parser("csv", help="statistiken som CSV-fil för Excel")
+    csv_period = csv.add_mutually_exclusive_group(required=True)
+    csv_period.add_argument("--month", metavar="ÅÅÅÅ-MM")
+    csv_period.add_argument("--year", type=int, metavar="ÅÅÅÅ")
+    csv.add_argument("--unit", metavar="ENHET")
+    csv.add_argument("--out", required=True, metavar="FIL")
+
+
+def _month(text: str) -> date:
+    match = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValueError(f"Ogiltig månad: {text} (skriv ÅÅÅÅ-MM).")
+    return date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def _unit_id(session, name: str | None) -> uuid.UUID | None:
+    from sqlalchemy import select
+
+    from app.models import Unit
+
+    if not name:
+        return None
+    unit_id = session.scalar(select(Unit.id).where(Unit.name == name))
+    if unit_id is None:
+        raise ValueError(f"Enheten {name} finns inte.")
+    return unit_id
+
+
+def _run(args: argparse.Namespace, work) -> int:
+    from app.db.database import open_database
+    from app.services.errors import ServiceError
+
+    try:
+        month = _month(args.month) if getattr(args, "month", None) else None
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    database = open_database(args.db)
+    try:
+        with database.sessions.begin() as session:
+            return work(session, _unit_id(session, args.unit), month)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except ServiceError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    from app.services import statistics
+
+    def work(session, unit_id, month) -> int:
+        if month is not None:
+            stats = statistics.month_statistics(
+                session, statistics.COMMAND_LINE, month, unit_id=unit_id
+            )
+        else:
+            stats = statistics.year_statistics(
+                session, statistics.COMMAND_LINE, args.year, unit_id=unit_id
+            )
+        if args.json:
+            print(json.dumps(statistics.as_json_dict(stats), ensure_ascii=False, indent=2))
+        else:
+            _print_summary(stats)
+        return 0
+
+    return _run(args, work)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from app.services import sos_export, statistics
+
+    def work(session, unit_id, month) -> int:
+        if args.export_command == "sos":
+            rows = sos_export.sos_rows(session, statistics.COMMAND_LINE, month, unit_id=unit_id)
+            sos_export.write_sos_file(rows, args.out)
+            print(f"{len(rows)} rader sparades i {args.out}.")
+            return 0
+        if month is not None:
+            stats = statistics.month_statistics(
+                session, statistics.COMMAND_LINE, month, unit_id=unit_id
+            )
+        else:
+            stats = statistics.year_statistics(
+                session, statistics.COMMAND_LINE, args.year, unit_id=unit_id
+            )
+        sos_export.write_statistics_csv(stats, args.out)
+        print(f"Statistiken sparades i {args.out}.")
+        return 0
+
+    return _run(args, work)
+
+
+def _print_summary(stats) -> None:
+    period = f"{stats.month:%Y-%m}" if hasattr(stats, "month") else f"{stats.year} (helår)"
+    print(f"Statistik {period}, {stats.unit_name}")
+    for label, counts in (
+        ("Beslutshushåll", stats.decision_households.total),
+        ("Bidragshushåll", stats.support_households.total),
+        ("Nya hushåll", stats.new_households.total),
+        ("Avslutade hushåll", stats.closed_households.total),
+        ("Långvarigt bistånd 10 av 12", stats.long_term_10_of_12.total),
+        ("Långvarigt bistånd 32 av 36", stats.long_term_32_of_36.total),
+    ):
+        print(f"  {label:<30} {counts.total:>8}  (kvinnor {counts.women}, män {counts.men})")
+    print(f"  {'Utbetalt':<30} {money(stats.amount_paid):>20}")
+    print(f"  {'Kostnad per bidragshushåll':<30} {money(stats.cost_per_support_household):>20}")
