@@ -458,6 +458,49 @@ def sign_decision(
     return decision
 
 
+def record_execution(
+    session: Session,
+    actor: Actor,
+    decision_id: uuid.UUID,
+    executed_on: date,
+    *,
+    expected_version: int | None = None,
+) -> Decision:
+    """Record that a signed decision granting money has been carried out (verkställt, e.g.
+    paid out). Not part of the decision's content: the signed letter and its hash stay as
+    they are. Without it the decision is reported as ej verkställt after three months."""
+    decision = _load(session, decision_id)
+    access.require_write(session, actor, load_case(session, decision.case_id))
+    if expected_version is not None and decision.version != expected_version:
+        raise StaleRecordError("Beslutet har ändrats i ett annat fönster. Läs in det på nytt.")
+    problems = {}
+    if decision.signed_at is None or decision.decided_on is None:
+        problems["executed_on"] = "Bara ett beslutat (signerat) beslut kan verkställas."
+    elif decision.granted_total <= 0:
+        problems["executed_on"] = "Beslutet beviljar inget belopp och behöver inte verkställas."
+    elif decision.executed_on is not None:
+        problems["executed_on"] = f"Beslutet är redan verkställt {long_date(decision.executed_on)}."
+    elif executed_on < decision.decided_on:
+        problems["executed_on"] = "Verkställighetsdagen kan inte vara före beslutsdagen."
+    elif executed_on > clock.today():
+        problems["executed_on"] = "Verkställighetsdagen kan inte ligga i framtiden."
+    if problems:
+        raise ValidationFailed(problems)
+    decision.executed_on = executed_on
+    decision.updated_by = actor.id
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        audit.Action.UPDATE,
+        "decision",
+        entity_id=decision.id,
+        case_id=decision.case_id,
+        detail=f"verkställt {executed_on.isoformat()}",
+    )
+    return decision
+
+
 # --- reading -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class DecisionRow:
@@ -471,10 +514,15 @@ class DecisionRow:
     decided_on: date | None
     decided_by_name: str
     replaces_id: uuid.UUID | None
+    executed_on: date | None = None
 
     @property
     def is_signed(self) -> bool:
         return self.decided_on is not None
+
+    @property
+    def awaits_execution(self) -> bool:
+        return self.is_signed and self.granted_total > 0 and self.executed_on is None
 
 
 def list_decisions(session: Session, actor: Actor, case_id: uuid.UUID) -> list[DecisionRow]:
@@ -499,6 +547,7 @@ def list_decisions(session: Session, actor: Actor, case_id: uuid.UUID) -> list[D
             d.decided_on,
             names.get(d.decided_by, ""),
             d.replaces_id,
+            d.executed_on,
         )
         for d in decisions
     ]

@@ -11,8 +11,15 @@ from app.services import decisions
 from app.services.decisions import DecisionRow, period_text
 from app.services.formatting import money, short_date
 from app.ui.context import AppContext
+from app.ui.execution_dialog import ExecutionDialog
 from app.ui.row_table_model import Column, RowTableModel
 from app.ui.table_view import RowTableView
+
+
+def _execution_text(row: DecisionRow) -> str:
+    if row.executed_on is not None:
+        return short_date(row.executed_on)
+    return "Ej verkställt" if row.awaits_execution else ""
 
 
 class DecisionsTab(QWidget):
@@ -42,12 +49,14 @@ class DecisionsTab(QWidget):
                     "Beslutat", lambda r: short_date(r.decided_on) if r.decided_on else "Utkast"
                 ),
                 Column("Beslutsfattare", lambda r: r.decided_by_name),
+                Column("Verkställt", _execution_text),
                 Column("", lambda r: "Ersätter tidigare beslut" if r.replaces_id else ""),
             ]
         )
         self.view = RowTableView(self.model)
         self.view.setObjectName("decisionsList")
         self.view.activated_row.connect(lambda row: self.open_decision_requested.emit(row.id))
+        self.view.selectionModel().currentChanged.connect(self._update_buttons)
         layout.addWidget(self.view)
         buttons = QHBoxLayout()
         self.new_button = QPushButton("&Ny beräkning och beslut …")
@@ -55,8 +64,15 @@ class DecisionsTab(QWidget):
         self.new_button.clicked.connect(lambda: self.open_decision_requested.emit(None))
         self.open_button = QPushButton("Ö&ppna")
         self.open_button.clicked.connect(self._open_selected)
+        self.execute_button = QPushButton("Registrera &verkställighet …")
+        self.execute_button.setObjectName("recordExecution")
+        self.execute_button.setToolTip(
+            "Ange när ett beviljat beslut verkställdes (till exempel betalades ut)."
+        )
+        self.execute_button.clicked.connect(self._record_execution)
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.open_button)
+        buttons.addWidget(self.execute_button)
         buttons.addStretch()
         layout.addLayout(buttons)
         self.reload()
@@ -67,6 +83,21 @@ class DecisionsTab(QWidget):
         )
         self.model.set_rows(rows)
         self.view.fit_columns()
+        self._update_buttons()
+
+    def _update_buttons(self, *_args) -> None:
+        row = self.view.current_row()
+        self.execute_button.setEnabled(row is not None and row.awaits_execution)
+
+    def _record_execution(self) -> None:
+        row = self.view.current_row()
+        if row is None or not row.awaits_execution:
+            return
+        description = (
+            f"Beslut för {period_text(row.period_start, row.period_end)}: "
+            f"{row.outcome.label.lower()}, {money(row.granted_total)}."
+        )
+        ExecutionDialog(self.context, row.id, description, self, on_saved=self.reload).exec()
 
     def _open_selected(self) -> None:
         row = self.view.current_row()

@@ -1107,3 +1107,76 @@ def test_export_of_a_signed_decision_without_archive_is_marked_reconstructed(tmp
     text = PdfReader(BytesIO(pdf)).pages[0].extract_text()
     assert "ÅTERSKAPAD UTSKRIFT" in text
     database.dispose()
+
+
+# --- verkställighet ------------------------------------------------------------------------------
+
+
+class TestExecution:
+    """A signed decision granting money is marked verkställd; until then it is a bevakning
+    from three months after the decision."""
+
+    def test_recording_execution_removes_the_bevakning_and_keeps_the_hash(
+        self, session, caseworker, case, sign, set_clock
+    ) -> None:
+        from app.services.deadlines import deadlines_for_cases
+
+        decision = sign(case, bifall())
+        signed_hash, letter_hash = decision.content_hash, decision.letter_sha256
+        set_clock(datetime(2027, 3, 1, 9, 0, tzinfo=UTC))  # more than three months later
+
+        def not_executed() -> list[str]:
+            return [
+                d.label
+                for d in deadlines_for_cases(session, [case.id])[case.id]
+                if d.kind == "ej_verkstallt"
+            ]
+
+        assert not_executed() == ["Beslut ej verkställt: december 2026"]
+        decisions.record_execution(session, caseworker, decision.id, date(2026, 12, 1))
+        assert decision.executed_on == date(2026, 12, 1)
+        assert not_executed() == []
+        assert (decision.content_hash, decision.letter_sha256) == (signed_hash, letter_hash)
+        assert decisions.content_hash(decision) == signed_hash
+        row = decisions.list_decisions(session, caseworker, case.id)[0]
+        assert row.executed_on == date(2026, 12, 1) and not row.awaits_execution
+        last = session.scalars(
+            select(AuditEntry).where(AuditEntry.entity == "decision").order_by(AuditEntry.at)
+        ).all()[-1]
+        assert (last.action, last.entity_id, last.detail) == (
+            "update",
+            decision.id,
+            "verkställt 2026-12-01",
+        )
+
+    @pytest.mark.parametrize(
+        ("day", "message"),
+        [
+            (date(2026, 11, 22), "Verkställighetsdagen kan inte vara före beslutsdagen."),
+            (date(2026, 11, 24), "Verkställighetsdagen kan inte ligga i framtiden."),
+        ],
+    )
+    def test_bad_dates_are_refused(self, session, caseworker, case, sign, day, message) -> None:
+        decision = sign(case, bifall())
+        with pytest.raises(ValidationFailed) as info:
+            decisions.record_execution(session, caseworker, decision.id, day)
+        assert info.value.field_errors == {"executed_on": message}
+        assert decision.executed_on is None
+
+    def test_draft_avslag_and_twice_are_refused(self, session, caseworker, case, sign) -> None:
+        draft = decisions.save_draft(session, caseworker, case.id, bifall())
+        with pytest.raises(ValidationFailed, match="Bara ett beslutat"):
+            decisions.record_execution(session, caseworker, draft.id, TODAY)
+        refused = sign(case, avslag())
+        with pytest.raises(ValidationFailed, match="beviljar inget belopp"):
+            decisions.record_execution(session, caseworker, refused.id, TODAY)
+        granted = sign(case, bifall())
+        decisions.record_execution(session, caseworker, granted.id, TODAY)
+        with pytest.raises(ValidationFailed, match="redan verkställt 23 november 2026"):
+            decisions.record_execution(session, caseworker, granted.id, TODAY)
+
+    def test_other_unit_cannot_record(self, session, other_unit_caseworker, case, sign) -> None:
+        decision = sign(case, bifall())
+        with pytest.raises(AccessDenied):
+            decisions.record_execution(session, other_unit_caseworker, decision.id, TODAY)
+        assert decision.executed_on is None

@@ -169,3 +169,47 @@ def test_signed_decision_is_replaced_by_a_new_one(
         new = session.get(Decision, successor.decision_id)
         assert new.replaces_id == editor.decision_id
         assert "Beslutet ersätter beslutet den" in _letter_text(new.letter_pdf)
+
+
+def test_execution_is_registered_from_the_decisions_tab(
+    qtbot, main_window, family_case, caseworker, monkeypatch
+) -> None:
+    from datetime import date
+
+    from app.ui.execution_dialog import ExecutionDialog
+
+    editor = _new_decision(qtbot, main_window, family_case)
+    _set_granted(editor, 1, "9500")
+    qtbot.mouseClick(editor.sign_button, LEFT)
+    assert editor.signed_decision, editor.problems.text()
+    tab = family_case.decisions_tab
+    tab.reload()
+    main_window.tabs.setCurrentWidget(family_case)
+    family_case.tabs.setCurrentWidget(tab)
+    row = next(i for i, r in enumerate(tab.model.rows) if r.id == editor.decision_id)
+    column = next(
+        i
+        for i in range(tab.model.columnCount())
+        if tab.model.headerData(i, Qt.Orientation.Horizontal) == "Verkställt"
+    )
+    tab.view.selectRow(tab.view.model().mapFromSource(tab.model.index(row, 0)).row())
+    assert tab.model.index(row, column).data() == "Ej verkställt"
+    assert tab.execute_button.isEnabled()
+    attempts: list[str] = []
+
+    def fill_and_save(dialog: ExecutionDialog) -> int:
+        dialog.date.set_value(date(2026, 11, 24))  # tomorrow: refused, dialog stays open
+        dialog.save()
+        attempts.append(dialog.error.text())
+        dialog.date.set_value(date(2026, 11, 23))
+        dialog.save()
+        attempts.append(dialog.error.text() if dialog.error.isVisible() else "")
+        return dialog.result()
+
+    monkeypatch.setattr(ExecutionDialog, "exec", fill_and_save)
+    qtbot.mouseClick(tab.execute_button, LEFT)
+    assert attempts == ["Verkställighetsdagen kan inte ligga i framtiden.", ""]
+    row = next(i for i, r in enumerate(tab.model.rows) if r.id == editor.decision_id)
+    assert tab.model.index(row, column).data() == "2026-11-23"
+    with caseworker.database.sessions() as session:
+        assert session.get(Decision, editor.decision_id).executed_on == date(2026, 11, 23)
