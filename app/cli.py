@@ -53,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(signal, "SIGPIPE"):  # `arendestod decision list | head` ends quietly
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     args = _parser().parse_args(argv)
+    from app.gc_tuning import tune_garbage_collector
+
+    tune_garbage_collector()
     if args.command is None:
         from app.ui.application import run_gui
 

@@ -15,6 +15,7 @@ import sqlalchemy
 
 from app.db.database import open_database
 from app.db.location import sqlite_file
+from app.gc_tuning import tune_garbage_collector
 from benchmarks.generate import BenchDatabase, ensure_database
 from benchmarks.search import Measurement, explain, load_workload, run_all
 
@@ -160,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(_database_lines(bench)))
         return 0
     database = open_database(bench.url)
+    tune_garbage_collector()  # as the app does at start (app.cli)
     try:
         if args.explain:
             if database.engine.dialect.name != "sqlite":

@@ -84,8 +84,18 @@ class Application(VersionedMixin, Base):
     """Ansökan. An application can never be refused to be received (DOMAIN.md)."""
 
     __tablename__ = "applications"
+    __table_args__ = (
+        Index(
+            "ix_applications_case_cover",
+            "case_id",
+            "period_start",
+            "received_at",
+            "first_response_at",
+            "decided_on",
+        ),
+    )
 
-    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"))
     received_at: Mapped[datetime]
     channel: Mapped[str] = mapped_column(String(30))
     """Code from the 'ansökningssätt' list: papper, telefon, e-ansökan, besök."""

@@ -50,7 +50,25 @@ class Decision(VersionedMixin, Base):
     """Immutable once signed: a change is a new decision that `replaces_id` the old one."""
 
     __tablename__ = "decisions"
-    __table_args__ = (Index("ix_decisions_case_period", "case_id", "period_start"),)
+    __table_args__ = (
+        # Covers the batch reads of bevakningar, the ärendegenomgång and statistics, so they
+        # never read the wide rows (calculation, letter PDF).
+        Index(
+            "ix_decisions_case_cover",
+            "case_id",
+            "period_start",
+            "period_end",
+            "kind",
+            "outcome",
+            "granted_total",
+            "signed_at",
+            "decided_on",
+            "executed_on",
+            "replaces_id",
+            "bka_form_id",
+            "id",
+        ),
+    )
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"))
     kind: Mapped[DecisionKind] = mapped_column(_enum(DecisionKind))

@@ -14,7 +14,11 @@ from app.models.organisation import User
 
 class JournalEntry(VersionedMixin, Base):
     __tablename__ = "journal_entries"
-    __table_args__ = (Index("ix_journal_entries_case_date", "case_id", "entry_date"),)
+    __table_args__ = (
+        Index("ix_journal_entries_case_date", "case_id", "entry_date"),
+        # The latest entry of a type per case (bevakningar, ärendegenomgång) without the text.
+        Index("ix_journal_entries_case_type", "case_id", "entry_type", "entry_date", "signed_at"),
+    )
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"))
     entry_date: Mapped[date]

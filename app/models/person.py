@@ -15,8 +15,10 @@ class Person(VersionedMixin, Base):
     __tablename__ = "persons"
     __table_args__ = (
         CheckConstraint("sex IN ('K', 'M')", name="sex_code"),
-        Index("ix_persons_last_name_key", "last_name_key"),
-        Index("ix_persons_first_name_key", "first_name_key"),
+        # Name searches read (name, name, id) from these alone, in name order
+        # (app.services.case_search).
+        Index("ix_persons_last_first", "last_name_key", "first_name_key", "id"),
+        Index("ix_persons_first_last", "first_name_key", "last_name_key", "id"),
     )
 
     personal_number: Mapped[str] = mapped_column(String(12), unique=True)

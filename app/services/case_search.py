@@ -11,7 +11,7 @@ import unicodedata
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, tuple_, union
 from sqlalchemy.orm import Session
 
 from app.models import Case, CaseStatus, HouseholdMember, MemberRole, Person, Role, User
@@ -57,7 +57,10 @@ def _prefix_range(column, prefix: str):
 
 
 def _person_filter(query: str):
-    """Build the WHERE clause on Person for the query, or return a message for the user."""
+    """Build the WHERE clause on Person for the query, or return a message for the user.
+
+    Returns (clause, name_search, message); name searches are answered in name order from
+    the name indexes (see `_name_rows`)."""
     text = query.strip()
     if _DIGITS.match(text):
         digits = re.sub(r"\D", "", text)
@@ -65,27 +68,114 @@ def _person_filter(query: str):
             try:
                 number = parse_identity_number(text)
             except InvalidIdentityNumber as exc:
-                return None, f"{exc} Sökningen gav inga träffar."
-            return Person.personal_number == number.digits, ""
+                return None, False, f"{exc} Sökningen gav inga träffar."
+            return Person.personal_number == number.digits, False, ""
         if len(digits) == 8:
-            return _prefix_range(Person.personal_number, digits), ""
+            return _prefix_range(Person.personal_number, digits), False, ""
         if len(digits) == 6:
-            return or_(
-                _prefix_range(Person.personal_number, "19" + digits),
-                _prefix_range(Person.personal_number, "20" + digits),
-            ), ""
+            return (
+                or_(
+                    _prefix_range(Person.personal_number, "19" + digits),
+                    _prefix_range(Person.personal_number, "20" + digits),
+                ),
+                False,
+                "",
+            )
         return (
             None,
+            False,
             "Skriv hela personnumret, födelsedatumet (ÅÅMMDD), ett namn eller ett ärendenummer.",
         )
     tokens = [t for t in search_key(text).replace("-", " ").split() if t]
     if not tokens:
-        return None, "Skriv ett namn, ett personnummer eller ett ärendenummer."
-    clauses = [
-        or_(_prefix_range(Person.first_name_key, tok), _prefix_range(Person.last_name_key, tok))
-        for tok in tokens
-    ]
-    return and_(*clauses), ""
+        return None, False, "Skriv ett namn, ett personnummer eller ett ärendenummer."
+    return tokens, True, ""
+
+
+_HIT_COLUMNS = (
+    Case.id.label("case_id"),
+    Case.case_number,
+    Case.status,
+    Case.household_id,
+    Case.responsible_user_id,
+    Person.id.label("person_id"),
+    Person.first_name,
+    Person.last_name,
+    Person.personal_number,
+    Person.last_name_key,
+    Person.first_name_key,
+    HouseholdMember.role,
+)
+
+
+def _hit_query(actor: Actor):
+    return (
+        select(*_HIT_COLUMNS)
+        .join(HouseholdMember, HouseholdMember.household_id == Case.household_id)
+        .join(Person, Person.id == HouseholdMember.person_id)
+        .where(Case.unit_id == actor.unit_id)
+    )
+
+
+def _order(row) -> tuple:
+    """Open cases first, then by name (last, first) and case number."""
+    return (row.status is CaseStatus.CLOSED, row.last_name_key, row.first_name_key, row.case_number)
+
+
+PERSON_BATCH = 400
+"""Persons read per step of a name search, in name order."""
+
+
+def _name_clause(token: str):
+    return or_(
+        _prefix_range(Person.first_name_key, token), _prefix_range(Person.last_name_key, token)
+    )
+
+
+def _people_in_name_order(tokens: list[str], after: tuple | None):
+    """Persons matching every token (as a prefix of the first or the last name), in name
+    order. Written as a UNION of the first token's two branches so that each branch is
+    answered from one covering (name, name, id) index, without reading the table."""
+    rest = [_name_clause(token) for token in tokens[1:]]
+    if after is not None:
+        rest.append(tuple_(Person.last_name_key, Person.first_name_key, Person.id) > after)
+    columns = (Person.last_name_key, Person.first_name_key, Person.id)
+    by_last = select(*columns).where(_prefix_range(Person.last_name_key, tokens[0]), *rest)
+    by_first = select(*columns).where(_prefix_range(Person.first_name_key, tokens[0]), *rest)
+    people = union(by_last, by_first).subquery()
+    return (
+        select(people.c.id, people.c.last_name_key, people.c.first_name_key)
+        .order_by(people.c.last_name_key, people.c.first_name_key, people.c.id)
+        .limit(PERSON_BATCH)
+    )
+
+
+def _name_rows(session: Session, actor: Actor, tokens: list[str], limit: int) -> list:
+    """The first `limit` rows in `_order` of a name search, without joining every person
+    whose name matches (a common surname has thousands).
+
+    Persons are read in name order from the (name, id) indexes, a batch at a time, and only
+    their cases are looked up: open cases first; closed ones only if open ones do not fill
+    the list. Within each pass the order is exact: a later batch only has later names."""
+    rows: list = []
+    for closed in (False, True):
+        after: tuple | None = None
+        while len(rows) < limit:
+            batch = session.execute(_people_in_name_order(tokens, after)).all()
+            if not batch:
+                break
+            status = (
+                Case.status == CaseStatus.CLOSED if closed else Case.status != CaseStatus.CLOSED
+            )
+            found = session.execute(
+                _hit_query(actor).where(Person.id.in_([p.id for p in batch])).where(status)
+            ).all()
+            rows.extend(sorted(found, key=_order))
+            if len(batch) < PERSON_BATCH:
+                break
+            last = batch[-1]
+            after = (last.last_name_key, last.first_name_key, last.id)
+    return rows[:limit]
 
 
 def search(session: Session, actor: Actor, query: str) -> SearchResult:
@@ -99,58 +189,57 @@ def search(session: Session, actor: Actor, query: str) -> SearchResult:
     ).strip()[:100]
     if not text:
         return SearchResult([], "")
-    stmt = (
-        select(Case, Person, HouseholdMember.role, User.full_name)
-        .join(HouseholdMember, HouseholdMember.household_id == Case.household_id)
-        .join(Person, Person.id == HouseholdMember.person_id)
-        .outerjoin(User, User.id == Case.responsible_user_id)
-        .where(Case.unit_id == actor.unit_id)
-    )
+    message = ""
     match = _CASE_NUMBER.match(text)
     if match:
         year, number = match.group(1) or match.group(3), match.group(2) or match.group(4)
-        stmt = stmt.where(Case.case_number == f"EB-{year}-{int(number):06d}").where(
-            HouseholdMember.role == MemberRole.APPLICANT
-        )
-        message = ""
+        rows = session.execute(
+            _hit_query(actor)
+            .where(Case.case_number == f"EB-{year}-{int(number):06d}")
+            .where(HouseholdMember.role == MemberRole.APPLICANT)
+        ).all()
     else:
-        where, message = _person_filter(text)
+        where, by_name, message = _person_filter(text)
         if where is None:
             return SearchResult([], message)
-        stmt = stmt.where(where)
-    rows = session.execute(
-        stmt.order_by(
-            Case.status == CaseStatus.CLOSED,
-            Person.last_name_key,
-            Person.first_name_key,
-            Case.case_number,
-        ).limit(MAX_HITS + 1)
-    ).all()
+        if by_name:
+            rows = _name_rows(session, actor, where, MAX_HITS + 1)
+        else:
+            rows = session.execute(
+                _hit_query(actor)
+                .where(where)
+                .order_by(
+                    Case.status == CaseStatus.CLOSED,
+                    Person.last_name_key,
+                    Person.first_name_key,
+                    Case.case_number,
+                )
+                .limit(MAX_HITS + 1)
+            ).all()
     truncated = len(rows) > MAX_HITS
     rows = rows[:MAX_HITS]
     protected_households = _households_with_protected_members(
-        session, {case.household_id for case, *_ in rows}
+        session, {row.household_id for row in rows}
     )
-    hits = []
-    for case, person, role, responsible_name in rows:
-        if (
-            case.household_id in protected_households
-            and not actor.is_manager
-            and case.responsible_user_id != actor.id
-        ):
-            continue
-        hits.append(
-            SearchHit(
-                case.id,
-                case.case_number,
-                case.status,
-                person.id,
-                person.full_name,
-                format_identity_number(person.personal_number),
-                role,
-                responsible_name or "Ej tilldelad",
-            )
+    names = _responsible_names(session, {row.responsible_user_id for row in rows})
+    hits = [
+        SearchHit(
+            row.case_id,
+            row.case_number,
+            row.status,
+            row.person_id,
+            f"{row.first_name} {row.last_name}",
+            format_identity_number(row.personal_number),
+            row.role,
+            names.get(row.responsible_user_id) or "Ej tilldelad",
         )
+        for row in rows
+        if not (
+            row.household_id in protected_households
+            and not actor.is_manager
+            and row.responsible_user_id != actor.id
+        )
+    ]
     audit.record(
         session,
         actor,
@@ -163,6 +252,13 @@ def search(session: Session, actor: Actor, query: str) -> SearchResult:
     if not hits and not message:
         message = f"Inga ärenden hittades för ”{text}”."
     return SearchResult(hits, message, truncated)
+
+
+def _responsible_names(session: Session, user_ids: set) -> dict:
+    user_ids.discard(None)
+    if not user_ids:
+        return {}
+    return dict(session.execute(select(User.id, User.full_name).where(User.id.in_(user_ids))).all())
 
 
 def _households_with_protected_members(session: Session, household_ids: set[uuid.UUID]) -> set:
