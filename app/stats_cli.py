@@ -1,4 +1,4 @@
-"""`arendestod stats` and `arendestod export sos|csv`: statistics from the command line.
+"""`arendestod stats` and `arendestod export sos|csv|report`: statistics from the command line.
 
 The command line has no login: it acts as the system (statistics.COMMAND_LINE), and every
 call is audited with no user and the detail "kommandorad", like `arendestod decision list`.
@@ -35,6 +35,12 @@ def add_stats_parsers(commands: argparse._SubParsersAction) -> None:
     csv_period.add_argument("--year", type=int, metavar="ÅÅÅÅ")
     csv.add_argument("--unit", metavar="ENHET")
     csv.add_argument("--out", required=True, metavar="FIL")
+    report = sub.add_parser("report", help="statistikrapport som PDF med diagram")
+    report_period = report.add_mutually_exclusive_group(required=True)
+    report_period.add_argument("--month", metavar="ÅÅÅÅ-MM")
+    report_period.add_argument("--year", type=int, metavar="ÅÅÅÅ")
+    report.add_argument("--unit", metavar="ENHET")
+    report.add_argument("--out", required=True, metavar="FIL.pdf")
 
 
 def _month(text: str) -> date:
@@ -118,6 +124,22 @@ def run_export(args: argparse.Namespace) -> int:
             stats = statistics.year_statistics(
                 session, statistics.COMMAND_LINE, args.year, unit_id=unit_id
             )
+        if args.export_command == "report":
+            from pathlib import Path
+
+            from app.printing.statistics_report import render_statistics_report
+            from app.services import clock
+            from app.services.formatting import local_datetime
+            from app.services.printouts import organisation_name
+
+            pdf = render_statistics_report(
+                stats,
+                printed=f"Utskriven {local_datetime(clock.now())} från kommandoraden",
+                organisation=organisation_name(session, unit_id),
+            )
+            Path(args.out).write_bytes(pdf)
+            print(f"Rapporten sparades i {args.out}.")
+            return 0
         sos_export.write_statistics_csv(stats, args.out)
         print(f"Statistiken sparades i {args.out}.")
         return 0

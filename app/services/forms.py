@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.forms.answers import Answers, FormContext, PersonRef, groups, initial_answers
+from app.forms.answers import Answers, FormContext, PersonRef, groups, initial_answers, new_row
 from app.forms.computations import compute
 from app.forms.definition import FieldType, FormDefinition
 from app.forms.validation import validate
@@ -228,6 +228,46 @@ def _prefill_caseload(
         "handlaggare": subject.full_name if subject else "",
     }
     answers[first.key].update({k: v for k, v in values.items() if k in fields})
+
+
+def create_case_review(
+    session: Session,
+    actor: Actor,
+    subject_user_id: uuid.UUID,
+    case_ids: Iterable[uuid.UUID] = (),
+) -> FormInstance:
+    """Start an ärendegenomgång of one handläggare (seed 000 §5.2.1) from the chef's
+    caseload view: one row of agreed actions per case in `case_ids`, with the case number
+    and the handläggare as owner filled in (the chef writes the action and the date, or
+    removes the row). Every case must belong to the chef's unit."""
+    form = create_form(session, actor, "arendegenomgang", subject_user_id=subject_user_id)
+    ids = list(dict.fromkeys(case_ids))
+    definition = definition_of(form.definition)
+    section = next((s for s in definition.sections if s.creates == "follow_up_tasks"), None)
+    if not ids or section is None:
+        return form
+    numbers: dict[uuid.UUID, str] = {}
+    for start in range(0, len(ids), 500):
+        numbers.update(
+            session.execute(
+                select(Case.id, Case.case_number)
+                .where(Case.id.in_(ids[start : start + 500]))
+                .where(Case.unit_id == form.unit_id)
+            ).all()
+        )
+    if len(numbers) != len(ids):
+        raise ValidationFailed({"cases": "Välj bara ärenden på din enhet."})
+    subject = session.get(User, subject_user_id)
+    keys = {f.key for f in section.fields}
+    answers = _answers(form)
+    rows = [g for g in groups(section, answers) if any(g.get(k) for k in keys)]
+    for case_id in ids:
+        values = {"arende": numbers[case_id], "ansvarig": subject.full_name if subject else ""}
+        rows.append({**new_row(), **{k: v for k, v in values.items() if k in keys}})
+    answers[section.key] = rows
+    form.answers_json = _dump(answers)
+    session.flush()
+    return form
 
 
 def _load(session: Session, form_id: uuid.UUID) -> FormInstance:

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Case, FormInstance, MemberRole, Unit
@@ -36,12 +37,25 @@ class JournalPrintout:
     entries: Sequence[JournalRow]
 
 
+def organisation_of(unit: Unit) -> str:
+    """The letterhead's sender: the board, and the municipality when it is known."""
+    return unit.board_name + (f", {unit.municipality}" if unit.municipality else "")
+
+
+def organisation_name(session: Session, unit_id: uuid.UUID | None) -> str:
+    """The sender of a report covering `unit_id`, or all units (the board of the first)."""
+    unit = (
+        session.get(Unit, unit_id)
+        if unit_id is not None
+        else session.scalars(select(Unit).order_by(Unit.name)).first()
+    )
+    return organisation_of(unit) if unit is not None else "Socialnämnden"
+
+
 def letterhead_for(case: Case, actor: Actor, document_title: str) -> Letterhead:
-    unit = case.unit
-    organisation = unit.board_name + (f", {unit.municipality}" if unit.municipality else "")
     return Letterhead(
-        organisation=organisation,
-        unit=unit.name,
+        organisation=organisation_of(case.unit),
+        unit=case.unit.name,
         document_title=document_title,
         reference=case.case_number,
         printed=f"Utskriven {local_datetime(clock.now())} av {actor.full_name}",

@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
+from shiboken6 import isValid
 
 PROGRESS_DELAY_MS = 500
 
@@ -46,7 +47,8 @@ def run_in_background(
     maximum: int = 0,
 ) -> _Signals:
     """`work(report)` runs in a worker thread; `report(n)` moves the progress bar
-    (0..maximum; maximum 0 shows a busy indicator)."""
+    (0..maximum; maximum 0 shows a busy indicator). If `parent` is deleted before the work
+    ends, the result is dropped (the work itself still completes, e.g. a file is written)."""
     signals = _Signals()
     _running.add(signals)
     dialog = QProgressDialog(label, "", 0, maximum, parent)
@@ -58,18 +60,22 @@ def run_in_background(
     dialog.setAutoReset(False)
     dialog.setValue(0)
 
-    def finish() -> None:
-        dialog.close()
-        dialog.deleteLater()
+    def finish() -> bool:
+        """Close the progress dialog; False if the widget that asked for the work is gone
+        (its tab was closed meanwhile): then nobody is left to show the result to."""
         _running.discard(signals)
+        if isValid(dialog):
+            dialog.close()
+            dialog.deleteLater()
+        return parent is None or isValid(parent)
 
     def done(result: Any) -> None:
-        finish()
-        on_done(result)
+        if finish():
+            on_done(result)
 
     def failed(exc: Exception) -> None:
-        finish()
-        on_error(exc)
+        if finish():
+            on_error(exc)
 
     signals.finished.connect(done)
     signals.failed.connect(failed)

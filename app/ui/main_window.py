@@ -26,6 +26,7 @@ from app.services.errors import ValidationFailed
 from app.services.formatting import short_date
 from app.services.my_cases import CaseListRow
 from app.ui.case_view import CaseView
+from app.ui.caseload_review_view import CaseloadReviewView
 from app.ui.context import AppContext
 from app.ui.decision_editor import DecisionEditor
 from app.ui.delegations_dialog import DelegationsDialog
@@ -35,6 +36,7 @@ from app.ui.messages import show_error
 from app.ui.new_case_wizard import NewCaseWizard
 from app.ui.norm_tables_dialog import NormTablesDialog
 from app.ui.row_table_model import Column, RowTableModel
+from app.ui.statistics_view import StatisticsView
 from app.ui.table_view import RowTableView
 
 
@@ -160,7 +162,14 @@ class MainWindow(QMainWindow):
         )
         actor = self.context.actor
         if actor.is_manager:
-            self._action(file_menu, "Ny ä&rendegenomgång …", None, self.new_case_review)
+            self._action(
+                file_menu,
+                "Ä&rendegenomgång (översikt)",
+                QKeySequence("Ctrl+G"),
+                self.show_caseload_review,
+            )
+            self._action(file_menu, "Ny ärende&genomgång …", None, self.new_case_review)
+            self._action(file_menu, "Stat&istik …", None, self.show_statistics)
         if actor.is_administrator:
             self._action(file_menu, "&Formulär och versioner …", None, self.show_form_definitions)
             self._action(
@@ -358,6 +367,30 @@ class MainWindow(QMainWindow):
             if wizard.created_case_id is not None:
                 self.refresh_my_cases()
                 self.open_case(wizard.created_case_id)
+
+    def show_caseload_review(self) -> CaseloadReviewView:
+        """Chef: the caseload with the ärendegenomgång's indicators, in one tab."""
+        for index in range(self.tabs.count()):
+            widget = self.tabs.widget(index)
+            if isinstance(widget, CaseloadReviewView):
+                self.tabs.setCurrentWidget(widget)
+                return widget
+        view = CaseloadReviewView(self.context, open_case=self.open_case, open_form=self.open_form)
+        self.tabs.setCurrentIndex(self.tabs.addTab(view, "Ärendegenomgång"))
+        view.picker.setFocus()
+        return view
+
+    def show_statistics(self) -> StatisticsView:
+        """Chef: the unit's statistics, in one tab."""
+        for index in range(self.tabs.count()):
+            widget = self.tabs.widget(index)
+            if isinstance(widget, StatisticsView):
+                self.tabs.setCurrentWidget(widget)
+                return widget
+        view = StatisticsView(self.context)
+        self.tabs.setCurrentIndex(self.tabs.addTab(view, "Statistik"))
+        view.year.setFocus()
+        return view
 
     def new_case_review(self) -> None:
         """Chef: record an ärendegenomgång of one handläggare's caseload."""

@@ -1,0 +1,665 @@
+"""The chef's statistics as labelled tables of Swedish text: the one layout that both the PDF
+report (statistics_report.py) and the Statistik view (app/ui/statistics_view.py) show, so
+the screen and the paper always carry the same figures.
+
+Plain data in (statistics.MonthStatistics / YearStatistics), strings out; no Qt, no
+ReportLab, no SQL. A year's tables have one row per month and a "Helår" row in which each
+household counts once (so it is not the sum of the months); a month's tables have one row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from app.services import code_lists, household_type
+from app.services.formatting import LOCALE, money, month_name
+from app.services.statistics import (
+    HouseholdCounts,
+    MonthStatistics,
+    SexAverages,
+    SexCounts,
+    SexShares,
+    YearStatistics,
+    share,
+)
+
+Stats = MonthStatistics | YearStatistics
+
+NONE = "–"
+"""Shown where there is nothing to divide by (a share or an average of nothing)."""
+
+EMPTY_MESSAGE = "Inga uppgifter för perioden"
+
+LONG_TERM_12_TEXT = "Långvarigt bistånd: bistånd 10–12 av de senaste 12 månaderna"
+LONG_TERM_36_TEXT = "Långvarigt bistånd: bistånd minst 32 av de senaste 36 månaderna"
+
+
+# --- Swedish numbers ---------------------------------------------------------------------------
+def count_text(value: int) -> str:
+    """12345 -> '12 345' (no-break space as in money)."""
+    return format_decimal(value, locale=LOCALE)
+
+
+def decimal_text(value: Decimal | None, pattern: str = "#,##0.0") -> str:
+    """Decimal comma: Decimal('8.6') -> '8,6'; None -> '–'."""
+    return NONE if value is None else format_decimal(value, format=pattern, locale=LOCALE)
+
+
+def percent_text(share: Decimal | None) -> str:
+    """A share 0–1 in per cent with one decimal: Decimal('0.6667') -> '66,7 %'."""
+    if share is None:
+        return NONE
+    return format_decimal(share * 100, format="#,##0.0", locale=LOCALE) + "\xa0%"
+
+
+def money_text(amount: Decimal | None) -> str:
+    return NONE if amount is None else money(amount)
+
+
+def period_title(stats: Stats) -> str:
+    """'2026' or 'oktober 2026'."""
+    if isinstance(stats, YearStatistics):
+        return str(stats.year)
+    return month_name(stats.month)
+
+
+def month_label(month: date) -> str:
+    """'Januari' (a table row of a year)."""
+    return format_date(month, format="LLLL", locale=LOCALE).capitalize()
+
+
+def report_title(stats: Stats) -> str:
+    return f"Statistik ekonomiskt bistånd {period_title(stats)} – {stats.unit_name}"
+
+
+def summary(stats: Stats) -> list[tuple[str, str]]:
+    """The key figures: (label, text)."""
+
+    def split(c: SexCounts) -> str:
+        return f"{count_text(c.total)} (kvinnor {count_text(c.women)}, män {count_text(c.men)})"
+
+    return [
+        ("Beslutshushåll", split(stats.decision_households.total)),
+        ("Bidragshushåll", split(stats.support_households.total)),
+        ("Utbetalt", money_text(stats.amount_paid)),
+        ("Kostnad per bidragshushåll", money_text(stats.cost_per_support_household)),
+    ]
+
+
+def has_data(stats: Stats) -> bool:
+    """False when the period has nothing at all to show."""
+    return bool(
+        stats.decision_households.total.total
+        or stats.new_households.total.total
+        or stats.closed_households.total.total
+        or stats.amount_paid
+        or any(c.total for c in stats.support_barriers.values())
+        or stats.child_documentation.decisions
+        or stats.sip.events
+        or stats.home_visits.events
+        or stats.first_response.received
+    )
+
+
+# --- tables ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StatColumn:
+    title: str
+    """'Kvinnor'; the first column names the rows ('Månad', 'Hushållstyp')."""
+    group: str = ""
+    """A heading over several columns ('Beslutshushåll')."""
+    explanation: str = ""
+
+
+@dataclass(frozen=True)
+class StatRow:
+    cells: tuple[str, ...]
+    """The texts, the row's label first."""
+    values: tuple[Any, ...]
+    """The numbers behind the texts (for sorting; the label's position for the first)."""
+    summary: bool = False
+    """The year row (Helår) or an 'Alla' row: printed in bold."""
+
+
+@dataclass(frozen=True)
+class StatTable:
+    key: str
+    title: str
+    explanation: str
+    columns: tuple[StatColumn, ...]
+    rows: tuple[StatRow, ...]
+
+    def cell(self, row_label: str, column: int) -> str:
+        """The text in the row whose label is `row_label` (for tests and lookups)."""
+        for row in self.rows:
+            if row.cells[0] == row_label:
+                return row.cells[column]
+        raise KeyError(row_label)
+
+
+SEX_TITLES = ("Kvinnor", "Män", "Totalt")
+CHILD_TITLES = ("Flickor", "Pojkar", "Totalt")
+
+
+def _sex_columns(group: str, explanation: str = "", titles=SEX_TITLES) -> list[StatColumn]:
+    return [StatColumn(title, group, explanation) for title in titles]
+
+
+def _counts(c: SexCounts) -> tuple[list[str], list[Any]]:
+    values = [c.women, c.men, c.total]
+    return [count_text(v) for v in values], values
+
+
+def _periods(stats: Stats) -> list[tuple[str, Stats, bool]]:
+    """(label, statistics, is the year row) for the rows of a per-period table."""
+    if isinstance(stats, YearStatistics):
+        return [(month_label(m.month), m, False) for m in stats.months] + [
+            (f"Helår {stats.year}", stats, True)
+        ]
+    return [(month_name(stats.month).capitalize(), stats, False)]
+
+
+def _period_table(
+    stats: Stats,
+    key: str,
+    title: str,
+    explanation: str,
+    columns: Sequence[StatColumn],
+    cells_of: Callable[[Stats], tuple[list[str], list[Any]]],
+) -> StatTable:
+    first = StatColumn("Månad", explanation="Helår: varje hushåll och person räknas en gång.")
+    rows = []
+    for position, (label, period, is_year) in enumerate(_periods(stats)):
+        texts, values = cells_of(period)
+        rows.append(StatRow((label, *texts), (position, *values), summary=is_year))
+    return StatTable(key, title, explanation, (first, *columns), tuple(rows))
+
+
+def _sex_groups(*groups: Callable[[Stats], SexCounts]):
+    def cells(period: Stats) -> tuple[list[str], list[Any]]:
+        texts: list[str] = []
+        values: list[Any] = []
+        for group in groups:
+            t, v = _counts(group(period))
+            texts += t
+            values += v
+        return texts, values
+
+    return cells
+
+
+DECISION_HOUSEHOLDS = (
+    "Hushåll med minst ett signerat beslut för månaden (alla beslutstyper, även avslag). "
+    "Kön är den sökandes."
+)
+SUPPORT_HOUSEHOLDS = (
+    "Hushåll som har beviljats försörjningsstöd (mer än 0 kr) för månaden. Kön är den sökandes."
+)
+
+
+def households_table(stats: Stats) -> StatTable:
+    return _period_table(
+        stats,
+        "households",
+        "Beslutshushåll och bidragshushåll",
+        "Beslutshushåll: " + DECISION_HOUSEHOLDS + " Bidragshushåll: " + SUPPORT_HOUSEHOLDS,
+        _sex_columns("Beslutshushåll", DECISION_HOUSEHOLDS)
+        + _sex_columns("Bidragshushåll", SUPPORT_HOUSEHOLDS),
+        _sex_groups(lambda p: p.decision_households.total, lambda p: p.support_households.total),
+    )
+
+
+PAID = (
+    "Summan av beviljade belopp i signerade beslut (alla beslutstyper) vars period börjar "
+    "i månaden. Ersatta beslut räknas inte."
+)
+COST = "Utbetalt delat med antalet bidragshushåll."
+
+
+def money_table(stats: Stats) -> StatTable:
+    def cells(p: Stats) -> tuple[list[str], list[Any]]:
+        households = p.support_households.total.total
+        return (
+            [
+                money_text(p.amount_paid),
+                count_text(households),
+                money_text(p.cost_per_support_household),
+            ],
+            [p.amount_paid, households, p.cost_per_support_household],
+        )
+
+    return _period_table(
+        stats,
+        "money",
+        "Utbetalt och kostnad per hushåll",
+        "Utbetalt: " + PAID + " Kostnad per bidragshushåll: " + COST,
+        [
+            StatColumn("Utbetalt", explanation=PAID),
+            StatColumn("Bidragshushåll", explanation=SUPPORT_HOUSEHOLDS),
+            StatColumn("Kostnad per bidragshushåll", explanation=COST),
+        ],
+        cells,
+    )
+
+
+def household_types_table(stats: Stats) -> StatTable:
+    """By Socialstyrelsen's hushållstyp, with barnfamiljer and ungdomshushåll."""
+    groups: list[tuple[str, Callable[[HouseholdCounts], SexCounts], bool]] = [
+        (
+            f"{code} {label}",
+            lambda h, c=code: h.by_type.get(c, SexCounts()),
+            False,
+        )
+        for code, label in household_type.HOUSEHOLD_TYPES.items()
+    ]
+    groups += [
+        ("Barnfamiljer", lambda h: h.with_children, False),
+        ("Ungdomshushåll (sökande 18–24 år)", lambda h: h.young, False),
+        ("Alla hushåll", lambda h: h.total, True),
+    ]
+    rows = []
+    for position, (label, counts_of, summary) in enumerate(groups):
+        texts, values = _counts(counts_of(stats.decision_households))
+        more_texts, more_values = _counts(counts_of(stats.support_households))
+        rows.append(
+            StatRow((label, *texts, *more_texts), (position, *values, *more_values), summary)
+        )
+    year = isinstance(stats, YearStatistics)
+    return StatTable(
+        "household_types",
+        f"Hushållstyp {period_title(stats)}",
+        "Socialstyrelsens hushållstyper (kod och benämning). Barnfamiljer: hushåll med barn som "
+        "bor där (umgängesbarn räknas inte). Ungdomshushåll: den sökande är 18–24 år."
+        + (
+            " Under helåret räknas varje hushåll en gång, med den typ det hade den sista "
+            "månaden det ingick i gruppen."
+            if year
+            else ""
+        ),
+        (
+            StatColumn("Hushållstyp", explanation="Socialstyrelsens kod och benämning."),
+            *_sex_columns("Beslutshushåll", DECISION_HOUSEHOLDS),
+            *_sex_columns("Bidragshushåll", SUPPORT_HOUSEHOLDS),
+        ),
+        tuple(rows),
+    )
+
+
+NEW = "Ärendet registrerades, eller öppnades igen efter avslut, under månaden."
+CLOSED = "Ärendet fick status avslutat under månaden."
+
+
+def new_and_closed_table(stats: Stats) -> StatTable:
+    return _period_table(
+        stats,
+        "new_closed",
+        "Nya och avslutade hushåll",
+        "Nya hushåll: " + NEW + " Avslutade hushåll: " + CLOSED + " Kön är den sökandes.",
+        _sex_columns("Nya hushåll", NEW) + _sex_columns("Avslutade hushåll", CLOSED),
+        _sex_groups(lambda p: p.new_households.total, lambda p: p.closed_households.total),
+    )
+
+
+def _code_table(
+    key: str,
+    title: str,
+    explanation: str,
+    first: StatColumn,
+    counts: dict[str, SexCounts],
+    list_name: str,
+    sum_label: str,
+) -> StatTable:
+    rows = []
+    total = SexCounts()
+    for position, (code, c) in enumerate(counts.items()):
+        texts, values = _counts(c)
+        rows.append(StatRow((code_lists.label(list_name, code), *texts), (position, *values)))
+        total += c
+    texts, values = _counts(total)
+    rows.append(StatRow((sum_label, *texts), (len(rows), *values), summary=True))
+    return StatTable(key, title, explanation, (first, *_sex_columns("")), tuple(rows))
+
+
+def closing_reasons_table(stats: Stats) -> StatTable:
+    return _code_table(
+        "closing_reasons",
+        f"Avslutsorsak {period_title(stats)}",
+        "Avslutade hushåll efter orsak till avslutet. Kön är den sökandes.",
+        StatColumn("Avslutsorsak"),
+        stats.closing_reasons,
+        code_lists.CLOSING_REASON,
+        "Alla avslutade",
+    )
+
+
+def long_term_table(stats: Stats) -> StatTable:
+    year = isinstance(stats, YearStatistics)
+    return _period_table(
+        stats,
+        "long_term",
+        "Långvarigt bistånd",
+        "10 av 12 månader: bistånd 10–12 av de senaste 12 månaderna. 32 av 36 månader: "
+        "bistånd minst 32 av de senaste 36 månaderna."
+        + (
+            " Helår: bistånd minst 10 av årets 12 månader, respektive 32 av de 36 månader "
+            "som slutar med december."
+            if year
+            else ""
+        )
+        + " Kön är den sökandes.",
+        _sex_columns("10 av 12 månader", LONG_TERM_12_TEXT)
+        + _sex_columns("32 av 36 månader", LONG_TERM_36_TEXT),
+        _sex_groups(lambda p: p.long_term_10_of_12.total, lambda p: p.long_term_32_of_36.total),
+    )
+
+
+DURATION = (
+    "Antal månader med försörjningsstöd hittills (all historik), i genomsnitt för månadens "
+    "bidragshushåll."
+)
+
+
+def duration_table(stats: Stats) -> StatTable:
+    def cells(p: Stats) -> tuple[list[str], list[Any]]:
+        a: SexAverages = p.average_duration_months
+        values = [a.women, a.men, a.total]
+        return [decimal_text(v) for v in values], values
+
+    return _period_table(
+        stats,
+        "duration",
+        "Genomsnittlig varaktighet, månader",
+        DURATION + " Kön är den sökandes.",
+        _sex_columns("Månader i genomsnitt", DURATION),
+        cells,
+    )
+
+
+def support_barriers_table(stats: Stats) -> StatTable:
+    year = isinstance(stats, YearStatistics)
+    return _code_table(
+        "support_barriers",
+        f"Försörjningshinder per vuxen {period_title(stats)}",
+        "Vuxna (sökande och medsökande) med registrerat försörjningshinder, efter kön."
+        + (
+            " Under helåret räknas varje vuxen en gång per försörjningshinder; den som har haft "
+            "två olika räknas under båda."
+            if year
+            else ""
+        ),
+        StatColumn("Försörjningshinder"),
+        stats.support_barriers,
+        code_lists.SUPPORT_BARRIER,
+        "Alla registreringar",
+    )
+
+
+CHILD_DOCUMENTATION = (
+    "Granskning av beslut som inte är fullt bifall i hushåll med barn (umgängesbarn "
+    "inräknade). Ett barn namnges när beslutet har en bedömning för barnet eller hänvisar "
+    "till en signerad barnkonsekvensanalys (BKA) med en del för barnet. Andelarna för BKA "
+    "räknas på barnen med BKA."
+)
+
+
+def child_documentation_table(stats: Stats) -> StatTable:
+    d = stats.child_documentation
+
+    def counts(label: str, c: SexCounts) -> tuple[str, list[str], list[Any]]:
+        texts, values = _counts(c)
+        return label, texts, values
+
+    def shares(label: str, s: SexShares) -> tuple[str, list[str], list[Any]]:
+        values = [s.women, s.men, s.total]
+        return label, [percent_text(v) for v in values], values
+
+    all_named = share(d.decisions_all_named, d.decisions)
+    lines = [
+        ("Granskade beslut", ["", "", count_text(d.decisions)], [None, None, d.decisions]),
+        (
+            "Beslut där alla barn namnges",
+            ["", "", percent_text(all_named)],
+            [None, None, all_named],
+        ),
+        counts("Barn i granskade beslut", d.children),
+        shares("Barnet namnges i beslutet", d.named_share),
+        counts("Barn med barnkonsekvensanalys", d.with_bka),
+        shares("BKA beskriver barnets situation", d.bka_situation_share),
+        shares("BKA beskriver barnets behov", d.bka_needs_share),
+        shares("BKA beskriver hur barnet påverkas", d.bka_consequences_share),
+    ]
+    return StatTable(
+        "child_documentation",
+        f"Barnens dokumentation {period_title(stats)}",
+        CHILD_DOCUMENTATION,
+        (StatColumn("Uppgift"), *_sex_columns("", titles=CHILD_TITLES)),
+        tuple(
+            StatRow((label, *texts), (position, *values))
+            for position, (label, texts, values) in enumerate(lines)
+        ),
+    )
+
+
+SIP = "Signerade journalanteckningar av typen SIP (samordnad individuell plan) i månaden."
+HOME_VISITS = "Signerade journalanteckningar av typen hembesök i månaden."
+
+
+def events_table(stats: Stats) -> StatTable:
+    def cells(p: Stats) -> tuple[list[str], list[Any]]:
+        values = [
+            p.sip.events,
+            p.sip.households.women,
+            p.sip.households.men,
+            p.home_visits.events,
+            p.home_visits.households.women,
+            p.home_visits.households.men,
+        ]
+        return [count_text(v) for v in values], values
+
+    households = "Hushåll med minst ett tillfälle, efter den sökandes kön."
+    return _period_table(
+        stats,
+        "events",
+        "SIP och hembesök",
+        "SIP: " + SIP + " Hembesök: " + HOME_VISITS + " Hushåll efter den sökandes kön.",
+        [
+            StatColumn("Tillfällen", "SIP", SIP),
+            StatColumn("Hushåll, kvinnor", "SIP", households),
+            StatColumn("Hushåll, män", "SIP", households),
+            StatColumn("Tillfällen", "Hembesök", HOME_VISITS),
+            StatColumn("Hushåll, kvinnor", "Hembesök", households),
+            StatColumn("Hushåll, män", "Hembesök", households),
+        ],
+        cells,
+    )
+
+
+RESPONSE = (
+    "Första återkoppling på ansökningar som kom in under månaden. Målet är 24 timmar räknat "
+    "på vardagar. Obesvarade ansökningar som ännu är inom tiden räknas inte in i andelen."
+)
+
+
+def _decision_text(target: int) -> str:
+    return (
+        "Dagar från det att ansökan kom in till beslut. Målet är "
+        f"{target} dagar. Ansökningar utan beslut som ännu är inom målet räknas inte in i "
+        "andelen."
+    )
+
+
+def times_table(stats: Stats) -> StatTable:
+    target = stats.time_to_decision.target_days
+
+    def cells(p: Stats) -> tuple[list[str], list[Any]]:
+        r, t = p.first_response, p.time_to_decision
+        return (
+            [
+                count_text(r.received),
+                decimal_text(r.median_hours),
+                percent_text(r.share_in_time),
+                decimal_text(t.median_days, "#,##0.#"),
+                percent_text(t.share_in_time),
+            ],
+            [r.received, r.median_hours, r.share_in_time, t.median_days, t.share_in_time],
+        )
+
+    return _period_table(
+        stats,
+        "times",
+        "Tid till första återkoppling och till beslut",
+        "Återkoppling: " + RESPONSE + " Beslut: " + _decision_text(target),
+        [
+            StatColumn("Ansökningar", explanation="Ansökningar som kom in under månaden."),
+            StatColumn("Median, timmar", "Återkoppling", RESPONSE),
+            StatColumn("Inom 24 timmar", "Återkoppling", RESPONSE),
+            StatColumn("Median, dagar", "Beslut", _decision_text(target)),
+            StatColumn(f"Inom {target} dagar", "Beslut", _decision_text(target)),
+        ],
+        cells,
+    )
+
+
+def all_tables(stats: Stats) -> list[StatTable]:
+    """Every table, in the order the report and the view show them."""
+    return [
+        households_table(stats),
+        money_table(stats),
+        household_types_table(stats),
+        new_and_closed_table(stats),
+        closing_reasons_table(stats),
+        long_term_table(stats),
+        duration_table(stats),
+        support_barriers_table(stats),
+        child_documentation_table(stats),
+        events_table(stats),
+        times_table(stats),
+    ]
+
+
+# --- chart data ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ChartSeries:
+    name: str
+    values: tuple[float, ...]
+    colour: str
+
+
+@dataclass(frozen=True)
+class ChartData:
+    title: str
+    categories: tuple[str, ...]
+    series: tuple[ChartSeries, ...]
+    unit: str = ""
+    """'kr' for amounts, '' for counts."""
+
+
+WOMEN_COLOUR = "#7b3f8c"
+MEN_COLOUR = "#2f7d6d"
+WOMEN_LIGHT = "#c9a3d4"
+MEN_LIGHT = "#9fd0c4"
+AMOUNT_COLOUR = "#35608f"
+
+
+def _month_categories(stats: Stats) -> tuple[str, ...]:
+    if isinstance(stats, YearStatistics):
+        return tuple(
+            format_date(m.month, format="LLL", locale=LOCALE).rstrip(".") for m in stats.months
+        )
+    return (month_name(stats.month),)
+
+
+def _months(stats: Stats) -> list[MonthStatistics]:
+    return list(stats.months) if isinstance(stats, YearStatistics) else [stats]
+
+
+def households_chart(stats: Stats) -> ChartData:
+    """Beslutshushåll and bidragshushåll per month, by the sökande's sex. A single month:
+    the two groups side by side, women and men."""
+    if isinstance(stats, MonthStatistics):
+        groups = (stats.decision_households.total, stats.support_households.total)
+        return ChartData(
+            f"Beslutshushåll och bidragshushåll {period_title(stats)}",
+            ("Beslutshushåll", "Bidragshushåll"),
+            (
+                ChartSeries("Kvinnor", tuple(c.women for c in groups), WOMEN_COLOUR),
+                ChartSeries("Män", tuple(c.men for c in groups), MEN_COLOUR),
+            ),
+        )
+    months = _months(stats)
+    return ChartData(
+        "Beslutshushåll och bidragshushåll per månad",
+        _month_categories(stats),
+        (
+            ChartSeries(
+                "Beslutshushåll, kvinnor",
+                tuple(m.decision_households.total.women for m in months),
+                WOMEN_COLOUR,
+            ),
+            ChartSeries(
+                "Beslutshushåll, män",
+                tuple(m.decision_households.total.men for m in months),
+                MEN_COLOUR,
+            ),
+            ChartSeries(
+                "Bidragshushåll, kvinnor",
+                tuple(m.support_households.total.women for m in months),
+                WOMEN_LIGHT,
+            ),
+            ChartSeries(
+                "Bidragshushåll, män",
+                tuple(m.support_households.total.men for m in months),
+                MEN_LIGHT,
+            ),
+        ),
+    )
+
+
+def amounts_chart(stats: Stats) -> ChartData:
+    months = _months(stats)
+    return ChartData(
+        "Utbetalt per månad",
+        _month_categories(stats),
+        (ChartSeries("Utbetalt", tuple(float(m.amount_paid) for m in months), AMOUNT_COLOUR),),
+        unit="kr",
+    )
+
+
+def support_barriers_chart(stats: Stats) -> ChartData:
+    """The försörjningshinder registered for anyone in the period, by sex."""
+    found = [(code, c) for code, c in stats.support_barriers.items() if c.total]
+    return ChartData(
+        f"Försörjningshinder per vuxen {period_title(stats)}",
+        tuple(code_lists.label(code_lists.SUPPORT_BARRIER, code) for code, _c in found),
+        (
+            ChartSeries("Kvinnor", tuple(c.women for _code, c in found), WOMEN_COLOUR),
+            ChartSeries("Män", tuple(c.men for _code, c in found), MEN_COLOUR),
+        ),
+    )
+
+
+def nice_ticks(maximum: float, count: int = 5) -> list[float]:
+    """Round axis values from 0 to at least `maximum` (1, 2 or 5 times a power of ten apart)."""
+    if maximum <= 0:
+        return [0.0, 1.0]
+    raw = maximum / count
+    power = 10 ** len(str(int(raw))) / 10 if raw >= 1 else 1.0
+    step = next((m * power for m in (1, 2, 5, 10) if m * power >= raw), 10 * power)
+    step = max(step, 1.0)
+    ticks = [0.0]
+    while ticks[-1] < maximum:
+        ticks.append(ticks[-1] + step)
+    return ticks
+
+
+def axis_text(value: float, unit: str = "") -> str:
+    """Axis labels: whole numbers with Swedish grouping ('250 000 kr')."""
+    text = count_text(round(value))
+    return f"{text}\xa0{unit}" if unit else text

@@ -1,0 +1,553 @@
+"""Ärendegenomgång for chefs: one handläggare's (or the whole unit's) open cases with the
+indicators the review covers, how many genomgångar each handläggare has had, and recording
+a new one (the form `arendegenomgang`; agreed actions become bevakningar)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services import caseload_review, forms
+from app.services.caseload_review import (
+    BKA_MISSING,
+    BKA_OK,
+    LONG_DEPENDENCE_MONTHS,
+    REVIEWS_PER_YEAR,
+    CaseIndicators,
+    ReviewStatus,
+)
+from app.services.formatting import short_date
+from app.ui.background import run_in_background
+from app.ui.context import AppContext
+from app.ui.messages import show_error
+from app.ui.row_table_model import Column, RowTableModel
+from app.ui.table_view import RowTableView
+
+WHOLE_UNIT = "Hela enheten"
+FLAG_RED = QColor("#b00020")
+FLAGGED_ROW = QColor("#fdecea")
+WIDEST_COLUMN = 280
+"""Long texts (bevakningar, försörjningshinder) are cut here; the tooltip shows them whole."""
+
+
+# --- what a cell shows ---------------------------------------------------------------------------
+
+
+def children_text(row: CaseIndicators) -> str:
+    """'2 (3, 7 år)'; umgängesbarn marked 'umg.'."""
+    if not row.children:
+        return "–"
+    ages = ", ".join(f"{c.age} umg." if c.visiting else str(c.age) for c in row.children)
+    return f"{row.child_count} ({ages} år)"
+
+
+def plan_text(row: CaseIndicators) -> str:
+    if not row.has_plan:
+        return "Nej"
+    if row.plan_next_date is None:
+        return "Ja"
+    return f"Ja, {short_date(row.plan_next_date)}"
+
+
+def bka_text(row: CaseIndicators) -> str:
+    if row.bka_status == BKA_MISSING:
+        return f"Saknas ({row.bka_missing} beslut)"
+    if row.bka_status == BKA_OK:
+        return "Ja"
+    return "–"
+
+
+def meeting_text(row: CaseIndicators) -> str:
+    return short_date(row.last_meeting_on) or "–"
+
+
+def home_visit_text(row: CaseIndicators) -> str:
+    return short_date(row.last_home_visit_on) or "–"
+
+
+def overdue_text(row: CaseIndicators) -> str:
+    if not row.overdue_count:
+        return ""
+    first = f"{short_date(row.earliest_overdue_due)} {row.earliest_overdue_label}"
+    if row.overdue_count == 1:
+        return first
+    return f"{row.overdue_count}, äldst {first}"
+
+
+def barriers_text(row: CaseIndicators) -> str:
+    return "; ".join(row.support_barriers)
+
+
+def flags(row: CaseIndicators) -> list[str]:
+    """What the review should look at in this case, in words (also the row's tooltip)."""
+    found = []
+    if row.lacks_plan:
+        found.append("Aktuellt ärende utan aktuell plan")
+    if row.lacks_bka:
+        found.append(
+            f"Barnkonsekvensanalys eller bedömning för varje barn saknas för "
+            f"{row.bka_missing} beslut"
+        )
+    if row.overdue:
+        found.append(
+            "1 förfallen bevakning"
+            if row.overdue_count == 1
+            else f"{row.overdue_count} förfallna bevakningar"
+        )
+    if row.long_dependence:
+        found.append(f"Långvarigt bistånd: {row.assistance_months} av 12 månader")
+    return found
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A table column plus when its cell is flagged (red, bold) and what its header means."""
+
+    column: Column
+    flagged: Callable[[CaseIndicators], bool] | None = None
+    tip: str = ""
+
+
+INDICATORS = (
+    Indicator(Column("Ärende", lambda r: r.case_number), tip="Enter eller dubbelklick öppnar"),
+    Indicator(Column("Sökande", lambda r: r.applicant_name)),
+    Indicator(Column("Status", lambda r: r.status.label)),
+    Indicator(Column("Handläggare", lambda r: r.responsible_name or "Ingen")),
+    Indicator(
+        Column(
+            "Mån. bistånd",
+            lambda r: f"{r.assistance_months} av 12",
+            sort_key=lambda r: r.assistance_months,
+            align_right=True,
+        ),
+        lambda r: r.long_dependence,
+        "Månader med försörjningsstöd de senaste 12 månaderna (den här månaden medräknad). "
+        f"{LONG_DEPENDENCE_MONTHS} eller fler är långvarigt bistånd.",
+    ),
+    Indicator(
+        Column("Barn", children_text, sort_key=lambda r: r.child_count),
+        tip="Antal barn i hushållet i dag och deras ålder. umg. = umgängesbarn.",
+    ),
+    Indicator(
+        Column(
+            "Plan",
+            plan_text,
+            sort_key=lambda r: (r.has_plan, short_date(r.plan_next_date) or "9999"),
+        ),
+        lambda r: r.lacks_plan,
+        "Aktuell plan och dess nästa datum (uppföljning eller plansteg som inte är klart). "
+        "Rött: ärendet är aktuellt men saknar plan.",
+    ),
+    Indicator(
+        Column("FIA", lambda r: "Ja" if r.fia_done else "Nej"),
+        tip="FIA – Förutsättningar inför arbete: en signerad FIA finns i ärendet.",
+    ),
+    Indicator(
+        Column("BKA", bka_text, sort_key=lambda r: (r.bka_missing, r.bka_status)),
+        lambda r: r.lacks_bka,
+        "Barnkonsekvensanalys (BKA) eller dokumenterad bedömning för varje barn, för beslut "
+        "som inte är fullt bifall de senaste 12 månaderna. – = inga barn och inga sådana beslut.",
+    ),
+    Indicator(
+        Column("Senaste besök", meeting_text, sort_key=lambda r: short_date(r.last_meeting_on)),
+        tip="Senaste personliga möte (nybesök, besök eller hembesök) enligt signerad journal.",
+    ),
+    Indicator(
+        Column("Hembesök", home_visit_text, sort_key=lambda r: short_date(r.last_home_visit_on)),
+        tip="Senaste hembesök enligt signerad journal.",
+    ),
+    Indicator(
+        Column(
+            "Förfallna bevakningar",
+            overdue_text,
+            sort_key=lambda r: (r.overdue_count, short_date(r.earliest_overdue_due)),
+        ),
+        lambda r: r.overdue,
+        "Bevakningar vars datum har passerat: antal och den äldsta.",
+    ),
+    Indicator(
+        Column("Försörjningshinder", barriers_text),
+        tip="De vuxnas senast registrerade försörjningshinder.",
+    ),
+)
+RESPONSIBLE_COLUMN = 3
+
+
+class CaseloadModel(RowTableModel):
+    """The caseload rows: flagged cells red and bold, flagged rows tinted, tooltips that
+    explain abbreviations and list the row's flags."""
+
+    def __init__(self, parent=None):
+        super().__init__([i.column for i in INDICATORS], parent=parent)
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def cell_flagged(self, row: CaseIndicators, column: int) -> bool:
+        flagged = INDICATORS[column].flagged
+        return flagged is not None and flagged(row)
+
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row: CaseIndicators = self.row_at(index.row())
+        column = index.column()
+        if role == Qt.ItemDataRole.ToolTipRole:
+            lines = [INDICATORS[column].column.text(row)]
+            if row.young_adult:
+                lines.append("Sökande är ung vuxen (18–24 år).")
+            lines += flags(row)
+            return "\n".join(line for line in lines if line)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(FLAG_RED) if self.cell_flagged(row, column) else None
+        if role == Qt.ItemDataRole.FontRole:
+            return self._bold if self.cell_flagged(row, column) else None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(FLAGGED_ROW) if flags(row) else None
+        return super().data(index, role)
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.ToolTipRole
+            and INDICATORS[section].tip
+        ):
+            return INDICATORS[section].tip
+        return super().headerData(section, orientation, role)
+
+
+def _status_model() -> RowTableModel:
+    return RowTableModel(
+        [
+            Column("Handläggare", lambda s: s.name),
+            Column(
+                "Öppna ärenden",
+                lambda s: str(s.open_cases),
+                sort_key=lambda s: s.open_cases,
+                align_right=True,
+            ),
+            Column(
+                "Senaste genomgång",
+                lambda s: short_date(s.last_review_on) or "Ingen",
+                sort_key=lambda s: short_date(s.last_review_on),
+            ),
+            Column(
+                "Antal senaste 12 mån.",
+                lambda s: str(s.reviews_last_12_months),
+                sort_key=lambda s: s.reviews_last_12_months,
+                align_right=True,
+            ),
+            Column("Mål", lambda s: f"Under {REVIEWS_PER_YEAR} per år" if s.below_target else ""),
+        ],
+        highlight=lambda s: s.below_target,
+    )
+
+
+# --- the page --------------------------------------------------------------------------------
+
+
+class CaseloadReviewView(QWidget):
+    """The chef's page. Reads its data off the GUI thread each time it is shown, on F5 and
+    when another handläggare is picked."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        open_case: Callable[[uuid.UUID], Any],
+        open_form: Callable[[uuid.UUID], Any],
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.context = context
+        self._open_case = open_case
+        self._open_form = open_form
+        self.all_rows: list[CaseIndicators] = []
+        self.statuses: list[ReviewStatus] = []
+        self.loading = False
+        self._generation = 0
+        self._fitted_for: object = "nothing yet"
+
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        picker_label = QLabel("Hand&läggare:")
+        self.picker = QComboBox()
+        self.picker.setObjectName("caseworkerPicker")
+        self.picker.setMinimumContentsLength(22)
+        self.picker.addItem(WHOLE_UNIT, None)
+        picker_label.setBuddy(self.picker)
+        self.picker.currentIndexChanged.connect(self._caseworker_changed)
+        filter_label = QLabel("&Filter:")
+        self.filter_field = QLineEdit()
+        self.filter_field.setObjectName("caseloadFilter")
+        self.filter_field.setPlaceholderText("Ärendenummer, namn eller personnummer")
+        self.filter_field.setClearButtonEnabled(True)
+        filter_label.setBuddy(self.filter_field)
+        self.filter_field.textChanged.connect(self.apply_filter)
+        self.record_button = QPushButton("&Registrera ärendegenomgång …")
+        self.record_button.setObjectName("recordReview")
+        self.record_button.setToolTip(
+            "Öppnar blanketten Ärendegenomgång för den valda handläggaren. Markerade ärenden "
+            "(Ctrl- eller Skift-klick) förs in som rader under Överenskomna åtgärder."
+        )
+        self.record_button.clicked.connect(self.record_review)
+        top.addWidget(picker_label)
+        top.addWidget(self.picker)
+        top.addSpacing(12)
+        top.addWidget(filter_label)
+        top.addWidget(self.filter_field, 1)
+        top.addSpacing(12)
+        top.addWidget(self.record_button)
+        layout.addLayout(top)
+
+        checks = QHBoxLayout()
+        self.only_flagged = QCheckBox("Bara ärenden &med flaggor")
+        self.lacks_plan = QCheckBox("Saknar &plan")
+        self.lacks_bka = QCheckBox("Barn utan &BKA")
+        self.overdue = QCheckBox("Förfallna b&evakningar")
+        self.long_dependence = QCheckBox("Lång&varigt bistånd")
+        self.young_adults = QCheckBox("&Unga vuxna")
+        self.filters: dict[QCheckBox, Callable[[CaseIndicators], bool]] = {
+            self.only_flagged: lambda r: bool(flags(r)),
+            self.lacks_plan: lambda r: r.lacks_plan,
+            self.lacks_bka: lambda r: r.lacks_bka,
+            self.overdue: lambda r: r.overdue,
+            self.long_dependence: lambda r: r.long_dependence,
+            self.young_adults: lambda r: r.young_adult,
+        }
+        self.lacks_plan.setToolTip("Aktuella ärenden utan aktuell plan")
+        self.lacks_bka.setToolTip(
+            "Beslut som påverkar barn utan barnkonsekvensanalys eller bedömning för varje barn"
+        )
+        self.long_dependence.setToolTip(
+            f"Bistånd minst {LONG_DEPENDENCE_MONTHS} av de senaste 12 månaderna"
+        )
+        self.young_adults.setToolTip("Sökande 18–24 år")
+        for box in self.filters:
+            box.toggled.connect(self.apply_filter)
+            checks.addWidget(box)
+        checks.addStretch()
+        self.count_label = QLabel()
+        self.count_label.setObjectName("caseloadCount")
+        checks.addWidget(self.count_label)
+        layout.addLayout(checks)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.model = CaseloadModel(self)
+        self.table = RowTableView(self.model)
+        self.table.setObjectName("caseloadTable")
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setResizeContentsPrecision(300)
+        self.table.activated_row.connect(lambda row: self._open_case(row.case_id))
+        splitter.addWidget(self.table)
+
+        status_box = QWidget()
+        status_layout = QVBoxLayout(status_box)
+        status_layout.setContentsMargins(0, 6, 0, 0)
+        status_label = QLabel(
+            f"Ärendegenomgån&gar per handläggare (minst {REVIEWS_PER_YEAR} per år; "
+            "Enter väljer handläggaren ovan)"
+        )
+        self.status_model = _status_model()
+        self.status_table = RowTableView(self.status_model)
+        self.status_table.setObjectName("reviewStatusTable")
+        status_label.setBuddy(self.status_table)
+        self.status_table.activated_row.connect(lambda s: self.select_caseworker(s.user_id))
+        status_layout.addWidget(status_label)
+        status_layout.addWidget(self.status_table)
+        splitter.addWidget(status_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        layout.addWidget(splitter, 1)
+
+        self.setTabOrder(self.picker, self.filter_field)
+        self.setTabOrder(self.filter_field, self.record_button)
+        previous: QWidget = self.record_button
+        for box in self.filters:
+            self.setTabOrder(previous, box)
+            previous = box
+        self.setTabOrder(previous, self.table)
+        self.setTabOrder(self.table, self.status_table)
+        self._update_record_button()
+
+    # --- loading -------------------------------------------------------------------------
+    def caseworker_id(self) -> uuid.UUID | None:
+        """The handläggare picked, None for the whole unit."""
+        data = self.picker.currentData()
+        return uuid.UUID(data) if data else None
+
+    def select_caseworker(self, user_id: uuid.UUID | None) -> None:
+        index = 0 if user_id is None else self.picker.findData(str(user_id))
+        if index >= 0:
+            self.picker.setCurrentIndex(index)
+            self.table.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not event.spontaneous():  # a tab switch, not the window being restored
+            self.reload()
+
+    def event(self, event: QEvent) -> bool:
+        # F5 here reloads this page instead of the main window's 'Mina ärenden'
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_F5
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_F5:
+            self.reload()
+            return
+        super().keyPressEvent(event)
+
+    def reload(self) -> None:
+        """Read the review status and the chosen caseload in a worker thread; a result that
+        arrives after the user picked someone else is dropped."""
+        self._generation += 1
+        generation, caseworker_id = self._generation, self.caseworker_id()
+        context = self.context
+        self.loading = True
+        self.count_label.setText("Läser in …")
+
+        def work(_report) -> tuple[list[ReviewStatus], list[CaseIndicators]]:
+            statuses = context.call(caseload_review.review_status)
+            rows = context.call(
+                lambda s, a: caseload_review.caseload(s, a, caseworker_id=caseworker_id)
+            )
+            return statuses, rows
+
+        def done(result) -> None:
+            if shiboken6.isValid(self) and generation == self._generation:
+                self._loaded(caseworker_id, *result)
+
+        def failed(exc: Exception) -> None:
+            if shiboken6.isValid(self) and generation == self._generation:
+                self.loading = False
+                self.count_label.setText("Kunde inte läsas in.")
+                show_error(self, exc)
+
+        run_in_background(
+            self.window(), work, on_done=done, on_error=failed, label="Läser in ärendena …"
+        )
+
+    def _loaded(
+        self,
+        caseworker_id: uuid.UUID | None,
+        statuses: list[ReviewStatus],
+        rows: list[CaseIndicators],
+    ) -> None:
+        self.statuses = statuses
+        self.picker.blockSignals(True)
+        self.picker.clear()
+        self.picker.addItem(WHOLE_UNIT, None)
+        for status in statuses:
+            self.picker.addItem(status.name, str(status.user_id))
+        self.picker.setCurrentIndex(max(self.picker.findData(str(caseworker_id)), 0))
+        self.picker.blockSignals(False)
+        self.status_model.set_rows(statuses)
+        self.status_table.fit_columns()
+        self.all_rows = rows
+        self.table.setColumnHidden(RESPONSIBLE_COLUMN, caseworker_id is not None)
+        self.loading = False
+        self.apply_filter()
+        if self._fitted_for != caseworker_id:
+            self._fitted_for = caseworker_id
+            self._fit_columns()
+        self._update_record_button()
+
+    def _fit_columns(self) -> None:
+        self.table.fit_columns()
+        header = self.table.horizontalHeader()
+        last = self.model.columnCount() - 1
+        for column in range(last):
+            if header.sectionSize(column) > WIDEST_COLUMN:
+                header.resizeSection(column, WIDEST_COLUMN)
+        header.resizeSection(last, 120)  # the last column stretches into what is left
+
+    def _caseworker_changed(self, _index: int) -> None:
+        self._update_record_button()
+        self.reload()
+
+    def _update_record_button(self) -> None:
+        self.record_button.setEnabled(self.caseworker_id() is not None)
+
+    # --- filtering -----------------------------------------------------------------------
+    def apply_filter(self) -> None:
+        terms = self.filter_field.text().casefold().split()
+        checked = [test for box, test in self.filters.items() if box.isChecked()]
+
+        def keep(row: CaseIndicators) -> bool:
+            haystack = " ".join(
+                (row.case_number, row.applicant_name, row.personal_number)
+            ).casefold()
+            return all(t in haystack for t in terms) and all(test(row) for test in checked)
+
+        shown = [r for r in self.all_rows if keep(r)]
+        self.model.set_rows(shown)
+        if self.loading:
+            return
+        total, flagged = len(self.all_rows), sum(1 for r in shown if flags(r))
+        noun = "ärende" if total == 1 else "ärenden"
+        text = f"{total} {noun}" if len(shown) == total else f"{len(shown)} av {total} {noun}"
+        self.count_label.setText(f"{text} · {flagged} med flaggor" if flagged else text)
+
+    def shown_rows(self) -> list[CaseIndicators]:
+        """The rows in the order the table shows them."""
+        proxy = self.table.proxy
+        return [
+            self.model.row_at(proxy.mapToSource(proxy.index(i, 0)).row())
+            for i in range(proxy.rowCount())
+        ]
+
+    def selected_rows(self) -> list[CaseIndicators]:
+        proxy = self.table.proxy
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return [self.model.row_at(proxy.mapToSource(proxy.index(r, 0)).row()) for r in rows]
+
+    def select_case(self, case_id: uuid.UUID) -> None:
+        """Make the case the current (and only selected) row."""
+        for i, row in enumerate(self.shown_rows()):
+            if row.case_id == case_id:
+                index = self.table.proxy.index(i, 0)
+                self.table.selectionModel().setCurrentIndex(
+                    index,
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+                return
+
+    # --- recording a genomgång -----------------------------------------------------------
+    def record_review(self) -> None:
+        subject_id = self.caseworker_id()
+        if subject_id is None:
+            return
+        case_ids = [r.case_id for r in self.selected_rows()]
+        try:
+            form_id = self.context.call(
+                lambda s, a: forms.create_case_review(s, a, subject_id, case_ids).id
+            )
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self._open_form(form_id)

@@ -1,0 +1,648 @@
+"""Statistik (chefs): pick a year or a month, see charts and the tables of the indicators, and
+export them as a PDF report, a CSV file for Excel or Socialstyrelsen's monthly file.
+
+The figures are computed off the GUI thread (a year on a big database takes seconds). The
+tables come from app/printing/statistics_tables.py, the same tables the PDF report prints;
+the charts are display-only and show nothing the tables do not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QCategoryAxis,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+)
+from PySide6.QtCore import QMargins, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QCursor, QFont, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QStackedWidget,
+    QStyle,
+    QStyleOptionHeader,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from app.printing import statistics_tables as tables
+from app.printing.statistics_report import render_statistics_report
+from app.printing.statistics_tables import ChartData, Stats, StatTable
+from app.services import clock, printouts, sos_export, statistics
+from app.services.formatting import local_datetime, month_name
+from app.services.statistics import YearStatistics
+from app.ui.background import run_in_background
+from app.ui.context import AppContext
+from app.ui.messages import show_error
+from app.ui.pdf_export import ask_pdf_path
+from app.ui.row_table_model import Column, RowTableModel
+from app.ui.table_view import RowTableView
+
+SECTIONS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("Diagram", (), "Beslutshushåll och bidragshushåll, utbetalt och försörjningshinder."),
+    (
+        "Hushåll och utbetalt",
+        ("households", "money"),
+        "Beslutshushåll, bidragshushåll, utbetalt och kostnad per hushåll.",
+    ),
+    (
+        "Hushållstyp",
+        ("household_types",),
+        "Socialstyrelsens hushållstyper, barnfamiljer och ungdomshushåll.",
+    ),
+    (
+        "Nya och avslutade",
+        ("new_closed", "closing_reasons"),
+        "Nya och avslutade hushåll, avslutsorsak.",
+    ),
+    ("Långvarigt bistånd", ("long_term", "duration"), tables.LONG_TERM_12_TEXT + "."),
+    ("Försörjningshinder", ("support_barriers",), "Försörjningshinder per vuxen, efter kön."),
+    (
+        "Barnens dokumentation",
+        ("child_documentation",),
+        "Hur besluten dokumenterar barnen, flickor och pojkar.",
+    ),
+    ("SIP och hembesök", ("events",), "Samordnade individuella planer och hembesök."),
+    ("Handläggningstider", ("times",), "Tid till första återkoppling och till beslut."),
+)
+"""(name in the list, table keys, tooltip)."""
+
+DIAGRAM_NOTE = (
+    "Diagrammen visar samma siffror som tabellerna under Hushåll och utbetalt och "
+    "Försörjningshinder. Håll muspekaren över en stapel för att se värdet."
+)
+
+
+def _sort_value(value: Any) -> float:
+    return -1.0 if value is None else float(value)
+
+
+class StatTableModel(RowTableModel):
+    """A StatTable's rows with the column explanations as header tooltips; the year row bold."""
+
+    def __init__(self, table: StatTable, parent=None):
+        columns = [
+            Column(
+                c.title,
+                lambda row, i=i: row.cells[i],
+                sort_key=lambda row, i=i: _sort_value(row.values[i]),
+                align_right=i > 0,
+            )
+            for i, c in enumerate(table.columns)
+        ]
+        super().__init__(columns, parent=parent)
+        self.table = table
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self.set_rows(table.rows)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role in (
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+        ):
+            column = self.table.columns[section]
+            name = f"{column.group}, {column.title.lower()}" if column.group else column.title
+            if role == Qt.ItemDataRole.AccessibleTextRole:
+                return name
+            return f"{name}: {column.explanation}" if column.explanation else name
+        return super().headerData(section, orientation, role)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.FontRole and self.row_at(index.row()).summary:
+            return self._bold
+        if role == Qt.ItemDataRole.ToolTipRole:
+            column = self.table.columns[index.column()]
+            text = self.row_at(index.row()).cells[index.column()]
+            return f"{text}\n{column.explanation}" if column.explanation else text
+        return super().data(index, role)
+
+
+class GroupedHeader(QHeaderView):
+    """A horizontal header in two rows: a group name ('Beslutshushåll') spanning its
+    columns above their own titles ('Kvinnor', 'Män', 'Totalt'). Columns without a group
+    use both rows."""
+
+    def __init__(self, groups: list[str], parent: QWidget | None = None):
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.groups = groups
+        self.setSectionsClickable(True)
+        self.setHighlightSections(False)
+
+    def _grouped(self) -> bool:
+        return any(self.groups)
+
+    def sizeHint(self) -> QSize:
+        size = super().sizeHint()
+        if self._grouped():
+            size.setHeight(2 * size.height())
+        return size
+
+    def span(self, logical: int) -> tuple[int, int]:
+        """The first and last section of the group `logical` belongs to."""
+        group, first, last = self.groups[logical], logical, logical
+        while first > 0 and self.groups[first - 1] == group:
+            first -= 1
+        while last + 1 < len(self.groups) and self.groups[last + 1] == group:
+            last += 1
+        return first, last
+
+    def paintSection(self, painter: QPainter, rect: QRect, logical: int) -> None:
+        group = self.groups[logical] if 0 <= logical < len(self.groups) else ""
+        if not group:
+            super().paintSection(painter, rect, logical)
+            return
+        half = rect.height() // 2
+        painter.save()
+        super().paintSection(
+            painter,
+            QRect(rect.left(), rect.top() + half, rect.width(), rect.height() - half),
+            logical,
+        )
+        painter.restore()
+        first, last = self.span(logical)
+        left = self.sectionViewportPosition(first)
+        right = self.sectionViewportPosition(last) + self.sectionSize(last)
+        option = QStyleOptionHeader()
+        self.initStyleOption(option)
+        option.rect = QRect(left, rect.top(), right - left, half)
+        option.text = group
+        option.section = first
+        option.textAlignment = Qt.AlignmentFlag.AlignCenter
+        option.position = QStyleOptionHeader.SectionPosition.OnlyOneSection
+        painter.save()
+        painter.setClipRect(QRect(rect.left(), rect.top(), rect.width(), half))
+        self.style().drawControl(QStyle.ControlElement.CE_Header, option, painter, self)
+        painter.restore()
+
+
+class StatisticsView(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.stats: Stats | None = None
+        self.busy = False
+        self.tables: dict[str, RowTableView] = {}
+        self.charts: dict[str, QChartView] = {}
+        try:
+            unit_name = context.call(lambda s, a: statistics.unit_label(s, a.unit_id))
+        except Exception:  # only a label; the statistics call reports real errors
+            unit_name = ""
+
+        layout = QVBoxLayout(self)
+        picker = QHBoxLayout()
+        year_label = QLabel("&År:")
+        self.year = QSpinBox()
+        self.year.setObjectName("statisticsYear")
+        self.year.setRange(2000, clock.today().year + 1)
+        self.year.setValue(clock.today().year)
+        self.year.setAccessibleName("År")
+        year_label.setBuddy(self.year)
+        month_label = QLabel("&Månad:")
+        self.month = QComboBox()
+        self.month.setObjectName("statisticsMonth")
+        self.month.addItem("Hela året", 0)
+        for number in range(1, 13):
+            self.month.addItem(tables.month_label(date(2000, number, 1)), number)
+        self.month.setAccessibleName("Månad")
+        month_label.setBuddy(self.month)
+        unit_caption = QLabel("Enhet:")
+        self.unit_label = QLabel(f"<b>{unit_name}</b>" if unit_name else "din enhet")
+        self.unit_label.setObjectName("statisticsUnit")
+        self.unit_label.setToolTip("Som chef ser du statistiken för din egen enhet.")
+        self.show_button = QPushButton("&Visa")
+        self.show_button.setObjectName("showStatistics")
+        self.show_button.clicked.connect(self.show_statistics)
+        for widget in (year_label, self.year, month_label, self.month):
+            picker.addWidget(widget)
+        picker.addSpacing(16)
+        picker.addWidget(unit_caption)
+        picker.addWidget(self.unit_label)
+        picker.addSpacing(16)
+        picker.addWidget(self.show_button)
+        picker.addStretch(1)
+        layout.addLayout(picker)
+
+        self.heading = QLabel()
+        self.heading.setObjectName("statisticsHeading")
+        self.heading.setWordWrap(True)
+        self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.heading)
+
+        self.body = QStackedWidget()
+        self.hint = QLabel("Välj år och månad (eller hela året) och tryck Visa.")
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty = QLabel(tables.EMPTY_MESSAGE)
+        self.empty.setObjectName("statisticsEmpty")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setStyleSheet("font-size: 14pt; color: #555;")
+        content = QWidget()
+        content_layout = QHBoxLayout(content)
+        content_layout.setContentsMargins(0, 0, 0, 0)
+        section_column = QVBoxLayout()
+        section_label = QLabel("Avsn&itt:")
+        self.section_list = QListWidget()
+        self.section_list.setObjectName("statisticsSections")
+        section_label.setBuddy(self.section_list)
+        self.pages = QStackedWidget()
+        for name, _keys, tip in SECTIONS:
+            item = QListWidgetItem(name)
+            item.setToolTip(tip)
+            self.section_list.addItem(item)
+            self.pages.addWidget(QWidget())
+        self.section_list.setFixedWidth(
+            self.section_list.sizeHintForColumn(0) + 2 * self.section_list.frameWidth() + 16
+        )
+        self.section_list.currentRowChanged.connect(self.pages.setCurrentIndex)
+        section_column.addWidget(section_label)
+        section_column.addWidget(self.section_list)
+        content_layout.addLayout(section_column)
+        content_layout.addWidget(self.pages, 1)
+        for page in (self.hint, self.empty, content):
+            self.body.addWidget(page)
+        self.content = content
+        layout.addWidget(self.body, 1)
+
+        bottom = QHBoxLayout()
+        self.status_label = QLabel()
+        self.status_label.setObjectName("statisticsStatus")
+        self.status_label.setWordWrap(True)
+        bottom.addWidget(self.status_label, 1)
+        self.pdf_button = QPushButton("Exportera &PDF …")
+        self.pdf_button.setObjectName("exportPdf")
+        self.pdf_button.setToolTip("Rapporten med tabeller och diagram som PDF.")
+        self.pdf_button.clicked.connect(self.export_pdf)
+        self.csv_button = QPushButton("Exportera &CSV …")
+        self.csv_button.setObjectName("exportCsv")
+        self.csv_button.setToolTip(
+            "Alla indikatorer som CSV-fil för Excel (semikolon, decimalkomma, andelar i procent)."
+        )
+        self.csv_button.clicked.connect(self.export_csv)
+        # Alt+S is the search field's; "o" is free in the main window.
+        self.sos_button = QPushButton("Exportera till S&ocialstyrelsen …")
+        self.sos_button.setObjectName("exportSos")
+        self.sos_button.clicked.connect(self.export_sos)
+        for button in (self.pdf_button, self.csv_button, self.sos_button):
+            bottom.addWidget(button)
+        layout.addLayout(bottom)
+        self.month.currentIndexChanged.connect(self._update_buttons)
+        self._update_buttons()
+        self.section_list.setCurrentRow(0)
+
+        self.setTabOrder(self.year, self.month)
+        self.setTabOrder(self.month, self.show_button)
+        self.setTabOrder(self.show_button, self.section_list)
+        self.setTabOrder(self.section_list, self.pdf_button)
+        self.setTabOrder(self.pdf_button, self.csv_button)
+        self.setTabOrder(self.csv_button, self.sos_button)
+
+    # --- the period ---------------------------------------------------------------------------
+    def selected_month(self) -> date | None:
+        number = self.month.currentData()
+        return date(self.year.value(), number, 1) if number else None
+
+    def _update_buttons(self) -> None:
+        shown = self.stats is not None
+        self.pdf_button.setEnabled(shown)
+        self.csv_button.setEnabled(shown)
+        month = self.selected_month()
+        self.sos_button.setEnabled(month is not None)
+        self.sos_button.setToolTip(
+            f"Socialstyrelsens individstatistik för {month_name(month)}."
+            if month
+            else "Välj en månad: filen till Socialstyrelsen gäller en månad i taget."
+        )
+
+    def show_statistics(self) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        year, month = self.year.value(), self.selected_month()
+        context = self.context
+
+        def work(_report: Callable[[int], None]) -> Stats:
+            if month is not None:
+                return context.call(lambda s, a: statistics.month_statistics(s, a, month))
+            return context.call(lambda s, a: statistics.year_statistics(s, a, year))
+
+        self.status_label.setText("Räknar fram statistiken …")
+        # The progress dialog belongs to the window: closing this tab while the job runs
+        # must not delete the dialog under the helper (the callbacks check isValid).
+        run_in_background(
+            self.window(),
+            work,
+            on_done=self._shown,
+            on_error=self._failed,
+            label="Räknar fram statistiken …",
+        )
+
+    def _failed(self, exc: Exception) -> None:
+        if not isValid(self):
+            return
+        self.busy = False
+        self.status_label.setText("")
+        show_error(self, exc)
+
+    def _shown(self, stats: Stats) -> None:
+        if not isValid(self):  # the tab was closed while the figures were computed
+            return
+        self.busy = False
+        self.stats = stats
+        self.status_label.setText("")
+        title = f"<span style='font-size:14pt'><b>{tables.report_title(stats)}</b></span>"
+        if tables.has_data(stats):
+            title += "<br>" + " · ".join(
+                f"{label}: {text}" for label, text in tables.summary(stats)
+            )
+        self.heading.setText(title)
+        self._update_buttons()
+        if not tables.has_data(stats):
+            self.body.setCurrentWidget(self.empty)
+            return
+        self._fill(stats)
+        self.body.setCurrentWidget(self.content)
+
+    # --- showing ----------------------------------------------------------------------------------
+    def _fill(self, stats: Stats) -> None:
+        by_key = {t.key: t for t in tables.all_tables(stats)}
+        self.tables.clear()
+        for index, (name, keys, _tip) in enumerate(SECTIONS):
+            page = self._chart_page(stats) if not keys else self._table_page(by_key, keys)
+            page.setObjectName(f"statisticsPage{index}")
+            old = self.pages.widget(index)
+            self.pages.insertWidget(index, page)
+            self.pages.removeWidget(old)
+            old.deleteLater()
+            page.setAccessibleName(name)
+        self.pages.setCurrentIndex(max(self.section_list.currentRow(), 0))
+
+    def _table_page(self, by_key: dict[str, StatTable], keys: tuple[str, ...]) -> QWidget:
+        inner = QWidget()
+        column = QVBoxLayout(inner)
+        for key in keys:
+            table = by_key[key]
+            title = QLabel(f"<b>{table.title}</b>")
+            explanation = QLabel(table.explanation)
+            explanation.setWordWrap(True)
+            explanation.setStyleSheet("color: #444;")
+            view = RowTableView(StatTableModel(table))
+            view.setSortingEnabled(False)
+            header = GroupedHeader([c.group for c in table.columns], view)
+            view.setHorizontalHeader(header)
+            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+            view.setSortingEnabled(True)
+            view.setObjectName(f"table_{key}")
+            view.setAccessibleName(table.title)
+            view.setAccessibleDescription(table.explanation)
+            view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+            self._fit(view)
+            title.setBuddy(view)
+            self.tables[key] = view
+            column.addWidget(title)
+            column.addWidget(explanation)
+            column.addWidget(view, 0, Qt.AlignmentFlag.AlignLeft)
+            column.addSpacing(8)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(inner)
+        return scroll
+
+    @staticmethod
+    def _fit(view: RowTableView) -> None:
+        """As big as the table, no bigger: compact rows, equal value columns, no inner
+        scrolling (the page scrolls)."""
+        view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+        header = view.horizontalHeader()
+        header.setStretchLastSection(False)
+        view.resizeColumnsToContents()
+        count = header.count()
+        width = max([header.sectionSize(i) for i in range(1, count)] + [80])
+        if isinstance(header, GroupedHeader):  # each group's name fits over its columns
+            metrics = header.fontMetrics()
+            for i in range(1, count):
+                first, last = header.span(i)
+                if header.groups[i]:
+                    needed = metrics.horizontalAdvance(header.groups[i]) + 24
+                    width = max(width, -(-needed // (last - first + 1)))
+        for i in range(1, count):
+            header.resizeSection(i, width)
+        frame = 2 * view.frameWidth()
+        view.setFixedWidth(header.length() + frame)
+        view.setFixedHeight(header.sizeHint().height() + view.verticalHeader().length() + frame)
+
+    def _chart_page(self, stats: Stats) -> QWidget:
+        inner = QWidget()
+        column = QVBoxLayout(inner)
+        note = QLabel(DIAGRAM_NOTE)
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #444;")
+        column.addWidget(note)
+        households = self._chart_view("households", tables.households_chart(stats))
+        households.setMinimumHeight(320)
+        column.addWidget(households)
+        if isinstance(stats, YearStatistics):
+            amounts = self._chart_view("amounts", tables.amounts_chart(stats))
+            amounts.setMinimumHeight(300)
+            column.addWidget(amounts)
+        else:
+            self.charts.pop("amounts", None)
+        barrier_data = tables.support_barriers_chart(stats)
+        barriers = self._chart_view("support_barriers", barrier_data, horizontal=True)
+        barriers.setMinimumHeight(120 + 36 * max(len(barrier_data.categories), 2))
+        column.addWidget(barriers)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(inner)
+        return scroll
+
+    def _chart_view(self, key: str, data: ChartData, *, horizontal: bool = False) -> QChartView:
+        chart = QChart()
+        chart.setTitle(f"<b>{data.title}</b>")
+        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        chart.setMargins(QMargins(4, 4, 4, 4))
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        chart.legend().setReverseMarkers(horizontal)
+        series = QHorizontalBarSeries() if horizontal else QBarSeries()
+        categories = list(data.categories)
+        ordered = list(data.series)
+        if horizontal:  # drawn bottom-up: reverse so they read top-down, women first
+            categories.reverse()
+            ordered.reverse()
+        for s in ordered:
+            bar_set = QBarSet(s.name)
+            values = list(reversed(s.values)) if horizontal else list(s.values)
+            bar_set.append([float(v) for v in values])
+            bar_set.setColor(QColor(s.colour))
+            bar_set.setBorderColor(QColor(s.colour))
+            series.append(bar_set)
+        series.setBarWidth(0.8)
+        chart.addSeries(series)
+        category_axis = QBarCategoryAxis()
+        category_axis.append(categories or [""])
+        value_axis = self._value_axis(data)
+        if horizontal:
+            chart.addAxis(category_axis, Qt.AlignmentFlag.AlignLeft)
+            chart.addAxis(value_axis, Qt.AlignmentFlag.AlignBottom)
+        else:
+            chart.addAxis(category_axis, Qt.AlignmentFlag.AlignBottom)
+            chart.addAxis(value_axis, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(category_axis)
+        series.attachAxis(value_axis)
+        series.hovered.connect(
+            lambda on, index, bar_set: self._bar_tip(on, index, bar_set, categories, data.unit)
+        )
+        view = QChartView(chart)
+        view.setObjectName(f"chart_{key}")
+        view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        # Display only: the tables carry the same figures, so the charts take no keyboard focus.
+        view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        view.setAccessibleName(data.title)
+        view.setAccessibleDescription(DIAGRAM_NOTE)
+        self.charts[key] = view
+        return view
+
+    @staticmethod
+    def _value_axis(data: ChartData) -> QCategoryAxis:
+        """Values with Swedish digit grouping ('250 000 kr'): a category axis whose labels
+        stand on round values."""
+        maximum = max((max(s.values, default=0) for s in data.series), default=0)
+        ticks = tables.nice_ticks(float(maximum))
+        axis = QCategoryAxis()
+        axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        axis.setRange(0, ticks[-1])
+        axis.setStartValue(0)
+        for tick in ticks:
+            axis.append(tables.axis_text(tick, data.unit), tick)
+        return axis
+
+    def _bar_tip(self, on: bool, index: int, bar_set: QBarSet, categories, unit: str) -> None:
+        if not on:
+            QToolTip.hideText()
+            return
+        value = bar_set.at(index)
+        text = tables.money_text(value) if unit == "kr" else tables.count_text(round(value))
+        QToolTip.showText(QCursor.pos(), f"{bar_set.label()}, {categories[index]}: {text}")
+
+    # --- exports ----------------------------------------------------------------------------------
+    def _file_stem(self) -> str:
+        assert self.stats is not None
+        return f"Statistik {tables.period_title(self.stats)} {self.stats.unit_name}".strip()
+
+    @staticmethod
+    def _with_suffix(path: Path, suffix: str) -> Path:
+        return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
+
+    def export_pdf(self) -> None:
+        if self.stats is None:
+            return
+        target = ask_pdf_path(self, "Spara statistiken som PDF", f"{self._file_stem()}.pdf")
+        if target is None:
+            return
+        target = self._with_suffix(target, ".pdf")
+        stats = self.stats
+        printed = f"Utskriven {local_datetime(clock.now())} av {self.context.actor.full_name}"
+        organisation = self.context.call(
+            lambda session, _actor: printouts.organisation_name(session, stats.unit_id)
+        )
+
+        def work(_report: Callable[[int], None]) -> Path:
+            target.write_bytes(
+                render_statistics_report(stats, printed=printed, organisation=organisation)
+            )
+            return target
+
+        run_in_background(
+            self.window(),
+            work,
+            on_done=lambda path: self._saved(f"Rapporten sparades som {path}."),
+            on_error=self._export_failed,
+            label="Skapar PDF …",
+        )
+
+    def export_csv(self) -> None:
+        if self.stats is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Spara statistiken som CSV",
+            str(Path.home() / f"{self._file_stem()}.csv"),
+            "CSV för Excel (*.csv)",
+        )
+        if not path:
+            return
+        target = self._with_suffix(Path(path), ".csv")
+        try:
+            sos_export.write_statistics_csv(self.stats, target)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self._saved(f"Statistiken sparades som {target}.")
+
+    def export_sos(self) -> None:
+        month = self.selected_month()
+        if month is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Spara filen till Socialstyrelsen",
+            str(Path.home() / f"Individstatistik {month:%Y-%m}.csv"),
+            "Textfil med semikolon (*.csv)",
+        )
+        if not path:
+            return
+        target = self._with_suffix(Path(path), ".csv")
+        context = self.context
+
+        def work(_report: Callable[[int], None]) -> int:
+            rows = context.call(lambda s, a: sos_export.sos_rows(s, a, month))
+            sos_export.write_sos_file(rows, target)
+            return len(rows)
+
+        def done(count: int) -> None:
+            message = f"{count} rader för {month_name(month)} sparades i {target}."
+            if sos_export.VERIFY:
+                message += (
+                    " Obs! Filens format är inte kontrollerat mot Socialstyrelsens tekniska "
+                    "beskrivning – kontrollera det innan filen skickas."
+                )
+            self._saved(message)
+
+        run_in_background(
+            self.window(), work, on_done=done, on_error=self._export_failed, label="Skapar filen …"
+        )
+
+    def _saved(self, message: str) -> None:
+        if isValid(self):
+            self.status_label.setText(message)
+
+    def _export_failed(self, exc: Exception) -> None:
+        if isValid(self):
+            show_error(self, exc)

@@ -1,0 +1,307 @@
+"""The chef's Statistik page on the demo database: pick a period, Visa, read the tables and
+the charts, export PDF, CSV and Socialstyrelsen's file. Every figure is compared with what
+the statistics service returns for the same period."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import QEvent, Qt, QThreadPool
+from PySide6.QtWidgets import QApplication, QFileDialog
+from shiboken6 import isValid
+
+from app.services import code_lists, sos_export, statistics
+from app.services.formatting import money
+from app.ui.main_window import MainWindow
+from app.ui.statistics_view import StatisticsView
+from tests.helpers import login
+
+LEFT = Qt.MouseButton.LeftButton
+ALT = Qt.KeyboardModifier.AltModifier
+MONTHS = [
+    "Januari",
+    "Februari",
+    "Mars",
+    "April",
+    "Maj",
+    "Juni",
+    "Juli",
+    "Augusti",
+    "September",
+    "Oktober",
+    "November",
+    "December",
+]
+
+
+@pytest.fixture
+def chef(demo_database):
+    return login(demo_database, "eva.lind")
+
+
+@pytest.fixture
+def chef_window(qtbot, chef) -> MainWindow:
+    window = MainWindow(chef)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitActive(window)
+    return window
+
+
+def _actions(window: MainWindow) -> dict:
+    return {a.text(): a for menu in window.menuBar().actions() for a in menu.menu().actions()}
+
+
+def _open(window: MainWindow) -> StatisticsView:
+    _actions(window)["Stat&istik …"].trigger()
+    view = window.tabs.currentWidget()
+    assert isinstance(view, StatisticsView)
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "Statistik"
+    return view
+
+
+def _show(qtbot, view: StatisticsView, year: int, month: str = "Hela året") -> None:
+    view.year.setValue(year)
+    view.month.setCurrentIndex(view.month.findText(month))
+    qtbot.mouseClick(view.show_button, LEFT)
+    _wait(qtbot, view)
+
+
+def _wait(qtbot, view: StatisticsView) -> None:
+    qtbot.waitUntil(lambda: view.stats is not None and not view.busy, timeout=10_000)
+
+
+def plain(text: str) -> str:
+    return text.replace("\xa0", " ")
+
+
+def cell(view: StatisticsView, key: str, row: str, column: str, group: str = "") -> str:
+    """The text the table `key` shows in the row labelled `row`, under `group` / `column`."""
+    table = view.tables[key]
+    model = table.model()
+    groups = table.horizontalHeader().groups
+    columns = [
+        c
+        for c in range(model.columnCount())
+        if model.headerData(c, Qt.Orientation.Horizontal) == column and groups[c] == group
+    ]
+    assert len(columns) == 1, f"{group} {column} not in {key}"
+    for r in range(model.rowCount()):
+        if model.index(r, 0).data() == row:
+            return plain(model.index(r, columns[0]).data())
+    raise AssertionError(f"no row {row} in {key}")
+
+
+def sv(value: Decimal | None, places: int = 1) -> str:
+    """Swedish decimal comma, written independently of the app's formatter."""
+    return "–" if value is None else f"{value:.{places}f}".replace(".", ",")
+
+
+def percent(value: Decimal | None) -> str:
+    return "–" if value is None else f"{value * 100:.1f} %".replace(".", ",")
+
+
+def bar_sets(view: StatisticsView, key: str) -> dict[str, list[float]]:
+    series = view.charts[key].chart().series()[0]
+    return {s.label(): [s.at(i) for i in range(s.count())] for s in series.barSets()}
+
+
+def pdf_text(path: Path) -> str:
+    pages = PdfReader(BytesIO(path.read_bytes())).pages
+    return " ".join(plain(" ".join(p.extract_text() for p in pages)).split())
+
+
+def test_year_tables_and_charts_show_the_service_figures(qtbot, chef_window, chef):
+    view = _open(chef_window)
+    assert not view.pdf_button.isEnabled() and not view.sos_button.isEnabled()
+    _show(qtbot, view, 2026)
+    expected = chef.call(lambda s, a: statistics.year_statistics(s, a, 2026))
+    assert f"Statistik ekonomiskt bistånd 2026 – {expected.unit_name}" in view.heading.text()
+    assert expected.unit_name in view.unit_label.text()
+    assert expected.support_households.total.total > 0  # the demo data has a year to show
+
+    rows = [*zip(MONTHS, expected.months, strict=True), ("Helår 2026", expected)]
+    for label, period in rows:
+        for group, counts in (
+            ("Beslutshushåll", period.decision_households.total),
+            ("Bidragshushåll", period.support_households.total),
+        ):
+            assert cell(view, "households", label, "Kvinnor", group) == str(counts.women)
+            assert cell(view, "households", label, "Män", group) == str(counts.men)
+            assert cell(view, "households", label, "Totalt", group) == str(counts.total)
+        assert cell(view, "money", label, "Utbetalt") == plain(money(period.amount_paid))
+        for group, counts in (
+            ("Nya hushåll", period.new_households.total),
+            ("Avslutade hushåll", period.closed_households.total),
+        ):
+            assert cell(view, "new_closed", label, "Totalt", group) == str(counts.total)
+        long_term = period.long_term_10_of_12.total
+        assert cell(view, "long_term", label, "Kvinnor", "10 av 12 månader") == str(long_term.women)
+        duration = period.average_duration_months
+        assert cell(view, "duration", label, "Totalt", "Månader i genomsnitt") == sv(duration.total)
+        assert cell(view, "events", label, "Tillfällen", "SIP") == str(period.sip.events)
+        assert cell(view, "events", label, "Tillfällen", "Hembesök") == str(
+            period.home_visits.events
+        )
+        response = period.first_response
+        assert cell(view, "times", label, "Median, timmar", "Återkoppling") == sv(
+            response.median_hours
+        )
+        assert cell(view, "times", label, "Inom 24 timmar", "Återkoppling") == percent(
+            response.share_in_time
+        )
+    total = plain(cell(view, "money", "Helår 2026", "Utbetalt"))
+    assert total.endswith(" kr") and "," in total  # Babel: 1 768 845,00 kr
+    assert cell(view, "money", "Helår 2026", "Kostnad per bidragshushåll") == plain(
+        money(expected.cost_per_support_household)
+    )
+    for code, counts in expected.support_barriers.items():
+        label = code_lists.label(code_lists.SUPPORT_BARRIER, code)
+        assert cell(view, "support_barriers", label, "Kvinnor") == str(counts.women)
+        assert cell(view, "support_barriers", label, "Män") == str(counts.men)
+    for code, counts in expected.closing_reasons.items():
+        label = code_lists.label(code_lists.CLOSING_REASON, code)
+        assert cell(view, "closing_reasons", label, "Totalt") == str(counts.total)
+    assert cell(view, "household_types", "Barnfamiljer", "Totalt", "Bidragshushåll") == str(
+        expected.support_households.with_children.total
+    )
+    docs = expected.child_documentation
+    assert cell(view, "child_documentation", "Barn i granskade beslut", "Flickor") == str(
+        docs.children.women
+    )
+    assert cell(view, "child_documentation", "Barnet namnges i beslutet", "Pojkar") == percent(
+        docs.named_share.men
+    )
+    decision = expected.time_to_decision
+    assert cell(
+        view, "times", "Helår 2026", f"Inom {decision.target_days} dagar", "Beslut"
+    ) == percent(decision.share_in_time)
+
+    # The charts carry the monthly figures (and nothing the tables do not).
+    months = expected.months
+    assert bar_sets(view, "households") == {
+        "Beslutshushåll, kvinnor": [m.decision_households.total.women for m in months],
+        "Beslutshushåll, män": [m.decision_households.total.men for m in months],
+        "Bidragshushåll, kvinnor": [m.support_households.total.women for m in months],
+        "Bidragshushåll, män": [m.support_households.total.men for m in months],
+    }
+    assert bar_sets(view, "amounts") == {"Utbetalt": [float(m.amount_paid) for m in months]}
+    barriers = view.charts["support_barriers"].chart()
+    categories = barriers.axes(Qt.Orientation.Vertical)[0].categories()
+    sets = bar_sets(view, "support_barriers")
+    shown = {label: (sets["Kvinnor"][i], sets["Män"][i]) for i, label in enumerate(categories)}
+    assert shown == {
+        code_lists.label(code_lists.SUPPORT_BARRIER, code): (c.women, c.men)
+        for code, c in expected.support_barriers.items()
+        if c.total
+    }
+    # display only: Tab never stops in a chart
+    assert all(c.focusPolicy() == Qt.FocusPolicy.NoFocus for c in view.charts.values())
+
+
+def test_a_month_by_keyboard(qtbot, chef_window, chef):
+    view = _open(chef_window)
+    assert view.year.hasFocus()
+    view.year.lineEdit().selectAll()
+    qtbot.keyClicks(view.year, "2026")
+    qtbot.keyClick(view, Qt.Key.Key_M, ALT)  # &Månad
+    assert view.month.hasFocus()
+    qtbot.keyClicks(view.month, "Okt")
+    assert view.month.currentText() == "Oktober"
+    assert view.sos_button.isEnabled()
+    qtbot.keyClick(view, Qt.Key.Key_V, ALT)  # &Visa
+    _wait(qtbot, view)
+    expected = chef.call(lambda s, a: statistics.month_statistics(s, a, date(2026, 10, 1)))
+    assert "oktober 2026" in view.heading.text()
+    decided, supported = expected.decision_households.total, expected.support_households.total
+    assert cell(view, "households", "Oktober 2026", "Totalt", "Beslutshushåll") == str(
+        decided.total
+    )
+    assert cell(view, "money", "Oktober 2026", "Utbetalt") == plain(money(expected.amount_paid))
+    assert bar_sets(view, "households") == {
+        "Kvinnor": [decided.women, supported.women],
+        "Män": [decided.men, supported.men],
+    }
+    assert "amounts" not in view.charts  # one bar says nothing; the table has the amount
+
+
+def test_a_period_without_data(qtbot, chef_window):
+    view = _open(chef_window)
+    _show(qtbot, view, 2019)
+    assert view.body.currentWidget() is view.empty
+    assert view.empty.isVisible() and view.empty.text() == "Inga uppgifter för perioden"
+    assert view.pdf_button.isEnabled()  # an empty report can still be saved
+
+
+def test_exports(qtbot, chef_window, chef, tmp_path, monkeypatch):
+    view = _open(chef_window)
+    _show(qtbot, view, 2026)
+    expected = chef.call(lambda s, a: statistics.year_statistics(s, a, 2026))
+    target = {"path": ""}
+    asked: list[str] = []
+
+    def save_as(_parent, _title, suggested, _filter, *args, **kwargs):
+        asked.append(suggested)
+        return target["path"], ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_as))
+
+    target["path"] = str(tmp_path / "rapport")  # the suffix is added
+    qtbot.mouseClick(view.pdf_button, LEFT)
+    pdf = tmp_path / "rapport.pdf"
+    qtbot.waitUntil(lambda: "sparades" in view.status_label.text(), timeout=10_000)
+    assert asked[-1].endswith(f"Statistik 2026 {expected.unit_name}.pdf")
+    text = pdf_text(pdf)
+    assert f"Statistik ekonomiskt bistånd 2026 – {expected.unit_name}" in text
+    assert plain(money(expected.amount_paid)) in text
+    assert "Utskriven 2026-11-23 10:00 av Eva Lind" in text
+
+    target["path"] = str(tmp_path / "statistik.csv")
+    qtbot.mouseClick(view.csv_button, LEFT)
+    with open(target["path"], encoding="utf-8-sig", newline="") as handle:
+        lines = list(csv.reader(handle, delimiter=";"))
+    assert lines[0] == [f"Statistik 2026, {expected.unit_name}"]
+    assert lines[1][-1] == "Helår 2026"
+    row = next(r for r in lines if r[:3] == ["Bidragshushåll", "Alla", "Totalt"])
+    assert row[-1] == str(expected.support_households.total.total)
+    assert "statistik.csv" in view.status_label.text()
+
+    view.month.setCurrentIndex(view.month.findText("Oktober"))
+    rows = chef.call(lambda s, a: sos_export.sos_rows(s, a, date(2026, 10, 1)))
+    target["path"] = str(tmp_path / "sos.csv")
+    qtbot.mouseClick(view.sos_button, LEFT)
+    qtbot.waitUntil(lambda: "rader" in view.status_label.text(), timeout=10_000)
+    lines = Path(target["path"]).read_text(encoding="utf-8").splitlines()
+    assert lines[0] == ";".join(sos_export.SOS_COLUMNS)
+    assert len(lines) == len(rows) + 1 and len(rows) > 0
+    assert f"{len(rows)} rader för oktober 2026" in view.status_label.text()
+    assert "inte kontrollerat mot Socialstyrelsens" in view.status_label.text()
+
+
+def test_closing_the_tab_while_computing(qtbot, chef_window):
+    view = _open(chef_window)
+    view.year.setValue(2026)
+    qtbot.mouseClick(view.show_button, LEFT)
+    chef_window.close_tab(chef_window.tabs.indexOf(view))
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # gone before the result
+    assert not isValid(view)
+    QThreadPool.globalInstance().waitForDone(10_000)
+    for _ in range(5):  # the result arrives for a page that no longer exists: ignored
+        QApplication.processEvents()
+    assert not any(isinstance(chef_window.tabs.widget(i), StatisticsView) for i in range(3))
+    assert chef_window.isVisible()
+
+
+def test_the_menu_opens_one_tab_and_caseworkers_have_none(qtbot, chef_window, main_window):
+    first = _open(chef_window)
+    chef_window.tabs.setCurrentIndex(0)
+    assert _open(chef_window) is first
+    texts = [text.replace("&", "") for text in _actions(main_window)]
+    assert not any("Statistik" in text for text in texts)
