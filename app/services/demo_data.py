@@ -36,6 +36,8 @@ from app.models import (
     DecisionItem,
     DecisionKind,
     Delegation,
+    FollowUpTask,
+    FormInstance,
     Household,
     HouseholdMember,
     JournalEntry,
@@ -53,6 +55,7 @@ from app.services.accounts import hash_password
 from app.services.actor import Actor
 from app.services.decisions import DecisionLetter
 from app.services.demo_decisions import DemoPerson, decisions_for_case
+from app.services.demo_forms import DemoForms
 from app.services.identity_number import age_on, with_check_digit
 from app.services.journal import hash_content
 from app.services.text_input import search_key
@@ -231,6 +234,7 @@ class DemoSummary:
     journal_entries: int = 0
     applications: int = 0
     decisions: int = 0
+    forms: int = 0
     usernames: list[str] = field(default_factory=list)
 
 
@@ -263,6 +267,8 @@ class _Rows:
             SupportBarrier,
             Plan,
             PlanItem,
+            FormInstance,
+            FollowUpTask,
         ]
         for m in order if model is None else [model]:
             if model is not None:
@@ -525,6 +531,7 @@ def generate(
     used_numbers = set(session.scalars(select(Person.personal_number)))
     next_number = {s.year: s.last_number for s in session.scalars(select(CaseNumberSeries))}
     rows = _Rows(session, progress)
+    forms = DemoForms(seed, today, now)
     summary = DemoSummary(usernames=[u.username for users in staff.values() for u in users])
     type_names = [name for name, _ in HOUSEHOLD_TYPES]
     type_weights = [weight for _, weight in HOUSEHOLD_TYPES]
@@ -564,6 +571,14 @@ def generate(
 
     def birth_for_age(lo: int, hi: int) -> date:
         return today - timedelta(days=rng.randrange(lo * 365 + 1, hi * 365 + 364))
+
+    def child_birth(parent_birth: date) -> date:
+        """A child under 18, born when the parent (the sökande) was at least 18."""
+        parent_adult = parent_birth.replace(year=parent_birth.year + 18, day=28)
+        if parent_birth.day > 28:
+            parent_adult += timedelta(days=parent_birth.day - 28)
+        earliest = max(today - timedelta(days=17 * 365 + 364), parent_adult)
+        return today - timedelta(days=rng.randrange(1, max(2, (today - earliest).days)))
 
     journal_types = list(JOURNAL_TEXTS)
     content_hash = _content_hasher()
@@ -620,7 +635,9 @@ def generate(
             for _ in range(rng.choices([1, 2, 3, 4], [40, 35, 18, 7])[0]):
                 members.append(
                     (
-                        new_person(rng.choice("KM"), birth_for_age(0, 17), last_name),
+                        new_person(
+                            rng.choice("KM"), child_birth(applicant["birth_date"]), last_name
+                        ),
                         MemberRole.CHILD,
                         rng.random() < 0.08,
                     )
@@ -654,12 +671,13 @@ def generate(
         )
         if closed_on and closed_on > today:
             closed_on = today
+        case_number = f"EB-{year}-{next_number[year]:06d}"
         rows.add(
             Case,
             _versioned(
                 {
                     "id": case_id,
-                    "case_number": f"EB-{year}-{next_number[year]:06d}",
+                    "case_number": case_number,
                     "unit_id": units[unit_name],
                     "household_id": household_id,
                     "responsible_user_id": responsible.id,
@@ -778,8 +796,11 @@ def generate(
             latest_decisions.append(decision_rows[-1]["id"])
         summary.decisions += len(decision_rows)
         adults = [p for p, role, _ in members if role is not MemberRole.CHILD]
+        unemployed: list[str] = []
         for person in adults:
             code = rng.choice([c.code for c in code_lists.codes(code_lists.SUPPORT_BARRIER)])
+            if code == "arbetslos":
+                unemployed.append(f"{person['first_name']} {person['last_name']}")
             for month in months[-3:]:
                 rows.add(
                     SupportBarrier,
@@ -877,11 +898,29 @@ def generate(
                         responsible.id,
                     ),
                 )
+        forms.add_case(
+            case_id=case_id,
+            case_number=case_number,
+            unit_id=units[unit_name],
+            responsible=responsible,
+            status=status,
+            opened_on=opened,
+            closed_on=closed_on,
+            has_children=has_children,
+            decided_months=(month for month, _ in decided_months),
+            unemployed=unemployed,
+        )
         summary.households += 1
         summary.persons += len(members)
         summary.cases += 1
         if progress and (index + 1) % 500 == 0:
             progress(index + 1)
+    summary.forms = forms.write(
+        session,
+        rows.add,
+        {units[name]: users for name, users in caseworkers.items()},
+        {units[name]: manager for name, manager in managers.items()},
+    )
     rows.flush()
     for year, last in next_number.items():
         existing = session.get(CaseNumberSeries, year)

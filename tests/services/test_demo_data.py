@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.db.database import Database, open_database
+from app.forms.validation import validate
 from app.models import (
     Application,
     Case,
     CaseNumberSeries,
     CaseStatus,
     CaseStatusChange,
+    FollowUpTask,
+    FormInstance,
     Household,
     HouseholdMember,
     JournalEntry,
@@ -28,11 +32,13 @@ from app.models import (
     SupportBarrier,
     User,
 )
-from app.services import code_lists, demo_data
+from app.services import caseload_review, code_lists, demo_data, forms
 from app.services.actor import Actor
 from app.services.case_overview import open_case
 from app.services.case_search import search
 from app.services.clock import STOCKHOLM
+from app.services.deadlines import deadlines_for_cases
+from app.services.form_definitions import definition_of
 from app.services.identity_number import age_on, parse_identity_number
 from app.services.journal import content_hash
 from app.services.my_cases import my_cases
@@ -90,6 +96,15 @@ def fingerprint(session) -> list[tuple]:
     return [tuple(row) for row in rows]
 
 
+def form_fingerprint(session) -> list[tuple]:
+    """The forms' answers and signing times (ids, and so hashes, differ between databases:
+    the staff is created anew)."""
+    rows = session.execute(
+        select(FormInstance.form_key, FormInstance.signed_at, FormInstance.answers_json)
+    ).all()
+    return sorted(tuple(row) for row in rows)
+
+
 def test_summary_and_row_counts(session, demo) -> None:
     assert demo.households == 50
     assert demo.cases == 50
@@ -129,6 +144,24 @@ def test_ages_fit_the_roles(session, demo) -> None:
             assert 18 <= age <= 70
 
 
+def test_children_are_at_least_18_years_younger_than_the_applicant(session, demo) -> None:
+    births: dict = {}
+    for household_id, role, birth in session.execute(
+        select(HouseholdMember.household_id, HouseholdMember.role, Person.birth_date).join(
+            Person, Person.id == HouseholdMember.person_id
+        )
+    ):
+        births.setdefault(household_id, []).append((role, birth))
+    families = 0
+    for members in births.values():
+        applicant = next(b for r, b in members if r is MemberRole.APPLICANT)
+        children = [b for r, b in members if r is MemberRole.CHILD]
+        families += bool(children)
+        for child in children:
+            assert age_on(applicant, child) >= 18, (applicant, child)
+    assert families > 0
+
+
 def test_one_applicant_per_household(session, demo) -> None:
     roles = Counter(
         (household_id, role)
@@ -148,6 +181,7 @@ def test_same_seed_gives_the_same_data(session, demo, tmp_path) -> None:
         with other.sessions() as second:
             demo_data.generate(second, 50, seed=1)
             assert fingerprint(second) == fingerprint(session)
+            assert form_fingerprint(second) == form_fingerprint(session)
     finally:
         other.dispose()
     numbers = [row[0] for row in fingerprint(session)]
@@ -283,6 +317,7 @@ def test_early_morning_generation_dates_nothing_in_the_future(tmp_path, set_cloc
 
 
 def test_generate_twice_continues(session, demo) -> None:
+    reviews = count_reviews(session)
     second = demo_data.generate(session, 10, seed=5)
     session.flush()
     assert second.households == 10
@@ -299,6 +334,16 @@ def test_generate_twice_continues(session, demo) -> None:
         )
         == 1
     )
+    # Handläggare already reviewed get no second set of ärendegenomgångar.
+    assert count_reviews(session) == reviews
+
+
+def count_reviews(session) -> int:
+    return session.scalar(
+        select(func.count())
+        .select_from(FormInstance)
+        .where(FormInstance.form_key == "arendegenomgang")
+    )
 
 
 def test_services_work_on_demo_data(session, demo) -> None:
@@ -312,3 +357,152 @@ def test_services_work_on_demo_data(session, demo) -> None:
         assert overview.responsible_name == "Sara Nilsson"
         result = search(session, actor, row.personal_number)
         assert row.case_id in {hit.case_id for hit in result.hits}
+
+
+# --- forms: ärendegenomgångar and FIA ------------------------------------------------------
+
+
+def test_forms_are_valid_signed_and_hashed(session, demo) -> None:
+    found = session.scalars(select(FormInstance)).all()
+    assert {f.form_key for f in found} == {"arendegenomgang", "fia"}
+    assert demo.forms == len(found)
+    for form in found:
+        definition = definition_of(form.definition)
+        assert (form.form_key, form.form_version) == (definition.key, definition.version)
+        answers = json.loads(form.answers_json)
+        assert validate(definition, answers, for_signing=True) == {}, form.form_key
+        assert form.answers_json == json.dumps(answers, ensure_ascii=False, sort_keys=True)
+        assert form.content_hash == forms.content_hash(form)
+        assert form.is_signed and form.signed_by == form.author_id == form.updated_by
+        assert form.created_at <= form.signed_at <= NOW
+        assert form.supersedes_id is None
+        author = session.get(User, form.author_id)
+        assert author.unit_id == form.unit_id
+        if form.form_key == "fia":
+            case = session.get(Case, form.case_id)
+            assert (form.author_id, form.unit_id) == (case.responsible_user_id, case.unit_id)
+            assert form.subject_user_id is None
+            assert case.opened_on <= date.fromisoformat(answers["introduktion"]["datum"])
+        else:
+            subject = session.get(User, form.subject_user_id)
+            assert form.case_id is None
+            assert author.role is Role.MANAGER
+            assert (subject.role, subject.unit_id) == (Role.CASEWORKER, form.unit_id)
+            day = form.signed_at.astimezone(STOCKHOLM).date()
+            assert answers["genomgang"] == {
+                "datum": day.isoformat(),
+                "chef": author.full_name,
+                "handlaggare": subject.full_name,
+            }
+
+
+def test_hashes_of_forms_survive_a_commit(demo_db, session, demo) -> None:
+    session.commit()
+    with demo_db.sessions() as fresh:
+        found = fresh.scalars(select(FormInstance)).all()
+        assert found
+        assert [f.id for f in found if f.content_hash != forms.content_hash(f)] == []
+
+
+def test_agreed_actions_have_their_follow_up_tasks(session, demo) -> None:
+    reviews = session.scalars(
+        select(FormInstance).where(FormInstance.form_key == "arendegenomgang")
+    ).all()
+    tasks = session.scalars(select(FollowUpTask)).all()
+    assert len(tasks) >= len(reviews) > 0
+    by_form: dict = {}
+    for task in tasks:
+        by_form.setdefault(task.source_form_id, []).append(task)
+    assert set(by_form) <= {r.id for r in reviews}
+    for review in reviews:
+        rows = json.loads(review.answers_json)["atgarder"]
+        expected = []
+        for row in rows:
+            case = session.scalar(select(Case).where(Case.case_number == row["arende"]))
+            assert case.unit_id == review.unit_id
+            expected.append(
+                (case.id, row["atgard"], row["ansvarig"], date.fromisoformat(row["senast"]))
+            )
+        made = by_form.get(review.id, [])
+        assert sorted(expected) == sorted(
+            (t.case_id, t.description, t.owner, t.due_on) for t in made
+        )
+        signed_on = review.signed_at.astimezone(STOCKHOLM).date()
+        for task in made:
+            assert task.created_at == review.signed_at and task.updated_at <= NOW
+            if task.due_on < TODAY:
+                assert task.done_on is not None  # nothing overdue from old reviews
+            if task.done_on is not None:
+                assert signed_on < task.done_on <= min(task.due_on, TODAY)
+    assert any(t.done_on is None for t in tasks), "some actions still to do"
+
+
+def test_agreed_actions_are_what_signing_creates(session, demo) -> None:
+    review = session.scalars(
+        select(FormInstance)
+        .join(FollowUpTask, FollowUpTask.source_form_id == FormInstance.id)
+        .order_by(FormInstance.signed_at)
+    ).first()
+    made = session.scalars(
+        select(FollowUpTask).where(FollowUpTask.source_form_id == review.id)
+    ).all()
+    assert made
+    chef = Actor.of(session.get(User, review.author_id))
+    draft = forms.create_form(
+        session, chef, "arendegenomgang", subject_user_id=review.subject_user_id
+    )
+    answers = json.loads(review.answers_json)
+    forms.save_draft(session, chef, draft.id, answers)
+    assert draft.answers_json == review.answers_json
+    signed = forms.sign_form(session, chef, draft.id)
+    again = session.scalars(
+        select(FollowUpTask).where(FollowUpTask.source_form_id == signed.id)
+    ).all()
+    assert sorted((t.case_id, t.description, t.owner, t.due_on) for t in again) == sorted(
+        (t.case_id, t.description, t.owner, t.due_on) for t in made
+    )
+
+
+def test_review_status_shows_a_mix(session, demo) -> None:
+    for chef in session.scalars(select(User).where(User.role == Role.MANAGER)):
+        statuses = caseload_review.review_status(session, Actor.of(chef))
+        counts = [s.reviews_last_12_months for s in statuses]
+        assert any(n >= 3 for n in counts) and any(n < 3 for n in counts), counts
+        assert all(0 <= n <= 4 for n in counts)
+        assert {s.below_target for s in statuses} == {True, False}
+        assert any(s.last_review_on is not None for s in statuses)
+
+
+def fia_cases(session) -> set:
+    return set(session.scalars(select(FormInstance.case_id).where(FormInstance.form_key == "fia")))
+
+
+def test_fia_done_cases_get_no_fia_deadline(session, demo) -> None:
+    with_fia = fia_cases(session)
+    done = set()
+    for chef in session.scalars(select(User).where(User.role == Role.MANAGER)):
+        done |= {c.case_id for c in caseload_review.caseload(session, Actor.of(chef)) if c.fia_done}
+    assert done and done == with_fia
+    for case_id, found in deadlines_for_cases(session, done).items():
+        assert "fia" not in {d.kind for d in found}, case_id
+
+
+def test_fia_is_given_where_it_is_due(session, tmp_path) -> None:
+    demo_data.generate(session, 400, seed=4)
+    session.flush()
+    with_fia = fia_cases(session)
+    open_cases = list(session.scalars(select(Case.id).where(Case.status != CaseStatus.CLOSED)))
+    still_due = set(forms.fia_candidates(session, open_cases))
+    assert with_fia <= set(open_cases)
+    assert not with_fia & still_due
+    with_deadline = {
+        case_id
+        for case_id, found in deadlines_for_cases(session, open_cases).items()
+        if "fia" in {d.kind for d in found}
+    }
+    assert with_deadline == still_due
+    # without their forms, the cases with FIA are exactly the rest of those due for one
+    session.execute(delete(FormInstance).where(FormInstance.form_key == "fia"))
+    due = set(forms.fia_candidates(session, open_cases))
+    assert due == with_fia | still_due
+    assert 0.4 <= len(with_fia) / len(due) <= 0.8

@@ -10,8 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
 from sqlalchemy import func, select
 
-from app.models import AuditEntry, Case, HouseholdMember, MemberRole, Plan, User
+from app.models import AuditEntry, Case, FormInstance, HouseholdMember, MemberRole, Plan, User
 from app.services import caseload_review, deadlines
+from app.services.clock import STOCKHOLM
 from app.ui.case_view import CaseView
 from app.ui.caseload_review_view import WHOLE_UNIT, CaseloadReviewView
 from app.ui.form_editor import FormEditor
@@ -181,9 +182,24 @@ def test_the_view_for_a_caseworker_shows_the_services_rows_and_flags(
     ]
     cells = _status_cells(view, "Sara Nilsson")
     assert cells["Öppna ärenden"] == str(len(expected))
-    assert cells["Senaste genomgång"] == "Ingen"
-    assert cells["Antal senaste 12 mån."] == "0"
-    assert cells["Mål"] == "Under 3 per år"
+    # every handläggare's row against the signed ärendegenomgångar counted here
+    year_ago = date(2025, 11, 23)
+    with chef.database.sessions() as session:
+        for status in statuses:
+            signed = sorted(
+                at.astimezone(STOCKHOLM).date()
+                for at in session.scalars(
+                    select(FormInstance.signed_at)
+                    .where(FormInstance.form_key == "arendegenomgang")
+                    .where(FormInstance.subject_user_id == status.user_id)
+                    .where(FormInstance.signed_at.is_not(None))
+                )
+            )
+            recent = sum(1 for day in signed if day >= year_ago)
+            cells = _status_cells(view, status.name)
+            assert cells["Senaste genomgång"] == (signed[-1].isoformat() if signed else "Ingen")
+            assert cells["Antal senaste 12 mån."] == str(recent)
+            assert cells["Mål"] == ("Under 3 per år" if recent < 3 else ""), status.name
 
 
 def test_filters_narrow_the_list(qtbot, chef_window, chef) -> None:
