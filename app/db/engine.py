@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.location import sqlite_file
+
+POSTGRESQL_DRIVER = "postgresql+psycopg"
+"""psycopg 3 is the project's PostgreSQL driver; plain postgresql:// URLs are mapped to it."""
+
+
+def database_url(url: str | URL) -> URL:
+    """The URL with its driver made explicit: `postgresql://` (and `postgres://`) → psycopg 3.
+
+    Other drivers given explicitly (e.g. `postgresql+psycopg2://`) are left as they are.
+    """
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername=POSTGRESQL_DRIVER)
+    return parsed
 
 
 def _configure_sqlite(dbapi_connection, _record) -> None:
@@ -17,13 +32,33 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    path = sqlite_file(url)
+def _configure_postgresql(dbapi_connection, _record) -> None:
+    """Sessions work in UTC, as on SQLite (which stores UTC without a zone): date and month
+    expressions over timestamptz columns then give the same answers on both databases."""
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    try:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'UTC'")
+    finally:
+        dbapi_connection.autocommit = autocommit
+
+
+def make_engine(url: str | URL) -> Engine:
+    parsed = database_url(url)
+    path = sqlite_file(parsed.render_as_string(hide_password=False))
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, future=True)
+    if parsed.get_backend_name() == "postgresql":
+        # A shared server: connections may be closed by it (restarts, idle timeouts);
+        # check before use instead of failing the user's next action.
+        engine = create_engine(parsed, pool_pre_ping=True)
+    else:
+        engine = create_engine(parsed)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _configure_sqlite)
+    elif engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg":
+        event.listen(engine, "connect", _configure_postgresql)
     return engine
 
 

@@ -6,8 +6,9 @@ import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import DateTime, MetaData, Numeric, TypeDecorator, Uuid
+from sqlalchemy import DateTime, MetaData, Numeric, String, TypeDecorator, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.types import TypeEngine
 
 from app.services import clock
 
@@ -38,6 +39,18 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def key_string(length: int) -> TypeEngine[str]:
+    """A string of a machine-made key (search key, personnummer digits) that is compared code
+    point by code point on every database, as SQLite always does.
+
+    PostgreSQL otherwise compares with the database's collation: on a server set up with
+    sv_SE.UTF-8 (glibc), `key < 'and' || U+10FFFF` is false for 'andersson', so prefix
+    ranges find nothing, and the order differs from the order Python sorts the keys in.
+    "C" compares the UTF-8 bytes, which is code point order.
+    """
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
 
 
 class Base(DeclarativeBase):

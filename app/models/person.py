@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import CheckConstraint, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, VersionedMixin
+from app.models.base import Base, VersionedMixin, key_string
 from app.services.identity_number import format_identity_number
 
 
@@ -19,16 +19,19 @@ class Person(VersionedMixin, Base):
         # (app.services.case_search).
         Index("ix_persons_last_first", "last_name_key", "first_name_key", "id"),
         Index("ix_persons_first_last", "first_name_key", "last_name_key", "id"),
+        # Sex and birth date by id without reading the table (app.services.statistics).
+        Index("ix_persons_sex_birth", "id", "sex", "birth_date"),
     )
 
-    personal_number: Mapped[str] = mapped_column(String(12), unique=True)
+    personal_number: Mapped[str] = mapped_column(key_string(12), unique=True)
     """12 digits ÅÅÅÅMMDDNNNN (personnummer or samordningsnummer)."""
     is_coordination_number: Mapped[bool] = mapped_column(default=False)
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
-    first_name_key: Mapped[str] = mapped_column(String(100))
-    """Search key: lower case, accents folded (see app.services.text_keys)."""
-    last_name_key: Mapped[str] = mapped_column(String(100))
+    first_name_key: Mapped[str] = mapped_column(key_string(100))
+    """Search key: lower case, accents folded (see app.services.text_input.search_key);
+    compared code point by code point on every database (prefix ranges, name order)."""
+    last_name_key: Mapped[str] = mapped_column(key_string(100))
     birth_date: Mapped[date]
     sex: Mapped[str] = mapped_column(String(1))
     """K or M, derived from the personnummer (statistics are split by it)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, VersionedMixin
@@ -14,9 +14,13 @@ from app.models.person import Person
 
 class SupportBarrier(VersionedMixin, Base):
     __tablename__ = "support_barriers"
-    __table_args__ = (UniqueConstraint("case_id", "person_id", "month"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "person_id", "month"),
+        # Per case, person and code without reading the table (app.services.statistics).
+        Index("ix_support_barriers_case_cover", "case_id", "person_id", "code", "month"),
+    )
 
-    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"))
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"))
     month: Mapped[date]
     """First day of the month it applies to."""

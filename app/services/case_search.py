@@ -122,7 +122,7 @@ def _order(row) -> tuple:
     return (row.status is CaseStatus.CLOSED, row.last_name_key, row.first_name_key, row.case_number)
 
 
-PERSON_BATCH = 400
+PERSON_BATCH = 600
 """Persons read per step of a name search, in name order."""
 
 

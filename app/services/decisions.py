@@ -968,7 +968,14 @@ def list_all(
     stmt = (
         select(Decision, Case.case_number)
         .join(Case, Case.id == Decision.case_id)
-        .order_by(Decision.decided_on.desc().nulls_last(), Case.case_number)
+        # complete, so that every database lists the same decisions in the same order
+        .order_by(
+            Decision.decided_on.desc().nulls_last(),
+            Case.case_number,
+            Decision.period_start.desc(),
+            Decision.created_at.desc(),
+            Decision.id,
+        )
         .limit(limit)
     )
     if case_number:

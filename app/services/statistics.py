@@ -47,8 +47,15 @@ Definitions (the same for a month and for each month of a year):
   target is the DECISION_WARNING_DAYS setting. Applications without a decision still within
   the target are left out of the share.
 
-All counting is done with GROUP BY queries; Python only combines per-household bit masks
-(one bit per month), never one object per decision.
+How: the database groups and counts; Python combines per-household bit masks (one bit per
+month) and never makes one object per decision or application. Every query reads the unit's
+cases through an IN (...) on case_id, mostly from covering indexes (migration 0006). Decisions
+are read in three passes over the index on (case_id, period_start): per case the window's
+months (36 before the period and the period) as bit masks, per case the months with bistånd
+before the window, and the period's amounts; cases with a multi-month or replacing decision
+are redone exactly in Python. Memberships are read once and each household composition is
+classified once; applications are counted in one pass. benchmarks/chef.py measures it on the
+100 000-household database.
 """
 
 from __future__ import annotations
@@ -425,6 +432,13 @@ def _text(column: Any) -> ColumnElement[Any]:
     return type_coerce(column, String)
 
 
+def _uuid_text(value: Any) -> str:
+    """The usual text form of an id read with `_text` (SQLite stores 32 hex digits)."""
+    if isinstance(value, str) and len(value) == 32:
+        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+    return str(value)
+
+
 # --- SQL expressions that differ between SQLite and PostgreSQL ------------------------------------
 class _Sql:
     def __init__(self, session: Session):
@@ -519,9 +533,6 @@ class _Household:
     closed: int = 0
     closing: dict[int, str] = field(default_factory=dict)
     """Month position -> avslutsorsak of the last closing that month."""
-    members: list[tuple] = field(default_factory=list)
-    """(role, visiting, from_month_index, until_month_index, sex, birth yyyymmdd)."""
-    runs: list[tuple[int, str, str, bool]] | None = None
 
 
 class _Computation:
@@ -539,6 +550,18 @@ class _Computation:
         self.period_end = household_type.month_end(self.months[-1])
         self.households: dict[Any, _Household] = defaultdict(_Household)
         self.case_household: dict[Any, Any] = {}
+        self.members: dict[Any, tuple] = {}
+        """Household -> its memberships in sort order, as the household type needs them:
+        (role, umgängesbarn, from, until, sex if sökande). From and until are month indexes
+        clamped to the period (None: before/after it), so that households of the same
+        composition have equal tuples and share their runs."""
+        self.applicant_birth: dict[Any, int] = {}
+        """Household -> the first sökande's birth date as yyyymmdd."""
+        self.person_sex: dict[Any, str] = {}
+        self.runs: dict[tuple, list[tuple[int, str, str, bool]]] = {}
+        """Composition -> (mask, sex, type code, med barn) runs; see `_segments`."""
+        self.household_runs: dict[Any, list[tuple[int, str, str, bool]]] = {}
+        self.long_terms: dict[int, tuple[int, int]] = {}
         self.amounts = [0] * self.n  # öre
         self.replaced: set[Any] = set()
 
@@ -553,7 +576,16 @@ class _Computation:
         condition = self._in_scope(case_column)
         return stmt if condition is None else stmt.where(condition)
 
+    def _household_of(self, case_id: Any) -> _Household:
+        return self.households[self.case_household.get(case_id, case_id)]
+
+    def _execute(self, stmt):
+        """All rows, as plain Core rows: the ORM's result handling costs time per row and
+        adds nothing here (the session is flushed once, in `run`)."""
+        return self.session.connection().execute(stmt).all()
+
     def run(self) -> YearStatistics:
+        self.session.flush()
         self._load_cases()
         self._load_decision_months()
         self._load_status_changes()
@@ -565,79 +597,89 @@ class _Computation:
         stmt = select(_text(Case.id), _text(Case.household_id))
         if self.unit_id is not None:
             stmt = stmt.where(Case.unit_id == self.unit_id)
-        self.case_household = dict(self.session.execute(stmt).all())
+        self.case_household = dict(self._execute(stmt))
 
     def _load_decision_months(self) -> None:
-        """One pass over the decisions: per case a bit mask of the months with a decision
-        and with bistånd in the window, the months with bistånd before it, the amounts of
-        the period's months. Cases with a multi-month or replacing decision are redone
-        exactly from their decisions (they are few)."""
+        """Per case, bit masks of the months with a decision and with bistånd in the window,
+        and the months with bistånd before it; per month of the period, the amounts. Cases
+        with a multi-month or replacing decision are redone exactly from their decisions
+        (they are few)."""
+        window = {row[0]: row[1:] for row in self._execute(self._window_decisions())}
+        history = {row[0]: row[1:] for row in self._execute(self._history_decisions())}
+        redo = {case_id for found in (window, history) for case_id, row in found.items() if row[-1]}
+        for case_id, (decided, supported, _irregular) in window.items():
+            if case_id not in redo:
+                household = self._household_of(case_id)
+                household.decision |= int(decided)
+                household.support |= int(supported or 0)
+        for case_id, (before, _irregular) in history.items():
+            if case_id not in redo and before:
+                self._household_of(case_id).support_before += int(before)
+        self._load_amounts()
+        ordered = sorted(redo)
+        for start in range(0, len(ordered), 500):
+            self._redo_cases(ordered[start : start + 500])
+
+    def _supported(self) -> ColumnElement[bool]:
+        return and_(Decision.kind == DecisionKind.SUPPORT, Decision.granted_total > 0)
+
+    def _irregular(self) -> ColumnElement[int]:
+        """How many of a case's decisions span several months or replace another."""
         sql = self.sql
-        # Each expression is evaluated per decision row, so they are kept cheap: one month
-        # index (for the bit), the rest plain comparisons. Bit 0 collects the months before
-        # the window and is shifted away below.
-        bit = sql.bit(sql.greatest(sql.month_index(Decision.period_start) - self.base + 1, 0))
-        support = and_(Decision.kind == DecisionKind.SUPPORT, Decision.granted_total > 0)
-        before = Decision.period_start < _month_of(self.base)
-        irregular = or_(
-            sql.month_key(Decision.period_end) != sql.month_key(Decision.period_start),
-            Decision.replaces_id.is_not(None),
-        )
-        amount_columns = [
-            cast(
-                func.round(
-                    func.sum(
-                        case(
-                            (
-                                and_(
-                                    Decision.period_start >= _month_of(self.first + i),
-                                    Decision.period_start < _month_of(self.first + i + 1),
-                                ),
-                                Decision.granted_total,
-                            ),
-                            else_=0,
-                        )
-                    )
-                    * 100
-                ),
-                BigInteger,
-            )
-            for i in range(self.n)
-        ]
-        case_id = _text(Decision.case_id)
+        several_months = sql.month_key(Decision.period_end) != sql.month_key(Decision.period_start)
+        return func.sum(case((several_months, 1), else_=0)) + func.count(Decision.replaces_id)
+
+    def _window_decisions(self):
+        """Per case: the months from `base` to the end of the period with a decision, and
+        with bistånd (bit masks; a month is summed once however many decisions it has), and
+        the number of irregular decisions. An index range per case (case_id, period_start):
+        every expression here is evaluated once per decision, so they are kept cheap."""
+        sql = self.sql
+        bit = sql.bit(sql.month_index(Decision.period_start) - self.base)
         stmt = (
             select(
-                case_id,
+                _text(Decision.case_id),
                 func.sum(distinct(bit)),
-                func.sum(distinct(case((support, bit), else_=None))),
-                func.count(
-                    distinct(case((and_(support, before), sql.month_key(Decision.period_start))))
-                ),
-                func.sum(case((irregular, 1), else_=0)),
-                *amount_columns,
+                func.sum(distinct(case((self._supported(), bit), else_=None))),
+                self._irregular(),
             )
             .where(Decision.signed_at.is_not(None))
+            .where(Decision.period_start >= _month_of(self.base))
             .where(Decision.period_start <= self.period_end)
-            .group_by(case_id)
+            .group_by(_text(Decision.case_id))
         )
-        stmt = self._where_scope(stmt, Decision.case_id)
-        redo: list[Any] = []
-        for row in self.session.execute(stmt):
-            case_id, decided, supported, before, odd = row[:5]
-            if odd:
-                redo.append(case_id)
-                continue
-            household = self.households[self.case_household.get(case_id, case_id)]
-            household.decision |= int(decided or 0) >> 1
-            household.support |= int(supported or 0) >> 1
-            household.support_before += int(before or 0)
-            for i, amount in enumerate(row[5:]):
-                self.amounts[i] += int(amount or 0)
-        for start in range(0, len(redo), 500):
-            self._redo_cases(redo[start : start + 500])
+        return self._where_scope(stmt, Decision.case_id)
+
+    def _history_decisions(self):
+        """Per case: the months with bistånd before the window (for the duration: all
+        history in the database), and the number of irregular decisions there."""
+        supported_month = case((self._supported(), self.sql.month_key(Decision.period_start)))
+        stmt = (
+            select(
+                _text(Decision.case_id), func.count(distinct(supported_month)), self._irregular()
+            )
+            .where(Decision.signed_at.is_not(None))
+            .where(Decision.period_start < _month_of(self.base))
+            .group_by(_text(Decision.case_id))
+        )
+        return self._where_scope(stmt, Decision.case_id)
+
+    def _load_amounts(self) -> None:
+        """Utbetalt per month, in öre, from every signed decision starting in the period;
+        `_redo_cases` takes the replaced ones out again."""
+        cents = cast(func.round(Decision.granted_total * 100), BigInteger)
+        stmt = (
+            select(Decision.period_start, func.sum(cents))
+            .where(Decision.signed_at.is_not(None))
+            .where(Decision.period_start >= self.period_start)
+            .where(Decision.period_start <= self.period_end)
+            .group_by(Decision.period_start)  # by day: cheaper than computing the month
+        )
+        for start, total in self._execute(self._where_scope(stmt, Decision.case_id)):
+            self.amounts[month_index(start) - self.first] += int(total or 0)
 
     def _redo_cases(self, case_ids: list[Any]) -> None:
-        rows = self.session.execute(
+        rows = self._execute(
             select(
                 _text(Decision.id).label("id"),
                 _text(Decision.case_id).label("case_id"),
@@ -649,20 +691,20 @@ class _Computation:
             )
             .where(_text(Decision.case_id).in_(case_ids))
             .where(Decision.signed_at.is_not(None))
-        ).all()
+        )
         replaced = {r.replaces_id for r in rows if r.replaces_id is not None}
         self.replaced |= replaced
         months_before: dict[Any, set[int]] = defaultdict(set)
         for r in rows:
+            first, last = month_index(r.period_start), month_index(r.period_end)
             if r.id in replaced:
+                if self.first <= first <= self.last:  # counted by _load_amounts
+                    self.amounts[first - self.first] -= int(
+                        (r.granted_total * 100).to_integral_value(ROUND_HALF_UP)
+                    )
                 continue
             household_id = self.case_household.get(r.case_id, r.case_id)
             household = self.households[household_id]
-            first, last = month_index(r.period_start), month_index(r.period_end)
-            if self.first <= first <= self.last:
-                self.amounts[first - self.first] += int(
-                    (r.granted_total * 100).to_integral_value(ROUND_HALF_UP)
-                )
             supported = r.kind is DecisionKind.SUPPORT and r.granted_total > 0
             for index in range(first, min(last, self.last) + 1):
                 if index < self.base:
@@ -677,6 +719,8 @@ class _Computation:
             self.households[household_id].support_before += len(indexes)
 
     def _load_status_changes(self) -> None:
+        """Registrations, reopenings and closings in the period (only those can make a
+        household new or closed)."""
         changed = self.sql.month_index(CaseStatusChange.changed_on)
         stmt = (
             select(
@@ -689,12 +733,19 @@ class _Computation:
             .join(Case, Case.id == CaseStatusChange.case_id)
             .where(CaseStatusChange.changed_on >= self.period_start)
             .where(CaseStatusChange.changed_on <= self.period_end)
+            .where(
+                or_(
+                    CaseStatusChange.from_status.is_(None),
+                    CaseStatusChange.from_status == CaseStatus.CLOSED,
+                    CaseStatusChange.to_status == CaseStatus.CLOSED,
+                )
+            )
             .order_by(CaseStatusChange.changed_at)
         )
         if self.unit_id is not None:
             stmt = stmt.where(Case.unit_id == self.unit_id)
-        for case_id, index, old, new, reason in self.session.execute(stmt):
-            household = self.households[self.case_household.get(case_id, case_id)]
+        for case_id, index, old, new, reason in self._execute(stmt):
+            household = self._household_of(case_id)
             bit = 1 << (index - self.base)
             if old is None or (old is CaseStatus.CLOSED and new is not CaseStatus.CLOSED):
                 household.new |= bit
@@ -703,12 +754,15 @@ class _Computation:
                 household.closing[index - self.first] = reason or "annat"
 
     def _load_members(self) -> None:
+        """Every membership of the households in scope, and each member's sex (also used
+        for försörjningshinder and the children's documentation)."""
         sql = self.sql
         stmt = (
             select(
                 _text(HouseholdMember.household_id),
+                _text(HouseholdMember.person_id),
                 type_coerce(HouseholdMember.role, String),
-                HouseholdMember.visiting_child,
+                type_coerce(HouseholdMember.visiting_child, Integer),
                 sql.month_index(HouseholdMember.member_from),
                 sql.month_index(HouseholdMember.member_until),
                 Person.sex,
@@ -723,23 +777,63 @@ class _Computation:
                     select(Case.household_id).where(Case.unit_id == self.unit_id)
                 )
             )
-        households = self.households
-        for household_id, role, visiting, start, until, sex, birth in self.session.execute(stmt):
-            household = households.get(household_id)
-            if household is not None:
-                household.members.append((role, bool(visiting), start, until, sex, birth))
+        members: dict[Any, list[tuple]] = defaultdict(list)
+        births, sexes = self.applicant_birth, self.person_sex
+        for household_id, person_id, role, visiting, start, until, sex, birth in self._execute(
+            stmt
+        ):
+            sexes[person_id] = sex
+            applicant = role == "sokande"
+            if applicant:
+                births.setdefault(household_id, birth)
+            members[household_id].append(
+                (role, bool(visiting), *self._clamped(start, until), sex if applicant else None)
+            )
+        self.members = {household_id: tuple(found) for household_id, found in members.items()}
+
+    def _clamped(self, start: int | None, until: int | None) -> tuple[int | None, int | None]:
+        """A membership's first and last month as far as the period tells them apart: None
+        from before / until after the period, one month outside it if wholly outside."""
+        first, last = self.first, self.last
+        if start is not None and start <= first:
+            start = None
+        elif start is not None and start > last:
+            start = last + 1
+        if until is not None and until >= last:
+            until = None
+        elif until is not None and until < first:
+            until = first - 1
+        return start, until
+
+    def _sexes_of(self, person_ids: Iterable[Any]) -> dict[Any, str]:
+        """The sex of persons, from the members loaded or else from the database."""
+        missing = [p for p in person_ids if p not in self.person_sex]
+        for start in range(0, len(missing), 500):
+            self.person_sex.update(
+                self._execute(
+                    select(_text(Person.id), Person.sex).where(
+                        _text(Person.id).in_(missing[start : start + 500])
+                    )
+                )
+            )
+        return self.person_sex
 
     # per household ---------------------------------------------------------------------------
-    def _runs(self, household: _Household) -> list[tuple[int, str, str, bool]]:
-        if household.runs is None:
-            household.runs = self._segments(household.members)
-        return household.runs
+    def _runs(self, household_id: Any) -> list[tuple[int, str, str, bool]]:
+        runs = self.household_runs.get(household_id)
+        if runs is None:
+            composition = self.members.get(household_id, ())
+            runs = self.runs.get(composition)
+            if runs is None:
+                runs = self.runs[composition] = self._segments(composition)
+            self.household_runs[household_id] = runs
+        return runs
 
-    def _segments(self, members: list[tuple]) -> list[tuple[int, str, str, bool]]:
+    def _segments(self, members: tuple) -> list[tuple[int, str, str, bool]]:
         """(mask over the period's months, sökande's sex, type code, med barn) runs."""
         n, first = self.n, self.first
         cuts = {0}
-        for _role, _visiting, start, until, _sex, _birth in members:
+        for _role, _visiting, start, until, _sex in members:
             if start is not None and first < start <= self.last:
                 cuts.add(start - first)
             if until is not None and first <= until < self.last:
@@ -751,7 +845,7 @@ class _Computation:
             index = first + a
             adults = others = children = 0
             sex = None
-            for role, visiting, start, until, member_sex, _birth in members:
+            for role, visiting, start, until, member_sex in members:
                 if (start is not None and start > index) or (until is not None and until < index):
                     continue
                 if role in household_type.ADULT_ROLES:
@@ -771,111 +865,128 @@ class _Computation:
                 runs.append((mask, sex, code, children > 0))
         return runs
 
-    def _young_mask(self, members: list[tuple]) -> int:
+    def _young_mask(self, household_id: Any) -> int:
         """Months (of the period) in which the sökande is 18–24 on the first day."""
-        birth = next((m[5] for m in members if m[0] == "sokande"), None)
+        birth = self.applicant_birth.get(household_id)
         if birth is None:
             return 0
-
-        def month_turning(age: int) -> int:
-            year, month, day = birth // 10000 + age, birth // 100 % 100, birth % 100
-            return year * 12 + month - 1 + (0 if day == 1 else 1)
-
-        low = max(month_turning(18) - self.first, 0)
-        high = min(month_turning(25) - self.first, self.n)
+        # the month index from which an age counts: the birth month if born on the 1st
+        born = birth // 10000 * 12 + birth // 100 % 100 - 1 + (0 if birth % 100 == 1 else 1)
+        low = max(born + 18 * 12 - self.first, 0)
+        high = min(born + 25 * 12 - self.first, self.n)
         return ((1 << (high - low)) - 1) << low if high > low else 0
+
+    def _long_term(self, support: int) -> tuple[int, int]:
+        """Months of the period with bistånd in at least 10 of the 12 (32 of the 36) months
+        ending with the month, from the household's bistånd bits since `base`."""
+        total = support.bit_count()
+        if total < LONG_TERM_12:
+            return 0, 0
+        known = self.long_terms.get(support)
+        if known is not None:
+            return known
+        long12 = long36 = 0
+        offset = self.offset
+        for position in _bits((support >> offset) & ((1 << self.n) - 1)):
+            upto = support & ((2 << (position + offset)) - 1)
+            if (upto >> (position + offset - 11)).bit_count() >= LONG_TERM_12:
+                long12 |= 1 << position
+            if total >= LONG_TERM_36 and (
+                (upto >> (position + offset - 35)).bit_count() >= LONG_TERM_36
+            ):
+                long36 |= 1 << position
+        self.long_terms[support] = (long12, long36)
+        return long12, long36
 
     def _assemble(self) -> YearStatistics:
         n, offset = self.n, self.offset
         all_months = (1 << n) - 1
-        monthly: dict[tuple, Counter] = defaultdict(Counter)
-        yearly: Counter = Counter()
-        duration_sum = {WOMEN: [0] * n, MEN: [0] * n}
-        duration_count = {WOMEN: [0] * n, MEN: [0] * n}
+        before_window = (1 << offset) - 1
+        # Counted per distinct month mask, spread over the months at the end.
+        monthly: dict[tuple, int] = defaultdict(int)  # (group, sex, code/YOUNG, barn, months)
+        durations: dict[tuple, int] = defaultdict(int)  # (sex, months, bistånd, months before)
+        yearly: dict[tuple, int] = defaultdict(int)
         year_duration = {WOMEN: [0, 0], MEN: [0, 0]}
         reasons_monthly: dict[tuple, Counter] = defaultdict(Counter)
         reasons_yearly: Counter = Counter()
-        window_12 = (1 << 12) - 1
         window_36 = (1 << 36) - 1
         december = self.offset + n - 1  # bit of the last month of the period
-        for household in self.households.values():
-            in_period = {
-                "decision": (household.decision >> offset) & all_months,
-                "support": (household.support >> offset) & all_months,
-                "new": (household.new >> offset) & all_months,
-                "closed": (household.closed >> offset) & all_months,
-            }
-            if not any(in_period.values()):
+        for household_id, household in self.households.items():
+            decision = (household.decision >> offset) & all_months
+            support = (household.support >> offset) & all_months
+            new = (household.new >> offset) & all_months
+            closed = (household.closed >> offset) & all_months
+            if not (decision or support or new or closed):
                 continue
-            support = household.support
-            long12 = long36 = 0
-            for position in _bits(in_period["support"]):
-                bit = position + offset
-                upto = support & ((1 << (bit + 1)) - 1)
-                if (upto >> (bit - 11) & window_12).bit_count() >= LONG_TERM_12:
-                    long12 |= 1 << position
-                if (upto >> (bit - 35) & window_36).bit_count() >= LONG_TERM_36:
-                    long36 |= 1 << position
-            in_period["long12"] = long12
-            in_period["long36"] = long36
-            runs = self._runs(household)
-            young = self._young_mask(household.members)
-
-            for group, months in in_period.items():
+            long12, long36 = self._long_term(household.support) if support else (0, 0)
+            runs = self._runs(household_id)
+            young = self._young_mask(household_id)
+            in_period = (
+                ("decision", decision),
+                ("support", support),
+                ("new", new),
+                ("closed", closed),
+                ("long12", long12),
+                ("long36", long36),
+            )
+            for group, months in in_period:
                 if not months:
                     continue
                 for mask, sex, code, children in runs:
                     part = months & mask
                     if part:
-                        monthly[(group, sex, code, children)][part] += 1
+                        monthly[(group, sex, code, children, part)] += 1
                         if part & young:
-                            monthly[(group, sex, YOUNG)][part & young] += 1
-            for position in _bits(in_period["support"]):
-                sex = _at(runs, position)[0]
-                months_so_far = (
-                    household.support_before
-                    + (support & ((1 << (position + offset + 1)) - 1)).bit_count()
-                )
-                duration_sum[sex][position] += months_so_far
-                duration_count[sex][position] += 1
+                            monthly[(group, sex, YOUNG, None, part & young)] += 1
+            months_before = (
+                household.support_before + (household.support & before_window).bit_count()
+            )
+            if support:
+                for mask, sex, _code, _children in runs:
+                    if support & mask:
+                        durations[(sex, support & mask, support, months_before)] += 1
             for position, reason in household.closing.items():
                 reasons_monthly[(reason, _at(runs, position)[0])][1 << position] += 1
             # the year: each household once, as it was in its last month in the group
-            year_groups = dict(in_period)
             if n == 12:  # the calendar year; 36 months ending with December
-                year_support = in_period["support"]
-                year_groups["long12"] = (
-                    year_support if year_support.bit_count() >= LONG_TERM_12 else 0
-                )
-                year_groups["long36"] = (
-                    year_support
-                    if (support >> (december - 35) & window_36).bit_count() >= LONG_TERM_36
+                long12 = support if support.bit_count() >= LONG_TERM_12 else 0
+                long36 = (
+                    support
+                    if (household.support >> (december - 35) & window_36).bit_count()
+                    >= LONG_TERM_36
                     else 0
                 )
-            for group, months in year_groups.items():
+            for group, months in (*in_period[:4], ("long12", long12), ("long36", long36)):
                 if months:
                     position = months.bit_length() - 1
                     sex, code, children = _at(runs, position)
                     yearly[(group, sex, code, children, bool(young >> position & 1))] += 1
-            if in_period["support"]:
-                position = in_period["support"].bit_length() - 1
-                sex = _at(runs, position)[0]
-                year_duration[sex][0] += (
-                    household.support_before
-                    + (support & ((1 << (position + offset + 1)) - 1)).bit_count()
-                )
+            if support:
+                sex = _at(runs, support.bit_length() - 1)[0]
+                year_duration[sex][0] += months_before + support.bit_count()
                 year_duration[sex][1] += 1
             if household.closing:
                 position = max(household.closing)
                 reasons_yearly[(household.closing[position], _at(runs, position)[0])] += 1
 
-        per_month = {key: _spread(counter, n) for key, counter in monthly.items()}
+        per_month: dict[tuple, list[int]] = defaultdict(lambda: [0] * n)
+        for (group, sex, code, children, months), count in monthly.items():
+            key = (group, sex, YOUNG) if code == YOUNG else (group, sex, code, children)
+            counts = per_month[key]
+            for position in _bits(months):
+                counts[position] += count
+        duration_sum = {WOMEN: [0] * n, MEN: [0] * n}
+        duration_count = {WOMEN: [0] * n, MEN: [0] * n}
+        for (sex, months, support, before), count in durations.items():
+            for position in _bits(months):
+                so_far = before + (support & ((2 << position) - 1)).bit_count()
+                duration_sum[sex][position] += so_far * count
+                duration_count[sex][position] += count
         reasons_per_month = {key: _spread(counter, n) for key, counter in reasons_monthly.items()}
         barriers_monthly, barriers_yearly = self._barriers()
         children_monthly = self._child_documentation()
         events_monthly, events_yearly = self._events()
-        responses = self._first_responses()
-        target_days, decision_times = self._decision_times()
+        responses, target_days, decision_times = self._application_times()
         reason_codes = _closing_codes()
 
         months: list[MonthStatistics] = []
@@ -953,29 +1064,32 @@ class _Computation:
 
     # other sources --------------------------------------------------------------------------
     def _barriers(self) -> tuple[list[dict[str, SexCounts]], dict[str, SexCounts]]:
+        """Per case, person and code the months registered (a bit mask: a person has at
+        most one registration per case and month); the sex comes from the members."""
         from app.services import code_lists
 
         codes = [c.code for c in code_lists.codes(code_lists.SUPPORT_BARRIER)]
-        month = self.sql.month_index(SupportBarrier.month)
-        base = (
-            select(month, SupportBarrier.code, Person.sex, SupportBarrier.person_id)
-            .join(Person, Person.id == SupportBarrier.person_id)
+        bit = self.sql.bit(self.sql.month_index(SupportBarrier.month) - self.first)
+        stmt = (
+            select(_text(SupportBarrier.person_id), SupportBarrier.code, func.sum(bit))
             .where(SupportBarrier.month >= self.period_start)
             .where(SupportBarrier.month <= self.period_end)
+            .group_by(SupportBarrier.case_id, SupportBarrier.person_id, SupportBarrier.code)
         )
-        base = self._where_scope(base, SupportBarrier.case_id)
+        rows = self._execute(self._where_scope(stmt, SupportBarrier.case_id))
+        sexes = self._sexes_of({person_id for person_id, _code, _months in rows})
+        masks: Counter = Counter()
+        adults: set[tuple] = set()
+        for person_id, code, months in rows:
+            masks[(code, sexes[person_id], int(months))] += 1
+            adults.add((code, sexes[person_id], person_id))
         monthly = [defaultdict(Counter) for _ in range(self.n)]
-        sub = base.subquery()
-        cols = list(sub.c)
-        for index, code, sex, count in self.session.execute(
-            select(cols[0], cols[1], cols[2], func.count()).group_by(cols[0], cols[1], cols[2])
-        ):
-            monthly[index - self.first][code][sex] += count
+        for (code, sex, months), count in masks.items():
+            for position in _bits(months):
+                monthly[position][code][sex] += count
         yearly: dict[str, Counter] = defaultdict(Counter)
-        for code, sex, count in self.session.execute(
-            select(cols[1], cols[2], func.count(distinct(cols[3]))).group_by(cols[1], cols[2])
-        ):
-            yearly[code][sex] += count
+        for code, sex, _person_id in adults:
+            yearly[code][sex] += 1
 
         def as_counts(table) -> dict[str, SexCounts]:
             return {
@@ -986,6 +1100,8 @@ class _Computation:
         return [as_counts(m) for m in monthly], as_counts(yearly)
 
     def _events(self) -> tuple[dict[str, list[EventCounts]], dict[str, EventCounts]]:
+        """Grouped by case, type and day: the order of the index on (case_id, entry_type,
+        entry_date), so the database does not sort."""
         month = self.sql.month_index(JournalEntry.entry_date)
         stmt = (
             select(_text(JournalEntry.case_id), JournalEntry.entry_type, month, func.count())
@@ -993,61 +1109,37 @@ class _Computation:
             .where(JournalEntry.signed_at.is_not(None))
             .where(JournalEntry.entry_date >= self.period_start)
             .where(JournalEntry.entry_date <= self.period_end)
-            .group_by(_text(JournalEntry.case_id), JournalEntry.entry_type, month)
+            .group_by(JournalEntry.case_id, JournalEntry.entry_type, JournalEntry.entry_date)
         )
         stmt = self._where_scope(stmt, JournalEntry.case_id)
-        events = {t: [0] * self.n for t in ("sip", "hembesok")}
-        households: dict[str, list[dict[Any, str]]] = {
-            t: [{} for _ in range(self.n)] for t in ("sip", "hembesok")
-        }
-        for case_id, kind, index, count in self.session.execute(stmt):
+        kinds = ("sip", "hembesok")
+        events = {kind: [0] * self.n for kind in kinds}
+        months: dict[str, dict[Any, int]] = {kind: defaultdict(int) for kind in kinds}
+        for case_id, kind, index, count in self._execute(stmt):
             position = index - self.first
             events[kind][position] += count
-            household_id = self.case_household.get(case_id, case_id)
-            households[kind][position][household_id] = self._sex_of(household_id, position)
-        monthly = {
-            kind: [
-                EventCounts(events[kind][i], _count_sexes(households[kind][i].values()))
+            months[kind][self.case_household.get(case_id, case_id)] |= 1 << position
+        monthly: dict[str, list[EventCounts]] = {}
+        yearly: dict[str, EventCounts] = {}
+        for kind in kinds:
+            by_sex: dict[tuple[str, int], int] = defaultdict(int)  # (sex, months) -> households
+            last: Counter = Counter()
+            for household_id, mask in months[kind].items():
+                runs = self._runs(household_id)
+                for run, sex, _code, _children in runs:
+                    if mask & run:
+                        by_sex[(sex, mask & run)] += 1
+                last[_at(runs, mask.bit_length() - 1)[0]] += 1
+            households = {WOMEN: [0] * self.n, MEN: [0] * self.n}
+            for (sex, mask), count in by_sex.items():
+                for position in _bits(mask):
+                    households[sex][position] += count
+            monthly[kind] = [
+                EventCounts(events[kind][i], SexCounts(households[WOMEN][i], households[MEN][i]))
                 for i in range(self.n)
             ]
-            for kind in events
-        }
-        yearly = {}
-        for kind in events:
-            last: dict[Any, str] = {}
-            for month_households in households[kind]:
-                last.update(month_households)
-            yearly[kind] = EventCounts(sum(events[kind]), _count_sexes(last.values()))
+            yearly[kind] = EventCounts(sum(events[kind]), SexCounts(last[WOMEN], last[MEN]))
         return monthly, yearly
-
-    def _sex_of(self, household_id: Any, position: int) -> str:
-        household = self.households.get(household_id)
-        if household is None:
-            household = self.households[household_id]
-            household.members = self._members_of(household_id)
-        for mask, sex, _code, _children in self._runs(household):
-            if mask >> position & 1:
-                return sex
-        return WOMEN
-
-    def _members_of(self, household_id: Any) -> list[tuple]:
-        sql = self.sql
-        return [
-            (role, bool(visiting), start, until, sex, birth)
-            for role, visiting, start, until, sex, birth in self.session.execute(
-                select(
-                    type_coerce(HouseholdMember.role, String),
-                    HouseholdMember.visiting_child,
-                    sql.month_index(HouseholdMember.member_from),
-                    sql.month_index(HouseholdMember.member_until),
-                    Person.sex,
-                    sql.day_key(Person.birth_date),
-                )
-                .join(Person, Person.id == HouseholdMember.person_id)
-                .where(_text(HouseholdMember.household_id) == household_id)
-                .order_by(HouseholdMember.sort_order)
-            )
-        ]
 
     def _child_documentation(self) -> list[_ChildTally]:
         """Seed 004's audit: per child and decision (see the module docstring)."""
@@ -1056,15 +1148,13 @@ class _Computation:
             select(
                 _text(Decision.id).label("id"),
                 _text(Decision.case_id).label("case_id"),
-                Decision.decided_on,
+                self.sql.month_index(Decision.decided_on).label("month"),
                 Decision.child_consideration,
                 _text(Decision.bka_form_id).label("bka_form_id"),
-                child.person_id,
-                Person.sex,
+                _text(child.person_id).label("person_id"),
             )
             .join(Case, Case.id == Decision.case_id)
             .join(child, child.household_id == Case.household_id)
-            .join(Person, Person.id == child.person_id)
             .where(Decision.signed_at.is_not(None))
             .where(Decision.outcome != Outcome.GRANTED)
             .where(Decision.decided_on >= self.period_start)
@@ -1075,12 +1165,13 @@ class _Computation:
         )
         if self.unit_id is not None:
             stmt = stmt.where(Case.unit_id == self.unit_id)
-        rows = [r for r in self.session.execute(stmt).all() if r.id not in self.replaced]
+        rows = [r for r in self._execute(stmt) if r.id not in self.replaced]
+        sexes = self._sexes_of({r.person_id for r in rows})
         bka_ids = {r.bka_form_id for r in rows if r.bka_form_id is not None}
         bka_children: dict[Any, dict[str, dict]] = {}
         for start in range(0, len(bka_ids), 500):
             chunk = list(bka_ids)[start : start + 500]
-            for form_id, case_id, answers in self.session.execute(
+            for form_id, case_id, answers in self._execute(
                 select(
                     _text(FormInstance.id), _text(FormInstance.case_id), FormInstance.answers_json
                 )
@@ -1093,44 +1184,61 @@ class _Computation:
                     case_id,
                     {str(g.get("_item")): g for g in groups if isinstance(g, dict)},
                 )
-        tallies = [_ChildTally() for _ in range(self.n)]
+        children: dict[tuple, int] = defaultdict(int)  # (position, sex, flags) -> children
         considerations: dict[Any, dict] = {}
         decision_named: dict[Any, bool] = {}
         decision_month: dict[Any, int] = {}
-        for r in rows:
-            position = month_index(r.decided_on) - self.first
-            tally = tallies[position]
-            if r.id not in considerations:
-                considerations[r.id] = json.loads(r.child_consideration or "{}")
-                decision_named[r.id] = True
-                decision_month[r.id] = position
-            person = str(r.person_id)
-            bka = bka_children.get(r.bka_form_id)
-            section = bka[1].get(person) if bka and bka[0] == r.case_id else None
-            named = bool(str(considerations[r.id].get(person, "")).strip()) or section is not None
-            tally.add_child(
-                r.sex,
-                named,
-                section is not None,
-                section is not None and is_filled(section.get("situation")),
-                section is not None and is_filled(section.get("behov")),
-                section is not None and is_filled(section.get("hur_paverkas")),
-            )
-            decision_named[r.id] = decision_named[r.id] and named
+        for decision_id, case_id, month, consideration, bka_form_id, person_id in rows:
+            position = month - self.first
+            texts = considerations.get(decision_id)
+            if texts is None:
+                texts = considerations[decision_id] = (
+                    json.loads(consideration) if consideration not in ("", "{}") else {}
+                )
+                decision_named[decision_id] = True
+                decision_month[decision_id] = position
+            bka = bka_children.get(bka_form_id) if bka_form_id is not None else None
+            if texts or bka:
+                person = _uuid_text(person_id)
+                section = bka[1].get(person) if bka and bka[0] == case_id else None
+                named = bool(str(texts.get(person, "")).strip()) or section is not None
+                flags = (
+                    named,
+                    section is not None,
+                    section is not None and is_filled(section.get("situation")),
+                    section is not None and is_filled(section.get("behov")),
+                    section is not None and is_filled(section.get("hur_paverkas")),
+                )
+            else:
+                named = False
+                flags = (False, False, False, False, False)
+            children[(position, sexes[person_id], flags)] += 1
+            decision_named[decision_id] = decision_named[decision_id] and named
+        tallies = [_ChildTally() for _ in range(self.n)]
+        for (position, sex, flags), count in children.items():
+            tallies[position].add_child(sex, *flags, times=count)
         for decision_id, position in decision_month.items():
             tallies[position].decisions += 1
             tallies[position].decisions_all_named += 1 if decision_named[decision_id] else 0
         return tallies
 
     def _month_bucket(self, column: Any) -> ColumnElement[int]:
-        """Position of the Swedish-time month a UTC time falls in."""
-        bounds = [
+        """Position of the Swedish-time month a UTC time falls in: a binary search over the
+        months' starts (four comparisons for a year instead of up to eleven)."""
+        starts = [
             datetime.combine(_month_of(self.first + i), datetime.min.time(), tzinfo=STOCKHOLM)
-            for i in range(1, self.n)
+            for i in range(self.n)
         ]
-        if not bounds:
-            return literal(0)
-        return case(*[(column < b, i) for i, b in enumerate(bounds)], else_=self.n - 1)
+
+        def search(low: int, high: int) -> ColumnElement[int]:
+            if low == high:
+                return literal(low)
+            middle = (low + high + 1) // 2
+            return case(
+                (column < starts[middle], search(low, middle - 1)), else_=search(middle, high)
+            )
+
+        return search(0, self.n - 1)
 
     def _received_range(self):
         start = datetime.combine(self.period_start, datetime.min.time(), tzinfo=STOCKHOLM)
@@ -1139,23 +1247,44 @@ class _Computation:
         )
         return and_(Application.received_at >= start, Application.received_at < end)
 
-    def _local_seconds(self, column: Any) -> ColumnElement[int]:
+    def _summer_offset(self, column: Any) -> ColumnElement[int]:
+        """Stockholm's offset from UTC, in seconds, at a UTC time."""
         summer = _utc_offsets(self.period_start, self.period_end)
-        offset = (
-            case(*[(and_(column >= a, column < b), 7200) for a, b in summer], else_=3600)
-            if summer
-            else literal(3600)
-        )
-        return self.sql.epoch(column) + offset
+        if not summer:
+            return literal(3600)
+        return case(*[(and_(column >= a, column < b), 7200) for a, b in summer], else_=3600)
 
-    def _first_responses(self) -> list[list]:
-        """Mirrors deadlines.add_weekday_hours(received_at, 24) in Swedish wall-clock time:
-        Monday–Thursday +24 h, Friday +72 h (at exactly 00:00, +24 h), Saturday and Sunday
-        until Tuesday 00:00."""
+    def _application_times(self) -> tuple[list[list], int, list[list]]:
+        """Första återkoppling and time to decision of the applications received in the
+        period, in one pass: the database counts the applications per month and value, and
+        the tallies ([received, answered/decided, in time, open in time, histogram] per
+        month) are made from the counts.
+
+        The times are computed in a subquery, once per application; OFFSET 0 keeps the
+        database from merging it into the outer query, which would compute them again for
+        every use. The deadline mirrors deadlines.add_weekday_hours(received_at, 24) in
+        Swedish wall-clock time: Monday–Thursday +24 h, Friday +72 h (at exactly 00:00,
+        +24 h), Saturday and Sunday until Tuesday 00:00."""
+        sql = self.sql
         now = bindparam("now", clock.now(), type_=Application.received_at.type)
-        measured = func.coalesce(Application.first_response_at, now)
-        received = self._local_seconds(Application.received_at)
-        answered_local = self._local_seconds(measured)
+        measured_at = func.coalesce(Application.first_response_at, now)
+        per_application = (
+            select(
+                self._month_bucket(Application.received_at).label("bucket"),
+                sql.epoch(Application.received_at).label("received"),
+                self._summer_offset(Application.received_at).label("received_offset"),
+                sql.epoch(measured_at).label("measured"),
+                self._summer_offset(measured_at).label("measured_offset"),
+                case((Application.first_response_at.is_not(None), 1), else_=0).label("answered"),
+                (sql.epoch(Application.decided_on) // 86400).label("decided_day"),
+            )
+            .where(self._received_range())
+            .offset(0)
+        )
+        a = self._where_scope(per_application, Application.case_id).subquery()
+        target = settings.get_int(self.session, settings.DECISION_WARNING_DAYS)
+        today = (clock.today() - date(1970, 1, 1)).days
+        received = a.c.received + a.c.received_offset  # Swedish wall-clock seconds
         day = received // 86400
         weekday = (day + 3) % 7  # 1970-01-01 was a Thursday; Monday is 0
         second = received % 86400
@@ -1166,52 +1295,25 @@ class _Computation:
             (weekday == 5, 3 * 86400 - second),
             else_=2 * 86400 - second,
         )
-        in_time = case((answered_local - received <= allowed, 1), else_=0)
-        answered = case((Application.first_response_at.is_not(None), 1), else_=0)
-        elapsed = self.sql.epoch(Application.first_response_at) - self.sql.epoch(
-            Application.received_at
-        )
-        minutes = case(
-            (Application.first_response_at.is_not(None), (elapsed + 30) // 60), else_=None
-        )
-        bucket = self._month_bucket(Application.received_at)
-        stmt = (
-            select(bucket, answered, in_time, minutes, func.count())
-            .where(self._received_range())
-            .group_by(bucket, answered, in_time, minutes)
-        )
-        stmt = self._where_scope(stmt, Application.case_id)
-        tallies = [[0, 0, 0, 0, Counter()] for _ in range(self.n)]
-        for position, was_answered, on_time, minute, count in self.session.execute(stmt):
-            t = tallies[position]
+        in_time = case((a.c.measured + a.c.measured_offset - received <= allowed, 1), else_=0)
+        minutes = case((a.c.answered == 1, (a.c.measured - a.c.received + 30) // 60), else_=None)
+        days = a.c.decided_day - day
+        open_in_time = case((and_(a.c.decided_day.is_(None), today - day <= target), 1), else_=0)
+        keys = (a.c.bucket, minutes, in_time, days, open_in_time)
+        responses = [[0, 0, 0, 0, Counter()] for _ in range(self.n)]
+        decisions = [[0, 0, 0, 0, Counter()] for _ in range(self.n)]
+        for position, minute, on_time, waited, still_open, count in self._execute(
+            select(*keys, func.count()).group_by(*keys)
+        ):
+            t = responses[position]
             t[0] += count
-            if was_answered:
+            if minute is not None:
                 t[1] += count
                 t[2] += count if on_time else 0
                 t[4][int(minute)] += count
             elif on_time:
                 t[3] += count
-        return tallies
-
-    def _decision_times(self) -> tuple[int, list[list]]:
-        target = settings.get_int(self.session, settings.DECISION_WARNING_DAYS)
-        received_day = self._local_seconds(Application.received_at) // 86400
-        decided_day = self.sql.epoch(Application.decided_on) // 86400
-        today = (clock.today() - date(1970, 1, 1)).days
-        days = case((Application.decided_on.is_not(None), decided_day - received_day), else_=None)
-        open_in_time = case(
-            (and_(Application.decided_on.is_(None), today - received_day <= target), 1), else_=0
-        )
-        bucket = self._month_bucket(Application.received_at)
-        stmt = (
-            select(bucket, days, open_in_time, func.count())
-            .where(self._received_range())
-            .group_by(bucket, days, open_in_time)
-        )
-        stmt = self._where_scope(stmt, Application.case_id)
-        tallies = [[0, 0, 0, 0, Counter()] for _ in range(self.n)]
-        for position, waited, still_open, count in self.session.execute(stmt):
-            t = tallies[position]
+            t = decisions[position]
             t[0] += count
             if waited is not None:
                 t[1] += count
@@ -1219,7 +1321,7 @@ class _Computation:
                 t[4][int(waited)] += count
             elif still_open:
                 t[3] += count
-        return target, tallies
+        return responses, target, decisions
 
 
 # --- combining ------------------------------------------------------------------------------------
@@ -1281,7 +1383,7 @@ def _household_counts(per_month: dict[tuple, list[int]], group: str, i: int) -> 
     )
 
 
-def _year_household_counts(yearly: Counter, group: str) -> HouseholdCounts:
+def _year_household_counts(yearly: dict[tuple, int], group: str) -> HouseholdCounts:
     def count(sex: str, code: str | None = None, children=None, young=None) -> int:
         return sum(
             n
@@ -1332,12 +1434,12 @@ class _ChildTally:
         self.decisions_all_named = 0
         self.counts: dict[str, Counter] = defaultdict(Counter)
 
-    def add_child(self, sex: str, *flags: bool) -> None:
+    def add_child(self, sex: str, *flags: bool, times: int = 1) -> None:
         names = ("named", "with_bka", "bka_situation", "bka_needs", "bka_consequences")
-        self.counts["children"][sex] += 1
+        self.counts["children"][sex] += times
         for name, flag in zip(names, flags, strict=True):
             if flag:
-                self.counts[name][sex] += 1
+                self.counts[name][sex] += times
 
     def merge(self, other: _ChildTally) -> None:
         self.decisions += other.decisions

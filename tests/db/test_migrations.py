@@ -1,4 +1,5 @@
-"""Alembic migrations on SQLite: upgrade to head, schema equals the models, backups."""
+"""Alembic migrations: upgrade to head, schema equals the models, down to base and up again
+(on SQLite and PostgreSQL); backups of SQLite files."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
+from sqlalchemy.dialects import postgresql
 
 from app.db import migrate
 from app.db.database import open_database
 from app.db.engine import make_engine
 from app.models import Base
 from app.services import clock
+from tests.pg import PgServer
 
 FIXED_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 STAMP = "20261123T090000Z"
@@ -65,22 +68,50 @@ def tables(path: Path) -> set[str]:
         return {name for (name,) in rows}
 
 
-def test_upgrade_empty_database_to_head(tmp_path: Path) -> None:
-    engine = make_engine(sqlite_url(tmp_path / "t.sqlite3"))
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a new, empty database: a SQLite file, or a PostgreSQL database."""
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path / "t.sqlite3")
+        return
+    server: PgServer = request.getfixturevalue("pg_server")
+    with server.database(kind="migrations") as name:
+        yield server.url_string(name)
+
+
+def user_tables(engine) -> set[str]:
+    return set(inspect(engine).get_table_names())
+
+
+PG_LEFTOVERS = """
+SELECT 'relation ' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE n.nspname = 'public' AND c.relname NOT IN ('alembic_version', 'alembic_version_pkc')
+UNION ALL
+SELECT 'type ' || t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+ WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd')
+"""
+
+
+def pg_leftovers(engine) -> list[str]:
+    with engine.connect() as connection:
+        return sorted(connection.scalars(text(PG_LEFTOVERS)))
+
+
+def test_upgrade_empty_database_to_head(empty_url: str, tmp_path: Path) -> None:
+    engine = make_engine(empty_url)
     try:
         assert migrate.current_revision(engine) is None
+        assert user_tables(engine) == set()
         assert migrate.upgrade(engine) is None  # nothing to back up in a new database
         assert migrate.current_revision(engine) == migrate.head_revision()
-        assert set(inspect(engine).get_table_names()) == set(Base.metadata.tables) | {
-            "alembic_version"
-        }
+        assert user_tables(engine) == set(Base.metadata.tables) | {"alembic_version"}
     finally:
         engine.dispose()
     assert backups_in(tmp_path) == []
 
 
-def test_models_and_migrated_schema_do_not_differ(tmp_path: Path) -> None:
-    database = open_database(sqlite_url(tmp_path / "t.sqlite3"))
+def test_models_and_migrated_schema_do_not_differ(empty_url: str) -> None:
+    database = open_database(empty_url)
     try:
         with database.engine.connect() as connection:
             context = MigrationContext.configure(
@@ -89,6 +120,30 @@ def test_models_and_migrated_schema_do_not_differ(tmp_path: Path) -> None:
             assert compare_metadata(context, Base.metadata) == []
     finally:
         database.dispose()
+
+
+def test_column_collations_follow_the_models_on_postgresql(pg_server: PgServer) -> None:
+    """Alembic's comparison ignores collations: the binary ("C") search keys are checked here,
+    and no other column has a collation of its own."""
+    dialect = postgresql.dialect()
+    with pg_server.database(kind="collations") as name:
+        database = open_database(pg_server.url_string(name))
+        try:
+            inspector = inspect(database.engine)
+            found = {
+                (table, column["name"]): getattr(column["type"], "collation", None)
+                for table in Base.metadata.tables
+                for column in inspector.get_columns(table)
+            }
+        finally:
+            database.dispose()
+    expected = {
+        (table.name, column.name): getattr(column.type.dialect_impl(dialect), "collation", None)
+        for table in Base.metadata.tables.values()
+        for column in table.columns
+    }
+    assert found == expected
+    assert found[("persons", "last_name_key")] == "C"
 
 
 def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
@@ -101,18 +156,23 @@ def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
         database.dispose()
 
 
-def test_downgrade_to_base_and_up_again(tmp_path: Path) -> None:
-    path = tmp_path / "t.sqlite3"
-    database = open_database(sqlite_url(path))
+def test_downgrade_to_base_and_up_again(empty_url: str) -> None:
+    database = open_database(empty_url)
     try:
-        config = migrate.alembic_config(sqlite_url(path))
+        config = migrate.alembic_config(empty_url)
         with database.engine.begin() as connection:
             config.attributes["connection"] = connection
             command.downgrade(config, "base")
         assert migrate.current_revision(database.engine) is None
-        assert tables(path) == {"alembic_version"}
+        assert user_tables(database.engine) == {"alembic_version"}
+        if database.engine.dialect.name == "postgresql":
+            # nothing left behind: no types, sequences or indexes of the dropped tables
+            assert pg_leftovers(database.engine) == []
         assert migrate.upgrade(database.engine) is None
         assert migrate.current_revision(database.engine) == migrate.head_revision()
+        with database.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
     finally:
         database.dispose()
 

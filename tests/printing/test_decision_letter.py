@@ -22,6 +22,7 @@ from app.services.norm_table import load_norm_table
 
 # The service fixtures: a migrated database per test, fixed clock, staff, make_case.
 from tests.services.conftest import (  # noqa: F401
+    _pg_template_database,
     _template_database,
     admin,
     caseworker,

@@ -1,10 +1,14 @@
-"""Fixtures for the service tests: a real, migrated SQLite database per test, a fixed clock,
+"""Fixtures for the service tests: a real, migrated database per test, a fixed clock,
 a unit with staff, and a helper that registers cases through the real service.
 
+Every test runs twice, on SQLite and on PostgreSQL (`db` is parametrized; the PostgreSQL
+runs need $ARENDESTOD_TEST_PG_URL, see tests/pg.py).
+
 Creating five users costs ~0.3 s of scrypt hashing, so the migrated database with its
-units and users is built once per test session (through `open_database` and
-`accounts.create_user`) and each test gets its own copy of that file, opened again with
-`open_database` (which checks the schema is at head). No test ever sees another test's rows.
+units and users is built once per test session and backend (through `open_database` and
+`accounts.create_user`) and each test gets its own copy: of the file on SQLite, through
+CREATE DATABASE … TEMPLATE on PostgreSQL; opened again with `open_database` (which checks
+the schema is at head). No test ever sees another test's rows.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from app.services.accounts import create_user
 from app.services.actor import Actor
 from app.services.case_register import NewCase, PersonInput, create_case
 from app.services.identity_number import with_check_digit
+from tests.pg import PgServer
 
 FIXED_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 """Monday 23 November 2026, 10:00 in Stockholm."""
@@ -62,43 +67,72 @@ def set_clock() -> Callable[[datetime], None]:
     return move
 
 
+def _add_units_and_staff(database: Database) -> None:
+    """Runs under the fixed clock: the templates are built on the first test that asks for
+    them (through `db`, which depends on `fixed_clock`)."""
+    assert clock.now() == FIXED_NOW
+    with database.sessions() as session:
+        units = {name: Unit(name=name) for name in (UNIT_NAME, OTHER_UNIT_NAME)}
+        session.add_all(units.values())
+        for username, full_name, role, unit_name in STAFF.values():
+            create_user(
+                session,
+                None,
+                username=username,
+                full_name=full_name,
+                role=role,
+                unit=units[unit_name],
+                password=PASSWORD,
+            )
+        session.commit()
+
+
 @pytest.fixture(scope="session")
 def _template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated database with two units and the staff, built once."""
+    """A migrated SQLite database with two units and the staff, built once."""
     path = tmp_path_factory.mktemp("template") / "t.sqlite3"
-    clock.set_now(lambda: FIXED_NOW)
+    db = open_database(f"sqlite:///{path}")
     try:
-        db = open_database(f"sqlite:///{path}")
-        with db.sessions() as session:
-            units = {name: Unit(name=name) for name in (UNIT_NAME, OTHER_UNIT_NAME)}
-            session.add_all(units.values())
-            for username, full_name, role, unit_name in STAFF.values():
-                create_user(
-                    session,
-                    None,
-                    username=username,
-                    full_name=full_name,
-                    role=role,
-                    unit=units[unit_name],
-                    password=PASSWORD,
-                )
-            session.commit()
+        _add_units_and_staff(db)
         with db.engine.connect() as connection:
             connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
-        db.dispose()
     finally:
-        clock.set_now(None)
+        db.dispose()
     return path
 
 
-@pytest.fixture
-def db(tmp_path: Path, _template_database: Path, fixed_clock) -> Iterator[Database]:
-    target = tmp_path / "t.sqlite3"
-    shutil.copy2(_template_database, target)
-    database = open_database(f"sqlite:///{target}")
-    assert database.backup is None
-    yield database
-    database.dispose()
+@pytest.fixture(scope="session")
+def _pg_template_database(pg_server: PgServer, pg_migrated_template: str) -> Iterator[str]:
+    """The same on PostgreSQL: a database to copy with CREATE DATABASE … TEMPLATE."""
+    with pg_server.database(template=pg_migrated_template, kind="services") as name:
+        db = open_database(pg_server.url_string(name))
+        try:
+            _add_units_and_staff(db)
+        finally:
+            db.dispose()
+        yield name
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path, fixed_clock) -> Iterator[Database]:
+    """A database of this test's own, on SQLite and on PostgreSQL (ids [sqlite]/[postgresql])."""
+    if request.param == "sqlite":
+        target = tmp_path / "t.sqlite3"
+        shutil.copy2(request.getfixturevalue("_template_database"), target)
+        database = open_database(f"sqlite:///{target}")
+        assert database.backup is None
+        yield database
+        database.dispose()
+        return
+    server: PgServer = request.getfixturevalue("pg_server")
+    template = request.getfixturevalue("_pg_template_database")
+    with server.database(template=template) as name:
+        database = open_database(server.url_string(name))
+        assert database.backup is None
+        try:
+            yield database
+        finally:
+            database.dispose()
 
 
 @pytest.fixture

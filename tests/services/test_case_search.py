@@ -407,7 +407,9 @@ class TestAudit:
             ("2 träffar för sökning (9 tecken)", None, None)
         ]
         anna, hugo = (
-            session.scalar(select(Person.id).where(Person.first_name == name))
+            session.scalar(
+                select(Person.id).where(Person.first_name == name, Person.last_name == "Andersson")
+            )
             for name in ("Anna", "Hugo")
         )
         per_person = {r.person_id for r in rows if r.entity == "person"}

@@ -550,6 +550,36 @@ def test_year_figures_count_each_household_once(session, data, manager):
     assert year.time_to_decision.median_days == Decimal("10")
 
 
+def test_barriers_count_registrations_and_adults(session, staff, manager):
+    """A month counts registrations (one per case, person and month), the year each adult
+    once per code; a registered person who is not a member counts with their own sex."""
+    b = Builder(session, staff)
+    first = b.household(1, [("Rut", "K", date(1980, 1, 1), MemberRole.APPLICANT, None, False)])
+    second = Case(
+        case_number="EB-2025-000002",
+        unit_id=staff.unit.id,
+        household_id=first.household_id,
+        responsible_user_id=staff.caseworker.id,
+        status=CaseStatus.ACTIVE,
+        opened_on=date(2026, 1, 1),
+    )
+    session.add(second)
+    b.data.cases[2] = second
+    b.person("Sven", "M", date(1975, 1, 1))
+    session.flush()
+    b.barrier(1, "Rut", OCT, "arbetslos")
+    b.barrier(2, "Rut", OCT, "arbetslos")
+    b.barrier(2, "Rut", date(2026, 11, 1), "arbetslos")
+    b.barrier(1, "Sven", OCT, "sprakhinder")
+    session.flush()
+    year = year_statistics(session, manager, 2026)
+    assert women_men(year.months[9].support_barriers["arbetslos"]) == (2, 0)
+    assert women_men(year.months[9].support_barriers["sprakhinder"]) == (0, 1)
+    assert women_men(year.months[10].support_barriers["arbetslos"]) == (1, 0)
+    assert women_men(year.support_barriers["arbetslos"]) == (1, 0)
+    assert women_men(year.support_barriers["sprakhinder"]) == (0, 1)
+
+
 # --- the 24-hour rule against add_weekday_hours ---------------------------------------------
 def test_response_deadline_matches_add_weekday_hours(session, staff, manager):
     """Every three hours around both summer-time changes of 2026, one application answered

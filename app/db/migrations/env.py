@@ -1,9 +1,10 @@
-"""Alembic environment: batch mode on SQLite, naming conventions from the models."""
+"""Alembic environment: batch mode (which only changes anything on SQLite), naming
+conventions from the models; the same scripts run on SQLite and PostgreSQL."""
 
 from alembic import context
-from sqlalchemy import create_engine
 
 import app.models  # noqa: F401  (registers every table)
+from app.db.engine import make_engine
 from app.models.base import Base
 
 config = context.config
@@ -26,9 +27,12 @@ def run_migrations_online() -> None:
     if connection is not None:
         run_with(connection)
         return
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
-    with engine.begin() as connection:
-        run_with(connection)
+    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    try:
+        with engine.begin() as connection:
+            run_with(connection)
+    finally:
+        engine.dispose()
 
 
 if context.is_offline_mode():
