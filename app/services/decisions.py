@@ -251,6 +251,10 @@ def _require_editable(decision: Decision, expected_version: int | None) -> None:
         raise SignedRecordError(
             "Beslutet är signerat och kan inte ändras. Fatta ett nytt beslut som ersätter det."
         )
+    _require_version(decision, expected_version)
+
+
+def _require_version(decision: Decision, expected_version: int | None) -> None:
     if expected_version is not None and decision.version != expected_version:
         raise StaleRecordError("Beslutet har ändrats i ett annat fönster. Läs in det på nytt.")
 
@@ -471,8 +475,7 @@ def record_execution(
     they are. Without it the decision is reported as ej verkställt after three months."""
     decision = _load(session, decision_id)
     access.require_write(session, actor, load_case(session, decision.case_id))
-    if expected_version is not None and decision.version != expected_version:
-        raise StaleRecordError("Beslutet har ändrats i ett annat fönster. Läs in det på nytt.")
+    _require_version(decision, expected_version)
     problems = {}
     if decision.signed_at is None or decision.decided_on is None:
         problems["executed_on"] = "Bara ett beslutat (signerat) beslut kan verkställas."
