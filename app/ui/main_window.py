@@ -423,15 +423,19 @@ class MainWindow(QMainWindow):
         self.close()
 
     def show_shortcuts(self) -> None:
-        QMessageBox.information(
-            self,
-            "Kortkommandon",
-            (
-                "Ctrl+F  Sök\nCtrl+N  Nytt ärende\nF5  Uppdatera Mina ärenden\n"
-                "Ctrl+W  Stäng flik\nCtrl+Tab  Nästa flik\nEnter  Öppna markerat ärende\n"
-                "Ctrl+S  Spara utkast (journal)\nAlt + understruken bokstav  Välj fält eller knapp"
-            ),
-        )
+        lines = [
+            "Ctrl+F  Sök",
+            "Ctrl+N  Nytt ärende",
+            "F5  Uppdatera (Mina ärenden eller ärendegenomgången)",
+            "Ctrl+W  Stäng flik",
+            "Ctrl+Tab  Nästa flik",
+            "Enter  Öppna markerat ärende",
+            "Ctrl+S  Spara utkast (journal)",
+        ]
+        if self.context.actor.is_manager:
+            lines.append("Ctrl+G  Ärendegenomgång (översikt)")
+        lines.append("Alt + understruken bokstav  Välj fält eller knapp")
+        QMessageBox.information(self, "Kortkommandon", "\n".join(lines))
 
     def show_about(self) -> None:
         schema = migrate.current_revision(self.context.database.engine) or "okänd"

@@ -372,3 +372,11 @@ def test_the_menu_action_for_chefs(chef_window) -> None:
     action = actions["Ä&rendegenomgång (översikt)"]
     assert action.shortcut().toString() == "Ctrl+G"
     assert "Ny ärende&genomgång …" in actions  # recording straight away still works
+
+
+def test_the_shortcut_list_names_ctrl_g_for_chefs_only(main_window, chef_window, dialogs) -> None:
+    main_window.show_shortcuts()
+    chef_window.show_shortcuts()
+    caseworker_text, chef_text = dialogs
+    assert "Ctrl+F  Sök" in caseworker_text and "Ctrl+G" not in caseworker_text
+    assert "Ctrl+G  Ärendegenomgång (översikt)" in chef_text
