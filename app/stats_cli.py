@@ -16,31 +16,31 @@ from datetime import date
 from app.services.formatting import money
 
 
+def _add_scope(parser: argparse.ArgumentParser, *, year: bool = True) -> None:
+    """--month (and --year, one of them required) and --unit."""
+    if year:
+        period = parser.add_mutually_exclusive_group(required=True)
+        period.add_argument("--month", metavar="ÅÅÅÅ-MM")
+        period.add_argument("--year", type=int, metavar="ÅÅÅÅ")
+    else:
+        parser.add_argument("--month", required=True, metavar="ÅÅÅÅ-MM")
+    parser.add_argument("--unit", metavar="ENHET", help="enhetens namn (annars alla enheter)")
+
+
 def add_stats_parsers(commands: argparse._SubParsersAction) -> None:
     stats = commands.add_parser("stats", help="statistik för en månad eller ett år")
-    period = stats.add_mutually_exclusive_group(required=True)
-    period.add_argument("--month", metavar="ÅÅÅÅ-MM")
-    period.add_argument("--year", type=int, metavar="ÅÅÅÅ")
-    stats.add_argument("--unit", metavar="ENHET", help="enhetens namn (annars alla enheter)")
+    _add_scope(stats)
     stats.add_argument("--json", action="store_true", help="skriv ut som JSON")
     export = commands.add_parser("export", help="exportera statistik till fil")
     sub = export.add_subparsers(dest="export_command", required=True)
-    sos = sub.add_parser("sos", help="Socialstyrelsens individstatistik för en månad")
-    sos.add_argument("--month", required=True, metavar="ÅÅÅÅ-MM")
-    sos.add_argument("--unit", metavar="ENHET")
-    sos.add_argument("--out", required=True, metavar="FIL")
-    csv = sub.add_parser("csv", help="statistiken som CSV-fil för Excel")
-    csv_period = csv.add_mutually_exclusive_group(required=True)
-    csv_period.add_argument("--month", metavar="ÅÅÅÅ-MM")
-    csv_period.add_argument("--year", type=int, metavar="ÅÅÅÅ")
-    csv.add_argument("--unit", metavar="ENHET")
-    csv.add_argument("--out", required=True, metavar="FIL")
-    report = sub.add_parser("report", help="statistikrapport som PDF med diagram")
-    report_period = report.add_mutually_exclusive_group(required=True)
-    report_period.add_argument("--month", metavar="ÅÅÅÅ-MM")
-    report_period.add_argument("--year", type=int, metavar="ÅÅÅÅ")
-    report.add_argument("--unit", metavar="ENHET")
-    report.add_argument("--out", required=True, metavar="FIL.pdf")
+    for name, help_text, year, out in (
+        ("sos", "Socialstyrelsens individstatistik för en månad", False, "FIL"),
+        ("csv", "statistiken som CSV-fil för Excel", True, "FIL"),
+        ("report", "statistikrapport som PDF med diagram", True, "FIL.pdf"),
+    ):
+        parser = sub.add_parser(name, help=help_text)
+        _add_scope(parser, year=year)
+        parser.add_argument("--out", required=True, metavar=out)
 
 
 def _month(text: str) -> date:

@@ -1,4 +1,5 @@
-"""The one way the UI saves a PDF: ask where, gather the data and render off the GUI thread."""
+"""The one way the UI saves a file: ask where; for a PDF, gather the data and render off the
+GUI thread."""
 
 from __future__ import annotations
 
@@ -15,11 +16,21 @@ from app.ui.context import AppContext
 from app.ui.messages import show_error
 
 
-def ask_pdf_path(parent: QWidget, title: str, suggested_name: str) -> Path | None:
+def ask_save_path(
+    parent: QWidget, title: str, suggested_name: str, file_filter: str, suffix: str
+) -> Path | None:
+    """Ask where to save; a name typed without `suffix` gets it. None if cancelled."""
     path, _ = QFileDialog.getSaveFileName(
-        parent, title, str(Path.home() / suggested_name), "PDF (*.pdf)"
+        parent, title, str(Path.home() / suggested_name), file_filter
     )
-    return Path(path) if path else None
+    if not path:
+        return None
+    target = Path(path)
+    return target if target.suffix.lower() == suffix else target.with_name(target.name + suffix)
+
+
+def ask_pdf_path(parent: QWidget, title: str, suggested_name: str) -> Path | None:
+    return ask_save_path(parent, title, suggested_name, "PDF (*.pdf)", ".pdf")
 
 
 def export_pdf(

@@ -27,7 +27,6 @@ from PySide6.QtGui import QColor, QCursor, QFont, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -54,7 +53,7 @@ from app.services.statistics import YearStatistics
 from app.ui.background import run_in_background
 from app.ui.context import AppContext
 from app.ui.messages import show_error
-from app.ui.pdf_export import ask_pdf_path
+from app.ui.pdf_export import ask_pdf_path, ask_save_path
 from app.ui.row_table_model import Column, RowTableModel
 from app.ui.table_view import RowTableView
 
@@ -556,17 +555,12 @@ class StatisticsView(QWidget):
         assert self.stats is not None
         return f"Statistik {tables.period_title(self.stats)} {self.stats.unit_name}".strip()
 
-    @staticmethod
-    def _with_suffix(path: Path, suffix: str) -> Path:
-        return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
-
     def export_pdf(self) -> None:
         if self.stats is None:
             return
         target = ask_pdf_path(self, "Spara statistiken som PDF", f"{self._file_stem()}.pdf")
         if target is None:
             return
-        target = self._with_suffix(target, ".pdf")
         stats = self.stats
         printed = f"Utskriven {local_datetime(clock.now())} av {self.context.actor.full_name}"
         organisation = self.context.call(
@@ -590,15 +584,15 @@ class StatisticsView(QWidget):
     def export_csv(self) -> None:
         if self.stats is None:
             return
-        path, _ = QFileDialog.getSaveFileName(
+        target = ask_save_path(
             self,
             "Spara statistiken som CSV",
-            str(Path.home() / f"{self._file_stem()}.csv"),
+            f"{self._file_stem()}.csv",
             "CSV för Excel (*.csv)",
+            ".csv",
         )
-        if not path:
+        if target is None:
             return
-        target = self._with_suffix(Path(path), ".csv")
         try:
             sos_export.write_statistics_csv(self.stats, target)
         except Exception as exc:
@@ -610,15 +604,15 @@ class StatisticsView(QWidget):
         month = self.selected_month()
         if month is None:
             return
-        path, _ = QFileDialog.getSaveFileName(
+        target = ask_save_path(
             self,
             "Spara filen till Socialstyrelsen",
-            str(Path.home() / f"Individstatistik {month:%Y-%m}.csv"),
+            f"Individstatistik {month:%Y-%m}.csv",
             "Textfil med semikolon (*.csv)",
+            ".csv",
         )
-        if not path:
+        if target is None:
             return
-        target = self._with_suffix(Path(path), ".csv")
         context = self.context
 
         def work(_report: Callable[[int], None]) -> int:
