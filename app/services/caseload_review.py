@@ -33,9 +33,9 @@ from app.models import (
 )
 from app.services import audit, clock, code_lists
 from app.services.actor import Actor
+from app.services.batches import in_batches
 from app.services.clock import STOCKHOLM
 from app.services.deadlines import (
-    CHUNK,
     MEETING_TYPES,
     CaseFacts,
     PlanFact,
@@ -241,8 +241,7 @@ def _case_indicators(session: Session, rows: Sequence) -> list[CaseIndicators]:
     months: dict[uuid.UUID, int] = {}
     fia_signed: set[uuid.UUID] = set()
     ids = [r.id for r in rows]
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
+    for chunk in in_batches(ids):
         months.update(_assistance_months(session, chunk, by_case, window))
         fia_signed.update(
             session.scalars(
@@ -420,11 +419,11 @@ def _child_documentation(
     ]
     referred = list({r.bka_form_id for r in adverse if r.bka_form_id is not None})
     signed_bka: dict[uuid.UUID, uuid.UUID] = {}
-    for start in range(0, len(referred), CHUNK):
+    for chunk in in_batches(referred):
         signed_bka.update(
             session.execute(
                 select(FormInstance.id, FormInstance.case_id)
-                .where(FormInstance.id.in_(referred[start : start + CHUNK]))
+                .where(FormInstance.id.in_(chunk))
                 .where(FormInstance.form_key == "bka")
                 .where(FormInstance.signed_at.is_not(None))
             ).all()
@@ -487,10 +486,10 @@ def review_status(session: Session, actor: Actor) -> list[ReviewStatus]:
     )
     signed: dict[uuid.UUID, list[date]] = defaultdict(list)
     ids = [c.id for c in caseworkers]
-    for start in range(0, len(ids), CHUNK):
+    for chunk in in_batches(ids):
         for subject_id, signed_at in session.execute(
             select(FormInstance.subject_user_id, FormInstance.signed_at)
-            .where(FormInstance.subject_user_id.in_(ids[start : start + CHUNK]))
+            .where(FormInstance.subject_user_id.in_(chunk))
             .where(FormInstance.form_key == "arendegenomgang")
             .where(FormInstance.signed_at.is_not(None))
             .where(FormInstance.supersedes_id.is_(None))

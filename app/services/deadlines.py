@@ -45,13 +45,11 @@ from app.models import (
     PlanItem,
 )
 from app.services import clock, settings
+from app.services.batches import in_batches
 from app.services.clock import STOCKHOLM
 from app.services.formatting import month_name
 from app.services.forms import fia_candidates, latest_barriers_for_cases
 from app.services.identity_number import age_on
-
-CHUNK = 500
-"""Cases per IN list."""
 
 YOUNG_ADULT_AGES = (18, 24)
 """Unga vuxna: sökande 18–24 år (the statistics' ungdomshushåll; seed 002 L78)."""
@@ -181,8 +179,7 @@ def read_case_facts(
     today = clock.today()
     warning_days = settings.get_int(session, settings.DECISION_WARNING_DAYS)
     found = facts.deadlines
-    for chunk_start in range(0, len(ids), CHUNK):
-        chunk = ids[chunk_start : chunk_start + CHUNK]
+    for chunk in in_batches(ids):
         # plain column rows, not ORM objects: this runs for thousands of cases at a time
         for case_id, received_at, first_response_at in session.execute(
             select(Application.case_id, Application.received_at, Application.first_response_at)

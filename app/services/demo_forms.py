@@ -38,8 +38,7 @@ from app.forms.validation import validate
 from app.models import CaseStatus, FollowUpTask, FormDefinitionRecord, FormInstance, User
 from app.services.clock import STOCKHOLM
 from app.services.form_definitions import definition_of, latest_record
-from app.services.forms import FIA_AFTER_MONTHS, content_hash
-from app.services.forms import _dump as dump_answers  # the service's own serialisation
+from app.services.forms import FIA_AFTER_MONTHS, content_hash, dump_answers
 
 AddRow = Callable[[type, dict], None]
 """How rows are handed to generate()'s bulk insert: add_row(model, row)."""

@@ -31,6 +31,7 @@ from app.models import (
 )
 from app.services import access, audit, clock
 from app.services.actor import Actor
+from app.services.batches import in_batches
 from app.services.case_register import load_case
 from app.services.errors import (
     AccessDenied,
@@ -88,7 +89,8 @@ def _answers(form: FormInstance) -> Answers:
     return json.loads(form.answers_json or "{}")
 
 
-def _dump(answers: Answers) -> str:
+def dump_answers(answers: Answers) -> str:
+    """Answers as stored in FormInstance.answers_json (and hashed when signed)."""
     return json.dumps(answers, ensure_ascii=False, sort_keys=True)
 
 
@@ -187,7 +189,7 @@ def create_form(
         case_id=case_id,
         subject_user_id=subject_user_id,
         author_id=actor.id,
-        answers_json=_dump(answers),
+        answers_json=dump_answers(answers),
         supersedes_id=supersedes_id,
         updated_by=actor.id,
     )
@@ -247,11 +249,11 @@ def create_case_review(
     if not ids or section is None:
         return form
     numbers: dict[uuid.UUID, str] = {}
-    for start in range(0, len(ids), 500):
+    for chunk in in_batches(ids):
         numbers.update(
             session.execute(
                 select(Case.id, Case.case_number)
-                .where(Case.id.in_(ids[start : start + 500]))
+                .where(Case.id.in_(chunk))
                 .where(Case.unit_id == form.unit_id)
             ).all()
         )
@@ -265,7 +267,7 @@ def create_case_review(
         values = {"arende": numbers[case_id], "ansvarig": subject.full_name if subject else ""}
         rows.append({**new_row(), **{k: v for k, v in values.items() if k in keys}})
     answers[section.key] = rows
-    form.answers_json = _dump(answers)
+    form.answers_json = dump_answers(answers)
     session.flush()
     return form
 
@@ -344,7 +346,7 @@ def save_draft(
     errors = validate(definition_of(form.definition), answers, for_signing=False)
     if errors:
         raise ValidationFailed(errors)
-    text = _dump(answers)
+    text = dump_answers(answers)
     if text != form.answers_json:
         form.answers_json = text
         form.updated_by = actor.id
@@ -539,14 +541,14 @@ def latest_barriers_for_cases(
     """Case -> person -> (month, code) of each person's latest försörjningshinder."""
     ids = list(dict.fromkeys(case_ids))
     found: dict[uuid.UUID, dict[uuid.UUID, tuple[date, str]]] = {}
-    for start in range(0, len(ids), 500):
+    for chunk in in_batches(ids):
         latest = (
             select(
                 SupportBarrier.case_id.label("case_id"),
                 SupportBarrier.person_id.label("person_id"),
                 func.max(SupportBarrier.month).label("month"),
             )
-            .where(SupportBarrier.case_id.in_(ids[start : start + 500]))
+            .where(SupportBarrier.case_id.in_(chunk))
             .group_by(SupportBarrier.case_id, SupportBarrier.person_id)
             .subquery()
         )
@@ -594,8 +596,7 @@ def fia_candidates(
     # the twelve months up to and including this one
     year_ago = date(today.year - (today.month < 12), today.month % 12 + 1, 1)
     candidates = list(unemployed)
-    for start in range(0, len(candidates), 500):
-        chunk = candidates[start : start + 500]
+    for chunk in in_batches(candidates):
         with_fia = set(
             session.scalars(
                 select(FormInstance.case_id)

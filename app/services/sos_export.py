@@ -56,6 +56,7 @@ from app.models import (
 )
 from app.services import audit, code_lists, household_type
 from app.services.actor import Actor
+from app.services.batches import in_batches
 from app.services.household_type import MemberSpan, month_end
 from app.services.statistics import (
     CommandLine,
@@ -137,8 +138,8 @@ def sos_rows(
         amounts[case_id] += granted if period_start >= first else Decimal(0)
     rows: list[SosRow] = []
     case_ids = sorted(amounts)
-    for start in range(0, len(case_ids), 500):
-        rows.extend(_rows_for_cases(session, case_ids[start : start + 500], first, amounts))
+    for chunk in in_batches(case_ids):
+        rows.extend(_rows_for_cases(session, chunk, first, amounts))
     rows.sort(key=lambda r: (r.case_number, _ROLE_ORDER.get(r.role, 9)))
     audit_aggregate(
         session,
@@ -157,8 +158,7 @@ _ROLE_ORDER = {"sokande": 0, "medsokande": 1, "ovrig": 2, "barn": 3}
 def _replaced(session: Session, decision_ids: list[str]) -> set[str]:
     """Those of the decisions that a later signed decision replaces."""
     found: set[str] = set()
-    for start in range(0, len(decision_ids), 500):
-        chunk = decision_ids[start : start + 500]
+    for chunk in in_batches(decision_ids):
         found.update(
             session.scalars(
                 select(type_coerce(Decision.replaces_id, String))

@@ -108,6 +108,7 @@ from app.models import (
 )
 from app.services import audit, clock, household_type, settings
 from app.services.actor import Actor
+from app.services.batches import in_batches
 from app.services.clock import STOCKHOLM
 from app.services.errors import AccessDenied
 
@@ -616,9 +617,8 @@ class _Computation:
             if case_id not in redo and before:
                 self._household_of(case_id).support_before += int(before)
         self._load_amounts()
-        ordered = sorted(redo)
-        for start in range(0, len(ordered), 500):
-            self._redo_cases(ordered[start : start + 500])
+        for chunk in in_batches(sorted(redo)):
+            self._redo_cases(chunk)
 
     def _supported(self) -> ColumnElement[bool]:
         return and_(Decision.kind == DecisionKind.SUPPORT, Decision.granted_total > 0)
@@ -808,12 +808,10 @@ class _Computation:
     def _sexes_of(self, person_ids: Iterable[Any]) -> dict[Any, str]:
         """The sex of persons, from the members loaded or else from the database."""
         missing = [p for p in person_ids if p not in self.person_sex]
-        for start in range(0, len(missing), 500):
+        for chunk in in_batches(missing):
             self.person_sex.update(
                 self._execute(
-                    select(_text(Person.id), Person.sex).where(
-                        _text(Person.id).in_(missing[start : start + 500])
-                    )
+                    select(_text(Person.id), Person.sex).where(_text(Person.id).in_(chunk))
                 )
             )
         return self.person_sex
@@ -1169,8 +1167,7 @@ class _Computation:
         sexes = self._sexes_of({r.person_id for r in rows})
         bka_ids = {r.bka_form_id for r in rows if r.bka_form_id is not None}
         bka_children: dict[Any, dict[str, dict]] = {}
-        for start in range(0, len(bka_ids), 500):
-            chunk = list(bka_ids)[start : start + 500]
+        for chunk in in_batches(list(bka_ids)):
             for form_id, case_id, answers in self._execute(
                 select(
                     _text(FormInstance.id), _text(FormInstance.case_id), FormInstance.answers_json
