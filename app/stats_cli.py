@@ -86,18 +86,20 @@ def _run(args: argparse.Namespace, work) -> int:
         database.dispose()
 
 
+def _statistics(session, unit_id: uuid.UUID | None, month: date | None, year: int | None):
+    """The month's statistics when a month is given, else the year's."""
+    from app.services import statistics
+
+    if month is not None:
+        return statistics.month_statistics(session, statistics.COMMAND_LINE, month, unit_id=unit_id)
+    return statistics.year_statistics(session, statistics.COMMAND_LINE, year, unit_id=unit_id)
+
+
 def run_stats(args: argparse.Namespace) -> int:
     from app.services import statistics
 
     def work(session, unit_id, month) -> int:
-        if month is not None:
-            stats = statistics.month_statistics(
-                session, statistics.COMMAND_LINE, month, unit_id=unit_id
-            )
-        else:
-            stats = statistics.year_statistics(
-                session, statistics.COMMAND_LINE, args.year, unit_id=unit_id
-            )
+        stats = _statistics(session, unit_id, month, args.year)
         if args.json:
             print(json.dumps(statistics.as_json_dict(stats), ensure_ascii=False, indent=2))
         else:
@@ -116,14 +118,7 @@ def run_export(args: argparse.Namespace) -> int:
             sos_export.write_sos_file(rows, args.out)
             print(f"{len(rows)} rader sparades i {args.out}.")
             return 0
-        if month is not None:
-            stats = statistics.month_statistics(
-                session, statistics.COMMAND_LINE, month, unit_id=unit_id
-            )
-        else:
-            stats = statistics.year_statistics(
-                session, statistics.COMMAND_LINE, args.year, unit_id=unit_id
-            )
+        stats = _statistics(session, unit_id, month, args.year)
         if args.export_command == "report":
             from pathlib import Path
 

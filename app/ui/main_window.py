@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -257,12 +259,16 @@ class MainWindow(QMainWindow):
         return self.search_model.rows
 
     # --- Cases -------------------------------------------------------------------------
-    def case_tab(self, case_id: uuid.UUID) -> CaseView | None:
+    def _find_tab(self, matches: Callable[[QWidget], bool]) -> Any:
+        """The first open tab whose widget `matches`, or None."""
         for index in range(self.tabs.count()):
             widget = self.tabs.widget(index)
-            if isinstance(widget, CaseView) and widget.case_id == case_id:
+            if matches(widget):
                 return widget
         return None
+
+    def case_tab(self, case_id: uuid.UUID) -> CaseView | None:
+        return self._find_tab(lambda w: isinstance(w, CaseView) and w.case_id == case_id)
 
     def open_case(self, case_id: uuid.UUID) -> CaseView | None:
         existing = self.case_tab(case_id)
@@ -284,11 +290,7 @@ class MainWindow(QMainWindow):
         return view
 
     def form_tab(self, form_id: uuid.UUID) -> FormEditor | None:
-        for index in range(self.tabs.count()):
-            widget = self.tabs.widget(index)
-            if isinstance(widget, FormEditor) and widget.form_id == form_id:
-                return widget
-        return None
+        return self._find_tab(lambda w: isinstance(w, FormEditor) and w.form_id == form_id)
 
     def open_form(self, form_id: uuid.UUID) -> FormEditor | None:
         existing = self.form_tab(form_id)
@@ -313,15 +315,14 @@ class MainWindow(QMainWindow):
         *,
         replaces_id: uuid.UUID | None = None,
     ) -> DecisionEditor:
-        for index in range(self.tabs.count()):
-            widget = self.tabs.widget(index)
-            if (
-                isinstance(widget, DecisionEditor)
-                and decision_id is not None
-                and widget.decision_id == decision_id
-            ):
-                self.tabs.setCurrentWidget(widget)
-                return widget
+        existing = (
+            self._find_tab(lambda w: isinstance(w, DecisionEditor) and w.decision_id == decision_id)
+            if decision_id is not None
+            else None
+        )
+        if existing is not None:
+            self.tabs.setCurrentWidget(existing)
+            return existing
         editor = DecisionEditor(
             self.context,
             case_view.case_id,
@@ -370,11 +371,10 @@ class MainWindow(QMainWindow):
 
     def show_caseload_review(self) -> CaseloadReviewView:
         """Chef: the caseload with the ärendegenomgång's indicators, in one tab."""
-        for index in range(self.tabs.count()):
-            widget = self.tabs.widget(index)
-            if isinstance(widget, CaseloadReviewView):
-                self.tabs.setCurrentWidget(widget)
-                return widget
+        existing = self._find_tab(lambda w: isinstance(w, CaseloadReviewView))
+        if existing is not None:
+            self.tabs.setCurrentWidget(existing)
+            return existing
         view = CaseloadReviewView(self.context, open_case=self.open_case, open_form=self.open_form)
         self.tabs.setCurrentIndex(self.tabs.addTab(view, "Ärendegenomgång"))
         view.picker.setFocus()
@@ -382,11 +382,10 @@ class MainWindow(QMainWindow):
 
     def show_statistics(self) -> StatisticsView:
         """Chef: the unit's statistics, in one tab."""
-        for index in range(self.tabs.count()):
-            widget = self.tabs.widget(index)
-            if isinstance(widget, StatisticsView):
-                self.tabs.setCurrentWidget(widget)
-                return widget
+        existing = self._find_tab(lambda w: isinstance(w, StatisticsView))
+        if existing is not None:
+            self.tabs.setCurrentWidget(existing)
+            return existing
         view = StatisticsView(self.context)
         self.tabs.setCurrentIndex(self.tabs.addTab(view, "Statistik"))
         view.year.setFocus()

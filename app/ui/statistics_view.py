@@ -197,6 +197,15 @@ class GroupedHeader(QHeaderView):
         painter.restore()
 
 
+def _scrolling(inner: QWidget) -> QScrollArea:
+    """`inner` in a frameless scroll area that follows its width."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setWidget(inner)
+    return scroll
+
+
 class StatisticsView(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -424,11 +433,7 @@ class StatisticsView(QWidget):
             column.addWidget(view, 0, Qt.AlignmentFlag.AlignLeft)
             column.addSpacing(8)
         column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(inner)
-        return scroll
+        return _scrolling(inner)
 
     @staticmethod
     def _fit(view: RowTableView) -> None:
@@ -476,11 +481,7 @@ class StatisticsView(QWidget):
         barriers.setMinimumHeight(120 + 36 * max(len(barrier_data.categories), 2))
         column.addWidget(barriers)
         column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(inner)
-        return scroll
+        return _scrolling(inner)
 
     def _chart_view(self, key: str, data: ChartData, *, horizontal: bool = False) -> QChartView:
         chart = QChart()
