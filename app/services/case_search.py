@@ -56,40 +56,27 @@ def _prefix_range(column, prefix: str):
     return and_(column >= prefix, column < prefix + "\U0010ffff")
 
 
-def _person_filter(query: str):
-    """Build the WHERE clause on Person for the query, or return a message for the user.
-
-    Returns (clause, name_search, message); name searches are answered in name order from
-    the name indexes (see `_name_rows`)."""
-    text = query.strip()
-    if _DIGITS.match(text):
-        digits = re.sub(r"\D", "", text)
-        if len(digits) in (10, 12):
-            try:
-                number = parse_identity_number(text)
-            except InvalidIdentityNumber as exc:
-                return None, False, f"{exc} Sökningen gav inga träffar."
-            return Person.personal_number == number.digits, False, ""
-        if len(digits) == 8:
-            return _prefix_range(Person.personal_number, digits), False, ""
-        if len(digits) == 6:
-            return (
-                or_(
-                    _prefix_range(Person.personal_number, "19" + digits),
-                    _prefix_range(Person.personal_number, "20" + digits),
-                ),
-                False,
-                "",
-            )
-        return (
-            None,
-            False,
-            "Skriv hela personnumret, födelsedatumet (ÅÅMMDD), ett namn eller ett ärendenummer.",
-        )
-    tokens = [t for t in search_key(text).replace("-", " ").split() if t]
-    if not tokens:
-        return None, False, "Skriv ett namn, ett personnummer eller ett ärendenummer."
-    return tokens, True, ""
+def _number_filter(text: str):
+    """The WHERE clause on Person for a query of digits (personnummer or birth date), or
+    None and a message for the user."""
+    digits = re.sub(r"\D", "", text)
+    if len(digits) in (10, 12):
+        try:
+            number = parse_identity_number(text)
+        except InvalidIdentityNumber as exc:
+            return None, f"{exc} Sökningen gav inga träffar."
+        return Person.personal_number == number.digits, ""
+    if len(digits) == 8:
+        return _prefix_range(Person.personal_number, digits), ""
+    if len(digits) == 6:
+        return or_(
+            _prefix_range(Person.personal_number, "19" + digits),
+            _prefix_range(Person.personal_number, "20" + digits),
+        ), ""
+    return (
+        None,
+        "Skriv hela personnumret, födelsedatumet (ÅÅMMDD), ett namn eller ett ärendenummer.",
+    )
 
 
 _HIT_COLUMNS = (
@@ -198,24 +185,26 @@ def search(session: Session, actor: Actor, query: str) -> SearchResult:
             .where(Case.case_number == f"EB-{year}-{int(number):06d}")
             .where(HouseholdMember.role == MemberRole.APPLICANT)
         ).all()
-    else:
-        where, by_name, message = _person_filter(text)
+    elif _DIGITS.match(text):
+        where, message = _number_filter(text)
         if where is None:
             return SearchResult([], message)
-        if by_name:
-            rows = _name_rows(session, actor, where, MAX_HITS + 1)
-        else:
-            rows = session.execute(
-                _hit_query(actor)
-                .where(where)
-                .order_by(
-                    Case.status == CaseStatus.CLOSED,
-                    Person.last_name_key,
-                    Person.first_name_key,
-                    Case.case_number,
-                )
-                .limit(MAX_HITS + 1)
-            ).all()
+        rows = session.execute(
+            _hit_query(actor)
+            .where(where)
+            .order_by(
+                Case.status == CaseStatus.CLOSED,
+                Person.last_name_key,
+                Person.first_name_key,
+                Case.case_number,
+            )
+            .limit(MAX_HITS + 1)
+        ).all()
+    else:
+        tokens = [t for t in search_key(text).replace("-", " ").split() if t]
+        if not tokens:
+            return SearchResult([], "Skriv ett namn, ett personnummer eller ett ärendenummer.")
+        rows = _name_rows(session, actor, tokens, MAX_HITS + 1)
     truncated = len(rows) > MAX_HITS
     rows = rows[:MAX_HITS]
     protected_households = _households_with_protected_members(
