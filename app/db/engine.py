@@ -32,18 +32,6 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _configure_postgresql(dbapi_connection, _record) -> None:
-    """Sessions work in UTC, as on SQLite (which stores UTC without a zone): date and month
-    expressions over timestamptz columns then give the same answers on both databases."""
-    autocommit = dbapi_connection.autocommit
-    dbapi_connection.autocommit = True
-    try:
-        with dbapi_connection.cursor() as cursor:
-            cursor.execute("SET TIME ZONE 'UTC'")
-    finally:
-        dbapi_connection.autocommit = autocommit
-
-
 def make_engine(url: str | URL) -> Engine:
     parsed = database_url(url)
     path = sqlite_file(parsed.render_as_string(hide_password=False))
@@ -51,14 +39,15 @@ def make_engine(url: str | URL) -> Engine:
         path.parent.mkdir(parents=True, exist_ok=True)
     if parsed.get_backend_name() == "postgresql":
         # A shared server: connections may be closed by it (restarts, idle timeouts);
-        # check before use instead of failing the user's next action.
-        engine = create_engine(parsed, pool_pre_ping=True)
-    else:
-        engine = create_engine(parsed)
+        # check before use instead of failing the user's next action. Sessions work in
+        # UTC, as on SQLite (which stores UTC without a zone): date and month expressions
+        # over timestamptz columns then give the same answers on both databases.
+        return create_engine(
+            parsed, pool_pre_ping=True, connect_args={"options": "-c timezone=UTC"}
+        )
+    engine = create_engine(parsed)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _configure_sqlite)
-    elif engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg":
-        event.listen(engine, "connect", _configure_postgresql)
     return engine
 
 
