@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QVBoxLayout,
@@ -18,6 +17,7 @@ from app.services import decisions
 from app.services.errors import ValidationFailed
 from app.ui.context import AppContext
 from app.ui.date_field import DateField
+from app.ui.dialog_buttons import save_cancel_buttons
 from app.ui.messages import FieldError, add_field, show_error
 
 
@@ -53,12 +53,7 @@ class ExecutionDialog(QDialog):
         self.error = FieldError()
         add_field(form, "&Verkställt den:", self.date, self.error)
         layout.addLayout(form)
-        buttons = QDialogButtonBox()
-        buttons.addButton("&Spara", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("Avbryt", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(save_cancel_buttons(self, self.save))
 
     def save(self) -> None:
         executed_on = self.date.value()

@@ -6,7 +6,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -23,6 +22,7 @@ from app.services.case_overview import CaseOverview, MemberView
 from app.services.formatting import local_datetime, short_date
 from app.ui.context import AppContext
 from app.ui.date_field import DateField
+from app.ui.dialog_buttons import save_cancel_buttons
 from app.ui.messages import show_error
 from app.ui.row_table_model import Column, RowTableModel
 from app.ui.table_view import RowTableView
@@ -185,12 +185,7 @@ class OverviewTab(QWidget):
         form.addRow("&Person:", person)
         form.addRow("&Månad:", month)
         form.addRow("&Försörjningshinder:", code)
-        buttons = QDialogButtonBox()
-        buttons.addButton("&Spara", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("Avbryt", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
-        form.addRow(buttons)
+        form.addRow(save_cancel_buttons(dialog))
         if not dialog.exec():
             return
         case_id, person_id, chosen_month, chosen_code = (

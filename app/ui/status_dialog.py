@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QVBoxLayout,
@@ -15,6 +14,7 @@ from PySide6.QtWidgets import (
 from app.models import CaseStatus
 from app.services import code_lists
 from app.services.case_register import ALLOWED_TRANSITIONS
+from app.ui.dialog_buttons import save_cancel_buttons
 
 
 class StatusDialog(QDialog):
@@ -40,12 +40,7 @@ class StatusDialog(QDialog):
         self.reason_label.setBuddy(self.reason)
         form.addRow(self.reason_label, self.reason)
         layout.addLayout(form)
-        buttons = QDialogButtonBox()
-        buttons.addButton("&Spara", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("Avbryt", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(save_cancel_buttons(self))
         self.status.currentIndexChanged.connect(self._update)
         self._update()
 
