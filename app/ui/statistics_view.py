@@ -564,11 +564,12 @@ class StatisticsView(QWidget):
             return
         stats = self.stats
         printed = f"Utskriven {local_datetime(clock.now())} av {self.context.actor.full_name}"
-        organisation = self.context.call(
-            lambda session, _actor: printouts.organisation_name(session, stats.unit_id)
-        )
+        context = self.context
 
         def work(_report: Callable[[int], None]) -> Path:
+            organisation = context.call(
+                lambda session, _actor: printouts.organisation_name(session, stats.unit_id)
+            )
             target.write_bytes(
                 render_statistics_report(stats, printed=printed, organisation=organisation)
             )
