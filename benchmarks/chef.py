@@ -18,13 +18,11 @@ from __future__ import annotations
 import argparse
 import statistics as stats
 import sys
-import time
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
 
 from app.db.database import Database, open_database
 from app.gc_tuning import tune_garbage_collector
@@ -35,6 +33,7 @@ from app.services.accounts import hash_password
 from app.services.actor import Actor
 from benchmarks.__main__ import machine_info
 from benchmarks.generate import ensure_database
+from benchmarks.search import timed, ui_call
 
 CASELOAD_TARGET_MS = 500.0
 YEAR_STATISTICS_TARGET_MS = 2000.0
@@ -104,23 +103,9 @@ def ensure_bench_unit(database: Database) -> Actor:
 
 
 def _timed(call: Callable[[], Any], repeat: int, warmup: int) -> tuple[list[float], Any]:
-    result = None
-    for _ in range(warmup):
-        result = call()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = call()
-        times.append((time.perf_counter() - started) * 1000)
-    return times, result
-
-
-def _in_transaction(database: Database, actor: Any, work: Callable[[Session, Any], Any]):
-    def call() -> Any:
-        with database.sessions.begin() as session:
-            return work(session, actor)
-
-    return call
+    """Times of `repeat` calls after `warmup` untimed ones, and the last result."""
+    times, results = timed([call] * (warmup + repeat), warmup)
+    return times, results[-1]
 
 
 def _line(name: str, times: list[float], target: float, note: str) -> str:
@@ -160,7 +145,7 @@ def run(database: Database, repeat: int, warmup: int, year: int) -> tuple[list[s
     ok = True
     try:
         times, rows = _timed(
-            _in_transaction(database, chef, lambda s, a: caseload_review.caseload(s, a)),
+            ui_call(database, chef, lambda s, a: caseload_review.caseload(s, a)),
             repeat,
             warmup,
         )
@@ -175,7 +160,7 @@ def run(database: Database, repeat: int, warmup: int, year: int) -> tuple[list[s
             )
         )
         times, rows = _timed(
-            _in_transaction(
+            ui_call(
                 database,
                 chef,
                 lambda s, a: caseload_review.caseload(s, a, caseworker_id=busiest[0]),
@@ -187,7 +172,7 @@ def run(database: Database, repeat: int, warmup: int, year: int) -> tuple[list[s
             _line(f"caseload, one handläggare ({len(rows)} cases)", times, CASELOAD_TARGET_MS, "")
         )
         times, _ = _timed(
-            _in_transaction(database, chef, lambda s, a: caseload_review.review_status(s, a)),
+            ui_call(database, chef, lambda s, a: caseload_review.review_status(s, a)),
             repeat,
             warmup,
         )
@@ -206,7 +191,7 @@ def run(database: Database, repeat: int, warmup: int, year: int) -> tuple[list[s
             ),
         ):
             times, result = _timed(
-                _in_transaction(
+                ui_call(
                     database,
                     actor,
                     lambda s, a, unit_id=unit_id: statistics_service.year_statistics(
@@ -227,7 +212,7 @@ def run(database: Database, repeat: int, warmup: int, year: int) -> tuple[list[s
                 )
             )
         times, result = _timed(
-            _in_transaction(
+            ui_call(
                 database,
                 big_actor,
                 lambda s, a: statistics_service.month_statistics(s, a, date(year, 10, 1)),

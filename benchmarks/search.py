@@ -111,7 +111,7 @@ def _run(database: Database, actor: Actor, work: Callable[[Session, Actor], T]) 
         return work(session, actor)
 
 
-def _timed(calls: Sequence[Callable[[], Any]], warmup: int) -> tuple[list[float], list[Any]]:
+def timed(calls: Sequence[Callable[[], Any]], warmup: int) -> tuple[list[float], list[Any]]:
     """Run the first `warmup` calls untimed, then time each of the rest (ms) and keep results."""
     for call in calls[:warmup]:
         call()
@@ -201,7 +201,10 @@ def _opening(case_id: uuid.UUID) -> Callable[[Session, Actor], Any]:
     return lambda session, actor: open_case(session, actor, case_id)
 
 
-def _call(database: Database, actor: Actor, work: Callable[[Session, Actor], T]) -> Callable[[], T]:
+def ui_call(
+    database: Database, actor: Actor, work: Callable[[Session, Actor], T]
+) -> Callable[[], T]:
+    """`work` as a call the UI would make: own session and transaction, then commit."""
     return lambda: _run(database, actor, work)
 
 
@@ -230,8 +233,8 @@ def bench_search(
     measurements = []
     samples = workload.samples[: repeat + warmup]
     for name, spell in SEARCH_KINDS:
-        calls = [_call(database, s.actor, _searching(spell(s))) for s in samples]
-        times, results = _timed(calls, warmup)
+        calls = [ui_call(database, s.actor, _searching(spell(s))) for s in samples]
+        times, results = timed(calls, warmup)
         measurements.append(
             _reported(Measurement(name, SEARCH_TARGET_MS, times, _hits_note(results)))
         )
@@ -243,8 +246,8 @@ def bench_common_prefix(
 ) -> Measurement:
     """The worst name search: a two-letter prefix shared by thousands of names."""
     actors = [s.actor for s in workload.samples[: repeat + warmup]]
-    calls = [_call(database, actor, _searching(prefix)) for actor in actors]
-    times, results = _timed(calls, warmup)
+    calls = [ui_call(database, actor, _searching(prefix)) for actor in actors]
+    times, results = timed(calls, warmup)
     return Measurement(
         f'search: common prefix "{prefix}"', SEARCH_TARGET_MS, times, _hits_note(results)
     )
@@ -264,7 +267,7 @@ def bench_raw_personnummer(
             )
             for s in samples
         ]
-        times, results = _timed(calls, warmup)
+        times, results = timed(calls, warmup)
     hits = [len(rows) for rows in results]
     return Measurement("raw SQL: personnummer lookup", None, times, f"hits {min(hits)}–{max(hits)}")
 
@@ -274,8 +277,8 @@ def bench_open_case(
 ) -> Measurement:
     """Open the sampled persons' cases, each as its responsible handläggare."""
     samples = workload.samples[: repeat + warmup]
-    calls = [_call(database, s.responsible, _opening(s.case_id)) for s in samples]
-    times, results = _timed(calls, warmup)
+    calls = [ui_call(database, s.responsible, _opening(s.case_id)) for s in samples]
+    times, results = timed(calls, warmup)
     members = [len(overview.members) for overview in results]
     return Measurement(
         "open case (Översikt)",
@@ -292,8 +295,8 @@ def bench_my_cases(
     rng = random.Random(seed)
     actors = [a for a in workload.caseworkers if workload.own_cases.get(a.id)]
     chosen = [rng.choice(actors) for _ in range(repeat + warmup)]
-    calls = [_call(database, actor, my_cases) for actor in chosen]
-    times, results = _timed(calls, warmup)
+    calls = [ui_call(database, actor, my_cases) for actor in chosen]
+    times, results = timed(calls, warmup)
     sizes = [len(rows) for rows in results]
     return Measurement(
         "Mina ärenden",
