@@ -33,7 +33,7 @@ from app.models import (
 )
 from app.services import audit, clock, code_lists
 from app.services.actor import Actor
-from app.services.batches import in_batches
+from app.services.batches import in_batches, plain_rows
 from app.services.clock import STOCKHOLM
 from app.services.deadlines import (
     MEETING_TYPES,
@@ -198,6 +198,7 @@ def caseload(
     Chefs see their own unit; a handläggare may see only their own caseload
     (`caseworker_id` = their id). One audit row per call (entity 'caseload')."""
     subject = _caseload_subject(session, actor, caseworker_id)
+    session.flush()  # the reads below go past the ORM (`plain_rows`)
     stmt = (
         select(
             Case.id,
@@ -213,7 +214,7 @@ def caseload(
     )
     if caseworker_id is not None:
         stmt = stmt.where(Case.responsible_user_id == caseworker_id)
-    rows = session.execute(stmt).all()
+    rows = plain_rows(session, stmt)
     result = _case_indicators(session, rows)
     who = subject.full_name if subject is not None else "hela enheten"
     audit.record(
@@ -375,24 +376,26 @@ def _assistance_months(
     other: list[uuid.UUID] = []
     # The upper bound is inside the count, not in the WHERE: so an index on (case_id,
     # signed_at, kind, granted_total, period_start, period_end) can answer it alone.
-    for case_id, whole, odd in session.execute(
+    for case_id, whole, odd in plain_rows(
+        session,
         select(
             Decision.case_id,
             func.count(func.distinct(case((whole_month, Decision.period_start)))),
             func.count(case((~whole_month & (Decision.period_start <= last), 1))),
         )
         .where(*granted)
-        .group_by(Decision.case_id)
+        .group_by(Decision.case_id),
     ):
         counted[case_id] = whole
         if odd:
             other.append(case_id)
     if other:
         covered: dict[uuid.UUID, set[date]] = defaultdict(set)
-        for case_id, period_start, period_end in session.execute(
+        for case_id, period_start, period_end in plain_rows(
+            session,
             select(Decision.case_id, Decision.period_start, Decision.period_end)
             .where(*granted)
-            .where(Decision.case_id.in_(other), Decision.period_start <= last)
+            .where(Decision.case_id.in_(other), Decision.period_start <= last),
         ):
             covered[case_id].update(
                 m
@@ -421,12 +424,13 @@ def _child_documentation(
     signed_bka: dict[uuid.UUID, uuid.UUID] = {}
     for chunk in in_batches(referred):
         signed_bka.update(
-            session.execute(
+            plain_rows(
+                session,
                 select(FormInstance.id, FormInstance.case_id)
                 .where(FormInstance.id.in_(chunk))
                 .where(FormInstance.form_key == "bka")
-                .where(FormInstance.signed_at.is_not(None))
-            ).all()
+                .where(FormInstance.signed_at.is_not(None)),
+            )
         )
     missing: dict[uuid.UUID, int] = defaultdict(int)
     relevant: set[uuid.UUID] = set()
@@ -469,30 +473,34 @@ def review_status(session: Session, actor: Actor) -> list[ReviewStatus]:
         raise AccessDenied("Bara chefer kan se ärendegenomgångarna för enheten.")
     today = clock.today()
     since = add_months(today, -12)
-    caseworkers = session.execute(
+    session.flush()  # the reads below go past the ORM (`plain_rows`)
+    caseworkers = plain_rows(
+        session,
         select(User.id, User.full_name)
         .where(User.unit_id == actor.unit_id)
         .where(User.role == Role.CASEWORKER)
         .where(User.active.is_(True))
-        .order_by(User.full_name)
-    ).all()
+        .order_by(User.full_name),
+    )
     open_cases = dict(
-        session.execute(
+        plain_rows(
+            session,
             select(Case.responsible_user_id, func.count())
             .where(Case.unit_id == actor.unit_id)
             .where(Case.status != CaseStatus.CLOSED)
-            .group_by(Case.responsible_user_id)
-        ).all()
+            .group_by(Case.responsible_user_id),
+        )
     )
     signed: dict[uuid.UUID, list[date]] = defaultdict(list)
     ids = [c.id for c in caseworkers]
     for chunk in in_batches(ids):
-        for subject_id, signed_at in session.execute(
+        for subject_id, signed_at in plain_rows(
+            session,
             select(FormInstance.subject_user_id, FormInstance.signed_at)
             .where(FormInstance.subject_user_id.in_(chunk))
             .where(FormInstance.form_key == "arendegenomgang")
             .where(FormInstance.signed_at.is_not(None))
-            .where(FormInstance.supersedes_id.is_(None))
+            .where(FormInstance.supersedes_id.is_(None)),
         ):
             signed[subject_id].append(signed_at.astimezone(STOCKHOLM).date())
     result = []

@@ -45,7 +45,7 @@ from app.models import (
     PlanItem,
 )
 from app.services import clock, settings
-from app.services.batches import in_batches
+from app.services.batches import in_batches, plain_rows
 from app.services.clock import STOCKHOLM
 from app.services.formatting import month_name
 from app.services.forms import fia_candidates, latest_barriers_for_cases
@@ -176,15 +176,17 @@ def read_case_facts(
     facts = CaseFacts()
     if not ids:
         return facts
+    session.flush()  # the reads below go past the ORM (`plain_rows`)
     today = clock.today()
     warning_days = settings.get_int(session, settings.DECISION_WARNING_DAYS)
     found = facts.deadlines
     for chunk in in_batches(ids):
         # plain column rows, not ORM objects: this runs for thousands of cases at a time
-        for case_id, received_at, first_response_at in session.execute(
+        for case_id, received_at, first_response_at in plain_rows(
+            session,
             select(Application.case_id, Application.received_at, Application.first_response_at)
             .where(Application.case_id.in_(chunk))
-            .where(Application.decided_on.is_(None))
+            .where(Application.decided_on.is_(None)),
         ):
             if first_response_at is None:
                 due_at = add_weekday_hours(received_at, 24)
@@ -201,10 +203,11 @@ def read_case_facts(
                 )
             )
         _read_plans(session, chunk, facts)
-        for case_id, description, due_on in session.execute(
+        for case_id, description, due_on in plain_rows(
+            session,
             select(FollowUpTask.case_id, FollowUpTask.description, FollowUpTask.due_on)
             .where(FollowUpTask.case_id.in_(chunk))
-            .where(FollowUpTask.done_on.is_(None))
+            .where(FollowUpTask.done_on.is_(None)),
         ):
             found[case_id].append(
                 Deadline(case_id, "atgard", f"Åtgärd: {_shorten(description)}", due_on)
@@ -278,10 +281,11 @@ def _read_plans(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) -> N
     and step due dates of plans not closed at all."""
     today = clock.today()
     plans: dict[uuid.UUID, tuple[uuid.UUID, date, date | None, date | None]] = {}
-    for plan_id, case_id, start_on, follow_up_on, closed_on in session.execute(
+    for plan_id, case_id, start_on, follow_up_on, closed_on in plain_rows(
+        session,
         select(Plan.id, Plan.case_id, Plan.start_on, Plan.follow_up_on, Plan.closed_on)
         .where(Plan.case_id.in_(chunk))
-        .where(Plan.closed_on.is_(None) | (Plan.closed_on > today))
+        .where(Plan.closed_on.is_(None) | (Plan.closed_on > today)),
     ):
         plans[plan_id] = (case_id, start_on, follow_up_on, closed_on)
     if not plans:
@@ -292,11 +296,12 @@ def _read_plans(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) -> N
                 Deadline(case_id, "plan_uppfoljning", "Uppföljning av plan", follow_up_on)
             )
     steps: dict[uuid.UUID, list[date]] = defaultdict(list)
-    for plan_id, description, due_on in session.execute(
+    for plan_id, description, due_on in plain_rows(
+        session,
         select(PlanItem.plan_id, PlanItem.description, PlanItem.due_on)
         .where(PlanItem.plan_id.in_(list(plans)))
         .where(PlanItem.done_on.is_(None))
-        .where(PlanItem.due_on.is_not(None))
+        .where(PlanItem.due_on.is_not(None)),
     ):
         steps[plan_id].append(due_on)
         case_id, _start, _follow_up, closed_on = plans[plan_id]
@@ -312,7 +317,8 @@ def _read_plans(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) -> N
 
 def _read_members(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) -> None:
     """The cases' status and every member their households have had."""
-    rows = session.execute(
+    rows = plain_rows(
+        session,
         select(
             HouseholdMember.sort_order,
             Case.id,
@@ -329,8 +335,8 @@ def _read_members(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) ->
         )
         .join(HouseholdMember, HouseholdMember.household_id == Case.household_id)
         .join(Person, Person.id == HouseholdMember.person_id)
-        .where(Case.id.in_(chunk))
-    ).all()
+        .where(Case.id.in_(chunk)),
+    )
     rows.sort(key=itemgetter(0))
     # tuple unpacking: attribute access on thousands of rows costs more than the query
     for _, case_id, status, person, role, visiting, since, until, first, last, pnr, born in rows:
@@ -342,7 +348,7 @@ def _read_members(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) ->
     missing = [c for c in chunk if c not in facts.status]
     if missing:
         facts.status.update(
-            session.execute(select(Case.id, Case.status).where(Case.id.in_(missing))).all()
+            plain_rows(session, select(Case.id, Case.status).where(Case.id.in_(missing)))
         )
 
 
@@ -365,7 +371,8 @@ def _read_decisions(
             & (Decision.decided_on >= review_since)
             & Decision.case_id.in_(with_children)
         )
-    rows = session.execute(
+    rows = plain_rows(
+        session,
         select(
             Decision.id,
             Decision.case_id,
@@ -383,8 +390,8 @@ def _read_decisions(
         )
         .where(Decision.case_id.in_(chunk))
         .where(Decision.signed_at.is_not(None))
-        .where(wanted)
-    ).all()
+        .where(wanted),
+    )
     facts.decisions.extend(rows)
     replaced = {r.replaces_id for r in rows if r.replaces_id is not None}
     for r in rows:
@@ -412,12 +419,13 @@ def _read_journal(
         func.max(case((JournalEntry.entry_type == t, JournalEntry.entry_date))).label(t)
         for t in types
     ]
-    for row in session.execute(
+    for row in plain_rows(
+        session,
         select(JournalEntry.case_id, *latest)
         .where(JournalEntry.case_id.in_(cases))
         .where(JournalEntry.entry_type.in_(types))
         .where(JournalEntry.signed_at.is_not(None))
-        .group_by(JournalEntry.case_id)
+        .group_by(JournalEntry.case_id),
     ):
         facts.journal[row.case_id] = {
             t: day for t, day in zip(types, row[1:], strict=True) if day is not None
@@ -431,10 +439,11 @@ def _young_adults(session: Session, cases: list[uuid.UUID], facts: CaseFacts) ->
     if not cases:
         return
     today = clock.today()
-    for case_id, received_at in session.execute(
+    for case_id, received_at in plain_rows(
+        session,
         select(Application.case_id, func.max(Application.received_at))
         .where(Application.case_id.in_(cases))
-        .group_by(Application.case_id)
+        .group_by(Application.case_id),
     ):
         if received_at is None:
             continue

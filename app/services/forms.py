@@ -31,7 +31,7 @@ from app.models import (
 )
 from app.services import access, audit, clock
 from app.services.actor import Actor
-from app.services.batches import in_batches
+from app.services.batches import in_batches, plain_rows
 from app.services.case_register import load_case
 from app.services.errors import (
     AccessDenied,
@@ -541,6 +541,7 @@ def latest_barriers_for_cases(
     """Case -> person -> (month, code) of each person's latest försörjningshinder."""
     ids = list(dict.fromkeys(case_ids))
     found: dict[uuid.UUID, dict[uuid.UUID, tuple[date, str]]] = {}
+    session.flush()  # the reads below go past the ORM (`plain_rows`)
     for chunk in in_batches(ids):
         latest = (
             select(
@@ -552,7 +553,8 @@ def latest_barriers_for_cases(
             .group_by(SupportBarrier.case_id, SupportBarrier.person_id)
             .subquery()
         )
-        for case_id, person_id, month, code in session.execute(
+        for case_id, person_id, month, code in plain_rows(
+            session,
             select(
                 SupportBarrier.case_id,
                 SupportBarrier.person_id,
@@ -563,7 +565,7 @@ def latest_barriers_for_cases(
                 (SupportBarrier.case_id == latest.c.case_id)
                 & (SupportBarrier.person_id == latest.c.person_id)
                 & (SupportBarrier.month == latest.c.month),
-            )
+            ),
         ):
             found.setdefault(case_id, {})[person_id] = (month, code)
     return found
@@ -581,6 +583,7 @@ def fia_candidates(
     `barriers` (from `latest_barriers_for_cases`) saves reading them again. Batched: a few
     queries per 500 cases, whatever their number."""
     ids = list(dict.fromkeys(case_ids))
+    session.flush()  # the reads below go past the ORM (`plain_rows`)
     if barriers is None:
         barriers = latest_barriers_for_cases(session, ids)
     unemployed: dict[uuid.UUID, int] = {}
@@ -598,22 +601,25 @@ def fia_candidates(
     candidates = list(unemployed)
     for chunk in in_batches(candidates):
         with_fia = set(
-            session.scalars(
+            case_id
+            for (case_id,) in plain_rows(
+                session,
                 select(FormInstance.case_id)
                 .where(FormInstance.case_id.in_(chunk))
-                .where(FormInstance.form_key == "fia")
+                .where(FormInstance.form_key == "fia"),
             )
         )
         remaining = [case_id for case_id in chunk if case_id not in with_fia]
         if not remaining:
             continue
         periods: dict[uuid.UUID, list[date]] = {}
-        for case_id, period_start in session.execute(
+        for case_id, period_start in plain_rows(
+            session,
             select(Application.case_id, Application.period_start)
             .where(Application.case_id.in_(remaining))
             .where(Application.decided_on.is_not(None))
             .where(Application.period_start >= year_ago)
-            .distinct()
+            .distinct(),
         ):
             periods.setdefault(case_id, []).append(period_start)
         for case_id, starts in periods.items():
