@@ -29,6 +29,18 @@ def _parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="uppgradera databasens schema (säkerhetskopia först)")
     db_commands.add_parser("status", help="visa databasens schemaversion")
+    db_commands.add_parser(
+        "init-server",
+        help="delad PostgreSQL-server: skapa schema, roller och behörighetsregler "
+        "(köras av administratör)",
+    )
+    login = db_commands.add_parser(
+        "create-login",
+        help="delad PostgreSQL-server: inloggningsroll för en användare "
+        "(lösenordet frågas efter, eller läses från standard in med --password-stdin)",
+    )
+    login.add_argument("username", metavar="ANVÄNDARNAMN")
+    login.add_argument("--password-stdin", action="store_true")
     demo = commands.add_parser("demo", help="lägg in fiktiva demohushåll")
     demo.add_argument("--households", type=int, default=60, metavar="N")
     demo.add_argument("--seed", type=int, default=1, metavar="S")
@@ -89,6 +101,8 @@ def _db(args: argparse.Namespace) -> int:
     from app.db import migrate
     from app.db.database import open_database
 
+    if args.db_command in ("init-server", "create-login"):
+        return _server(args)
     if args.db_command == "status":
         database = open_database(args.db, upgrade=False)
         current = migrate.current_revision(database.engine)
@@ -101,6 +115,44 @@ def _db(args: argparse.Namespace) -> int:
     if database.backup:
         print(f"Säkerhetskopia före uppgraderingen: {database.backup}")
     return 0
+
+
+def _server(args: argparse.Namespace) -> int:
+    """`db init-server` and `db create-login` (app.db.server_roles)."""
+    import getpass
+
+    from app.db import server_roles
+    from app.db.database import open_database
+
+    database = open_database(args.db, upgrade=False)
+    try:
+        if args.db_command == "init-server":
+            report = server_roles.init_server(database.engine)
+            print(f"Databas: {database.display_url}, schemaversion {report.schema_version}.")
+            print(
+                f"Radbehörighet (row-level security) på {len(report.protected_tables)} "
+                f"tabeller: {', '.join(report.protected_tables)}."
+            )
+            print(
+                f"Gruppen {server_roles.APP_ROLE} har {report.login_roles} inloggningsroller. "
+                "Lägg till en användare med: arendestod --db URL db create-login NAMN"
+            )
+            return 0
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = getpass.getpass(f"Lösenord för {args.username}: ")
+            if getpass.getpass("Upprepa lösenordet: ") != password:
+                print("Lösenorden är inte lika.", file=sys.stderr)
+                return 2
+        server_roles.create_login(database.engine, args.username, password)
+        print(f"Inloggningsrollen {args.username} kan nu logga in mot {database.display_url}.")
+        return 0
+    except server_roles.ServerSetupError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    finally:
+        database.dispose()
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from app.models import AuditEntry
@@ -23,6 +24,16 @@ class Action:
     LOGIN = "login"
     LOGIN_FAILED = "login_failed"
     STATUS = "status"
+
+
+SERVER_ACTION_PREFIX = "db_"
+"""Actions of the rows a PostgreSQL server in shared mode writes itself, for every insert,
+update and delete of case content (db_insert, db_update, db_delete; migration 0008): the
+record a modified client cannot skip, beside the app's own rows."""
+
+
+def written_by_server() -> ColumnElement[bool]:
+    return AuditEntry.action.startswith(SERVER_ACTION_PREFIX, autoescape=True)
 
 
 def record(

@@ -21,6 +21,7 @@ from app.models import (
     MemberRole,
     Person,
 )
+from app.services import audit
 from app.services.case_register import (
     NewCase,
     PersonInput,
@@ -62,7 +63,7 @@ def family(**fields) -> NewCase:
 
 
 def audit_rows(session: Session, **where) -> list[AuditEntry]:
-    stmt = select(AuditEntry)
+    stmt = select(AuditEntry).where(~audit.written_by_server())  # the app's own rows
     for column, value in where.items():
         stmt = stmt.where(getattr(AuditEntry, column) == value)
     return list(session.scalars(stmt.order_by(AuditEntry.action, AuditEntry.entity)))

@@ -12,7 +12,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from app.db.database import open_database
 from app.forms.answers import groups
@@ -804,9 +805,13 @@ class TestSigned:
         decision = sign(case, bifall())
         forged = decision.letter_pdf.replace(b"11", b"99", 1)
         assert forged != decision.letter_pdf
-        session.execute(
-            update(Decision).where(Decision.id == decision.id).values(letter_pdf=forged)
-        )
+        forge = update(Decision).where(Decision.id == decision.id).values(letter_pdf=forged)
+        if session.bind.dialect.name == "postgresql":
+            # the server refuses it (migration 0008); a superuser can switch triggers off
+            with pytest.raises(DBAPIError, match="signerad"), session.begin_nested():
+                session.execute(forge)
+            session.execute(text("SET LOCAL session_replication_role = replica"))
+        session.execute(forge)
         session.expire_all()
         with pytest.raises(ValidationFailed) as caught:
             decisions.archived_letter(session, caseworker, decision.id)

@@ -23,7 +23,7 @@ from app.models import (
     Plan,
     Role,
 )
-from app.services import forms
+from app.services import audit, forms
 from app.services.actor import Actor
 from app.services.case_register import PersonInput
 from app.services.deadlines import Deadline, deadlines_for_cases
@@ -133,7 +133,9 @@ def audit_rows(session, entity: str) -> list[tuple]:
     return [
         (a.action, a.entity_id, a.case_id, a.user_id)
         for a in session.scalars(
-            select(AuditEntry).where(AuditEntry.entity == entity).order_by(AuditEntry.at)
+            select(AuditEntry)
+            .where(AuditEntry.entity == entity, ~audit.written_by_server())
+            .order_by(AuditEntry.at)
         )
     ]
 
