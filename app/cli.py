@@ -29,11 +29,19 @@ def _parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="uppgradera databasens schema (säkerhetskopia först)")
     db_commands.add_parser("status", help="visa databasens schemaversion")
-    db_commands.add_parser(
+    server = db_commands.add_parser(
         "init-server",
         help="delad PostgreSQL-server: skapa schema, roller och behörighetsregler "
         "(köras av administratör)",
     )
+    server.add_argument(
+        "--first-admin",
+        metavar="ANVÄNDARNAMN",
+        help="på en tom server: skapa den första administratören med inloggningsroll",
+    )
+    server.add_argument("--full-name", metavar="NAMN", default="", help="administratörens namn")
+    server.add_argument("--unit", metavar="ENHET", default="", help="den första enhetens namn")
+    server.add_argument("--password-stdin", action="store_true")
     login = db_commands.add_parser(
         "create-login",
         help="delad PostgreSQL-server: inloggningsroll för en användare "
@@ -119,40 +127,67 @@ def _db(args: argparse.Namespace) -> int:
 
 def _server(args: argparse.Namespace) -> int:
     """`db init-server` and `db create-login` (app.db.server_roles)."""
-    import getpass
-
     from app.db import server_roles
     from app.db.database import open_database
+    from app.services import accounts
+    from app.services.errors import ServiceError
 
     database = open_database(args.db, upgrade=False)
     try:
-        if args.db_command == "init-server":
-            report = server_roles.init_server(database.engine)
-            print(f"Databas: {database.display_url}, schemaversion {report.schema_version}.")
-            print(
-                f"Radbehörighet (row-level security) på {len(report.protected_tables)} "
-                f"tabeller: {', '.join(report.protected_tables)}."
-            )
-            print(
-                f"Gruppen {server_roles.APP_ROLE} har {report.login_roles} inloggningsroller. "
-                "Lägg till en användare med: arendestod --db URL db create-login NAMN"
-            )
-            return 0
-        if args.password_stdin:
-            password = sys.stdin.readline().rstrip("\n")
-        else:
-            password = getpass.getpass(f"Lösenord för {args.username}: ")
-            if getpass.getpass("Upprepa lösenordet: ") != password:
-                print("Lösenorden är inte lika.", file=sys.stderr)
+        if args.db_command == "create-login":
+            password = _new_password(args.username, args.password_stdin)
+            if password is None:
                 return 2
-        server_roles.create_login(database.engine, args.username, password)
-        print(f"Inloggningsrollen {args.username} kan nu logga in mot {database.display_url}.")
+            server_roles.create_login(database.engine, args.username, password)
+            print(f"{args.username} kan nu logga in mot {database.display_url}.")
+            return 0
+        report = server_roles.init_server(database.engine)
+        if args.first_admin:
+            with database.sessions() as session:
+                if accounts.has_users(session):
+                    print("Servern har redan användare.", file=sys.stderr)
+                    return 2
+            password = _new_password(args.first_admin, args.password_stdin)
+            if password is None:
+                return 2
+            with database.sessions.begin() as session:
+                admin = accounts.create_first_administrator(
+                    session,
+                    username=args.first_admin,
+                    full_name=args.full_name or args.first_admin,
+                    password=None,
+                    unit_name=args.unit or "Ekonomiskt bistånd",
+                )
+            server_roles.create_login(database.engine, admin.username, password)
+            report = server_roles.server_report(database.engine)
+        print(f"Databas: {database.display_url}, schemaversion {report.schema_version}.")
+        print(
+            f"Radbehörighet (row-level security) på {len(report.protected_tables)} "
+            f"tabeller: {', '.join(report.protected_tables)}."
+        )
+        print(
+            f"Gruppen {server_roles.APP_ROLE} har {report.login_roles} inloggningsroller. "
+            "Ge en användare inloggning med: arendestod --db URL db create-login NAMN"
+        )
         return 0
-    except server_roles.ServerSetupError as error:
+    except (server_roles.ServerSetupError, ServiceError) as error:
         print(str(error), file=sys.stderr)
         return 2
     finally:
         database.dispose()
+
+
+def _new_password(username: str, from_stdin: bool) -> str | None:
+    """A new password for `username`: one line of standard input, or asked twice."""
+    import getpass
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    password = getpass.getpass(f"Nytt lösenord för {username}: ")
+    if getpass.getpass("Upprepa lösenordet: ") != password:
+        print("Lösenorden är inte lika.", file=sys.stderr)
+        return None
+    return password
 
 
 def _demo(args: argparse.Namespace) -> int:

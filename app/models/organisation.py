@@ -45,6 +45,9 @@ class User(VersionedMixin, Base):
     )
     unit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("units.id"), default=None)
     active: Mapped[bool] = mapped_column(default=True)
-    password_hash: Mapped[str | None] = mapped_column(String(300), default=None)
+    password_hash: Mapped[str | None] = mapped_column(String(300), default=None, deferred=True)
+    """Local mode only (scrypt). Deferred: loaded only by the login that checks it, so that
+    on a shared server, where users log in with a database role of their own and the
+    column is not readable for them (migration 0008), reading users never touches it."""
 
     unit: Mapped[Unit | None] = relationship(lazy="joined")

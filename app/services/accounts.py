@@ -1,4 +1,5 @@
-"""Local accounts: password hashing (scrypt, stdlib), login, the first administrator."""
+"""Accounts: login (local passwords, scrypt from the stdlib; or, on a shared server, the
+database role the user connected with), users, the first administrator."""
 
 from __future__ import annotations
 
@@ -66,6 +67,24 @@ def login(session: Session, username: str, password: str) -> Actor | None:
     return actor
 
 
+def login_connected(session: Session) -> Actor | None:
+    """Shared mode: the user whose username is the database role of this connection, or
+    None (logged) when there is none or they are inactivated. The server has checked the
+    password already; the role-to-user mapping is the same one its policies use."""
+    role_name = session.scalar(select(func.session_user()))
+    user = session.scalar(select(User).where(User.username == role_name))
+    if user is None or not user.active:
+        # without a user id: the server takes audit rows only as the user connected, and
+        # an inactivated user is no one to it (the detail names the role)
+        audit.record(
+            session, None, audit.Action.LOGIN_FAILED, "user", detail=f"databasroll {role_name}"
+        )
+        return None
+    actor = Actor.of(user)
+    audit.record(session, actor, audit.Action.LOGIN, "user", entity_id=user.id)
+    return actor
+
+
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(
@@ -81,16 +100,19 @@ def create_user(
     full_name: str,
     role: Role,
     unit: Unit | None,
-    password: str,
+    password: str | None,
     title: str = "",
 ) -> User:
+    """A user; `password` None for a user of a shared server, who logs in with a database
+    role of their own (`app.db.server_roles.create_login`) and has no local password."""
     username = clean_text(
         username, field="username", label="Användarnamnet", max_length=64, required=True
     ).casefold()
     full_name = clean_text(
         full_name, field="full_name", label="Namnet", max_length=200, required=True
     )
-    _check_password(password)
+    if password is not None:
+        _check_password(password)
     if session.scalar(select(User.id).where(User.username == username)):
         raise ValidationFailed({"username": "Användarnamnet är redan upptaget."})
     default_title = {
@@ -104,7 +126,7 @@ def create_user(
         role=role,
         unit=unit,
         title=title or default_title,
-        password_hash=hash_password(password),
+        password_hash=hash_password(password) if password is not None else None,
         updated_by=actor.id if actor else None,
     )
     session.add(user)
@@ -121,9 +143,10 @@ def create_user(
 
 
 def create_first_administrator(
-    session: Session, *, username: str, full_name: str, password: str, unit_name: str
+    session: Session, *, username: str, full_name: str, password: str | None, unit_name: str
 ) -> Actor:
-    """First run: the person installing becomes administrator of a first unit."""
+    """First run: the person installing becomes administrator of a first unit (`password`
+    None on a shared server: see `create_user`)."""
     if has_users(session):
         raise ServiceError("Det finns redan användare i databasen.")
     unit_name = clean_text(

@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from app import __version__
 from app.db.database import open_database
-from app.services import accounts
+from app.db.location import resolve_database_url
+from app.services import accounts, server_login
 from app.ui.context import AppContext
 from app.ui.first_run_dialog import FirstRunDialog
 from app.ui.login_dialog import LoginDialog
@@ -36,8 +37,11 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def run_gui(db_url: str | None) -> int:
     app = make_application()
+    url = resolve_database_url(db_url)
+    if server_login.is_shared_server(url):
+        return _run_on_server(app, url)
     try:
-        database = open_database(db_url)
+        database = open_database(url)
     except Exception as exc:
         QMessageBox.critical(
             None, "Ärendestöd", "Databasen kunde inte öppnas.\n\n" + user_message(exc)
@@ -72,3 +76,24 @@ def run_gui(db_url: str | None) -> int:
             return 0
         context.actor = None
         username, login_hint = "", ""
+
+
+def _run_on_server(app: QApplication, url: str) -> int:
+    """Shared mode: every login connects with the user's own database role; the
+    administrator has set the server up (`arendestod db init-server`)."""
+    from app.ui.main_window import MainWindow
+
+    username = ""
+    while True:
+        login = LoginDialog(None, username=username, server_url=url)
+        if login.exec() != QDialog.DialogCode.Accepted:
+            return 0
+        context = login.context
+        assert context is not None
+        window = MainWindow(context)
+        window.show()
+        app.exec()
+        context.database.dispose()
+        if not window.logged_out:
+            return 0
+        username = context.actor.username if context.actor else ""

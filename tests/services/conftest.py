@@ -13,23 +13,27 @@ the schema is at head). No test ever sees another test's rows.
 
 from __future__ import annotations
 
+import os
 import shutil
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
+from app.db import server_roles
 from app.db.database import Database, open_database
 from app.models import Case, MemberRole, Role, Unit, User
-from app.services import clock
+from app.services import clock, journal
 from app.services.accounts import create_user
 from app.services.actor import Actor
 from app.services.case_register import NewCase, PersonInput, create_case
 from app.services.identity_number import with_check_digit
+from app.services.journal import JournalDraft
 from tests.pg import PgServer
 
 FIXED_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -245,3 +249,72 @@ def count_rows(session: Session) -> Callable[[type], int]:
         return session.scalar(select(func.count()).select_from(model))
 
     return count
+
+
+ROLE_PASSWORD = "rls-test-lösen"
+
+
+@pytest.fixture
+def login_roles(db: Database, session, pg_server: PgServer) -> Iterator[dict[str, str]]:
+    """PostgreSQL only: username (as in STAFF) -> URL of a login role of that user, as in
+    shared mode (`server_roles.create_login`). Roles belong to the whole server: their names
+    (and the usernames in this database) get a per-run prefix, and they are dropped after."""
+    prefix = f"t{os.getpid()}_"
+    usernames = list(session.scalars(select(User.username)))
+    session.execute(update(User).values(username=prefix + User.username))
+    session.commit()
+    database = db.engine.url.database
+    created: list[str] = []
+    try:
+        for name in usernames:
+            server_roles.create_login(db.engine, prefix + name, ROLE_PASSWORD)
+            created.append(prefix + name)
+        url = pg_server.url.set(database=database, password=ROLE_PASSWORD)
+        yield {
+            name: url.set(username=prefix + name).render_as_string(hide_password=False)
+            for name in usernames
+        }
+    finally:
+        db.engine.dispose()
+        with pg_server.admin.connect() as admin:
+            for role in created:
+                # no connection of theirs may be left when the role goes
+                admin.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE usename = :role"
+                    ),
+                    {"role": role},
+                )
+                admin.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+
+
+@dataclass
+class Cases:
+    """Cases of the shared-mode tests (with `login_roles`)."""
+
+    own: uuid.UUID
+    """Sara's case in unit Norr, with a signed journal entry."""
+    protected: uuid.UUID
+    """Sara's case of a person with skyddade personuppgifter."""
+    protected_person: uuid.UUID
+    other_unit: uuid.UUID
+    """Karin's case in unit Söder."""
+    signed_entry: uuid.UUID
+
+
+@pytest.fixture
+def cases(session, make_case, pnr, caseworker, other_unit_caseworker) -> Cases:
+    own = make_case(pnr("19850312", 123), "Anna", "Andersson")
+    entry = journal.create_entry(
+        session,
+        caseworker,
+        own.id,
+        JournalDraft(date(2026, 11, 20), "telefon", "Samtal", "Ringde om ansökan."),
+    )
+    journal.sign_entry(session, caseworker, entry.id)
+    protected = make_case(pnr("19900101", 456), "Lena", "Skyddad", protected=True)
+    other = make_case(pnr("19770505", 789), "Bo", "Berg", actor=other_unit_caseworker)
+    session.commit()
+    protected_person = protected.household.members[0].person_id
+    return Cases(own.id, protected.id, protected_person, other.id, entry.id)

@@ -12,91 +12,36 @@ import io
 import os
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
 from datetime import date
 
 import psycopg
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import make_url, select, text, update
 
 from app import cli
-from app.db import server_roles
-from app.db.database import Database, open_database
+from app.db.database import open_database
 from app.models import AuditEntry, JournalEntry, User
-from app.services import case_overview, case_search, journal
+from app.services import accounts, case_overview, case_search, journal
 from app.services.journal import JournalDraft
-from tests.pg import PgServer
+from tests.pg import URL_VARIABLE
 
 on_postgresql = pytest.mark.parametrize("db", ["postgresql"], indirect=True)
-
-ROLE_PASSWORD = "rls-test-lösen"
-
-
-@dataclass
-class Cases:
-    own: uuid.UUID
-    """Sara's case in unit Norr, with a signed journal entry."""
-    protected: uuid.UUID
-    """Sara's case of a person with skyddade personuppgifter."""
-    protected_person: uuid.UUID
-    other_unit: uuid.UUID
-    """Karin's case in unit Söder."""
-    signed_entry: uuid.UUID
-
-
-@pytest.fixture
-def cases(session, make_case, pnr, caseworker, other_unit_caseworker) -> Cases:
-    own = make_case(pnr("19850312", 123), "Anna", "Andersson")
-    entry = journal.create_entry(
-        session,
-        caseworker,
-        own.id,
-        JournalDraft(date(2026, 11, 20), "telefon", "Samtal", "Ringde om ansökan."),
-    )
-    journal.sign_entry(session, caseworker, entry.id)
-    protected = make_case(pnr("19900101", 456), "Lena", "Skyddad", protected=True)
-    other = make_case(pnr("19770505", 789), "Bo", "Berg", actor=other_unit_caseworker)
-    session.commit()
-    protected_person = protected.household.members[0].person_id
-    return Cases(own.id, protected.id, protected_person, other.id, entry.id)
-
-
-@pytest.fixture
-def login_roles(db: Database, session, pg_server: PgServer) -> Iterator[dict[str, str]]:
-    """username (as in STAFF) -> conninfo of a login role of that user."""
-    prefix = f"t{os.getpid()}_"
-    usernames = list(session.scalars(select(User.username)))
-    session.execute(update(User).values(username=prefix + User.username))
-    session.commit()
-    database = db.engine.url.database
-    created: list[str] = []
-    try:
-        for name in usernames:
-            server_roles.create_login(db.engine, prefix + name, ROLE_PASSWORD)
-            created.append(prefix + name)
-        url = pg_server.url.set(database=database, password=ROLE_PASSWORD)
-        yield {
-            name: url.set(username=prefix + name).render_as_string(hide_password=False)
-            for name in usernames
-        }
-    finally:
-        db.engine.dispose()
-        with pg_server.admin.connect() as admin:
-            for role in created:
-                # no connection of theirs may be left when the role goes
-                admin.execute(
-                    text(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        "WHERE usename = :role"
-                    ),
-                    {"role": role},
-                )
-                admin.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
 
 
 def connect(login_roles: dict[str, str], username: str) -> psycopg.Connection:
     url = login_roles[username].replace("postgresql+psycopg://", "postgresql://")
     return psycopg.connect(url, autocommit=True)
+
+
+@contextmanager
+def db_owner(login_roles: dict[str, str]) -> Iterator[psycopg.Connection]:
+    """The test role (schema owner, superuser) on the same database."""
+    url = make_url(login_roles["sara.nilsson"])
+    owner = make_url(os.environ[URL_VARIABLE]).set(database=url.database)
+    text_url = owner.render_as_string(hide_password=False)
+    with psycopg.connect(text_url.replace("+psycopg", ""), autocommit=True) as conn:
+        yield conn
 
 
 def visible_cases(conn: psycopg.Connection) -> set[uuid.UUID]:
@@ -279,3 +224,102 @@ def test_the_server_commands_need_postgresql(tmp_path, capsys) -> None:
     url = f"sqlite:///{tmp_path / 'lokal.sqlite3'}"
     assert cli.main(["--db", url, "db", "init-server"]) == 2
     assert "delad PostgreSQL-server" in capsys.readouterr().err
+
+
+@on_postgresql
+def test_the_staff_list_is_readable_but_not_the_password_hashes(cases, login_roles) -> None:
+    with connect(login_roles, "sara.nilsson") as conn:
+        names = {row[0] for row in conn.execute("SELECT full_name FROM users")}
+        assert {"Sara Nilsson", "Karin Holm", "Eva Lind"} <= names
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("SELECT password_hash FROM users")
+        changed = conn.execute("UPDATE users SET title = 'Chef' WHERE full_name = 'Sara Nilsson'")
+        assert changed.rowcount == 0  # only administrators change users
+
+
+@on_postgresql
+def test_logging_in_with_a_database_role_maps_it_to_the_user(cases, login_roles, staff) -> None:
+    database = open_database(login_roles["omar.haddad"], upgrade=False)
+    try:
+        with database.sessions.begin() as session:
+            actor = accounts.login_connected(session)
+        assert actor is not None
+        assert (actor.id, actor.role) == (staff.colleague.id, staff.colleague.role)
+    finally:
+        database.dispose()
+    database = open_database(login_roles["karin.holm"], upgrade=False)
+    try:
+        with database.sessions.begin() as session:  # inactivated after the role was made
+            session.execute(text("SELECT 1"))
+        with db_owner(login_roles) as owner:
+            owner.execute("UPDATE users SET active = false WHERE full_name = 'Karin Holm'")
+        with database.sessions.begin() as session:
+            assert accounts.login_connected(session) is None
+        with database.sessions() as session:  # not even her own rows once inactive
+            assert session.scalar(text("SELECT count(*) FROM cases")) == 0
+    finally:
+        database.dispose()
+
+
+def test_init_server_makes_the_first_administrator_on_an_empty_server(
+    pg_server, capsys, monkeypatch
+) -> None:
+    role = f"t{os.getpid()}_forsta.admin"
+    with pg_server.database(kind="empty") as name:
+        url = pg_server.url_string(name)
+        monkeypatch.setattr("sys.stdin", io.StringIO("ett-långt-lösenord\n"))
+        try:
+            code = cli.main(
+                [
+                    "--db",
+                    url,
+                    "db",
+                    "init-server",
+                    "--first-admin",
+                    role,
+                    "--full-name",
+                    "Första Admin",
+                    "--unit",
+                    "Enheten för ekonomiskt bistånd",
+                    "--password-stdin",
+                ]
+            )
+            assert code == 0, capsys.readouterr().err
+            assert "1 inloggningsroller" in capsys.readouterr().out
+            login = pg_server.url.set(
+                database=name, username=role, password="ett-långt-lösenord"
+            ).render_as_string(hide_password=False)
+            database = open_database(login, upgrade=False)
+            try:
+                with database.sessions.begin() as session:
+                    actor = accounts.login_connected(session)
+                    assert actor is not None and actor.full_name == "Första Admin"
+                    assert actor.role.value == "administrator"
+            finally:
+                database.dispose()
+            owner = open_database(url, upgrade=False)
+            try:
+                with owner.sessions() as session:  # no local password on a server
+                    assert (
+                        session.scalar(select(User.password_hash).where(User.username == role))
+                        is None
+                    )
+            finally:
+                owner.dispose()
+            monkeypatch.setattr("sys.stdin", io.StringIO("ett-långt-lösenord\n"))
+            assert (
+                cli.main(
+                    ["--db", url, "db", "init-server", "--first-admin", "x", "--password-stdin"]
+                )
+                == 2
+            )
+            assert "redan användare" in capsys.readouterr().err
+        finally:
+            with pg_server.admin.connect() as admin:
+                admin.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :r"
+                    ),
+                    {"r": role},
+                )
+                admin.execute(text(f'DROP ROLE IF EXISTS "{role}"'))

@@ -11,6 +11,8 @@ then enforces, whatever the client does:
   handläggare and chef (a new applicant must be found before a second registration);
 - signed journal entries, forms and decisions cannot be changed or deleted, by anyone (a
   decision only gets its letter archived, once, and its verkställighet recorded);
+- the staff list is readable by all users, without the (local-mode) password hashes, and
+  changed only by administrators;
 - the audit log can be read by chefs (their unit's users) and administrators, and
   written only as oneself; `arendestod_app` has no UPDATE or DELETE on it;
 - every insert, update and delete of case content writes an audit row on the server
@@ -172,6 +174,21 @@ DROP FUNCTION IF EXISTS arendestod_user_role();
 DROP FUNCTION IF EXISTS arendestod_user_id();
 """
 
+USER_COLUMNS_READABLE = (
+    'id',
+    'username',
+    'full_name',
+    'title',
+    'role',
+    'unit_id',
+    'active',
+    'version',
+    'created_at',
+    'updated_at',
+    'updated_by',
+)
+"""Every column of users but password_hash (local mode only)."""
+
 READABLE_CASE = 'case_id IN (SELECT arendestod_readable_cases())'
 
 POLICIES: tuple[tuple[str, str, str, str], ...] = (
@@ -247,7 +264,10 @@ def upgrade() -> None:
             f'CREATE POLICY {policy} ON {table} FOR {command} TO {APP_ROLE} '
             f'USING ({expression}) WITH CHECK ({expression})'
         )
-    # users: everyone reads the staff list; only administrators change it
+    # users: everyone reads the staff list, but not the local-mode password hashes; only
+    # administrators change it
+    op.execute(f'REVOKE SELECT ON users FROM {APP_ROLE}')
+    op.execute(f'GRANT SELECT ({", ".join(USER_COLUMNS_READABLE)}) ON users TO {APP_ROLE}')
     op.execute('ALTER TABLE users ENABLE ROW LEVEL SECURITY')
     op.execute(f'CREATE POLICY staff_list ON users FOR SELECT TO {APP_ROLE} USING (true)')
     op.execute(
