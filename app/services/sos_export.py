@@ -57,6 +57,7 @@ from app.models import (
 from app.services import audit, code_lists, household_type
 from app.services.actor import Actor
 from app.services.batches import in_batches
+from app.services.excel_csv import write_excel_csv
 from app.services.household_type import MemberSpan, month_end
 from app.services.statistics import (
     CommandLine,
@@ -400,14 +401,12 @@ def write_statistics_csv(stats: MonthStatistics | YearStatistics, path: str | Pa
     """The indicators as a CSV file Excel opens as it is: semicolon separated, UTF-8 with
     BOM, decimal comma; shares in per cent."""
     header, rows = statistics_table(stats)
-    with Path(path).open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
-        title = (
-            f"Statistik {stats.year}"
-            if isinstance(stats, YearStatistics)
-            else f"Statistik {stats.month:%Y-%m}"
-        )
-        writer.writerow([f"{title}, {stats.unit_name}"])
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([_cell(v, row) for v in row])
+    title = (
+        f"Statistik {stats.year}"
+        if isinstance(stats, YearStatistics)
+        else f"Statistik {stats.month:%Y-%m}"
+    )
+    write_excel_csv(
+        path,
+        [[f"{title}, {stats.unit_name}"], header, *([_cell(v, row) for v in row] for row in rows)],
+    )

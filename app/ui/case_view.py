@@ -35,6 +35,7 @@ class CaseView(QWidget):
     """The case changed in a way lists elsewhere show (status, deadlines)."""
     open_form_requested = Signal(object)  # form id
     open_decision_requested = Signal(object, object)  # case view, decision id or None
+    access_log_requested = Signal(str)  # personnummer (chefs)
 
     def __init__(self, context: AppContext, case_id: uuid.UUID, parent: QWidget | None = None):
         super().__init__(parent)
@@ -65,6 +66,7 @@ class CaseView(QWidget):
         self.tabs.addTab(self.forms_tab, "B&lanketter")
         self.tabs.addTab(self.decisions_tab, "&Beslut")
         self.forms_tab.open_form_requested.connect(self.open_form_requested)
+        self.overview_tab.access_log_requested.connect(self.access_log_requested)
         self.decisions_tab.open_decision_requested.connect(
             lambda decision_id: self.open_decision_requested.emit(self, decision_id)
         )

@@ -54,9 +54,9 @@ class LoginDialog(QDialog):
         self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
         where = f"på servern {self.server} " if server_url else ""
-        layout.addWidget(
-            QLabel(f"<h2>Ärendestöd</h2>Logga in {where}med ditt användarnamn och lösenord.")
-        )
+        heading = QLabel(f"<h2>Ärendestöd</h2>Logga in {where}med ditt användarnamn och lösenord.")
+        heading.setWordWrap(True)
+        layout.addWidget(heading)
         if hint:
             hint_label = QLabel(hint)
             hint_label.setWordWrap(True)

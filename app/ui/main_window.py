@@ -27,6 +27,7 @@ from app.services.case_search import SearchHit, search
 from app.services.errors import ValidationFailed
 from app.services.formatting import short_date
 from app.services.my_cases import CaseListRow
+from app.ui.audit_review_view import AuditReviewView
 from app.ui.case_view import CaseView
 from app.ui.caseload_review_view import CaseloadReviewView
 from app.ui.context import AppContext
@@ -172,6 +173,8 @@ class MainWindow(QMainWindow):
             )
             self._action(file_menu, "Ny ärende&genomgång …", None, self.new_case_review)
             self._action(file_menu, "Stat&istik …", None, self.show_statistics)
+        if actor.is_manager or actor.is_administrator:
+            self._action(file_menu, "&Logggranskning …", None, self.show_audit_review)
         if actor.is_administrator:
             self._action(file_menu, "&Formulär och versioner …", None, self.show_form_definitions)
             self._action(
@@ -283,6 +286,7 @@ class MainWindow(QMainWindow):
         view.changed.connect(self.refresh_my_cases)
         view.open_form_requested.connect(self.open_form)
         view.open_decision_requested.connect(self.open_decision)
+        view.access_log_requested.connect(self.show_audit_review)
         index = self.tabs.addTab(view, view.tab_title)
         self.tabs.setTabToolTip(index, view.tab_title)
         self.tabs.setCurrentIndex(index)
@@ -389,6 +393,20 @@ class MainWindow(QMainWindow):
         view = StatisticsView(self.context)
         self.tabs.setCurrentIndex(self.tabs.addTab(view, "Statistik"))
         view.year.setFocus()
+        return view
+
+    def show_audit_review(self, personal_number: str = "") -> AuditReviewView:
+        """Chefs and administrators: the audit log, in one tab; with `personal_number`,
+        everything logged about that person and their cases."""
+        view = self._find_tab(lambda w: isinstance(w, AuditReviewView))
+        if view is None:
+            view = AuditReviewView(self.context)
+            self.tabs.addTab(view, "Logggranskning")
+        self.tabs.setCurrentWidget(view)
+        if personal_number:
+            view.show_person(personal_number)
+        else:
+            view.since.setFocus()
         return view
 
     def new_case_review(self) -> None:

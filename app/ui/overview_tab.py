@@ -39,6 +39,8 @@ def _member_role(member: MemberView) -> str:
 
 class OverviewTab(QWidget):
     changed = Signal()
+    access_log_requested = Signal(str)
+    """Chefs: the audit log about the selected member (personnummer), or the sökande."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -67,6 +69,17 @@ class OverviewTab(QWidget):
         household_layout.addWidget(self.members_view)
         barrier_row = QHBoxLayout()
         barrier_row.addStretch()
+        self.access_log_button = QPushButton("Vem har &läst? …")
+        self.access_log_button.setToolTip(
+            "Loggen över vem som sökt fram, öppnat och ändrat uppgifter om den markerade "
+            "personen och hens ärenden det senaste året."
+        )
+        self.access_log_button.clicked.connect(self.request_access_log)
+        if context.actor is None or not context.actor.is_manager:
+            # hide(), not setVisible(flag): shown before it has a parent, the button would
+            # become a window of its own
+            self.access_log_button.hide()
+        barrier_row.addWidget(self.access_log_button)
         self.barrier_button = QPushButton("Registrera &försörjningshinder …")
         self.barrier_button.clicked.connect(self.register_barrier)
         barrier_row.addWidget(self.barrier_button)
@@ -122,6 +135,12 @@ class OverviewTab(QWidget):
         layout.addWidget(application_box, 2, 1)
         layout.setRowStretch(0, 3)
         layout.setRowStretch(2, 2)
+
+    def request_access_log(self) -> None:
+        if self.overview is None:
+            return
+        member = self.members_view.current_row() or self.overview.applicant
+        self.access_log_requested.emit(member.personal_number)
 
     def show_overview(self, overview: CaseOverview) -> None:
         self.overview = overview

@@ -39,14 +39,28 @@ def caseworker(demo_database: Database) -> AppContext:
     return login(demo_database, "sara.nilsson")
 
 
-@pytest.fixture
-def main_window(qtbot, caseworker: AppContext) -> MainWindow:
-    window = MainWindow(caseworker)
+def _shown_window(qtbot, context: AppContext) -> MainWindow:
+    window = MainWindow(context)
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()
     qtbot.waitActive(window)  # shortcuts only reach the active window
     return window
+
+
+@pytest.fixture
+def main_window(qtbot, caseworker: AppContext) -> MainWindow:
+    return _shown_window(qtbot, caseworker)
+
+
+@pytest.fixture
+def chef(demo_database: Database) -> AppContext:
+    return login(demo_database, "eva.lind")
+
+
+@pytest.fixture
+def chef_window(qtbot, chef: AppContext) -> MainWindow:
+    return _shown_window(qtbot, chef)
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
 from sqlalchemy import func, select
@@ -17,7 +16,7 @@ from app.ui.case_view import CaseView
 from app.ui.caseload_review_view import WHOLE_UNIT, CaseloadReviewView
 from app.ui.form_editor import FormEditor
 from app.ui.main_window import MainWindow
-from tests.helpers import login, type_text
+from tests.helpers import type_text
 
 TODAY = date(2026, 11, 23)  # the fixed clock of tests/ui/conftest.py
 LEFT = Qt.MouseButton.LeftButton
@@ -28,21 +27,6 @@ FLAG_COLUMNS = {
     "BKA": "lacks_bka",
     "Förfallna bevakningar": "overdue",
 }
-
-
-@pytest.fixture
-def chef(demo_database):
-    return login(demo_database, "eva.lind")
-
-
-@pytest.fixture
-def chef_window(qtbot, chef) -> MainWindow:
-    window = MainWindow(chef)
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitActive(window)
-    return window
 
 
 def _user_id(database, username: str):

@@ -10,7 +10,6 @@ from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QEvent, Qt, QThreadPool
 from PySide6.QtWidgets import QApplication, QFileDialog
@@ -20,7 +19,6 @@ from app.services import code_lists, sos_export, statistics
 from app.services.formatting import money
 from app.ui.main_window import MainWindow
 from app.ui.statistics_view import StatisticsView
-from tests.helpers import login
 
 LEFT = Qt.MouseButton.LeftButton
 ALT = Qt.KeyboardModifier.AltModifier
@@ -38,21 +36,6 @@ MONTHS = [
     "November",
     "December",
 ]
-
-
-@pytest.fixture
-def chef(demo_database):
-    return login(demo_database, "eva.lind")
-
-
-@pytest.fixture
-def chef_window(qtbot, chef) -> MainWindow:
-    window = MainWindow(chef)
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitActive(window)
-    return window
 
 
 def _actions(window: MainWindow) -> dict:
