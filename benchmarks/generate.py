@@ -33,7 +33,7 @@ from alembic import command
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.db import migrate
+from app.db import migrate, server_roles
 from app.db.database import open_database
 from app.db.engine import make_engine
 from app.db.location import sqlite_file
@@ -222,6 +222,8 @@ def build(url: str, households: int, seed: int = SEED) -> dict[str, Any]:
             timings["analyze_s"] = time.perf_counter() - phase
             if is_sqlite:
                 connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+        if not is_sqlite:
+            server_roles.configure_database(database.engine)  # as `db init-server` does
     finally:
         database.dispose()
     timings["total_s"] = time.perf_counter() - started

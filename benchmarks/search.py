@@ -6,6 +6,9 @@ with a fixed seed: random persons of the acting handläggare's own unit, searche
 personnummer in three spellings, birth date, last name, "first last", a three-letter
 first-name prefix and case number; plus opening a case and Mina ärenden. A raw SQL
 personnummer lookup gives the floor the app path is compared with.
+
+On PostgreSQL every call runs as the acting user's own role (`ensure_user_roles`), so the
+server's row-level security (migration 0008) is part of what is timed, as in shared mode.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, Uuid, bindparam, event, func, select, text
 from sqlalchemy.orm import Session
 
+from app.db import server_roles
 from app.db.database import Database
 from app.models import AuditEntry, Case, CaseStatus, HouseholdMember, Person, Role, User
 from app.services import case_search
@@ -106,9 +110,33 @@ class Workload:
 
 
 def _run(database: Database, actor: Actor, work: Callable[[Session, Actor], T]) -> T:
-    """One service call as the UI makes it (app.ui.context.AppContext.call)."""
+    """One service call as the UI makes it (app.ui.context.AppContext.call). On PostgreSQL
+    as in shared mode: as the user's own database role, under the server's row-level
+    security (the owner that built the data would bypass it)."""
     with database.sessions.begin() as session:
+        if database.engine.dialect.name == "postgresql":
+            role = database.engine.dialect.identifier_preparer.quote(actor.username)
+            session.execute(text(f"SET LOCAL SESSION AUTHORIZATION {role}"))
         return work(session, actor)
+
+
+def ensure_user_roles(database: Database, actors: Sequence[Actor]) -> int:
+    """PostgreSQL: a role per benchmark user, named as the user and member of the app's
+    group role, as `arendestod db create-login` makes them (without a login: the benchmark
+    switches to them with SET SESSION AUTHORIZATION as the owner). Returns roles made."""
+    if database.engine.dialect.name != "postgresql":
+        return 0
+    quote = database.engine.dialect.identifier_preparer.quote
+    made = 0
+    with database.engine.begin() as connection:
+        existing = set(connection.scalars(text("SELECT rolname FROM pg_roles")))
+        for actor in actors:
+            if actor.username not in existing:
+                connection.execute(
+                    text(f"CREATE ROLE {quote(actor.username)} IN ROLE {server_roles.APP_ROLE}")
+                )
+                made += 1
+    return made
 
 
 def timed(calls: Sequence[Callable[[], Any]], warmup: int) -> tuple[list[float], list[Any]]:
@@ -311,6 +339,7 @@ def run_all(
 ) -> list[Measurement]:
     """All measurements; audit rows written by the run are removed again afterwards."""
     workload = load_workload(database, repeat + warmup, seed)
+    ensure_user_roles(database, workload.caseworkers)
     with database.sessions() as session:
         audit_mark = session.scalar(select(func.count()).select_from(AuditEntry))
         started_at = session.scalar(select(func.max(AuditEntry.at)))

@@ -49,7 +49,29 @@ def init_server(engine: Engine) -> ServerReport:
     subject to row-level security, everyone else is."""
     require_postgresql(engine)
     migrate.upgrade(engine)
+    configure_database(engine)
     return server_report(engine)
+
+
+DATABASE_SETTINGS = {"random_page_cost": "1.1"}
+"""Planner settings for the database (new connections get them). PostgreSQL's default
+random_page_cost (4.0) prices a random read as on a spinning disk; on the SSD storage of a
+server today a name search then reads all persons sequentially (27 ms) instead of probing
+600 ids in the primary key (3 ms). A DBA may override them per database later."""
+
+
+def configure_database(engine: Engine) -> None:
+    require_postgresql(engine)
+    with engine.begin() as connection:
+        name = connection.scalar(text("SELECT current_database()"))
+        raw = connection.connection.driver_connection
+        with raw.cursor() as cursor:
+            for setting, value in DATABASE_SETTINGS.items():
+                cursor.execute(
+                    sql.SQL("ALTER DATABASE {} SET {} = {}").format(
+                        sql.Identifier(name), sql.Identifier(setting), sql.Literal(value)
+                    )
+                )
 
 
 def server_report(engine: Engine) -> ServerReport:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Index, String
+from sqlalchemy import CheckConstraint, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, VersionedMixin, key_string
@@ -16,11 +16,32 @@ class Person(VersionedMixin, Base):
     __table_args__ = (
         CheckConstraint("sex IN ('K', 'M')", name="sex_code"),
         # Name searches read (name, name, id) from these alone, in name order
-        # (app.services.case_search).
-        Index("ix_persons_last_first", "last_name_key", "first_name_key", "id"),
-        Index("ix_persons_first_last", "first_name_key", "last_name_key", "id"),
+        # (app.services.case_search); on PostgreSQL with the skydd flag the server's access
+        # rules check on every row (migration 0008).
+        Index(
+            "ix_persons_last_first",
+            "last_name_key",
+            "first_name_key",
+            "id",
+            postgresql_include=["protected_identity"],
+        ),
+        Index(
+            "ix_persons_first_last",
+            "first_name_key",
+            "last_name_key",
+            "id",
+            postgresql_include=["protected_identity"],
+        ),
         # Sex and birth date by id without reading the table (app.services.statistics).
         Index("ix_persons_sex_birth", "id", "sex", "birth_date"),
+        # The few persons with skyddade personuppgifter, read whole by the server's access
+        # rules in shared mode once per statement (migration 0008).
+        Index(
+            "ix_persons_protected",
+            "id",
+            postgresql_where=text("protected_identity"),
+            sqlite_where=text("protected_identity"),
+        ),
     )
 
     personal_number: Mapped[str] = mapped_column(key_string(12), unique=True)

@@ -210,6 +210,8 @@ def test_init_server_and_create_login_from_the_command_line(
         ).render_as_string(hide_password=False)
         with psycopg.connect(login.replace("+psycopg", ""), autocommit=True) as conn:
             assert conn.execute("SELECT arendestod_user_role()").fetchone() == ("handlaggare",)
+            # init-server prices random reads for SSD storage (server_roles.DATABASE_SETTINGS)
+            assert conn.execute("SHOW random_page_cost").fetchone() == ("1.1",)
     finally:
         db.engine.dispose()
         with pg_server.admin.connect() as admin:

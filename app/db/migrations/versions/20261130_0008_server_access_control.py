@@ -19,7 +19,7 @@ then enforces, whatever the client does:
   (action db_insert / db_update / db_delete), so a modified client cannot skip it.
 
 The schema owner (who runs the migrations: `arendestod db init-server`) is not subject to
-row-level security. Nothing here runs on SQLite.
+row-level security. On SQLite only the partial index of protected persons is made.
 
 Revision ID: 0008
 Revises: 0007
@@ -27,6 +27,7 @@ Create Date: 2026-11-30 08:00:00
 """
 
 from alembic import op
+import sqlalchemy as sa
 
 
 revision = '0008'
@@ -60,49 +61,66 @@ AUDITED_TABLES = (
 )
 
 FUNCTIONS = f"""
+-- session_user in a subquery: as a plain expression the planner will not use it in an index
+-- condition and every call reads all users.
 CREATE FUNCTION arendestod_user_id() RETURNS uuid
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
-    SELECT id FROM users WHERE username = session_user AND active
+    SELECT id FROM users WHERE username = (SELECT session_user::text) AND active
 $$;
 
 CREATE FUNCTION arendestod_user_role() RETURNS text
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
-    SELECT role FROM users WHERE username = session_user AND active
+    SELECT role FROM users WHERE username = (SELECT session_user::text) AND active
 $$;
 
 CREATE FUNCTION arendestod_user_unit() RETURNS uuid
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
-    SELECT unit_id FROM users WHERE username = session_user AND active
+    SELECT unit_id FROM users WHERE username = (SELECT session_user::text) AND active
 $$;
 
--- The cases the connected user may read and write: evaluated once per statement (the
--- policies use it as an uncorrelated subquery), as the owner (no recursion into RLS).
-CREATE FUNCTION arendestod_readable_cases() RETURNS SETOF uuid
+-- The households with a member with skyddade personuppgifter (few: the policies use them
+-- as a hashed NOT IN, built once per statement), and whether a household has any case at
+-- all: asked about rows the user may not see themselves, as the owner, so that policies
+-- never recurse into each other.
+CREATE FUNCTION arendestod_protected_persons() RETURNS SETOF uuid
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
-    SELECT c.id
-    FROM cases c
-    JOIN users u ON u.username = session_user AND u.active
-    WHERE u.role IN ('handlaggare', 'chef')
-      AND c.unit_id = u.unit_id
-      AND (
-        u.role = 'chef'
-        OR c.responsible_user_id = u.id
-        OR NOT EXISTS (
-            SELECT 1 FROM household_members m JOIN persons p ON p.id = m.person_id
-            WHERE m.household_id = c.household_id AND p.protected_identity
-        )
-      )
+    SELECT id FROM persons WHERE protected_identity
 $$;
 
--- Households (and so members and protected persons) visible: those of readable cases, and
--- those not (yet) in any case, as while the new-case wizard registers them.
-CREATE FUNCTION arendestod_readable_households() RETURNS SETOF uuid
+CREATE FUNCTION arendestod_protected_households() RETURNS SETOF uuid
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
-    SELECT c.household_id FROM cases c WHERE c.id IN (SELECT arendestod_readable_cases())
-    UNION
-    SELECT h.id FROM households h
-    WHERE arendestod_user_role() IN ('handlaggare', 'chef')
-      AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.household_id = h.id)
+    SELECT m.household_id
+    FROM persons p JOIN household_members m ON m.person_id = p.id
+    WHERE p.protected_identity
+$$;
+
+-- A person with skyddade personuppgifter is visible to the handläggare responsible for a
+-- case of their household and to that unit's chefs, or while their household has no case
+-- yet (the new-case wizard). One indexed query as the owner, per protected row only.
+CREATE FUNCTION arendestod_protected_person_visible(person uuid) RETURNS boolean
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+BEGIN
+    -- PL/pgSQL: its query plans are kept for the session (a SQL function is planned anew
+    -- for every statement that calls it)
+    RETURN EXISTS (
+        SELECT 1
+        FROM household_members m
+        JOIN cases c ON c.household_id = m.household_id
+        JOIN users u ON u.username = (SELECT session_user::text) AND u.active
+        WHERE m.person_id = person
+          AND c.unit_id = u.unit_id
+          AND (u.role = 'chef' OR (u.role = 'handlaggare' AND c.responsible_user_id = u.id))
+    ) OR EXISTS (
+        SELECT 1 FROM household_members m
+        WHERE m.person_id = person
+          AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.household_id = m.household_id)
+    );
+END
+$$;
+
+CREATE FUNCTION arendestod_household_has_case(household uuid) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+    SELECT EXISTS (SELECT 1 FROM cases c WHERE c.household_id = household)
 $$;
 
 CREATE FUNCTION arendestod_is_staff() RETURNS boolean
@@ -167,12 +185,19 @@ DROP_FUNCTIONS = """
 DROP FUNCTION IF EXISTS arendestod_audit_write();
 DROP FUNCTION IF EXISTS arendestod_keep_signed();
 DROP FUNCTION IF EXISTS arendestod_is_staff();
-DROP FUNCTION IF EXISTS arendestod_readable_households();
-DROP FUNCTION IF EXISTS arendestod_readable_cases();
+DROP FUNCTION IF EXISTS arendestod_household_has_case(uuid);
+DROP FUNCTION IF EXISTS arendestod_protected_households();
+DROP FUNCTION IF EXISTS arendestod_protected_persons();
+DROP FUNCTION IF EXISTS arendestod_protected_person_visible(uuid);
 DROP FUNCTION IF EXISTS arendestod_user_unit();
 DROP FUNCTION IF EXISTS arendestod_user_role();
 DROP FUNCTION IF EXISTS arendestod_user_id();
 """
+
+NAME_INDEXES = {
+    'ix_persons_last_first': ['last_name_key', 'first_name_key', 'id'],
+    'ix_persons_first_last': ['first_name_key', 'last_name_key', 'id'],
+}
 
 USER_COLUMNS_READABLE = (
     'id',
@@ -189,40 +214,81 @@ USER_COLUMNS_READABLE = (
 )
 """Every column of users but password_hash (local mode only)."""
 
-READABLE_CASE = 'case_id IN (SELECT arendestod_readable_cases())'
+# The user's id, role and unit as uncorrelated scalar subqueries: evaluated once per
+# statement (an InitPlan), not once per row. Row checks are index lookups, so a search or an
+# opened case costs the policies a few milliseconds, however large the unit.
+USER_ID = '(SELECT arendestod_user_id())'
+USER_ROLE = '(SELECT arendestod_user_role())'
+USER_UNIT = '(SELECT arendestod_user_unit())'
+IS_STAFF = '(SELECT arendestod_is_staff())'
+
+READABLE_CASE_ROW = (
+    f"{IS_STAFF} AND unit_id = {USER_UNIT} AND ({USER_ROLE} = 'chef' "
+    f'OR responsible_user_id = {USER_ID} '
+    'OR household_id NOT IN (SELECT arendestod_protected_households()))'
+)
+"""A case row the user may read and write (the cases policy)."""
+
+
+def _case_visible(column: str) -> str:
+    """The case `column` refers to is visible (through the cases policy)."""
+    return f'EXISTS (SELECT 1 FROM cases c WHERE c.id = {column})'
+
+
+def _household_visible(column: str) -> str:
+    """A household of a visible case, or one in no case yet (the new-case wizard)."""
+    return (
+        f'{IS_STAFF} AND (EXISTS (SELECT 1 FROM cases c WHERE c.household_id = {column}) '
+        f'OR NOT arendestod_household_has_case({column}))'
+    )
+
 
 POLICIES: tuple[tuple[str, str, str, str], ...] = (
     # (table, policy, command, USING / WITH CHECK expression)
-    ('cases', 'case_access', 'ALL', 'id IN (SELECT arendestod_readable_cases())'),
-    *((table, 'case_access', 'ALL', READABLE_CASE) for table in CASE_TABLES),
+    ('cases', 'case_access', 'ALL', READABLE_CASE_ROW),
+    *((table, 'case_access', 'ALL', _case_visible(f'{table}.case_id')) for table in CASE_TABLES),
     (
         'forms',
         'case_access',
         'ALL',
         # case forms with the case; the unit's own forms (ärendegenomgång) for its chefs
         # and the handläggare they are about
-        f'CASE WHEN case_id IS NOT NULL THEN {READABLE_CASE} '
-        "ELSE arendestod_is_staff() AND unit_id = arendestod_user_unit() "
-        "AND (arendestod_user_role() = 'chef' OR subject_user_id = arendestod_user_id()) END",
+        f'CASE WHEN case_id IS NOT NULL THEN {_case_visible("forms.case_id")} '
+        f'ELSE {IS_STAFF} AND unit_id = {USER_UNIT} '
+        f"AND ({USER_ROLE} = 'chef' OR subject_user_id = {USER_ID}) END",
     ),
-    ('plan_items', 'case_access', 'ALL', 'plan_id IN (SELECT id FROM plans)'),
-    ('decision_items', 'case_access', 'ALL', 'decision_id IN (SELECT id FROM decisions)'),
-    ('households', 'case_access', 'ALL', 'id IN (SELECT arendestod_readable_households())'),
     (
+        'plan_items',
+        'case_access',
+        'ALL',
+        'EXISTS (SELECT 1 FROM plans p WHERE p.id = plan_items.plan_id)',
+    ),
+    (
+        'decision_items',
+        'case_access',
+        'ALL',
+        'EXISTS (SELECT 1 FROM decisions d WHERE d.id = decision_items.decision_id)',
+    ),
+    ('households', 'case_access', 'ALL', _household_visible('households.id')),
+    (
+        # memberships of persons without skydd, like the persons themselves; a protected
+        # person's only with the household
         'household_members',
         'case_access',
         'ALL',
-        'household_id IN (SELECT arendestod_readable_households())',
+        f'{IS_STAFF} AND (person_id NOT IN (SELECT arendestod_protected_persons()) '
+        'OR arendestod_protected_person_visible(person_id))',
     ),
     (
         'persons',
         'case_access',
         'ALL',
-        'arendestod_is_staff() AND (NOT protected_identity OR id IN ('
-        'SELECT person_id FROM household_members WHERE household_id IN '
-        '(SELECT arendestod_readable_households())))',
+        f'{IS_STAFF} AND (NOT protected_identity OR arendestod_protected_person_visible(id))',
     ),
 )
+"""Persons without skydd, and their memberships, are visible to every handläggare and chef
+(a new applicant must be found before a second registration); protected persons only as
+`arendestod_protected_person_visible` says."""
 
 
 def _create_role_sql() -> str:
@@ -236,16 +302,26 @@ END $$;
 
 
 def upgrade() -> None:
+    op.create_index(
+        'ix_persons_protected',
+        'persons',
+        ['id'],
+        postgresql_where=sa.text('protected_identity'),
+        sqlite_where=sa.text('protected_identity'),
+    )
     if op.get_bind().dialect.name != 'postgresql':
         return
+    _name_indexes(include=['protected_identity'])
     op.execute(_create_role_sql())
     op.execute(FUNCTIONS)
     for name in (
         'arendestod_user_id()',
         'arendestod_user_role()',
         'arendestod_user_unit()',
-        'arendestod_readable_cases()',
-        'arendestod_readable_households()',
+        'arendestod_protected_households()',
+        'arendestod_protected_persons()',
+        'arendestod_protected_person_visible(uuid)',
+        'arendestod_household_has_case(uuid)',
         'arendestod_is_staff()',
     ):
         op.execute(f'REVOKE ALL ON FUNCTION {name} FROM PUBLIC')
@@ -272,21 +348,18 @@ def upgrade() -> None:
     op.execute(f'CREATE POLICY staff_list ON users FOR SELECT TO {APP_ROLE} USING (true)')
     op.execute(
         f"CREATE POLICY administration ON users FOR ALL TO {APP_ROLE} "
-        "USING (arendestod_user_role() = 'administrator') "
-        "WITH CHECK (arendestod_user_role() = 'administrator')"
+        f"USING ({USER_ROLE} = 'administrator') WITH CHECK ({USER_ROLE} = 'administrator')"
     )
     # audit log: written as oneself; read by chefs (their unit's staff) and administrators
     op.execute('ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY')
     op.execute(
         f'CREATE POLICY write_own ON audit_log FOR INSERT TO {APP_ROLE} '
-        'WITH CHECK (user_id IS NULL OR user_id = arendestod_user_id())'
+        f'WITH CHECK (user_id IS NULL OR user_id = {USER_ID})'
     )
     op.execute(
         f"CREATE POLICY review ON audit_log FOR SELECT TO {APP_ROLE} USING ("
-        "user_id = arendestod_user_id() "
-        "OR arendestod_user_role() = 'administrator' "
-        "OR (arendestod_user_role() = 'chef' AND user_id IN "
-        "(SELECT id FROM users WHERE unit_id = arendestod_user_unit())))"
+        f"user_id = {USER_ID} OR {USER_ROLE} = 'administrator' "
+        f"OR ({USER_ROLE} = 'chef' AND user_id IN (SELECT id FROM users WHERE unit_id = {USER_UNIT})))"
     )
     for table in SIGNED_TABLES:
         op.execute(
@@ -302,6 +375,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != 'postgresql':
+        op.drop_index('ix_persons_protected', 'persons')
         return
     for table in AUDITED_TABLES:
         op.execute(f'DROP TRIGGER IF EXISTS audit_write ON {table}')
@@ -323,3 +397,13 @@ def downgrade() -> None:
     op.execute(f'REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {APP_ROLE}')
     op.execute(f'REVOKE USAGE ON SCHEMA public FROM {APP_ROLE}')
     op.execute(DROP_FUNCTIONS)
+    op.drop_index('ix_persons_protected', 'persons')
+    _name_indexes(include=[])
+
+
+def _name_indexes(include: list[str]) -> None:
+    """The name-search indexes, on PostgreSQL with the skydd flag as a payload: the
+    persons policy reads it for every row, and without it a search reads the table."""
+    for name, columns in NAME_INDEXES.items():
+        op.drop_index(name, 'persons')
+        op.create_index(name, 'persons', columns, postgresql_include=include)
