@@ -866,9 +866,18 @@ def household_for_calculation(
     """The case's household as the calculation needs it, ages as of the month's first day;
     anyone in the household on some day of the month counts (a case registered mid-month has
     its members from that day). Sökande and medsökande are treated as sambor; the
-    handläggare can change that."""
+    handläggare can change that. Logged as a read of the household."""
     case = load_case(session, case_id)
     access.require_read(session, actor, case)
+    audit.record(
+        session,
+        actor,
+        audit.Action.OPEN,
+        "household",
+        entity_id=case.household_id,
+        case_id=case.id,
+        detail=f"hushållet för beräkning {month:%Y-%m}",
+    )
     members = [m for m in case.household.members if _in_period(m, month, month_end(month))]
     adults = [m for m in members if m.role in (MemberRole.APPLICANT, MemberRole.CO_APPLICANT)]
     couple = len(adults) == 2

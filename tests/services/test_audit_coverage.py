@@ -1,0 +1,287 @@
+"""Every service function that reads case data writes an audit row (Lag 2001:454).
+
+The services are listed from the code: every public function in app/services taking
+(session, actor, …). Each is classified below as a read (called here, on a demo database,
+and must leave an audit row of the reading user), a write (each write's audit rows are
+asserted by that service's own tests) or not case content (with the reason). A new service
+function fails `test_every_service_function_is_classified` until someone decides which it is.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+import app.services as services_package
+from app.db.database import Database, open_database
+from app.models import AuditEntry, Case, CaseStatus, Decision, FormInstance, Role, User
+from app.printing.decision_letter import render_decision_letter
+from app.services import (
+    audit,
+    audit_review,
+    case_overview,
+    case_register,
+    case_search,
+    caseload_review,
+    clock,
+    decisions,
+    demo_data,
+    forms,
+    journal,
+    my_cases,
+    plans,
+    printouts,
+    sos_export,
+    statistics,
+)
+from app.services.actor import Actor
+from app.services.audit_review import ReviewFilter
+from app.services.identity_number import format_identity_number
+
+READ_ACTIONS = {
+    audit.Action.OPEN,
+    audit.Action.SEARCH,
+    audit.Action.PRINT,
+    audit.Action.EXPORT,
+}
+
+
+@dataclass(frozen=True)
+class World:
+    """A demo database and what the reads are called with."""
+
+    database: Database
+    caseworker: Actor
+    chef: Actor
+    case_id: Any
+    personal_number: str
+    decision_id: Any
+    form_id: Any
+    tmp: Path
+
+
+Call = Callable[[Session, Actor], Any]
+
+READS: dict[str, tuple[str, Callable[[World], Call]]] = {
+    "audit_review.review": (
+        "chef",
+        lambda w: (
+            lambda s, a: audit_review.review(
+                s, a, ReviewFilter(date(2026, 11, 1), date(2026, 11, 30))
+            )
+        ),
+    ),
+    "audit_review.export_csv": (
+        "chef",
+        lambda w: (
+            lambda s, a: audit_review.export_csv(
+                s, a, ReviewFilter(date(2026, 11, 1), date(2026, 11, 30)), w.tmp / "logg.csv"
+            )
+        ),
+    ),
+    "case_overview.open_case": (
+        "caseworker",
+        lambda w: lambda s, a: case_overview.open_case(s, a, w.case_id),
+    ),
+    "case_register.lookup_person": (
+        "caseworker",
+        lambda w: lambda s, a: case_register.lookup_person(s, a, w.personal_number),
+    ),
+    "case_search.search": (
+        "caseworker",
+        lambda w: lambda s, a: case_search.search(s, a, w.personal_number),
+    ),
+    "caseload_review.caseload": ("chef", lambda w: caseload_review.caseload),
+    "decisions.archived_letter": (
+        "caseworker",
+        lambda w: lambda s, a: decisions.archived_letter(s, a, w.decision_id),
+    ),
+    "decisions.household_for_calculation": (
+        "caseworker",
+        lambda w: (
+            lambda s, a: decisions.household_for_calculation(s, a, w.case_id, date(2026, 12, 1))
+        ),
+    ),
+    "decisions.letter_preview": (
+        "caseworker",
+        lambda w: lambda s, a: decisions.letter_preview(s, a, w.decision_id),
+    ),
+    "decisions.list_decisions": (
+        "caseworker",
+        lambda w: lambda s, a: decisions.list_decisions(s, a, w.case_id),
+    ),
+    "decisions.open_decision": (
+        "caseworker",
+        lambda w: lambda s, a: decisions.open_decision(s, a, w.decision_id),
+    ),
+    "forms.list_forms": ("caseworker", lambda w: lambda s, a: forms.list_forms(s, a, w.case_id)),
+    "forms.open_form": ("caseworker", lambda w: lambda s, a: forms.open_form(s, a, w.form_id)),
+    "journal.list_entries": (
+        "caseworker",
+        lambda w: lambda s, a: journal.list_entries(s, a, w.case_id),
+    ),
+    "my_cases.my_cases": ("caseworker", lambda w: my_cases.my_cases),
+    "plans.list_plans": ("caseworker", lambda w: lambda s, a: plans.list_plans(s, a, w.case_id)),
+    "printouts.form_printout": (
+        "caseworker",
+        lambda w: lambda s, a: printouts.form_printout(s, a, w.form_id),
+    ),
+    "printouts.journal_printout": (
+        "caseworker",
+        lambda w: lambda s, a: printouts.journal_printout(s, a, w.case_id),
+    ),
+    "sos_export.sos_rows": (
+        "chef",
+        lambda w: lambda s, a: sos_export.sos_rows(s, a, date(2026, 10, 1)),
+    ),
+    "statistics.month_statistics": (
+        "chef",
+        lambda w: lambda s, a: statistics.month_statistics(s, a, date(2026, 10, 1)),
+    ),
+    "statistics.year_statistics": (
+        "chef",
+        lambda w: lambda s, a: statistics.year_statistics(s, a, 2026),
+    ),
+}
+
+WRITES = {
+    "accounts.create_user",
+    "case_register.change_status",
+    "case_register.create_case",
+    "case_register.find_or_create_person",
+    "decisions.record_execution",
+    "decisions.save_draft",
+    "decisions.set_delegation",
+    "decisions.sign_decision",
+    "form_definitions.publish_version",
+    "forms.create_case_review",
+    "forms.create_form",
+    "forms.save_draft",
+    "forms.sign_form",
+    "journal.create_entry",
+    "journal.sign_entry",
+    "journal.update_draft",
+    "norm_tables.import_table",
+    "plans.add_step",
+    "plans.close_plan",
+    "plans.create_plan",
+    "plans.mark_step_done",
+    "support_barriers.set_barrier",
+}
+"""Each writes its own audit rows, asserted in that service's tests."""
+# READS: name -> (who reads: "caseworker" or "chef", the call given the world)
+
+NOT_CASE_CONTENT = {
+    "access.can_read_case": "the access check the reads call",
+    "access.require_read": "the access check the reads call",
+    "access.require_write": "the access check the writes call",
+    "audit.record": "the audit writer itself",
+    "statistics.audit_aggregate": "the audit row of the statistics reads",
+    "audit_review.reviewable_users": "names of the unit's staff",
+    "case_register.unit_caseworkers": "names of the unit's handläggare",
+    "caseload_review.review_status": "per handläggare: open cases and ärendegenomgångar counted",
+    "decisions.has_delegation": "the user's own delegation",
+    "decisions.letter_data": "part of sign_decision and letter_preview (both logged)",
+    "decisions.signing_problems": "part of sign_decision and the editor's check (logged reads)",
+}
+
+
+def service_functions() -> set[str]:
+    found = set()
+    for info in pkgutil.iter_modules(services_package.__path__):
+        module = importlib.import_module(f"app.services.{info.name}")
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ != module.__name__ or name.startswith("_"):
+                continue
+            if list(inspect.signature(function).parameters)[:2] == ["session", "actor"]:
+                found.add(f"{info.name}.{name}")
+    return found
+
+
+def test_every_service_function_is_classified() -> None:
+    found = service_functions()
+    classified = set(READS) | WRITES | set(NOT_CASE_CONTENT)
+    assert not found - classified, f"unclassified service functions: {sorted(found - classified)}"
+    assert not classified - found, f"gone from the code: {sorted(classified - found)}"
+    assert not (set(READS) & WRITES) and not (set(READS) & set(NOT_CASE_CONTENT))
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory, fixed_clock_module) -> Iterator[World]:
+    folder = tmp_path_factory.mktemp("audit-coverage")
+    database = open_database(f"sqlite:///{folder / 'demo.sqlite3'}")
+    with database.sessions.begin() as session:
+        demo_data.generate(session, 12, seed=5, render_letter=render_decision_letter)
+    with database.sessions() as session:
+        user = session.scalar(select(User).where(User.username == "sara.nilsson"))
+        chef = session.scalar(
+            select(User).where(User.role == Role.MANAGER, User.unit_id == user.unit_id)
+        )
+        case_id, decision_id = session.execute(
+            select(Case.id, Decision.id)
+            .join(Decision, Decision.case_id == Case.id)
+            .where(Case.responsible_user_id == user.id, Case.status != CaseStatus.CLOSED)
+            .where(Decision.letter_pdf.is_not(None))
+            .order_by(Case.case_number)
+        ).first()
+        form_id = session.scalar(select(FormInstance.id).where(FormInstance.case_id == case_id))
+    if form_id is None:
+        with database.sessions.begin() as session:
+            form_id = forms.create_form(session, Actor.of(user), "fia", case_id=case_id).id
+    with database.sessions() as session:
+        case = session.get(Case, case_id)
+        applicant = case.household.members[0].person
+        yield World(
+            database,
+            Actor.of(user),
+            Actor.of(chef),
+            case_id,
+            format_identity_number(applicant.personal_number),
+            decision_id,
+            form_id,
+            folder,
+        )
+    database.dispose()
+
+
+@pytest.fixture(scope="module")
+def fixed_clock_module() -> Iterator[None]:
+    clock.set_now(lambda: datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    yield
+    clock.set_now(None)
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(fixed_clock_module) -> None:
+    """This module's world is built once, under its own fixed clock (same instant)."""
+
+
+@pytest.mark.parametrize("name", sorted(READS))
+def test_each_read_is_logged_as_the_reader(world: World, name: str) -> None:
+    who, make_call = READS[name]
+    actor = world.chef if who == "chef" else world.caseworker
+    call = make_call(world)
+
+    def rows(session: Session) -> int:
+        return session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.user_id == actor.id, AuditEntry.action.in_(READ_ACTIONS))
+        )
+
+    with world.database.sessions() as session:
+        before = rows(session)
+    with world.database.sessions.begin() as session:
+        call(session, actor)
+    with world.database.sessions() as session:
+        assert rows(session) > before, f"{name} read case data without an audit row"
