@@ -6,10 +6,22 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from app.models import Case, CaseStatus, HouseholdMember, MemberRole, Person
+from app.models import (
+    Application,
+    Case,
+    CaseStatus,
+    Decision,
+    FollowUpTask,
+    HouseholdMember,
+    JournalEntry,
+    MemberRole,
+    Person,
+    Plan,
+    PlanItem,
+)
 from app.services import audit
 from app.services.actor import Actor
 from app.services.deadlines import Deadline, deadlines_for_cases
@@ -73,3 +85,24 @@ def my_cases(session: Session, actor: Actor, *, include_closed: bool = False) ->
         )
     )
     return result
+
+
+def change_stamp(session: Session, actor: Actor) -> tuple:
+    """Changes to anything 'Mina ärenden' shows: per table, the number of rows of the actor's
+    cases and when one last changed. The list polls this (others change cases too) and
+    reloads only when it differs. Counts and times, no case content: not logged."""
+    mine = select(Case.id).where(Case.responsible_user_id == actor.id)
+    plans_of_mine = select(Plan.id).where(Plan.case_id.in_(mine))
+    parts = [
+        (Case, Case.responsible_user_id == actor.id),
+        *((m, m.case_id.in_(mine)) for m in (Application, JournalEntry, Decision, Plan)),
+        (FollowUpTask, FollowUpTask.case_id.in_(mine)),
+        (PlanItem, PlanItem.plan_id.in_(plans_of_mine)),
+    ]
+    stamps = union_all(
+        *(
+            select(literal(i).label("part"), func.count(), func.max(model.updated_at)).where(where)
+            for i, (model, where) in enumerate(parts)
+        )
+    )
+    return tuple(sorted(tuple(row) for row in session.execute(stamps)))

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -47,6 +48,10 @@ def _deadline_text(row: CaseListRow) -> str:
     if row.next_deadline is None:
         return ""
     return f"{short_date(row.next_deadline.due)} {row.next_deadline.label}"
+
+
+CASE_LIST_POLL_MS = 60_000
+"""How often Mina ärenden looks for changes made by others."""
 
 
 class MainWindow(QMainWindow):
@@ -149,7 +154,15 @@ class MainWindow(QMainWindow):
             f"Inloggad: {actor.full_name} ({actor.role.label}) · "
             f"Databas: {context.database.display_url}"
         )
+        self._case_list_stamp: tuple | None = None
         self.refresh_my_cases()
+        # others change cases too (a colleague, a chef reassigning): look for changes now and
+        # then, and reload the list only when something differs
+        self.case_list_timer = QTimer(self)
+        self.case_list_timer.setInterval(CASE_LIST_POLL_MS)
+        self.case_list_timer.timeout.connect(self.poll_my_cases)
+        if not actor.is_administrator:
+            self.case_list_timer.start()
         self.search_field.setFocus()
 
     def _build_menus(self) -> None:
@@ -214,11 +227,16 @@ class MainWindow(QMainWindow):
             )
             return
         try:
+            stamp = self.context.call(my_cases.change_stamp)
             rows = self.context.call(my_cases.my_cases)
         except Exception as exc:
             show_error(self, exc)
             return
+        self._case_list_stamp = stamp
+        selected = self.my_cases_view.current_row()
         self.my_cases_model.set_rows(rows)
+        if selected is not None:
+            self.my_cases_view.select_where(lambda row: row.case_id == selected.case_id)
         overdue = sum(
             1 for r in rows if r.next_deadline and r.next_deadline.is_overdue(clock.now())
         )
@@ -231,6 +249,16 @@ class MainWindow(QMainWindow):
             )
         )
         self.my_cases_view.fit_columns()
+
+    def poll_my_cases(self) -> None:
+        """Reload Mina ärenden if any of the user's cases changed since it was read. Quietly:
+        when the database cannot be reached the next poll tries again."""
+        try:
+            stamp = self.context.call(my_cases.change_stamp)
+        except Exception:
+            return
+        if stamp != self._case_list_stamp:
+            self.refresh_my_cases()
 
     def focus_search(self) -> None:
         self.search_field.setFocus()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
@@ -49,6 +50,15 @@ class RowTableView(QTableView):
         if not index.isValid():
             return None
         return self.source.row_at(self.proxy.mapToSource(index).row())
+
+    def select_where(self, matches: Callable[[Any], bool]) -> bool:
+        """Make the first row (in the order shown) that `matches` current; False if none."""
+        for proxy_row in range(self.proxy.rowCount()):
+            source_row = self.proxy.mapToSource(self.proxy.index(proxy_row, 0)).row()
+            if matches(self.source.row_at(source_row)):
+                self.setCurrentIndex(self.proxy.index(proxy_row, 0))
+                return True
+        return False
 
     def _activate(self, proxy_row: int) -> None:
         source_row = self.proxy.mapToSource(self.proxy.index(proxy_row, 0)).row()

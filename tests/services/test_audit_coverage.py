@@ -191,6 +191,7 @@ NOT_CASE_CONTENT = {
     "case_register.unit_caseworkers": "names of the unit's handläggare",
     "caseload_review.review_status": "per handläggare: open cases and ärendegenomgångar counted",
     "decisions.has_delegation": "the user's own delegation",
+    "my_cases.change_stamp": "row counts and times of change of the user's cases (polling)",
     "decisions.letter_data": "part of sign_decision and letter_preview (both logged)",
     "decisions.signing_problems": "part of sign_decision and the editor's check (logged reads)",
 }

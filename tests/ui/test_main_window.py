@@ -5,9 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from app.models import AuditEntry
+from app.models import AuditEntry, CaseStatus
+from app.services import case_register
 from app.services.identity_number import format_identity_number
 from app.ui.case_view import CaseView
+from app.ui.main_window import CASE_LIST_POLL_MS
 from tests.helpers import type_text
 
 
@@ -107,3 +109,39 @@ def test_keyboard_shortcuts_focus_search_and_close_tabs(qtbot, main_window) -> N
     main_window.my_cases_view.setFocus()
     qtbot.keyClick(main_window.my_cases_view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert main_window.search_field.hasFocus()
+
+
+def _listed(window) -> list[str]:
+    model = window.my_cases_view.model()
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+
+def test_my_cases_follows_changes_made_elsewhere(qtbot, main_window, chef) -> None:
+    """A chef closes one of Sara's cases at her own desk; Sara's list drops it at the next
+    poll, keeps the case she had selected, and a poll without changes reads nothing."""
+    before = _listed(main_window)
+    assert len(before) >= 2
+    main_window.my_cases_view.select_where(lambda row: row.case_number == before[1])
+    closed = main_window.my_cases_model.rows[0]
+    list_reads = _case_list_reads(main_window)
+    main_window.case_list_timer.timeout.emit()  # nothing changed: no reload
+    assert _case_list_reads(main_window) == list_reads
+    chef.call(
+        lambda s, a: case_register.change_status(
+            s, a, closed.case_id, CaseStatus.CLOSED, closing_reason="arbete"
+        )
+    )
+    assert main_window.case_list_timer.isActive()
+    assert main_window.case_list_timer.interval() == CASE_LIST_POLL_MS
+    main_window.case_list_timer.timeout.emit()
+    after = _listed(main_window)
+    assert closed.case_number not in after and len(after) == len(before) - 1
+    assert main_window.my_cases_view.current_row().case_number == before[1]
+    assert _case_list_reads(main_window) == list_reads + 1
+
+
+def _case_list_reads(window) -> int:
+    with window.context.database.sessions() as session:
+        return len(
+            session.scalars(select(AuditEntry).where(AuditEntry.entity == "case_list")).all()
+        )
