@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import migrate
@@ -27,6 +28,25 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    def is_connection_lost(self, error: BaseException) -> bool:
+        """Whether `error` means the database could not be reached (server down, network
+        gone), as opposed to an error in what was asked. On SQLite, only a connection the
+        driver gave up on."""
+        if not isinstance(error, DBAPIError):
+            return False
+        if error.connection_invalidated:
+            return True
+        return isinstance(error, OperationalError) and self.engine.dialect.name == "postgresql"
+
+    def ping(self) -> bool:
+        """Whether the database answers now (a fresh connection if the old ones are gone)."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except DBAPIError:
+            return False
+        return True
 
 
 def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:

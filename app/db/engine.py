@@ -41,9 +41,13 @@ def make_engine(url: str | URL) -> Engine:
         # A shared server: connections may be closed by it (restarts, idle timeouts);
         # check before use instead of failing the user's next action. Sessions work in
         # UTC, as on SQLite (which stores UTC without a zone): date and month expressions
-        # over timestamptz columns then give the same answers on both databases.
+        # over timestamptz columns then give the same answers on both databases. A server
+        # that does not answer is given up on after 5 s (the window says so), not the
+        # operating system's minutes.
         return create_engine(
-            parsed, pool_pre_ping=True, connect_args={"options": "-c timezone=UTC"}
+            parsed,
+            pool_pre_ping=True,
+            connect_args={"options": "-c timezone=UTC", "connect_timeout": 5},
         )
     engine = create_engine(parsed)
     if engine.dialect.name == "sqlite":

@@ -45,26 +45,21 @@ def run_in_background(
     on_error: Callable[[Exception], None],
     label: str,
     maximum: int = 0,
+    quiet: bool = False,
 ) -> _Signals:
     """`work(report)` runs in a worker thread; `report(n)` moves the progress bar
     (0..maximum; maximum 0 shows a busy indicator). If `parent` is deleted before the work
-    ends, the result is dropped (the work itself still completes, e.g. a file is written)."""
+    ends, the result is dropped (the work itself still completes, e.g. a file is written).
+    `quiet`: no progress dialog, for work the user did not ask for (polling)."""
     signals = _Signals()
     _running.add(signals)
-    dialog = QProgressDialog(label, "", 0, maximum, parent)
-    dialog.setWindowTitle("Arbetar …")
-    dialog.setCancelButton(None)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(PROGRESS_DELAY_MS)
-    dialog.setAutoClose(False)
-    dialog.setAutoReset(False)
-    dialog.setValue(0)
+    dialog = None if quiet else _progress_dialog(parent, label, maximum)
 
     def finish() -> bool:
         """Close the progress dialog; False if the widget that asked for the work is gone
         (its tab was closed meanwhile): then nobody is left to show the result to."""
         _running.discard(signals)
-        if isValid(dialog):
+        if dialog is not None and isValid(dialog):
             dialog.close()
             dialog.deleteLater()
         return parent is None or isValid(parent)
@@ -79,6 +74,19 @@ def run_in_background(
 
     signals.finished.connect(done)
     signals.failed.connect(failed)
-    signals.progress.connect(dialog.setValue)
+    if dialog is not None:
+        signals.progress.connect(dialog.setValue)
     QThreadPool.globalInstance().start(_Job(work, signals))
     return signals
+
+
+def _progress_dialog(parent: QWidget | None, label: str, maximum: int) -> QProgressDialog:
+    dialog = QProgressDialog(label, "", 0, maximum, parent)
+    dialog.setWindowTitle("Arbetar …")
+    dialog.setCancelButton(None)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(PROGRESS_DELAY_MS)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setValue(0)
+    return dialog

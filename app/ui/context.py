@@ -18,10 +18,18 @@ T = TypeVar("T")
 class AppContext:
     database: Database
     actor: Actor | None = None
+    on_connection_lost: Callable[[], None] | None = None
+    """Told when a call fails because the database cannot be reached (the main window shows
+    its banner); the error is raised to the caller as well."""
 
     def call(self, work: Callable[[Session, Actor], T]) -> T:
         """Run one service call in its own transaction: committed on success, rolled back
         (with its audit rows) on error."""
         assert self.actor is not None, "not logged in"
-        with self.database.sessions.begin() as session:
-            return work(session, self.actor)
+        try:
+            with self.database.sessions.begin() as session:
+                return work(session, self.actor)
+        except Exception as error:
+            if self.on_connection_lost is not None and self.database.is_connection_lost(error):
+                self.on_connection_lost()
+            raise

@@ -29,6 +29,7 @@ from app.services.errors import ValidationFailed
 from app.services.formatting import short_date
 from app.services.my_cases import CaseListRow
 from app.ui.audit_review_view import AuditReviewView
+from app.ui.background import run_in_background
 from app.ui.case_view import CaseView
 from app.ui.caseload_review_view import CaseloadReviewView
 from app.ui.context import AppContext
@@ -52,6 +53,13 @@ def _deadline_text(row: CaseListRow) -> str:
 
 CASE_LIST_POLL_MS = 60_000
 """How often Mina ärenden looks for changes made by others."""
+RECONNECT_MS = 5_000
+"""How often a lost database connection is tried again."""
+CONNECTION_LOST = (
+    "<b>Ingen kontakt med databasen.</b> Det du har skrivit finns kvar i fönstren men är inte "
+    "sparat – spara igen när kontakten är tillbaka. Programmet försöker ansluta igen var "
+    "femte sekund."
+)
 
 
 class MainWindow(QMainWindow):
@@ -67,6 +75,18 @@ class MainWindow(QMainWindow):
 
         central = QWidget()
         layout = QVBoxLayout(central)
+        self.connection_banner = QLabel(CONNECTION_LOST)
+        self.connection_banner.setObjectName("connectionBanner")
+        self.connection_banner.setWordWrap(True)
+        self.connection_banner.setStyleSheet(
+            "background: #fdecea; color: #8a1c13; border: 1px solid #e0a19b; padding: 6px;"
+        )
+        self.connection_banner.hide()
+        layout.addWidget(self.connection_banner)
+        context.on_connection_lost = self.connection_lost
+        self.reconnect_timer = QTimer(self)
+        self.reconnect_timer.setInterval(RECONNECT_MS)
+        self.reconnect_timer.timeout.connect(self.try_reconnect)
         top = QHBoxLayout()
         search_label = QLabel("&Sök:")
         self.search_field = QLineEdit()
@@ -251,14 +271,52 @@ class MainWindow(QMainWindow):
         self.my_cases_view.fit_columns()
 
     def poll_my_cases(self) -> None:
-        """Reload Mina ärenden if any of the user's cases changed since it was read. Quietly:
-        when the database cannot be reached the next poll tries again."""
-        try:
-            stamp = self.context.call(my_cases.change_stamp)
-        except Exception:
-            return
+        """Reload Mina ärenden if any of the user's cases changed since it was read. Off the
+        GUI thread and quietly: a lost connection shows the banner, nothing else."""
+        if self.connection_banner.isVisible():
+            return  # the reconnect attempts take over
+        context = self.context
+        run_in_background(
+            self,
+            lambda _report: context.call(my_cases.change_stamp),
+            on_done=self._polled,
+            on_error=lambda _exc: None,
+            label="",
+            quiet=True,
+        )
+
+    def _polled(self, stamp: tuple) -> None:
         if stamp != self._case_list_stamp:
             self.refresh_my_cases()
+
+    def connection_lost(self) -> None:
+        """A call found the database unreachable: say so above everything, keep what is on
+        screen, and try again every few seconds."""
+        if not self.connection_banner.isVisible():
+            self.connection_banner.setText(CONNECTION_LOST)
+            self.connection_banner.show()
+            self.statusBar().showMessage("Ingen kontakt med databasen.")
+        if not self.reconnect_timer.isActive():
+            self.reconnect_timer.start()
+
+    def try_reconnect(self) -> None:
+        database = self.context.database
+        run_in_background(
+            self,
+            lambda _report: database.ping(),
+            on_done=self._reconnect_result,
+            on_error=lambda _exc: None,
+            label="",
+            quiet=True,
+        )
+
+    def _reconnect_result(self, answered: bool) -> None:
+        if not answered or not self.connection_banner.isVisible():
+            return
+        self.reconnect_timer.stop()
+        self.connection_banner.hide()
+        self.statusBar().showMessage("Kontakten med databasen är tillbaka.", 10_000)
+        self.refresh_my_cases()
 
     def focus_search(self) -> None:
         self.search_field.setFocus()

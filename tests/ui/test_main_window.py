@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from sqlalchemy import select
 
 from app.models import AuditEntry, CaseStatus
@@ -118,13 +118,14 @@ def _listed(window) -> list[str]:
 
 def test_my_cases_follows_changes_made_elsewhere(qtbot, main_window, chef) -> None:
     """A chef closes one of Sara's cases at her own desk; Sara's list drops it at the next
-    poll, keeps the case she had selected, and a poll without changes reads nothing."""
+    poll (run off the GUI thread), keeps the case she had selected, and a poll without
+    changes reads nothing."""
     before = _listed(main_window)
     assert len(before) >= 2
     main_window.my_cases_view.select_where(lambda row: row.case_number == before[1])
     closed = main_window.my_cases_model.rows[0]
     list_reads = _case_list_reads(main_window)
-    main_window.case_list_timer.timeout.emit()  # nothing changed: no reload
+    _poll(qtbot, main_window)  # nothing changed: no reload
     assert _case_list_reads(main_window) == list_reads
     chef.call(
         lambda s, a: case_register.change_status(
@@ -133,11 +134,17 @@ def test_my_cases_follows_changes_made_elsewhere(qtbot, main_window, chef) -> No
     )
     assert main_window.case_list_timer.isActive()
     assert main_window.case_list_timer.interval() == CASE_LIST_POLL_MS
-    main_window.case_list_timer.timeout.emit()
+    _poll(qtbot, main_window)
     after = _listed(main_window)
     assert closed.case_number not in after and len(after) == len(before) - 1
     assert main_window.my_cases_view.current_row().case_number == before[1]
     assert _case_list_reads(main_window) == list_reads + 1
+
+
+def _poll(qtbot, window) -> None:
+    window.case_list_timer.timeout.emit()
+    QThreadPool.globalInstance().waitForDone(5000)
+    qtbot.wait(50)  # the result is delivered by a queued signal
 
 
 def _case_list_reads(window) -> int:
