@@ -7,6 +7,8 @@ import base64
 import hashlib
 import hmac
 import os
+import uuid
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.models import Role, Unit, User
 from app.services import audit
 from app.services.actor import Actor
-from app.services.errors import ServiceError, ValidationFailed
+from app.services.errors import AccessDenied, ServiceError, StaleRecordError, ValidationFailed
 from app.services.text_input import clean_text
 
 # scrypt parameters (RFC 7914): n=2**14, r=8 costs ~16 MiB and ~50 ms: slow for guessing,
@@ -164,3 +166,99 @@ def create_first_administrator(
         password=password,
     )
     return Actor.of(user)
+
+
+# --- the administrator's user list ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: uuid.UUID
+    username: str
+    full_name: str
+    title: str
+    role: Role
+    unit_name: str
+    active: bool
+    version: int
+
+
+def _require_administrator(actor: Actor) -> None:
+    if not actor.is_administrator:
+        raise AccessDenied("Bara systemförvaltare kan hantera användare.")
+
+
+def list_users(session: Session, actor: Actor) -> list[UserRow]:
+    """Every user, active first, by name. Administrators only."""
+    _require_administrator(actor)
+    users = session.scalars(select(User).order_by(User.active.desc(), User.full_name))
+    return [
+        UserRow(
+            u.id,
+            u.username,
+            u.full_name,
+            u.title,
+            u.role,
+            u.unit.name if u.unit else "",
+            u.active,
+            u.version,
+        )
+        for u in users
+    ]
+
+
+def list_units(session: Session, actor: Actor) -> list[tuple[uuid.UUID, str]]:
+    _require_administrator(actor)
+    return [(u.id, u.name) for u in session.scalars(select(Unit).order_by(Unit.name))]
+
+
+def add_user(
+    session: Session,
+    actor: Actor,
+    *,
+    username: str,
+    full_name: str,
+    role: Role,
+    unit_id: uuid.UUID | None,
+    password: str | None,
+) -> User:
+    """An administrator adds a user (`create_user`; `password` None on a shared server)."""
+    _require_administrator(actor)
+    unit = session.get(Unit, unit_id) if unit_id is not None else None
+    if unit is None and role is not Role.ADMINISTRATOR:
+        raise ValidationFailed({"unit": "Välj enheten som handläggaren eller chefen hör till."})
+    return create_user(
+        session,
+        actor,
+        username=username,
+        full_name=full_name,
+        role=role,
+        unit=unit,
+        password=password,
+    )
+
+
+def set_active(
+    session: Session, actor: Actor, user_id: uuid.UUID, active: bool, *, expected_version: int
+) -> None:
+    """Inactivate a user (they can no longer log in; their name stays on what they wrote)
+    or activate them again. Administrators only, never themselves."""
+    _require_administrator(actor)
+    user = session.get(User, user_id)
+    if user is None:
+        raise ValidationFailed({"user": "Användaren finns inte."})
+    if user.id == actor.id:
+        raise ValidationFailed({"user": "Du kan inte inaktivera dig själv."})
+    if user.version != expected_version:
+        raise StaleRecordError("Användaren har ändrats av någon annan. Läs in listan på nytt.")
+    user.active = active
+    user.updated_by = actor.id
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        audit.Action.UPDATE,
+        "user",
+        entity_id=user.id,
+        detail=f"{user.username} {'aktiverad' if active else 'inaktiverad'}",
+    )

@@ -43,6 +43,7 @@ from app.ui.norm_tables_dialog import NormTablesDialog
 from app.ui.row_table_model import Column, RowTableModel
 from app.ui.statistics_view import StatisticsView
 from app.ui.table_view import RowTableView
+from app.ui.users_dialog import UsersDialog
 
 
 def _deadline_text(row: CaseListRow) -> str:
@@ -207,8 +208,11 @@ class MainWindow(QMainWindow):
             self._action(file_menu, "Ny ärende&genomgång …", None, self.new_case_review)
             self._action(file_menu, "Stat&istik …", None, self.show_statistics)
         if actor.is_manager or actor.is_administrator:
-            self._action(file_menu, "&Logggranskning …", None, self.show_audit_review)
+            self._action(file_menu, "Logggrans&kning …", None, self.show_audit_review)
         if actor.is_administrator:
+            self._action(
+                file_menu, "Anv&ändare …", None, lambda: UsersDialog(self.context, self).exec()
+            )
             self._action(file_menu, "&Formulär och versioner …", None, self.show_form_definitions)
             self._action(
                 file_menu,

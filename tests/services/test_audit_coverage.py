@@ -155,7 +155,9 @@ READS: dict[str, tuple[str, Callable[[World], Call]]] = {
 }
 
 WRITES = {
+    "accounts.add_user",
     "accounts.create_user",
+    "accounts.set_active",
     "case_register.change_status",
     "case_register.create_case",
     "case_register.find_or_create_person",
@@ -188,6 +190,8 @@ NOT_CASE_CONTENT = {
     "audit.record": "the audit writer itself",
     "statistics.audit_aggregate": "the audit row of the statistics reads",
     "audit_review.reviewable_users": "names of the unit's staff",
+    "accounts.list_users": "the staff list (administrators)",
+    "accounts.list_units": "the units' names (administrators)",
     "case_register.unit_caseworkers": "names of the unit's handläggare",
     "caseload_review.review_status": "per handläggare: open cases and ärendegenomgångar counted",
     "decisions.has_delegation": "the user's own delegation",

@@ -1,4 +1,4 @@
-"""Administrator dialogs: riksnorm tables per year and the delegationsordning."""
+"""Administrator dialogs: riksnorm tables per year, the delegationsordning, the users."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.models import DecisionKind
-from app.services import decisions, norm_tables
+from app.services import accounts, decisions, norm_tables
 from app.services.errors import AccessDenied
 from app.services.norm_calculation import AdultInput, HouseholdComposition, calculate
 from app.ui.delegations_dialog import DelegationsDialog
 from app.ui.norm_tables_dialog import NormTablesDialog
+from app.ui.users_dialog import UsersDialog
+from tests.helpers import type_text
 from tests.ui.test_form_versions import login_admin
 
 
@@ -94,3 +96,48 @@ def _button(dialog, text: str):
     from PySide6.QtWidgets import QPushButton
 
     return next(b for b in dialog.findChildren(QPushButton) if b.text().replace("&", "") == text)
+
+
+def test_users_dialog_adds_and_inactivates_a_user(qtbot, admin, demo_database) -> None:
+    dialog = UsersDialog(admin)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    names = [r.full_name for r in dialog.model.rows]
+    assert "Sara Nilsson" in names and "Eva Lind" in names
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)  # nothing filled in
+    assert "Användarnamnet" in dialog.errors["username"].text()
+    type_text(dialog.full_name, "Åsa Öberg")
+    type_text(dialog.username, "Asa.Oberg")
+    type_text(dialog.password, "kort")
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert "minst 8 tecken" in dialog.errors["password"].text()
+    assert dialog.full_name.text() == "Åsa Öberg"  # nothing typed is lost
+    dialog.password.clear()
+    type_text(dialog.password, "hemligt-lösen")
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert dialog.errors["password"].text() == ""
+    added = dialog.table.current_row()
+    assert (added.full_name, added.username, added.active) == ("Åsa Öberg", "asa.oberg", True)
+    assert dialog.full_name.text() == ""
+    with demo_database.sessions() as session:
+        assert accounts.login(session, "asa.oberg", "hemligt-lösen") is not None
+    qtbot.mouseClick(dialog.toggle_button, Qt.MouseButton.LeftButton)
+    inactive = dialog.table.current_row()
+    assert (inactive.username, inactive.active) == ("asa.oberg", False)
+    model = dialog.table.model()
+    row = next(r for r in range(model.rowCount()) if model.index(r, 1).data() == "asa.oberg")
+    assert model.index(row, 4).data() == "Nej"
+    with demo_database.sessions() as session:
+        assert accounts.login(session, "asa.oberg", "hemligt-lösen") is None
+
+
+def test_users_menu_is_for_administrators_only(main_window, admin) -> None:
+    from app.ui.main_window import MainWindow
+
+    def actions(window) -> set[str]:
+        return {a.text() for m in window.menuBar().actions() for a in m.menu().actions()}
+
+    assert "Anv&ändare …" not in actions(main_window)
+    admin_window = MainWindow(admin)
+    assert "Anv&ändare …" in actions(admin_window)
+    admin_window.close()

@@ -34,7 +34,7 @@ def _a_case_of_the_unit(database, username: str) -> Case:
 
 
 def _open_review(qtbot, window: MainWindow) -> AuditReviewView:
-    _actions(window)["&Logggranskning …"].trigger()
+    _actions(window)["Logggrans&kning …"].trigger()
     view = window.tabs.currentWidget()
     assert isinstance(view, AuditReviewView)
     assert window.tabs.tabText(window.tabs.currentIndex()) == "Logggranskning"
@@ -120,7 +120,7 @@ def test_who_has_looked_at_the_person_from_the_case(
 
 
 def test_a_caseworker_has_no_log_review(main_window, demo_database) -> None:
-    assert "&Logggranskning …" not in _actions(main_window)
+    assert "Logggrans&kning …" not in _actions(main_window)
     case = _a_case_of_the_unit(demo_database, "sara.nilsson")
     case_view = main_window.open_case(case.id)
     assert not case_view.overview_tab.access_log_button.isVisible()
