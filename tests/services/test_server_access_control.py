@@ -22,7 +22,14 @@ from sqlalchemy import make_url, select, text, update
 from app import cli
 from app.db.database import open_database
 from app.models import AuditEntry, JournalEntry, User
-from app.services import accounts, case_overview, case_search, journal
+from app.services import (
+    accounts,
+    case_overview,
+    case_search,
+    caseload_review,
+    journal,
+    statistics,
+)
 from app.services.journal import JournalDraft
 from tests.pg import URL_VARIABLE
 
@@ -325,3 +332,29 @@ def test_init_server_makes_the_first_administrator_on_an_empty_server(
                     {"r": role},
                 )
                 admin.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+
+
+@on_postgresql
+def test_the_chefs_views_give_the_same_figures_under_the_servers_rules(
+    db, cases, login_roles, staff, make_case, pnr, session
+) -> None:
+    """The caseload and a year of statistics, read by chef Eva through her own role, equal
+    what the schema owner (no row-level security) computes for her unit."""
+    make_case(pnr("20010203", 222), "Unga", "Vuxen")
+    session.commit()
+    eva = staff.manager
+
+    def figures(database) -> tuple:
+        with database.sessions.begin() as s:
+            rows = caseload_review.caseload(s, eva)
+            year = statistics.as_json_dict(statistics.year_statistics(s, eva, 2026))
+        return sorted((r.case_number, r.applicant_name, r.overdue_count) for r in rows), year
+
+    as_owner = figures(db)
+    database = open_database(login_roles["eva.lind"], upgrade=False)
+    try:
+        as_eva = figures(database)
+    finally:
+        database.dispose()
+    assert len(as_eva[0]) == 3  # Anna, the protected case and the new one; not Bo of Söder
+    assert as_eva == as_owner
