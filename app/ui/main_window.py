@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -64,6 +64,9 @@ CONNECTION_LOST = (
 
 
 class MainWindow(QMainWindow):
+    connection_lost_reported = Signal()
+    """Emitted from any thread when a call found the database unreachable."""
+
     def __init__(self, context: AppContext):
         super().__init__()
         self.context = context
@@ -84,7 +87,9 @@ class MainWindow(QMainWindow):
         )
         self.connection_banner.hide()
         layout.addWidget(self.connection_banner)
-        context.on_connection_lost = self.connection_lost
+        # calls fail in worker threads too: the banner is shown on the GUI thread
+        self.connection_lost_reported.connect(self.connection_lost)
+        context.on_connection_lost = self.connection_lost_reported.emit
         self.reconnect_timer = QTimer(self)
         self.reconnect_timer.setInterval(RECONNECT_MS)
         self.reconnect_timer.timeout.connect(self.try_reconnect)
@@ -564,4 +569,8 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 self.logged_out = False
                 return
+        # a closed window polls nothing (after logging out its database may be gone)
+        self.case_list_timer.stop()
+        self.reconnect_timer.stop()
+        self.context.on_connection_lost = None
         event.accept()

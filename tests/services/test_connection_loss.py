@@ -89,3 +89,16 @@ def test_a_lost_server_shows_a_banner_and_it_goes_when_the_server_is_back(
     assert window.statusBar().currentMessage() == "Kontakten med databasen är tillbaka."
     assert window.my_cases_model.rowCount() == listed
     assert len(warnings) == 1
+
+
+def test_a_poll_that_finds_the_server_gone_shows_the_banner(qtbot, window, outage, warnings):
+    """The minute's poll runs in a worker thread; the banner still comes on the GUI thread
+    (a timer started from the worker would only warn), and no dialog interrupts."""
+    outage(False)
+    window.case_list_timer.timeout.emit()
+    _settle(qtbot)
+    assert window.connection_banner.isVisible()
+    assert window.reconnect_timer.isActive()
+    assert warnings == []
+    window.close()  # a closed window polls no more
+    assert not window.case_list_timer.isActive() and not window.reconnect_timer.isActive()
