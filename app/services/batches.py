@@ -24,6 +24,7 @@ def in_batches(ids: list[T], size: int = IN_LIST_SIZE) -> Iterator[list[T]]:
 
 def plain_rows(session: Session, stmt: Executable) -> list[Row[Any]]:
     """All rows of a column select, read through the session's connection: the ORM's
-    result handling costs time per row and adds nothing for plain columns. No autoflush:
-    callers that may have pending changes flush once before reading."""
+    result handling costs time per row and adds nothing for plain columns. The session is
+    flushed first (a no-op when nothing is pending), since this read bypasses autoflush."""
+    session.flush()
     return list(session.connection().execute(stmt).all())

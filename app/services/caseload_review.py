@@ -198,7 +198,6 @@ def caseload(
     Chefs see their own unit; a handläggare may see only their own caseload
     (`caseworker_id` = their id). One audit row per call (entity 'caseload')."""
     subject = _caseload_subject(session, actor, caseworker_id)
-    session.flush()  # the reads below go past the ORM (`plain_rows`)
     stmt = (
         select(
             Case.id,
@@ -473,7 +472,6 @@ def review_status(session: Session, actor: Actor) -> list[ReviewStatus]:
         raise AccessDenied("Bara chefer kan se ärendegenomgångarna för enheten.")
     today = clock.today()
     since = add_months(today, -12)
-    session.flush()  # the reads below go past the ORM (`plain_rows`)
     caseworkers = plain_rows(
         session,
         select(User.id, User.full_name)

@@ -176,7 +176,6 @@ def read_case_facts(
     facts = CaseFacts()
     if not ids:
         return facts
-    session.flush()  # the reads below go past the ORM (`plain_rows`)
     today = clock.today()
     warning_days = settings.get_int(session, settings.DECISION_WARNING_DAYS)
     found = facts.deadlines

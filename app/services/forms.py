@@ -541,7 +541,6 @@ def latest_barriers_for_cases(
     """Case -> person -> (month, code) of each person's latest försörjningshinder."""
     ids = list(dict.fromkeys(case_ids))
     found: dict[uuid.UUID, dict[uuid.UUID, tuple[date, str]]] = {}
-    session.flush()  # the reads below go past the ORM (`plain_rows`)
     for chunk in in_batches(ids):
         latest = (
             select(
@@ -583,7 +582,6 @@ def fia_candidates(
     `barriers` (from `latest_barriers_for_cases`) saves reading them again. Batched: a few
     queries per 500 cases, whatever their number."""
     ids = list(dict.fromkeys(case_ids))
-    session.flush()  # the reads below go past the ORM (`plain_rows`)
     if barriers is None:
         barriers = latest_barriers_for_cases(session, ids)
     unemployed: dict[uuid.UUID, int] = {}
