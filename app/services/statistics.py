@@ -108,7 +108,7 @@ from app.models import (
 )
 from app.services import audit, clock, household_type, settings
 from app.services.actor import Actor
-from app.services.batches import in_batches
+from app.services.batches import in_batches, plain_rows
 from app.services.clock import STOCKHOLM
 from app.services.errors import AccessDenied
 
@@ -580,13 +580,7 @@ class _Computation:
     def _household_of(self, case_id: Any) -> _Household:
         return self.households[self.case_household.get(case_id, case_id)]
 
-    def _execute(self, stmt):
-        """All rows, as plain Core rows: the ORM's result handling costs time per row and
-        adds nothing here (the session is flushed once, in `run`)."""
-        return self.session.connection().execute(stmt).all()
-
     def run(self) -> YearStatistics:
-        self.session.flush()
         self._load_cases()
         self._load_decision_months()
         self._load_status_changes()
@@ -598,15 +592,15 @@ class _Computation:
         stmt = select(_text(Case.id), _text(Case.household_id))
         if self.unit_id is not None:
             stmt = stmt.where(Case.unit_id == self.unit_id)
-        self.case_household = dict(self._execute(stmt))
+        self.case_household = dict(plain_rows(self.session, stmt))
 
     def _load_decision_months(self) -> None:
         """Per case, bit masks of the months with a decision and with bistånd in the window,
         and the months with bistånd before it; per month of the period, the amounts. Cases
         with a multi-month or replacing decision are redone exactly from their decisions
         (they are few)."""
-        window = {row[0]: row[1:] for row in self._execute(self._window_decisions())}
-        history = {row[0]: row[1:] for row in self._execute(self._history_decisions())}
+        window = {row[0]: row[1:] for row in plain_rows(self.session, self._window_decisions())}
+        history = {row[0]: row[1:] for row in plain_rows(self.session, self._history_decisions())}
         redo = {case_id for found in (window, history) for case_id, row in found.items() if row[-1]}
         for case_id, (decided, supported, _irregular) in window.items():
             if case_id not in redo:
@@ -675,11 +669,12 @@ class _Computation:
             .where(Decision.period_start <= self.period_end)
             .group_by(Decision.period_start)  # by day: cheaper than computing the month
         )
-        for start, total in self._execute(self._where_scope(stmt, Decision.case_id)):
+        for start, total in plain_rows(self.session, self._where_scope(stmt, Decision.case_id)):
             self.amounts[month_index(start) - self.first] += int(total or 0)
 
     def _redo_cases(self, case_ids: list[Any]) -> None:
-        rows = self._execute(
+        rows = plain_rows(
+            self.session,
             select(
                 _text(Decision.id).label("id"),
                 _text(Decision.case_id).label("case_id"),
@@ -690,7 +685,7 @@ class _Computation:
                 Decision.period_end,
             )
             .where(_text(Decision.case_id).in_(case_ids))
-            .where(Decision.signed_at.is_not(None))
+            .where(Decision.signed_at.is_not(None)),
         )
         replaced = {r.replaces_id for r in rows if r.replaces_id is not None}
         self.replaced |= replaced
@@ -744,7 +739,7 @@ class _Computation:
         )
         if self.unit_id is not None:
             stmt = stmt.where(Case.unit_id == self.unit_id)
-        for case_id, index, old, new, reason in self._execute(stmt):
+        for case_id, index, old, new, reason in plain_rows(self.session, stmt):
             household = self._household_of(case_id)
             bit = 1 << (index - self.base)
             if old is None or (old is CaseStatus.CLOSED and new is not CaseStatus.CLOSED):
@@ -779,8 +774,8 @@ class _Computation:
             )
         members: dict[Any, list[tuple]] = defaultdict(list)
         births, sexes = self.applicant_birth, self.person_sex
-        for household_id, person_id, role, visiting, start, until, sex, birth in self._execute(
-            stmt
+        for household_id, person_id, role, visiting, start, until, sex, birth in plain_rows(
+            self.session, stmt
         ):
             sexes[person_id] = sex
             applicant = role == "sokande"
@@ -810,8 +805,9 @@ class _Computation:
         missing = [p for p in person_ids if p not in self.person_sex]
         for chunk in in_batches(missing):
             self.person_sex.update(
-                self._execute(
-                    select(_text(Person.id), Person.sex).where(_text(Person.id).in_(chunk))
+                plain_rows(
+                    self.session,
+                    select(_text(Person.id), Person.sex).where(_text(Person.id).in_(chunk)),
                 )
             )
         return self.person_sex
@@ -1074,7 +1070,7 @@ class _Computation:
             .where(SupportBarrier.month <= self.period_end)
             .group_by(SupportBarrier.case_id, SupportBarrier.person_id, SupportBarrier.code)
         )
-        rows = self._execute(self._where_scope(stmt, SupportBarrier.case_id))
+        rows = plain_rows(self.session, self._where_scope(stmt, SupportBarrier.case_id))
         sexes = self._sexes_of({person_id for person_id, _code, _months in rows})
         masks: Counter = Counter()
         adults: set[tuple] = set()
@@ -1113,7 +1109,7 @@ class _Computation:
         kinds = ("sip", "hembesok")
         events = {kind: [0] * self.n for kind in kinds}
         months: dict[str, dict[Any, int]] = {kind: defaultdict(int) for kind in kinds}
-        for case_id, kind, index, count in self._execute(stmt):
+        for case_id, kind, index, count in plain_rows(self.session, stmt):
             position = index - self.first
             events[kind][position] += count
             months[kind][self.case_household.get(case_id, case_id)] |= 1 << position
@@ -1163,18 +1159,19 @@ class _Computation:
         )
         if self.unit_id is not None:
             stmt = stmt.where(Case.unit_id == self.unit_id)
-        rows = [r for r in self._execute(stmt) if r.id not in self.replaced]
+        rows = [r for r in plain_rows(self.session, stmt) if r.id not in self.replaced]
         sexes = self._sexes_of({r.person_id for r in rows})
         bka_ids = {r.bka_form_id for r in rows if r.bka_form_id is not None}
         bka_children: dict[Any, dict[str, dict]] = {}
         for chunk in in_batches(list(bka_ids)):
-            for form_id, case_id, answers in self._execute(
+            for form_id, case_id, answers in plain_rows(
+                self.session,
                 select(
                     _text(FormInstance.id), _text(FormInstance.case_id), FormInstance.answers_json
                 )
                 .where(_text(FormInstance.id).in_(chunk))
                 .where(FormInstance.form_key == "bka")
-                .where(FormInstance.signed_at.is_not(None))
+                .where(FormInstance.signed_at.is_not(None)),
             ):
                 groups = json.loads(answers or "{}").get("barn") or []
                 bka_children[form_id] = (
@@ -1299,8 +1296,8 @@ class _Computation:
         keys = (a.c.bucket, minutes, in_time, days, open_in_time)
         responses = [[0, 0, 0, 0, Counter()] for _ in range(self.n)]
         decisions = [[0, 0, 0, 0, Counter()] for _ in range(self.n)]
-        for position, minute, on_time, waited, still_open, count in self._execute(
-            select(*keys, func.count()).group_by(*keys)
+        for position, minute, on_time, waited, still_open, count in plain_rows(
+            self.session, select(*keys, func.count()).group_by(*keys)
         ):
             t = responses[position]
             t[0] += count
@@ -1412,11 +1409,6 @@ def _reason_counts(per_month: dict[tuple, list[int]], codes: list[str], i: int):
         )
         for code in _codes_with(codes, sorted(found))
     }
-
-
-def _count_sexes(sexes: Iterable[str]) -> SexCounts:
-    counted = Counter(sexes)
-    return SexCounts(counted[WOMEN], counted[MEN])
 
 
 def _per(amount: Decimal, households: int) -> Decimal | None:
