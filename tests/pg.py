@@ -97,6 +97,16 @@ class PgServer:
         finally:
             self.drop(name)
 
+    def drop_role(self, name: str) -> None:
+        """Drop a role made by a test (roles belong to the whole server), ending any
+        connection of it first."""
+        with self.admin.connect() as connection:
+            connection.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :r"),
+                {"r": name},
+            )
+            connection.execute(text(f"DROP ROLE IF EXISTS {self._quote(name)}"))
+
     def dispose(self) -> None:
         with self.admin.connect() as connection:
             leftovers = connection.execute(

@@ -276,17 +276,8 @@ def login_roles(db: Database, session, pg_server: PgServer) -> Iterator[dict[str
         }
     finally:
         db.engine.dispose()
-        with pg_server.admin.connect() as admin:
-            for role in created:
-                # no connection of theirs may be left when the role goes
-                admin.execute(
-                    text(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        "WHERE usename = :role"
-                    ),
-                    {"role": role},
-                )
-                admin.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+        for role in created:
+            pg_server.drop_role(role)
 
 
 @dataclass

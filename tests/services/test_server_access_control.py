@@ -221,12 +221,7 @@ def test_init_server_and_create_login_from_the_command_line(
             assert conn.execute("SHOW random_page_cost").fetchone() == ("1.1",)
     finally:
         db.engine.dispose()
-        with pg_server.admin.connect() as admin:
-            admin.execute(
-                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :r"),
-                {"r": role},
-            )
-            admin.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+        pg_server.drop_role(role)
 
 
 def test_the_server_commands_need_postgresql(tmp_path, capsys) -> None:
@@ -324,14 +319,7 @@ def test_init_server_makes_the_first_administrator_on_an_empty_server(
             )
             assert "redan användare" in capsys.readouterr().err
         finally:
-            with pg_server.admin.connect() as admin:
-                admin.execute(
-                    text(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :r"
-                    ),
-                    {"r": role},
-                )
-                admin.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+            pg_server.drop_role(role)
 
 
 @on_postgresql
