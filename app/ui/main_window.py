@@ -256,8 +256,9 @@ class MainWindow(QMainWindow):
             )
             return
         try:
-            stamp = self.context.call(my_cases.change_stamp)
-            rows = self.context.call(my_cases.my_cases)
+            stamp, rows = self.context.call(
+                lambda s, a: (my_cases.change_stamp(s, a), my_cases.my_cases(s, a))
+            )
         except Exception as exc:
             show_error(self, exc)
             return
