@@ -1,8 +1,9 @@
 # Sourced by .ci/run (as root, Debian): a PostgreSQL server for the tests.
 # Installs the distribution's `postgresql` if missing, starts (or creates) the newest
-# version's `main` cluster, makes a superuser test role and exports
-# ARENDESTOD_TEST_PG_URL, ARENDESTOD_TEST_PG_LOCALE (the test databases get the collation
-# of a Swedish municipality's server) and, when /dev/shm has room, ARENDESTOD_TEST_PG_TABLESPACE.
+# version's `main` cluster (with pgaudit loaded), makes a superuser test role and exports
+# ARENDESTOD_TEST_PG_URL, ARENDESTOD_TEST_PG_LOG (the server's log file),
+# ARENDESTOD_TEST_PG_LOCALE (the test databases get the collation of a Swedish
+# municipality's server) and, when /dev/shm has room, ARENDESTOD_TEST_PG_TABLESPACE.
 
 # sv_SE.UTF-8 must exist before the server starts (a running server does not see new locales).
 PG_TEST_LOCALE=sv_SE.UTF-8
@@ -27,6 +28,16 @@ fi
 
 PG_VERSION="$(ls /usr/lib/postgresql | sort -V | tail -n 1)"
 PG_CLUSTER=main
+
+# pgaudit: the server's own log of every read of case tables (`db init-server` turns it on
+# where it is loaded, app.db.server_roles); a test reads that log
+if [ ! -e "/usr/lib/postgresql/$PG_VERSION/lib/pgaudit.so" ]; then
+  echo "Installing postgresql-$PG_VERSION-pgaudit"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "postgresql-$PG_VERSION-pgaudit" ||
+    echo "pgaudit not installed: the server-side read log is not tested" >&2
+fi
 if ! pg_lsclusters -h | awk -v v="$PG_VERSION" -v c="$PG_CLUSTER" '$1 == v && $2 == c {found = 1} END {exit !found}'; then
   echo "Creating PostgreSQL $PG_VERSION cluster $PG_CLUSTER"
   pg_createcluster --locale C.UTF-8 "$PG_VERSION" "$PG_CLUSTER"
@@ -36,6 +47,7 @@ if ! pg_lsclusters -h | awk -v v="$PG_VERSION" -v c="$PG_CLUSTER" '$1 == v && $2
   pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" start
 fi
 PG_PORT="$(pg_lsclusters -h | awk -v v="$PG_VERSION" -v c="$PG_CLUSTER" '$1 == v && $2 == c {print $3}')"
+PG_LOG="$(pg_lsclusters -h | awk -v v="$PG_VERSION" -v c="$PG_CLUSTER" '$1 == v && $2 == c {print $7}')"
 
 pg_admin() {
   (cd / && PGOPTIONS="-c client_min_messages=warning" runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -p "$PG_PORT" -d postgres "$@")
@@ -47,9 +59,22 @@ pg_knows_locale() {
     pg_admin -c "CREATE DATABASE arendestod_locale_probe TEMPLATE template0 ENCODING 'UTF8' LOCALE '$PG_TEST_LOCALE'" 2>/dev/null &&
     pg_admin -c "DROP DATABASE arendestod_locale_probe"
 }
+pg_restart_needed=""
 if ! pg_knows_locale; then
-  echo "Restarting PostgreSQL $PG_VERSION cluster $PG_CLUSTER to load locale $PG_TEST_LOCALE"
+  echo "PostgreSQL $PG_VERSION cluster $PG_CLUSTER must restart to load locale $PG_TEST_LOCALE"
+  pg_restart_needed=yes
+fi
+if [ -e "/usr/lib/postgresql/$PG_VERSION/lib/pgaudit.so" ] &&
+  ! pg_admin -tAc "SHOW shared_preload_libraries" | grep -qw pgaudit; then
+  echo "PostgreSQL $PG_VERSION cluster $PG_CLUSTER must restart to load pgaudit"
+  pg_admin -c "ALTER SYSTEM SET shared_preload_libraries = 'pgaudit'"
+  pg_restart_needed=yes
+fi
+if [ -n "$pg_restart_needed" ]; then
   pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" restart
+fi
+if [ -n "$PG_LOG" ] && [ -r "$PG_LOG" ]; then
+  export ARENDESTOD_TEST_PG_LOG="$PG_LOG"
 fi
 if pg_knows_locale; then
   export ARENDESTOD_TEST_PG_LOCALE="$PG_TEST_LOCALE"

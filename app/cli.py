@@ -165,6 +165,7 @@ def _server(args: argparse.Namespace) -> int:
             f"Radbehörighet (row-level security) på {len(report.protected_tables)} "
             f"tabeller: {', '.join(report.protected_tables)}."
         )
+        print(f"Serverns logg över läsningar: {report.read_log}.")
         print(
             f"Gruppen {server_roles.APP_ROLE} har {report.login_roles} inloggningsroller. "
             "Ge en användare inloggning med: arendestod --db URL db create-login NAMN"

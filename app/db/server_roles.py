@@ -32,6 +32,8 @@ class ServerReport:
     """Tables with row-level security enabled."""
     login_roles: int
     """Login roles that are members of `APP_ROLE`."""
+    read_log: str
+    """Whether the server logs reads itself (pgaudit), in Swedish: on, or what is missing."""
 
 
 def require_postgresql(engine: Engine) -> None:
@@ -50,7 +52,74 @@ def init_server(engine: Engine) -> ServerReport:
     require_postgresql(engine)
     migrate.upgrade(engine)
     configure_database(engine)
+    configure_read_log(engine)
     return server_report(engine)
+
+
+READ_LOG_ROLE = "arendestod_read_log"
+"""pgaudit's audit role: every statement reading a table this role may SELECT from is
+written to the server's log with the user's role, the statement and its parameters."""
+
+READ_LOG_SETTINGS = {"pgaudit.role": READ_LOG_ROLE, "pgaudit.log_parameter": "on"}
+
+_READ_LOGGED_TABLES = (
+    "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relrowsecurity "
+    "AND c.relname <> 'users' ORDER BY c.relname"
+)
+"""Every table under row-level security but the staff list: case content and the audit log."""
+
+
+def configure_read_log(engine: Engine) -> None:
+    """Make the server log every read of case content itself, so that a modified client
+    cannot read unseen (the application's audit rows are written by the client).
+
+    Triggers only see writes; reads are logged by the pgaudit extension, object audit mode.
+    It needs the server to load it (shared_preload_libraries) and a superuser to turn it
+    on; without either this does nothing and `server_report` says what is missing."""
+    require_postgresql(engine)
+    if _read_log_missing(engine):
+        return
+    with engine.begin() as connection:
+        name = connection.scalar(text("SELECT current_database()"))
+        tables = connection.scalars(text(_READ_LOGGED_TABLES)).all()
+        raw = connection.connection.driver_connection
+        with raw.cursor() as cursor:
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS pgaudit")
+            cursor.execute(
+                sql.SQL(
+                    "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {}) "
+                    "THEN CREATE ROLE {} NOLOGIN; END IF; END $$"
+                ).format(sql.Literal(READ_LOG_ROLE), sql.Identifier(READ_LOG_ROLE))
+            )
+            for table in tables:
+                cursor.execute(
+                    sql.SQL("GRANT SELECT ON {} TO {}").format(
+                        sql.Identifier(table), sql.Identifier(READ_LOG_ROLE)
+                    )
+                )
+            _set_for_database(cursor, name, READ_LOG_SETTINGS)
+
+
+def _read_log_missing(engine: Engine) -> str:
+    """Why the server cannot log reads, in Swedish; empty when it can."""
+    with engine.connect() as connection:
+        available = connection.scalar(
+            text("SELECT 1 FROM pg_available_extensions WHERE name = 'pgaudit'")
+        )
+        loaded = "pgaudit" in (
+            connection.scalar(text("SELECT current_setting('shared_preload_libraries')")) or ""
+        )
+        superuser = connection.scalar(
+            text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        )
+    if not available:
+        return "tillägget pgaudit är inte installerat på servern"
+    if not loaded:
+        return "pgaudit är inte laddat (shared_preload_libraries = 'pgaudit', omstart)"
+    if not superuser:
+        return "pgaudit slås på av en superanvändare (kör db init-server som en sådan)"
+    return ""
 
 
 DATABASE_SETTINGS = {"random_page_cost": "1.1"}
@@ -66,12 +135,19 @@ def configure_database(engine: Engine) -> None:
         name = connection.scalar(text("SELECT current_database()"))
         raw = connection.connection.driver_connection
         with raw.cursor() as cursor:
-            for setting, value in DATABASE_SETTINGS.items():
-                cursor.execute(
-                    sql.SQL("ALTER DATABASE {} SET {} = {}").format(
-                        sql.Identifier(name), sql.Identifier(setting), sql.Literal(value)
-                    )
-                )
+            _set_for_database(cursor, name, DATABASE_SETTINGS)
+
+
+def _set_for_database(cursor, database: str, settings: dict[str, str]) -> None:
+    """Settings every new connection to `database` gets (`ALTER DATABASE … SET`)."""
+    for setting, value in settings.items():
+        cursor.execute(
+            sql.SQL("ALTER DATABASE {} SET {} = {}").format(
+                sql.Identifier(database),
+                sql.Identifier(*setting.split(".")),  # "pgaudit.role": two identifiers
+                sql.Literal(value),
+            )
+        )
 
 
 def server_report(engine: Engine) -> ServerReport:
@@ -92,7 +168,22 @@ def server_report(engine: Engine) -> ServerReport:
             ),
             {"group": APP_ROLE},
         )
-    return ServerReport(migrate.current_revision(engine) or "", list(tables), int(logins or 0))
+        read_log_on = connection.scalar(
+            text(
+                "SELECT 1 FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase "
+                "WHERE d.datname = current_database() AND s.setrole = 0 "
+                "AND :setting = ANY (s.setconfig)"
+            ),
+            {"setting": f"pgaudit.role={READ_LOG_ROLE}"},
+        )
+    missing = _read_log_missing(engine)
+    if read_log_on and not missing:
+        read_log = "på (pgaudit: varje läsning av ärendetabellerna skrivs i serverns logg)"
+    else:
+        read_log = f"av: {missing or 'kör db init-server som superanvändare'}"
+    return ServerReport(
+        migrate.current_revision(engine) or "", list(tables), int(logins or 0), read_log
+    )
 
 
 def create_login(engine: Engine, username: str, password: str) -> None:

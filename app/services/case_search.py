@@ -11,8 +11,8 @@ import unicodedata
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select, tuple_, union
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, exists, not_, or_, select, tuple_, union_all
+from sqlalchemy.orm import Session, aliased
 
 from app.models import Case, CaseStatus, HouseholdMember, MemberRole, Person, Role, User
 from app.services import audit
@@ -79,12 +79,16 @@ def _number_filter(text: str):
     )
 
 
+_OTHER_MEMBER = aliased(HouseholdMember)
+_OTHER_PERSON = aliased(Person)
+
 _HIT_COLUMNS = (
     Case.id.label("case_id"),
     Case.case_number,
     Case.status,
     Case.household_id,
     Case.responsible_user_id,
+    User.full_name.label("responsible_name"),
     Person.id.label("person_id"),
     Person.first_name,
     Person.last_name,
@@ -92,6 +96,13 @@ _HIT_COLUMNS = (
     Person.last_name_key,
     Person.first_name_key,
     HouseholdMember.role,
+    # whether someone in the household has skyddade personuppgifter: asked per hit row (a
+    # few index probes each) rather than in a statement of its own
+    exists()
+    .where(_OTHER_MEMBER.household_id == Case.household_id)
+    .where(_OTHER_PERSON.id == _OTHER_MEMBER.person_id)
+    .where(_OTHER_PERSON.protected_identity)
+    .label("household_protected"),
 )
 
 
@@ -100,6 +111,7 @@ def _hit_query(actor: Actor):
         select(*_HIT_COLUMNS)
         .join(HouseholdMember, HouseholdMember.household_id == Case.household_id)
         .join(Person, Person.id == HouseholdMember.person_id)
+        .outerjoin(User, User.id == Case.responsible_user_id)
         .where(Case.unit_id == actor.unit_id)
     )
 
@@ -121,15 +133,21 @@ def _name_clause(token: str):
 
 def _people_in_name_order(tokens: list[str], after: tuple | None):
     """Persons matching every token (as a prefix of the first or the last name), in name
-    order. Written as a UNION of the first token's two branches so that each branch is
-    answered from one covering (name, name, id) index, without reading the table."""
+    order, a batch of them. Written as a UNION ALL of the first token's two branches so that
+    each branch is answered from one covering (name, name, id) index, without reading the
+    table."""
     rest = [_name_clause(token) for token in tokens[1:]]
     if after is not None:
         rest.append(tuple_(Person.last_name_key, Person.first_name_key, Person.id) > after)
     columns = (Person.last_name_key, Person.first_name_key, Person.id)
-    by_last = select(*columns).where(_prefix_range(Person.last_name_key, tokens[0]), *rest)
-    by_first = select(*columns).where(_prefix_range(Person.first_name_key, tokens[0]), *rest)
-    people = union(by_last, by_first).subquery()
+    by_last = _prefix_range(Person.last_name_key, tokens[0])
+    by_first = _prefix_range(Person.first_name_key, tokens[0])
+    # two branches that never return the same person: no duplicate removal (a hash of
+    # every match, thousands for a common prefix) before the ordered batch is taken
+    people = union_all(
+        select(*columns).where(by_last, *rest),
+        select(*columns).where(by_first, not_(by_last), *rest),
+    ).subquery()
     return (
         select(people.c.id, people.c.last_name_key, people.c.first_name_key)
         .order_by(people.c.last_name_key, people.c.first_name_key, people.c.id)
@@ -146,14 +164,12 @@ def _name_rows(session: Session, actor: Actor, tokens: list[str], limit: int) ->
     the list. Within each pass the order is exact: a later batch only has later names."""
     rows: list = []
     for closed in (False, True):
+        status = Case.status == CaseStatus.CLOSED if closed else Case.status != CaseStatus.CLOSED
         after: tuple | None = None
         while len(rows) < limit:
             batch = session.execute(_people_in_name_order(tokens, after)).all()
             if not batch:
                 break
-            status = (
-                Case.status == CaseStatus.CLOSED if closed else Case.status != CaseStatus.CLOSED
-            )
             found = session.execute(
                 _hit_query(actor).where(Person.id.in_([p.id for p in batch])).where(status)
             ).all()
@@ -207,10 +223,6 @@ def search(session: Session, actor: Actor, query: str) -> SearchResult:
         rows = _name_rows(session, actor, tokens, MAX_HITS + 1)
     truncated = len(rows) > MAX_HITS
     rows = rows[:MAX_HITS]
-    protected_households = _households_with_protected_members(
-        session, {row.household_id for row in rows}
-    )
-    names = _responsible_names(session, {row.responsible_user_id for row in rows})
     hits = [
         SearchHit(
             row.case_id,
@@ -220,13 +232,11 @@ def search(session: Session, actor: Actor, query: str) -> SearchResult:
             f"{row.first_name} {row.last_name}",
             format_identity_number(row.personal_number),
             row.role,
-            names.get(row.responsible_user_id) or "Ej tilldelad",
+            row.responsible_name or "Ej tilldelad",
         )
         for row in rows
         if not (
-            row.household_id in protected_households
-            and not actor.is_manager
-            and row.responsible_user_id != actor.id
+            row.household_protected and not actor.is_manager and row.responsible_user_id != actor.id
         )
     ]
     audit.record(
@@ -241,23 +251,3 @@ def search(session: Session, actor: Actor, query: str) -> SearchResult:
     if not hits and not message:
         message = f"Inga ärenden hittades för ”{text}”."
     return SearchResult(hits, message, truncated)
-
-
-def _responsible_names(session: Session, user_ids: set) -> dict:
-    user_ids.discard(None)
-    if not user_ids:
-        return {}
-    return dict(session.execute(select(User.id, User.full_name).where(User.id.in_(user_ids))).all())
-
-
-def _households_with_protected_members(session: Session, household_ids: set[uuid.UUID]) -> set:
-    if not household_ids:
-        return set()
-    return set(
-        session.scalars(
-            select(HouseholdMember.household_id)
-            .join(Person, Person.id == HouseholdMember.person_id)
-            .where(HouseholdMember.household_id.in_(household_ids))
-            .where(Person.protected_identity.is_(True))
-        )
-    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ import pytest
 from sqlalchemy import make_url, select, text, update
 
 from app import cli
+from app.db import server_roles
 from app.db.database import open_database
 from app.models import AuditEntry, JournalEntry, User
 from app.services import (
@@ -195,6 +197,7 @@ def test_init_server_and_create_login_from_the_command_line(
     assert cli.main(["--db", url, "db", "init-server"]) == 0
     said = capsys.readouterr().out
     assert "schemaversion 0008" in said
+    assert "Serverns logg över läsningar: " in said
     for table in ("cases", "journal_entries", "persons", "audit_log", "users"):
         assert f" {table}," in said or f" {table}." in said
 
@@ -346,3 +349,52 @@ def test_the_chefs_views_give_the_same_figures_under_the_servers_rules(
         database.dispose()
     assert len(as_eva[0]) == 3  # Anna, the protected case and the new one; not Bo of Söder
     assert as_eva == as_owner
+
+
+LOG_VARIABLE = "ARENDESTOD_TEST_PG_LOG"
+
+
+@on_postgresql
+def test_the_server_logs_every_read_of_case_tables_itself(db, cases, login_roles) -> None:
+    """A modified client writes no audit rows of its own: the server's log (pgaudit) still
+    names the role, the statement and its parameters."""
+    log_path = os.environ.get(LOG_VARIABLE, "")
+    if not log_path or not os.access(log_path, os.R_OK):
+        pytest.skip(f"{LOG_VARIABLE} (serverns loggfil) är inte satt (.ci/postgres.sh)")
+    report = server_roles.server_report(db.engine)
+    if "inte installerat" in report.read_log or "inte laddat" in report.read_log:
+        pytest.skip(f"pgaudit saknas: {report.read_log}")
+    assert report.read_log.startswith("av:")
+    server_roles.configure_read_log(db.engine)
+    assert server_roles.server_report(db.engine).read_log.startswith("på")
+
+    marker = f"läsprov_{uuid.uuid4().hex}"
+    with open(log_path, "rb") as log:
+        log.seek(0, os.SEEK_END)
+        with connect(login_roles, "sara.nilsson") as conn:
+            before = audit_rows(conn)
+            conn.execute(
+                f"SELECT case_number FROM cases WHERE id = %s /* {marker} */", (cases.own,)
+            ).fetchall()
+            assert audit_rows(conn) == before  # the client wrote nothing itself
+        lines = _log_lines_with(log, marker)
+    read = [line for line in lines if "AUDIT: OBJECT" in line and "public.cases" in line]
+    assert read, lines
+    assert f"t{os.getpid()}_sara.nilsson" in read[0]  # the role, by name
+    assert str(cases.own) in read[0]  # the parameters too
+
+
+def audit_rows(conn: psycopg.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+
+
+def _log_lines_with(log, marker: str) -> list[str]:
+    """The server log's new lines mentioning `marker` (the server writes it asynchronously)."""
+    found: list[str] = []
+    for _ in range(50):
+        text = log.read().decode("utf-8", "replace")
+        found += [line for line in text.splitlines() if marker in line]
+        if found:
+            return found
+        time.sleep(0.1)
+    return found
