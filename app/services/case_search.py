@@ -160,25 +160,25 @@ def _name_rows(session: Session, actor: Actor, tokens: list[str], limit: int) ->
     whose name matches (a common surname has thousands).
 
     Persons are read in name order from the (name, id) indexes, a batch at a time, and only
-    their cases are looked up: open cases first; closed ones only if open ones do not fill
-    the list. Within each pass the order is exact: a later batch only has later names."""
-    rows: list = []
-    for closed in (False, True):
-        status = Case.status == CaseStatus.CLOSED if closed else Case.status != CaseStatus.CLOSED
-        after: tuple | None = None
-        while len(rows) < limit:
-            batch = session.execute(_people_in_name_order(tokens, after)).all()
-            if not batch:
-                break
-            found = session.execute(
-                _hit_query(actor).where(Person.id.in_([p.id for p in batch])).where(status)
-            ).all()
-            rows.extend(sorted(found, key=_order))
-            if len(batch) < PERSON_BATCH:
-                break
-            last = batch[-1]
-            after = (last.last_name_key, last.first_name_key, last.id)
-    return rows[:limit]
+    their cases are looked up, open and closed in one statement. Batches are read until the
+    open cases fill the list or the names run out, so the closed cases of the batches read
+    are all that can follow the open ones. Within each kind the order is exact: a later
+    batch only has later names."""
+    open_rows: list = []
+    closed_rows: list = []
+    after: tuple | None = None
+    while len(open_rows) < limit:
+        batch = session.execute(_people_in_name_order(tokens, after)).all()
+        if not batch:
+            break
+        found = session.execute(_hit_query(actor).where(Person.id.in_([p.id for p in batch]))).all()
+        for row in sorted(found, key=_order):
+            (closed_rows if row.status is CaseStatus.CLOSED else open_rows).append(row)
+        if len(batch) < PERSON_BATCH:
+            break
+        last = batch[-1]
+        after = (last.last_name_key, last.first_name_key, last.id)
+    return (open_rows + closed_rows)[:limit]
 
 
 def search(session: Session, actor: Actor, query: str) -> SearchResult:
