@@ -142,11 +142,22 @@ def _people_in_name_order(tokens: list[str], after: tuple | None):
     columns = (Person.last_name_key, Person.first_name_key, Person.id)
     by_last = _prefix_range(Person.last_name_key, tokens[0])
     by_first = _prefix_range(Person.first_name_key, tokens[0])
-    # two branches that never return the same person: no duplicate removal (a hash of
-    # every match, thousands for a common prefix) before the ordered batch is taken
+    # Two branches that never return the same person: no duplicate removal (a hash of
+    # every match, thousands for a common prefix) before the ordered batch is taken. Each
+    # branch is cut to a batch first: the last-name branch is read in index order, so a
+    # common surname costs one batch of index entries, not all of them.
     people = union_all(
-        select(*columns).where(by_last, *rest),
-        select(*columns).where(by_first, not_(by_last), *rest),
+        *(
+            select(branch.c.last_name_key, branch.c.first_name_key, branch.c.id)
+            for branch in (
+                select(*columns)
+                .where(*where, *rest)
+                .order_by(*columns)
+                .limit(PERSON_BATCH)
+                .subquery()
+                for where in ((by_last,), (by_first, not_(by_last)))
+            )
+        )
     ).subquery()
     return (
         select(people.c.id, people.c.last_name_key, people.c.first_name_key)
