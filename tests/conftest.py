@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
+import keyring
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
 # PostgreSQL: the server fixtures (skipped without $ARENDESTOD_TEST_PG_URL, failing in CI).
+from tests.helpers import MemoryKeyring
 from tests.pg import pg_migrated_template, pg_server, skip_marker, uses_postgresql  # noqa: F401
 
 
@@ -22,3 +25,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if uses_postgresql(item):
             item.add_marker(marker)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """A keyring that stores secrets, in memory (the tests' default is the null backend)."""
+    before = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(before)

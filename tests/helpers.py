@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from keyring.backend import KeyringBackend
 from sqlalchemy import func, select
 
 from app.db.database import Database
@@ -38,3 +39,22 @@ def type_text(widget, text: str) -> None:
             QApplication.sendEvent(
                 widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, char)
             )
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring that works, in memory (the tests' default is the null backend)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.secrets.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.secrets.pop((service, username), None)

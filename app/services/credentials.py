@@ -1,11 +1,13 @@
-"""The user's password for the shared server in the operating system's keyring (Windows
-Credential Manager, macOS Keychain, Secret Service on Linux), only when the user asks for
-it. Never written anywhere else: without a usable keyring the password is asked for at
-every login."""
+"""Secrets in the operating system's keyring (Windows Credential Manager, macOS Keychain,
+Secret Service on Linux): the user's password for the shared server, only when the user
+asks for it, and the key of the laptop's encrypted replica. Never written anywhere else:
+without a usable keyring the password is asked for at every login and the replica is
+locked with a passphrase the user types instead."""
 
 from __future__ import annotations
 
 from contextlib import suppress
+from pathlib import Path
 
 import keyring
 from keyring.backends import fail, null
@@ -28,27 +30,58 @@ def _account(server: str, username: str) -> str:
 
 
 def saved_password(server: str, username: str) -> str | None:
-    if not username or not keyring_available():
+    if not username:
         return None
-    try:
-        return keyring.get_password(SERVICE, _account(server, username))
-    except KeyringError:
-        return None
+    return _read(_account(server, username))
 
 
 def save_password(server: str, username: str, password: str) -> bool:
     """True if the keyring took it."""
+    return _write(_account(server, username), password)
+
+
+def forget_password(server: str, username: str) -> None:
+    _delete(_account(server, username))
+
+
+def _replica_account(path: Path) -> str:
+    return f"replica-key:{path.resolve()}"
+
+
+def saved_replica_key(path: Path) -> str | None:
+    return _read(_replica_account(path))
+
+
+def save_replica_key(path: Path, key: str) -> bool:
+    """True if the keyring took it."""
+    return _write(_replica_account(path), key)
+
+
+def forget_replica_key(path: Path) -> None:
+    _delete(_replica_account(path))
+
+
+def _read(account: str) -> str | None:
+    if not keyring_available():
+        return None
+    try:
+        return keyring.get_password(SERVICE, account)
+    except KeyringError:
+        return None
+
+
+def _write(account: str, secret: str) -> bool:
     if not keyring_available():
         return False
     try:
-        keyring.set_password(SERVICE, _account(server, username), password)
+        keyring.set_password(SERVICE, account, secret)
     except KeyringError:
         return False
     return True
 
 
-def forget_password(server: str, username: str) -> None:
+def _delete(account: str) -> None:
     if not keyring_available():
         return
     with suppress(KeyringError):  # PasswordDeleteError: nothing was saved
-        keyring.delete_password(SERVICE, _account(server, username))
+        keyring.delete_password(SERVICE, account)
