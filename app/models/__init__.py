@@ -7,6 +7,7 @@ from app.models.decision import Decision, DecisionItem, DecisionKind, Delegation
 from app.models.form import FollowUpTask, FormDefinitionRecord, FormInstance
 from app.models.household import Household, HouseholdMember, MemberRole
 from app.models.journal import JournalEntry
+from app.models.lease import CaseLease, LeaseEnd
 from app.models.norm import NormTableRecord
 from app.models.organisation import Role, Unit, User
 from app.models.person import Person
@@ -19,6 +20,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Case",
+    "CaseLease",
     "CaseNumberSeries",
     "CaseStatus",
     "CaseStatusChange",
@@ -32,6 +34,7 @@ __all__ = [
     "Household",
     "HouseholdMember",
     "JournalEntry",
+    "LeaseEnd",
     "MemberRole",
     "NormTableRecord",
     "Outcome",

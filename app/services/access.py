@@ -6,10 +6,13 @@ with row-level security, so a modified client gains nothing.
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from app.models import Case, HouseholdMember, Person, Role
+from app.models import Case, CaseLease, HouseholdMember, Person, Role, User
+from app.services import formatting
 from app.services.actor import Actor
 from app.services.errors import AccessDenied
 
@@ -45,5 +48,33 @@ def require_read(session: Session, actor: Actor, case: Case) -> None:
 
 
 def require_write(session: Session, actor: Actor, case: Case) -> None:
-    """Writing needs reading rights; handläggare and chefs of the unit may write."""
+    """Writing needs reading rights; handläggare and chefs of the unit may write, unless
+    the case is checked out to a laptop's replica (other than the actor's own). From a
+    replica, only the cases leased to it may be changed."""
     require_read(session, actor, case)
+    lease = active_lease(session, case.id)
+    if lease is not None and lease.holder_id == actor.id and lease.replica_id == actor.replica_id:
+        return
+    if lease is not None:
+        raise AccessDenied(leased_message(session, lease))
+    if actor.replica_id is not None:
+        raise AccessDenied(
+            "Ärendet är inte längre utcheckat till den här datorn (det har checkats in eller "
+            "återkallats). Ändringar härifrån sparas inte i ärendet."
+        )
+
+
+def active_lease(session: Session, case_id: uuid.UUID) -> CaseLease | None:
+    return session.scalar(
+        select(CaseLease).where(CaseLease.case_id == case_id, CaseLease.ended_at.is_(None))
+    )
+
+
+def leased_message(session: Session, lease: CaseLease) -> str:
+    holder = session.get(User, lease.holder_id)
+    name = holder.full_name if holder is not None else "en kollega"
+    return (
+        f"Ärendet är utcheckat för hembesök av {name} till och med "
+        f"{formatting.long_date(lease.due_on)}. Det går att läsa men inte att ändra förrän "
+        "det är incheckat."
+    )

@@ -16,6 +16,9 @@ class Actor:
     title: str
     role: Role
     unit_id: uuid.UUID | None
+    replica_id: uuid.UUID | None = None
+    """Set when the actor works on a laptop's offline replica (or its changes are applied
+    on the server by sync): cases leased to that replica are theirs to change."""
 
     @classmethod
     def of(cls, user: User) -> Actor:

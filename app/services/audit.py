@@ -24,6 +24,9 @@ class Action:
     LOGIN = "login"
     LOGIN_FAILED = "login_failed"
     STATUS = "status"
+    CHECK_OUT = "checkout"
+    CHECK_IN = "checkin"
+    REVOKE = "revoke"
 
 
 SERVER_ACTION_PREFIX = "db_"

@@ -179,6 +179,9 @@ WRITES = {
     "plans.create_plan",
     "plans.mark_step_done",
     "support_barriers.set_barrier",
+    "leases.check_out",
+    "leases.check_in",
+    "leases.revoke",
 }
 """Each writes its own audit rows, asserted in that service's tests."""
 # READS: name -> (who reads: "caseworker" or "chef", the call given the world)
@@ -198,6 +201,8 @@ NOT_CASE_CONTENT = {
     "my_cases.change_stamp": "row counts and times of change of the user's cases (polling)",
     "decisions.letter_data": "part of sign_decision and letter_preview (both logged)",
     "decisions.signing_problems": "part of sign_decision and the editor's check (logged reads)",
+    "leases.lease_of_case": "who has the case checked out until when, shown on the opened case",
+    "leases.my_leases": "the user's own check-outs: case numbers and dates",
 }
 
 
