@@ -17,15 +17,20 @@ from pathlib import Path
 
 import sqlcipher3
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.exc import DatabaseError
 
 from app.db import migrate
 from app.db.database import Database
 from app.db.engine import configure_sqlite, make_session_factory
 from app.db.location import APP_NAME
+from app.models import Setting
+from app.services import clock
 
 MIN_PASSPHRASE_LENGTH = 12
+
+REPLICA_ID_KEY = "replica.id"
+"""The replica's own id (in its settings table), made with the file: leases name it."""
 
 
 class ReplicaLocked(Exception):
@@ -93,4 +98,9 @@ def open_replica(path: Path, key: ReplicaKey, *, upgrade: bool = True) -> Databa
         ) from error
     backup = migrate.upgrade(engine) if upgrade else None
     url = engine.url.render_as_string(hide_password=False)
-    return Database(url, engine, make_session_factory(engine), backup)
+    database = Database(url, engine, make_session_factory(engine), backup)
+    if upgrade:
+        with database.sessions.begin() as session:
+            if session.scalar(select(Setting.id).where(Setting.key == REPLICA_ID_KEY)) is None:
+                session.add(Setting(key=REPLICA_ID_KEY, value=str(clock.new_id())))
+    return database

@@ -1,0 +1,76 @@
+"""Taking cases along on the laptop ("Ta med på hembesök"): lease them on the server and copy
+them into the encrypted replica.
+
+The server's transaction (leases and their audit rows) is committed before the replica's:
+if the laptop then fails to store the copy, the cases are leased but missing on the laptop,
+and `refresh` copies every case leased to the replica again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db.replica import REPLICA_ID_KEY
+from app.models import CaseLease, Setting
+from app.services import audit, leases, replica_copy
+from app.services.actor import Actor
+from app.services.leases import LeaseInfo
+from app.services.replica_copy import CopyResult, Progress
+
+
+@dataclass(frozen=True)
+class CheckOutResult:
+    leases: list[LeaseInfo]
+    copied: CopyResult
+
+
+def replica_id(replica: Session) -> uuid.UUID:
+    """The replica's own id (made with the file, `open_replica`)."""
+    value = replica.scalar(select(Setting.value).where(Setting.key == REPLICA_ID_KEY))
+    if value is None:
+        raise ValueError("not a replica: it has no id")
+    return uuid.UUID(value)
+
+
+def check_out(
+    server: Session,
+    replica: Session,
+    actor: Actor,
+    case_ids: list[uuid.UUID],
+    *,
+    due_on: date,
+    progress: Progress | None = None,
+) -> CheckOutResult:
+    """Lease the cases to this replica and copy them there; the caller commits the server's
+    session first, then the replica's."""
+    taken = leases.check_out(server, actor, case_ids, due_on=due_on, replica_id=replica_id(replica))
+    copied = replica_copy.copy_cases(server, replica, [lease.case_id for lease in taken], progress)
+    return CheckOutResult(taken, copied)
+
+
+def refresh(
+    server: Session, replica: Session, actor: Actor, progress: Progress | None = None
+) -> CopyResult:
+    """Copy again every case leased to this replica by the actor (after a failed copy)."""
+    leased = server.scalars(
+        select(CaseLease.case_id).where(
+            CaseLease.holder_id == actor.id,
+            CaseLease.replica_id == replica_id(replica),
+            CaseLease.ended_at.is_(None),
+        )
+    ).all()
+    for case_id in leased:
+        audit.record(
+            server,
+            actor,
+            audit.Action.CHECK_OUT,
+            "case",
+            case_id=case_id,
+            detail="kopierades på nytt till datorn",
+        )
+    return replica_copy.copy_cases(server, replica, leased, progress)

@@ -1,0 +1,124 @@
+"""Copying cases from the server to a laptop's replica (check-out for hembesök).
+
+What a case needs offline is copied whole: the case and its household, members and persons,
+applications, status history, journal, forms, plans, support barriers, decisions and
+follow-ups, and its active lease; and the reference data every case uses (units, the staff
+list without password hashes, delegations, form definitions, norm tables, settings). Rows
+are read through the user's own session (on PostgreSQL under row-level security) and
+written to the replica as upserts, so copying a case again refreshes it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import Select, Table, select, text
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from app.models.base import Base
+
+REFERENCE_TABLES = ("units", "users", "delegations", "form_definitions", "norm_tables", "settings")
+
+CASE_ROW_TABLES = (
+    "applications",
+    "case_status_changes",
+    "forms",
+    "journal_entries",
+    "plans",
+    "support_barriers",
+    "decisions",
+    "follow_up_tasks",
+)
+"""Tables whose rows belong to one case (column case_id)."""
+
+NOT_COPIED = {"users": {"password_hash"}}
+"""Columns that never leave the server (and that application roles cannot read there)."""
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class CopyResult:
+    rows: dict[str, int]
+    """Rows written per table."""
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+
+def copy_cases(
+    server: Session,
+    replica: Session,
+    case_ids: Iterable[uuid.UUID],
+    progress: Progress | None = None,
+) -> CopyResult:
+    """Copy the cases (and the reference data) into the replica's session; the caller
+    commits both."""
+    ids = list(dict.fromkeys(case_ids))
+    queries = _queries(ids)
+    # rows of a table may refer to each other (corrections, replaced decisions): the
+    # replica checks its foreign keys at commit, when all are there
+    replica.execute(text("PRAGMA defer_foreign_keys = ON"))
+    written: dict[str, int] = {}
+    for step, table in enumerate(Base.metadata.sorted_tables):
+        query = queries.get(table.name)
+        if query is None:
+            continue
+        rows = [dict(row._mapping) for row in server.execute(query)]
+        _upsert(replica, table, rows)
+        written[table.name] = len(rows)
+        if progress is not None:
+            progress(step + 1, len(Base.metadata.sorted_tables))
+    return CopyResult(written)
+
+
+def _columns(table: Table) -> list:
+    hidden = NOT_COPIED.get(table.name, set())
+    return [column for column in table.columns if column.name not in hidden]
+
+
+def _queries(case_ids: list[uuid.UUID]) -> dict[str, Select]:
+    tables = Base.metadata.tables
+    cases = tables["cases"]
+    members = tables["household_members"]
+    households = select(cases.c.household_id).where(cases.c.id.in_(case_ids))
+    people = select(members.c.person_id).where(members.c.household_id.in_(households))
+
+    def rows(name: str, where=None) -> Select:
+        query = select(*_columns(tables[name]))
+        return query if where is None else query.where(where)
+
+    queries = {name: rows(name) for name in REFERENCE_TABLES}
+    queries["cases"] = rows("cases", cases.c.id.in_(case_ids))
+    queries["households"] = rows("households", tables["households"].c.id.in_(households))
+    queries["household_members"] = rows("household_members", members.c.household_id.in_(households))
+    queries["persons"] = rows("persons", tables["persons"].c.id.in_(people))
+    for name in CASE_ROW_TABLES:
+        queries[name] = rows(name, tables[name].c.case_id.in_(case_ids))
+    leases = tables["case_leases"]
+    queries["case_leases"] = rows(
+        "case_leases", leases.c.case_id.in_(case_ids) & leases.c.ended_at.is_(None)
+    )
+    plans = select(tables["plans"].c.id).where(tables["plans"].c.case_id.in_(case_ids))
+    queries["plan_items"] = rows("plan_items", tables["plan_items"].c.plan_id.in_(plans))
+    decisions = select(tables["decisions"].c.id).where(tables["decisions"].c.case_id.in_(case_ids))
+    queries["decision_items"] = rows(
+        "decision_items", tables["decision_items"].c.decision_id.in_(decisions)
+    )
+    return queries
+
+
+def _upsert(replica: Session, table: Table, rows: list[dict]) -> None:
+    if not rows:
+        return
+    statement = sqlite_insert(table)
+    updated = {
+        column.name: statement.excluded[column.name]
+        for column in _columns(table)
+        if not column.primary_key
+    }
+    replica.execute(statement.on_conflict_do_update(index_elements=["id"], set_=updated), rows)
