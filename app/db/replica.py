@@ -26,6 +26,7 @@ from app.db.engine import configure_sqlite, make_session_factory
 from app.db.location import APP_NAME
 from app.models import Setting
 from app.services import clock
+from app.services.errors import ServiceError
 
 MIN_PASSPHRASE_LENGTH = 12
 
@@ -33,7 +34,7 @@ REPLICA_ID_KEY = "replica.id"
 """The replica's own id (in its settings table), made with the file: leases name it."""
 
 
-class ReplicaLocked(Exception):
+class ReplicaLocked(ServiceError):
     """The replica cannot be opened with this key; the message says so in Swedish."""
 
 

@@ -10,12 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.models import Application, CaseStatus, HouseholdMember, MemberRole, Plan
-from app.services import access, audit, clock, code_lists
+from app.services import access, audit, clock, code_lists, leases
 from app.services.actor import Actor
 from app.services.case_register import load_case
 from app.services.deadlines import Deadline, deadlines_for_cases
 from app.services.formatting import local_datetime
 from app.services.identity_number import age_on, format_identity_number
+from app.services.leases import LeaseInfo
 from app.services.support_barriers import latest_barriers
 
 
@@ -72,6 +73,8 @@ class CaseOverview:
     current_plan: PlanView | None
     deadlines: list[Deadline]
     applications: list[ApplicationView]
+    lease: LeaseInfo | None = None
+    """Checked out for hembesök: read-only here until checked in."""
 
     @property
     def applicant(self) -> MemberView:
@@ -123,7 +126,9 @@ def open_case(session: Session, actor: Actor, case_id: uuid.UUID) -> CaseOvervie
         .limit(12)
     ).all()
     audit.record(session, actor, audit.Action.OPEN, "case", entity_id=case.id, case_id=case.id)
+    lease = access.active_lease(session, case.id)
     return CaseOverview(
+        lease=None if lease is None else leases.lease_info(session, lease),
         case_id=case.id,
         version=case.version,
         case_number=case.case_number,

@@ -95,7 +95,7 @@ def check_out(
             detail=f"till och med {due_on.isoformat()}",
         )
     session.flush()
-    return [_info(session, lease) for lease in leases]
+    return [lease_info(session, lease) for lease in leases]
 
 
 def check_in(
@@ -138,7 +138,7 @@ def lease_of_case(session: Session, actor: Actor, case_id: uuid.UUID) -> LeaseIn
         raise NotFound("Ärendet finns inte längre.")
     access.require_read(session, actor, case)
     lease = access.active_lease(session, case_id)
-    return None if lease is None else _info(session, lease)
+    return None if lease is None else lease_info(session, lease)
 
 
 def my_leases(session: Session, actor: Actor) -> list[LeaseInfo]:
@@ -148,7 +148,7 @@ def my_leases(session: Session, actor: Actor) -> list[LeaseInfo]:
         .where(CaseLease.holder_id == actor.id, CaseLease.ended_at.is_(None))
         .order_by(CaseLease.checked_out_at)
     ).all()
-    return [_info(session, lease) for lease in leases]
+    return [lease_info(session, lease) for lease in leases]
 
 
 def _end(session: Session, actor: Actor, lease: CaseLease, reason: LeaseEnd) -> None:
@@ -167,7 +167,7 @@ def _end(session: Session, actor: Actor, lease: CaseLease, reason: LeaseEnd) -> 
     session.flush()
 
 
-def _info(session: Session, lease: CaseLease) -> LeaseInfo:
+def lease_info(session: Session, lease: CaseLease) -> LeaseInfo:
     holder = session.get(User, lease.holder_id)
     case = session.get(Case, lease.case_id)
     assert case is not None

@@ -12,9 +12,10 @@ from pathlib import Path
 from app.db.database import Database
 from app.db.replica import ReplicaKey, ReplicaLocked, open_replica
 from app.services import credentials
+from app.services.errors import ServiceError
 
 
-class PassphraseNeeded(Exception):
+class PassphraseNeeded(ServiceError):
     """The replica is locked with a passphrase (or the keyring cannot hold a new key):
     ask the user, then call `unlock` again with it."""
 

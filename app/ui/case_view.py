@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.printing.journal_printout import render_journal
-from app.services import case_register, printouts
+from app.services import case_register, leases, printouts
 from app.services.case_overview import CaseOverview, open_case
+from app.services.formatting import long_date
 from app.ui.context import AppContext
 from app.ui.decisions_tab import DecisionsTab
 from app.ui.forms_tab import FormsTab
@@ -54,6 +55,19 @@ class CaseView(QWidget):
         header.addWidget(self.status_button)
         header.addWidget(self.print_button)
         layout.addLayout(header)
+        lease_row = QHBoxLayout()
+        self.lease_banner = QLabel()
+        self.lease_banner.setObjectName("leaseBanner")
+        self.lease_banner.setWordWrap(True)
+        self.lease_banner.setStyleSheet(
+            "background: #fff4ce; border: 1px solid #c19c00; padding: 6px;"
+        )
+        lease_row.addWidget(self.lease_banner, 1)
+        self.revoke_button = QPushButton("Åter&kalla utcheckningen …")
+        self.revoke_button.setObjectName("revokeLease")
+        self.revoke_button.clicked.connect(self.revoke_lease)
+        lease_row.addWidget(self.revoke_button)
+        layout.addLayout(lease_row)
         self.tabs = QTabWidget()
         self.overview_tab = OverviewTab(context, self)
         self.journal_tab = JournalTab(context, case_id, self)
@@ -88,6 +102,15 @@ class CaseView(QWidget):
             f"Handläggare: {o.responsible_name} · {o.unit_name}"
         )
         self.overview_tab.show_overview(o)
+        lease = o.lease
+        self.lease_banner.setVisible(lease is not None)
+        self.revoke_button.setVisible(lease is not None and self.context.actor.is_manager)
+        if lease is not None:
+            self.lease_banner.setText(
+                f"<b>Utcheckat för hembesök</b> av {lease.holder_name} till och med "
+                f"{long_date(lease.due_on)}. Ärendet går att läsa men inte ändra här förrän "
+                "det är incheckat."
+            )
 
     def reload(self) -> None:
         """Re-read the case after a change here or in one of its forms."""
@@ -101,6 +124,30 @@ class CaseView(QWidget):
         self.plan_tab.reload()
         self.decisions_tab.reload()
         self.changed.emit()
+
+    def revoke_lease(self) -> None:
+        """A chef takes the case back (a laptop left behind); what the laptop changed and
+        did not sync is never let in without a person choosing it."""
+        lease = self.overview.lease
+        if lease is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Återkalla utcheckningen",
+            f"Återkalla {lease.holder_name}s utcheckning av {lease.case_number}? Ärendet kan "
+            "sedan ändras här igen. Det som ändrats på den bärbara datorn och inte "
+            "synkroniserats förs inte in i ärendet utan att någon väljer det.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.context.call(
+                lambda s, a: leases.revoke(s, a, lease.lease_id, expected_version=lease.version)
+            )
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.reload()
 
     def change_status(self) -> None:
         dialog = StatusDialog(self.overview.status, self)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
 from app.db.database import Database
+from app.db.replica import default_replica_path
 from app.services.actor import Actor
 
 T = TypeVar("T")
@@ -21,6 +23,12 @@ class AppContext:
     on_connection_lost: Callable[[], None] | None = None
     """Told when a call fails because the database cannot be reached (the main window shows
     its banner); the error is raised to the caller as well."""
+    replica_path: Path | None = None
+    """The laptop's offline replica (default: in the user's data folder)."""
+
+    @property
+    def replica_file(self) -> Path:
+        return self.replica_path or default_replica_path()
 
     def call(self, work: Callable[[Session, Actor], T]) -> T:
         """Run one service call in its own transaction: committed on success, rolled back
@@ -30,6 +38,25 @@ class AppContext:
             with self.database.sessions.begin() as session:
                 return work(session, self.actor)
         except Exception as error:
-            if self.on_connection_lost is not None and self.database.is_connection_lost(error):
-                self.on_connection_lost()
+            self._report_connection_loss(error)
             raise
+
+    def call_with_replica(
+        self, replica: Database, work: Callable[[Session, Session, Actor], T]
+    ) -> T:
+        """A call that reads or writes the server and the laptop's replica together. The
+        server's transaction commits first (app.services.checkout says why)."""
+        assert self.actor is not None, "not logged in"
+        try:
+            with self.database.sessions() as server, replica.sessions() as local:
+                result = work(server, local, self.actor)
+                server.commit()
+                local.commit()
+                return result
+        except Exception as error:
+            self._report_connection_loss(error)
+            raise
+
+    def _report_connection_loss(self, error: Exception) -> None:
+        if self.on_connection_lost is not None and self.database.is_connection_lost(error):
+            self.on_connection_lost()

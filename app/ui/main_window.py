@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app import __version__
 from app.db import migrate
-from app.services import case_register, clock, forms, my_cases
+from app.services import case_register, clock, forms, my_cases, server_login
 from app.services.case_search import SearchHit, search
 from app.services.errors import ValidationFailed
 from app.services.formatting import short_date
@@ -32,6 +32,7 @@ from app.ui.audit_review_view import AuditReviewView
 from app.ui.background import run_in_background
 from app.ui.case_view import CaseView
 from app.ui.caseload_review_view import CaseloadReviewView
+from app.ui.checkout_dialog import CheckOutDialog
 from app.ui.context import AppContext
 from app.ui.decision_editor import DecisionEditor
 from app.ui.delegations_dialog import DelegationsDialog
@@ -203,6 +204,8 @@ class MainWindow(QMainWindow):
             lambda: self.close_tab(self.tabs.currentIndex()),
         )
         actor = self.context.actor
+        if not actor.is_administrator and server_login.is_shared_server(self.context.database.url):
+            self._action(file_menu, "Ta med på &hembesök …", None, self.check_out_cases)
         if actor.is_manager:
             self._action(
                 file_menu,
@@ -245,6 +248,17 @@ class MainWindow(QMainWindow):
         action.triggered.connect(slot)
         menu.addAction(action)
         return action
+
+    def check_out_cases(self) -> None:
+        """Ta med på hembesök: the cases selected in Mina ärenden are preselected."""
+        selected = self.my_cases_view.current_row()
+        dialog = CheckOutDialog(
+            self.context,
+            self.my_cases_model.rows(),
+            {selected.case_id} if selected is not None else set(),
+            self,
+        )
+        dialog.exec()
 
     # --- Mina ärenden and search -------------------------------------------------------
     def refresh_my_cases(self) -> None:

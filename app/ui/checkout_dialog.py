@@ -1,0 +1,177 @@
+"""Ta med på hembesök: pick cases to copy (encrypted) to this laptop, and until when."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.db.replica import ReplicaLocked
+from app.services import checkout, clock, formatting, leases, offline_replica
+from app.services.checkout import CheckOutResult
+from app.services.errors import ValidationFailed
+from app.services.my_cases import CaseListRow
+from app.services.offline_replica import PassphraseNeeded
+from app.ui.background import run_in_background
+from app.ui.context import AppContext
+from app.ui.date_field import DateField
+from app.ui.messages import FieldError, add_field, show_error
+
+EXPLANATION = (
+    "De ärenden du väljer kopieras krypterade till den här datorn, så att du kan arbeta "
+    "med dem utan nätverk. Medan de är utcheckade kan kolleger läsa men inte ändra dem. "
+    "Synkronisera och checka in när du är tillbaka."
+)
+
+
+class CheckOutDialog(QDialog):
+    def __init__(
+        self,
+        context: AppContext,
+        cases: list[CaseListRow],
+        selected: set,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.context = context
+        self.result_value: CheckOutResult | None = None
+        self._passphrase: str | None = None
+        self.setWindowTitle("Ta med på hembesök")
+        self.resize(680, 480)
+        layout = QVBoxLayout(self)
+        explanation = QLabel(EXPLANATION)
+        explanation.setWordWrap(True)
+        layout.addWidget(explanation)
+
+        form = QFormLayout()
+        self.case_list = QListWidget()
+        self.case_list.setObjectName("checkoutCases")
+        for row in cases:
+            item = QListWidgetItem(
+                f"{row.case_number} · {row.applicant_name} ({row.personal_number})"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, row.case_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(
+                Qt.CheckState.Checked if row.case_id in selected else Qt.CheckState.Unchecked
+            )
+            self.case_list.addItem(item)
+        self.errors = {key: FieldError() for key in ("cases", "due_on")}
+        add_field(form, "Ä&renden (mellanslag markerar):", self.case_list, self.errors["cases"])
+        today = clock.today()
+        self.due_on = DateField(today + timedelta(days=1))
+        self.due_on.setObjectName("checkoutDueOn")
+        self.due_on.setMinimumDate(QDate(today.year, today.month, today.day))
+        last = today + timedelta(days=leases.MAX_LEASE_DAYS)
+        self.due_on.setMaximumDate(QDate(last.year, last.month, last.day))
+        add_field(form, "Till och &med:", self.due_on, self.errors["due_on"])
+        layout.addLayout(form)
+
+        buttons = QDialogButtonBox()
+        self.take_button = buttons.addButton("&Ta med", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("Avbryt", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.take_along)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.case_list.setFocus()
+
+    def chosen_case_ids(self) -> list:
+        return [
+            self.case_list.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.case_list.count())
+            if self.case_list.item(i).checkState() == Qt.CheckState.Checked
+        ]
+
+    def take_along(self) -> None:
+        for error in self.errors.values():
+            error.set_message("")
+        case_ids = self.chosen_case_ids()
+        due_on = self.due_on.value()
+        path = self.context.replica_file
+        passphrase = self._passphrase
+        context = self.context
+
+        def work(report):
+            replica = offline_replica.unlock(path, passphrase)
+            try:
+                return context.call_with_replica(
+                    replica,
+                    lambda server, local, actor: checkout.check_out(
+                        server,
+                        local,
+                        actor,
+                        case_ids,
+                        due_on=due_on,
+                        progress=lambda step, total: report(step * 100 // total),
+                    ),
+                )
+            finally:
+                replica.dispose()
+
+        self.take_button.setEnabled(False)
+        run_in_background(
+            self,
+            work,
+            on_done=self._taken,
+            on_error=self._failed,
+            label="Kopierar ärendena till datorn …",
+            maximum=100,
+        )
+
+    def _taken(self, result: CheckOutResult) -> None:
+        self.take_button.setEnabled(True)
+        self.result_value = result
+        count = len(result.leases)
+        QMessageBox.information(
+            self,
+            "Ta med på hembesök",
+            f"{count} {'ärende finns' if count == 1 else 'ärenden finns'} nu krypterade på "
+            f"datorn, utcheckade till och med {formatting.long_date(result.leases[0].due_on)}.",
+        )
+        self.accept()
+
+    def _failed(self, error: Exception) -> None:
+        self.take_button.setEnabled(True)
+        if isinstance(error, PassphraseNeeded):
+            if self._ask_passphrase(error):
+                self.take_along()
+            return
+        if isinstance(error, ReplicaLocked):
+            self._passphrase = None
+        if isinstance(error, ValidationFailed):
+            for key, message in error.field_errors.items():
+                self.errors.get(key, self.errors["cases"]).set_message(message)
+            return
+        show_error(self, error)
+
+    def _ask_passphrase(self, question: PassphraseNeeded) -> bool:
+        """Ask for the replica's passphrase (twice when a new one is chosen)."""
+        first, ok = QInputDialog.getText(
+            self, "Lösenfras", str(question), QLineEdit.EchoMode.Password
+        )
+        if not ok:
+            return False
+        if question.new:
+            again, ok = QInputDialog.getText(
+                self, "Lösenfras", "Skriv lösenfrasen en gång till.", QLineEdit.EchoMode.Password
+            )
+            if not ok:
+                return False
+            if again != first:
+                QMessageBox.warning(self, "Lösenfras", "Lösenfraserna är inte lika.")
+                return False
+        self._passphrase = first
+        return True

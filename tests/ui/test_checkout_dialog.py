@@ -1,0 +1,131 @@
+"""Ta med på hembesök, as the handläggare does it: tick cases with the keyboard, pick the
+last day, press Ta med; the cases are then on the laptop, encrypted, and read-only at the
+office."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog
+from sqlalchemy import select
+
+from app.db.replica import ReplicaKey, open_replica
+from app.models import Case
+from app.services import clock, credentials, journal, my_cases
+from app.services.errors import AccessDenied
+from app.services.journal import JournalDraft
+from app.ui.checkout_dialog import CheckOutDialog
+from tests.helpers import login
+
+pytestmark = pytest.mark.gui
+
+
+def _dialog(qtbot, context, tmp_path):
+    context.replica_path = tmp_path / "replika.sqlcipher"
+    rows = context.call(lambda s, a: my_cases.my_cases(s, a))
+    dialog = CheckOutDialog(context, rows, {rows[0].case_id})
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog, rows
+
+
+def _tick_second_case(qtbot, dialog) -> None:
+    dialog.case_list.setFocus()
+    dialog.case_list.setCurrentRow(1)
+    qtbot.keyClick(dialog.case_list, Qt.Key.Key_Space)
+
+
+def _take_along(qtbot, dialog, dialogs) -> None:
+    qtbot.mouseClick(dialog.take_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result_value is not None or bool(dialogs), timeout=20_000)
+
+
+def test_the_chosen_cases_are_copied_and_locked_at_the_office(
+    qtbot, caseworker, demo_database, tmp_path, dialogs, memory_keyring
+) -> None:
+    dialog, rows = _dialog(qtbot, caseworker, tmp_path)
+    _tick_second_case(qtbot, dialog)
+    assert dialog.chosen_case_ids() == [rows[0].case_id, rows[1].case_id]
+    _take_along(qtbot, dialog, dialogs)
+    assert dialogs == [
+        "2 ärenden finns nu krypterade på datorn, utcheckade till och med 24 november 2026."
+    ]
+
+    stored = credentials.saved_replica_key(caseworker.replica_file)
+    replica = open_replica(caseworker.replica_file, ReplicaKey.from_stored(stored))
+    try:
+        with replica.sessions() as local:
+            assert set(local.scalars(select(Case.id))) == {rows[0].case_id, rows[1].case_id}
+    finally:
+        replica.dispose()
+
+    colleague = login(demo_database, "omar.haddad")
+    with pytest.raises(AccessDenied, match="utcheckat för hembesök av Sara Nilsson"):
+        colleague.call(
+            lambda s, a: journal.create_entry(
+                s, a, rows[0].case_id, JournalDraft(clock.today(), "telefon", "x", "y")
+            )
+        )
+
+
+def test_without_a_keyring_a_passphrase_is_chosen(
+    qtbot, caseworker, tmp_path, dialogs, monkeypatch
+) -> None:
+    asked: list[str] = []
+
+    def answer(_parent, _title, label, *_args, **_kwargs):
+        asked.append(label)
+        return "en lång lösenfras för hembesök", True
+
+    monkeypatch.setattr(QInputDialog, "getText", answer)
+    dialog, rows = _dialog(qtbot, caseworker, tmp_path)
+    _take_along(qtbot, dialog, dialogs)
+    qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=20_000)
+    assert "Välj en lösenfras" in asked[0] and "en gång till" in asked[1]
+    replica = open_replica(
+        caseworker.replica_file, ReplicaKey.from_passphrase("en lång lösenfras för hembesök")
+    )
+    try:
+        with replica.sessions() as local:
+            assert list(local.scalars(select(Case.id))) == [rows[0].case_id]
+    finally:
+        replica.dispose()
+
+
+def test_nothing_ticked_is_said_next_to_the_list(
+    qtbot, caseworker, tmp_path, dialogs, memory_keyring
+) -> None:
+    dialog, _rows = _dialog(qtbot, caseworker, tmp_path)
+    dialog.case_list.setCurrentRow(0)
+    qtbot.keyClick(dialog.case_list, Qt.Key.Key_Space)  # unticks the preselected case
+    qtbot.mouseClick(dialog.take_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.errors["cases"].isVisible(), timeout=20_000)
+    assert dialog.errors["cases"].text() == "Välj minst ett ärende att ta med."
+    assert dialog.isVisible()
+
+
+def test_colleagues_see_who_has_the_case_and_a_chef_can_take_it_back(
+    qtbot, caseworker, chef_window, tmp_path, dialogs, memory_keyring
+) -> None:
+    dialog, rows = _dialog(qtbot, caseworker, tmp_path)
+    _take_along(qtbot, dialog, dialogs)
+    dialogs.clear()
+
+    view = chef_window.open_case(rows[0].case_id)
+    assert view.lease_banner.isVisible() and view.revoke_button.isVisible()
+    assert "Utcheckat för hembesök</b> av Sara Nilsson till och med 24 november 2026" in (
+        view.lease_banner.text()
+    )
+    qtbot.mouseClick(view.revoke_button, Qt.MouseButton.LeftButton)
+    assert "Återkalla Sara Nilssons utcheckning" in dialogs[0]  # answered Ja
+    assert not view.lease_banner.isVisible() and not view.revoke_button.isVisible()
+
+
+def test_the_holder_sees_the_banner_without_the_revoke_button(
+    qtbot, caseworker, main_window, tmp_path, dialogs, memory_keyring
+) -> None:
+    dialog, rows = _dialog(qtbot, caseworker, tmp_path)
+    _take_along(qtbot, dialog, dialogs)
+    view = main_window.open_case(rows[0].case_id)
+    assert view.lease_banner.isVisible() and not view.revoke_button.isVisible()
+    view.grab().save(str(tmp_path / "leased_case.png"))
