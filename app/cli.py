@@ -64,8 +64,10 @@ def _parser() -> argparse.ArgumentParser:
     add_norm_parser(commands)
     add_decision_parser(commands)
     from app.stats_cli import add_stats_parsers
+    from app.sync_cli import add_sync_parser
 
     add_stats_parsers(commands)
+    add_sync_parser(commands)
     return parser
 
 
@@ -102,6 +104,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.stats_cli import run_export
 
         return run_export(args)
+    if args.command == "sync":
+        from app.sync_cli import run_sync
+
+        return run_sync(args)
     return 2
 
 

@@ -14,9 +14,11 @@ from app.models.person import Person
 from app.models.plan import Plan, PlanItem
 from app.models.setting import Setting
 from app.models.support_barrier import SupportBarrier
+from app.models.sync import AppliedChange, ConflictStatus, OutboxChange, SyncConflict
 
 __all__ = [
     "Application",
+    "AppliedChange",
     "AuditEntry",
     "Base",
     "Case",
@@ -24,6 +26,7 @@ __all__ = [
     "CaseNumberSeries",
     "CaseStatus",
     "CaseStatusChange",
+    "ConflictStatus",
     "Decision",
     "DecisionItem",
     "DecisionKind",
@@ -37,6 +40,7 @@ __all__ = [
     "LeaseEnd",
     "MemberRole",
     "NormTableRecord",
+    "OutboxChange",
     "Outcome",
     "Person",
     "Plan",
@@ -44,6 +48,7 @@ __all__ = [
     "Role",
     "Setting",
     "SupportBarrier",
+    "SyncConflict",
     "Unit",
     "User",
 ]

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Select, Table, select, text
+from sqlalchemy import Select, Table, delete, select, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -50,14 +50,29 @@ class CopyResult:
         return sum(self.rows.values())
 
 
+PRUNED = (
+    "cases",
+    "household_members",
+    *CASE_ROW_TABLES,
+    "case_leases",
+    "plan_items",
+    "decision_items",
+)
+"""Tables whose rows of the copied cases the server may have removed (a draft deleted, a
+member moved out): gone from the replica too when copying again (`prune`)."""
+
+
 def copy_cases(
     server: Session,
     replica: Session,
     case_ids: Iterable[uuid.UUID],
     progress: Progress | None = None,
+    *,
+    prune: bool = False,
 ) -> CopyResult:
     """Copy the cases (and the reference data) into the replica's session; the caller
-    commits both."""
+    commits both. `prune`: also remove the cases' rows the server no longer has (only
+    after the replica's own changes are on the server: app.services.sync)."""
     ids = list(dict.fromkeys(case_ids))
     queries = _queries(ids)
     # rows of a table may refer to each other (corrections, replaced decisions): the
@@ -69,11 +84,54 @@ def copy_cases(
         if query is None:
             continue
         rows = [dict(row._mapping) for row in server.execute(query)]
+        if prune and table.name in PRUNED:
+            kept = [row["id"] for row in rows]
+            replica.execute(
+                delete(table).where(
+                    table.c.id.in_(
+                        select(table.c.id)
+                        .where(queries[table.name].whereclause)
+                        .where(table.c.id.not_in(kept))
+                        .scalar_subquery()
+                    )
+                    if kept
+                    else queries[table.name].whereclause
+                )
+            )
         _upsert(replica, table, rows)
         written[table.name] = len(rows)
         if progress is not None:
             progress(step + 1, len(Base.metadata.sorted_tables))
     return CopyResult(written)
+
+
+def remove_cases(replica: Session, case_ids: Iterable[uuid.UUID]) -> None:
+    """Remove the cases from the replica, with their households and the persons no other
+    case there needs (their changes are on the server by then)."""
+    ids = list(case_ids)
+    if not ids:
+        return
+    tables = Base.metadata.tables
+    queries = _queries(ids)
+    queries["audit_log"] = select(tables["audit_log"].c.id).where(
+        tables["audit_log"].c.case_id.in_(ids)
+    )
+    households = set(
+        replica.scalars(queries["households"].with_only_columns(tables["households"].c.id))
+    )
+    people = set(replica.scalars(queries["persons"].with_only_columns(tables["persons"].c.id)))
+    replica.execute(text("PRAGMA defer_foreign_keys = ON"))
+    for table in reversed(Base.metadata.sorted_tables):
+        if table.name in PRUNED or table.name == "audit_log":
+            replica.execute(delete(table).where(queries[table.name].whereclause))
+    cases = tables["cases"]
+    members = tables["household_members"]
+    still_used = set(replica.scalars(select(cases.c.household_id)))
+    gone = households - still_used
+    replica.execute(delete(members).where(members.c.household_id.in_(gone)))
+    replica.execute(delete(tables["households"]).where(tables["households"].c.id.in_(gone)))
+    needed = set(replica.scalars(select(members.c.person_id)))
+    replica.execute(delete(tables["persons"]).where(tables["persons"].c.id.in_(people - needed)))
 
 
 def _columns(table: Table) -> list:

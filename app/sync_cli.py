@@ -1,0 +1,90 @@
+"""`arendestod sync`: sync the laptop's replica with the server from the command line.
+
+On the shared server the user is the database role of the URL (its password from the URL,
+$PGPASSWORD or the keyring, as the window saved it); on a local SQLite database, which has
+no logins, `--user` names the user. The replica is unlocked with the key in the keyring, or
+with a passphrase read from standard input (`--passphrase-stdin`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def add_sync_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "sync", help="synkronisera den bärbara datorns offlinedatabas med servern"
+    )
+    parser.add_argument("--json", action="store_true", help="skriv ut resultatet som JSON")
+    parser.add_argument("--replica", metavar="FIL", help="offlinedatabasen (annars standardfilen)")
+    parser.add_argument(
+        "--passphrase-stdin",
+        action="store_true",
+        help="läs offlinedatabasens lösenfras från standard in (datorer utan nyckelring)",
+    )
+    parser.add_argument("--user", metavar="ANVÄNDARNAMN", help="användaren (lokal SQLite-databas)")
+
+
+def run_sync(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from app.db.database import open_database
+    from app.db.replica import default_replica_path
+    from app.models import User
+    from app.services import accounts, offline_replica, server_login, sync, sync_conflicts
+    from app.services.actor import Actor
+    from app.services.errors import ServiceError
+
+    passphrase = sys.stdin.readline().rstrip("\n") if args.passphrase_stdin else None
+    path = Path(args.replica) if args.replica else default_replica_path()
+    if not path.exists():
+        return _fail(args, f"Det finns ingen offlinedatabas på {path}. Ta med ärenden först.")
+    database = open_database(args.db, upgrade=False)
+    try:
+        replica = offline_replica.unlock(path, passphrase)
+    except ServiceError as error:
+        database.dispose()
+        return _fail(args, str(error))
+    try:
+        with database.sessions.begin() as session:
+            if server_login.is_shared_server(database.url):
+                actor = accounts.login_connected(session)
+            else:
+                user = session.scalar(select(User).where(User.username == (args.user or "")))
+                actor = Actor.of(user) if user is not None and user.active else None
+        if actor is None:
+            return _fail(args, "Okänd eller inaktiverad användare (--user på en lokal databas).")
+        with database.sessions() as server, replica.sessions() as local:
+            waiting = sync.pending(local)
+            report = sync.sync(server, local, actor)
+            open_conflicts = sync_conflicts.open_conflict_count(server, actor)
+    except ServiceError as error:
+        return _fail(args, str(error))
+    finally:
+        replica.dispose()
+        database.dispose()
+    result = {
+        "status": "ok",
+        "waiting": waiting,
+        **report.as_dict(),
+        "open_conflicts": open_conflicts,
+    }
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(
+            f"Skickade {report.pushed} ändringar ({report.conflicts} konflikter), hämtade "
+            f"{report.pulled_cases} ärenden. Konflikter att välja i: {open_conflicts}."
+        )
+    return 0
+
+
+def _fail(args: argparse.Namespace, message: str) -> int:
+    if args.json:
+        print(json.dumps({"status": "fel", "message": message}, ensure_ascii=False))
+    else:
+        print(message, file=sys.stderr)
+    return 2

@@ -1,0 +1,129 @@
+"""The sync process killed at several points (os._exit, as a crash or a closed lid would)
+and run again: nothing lost, nothing twice (counted and compared by content).
+
+Each sync runs as its own process, `arendestod sync --json`, like the laptop's."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import select
+
+from app.db.replica import ReplicaKey, open_replica
+from app.models import AppliedChange, JournalEntry, OutboxChange, Plan
+from app.services import checkout, clock, journal, outbox, plans, sync
+from app.services.journal import JournalDraft
+from app.services.plans import PlanInput
+
+PASSPHRASE = "lösenfras för fälttestet"
+CRASH_POINTS = ("before_push_commit", "after_push_commit", "after_push_acknowledged", "mid_pull")
+
+
+def run_sync_process(
+    db_url: str, replica_path, crash_at: str | None
+) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    env.pop(sync.CRASH_VARIABLE, None)
+    if crash_at:
+        env[sync.CRASH_VARIABLE] = crash_at
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from app.cli import main; raise SystemExit(main())",
+            "--db",
+            db_url,
+            "sync",
+            "--json",
+            "--replica",
+            str(replica_path),
+            "--passphrase-stdin",
+            "--user",
+            "sara.nilsson",
+        ],
+        input=PASSPHRASE + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("crash_at", CRASH_POINTS)
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+def test_a_killed_sync_run_again_loses_nothing_and_doubles_nothing(
+    db, session, make_case, caseworker, tmp_path, crash_at
+) -> None:
+    case = make_case()
+    plan = plans.create_plan(
+        session,
+        caseworker,
+        case.id,
+        PlanInput("forandringsplan", "Egen försörjning", clock.today(), None),
+    )
+    session.commit()
+    session.close()
+    path = tmp_path / "laptop.sqlcipher"
+    laptop = open_replica(path, ReplicaKey.from_passphrase(PASSPHRASE))
+    outbox.install(laptop.sessions, caseworker.id)
+    try:
+        with db.sessions() as server, laptop.sessions() as local:
+            checkout.check_out(server, local, caseworker, [case.id], due_on=clock.today())
+            server.commit()
+            local.commit()
+        with laptop.sessions.begin() as local:
+            me = dataclasses.replace(caseworker, replica_id=checkout.replica_id(local))
+            for n in range(3):
+                entry = journal.create_entry(
+                    local,
+                    me,
+                    case.id,
+                    JournalDraft(clock.today(), "hembesok", f"Besök {n}", f"Anteckning nr {n}."),
+                )
+                journal.sign_entry(local, me, entry.id)
+            local.get(Plan, plan.id).goal = "Arbete före sommaren"
+        with laptop.sessions() as local:
+            changes = set(local.scalars(select(OutboxChange.change_id)))
+    finally:
+        laptop.dispose()
+
+    url = db.engine.url.render_as_string(hide_password=False)
+    crashed = run_sync_process(url, path, crash_at)
+    assert crashed.returncode == 99, crashed.stderr
+    again = run_sync_process(url, path, None)
+    assert again.returncode == 0, again.stderr
+    result = json.loads(again.stdout)
+    assert result["status"] == "ok" and result["conflicts"] == 0
+
+    texts = {f"Anteckning nr {n}." for n in range(3)}
+    with db.sessions() as server:
+        entries = server.scalars(
+            select(JournalEntry).where(
+                JournalEntry.case_id == case.id, JournalEntry.text.in_(texts)
+            )
+        ).all()
+        assert sorted(e.text for e in entries) == sorted(texts)  # each exactly once
+        assert all(e.signed_at is not None for e in entries)
+        assert server.get(Plan, plan.id).goal == "Arbete före sommaren"
+        applied = set(server.scalars(select(AppliedChange.change_id)))
+        assert changes <= applied
+        office = {(e.id, e.text, e.content_hash) for e in entries}
+    laptop = open_replica(path, ReplicaKey.from_passphrase(PASSPHRASE))
+    try:
+        with laptop.sessions() as local:
+            assert local.scalars(select(OutboxChange)).all() == []
+            copies = local.scalars(select(JournalEntry).where(JournalEntry.text.in_(texts))).all()
+            assert {(e.id, e.text, e.content_hash) for e in copies} == office
+    finally:
+        laptop.dispose()
+
+
+def test_the_command_says_what_is_wrong(tmp_path) -> None:
+    missing = run_sync_process(f"sqlite:///{tmp_path / 'x.sqlite3'}", tmp_path / "nej", None)
+    assert missing.returncode == 2
+    assert "Det finns ingen offlinedatabas" in json.loads(missing.stdout)["message"]
