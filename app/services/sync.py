@@ -25,7 +25,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Mapper, Session
 
 from app.models import (
@@ -186,12 +186,19 @@ def _on_replica(replica: Session, actor: Actor) -> Actor:
 
 
 def _apply_in_savepoint(server: Session, actor: Actor, change: OutboxChange) -> str:
+    mapper = _mapper(change.table_name)
+    fields = json.loads(change.fields_json)
+    values = {
+        name: decode(mapper.local_table.c[name], after) for name, (_before, after) in fields.items()
+    }
+    existing = server.get(mapper.class_, change.row_id)
+    case = _case_of(server, change.table_name, values, existing)
     try:
         with server.begin_nested():
-            return _apply(server, actor, change)
+            return _apply(server, actor, change, mapper, values, existing, case)
     except Exception as error:  # refused by a rule or the database: kept as a conflict
         reason = str(error) if isinstance(error, ServiceError) else _database_reason(error)
-        _conflict(server, actor, change, "", None, None, change.fields_json, reason)
+        _conflict(server, actor, change, case, "", None, None, change.fields_json, reason)
         return "conflicts"
 
 
@@ -200,20 +207,14 @@ def _database_reason(error: Exception) -> str:
     return f"Servern tog inte emot ändringen: {text}"
 
 
-def _apply(server: Session, actor: Actor, change: OutboxChange) -> str:
-    mapper = _mapper(change.table_name)
-    table: Table = mapper.local_table
-    fields = json.loads(change.fields_json)
-    values = {name: decode(table.c[name], after) for name, (_before, after) in fields.items()}
+def _apply(server: Session, actor: Actor, change, mapper, values, existing, case) -> str:
     model = mapper.class_
-    existing = server.get(model, change.row_id)
     if model is AuditEntry:
         # what was read offline: the replica's own audit rows, as they are
         if existing is None:
             server.add(AuditEntry(id=change.row_id, **_attributes(mapper, values)))
             server.flush()
         return "applied"
-    case = _case_of(server, change.table_name, values, existing)
     if case is None:
         raise AccessDenied("Ärendet som ändringen hör till finns inte på servern.")
     # the rights on the case, not its lease: a change made before a chef revoked the lease
@@ -237,11 +238,12 @@ def _apply(server: Session, actor: Actor, change: OutboxChange) -> str:
         server.delete(existing)
         server.flush()
         return "applied"
-    return _update(server, actor, change, mapper, existing, fields)
+    return _update(server, actor, change, mapper, existing, case)
 
 
-def _update(server, actor, change, mapper, existing, fields) -> str:
+def _update(server, actor, change, mapper, existing, case) -> str:
     table = mapper.local_table
+    fields = json.loads(change.fields_json)
     keys = _keys(mapper)
     same_version = getattr(existing, "version", None) == change.base_version
     changed = conflicted = 0
@@ -258,6 +260,7 @@ def _update(server, actor, change, mapper, existing, fields) -> str:
                 server,
                 actor,
                 change,
+                case,
                 name,
                 before,
                 current,
@@ -296,12 +299,13 @@ def apply_values(
     session.flush()
 
 
-def _conflict(server, actor, change, field_name, before, current, replica_json, reason) -> None:
-    case_id = change.case_id
+def _conflict(
+    server, actor, change, case, field_name, before, current, replica_json, reason
+) -> None:
     server.add(
         SyncConflict(
             change_id=change.change_id,
-            case_id=case_id,
+            case_id=case.id if case is not None else change.case_id,
             table_name=change.table_name,
             row_id=change.row_id,
             field=field_name,

@@ -27,8 +27,9 @@ from sqlalchemy.orm import Session
 
 from app.db import server_roles
 from app.db.database import Database, open_database
+from app.db.replica import ReplicaKey, open_replica
 from app.models import Case, MemberRole, Role, Unit, User
-from app.services import clock, journal
+from app.services import clock, journal, outbox
 from app.services.accounts import create_user
 from app.services.actor import Actor
 from app.services.case_register import NewCase, PersonInput, create_case
@@ -309,3 +310,20 @@ def cases(session, make_case, pnr, caseworker, other_unit_caseworker) -> Cases:
     session.commit()
     protected_person = protected.household.members[0].person_id
     return Cases(own.id, protected.id, protected_person, other.id, entry.id)
+
+
+@pytest.fixture
+def laptops(tmp_path):
+    """laptop(name, actor): a new encrypted replica recording the actor's changes."""
+    made = []
+
+    def laptop(name: str, actor):
+        key, _stored = ReplicaKey.new_random()
+        database = open_replica(tmp_path / f"{name}.sqlcipher", key)
+        outbox.install(database.sessions, actor.id)
+        made.append(database)
+        return database
+
+    yield laptop
+    for database in made:
+        database.dispose()

@@ -24,7 +24,16 @@ from sqlalchemy.orm import Session
 
 import app.services as services_package
 from app.db.database import Database, open_database
-from app.models import AuditEntry, Case, CaseStatus, Decision, FormInstance, Role, User
+from app.models import (
+    AuditEntry,
+    Case,
+    CaseStatus,
+    Decision,
+    FormInstance,
+    Role,
+    SyncConflict,
+    User,
+)
 from app.printing.decision_letter import render_decision_letter
 from app.services import (
     audit,
@@ -43,6 +52,7 @@ from app.services import (
     printouts,
     sos_export,
     statistics,
+    sync_conflicts,
 )
 from app.services.actor import Actor
 from app.services.audit_review import ReviewFilter
@@ -73,6 +83,10 @@ class World:
 Call = Callable[[Session, Actor], Any]
 
 READS: dict[str, tuple[str, Callable[[World], Call]]] = {
+    "sync_conflicts.open_conflicts": (
+        "caseworker",
+        lambda w: lambda s, a: sync_conflicts.open_conflicts(s, a),
+    ),
     "audit_review.review": (
         "chef",
         lambda w: (
@@ -182,6 +196,8 @@ WRITES = {
     "leases.check_out",
     "leases.check_in",
     "leases.revoke",
+    "sync.apply_values",
+    "sync_conflicts.resolve",
 }
 """Each writes its own audit rows, asserted in that service's tests."""
 # READS: name -> (who reads: "caseworker" or "chef", the call given the world)
@@ -203,6 +219,7 @@ NOT_CASE_CONTENT = {
     "decisions.signing_problems": "part of sign_decision and the editor's check (logged reads)",
     "leases.lease_of_case": "who has the case checked out until when, shown on the opened case",
     "leases.my_leases": "the user's own check-outs: case numbers and dates",
+    "sync_conflicts.open_conflict_count": "how many conflicts wait (a number)",
 }
 
 
@@ -248,6 +265,20 @@ def world(tmp_path_factory: pytest.TempPathFactory, fixed_clock_module) -> Itera
     if form_id is None:
         with database.sessions.begin() as session:
             form_id = forms.create_form(session, Actor.of(user), "fia", case_id=case_id).id
+    with database.sessions.begin() as session:  # a conflict from an offline sync
+        session.add(
+            SyncConflict(
+                change_id=clock.new_id(),
+                case_id=case_id,
+                table_name="households",
+                row_id=clock.new_id(),
+                field="city",
+                server_json='"Kontorsby"',
+                replica_json='"Laptopstad"',
+                made_by=user.id,
+                made_at=clock.now(),
+            )
+        )
     with database.sessions() as session:
         case = session.get(Case, case_id)
         applicant = case.household.members[0].person

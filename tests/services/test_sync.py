@@ -6,57 +6,17 @@ replica file."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 
-from app.db.replica import ReplicaKey, open_replica
+from app.db.database import open_database
 from app.models import AuditEntry, Case, Household, JournalEntry, OutboxChange, Plan, SyncConflict
-from app.services import case_overview, checkout, clock, journal, leases, outbox, plans, sync
+from app.services import case_overview, clock, journal, leases, plans
 from app.services.journal import JournalDraft
 from app.services.plans import PlanInput
-
-
-@pytest.fixture
-def laptops(tmp_path):
-    """laptop(name, actor): a new encrypted replica recording the actor's changes."""
-    made = []
-
-    def laptop(name: str, actor):
-        key, _stored = ReplicaKey.new_random()
-        database = open_replica(tmp_path / f"{name}.sqlcipher", key)
-        outbox.install(database.sessions, actor.id)
-        made.append(database)
-        return database
-
-    yield laptop
-    for database in made:
-        database.dispose()
-
-
-def take_along(db, laptop, actor, case_ids) -> None:
-    with db.sessions() as server, laptop.sessions() as local:
-        checkout.check_out(server, local, actor, case_ids, due_on=clock.today() + timedelta(1))
-        server.commit()
-        local.commit()
-
-
-def offline(laptop, actor):
-    """The actor working on the laptop."""
-    with laptop.sessions() as local:
-        return dataclasses.replace(actor, replica_id=checkout.replica_id(local))
-
-
-def run_sync(db, laptop, actor) -> sync.SyncReport:
-    with db.sessions() as server, laptop.sessions() as local:
-        return sync.sync(server, local, actor)
-
-
-def count(db, model, *where) -> int:
-    with db.sessions() as session:
-        return session.scalar(select(func.count()).select_from(model).where(*where))
+from tests.services.sync_helpers import count, offline, run_sync, take_along
 
 
 def test_a_journal_entry_written_offline_arrives_exactly_once(
@@ -156,3 +116,34 @@ def test_pull_brings_the_office_state_to_the_laptop(
     report = run_sync(db, laptop, caseworker)
     assert report.pulled_cases == 1
     assert count(laptop, JournalEntry, JournalEntry.text == "Från kontoret.") == 1
+
+
+@pytest.mark.parametrize("db", ["postgresql"], indirect=True)
+def test_sync_works_as_the_users_own_database_role(
+    db, session, make_case, caseworker, laptops, login_roles
+) -> None:
+    """Shared mode: the server's row-level security applies to every step of a sync."""
+    case = make_case()
+    plan = plans.create_plan(
+        session,
+        caseworker,
+        case.id,
+        PlanInput("forandringsplan", "Egen försörjning", clock.today(), None),
+    )
+    session.commit()
+    server_db = open_database(login_roles["sara.nilsson"], upgrade=False)
+    try:
+        laptop = laptops("sara", caseworker)
+        take_along(server_db, laptop, caseworker, [case.id])
+        me = offline(laptop, caseworker)
+        with laptop.sessions.begin() as local:
+            journal.create_entry(
+                local, me, case.id, JournalDraft(clock.today(), "hembesok", "Besök", "Som roll.")
+            )
+            local.get(Plan, plan.id).goal = "Ny plan"
+        report = run_sync(server_db, laptop, caseworker)
+        assert (report.conflicts, report.pulled_cases) == (0, 1)
+        assert count(server_db, JournalEntry, JournalEntry.text == "Som roll.") == 1
+        assert count(server_db, Plan, Plan.goal == "Ny plan") == 1
+    finally:
+        server_db.dispose()
