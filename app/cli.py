@@ -24,6 +24,11 @@ def _parser() -> argparse.ArgumentParser:
         help="databas, t.ex. postgresql://user@host/db (annars $ARENDESTOD_DB "
         "eller en lokal SQLite-fil)",
     )
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="arbeta utan nätverk i den bärbara datorns krypterade offlinedatabas",
+    )
     commands = parser.add_subparsers(dest="command")
     db = commands.add_parser("db", help="databasunderhåll")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -81,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         from app.ui.application import run_gui
 
-        return run_gui(args.db)
+        return run_gui(args.db, offline=args.offline)
     if args.command == "db":
         return _db(args)
     if args.command == "demo":

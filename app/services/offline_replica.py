@@ -7,11 +7,16 @@ time; the key is never written anywhere else.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+
+from sqlalchemy import select
 
 from app.db.database import Database
 from app.db.replica import ReplicaKey, ReplicaLocked, open_replica
-from app.services import credentials
+from app.models import CaseLease, User
+from app.services import audit, checkout, credentials, outbox
+from app.services.actor import Actor
 from app.services.errors import ServiceError
 
 
@@ -46,3 +51,32 @@ def unlock(path: Path, passphrase: str | None = None) -> Database:
     except ReplicaLocked:
         credentials.forget_replica_key(path)
         raise
+
+
+class NothingCheckedOut(ServiceError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Inga ärenden är utcheckade till den här datorn. Ta med ärenden på hembesök från "
+            "kontoret först."
+        )
+
+
+def open_offline(path: Path, passphrase: str | None = None) -> tuple[Database, Actor]:
+    """Open the replica to work offline, as the user the cases on it are leased to: every
+    change from now on goes to the outbox (app.services.outbox)."""
+    database = unlock(path, passphrase)
+    try:
+        with database.sessions() as session:
+            holder = session.scalar(
+                select(User).join(CaseLease, CaseLease.holder_id == User.id).limit(1)
+            )
+            if holder is None:
+                raise NothingCheckedOut()
+            actor = dataclasses.replace(Actor.of(holder), replica_id=checkout.replica_id(session))
+        outbox.install(database.sessions, actor.id)
+        with database.sessions.begin() as session:
+            audit.record(session, actor, audit.Action.LOGIN, "session", detail="offline")
+    except Exception:
+        database.dispose()
+        raise
+    return database, actor

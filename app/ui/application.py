@@ -5,12 +5,13 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit, QMessageBox
 
 from app import __version__
 from app.db.database import open_database
 from app.db.location import resolve_database_url
-from app.services import accounts, server_login
+from app.db.replica import ReplicaLocked, default_replica_path
+from app.services import accounts, offline_replica, server_login
 from app.ui.context import AppContext
 from app.ui.first_run_dialog import FirstRunDialog
 from app.ui.login_dialog import LoginDialog
@@ -35,8 +36,10 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run_gui(db_url: str | None) -> int:
+def run_gui(db_url: str | None, *, offline: bool = False) -> int:
     app = make_application()
+    if offline:
+        return _run_offline(app)
     url = resolve_database_url(db_url)
     if server_login.is_shared_server(url):
         return _run_on_server(app, url)
@@ -97,3 +100,36 @@ def _run_on_server(app: QApplication, url: str) -> int:
         if not window.logged_out:
             return 0
         username = context.actor.username if context.actor else ""
+
+
+def _run_offline(app: QApplication) -> int:
+    """Offline on the laptop: the encrypted replica with the cases taken along, unlocked with
+    the key in the keyring or the passphrase the user chose."""
+    from app.ui.main_window import MainWindow
+
+    path = default_replica_path()
+    passphrase: str | None = None
+    while True:
+        try:
+            database, actor = offline_replica.open_offline(path, passphrase)
+            break
+        except offline_replica.PassphraseNeeded as question:
+            passphrase, ok = QInputDialog.getText(
+                None, "Ärendestöd offline", str(question), QLineEdit.EchoMode.Password
+            )
+            if not ok:
+                return 0
+        except ReplicaLocked as error:
+            QMessageBox.warning(None, "Ärendestöd offline", str(error))
+            passphrase = None
+            if not path.exists():
+                return 1
+        except Exception as error:
+            QMessageBox.critical(None, "Ärendestöd offline", user_message(error))
+            return 1
+    context = AppContext(database, actor=actor, replica_path=path)
+    window = MainWindow(context)
+    window.show()
+    app.exec()
+    database.dispose()
+    return 0

@@ -105,7 +105,16 @@ class CaseView(QWidget):
         lease = o.lease
         self.lease_banner.setVisible(lease is not None)
         self.revoke_button.setVisible(lease is not None and self.context.actor.is_manager)
-        if lease is not None:
+        actor = self.context.actor
+        if lease is not None and (lease.holder_id, lease.replica_id) == (
+            actor.id,
+            actor.replica_id,
+        ):
+            self.lease_banner.setText(
+                f"<b>Utcheckat till den här datorn</b> till och med {long_date(lease.due_on)}. "
+                "Det du skriver skickas till kontoret när du synkroniserar."
+            )
+        elif lease is not None:
             self.lease_banner.setText(
                 f"<b>Utcheckat för hembesök</b> av {lease.holder_name} till och med "
                 f"{long_date(lease.due_on)}. Ärendet går att läsa men inte ändra här förrän "

@@ -41,6 +41,7 @@ from app.ui.form_editor import FormEditor
 from app.ui.messages import show_error
 from app.ui.new_case_wizard import NewCaseWizard
 from app.ui.norm_tables_dialog import NormTablesDialog
+from app.ui.offline_actions import OfflineActions
 from app.ui.row_table_model import Column, RowTableModel
 from app.ui.statistics_view import StatisticsView
 from app.ui.table_view import RowTableView
@@ -176,6 +177,7 @@ class MainWindow(QMainWindow):
         search_layout.addWidget(self.search_message)
         search_layout.addWidget(self.search_view)
 
+        self.offline_actions = OfflineActions(self, context)
         self._build_menus()
         self.statusBar().showMessage(
             f"Inloggad: {actor.full_name} ({actor.role.label}) · "
@@ -190,6 +192,12 @@ class MainWindow(QMainWindow):
         self.case_list_timer.timeout.connect(self.poll_my_cases)
         if not actor.is_administrator:
             self.case_list_timer.start()
+        # the laptop's replica goes up as soon as the office is reachable
+        self._on_server = server_login.is_shared_server(context.database.url)
+        if self._on_server and not actor.is_administrator:
+            QTimer.singleShot(0, self.offline_actions.sync_quietly)
+        if actor.replica_id is not None:
+            self._show_offline_mode()
         self.search_field.setFocus()
 
     def _build_menus(self) -> None:
@@ -205,7 +213,24 @@ class MainWindow(QMainWindow):
         )
         actor = self.context.actor
         if not actor.is_administrator and server_login.is_shared_server(self.context.database.url):
+            file_menu.addSeparator()
             self._action(file_menu, "Ta med på &hembesök …", None, self.check_out_cases)
+            self._action(
+                file_menu,
+                "S&ynkronisera offlinedatabasen",
+                QKeySequence("Ctrl+Shift+Y"),
+                self.offline_actions.sync_now,
+            )
+            self._action(
+                file_menu, "Checka &in hembesöksärendena", None, self.offline_actions.check_in
+            )
+            self._action(
+                file_menu,
+                "&Konflikter från synkronisering …",
+                None,
+                self.offline_actions.show_conflicts,
+            )
+            file_menu.addSeparator()
         if actor.is_manager:
             self._action(
                 file_menu,
@@ -249,12 +274,22 @@ class MainWindow(QMainWindow):
         menu.addAction(action)
         return action
 
+    def _show_offline_mode(self) -> None:
+        """On the laptop's replica: what is here, and what cannot be done without the office."""
+        self.connection_banner.setText(
+            "<b>Offline.</b> Du arbetar i den krypterade offlinedatabasen med de ärenden du "
+            "tagit med. Det du skriver skickas till kontoret när du synkroniserar där."
+        )
+        self.connection_banner.show()
+        self.new_case_button.hide()
+        self.setWindowTitle(self.windowTitle() + " – offline")
+
     def check_out_cases(self) -> None:
         """Ta med på hembesök: the cases selected in Mina ärenden are preselected."""
         selected = self.my_cases_view.current_row()
         dialog = CheckOutDialog(
             self.context,
-            self.my_cases_model.rows(),
+            self.my_cases_model.rows,
             {selected.case_id} if selected is not None else set(),
             self,
         )
@@ -341,6 +376,8 @@ class MainWindow(QMainWindow):
         self.connection_banner.hide()
         self.statusBar().showMessage("Kontakten med databasen är tillbaka.", 10_000)
         self.refresh_my_cases()
+        if self._on_server:
+            self.offline_actions.sync_quietly()
 
     def focus_search(self) -> None:
         self.search_field.setFocus()
@@ -471,6 +508,13 @@ class MainWindow(QMainWindow):
 
     def new_case(self) -> None:
         """Opens the wizard window-modally without blocking, so the app stays responsive."""
+        if self.context.actor.replica_id is not None:
+            QMessageBox.information(
+                self,
+                "Nytt ärende",
+                "Nya ärenden registreras på kontoret: ärendenumret ges av servern.",
+            )
+            return
         self.wizard = NewCaseWizard(self.context, self)
         self.wizard.finished.connect(self._new_case_finished)
         self.wizard.open()

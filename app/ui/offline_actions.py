@@ -1,0 +1,141 @@
+"""The laptop's offline replica from the office window: sync it, check the cases in, see the
+conflicts. Sync also runs by itself, quietly, when the window opens on the server and after
+the connection comes back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMainWindow, QMessageBox
+
+from app.services import credentials, leases, offline_replica, sync, sync_conflicts
+from app.services.offline_replica import PassphraseNeeded
+from app.services.sync import SyncReport
+from app.ui.background import run_in_background
+from app.ui.conflicts_dialog import ConflictsDialog
+from app.ui.context import AppContext
+from app.ui.messages import show_error
+
+
+class OfflineActions:
+    def __init__(self, window: QMainWindow, context: AppContext):
+        self.window = window
+        self.context = context
+        self._passphrase: str | None = None
+        self.last_report: SyncReport | None = None
+
+    def replica_exists(self) -> bool:
+        return self.context.replica_file.exists()
+
+    def sync_quietly(self) -> None:
+        """On opening and after a lost connection: only with the key in the keyring (no
+        questions the user did not ask for)."""
+        path = self.context.replica_file
+        if path.exists() and credentials.saved_replica_key(path) is not None:
+            self._run(self._sync_work, self._synced_quietly, quiet=True)
+
+    def sync_now(self) -> None:
+        if not self.replica_exists():
+            QMessageBox.information(
+                self.window,
+                "Synkronisera",
+                "Det finns inga ärenden på den här datorn. Använd Ta med på hembesök först.",
+            )
+            return
+        self._run(self._sync_work, self._synced, label="Synkroniserar …")
+
+    def check_in(self) -> None:
+        if not self.replica_exists():
+            return
+        self._run(self._check_in_work, self._checked_in, label="Checkar in …")
+
+    def show_conflicts(self) -> None:
+        ConflictsDialog(self.context, self.window).exec()
+
+    # --- work off the GUI thread -----------------------------------------------------
+    def _sync_work(self, server, local, actor, report) -> SyncReport:
+        return sync.sync(server, local, actor, lambda step, total: report(step * 100 // total))
+
+    def _check_in_work(self, server, local, actor, _report) -> SyncReport:
+        from app.services.checkout import replica_id
+
+        mine = replica_id(local)
+        case_ids = [
+            lease.case_id for lease in leases.my_leases(server, actor) if lease.replica_id == mine
+        ]
+        return sync.check_in(server, local, actor, case_ids)
+
+    def _run(
+        self,
+        work: Callable,
+        on_done: Callable[[SyncReport], None],
+        *,
+        label: str = "",
+        quiet: bool = False,
+    ) -> None:
+        context, path, passphrase = self.context, self.context.replica_file, self._passphrase
+
+        def job(report):
+            replica = offline_replica.unlock(path, passphrase)
+            try:
+                result = context.call_with_replica(
+                    replica, lambda server, local, actor: work(server, local, actor, report)
+                )
+                with context.database.sessions() as server:
+                    count = sync_conflicts.open_conflict_count(server, context.actor)
+                return result, count
+            finally:
+                replica.dispose()
+
+        run_in_background(
+            self.window,
+            job,
+            on_done=lambda outcome: on_done(*outcome),
+            on_error=(lambda _error: None)
+            if quiet
+            else (lambda error: self._failed(error, work, on_done, label)),
+            label=label,
+            maximum=100,
+            quiet=quiet,
+        )
+
+    def _failed(self, error: Exception, work, on_done, label: str) -> None:
+        if isinstance(error, PassphraseNeeded):
+            text, ok = QInputDialog.getText(
+                self.window, "Lösenfras", str(error), QLineEdit.EchoMode.Password
+            )
+            if ok:
+                self._passphrase = text
+                self._run(work, on_done, label=label)
+            return
+        self._passphrase = None
+        show_error(self.window, error)
+
+    def _summary(self, report: SyncReport, conflicts: int) -> str:
+        text = (
+            f"Skickade {report.pushed} ändringar till servern och hämtade "
+            f"{report.pulled_cases} ärenden."
+        )
+        if conflicts:
+            text += f" {conflicts} konflikter väntar på att du väljer (Arkiv → Konflikter)."
+        return text
+
+    def _synced(self, report: SyncReport, conflicts: int) -> None:
+        self.last_report = report
+        QMessageBox.information(self.window, "Synkronisera", self._summary(report, conflicts))
+        if conflicts:
+            self.show_conflicts()
+
+    def _synced_quietly(self, report: SyncReport, conflicts: int) -> None:
+        self.last_report = report
+        self.window.statusBar().showMessage(
+            "Offlinedatabasen är synkroniserad. " + self._summary(report, conflicts), 15_000
+        )
+
+    def _checked_in(self, report: SyncReport, conflicts: int) -> None:
+        self.last_report = report
+        QMessageBox.information(
+            self.window,
+            "Checka in",
+            "Ärendena är incheckade och borttagna från datorn. " + self._summary(report, conflicts),
+        )

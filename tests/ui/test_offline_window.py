@@ -1,0 +1,66 @@
+"""Offline on the laptop, end to end as the handläggare works: take a case along, open the
+offline window, write a journal entry there, come back and sync: the entry is at the
+office, once."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+from sqlalchemy import func, select
+
+from app.models import JournalEntry
+from app.services import offline_replica, sync
+from app.ui.checkout_dialog import CheckOutDialog
+from app.ui.context import AppContext
+from app.ui.main_window import MainWindow
+from tests.helpers import type_text
+
+pytestmark = pytest.mark.gui
+LEFT = Qt.MouseButton.LeftButton
+
+
+def test_written_offline_and_synced_at_the_office(
+    qtbot, main_window, caseworker, demo_database, tmp_path, dialogs, memory_keyring, monkeypatch
+) -> None:
+    caseworker.replica_path = tmp_path / "replika.sqlcipher"
+    row = main_window.my_cases_model.rows[0]
+    main_window.my_cases_view.select_where(lambda r: r.case_id == row.case_id)
+    shown: list[CheckOutDialog] = []
+    monkeypatch.setattr(CheckOutDialog, "exec", lambda self: shown.append(self) or 0)
+    main_window.check_out_cases()  # Arkiv → Ta med på hembesök, the selected case ticked
+    [dialog] = shown
+    assert dialog.chosen_case_ids() == [row.case_id]
+    qtbot.mouseClick(dialog.take_button, LEFT)
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=20_000)
+
+    replica, actor = offline_replica.open_offline(caseworker.replica_path)
+    try:
+        window = MainWindow(AppContext(replica, actor=actor, replica_path=caseworker.replica_path))
+        qtbot.addWidget(window)
+        window.show()
+        assert window.windowTitle().endswith("– offline")
+        assert "Offline." in window.connection_banner.text()
+        assert window.connection_banner.isVisible() and not window.new_case_button.isVisible()
+        assert [r.case_id for r in window.my_cases_model.rows] == [row.case_id]
+        view = window.open_case(row.case_id)
+        assert "Utcheckat till den här datorn</b> till och med 24 november 2026" in (
+            view.lease_banner.text()
+        )
+        view.tabs.setCurrentWidget(view.journal_tab)
+        tab = view.journal_tab
+        qtbot.mouseClick(tab.new_button, LEFT)
+        type_text(tab.title, "Hembesök")
+        type_text(tab.text, "Skrivet vid köksbordet, utan nätverk.")
+        qtbot.mouseClick(tab.save_button, LEFT)
+        window.grab().save(str(tmp_path / "offline.png"))
+        window.close()
+
+        with demo_database.sessions() as server, replica.sessions() as local:
+            report = sync.sync(server, local, caseworker.actor)
+    finally:
+        replica.dispose()
+    assert report.conflicts == 0 and report.pushed >= 2  # the entry and the offline reads
+    with demo_database.sessions() as server:
+        written = JournalEntry.text == "Skrivet vid köksbordet, utan nätverk."
+        assert server.scalar(select(func.count()).select_from(JournalEntry).where(written)) == 1
