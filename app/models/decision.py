@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, VersionedMixin
+from app.models.base import Base, VersionedMixin, referrer_index
 from app.models.household import _enum
 
 
@@ -68,6 +68,8 @@ class Decision(VersionedMixin, Base):
             "bka_form_id",
             "id",
         ),
+        referrer_index("decisions", "replaces_id"),
+        referrer_index("decisions", "bka_form_id"),
     )
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"))

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, IdMixin, VersionedMixin
+from app.models.base import Base, IdMixin, VersionedMixin, referrer_index
 
 
 class FormDefinitionRecord(IdMixin, Base):
@@ -34,6 +34,7 @@ class FormInstance(VersionedMixin, Base):
     __table_args__ = (
         Index("ix_forms_case", "case_id"),
         Index("ix_forms_subject", "subject_user_id"),
+        referrer_index("forms", "supersedes_id"),
     )
 
     definition_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("form_definitions.id"))
@@ -63,7 +64,10 @@ class FollowUpTask(VersionedMixin, Base):
     on the case until it is done."""
 
     __tablename__ = "follow_up_tasks"
-    __table_args__ = (Index("ix_follow_up_tasks_case_open", "case_id", "done_on"),)
+    __table_args__ = (
+        Index("ix_follow_up_tasks_case_open", "case_id", "done_on"),
+        referrer_index("follow_up_tasks", "source_form_id"),
+    )
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"))
     description: Mapped[str] = mapped_column(Text)

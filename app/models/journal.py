@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, VersionedMixin
+from app.models.base import Base, VersionedMixin, referrer_index
 from app.models.organisation import User
 
 
@@ -18,6 +18,7 @@ class JournalEntry(VersionedMixin, Base):
         Index("ix_journal_entries_case_date", "case_id", "entry_date"),
         # The latest entry of a type per case (bevakningar, ärendegenomgång) without the text.
         Index("ix_journal_entries_case_type", "case_id", "entry_type", "entry_date", "signed_at"),
+        referrer_index("journal_entries", "corrects_id"),
     )
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"))

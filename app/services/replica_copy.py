@@ -157,6 +157,13 @@ def _queries(case_ids: list[uuid.UUID]) -> dict[str, Select]:
     queries["persons"] = rows("persons", tables["persons"].c.id.in_(people))
     for name in CASE_ROW_TABLES:
         queries[name] = rows(name, tables[name].c.case_id.in_(case_ids))
+    # an ärendegenomgång (a unit's form, no case) whose agreed actions are the cases' tasks
+    forms, tasks = tables["forms"], tables["follow_up_tasks"]
+    queries["forms"] = rows(
+        "forms",
+        forms.c.case_id.in_(case_ids)
+        | forms.c.id.in_(select(tasks.c.source_form_id).where(tasks.c.case_id.in_(case_ids))),
+    )
     leases = tables["case_leases"]
     queries["case_leases"] = rows(
         "case_leases", leases.c.case_id.in_(case_ids) & leases.c.ended_at.is_(None)

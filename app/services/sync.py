@@ -5,8 +5,9 @@ in a savepoint: an insert is added (append-only records never conflict); an upda
 each field whose server value is still the value the replica started from, leaves alone a
 field that already has the replica's value, and records a conflict for a field changed on
 both sides (the server's value stays until a person chooses; the replica's is kept in the
-conflict); a change the server refuses (lease revoked, signed row) becomes a conflict
-with the reason. Every change id is recorded as taken care of in the same transaction,
+conflict); a change the server refuses (a signed row, no right to the case) becomes a
+conflict with the reason. Every change id is recorded as taken care of in the same
+transaction (an inserted row is its own record: it carries the id the replica gave it),
 so a push repeated after a crash (before or after the server's commit, before the
 replica's acknowledgement) does nothing twice. Only then does the replica empty its
 outbox.
@@ -97,40 +98,53 @@ def sync(
     return report
 
 
+PUSH_BATCH = 500
+"""Changes applied together in one savepoint; a batch the server refuses is applied again
+change by change, so that one refused change does not hold back the others."""
+
+
 def push(server: Session, replica: Session, actor: Actor, report: SyncReport) -> None:
     changes = replica.scalars(select(OutboxChange).order_by(OutboxChange.seq)).all()
     if not changes:
         return
-    done = set(
-        server.scalars(
-            select(AppliedChange.change_id).where(
-                AppliedChange.change_id.in_([c.change_id for c in changes])
+    done = set()
+    for chunk in _chunks([c.change_id for c in changes], 1000):
+        done.update(
+            server.scalars(
+                select(AppliedChange.change_id).where(AppliedChange.change_id.in_(chunk))
             )
         )
-    )
-    for change in changes:
-        report.pushed += 1
-        if change.change_id in done:
-            report.already_there += 1
-            continue
-        outcome = _apply_in_savepoint(server, actor, change)
-        setattr(report, outcome, getattr(report, outcome) + 1)
-        server.add(
-            AppliedChange(
-                change_id=change.change_id,
-                user_id=actor.id,
-                replica_id=actor.replica_id,
-                applied_at=clock.now(),
-                outcome=outcome,
+    todo = [change for change in changes if change.change_id not in done]
+    report.pushed += len(changes)
+    report.already_there += len(changes) - len(todo)
+    cases = _CaseLookup(server, actor)
+    now = clock.now()
+    for batch in _chunks(todo, PUSH_BATCH):
+        for change, outcome in zip(batch, _apply_batch(server, actor, batch, cases), strict=True):
+            setattr(report, outcome, getattr(report, outcome) + 1)
+            if change.operation == "insert" and outcome == "applied":
+                continue  # the row itself, under the change's id, says it arrived
+            server.add(
+                AppliedChange(
+                    change_id=change.change_id,
+                    user_id=actor.id,
+                    replica_id=actor.replica_id,
+                    applied_at=now,
+                    outcome=outcome,
+                )
             )
-        )
-    server.flush()
+        server.flush()
     checkpoint("before_push_commit")
     server.commit()
     checkpoint("after_push_commit")
     replica.execute(delete(OutboxChange).where(OutboxChange.seq <= changes[-1].seq))
     replica.commit()
     checkpoint("after_push_acknowledged")
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def pull(
@@ -185,20 +199,84 @@ def _on_replica(replica: Session, actor: Actor) -> Actor:
 # --- applying one change on the server -----------------------------------------------
 
 
-def _apply_in_savepoint(server: Session, actor: Actor, change: OutboxChange) -> str:
-    mapper = _mapper(change.table_name)
-    fields = json.loads(change.fields_json)
-    values = {
-        name: decode(mapper.local_table.c[name], after) for name, (_before, after) in fields.items()
-    }
-    existing = server.get(mapper.class_, change.row_id)
-    case = _case_of(server, change.table_name, values, existing)
+@dataclass
+class _Prepared:
+    change: OutboxChange
+    mapper: Mapper
+    values: dict
+    existing: object | None
+    case: Case | None
+
+
+class _CaseLookup:
+    """The case of each changed row, and the actor's right to it, asked once per case."""
+
+    def __init__(self, server: Session, actor: Actor):
+        self.server, self.actor = server, actor
+        self.by_household: dict = {}
+        self.allowed: set = set()
+
+    def case_of(self, table_name: str, values: dict, existing) -> Case | None:
+        return _case_of(self.server, table_name, values, existing, self.by_household)
+
+    def require(self, case: Case) -> None:
+        if case.id not in self.allowed:
+            # the rights on the case, not its lease: a change made before a chef revoked the
+            # lease (or while another laptop had it) is merged field by field like any other
+            access.require_read(self.server, self.actor, case)
+            self.allowed.add(case.id)
+
+
+def _prepare(server: Session, batch: list[OutboxChange], cases: _CaseLookup) -> list[_Prepared]:
+    """Decode the changes and load the rows they touch, a table at a time."""
+    wanted: dict[str, list] = {}
+    for change in batch:
+        wanted.setdefault(change.table_name, []).append(change.row_id)
+    loaded: dict = {}
+    for table_name, ids in wanted.items():
+        model = _mapper(table_name).class_
+        for chunk in _chunks(ids, 1000):
+            loaded.update(
+                (row.id, row) for row in server.scalars(select(model).where(model.id.in_(chunk)))
+            )
+    prepared = []
+    for change in batch:
+        mapper = _mapper(change.table_name)
+        fields = json.loads(change.fields_json)
+        values = {
+            name: decode(mapper.local_table.c[name], after)
+            for name, (_before, after) in fields.items()
+        }
+        existing = loaded.get(change.row_id)
+        case = (
+            None
+            if mapper.class_ is AuditEntry
+            else cases.case_of(change.table_name, values, existing)
+        )
+        prepared.append(_Prepared(change, mapper, values, existing, case))
+    return prepared
+
+
+def _apply_batch(
+    server: Session, actor: Actor, batch: list[OutboxChange], cases: _CaseLookup
+) -> list[str]:
+    prepared = _prepare(server, batch, cases)
     try:
         with server.begin_nested():
-            return _apply(server, actor, change, mapper, values, existing, case)
+            return [_apply(server, actor, item, cases) for item in prepared]
+    except Exception:
+        prepared = _prepare(server, batch, cases)  # the rollback expired what was loaded
+        return [_apply_in_savepoint(server, actor, item, cases) for item in prepared]
+
+
+def _apply_in_savepoint(server: Session, actor: Actor, item: _Prepared, cases: _CaseLookup) -> str:
+    try:
+        with server.begin_nested():
+            return _apply(server, actor, item, cases)
     except Exception as error:  # refused by a rule or the database: kept as a conflict
         reason = str(error) if isinstance(error, ServiceError) else _database_reason(error)
-        _conflict(server, actor, change, case, "", None, None, change.fields_json, reason)
+        change = item.change
+        _conflict(server, actor, change, item.case, "", None, None, change.fields_json, reason)
         return "conflicts"
 
 
@@ -207,23 +285,31 @@ def _database_reason(error: Exception) -> str:
     return f"Servern tog inte emot ändringen: {text}"
 
 
-def _apply(server: Session, actor: Actor, change, mapper, values, existing, case) -> str:
+def _apply(server: Session, actor: Actor, item: _Prepared, cases: _CaseLookup) -> str:
+    change, mapper, values, existing, case = (
+        item.change,
+        item.mapper,
+        item.values,
+        item.existing,
+        item.case,
+    )
     model = mapper.class_
     if model is AuditEntry:
         # what was read offline: the replica's own audit rows, as they are
-        if existing is None:
-            server.add(AuditEntry(id=change.row_id, **_attributes(mapper, values)))
-            server.flush()
+        if existing is not None:
+            return "already_there"
+        server.add(AuditEntry(id=change.row_id, **_attributes(mapper, values)))
         return "applied"
+    if existing is None and change.operation != "insert":
+        # a row inserted earlier in the same batch (a journal entry written, then signed)
+        existing = server.get(model, change.row_id)
+        case = case or cases.case_of(change.table_name, values, existing)
     if case is None:
         raise AccessDenied("Ärendet som ändringen hör till finns inte på servern.")
-    # the rights on the case, not its lease: a change made before a chef revoked the lease
-    # (or while another laptop had it) is merged field by field like any other
-    access.require_read(server, actor, case)
+    cases.require(case)
     if change.operation == "insert":
         if existing is None:
             server.add(model(id=change.row_id, **_attributes(mapper, values)))
-            server.flush()
             return "applied"
         return "already_there"
     if existing is None:
@@ -236,7 +322,6 @@ def _apply(server: Session, actor: Actor, change, mapper, values, existing, case
                 "Raden har ändrats på servern sedan den hämtades; den togs inte bort."
             )
         server.delete(existing)
-        server.flush()
         return "applied"
     return _update(server, actor, change, mapper, existing, case)
 
@@ -268,10 +353,8 @@ def _update(server, actor, change, mapper, existing, case) -> str:
                 "Ändrat både på kontoret och på den bärbara datorn.",
             )
             conflicted += 1
-    if changed:
-        if hasattr(existing, "updated_by"):
-            existing.updated_by = actor.id
-        server.flush()
+    if changed and hasattr(existing, "updated_by"):
+        existing.updated_by = actor.id
     if conflicted:
         return "conflicts"
     return "applied" if same_version else "merged"
@@ -318,7 +401,6 @@ def _conflict(
             updated_by=actor.id,
         )
     )
-    server.flush()
 
 
 def _mapper(table_name: str) -> Mapper:
@@ -337,8 +419,10 @@ def _attributes(mapper: Mapper, values: dict) -> dict:
     return {keys[name]: value for name, value in values.items()}
 
 
-def _case_of(server: Session, table_name: str, values: dict, existing) -> Case | None:
-    """The case a row belongs to: the lease and the access rules are the case's."""
+def _case_of(
+    server: Session, table_name: str, values: dict, existing, by_household: dict | None = None
+) -> Case | None:
+    """The case a row belongs to: the access rules are the case's."""
 
     def value(name: str):
         return values.get(name, getattr(existing, name, None) if existing is not None else None)
@@ -357,7 +441,10 @@ def _case_of(server: Session, table_name: str, values: dict, existing) -> Case |
             household = server.scalar(
                 select(HouseholdMember.household_id).where(HouseholdMember.person_id == existing.id)
             )
-        case_id = server.scalar(select(Case.id).where(Case.household_id == household))
+        cache = {} if by_household is None else by_household
+        if household not in cache:
+            cache[household] = server.scalar(select(Case.id).where(Case.household_id == household))
+        case_id = cache[household]
     else:
         case_id = None
     return None if case_id is None else server.get(Case, case_id)

@@ -1,0 +1,214 @@
+"""Offline sync on the benchmark database: check-out of 50 cases to a laptop's replica, and
+check-in after 200 changes per case made offline (issue 7: each < 3 s on loopback).
+
+A handläggare with at least 50 open cases takes them along to a new encrypted replica
+(the "Ta med på hembesök" work: leases, audit rows, the copy, both commits). Offline, each
+case gets 198 new journal entries, a changed household address and a changed phone number
+(10 000 changes in the outbox; not timed). Check-in is what the button does: push the
+outbox, pull the leased cases again, end the leases, remove the cases from the laptop.
+
+On PostgreSQL every step runs as the handläggare's own role (row-level security and the
+server's audit triggers included). The benchmark's journal entries are removed afterwards.
+
+    uv run python -m benchmarks.sync --db postgresql://…/arendestod_bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import delete, event, func, select, text
+
+from app.db.database import Database, open_database
+from app.db.replica import ReplicaKey, open_replica
+from app.gc_tuning import tune_garbage_collector
+from app.models import (
+    Case,
+    CaseLease,
+    CaseStatus,
+    Household,
+    HouseholdMember,
+    JournalEntry,
+    Person,
+    Role,
+    User,
+)
+from app.services import checkout, clock, outbox, sync
+from app.services.actor import Actor
+from benchmarks.__main__ import machine_info
+from benchmarks.generate import ensure_database
+from benchmarks.search import ensure_user_roles
+
+TARGET_MS = 3000.0
+MARKER = "benchmark-synk"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.sync", description=__doc__)
+    parser.add_argument("--households", type=int, default=100_000, metavar="N")
+    parser.add_argument("--db", metavar="URL", help="database URL (default: benchmarks/data/)")
+    parser.add_argument("--cases", type=int, default=50)
+    parser.add_argument("--changes", type=int, default=200, help="changes per case")
+    parser.add_argument("--repeat", type=int, default=3)
+    return parser
+
+
+def _caseworker(database: Database, cases: int) -> tuple[Actor, list]:
+    with database.sessions() as session:
+        counts = (
+            select(Case.responsible_user_id, func.count().label("n"))
+            .where(Case.status != CaseStatus.CLOSED)
+            .group_by(Case.responsible_user_id)
+            .subquery()
+        )
+        user = session.scalar(
+            select(User)
+            .join(counts, counts.c.responsible_user_id == User.id)
+            .where(User.role == Role.CASEWORKER, User.active, counts.c.n >= cases)
+            .order_by(User.username)
+        )
+        if user is None:
+            raise SystemExit(f"no handläggare with {cases} open cases")
+        case_ids = session.scalars(
+            select(Case.id)
+            .where(Case.responsible_user_id == user.id, Case.status != CaseStatus.CLOSED)
+            .order_by(Case.case_number)
+            .limit(cases)
+        ).all()
+        return Actor.of(user), list(case_ids)
+
+
+def _as_user(url: str, actor: Actor) -> Database:
+    """The server as the handläggare's own role (PostgreSQL), as in shared mode."""
+    database = open_database(url, upgrade=False)
+    if database.engine.dialect.name == "postgresql":
+        quoted = database.engine.dialect.identifier_preparer.quote(actor.username)
+
+        @event.listens_for(database.engine, "connect")
+        def _become(dbapi_connection, _record) -> None:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute(f"SET SESSION AUTHORIZATION {quoted}")
+            dbapi_connection.commit()
+
+    return database
+
+
+def _work_offline(replica: Database, actor: Actor, case_ids: list, changes: int) -> int:
+    """`changes` per case: journal entries, the household's address, the applicant's phone."""
+    me = actor
+    with replica.sessions.begin() as local:
+        for case_id in case_ids:
+            case = local.get(Case, case_id)
+            for n in range(changes - 2):
+                local.add(
+                    JournalEntry(
+                        case_id=case_id,
+                        entry_date=clock.today(),
+                        entry_type="anteckning",
+                        title=MARKER,
+                        text=f"Anteckning {n} skriven offline under hembesöket.",
+                        author_id=me.id,
+                        updated_by=me.id,
+                    )
+                )
+            household = local.get(Household, case.household_id)
+            household.street_address = f"{household.street_address} (ny port)"[:200]
+            person = local.scalar(
+                select(Person)
+                .join(HouseholdMember, HouseholdMember.person_id == Person.id)
+                .where(HouseholdMember.household_id == case.household_id)
+                .limit(1)
+            )
+            person.phone = "070-123 45 67"
+    with replica.sessions() as local:
+        return sync.pending(local)
+
+
+def run(url: str, cases: int, changes: int, repeat: int) -> tuple[list[str], bool]:
+    owner = open_database(url)
+    try:
+        actor, case_ids = _caseworker(owner, cases)
+        ensure_user_roles(owner, [actor])
+    finally:
+        owner.dispose()
+    server = _as_user(url, actor)
+    out_ms, in_ms, notes = [], [], []
+    try:
+        for _ in range(repeat):
+            with tempfile.TemporaryDirectory() as folder:
+                key, _stored = ReplicaKey.new_random()
+                replica = open_replica(Path(folder) / "laptop.sqlcipher", key)
+                outbox.install(replica.sessions, actor.id)
+                try:
+                    started = time.perf_counter()
+                    with server.sessions() as remote, replica.sessions() as local:
+                        result = checkout.check_out(
+                            remote, local, actor, case_ids, due_on=clock.today()
+                        )
+                        remote.commit()
+                        local.commit()
+                    out_ms.append((time.perf_counter() - started) * 1000)
+                    waiting = _work_offline(replica, actor, case_ids, changes)
+                    started = time.perf_counter()
+                    with server.sessions() as remote, replica.sessions() as local:
+                        report = sync.check_in(remote, local, actor, case_ids)
+                    in_ms.append((time.perf_counter() - started) * 1000)
+                    notes.append(
+                        f"copied {result.copied.total} rows; pushed {report.pushed} of {waiting} "
+                        f"({report.conflicts} conflicts), pulled {report.pulled_rows} rows"
+                    )
+                finally:
+                    replica.dispose()
+    finally:
+        server.dispose()
+        _clean_up(url, case_ids)
+    lines = [
+        "| operation | median ms | max ms | target ms | result |",
+        "|---|--:|--:|--:|:-:|",
+    ]
+    ok = True
+    for name, times in (
+        (f"check-out of {cases} cases", out_ms),
+        (f"check-in with {changes} changes per case", in_ms),
+    ):
+        passed = statistics.median(times) < TARGET_MS
+        ok &= passed
+        lines.append(
+            f"| {name} | {statistics.median(times):.0f} | {max(times):.0f} | < {TARGET_MS:.0f} "
+            f"| {'pass' if passed else 'miss'} |"
+        )
+    return lines + ["", *notes], ok
+
+
+def _clean_up(url: str, case_ids: list) -> None:
+    """Remove the benchmark's journal entries and leases (as the owner, audit triggers off)."""
+    owner = open_database(url, upgrade=False)
+    try:
+        with owner.sessions.begin() as session:
+            if owner.engine.dialect.name == "postgresql":
+                session.execute(text("SET LOCAL session_replication_role = replica"))
+            session.execute(delete(JournalEntry).where(JournalEntry.title == MARKER))
+            session.execute(delete(CaseLease).where(CaseLease.case_id.in_(case_ids)))
+    finally:
+        owner.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    bench = ensure_database(args.households, args.db)
+    tune_garbage_collector()
+    lines, ok = run(bench.url, args.cases, args.changes, args.repeat)
+    info = machine_info()
+    print(f"database: {bench.url} ({args.households:,} households)")
+    print("machine: " + ", ".join(f"{k} {v}" for k, v in info.items()))
+    print("\n".join(lines))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
