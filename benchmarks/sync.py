@@ -164,9 +164,9 @@ def run(url: str, cases: int, changes: int, repeat: int) -> tuple[list[str], boo
                     )
                 finally:
                     replica.dispose()
+                    _clean_up(url, case_ids)  # each run starts from the same cases
     finally:
         server.dispose()
-        _clean_up(url, case_ids)
     lines = [
         "| operation | median ms | max ms | target ms | result |",
         "|---|--:|--:|--:|:-:|",

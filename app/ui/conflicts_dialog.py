@@ -60,6 +60,11 @@ class ConflictsDialog(QDialog):
         layout.addLayout(buttons)
         self.reload()
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.model.rows:
+            self.table.setFocus()  # arrows choose a conflict, Tab goes on to the buttons
+
     def reload(self) -> None:
         try:
             rows = self.context.call(lambda s, a: sync_conflicts.open_conflicts(s, a))
