@@ -8,6 +8,7 @@ changes and are not recorded.
 
 from __future__ import annotations
 
+import base64
 import enum
 import json
 import uuid
@@ -47,7 +48,8 @@ UNKNOWN = {"okänt": True}
 
 
 def encode(value: Any) -> Any:
-    """A column value as JSON: text for ids, dates, times, amounts and codes."""
+    """A column value as JSON: text for ids, dates, times, amounts and codes; bytes in
+    base64."""
     if value is None or (isinstance(value, bool | int | str) and not isinstance(value, enum.Enum)):
         return value
     if isinstance(value, enum.Enum):
@@ -56,6 +58,8 @@ def encode(value: Any) -> Any:
         return str(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, bytes):  # a signed decision's archived letter
+        return {"base64": base64.b64encode(value).decode("ascii")}
     raise TypeError(f"cannot sync a value of type {type(value).__name__}")
 
 
@@ -63,6 +67,8 @@ def decode(column: Column, raw: Any) -> Any:
     """The column's Python value back from `encode`."""
     if raw is None:
         return None
+    if isinstance(raw, dict) and "base64" in raw:
+        return base64.b64decode(raw["base64"])
     python_type = column.type.python_type
     if python_type in (bool, int, str) or isinstance(raw, bool):
         return raw

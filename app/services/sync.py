@@ -303,7 +303,9 @@ def _apply(server: Session, actor: Actor, item: _Prepared, cases: _CaseLookup) -
     if existing is None and change.operation != "insert":
         # a row inserted earlier in the same batch (a journal entry written, then signed)
         existing = server.get(model, change.row_id)
-        case = case or cases.case_of(change.table_name, values, existing)
+    if case is None:
+        # the case of a row whose parent came earlier in the batch (a new decision's items)
+        case = cases.case_of(change.table_name, values, existing)
     if case is None:
         raise AccessDenied("Ärendet som ändringen hör till finns inte på servern.")
     cases.require(case)
@@ -353,8 +355,12 @@ def _update(server, actor, change, mapper, existing, case) -> str:
                 "Ändrat både på kontoret och på den bärbara datorn.",
             )
             conflicted += 1
-    if changed and hasattr(existing, "updated_by"):
-        existing.updated_by = actor.id
+    if changed:
+        if hasattr(existing, "updated_by"):
+            existing.updated_by = actor.id
+        # the row's version counts up now: the next change to it from the replica was made
+        # on top of this one (a decision signed, then its letter archived)
+        server.flush()
     if conflicted:
         return "conflicts"
     return "applied" if same_version else "merged"

@@ -41,6 +41,7 @@ from app.services.errors import (
     StaleRecordError,
     ValidationFailed,
 )
+from tests.services.sync_helpers import offline, run_sync, take_along
 
 D = Decimal
 TODAY = date(2026, 11, 23)
@@ -1185,3 +1186,25 @@ class TestExecution:
         with pytest.raises(AccessDenied):
             decisions.record_execution(session, other_unit_caseworker, decision.id, TODAY)
         assert decision.executed_on is None
+
+
+def test_a_decision_signed_offline_with_delegation_arrives_signed_with_its_letter(
+    db, session, family, caseworker, delegated, render, laptops
+) -> None:
+    """Offline, a handläggare with delegation drafts and signs (ARCHITECTURE: decisions are
+    signed offline only with delegation); sync brings the decision and its archived letter."""
+    session.commit()
+    laptop = laptops("sara", caseworker)
+    take_along(db, laptop, caseworker, [family.id])
+    me = offline(laptop, caseworker)
+    with laptop.sessions.begin() as local:
+        draft = decisions.save_draft(local, me, family.id, bifall())
+        signed = decisions.sign_decision(local, me, draft.id, render)
+        letter, digest = signed.letter_pdf, signed.letter_sha256
+    assert letter and digest
+    assert run_sync(db, laptop, caseworker).conflicts == 0
+    with db.sessions() as server:
+        arrived = server.get(Decision, draft.id)
+        assert arrived.signed_at is not None
+        assert (arrived.letter_pdf, arrived.letter_sha256) == (letter, digest)
+        assert arrived.granted_total == D("11720.00")
