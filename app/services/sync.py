@@ -26,9 +26,10 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Mapper, Session
 
+from app.db import bulk
 from app.models import (
     AppliedChange,
     AuditEntry,
@@ -178,9 +179,11 @@ def pull(
 def check_in(
     server: Session, replica: Session, actor: Actor, case_ids: list[uuid.UUID]
 ) -> SyncReport:
-    """Sync, then end the leases and remove the cases from the laptop."""
+    """Push what the laptop wrote, then end the leases and remove the cases from the laptop
+    (nothing to pull: they are leaving it)."""
     actor = _on_replica(replica, actor)
-    report = sync(server, replica, actor)
+    report = SyncReport()
+    push(server, replica, actor, report)
     if pending(replica):
         raise ServiceError("Allt kunde inte skickas till servern. Försök igen.")
     leases.check_in(server, actor, case_ids, replica_id=actor.replica_id)
@@ -227,6 +230,33 @@ class _CaseLookup:
             self.allowed.add(case.id)
 
 
+class _Inserts:
+    """The rows a batch inserts, by table: one statement per table (app.db.bulk), written
+    when the batch ends or earlier, when a later change in it needs them."""
+
+    def __init__(self, server: Session, actor: Actor):
+        self.server, self.actor = server, actor
+        self.now = clock.now()
+        self.rows: dict[str, list[dict]] = {}
+        self.ids: set = set()
+
+    def add(self, change: OutboxChange, table: Table, values: dict) -> None:
+        row = {"id": change.row_id, **values}
+        if "version" in table.c:  # what the ORM fills in for a new row
+            row.update(
+                version=1, created_at=self.now, updated_at=self.now, updated_by=self.actor.id
+            )
+        self.rows.setdefault(table.name, []).append(row)
+        self.ids.add(change.row_id)
+
+    def write(self) -> None:
+        for table in Base.metadata.sorted_tables:  # parents before children
+            rows = self.rows.pop(table.name, None)
+            if rows:
+                bulk.insert_rows(self.server, table, rows)
+        self.ids.clear()
+
+
 def _prepare(server: Session, batch: list[OutboxChange], cases: _CaseLookup) -> list[_Prepared]:
     """Decode the changes and load the rows they touch, a table at a time."""
     wanted: dict[str, list] = {}
@@ -263,8 +293,11 @@ def _apply_batch(
     prepared = _prepare(server, batch, cases)
     try:
         with server.begin_nested():
-            return [_apply(server, actor, item, cases) for item in prepared]
-    except Exception:
+            inserts = _Inserts(server, actor)
+            outcomes = [_apply(server, actor, item, cases, inserts) for item in prepared]
+            inserts.write()
+            return outcomes
+    except Exception:  # some change is refused: find it, keep the others
         prepared = _prepare(server, batch, cases)  # the rollback expired what was loaded
         return [_apply_in_savepoint(server, actor, item, cases) for item in prepared]
 
@@ -272,7 +305,10 @@ def _apply_batch(
 def _apply_in_savepoint(server: Session, actor: Actor, item: _Prepared, cases: _CaseLookup) -> str:
     try:
         with server.begin_nested():
-            return _apply(server, actor, item, cases)
+            inserts = _Inserts(server, actor)
+            outcome = _apply(server, actor, item, cases, inserts)
+            inserts.write()
+            return outcome
     except Exception as error:  # refused by a rule or the database: kept as a conflict
         reason = str(error) if isinstance(error, ServiceError) else _database_reason(error)
         change = item.change
@@ -285,7 +321,9 @@ def _database_reason(error: Exception) -> str:
     return f"Servern tog inte emot ändringen: {text}"
 
 
-def _apply(server: Session, actor: Actor, item: _Prepared, cases: _CaseLookup) -> str:
+def _apply(
+    server: Session, actor: Actor, item: _Prepared, cases: _CaseLookup, inserts: _Inserts
+) -> str:
     change, mapper, values, existing, case = (
         item.change,
         item.mapper,
@@ -294,26 +332,27 @@ def _apply(server: Session, actor: Actor, item: _Prepared, cases: _CaseLookup) -
         item.case,
     )
     model = mapper.class_
+    table = mapper.local_table
+    if change.operation == "insert" and (existing is not None or change.row_id in inserts.ids):
+        return "already_there"
     if model is AuditEntry:
         # what was read offline: the replica's own audit rows, as they are
-        if existing is not None:
-            return "already_there"
-        server.add(AuditEntry(id=change.row_id, **_attributes(mapper, values)))
+        inserts.add(change, table, values)
         return "applied"
     if existing is None and change.operation != "insert":
         # a row inserted earlier in the same batch (a journal entry written, then signed)
+        inserts.write()
         existing = server.get(model, change.row_id)
     if case is None:
         # the case of a row whose parent came earlier in the batch (a new decision's items)
+        inserts.write()
         case = cases.case_of(change.table_name, values, existing)
     if case is None:
         raise AccessDenied("Ärendet som ändringen hör till finns inte på servern.")
     cases.require(case)
     if change.operation == "insert":
-        if existing is None:
-            server.add(model(id=change.row_id, **_attributes(mapper, values)))
-            return "applied"
-        return "already_there"
+        inserts.add(change, table, values)
+        return "applied"
     if existing is None:
         if change.operation == "delete":
             return "already_there"

@@ -13,7 +13,7 @@ from sqlalchemy import insert, select
 
 from app.db.database import open_database
 from app.models import AuditEntry, Case, Household, JournalEntry, OutboxChange, Plan, SyncConflict
-from app.services import case_overview, clock, journal, leases, plans
+from app.services import case_overview, clock, journal, leases, plans, sync
 from app.services.journal import JournalDraft
 from app.services.plans import PlanInput
 from tests.services.sync_helpers import count, offline, run_sync, take_along
@@ -147,3 +147,28 @@ def test_sync_works_as_the_users_own_database_role(
         assert count(server_db, Plan, Plan.goal == "Ny plan") == 1
     finally:
         server_db.dispose()
+
+
+def test_check_in_sends_everything_and_gives_the_case_back(
+    db, session, make_case, caseworker, colleague, laptops
+) -> None:
+    case = make_case()
+    session.commit()
+    laptop = laptops("sara", caseworker)
+    take_along(db, laptop, caseworker, [case.id])
+    me = offline(laptop, caseworker)
+    with laptop.sessions.begin() as local:
+        journal.create_entry(
+            local, me, case.id, JournalDraft(clock.today(), "hembesok", "Besök", "Sista besöket.")
+        )
+    with db.sessions() as server, laptop.sessions() as local:
+        report = sync.check_in(server, local, caseworker, [case.id])
+    assert report.pushed >= 1 and report.conflicts == 0
+    assert count(db, JournalEntry, JournalEntry.text == "Sista besöket.") == 1
+    assert count(laptop, Case) == 0 and count(laptop, JournalEntry) == 0
+    assert count(laptop, OutboxChange) == 0
+    with db.sessions.begin() as server:  # the office can change it again
+        assert leases.lease_of_case(server, colleague, case.id) is None
+        journal.create_entry(
+            server, colleague, case.id, JournalDraft(clock.today(), "telefon", "Samtal", "Ok.")
+        )

@@ -25,7 +25,7 @@ CRASH_POINTS = ("before_push_commit", "after_push_commit", "after_push_acknowled
 
 
 def run_sync_process(
-    db_url: str, replica_path, crash_at: str | None
+    db_url: str, replica_path, crash_at: str | None, user: str | None = "sara.nilsson"
 ) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     env.pop(sync.CRASH_VARIABLE, None)
@@ -43,8 +43,7 @@ def run_sync_process(
             "--replica",
             str(replica_path),
             "--passphrase-stdin",
-            "--user",
-            "sara.nilsson",
+            *(["--user", user] if user else []),
         ],
         input=PASSPHRASE + "\n",
         capture_output=True,
@@ -55,10 +54,10 @@ def run_sync_process(
 
 
 @pytest.mark.parametrize("crash_at", CRASH_POINTS)
-@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
 def test_a_killed_sync_run_again_loses_nothing_and_doubles_nothing(
-    db, session, make_case, caseworker, tmp_path, crash_at
+    db, session, make_case, caseworker, tmp_path, crash_at, request
 ) -> None:
+    """On PostgreSQL the process logs in with the handläggare's own role, as in shared mode."""
     case = make_case()
     plan = plans.create_plan(
         session,
@@ -99,10 +98,13 @@ def test_a_killed_sync_run_again_loses_nothing_and_doubles_nothing(
     finally:
         laptop.dispose()
 
-    url = db.engine.url.render_as_string(hide_password=False)
-    crashed = run_sync_process(url, path, crash_at)
+    if db.engine.dialect.name == "postgresql":
+        url, user = request.getfixturevalue("login_roles")["sara.nilsson"], None
+    else:
+        url, user = db.engine.url.render_as_string(hide_password=False), "sara.nilsson"
+    crashed = run_sync_process(url, path, crash_at, user)
     assert crashed.returncode == 99, crashed.stderr
-    again = run_sync_process(url, path, None)
+    again = run_sync_process(url, path, None, user)
     assert again.returncode == 0, again.stderr
     result = json.loads(again.stdout)
     assert result["status"] == "ok" and result["conflicts"] == 0
