@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import delete, event, func, select, text
+from sqlalchemy import delete, event, func, select, text, update
 
 from app.db.database import Database, open_database
 from app.db.replica import ReplicaKey, open_replica
@@ -99,7 +99,8 @@ def _as_user(url: str, actor: Actor) -> Database:
 
 
 def _work_offline(replica: Database, actor: Actor, case_ids: list, changes: int) -> int:
-    """`changes` per case: journal entries, the household's address, the applicant's phone."""
+    """`changes` per case: journal entries, the household's address, a member's phone
+    (both put back afterwards, `_clean_up`)."""
     me = actor
     with replica.sessions.begin() as local:
         for case_id in case_ids:
@@ -124,7 +125,7 @@ def _work_offline(replica: Database, actor: Actor, case_ids: list, changes: int)
                 .where(HouseholdMember.household_id == case.household_id)
                 .limit(1)
             )
-            person.phone = "070-123 45 67"
+            person.phone = f"{person.phone}0"[:50]
     with replica.sessions() as local:
         return sync.pending(local)
 
@@ -137,6 +138,7 @@ def run(url: str, cases: int, changes: int, repeat: int) -> tuple[list[str], boo
     finally:
         owner.dispose()
     server = _as_user(url, actor)
+    originals = _originals(url, case_ids)
     out_ms, in_ms, notes = [], [], []
     try:
         for _ in range(repeat):
@@ -164,7 +166,7 @@ def run(url: str, cases: int, changes: int, repeat: int) -> tuple[list[str], boo
                     )
                 finally:
                     replica.dispose()
-                    _clean_up(url, case_ids)  # each run starts from the same cases
+                    _clean_up(url, case_ids, originals)  # each run starts from the same data
     finally:
         server.dispose()
     lines = [
@@ -185,15 +187,49 @@ def run(url: str, cases: int, changes: int, repeat: int) -> tuple[list[str], boo
     return lines + ["", *notes], ok
 
 
-def _clean_up(url: str, case_ids: list) -> None:
-    """Remove the benchmark's journal entries and leases (as the owner, audit triggers off)."""
+def _originals(url: str, case_ids: list) -> tuple[dict, dict]:
+    """The addresses and phone numbers the offline work changes, to put back."""
     owner = open_database(url, upgrade=False)
+    try:
+        with owner.sessions() as session:
+            households = select(Case.household_id).where(Case.id.in_(case_ids))
+            addresses = dict(
+                session.execute(
+                    select(Household.id, Household.street_address).where(
+                        Household.id.in_(households)
+                    )
+                ).all()
+            )
+            people = select(HouseholdMember.person_id).where(
+                HouseholdMember.household_id.in_(households)
+            )
+            phones = dict(
+                session.execute(select(Person.id, Person.phone).where(Person.id.in_(people))).all()
+            )
+        return addresses, phones
+    finally:
+        owner.dispose()
+
+
+def _clean_up(url: str, case_ids: list, originals: tuple[dict, dict]) -> None:
+    """Remove the benchmark's journal entries and leases and put the changed addresses and
+    phone numbers back (as the owner, audit triggers off)."""
+    owner = open_database(url, upgrade=False)
+    addresses, phones = originals
     try:
         with owner.sessions.begin() as session:
             if owner.engine.dialect.name == "postgresql":
                 session.execute(text("SET LOCAL session_replication_role = replica"))
             session.execute(delete(JournalEntry).where(JournalEntry.title == MARKER))
             session.execute(delete(CaseLease).where(CaseLease.case_id.in_(case_ids)))
+            for household_id, address in addresses.items():
+                session.execute(
+                    update(Household)
+                    .where(Household.id == household_id)
+                    .values(street_address=address)
+                )
+            for person_id, phone in phones.items():
+                session.execute(update(Person).where(Person.id == person_id).values(phone=phone))
     finally:
         owner.dispose()
 
