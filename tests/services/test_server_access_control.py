@@ -398,3 +398,55 @@ def _log_lines_with(log, marker: str) -> list[str]:
             return found
         time.sleep(0.1)
     return found
+
+
+PROTECTED_NOW = """
+    SELECT DISTINCT m.household_id FROM persons p
+    JOIN household_members m ON m.person_id = p.id WHERE p.protected_identity
+"""
+
+
+@on_postgresql
+def test_the_server_keeps_its_list_of_protected_households(
+    session, cases, make_case, pnr, login_roles
+) -> None:
+    """Migration 0012: the table the case policies read follows every change of skydd and
+    of memberships, whoever makes it."""
+    other = make_case(pnr("19600606", 321), "Olle", "Öppen")
+    session.commit()
+
+    def agrees(owner: psycopg.Connection) -> set:
+        kept = {row[0] for row in owner.execute("SELECT household_id FROM protected_households")}
+        assert kept == {row[0] for row in owner.execute(PROTECTED_NOW)}
+        return kept
+
+    with db_owner(login_roles) as owner:
+        before = agrees(owner)
+        assert len(before) == 1
+        person = owner.execute(
+            "SELECT m.person_id FROM household_members m JOIN cases c "
+            "ON c.household_id = m.household_id WHERE c.id = %s",
+            (other.id,),
+        ).fetchone()[0]
+        owner.execute("UPDATE persons SET protected_identity = true WHERE id = %s", (person,))
+        assert len(agrees(owner)) == 2
+        owner.execute("UPDATE persons SET protected_identity = false WHERE id = %s", (person,))
+        assert agrees(owner) == before
+        # a protected person moves into the open household, then out again
+        [protected_person] = [
+            row[0] for row in owner.execute("SELECT id FROM persons WHERE protected_identity")
+        ]
+        member = owner.execute(
+            "INSERT INTO household_members (id, household_id, person_id, role, visiting_child, "
+            "sort_order, version, created_at, updated_at) "
+            "SELECT gen_random_uuid(), household_id, %s, 'ovrig', false, 9, 1, now(), now() "
+            "FROM cases WHERE id = %s RETURNING id",
+            (protected_person, other.id),
+        ).fetchone()[0]
+        assert len(agrees(owner)) == 2
+        owner.execute("DELETE FROM household_members WHERE id = %s", (member,))
+        assert agrees(owner) == before
+    # and what the policies make of it: the colleague still does not see the protected case
+    with connect(login_roles, "omar.haddad") as conn:
+        assert cases.protected not in visible_cases(conn)
+        assert other.id in visible_cases(conn)

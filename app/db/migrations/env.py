@@ -5,6 +5,7 @@ from alembic import context
 
 import app.models  # noqa: F401  (registers every table)
 from app.db.engine import make_engine
+from app.db.migrate import include_object
 from app.models.base import Base
 
 config = context.config
@@ -17,6 +18,7 @@ def run_with(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
