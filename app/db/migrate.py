@@ -16,7 +16,7 @@ from app.services import clock
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
-SERVER_ONLY_TABLES = frozenset({"protected_households"})
+SERVER_ONLY_TABLES = frozenset({"protected_households", "case_changes"})
 """Tables the migrations make on PostgreSQL for the server's own rules (kept by its
 triggers, read by its policies), not part of the models."""
 

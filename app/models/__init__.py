@@ -14,7 +14,13 @@ from app.models.person import Person
 from app.models.plan import Plan, PlanItem
 from app.models.setting import Setting
 from app.models.support_barrier import SupportBarrier
-from app.models.sync import AppliedChange, ConflictStatus, OutboxChange, SyncConflict
+from app.models.sync import (
+    AppliedChange,
+    ConflictStatus,
+    OutboxChange,
+    PulledCase,
+    SyncConflict,
+)
 
 __all__ = [
     "Application",
@@ -45,6 +51,7 @@ __all__ = [
     "Person",
     "Plan",
     "PlanItem",
+    "PulledCase",
     "Role",
     "Setting",
     "SupportBarrier",

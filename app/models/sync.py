@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, VersionedMixin
@@ -88,3 +88,13 @@ class SyncConflict(VersionedMixin, Base):
     )
     resolved_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)
     resolved_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class PulledCase(Base):
+    """On the replica: the server's change counter of each case when it was last copied
+    here. A pull copies again only the cases whose counter has moved since."""
+
+    __tablename__ = "sync_pulled_cases"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    server_seq: Mapped[int] = mapped_column(BigInteger)

@@ -27,6 +27,7 @@ NOT_SYNCED = frozenset(
         "sync_outbox",
         "sync_applied_changes",
         "sync_conflicts",
+        "sync_pulled_cases",
         "case_leases",
         "case_number_series",
         "settings",

@@ -74,6 +74,10 @@ def copy_cases(
     commits both. `prune`: also remove the cases' rows the server no longer has (only
     after the replica's own changes are on the server: app.services.sync)."""
     ids = list(dict.fromkeys(case_ids))
+    if not ids:
+        return CopyResult({})
+    # read first: a change committed while copying moves the counter past what is noted
+    counters = server_case_counters(server, ids)
     queries = _queries(ids)
     # rows of a table may refer to each other (corrections, replaced decisions): the
     # replica checks its foreign keys at commit, when all are there
@@ -102,6 +106,7 @@ def copy_cases(
         written[table.name] = len(rows)
         if progress is not None:
             progress(step + 1, len(Base.metadata.sorted_tables))
+    note_copied(replica, counters)
     return CopyResult(written)
 
 
@@ -132,6 +137,8 @@ def remove_cases(replica: Session, case_ids: Iterable[uuid.UUID]) -> None:
     replica.execute(delete(tables["households"]).where(tables["households"].c.id.in_(gone)))
     needed = set(replica.scalars(select(members.c.person_id)))
     replica.execute(delete(tables["persons"]).where(tables["persons"].c.id.in_(people - needed)))
+    pulled = tables["sync_pulled_cases"]
+    replica.execute(delete(pulled).where(pulled.c.case_id.in_(ids)))
 
 
 def _columns(table: Table) -> list:
@@ -187,3 +194,31 @@ def _upsert(replica: Session, table: Table, rows: list[dict]) -> None:
         if not column.primary_key
     }
     replica.execute(statement.on_conflict_do_update(index_elements=["id"], set_=updated), rows)
+
+
+def server_case_counters(server: Session, case_ids: Iterable[uuid.UUID]) -> dict | None:
+    """Each case's place in the server's change sequence (migration 0013), or None where
+    the server keeps none (a local SQLite database: every case counts as changed)."""
+    ids = list(case_ids)
+    if server.get_bind().dialect.name != "postgresql":
+        return None
+    if not ids:
+        return {}
+    rows = server.execute(
+        text("SELECT case_id, seq FROM case_changes WHERE case_id = ANY(:ids)"), {"ids": ids}
+    )
+    return dict(rows.all())
+
+
+def note_copied(replica: Session, counters: dict | None) -> None:
+    """Remember the counters the copied cases had (read before copying them)."""
+    if not counters:
+        return
+    table = Base.metadata.tables["sync_pulled_cases"]
+    statement = sqlite_insert(table)
+    replica.execute(
+        statement.on_conflict_do_update(
+            index_elements=["case_id"], set_={"server_seq": statement.excluded.server_seq}
+        ),
+        [{"case_id": case_id, "server_seq": seq} for case_id, seq in counters.items()],
+    )

@@ -12,10 +12,11 @@ so a push repeated after a crash (before or after the server's commit, before th
 replica's acknowledgement) does nothing twice. Only then does the replica empty its
 outbox.
 
-Pull. After the push, every case leased to the replica is copied again from the server
-(rows the server no longer has are removed), and cases no longer leased to it (checked in
-elsewhere, revoked) are removed from the laptop: their changes are on the server by then,
-applied or as conflicts.
+Pull. After the push, the cases leased to the replica whose place in the server's change
+sequence has moved since they were last copied (migration 0013; on a local SQLite server,
+which keeps none, every leased case) are copied again, rows the server no longer has
+removed; cases no longer leased to it (checked in elsewhere, revoked) are removed from the
+laptop: their changes are on the server by then, applied or as conflicts.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from app.models import (
     HouseholdMember,
     OutboxChange,
     Plan,
+    PulledCase,
     SyncConflict,
 )
 from app.models.base import Base
@@ -166,12 +168,24 @@ def pull(
     )
     on_laptop = set(replica.scalars(select(Case.id)))
     gone = on_laptop - leased
-    copied = replica_copy.copy_cases(server, replica, sorted(leased), progress, prune=True)
+    counters = replica_copy.server_case_counters(server, leased)
+    if counters is None:
+        changed = leased
+    else:
+        seen = dict(
+            replica.execute(
+                select(PulledCase.case_id, PulledCase.server_seq).where(
+                    PulledCase.case_id.in_(leased)
+                )
+            ).all()
+        )
+        changed = {case_id for case_id in leased if seen.get(case_id) != counters.get(case_id)}
+    copied = replica_copy.copy_cases(server, replica, sorted(changed), progress, prune=True)
     checkpoint("mid_pull")
     replica_copy.remove_cases(replica, gone)
     server.commit()  # the reads' audit rows
     replica.commit()
-    report.pulled_cases = len(leased)
+    report.pulled_cases = len(changed)
     report.pulled_rows = copied.total
     report.removed_cases = len(gone)
 

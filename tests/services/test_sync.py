@@ -172,3 +172,30 @@ def test_check_in_sends_everything_and_gives_the_case_back(
         journal.create_entry(
             server, colleague, case.id, JournalDraft(clock.today(), "telefon", "Samtal", "Ok.")
         )
+
+
+@pytest.mark.parametrize("db", ["postgresql"], indirect=True)
+def test_pull_copies_only_the_cases_that_changed_at_the_office(
+    db, session, make_case, pnr, caseworker, laptops
+) -> None:
+    """The server's change sequence (migration 0013) says which leased cases moved."""
+    first = make_case()
+    second = make_case(pnr("19700101", 11), "Bo", "Ek")
+    session.commit()
+    laptop = laptops("sara", caseworker)
+    take_along(db, laptop, caseworker, [first.id, second.id])
+    assert run_sync(db, laptop, caseworker).pulled_cases == 0  # nothing new since check-out
+    me = offline(laptop, caseworker)
+    with db.sessions.begin() as server:
+        journal.create_entry(
+            server, me, second.id, JournalDraft(clock.today(), "telefon", "Samtal", "Nytt.")
+        )
+    report = run_sync(db, laptop, caseworker)
+    assert report.pulled_cases == 1
+    assert count(laptop, JournalEntry, JournalEntry.text == "Nytt.") == 1
+    assert run_sync(db, laptop, caseworker).pulled_cases == 0
+    with db.sessions.begin() as server:  # a change in a table without case_id: the household
+        server.get(Household, first.household_id).city = "Nyort"
+    assert run_sync(db, laptop, caseworker).pulled_cases == 1
+    with laptop.sessions() as local:
+        assert local.get(Household, first.household_id).city == "Nyort"
