@@ -76,8 +76,8 @@ def run_sync(args: argparse.Namespace) -> int:
         print(json.dumps(result, ensure_ascii=False))
     else:
         print(
-            f"Skickade {report.pushed} ändringar ({report.conflicts} konflikter), hämtade "
-            f"{report.pulled_cases} ärenden. Konflikter att välja i: {open_conflicts}."
+            f"Skickade ändringar: {report.pushed} (konflikter: {report.conflicts}). Hämtade "
+            f"ärenden: {report.pulled_cases}. Konflikter att välja i: {open_conflicts}."
         )
     return 0
 

@@ -113,11 +113,14 @@ class OfflineActions:
 
     def _summary(self, report: SyncReport, conflicts: int) -> str:
         text = (
-            f"Skickade {report.pushed} ändringar till servern och hämtade "
-            f"{report.pulled_cases} ärenden."
+            f"Skickade {_count(report.pushed, 'ändring', 'ändringar')} till servern och "
+            f"hämtade {_count(report.pulled_cases, 'ärende', 'ärenden')}."
         )
         if conflicts:
-            text += f" {conflicts} konflikter väntar på att du väljer (Arkiv → Konflikter)."
+            text += (
+                f" {_count(conflicts, 'konflikt väntar', 'konflikter väntar')} på att du "
+                "väljer (Arkiv → Konflikter från synkronisering)."
+            )
         return text
 
     def _synced(self, report: SyncReport, conflicts: int) -> None:
@@ -139,3 +142,7 @@ class OfflineActions:
             "Checka in",
             "Ärendena är incheckade och borttagna från datorn. " + self._summary(report, conflicts),
         )
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog
 from sqlalchemy import func, select
 
 from app.models import JournalEntry
-from app.services import offline_replica, sync
+from app.services import leases, offline_replica, sync
 from app.ui.checkout_dialog import CheckOutDialog
 from app.ui.context import AppContext
 from app.ui.main_window import MainWindow
@@ -64,3 +64,39 @@ def test_written_offline_and_synced_at_the_office(
     with demo_database.sessions() as server:
         written = JournalEntry.text == "Skrivet vid köksbordet, utan nätverk."
         assert server.scalar(select(func.count()).select_from(JournalEntry).where(written)) == 1
+
+
+def test_synchronise_and_check_in_from_the_office_window(
+    qtbot, main_window, caseworker, demo_database, tmp_path, dialogs, memory_keyring
+) -> None:
+    caseworker.replica_path = tmp_path / "replika.sqlcipher"
+    row = main_window.my_cases_model.rows[0]
+    dialog = CheckOutDialog(caseworker, main_window.my_cases_model.rows, {row.case_id})
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.take_button, LEFT)
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=20_000)
+    replica, actor = offline_replica.open_offline(caseworker.replica_path)
+    try:
+        window = MainWindow(AppContext(replica, actor=actor, replica_path=caseworker.replica_path))
+        qtbot.addWidget(window)
+        view = window.open_case(row.case_id)
+        tab = view.journal_tab
+        qtbot.mouseClick(tab.new_button, LEFT)
+        type_text(tab.text, "Skrivet på bussen hem.")
+        qtbot.mouseClick(tab.save_button, LEFT)
+        window.close()
+    finally:
+        replica.dispose()
+    dialogs.clear()
+
+    main_window.offline_actions.sync_now()  # Arkiv → Synkronisera offlinedatabasen
+    qtbot.waitUntil(lambda: bool(dialogs), timeout=20_000)
+    assert dialogs[0].startswith("Skickade ") and dialogs[0].endswith("hämtade 1 ärende.")
+    dialogs.clear()
+    main_window.offline_actions.check_in()  # Arkiv → Checka in hembesöksärendena
+    qtbot.waitUntil(lambda: bool(dialogs), timeout=20_000)
+    assert dialogs[0].startswith("Ärendena är incheckade och borttagna från datorn.")
+    with demo_database.sessions() as server:
+        written = JournalEntry.text == "Skrivet på bussen hem."
+        assert server.scalar(select(func.count()).select_from(JournalEntry).where(written)) == 1
+    assert caseworker.call(lambda s, a: leases.my_leases(s, a)) == []
