@@ -39,6 +39,32 @@ TABLE_LABELS = {
     "case_status_changes": "Statusändring",
 }
 
+FIELD_LABELS = {
+    "street_address": "adress",
+    "postal_code": "postnummer",
+    "city": "ort",
+    "housing_type": "boendeform",
+    "phone": "telefon",
+    "first_name": "förnamn",
+    "last_name": "efternamn",
+    "goal": "mål",
+    "start_on": "startdatum",
+    "follow_up_on": "uppföljning",
+    "closed_on": "avslutad",
+    "description": "beskrivning",
+    "owner": "ansvarig",
+    "due_on": "senast",
+    "done_on": "klart",
+    "title": "rubrik",
+    "text": "text",
+    "entry_date": "datum",
+    "entry_type": "typ",
+    "note": "anteckning",
+    "status": "status",
+    "motivation": "motivering",
+}
+"""The Swedish words for the columns a conflict is most often about (else the column)."""
+
 
 @dataclass(frozen=True)
 class ConflictRow:
@@ -47,7 +73,7 @@ class ConflictRow:
     case_id: uuid.UUID | None
     case_number: str
     what: str
-    """The record and field, in Swedish: "Hushåll: city"."""
+    """The record and field, in Swedish: "Hushåll: ort"."""
     office_value: str
     laptop_value: str
     reason: str
@@ -80,7 +106,11 @@ def open_conflicts(session: Session, actor: Actor) -> list[ConflictRow]:
                 conflict.case_id,
                 case.case_number if case is not None else "",
                 TABLE_LABELS.get(conflict.table_name, conflict.table_name)
-                + (f": {conflict.field}" if conflict.field else " (hela ändringen)"),
+                + (
+                    f": {FIELD_LABELS.get(conflict.field, conflict.field)}"
+                    if conflict.field
+                    else " (hela ändringen)"
+                ),
                 _shown(conflict.server_json),
                 _shown(conflict.replica_json),
                 conflict.reason,

@@ -45,7 +45,7 @@ def test_the_user_sees_both_values_and_who_made_the_conflict(
     with db.sessions.begin() as server:
         [row] = sync_conflicts.open_conflicts(server, caseworker)
         assert (row.what, row.office_value, row.laptop_value) == (
-            "Hushåll: city",
+            "Hushåll: ort",
             "Omarby",
             "Sarastad",
         )

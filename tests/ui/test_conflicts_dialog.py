@@ -49,7 +49,7 @@ def test_choosing_the_laptops_value(qtbot, caseworker, demo_database, conflict) 
     dialog.show()
     [row] = dialog.model.rows
     shown = [dialog.model.data(dialog.model.index(0, c)) for c in range(4)]
-    assert shown == [case_number, "Hushåll: city", "Kontorsby", "Laptopstad"]
+    assert shown == [case_number, "Hushåll: ort", "Kontorsby", "Laptopstad"]
     assert not dialog.empty_label.isVisible()
     qtbot.mouseClick(dialog.take_button, LEFT)
     assert dialog.model.rows == [] and dialog.empty_label.isVisible()
