@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.models import Role, User
 
@@ -23,6 +23,10 @@ class Actor:
     @classmethod
     def of(cls, user: User) -> Actor:
         return cls(user.id, user.username, user.full_name, user.title, user.role, user.unit_id)
+
+    def on_replica(self, replica_id: uuid.UUID) -> Actor:
+        """The same user working on (or syncing from) a laptop's replica."""
+        return replace(self, replica_id=replica_id)
 
     @property
     def is_manager(self) -> bool:

@@ -7,7 +7,6 @@ time; the key is never written anywhere else.
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 from sqlalchemy import select
@@ -72,7 +71,7 @@ def open_offline(path: Path, passphrase: str | None = None) -> tuple[Database, A
             )
             if holder is None:
                 raise NothingCheckedOut()
-            actor = dataclasses.replace(Actor.of(holder), replica_id=checkout.replica_id(session))
+            actor = Actor.of(holder).on_replica(checkout.replica_id(session))
         outbox.install(database.sessions, actor.id)
         with database.sessions.begin() as session:
             audit.record(session, actor, audit.Action.LOGIN, "session", detail="offline")

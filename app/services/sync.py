@@ -24,10 +24,10 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Mapper, Session
 
 from app.db import bulk
@@ -46,6 +46,7 @@ from app.models import (
 from app.models.base import Base
 from app.services import access, clock, leases, replica_copy
 from app.services.actor import Actor
+from app.services.batches import in_batches
 from app.services.checkout import replica_id
 from app.services.errors import AccessDenied, ServiceError
 from app.services.outbox import UNKNOWN, decode, encode
@@ -65,19 +66,9 @@ class SyncReport:
     pulled_cases: int = 0
     pulled_rows: int = 0
     removed_cases: int = 0
-    messages: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {
-            "pushed": self.pushed,
-            "applied": self.applied,
-            "merged": self.merged,
-            "conflicts": self.conflicts,
-            "already_there": self.already_there,
-            "pulled_cases": self.pulled_cases,
-            "pulled_rows": self.pulled_rows,
-            "removed_cases": self.removed_cases,
-        }
+        return asdict(self)
 
 
 def checkpoint(name: str) -> None:
@@ -87,7 +78,7 @@ def checkpoint(name: str) -> None:
 
 
 def pending(replica: Session) -> int:
-    return len(replica.scalars(select(OutboxChange.seq)).all())
+    return replica.scalar(select(func.count()).select_from(OutboxChange)) or 0
 
 
 def sync(
@@ -111,7 +102,7 @@ def push(server: Session, replica: Session, actor: Actor, report: SyncReport) ->
     if not changes:
         return
     done = set()
-    for chunk in _chunks([c.change_id for c in changes], 1000):
+    for chunk in in_batches([c.change_id for c in changes]):
         done.update(
             server.scalars(
                 select(AppliedChange.change_id).where(AppliedChange.change_id.in_(chunk))
@@ -122,7 +113,7 @@ def push(server: Session, replica: Session, actor: Actor, report: SyncReport) ->
     report.already_there += len(changes) - len(todo)
     cases = _CaseLookup(server, actor)
     now = clock.now()
-    for batch in _chunks(todo, PUSH_BATCH):
+    for batch in in_batches(todo, PUSH_BATCH):
         for change, outcome in zip(batch, _apply_batch(server, actor, batch, cases), strict=True):
             setattr(report, outcome, getattr(report, outcome) + 1)
             if change.operation == "insert" and outcome == "applied":
@@ -143,11 +134,6 @@ def push(server: Session, replica: Session, actor: Actor, report: SyncReport) ->
     replica.execute(delete(OutboxChange).where(OutboxChange.seq <= changes[-1].seq))
     replica.commit()
     checkpoint("after_push_acknowledged")
-
-
-def _chunks(items: list, size: int):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def pull(
@@ -208,9 +194,7 @@ def check_in(
 
 
 def _on_replica(replica: Session, actor: Actor) -> Actor:
-    from dataclasses import replace
-
-    return replace(actor, replica_id=replica_id(replica))
+    return actor.on_replica(replica_id(replica))
 
 
 # --- applying one change on the server -----------------------------------------------
@@ -279,7 +263,7 @@ def _prepare(server: Session, batch: list[OutboxChange], cases: _CaseLookup) -> 
     loaded: dict = {}
     for table_name, ids in wanted.items():
         model = _mapper(table_name).class_
-        for chunk in _chunks(ids, 1000):
+        for chunk in in_batches(ids):
             loaded.update(
                 (row.id, row) for row in server.scalars(select(model).where(model.id.in_(chunk)))
             )

@@ -3,7 +3,6 @@ themselves: the `laptops` fixture in conftest.py)."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -21,7 +20,7 @@ def take_along(db, laptop, actor, case_ids) -> None:
 def offline(laptop, actor):
     """The actor working on the laptop."""
     with laptop.sessions() as local:
-        return dataclasses.replace(actor, replica_id=checkout.replica_id(local))
+        return actor.on_replica(checkout.replica_id(local))
 
 
 def run_sync(db, laptop, actor) -> sync.SyncReport:

@@ -3,7 +3,6 @@ replica; check-in or a chef's revocation gives it back."""
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 from datetime import date, timedelta
 
@@ -27,7 +26,7 @@ def write_journal(session, actor, case_id) -> None:
 
 
 def on_replica(actor, replica_id=REPLICA):
-    return dataclasses.replace(actor, replica_id=replica_id)
+    return actor.on_replica(replica_id)
 
 
 def test_a_checked_out_case_is_read_only_except_on_the_holders_replica(

@@ -5,7 +5,6 @@ Each sync runs as its own process, `arendestod sync --json`, like the laptop's."
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import subprocess
@@ -76,7 +75,7 @@ def test_a_killed_sync_run_again_loses_nothing_and_doubles_nothing(
             server.commit()
             local.commit()
         with laptop.sessions.begin() as local:
-            me = dataclasses.replace(caseworker, replica_id=checkout.replica_id(local))
+            me = caseworker.on_replica(checkout.replica_id(local))
             for n in range(3):
                 entry = journal.create_entry(
                     local,
