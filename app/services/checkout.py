@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.replica import REPLICA_ID_KEY
-from app.models import CaseLease, Setting
+from app.models import Setting
 from app.services import audit, leases, replica_copy
 from app.services.actor import Actor
 from app.services.leases import LeaseInfo
@@ -57,13 +57,7 @@ def refresh(
     server: Session, replica: Session, actor: Actor, progress: Progress | None = None
 ) -> CopyResult:
     """Copy again every case leased to this replica by the actor (after a failed copy)."""
-    leased = server.scalars(
-        select(CaseLease.case_id).where(
-            CaseLease.holder_id == actor.id,
-            CaseLease.replica_id == replica_id(replica),
-            CaseLease.ended_at.is_(None),
-        )
-    ).all()
+    leased = leases.leased_cases(server, actor, replica_id(replica))
     for case_id in leased:
         audit.record(
             server,

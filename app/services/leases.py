@@ -105,16 +105,24 @@ def check_in(
     them). Cases no longer leased to it (revoked meanwhile) are left alone. Returns the
     number of leases ended."""
     leases = session.scalars(
-        select(CaseLease).where(
-            CaseLease.case_id.in_(case_ids),
-            CaseLease.holder_id == actor.id,
-            CaseLease.replica_id == replica_id,
-            CaseLease.ended_at.is_(None),
-        )
+        select(CaseLease).where(_held(actor, replica_id), CaseLease.case_id.in_(case_ids))
     ).all()
     for lease in leases:
         _end(session, actor, lease, LeaseEnd.CHECKED_IN)
     return len(leases)
+
+
+def leased_cases(session: Session, actor: Actor, replica_id: uuid.UUID) -> list[uuid.UUID]:
+    """The cases the actor has checked out to this replica now."""
+    return list(session.scalars(select(CaseLease.case_id).where(_held(actor, replica_id))))
+
+
+def _held(actor: Actor, replica_id: uuid.UUID):
+    return (
+        (CaseLease.holder_id == actor.id)
+        & (CaseLease.replica_id == replica_id)
+        & CaseLease.ended_at.is_(None)
+    )
 
 
 def revoke(session: Session, actor: Actor, lease_id: uuid.UUID, *, expected_version: int) -> None:

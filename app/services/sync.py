@@ -35,7 +35,6 @@ from app.models import (
     AppliedChange,
     AuditEntry,
     Case,
-    CaseLease,
     Decision,
     HouseholdMember,
     OutboxChange,
@@ -143,15 +142,7 @@ def pull(
     report: SyncReport,
     progress: Progress | None = None,
 ) -> None:
-    leased = set(
-        server.scalars(
-            select(CaseLease.case_id).where(
-                CaseLease.holder_id == actor.id,
-                CaseLease.replica_id == actor.replica_id,
-                CaseLease.ended_at.is_(None),
-            )
-        )
-    )
+    leased = set(leases.leased_cases(server, actor, actor.replica_id))
     on_laptop = set(replica.scalars(select(Case.id)))
     gone = on_laptop - leased
     counters = replica_copy.server_case_counters(server, leased)

@@ -59,10 +59,7 @@ class OfflineActions:
     def _check_in_work(self, server, local, actor, _report) -> SyncReport:
         from app.services.checkout import replica_id
 
-        mine = replica_id(local)
-        case_ids = [
-            lease.case_id for lease in leases.my_leases(server, actor) if lease.replica_id == mine
-        ]
+        case_ids = leases.leased_cases(server, actor, replica_id(local))
         return sync.check_in(server, local, actor, case_ids)
 
     def _run(

@@ -219,6 +219,7 @@ NOT_CASE_CONTENT = {
     "decisions.signing_problems": "part of sign_decision and the editor's check (logged reads)",
     "leases.lease_of_case": "who has the case checked out until when, shown on the opened case",
     "leases.my_leases": "the user's own check-outs: case numbers and dates",
+    "leases.leased_cases": "ids of the user's own check-outs to one laptop (sync, check-in)",
     "sync_conflicts.open_conflict_count": "how many conflicts wait (a number)",
 }
 
