@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from app import __version__
 from app.db.database import open_database
@@ -16,6 +16,7 @@ from app.ui.context import AppContext
 from app.ui.first_run_dialog import FirstRunDialog
 from app.ui.login_dialog import LoginDialog
 from app.ui.messages import user_message
+from app.ui.passphrase_prompt import ask_passphrase
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -114,10 +115,8 @@ def _run_offline(app: QApplication) -> int:
             database, actor = offline_replica.open_offline(path, passphrase)
             break
         except offline_replica.PassphraseNeeded as question:
-            passphrase, ok = QInputDialog.getText(
-                None, "Ärendestöd offline", str(question), QLineEdit.EchoMode.Password
-            )
-            if not ok:
+            passphrase = ask_passphrase(None, question, "Ärendestöd offline")
+            if passphrase is None:
                 return 0
         except ReplicaLocked as error:
             QMessageBox.warning(None, "Ärendestöd offline", str(error))

@@ -9,9 +9,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QInputDialog,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -29,6 +27,7 @@ from app.ui.background import run_in_background
 from app.ui.context import AppContext
 from app.ui.date_field import DateField
 from app.ui.messages import FieldError, add_field, show_error
+from app.ui.passphrase_prompt import ask_passphrase
 
 EXPLANATION = (
     "De ärenden du väljer kopieras krypterade till den här datorn, så att du kan arbeta "
@@ -146,7 +145,8 @@ class CheckOutDialog(QDialog):
     def _failed(self, error: Exception) -> None:
         self.take_button.setEnabled(True)
         if isinstance(error, PassphraseNeeded):
-            if self._ask_passphrase(error):
+            self._passphrase = ask_passphrase(self, error)
+            if self._passphrase is not None:
                 self.take_along()
             return
         if isinstance(error, ReplicaLocked):
@@ -156,22 +156,3 @@ class CheckOutDialog(QDialog):
                 self.errors.get(key, self.errors["cases"]).set_message(message)
             return
         show_error(self, error)
-
-    def _ask_passphrase(self, question: PassphraseNeeded) -> bool:
-        """Ask for the replica's passphrase (twice when a new one is chosen)."""
-        first, ok = QInputDialog.getText(
-            self, "Lösenfras", str(question), QLineEdit.EchoMode.Password
-        )
-        if not ok:
-            return False
-        if question.new:
-            again, ok = QInputDialog.getText(
-                self, "Lösenfras", "Skriv lösenfrasen en gång till.", QLineEdit.EchoMode.Password
-            )
-            if not ok:
-                return False
-            if again != first:
-                QMessageBox.warning(self, "Lösenfras", "Lösenfraserna är inte lika.")
-                return False
-        self._passphrase = first
-        return True

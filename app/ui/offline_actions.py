@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from app.services import credentials, leases, offline_replica, sync, sync_conflicts
 from app.services.offline_replica import PassphraseNeeded
@@ -15,6 +15,7 @@ from app.ui.background import run_in_background
 from app.ui.conflicts_dialog import ConflictsDialog
 from app.ui.context import AppContext
 from app.ui.messages import show_error
+from app.ui.passphrase_prompt import ask_passphrase
 
 
 class OfflineActions:
@@ -98,11 +99,8 @@ class OfflineActions:
 
     def _failed(self, error: Exception, work, on_done, label: str) -> None:
         if isinstance(error, PassphraseNeeded):
-            text, ok = QInputDialog.getText(
-                self.window, "Lösenfras", str(error), QLineEdit.EchoMode.Password
-            )
-            if ok:
-                self._passphrase = text
+            self._passphrase = ask_passphrase(self.window, error)
+            if self._passphrase is not None:
                 self._run(work, on_done, label=label)
             return
         self._passphrase = None
