@@ -177,6 +177,7 @@ class MainWindow(QMainWindow):
         search_layout.addWidget(self.search_message)
         search_layout.addWidget(self.search_view)
 
+        self._on_server = server_login.is_shared_server(context.database.url)
         self.offline_actions = OfflineActions(self, context)
         self._build_menus()
         self.statusBar().showMessage(
@@ -193,7 +194,6 @@ class MainWindow(QMainWindow):
         if not actor.is_administrator:
             self.case_list_timer.start()
         # the laptop's replica goes up as soon as the office is reachable
-        self._on_server = server_login.is_shared_server(context.database.url)
         if self._on_server and not actor.is_administrator:
             QTimer.singleShot(0, self.offline_actions.sync_quietly)
         if actor.replica_id is not None:
@@ -212,7 +212,7 @@ class MainWindow(QMainWindow):
             lambda: self.close_tab(self.tabs.currentIndex()),
         )
         actor = self.context.actor
-        if not actor.is_administrator and server_login.is_shared_server(self.context.database.url):
+        if self._on_server and not actor.is_administrator:
             file_menu.addSeparator()
             self._action(file_menu, "Ta med på &hembesök …", None, self.check_out_cases)
             self._action(
