@@ -7,7 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from app.services import checkout, clock, sync
+from app.models import Plan
+from app.services import checkout, clock, leases, plans, sync
+from app.services.plans import PlanInput
 
 
 def take_along(db, laptop, actor, case_ids) -> None:
@@ -15,6 +17,25 @@ def take_along(db, laptop, actor, case_ids) -> None:
         checkout.check_out(server, local, actor, case_ids, due_on=clock.today() + timedelta(1))
         server.commit()
         local.commit()
+
+
+def plan_for(session, actor, case_id) -> Plan:
+    """A förändringsplan for the case, as the handläggare makes it at the office."""
+    return plans.create_plan(
+        session,
+        actor,
+        case_id,
+        PlanInput("forandringsplan", "Egen försörjning", clock.today(), None),
+    )
+
+
+def hand_over(db, manager, holder, laptop, new_holder, case_id) -> None:
+    """The holder's laptop stays away: the chef revokes the lease and a colleague takes the
+    case along on another laptop."""
+    with db.sessions.begin() as server:
+        [lease] = leases.my_leases(server, holder)
+        leases.revoke(server, manager, lease.lease_id, expected_version=lease.version)
+    take_along(db, laptop, new_holder, [case_id])
 
 
 def offline(laptop, actor):

@@ -13,10 +13,16 @@ from sqlalchemy import insert, select
 
 from app.db.database import open_database
 from app.models import AuditEntry, Case, Household, JournalEntry, OutboxChange, Plan, SyncConflict
-from app.services import case_overview, clock, journal, leases, plans, sync
+from app.services import case_overview, clock, journal, leases, sync
 from app.services.journal import JournalDraft
-from app.services.plans import PlanInput
-from tests.services.sync_helpers import count, offline, run_sync, take_along
+from tests.services.sync_helpers import (
+    count,
+    hand_over,
+    offline,
+    plan_for,
+    run_sync,
+    take_along,
+)
 
 
 def test_a_journal_entry_written_offline_arrives_exactly_once(
@@ -61,20 +67,12 @@ def test_different_fields_merge_and_the_same_field_becomes_a_conflict(
     db, session, make_case, caseworker, colleague, manager, laptops
 ) -> None:
     case = make_case()
-    plan = plans.create_plan(
-        session,
-        caseworker,
-        case.id,
-        PlanInput("forandringsplan", "Egen försörjning", clock.today(), None),
-    )
+    plan = plan_for(session, caseworker, case.id)
     session.commit()
     sara, omar = laptops("sara", caseworker), laptops("omar", colleague)
     take_along(db, sara, caseworker, [case.id])
     # Sara's laptop stays at a hembesök; her chef takes the case back and Omar takes it
-    with db.sessions.begin() as server:
-        [lease] = leases.my_leases(server, caseworker)
-        leases.revoke(server, manager, lease.lease_id, expected_version=lease.version)
-    take_along(db, omar, colleague, [case.id])
+    hand_over(db, manager, caseworker, omar, colleague, case.id)
 
     with sara.sessions.begin() as local:
         local.get(Plan, plan.id).goal = "Arbete inom sex månader"
@@ -124,12 +122,7 @@ def test_sync_works_as_the_users_own_database_role(
 ) -> None:
     """Shared mode: the server's row-level security applies to every step of a sync."""
     case = make_case()
-    plan = plans.create_plan(
-        session,
-        caseworker,
-        case.id,
-        PlanInput("forandringsplan", "Egen försörjning", clock.today(), None),
-    )
+    plan = plan_for(session, caseworker, case.id)
     session.commit()
     server_db = open_database(login_roles["sara.nilsson"], upgrade=False)
     try:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.models import AuditEntry, ConflictStatus, Household, SyncConflict
 from app.services import leases, sync_conflicts
 from app.services.errors import NotFound, StaleRecordError
-from tests.services.sync_helpers import run_sync, take_along
+from tests.services.sync_helpers import hand_over, run_sync, take_along
 
 
 @pytest.fixture
@@ -19,10 +19,7 @@ def conflict(db, session, make_case, caseworker, colleague, manager, laptops):
     session.commit()
     sara, omar = laptops("sara", caseworker), laptops("omar", colleague)
     take_along(db, sara, caseworker, [case.id])
-    with db.sessions.begin() as server:
-        [lease] = leases.my_leases(server, caseworker)
-        leases.revoke(server, manager, lease.lease_id, expected_version=lease.version)
-    take_along(db, omar, colleague, [case.id])
+    hand_over(db, manager, caseworker, omar, colleague, case.id)
     with sara.sessions.begin() as local:
         local.get(Household, case.household_id).city = "Sarastad"
     with omar.sessions.begin() as local:

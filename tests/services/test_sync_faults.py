@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from app.db.replica import ReplicaKey, open_replica
 from app.models import AppliedChange, AuditEntry, JournalEntry, OutboxChange, Plan
-from app.services import checkout, clock, journal, outbox, plans, sync
+from app.services import checkout, clock, journal, outbox, sync
 from app.services.journal import JournalDraft
-from app.services.plans import PlanInput
+from tests.services.sync_helpers import plan_for, take_along
 
 PASSPHRASE = "lösenfras för fälttestet"
 CRASH_POINTS = ("before_push_commit", "after_push_commit", "after_push_acknowledged", "mid_pull")
@@ -58,22 +58,14 @@ def test_a_killed_sync_run_again_loses_nothing_and_doubles_nothing(
 ) -> None:
     """On PostgreSQL the process logs in with the handläggare's own role, as in shared mode."""
     case = make_case()
-    plan = plans.create_plan(
-        session,
-        caseworker,
-        case.id,
-        PlanInput("forandringsplan", "Egen försörjning", clock.today(), None),
-    )
+    plan = plan_for(session, caseworker, case.id)
     session.commit()
     session.close()
     path = tmp_path / "laptop.sqlcipher"
     laptop = open_replica(path, ReplicaKey.from_passphrase(PASSPHRASE))
     outbox.install(laptop.sessions, caseworker.id)
     try:
-        with db.sessions() as server, laptop.sessions() as local:
-            checkout.check_out(server, local, caseworker, [case.id], due_on=clock.today())
-            server.commit()
-            local.commit()
+        take_along(db, laptop, caseworker, [case.id])
         with laptop.sessions.begin() as local:
             me = caseworker.on_replica(checkout.replica_id(local))
             for n in range(3):
