@@ -128,4 +128,3 @@ def test_the_holder_sees_the_banner_without_the_revoke_button(
     _take_along(qtbot, dialog, dialogs)
     view = main_window.open_case(rows[0].case_id)
     assert view.lease_banner.isVisible() and not view.revoke_button.isVisible()
-    view.grab().save(str(tmp_path / "leased_case.png"))

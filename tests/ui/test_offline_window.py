@@ -20,25 +20,45 @@ pytestmark = pytest.mark.gui
 LEFT = Qt.MouseButton.LeftButton
 
 
-def test_written_offline_and_synced_at_the_office(
-    qtbot, main_window, caseworker, demo_database, tmp_path, dialogs, memory_keyring, monkeypatch
-) -> None:
-    caseworker.replica_path = tmp_path / "replika.sqlcipher"
-    row = main_window.my_cases_model.rows[0]
+def _take_along(qtbot, main_window, monkeypatch, row) -> None:
+    """Arkiv → Ta med på hembesök with the case selected in Mina ärenden (ticked already)."""
     main_window.my_cases_view.select_where(lambda r: r.case_id == row.case_id)
     shown: list[CheckOutDialog] = []
     monkeypatch.setattr(CheckOutDialog, "exec", lambda self: shown.append(self) or 0)
-    main_window.check_out_cases()  # Arkiv → Ta med på hembesök, the selected case ticked
+    main_window.check_out_cases()
     [dialog] = shown
     assert dialog.chosen_case_ids() == [row.case_id]
     qtbot.mouseClick(dialog.take_button, LEFT)
     qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=20_000)
 
+
+def _offline_window(qtbot, replica, actor, path) -> MainWindow:
+    """`arendestod --offline`: the replica's window."""
+    window = MainWindow(AppContext(replica, actor=actor, replica_path=path))
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def _write_entry(qtbot, view, title: str, text: str) -> None:
+    view.tabs.setCurrentWidget(view.journal_tab)
+    tab = view.journal_tab
+    qtbot.mouseClick(tab.new_button, LEFT)
+    type_text(tab.title, title)
+    type_text(tab.text, text)
+    qtbot.mouseClick(tab.save_button, LEFT)
+
+
+def test_written_offline_and_synced_at_the_office(
+    qtbot, main_window, caseworker, demo_database, tmp_path, dialogs, memory_keyring, monkeypatch
+) -> None:
+    caseworker.replica_path = tmp_path / "replika.sqlcipher"
+    row = main_window.my_cases_model.rows[0]
+    _take_along(qtbot, main_window, monkeypatch, row)
+
     replica, actor = offline_replica.open_offline(caseworker.replica_path)
     try:
-        window = MainWindow(AppContext(replica, actor=actor, replica_path=caseworker.replica_path))
-        qtbot.addWidget(window)
-        window.show()
+        window = _offline_window(qtbot, replica, actor, caseworker.replica_path)
         assert window.windowTitle().endswith("– offline")
         assert "Offline." in window.connection_banner.text()
         assert window.connection_banner.isVisible() and not window.new_case_button.isVisible()
@@ -47,13 +67,7 @@ def test_written_offline_and_synced_at_the_office(
         assert "Utcheckat till den här datorn</b> till och med 24 november 2026" in (
             view.lease_banner.text()
         )
-        view.tabs.setCurrentWidget(view.journal_tab)
-        tab = view.journal_tab
-        qtbot.mouseClick(tab.new_button, LEFT)
-        type_text(tab.title, "Hembesök")
-        type_text(tab.text, "Skrivet vid köksbordet, utan nätverk.")
-        qtbot.mouseClick(tab.save_button, LEFT)
-        window.grab().save(str(tmp_path / "offline.png"))
+        _write_entry(qtbot, view, "Hembesök", "Skrivet vid köksbordet, utan nätverk.")
         window.close()
 
         with demo_database.sessions() as server, replica.sessions() as local:
@@ -67,23 +81,15 @@ def test_written_offline_and_synced_at_the_office(
 
 
 def test_synchronise_and_check_in_from_the_office_window(
-    qtbot, main_window, caseworker, demo_database, tmp_path, dialogs, memory_keyring
+    qtbot, main_window, caseworker, demo_database, tmp_path, dialogs, memory_keyring, monkeypatch
 ) -> None:
     caseworker.replica_path = tmp_path / "replika.sqlcipher"
     row = main_window.my_cases_model.rows[0]
-    dialog = CheckOutDialog(caseworker, main_window.my_cases_model.rows, {row.case_id})
-    qtbot.addWidget(dialog)
-    qtbot.mouseClick(dialog.take_button, LEFT)
-    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=20_000)
+    _take_along(qtbot, main_window, monkeypatch, row)
     replica, actor = offline_replica.open_offline(caseworker.replica_path)
     try:
-        window = MainWindow(AppContext(replica, actor=actor, replica_path=caseworker.replica_path))
-        qtbot.addWidget(window)
-        view = window.open_case(row.case_id)
-        tab = view.journal_tab
-        qtbot.mouseClick(tab.new_button, LEFT)
-        type_text(tab.text, "Skrivet på bussen hem.")
-        qtbot.mouseClick(tab.save_button, LEFT)
+        window = _offline_window(qtbot, replica, actor, caseworker.replica_path)
+        _write_entry(qtbot, window.open_case(row.case_id), "", "Skrivet på bussen hem.")
         window.close()
     finally:
         replica.dispose()
