@@ -12,8 +12,18 @@ import pytest
 from sqlalchemy import insert, select
 
 from app.db.database import open_database
-from app.models import AuditEntry, Case, Household, JournalEntry, OutboxChange, Plan, SyncConflict
-from app.services import case_overview, clock, journal, leases, sync
+from app.models import (
+    AuditEntry,
+    Case,
+    DecisionKind,
+    Delegation,
+    Household,
+    JournalEntry,
+    OutboxChange,
+    Plan,
+    SyncConflict,
+)
+from app.services import case_overview, clock, decisions, journal, leases, sync
 from app.services.journal import JournalDraft
 from tests.services.sync_helpers import (
     count,
@@ -192,3 +202,21 @@ def test_pull_copies_only_the_cases_that_changed_at_the_office(
     assert run_sync(db, laptop, caseworker).pulled_cases == 1
     with laptop.sessions() as local:
         assert local.get(Household, first.household_id).city == "Nyort"
+
+
+def test_pull_brings_new_reference_data_when_no_case_changed(
+    db, session, make_case, caseworker, admin, laptops
+) -> None:
+    case = make_case()
+    session.commit()
+    laptop = laptops("sara", caseworker)
+    take_along(db, laptop, caseworker, [case.id])
+    with db.sessions.begin() as server:  # a delegation given at the office meanwhile
+        decisions.set_delegation(server, admin, caseworker.id, DecisionKind.SUPPORT, None)
+    report = run_sync(db, laptop, caseworker)
+    assert (
+        count(laptop, Delegation, Delegation.user_id == caseworker.id)
+        == count(db, Delegation, Delegation.user_id == caseworker.id)
+        > 0
+    )
+    assert report.pulled_rows > 0
