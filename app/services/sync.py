@@ -25,7 +25,6 @@ import json
 import os
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import datetime
 
 from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Mapper, Session
@@ -195,7 +194,10 @@ def _on_replica(replica: Session, actor: Actor) -> Actor:
 class _Prepared:
     change: OutboxChange
     mapper: Mapper
+    fields: dict
+    """{column: [before, after]} as the outbox has them (JSON values)."""
     values: dict
+    """{column: after} as Python values."""
     existing: object | None
     case: Case | None
 
@@ -272,7 +274,7 @@ def _prepare(server: Session, batch: list[OutboxChange], cases: _CaseLookup) -> 
             if mapper.class_ is AuditEntry
             else cases.case_of(change.table_name, values, existing)
         )
-        prepared.append(_Prepared(change, mapper, values, existing, case))
+        prepared.append(_Prepared(change, mapper, fields, values, existing, case))
     return prepared
 
 
@@ -353,22 +355,20 @@ def _apply(
             )
         server.delete(existing)
         return "applied"
-    return _update(server, actor, change, mapper, existing, case)
+    return _update(server, actor, item, existing, case)
 
 
-def _update(server, actor, change, mapper, existing, case) -> str:
-    table = mapper.local_table
-    fields = json.loads(change.fields_json)
-    keys = _keys(mapper)
+def _update(server, actor, item: _Prepared, existing, case) -> str:
+    change = item.change
+    keys = _keys(item.mapper)
     same_version = getattr(existing, "version", None) == change.base_version
     changed = conflicted = 0
-    for name, (before, after) in fields.items():
-        column = table.c[name]
+    for name, (before, after) in item.fields.items():
         current = encode(getattr(existing, keys[name]))
         if current == after:
             continue
         if current == before or (before == UNKNOWN and same_version):
-            setattr(existing, keys[name], decode(column, after))
+            setattr(existing, keys[name], item.values[name])
             changed += 1
         else:
             _conflict(
@@ -431,17 +431,21 @@ def _conflict(
             replica_json=replica_json,
             reason=reason,
             made_by=actor.id,
-            made_at=change.made_at if isinstance(change.made_at, datetime) else clock.now(),
+            made_at=change.made_at,
             updated_by=actor.id,
         )
     )
 
 
 def _mapper(table_name: str) -> Mapper:
-    for mapper in Base.registry.mappers:
-        if mapper.local_table.name == table_name:
-            return mapper
-    raise AccessDenied(f"Okänd tabell i ändringen: {table_name}.")
+    mapper = _MAPPERS.get(table_name)
+    if mapper is None:
+        raise AccessDenied(f"Okänd tabell i ändringen: {table_name}.")
+    return mapper
+
+
+_MAPPERS = {mapper.local_table.name: mapper for mapper in Base.registry.mappers}
+"""Each table's mapped class (the sync asks for one per change)."""
 
 
 def _keys(mapper: Mapper) -> dict[str, str]:
