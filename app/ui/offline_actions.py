@@ -9,6 +9,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from app.services import credentials, leases, offline_replica, sync, sync_conflicts
+from app.services.checkout import replica_id
 from app.services.offline_replica import PassphraseNeeded
 from app.services.sync import SyncReport
 from app.ui.background import run_in_background
@@ -23,7 +24,6 @@ class OfflineActions:
         self.window = window
         self.context = context
         self._passphrase: str | None = None
-        self.last_report: SyncReport | None = None
 
     def replica_exists(self) -> bool:
         return self.context.replica_file.exists()
@@ -58,8 +58,6 @@ class OfflineActions:
         return sync.sync(server, local, actor, lambda step, total: report(step * 100 // total))
 
     def _check_in_work(self, server, local, actor, _report) -> SyncReport:
-        from app.services.checkout import replica_id
-
         case_ids = leases.leased_cases(server, actor, replica_id(local))
         return sync.check_in(server, local, actor, case_ids)
 
@@ -76,12 +74,13 @@ class OfflineActions:
         def job(report):
             replica = offline_replica.unlock(path, passphrase)
             try:
-                result = context.call_with_replica(
-                    replica, lambda server, local, actor: work(server, local, actor, report)
+                return context.call_with_replica(
+                    replica,
+                    lambda server, local, actor: (
+                        work(server, local, actor, report),
+                        sync_conflicts.open_conflict_count(server, actor),
+                    ),
                 )
-                with context.database.sessions() as server:
-                    count = sync_conflicts.open_conflict_count(server, context.actor)
-                return result, count
             finally:
                 replica.dispose()
 
@@ -119,19 +118,16 @@ class OfflineActions:
         return text
 
     def _synced(self, report: SyncReport, conflicts: int) -> None:
-        self.last_report = report
         QMessageBox.information(self.window, "Synkronisera", self._summary(report, conflicts))
         if conflicts:
             self.show_conflicts()
 
     def _synced_quietly(self, report: SyncReport, conflicts: int) -> None:
-        self.last_report = report
         self.window.statusBar().showMessage(
             "Offlinedatabasen är synkroniserad. " + self._summary(report, conflicts), 15_000
         )
 
     def _checked_in(self, report: SyncReport, conflicts: int) -> None:
-        self.last_report = report
         QMessageBox.information(
             self.window,
             "Checka in",
