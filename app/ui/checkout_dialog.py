@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.db.replica import ReplicaLocked
-from app.services import checkout, clock, formatting, leases, offline_replica
+from app.services import checkout, clock, formatting, leases
 from app.services.checkout import CheckOutResult
 from app.services.errors import ValidationFailed
 from app.services.my_cases import CaseListRow
@@ -99,26 +99,21 @@ class CheckOutDialog(QDialog):
             error.set_message("")
         case_ids = self.chosen_case_ids()
         due_on = self.due_on.value()
-        path = self.context.replica_file
         passphrase = self._passphrase
         context = self.context
 
         def work(report):
-            replica = offline_replica.unlock(path, passphrase)
-            try:
-                return context.call_with_replica(
-                    replica,
-                    lambda server, local, actor: checkout.check_out(
-                        server,
-                        local,
-                        actor,
-                        case_ids,
-                        due_on=due_on,
-                        progress=lambda step, total: report(step * 100 // total),
-                    ),
-                )
-            finally:
-                replica.dispose()
+            return context.call_with_replica(
+                lambda server, local, actor: checkout.check_out(
+                    server,
+                    local,
+                    actor,
+                    case_ids,
+                    due_on=due_on,
+                    progress=lambda step, total: report(step * 100 // total),
+                ),
+                passphrase=passphrase,
+            )
 
         self.take_button.setEnabled(False)
         run_in_background(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.db.database import Database
 from app.db.replica import default_replica_path
+from app.services import offline_replica
 from app.services.actor import Actor
 
 T = TypeVar("T")
@@ -42,11 +43,13 @@ class AppContext:
             raise
 
     def call_with_replica(
-        self, replica: Database, work: Callable[[Session, Session, Actor], T]
+        self, work: Callable[[Session, Session, Actor], T], *, passphrase: str | None = None
     ) -> T:
-        """A call that reads or writes the server and the laptop's replica together. The
-        server's transaction commits first (app.services.checkout says why)."""
+        """A call that reads or writes the server and the laptop's replica together (the
+        replica unlocked for it: `offline_replica.unlock`). The server's transaction commits
+        first (app.services.checkout says why)."""
         assert self.actor is not None, "not logged in"
+        replica = offline_replica.unlock(self.replica_file, passphrase)
         try:
             with self.database.sessions() as server, replica.sessions() as local:
                 result = work(server, local, self.actor)
@@ -56,6 +59,8 @@ class AppContext:
         except Exception as error:
             self._report_connection_loss(error)
             raise
+        finally:
+            replica.dispose()
 
     def _report_connection_loss(self, error: Exception) -> None:
         if self.on_connection_lost is not None and self.database.is_connection_lost(error):

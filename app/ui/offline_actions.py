@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
-from app.services import credentials, leases, offline_replica, sync, sync_conflicts
+from app.services import credentials, leases, sync, sync_conflicts
 from app.services.checkout import replica_id
 from app.services.offline_replica import PassphraseNeeded
 from app.services.sync import SyncReport
@@ -69,20 +69,16 @@ class OfflineActions:
         label: str = "",
         quiet: bool = False,
     ) -> None:
-        context, path, passphrase = self.context, self.context.replica_file, self._passphrase
+        context, passphrase = self.context, self._passphrase
 
         def job(report):
-            replica = offline_replica.unlock(path, passphrase)
-            try:
-                return context.call_with_replica(
-                    replica,
-                    lambda server, local, actor: (
-                        work(server, local, actor, report),
-                        sync_conflicts.open_conflict_count(server, actor),
-                    ),
-                )
-            finally:
-                replica.dispose()
+            return context.call_with_replica(
+                lambda server, local, actor: (
+                    work(server, local, actor, report),
+                    sync_conflicts.open_conflict_count(server, actor),
+                ),
+                passphrase=passphrase,
+            )
 
         run_in_background(
             self.window,
