@@ -42,6 +42,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def print_results(url: str, households: int, lines: list[str], ok: bool) -> int:
+    """The database, the machine and a benchmark's table on stdout; the exit status."""
+    info = machine_info()
+    print(f"database: {url} ({households:,} households)")
+    print("machine: " + ", ".join(f"{k} {v}" for k, v in info.items()))
+    print("\n".join(lines))
+    return 0 if ok else 1
+
+
 def machine_info() -> dict[str, str]:
     """What the figures were measured on."""
     try:

@@ -31,7 +31,7 @@ from app.services import caseload_review, clock
 from app.services import statistics as statistics_service
 from app.services.accounts import hash_password
 from app.services.actor import Actor
-from benchmarks.__main__ import machine_info
+from benchmarks.__main__ import print_results
 from benchmarks.generate import ensure_database
 from benchmarks.search import timed, ui_call
 
@@ -245,11 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         lines, ok = run(database, args.repeat, args.warmup, year)
     finally:
         database.dispose()
-    info = machine_info()
-    print(f"database: {bench.url} ({args.households:,} households)")
-    print("machine: " + ", ".join(f"{k} {v}" for k, v in info.items()))
-    print("\n".join(lines))
-    return 0 if ok else 1
+    return print_results(bench.url, args.households, lines, ok)
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ from app.models import (
 )
 from app.services import checkout, clock, outbox, sync
 from app.services.actor import Actor
-from benchmarks.__main__ import machine_info
+from benchmarks.__main__ import print_results
 from benchmarks.generate import ensure_database
 from benchmarks.search import ensure_user_roles
 
@@ -239,11 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     bench = ensure_database(args.households, args.db)
     tune_garbage_collector()
     lines, ok = run(bench.url, args.cases, args.changes, args.repeat)
-    info = machine_info()
-    print(f"database: {bench.url} ({args.households:,} households)")
-    print("machine: " + ", ".join(f"{k} {v}" for k, v in info.items()))
-    print("\n".join(lines))
-    return 0 if ok else 1
+    return print_results(bench.url, args.households, lines, ok)
 
 
 if __name__ == "__main__":
