@@ -4,5 +4,5 @@ from importlib.metadata import PackageNotFoundError, version
 
 try:
     __version__ = version("arendestod")
-except PackageNotFoundError:  # running from a bundle without metadata
-    __version__ = "0.1.0"
+except PackageNotFoundError:  # neither installed nor bundled with its metadata
+    __version__ = "okänd"

@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 from app import __version__
 
@@ -62,7 +60,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="arkivera inga beslutsbrev (snabbare för stora testdatabaser)",
     )
-    commands.add_parser("selftest", help="kontroll utan fönster: databas, demodata, PDF")
+    commands.add_parser(
+        "selftest", help="kontroll utan fönster: inställningar, databas, demodata, PDF, Qt"
+    )
+    commands.add_parser(
+        "config", help="visa var inställningsfilerna ligger och vad som gäller (för IT)"
+    )
     from app.decision_cli import add_decision_parser
     from app.norm_cli import add_norm_parser
 
@@ -83,6 +86,17 @@ def main(argv: list[str] | None = None) -> int:
     from app.gc_tuning import tune_garbage_collector
 
     tune_garbage_collector()
+    from app import configuration
+
+    try:
+        configuration.current()
+    except configuration.ConfigurationError as error:
+        if args.command is None:
+            from app.ui.application import show_startup_error
+
+            return show_startup_error(str(error))
+        print(str(error), file=sys.stderr)
+        return 2
     if args.command is None:
         from app.ui.application import run_gui
 
@@ -92,7 +106,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         return _demo(args)
     if args.command == "selftest":
-        return selftest()
+        from app.selftest import run_selftest
+
+        return run_selftest()
+    if args.command == "config":
+        return _config()
     if args.command == "decision":
         from app.decision_cli import run_decision
 
@@ -114,6 +132,28 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_sync(args)
     return 2
+
+
+def _config() -> int:
+    """Where the configuration files are and what they set: for IT checking a deployment."""
+    from sqlalchemy.engine import make_url
+
+    from app import configuration
+    from app.db.location import resolve_database_url
+
+    config = configuration.current()
+    for label, path in (
+        ("Systemets inställningsfil", configuration.system_config_path()),
+        ("Användarens inställningsfil", configuration.user_config_path()),
+    ):
+        print(f"{label}: {path} ({'läst' if path in config.files else 'finns inte'})")
+    unit = config.unit
+    print(f"Databas: {make_url(resolve_database_url()).render_as_string(hide_password=True)}")
+    print(f"Ny enhet: {unit.name}; nämnd: {unit.board_name}; kommun: {unit.municipality or '–'}")
+    print(f"Enhetens telefon: {unit.phone or '–'}; adress: {unit.postal_address or '–'}")
+    print(f"Brevhuvudets logotyp: {config.letterhead.logo or '–'}")
+    print("Brevhuvudets text: " + (" / ".join(config.letterhead.lines) or "–"))
+    return 0
 
 
 def _db(args: argparse.Namespace) -> int:
@@ -138,6 +178,7 @@ def _db(args: argparse.Namespace) -> int:
 
 def _server(args: argparse.Namespace) -> int:
     """`db init-server` and `db create-login` (app.db.server_roles)."""
+    from app import configuration
     from app.db import server_roles
     from app.db.database import open_database
     from app.services import accounts
@@ -167,7 +208,8 @@ def _server(args: argparse.Namespace) -> int:
                     username=args.first_admin,
                     full_name=args.full_name or args.first_admin,
                     password=None,
-                    unit_name=args.unit or "Ekonomiskt bistånd",
+                    unit_name=args.unit or configuration.current().unit.name,
+                    unit_details=configuration.current().unit,
                 )
             server_roles.create_login(database.engine, admin.username, password)
             report = server_roles.server_report(database.engine)
@@ -235,43 +277,4 @@ def _demo(args: argparse.Namespace) -> int:
     print(
         f"Demoanvändare (lösenord {demo_data.DEMO_PASSWORD}): " + ", ".join(summary.usernames[:8])
     )
-    return 0
-
-
-def selftest() -> int:
-    """Headless check that the installation works: migrate, demo data, search, one PDF page."""
-    from sqlalchemy import select
-
-    from app.db.database import open_database
-    from app.models import Role, User
-    from app.printing.journal_printout import render_journal
-    from app.services import case_search, demo_data, my_cases, printouts
-    from app.services.actor import Actor
-
-    steps: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="arendestod-selftest-") as folder:
-        database = open_database(f"sqlite:///{Path(folder) / 'selftest.sqlite3'}")
-        steps.append("databas skapad och migrerad")
-        with database.sessions.begin() as session:
-            demo_data.generate(session, 20, seed=1)
-        steps.append("20 demohushåll")
-        with database.sessions.begin() as session:
-            user = session.scalars(select(User).where(User.role == Role.CASEWORKER)).first()
-            actor = Actor.of(user)
-            cases = my_cases.my_cases(session, actor, include_closed=True)
-            if not cases:
-                print("Självtest misslyckades: inga ärenden.", file=sys.stderr)
-                return 1
-            hits = case_search.search(session, actor, cases[0].personal_number).hits
-            if not any(hit.case_id == cases[0].case_id for hit in hits):
-                print("Självtest misslyckades: sökning på personnummer.", file=sys.stderr)
-                return 1
-            steps.append("sökning på personnummer")
-            pdf = render_journal(printouts.journal_printout(session, actor, cases[0].case_id))
-        if not pdf.startswith(b"%PDF") or len(pdf) < 1000:
-            print("Självtest misslyckades: PDF kunde inte skapas.", file=sys.stderr)
-            return 1
-        steps.append(f"journal som PDF ({len(pdf)} byte)")
-        database.dispose()
-    print("Självtest OK: " + ", ".join(steps) + ".")
     return 0

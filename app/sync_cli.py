@@ -32,7 +32,7 @@ def run_sync(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
     from app.db.database import open_database
-    from app.db.replica import default_replica_path
+    from app.db.location import default_replica_path
     from app.models import User
     from app.services import accounts, offline_replica, server_login, sync, sync_conflicts
     from app.services.actor import Actor

@@ -52,5 +52,9 @@ class Database:
 def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
     resolved = resolve_database_url(url)
     engine = make_engine(resolved)
-    backup = migrate.upgrade(engine) if upgrade else None
+    try:
+        backup = migrate.upgrade(engine) if upgrade else None
+    except BaseException:
+        engine.dispose()
+        raise
     return Database(resolved, engine, make_session_factory(engine), backup)

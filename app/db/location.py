@@ -1,4 +1,5 @@
-"""Which database to open: --db, then $ARENDESTOD_DB, then the local SQLite file."""
+"""Which database to open: --db, then $ARENDESTOD_DB, then the configuration files'
+database.url (app.configuration), then the local SQLite file."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import os
 from pathlib import Path
 
 from platformdirs import user_data_dir
+
+from app import configuration
 
 APP_NAME = "arendestod"
 ENV_VAR = "ARENDESTOD_DB"
@@ -20,7 +23,14 @@ def resolve_database_url(cli_url: str | None = None) -> str:
         return cli_url
     if os.environ.get(ENV_VAR):
         return os.environ[ENV_VAR]
+    if configuration.current().database_url:
+        return configuration.current().database_url
     return f"sqlite:///{default_sqlite_path()}"
+
+
+def default_replica_path() -> Path:
+    """The laptop's encrypted offline replica (app.db.replica)."""
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / "offline-replika.sqlcipher"
 
 
 def sqlite_file(url: str) -> Path | None:

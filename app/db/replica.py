@@ -16,14 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlcipher3
-from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.exc import DatabaseError
 
 from app.db import migrate
 from app.db.database import Database
 from app.db.engine import configure_sqlite, make_session_factory
-from app.db.location import APP_NAME
 from app.models import Setting
 from app.services import clock
 from app.services.errors import ServiceError
@@ -63,9 +61,6 @@ class ReplicaKey:
             raise ReplicaLocked(f"Lösenfrasen måste ha minst {MIN_PASSPHRASE_LENGTH} tecken.")
         return cls("'" + passphrase.replace("'", "''") + "'")
 
-
-def default_replica_path() -> Path:
-    return Path(user_data_dir(APP_NAME, appauthor=False)) / "offline-replika.sqlcipher"
 
 
 def make_replica_engine(path: Path, key: ReplicaKey) -> Engine:

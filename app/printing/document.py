@@ -1,7 +1,8 @@
 """The one PDF base every printout uses: embedded fonts with å ä ö, letterhead, page numbers.
 
 Fonts are DejaVu Sans (resources/fonts, free licence) embedded as TrueType subsets, so the
-printout looks the same on every machine and any Unicode name prints.
+printout looks the same on every machine and any Unicode name prints. The municipality's
+logo and letterhead text come from IT's configuration file (app.configuration).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from functools import cache
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -16,17 +18,23 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
 
+from app import configuration
+from app.configuration import LetterheadDesign
 from app.resources import resource_path
 from app.services.printouts import Letterhead
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
 MARGIN = 20 * mm
+LOGO_HEIGHT = 12 * mm
+LOGO_MAX_WIDTH = 45 * mm
+FOOTER_LINE = 3.2 * mm
 
 
 @cache
@@ -68,12 +76,21 @@ def paragraph(text: str, style: str = "body") -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), styles()[style])
 
 
+@cache
+def _logo(path: Path) -> tuple[ImageReader, float]:
+    """The logo and its printed width at LOGO_HEIGHT (aspect kept, at most LOGO_MAX_WIDTH)."""
+    image = ImageReader(str(path))
+    width, height = image.getSize()
+    return image, min(LOGO_HEIGHT * width / height, LOGO_MAX_WIDTH)
+
+
 class _NumberedCanvas(pdf_canvas.Canvas):
     """Defers page decoration until the page count is known, for 'Sida 1 av 3'."""
 
-    def __init__(self, *args, letterhead: Letterhead, **kwargs):
+    def __init__(self, *args, letterhead: Letterhead, design: LetterheadDesign, **kwargs):
         super().__init__(*args, **kwargs)
         self._letterhead = letterhead
+        self._design = design
         self._pages: list[dict] = []
 
     def showPage(self) -> None:
@@ -91,14 +108,25 @@ class _NumberedCanvas(pdf_canvas.Canvas):
     def _decorate(self, total: int) -> None:
         head = self._letterhead
         width, height = A4
+        left = MARGIN
+        if self._design.logo is not None:
+            image, logo_width = _logo(self._design.logo)
+            self.drawImage(
+                image, MARGIN, height - 17.5 * mm, logo_width, LOGO_HEIGHT, mask="auto",
+                preserveAspectRatio=True, anchor="w",
+            )  # fmt: skip
+            left += logo_width + 4 * mm
         self.setFont(FONT_BOLD, 10)
-        self.drawString(MARGIN, height - 12 * mm, head.organisation)
+        self.drawString(left, height - 12 * mm, head.organisation)
         self.setFont(FONT, 9)
-        self.drawString(MARGIN, height - 16.5 * mm, head.unit)
+        self.drawString(left, height - 16.5 * mm, head.unit)
         self.drawRightString(width - MARGIN, height - 12 * mm, head.document_title)
         self.drawRightString(width - MARGIN, height - 16.5 * mm, head.reference)
         self.setStrokeColor(colors.HexColor("#999999"))
         self.line(MARGIN, height - 19 * mm, width - MARGIN, height - 19 * mm)
+        self.setFont(FONT, 7)
+        for row, line in enumerate(reversed(self._design.lines), start=1):
+            self.drawString(MARGIN, 10 * mm + row * FOOTER_LINE, line)
         self.setFont(FONT, 8)
         footer = head.printed
         if head.confidential:
@@ -111,6 +139,7 @@ def build_pdf(
     story: Sequence[Flowable], letterhead: Letterhead, *, title: str, author: str = ""
 ) -> bytes:
     register_fonts()
+    design = configuration.current().letterhead
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -118,12 +147,13 @@ def build_pdf(
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=26 * mm,
-        bottomMargin=18 * mm,
+        bottomMargin=18 * mm + len(design.lines) * FOOTER_LINE,
         title=title,
         author=author,
         creator="Ärendestöd",
     )
     doc.build(
-        list(story), canvasmaker=lambda *a, **k: _NumberedCanvas(*a, letterhead=letterhead, **k)
+        list(story),
+        canvasmaker=lambda *a, **k: _NumberedCanvas(*a, letterhead=letterhead, design=design, **k),
     )
     return buffer.getvalue()

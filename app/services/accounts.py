@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.configuration import UnitDefaults
 from app.models import Role, Unit, User
 from app.services import audit
 from app.services.actor import Actor
@@ -145,16 +146,30 @@ def create_user(
 
 
 def create_first_administrator(
-    session: Session, *, username: str, full_name: str, password: str | None, unit_name: str
+    session: Session,
+    *,
+    username: str,
+    full_name: str,
+    password: str | None,
+    unit_name: str,
+    unit_details: UnitDefaults | None = None,
 ) -> Actor:
     """First run: the person installing becomes administrator of a first unit (`password`
-    None on a shared server: see `create_user`)."""
+    None on a shared server: see `create_user`). The unit's nämnd, municipality and contact
+    details, printed on its letters, come from `unit_details` (IT's configuration file)."""
     if has_users(session):
         raise ServiceError("Det finns redan användare i databasen.")
     unit_name = clean_text(
         unit_name, field="unit_name", label="Enhetens namn", max_length=200, required=True
     )
-    unit = Unit(name=unit_name)
+    unit_details = unit_details or UnitDefaults()
+    unit = Unit(
+        name=unit_name,
+        board_name=unit_details.board_name,
+        municipality=unit_details.municipality,
+        phone=unit_details.phone,
+        postal_address=unit_details.postal_address,
+    )
     session.add(unit)
     user = create_user(
         session,

@@ -1,22 +1,27 @@
-"""Starting the GUI: Qt application, database, first run, login, main window."""
+"""Starting the GUI: Qt application, database, first run, login, main window.
+
+The login dialog is the first window, and what it does not need is imported after it (the
+main window, the first-run dialog with its PDF letters, the offline replica's SQLCipher):
+a cold start reaches a usable window sooner (benchmarks/cold_start.py).
+"""
 
 from __future__ import annotations
 
 import sys
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from app import __version__
 from app.db.database import open_database
-from app.db.location import resolve_database_url
-from app.db.replica import ReplicaLocked, default_replica_path
-from app.services import accounts, offline_replica, server_login
+from app.db.location import default_replica_path, resolve_database_url
+from app.resources import resource_path
+from app.services import accounts, server_login
 from app.ui.context import AppContext
-from app.ui.first_run_dialog import FirstRunDialog
 from app.ui.login_dialog import LoginDialog
 from app.ui.messages import user_message
-from app.ui.passphrase_prompt import ask_passphrase
+from app.ui.startup_probe import arm as arm_startup_probe
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -24,6 +29,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("Ärendestöd")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Ärendestöd")
+    app.setDesktopFileName("arendestod")  # matches the installed arendestod.desktop
+    app.setWindowIcon(QIcon(str(resource_path("icons", "arendestod.svg"))))
     app.setStyle("Fusion")
     QLocale.setDefault(QLocale(QLocale.Language.Swedish, QLocale.Country.Sweden))
     translator = QTranslator(app)
@@ -34,7 +41,15 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
     ):
         app.installTranslator(translator)
+    arm_startup_probe(app)
     return app
+
+
+def show_startup_error(message: str) -> int:
+    """A start that cannot go on (a broken configuration file, say), told in a window."""
+    make_application()
+    QMessageBox.critical(None, "Ärendestöd", "Ärendestöd kan inte starta.\n\n" + message)
+    return 2
 
 
 def run_gui(db_url: str | None, *, offline: bool = False) -> int:
@@ -56,6 +71,8 @@ def run_gui(db_url: str | None, *, offline: bool = False) -> int:
         first_run = not accounts.has_users(session)
     login_hint, username = "", ""
     if first_run:
+        from app.ui.first_run_dialog import FirstRunDialog
+
         dialog = FirstRunDialog(context)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return 0
@@ -67,12 +84,12 @@ def run_gui(db_url: str | None, *, offline: bool = False) -> int:
             username = "sara.nilsson"
         else:
             username = dialog.username.text()
-    from app.ui.main_window import MainWindow
-
     while True:
         login = LoginDialog(context, username=username, hint=login_hint)
         if login.exec() != QDialog.DialogCode.Accepted:
             return 0
+        from app.ui.main_window import MainWindow
+
         window = MainWindow(context)
         window.show()
         app.exec()
@@ -85,13 +102,13 @@ def run_gui(db_url: str | None, *, offline: bool = False) -> int:
 def _run_on_server(app: QApplication, url: str) -> int:
     """Shared mode: every login connects with the user's own database role; the
     administrator has set the server up (`arendestod db init-server`)."""
-    from app.ui.main_window import MainWindow
-
     username = ""
     while True:
         login = LoginDialog(None, username=username, server_url=url)
         if login.exec() != QDialog.DialogCode.Accepted:
             return 0
+        from app.ui.main_window import MainWindow
+
         context = login.context
         assert context is not None
         window = MainWindow(context)
@@ -106,7 +123,10 @@ def _run_on_server(app: QApplication, url: str) -> int:
 def _run_offline(app: QApplication) -> int:
     """Offline on the laptop: the encrypted replica with the cases taken along, unlocked with
     the key in the keyring or the passphrase the user chose."""
+    from app.db.replica import ReplicaLocked
+    from app.services import offline_replica
     from app.ui.main_window import MainWindow
+    from app.ui.passphrase_prompt import ask_passphrase
 
     path = default_replica_path()
     passphrase: str | None = None

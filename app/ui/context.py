@@ -10,8 +10,7 @@ from typing import TypeVar
 from sqlalchemy.orm import Session
 
 from app.db.database import Database
-from app.db.replica import default_replica_path
-from app.services import offline_replica
+from app.db.location import default_replica_path
 from app.services.actor import Actor
 
 T = TypeVar("T")
@@ -49,6 +48,8 @@ class AppContext:
         replica unlocked for it: `offline_replica.unlock`). The server's transaction commits
         first (app.services.checkout says why)."""
         assert self.actor is not None, "not logged in"
+        from app.services import offline_replica  # SQLCipher: loaded when first needed
+
         replica = offline_replica.unlock(self.replica_file, passphrase)
         try:
             with self.database.sessions() as server, replica.sessions() as local:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import configuration
 from app.printing.decision_letter import render_decision_letter
 from app.services import accounts, demo_data
 from app.services.errors import ValidationFailed
@@ -43,7 +44,7 @@ class FirstRunDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
-        self.unit_name = QLineEdit("Mottagningen")
+        self.unit_name = QLineEdit(configuration.current().unit.name)
         self.full_name = QLineEdit()
         self.username = QLineEdit("admin")
         self.password = QLineEdit()
@@ -118,6 +119,7 @@ class FirstRunDialog(QDialog):
                     full_name=self.full_name.text(),
                     password=self.password.text(),
                     unit_name=self.unit_name.text(),
+                    unit_details=configuration.current().unit,
                 )
         except ValidationFailed as exc:
             for name, message in exc.field_errors.items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import __version__
+from app import __version__, configuration
 from app.db import migrate
 from app.services import case_register, clock, forms, my_cases, server_login
 from app.services.case_search import SearchHit, search
@@ -609,15 +610,20 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, "Kortkommandon", "\n".join(lines))
 
     def show_about(self) -> None:
+        """Version, schema and configuration: what IT and support ask for first."""
         schema = migrate.current_revision(self.context.database.engine) or "okänd"
+        files = configuration.current().files
+        settings = "<br>".join(escape(str(path)) for path in files) or "inga (standardvärden)"
         QMessageBox.about(
             self,
             "Om Ärendestöd",
             (
-                f"<h3>Ärendestöd {__version__}</h3>"
-                f"<p>Handläggarstöd för ekonomiskt bistånd.</p>"
-                f"<p>Databasens schemaversion: {schema}<br>Databas: "
-                f"{self.context.database.display_url}</p>"
+                f"<h3>Ärendestöd {escape(__version__)}</h3>"
+                "<p>Handläggarstöd för ekonomiskt bistånd.</p>"
+                f"<p>Databasens schemaversion: {escape(schema)} "
+                f"(programmets: {migrate.HEAD_REVISION})<br>"
+                f"Databas: {escape(self.context.database.display_url)}</p>"
+                f"<p>Inställningsfiler: {settings}</p>"
             ),
         )
 

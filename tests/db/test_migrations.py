@@ -14,6 +14,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.dialects import postgresql
 
@@ -22,6 +23,7 @@ from app.db.database import open_database
 from app.db.engine import make_engine
 from app.models import Base
 from app.services import clock
+from app.services.errors import ServiceError
 from tests.pg import PgServer
 
 FIXED_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -243,6 +245,28 @@ def test_backup_name_follows_the_clock(tmp_path: Path) -> None:
     assert migrate.backup_sqlite_file(path).name == "t.backup-20270102T030405Z.sqlite3"
 
 
+def test_head_revision_is_the_newest_migration_script() -> None:
+    scripts = ScriptDirectory.from_config(migrate.alembic_config("sqlite://"))
+    assert scripts.get_current_head() == migrate.HEAD_REVISION, (
+        "A new migration: set app.db.migrate.HEAD_REVISION to its revision."
+    )
+
+
+def test_a_database_from_a_newer_version_is_refused_with_a_clear_message(tmp_path) -> None:
+    """After IT rolls back to an older version: say so, and leave the database alone."""
+    path = tmp_path / "t.sqlite3"
+    open_database(sqlite_url(path)).dispose()
+    with closing(sqlite3.connect(path)) as connection, connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0099'")
+    with pytest.raises(ServiceError, match=r"schemaversion 0099.*Installera den nyare"):
+        open_database(sqlite_url(path))
+    assert backups_in(tmp_path) == []
+    with closing(sqlite3.connect(path)) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [
+            ("0099",)
+        ]
+
+
 def test_upgrade_of_an_older_database_backs_it_up_first(tmp_path, monkeypatch) -> None:
     """A real upgrade from head to a test-only revision, with the migration scripts copied."""
     path = tmp_path / "t.sqlite3"
@@ -260,7 +284,7 @@ def test_upgrade_of_an_older_database_backs_it_up_first(tmp_path, monkeypatch) -
         EXTRA_REVISION.format(head=head), encoding="utf-8"
     )
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
-    assert migrate.head_revision() == "9999"
+    monkeypatch.setattr(migrate, "HEAD_REVISION", "9999")  # as in the next release
 
     upgraded = open_database(sqlite_url(path))
     try:

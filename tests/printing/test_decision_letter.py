@@ -33,6 +33,7 @@ from tests.services.conftest import (  # noqa: F401
     session,
     staff,
 )
+from tests.test_configuration import SYSTEM, write_logo
 
 D = Decimal
 DEC_START, DEC_END = date(2026, 12, 1), date(2026, 12, 31)
@@ -251,3 +252,31 @@ class TestLetterDetails:
         text = text_of(render_decision_letter(decisions.letter_data(session, caseworker, decision)))
         assert "Anna Andersson (Skyddade personuppgifter – adressen skrivs inte ut)" in text
         assert "Storgatan" not in text and "903 25" not in text
+
+
+class TestLetterheadFromConfiguration:
+    """IT's logo and letterhead text (app.configuration) on every page of the letter."""
+
+    def test_logo_and_text_on_every_page(
+        self, configure, tmp_path, session, caseworker, single, delegated
+    ) -> None:
+        write_logo(tmp_path / "config" / "logotyp.png")
+        configure(system=SYSTEM + 'logo = "logotyp.png"\n')
+        decision = sign(session, caseworker, single, bifall_draft(session, caseworker, single))
+        pages = PdfReader(BytesIO(decision.letter_pdf)).pages
+        assert len(pages) == 2  # the letter, then the besvärshänvisning
+        for page in pages:
+            text = page.extract_text()
+            assert "Besöksadress: Storgatan 1, Exempelstad" in text
+            assert "www.exempelstad.example · socialtjansten@exempelstad.example" in text
+            assert len(page.images) == 1
+            assert page.images[0].image.size == (300, 100)
+
+    def test_without_configuration_no_logo(
+        self, configure, session, caseworker, single, delegated
+    ) -> None:
+        configure()
+        decision = sign(session, caseworker, single, bifall_draft(session, caseworker, single))
+        for page in PdfReader(BytesIO(decision.letter_pdf)).pages:
+            assert len(page.images) == 0
+            assert "Besöksadress" not in page.extract_text()

@@ -1,0 +1,221 @@
+"""Configuration files: one for the whole machine, set by IT, then one per user.
+
+Both are TOML with the same keys; a key in the user's file wins over the same key in the
+system file. Everything is optional: without files the app opens its local SQLite database
+and prints letters with the unit's own details. A misspelt key or a wrong value stops the
+start with a message naming the file, rather than being silently ignored.
+
+    [database]
+    url = "postgresql://dbserver.kommun.local/arendestod"
+
+    [unit]             # a new unit's details (the first unit, made at first start)
+    name = "Mottagningen"
+    board_name = "Socialnämnden"
+    municipality = "Exempelstads kommun"
+    phone = "010-123 45 00"
+    postal_address = "Socialförvaltningen, Box 100, 123 45 Exempelstad"
+
+    [letterhead]       # on decision letters and every other printout
+    text = "Besöksadress: Storgatan 1 · www.exempelstad.se"
+    logo = "logotyp.png"   # PNG or JPEG; a relative path is read beside the file
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields
+from functools import cache
+from pathlib import Path
+
+from platformdirs import site_config_dir, user_config_dir
+
+APP_NAME = "arendestod"
+FILE_NAME = "arendestod.toml"
+SYSTEM_ENV = "ARENDESTOD_SYSTEM_CONFIG"
+"""Another path for the system file (a network share, say), instead of the OS's place."""
+USER_ENV = "ARENDESTOD_CONFIG"
+
+LETTERHEAD_MAX_LINES = 3
+LETTERHEAD_MAX_LINE_LENGTH = 120
+LOGO_MAX_BYTES = 2_000_000
+_IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+class ConfigurationError(Exception):
+    """A configuration file that cannot be used; the message is for the user, in Swedish."""
+
+
+@dataclass(frozen=True)
+class UnitDefaults:
+    name: str = "Mottagningen"
+    board_name: str = "Socialnämnden"
+    municipality: str = ""
+    phone: str = ""
+    postal_address: str = ""
+
+
+@dataclass(frozen=True)
+class LetterheadDesign:
+    lines: tuple[str, ...] = ()
+    """The letterhead text, printed small at the foot of every page."""
+    logo: Path | None = None
+    """Printed at the head of every page, left of the sender."""
+
+
+@dataclass(frozen=True)
+class Configuration:
+    database_url: str | None = None
+    unit: UnitDefaults = UnitDefaults()
+    letterhead: LetterheadDesign = LetterheadDesign()
+    files: tuple[Path, ...] = ()
+    """The files read, system file first."""
+
+
+# The keys each section takes, with the longest value allowed (as in the database's columns).
+_UNIT_LENGTHS = {"name": 200, "board_name": 200, "municipality": 200, "phone": 50,
+                 "postal_address": 300}  # fmt: skip
+_SECTIONS: dict[str, dict[str, int]] = {
+    "database": {"url": 2000},
+    "unit": _UNIT_LENGTHS,
+    "letterhead": {"text": LETTERHEAD_MAX_LINES * (LETTERHEAD_MAX_LINE_LENGTH + 1), "logo": 1000},
+}
+assert set(_UNIT_LENGTHS) == {f.name for f in fields(UnitDefaults)}
+
+
+def system_config_path() -> Path:
+    """Windows: C:\\ProgramData\\arendestod\\arendestod.toml; Linux:
+    /etc/xdg/arendestod/arendestod.toml; macOS: /Library/Application Support/arendestod/…"""
+    if os.environ.get(SYSTEM_ENV):
+        return Path(os.environ[SYSTEM_ENV])
+    return Path(site_config_dir(APP_NAME, appauthor=False)) / FILE_NAME
+
+
+def user_config_path() -> Path:
+    """Windows: %LOCALAPPDATA%\\arendestod\\arendestod.toml; Linux: ~/.config/arendestod/…"""
+    if os.environ.get(USER_ENV):
+        return Path(os.environ[USER_ENV])
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / FILE_NAME
+
+
+@cache
+def current() -> Configuration:
+    """The configuration of this run, read once (`reload` reads the files again)."""
+    return load(system_config_path(), user_config_path())
+
+
+def reload() -> Configuration:
+    current.cache_clear()
+    return current()
+
+
+def load(system_file: Path, user_file: Path) -> Configuration:
+    """Both files merged key by key, the user's over the system's; missing files are empty."""
+    merged: dict[str, dict[str, tuple[str, Path]]] = {}
+    read: list[Path] = []
+    for path in (system_file, user_file):
+        values = _read(path)
+        if values is None:
+            continue
+        read.append(path)
+        for section, keys in values.items():
+            for key, value in keys.items():
+                merged.setdefault(section, {})[key] = (value, path)
+
+    def value(section: str, key: str) -> str | None:
+        entry = merged.get(section, {}).get(key)
+        return entry[0] if entry else None
+
+    unit_values = {key: value("unit", key) for key in _UNIT_LENGTHS}
+    return Configuration(
+        database_url=value("database", "url") or None,
+        unit=UnitDefaults(**{k: v for k, v in unit_values.items() if v}),
+        letterhead=LetterheadDesign(
+            lines=_letterhead_lines(merged.get("letterhead", {}).get("text")),
+            logo=_logo(merged.get("letterhead", {}).get("logo")),
+        ),
+        files=tuple(read),
+    )
+
+
+def _read(path: Path) -> dict[str, dict[str, str]] | None:
+    """One file's sections, checked against the known keys; None if there is no file."""
+    try:
+        with path.open("rb") as file:
+            document = tomllib.load(file)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise ConfigurationError(
+            f"Inställningsfilen {path} kan inte läsas: {error.strerror}."
+        ) from error
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigurationError(
+            f"Inställningsfilen {path} är inte giltig TOML: {error}."
+        ) from error
+    checked: dict[str, dict[str, str]] = {}
+    for section, keys in document.items():
+        known = _SECTIONS.get(section)
+        if known is None or not isinstance(keys, dict):
+            raise ConfigurationError(
+                f"Inställningsfilen {path}: okänd del [{section}]. "
+                f"Kända delar: {', '.join(f'[{name}]' for name in _SECTIONS)}."
+            )
+        for key, value in keys.items():
+            where = f"Inställningsfilen {path}: {section}.{key}"
+            if key not in known:
+                raise ConfigurationError(
+                    f"Inställningsfilen {path}: okänd nyckel {key} i [{section}]. "
+                    f"Kända nycklar: {', '.join(known)}."
+                )
+            if not isinstance(value, str):
+                raise ConfigurationError(f"{where} ska vara text inom citattecken.")
+            if len(value) > known[key]:
+                raise ConfigurationError(f"{where} är längre än {known[key]} tecken.")
+            if "\x00" in value:
+                raise ConfigurationError(f"{where} innehåller ett otillåtet tecken.")
+            checked.setdefault(section, {})[key] = value.strip()
+    return checked
+
+
+def _letterhead_lines(entry: tuple[str, Path] | None) -> tuple[str, ...]:
+    if entry is None:
+        return ()
+    text, path = entry
+    lines = tuple(line.strip() for line in text.splitlines() if line.strip())
+    if len(lines) > LETTERHEAD_MAX_LINES:
+        raise ConfigurationError(
+            f"Inställningsfilen {path}: letterhead.text får ha högst "
+            f"{LETTERHEAD_MAX_LINES} rader (den har {len(lines)})."
+        )
+    for line in lines:
+        if len(line) > LETTERHEAD_MAX_LINE_LENGTH:
+            raise ConfigurationError(
+                f"Inställningsfilen {path}: en rad i letterhead.text är längre än "
+                f"{LETTERHEAD_MAX_LINE_LENGTH} tecken och får inte plats på sidan."
+            )
+    return lines
+
+
+def _logo(entry: tuple[str, Path] | None) -> Path | None:
+    """The logo file, checked now: a missing logo should stop the start, not a letter."""
+    if entry is None or not entry[0]:
+        return None
+    value, config_file = entry
+    logo = Path(value).expanduser()
+    if not logo.is_absolute():
+        logo = config_file.parent / logo
+    where = f"Inställningsfilen {config_file}: letterhead.logo"
+    try:
+        size = logo.stat().st_size
+        with logo.open("rb") as file:
+            head = file.read(8)
+    except OSError as error:
+        raise ConfigurationError(
+            f"{where}: filen {logo} kan inte läsas ({error.strerror})."
+        ) from error
+    if not any(head.startswith(signature) for signature in _IMAGE_SIGNATURES):
+        raise ConfigurationError(f"{where}: {logo} är inte en PNG- eller JPEG-bild.")
+    if size > LOGO_MAX_BYTES:
+        raise ConfigurationError(f"{where}: {logo} är större än 2 MB.")
+    return logo
