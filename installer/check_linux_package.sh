@@ -21,7 +21,7 @@ home=$(mktemp -d)
 export HOME="$home" XDG_DATA_HOME="$home/.local/share" XDG_CONFIG_HOME="$home/.config"
 unset ARENDESTOD_DB
 data="$XDG_DATA_HOME/arendestod"
-arendestod demo --households 5 --no-letters >/dev/null
+arendestod demo --households 5 --no-letters >/dev/null 2>&1
 db="$data/arendestod.sqlite3"
 households() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from households').fetchone()[0])" "$1"; }
 test "$(households "$db")" = 5
@@ -40,7 +40,9 @@ with make_engine(url).begin() as connection:
     command.downgrade(config, '-1')
 " "$db"
 arendestod db status | grep -q "Schemaversion: 0013"
-arendestod db upgrade | tee /dev/stderr | grep -q "Säkerhetskopia före uppgraderingen: $data/arendestod.backup-"
+upgraded=$(arendestod db upgrade)
+echo "$upgraded"
+grep -q "Säkerhetskopia före uppgraderingen: $data/arendestod.backup-" <<<"$upgraded"
 arendestod db status | grep -q "Schemaversion: 0014"
 test "$(households "$db")" = 5
 
