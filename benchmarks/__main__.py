@@ -1,37 +1,54 @@
-"""`uv run python -m benchmarks [--households N] [--db URL] [--rebuild]`: build, time, report."""
+"""`uv run python -m benchmarks`: every benchmark on the 100 000-household database, one table.
+
+    uv run python -m benchmarks                                   # SQLite, built the first time
+    uv run python -m benchmarks --db sqlite:///… --db postgresql://…/arendestod_bench
+    uv run python -m benchmarks --parts search,chef               # some of them
+    uv run python -m benchmarks --generate-only | --explain | --rebuild
+
+Parts: search (search, open case, Mina ärenden), chef (caseload, statistics), pdf (decision
+letter), forms (open, new draft, save), start (cold and warm start to the login window),
+sync (check-out and check-in), memory (peak RSS of a working day). Each row has its median,
+p95 and target and, for reads, the same operation's SQL replayed raw with the app/raw ratio
+(benchmarks/measure.py). The table goes to stdout and, as Markdown with the machine and the
+data, to benchmarks/results/latest.md. Exit status 1 when a target is missed.
+"""
 
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import sqlite3
 import sys
-from datetime import datetime
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy
-
 from app.db.database import open_database
-from app.db.location import sqlite_file
 from app.gc_tuning import tune_garbage_collector
+from app.services import clock
 from benchmarks.generate import BenchDatabase, ensure_database
-from benchmarks.search import Measurement, explain, load_workload, run_all
+from benchmarks.measure import Measurement, machine_info, markdown_table, text_table
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-COLUMNS = ("operation", "n", "median ms", "p95 ms", "max ms", "target", "result", "notes")
+PARTS = ("search", "chef", "pdf", "forms", "start", "sync", "memory")
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m benchmarks", description="Search and case-list benchmarks."
+        prog="python -m benchmarks",
+        description="Every benchmark on the benchmark database; see benchmarks/README.md.",
     )
     parser.add_argument("--households", type=int, default=100_000, metavar="N")
-    parser.add_argument("--db", metavar="URL", help="database URL (default: benchmarks/data/)")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        action="append",
+        help="database URL, may be given twice (default: benchmarks/data/bench-N.sqlite3)",
+    )
     parser.add_argument("--rebuild", action="store_true", help="generate the data anew")
-    parser.add_argument("--repeat", type=int, default=200, help="timed runs per operation")
-    parser.add_argument("--warmup", type=int, default=20, help="untimed runs first")
+    parser.add_argument("--parts", default=",".join(PARTS), help="comma-separated, of: " +
+                        ", ".join(PARTS))  # fmt: skip
+    parser.add_argument("--repeat", type=int, default=100, help="timed searches per kind")
+    parser.add_argument("--warmup", type=int, default=10, help="untimed runs first")
     parser.add_argument("--seed", type=int, default=42, help="seed for drawing queries")
     parser.add_argument(
         "--explain", action="store_true", help="print EXPLAIN QUERY PLAN of the app's queries"
@@ -42,94 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def print_results(url: str, households: int, lines: list[str], ok: bool) -> int:
-    """The database, the machine and a benchmark's table on stdout; the exit status."""
-    info = machine_info()
-    print(f"database: {url} ({households:,} households)")
-    print("machine: " + ", ".join(f"{k} {v}" for k, v in info.items()))
-    print("\n".join(lines))
-    return 0 if ok else 1
-
-
-def machine_info() -> dict[str, str]:
-    """What the figures were measured on."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:
-        cores = os.cpu_count() or 0
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "date": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
-        "nproc": str(cores),
-        "cpu": cpu,
-        "os": platform.platform(),
-        "python": platform.python_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "sqlalchemy": sqlalchemy.__version__,
-    }
-
-
-def _cells(m: Measurement) -> list[str]:
-    target = f"< {m.target_ms:.0f}" if m.target_ms is not None else "-"
-    return [
-        m.operation,
-        str(m.n),
-        f"{m.median:.2f}",
-        f"{m.p95:.2f}",
-        f"{m.max:.2f}",
-        target,
-        m.verdict,
-        m.note,
-    ]
-
-
-def text_table(measurements: list[Measurement]) -> str:
-    rows = [list(COLUMNS), *(_cells(m) for m in measurements)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
-    numeric = {1, 2, 3, 4}
-    lines = []
-    for number, row in enumerate(rows):
-        lines.append(
-            "  ".join(
-                cell.rjust(widths[i]) if i in numeric else cell.ljust(widths[i])
-                for i, cell in enumerate(row)
-            ).rstrip()
-        )
-        if number == 0:
-            lines.append("  ".join("-" * width for width in widths))
-    return "\n".join(lines)
-
-
-def markdown_table(measurements: list[Measurement]) -> str:
-    lines = [
-        "| " + " | ".join(COLUMNS) + " |",
-        "|" + "|".join(["---", "--:", "--:", "--:", "--:", "--:", ":-:", "---"]) + "|",
-    ]
-    lines += ["| " + " | ".join(_cells(m)) + " |" for m in measurements]
-    return "\n".join(lines)
-
-
-def _ratio(measurements: list[Measurement]) -> str:
-    by_name = {m.operation: m for m in measurements}
-    app = by_name.get("search: personnummer 12 digits")
-    raw = by_name.get("raw SQL: personnummer lookup")
-    if app is None or raw is None or raw.median <= 0:
-        return ""
-    return (
-        f"App path / raw SQL, personnummer lookup (median): {app.median:.2f} ms / "
-        f"{raw.median:.2f} ms = {app.median / raw.median:.1f}x "
-        "(the app path adds ORM loading, the protected-identity check, audit rows and commit)."
-    )
-
-
-def _database_lines(bench: BenchDatabase) -> list[str]:
+def database_lines(bench: BenchDatabase) -> list[str]:
     meta: dict[str, Any] = bench.meta
     lines = [f"database: {bench.url}"]
     if not meta:
@@ -160,54 +90,107 @@ def _database_lines(bench: BenchDatabase) -> list[str]:
     return lines
 
 
+def _parts(bench: BenchDatabase, args: argparse.Namespace) -> dict[str, Callable[[], list]]:
+    """Each part's run, on an open database of its own (closed before the next part)."""
+    from benchmarks import chef, cold_start, decision_pdf, forms, memory, search, sync
+
+    def on_database(work: Callable[[Any], list[Measurement]]) -> Callable[[], list]:
+        def run() -> list[Measurement]:
+            database = open_database(bench.url)
+            try:
+                return work(database)
+            finally:
+                database.dispose()
+
+        return run
+
+    def memory_part() -> list[Measurement]:
+        peak, _final = memory.measure(bench.url)
+        return [Measurement("memory: peak RSS of a working day", memory.TARGET_MB, [peak],
+                            "handläggare + chef windows, big database open",
+                            unit="MB")]  # fmt: skip
+
+    return {
+        "search": on_database(lambda db: search.run_all(db, args.repeat, args.warmup, args.seed)),
+        "chef": on_database(lambda db: chef.run(db, 6, 2, clock.today().year)),
+        "pdf": on_database(lambda db: [decision_pdf.measure(db, 50, 5)]),
+        "forms": on_database(lambda db: forms.measure(db, 50, 5)),
+        "start": lambda: cold_start.measure(bench.url, "bundle", 10),
+        "sync": lambda: sync.run(bench.url, 50, 200, 3),
+        "memory": memory_part,
+    }
+
+
+def run(bench: BenchDatabase, args: argparse.Namespace, chosen: list[str]) -> list[Measurement]:
+    parts = _parts(bench, args)
+    measurements: list[Measurement] = []
+    for name in chosen:
+        started = time.perf_counter()
+        print(f"{name} …", file=sys.stderr, flush=True)
+        measurements += parts[name]()
+        print(f"  ({time.perf_counter() - started:.0f} s)", file=sys.stderr, flush=True)
+    return measurements
+
+
+def write_results(sections: list[tuple[list[str], list[Measurement]]], took_s: float) -> Path:
+    info = machine_info()
+    lines = [f"# Benchmark results {info['date']}", ""]
+    lines += [f"- {key}: {value}" for key, value in info.items()]
+    lines += [f"- whole run: {took_s / 60:.1f} min", ""]
+    for header, measurements in sections:
+        lines += [*(f"- {line}" for line in header), "", markdown_table(measurements), ""]
+    lines += [
+        "Targets are on the median; times are wall-clock per call, each call in its own "
+        "transaction as in the UI; raw SQL is the same call's reads replayed on a bare driver "
+        "cursor (see benchmarks/README.md).",
+        "",
+    ]
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / "latest.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.households < 1:
-        print("--households must be at least 1", file=sys.stderr)
+    chosen = [part.strip() for part in args.parts.split(",") if part.strip()]
+    unknown = sorted(set(chosen) - set(PARTS))
+    if args.households < 1 or unknown:
+        print(f"unknown parts {unknown}" if unknown else "--households must be at least 1",
+              file=sys.stderr)  # fmt: skip
         return 2
-    bench = ensure_database(args.households, args.db, rebuild=args.rebuild)
+    started = time.perf_counter()
+    benches = [ensure_database(args.households, url, rebuild=args.rebuild) for url in
+               (args.db or [None])]  # fmt: skip
     if args.generate_only:
-        print("\n".join(_database_lines(bench)))
+        for bench in benches:
+            print("\n".join(database_lines(bench)))
         return 0
-    database = open_database(bench.url)
     tune_garbage_collector()  # as the app does at start (app.cli)
-    try:
-        if args.explain:
+    if args.explain:
+        from benchmarks.search import explain, load_workload
+
+        database = open_database(benches[0].url)
+        try:
             if database.engine.dialect.name != "sqlite":
                 print("--explain supports SQLite only", file=sys.stderr)
                 return 2
             print(explain(database, load_workload(database, 1, args.seed)))
-            return 0
-        print(f"Timing {args.repeat} runs per operation ...", file=sys.stderr)
-        measurements = run_all(database, args.repeat, args.warmup, args.seed)
-    finally:
-        database.dispose()
+        finally:
+            database.dispose()
+        return 0
+    sections = []
+    for bench in benches:
+        measurements = run(bench, args, chosen)
+        header = database_lines(bench)
+        sections.append((header, measurements))
+        print("\n".join(["", *header, "", text_table(measurements)]))
+    took = time.perf_counter() - started
     info = machine_info()
-    info_line = ", ".join(f"{key} {value}" for key, value in info.items())
-    ratio = _ratio(measurements)
-    header = _database_lines(bench)
-    print("\n".join([*header, f"machine: {info_line}", "", text_table(measurements), "", ratio]))
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = sqlite_file(bench.url)
-    markdown = "\n".join(
-        [
-            f"# Benchmark results {info['date']}",
-            "",
-            *(f"- {line}" for line in header),
-            *(f"- {key}: {value}" for key, value in info.items()),
-            "",
-            markdown_table(measurements),
-            "",
-            ratio,
-            "",
-            "Targets are on the median; all times are wall-clock per call, each call in its "
-            "own transaction as in the UI (see benchmarks/README.md).",
-            "",
-        ]
-    )
-    (RESULTS_DIR / "latest.md").write_text(markdown, encoding="utf-8")
-    print(f"\nWritten to {RESULTS_DIR / 'latest.md'}" + (f" (data: {path})" if path else ""))
-    return 0 if all(m.verdict != "FAIL" for m in measurements) else 1
+    print("\nmachine: " + ", ".join(f"{k} {v}" for k, v in info.items()))
+    print(f"whole run: {took / 60:.1f} min; written to {write_results(sections, took)}")
+    failed = [m for _, ms in sections for m in ms if m.verdict.startswith("FAIL")]
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

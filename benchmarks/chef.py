@@ -16,7 +16,6 @@ this is done once and kept (the data is fictional and the other benchmarks sampl
 from __future__ import annotations
 
 import argparse
-import statistics as stats
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -31,12 +30,17 @@ from app.services import caseload_review, clock
 from app.services import statistics as statistics_service
 from app.services.accounts import hash_password
 from app.services.actor import Actor
-from benchmarks.__main__ import print_results
 from benchmarks.generate import ensure_database
-from benchmarks.search import timed, ui_call
+from benchmarks.measure import (
+    Measurement,
+    ensure_user_roles,
+    print_results,
+    raw_sql_times,
+    reported,
+    timed,
+    ui_call,
+)
 
-CASELOAD_TARGET_MS = 500.0
-YEAR_STATISTICS_TARGET_MS = 2000.0
 BENCH_UNIT = "Enhet 2000"
 BENCH_UNIT_CASES = 2000
 BENCH_CHEF = "chef.enhet2000"
@@ -102,22 +106,29 @@ def ensure_bench_unit(database: Database) -> Actor:
         return Actor.of(chef)
 
 
-def _timed(call: Callable[[], Any], repeat: int, warmup: int) -> tuple[list[float], Any]:
-    """Times of `repeat` calls after `warmup` untimed ones, and the last result."""
-    times, results = timed([call] * (warmup + repeat), warmup)
-    return times, results[-1]
+def _measure(
+    database: Database,
+    name: str,
+    target: float,
+    call: Callable[[], Any],
+    repeat: int,
+    warmup: int,
+    note: Callable[[Any], str] = lambda _result: "",
+    raw_repeat: int = 10,
+) -> Measurement:
+    """`call` timed `repeat` times after `warmup`; its SQL replayed raw as often (at most
+    `raw_repeat`: a year's statistics replays seconds of SQL)."""
+    times, results = timed([call] * (repeat + warmup), warmup)
+    warm, raw = raw_sql_times(database, [call] * (min(repeat, raw_repeat) + warmup), warmup)
+    measurement = Measurement(name, target, times, note(results[-1]), raw_ms=raw, warm_ms=warm)
+    return reported(measurement)
 
 
-def _line(name: str, times: list[float], target: float, note: str) -> str:
-    median = stats.median(times)
-    verdict = "pass" if median < target else "FAIL"
-    return (
-        f"| {name} | {len(times)} | {median:,.0f} | {max(times):,.0f} | < {target:,.0f} "
-        f"| {verdict} | {note} |"
-    )
+CASELOAD_TARGET_MS = 500.0
+STATISTICS_TARGET_MS = 2000.0
 
 
-def run(database: Database, repeat: int, warmup: int, year: int) -> tuple[list[str], bool]:
+def run(database: Database, repeat: int, warmup: int, year: int) -> list[Measurement]:
     chef = ensure_bench_unit(database)
     with database.sessions() as session:
         audit_before = session.scalar(select(func.max(AuditEntry.at)))
@@ -138,101 +149,105 @@ def run(database: Database, repeat: int, warmup: int, year: int) -> tuple[list[s
             .group_by(Case.responsible_user_id)
             .order_by(func.count().desc())
         ).first()
-    lines = [
-        "| operation | n | median ms | max ms | target ms | verdict | note |",
-        "|---|---:|---:|---:|---:|---|---|",
-    ]
-    ok = True
+    ensure_user_roles(database, [chef, big_actor])
+
+    def flagged(rows) -> str:
+        count = sum(1 for r in rows if r.overdue or r.lacks_plan or r.lacks_bka)
+        return f"{len(rows):,} open cases, {count:,} flagged"
+
+    def households(result) -> str:
+        return (
+            f"{result.support_households.total.total:,} bidragshushåll, "
+            f"{result.decision_households.total.total:,} beslutshushåll"
+        )
+
+    def year_of(unit_id=None):
+        return lambda s, a: statistics_service.year_statistics(s, a, year, unit_id=unit_id)
+
+    few = max(1, repeat // 2)
+    measurements = []
     try:
-        times, rows = _timed(
-            ui_call(database, chef, lambda s, a: caseload_review.caseload(s, a)),
-            repeat,
-            warmup,
-        )
-        ok &= stats.median(times) < CASELOAD_TARGET_MS
-        flagged = sum(1 for r in rows if r.overdue or r.lacks_plan or r.lacks_bka)
-        lines.append(
-            _line(
-                f"caseload, unit of {len(rows):,} open cases",
-                times,
-                CASELOAD_TARGET_MS,
-                f"{flagged:,} flagged",
-            )
-        )
-        times, rows = _timed(
-            ui_call(
+        measurements += [
+            _measure(
                 database,
-                chef,
-                lambda s, a: caseload_review.caseload(s, a, caseworker_id=busiest[0]),
+                f"caseload, unit of {BENCH_UNIT_CASES:,} open cases",
+                CASELOAD_TARGET_MS,
+                ui_call(database, chef, lambda s, a: caseload_review.caseload(s, a)),
+                repeat,
+                warmup,
+                flagged,
             ),
-            repeat,
-            warmup,
-        )
-        lines.append(
-            _line(f"caseload, one handläggare ({len(rows)} cases)", times, CASELOAD_TARGET_MS, "")
-        )
-        times, _ = _timed(
-            ui_call(database, chef, lambda s, a: caseload_review.review_status(s, a)),
-            repeat,
-            warmup,
-        )
-        lines.append(_line("review status per handläggare", times, CASELOAD_TARGET_MS, ""))
-        for label, actor, unit_id in (
-            (f"year statistics {year}, unit of 2 000 cases", chef, None),
-            (
-                f"year statistics {year}, unit {big_unit.name} ({big_households:,} households)",
-                big_actor,
-                None,
-            ),
-            (
-                f"year statistics {year}, all units ({all_households:,} households, command line)",
-                statistics_service.COMMAND_LINE,
-                None,
-            ),
-        ):
-            times, result = _timed(
+            _measure(
+                database,
+                "caseload, one handläggare",
+                CASELOAD_TARGET_MS,
                 ui_call(
                     database,
-                    actor,
-                    lambda s, a, unit_id=unit_id: statistics_service.year_statistics(
-                        s, a, year, unit_id=unit_id
-                    ),
+                    chef,
+                    lambda s, a: caseload_review.caseload(s, a, caseworker_id=busiest[0]),
                 ),
-                max(1, repeat // 2),
-                1,
-            )
-            ok &= stats.median(times) < YEAR_STATISTICS_TARGET_MS
-            lines.append(
-                _line(
-                    label,
-                    times,
-                    YEAR_STATISTICS_TARGET_MS,
-                    f"{result.support_households.total.total:,} bidragshushåll, "
-                    f"{result.decision_households.total.total:,} beslutshushåll",
-                )
-            )
-        times, result = _timed(
-            ui_call(
-                database,
-                big_actor,
-                lambda s, a: statistics_service.month_statistics(s, a, date(year, 10, 1)),
+                repeat,
+                warmup,
+                flagged,
             ),
-            repeat,
-            warmup,
-        )
-        lines.append(
-            _line(
-                f"month statistics {year}-10, unit {big_unit.name}",
-                times,
-                YEAR_STATISTICS_TARGET_MS,
-                f"{result.support_households.total.total:,} bidragshushåll",
-            )
-        )
+            _measure(
+                database,
+                "review status per handläggare",
+                CASELOAD_TARGET_MS,
+                ui_call(database, chef, lambda s, a: caseload_review.review_status(s, a)),
+                repeat,
+                warmup,
+            ),
+            _measure(
+                database,
+                f"year statistics {year}, unit of {BENCH_UNIT_CASES:,} cases",
+                STATISTICS_TARGET_MS,
+                ui_call(database, chef, year_of()),
+                few,
+                1,
+                households,
+                raw_repeat=2,
+            ),
+            _measure(
+                database,
+                f"year statistics {year}, unit of {big_households:,} households",
+                STATISTICS_TARGET_MS,
+                ui_call(database, big_actor, year_of()),
+                few,
+                1,
+                households,
+                raw_repeat=2,
+            ),
+            _measure(
+                database,
+                f"year statistics {year}, all {all_households:,} households (command line)",
+                STATISTICS_TARGET_MS,
+                ui_call(database, statistics_service.COMMAND_LINE, year_of()),
+                few,
+                1,
+                households,
+                raw_repeat=2,
+            ),
+            _measure(
+                database,
+                f"month statistics {year}-10, unit of {big_households:,} households",
+                STATISTICS_TARGET_MS,
+                ui_call(
+                    database,
+                    big_actor,
+                    lambda s, a: statistics_service.month_statistics(s, a, date(year, 10, 1)),
+                ),
+                few,
+                1,
+                households,
+                raw_repeat=2,
+            ),
+        ]
     finally:
         with database.sessions.begin() as session:
             if audit_before is not None:
                 session.execute(AuditEntry.__table__.delete().where(AuditEntry.at > audit_before))
-    return lines, ok
+    return measurements
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -242,10 +257,10 @@ def main(argv: list[str] | None = None) -> int:
     tune_garbage_collector()  # as the app does at start (app.cli)
     year = args.year or clock.today().year
     try:
-        lines, ok = run(database, args.repeat, args.warmup, year)
+        measurements = run(database, args.repeat, args.warmup, year)
     finally:
         database.dispose()
-    return print_results(bench.url, args.households, lines, ok)
+    return print_results(bench.url, args.households, measurements)
 
 
 if __name__ == "__main__":

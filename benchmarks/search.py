@@ -4,8 +4,9 @@ Every operation runs the way the UI runs it (`AppContext.call`): its own session
 transaction, the service call, the audit rows, the commit. Queries are drawn from the data
 with a fixed seed: random persons of the acting handläggare's own unit, searched by
 personnummer in three spellings, birth date, last name, "first last", a three-letter
-first-name prefix and case number; plus opening a case and Mina ärenden. A raw SQL
-personnummer lookup gives the floor the app path is compared with.
+first-name prefix and case number; plus opening a case and Mina ärenden. For each, the
+SQL of the first calls is replayed raw (`measure.raw_sql_times`): the floor the app path
+is compared with.
 
 On PostgreSQL every call runs as the acting user's own role (`ensure_user_roles`), so the
 server's row-level security (migration 0008) is part of what is timed, as in shared mode.
@@ -13,27 +14,31 @@ server's row-level security (migration 0008) is part of what is timed, as in sha
 
 from __future__ import annotations
 
-import math
 import random
 import statistics
-import sys
-import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, Uuid, bindparam, event, func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.db import server_roles
 from app.db.database import Database
 from app.models import AuditEntry, Case, CaseStatus, HouseholdMember, Person, Role, User
 from app.services import case_search
 from app.services.actor import Actor
 from app.services.case_overview import open_case
 from app.services.my_cases import my_cases
+from benchmarks.measure import (
+    Measurement,
+    captured_sql,
+    ensure_user_roles,
+    raw_sql_times,
+    reported,
+    timed,
+    ui_call,
+)
 
 T = TypeVar("T")
 
@@ -41,50 +46,8 @@ SEARCH_TARGET_MS = 50.0
 OPEN_CASE_TARGET_MS = 150.0
 MY_CASES_TARGET_MS = 100.0
 
-RAW_PERSONNUMMER_SQL = text(
-    """
-    SELECT c.id, c.case_number, c.status, p.id, p.first_name, p.last_name,
-           p.personal_number, hm.role, u.full_name
-    FROM persons AS p
-    JOIN household_members AS hm ON hm.person_id = p.id
-    JOIN cases AS c ON c.household_id = hm.household_id
-    LEFT OUTER JOIN users AS u ON u.id = c.responsible_user_id
-    WHERE p.personal_number = :number AND c.unit_id = :unit_id
-    """
-).bindparams(bindparam("unit_id", type_=Uuid()))
-
-
-@dataclass
-class Measurement:
-    """Timings of one operation, in milliseconds."""
-
-    operation: str
-    target_ms: float | None
-    times_ms: list[float]
-    note: str = ""
-
-    @property
-    def n(self) -> int:
-        return len(self.times_ms)
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.times_ms)
-
-    @property
-    def p95(self) -> float:
-        ordered = sorted(self.times_ms)
-        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
-
-    @property
-    def max(self) -> float:
-        return max(self.times_ms)
-
-    @property
-    def verdict(self) -> str:
-        if self.target_ms is None:
-            return "-"
-        return "pass" if self.median < self.target_ms else "FAIL"
+RAW_SAMPLE = 50
+"""Calls per operation whose SQL is also replayed raw, for the app/raw ratio."""
 
 
 @dataclass
@@ -107,49 +70,6 @@ class Workload:
     samples: list[Sample]
     caseworkers: list[Actor]
     own_cases: dict[uuid.UUID, list[uuid.UUID]] = field(default_factory=dict)
-
-
-def _run(database: Database, actor: Actor, work: Callable[[Session, Actor], T]) -> T:
-    """One service call as the UI makes it (app.ui.context.AppContext.call). On PostgreSQL
-    as in shared mode: as the user's own database role, under the server's row-level
-    security (the owner that built the data would bypass it)."""
-    with database.sessions.begin() as session:
-        if database.engine.dialect.name == "postgresql":
-            role = database.engine.dialect.identifier_preparer.quote(actor.username)
-            session.execute(text(f"SET LOCAL SESSION AUTHORIZATION {role}"))
-        return work(session, actor)
-
-
-def ensure_user_roles(database: Database, actors: Sequence[Actor]) -> int:
-    """PostgreSQL: a role per benchmark user, named as the user and member of the app's
-    group role, as `arendestod db create-login` makes them (without a login: the benchmark
-    switches to them with SET SESSION AUTHORIZATION as the owner). Returns roles made."""
-    if database.engine.dialect.name != "postgresql":
-        return 0
-    quote = database.engine.dialect.identifier_preparer.quote
-    made = 0
-    with database.engine.begin() as connection:
-        existing = set(connection.scalars(text("SELECT rolname FROM pg_roles")))
-        for actor in actors:
-            if actor.username not in existing:
-                connection.execute(
-                    text(f"CREATE ROLE {quote(actor.username)} IN ROLE {server_roles.APP_ROLE}")
-                )
-                made += 1
-    return made
-
-
-def timed(calls: Sequence[Callable[[], Any]], warmup: int) -> tuple[list[float], list[Any]]:
-    """Run the first `warmup` calls untimed, then time each of the rest (ms) and keep results."""
-    for call in calls[:warmup]:
-        call()
-    times, results = [], []
-    for call in calls[warmup:]:
-        started = time.perf_counter()
-        result = call()
-        times.append((time.perf_counter() - started) * 1000)
-        results.append(result)
-    return times, results
 
 
 def load_workload(database: Database, count: int, seed: int) -> Workload:
@@ -229,22 +149,6 @@ def _opening(case_id: uuid.UUID) -> Callable[[Session, Actor], Any]:
     return lambda session, actor: open_case(session, actor, case_id)
 
 
-def ui_call(
-    database: Database, actor: Actor, work: Callable[[Session, Actor], T]
-) -> Callable[[], T]:
-    """`work` as a call the UI would make: own session and transaction, then commit."""
-    return lambda: _run(database, actor, work)
-
-
-def _reported(measurement: Measurement) -> Measurement:
-    print(
-        f"  {measurement.operation:<40} median {measurement.median:8.2f} ms",
-        file=sys.stderr,
-        flush=True,
-    )
-    return measurement
-
-
 def _hits_note(results: list[case_search.SearchResult]) -> str:
     hits = [len(result.hits) for result in results]
     truncated = sum(result.truncated for result in results)
@@ -254,19 +158,36 @@ def _hits_note(results: list[case_search.SearchResult]) -> str:
     return note
 
 
+def measured(
+    database: Database,
+    name: str,
+    target: float,
+    calls: Sequence[Callable[[], Any]],
+    warmup: int,
+    note: Callable[[list[Any]], str],
+) -> Measurement:
+    """Time `calls` as the UI makes them, then replay the SQL of the first RAW_SAMPLE raw."""
+    times, results = timed(calls, warmup)
+    warm, raw = raw_sql_times(database, calls[: warmup + RAW_SAMPLE], warmup)
+    return reported(Measurement(name, target, times, note(results), raw_ms=raw, warm_ms=warm))
+
+
 def bench_search(
     database: Database, workload: Workload, repeat: int, warmup: int
 ) -> list[Measurement]:
     """Each search kind on `repeat` different sampled persons, after `warmup` untimed ones."""
-    measurements = []
     samples = workload.samples[: repeat + warmup]
-    for name, spell in SEARCH_KINDS:
-        calls = [ui_call(database, s.actor, _searching(spell(s))) for s in samples]
-        times, results = timed(calls, warmup)
-        measurements.append(
-            _reported(Measurement(name, SEARCH_TARGET_MS, times, _hits_note(results)))
+    return [
+        measured(
+            database,
+            name,
+            SEARCH_TARGET_MS,
+            [ui_call(database, s.actor, _searching(spell(s))) for s in samples],
+            warmup,
+            _hits_note,
         )
-    return measurements
+        for name, spell in SEARCH_KINDS
+    ]
 
 
 def bench_common_prefix(
@@ -275,29 +196,8 @@ def bench_common_prefix(
     """The worst name search: a two-letter prefix shared by thousands of names."""
     actors = [s.actor for s in workload.samples[: repeat + warmup]]
     calls = [ui_call(database, actor, _searching(prefix)) for actor in actors]
-    times, results = timed(calls, warmup)
-    return Measurement(
-        f'search: common prefix "{prefix}"', SEARCH_TARGET_MS, times, _hits_note(results)
-    )
-
-
-def bench_raw_personnummer(
-    database: Database, workload: Workload, repeat: int, warmup: int
-) -> Measurement:
-    """The same personnummer lookup as one SQL text query: no ORM, no audit, no commit."""
-    samples = workload.samples[: repeat + warmup]
-    with database.engine.connect() as connection:
-        calls = [
-            (
-                lambda s=s: connection.execute(
-                    RAW_PERSONNUMMER_SQL, {"number": s.personal_number, "unit_id": s.actor.unit_id}
-                ).all()
-            )
-            for s in samples
-        ]
-        times, results = timed(calls, warmup)
-    hits = [len(rows) for rows in results]
-    return Measurement("raw SQL: personnummer lookup", None, times, f"hits {min(hits)}–{max(hits)}")
+    name = f'search: common prefix "{prefix}"'
+    return measured(database, name, SEARCH_TARGET_MS, calls, warmup, _hits_note)
 
 
 def bench_open_case(
@@ -306,14 +206,12 @@ def bench_open_case(
     """Open the sampled persons' cases, each as its responsible handläggare."""
     samples = workload.samples[: repeat + warmup]
     calls = [ui_call(database, s.responsible, _opening(s.case_id)) for s in samples]
-    times, results = timed(calls, warmup)
-    members = [len(overview.members) for overview in results]
-    return Measurement(
-        "open case (Översikt)",
-        OPEN_CASE_TARGET_MS,
-        times,
-        f"members {min(members)}–{max(members)}",
-    )
+
+    def note(results: list[Any]) -> str:
+        members = [len(overview.members) for overview in results]
+        return f"members {min(members)}–{max(members)}"
+
+    return measured(database, "open case (Översikt)", OPEN_CASE_TARGET_MS, calls, warmup, note)
 
 
 def bench_my_cases(
@@ -324,14 +222,12 @@ def bench_my_cases(
     actors = [a for a in workload.caseworkers if workload.own_cases.get(a.id)]
     chosen = [rng.choice(actors) for _ in range(repeat + warmup)]
     calls = [ui_call(database, actor, my_cases) for actor in chosen]
-    times, results = timed(calls, warmup)
-    sizes = [len(rows) for rows in results]
-    return Measurement(
-        "Mina ärenden",
-        MY_CASES_TARGET_MS,
-        times,
-        f"open cases {min(sizes)}–{max(sizes)}, mean {statistics.fmean(sizes):.0f}",
-    )
+
+    def note(results: list[Any]) -> str:
+        sizes = [len(rows) for rows in results]
+        return f"open cases {min(sizes)}–{max(sizes)}, mean {statistics.fmean(sizes):.0f}"
+
+    return measured(database, "Mina ärenden", MY_CASES_TARGET_MS, calls, warmup, note)
 
 
 def run_all(
@@ -344,17 +240,14 @@ def run_all(
         audit_mark = session.scalar(select(func.count()).select_from(AuditEntry))
         started_at = session.scalar(select(func.max(AuditEntry.at)))
     try:
-        results = bench_search(database, workload, repeat, warmup)
-        for measure in (
-            lambda: bench_common_prefix(database, workload, repeat, warmup),
-            lambda: bench_raw_personnummer(database, workload, repeat, warmup),
-            lambda: bench_open_case(database, workload, repeat, warmup),
-            lambda: bench_my_cases(database, workload, repeat, warmup, seed),
-        ):
-            results.append(_reported(measure()))
+        return [
+            *bench_search(database, workload, repeat, warmup),
+            bench_common_prefix(database, workload, repeat, warmup),
+            bench_open_case(database, workload, repeat, warmup),
+            bench_my_cases(database, workload, repeat, warmup, seed),
+        ]
     finally:
         _remove_benchmark_audit(database, audit_mark, started_at)
-    return results
 
 
 def _remove_benchmark_audit(database: Database, count_before: int | None, last_at: Any) -> None:
@@ -367,21 +260,6 @@ def _remove_benchmark_audit(database: Database, count_before: int | None, last_a
         remaining = session.scalar(select(func.count()).select_from(AuditEntry))
     if count_before is not None and remaining != count_before:
         print(f"note: audit_log has {remaining} rows, had {count_before} before the run")
-
-
-@contextmanager
-def captured_sql(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
-    """Collect every (statement, parameters) the engine executes inside the block."""
-    statements: list[tuple[str, Any]] = []
-
-    def listener(_conn, _cursor, statement, parameters, _context, _executemany) -> None:
-        statements.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
 
 
 def explain(database: Database, workload: Workload) -> str:

@@ -16,7 +16,6 @@ server's audit triggers included). The benchmark's journal entries are removed a
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -40,9 +39,8 @@ from app.models import (
 )
 from app.services import checkout, clock, outbox, sync
 from app.services.actor import Actor
-from benchmarks.__main__ import print_results
 from benchmarks.generate import ensure_database
-from benchmarks.search import ensure_user_roles
+from benchmarks.measure import Measurement, ensure_user_roles, print_results, reported
 
 TARGET_MS = 3000.0
 MARKER = "benchmark-synk"
@@ -130,7 +128,7 @@ def _work_offline(replica: Database, actor: Actor, case_ids: list, changes: int)
         return sync.pending(local)
 
 
-def run(url: str, cases: int, changes: int, repeat: int) -> tuple[list[str], bool]:
+def run(url: str, cases: int, changes: int, repeat: int) -> list[Measurement]:
     owner = open_database(url)
     try:
         actor, case_ids = _caseworker(owner, cases)
@@ -169,22 +167,13 @@ def run(url: str, cases: int, changes: int, repeat: int) -> tuple[list[str], boo
                     _clean_up(url, case_ids, originals)  # each run starts from the same data
     finally:
         server.dispose()
-    lines = [
-        "| operation | median ms | max ms | target ms | result |",
-        "|---|--:|--:|--:|:-:|",
+    note = notes[-1] if notes else ""
+    return [
+        reported(Measurement(f"sync: check-out of {cases} cases", TARGET_MS, out_ms)),
+        reported(
+            Measurement(f"sync: check-in, {changes} changes per case", TARGET_MS, in_ms, note)
+        ),
     ]
-    ok = True
-    for name, times in (
-        (f"check-out of {cases} cases", out_ms),
-        (f"check-in with {changes} changes per case", in_ms),
-    ):
-        passed = statistics.median(times) < TARGET_MS
-        ok &= passed
-        lines.append(
-            f"| {name} | {statistics.median(times):.0f} | {max(times):.0f} | < {TARGET_MS:.0f} "
-            f"| {'pass' if passed else 'miss'} |"
-        )
-    return lines + ["", *notes], ok
 
 
 def _originals(url: str, case_ids: list) -> tuple[dict, dict]:
@@ -238,8 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     bench = ensure_database(args.households, args.db)
     tune_garbage_collector()
-    lines, ok = run(bench.url, args.cases, args.changes, args.repeat)
-    return print_results(bench.url, args.households, lines, ok)
+    measurements = run(bench.url, args.cases, args.changes, args.repeat)
+    return print_results(bench.url, args.households, measurements)
 
 
 if __name__ == "__main__":

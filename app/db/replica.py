@@ -62,7 +62,6 @@ class ReplicaKey:
         return cls("'" + passphrase.replace("'", "''") + "'")
 
 
-
 def make_replica_engine(path: Path, key: ReplicaKey) -> Engine:
     """An engine whose every connection is unlocked with `key` before anything else."""
     path.parent.mkdir(parents=True, exist_ok=True)
