@@ -119,7 +119,7 @@ def _measure(
     """`call` timed `repeat` times after `warmup`; its SQL replayed raw as often (at most
     `raw_repeat`: a year's statistics replays seconds of SQL)."""
     times, results = timed([call] * (repeat + warmup), warmup)
-    warm, raw = raw_sql_times(database, [call] * (min(repeat, raw_repeat) + warmup), warmup)
+    warm, raw = raw_sql_times(database, [call] * min(repeat, raw_repeat), 0)
     measurement = Measurement(name, target, times, note(results[-1]), raw_ms=raw, warm_ms=warm)
     return reported(measurement)
 
@@ -164,7 +164,7 @@ def run(database: Database, repeat: int, warmup: int, year: int) -> list[Measure
     def year_of(unit_id=None):
         return lambda s, a: statistics_service.year_statistics(s, a, year, unit_id=unit_id)
 
-    few = max(1, repeat // 2)
+    few = max(1, repeat // 3)
     measurements = []
     try:
         measurements += [
@@ -206,7 +206,7 @@ def run(database: Database, repeat: int, warmup: int, year: int) -> list[Measure
                 few,
                 1,
                 households,
-                raw_repeat=2,
+                raw_repeat=1,
             ),
             _measure(
                 database,
@@ -216,7 +216,7 @@ def run(database: Database, repeat: int, warmup: int, year: int) -> list[Measure
                 few,
                 1,
                 households,
-                raw_repeat=2,
+                raw_repeat=1,
             ),
             _measure(
                 database,
@@ -226,7 +226,7 @@ def run(database: Database, repeat: int, warmup: int, year: int) -> list[Measure
                 few,
                 1,
                 households,
-                raw_repeat=2,
+                raw_repeat=1,
             ),
             _measure(
                 database,
@@ -240,7 +240,7 @@ def run(database: Database, repeat: int, warmup: int, year: int) -> list[Measure
                 few,
                 1,
                 households,
-                raw_repeat=2,
+                raw_repeat=1,
             ),
         ]
     finally:

@@ -107,9 +107,10 @@ def run_as(database: Database, actor: Actor, work: Callable[[Session, Actor], T]
     """One service call as the UI makes it (app.ui.context.AppContext.call). On PostgreSQL
     as in shared mode: as the user's own database role, under the server's row-level
     security (the owner that built the data would bypass it)."""
+    username = getattr(actor, "username", None)  # None: the command line, as IT's own role
     with database.sessions.begin() as session:
-        if database.engine.dialect.name == "postgresql":
-            role = database.engine.dialect.identifier_preparer.quote(actor.username)
+        if database.engine.dialect.name == "postgresql" and username is not None:
+            role = database.engine.dialect.identifier_preparer.quote(username)
             session.execute(text(f"SET LOCAL SESSION AUTHORIZATION {role}"))
         return work(session, actor)
 
