@@ -165,12 +165,11 @@ def _db(args: argparse.Namespace) -> int:
     if args.db_command == "status":
         database = open_database(args.db, upgrade=False)
         current = migrate.current_revision(database.engine)
-        head = migrate.head_revision()
         print(f"Databas: {database.display_url}")
-        print(f"Schemaversion: {current or 'tom databas'} (senaste: {head})")
+        print(f"Schemaversion: {current or 'tom databas'} (senaste: {migrate.HEAD_REVISION})")
         return 0
     database = open_database(args.db)
-    print(f"Databasen {database.display_url} har schemaversion {migrate.head_revision()}.")
+    print(f"Databasen {database.display_url} har schemaversion {migrate.HEAD_REVISION}.")
     if database.backup:
         print(f"Säkerhetskopia före uppgraderingen: {database.backup}")
     return 0

@@ -30,6 +30,8 @@ from pathlib import Path
 
 from platformdirs import site_config_dir, user_config_dir
 
+from app.models import Unit
+
 APP_NAME = "arendestod"
 FILE_NAME = "arendestod.toml"
 SYSTEM_ENV = "ARENDESTOD_SYSTEM_CONFIG"
@@ -72,15 +74,13 @@ class Configuration:
     """The files read, system file first."""
 
 
-# The keys each section takes, with the longest value allowed (as in the database's columns).
-_UNIT_LENGTHS = {"name": 200, "board_name": 200, "municipality": 200, "phone": 50,
-                 "postal_address": 300}  # fmt: skip
+# The keys each section takes, with the longest value allowed (a unit's: its column's).
+_UNIT_LENGTHS = {f.name: Unit.__table__.c[f.name].type.length for f in fields(UnitDefaults)}
 _SECTIONS: dict[str, dict[str, int]] = {
     "database": {"url": 2000},
     "unit": _UNIT_LENGTHS,
     "letterhead": {"text": LETTERHEAD_MAX_LINES * (LETTERHEAD_MAX_LINE_LENGTH + 1), "logo": 1000},
 }
-assert set(_UNIT_LENGTHS) == {f.name for f in fields(UnitDefaults)}
 
 
 def system_config_path() -> Path:

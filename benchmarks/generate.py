@@ -102,7 +102,7 @@ def _upgrade_in_place(url: str) -> str | None:
     engine = make_engine(url)
     try:
         current = migrate.current_revision(engine)
-        if current == migrate.head_revision():
+        if current == migrate.HEAD_REVISION:
             return None
         config = migrate.alembic_config(url)
         with engine.begin() as connection:
@@ -141,7 +141,7 @@ def ensure_database(
             _log(f"Reusing {url} ({households:,} households, built {meta.get('built_at', '?')}).")
             old_revision = _upgrade_in_place(url)
             if old_revision is not None:
-                _log(f"  migrated from schema {old_revision} to {migrate.head_revision()}.")
+                _log(f"  migrated from schema {old_revision} to {migrate.HEAD_REVISION}.")
                 meta["migrated_from"] = old_revision
             if meta.get("generator") not in (None, generator_fingerprint()):
                 _log("  note: demo_data.py changed since this build; --rebuild for fresh data.")
@@ -239,7 +239,7 @@ def build(url: str, households: int, seed: int = SEED) -> dict[str, Any]:
         "applications": summary.applications,
         "decisions": getattr(summary, "decisions", None),
         "staff": len(summary.usernames),
-        "schema_revision": migrate.head_revision(),
+        "schema_revision": migrate.HEAD_REVISION,
         "generator": generator_fingerprint(),
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),

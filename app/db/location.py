@@ -9,8 +9,8 @@ from pathlib import Path
 from platformdirs import user_data_dir
 
 from app import configuration
+from app.configuration import APP_NAME
 
-APP_NAME = "arendestod"
 ENV_VAR = "ARENDESTOD_DB"
 
 
@@ -23,9 +23,7 @@ def resolve_database_url(cli_url: str | None = None) -> str:
         return cli_url
     if os.environ.get(ENV_VAR):
         return os.environ[ENV_VAR]
-    if configuration.current().database_url:
-        return configuration.current().database_url
-    return f"sqlite:///{default_sqlite_path()}"
+    return configuration.current().database_url or f"sqlite:///{default_sqlite_path()}"
 
 
 def default_replica_path() -> Path:

@@ -44,10 +44,6 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def head_revision() -> str:
-    return HEAD_REVISION
-
-
 def current_revision(engine: Engine) -> str | None:
     """The database's schema version, None for an empty database (Alembic's own table)."""
     with engine.connect() as connection:
@@ -75,7 +71,7 @@ def upgrade(engine: Engine) -> Path | None:
     """
     url = engine.url.render_as_string(hide_password=False)
     current = current_revision(engine)
-    if current == head_revision():
+    if current == HEAD_REVISION:
         return None
     from alembic import command
     from alembic.script import ScriptDirectory

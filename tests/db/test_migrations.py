@@ -105,7 +105,7 @@ def test_upgrade_empty_database_to_head(empty_url: str, tmp_path: Path) -> None:
         assert migrate.current_revision(engine) is None
         assert user_tables(engine) == set()
         assert migrate.upgrade(engine) is None  # nothing to back up in a new database
-        assert migrate.current_revision(engine) == migrate.head_revision()
+        assert migrate.current_revision(engine) == migrate.HEAD_REVISION
         server_only = migrate.SERVER_ONLY_TABLES if engine.dialect.name == "postgresql" else set()
         assert user_tables(engine) == set(Base.metadata.tables) | {"alembic_version"} | server_only
     finally:
@@ -177,7 +177,7 @@ def test_downgrade_to_base_and_up_again(empty_url: str) -> None:
             # nothing left behind: no types, sequences or indexes of the dropped tables
             assert pg_leftovers(database.engine) == []
         assert migrate.upgrade(database.engine) is None
-        assert migrate.current_revision(database.engine) == migrate.head_revision()
+        assert migrate.current_revision(database.engine) == migrate.HEAD_REVISION
         with database.engine.connect() as connection:
             context = MigrationContext.configure(
                 connection, opts={"compare_type": True, "include_object": migrate.include_object}
@@ -204,7 +204,7 @@ def test_upgrade_of_an_up_to_date_database_makes_no_backup(tmp_path: Path) -> No
     try:
         assert again.backup is None
         assert migrate.upgrade(again.engine) is None
-        assert migrate.current_revision(again.engine) == migrate.head_revision()
+        assert migrate.current_revision(again.engine) == migrate.HEAD_REVISION
     finally:
         again.dispose()
     assert backups_in(tmp_path) == []
@@ -276,7 +276,7 @@ def test_upgrade_of_an_older_database_backs_it_up_first(tmp_path, monkeypatch) -
             text("INSERT INTO case_number_series (year, last_number) VALUES (2026, 41)")
         )
     database.dispose()
-    head = migrate.head_revision()
+    head = migrate.HEAD_REVISION
 
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))

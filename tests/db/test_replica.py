@@ -44,7 +44,7 @@ def test_the_replica_is_unreadable_without_its_key(tmp_path) -> None:
     key, stored = ReplicaKey.new_random()
     database = open_replica(path, key)
     try:
-        assert migrate.current_revision(database.engine) == migrate.head_revision()
+        assert migrate.current_revision(database.engine) == migrate.HEAD_REVISION
         _write_person(database)
     finally:
         database.dispose()
