@@ -27,7 +27,13 @@ from app.db.database import open_database
 from app.gc_tuning import tune_garbage_collector
 from app.services import clock
 from benchmarks.generate import BenchDatabase, ensure_database
-from benchmarks.measure import Measurement, machine_info, markdown_table, text_table
+from benchmarks.measure import (
+    Measurement,
+    machine_info,
+    markdown_table,
+    text_table,
+    with_database,
+)
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 PARTS = ("search", "chef", "pdf", "forms", "sync", "memory", "start")
@@ -93,21 +99,14 @@ def database_lines(bench: BenchDatabase) -> list[str]:
 
 
 def _parts(bench: BenchDatabase, args: argparse.Namespace) -> dict[str, Callable[[], list]]:
-    """Each part's run, on an open database of its own (closed before the next part)."""
+    """Each part's run; those on an open database get one of their own, closed after."""
     from benchmarks import chef, cold_start, decision_pdf, forms, memory, search, sync
 
     def on_database(work: Callable[[Any], list[Measurement]]) -> Callable[[], list]:
-        def run() -> list[Measurement]:
-            database = open_database(bench.url)
-            try:
-                return work(database)
-            finally:
-                database.dispose()
-
-        return run
+        return lambda: with_database(bench.url, work)
 
     def memory_part() -> list[Measurement]:
-        peak, _final = memory.measure(bench.url)
+        peak = memory.measure(bench.url)
         return [Measurement("memory: peak RSS of a working day", memory.TARGET_MB, [peak],
                             "handläggare + chef windows, big database open",
                             unit="MB")]  # fmt: skip

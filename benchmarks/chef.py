@@ -15,7 +15,6 @@ this is done once and kept (the data is fictional and the other benchmarks sampl
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -23,37 +22,27 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from app.db.database import Database, open_database
-from app.gc_tuning import tune_garbage_collector
+from app.db.database import Database
 from app.models import AuditEntry, Case, CaseStatus, Role, Unit, User
 from app.services import caseload_review, clock
 from app.services import statistics as statistics_service
 from app.services.accounts import hash_password
 from app.services.actor import Actor
-from benchmarks.generate import ensure_database
 from benchmarks.measure import (
     Measurement,
     ensure_user_roles,
-    print_results,
+    part_parser,
     raw_sql_times,
     reported,
+    run_part,
     timed,
     ui_call,
+    with_database,
 )
 
 BENCH_UNIT = "Enhet 2000"
 BENCH_UNIT_CASES = 2000
 BENCH_CHEF = "chef.enhet2000"
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.chef", description=__doc__)
-    parser.add_argument("--households", type=int, default=100_000, metavar="N")
-    parser.add_argument("--db", metavar="URL", help="database URL (default: benchmarks/data/)")
-    parser.add_argument("--repeat", type=int, default=10, help="timed runs per operation")
-    parser.add_argument("--warmup", type=int, default=2, help="untimed runs first")
-    parser.add_argument("--year", type=int, default=None, help="statistics year (default: now)")
-    return parser
 
 
 def ensure_bench_unit(database: Database) -> Actor:
@@ -161,106 +150,74 @@ def run(database: Database, repeat: int, warmup: int, year: int) -> list[Measure
             f"{result.decision_households.total.total:,} beslutshushåll"
         )
 
-    def year_of(unit_id=None):
-        return lambda s, a: statistics_service.year_statistics(s, a, year, unit_id=unit_id)
+    def a_year(session, actor):
+        return statistics_service.year_statistics(session, actor, year)
 
+    def october(session, actor):
+        return statistics_service.month_statistics(session, actor, date(year, 10, 1))
+
+    def caseload_of(caseworker_id=None):
+        return lambda s, a: caseload_review.caseload(s, a, caseworker_id=caseworker_id)
+
+    views = [  # (operation, actor, call, note)
+        (f"caseload, unit of {BENCH_UNIT_CASES:,} open cases", chef, caseload_of(), flagged),
+        ("caseload, one handläggare", chef, caseload_of(busiest[0]), flagged),
+        ("review status per handläggare", chef, caseload_review.review_status, lambda _r: ""),
+    ]
+    statistics = [  # a few runs each: seconds apiece for the big ones
+        (f"year statistics {year}, unit of {BENCH_UNIT_CASES:,} cases", chef, a_year),
+        (f"year statistics {year}, unit of {big_households:,} households", big_actor, a_year),
+        (
+            f"year statistics {year}, all {all_households:,} households (command line)",
+            statistics_service.COMMAND_LINE,
+            a_year,
+        ),
+        (f"month statistics {year}-10, unit of {big_households:,} households", big_actor, october),
+    ]
     few = max(1, repeat // 3)
-    measurements = []
     try:
-        measurements += [
-            _measure(
-                database,
-                f"caseload, unit of {BENCH_UNIT_CASES:,} open cases",
-                CASELOAD_TARGET_MS,
-                ui_call(database, chef, lambda s, a: caseload_review.caseload(s, a)),
-                repeat,
-                warmup,
-                flagged,
-            ),
-            _measure(
-                database,
-                "caseload, one handläggare",
-                CASELOAD_TARGET_MS,
-                ui_call(
+        return [
+            *(
+                _measure(
                     database,
-                    chef,
-                    lambda s, a: caseload_review.caseload(s, a, caseworker_id=busiest[0]),
-                ),
-                repeat,
-                warmup,
-                flagged,
+                    name,
+                    CASELOAD_TARGET_MS,
+                    ui_call(database, actor, work),
+                    repeat,
+                    warmup,
+                    note,
+                )
+                for name, actor, work, note in views
             ),
-            _measure(
-                database,
-                "review status per handläggare",
-                CASELOAD_TARGET_MS,
-                ui_call(database, chef, lambda s, a: caseload_review.review_status(s, a)),
-                repeat,
-                warmup,
-            ),
-            _measure(
-                database,
-                f"year statistics {year}, unit of {BENCH_UNIT_CASES:,} cases",
-                STATISTICS_TARGET_MS,
-                ui_call(database, chef, year_of()),
-                few,
-                1,
-                households,
-                raw_repeat=1,
-            ),
-            _measure(
-                database,
-                f"year statistics {year}, unit of {big_households:,} households",
-                STATISTICS_TARGET_MS,
-                ui_call(database, big_actor, year_of()),
-                few,
-                1,
-                households,
-                raw_repeat=1,
-            ),
-            _measure(
-                database,
-                f"year statistics {year}, all {all_households:,} households (command line)",
-                STATISTICS_TARGET_MS,
-                ui_call(database, statistics_service.COMMAND_LINE, year_of()),
-                few,
-                1,
-                households,
-                raw_repeat=1,
-            ),
-            _measure(
-                database,
-                f"month statistics {year}-10, unit of {big_households:,} households",
-                STATISTICS_TARGET_MS,
-                ui_call(
+            *(
+                _measure(
                     database,
-                    big_actor,
-                    lambda s, a: statistics_service.month_statistics(s, a, date(year, 10, 1)),
-                ),
-                few,
-                1,
-                households,
-                raw_repeat=1,
+                    name,
+                    STATISTICS_TARGET_MS,
+                    ui_call(database, actor, work),
+                    few,
+                    1,
+                    households,
+                    raw_repeat=1,
+                )
+                for name, actor, work in statistics
             ),
         ]
     finally:
         with database.sessions.begin() as session:
             if audit_before is not None:
                 session.execute(AuditEntry.__table__.delete().where(AuditEntry.at > audit_before))
-    return measurements
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    bench = ensure_database(args.households, args.db)
-    database = open_database(bench.url)
-    tune_garbage_collector()  # as the app does at start (app.cli)
+    parser = part_parser("python -m benchmarks.chef", __doc__, repeat=10)
+    parser.add_argument("--warmup", type=int, default=2, help="untimed runs first")
+    parser.add_argument("--year", type=int, default=None, help="statistics year (default: now)")
+    args = parser.parse_args(argv)
     year = args.year or clock.today().year
-    try:
-        measurements = run(database, args.repeat, args.warmup, year)
-    finally:
-        database.dispose()
-    return print_results(bench.url, args.households, measurements)
+    return run_part(
+        args, lambda url: with_database(url, lambda db: run(db, args.repeat, args.warmup, year))
+    )
 
 
 if __name__ == "__main__":

@@ -15,34 +15,23 @@ the database file come from disk, as after a reboot. "Warm" starts follow each o
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from benchmarks.generate import ensure_database
-from benchmarks.measure import Measurement, print_results, reported
+from benchmarks.measure import (
+    Measurement,
+    part_parser,
+    reported,
+    run_part,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLE_PROGRAM = ROOT / "build" / "dist" / "arendestod" / "arendestod"
 TARGET_MS = 2000.0
 DROP_CACHES = Path("/proc/sys/vm/drop_caches")
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.cold_start", description=__doc__)
-    parser.add_argument("--households", type=int, default=100_000, metavar="N")
-    parser.add_argument("--db", metavar="URL", help="database URL (default: benchmarks/data/)")
-    parser.add_argument(
-        "--program",
-        choices=("bundle", "source"),
-        default="bundle",
-        help="the PyInstaller bundle (installer/build.py) or `python -m app` from the venv",
-    )
-    parser.add_argument("--repeat", type=int, default=10)
-    return parser
 
 
 def can_drop_caches() -> bool:
@@ -90,6 +79,8 @@ def measure(url: str, program: str = "bundle", repeat: int = 10) -> list[Measure
         label = f"cold start to login window ({program})"
         note = "page cache emptied before each start"
         measurements.append(reported(Measurement(label, TARGET_MS, cold, note)))
+    else:
+        print("  (cold starts need Linux and root to empty the page cache)", file=sys.stderr)
     warm = [start_once(command, env) for _ in range(repeat)]
     label = f"warm start to login window ({program})"
     measurements.append(reported(Measurement(label, TARGET_MS, warm)))
@@ -97,16 +88,18 @@ def measure(url: str, program: str = "bundle", repeat: int = 10) -> list[Measure
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    bench = ensure_database(args.households, args.db)
+    parser = part_parser("python -m benchmarks.cold_start", __doc__, repeat=10)
+    parser.add_argument(
+        "--program",
+        choices=("bundle", "source"),
+        default="bundle",
+        help="the PyInstaller bundle (installer/build.py) or `python -m app` from the venv",
+    )
+    args = parser.parse_args(argv)
     if args.program == "bundle" and not BUNDLE_PROGRAM.exists():
         print("Build the bundle first: uv run --group bundle python installer/build.py")
         return 2
-    measurements = measure(bench.url, args.program, args.repeat)
-    if not can_drop_caches():
-        print("(cold starts need Linux and root to empty the page cache: not measured)")
-    households = bench.meta.get("households", args.households)
-    return print_results(bench.url, households, measurements)
+    return run_part(args, lambda url: measure(url, args.program, args.repeat))
 
 
 if __name__ == "__main__":

@@ -9,25 +9,25 @@ so the size of the database matters little; the letter is what the decision-make
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 
 from sqlalchemy import select
 
-from app.db.database import Database, open_database
+from app.db.database import Database
 from app.models import Decision, User
 from app.printing.decision_letter import render_decision_letter
 from app.services import decisions
 from app.services.actor import Actor
-from benchmarks.generate import ensure_database
 from benchmarks.measure import (
     Measurement,
     ensure_user_roles,
-    print_results,
+    part_parser,
     reported,
+    run_part,
     timed,
     ui_call,
+    with_database,
 )
 
 TARGET_MS = 300.0
@@ -60,18 +60,8 @@ def measure(database: Database, repeat: int = 50, warmup: int = 5) -> Measuremen
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.decision_pdf")
-    parser.add_argument("--households", type=int, default=100_000, metavar="N")
-    parser.add_argument("--db", metavar="URL", help="database URL (default: benchmarks/data/)")
-    parser.add_argument("--repeat", type=int, default=50)
-    args = parser.parse_args(argv)
-    bench = ensure_database(args.households, args.db)
-    database = open_database(bench.url)
-    try:
-        measurement = measure(database, args.repeat)
-    finally:
-        database.dispose()
-    return print_results(bench.url, args.households, [measurement])
+    args = part_parser("python -m benchmarks.decision_pdf", __doc__, repeat=50).parse_args(argv)
+    return run_part(args, lambda url: with_database(url, lambda db: [measure(db, args.repeat)]))
 
 
 if __name__ == "__main__":

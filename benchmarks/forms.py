@@ -11,24 +11,24 @@ removed afterwards.
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 from sqlalchemy import delete, func, select
 
-from app.db.database import Database, open_database
+from app.db.database import Database
 from app.models import AuditEntry, Case, CaseStatus, FormInstance, User
 from app.services import forms
 from app.services.actor import Actor
-from benchmarks.generate import ensure_database
 from benchmarks.measure import (
     Measurement,
     ensure_user_roles,
-    print_results,
+    part_parser,
     raw_sql_times,
     reported,
+    run_part,
     timed,
     ui_call,
+    with_database,
 )
 
 TARGET_MS = 150.0
@@ -121,18 +121,8 @@ def measure(database: Database, repeat: int = 100, warmup: int = 10) -> list[Mea
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.forms")
-    parser.add_argument("--households", type=int, default=100_000, metavar="N")
-    parser.add_argument("--db", metavar="URL", help="database URL (default: benchmarks/data/)")
-    parser.add_argument("--repeat", type=int, default=100)
-    args = parser.parse_args(argv)
-    bench = ensure_database(args.households, args.db)
-    database = open_database(bench.url)
-    try:
-        measurements = measure(database, args.repeat)
-    finally:
-        database.dispose()
-    return print_results(bench.url, args.households, measurements)
+    args = part_parser("python -m benchmarks.forms", __doc__, repeat=100).parse_args(argv)
+    return run_part(args, lambda url: with_database(url, lambda db: measure(db, args.repeat)))
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ them, the raw-SQL floor of an operation, and the table the results are printed i
 
 from __future__ import annotations
 
+import argparse
 import math
 import os
 import platform
@@ -22,7 +23,8 @@ from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 
 from app.db import server_roles
-from app.db.database import Database
+from app.db.database import Database, open_database
+from app.gc_tuning import tune_garbage_collector
 from app.services.actor import Actor
 
 T = TypeVar("T")
@@ -308,3 +310,35 @@ def reported(measurement: Measurement) -> Measurement:
         flush=True,
     )
     return measurement
+
+
+# --- a part run on its own ----------------------------------------------------------------
+
+
+def with_database(url: str, work: Callable[[Database], T]) -> T:
+    """`work` on the database at `url`, opened for it and closed after."""
+    database = open_database(url)
+    try:
+        return work(database)
+    finally:
+        database.dispose()
+
+
+def part_parser(prog: str, description: str | None, repeat: int) -> argparse.ArgumentParser:
+    """The options every part takes when run on its own: the database and the repetitions."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--households", type=int, default=100_000, metavar="N")
+    parser.add_argument("--db", metavar="URL", help="database URL (default: benchmarks/data/)")
+    parser.add_argument("--repeat", type=int, default=repeat, help="timed runs per operation")
+    return parser
+
+
+def run_part(args: argparse.Namespace, work: Callable[[str], list[Measurement]]) -> int:
+    """A part on its own (`python -m benchmarks.chef` …): the database built or reused, the
+    garbage collector tuned as the app does at start, the table printed; the exit status."""
+    from benchmarks.generate import ensure_database
+
+    bench = ensure_database(args.households, args.db)
+    tune_garbage_collector()
+    measurements = work(bench.url)
+    return print_results(bench.url, bench.meta.get("households", args.households), measurements)

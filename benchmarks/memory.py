@@ -78,8 +78,8 @@ def _working_day(url: str) -> None:
     database.dispose()
 
 
-def measure(url: str) -> tuple[float, float]:
-    """(peak, final) resident set size in MB of the working day in a fresh process."""
+def measure(url: str) -> float:
+    """The peak resident set size in MB of the working day in a fresh process."""
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.memory", "--db", url],
         capture_output=True,
@@ -88,8 +88,7 @@ def measure(url: str) -> tuple[float, float]:
         timeout=600,
     )
     line = next(line for line in done.stdout.splitlines() if line.startswith("rss_mb"))
-    _label, rss, _peak_label, peak = line.split()
-    return float(peak), float(rss)
+    return float(line.split()[-1])
 
 
 def main(argv: list[str] | None = None) -> int:

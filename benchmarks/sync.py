@@ -15,7 +15,6 @@ server's audit triggers included). The benchmark's journal entries are removed a
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 import time
@@ -25,7 +24,6 @@ from sqlalchemy import delete, event, func, select, text, update
 
 from app.db.database import Database, open_database
 from app.db.replica import ReplicaKey, open_replica
-from app.gc_tuning import tune_garbage_collector
 from app.models import (
     Case,
     CaseLease,
@@ -39,21 +37,16 @@ from app.models import (
 )
 from app.services import checkout, clock, outbox, sync
 from app.services.actor import Actor
-from benchmarks.generate import ensure_database
-from benchmarks.measure import Measurement, ensure_user_roles, print_results, reported
+from benchmarks.measure import (
+    Measurement,
+    ensure_user_roles,
+    part_parser,
+    reported,
+    run_part,
+)
 
 TARGET_MS = 3000.0
 MARKER = "benchmark-synk"
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.sync", description=__doc__)
-    parser.add_argument("--households", type=int, default=100_000, metavar="N")
-    parser.add_argument("--db", metavar="URL", help="database URL (default: benchmarks/data/)")
-    parser.add_argument("--cases", type=int, default=50)
-    parser.add_argument("--changes", type=int, default=200, help="changes per case")
-    parser.add_argument("--repeat", type=int, default=3)
-    return parser
 
 
 def _caseworker(database: Database, cases: int) -> tuple[Actor, list]:
@@ -224,11 +217,11 @@ def _clean_up(url: str, case_ids: list, originals: tuple[dict, dict]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    bench = ensure_database(args.households, args.db)
-    tune_garbage_collector()
-    measurements = run(bench.url, args.cases, args.changes, args.repeat)
-    return print_results(bench.url, args.households, measurements)
+    parser = part_parser("python -m benchmarks.sync", __doc__, repeat=3)
+    parser.add_argument("--cases", type=int, default=50)
+    parser.add_argument("--changes", type=int, default=200, help="changes per case")
+    args = parser.parse_args(argv)
+    return run_part(args, lambda url: run(url, args.cases, args.changes, args.repeat))
 
 
 if __name__ == "__main__":
