@@ -17,6 +17,8 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,19 +47,13 @@ def version() -> str:
         return tomllib.load(file)["project"]["version"]
 
 
-def step(label: str):
+@contextmanager
+def step(label: str) -> Iterator[None]:
     """Prints the step and, when it is done, how long it took."""
-
-    class _Step:
-        def __enter__(self):
-            print(f"==> {label}", flush=True)
-            self.started = time.perf_counter()
-
-        def __exit__(self, *exc):
-            if exc[0] is None:
-                print(f"    ({time.perf_counter() - self.started:.1f} s)", flush=True)
-
-    return _Step()
+    print(f"==> {label}", flush=True)
+    started = time.perf_counter()
+    yield
+    print(f"    ({time.perf_counter() - started:.1f} s)", flush=True)
 
 
 def render_icons() -> None:
@@ -129,7 +125,7 @@ def bundle_program() -> Path:
     return BUNDLE / ("arendestod-cli.exe" if WINDOWS else "arendestod")
 
 
-def selftest() -> None:
+def selftest(app_version: str) -> None:
     """The bundle's selftest, with a system configuration file as IT would write one."""
     config_dir = BUILD / "selftest-config"
     shutil.rmtree(config_dir, ignore_errors=True)
@@ -150,8 +146,8 @@ def selftest() -> None:
     said = subprocess.run(
         [str(bundle_program()), "--version"], env=env, capture_output=True, text=True, check=True
     ).stdout.strip()
-    if said != f"Ärendestöd {version()}":
-        raise SystemExit(f"Paketet säger {said!r}, pyproject.toml {version()}.")
+    if said != f"Ärendestöd {app_version}":
+        raise SystemExit(f"Paketet säger {said!r}, pyproject.toml {app_version}.")
     result = subprocess.run([str(bundle_program()), "selftest"], env=env, check=False)
     if result.returncode != 0:
         raise SystemExit(f"Paketets självtest misslyckades (kod {result.returncode}).")
@@ -261,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"    {BUNDLE} ({folder_size(BUNDLE)})")
     if not args.skip_selftest:
         with step("paketets självtest"):
-            selftest()
+            selftest(app_version)
     if args.package:
         with step("installationsprogram"):
             target = package_windows(app_version) if WINDOWS else package_deb(app_version)
