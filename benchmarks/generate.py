@@ -97,10 +97,13 @@ def _household_count(url: str) -> int | None:
 
 def _upgrade_in_place(url: str) -> str | None:
     """Migrate a reused database to the app's head revision, without the backup copy the app
-    makes of user databases (the benchmark data can always be rebuilt). Returns the revision
-    it had, or None if it was up to date."""
+    makes of user databases (the benchmark data can always be rebuilt); on PostgreSQL also
+    give it the current database settings, as `db init-server` does on an upgrade. Returns
+    the revision it had, or None if it was up to date."""
     engine = make_engine(url)
     try:
+        if engine.dialect.name == "postgresql":
+            server_roles.configure_database(engine)
         current = migrate.current_revision(engine)
         if current == migrate.HEAD_REVISION:
             return None

@@ -3,23 +3,47 @@ column rows come back without the ORM's per-row work."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Executable, Row
+from sqlalchemy import ColumnElement, Executable, Row, any_, bindparam
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 
-IN_LIST_SIZE = 1000
-"""Ids per IN list: far below the bound-parameter limits of SQLite (32 766) and PostgreSQL
-(65 535), and large enough that a unit's thousands of cases take a few queries."""
+IN_LIST_SIZE = 5000
+"""Ids per list: far below SQLite's bound-parameter limit (32 766), and large enough that a
+unit's caseload of 2 000 cases is read with one statement per table (on PostgreSQL, 13
+statements instead of 26 with lists of 1 000: 30–90 ms less in interleaved runs)."""
 
 
 def in_batches(ids: list[T], size: int = IN_LIST_SIZE) -> Iterator[list[T]]:
     """`ids` in consecutive slices of at most `size`."""
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
+
+
+def among(
+    session: Session, column: ColumnElement[Any], values: Sequence[Any]
+) -> ColumnElement[bool]:
+    """`column IN values`, written as the database takes a long list best. On PostgreSQL
+    one array parameter (`column = ANY(%(ids)s)`): an IN list makes SQLAlchemy render a
+    placeholder with its cast per id and psycopg parse the statement for each of them
+    again, ~75 ms of Python for the 20 000 ids a unit's caseload sends. SQLite has no
+    arrays, and its IN list costs little."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)
+
+
+def not_among(
+    session: Session, column: ColumnElement[Any], values: Sequence[Any]
+) -> ColumnElement[bool]:
+    """`column NOT IN values` (see `among`)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return ~among(session, column, values)
+    return column.not_in(values)
 
 
 def plain_rows(session: Session, stmt: Executable) -> list[Row[Any]]:

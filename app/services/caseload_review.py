@@ -33,7 +33,7 @@ from app.models import (
 )
 from app.services import audit, clock, code_lists
 from app.services.actor import Actor
-from app.services.batches import in_batches, plain_rows
+from app.services.batches import among, in_batches, not_among, plain_rows
 from app.services.clock import STOCKHOLM
 from app.services.deadlines import (
     MEETING_TYPES,
@@ -246,7 +246,7 @@ def _case_indicators(session: Session, rows: Sequence) -> list[CaseIndicators]:
         fia_signed.update(
             session.scalars(
                 select(FormInstance.case_id)
-                .where(FormInstance.case_id.in_(chunk))
+                .where(among(session, FormInstance.case_id, chunk))
                 .where(FormInstance.form_key == "fia")
                 .where(FormInstance.signed_at.is_not(None))
             )
@@ -363,14 +363,14 @@ def _assistance_months(
         r.replaces_id for c in chunk for r in decisions.get(c, ()) if r.replaces_id is not None
     ]
     granted = [
-        Decision.case_id.in_(chunk),
+        among(session, Decision.case_id, chunk),
         Decision.signed_at.is_not(None),
         Decision.kind == DecisionKind.SUPPORT,
         Decision.granted_total > 0,
         Decision.period_end >= first,
     ]
     if replaced:
-        granted.append(Decision.id.not_in(replaced))
+        granted.append(not_among(session, Decision.id, replaced))
     counted: dict[uuid.UUID, int] = {}
     other: list[uuid.UUID] = []
     # The upper bound is inside the count, not in the WHERE: so an index on (case_id,
@@ -394,7 +394,7 @@ def _assistance_months(
             session,
             select(Decision.case_id, Decision.period_start, Decision.period_end)
             .where(*granted)
-            .where(Decision.case_id.in_(other), Decision.period_start <= last),
+            .where(among(session, Decision.case_id, other), Decision.period_start <= last),
         ):
             covered[case_id].update(
                 m
@@ -426,7 +426,7 @@ def _child_documentation(
             plain_rows(
                 session,
                 select(FormInstance.id, FormInstance.case_id)
-                .where(FormInstance.id.in_(chunk))
+                .where(among(session, FormInstance.id, chunk))
                 .where(FormInstance.form_key == "bka")
                 .where(FormInstance.signed_at.is_not(None)),
             )
@@ -495,7 +495,7 @@ def review_status(session: Session, actor: Actor) -> list[ReviewStatus]:
         for subject_id, signed_at in plain_rows(
             session,
             select(FormInstance.subject_user_id, FormInstance.signed_at)
-            .where(FormInstance.subject_user_id.in_(chunk))
+            .where(among(session, FormInstance.subject_user_id, chunk))
             .where(FormInstance.form_key == "arendegenomgang")
             .where(FormInstance.signed_at.is_not(None))
             .where(FormInstance.supersedes_id.is_(None)),

@@ -45,7 +45,7 @@ from app.models import (
     PlanItem,
 )
 from app.services import clock, settings
-from app.services.batches import in_batches, plain_rows
+from app.services.batches import among, in_batches, plain_rows
 from app.services.clock import STOCKHOLM
 from app.services.formatting import month_name
 from app.services.forms import fia_candidates, latest_barriers_for_cases
@@ -184,7 +184,7 @@ def read_case_facts(
         for case_id, received_at, first_response_at in plain_rows(
             session,
             select(Application.case_id, Application.received_at, Application.first_response_at)
-            .where(Application.case_id.in_(chunk))
+            .where(among(session, Application.case_id, chunk))
             .where(Application.decided_on.is_(None)),
         ):
             if first_response_at is None:
@@ -205,7 +205,7 @@ def read_case_facts(
         for case_id, description, due_on in plain_rows(
             session,
             select(FollowUpTask.case_id, FollowUpTask.description, FollowUpTask.due_on)
-            .where(FollowUpTask.case_id.in_(chunk))
+            .where(among(session, FollowUpTask.case_id, chunk))
             .where(FollowUpTask.done_on.is_(None)),
         ):
             found[case_id].append(
@@ -283,7 +283,7 @@ def _read_plans(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) -> N
     for plan_id, case_id, start_on, follow_up_on, closed_on in plain_rows(
         session,
         select(Plan.id, Plan.case_id, Plan.start_on, Plan.follow_up_on, Plan.closed_on)
-        .where(Plan.case_id.in_(chunk))
+        .where(among(session, Plan.case_id, chunk))
         .where(Plan.closed_on.is_(None) | (Plan.closed_on > today)),
     ):
         plans[plan_id] = (case_id, start_on, follow_up_on, closed_on)
@@ -298,7 +298,7 @@ def _read_plans(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) -> N
     for plan_id, description, due_on in plain_rows(
         session,
         select(PlanItem.plan_id, PlanItem.description, PlanItem.due_on)
-        .where(PlanItem.plan_id.in_(list(plans)))
+        .where(among(session, PlanItem.plan_id, list(plans)))
         .where(PlanItem.done_on.is_(None))
         .where(PlanItem.due_on.is_not(None)),
     ):
@@ -334,7 +334,7 @@ def _read_members(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) ->
         )
         .join(HouseholdMember, HouseholdMember.household_id == Case.household_id)
         .join(Person, Person.id == HouseholdMember.person_id)
-        .where(Case.id.in_(chunk)),
+        .where(among(session, Case.id, chunk)),
     )
     rows.sort(key=itemgetter(0))
     # tuple unpacking: attribute access on thousands of rows costs more than the query
@@ -346,9 +346,8 @@ def _read_members(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) ->
     # a case whose household has no members still has a status
     missing = [c for c in chunk if c not in facts.status]
     if missing:
-        facts.status.update(
-            plain_rows(session, select(Case.id, Case.status).where(Case.id.in_(missing)))
-        )
+        statuses = select(Case.id, Case.status).where(among(session, Case.id, missing))
+        facts.status.update(plain_rows(session, statuses))
 
 
 def _read_decisions(
@@ -368,7 +367,7 @@ def _read_decisions(
         wanted = wanted | (
             (Decision.outcome != Outcome.GRANTED)
             & (Decision.decided_on >= review_since)
-            & Decision.case_id.in_(with_children)
+            & among(session, Decision.case_id, with_children)
         )
     rows = plain_rows(
         session,
@@ -387,7 +386,7 @@ def _read_decisions(
             Decision.bka_form_id,
             Decision.child_consideration,
         )
-        .where(Decision.case_id.in_(chunk))
+        .where(among(session, Decision.case_id, chunk))
         .where(Decision.signed_at.is_not(None))
         .where(wanted),
     )
@@ -421,7 +420,7 @@ def _read_journal(
     for row in plain_rows(
         session,
         select(JournalEntry.case_id, *latest)
-        .where(JournalEntry.case_id.in_(cases))
+        .where(among(session, JournalEntry.case_id, cases))
         .where(JournalEntry.entry_type.in_(types))
         .where(JournalEntry.signed_at.is_not(None))
         .group_by(JournalEntry.case_id),
@@ -441,7 +440,7 @@ def _young_adults(session: Session, cases: list[uuid.UUID], facts: CaseFacts) ->
     for case_id, received_at in plain_rows(
         session,
         select(Application.case_id, func.max(Application.received_at))
-        .where(Application.case_id.in_(cases))
+        .where(among(session, Application.case_id, cases))
         .group_by(Application.case_id),
     ):
         if received_at is None:

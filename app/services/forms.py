@@ -31,7 +31,7 @@ from app.models import (
 )
 from app.services import access, audit, clock
 from app.services.actor import Actor
-from app.services.batches import in_batches, plain_rows
+from app.services.batches import among, in_batches, plain_rows
 from app.services.case_register import load_case
 from app.services.errors import (
     AccessDenied,
@@ -253,7 +253,7 @@ def create_case_review(
         numbers.update(
             session.execute(
                 select(Case.id, Case.case_number)
-                .where(Case.id.in_(chunk))
+                .where(among(session, Case.id, chunk))
                 .where(Case.unit_id == form.unit_id)
             ).all()
         )
@@ -548,7 +548,7 @@ def latest_barriers_for_cases(
                 SupportBarrier.person_id.label("person_id"),
                 func.max(SupportBarrier.month).label("month"),
             )
-            .where(SupportBarrier.case_id.in_(chunk))
+            .where(among(session, SupportBarrier.case_id, chunk))
             .group_by(SupportBarrier.case_id, SupportBarrier.person_id)
             .subquery()
         )
@@ -603,7 +603,7 @@ def fia_candidates(
             for (case_id,) in plain_rows(
                 session,
                 select(FormInstance.case_id)
-                .where(FormInstance.case_id.in_(chunk))
+                .where(among(session, FormInstance.case_id, chunk))
                 .where(FormInstance.form_key == "fia"),
             )
         )
@@ -614,7 +614,7 @@ def fia_candidates(
         for case_id, period_start in plain_rows(
             session,
             select(Application.case_id, Application.period_start)
-            .where(Application.case_id.in_(remaining))
+            .where(among(session, Application.case_id, remaining))
             .where(Application.decided_on.is_not(None))
             .where(Application.period_start >= year_ago)
             .distinct(),

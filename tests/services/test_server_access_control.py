@@ -222,6 +222,7 @@ def test_init_server_and_create_login_from_the_command_line(
             assert conn.execute("SELECT arendestod_user_role()").fetchone() == ("handlaggare",)
             # init-server prices random reads for SSD storage (server_roles.DATABASE_SETTINGS)
             assert conn.execute("SHOW random_page_cost").fetchone() == ("1.1",)
+            assert conn.execute("SHOW jit").fetchone() == ("off",)
     finally:
         db.engine.dispose()
         pg_server.drop_role(role)

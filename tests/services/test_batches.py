@@ -1,0 +1,52 @@
+"""Long id lists: `among` and `not_among` select the same rows as IN / NOT IN on both
+databases, and on PostgreSQL send the ids as one array parameter."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from app.models import User
+from app.services.batches import among, not_among, plain_rows
+
+
+def _usernames(session: Session, condition) -> set[str]:
+    return {name for (name,) in plain_rows(session, select(User.username).where(condition))}
+
+
+def test_among_selects_the_listed_rows_and_not_among_the_others(session: Session, staff) -> None:
+    everyone = {u.id: u.username for u in session.scalars(select(User))}
+    chosen = [staff.caseworker.id, staff.manager.id]
+    # thousands of ids that match nothing, as a unit's caseload sends them
+    ids = [*chosen, *(uuid.uuid4() for _ in range(5000))]
+
+    assert _usernames(session, among(session, User.id, ids)) == {everyone[i] for i in chosen}
+    assert _usernames(session, not_among(session, User.id, ids)) == {
+        name for user_id, name in everyone.items() if user_id not in chosen
+    }
+    assert _usernames(session, among(session, User.id, [])) == set()
+    assert _usernames(session, not_among(session, User.id, [])) == set(everyone.values())
+
+
+def test_on_postgresql_the_ids_are_one_parameter(session: Session, staff) -> None:
+    sent: list[tuple[str, object]] = []
+
+    def capture(_conn, _cursor, statement, parameters, _context, _executemany) -> None:
+        sent.append((statement, parameters))
+
+    engine = session.get_bind()
+    ids = [staff.caseworker.id, *(uuid.uuid4() for _ in range(2000))]
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        plain_rows(session, select(User.username).where(among(session, User.id, ids)))
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    statement, parameters = sent[-1]
+    if engine.dialect.name == "postgresql":
+        assert "= ANY (" in statement
+        assert list(parameters.values()) == [ids]
+    else:
+        assert " IN (" in statement
+        assert len(parameters) == len(ids)
