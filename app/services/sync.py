@@ -44,7 +44,7 @@ from app.models import (
 from app.models.base import Base
 from app.services import access, clock, leases, replica_copy
 from app.services.actor import Actor
-from app.services.batches import in_batches
+from app.services.batches import among, in_batches
 from app.services.checkout import replica_id
 from app.services.errors import AccessDenied, ServiceError
 from app.services.outbox import UNKNOWN, decode, encode
@@ -103,7 +103,7 @@ def push(server: Session, replica: Session, actor: Actor, report: SyncReport) ->
     for chunk in in_batches([c.change_id for c in changes]):
         done.update(
             server.scalars(
-                select(AppliedChange.change_id).where(AppliedChange.change_id.in_(chunk))
+                select(AppliedChange.change_id).where(among(server, AppliedChange.change_id, chunk))
             )
         )
     todo = [change for change in changes if change.change_id not in done]
@@ -258,7 +258,8 @@ def _prepare(server: Session, batch: list[OutboxChange], cases: _CaseLookup) -> 
         model = _mapper(table_name).class_
         for chunk in in_batches(ids):
             loaded.update(
-                (row.id, row) for row in server.scalars(select(model).where(model.id.in_(chunk)))
+                (row.id, row)
+                for row in server.scalars(select(model).where(among(server, model.id, chunk)))
             )
     prepared = []
     for change in batch:
