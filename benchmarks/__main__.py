@@ -32,6 +32,7 @@ from benchmarks.measure import (
     machine_info,
     markdown_table,
     text_table,
+    warm_up,
     with_database,
 )
 
@@ -120,49 +121,6 @@ def _parts(bench: BenchDatabase, args: argparse.Namespace) -> dict[str, Callable
         "sync": lambda: sync.run(bench.url, 50, 200, 3),
         "memory": memory_part,
     }
-
-
-def warm_up(url: str) -> str:
-    """Reads the whole database once, so that every part is timed on a warm OS page cache
-    (as on a server that has been up), not on whatever a previous run left: SQLite's file
-    read through; on PostgreSQL a VACUUM (ANALYZE) first, then its tables and indexes read
-    with pg_prewarm where it can be loaded."""
-    from sqlalchemy import text
-
-    from app.db.location import sqlite_file
-
-    started = time.perf_counter()
-    path = sqlite_file(url)
-    if path is not None:
-        with path.open("rb") as file:
-            while file.read(16 * 2**20):
-                pass
-        took = time.perf_counter() - started
-        return f"read {path.stat().st_size / 2**30:.1f} GiB in {took:.0f} s"
-    database = open_database(url, upgrade=False)
-    try:
-        # The runs' own clean-up (audit rows, drafts, sync changes) leaves dead rows that
-        # autovacuum would clear on a server in use; left, they slow index-only scans by
-        # 30–50 % in the next run. VACUUM cannot run in a transaction: autocommit.
-        with database.engine.connect() as connection:
-            connection.execution_options(isolation_level="AUTOCOMMIT").execute(
-                text("VACUUM (ANALYZE)")
-            )
-        with database.engine.begin() as connection:
-            connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_prewarm"))
-            blocks = connection.scalar(
-                text(
-                    "SELECT sum(pg_prewarm(c.oid, 'read')) FROM pg_class c "
-                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
-                    "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'i')"
-                )
-            )
-    except Exception as error:  # no pg_prewarm or no right to load it: timed as it is
-        return f"not warmed ({type(error).__name__})"
-    finally:
-        database.dispose()
-    took = time.perf_counter() - started
-    return f"VACUUM (ANALYZE), pg_prewarm read {blocks * 8 / 2**20:.1f} GiB in {took:.0f} s"
 
 
 def run(bench: BenchDatabase, args: argparse.Namespace, chosen: list[str]) -> list[Measurement]:
