@@ -140,6 +140,12 @@ class CaseIndicators:
     household's order; adults without any are left out."""
 
     @property
+    def needs_attention(self) -> bool:
+        """Something the review should look at: no plan, BKA missing, a bevakning overdue or
+        långvarigt bistånd (the flags the chef's page lists for the row)."""
+        return self.lacks_plan or self.lacks_bka or self.overdue or self.long_dependence
+
+    @property
     def visiting_child_count(self) -> int:
         return sum(1 for c in self.children if c.visiting)
 
