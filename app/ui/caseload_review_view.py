@@ -191,23 +191,14 @@ INDICATORS = (
 RESPONSIBLE_COLUMN = 3
 
 
-_CELL_ROLES = frozenset(
-    {
-        Qt.ItemDataRole.DisplayRole,
-        Qt.ItemDataRole.ToolTipRole,
-        Qt.ItemDataRole.UserRole,
-        Qt.ItemDataRole.TextAlignmentRole,
-        Qt.ItemDataRole.ForegroundRole,
-        Qt.ItemDataRole.FontRole,
-        Qt.ItemDataRole.BackgroundRole,
-    }
-)
-"""The roles the caseload's cells answer (RowTableModel's and the flag colours)."""
-
-
 class CaseloadModel(RowTableModel):
     """The caseload rows: flagged cells red and bold, flagged rows tinted, tooltips that
     explain abbreviations and list the row's flags."""
+
+    served_roles = RowTableModel.served_roles | {
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.BackgroundRole,
+    }
 
     def __init__(self, parent=None):
         super().__init__([i.column for i in INDICATORS], parent=parent)
@@ -219,9 +210,7 @@ class CaseloadModel(RowTableModel):
         return flagged is not None and flagged(row)
 
     def data(self, index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        # Sizing the columns asks every cell of 300 rows for eight roles: the ones no cell
-        # has are answered before the row is looked up.
-        if role not in _CELL_ROLES or not index.isValid():
+        if role not in self.served_roles or not index.isValid():
             return None
         row: CaseIndicators = self.row_at(index.row())
         column = index.column()
@@ -370,9 +359,6 @@ class CaseloadReviewView(QWidget):
         self.table.setObjectName("caseloadTable")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setWordWrap(False)
-        # Column widths from the first 100 rows (a unit has 2 000): each row sampled costs
-        # ~0.5 ms on the GUI thread (150–190 ms with 300), and the widths are capped anyway.
-        self.table.horizontalHeader().setResizeContentsPrecision(100)
         self.table.activated_row.connect(lambda row: self._open_case(row.case_id))
         splitter.addWidget(self.table)
 

@@ -21,6 +21,18 @@ class Column:
 
 
 class RowTableModel(QAbstractTableModel):
+    served_roles: frozenset[int] = frozenset(
+        {
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.UserRole,
+            Qt.ItemDataRole.TextAlignmentRole,
+            Qt.ItemDataRole.ForegroundRole,
+        }
+    )
+    """The roles `data` answers. Sizing a column asks each cell for eight roles; the others
+    are answered before the row is looked up (a search's 200 hits: 11 000 calls)."""
+
     def __init__(
         self,
         columns: Sequence[Column],
@@ -52,7 +64,7 @@ class RowTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if role not in self.served_roles or not index.isValid():
             return None
         row, column = self._rows[index.row()], self._columns[index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):

@@ -11,6 +11,11 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from app.ui.row_table_model import RowTableModel
 
+FIT_ROWS = 100
+"""Rows `fit_columns` measures (Qt's default is 1 000): each costs ~0.5 ms on the GUI thread
+through the Python model, and the first hundred rows show what the columns hold (the chef's
+2 000 cases: 160–210 ms at 300 rows, 50–90 ms at 100)."""
+
 
 class RowTableView(QTableView):
     activated_row = Signal(object)
@@ -42,6 +47,7 @@ class RowTableView(QTableView):
         self.verticalHeader().hide()
         self.horizontalHeader().setStretchLastSection(True)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.horizontalHeader().setResizeContentsPrecision(FIT_ROWS)
         self.setTabKeyNavigation(False)
         self.doubleClicked.connect(lambda index: self._activate(index.row()))
 
