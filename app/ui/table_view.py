@@ -78,4 +78,9 @@ class RowTableView(QTableView):
 
     def fit_columns(self) -> None:
         self.resizeColumnsToContents()
-        self.horizontalHeader().setStretchLastSection(True)
+        # Sizing the last column to its contents ends its stretch until the view is resized
+        # (the search results stopped short of the table's right edge); Qt stretches it again
+        # only when the setting changes.
+        header = self.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setStretchLastSection(True)
