@@ -1,0 +1,62 @@
+"""The shared table: columns fitted to their contents, the last one filling the width, and a
+model that answers only the roles it serves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from app.ui.row_table_model import Column, RowTableModel
+from app.ui.table_view import FIT_ROWS, RowTableView
+
+
+@dataclass(frozen=True)
+class Hit:
+    name: str
+    number: str
+
+
+def _model() -> RowTableModel:
+    return RowTableModel([Column("Namn", lambda h: h.name), Column("Ärende", lambda h: h.number)])
+
+
+def test_after_fitting_the_last_column_reaches_the_right_edge(qtbot) -> None:
+    """As the search results appear: a tab page inserted and made current, the rows set and
+    the columns fitted before the page has been laid out."""
+    tabs = QTabWidget()
+    qtbot.addWidget(tabs)
+    tabs.resize(900, 400)
+    tabs.addTab(QWidget(), "Mina ärenden")
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    model = _model()
+    view = RowTableView(model)
+    page = QWidget()
+    QVBoxLayout(page).addWidget(view)
+    model.set_rows([Hit(f"Anna Andersson {i}", f"EB-2026-{i:06d}") for i in range(250)])
+    tabs.insertTab(1, page, "Sökresultat")
+    tabs.setCurrentWidget(page)
+    view.fit_columns()
+    header = view.horizontalHeader()
+    last = header.count() - 1
+
+    def last_column_reaches_the_edge() -> None:
+        right = header.sectionViewportPosition(last) + header.sectionSize(last)
+        assert right == view.viewport().width()
+
+    qtbot.waitUntil(last_column_reaches_the_edge, timeout=2000)
+    # the first column fits its text, measured on the first FIT_ROWS rows
+    assert header.sectionSize(0) >= view.fontMetrics().horizontalAdvance("Anna Andersson 99")
+    assert header.resizeContentsPrecision() == FIT_ROWS
+
+
+def test_the_model_answers_only_its_roles() -> None:
+    model = _model()
+    model.set_rows([Hit("Anna Andersson", "EB-2026-000001")])
+    index = model.index(0, 0)
+    assert model.data(index, Qt.ItemDataRole.DisplayRole) == "Anna Andersson"
+    assert model.data(index, Qt.ItemDataRole.UserRole) == "Anna Andersson"
+    for role in (Qt.ItemDataRole.SizeHintRole, Qt.ItemDataRole.DecorationRole):
+        assert model.data(index, role) is None
