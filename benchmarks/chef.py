@@ -31,11 +31,9 @@ from app.services.actor import Actor
 from benchmarks.measure import (
     Measurement,
     ensure_user_roles,
+    measured,
     part_parser,
-    raw_sql_times,
-    reported,
     run_part,
-    timed,
     ui_call,
     with_database,
 )
@@ -107,10 +105,15 @@ def _measure(
 ) -> Measurement:
     """`call` timed `repeat` times after `warmup`; its SQL replayed raw as often (at most
     `raw_repeat`: a year's statistics replays seconds of SQL)."""
-    times, results = timed([call] * (repeat + warmup), warmup)
-    warm, raw = raw_sql_times(database, [call] * min(repeat, raw_repeat), 0)
-    measurement = Measurement(name, target, times, note(results[-1]), raw_ms=raw, warm_ms=warm)
-    return reported(measurement)
+    return measured(
+        database,
+        name,
+        target,
+        [call] * (repeat + warmup),
+        warmup,
+        lambda results: note(results[-1]),
+        raw_sample=min(repeat, raw_repeat),
+    )
 
 
 CASELOAD_TARGET_MS = 500.0

@@ -22,8 +22,8 @@ from app.services.actor import Actor
 from benchmarks.measure import (
     Measurement,
     ensure_user_roles,
+    measured,
     part_parser,
-    raw_sql_times,
     reported,
     run_part,
     timed,
@@ -74,12 +74,17 @@ def measure(database: Database, repeat: int = 100, warmup: int = 10) -> list[Mea
             ui_call(database, actor, lambda s, a, f=form_id: forms.open_form(s, a, f))
             for form_id, actor in signed
         ]
-        times, views = timed(opening, warmup)
-        fields = sum(len(group) for view in views[:1] for group in view.answers.values())
-        warm, raw = raw_sql_times(database, opening[:50], 0)
-        note = f"{fields} answered groups in the first"
-        name = "form: open a signed FIA interview"
-        open_form = reported(Measurement(name, TARGET_MS, times, note, raw_ms=raw, warm_ms=warm))
+        open_form = measured(
+            database,
+            "form: open a signed FIA interview",
+            TARGET_MS,
+            opening,
+            warmup,
+            lambda views: (
+                f"{sum(len(group) for group in views[0].answers.values())} answered groups "
+                "in the first"
+            ),
+        )
 
         def create(case_id):
             def work(session, actor):

@@ -219,6 +219,28 @@ def _is_replayed(sql: str) -> bool:
     return first in ("SELECT", "WITH") or (first == "SET" and words[1].upper() == "LOCAL")
 
 
+RAW_SAMPLE = 50
+"""Calls per operation whose SQL is also replayed raw, for the app/raw ratio."""
+
+
+def measured(
+    database: Database,
+    name: str,
+    target: float,
+    calls: Sequence[Callable[[], Any]],
+    warmup: int,
+    note: Callable[[list[Any]], str] = lambda _results: "",
+    *,
+    raw_sample: int = RAW_SAMPLE,
+) -> Measurement:
+    """Time `calls` as the UI makes them (the first `warmup` untimed), then replay the SQL of
+    the first `raw_sample` raw (`raw_sql_times`; each call warms itself); printed as it is
+    done. `note` is made from the timed calls' results."""
+    times, results = timed(calls, warmup)
+    warm, raw = raw_sql_times(database, calls[:raw_sample], 0)
+    return reported(Measurement(name, target, times, note(results), raw_ms=raw, warm_ms=warm))
+
+
 # --- reporting ----------------------------------------------------------------------------
 
 COLUMNS = ("operation", "n", "median", "p95", "max", "target", "raw SQL", "app/raw", "result",

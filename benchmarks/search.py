@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 import statistics
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -34,9 +34,7 @@ from benchmarks.measure import (
     Measurement,
     captured_sql,
     ensure_user_roles,
-    raw_sql_times,
-    reported,
-    timed,
+    measured,
     ui_call,
 )
 
@@ -45,9 +43,6 @@ T = TypeVar("T")
 SEARCH_TARGET_MS = 50.0
 OPEN_CASE_TARGET_MS = 150.0
 MY_CASES_TARGET_MS = 100.0
-
-RAW_SAMPLE = 50
-"""Calls per operation whose SQL is also replayed raw, for the app/raw ratio."""
 
 
 @dataclass
@@ -156,20 +151,6 @@ def _hits_note(results: list[case_search.SearchResult]) -> str:
     if truncated:
         note += f"; {100 * truncated / len(results):.0f}% capped at {case_search.MAX_HITS}"
     return note
-
-
-def measured(
-    database: Database,
-    name: str,
-    target: float,
-    calls: Sequence[Callable[[], Any]],
-    warmup: int,
-    note: Callable[[list[Any]], str],
-) -> Measurement:
-    """Time `calls` as the UI makes them, then replay the SQL of the first RAW_SAMPLE raw."""
-    times, results = timed(calls, warmup)
-    warm, raw = raw_sql_times(database, calls[:RAW_SAMPLE], 0)  # each call warms itself
-    return reported(Measurement(name, target, times, note(results), raw_ms=raw, warm_ms=warm))
 
 
 def bench_search(
