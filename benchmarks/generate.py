@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from alembic import command
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db import migrate, server_roles
@@ -98,12 +98,12 @@ def _household_count(url: str) -> int | None:
 def _upgrade_in_place(url: str) -> str | None:
     """Migrate a reused database to the app's head revision, without the backup copy the app
     makes of user databases (the benchmark data can always be rebuilt); on PostgreSQL also
-    give it the current server settings (`_configure_server`). Returns
+    give it the current server settings, as `db init-server` does. Returns
     the revision it had, or None if it was up to date."""
     engine = make_engine(url)
     try:
         if engine.dialect.name == "postgresql":
-            _configure_server(engine)
+            server_roles.configure_settings(engine)
         current = migrate.current_revision(engine)
         if current == migrate.HEAD_REVISION:
             return None
@@ -114,13 +114,6 @@ def _upgrade_in_place(url: str) -> str | None:
         return current
     finally:
         engine.dispose()
-
-
-def _configure_server(engine: Engine) -> None:
-    """The database settings and the server's own read log (pgaudit, where the server has
-    it), as `db init-server` sets them up: every PostgreSQL figure includes both."""
-    server_roles.configure_database(engine)
-    server_roles.configure_read_log(engine)
 
 
 def generator_fingerprint() -> str:
@@ -233,7 +226,7 @@ def build(url: str, households: int, seed: int = SEED) -> dict[str, Any]:
             if is_sqlite:
                 connection.exec_driver_sql("PRAGMA journal_mode=WAL")
         if not is_sqlite:
-            _configure_server(database.engine)
+            server_roles.configure_settings(database.engine)  # as db init-server
     finally:
         database.dispose()
     timings["total_s"] = time.perf_counter() - started

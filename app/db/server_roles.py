@@ -51,9 +51,14 @@ def init_server(engine: Engine) -> ServerReport:
     subject to row-level security, everyone else is."""
     require_postgresql(engine)
     migrate.upgrade(engine)
+    configure_settings(engine)
+    return server_report(engine)
+
+
+def configure_settings(engine: Engine) -> None:
+    """The database's planner settings and the server's own read log (where it can)."""
     configure_database(engine)
     configure_read_log(engine)
-    return server_report(engine)
 
 
 READ_LOG_ROLE = "arendestod_read_log"
