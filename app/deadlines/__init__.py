@@ -1,0 +1,1 @@
+"""Bevakningar: deadlines computed from the case's data, never typed in."""

@@ -1,0 +1,1 @@
+"""Fictional demo data (never real people): households, cases, journal, decisions and forms."""

@@ -1,0 +1,1 @@
+"""The case's journal (drafts, signing, tillägg) and its plans (goal, steps, follow-up)."""

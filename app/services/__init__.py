@@ -1,1 +1,0 @@
-"""Use cases and rules. No Qt imports here (ARCHITECTURE.md)."""

@@ -1,0 +1,1 @@
+"""The case's Journal and Planering tabs."""

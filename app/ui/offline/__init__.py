@@ -1,0 +1,1 @@
+"""Taking cases along on the laptop, syncing, conflicts, the replica's passphrase."""

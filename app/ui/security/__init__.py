@@ -1,0 +1,1 @@
+"""Login, users, and the audit log review (loggranskning)."""

@@ -1,0 +1,1 @@
+"""The chef's Statistik page."""
