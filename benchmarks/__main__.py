@@ -23,9 +23,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from app.common import clock
+from app.common.gc_tuning import tune_garbage_collector
 from app.db.database import open_database
-from app.gc_tuning import tune_garbage_collector
-from app.services import clock
 from benchmarks.generate import BenchDatabase, ensure_database
 from benchmarks.measure import (
     Measurement,

@@ -22,12 +22,13 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from app.cases import caseload_review
+from app.common import clock
 from app.db.database import Database
 from app.models import AuditEntry, Case, CaseStatus, Role, Unit, User
-from app.services import caseload_review, clock
-from app.services import statistics as statistics_service
-from app.services.accounts import hash_password
-from app.services.actor import Actor
+from app.security.accounts import hash_password
+from app.security.actor import Actor
+from app.statistics import statistics as statistics_service
 from benchmarks.measure import (
     Measurement,
     ensure_user_roles,

@@ -15,10 +15,10 @@ import sys
 from sqlalchemy import select
 
 from app.db.database import Database
+from app.decisions import decisions
 from app.models import Decision, User
 from app.printing.decision_letter import render_decision_letter
-from app.services import decisions
-from app.services.actor import Actor
+from app.security.actor import Actor
 from benchmarks.measure import (
     Measurement,
     ensure_user_roles,

@@ -16,9 +16,9 @@ import sys
 from sqlalchemy import delete, func, select
 
 from app.db.database import Database
+from app.forms import filled_forms
 from app.models import AuditEntry, Case, CaseStatus, FormInstance, User
-from app.services import forms
-from app.services.actor import Actor
+from app.security.actor import Actor
 from benchmarks.measure import (
     Measurement,
     ensure_user_roles,
@@ -71,7 +71,7 @@ def measure(database: Database, repeat: int = 100, warmup: int = 10) -> list[Mea
     made: list = []
     try:
         opening = [
-            ui_call(database, actor, lambda s, a, f=form_id: forms.open_form(s, a, f))
+            ui_call(database, actor, lambda s, a, f=form_id: filled_forms.open_form(s, a, f))
             for form_id, actor in signed
         ]
         open_form = measured(
@@ -88,7 +88,7 @@ def measure(database: Database, repeat: int = 100, warmup: int = 10) -> list[Mea
 
         def create(case_id):
             def work(session, actor):
-                form = forms.create_form(session, actor, "ib", case_id=case_id)
+                form = filled_forms.create_form(session, actor, "ib", case_id=case_id)
                 made.append(form.id)
                 return form.id
 
@@ -100,11 +100,11 @@ def measure(database: Database, repeat: int = 100, warmup: int = 10) -> list[Mea
 
         def save(form_id):
             def work(session, actor):
-                view = forms.open_form(session, actor, form_id)
+                view = filled_forms.open_form(session, actor, form_id)
                 answers = view.answers
                 first = next(iter(answers))
                 answers[first] = {**answers[first], **FILLED_IN}
-                return forms.save_draft(session, actor, form_id, answers).id
+                return filled_forms.save_draft(session, actor, form_id, answers).id
 
             return work
 

@@ -37,8 +37,8 @@ from app.db import migrate, server_roles
 from app.db.database import open_database
 from app.db.engine import make_engine
 from app.db.location import sqlite_file
+from app.demo import demo_data
 from app.models import Household
-from app.services import demo_data
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SEED = 1

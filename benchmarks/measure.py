@@ -22,11 +22,11 @@ import sqlalchemy
 from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 
+from app.common.gc_tuning import tune_garbage_collector
 from app.db import server_roles
 from app.db.database import Database, open_database
 from app.db.location import sqlite_file
-from app.gc_tuning import tune_garbage_collector
-from app.services.actor import Actor
+from app.security.actor import Actor
 
 T = TypeVar("T")
 

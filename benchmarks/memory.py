@@ -33,7 +33,7 @@ def _working_day(url: str) -> None:
 
     from app.db.database import open_database
     from app.models import Case, CaseStatus, Role, User
-    from app.services.actor import Actor
+    from app.security.actor import Actor
     from app.ui.application import make_application
     from app.ui.context import AppContext
     from app.ui.main_window import MainWindow

@@ -24,12 +24,12 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.cases import case_search
+from app.cases.case_overview import open_case
+from app.cases.my_cases import my_cases
 from app.db.database import Database
 from app.models import AuditEntry, Case, CaseStatus, HouseholdMember, Person, Role, User
-from app.services import case_search
-from app.services.actor import Actor
-from app.services.case_overview import open_case
-from app.services.my_cases import my_cases
+from app.security.actor import Actor
 from benchmarks.measure import (
     Measurement,
     captured_sql,

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, event, func, select, text, update
 
+from app.common import clock
 from app.db.database import Database, open_database
 from app.db.replica import ReplicaKey, open_replica
 from app.models import (
@@ -35,8 +36,8 @@ from app.models import (
     Role,
     User,
 )
-from app.services import checkout, clock, outbox, sync
-from app.services.actor import Actor
+from app.offline import checkout, outbox, sync
+from app.security.actor import Actor
 from benchmarks.measure import (
     Measurement,
     ensure_user_roles,

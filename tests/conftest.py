@@ -10,13 +10,13 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
-# The machine's and the developer's own configuration files (app.configuration) stay out of
+# The machine's and the developer's own configuration files (app.settings.configuration) stay out of
 # the tests; tests/test_configuration.py writes its own.
 os.environ["ARENDESTOD_SYSTEM_CONFIG"] = os.devnull + ".arendestod-no-system-config.toml"
 os.environ["ARENDESTOD_CONFIG"] = os.devnull + ".arendestod-no-user-config.toml"
 
-from app import configuration
-from app.configuration import Configuration
+from app.settings import configuration
+from app.settings.configuration import Configuration
 
 # PostgreSQL: the server fixtures (skipped without $ARENDESTOD_TEST_PG_URL, failing in CI).
 from tests.helpers import MemoryKeyring

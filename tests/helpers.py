@@ -6,7 +6,8 @@ from keyring.backend import KeyringBackend
 from sqlalchemy import func, select
 
 from app.db.database import Database
-from app.services import accounts, demo_data
+from app.demo import demo_data
+from app.security import accounts
 from app.ui.context import AppContext
 
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QColor, QImage
 
-from app import cli, configuration
-from app.configuration import ConfigurationError, LetterheadDesign, UnitDefaults
+from app import cli
 from app.db import location
+from app.settings import configuration
+from app.settings.configuration import ConfigurationError, LetterheadDesign, UnitDefaults
 
 SYSTEM = """
 [database]

@@ -9,15 +9,17 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app.cases.case_register import load_case
+from app.cases.support_barriers import latest_barriers
+from app.common import clock, code_lists
+from app.common.formatting import local_datetime
+from app.common.identity_number import age_on, format_identity_number
+from app.deadlines.deadlines import Deadline, deadlines_for_cases
 from app.models import Application, CaseStatus, HouseholdMember, MemberRole, Plan
-from app.services import access, audit, clock, code_lists, leases
-from app.services.actor import Actor
-from app.services.case_register import load_case
-from app.services.deadlines import Deadline, deadlines_for_cases
-from app.services.formatting import local_datetime
-from app.services.identity_number import age_on, format_identity_number
-from app.services.leases import LeaseInfo
-from app.services.support_barriers import latest_barriers
+from app.offline import leases
+from app.offline.leases import LeaseInfo
+from app.security import access, audit
+from app.security.actor import Actor
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,16 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.common import clock, code_lists
+from app.common.errors import (
+    AccessDenied,
+    NotFound,
+    ServiceError,
+    StaleRecordError,
+    ValidationFailed,
+)
+from app.common.identity_number import InvalidIdentityNumber, parse_identity_number
+from app.common.text_input import clean_text, search_key
 from app.models import (
     Application,
     Case,
@@ -26,17 +36,8 @@ from app.models import (
     Role,
     User,
 )
-from app.services import access, audit, clock, code_lists
-from app.services.actor import Actor
-from app.services.errors import (
-    AccessDenied,
-    NotFound,
-    ServiceError,
-    StaleRecordError,
-    ValidationFailed,
-)
-from app.services.identity_number import InvalidIdentityNumber, parse_identity_number
-from app.services.text_input import clean_text, search_key
+from app.security import access, audit
+from app.security.actor import Actor
 
 ALLOWED_TRANSITIONS: dict[CaseStatus, set[CaseStatus]] = {
     CaseStatus.REGISTERED: {CaseStatus.INVESTIGATION, CaseStatus.CLOSED},

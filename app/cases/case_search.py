@@ -14,15 +14,15 @@ from dataclasses import dataclass
 from sqlalchemy import and_, exists, not_, or_, select, tuple_, union_all
 from sqlalchemy.orm import Session, aliased
 
-from app.models import Case, CaseStatus, HouseholdMember, MemberRole, Person, Role, User
-from app.services import audit
-from app.services.actor import Actor
-from app.services.identity_number import (
+from app.common.identity_number import (
     InvalidIdentityNumber,
     format_identity_number,
     parse_identity_number,
 )
-from app.services.text_input import search_key
+from app.common.text_input import search_key
+from app.models import Case, CaseStatus, HouseholdMember, MemberRole, Person, Role, User
+from app.security import audit
+from app.security.actor import Actor
 
 MAX_HITS = 200
 # "EB-2026-000123", "eb 2026 123" or "2026-123"

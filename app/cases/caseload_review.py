@@ -20,6 +20,20 @@ from datetime import date, timedelta
 from sqlalchemy import Row, case, func, select, tuple_
 from sqlalchemy.orm import Session
 
+from app.common import clock, code_lists
+from app.common.clock import STOCKHOLM
+from app.common.errors import AccessDenied
+from app.common.identity_number import age_on, format_identity_number
+from app.db.batches import among, in_batches, not_among, plain_rows
+from app.deadlines.deadlines import (
+    MEETING_TYPES,
+    CaseFacts,
+    PlanFact,
+    add_months,
+    applicant_of,
+    is_young_adult,
+    read_case_facts,
+)
 from app.models import (
     Case,
     CaseStatus,
@@ -31,21 +45,8 @@ from app.models import (
     Role,
     User,
 )
-from app.services import audit, clock, code_lists
-from app.services.actor import Actor
-from app.services.batches import among, in_batches, not_among, plain_rows
-from app.services.clock import STOCKHOLM
-from app.services.deadlines import (
-    MEETING_TYPES,
-    CaseFacts,
-    PlanFact,
-    add_months,
-    applicant_of,
-    is_young_adult,
-    read_case_facts,
-)
-from app.services.errors import AccessDenied
-from app.services.identity_number import age_on, format_identity_number
+from app.security import audit
+from app.security.actor import Actor
 
 LONG_DEPENDENCE_MONTHS = 10
 """Långvarigt bistånd: assistance 10–12 of the last 12 months (DOMAIN.md, statistics)."""
@@ -128,7 +129,7 @@ class CaseIndicators:
     last_home_visit_on: date | None
 
     overdue_count: int
-    """Bevakningar (app.services.deadlines) past their due date now."""
+    """Bevakningar (app.deadlines.deadlines) past their due date now."""
     earliest_overdue_label: str
     """Label of the earliest overdue bevakning, '' if none."""
     earliest_overdue_due: date | None

@@ -9,6 +9,8 @@ from datetime import date
 from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import Session
 
+from app.common.identity_number import format_identity_number
+from app.deadlines.deadlines import Deadline, deadlines_for_cases
 from app.models import (
     Application,
     Case,
@@ -22,10 +24,8 @@ from app.models import (
     Plan,
     PlanItem,
 )
-from app.services import audit
-from app.services.actor import Actor
-from app.services.deadlines import Deadline, deadlines_for_cases
-from app.services.identity_number import format_identity_number
+from app.security import audit
+from app.security.actor import Actor
 
 
 @dataclass(frozen=True)

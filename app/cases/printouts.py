@@ -9,14 +9,15 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.cases.case_register import load_case
+from app.common import clock
+from app.common.formatting import local_datetime
+from app.common.identity_number import format_identity_number
+from app.forms.filled_forms import FormView, open_form
+from app.journal.journal import JournalRow, list_entries
 from app.models import Case, FormInstance, MemberRole, Unit
-from app.services import access, audit, clock
-from app.services.actor import Actor
-from app.services.case_register import load_case
-from app.services.formatting import local_datetime
-from app.services.forms import FormView, open_form
-from app.services.identity_number import format_identity_number
-from app.services.journal import JournalRow, list_entries
+from app.security import access, audit
+from app.security.actor import Actor
 
 
 @dataclass(frozen=True)

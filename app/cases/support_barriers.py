@@ -8,11 +8,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.cases.case_register import load_case
+from app.common import code_lists
+from app.common.errors import ValidationFailed
 from app.models import HouseholdMember, MemberRole, SupportBarrier
-from app.services import access, audit, code_lists
-from app.services.actor import Actor
-from app.services.case_register import load_case
-from app.services.errors import ValidationFailed
+from app.security import access, audit
+from app.security.actor import Actor
 
 
 def latest_barriers(session: Session, case_id: uuid.UUID) -> dict[uuid.UUID, str]:

@@ -66,13 +66,13 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "config", help="visa var inställningsfilerna ligger och vad som gäller (för IT)"
     )
-    from app.decision_cli import add_decision_parser
-    from app.norm_cli import add_norm_parser
+    from app.cli.decision_cli import add_decision_parser
+    from app.cli.norm_cli import add_norm_parser
 
     add_norm_parser(commands)
     add_decision_parser(commands)
-    from app.stats_cli import add_stats_parsers
-    from app.sync_cli import add_sync_parser
+    from app.cli.stats_cli import add_stats_parsers
+    from app.cli.sync_cli import add_sync_parser
 
     add_stats_parsers(commands)
     add_sync_parser(commands)
@@ -83,10 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(signal, "SIGPIPE"):  # `arendestod decision list | head` ends quietly
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     args = _parser().parse_args(argv)
-    from app.gc_tuning import tune_garbage_collector
+    from app.common.gc_tuning import tune_garbage_collector
 
     tune_garbage_collector()
-    from app import configuration
+    from app.settings import configuration
 
     try:
         configuration.current()
@@ -106,29 +106,29 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         return _demo(args)
     if args.command == "selftest":
-        from app.selftest import run_selftest
+        from app.cli.selftest import run_selftest
 
         return run_selftest()
     if args.command == "config":
         return _config()
     if args.command == "decision":
-        from app.decision_cli import run_decision
+        from app.cli.decision_cli import run_decision
 
         return run_decision(args)
     if args.command == "norm":
-        from app.norm_cli import run_norm
+        from app.cli.norm_cli import run_norm
 
         return run_norm(args)
     if args.command == "stats":
-        from app.stats_cli import run_stats
+        from app.cli.stats_cli import run_stats
 
         return run_stats(args)
     if args.command == "export":
-        from app.stats_cli import run_export
+        from app.cli.stats_cli import run_export
 
         return run_export(args)
     if args.command == "sync":
-        from app.sync_cli import run_sync
+        from app.cli.sync_cli import run_sync
 
         return run_sync(args)
     return 2
@@ -138,8 +138,8 @@ def _config() -> int:
     """Where the configuration files are and what they set: for IT checking a deployment."""
     from sqlalchemy.engine import make_url
 
-    from app import configuration
     from app.db.location import resolve_database_url
+    from app.settings import configuration
 
     config = configuration.current()
     for label, path in (
@@ -177,11 +177,11 @@ def _db(args: argparse.Namespace) -> int:
 
 def _server(args: argparse.Namespace) -> int:
     """`db init-server` and `db create-login` (app.db.server_roles)."""
-    from app import configuration
+    from app.common.errors import ServiceError
     from app.db import server_roles
     from app.db.database import open_database
-    from app.services import accounts
-    from app.services.errors import ServiceError
+    from app.security import accounts
+    from app.settings import configuration
 
     database = open_database(args.db, upgrade=False)
     try:
@@ -245,7 +245,7 @@ def _new_password(username: str, from_stdin: bool) -> str | None:
 
 def _demo(args: argparse.Namespace) -> int:
     from app.db.database import open_database
-    from app.services import demo_data
+    from app.demo import demo_data
 
     if args.households < 1 or args.households > 1_000_000:
         print("Antalet hushåll måste vara mellan 1 och 1 000 000.", file=sys.stderr)

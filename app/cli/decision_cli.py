@@ -8,7 +8,7 @@ import sys
 import uuid
 from pathlib import Path
 
-from app.services.formatting import money
+from app.common.formatting import money
 
 
 def add_decision_parser(commands: argparse._SubParsersAction) -> None:
@@ -24,10 +24,10 @@ def add_decision_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def run_decision(args: argparse.Namespace) -> int:
+    from app.common.errors import ServiceError
     from app.db.database import open_database
+    from app.decisions import decisions
     from app.printing.decision_letter import render_decision_letter
-    from app.services import decisions
-    from app.services.errors import ServiceError
 
     database = open_database(args.db)
     try:

@@ -12,15 +12,15 @@ import sys
 from decimal import Decimal
 from typing import Any
 
-from app.services.errors import ValidationFailed
-from app.services.formatting import money
+from app.common.errors import ValidationFailed
+from app.common.formatting import money
 
 _HELP_COST = "kostnad TYP=BELOPP eller TYP=ANSÖKT:GODKÄNT, t.ex. boende=7500 (typer: {types})"
 _HELP_INCOME = "inkomst TYP=BELOPP, t.ex. lon=3000 (typer: {types})"
 
 
 def add_norm_parser(subparsers: Any) -> argparse.ArgumentParser:
-    from app.services.norm_calculation import COST_TYPES, INCOME_TYPES
+    from app.norms.norm_calculation import COST_TYPES, INCOME_TYPES
 
     norm = subparsers.add_parser(
         "norm",
@@ -102,7 +102,7 @@ def _pair(text: str, field: str, what: str) -> tuple[str, str]:
 
 
 def _build(args: argparse.Namespace):
-    from app.services.norm_calculation import (
+    from app.norms.norm_calculation import (
         AdultInput,
         ChildInput,
         CostInput,
@@ -110,7 +110,7 @@ def _build(args: argparse.Namespace):
         IncomeInput,
         parse_amount,
     )
-    from app.services.norm_table import load_norm_table
+    from app.norms.norm_table import load_norm_table
 
     table = load_norm_table(_whole_number(args.year, "year", "Året"))
     cohabiting_pair = args.cohabiting or (args.adult == 2 and not args.not_cohabiting)
@@ -242,7 +242,7 @@ def _as_text(calculation) -> str:
 
 
 def run_norm(args: argparse.Namespace) -> int:
-    from app.services.norm_calculation import calculate
+    from app.norms.norm_calculation import calculate
 
     try:
         table, household, costs, incomes = _build(args)

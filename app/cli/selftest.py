@@ -17,7 +17,8 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from app import __version__, configuration
+from app import __version__
+from app.settings import configuration
 
 
 class SelftestFailed(Exception):
@@ -57,13 +58,14 @@ def _configuration() -> str:
 def _run_with_database(folder: Path, step: Callable[[str, Callable[[], str | None]], None]):
     from sqlalchemy import select
 
+    from app.cases import case_search, my_cases, printouts
     from app.db import migrate
     from app.db.database import open_database
+    from app.demo import demo_data
     from app.models import Role, User
     from app.printing.decision_letter import render_decision_letter
     from app.printing.journal_printout import render_journal
-    from app.services import case_search, demo_data, my_cases, printouts
-    from app.services.actor import Actor
+    from app.security.actor import Actor
 
     database = open_database(f"sqlite:///{folder / 'selftest.sqlite3'}")
     try:
@@ -97,8 +99,8 @@ def _run_with_database(folder: Path, step: Callable[[str, Callable[[], str | Non
 
 
 def _decision_letter(session, actor, case_ids) -> str:
+    from app.decisions import decisions
     from app.printing.decision_letter import render_decision_letter
-    from app.services import decisions
 
     for case_id in case_ids:
         rows = decisions.list_decisions(session, actor, case_id)

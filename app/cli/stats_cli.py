@@ -13,7 +13,7 @@ import sys
 import uuid
 from datetime import date
 
-from app.services.formatting import money
+from app.common.formatting import money
 
 
 def _add_scope(parser: argparse.ArgumentParser, *, year: bool = True) -> None:
@@ -64,8 +64,8 @@ def _unit_id(session, name: str | None) -> uuid.UUID | None:
 
 
 def _run(args: argparse.Namespace, work) -> int:
+    from app.common.errors import ServiceError
     from app.db.database import open_database
-    from app.services.errors import ServiceError
 
     try:
         month = _month(args.month) if getattr(args, "month", None) else None
@@ -88,7 +88,7 @@ def _run(args: argparse.Namespace, work) -> int:
 
 def _statistics(session, unit_id: uuid.UUID | None, month: date | None, year: int | None):
     """The month's statistics when a month is given, else the year's."""
-    from app.services import statistics
+    from app.statistics import statistics
 
     if month is not None:
         return statistics.month_statistics(session, statistics.COMMAND_LINE, month, unit_id=unit_id)
@@ -96,7 +96,7 @@ def _statistics(session, unit_id: uuid.UUID | None, month: date | None, year: in
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    from app.services import statistics
+    from app.statistics import statistics
 
     def work(session, unit_id, month) -> int:
         stats = _statistics(session, unit_id, month, args.year)
@@ -110,7 +110,7 @@ def run_stats(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from app.services import sos_export, statistics
+    from app.statistics import sos_export, statistics
 
     def work(session, unit_id, month) -> int:
         if args.export_command == "sos":
@@ -122,10 +122,10 @@ def run_export(args: argparse.Namespace) -> int:
         if args.export_command == "report":
             from pathlib import Path
 
+            from app.cases.printouts import organisation_name
+            from app.common import clock
+            from app.common.formatting import local_datetime
             from app.printing.statistics_report import render_statistics_report
-            from app.services import clock
-            from app.services.formatting import local_datetime
-            from app.services.printouts import organisation_name
 
             pdf = render_statistics_report(
                 stats,

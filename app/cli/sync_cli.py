@@ -31,12 +31,13 @@ def add_sync_parser(commands: argparse._SubParsersAction) -> None:
 def run_sync(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
+    from app.common.errors import ServiceError
     from app.db.database import open_database
     from app.db.location import default_replica_path
     from app.models import User
-    from app.services import accounts, offline_replica, server_login, sync, sync_conflicts
-    from app.services.actor import Actor
-    from app.services.errors import ServiceError
+    from app.offline import offline_replica, sync, sync_conflicts
+    from app.security import accounts, server_login
+    from app.security.actor import Actor
 
     passphrase = sys.stdin.readline().rstrip("\n") if args.passphrase_stdin else None
     path = Path(args.replica) if args.replica else default_replica_path()

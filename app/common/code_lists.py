@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 
-from app.resources import resource_path
+from app.common.resources import resource_path
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
 from babel.numbers import format_currency, format_decimal
 
-from app.services.clock import STOCKHOLM
+from app.common.clock import STOCKHOLM
 
 LOCALE = "sv_SE"
 

@@ -15,7 +15,7 @@ from stdnum import luhn
 from stdnum.exceptions import ValidationError
 from stdnum.se import personnummer as stdnum_pnr
 
-from app.services import clock
+from app.common import clock
 
 
 class InvalidIdentityNumber(ValueError):

@@ -15,8 +15,8 @@ def resources_dir() -> Path:
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         candidates.append(Path(bundle) / "resources")
-    here = Path(__file__).resolve().parent
-    candidates += [here / "_resources", here.parent / "resources"]
+    app_dir = Path(__file__).resolve().parent.parent
+    candidates += [app_dir / "_resources", app_dir.parent / "resources"]
     for candidate in candidates:
         if (candidate / "code_lists.json").is_file():
             return candidate

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from app.services.errors import ValidationFailed
+from app.common.errors import ValidationFailed
 
 # Control characters other than tab and newlines corrupt printouts and are refused by
 # PostgreSQL (NUL); they are never typed on purpose, so they are rejected with a message.

@@ -1,5 +1,5 @@
 """Which database to open: --db, then $ARENDESTOD_DB, then the configuration files'
-database.url (app.configuration), then the local SQLite file."""
+database.url (app.settings.configuration), then the local SQLite file."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from app import configuration
-from app.configuration import APP_NAME
+from app.settings import configuration
+from app.settings.configuration import APP_NAME
 
 ENV_VAR = "ARENDESTOD_DB"
 

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
+from app.common import clock
+from app.common.errors import ServiceError
 from app.db.location import sqlite_file
-from app.services import clock
-from app.services.errors import ServiceError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 

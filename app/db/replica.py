@@ -19,12 +19,12 @@ import sqlcipher3
 from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.exc import DatabaseError
 
+from app.common import clock
+from app.common.errors import ServiceError
 from app.db import migrate
 from app.db.database import Database
 from app.db.engine import configure_sqlite, make_session_factory
 from app.models import Setting
-from app.services import clock
-from app.services.errors import ServiceError
 
 MIN_PASSPHRASE_LENGTH = 12
 

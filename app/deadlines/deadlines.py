@@ -13,7 +13,7 @@ Public holidays are not yet taken out of the 24-hour count.
 Everything is read in batches (IN lists of 500 cases, plain column rows, GROUP BY in the
 database), so a chef's caseload of thousands of cases costs a few queries per 500 cases, not
 per case. `read_case_facts` also hands back the rows the bevakningar were computed from, so
-the chef's ärendegenomgång (app.services.caseload_review) reads them only once.
+the chef's ärendegenomgång (app.cases.caseload_review) reads them only once.
 """
 
 from __future__ import annotations
@@ -30,6 +30,12 @@ from typing import NamedTuple
 from sqlalchemy import Row, case, func, select
 from sqlalchemy.orm import Session
 
+from app.common import clock
+from app.common.clock import STOCKHOLM
+from app.common.formatting import month_name
+from app.common.identity_number import age_on
+from app.db.batches import among, in_batches, plain_rows
+from app.forms.filled_forms import fia_candidates, latest_barriers_for_cases
 from app.models import (
     Application,
     Case,
@@ -44,12 +50,7 @@ from app.models import (
     Plan,
     PlanItem,
 )
-from app.services import clock, settings
-from app.services.batches import among, in_batches, plain_rows
-from app.services.clock import STOCKHOLM
-from app.services.formatting import month_name
-from app.services.forms import fia_candidates, latest_barriers_for_cases
-from app.services.identity_number import age_on
+from app.settings import stored_settings
 
 YOUNG_ADULT_AGES = (18, 24)
 """Unga vuxna: sökande 18–24 år (the statistics' ungdomshushåll; seed 002 L78)."""
@@ -61,7 +62,7 @@ NOT_EXECUTED_MONTHS = 3
 
 MEETING_TYPES = ("nybesok", "besok", "hembesok")
 """Journal types that are a personal meeting with the household (read for the chef's
-ärendegenomgång, app.services.caseload_review)."""
+ärendegenomgång, app.cases.caseload_review)."""
 
 YOUNG_ADULT_LABEL = "Ring den unga vuxna innan ärendet avslutas"
 FIA_LABEL = "FIA bör erbjudas"
@@ -134,7 +135,7 @@ class PlanFact(NamedTuple):
 @dataclass
 class CaseFacts:
     """The bevakningar and the rows they were computed from, for a caller that needs the
-    same facts (the chef's caseload, app.services.caseload_review): read once, used twice."""
+    same facts (the chef's caseload, app.cases.caseload_review): read once, used twice."""
 
     deadlines: dict[uuid.UUID, list[Deadline]] = field(default_factory=lambda: defaultdict(list))
     """Per case, earliest first."""
@@ -177,7 +178,7 @@ def read_case_facts(
     if not ids:
         return facts
     today = clock.today()
-    warning_days = settings.get_int(session, settings.DECISION_WARNING_DAYS)
+    warning_days = stored_settings.get_int(session, stored_settings.DECISION_WARNING_DAYS)
     found = facts.deadlines
     for chunk in in_batches(ids):
         # plain column rows, not ORM objects: this runs for thousands of cases at a time

@@ -20,6 +20,22 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app.cases.case_register import load_case
+from app.cases.printouts import Letterhead, letterhead_for
+from app.common import clock
+from app.common.errors import (
+    AccessDenied,
+    NotFound,
+    SignedRecordError,
+    StaleRecordError,
+    ValidationFailed,
+)
+from app.common.formatting import long_date, money, month_name
+from app.common.identity_number import age_on
+from app.common.text_input import clean_text
+from app.decisions import legal_texts
+from app.forms.filled_forms import computed_value
+from app.forms.form_definitions import definition_of
 from app.models import (
     Application,
     Case,
@@ -33,21 +49,7 @@ from app.models import (
     Outcome,
     User,
 )
-from app.services import access, audit, clock, legal_texts
-from app.services.actor import Actor
-from app.services.case_register import load_case
-from app.services.errors import (
-    AccessDenied,
-    NotFound,
-    SignedRecordError,
-    StaleRecordError,
-    ValidationFailed,
-)
-from app.services.form_definitions import definition_of
-from app.services.formatting import long_date, money, month_name
-from app.services.forms import computed_value
-from app.services.identity_number import age_on
-from app.services.norm_calculation import (
+from app.norms.norm_calculation import (
     COST_TYPES,
     AdultInput,
     Calculation,
@@ -55,8 +57,8 @@ from app.services.norm_calculation import (
     CostInput,
     HouseholdComposition,
 )
-from app.services.printouts import Letterhead, letterhead_for
-from app.services.text_input import clean_text
+from app.security import access, audit
+from app.security.actor import Actor
 
 CENT = Decimal("0.01")
 MAX_ITEM_AMOUNT = Decimal("200000")

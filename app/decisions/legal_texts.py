@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from app.common.resources import resource_path
 from app.models import DecisionKind, Outcome
-from app.resources import resource_path
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,14 @@ from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from app.common import clock, code_lists
+from app.common.identity_number import age_on, with_check_digit
+from app.common.text_input import search_key
+from app.decisions import decisions
+from app.decisions.decisions import DecisionLetter
+from app.demo.demo_decisions import DemoPerson, decisions_for_case
+from app.demo.demo_forms import DemoForms
+from app.journal.journal import hash_content
 from app.models import (
     Application,
     AuditEntry,
@@ -50,15 +58,8 @@ from app.models import (
     Unit,
     User,
 )
-from app.services import clock, code_lists, decisions
-from app.services.accounts import hash_password
-from app.services.actor import Actor
-from app.services.decisions import DecisionLetter
-from app.services.demo_decisions import DemoPerson, decisions_for_case
-from app.services.demo_forms import DemoForms
-from app.services.identity_number import age_on, with_check_digit
-from app.services.journal import hash_content
-from app.services.text_input import search_key
+from app.security.accounts import hash_password
+from app.security.actor import Actor
 
 DEMO_PASSWORD = "demo1234"
 """Password of every demo account (shown in the first-run dialog and README)."""

@@ -16,10 +16,10 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from functools import cache
 
+from app.common.formatting import money, month_name
+from app.decisions import legal_texts
 from app.models import DecisionKind, Outcome
-from app.services import legal_texts
-from app.services.formatting import money, month_name
-from app.services.norm_calculation import (
+from app.norms.norm_calculation import (
     AdultInput,
     ChildInput,
     CostInput,
@@ -27,7 +27,7 @@ from app.services.norm_calculation import (
     IncomeInput,
     calculate,
 )
-from app.services.norm_table import NormTable, available_years, load_norm_table
+from app.norms.norm_table import NormTable, available_years, load_norm_table
 
 CONSIDERATION = (
     "Beslutet har prövats mot barnets bästa. Hushållet får hela normen för barnet; "

@@ -2,7 +2,7 @@
 
 Called by `demo_data.generate`, which reports each generated case here (`DemoForms.add_case`)
 and then lets `DemoForms.write` add the forms to its bulk rows. Every form is stored as
-`app.services.forms.sign_form` leaves it: answers valid for the shipped definition and
+`app.forms.filled_forms.sign_form` leaves it: answers valid for the shipped definition and
 serialised as the service does, signed (`signed_at`, `signed_by`), and with the content hash
 of `forms.content_hash`. The agreed actions of an ärendegenomgång get their FollowUpTask
 rows, as signing creates them; those already due are marked done, so the demo is not full
@@ -32,13 +32,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.common.clock import STOCKHOLM
 from app.forms.answers import Answers, FormContext, initial_answers
 from app.forms.definition import FormDefinition
+from app.forms.filled_forms import FIA_AFTER_MONTHS, content_hash, dump_answers
+from app.forms.form_definitions import definition_of, latest_record
 from app.forms.validation import validate
 from app.models import CaseStatus, FollowUpTask, FormDefinitionRecord, FormInstance, User
-from app.services.clock import STOCKHOLM
-from app.services.form_definitions import definition_of, latest_record
-from app.services.forms import FIA_AFTER_MONTHS, content_hash, dump_answers
 
 AddRow = Callable[[type, dict], None]
 """How rows are handed to generate()'s bulk insert: add_row(model, row)."""

@@ -106,7 +106,7 @@ class Section:
     help: str = ""
     repeat: Repeat | None = None
     creates: str = ""
-    """Side effect on signing: "plan_items" or "follow_up_tasks" (see app.services.forms)."""
+    """Side effect on signing: "plan_items" or "follow_up_tasks" (see app.forms.filled_forms)."""
     verify: bool = False
 
     def field(self, key: str) -> Field:

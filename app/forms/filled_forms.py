@@ -13,9 +13,21 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.cases.case_register import load_case
+from app.common import clock
+from app.common.errors import (
+    AccessDenied,
+    NotFound,
+    SignedRecordError,
+    StaleRecordError,
+    ValidationFailed,
+)
+from app.common.identity_number import age_on
+from app.db.batches import among, in_batches, plain_rows
 from app.forms.answers import Answers, FormContext, PersonRef, groups, initial_answers, new_row
 from app.forms.computations import compute
 from app.forms.definition import FieldType, FormDefinition
+from app.forms.form_definitions import definition_of, latest_record
 from app.forms.validation import validate
 from app.models import (
     Application,
@@ -29,19 +41,8 @@ from app.models import (
     SupportBarrier,
     User,
 )
-from app.services import access, audit, clock
-from app.services.actor import Actor
-from app.services.batches import among, in_batches, plain_rows
-from app.services.case_register import load_case
-from app.services.errors import (
-    AccessDenied,
-    NotFound,
-    SignedRecordError,
-    StaleRecordError,
-    ValidationFailed,
-)
-from app.services.form_definitions import definition_of, latest_record
-from app.services.identity_number import age_on
+from app.security import access, audit
+from app.security.actor import Actor
 
 FIA_AFTER_MONTHS = 5
 """FIA is offered to unemployed recipients with unclear barriers after about five months

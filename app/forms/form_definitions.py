@@ -11,13 +11,14 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.common import clock
+from app.common.errors import AccessDenied, NotFound, ValidationFailed
 from app.forms.definition import DefinitionError, FormDefinition, parse_definition
 from app.models import FormDefinitionRecord
-from app.services import audit, clock
-from app.services.actor import Actor
-from app.services.errors import AccessDenied, NotFound, ValidationFailed
+from app.security import audit
+from app.security.actor import Actor
 
-BUILTIN_DIR = Path(__file__).resolve().parent.parent / "forms" / "definitions"
+BUILTIN_DIR = Path(__file__).resolve().parent / "definitions"
 
 
 @cache

@@ -15,18 +15,19 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Application, JournalEntry, User
-from app.services import access, audit, clock, code_lists
-from app.services.actor import Actor
-from app.services.case_register import load_case
-from app.services.errors import (
+from app.cases.case_register import load_case
+from app.common import clock, code_lists
+from app.common.errors import (
     AccessDenied,
     NotFound,
     SignedRecordError,
     StaleRecordError,
     ValidationFailed,
 )
-from app.services.text_input import clean_text
+from app.common.text_input import clean_text
+from app.models import Application, JournalEntry, User
+from app.security import access, audit
+from app.security.actor import Actor
 
 MAX_TEXT = 20_000
 # Signing one of these answers the applicant, which satisfies the first återkoppling.

@@ -9,12 +9,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app.cases.case_register import load_case
+from app.common import clock, code_lists
+from app.common.errors import NotFound, ValidationFailed
+from app.common.text_input import clean_text
 from app.models import Plan, PlanItem
-from app.services import access, audit, clock, code_lists
-from app.services.actor import Actor
-from app.services.case_register import load_case
-from app.services.errors import NotFound, ValidationFailed
-from app.services.text_input import clean_text
+from app.security import access, audit
+from app.security.actor import Actor
 
 
 @dataclass

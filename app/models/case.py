@@ -37,7 +37,7 @@ class Case(VersionedMixin, Base):
     __table_args__ = (
         Index("ix_cases_responsible_status", "responsible_user_id", "status"),
         Index("ix_cases_unit_status", "unit_id", "status"),
-        # A unit's cases and households without reading the table (app.services.statistics).
+        # A unit's cases and households without reading the table (app.statistics.statistics).
         Index("ix_cases_unit_household", "unit_id", "id", "household_id"),
     )
 

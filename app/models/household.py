@@ -59,7 +59,7 @@ class HouseholdMember(VersionedMixin, Base):
     __table_args__ = (
         Index("ix_household_members_person", "person_id"),
         # A household's memberships in order without reading the table
-        # (app.services.statistics).
+        # (app.statistics.statistics).
         Index(
             "ix_household_members_cover",
             "household_id",

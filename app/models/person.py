@@ -7,8 +7,8 @@ from datetime import date
 from sqlalchemy import CheckConstraint, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.common.identity_number import format_identity_number
 from app.models.base import Base, VersionedMixin, key_string
-from app.services.identity_number import format_identity_number
 
 
 class Person(VersionedMixin, Base):
@@ -16,7 +16,7 @@ class Person(VersionedMixin, Base):
     __table_args__ = (
         CheckConstraint("sex IN ('K', 'M')", name="sex_code"),
         # Name searches read (name, name, id) from these alone, in name order
-        # (app.services.case_search); on PostgreSQL with the skydd flag the server's access
+        # (app.cases.case_search); on PostgreSQL with the skydd flag the server's access
         # rules check on every row (migration 0008).
         Index(
             "ix_persons_last_first",
@@ -32,7 +32,7 @@ class Person(VersionedMixin, Base):
             "id",
             postgresql_include=["protected_identity"],
         ),
-        # Sex and birth date by id without reading the table (app.services.statistics).
+        # Sex and birth date by id without reading the table (app.statistics.statistics).
         Index("ix_persons_sex_birth", "id", "sex", "birth_date"),
         # The few persons with skyddade personuppgifter, read whole by the server's access
         # rules in shared mode once per statement (migration 0008).
@@ -50,7 +50,7 @@ class Person(VersionedMixin, Base):
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     first_name_key: Mapped[str] = mapped_column(key_string(100))
-    """Search key: lower case, accents folded (see app.services.text_input.search_key);
+    """Search key: lower case, accents folded (see app.common.text_input.search_key);
     compared code point by code point on every database (prefix ranges, name order)."""
     last_name_key: Mapped[str] = mapped_column(key_string(100))
     birth_date: Mapped[date]

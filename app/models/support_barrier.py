@@ -16,7 +16,7 @@ class SupportBarrier(VersionedMixin, Base):
     __tablename__ = "support_barriers"
     __table_args__ = (
         UniqueConstraint("case_id", "person_id", "month"),
-        # Per case, person and code without reading the table (app.services.statistics).
+        # Per case, person and code without reading the table (app.statistics.statistics).
         Index("ix_support_barriers_case_cover", "case_id", "person_id", "code", "month"),
     )
 

@@ -10,17 +10,18 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.common import clock
+from app.common.errors import AccessDenied, ValidationFailed
 from app.models import NormTableRecord
-from app.services import audit, clock
-from app.services.actor import Actor
-from app.services.errors import AccessDenied, ValidationFailed
-from app.services.norm_table import (
+from app.norms.norm_table import (
     NormTable,
     available_years,
     load_norm_table,
     norm_table_to_json,
     parse_norm_table,
 )
+from app.security import audit
+from app.security.actor import Actor
 
 
 def table_for(session: Session, year: int) -> NormTable:

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Literal
 
-from app.services.errors import ValidationFailed
-from app.services.formatting import money, number
-from app.services.norm_table import CHILD_MAX_AGE, CHILD_MIN_AGE, NormTable, NormValue, describe
-from app.services.text_input import clean_text
+from app.common.errors import ValidationFailed
+from app.common.formatting import money, number
+from app.common.text_input import clean_text
+from app.norms.norm_table import CHILD_MAX_AGE, CHILD_MIN_AGE, NormTable, NormValue, describe
 
 ORE = Decimal("0.01")
 MAX_ROW_AMOUNT = Decimal("200000")

@@ -18,9 +18,9 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
-from app.resources import resource_path
-from app.services.errors import ValidationFailed
-from app.services.formatting import number
+from app.common.errors import ValidationFailed
+from app.common.formatting import number
+from app.common.resources import resource_path
 
 CHILD_MIN_AGE = 0
 CHILD_MAX_AGE = 20

@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 
 from app.db.replica import REPLICA_ID_KEY
 from app.models import Setting
-from app.services import audit, leases, replica_copy
-from app.services.actor import Actor
-from app.services.leases import LeaseInfo
-from app.services.replica_copy import CopyResult, Progress
+from app.offline import leases, replica_copy
+from app.offline.leases import LeaseInfo
+from app.offline.replica_copy import CopyResult, Progress
+from app.security import audit
+from app.security.actor import Actor
 
 
 @dataclass(frozen=True)

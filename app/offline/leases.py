@@ -17,10 +17,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.common import clock
+from app.common.errors import AccessDenied, NotFound, StaleRecordError, ValidationFailed
 from app.models import Case, CaseLease, LeaseEnd, Role, User
-from app.services import access, audit, clock
-from app.services.actor import Actor
-from app.services.errors import AccessDenied, NotFound, StaleRecordError, ValidationFailed
+from app.security import access, audit
+from app.security.actor import Actor
 
 MAX_LEASE_DAYS = 14
 """A hembesök takes a day; a lease longer than two weeks is a case lost from the office."""

@@ -11,12 +11,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.common.errors import ServiceError
 from app.db.database import Database
 from app.db.replica import ReplicaKey, ReplicaLocked, open_replica
 from app.models import CaseLease, User
-from app.services import audit, checkout, credentials, outbox
-from app.services.actor import Actor
-from app.services.errors import ServiceError
+from app.offline import checkout, outbox
+from app.security import audit, credentials
+from app.security.actor import Actor
 
 
 class PassphraseNeeded(ServiceError):
@@ -62,7 +63,7 @@ class NothingCheckedOut(ServiceError):
 
 def open_offline(path: Path, passphrase: str | None = None) -> tuple[Database, Actor]:
     """Open the replica to work offline, as the user the cases on it are leased to: every
-    change from now on goes to the outbox (app.services.outbox)."""
+    change from now on goes to the outbox (app.offline.outbox)."""
     database = unlock(path, passphrase)
     try:
         with database.sessions() as session:

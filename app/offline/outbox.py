@@ -1,5 +1,5 @@
 """The replica's outbox: every row the app writes offline is recorded, in order, with the
-values before and after, until the server has it (app.services.sync).
+values before and after, until the server has it (app.offline.sync).
 
 Recorded from the ORM's flushes (`install` on the replica's session factory), so no service
 has to remember it; rows copied from the server (Core upserts, `replica_copy`) are not
@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import Column, event, insert, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.common import clock
 from app.models import OutboxChange
-from app.services import clock
 
 NOT_SYNCED = frozenset(
     {

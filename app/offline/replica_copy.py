@@ -73,7 +73,7 @@ def copy_cases(
     """Copy the cases (and the reference data, also when no case is to be copied) into
     the replica's session; the caller commits both. `prune`: also remove the cases' rows
     the server no longer has (only after the replica's own changes are on the server:
-    app.services.sync)."""
+    app.offline.sync)."""
     ids = list(dict.fromkeys(case_ids))
     # read first: a change committed while copying moves the counter past what is noted
     counters = server_case_counters(server, ids)

@@ -29,7 +29,10 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Mapper, Session
 
+from app.common import clock
+from app.common.errors import AccessDenied, ServiceError
 from app.db import bulk
+from app.db.batches import among, in_batches
 from app.models import (
     AppliedChange,
     AuditEntry,
@@ -42,13 +45,12 @@ from app.models import (
     SyncConflict,
 )
 from app.models.base import Base
-from app.services import access, clock, leases, replica_copy
-from app.services.actor import Actor
-from app.services.batches import among, in_batches
-from app.services.checkout import replica_id
-from app.services.errors import AccessDenied, ServiceError
-from app.services.outbox import UNKNOWN, decode, encode
-from app.services.replica_copy import Progress
+from app.offline import leases, replica_copy
+from app.offline.checkout import replica_id
+from app.offline.outbox import UNKNOWN, decode, encode
+from app.offline.replica_copy import Progress
+from app.security import access
+from app.security.actor import Actor
 
 CRASH_VARIABLE = "ARENDESTOD_SYNC_CRASH_AT"
 """For the fault tests: the name of a checkpoint at which the process dies on the spot."""

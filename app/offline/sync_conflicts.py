@@ -15,12 +15,13 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from app.common import clock
+from app.common.errors import NotFound, StaleRecordError
 from app.models import Case, ConflictStatus, SyncConflict, User
-from app.services import access, audit, clock
-from app.services.actor import Actor
-from app.services.errors import NotFound, StaleRecordError
-from app.services.outbox import UNKNOWN
-from app.services.sync import apply_values
+from app.offline.outbox import UNKNOWN
+from app.offline.sync import apply_values
+from app.security import access, audit
+from app.security.actor import Actor
 
 TABLE_LABELS = {
     "households": "Hushåll",

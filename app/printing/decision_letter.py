@@ -10,9 +10,9 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
 
+from app.common.formatting import long_date, money
+from app.decisions.decisions import DecisionLetter
 from app.printing.document import FONT, FONT_BOLD, build_pdf, paragraph
-from app.services.decisions import DecisionLetter
-from app.services.formatting import long_date, money
 
 _GRID = colors.HexColor("#999999")
 

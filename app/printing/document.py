@@ -2,7 +2,7 @@
 
 Fonts are DejaVu Sans (resources/fonts, free licence) embedded as TrueType subsets, so the
 printout looks the same on every machine and any Unicode name prints. The municipality's
-logo and letterhead text come from IT's configuration file (app.configuration).
+logo and letterhead text come from IT's configuration file (app.settings.configuration).
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
 
-from app import configuration
-from app.configuration import LetterheadDesign
-from app.resources import resource_path
-from app.services.printouts import Letterhead
+from app.cases.printouts import Letterhead
+from app.common.resources import resource_path
+from app.settings import configuration
+from app.settings.configuration import LetterheadDesign
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"

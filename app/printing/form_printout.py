@@ -5,12 +5,12 @@ from __future__ import annotations
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
+from app.cases.printouts import FormPrintout
+from app.common.formatting import local_datetime
 from app.forms.answers import groups, value_text
 from app.forms.computations import compute
 from app.forms.definition import Field, FieldType
 from app.printing.document import build_pdf, paragraph
-from app.services.formatting import local_datetime
-from app.services.printouts import FormPrintout
 
 
 def _answer_text(item: Field, group: dict, form: FormPrintout) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from reportlab.lib import colors
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
+from app.cases.printouts import JournalPrintout
+from app.common.formatting import local_datetime, short_date
 from app.printing.document import build_pdf, paragraph
-from app.services.formatting import local_datetime, short_date
-from app.services.printouts import JournalPrintout
 
 
 def render_journal(data: JournalPrintout) -> bytes:

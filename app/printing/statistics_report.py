@@ -25,8 +25,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app.cases.printouts import Letterhead
 from app.printing.document import FONT, FONT_BOLD, MARGIN, build_pdf, paragraph, styles
-from app.printing.statistics_tables import (
+from app.statistics.statistics import YearStatistics
+from app.statistics.tables import (
     EMPTY_MESSAGE,
     ChartData,
     Stats,
@@ -42,8 +44,6 @@ from app.printing.statistics_tables import (
     summary,
     support_barriers_chart,
 )
-from app.services.printouts import Letterhead
-from app.services.statistics import YearStatistics
 
 WIDTH = 210 * mm - 2 * MARGIN
 GRID = colors.HexColor("#bbbbbb")

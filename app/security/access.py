@@ -11,10 +11,10 @@ import uuid
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from app.common import formatting
+from app.common.errors import AccessDenied
 from app.models import Case, CaseLease, HouseholdMember, Person, Role, User
-from app.services import formatting
-from app.services.actor import Actor
-from app.services.errors import AccessDenied
+from app.security.actor import Actor
 
 
 def has_protected_member(session: Session, case: Case) -> bool:

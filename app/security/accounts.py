@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.configuration import UnitDefaults
+from app.common.errors import AccessDenied, ServiceError, StaleRecordError, ValidationFailed
+from app.common.text_input import clean_text
 from app.models import Role, Unit, User
-from app.services import audit
-from app.services.actor import Actor
-from app.services.errors import AccessDenied, ServiceError, StaleRecordError, ValidationFailed
-from app.services.text_input import clean_text
+from app.security import audit
+from app.security.actor import Actor
+from app.settings.configuration import UnitDefaults
 
 # scrypt parameters (RFC 7914): n=2**14, r=8 costs ~16 MiB and ~50 ms: slow for guessing,
 # fast enough for a login.

@@ -8,9 +8,9 @@ import uuid
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
+from app.common import clock
 from app.models import AuditEntry
-from app.services import clock
-from app.services.actor import Actor
+from app.security.actor import Actor
 
 
 class Action:

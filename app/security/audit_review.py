@@ -16,18 +16,18 @@ from pathlib import Path
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
-from app.models import AuditEntry, Case, HouseholdMember, Person, Role, User
-from app.services import audit
-from app.services.actor import Actor
-from app.services.clock import STOCKHOLM
-from app.services.errors import AccessDenied, ValidationFailed
-from app.services.excel_csv import write_excel_csv
-from app.services.formatting import local_datetime
-from app.services.identity_number import (
+from app.common.clock import STOCKHOLM
+from app.common.errors import AccessDenied, ValidationFailed
+from app.common.excel_csv import write_excel_csv
+from app.common.formatting import local_datetime
+from app.common.identity_number import (
     InvalidIdentityNumber,
     format_identity_number,
     parse_identity_number,
 )
+from app.models import AuditEntry, Case, HouseholdMember, Person, Role, User
+from app.security import audit
+from app.security.actor import Actor
 
 ROW_LIMIT = 5000
 """Rows shown at most; narrow the period or pick a user or person for more."""

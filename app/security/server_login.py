@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from app.common.errors import ServiceError
 from app.db import migrate
 from app.db.database import Database, open_database
-from app.services import accounts
-from app.services.actor import Actor
-from app.services.errors import ServiceError
+from app.security import accounts
+from app.security.actor import Actor
 
 _REFUSED_STATES = {"28P01", "28000"}
 """invalid_password, invalid_authorization_specification (no such role, pg_hba refuses)."""

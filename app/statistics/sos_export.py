@@ -45,6 +45,9 @@ from pathlib import Path
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
+from app.common import code_lists
+from app.common.excel_csv import write_excel_csv
+from app.db.batches import in_batches
 from app.models import (
     Case,
     Decision,
@@ -54,12 +57,11 @@ from app.models import (
     Person,
     SupportBarrier,
 )
-from app.services import audit, code_lists, household_type
-from app.services.actor import Actor
-from app.services.batches import in_batches
-from app.services.excel_csv import write_excel_csv
-from app.services.household_type import MemberSpan, month_end
-from app.services.statistics import (
+from app.security import audit
+from app.security.actor import Actor
+from app.statistics import household_type
+from app.statistics.household_type import MemberSpan, month_end
+from app.statistics.statistics import (
     CommandLine,
     HouseholdCounts,
     MonthStatistics,

@@ -89,6 +89,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from app.common import clock
+from app.common.clock import STOCKHOLM
+from app.common.errors import AccessDenied
+from app.db.batches import in_batches, plain_rows
 from app.forms.answers import is_filled
 from app.models import (
     Application,
@@ -106,11 +110,10 @@ from app.models import (
     SupportBarrier,
     Unit,
 )
-from app.services import audit, clock, household_type, settings
-from app.services.actor import Actor
-from app.services.batches import in_batches, plain_rows
-from app.services.clock import STOCKHOLM
-from app.services.errors import AccessDenied
+from app.security import audit
+from app.security.actor import Actor
+from app.settings import stored_settings
+from app.statistics import household_type
 
 WOMEN = "K"
 MEN = "M"
@@ -1060,7 +1063,7 @@ class _Computation:
     def _barriers(self) -> tuple[list[dict[str, SexCounts]], dict[str, SexCounts]]:
         """Per case, person and code the months registered (a bit mask: a person has at
         most one registration per case and month); the sex comes from the members."""
-        from app.services import code_lists
+        from app.common import code_lists
 
         codes = [c.code for c in code_lists.codes(code_lists.SUPPORT_BARRIER)]
         bit = self.sql.bit(self.sql.month_index(SupportBarrier.month) - self.first)
@@ -1276,7 +1279,7 @@ class _Computation:
             .offset(0)
         )
         a = self._where_scope(per_application, Application.case_id).subquery()
-        target = settings.get_int(self.session, settings.DECISION_WARNING_DAYS)
+        target = stored_settings.get_int(self.session, stored_settings.DECISION_WARNING_DAYS)
         today = (clock.today() - date(1970, 1, 1)).days
         received = a.c.received + a.c.received_offset  # Swedish wall-clock seconds
         day = received // 86400
@@ -1345,7 +1348,7 @@ def _codes_with(known: Iterable[str], found: Iterable[str]) -> list[str]:
 
 
 def _closing_codes() -> list[str]:
-    from app.services import code_lists
+    from app.common import code_lists
 
     return [c.code for c in code_lists.codes(code_lists.CLOSING_REASON)]
 

@@ -1,5 +1,5 @@
 """The chef's statistics as labelled tables of Swedish text: the one layout that both the PDF
-report (statistics_report.py) and the Statistik view (app/ui/statistics_view.py) show, so
+report (statistics_report.py) and the Statistik view (app/ui/statistics/statistics_view.py) show, so
 the screen and the paper always carry the same figures.
 
 Plain data in (statistics.MonthStatistics / YearStatistics), strings out; no Qt, no
@@ -18,9 +18,10 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from app.services import code_lists, household_type
-from app.services.formatting import LOCALE, money, month_name
-from app.services.statistics import (
+from app.common import code_lists
+from app.common.formatting import LOCALE, money, month_name
+from app.statistics import household_type
+from app.statistics.statistics import (
     HouseholdCounts,
     MonthStatistics,
     SexAverages,

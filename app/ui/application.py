@@ -14,14 +14,14 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from app import __version__
+from app.common.resources import resource_path
 from app.db.database import open_database
 from app.db.location import default_replica_path, resolve_database_url
-from app.resources import resource_path
-from app.services import accounts, server_login
+from app.security import accounts, server_login
 from app.ui.context import AppContext
-from app.ui.login_dialog import LoginDialog
-from app.ui.messages import user_message
+from app.ui.security.login_dialog import LoginDialog
 from app.ui.startup_probe import arm as arm_startup_probe
+from app.ui.widgets.messages import user_message
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -124,9 +124,9 @@ def _run_offline(app: QApplication) -> int:
     """Offline on the laptop: the encrypted replica with the cases taken along, unlocked with
     the key in the keyring or the passphrase the user chose."""
     from app.db.replica import ReplicaLocked
-    from app.services import offline_replica
+    from app.offline import offline_replica
     from app.ui.main_window import MainWindow
-    from app.ui.passphrase_prompt import ask_passphrase
+    from app.ui.offline.passphrase_prompt import ask_passphrase
 
     path = default_replica_path()
     passphrase: str | None = None

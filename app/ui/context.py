@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.db.database import Database
 from app.db.location import default_replica_path
-from app.services.actor import Actor
+from app.security.actor import Actor
 
 T = TypeVar("T")
 
@@ -46,9 +46,9 @@ class AppContext:
     ) -> T:
         """A call that reads or writes the server and the laptop's replica together (the
         replica unlocked for it: `offline_replica.unlock`). The server's transaction commits
-        first (app.services.checkout says why)."""
+        first (app.offline.checkout says why)."""
         assert self.actor is not None, "not logged in"
-        from app.services import offline_replica  # SQLCipher: loaded when first needed
+        from app.offline import offline_replica  # SQLCipher: loaded when first needed
 
         replica = offline_replica.unlock(self.replica_file, passphrase)
         try:

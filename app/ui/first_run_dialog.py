@@ -15,13 +15,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import configuration
+from app.common.errors import ValidationFailed
+from app.demo import demo_data
 from app.printing.decision_letter import render_decision_letter
-from app.services import accounts, demo_data
-from app.services.errors import ValidationFailed
-from app.ui.background import run_in_background
+from app.security import accounts
+from app.settings import configuration
 from app.ui.context import AppContext
-from app.ui.messages import FieldError, add_field, show_error, user_message
+from app.ui.widgets.background import run_in_background
+from app.ui.widgets.messages import FieldError, add_field, show_error, user_message
 
 DEMO_HOUSEHOLDS = 150
 

@@ -22,31 +22,35 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import __version__, configuration
+from app import __version__
+from app.cases import case_register, my_cases
+from app.cases.case_search import SearchHit, search
+from app.cases.my_cases import CaseListRow
+from app.common import clock
+from app.common.errors import ValidationFailed
+from app.common.formatting import short_date
 from app.db import migrate
-from app.services import case_register, clock, forms, my_cases, server_login
-from app.services.case_search import SearchHit, search
-from app.services.errors import ValidationFailed
-from app.services.formatting import short_date
-from app.services.my_cases import CaseListRow
-from app.ui.audit_review_view import AuditReviewView
-from app.ui.background import run_in_background
-from app.ui.case_view import CaseView
-from app.ui.caseload_review_view import CaseloadReviewView
-from app.ui.checkout_dialog import CheckOutDialog
+from app.forms import filled_forms
+from app.security import server_login
+from app.settings import configuration
+from app.ui.cases.case_view import CaseView
+from app.ui.cases.caseload_review_view import CaseloadReviewView
+from app.ui.cases.new_case_wizard import NewCaseWizard
 from app.ui.context import AppContext
-from app.ui.decision_editor import DecisionEditor
-from app.ui.delegations_dialog import DelegationsDialog
-from app.ui.form_definitions_dialog import FormDefinitionsDialog
-from app.ui.form_editor import FormEditor
-from app.ui.messages import show_error
-from app.ui.new_case_wizard import NewCaseWizard
-from app.ui.norm_tables_dialog import NormTablesDialog
-from app.ui.offline_actions import OfflineActions
-from app.ui.row_table_model import Column, RowTableModel
-from app.ui.statistics_view import StatisticsView
-from app.ui.table_view import RowTableView
-from app.ui.users_dialog import UsersDialog
+from app.ui.decisions.decision_editor import DecisionEditor
+from app.ui.decisions.delegations_dialog import DelegationsDialog
+from app.ui.forms.form_definitions_dialog import FormDefinitionsDialog
+from app.ui.forms.form_editor import FormEditor
+from app.ui.norms.norm_tables_dialog import NormTablesDialog
+from app.ui.offline.checkout_dialog import CheckOutDialog
+from app.ui.offline.offline_actions import OfflineActions
+from app.ui.security.audit_review_view import AuditReviewView
+from app.ui.security.users_dialog import UsersDialog
+from app.ui.statistics.statistics_view import StatisticsView
+from app.ui.widgets.background import run_in_background
+from app.ui.widgets.messages import show_error
+from app.ui.widgets.row_table_model import Column, RowTableModel
+from app.ui.widgets.table_view import RowTableView
 
 
 def _deadline_text(row: CaseListRow) -> str:
@@ -579,7 +583,7 @@ class MainWindow(QMainWindow):
         subject_id = caseworkers[names.index(name)][0]
         try:
             form = self.context.call(
-                lambda s, a: forms.create_form(s, a, "arendegenomgang", subject_user_id=subject_id)
+                lambda s, a: filled_forms.create_form(s, a, "arendegenomgang", subject_user_id=subject_id)
             )
         except Exception as exc:
             show_error(self, exc)

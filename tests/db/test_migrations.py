@@ -18,12 +18,12 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.dialects import postgresql
 
+from app.common import clock
+from app.common.errors import ServiceError
 from app.db import migrate
 from app.db.database import open_database
 from app.db.engine import make_engine
 from app.models import Base
-from app.services import clock
-from app.services.errors import ServiceError
 from tests.pg import PgServer
 
 FIXED_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

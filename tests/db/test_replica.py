@@ -12,8 +12,9 @@ from sqlalchemy import select
 from app.db import migrate
 from app.db.replica import ReplicaKey, ReplicaLocked, open_replica
 from app.models import Person
-from app.services import credentials, offline_replica
-from app.services.offline_replica import PassphraseNeeded
+from app.offline import offline_replica
+from app.offline.offline_replica import PassphraseNeeded
+from app.security import credentials
 
 NAME = "Zäta Hemligsson"
 

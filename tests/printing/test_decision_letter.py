@@ -13,12 +13,12 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
+from app.cases.case_register import PersonInput
+from app.decisions import decisions, legal_texts
 from app.models import DecisionKind, MemberRole, Outcome
+from app.norms.norm_calculation import CostInput, IncomeInput, calculate
+from app.norms.norm_table import load_norm_table
 from app.printing.decision_letter import render_decision_letter
-from app.services import decisions, legal_texts
-from app.services.case_register import PersonInput
-from app.services.norm_calculation import CostInput, IncomeInput, calculate
-from app.services.norm_table import load_norm_table
 
 # The service fixtures: a migrated database per test, fixed clock, staff, make_case.
 from tests.services.conftest import (  # noqa: F401
@@ -255,7 +255,7 @@ class TestLetterDetails:
 
 
 class TestLetterheadFromConfiguration:
-    """IT's logo and letterhead text (app.configuration) on every page of the letter."""
+    """IT's logo and letterhead text (app.settings.configuration) on every page of the letter."""
 
     def test_logo_and_text_on_every_page(
         self, configure, tmp_path, session, caseworker, single, delegated

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app.cli import main
 from app.models import Unit
 from app.printing.statistics_report import render_statistics_report
-from app.services.statistics import SexCounts, month_statistics, year_statistics
+from app.statistics.statistics import SexCounts, month_statistics, year_statistics
 from tests.services.conftest import (  # noqa: F401
     _pg_template_database,
     _template_database,

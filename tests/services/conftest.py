@@ -25,16 +25,18 @@ import pytest
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
+from app.cases.case_register import NewCase, PersonInput, create_case
+from app.common import clock
+from app.common.identity_number import with_check_digit
 from app.db import server_roles
 from app.db.database import Database, open_database
 from app.db.replica import ReplicaKey, open_replica
+from app.journal import journal
+from app.journal.journal import JournalDraft
 from app.models import Case, MemberRole, Role, Unit, User
-from app.services import clock, journal, outbox
-from app.services.accounts import create_user
-from app.services.actor import Actor
-from app.services.case_register import NewCase, PersonInput, create_case
-from app.services.identity_number import with_check_digit
-from app.services.journal import JournalDraft
+from app.offline import outbox
+from app.security.accounts import create_user
+from app.security.actor import Actor
 from tests.pg import PgServer
 
 FIXED_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -7,9 +7,11 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from app.common import clock
+from app.journal import plans
+from app.journal.plans import PlanInput
 from app.models import Plan
-from app.services import checkout, clock, leases, plans, sync
-from app.services.plans import PlanInput
+from app.offline import checkout, leases, sync
 
 
 def take_along(db, laptop, actor, case_ids) -> None:

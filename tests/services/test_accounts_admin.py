@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from app.common.errors import AccessDenied, StaleRecordError, ValidationFailed
 from app.models import AuditEntry, Role, User
-from app.services import accounts, audit
-from app.services.errors import AccessDenied, StaleRecordError, ValidationFailed
+from app.security import accounts, audit
 from tests.services.conftest import PASSWORD
 
 

@@ -1,6 +1,6 @@
 """Every service function that reads case data writes an audit row (Lag 2001:454).
 
-The services are listed from the code: every public function in app/services taking
+The services are listed from the code: every public function in the core packages (CORE_AREAS) taking
 (session, actor, …). Each is classified below as a read (called here, on a demo database,
 and must leave an audit row of the reading user), a write (each write's audit rows are
 asserted by that service's own tests) or not case content (with the reason). A new service
@@ -16,14 +16,28 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-import app.services as services_package
+from app.cases import (
+    case_overview,
+    case_register,
+    case_search,
+    caseload_review,
+    my_cases,
+    printouts,
+)
+from app.common import clock
+from app.common.identity_number import format_identity_number
 from app.db.database import Database, open_database
+from app.decisions import decisions
+from app.demo import demo_data
+from app.forms import filled_forms
+from app.journal import journal, plans
 from app.models import (
     AuditEntry,
     Case,
@@ -34,29 +48,12 @@ from app.models import (
     SyncConflict,
     User,
 )
+from app.offline import sync_conflicts
 from app.printing.decision_letter import render_decision_letter
-from app.services import (
-    audit,
-    audit_review,
-    case_overview,
-    case_register,
-    case_search,
-    caseload_review,
-    clock,
-    decisions,
-    demo_data,
-    forms,
-    journal,
-    my_cases,
-    plans,
-    printouts,
-    sos_export,
-    statistics,
-    sync_conflicts,
-)
-from app.services.actor import Actor
-from app.services.audit_review import ReviewFilter
-from app.services.identity_number import format_identity_number
+from app.security import audit, audit_review
+from app.security.actor import Actor
+from app.security.audit_review import ReviewFilter
+from app.statistics import sos_export, statistics
 
 READ_ACTIONS = {
     audit.Action.OPEN,
@@ -138,8 +135,14 @@ READS: dict[str, tuple[str, Callable[[World], Call]]] = {
         "caseworker",
         lambda w: lambda s, a: decisions.open_decision(s, a, w.decision_id),
     ),
-    "forms.list_forms": ("caseworker", lambda w: lambda s, a: forms.list_forms(s, a, w.case_id)),
-    "forms.open_form": ("caseworker", lambda w: lambda s, a: forms.open_form(s, a, w.form_id)),
+    "filled_forms.list_forms": (
+        "caseworker",
+        lambda w: lambda s, a: filled_forms.list_forms(s, a, w.case_id),
+    ),
+    "filled_forms.open_form": (
+        "caseworker",
+        lambda w: lambda s, a: filled_forms.open_form(s, a, w.form_id),
+    ),
     "journal.list_entries": (
         "caseworker",
         lambda w: lambda s, a: journal.list_entries(s, a, w.case_id),
@@ -180,14 +183,14 @@ WRITES = {
     "decisions.set_delegation",
     "decisions.sign_decision",
     "form_definitions.publish_version",
-    "forms.create_case_review",
-    "forms.create_form",
-    "forms.save_draft",
-    "forms.sign_form",
+    "filled_forms.create_case_review",
+    "filled_forms.create_form",
+    "filled_forms.save_draft",
+    "filled_forms.sign_form",
     "journal.create_entry",
     "journal.sign_entry",
     "journal.update_draft",
-    "norm_tables.import_table",
+    "applicable_table.import_table",
     "plans.add_step",
     "plans.close_plan",
     "plans.create_plan",
@@ -224,16 +227,42 @@ NOT_CASE_CONTENT = {
 }
 
 
+# The packages that hold use cases (ARCHITECTURE.md: the core, grouped by domain area).
+CORE_AREAS = (
+    "cases",
+    "common",
+    "deadlines",
+    "decisions",
+    "demo",
+    "forms",
+    "journal",
+    "norms",
+    "offline",
+    "security",
+    "settings",
+    "statistics",
+)
+
+
 def service_functions() -> set[str]:
     found = set()
-    for info in pkgutil.iter_modules(services_package.__path__):
-        module = importlib.import_module(f"app.services.{info.name}")
-        for name, function in inspect.getmembers(module, inspect.isfunction):
-            if function.__module__ != module.__name__ or name.startswith("_"):
-                continue
-            if list(inspect.signature(function).parameters)[:2] == ["session", "actor"]:
-                found.add(f"{info.name}.{name}")
+    for area in CORE_AREAS:
+        package = importlib.import_module(f"app.{area}")
+        for info in pkgutil.iter_modules(package.__path__):
+            found |= _session_actor_functions(importlib.import_module(f"app.{area}.{info.name}"))
     return found
+
+
+def _session_actor_functions(module: ModuleType) -> set[str]:
+    """`module.function` for each public function that takes (session, actor) first."""
+    short = module.__name__.rsplit(".", 1)[1]
+    return {
+        f"{short}.{name}"
+        for name, function in inspect.getmembers(module, inspect.isfunction)
+        if function.__module__ == module.__name__
+        and not name.startswith("_")
+        and list(inspect.signature(function).parameters)[:2] == ["session", "actor"]
+    }
 
 
 def test_every_service_function_is_classified() -> None:
@@ -265,7 +294,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, fixed_clock_module) -> Itera
         form_id = session.scalar(select(FormInstance.id).where(FormInstance.case_id == case_id))
     if form_id is None:
         with database.sessions.begin() as session:
-            form_id = forms.create_form(session, Actor.of(user), "fia", case_id=case_id).id
+            form_id = filled_forms.create_form(session, Actor.of(user), "fia", case_id=case_id).id
     with database.sessions.begin() as session:  # a conflict from an offline sync
         session.add(
             SyncConflict(

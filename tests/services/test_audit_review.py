@@ -10,10 +10,11 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
+from app.cases import case_overview, case_search
+from app.common.errors import AccessDenied, ValidationFailed
 from app.models import AuditEntry
-from app.services import audit, audit_review, case_overview, case_search
-from app.services.audit_review import ReviewFilter
-from app.services.errors import AccessDenied, ValidationFailed
+from app.security import audit, audit_review
+from app.security.audit_review import ReviewFilter
 
 NOVEMBER = ReviewFilter(since=date(2026, 11, 1), until=date(2026, 11, 30))
 

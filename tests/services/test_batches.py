@@ -8,8 +8,8 @@ import uuid
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from app.db.batches import among, not_among, plain_rows
 from app.models import User
-from app.services.batches import among, not_among, plain_rows
 
 
 def _usernames(session: Session, condition) -> set[str]:

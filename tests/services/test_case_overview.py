@@ -8,12 +8,12 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from app.cases.case_overview import ApplicationView, PlanView, open_case
+from app.cases.case_register import PersonInput, change_status
+from app.cases.support_barriers import set_barrier
+from app.common.errors import AccessDenied
+from app.journal.plans import PlanInput, PlanStepInput, close_plan, create_plan, mark_step_done
 from app.models import AuditEntry, CaseStatus, Household, MemberRole
-from app.services.case_overview import ApplicationView, PlanView, open_case
-from app.services.case_register import PersonInput, change_status
-from app.services.errors import AccessDenied
-from app.services.plans import PlanInput, PlanStepInput, close_plan, create_plan, mark_step_done
-from app.services.support_barriers import set_barrier
 
 ADDRESS = {"street_address": "Storgatan 1", "postal_code": "123 45", "city": "Exempelstad"}
 

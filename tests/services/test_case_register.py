@@ -9,6 +9,20 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.cases.case_register import (
+    NewCase,
+    PersonInput,
+    change_status,
+    create_case,
+    format_case_number,
+)
+from app.common.errors import (
+    AccessDenied,
+    NotFound,
+    ServiceError,
+    StaleRecordError,
+    ValidationFailed,
+)
 from app.models import (
     Application,
     AuditEntry,
@@ -21,21 +35,7 @@ from app.models import (
     MemberRole,
     Person,
 )
-from app.services import audit
-from app.services.case_register import (
-    NewCase,
-    PersonInput,
-    change_status,
-    create_case,
-    format_case_number,
-)
-from app.services.errors import (
-    AccessDenied,
-    NotFound,
-    ServiceError,
-    StaleRecordError,
-    ValidationFailed,
-)
+from app.security import audit
 
 APPLICANT = "19850312-1231"  # man
 PARTNER = "19900101-2385"  # woman

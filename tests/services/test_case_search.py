@@ -7,11 +7,11 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select
 
+from app.cases import case_search
+from app.cases.case_register import PersonInput, change_status
+from app.cases.case_search import SearchHit, SearchResult, search
 from app.models import AuditEntry, Case, CaseStatus, MemberRole, Person
-from app.services import case_search
-from app.services.actor import Actor
-from app.services.case_register import PersonInput, change_status
-from app.services.case_search import SearchHit, SearchResult, search
+from app.security.actor import Actor
 
 ANNA = "19850312-1249"
 HUGO = "20150607-3459"  # Anna's son

@@ -10,6 +10,22 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event, select
 
+from app.cases.case_register import PersonInput, change_status
+from app.cases.caseload_review import (
+    BKA_MISSING,
+    BKA_NOT_APPLICABLE,
+    BKA_OK,
+    CaseIndicators,
+    ChildInfo,
+    ReviewStatus,
+    caseload,
+    review_status,
+)
+from app.cases.support_barriers import set_barrier
+from app.common.clock import STOCKHOLM
+from app.common.errors import AccessDenied
+from app.deadlines.deadlines import add_months
+from app.forms.form_definitions import latest_record
 from app.models import (
     AuditEntry,
     CaseStatus,
@@ -24,23 +40,7 @@ from app.models import (
     PlanItem,
     Role,
 )
-from app.services.actor import Actor
-from app.services.case_register import PersonInput, change_status
-from app.services.caseload_review import (
-    BKA_MISSING,
-    BKA_NOT_APPLICABLE,
-    BKA_OK,
-    CaseIndicators,
-    ChildInfo,
-    ReviewStatus,
-    caseload,
-    review_status,
-)
-from app.services.clock import STOCKHOLM
-from app.services.deadlines import add_months
-from app.services.errors import AccessDenied
-from app.services.form_definitions import latest_record
-from app.services.support_barriers import set_barrier
+from app.security.actor import Actor
 
 TODAY = date(2026, 11, 23)  # the fixed clock: Monday 23 November 2026, 10:00 in Stockholm
 

@@ -9,7 +9,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.common import clock
 from app.db.replica import ReplicaKey, open_replica
+from app.journal import journal
+from app.journal.journal import JournalDraft
 from app.models import (
     Case,
     CaseLease,
@@ -18,8 +21,7 @@ from app.models import (
     Person,
     User,
 )
-from app.services import checkout, clock, journal
-from app.services.journal import JournalDraft
+from app.offline import checkout
 
 
 @pytest.fixture

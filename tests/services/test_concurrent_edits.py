@@ -11,12 +11,12 @@ from datetime import date
 import pytest
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.cases.case_register import change_status
+from app.common.errors import StaleRecordError
+from app.journal import journal
+from app.journal.journal import JournalDraft
 from app.models import Case, CaseStatus, JournalEntry
-from app.services import journal
-from app.services.case_register import change_status
-from app.services.errors import StaleRecordError
-from app.services.journal import JournalDraft
-from app.ui.messages import user_message
+from app.ui.widgets.messages import user_message
 
 DRAFT = JournalDraft(date(2026, 11, 23), "anteckning", "Samtal", "Första versionen.")
 

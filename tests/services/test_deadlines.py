@@ -8,24 +8,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from app.cases.case_register import change_status
+from app.cases.my_cases import my_cases
+from app.common.clock import STOCKHOLM
+from app.deadlines.deadlines import Deadline, add_weekday_hours, deadlines_for_cases, next_deadline
+from app.journal.journal import JournalDraft, create_entry, sign_entry
+from app.journal.plans import PlanInput, PlanStepInput, close_plan, create_plan, mark_step_done
 from app.models import Application, AuditEntry, CaseStatus, Setting
-from app.services.case_register import change_status
-from app.services.clock import STOCKHOLM
-from app.services.deadlines import (
-    Deadline,
-    add_weekday_hours,
-    deadlines_for_cases,
-    next_deadline,
-)
-from app.services.journal import JournalDraft, create_entry, sign_entry
-from app.services.my_cases import my_cases
-from app.services.plans import (
-    PlanInput,
-    PlanStepInput,
-    close_plan,
-    create_plan,
-    mark_step_done,
-)
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday 10:00 in Stockholm
 

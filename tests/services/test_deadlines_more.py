@@ -10,6 +10,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event, select
 
+from app.cases.case_register import PersonInput, change_status
+from app.cases.support_barriers import set_barrier
+from app.common.clock import STOCKHOLM
+from app.deadlines.deadlines import Deadline, add_months, deadlines_for_cases
+from app.forms import filled_forms
+from app.journal.journal import JournalDraft, create_entry, sign_entry
 from app.models import (
     Application,
     CaseStatus,
@@ -19,16 +25,6 @@ from app.models import (
     MemberRole,
     Outcome,
 )
-from app.services import forms
-from app.services.case_register import PersonInput, change_status
-from app.services.clock import STOCKHOLM
-from app.services.deadlines import (
-    Deadline,
-    add_months,
-    deadlines_for_cases,
-)
-from app.services.journal import JournalDraft, create_entry, sign_entry
-from app.services.support_barriers import set_barrier
 
 TODAY = date(2026, 11, 23)  # the fixed clock: Monday 23 November 2026, 10:00 in Stockholm
 
@@ -119,7 +115,7 @@ class TestFia:
 
     def test_not_once_a_fia_is_started(self, session, caseworker, unemployed) -> None:
         decided_applications(session, unemployed, *month_starts(date(2026, 6, 1), 5))
-        forms.create_form(session, caseworker, "fia", case_id=unemployed.id)
+        filled_forms.create_form(session, caseworker, "fia", case_id=unemployed.id)
         assert kinds(session, unemployed, "fia") == []
 
     def test_not_in_a_closed_case(self, session, caseworker, unemployed) -> None:
@@ -131,11 +127,11 @@ class TestFia:
 
     def test_agrees_with_the_suggestion_on_the_forms_tab(self, session, unemployed) -> None:
         decided_applications(session, unemployed, *month_starts(date(2026, 6, 1), 5))
-        assert forms.fia_suggestion(session, unemployed.id) == (
+        assert filled_forms.fia_suggestion(session, unemployed.id) == (
             "FIA bör erbjudas: en arbetslös vuxen i hushållet och bistånd "
             "5 av de senaste tolv månaderna."
         )
-        candidate = forms.fia_candidates(session, [unemployed.id])[unemployed.id]
+        candidate = filled_forms.fia_candidates(session, [unemployed.id])[unemployed.id]
         assert (candidate.months, candidate.unemployed, candidate.fifth_month) == (
             5,
             1,

@@ -15,7 +15,19 @@ import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError
 
+from app.cases.case_register import PersonInput
+from app.common.errors import (
+    AccessDenied,
+    NotFound,
+    SignedRecordError,
+    StaleRecordError,
+    ValidationFailed,
+)
 from app.db.database import open_database
+from app.decisions import decisions, legal_texts
+from app.decisions.decisions import DecisionDraft, DecisionLetter, ItemInput
+from app.demo import demo_data
+from app.forms import filled_forms
 from app.forms.answers import groups
 from app.forms.definition import Field, FieldType
 from app.models import (
@@ -31,16 +43,6 @@ from app.models import (
     Outcome,
 )
 from app.printing.decision_letter import render_decision_letter
-from app.services import decisions, demo_data, forms, legal_texts
-from app.services.case_register import PersonInput
-from app.services.decisions import DecisionDraft, DecisionLetter, ItemInput
-from app.services.errors import (
-    AccessDenied,
-    NotFound,
-    SignedRecordError,
-    StaleRecordError,
-    ValidationFailed,
-)
 from tests.services.sync_helpers import offline, run_sync, take_along
 
 D = Decimal
@@ -173,8 +175,8 @@ def _valid_value(field: Field, context) -> str | None:
 def make_bka(session, actor, case, best: dict[str, str], *, sign: bool = True) -> FormInstance:
     """A barnkonsekvensanalys with every field answered; `best` sets barnets bästa per child
     (by first name)."""
-    form = forms.create_form(session, actor, "bka", case_id=case.id)
-    view = forms.open_form(session, actor, form.id)
+    form = filled_forms.create_form(session, actor, "bka", case_id=case.id)
+    view = filled_forms.open_form(session, actor, form.id)
     answers = view.answers
     for child in answers["barn"]:
         first = next(m.name.split()[0] for m in view.context.members if m.id == child["_item"])
@@ -187,8 +189,8 @@ def make_bka(session, actor, case, best: dict[str, str], *, sign: bool = True) -
                 value = _valid_value(field, view.context)
                 if value is not None and not group.get(field.key):
                     group[field.key] = value
-    forms.save_draft(session, actor, form.id, answers)
-    return forms.sign_form(session, actor, form.id) if sign else form
+    filled_forms.save_draft(session, actor, form.id, answers)
+    return filled_forms.sign_form(session, actor, form.id) if sign else form
 
 
 # --- fixtures -----------------------------------------------------------------------------
@@ -686,8 +688,8 @@ class TestChildGate:
             family,
             {"Lisa": "Lisa får bo kvar.", "Noah": "Noah får gå kvar i skolan."},
         )
-        view = forms.open_form(session, caseworker, bka.id)
-        summary = forms.computed_value(view.definition, view.answers, view.definition.summary_field)
+        view = filled_forms.open_form(session, caseworker, bka.id)
+        summary = filled_forms.computed_value(view.definition, view.answers, view.definition.summary_field)
         assert summary == (
             "Lisa Andersson (7 år): Lisa får bo kvar.\n"
             "Noah Andersson (12 år): Noah får gå kvar i skolan."
@@ -1100,9 +1102,9 @@ def test_export_of_a_signed_decision_without_archive_is_marked_reconstructed(tmp
     from sqlalchemy import select
 
     from app.db.database import open_database
+    from app.demo import demo_data
     from app.models import Decision as DecisionModel
     from app.printing.decision_letter import render_decision_letter
-    from app.services import demo_data
 
     database = open_database(f"sqlite:///{tmp_path / 'h.sqlite3'}")
     with database.sessions.begin() as session:
@@ -1125,7 +1127,7 @@ class TestExecution:
     def test_recording_execution_removes_the_bevakning_and_keeps_the_hash(
         self, session, caseworker, case, sign, set_clock
     ) -> None:
-        from app.services.deadlines import deadlines_for_cases
+        from app.deadlines.deadlines import deadlines_for_cases
 
         decision = sign(case, bifall())
         signed_hash, letter_hash = decision.content_hash, decision.letter_sha256

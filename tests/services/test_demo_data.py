@@ -11,8 +11,20 @@ import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from app.cases import caseload_review
+from app.cases.case_overview import open_case
+from app.cases.case_search import search
+from app.cases.my_cases import my_cases
+from app.common import code_lists
+from app.common.clock import STOCKHOLM
+from app.common.identity_number import age_on, parse_identity_number
 from app.db.database import Database, open_database
+from app.deadlines.deadlines import deadlines_for_cases
+from app.demo import demo_data
+from app.forms import filled_forms
+from app.forms.form_definitions import definition_of
 from app.forms.validation import validate
+from app.journal.journal import content_hash
 from app.models import (
     Application,
     Case,
@@ -32,16 +44,7 @@ from app.models import (
     SupportBarrier,
     User,
 )
-from app.services import caseload_review, code_lists, demo_data, forms
-from app.services.actor import Actor
-from app.services.case_overview import open_case
-from app.services.case_search import search
-from app.services.clock import STOCKHOLM
-from app.services.deadlines import deadlines_for_cases
-from app.services.form_definitions import definition_of
-from app.services.identity_number import age_on, parse_identity_number
-from app.services.journal import content_hash
-from app.services.my_cases import my_cases
+from app.security.actor import Actor
 
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -372,7 +375,7 @@ def test_forms_are_valid_signed_and_hashed(session, demo) -> None:
         answers = json.loads(form.answers_json)
         assert validate(definition, answers, for_signing=True) == {}, form.form_key
         assert form.answers_json == json.dumps(answers, ensure_ascii=False, sort_keys=True)
-        assert form.content_hash == forms.content_hash(form)
+        assert form.content_hash == filled_forms.content_hash(form)
         assert form.is_signed and form.signed_by == form.author_id == form.updated_by
         assert form.created_at <= form.signed_at <= NOW
         assert form.supersedes_id is None
@@ -401,7 +404,7 @@ def test_hashes_of_forms_survive_a_commit(demo_db, session, demo) -> None:
     with demo_db.sessions() as fresh:
         found = fresh.scalars(select(FormInstance)).all()
         assert found
-        assert [f.id for f in found if f.content_hash != forms.content_hash(f)] == []
+        assert [f.id for f in found if f.content_hash != filled_forms.content_hash(f)] == []
 
 
 def test_agreed_actions_have_their_follow_up_tasks(session, demo) -> None:
@@ -448,13 +451,13 @@ def test_agreed_actions_are_what_signing_creates(session, demo) -> None:
     ).all()
     assert made
     chef = Actor.of(session.get(User, review.author_id))
-    draft = forms.create_form(
+    draft = filled_forms.create_form(
         session, chef, "arendegenomgang", subject_user_id=review.subject_user_id
     )
     answers = json.loads(review.answers_json)
-    forms.save_draft(session, chef, draft.id, answers)
+    filled_forms.save_draft(session, chef, draft.id, answers)
     assert draft.answers_json == review.answers_json
-    signed = forms.sign_form(session, chef, draft.id)
+    signed = filled_forms.sign_form(session, chef, draft.id)
     again = session.scalars(
         select(FollowUpTask).where(FollowUpTask.source_form_id == signed.id)
     ).all()
@@ -492,7 +495,7 @@ def test_fia_is_given_where_it_is_due(session, tmp_path) -> None:
     session.flush()
     with_fia = fia_cases(session)
     open_cases = list(session.scalars(select(Case.id).where(Case.status != CaseStatus.CLOSED)))
-    still_due = set(forms.fia_candidates(session, open_cases))
+    still_due = set(filled_forms.fia_candidates(session, open_cases))
     assert with_fia <= set(open_cases)
     assert not with_fia & still_due
     with_deadline = {
@@ -503,6 +506,6 @@ def test_fia_is_given_where_it_is_due(session, tmp_path) -> None:
     assert with_deadline == still_due
     # without their forms, the cases with FIA are exactly the rest of those due for one
     session.execute(delete(FormInstance).where(FormInstance.form_key == "fia"))
-    due = set(forms.fia_candidates(session, open_cases))
+    due = set(filled_forms.fia_candidates(session, open_cases))
     assert due == with_fia | still_due
     assert 0.4 <= len(with_fia) / len(due) <= 0.8

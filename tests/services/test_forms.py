@@ -11,8 +11,21 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from app.cases.case_register import PersonInput
+from app.cases.support_barriers import set_barrier
+from app.common.errors import (
+    AccessDenied,
+    NotFound,
+    SignedRecordError,
+    StaleRecordError,
+    ValidationFailed,
+)
+from app.deadlines.deadlines import Deadline, deadlines_for_cases
+from app.forms import filled_forms
 from app.forms.answers import FormContext, groups, new_row
 from app.forms.definition import Field, FieldType, FormDefinition, RepeatKind
+from app.forms.form_definitions import BUILTIN_DIR, list_definitions, publish_version
+from app.forms.form_definitions import latest_record as latest_definition_record
 from app.models import (
     Application,
     AuditEntry,
@@ -23,26 +36,8 @@ from app.models import (
     Plan,
     Role,
 )
-from app.services import audit, forms
-from app.services.actor import Actor
-from app.services.case_register import PersonInput
-from app.services.deadlines import Deadline, deadlines_for_cases
-from app.services.errors import (
-    AccessDenied,
-    NotFound,
-    SignedRecordError,
-    StaleRecordError,
-    ValidationFailed,
-)
-from app.services.form_definitions import (
-    BUILTIN_DIR,
-    list_definitions,
-    publish_version,
-)
-from app.services.form_definitions import (
-    latest_record as latest_definition_record,
-)
-from app.services.support_barriers import set_barrier
+from app.security import audit
+from app.security.actor import Actor
 
 TODAY = date(2026, 11, 23)
 
@@ -118,14 +113,14 @@ def answers_of(form: FormInstance) -> dict:
 
 
 def filled_answers(session, actor, form: FormInstance) -> dict:
-    view = forms.open_form(session, actor, form.id)
+    view = filled_forms.open_form(session, actor, form.id)
     return fill(view.definition, view.answers, view.context)
 
 
 def fill_and_save(session, actor, form: FormInstance, **changes) -> dict:
     answers = filled_answers(session, actor, form)
     answers.update(changes)
-    forms.save_draft(session, actor, form.id, answers)
+    filled_forms.save_draft(session, actor, form.id, answers)
     return answers
 
 
@@ -170,9 +165,9 @@ def family(make_case, pnr):
 
 @pytest.fixture
 def signed_ib(session, caseworker, case) -> FormInstance:
-    form = forms.create_form(session, caseworker, "ib", case_id=case.id)
+    form = filled_forms.create_form(session, caseworker, "ib", case_id=case.id)
     fill_and_save(session, caseworker, form)
-    return forms.sign_form(session, caseworker, form.id)
+    return filled_forms.sign_form(session, caseworker, form.id)
 
 
 # --- creating -----------------------------------------------------------------------------
@@ -180,7 +175,7 @@ def signed_ib(session, caseworker, case) -> FormInstance:
 
 class TestCreate:
     def test_ib_starts_empty_with_no_plan_rows(self, session, caseworker, staff, case) -> None:
-        form = forms.create_form(session, caseworker, "ib", case_id=case.id)
+        form = filled_forms.create_form(session, caseworker, "ib", case_id=case.id)
         assert (form.form_key, form.form_version, form.definition.version) == ("ib", 1, 1)
         assert (form.case_id, form.unit_id, form.author_id) == (
             case.id,
@@ -201,7 +196,7 @@ class TestCreate:
 
     def test_bka_has_one_group_per_current_child(self, session, caseworker, family) -> None:
         ids = member_ids(family)
-        form = forms.create_form(session, caseworker, "bka", case_id=family.id)
+        form = filled_forms.create_form(session, caseworker, "bka", case_id=family.id)
         assert answers_of(form) == {
             "beslut": {},
             "barn": [
@@ -215,23 +210,23 @@ class TestCreate:
         noah = next(m for m in family.household.members if m.person.first_name == "Noah")
         noah.member_until = date(2026, 10, 31)
         session.flush()
-        form = forms.create_form(session, caseworker, "bka", case_id=family.id)
+        form = filled_forms.create_form(session, caseworker, "bka", case_id=family.id)
         assert [g["_label"] for g in answers_of(form)["barn"]] == ["Lisa Andersson (7 år)"]
 
     def test_bka_without_children_has_no_groups(self, session, caseworker, case) -> None:
-        form = forms.create_form(session, caseworker, "bka", case_id=case.id)
+        form = filled_forms.create_form(session, caseworker, "bka", case_id=case.id)
         assert answers_of(form)["barn"] == []
 
     def test_fia_has_the_thirteen_livsomraden(self, session, caseworker, family) -> None:
-        form = forms.create_form(session, caseworker, "fia", case_id=family.id)
+        form = filled_forms.create_form(session, caseworker, "fia", case_id=family.id)
         areas = answers_of(form)["livsomraden"]
         assert [(g["_item"], g["_label"]) for g in areas] == FIA_AREAS
         assert all(set(g) == {"_item", "_label"} for g in areas)
         assert answers_of(form)["planering"] == []
 
     def test_the_context_lists_the_household(self, session, caseworker, family) -> None:
-        form = forms.create_form(session, caseworker, "bka", case_id=family.id)
-        view = forms.open_form(session, caseworker, form.id)
+        form = filled_forms.create_form(session, caseworker, "bka", case_id=family.id)
+        view = filled_forms.open_form(session, caseworker, form.id)
         ids = member_ids(family)
         assert view.context.case_number == family.case_number
         assert [(p.id, p.name, p.age, p.role) for p in view.context.members] == [
@@ -250,14 +245,14 @@ class TestCreate:
     @pytest.mark.parametrize("key", ["ib", "fia", "bka"])
     def test_a_case_form_needs_a_case(self, session, caseworker, count_rows, key) -> None:
         with pytest.raises(ValidationFailed) as caught:
-            forms.create_form(session, caseworker, key)
+            filled_forms.create_form(session, caseworker, key)
         title = latest_definition_record(session, key).title
         assert caught.value.field_errors == {"case": f"{title} hör till ett ärende."}
         assert count_rows(FormInstance) == 0
 
     def test_unknown_form(self, session, caseworker, case) -> None:
         with pytest.raises(NotFound, match=r"Formuläret 'okand' finns inte\."):
-            forms.create_form(session, caseworker, "okand", case_id=case.id)
+            filled_forms.create_form(session, caseworker, "okand", case_id=case.id)
 
     @pytest.mark.parametrize("who", ["admin", "other"])
     def test_administrator_and_other_unit_cannot_create(
@@ -265,24 +260,24 @@ class TestCreate:
     ) -> None:
         actor = getattr(staff, who)
         with pytest.raises(AccessDenied):
-            forms.create_form(session, actor, "ib", case_id=case.id)
+            filled_forms.create_form(session, actor, "ib", case_id=case.id)
         assert count_rows(FormInstance) == 0
 
     @pytest.mark.parametrize("who", ["admin", "other"])
     def test_administrator_and_other_unit_cannot_open(
         self, session, staff, caseworker, case, who
     ) -> None:
-        form = forms.create_form(session, caseworker, "ib", case_id=case.id)
+        form = filled_forms.create_form(session, caseworker, "ib", case_id=case.id)
         with pytest.raises(AccessDenied):
-            forms.open_form(session, getattr(staff, who), form.id)
+            filled_forms.open_form(session, getattr(staff, who), form.id)
         assert [r[0] for r in audit_rows(session, "form:ib")] == ["create"]
 
     def test_colleague_and_chef_of_the_unit_can_open_and_it_is_logged(
         self, session, caseworker, colleague, manager, case
     ) -> None:
-        form = forms.create_form(session, caseworker, "ib", case_id=case.id)
+        form = filled_forms.create_form(session, caseworker, "ib", case_id=case.id)
         for actor in (colleague, manager):
-            assert forms.open_form(session, actor, form.id).author_name == "Sara Nilsson"
+            assert filled_forms.open_form(session, actor, form.id).author_name == "Sara Nilsson"
         assert audit_rows(session, "form:ib")[1:] == [
             ("open", form.id, case.id, colleague.id),
             ("open", form.id, case.id, manager.id),
@@ -292,15 +287,15 @@ class TestCreate:
         self, session, caseworker, colleague, make_case
     ) -> None:
         protected = make_case(protected=True)
-        form = forms.create_form(session, caseworker, "ib", case_id=protected.id)
+        form = filled_forms.create_form(session, caseworker, "ib", case_id=protected.id)
         with pytest.raises(AccessDenied):
-            forms.create_form(session, colleague, "ib", case_id=protected.id)
+            filled_forms.create_form(session, colleague, "ib", case_id=protected.id)
         with pytest.raises(AccessDenied):
-            forms.open_form(session, colleague, form.id)
+            filled_forms.open_form(session, colleague, form.id)
 
     def test_open_unknown_form(self, session, caseworker) -> None:
         with pytest.raises(NotFound):
-            forms.open_form(session, caseworker, uuid.uuid4())
+            filled_forms.open_form(session, caseworker, uuid.uuid4())
 
 
 # --- drafts -------------------------------------------------------------------------------
@@ -308,40 +303,40 @@ class TestCreate:
 
 class TestSaveDraft:
     def test_stores_answers_and_is_audited(self, session, caseworker, case) -> None:
-        form = forms.create_form(session, caseworker, "ib", case_id=case.id)
+        form = filled_forms.create_form(session, caseworker, "ib", case_id=case.id)
         answers = answers_of(form)
         answers["underlag"]["ansokan_avser"] = "Försörjningsstöd för december – åäö 👍"
         answers["freda"]["fysiskt"] = "nej"
-        saved = forms.save_draft(session, caseworker, form.id, answers, expected_version=1)
+        saved = filled_forms.save_draft(session, caseworker, form.id, answers, expected_version=1)
         assert saved is form and form.version == 2
         assert answers_of(form) == answers
-        assert forms.open_form(session, caseworker, form.id).answers == answers
+        assert filled_forms.open_form(session, caseworker, form.id).answers == answers
         assert ("update", form.id, case.id, caseworker.id) in audit_rows(session, "form:ib")
 
     def test_saving_the_same_answers_again_changes_nothing(self, session, caseworker, case) -> None:
-        form = forms.create_form(session, caseworker, "ib", case_id=case.id)
-        forms.save_draft(session, caseworker, form.id, answers_of(form))
+        form = filled_forms.create_form(session, caseworker, "ib", case_id=case.id)
+        filled_forms.save_draft(session, caseworker, form.id, answers_of(form))
         assert form.version == 1
         assert [r[0] for r in audit_rows(session, "form:ib")] == ["create"]
 
     def test_a_half_done_draft_is_fine(self, session, caseworker, family) -> None:
-        form = forms.create_form(session, caseworker, "bka", case_id=family.id)
+        form = filled_forms.create_form(session, caseworker, "bka", case_id=family.id)
         answers = answers_of(form)
         answers["barn"][1]["har_horts"] = "nej"
-        forms.save_draft(session, caseworker, form.id, answers)
+        filled_forms.save_draft(session, caseworker, form.id, answers)
         assert answers_of(form)["barn"][1]["har_horts"] == "nej"
 
     def test_bad_values_are_refused_by_path_and_nothing_is_stored(
         self, session, caseworker, family
     ) -> None:
-        form = forms.create_form(session, caseworker, "bka", case_id=family.id)
+        form = filled_forms.create_form(session, caseworker, "bka", case_id=family.id)
         before = form.answers_json
         answers = answers_of(form)
         answers["beslut"]["datum"] = "2026-13-01"
         answers["barn"][1]["paverkan"] = "ibland"
         answers["barn"][0]["behov"] = "x" * 10_001
         with pytest.raises(ValidationFailed) as caught:
-            forms.save_draft(session, caseworker, form.id, answers)
+            filled_forms.save_draft(session, caseworker, form.id, answers)
         assert caught.value.field_errors == {
             "beslut.datum": "Datum: skriv datumet som ÅÅÅÅ-MM-DD.",
             "barn[0].behov": "Barnets behov är för lång: 10001 tecken, högst 10000 är tillåtet.",
@@ -350,35 +345,35 @@ class TestSaveDraft:
         assert (form.answers_json, form.version) == (before, 1)
 
     def test_a_stale_version_is_refused(self, session, caseworker, case) -> None:
-        form = forms.create_form(session, caseworker, "ib", case_id=case.id)
+        form = filled_forms.create_form(session, caseworker, "ib", case_id=case.id)
         answers = answers_of(form)
         answers["vagen"]["hinder"] = "Första fönstret"
-        forms.save_draft(session, caseworker, form.id, answers, expected_version=1)
+        filled_forms.save_draft(session, caseworker, form.id, answers, expected_version=1)
         answers["vagen"]["hinder"] = "Andra fönstret"
         with pytest.raises(StaleRecordError):
-            forms.save_draft(session, caseworker, form.id, answers, expected_version=1)
+            filled_forms.save_draft(session, caseworker, form.id, answers, expected_version=1)
         with pytest.raises(StaleRecordError):
-            forms.sign_form(session, caseworker, form.id, expected_version=1)
+            filled_forms.sign_form(session, caseworker, form.id, expected_version=1)
         assert answers_of(form)["vagen"]["hinder"] == "Första fönstret"
-        forms.save_draft(session, caseworker, form.id, answers, expected_version=2)
+        filled_forms.save_draft(session, caseworker, form.id, answers, expected_version=2)
         assert (answers_of(form)["vagen"]["hinder"], form.version) == ("Andra fönstret", 3)
 
     @pytest.mark.parametrize("who", ["colleague", "manager"])
     def test_only_the_author_may_change_or_sign(self, session, staff, caseworker, case, who):
-        form = forms.create_form(session, caseworker, "ib", case_id=case.id)
+        form = filled_forms.create_form(session, caseworker, "ib", case_id=case.id)
         answers = fill_and_save(session, caseworker, form)
         other = getattr(staff, who)
         message = "Bara den som skapade utkastet kan ändra eller signera det."
         with pytest.raises(AccessDenied, match=message):
-            forms.save_draft(session, other, form.id, answers | {"vagen": {}})
+            filled_forms.save_draft(session, other, form.id, answers | {"vagen": {}})
         with pytest.raises(AccessDenied, match=message):
-            forms.sign_form(session, other, form.id)
+            filled_forms.sign_form(session, other, form.id)
         assert form.signed_at is None
 
     def test_another_unit_cannot_save(self, session, caseworker, other_unit_caseworker, case):
-        form = forms.create_form(session, caseworker, "ib", case_id=case.id)
+        form = filled_forms.create_form(session, caseworker, "ib", case_id=case.id)
         with pytest.raises(AccessDenied, match="läsa det här ärendet"):
-            forms.save_draft(session, other_unit_caseworker, form.id, answers_of(form))
+            filled_forms.save_draft(session, other_unit_caseworker, form.id, answers_of(form))
 
 
 # --- signing ------------------------------------------------------------------------------
@@ -388,9 +383,9 @@ class TestSign:
     def test_missing_required_fields_are_listed_and_the_form_stays_a_draft(
         self, session, caseworker, case
     ) -> None:
-        form = forms.create_form(session, caseworker, "ib", case_id=case.id)
+        form = filled_forms.create_form(session, caseworker, "ib", case_id=case.id)
         with pytest.raises(ValidationFailed) as caught:
-            forms.sign_form(session, caseworker, form.id)
+            filled_forms.sign_form(session, caseworker, form.id)
         errors = caught.value.field_errors
         assert sorted(errors) == sorted(IB_REQUIRED)
         assert errors["freda.fysiskt"] == (
@@ -401,13 +396,13 @@ class TestSign:
         assert [r[0] for r in audit_rows(session, "form:ib")] == ["create"]
 
     def test_a_yes_in_freda_requires_the_vinr_action(self, session, caseworker, case) -> None:
-        form = forms.create_form(session, caseworker, "ib", case_id=case.id)
+        form = filled_forms.create_form(session, caseworker, "ib", case_id=case.id)
         answers = filled_answers(session, caseworker, form)
         answers["freda"]["psykiskt"] = "ja"
         answers["freda"].pop("vinr_atgard")
-        forms.save_draft(session, caseworker, form.id, answers)
+        filled_forms.save_draft(session, caseworker, form.id, answers)
         with pytest.raises(ValidationFailed) as caught:
-            forms.sign_form(session, caseworker, form.id)
+            filled_forms.sign_form(session, caseworker, form.id)
         assert caught.value.field_errors == {
             "freda.vinr_atgard": "Åtgärd enligt rutinen för våld i nära relationer måste fyllas i."
         }
@@ -416,65 +411,65 @@ class TestSign:
     def test_a_complete_form_signs_and_is_locked(
         self, session, caseworker, case, fixed_clock
     ) -> None:
-        form = forms.create_form(session, caseworker, "ib", case_id=case.id)
+        form = filled_forms.create_form(session, caseworker, "ib", case_id=case.id)
         answers = fill_and_save(session, caseworker, form)
         version = form.version
-        signed = forms.sign_form(session, caseworker, form.id, expected_version=version)
+        signed = filled_forms.sign_form(session, caseworker, form.id, expected_version=version)
         assert signed is form
         assert (form.signed_at, form.signed_by) == (fixed_clock, caseworker.id)
-        assert form.content_hash == forms.content_hash(form)
+        assert form.content_hash == filled_forms.content_hash(form)
         assert len(form.content_hash) == 64
         assert answers_of(form) == answers
         assert audit_rows(session, "form:ib")[-1] == ("sign", form.id, case.id, caseworker.id)
 
-        view = forms.open_form(session, caseworker, form.id)
+        view = filled_forms.open_form(session, caseworker, form.id)
         assert (view.is_signed, view.signer_name, view.signed_at) == (
             True,
             "Sara Nilsson",
             fixed_clock,
         )
         with pytest.raises(SignedRecordError):
-            forms.save_draft(session, caseworker, form.id, answers)
+            filled_forms.save_draft(session, caseworker, form.id, answers)
         with pytest.raises(SignedRecordError):
-            forms.sign_form(session, caseworker, form.id)
-        assert form.content_hash == forms.content_hash(form)
+            filled_forms.sign_form(session, caseworker, form.id)
+        assert form.content_hash == filled_forms.content_hash(form)
 
     def test_the_hash_covers_the_answers(self, session, caseworker, signed_ib) -> None:
         original = signed_ib.content_hash
         answers = answers_of(signed_ib)
         answers["vagen"]["hinder"] = "Ändrat i efterhand"
         signed_ib.answers_json = json.dumps(answers, ensure_ascii=False)
-        assert forms.content_hash(signed_ib) != original
+        assert filled_forms.content_hash(signed_ib) != original
 
     @pytest.mark.parametrize("key", ["fia", "bka"])
     def test_fia_and_bka_sign_when_complete(self, session, caseworker, family, key) -> None:
-        form = forms.create_form(session, caseworker, key, case_id=family.id)
+        form = filled_forms.create_form(session, caseworker, key, case_id=family.id)
         fill_and_save(session, caseworker, form)
-        forms.sign_form(session, caseworker, form.id)
-        assert form.is_signed and form.content_hash == forms.content_hash(form)
+        filled_forms.sign_form(session, caseworker, form.id)
+        assert form.is_signed and form.content_hash == filled_forms.content_hash(form)
 
     def test_bka_summary_for_the_decision_letter(self, session, caseworker, family) -> None:
-        form = forms.create_form(session, caseworker, "bka", case_id=family.id)
+        form = filled_forms.create_form(session, caseworker, "bka", case_id=family.id)
         answers = filled_answers(session, caseworker, form)
         answers["barn"][0]["barnets_basta"] = "Lisa får bo kvar."
         answers["barn"][1]["barnets_basta"] = "Noah får gå kvar i skolan."
-        forms.save_draft(session, caseworker, form.id, answers)
-        forms.sign_form(session, caseworker, form.id)
-        view = forms.open_form(session, caseworker, form.id)
-        assert forms.computed_value(
+        filled_forms.save_draft(session, caseworker, form.id, answers)
+        filled_forms.sign_form(session, caseworker, form.id)
+        view = filled_forms.open_form(session, caseworker, form.id)
+        assert filled_forms.computed_value(
             view.definition, view.answers, view.definition.summary_field
         ) == (
             "Lisa Andersson (7 år): Lisa får bo kvar.\n"
             "Noah Andersson (12 år): Noah får gå kvar i skolan."
         )
-        assert forms.computed_value(view.definition, view.answers, "beslut.fraga") == (
+        assert filled_forms.computed_value(view.definition, view.answers, "beslut.fraga") == (
             "Svar: Vilket beslut eller vilken fråga gäller prövningen?"
         )
 
 
 class TestPlansFromSigning:
     def test_ib_plan_steps_become_a_forandringsplan(self, session, caseworker, case) -> None:
-        form = forms.create_form(session, caseworker, "ib", case_id=case.id)
+        form = filled_forms.create_form(session, caseworker, "ib", case_id=case.id)
         answers = filled_answers(session, caseworker, form)
         answers["plansteg"] = [
             {**new_row(), "steg": "Skriva in sig på Arbetsförmedlingen", "ansvarig": "Sökande"}
@@ -483,8 +478,8 @@ class TestPlansFromSigning:
             {**new_row(), "steg": "Söka tre jobb i veckan", "ansvarig": "Sökande"}
             | {"datum": "2027-01-31"},
         ]
-        forms.save_draft(session, caseworker, form.id, answers)
-        forms.sign_form(session, caseworker, form.id)
+        filled_forms.save_draft(session, caseworker, form.id, answers)
+        filled_forms.sign_form(session, caseworker, form.id)
 
         plan = session.scalar(select(Plan).where(Plan.case_id == case.id))
         assert (plan.kind, plan.goal) == (
@@ -514,7 +509,7 @@ class TestPlansFromSigning:
         ]
 
     def test_fia_planering_becomes_a_handlingsplan(self, session, caseworker, family) -> None:
-        form = forms.create_form(session, caseworker, "fia", case_id=family.id)
+        form = filled_forms.create_form(session, caseworker, "fia", case_id=family.id)
         answers = filled_answers(session, caseworker, form)
         answers["planering"] = [
             {
@@ -523,8 +518,8 @@ class TestPlansFromSigning:
                 "ansvarig": "Arbetsmarknadsenheten",
             }
         ]
-        forms.save_draft(session, caseworker, form.id, answers)
-        forms.sign_form(session, caseworker, form.id)
+        filled_forms.save_draft(session, caseworker, form.id, answers)
+        filled_forms.sign_form(session, caseworker, form.id)
 
         plan = session.scalar(select(Plan).where(Plan.case_id == family.id))
         assert (plan.kind, plan.goal) == (
@@ -538,21 +533,21 @@ class TestPlansFromSigning:
         ]
 
     def test_no_rows_no_plan(self, session, caseworker, case, count_rows) -> None:
-        form = forms.create_form(session, caseworker, "ib", case_id=case.id)
+        form = filled_forms.create_form(session, caseworker, "ib", case_id=case.id)
         answers = filled_answers(session, caseworker, form)
         answers["plansteg"] = []
-        forms.save_draft(session, caseworker, form.id, answers)
-        forms.sign_form(session, caseworker, form.id)
+        filled_forms.save_draft(session, caseworker, form.id, answers)
+        filled_forms.sign_form(session, caseworker, form.id)
         assert form.is_signed
         assert count_rows(Plan) == 0
 
     def test_a_refused_signing_creates_no_plan(self, session, caseworker, case, count_rows):
-        form = forms.create_form(session, caseworker, "ib", case_id=case.id)
+        form = filled_forms.create_form(session, caseworker, "ib", case_id=case.id)
         answers = answers_of(form)
         answers["plansteg"] = [{**new_row(), "steg": "Steg", "ansvarig": "Sökande"}]
-        forms.save_draft(session, caseworker, form.id, answers)
+        filled_forms.save_draft(session, caseworker, form.id, answers)
         with pytest.raises(ValidationFailed):
-            forms.sign_form(session, caseworker, form.id)
+            filled_forms.sign_form(session, caseworker, form.id)
         assert count_rows(Plan) == 0
 
 
@@ -561,7 +556,7 @@ class TestPlansFromSigning:
 
 @pytest.fixture
 def review(session, manager, staff) -> FormInstance:
-    return forms.create_form(
+    return filled_forms.create_form(
         session, manager, "arendegenomgang", subject_user_id=staff.caseworker.id
     )
 
@@ -590,7 +585,7 @@ class TestArendegenomgang:
     @pytest.mark.parametrize("who", ["caseworker", "admin", "other"])
     def test_only_a_chef_can_create_it(self, session, staff, count_rows, who) -> None:
         with pytest.raises(AccessDenied, match="Bara chefer"):
-            forms.create_form(
+            filled_forms.create_form(
                 session, getattr(staff, who), "arendegenomgang", subject_user_id=staff.colleague.id
             )
         assert count_rows(FormInstance) == 0
@@ -601,31 +596,31 @@ class TestArendegenomgang:
     ) -> None:
         subject_id = getattr(staff, subject).id if subject else None
         with pytest.raises(ValidationFailed) as caught:
-            forms.create_form(session, manager, "arendegenomgang", subject_user_id=subject_id)
+            filled_forms.create_form(session, manager, "arendegenomgang", subject_user_id=subject_id)
         assert caught.value.field_errors == {"subject": "Välj en handläggare på din enhet."}
         assert count_rows(FormInstance) == 0
 
     def test_who_can_open_it(self, session, staff, review) -> None:
         for who in ("manager", "caseworker"):
-            view = forms.open_form(session, getattr(staff, who), review.id)
+            view = filled_forms.open_form(session, getattr(staff, who), review.id)
             assert (view.case_id, view.case_number, view.author_name) == (None, "", "Eva Lind")
             assert view.context == FormContext()
         for who in ("colleague", "admin", "other"):
             with pytest.raises(AccessDenied, match="ärendegenomgången"):
-                forms.open_form(session, getattr(staff, who), review.id)
+                filled_forms.open_form(session, getattr(staff, who), review.id)
 
     def test_the_subject_cannot_change_it(self, session, caseworker, review) -> None:
         with pytest.raises(AccessDenied, match="Bara den som skapade utkastet"):
-            forms.save_draft(session, caseworker, review.id, answers_of(review))
+            filled_forms.save_draft(session, caseworker, review.id, answers_of(review))
 
     def test_an_unknown_case_number_is_refused_and_nothing_is_created(
         self, session, manager, review, case, count_rows
     ) -> None:
         answers = filled_answers(session, manager, review)
         answers["atgarder"][0]["arende"] = "EB-2026-999999"
-        forms.save_draft(session, manager, review.id, answers)
+        filled_forms.save_draft(session, manager, review.id, answers)
         with pytest.raises(ValidationFailed) as caught:
-            forms.sign_form(session, manager, review.id)
+            filled_forms.sign_form(session, manager, review.id)
         assert caught.value.field_errors == {
             "atgarder[0].arende": "Ärendet EB-2026-999999 finns inte på enheten. "
             "Skriv numret som EB-ÅÅÅÅ-NNNNNN."
@@ -640,9 +635,9 @@ class TestArendegenomgang:
         elsewhere = make_case(pnr("19700101", 111), "Karl", "Söder", actor=other_unit_caseworker)
         answers = filled_answers(session, manager, review)
         answers["atgarder"][0]["arende"] = elsewhere.case_number
-        forms.save_draft(session, manager, review.id, answers)
+        filled_forms.save_draft(session, manager, review.id, answers)
         with pytest.raises(ValidationFailed) as caught:
-            forms.sign_form(session, manager, review.id)
+            filled_forms.sign_form(session, manager, review.id)
         assert list(caught.value.field_errors) == ["atgarder[0].arende"]
         session.flush()
         assert count_rows(FollowUpTask) == 0
@@ -657,9 +652,9 @@ class TestArendegenomgang:
             ansvarig="Sara Nilsson",
             senast="2026-12-01",
         )
-        forms.save_draft(session, manager, review.id, answers)
-        forms.sign_form(session, manager, review.id)
-        assert review.is_signed and review.content_hash == forms.content_hash(review)
+        filled_forms.save_draft(session, manager, review.id, answers)
+        filled_forms.sign_form(session, manager, review.id)
+        assert review.is_signed and review.content_hash == filled_forms.content_hash(review)
 
         tasks = session.scalars(select(FollowUpTask)).all()
         assert [
@@ -683,7 +678,7 @@ class TestSupersedes:
     def test_a_new_version_of_a_signed_form_copies_its_answers(
         self, session, caseworker, case, signed_ib
     ) -> None:
-        new = forms.create_form(
+        new = filled_forms.create_form(
             session, caseworker, "ib", case_id=case.id, supersedes_id=signed_ib.id
         )
         assert answers_of(new) == answers_of(signed_ib)
@@ -692,21 +687,21 @@ class TestSupersedes:
             None,
             caseworker.id,
         )
-        assert forms.open_form(session, caseworker, new.id).supersedes_id == signed_ib.id
+        assert filled_forms.open_form(session, caseworker, new.id).supersedes_id == signed_ib.id
 
     def test_a_colleague_may_start_the_new_version(
         self, session, colleague, case, signed_ib
     ) -> None:
-        new = forms.create_form(
+        new = filled_forms.create_form(
             session, colleague, "ib", case_id=case.id, supersedes_id=signed_ib.id
         )
         assert new.author_id == colleague.id
         assert answers_of(new) == answers_of(signed_ib)
 
     def test_an_unsigned_form_cannot_be_superseded(self, session, caseworker, case) -> None:
-        draft = forms.create_form(session, caseworker, "ib", case_id=case.id)
+        draft = filled_forms.create_form(session, caseworker, "ib", case_id=case.id)
         with pytest.raises(ValidationFailed) as caught:
-            forms.create_form(session, caseworker, "ib", case_id=case.id, supersedes_id=draft.id)
+            filled_forms.create_form(session, caseworker, "ib", case_id=case.id, supersedes_id=draft.id)
         assert list(caught.value.field_errors) == ["supersedes"]
 
     def test_another_kind_or_another_case_is_refused(
@@ -715,7 +710,7 @@ class TestSupersedes:
         other_case = make_case(pnr("19900202", 222), "Bo", "Berg")
         for key, case_id in (("bka", signed_ib.case_id), ("ib", other_case.id)):
             with pytest.raises(ValidationFailed) as caught:
-                forms.create_form(
+                filled_forms.create_form(
                     session, caseworker, key, case_id=case_id, supersedes_id=signed_ib.id
                 )
             assert list(caught.value.field_errors) == ["supersedes"]
@@ -725,9 +720,9 @@ class TestSupersedes:
     ) -> None:
         answers = filled_answers(session, manager, review)
         answers["atgarder"] = []
-        forms.save_draft(session, manager, review.id, answers)
-        forms.sign_form(session, manager, review.id)
-        again = forms.create_form(
+        filled_forms.save_draft(session, manager, review.id, answers)
+        filled_forms.sign_form(session, manager, review.id)
+        again = filled_forms.create_form(
             session,
             manager,
             "arendegenomgang",
@@ -736,7 +731,7 @@ class TestSupersedes:
         )
         assert answers_of(again)["arendestock"] == answers["arendestock"]
         with pytest.raises(ValidationFailed) as caught:
-            forms.create_form(
+            filled_forms.create_form(
                 session,
                 manager,
                 "arendegenomgang",
@@ -751,15 +746,15 @@ class TestSupersedes:
         """Sara moves to Söder; Söder's new chef cannot copy Norr's review of her."""
         answers = filled_answers(session, manager, review)
         answers["atgarder"] = []
-        forms.save_draft(session, manager, review.id, answers)
-        forms.sign_form(session, manager, review.id)
+        filled_forms.save_draft(session, manager, review.id, answers)
+        filled_forms.sign_form(session, manager, review.id)
         staff.users["caseworker"].unit_id = staff.other_unit.id
         chef = staff.users["colleague"]
         chef.unit_id, chef.role = staff.other_unit.id, Role.MANAGER
         session.flush()
         soder_chef = Actor.of(chef)
         with pytest.raises(ValidationFailed) as caught:
-            forms.create_form(
+            filled_forms.create_form(
                 session,
                 soder_chef,
                 "arendegenomgang",
@@ -767,7 +762,7 @@ class TestSupersedes:
                 supersedes_id=review.id,
             )
         assert list(caught.value.field_errors) == ["supersedes"]
-        fresh = forms.create_form(
+        fresh = filled_forms.create_form(
             session, soder_chef, "arendegenomgang", subject_user_id=staff.caseworker.id
         )
         assert fresh.unit_id == staff.other_unit.id
@@ -779,14 +774,14 @@ class TestSupersedes:
 def test_list_forms_newest_first_and_audited(
     session, caseworker, other_unit_caseworker, case, set_clock, fixed_clock
 ) -> None:
-    ib = forms.create_form(session, caseworker, "ib", case_id=case.id)
+    ib = filled_forms.create_form(session, caseworker, "ib", case_id=case.id)
     fill_and_save(session, caseworker, ib)
-    forms.sign_form(session, caseworker, ib.id)
+    filled_forms.sign_form(session, caseworker, ib.id)
     set_clock(fixed_clock + timedelta(days=1))
-    bka = forms.create_form(session, caseworker, "bka", case_id=case.id)
+    bka = filled_forms.create_form(session, caseworker, "bka", case_id=case.id)
     before = len(audit_rows(session, "forms"))
 
-    rows = forms.list_forms(session, caseworker, case.id)
+    rows = filled_forms.list_forms(session, caseworker, case.id)
     assert [
         (r.id, r.form_key, r.title, r.form_version, r.created_on, r.author_name, r.status_label)
         for r in rows
@@ -804,11 +799,11 @@ def test_list_forms_newest_first_and_audited(
     ]
     assert audit_rows(session, "forms")[before:] == [("open", None, case.id, caseworker.id)]
     with pytest.raises(AccessDenied):
-        forms.list_forms(session, other_unit_caseworker, case.id)
+        filled_forms.list_forms(session, other_unit_caseworker, case.id)
 
 
 def test_list_forms_of_a_case_without_forms(session, caseworker, case) -> None:
-    assert forms.list_forms(session, caseworker, case.id) == []
+    assert filled_forms.list_forms(session, caseworker, case.id) == []
     assert audit_rows(session, "forms") == [("open", None, case.id, caseworker.id)]
 
 
@@ -847,7 +842,7 @@ class TestFiaSuggestion:
     def test_unemployed_after_five_decided_months(self, session, caseworker, case, anna):
         decide(session, case, *FIVE_MONTHS)
         set_barrier(session, caseworker, case.id, anna, date(2026, 11, 1), "arbetslos")
-        text = forms.fia_suggestion(session, case.id)
+        text = filled_forms.fia_suggestion(session, case.id)
         assert "FIA" in text
         assert text == (
             "FIA bör erbjudas: en arbetslös vuxen i hushållet och bistånd "
@@ -857,7 +852,7 @@ class TestFiaSuggestion:
     def test_fewer_than_five_months(self, session, caseworker, case, anna) -> None:
         decide(session, case, *FIVE_MONTHS[1:])
         set_barrier(session, caseworker, case.id, anna, date(2026, 11, 1), "arbetslos")
-        assert forms.fia_suggestion(session, case.id) == ""
+        assert filled_forms.fia_suggestion(session, case.id) == ""
 
     def test_undecided_applications_do_not_count(self, session, caseworker, case, anna) -> None:
         decide(session, case, *FIVE_MONTHS[1:])  # plus the case's own, undecided, November
@@ -865,44 +860,44 @@ class TestFiaSuggestion:
         assert session.scalar(
             select(Application).where(Application.decided_on.is_(None))
         ).period_start == date(2026, 11, 1)
-        assert forms.fia_suggestion(session, case.id) == ""
+        assert filled_forms.fia_suggestion(session, case.id) == ""
 
     def test_two_decisions_for_one_month_count_once(self, session, caseworker, case, anna):
         decide(session, case, *FIVE_MONTHS[1:], FIVE_MONTHS[1])
         set_barrier(session, caseworker, case.id, anna, date(2026, 11, 1), "arbetslos")
-        assert forms.fia_suggestion(session, case.id) == ""
+        assert filled_forms.fia_suggestion(session, case.id) == ""
 
     def test_only_the_last_twelve_months_count(self, session, caseworker, case, anna) -> None:
         # November 2025 is thirteen months back, outside the window
         decide(session, case, date(2025, 11, 1), *FIVE_MONTHS[1:])
         set_barrier(session, caseworker, case.id, anna, date(2026, 11, 1), "arbetslos")
-        assert forms.fia_suggestion(session, case.id) == ""
+        assert filled_forms.fia_suggestion(session, case.id) == ""
 
     def test_at_most_twelve_of_twelve_months(self, session, caseworker, case, anna) -> None:
         own = session.scalar(select(Application).where(Application.case_id == case.id))
         own.decided_on = TODAY
         decide(session, case, *[date(2025, 11, 1) + timedelta(days=31 * i) for i in range(12)])
         set_barrier(session, caseworker, case.id, anna, date(2026, 11, 1), "arbetslos")
-        assert forms.fia_suggestion(session, case.id).endswith(
+        assert filled_forms.fia_suggestion(session, case.id).endswith(
             "bistånd 12 av de senaste tolv månaderna."
         )
 
     def test_no_barrier_registered(self, session, case) -> None:
         decide(session, case, *FIVE_MONTHS)
-        assert forms.fia_suggestion(session, case.id) == ""
+        assert filled_forms.fia_suggestion(session, case.id) == ""
 
     def test_the_latest_barrier_is_not_arbetslos(self, session, caseworker, case, anna) -> None:
         decide(session, case, *FIVE_MONTHS)
         set_barrier(session, caseworker, case.id, anna, date(2026, 10, 1), "arbetslos")
         set_barrier(session, caseworker, case.id, anna, date(2026, 11, 1), "sjukskriven_lakarintyg")
-        assert forms.fia_suggestion(session, case.id) == ""
+        assert filled_forms.fia_suggestion(session, case.id) == ""
 
     def test_not_once_a_fia_exists(self, session, caseworker, case, anna) -> None:
         decide(session, case, *FIVE_MONTHS)
         set_barrier(session, caseworker, case.id, anna, date(2026, 11, 1), "arbetslos")
-        assert forms.fia_suggestion(session, case.id) != ""
-        forms.create_form(session, caseworker, "fia", case_id=case.id)
-        assert forms.fia_suggestion(session, case.id) == ""
+        assert filled_forms.fia_suggestion(session, case.id) != ""
+        filled_forms.create_form(session, caseworker, "fia", case_id=case.id)
+        assert filled_forms.fia_suggestion(session, case.id) == ""
 
 
 # --- publishing a new definition version -------------------------------------------------
@@ -975,7 +970,7 @@ class TestPublishVersion:
     def test_a_valid_version_becomes_latest_and_old_forms_keep_theirs(
         self, session, admin, caseworker, case, signed_ib
     ) -> None:
-        draft = forms.create_form(session, caseworker, "ib", case_id=case.id)
+        draft = filled_forms.create_form(session, caseworker, "ib", case_id=case.id)
         text = json.dumps(ib_v2(), ensure_ascii=False)
         definition = publish_version(session, admin, text)
         assert (definition.key, definition.version) == ("ib", 2)
@@ -989,15 +984,15 @@ class TestPublishVersion:
 
         for old in (draft, signed_ib):
             assert old.form_version == 1
-            view = forms.open_form(session, caseworker, old.id)
+            view = filled_forms.open_form(session, caseworker, old.id)
             assert view.definition.version == 1
             assert "ovrigt" in [f.key for f in view.definition.section("underlag").fields]
 
-        new = forms.create_form(session, caseworker, "ib", case_id=case.id)
+        new = filled_forms.create_form(session, caseworker, "ib", case_id=case.id)
         assert (new.form_version, new.definition_id) == (2, record.id)
         assert "skulder" in [
             f.key
-            for f in forms.open_form(session, caseworker, new.id).definition.sections[0].fields
+            for f in filled_forms.open_form(session, caseworker, new.id).definition.sections[0].fields
         ]
 
         rows = [(r.key, r.version, r.builtin, r.is_latest) for r in list_definitions(session)]
@@ -1018,7 +1013,7 @@ class TestPublishVersion:
         publish_version(session, admin, json.dumps(ib_v2()))
         old_answers = answers_of(signed_ib)
         assert "ovrigt" in old_answers["underlag"]
-        new = forms.create_form(
+        new = filled_forms.create_form(
             session, caseworker, "ib", case_id=case.id, supersedes_id=signed_ib.id
         )
         assert new.form_version == 2

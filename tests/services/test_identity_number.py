@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from app.services.identity_number import (
+from app.common.identity_number import (
     IdentityNumber,
     InvalidIdentityNumber,
     age_on,

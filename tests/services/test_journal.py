@@ -10,15 +10,14 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from app.models import Application, AuditEntry, JournalEntry
-from app.services.errors import (
+from app.common.errors import (
     AccessDenied,
     NotFound,
     SignedRecordError,
     StaleRecordError,
     ValidationFailed,
 )
-from app.services.journal import (
+from app.journal.journal import (
     MAX_TEXT,
     JournalDraft,
     content_hash,
@@ -27,6 +26,7 @@ from app.services.journal import (
     sign_entry,
     update_draft,
 )
+from app.models import Application, AuditEntry, JournalEntry
 
 TODAY = date(2026, 11, 23)
 DRAFT = JournalDraft(TODAY, "telefon", "Samtal om handlingar", "Sökande ringde.\nHyresavi saknas.")

@@ -10,10 +10,12 @@ import psycopg
 import pytest
 from sqlalchemy import select
 
+from app.common import clock
+from app.common.errors import AccessDenied, StaleRecordError, ValidationFailed
+from app.journal import journal
+from app.journal.journal import JournalDraft
 from app.models import AuditEntry, CaseLease, LeaseEnd
-from app.services import clock, journal, leases
-from app.services.errors import AccessDenied, StaleRecordError, ValidationFailed
-from app.services.journal import JournalDraft
+from app.offline import leases
 
 REPLICA = uuid.UUID("00000000-0000-4000-8000-00000000aaaa")
 OTHER_REPLICA = uuid.UUID("00000000-0000-4000-8000-00000000bbbb")

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 
 from app.cli import main
-from app.services.errors import ValidationFailed
-from app.services.formatting import money
-from app.services.norm_calculation import (
+from app.common.errors import ValidationFailed
+from app.common.formatting import money
+from app.norms.norm_calculation import (
     COST_TYPES,
     INCOME_TYPES,
     AdultInput,
@@ -22,7 +22,7 @@ from app.services.norm_calculation import (
     calculate,
     parse_amount,
 )
-from app.services.norm_table import load_norm_table
+from app.norms.norm_table import load_norm_table
 
 D = Decimal
 

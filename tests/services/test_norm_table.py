@@ -8,9 +8,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from app.resources import resource_path
-from app.services.errors import ValidationFailed
-from app.services.norm_table import (
+from app.common.errors import ValidationFailed
+from app.common.resources import resource_path
+from app.norms.norm_table import (
     NormValue,
     available_years,
     load_norm_table,

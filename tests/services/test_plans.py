@@ -9,9 +9,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from app.models import AuditEntry, Plan, PlanItem
-from app.services.errors import AccessDenied, NotFound, ValidationFailed
-from app.services.plans import (
+from app.common.errors import AccessDenied, NotFound, ValidationFailed
+from app.journal.plans import (
     PlanInput,
     PlanStepInput,
     add_step,
@@ -20,6 +19,7 @@ from app.services.plans import (
     list_plans,
     mark_step_done,
 )
+from app.models import AuditEntry, Plan, PlanItem
 
 START = date(2026, 11, 23)
 

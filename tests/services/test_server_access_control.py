@@ -21,18 +21,14 @@ import pytest
 from sqlalchemy import make_url, select, text, update
 
 from app import cli
+from app.cases import case_overview, case_search, caseload_review
 from app.db import migrate, server_roles
 from app.db.database import open_database
+from app.journal import journal
+from app.journal.journal import JournalDraft
 from app.models import AuditEntry, JournalEntry, User
-from app.services import (
-    accounts,
-    case_overview,
-    case_search,
-    caseload_review,
-    journal,
-    statistics,
-)
-from app.services.journal import JournalDraft
+from app.security import accounts
+from app.statistics import statistics
 from tests.pg import URL_VARIABLE
 
 on_postgresql = pytest.mark.parametrize("db", ["postgresql"], indirect=True)

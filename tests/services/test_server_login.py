@@ -14,9 +14,10 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QLabel
 from sqlalchemy import URL, make_url, text
 
-from app.services import case_overview, credentials, server_login
-from app.services.errors import AccessDenied, NotFound
-from app.ui.login_dialog import NO_KEYRING, LoginDialog
+from app.cases import case_overview
+from app.common.errors import AccessDenied, NotFound
+from app.security import credentials, server_login
+from app.ui.security.login_dialog import NO_KEYRING, LoginDialog
 from tests.helpers import type_text
 
 pytestmark = [pytest.mark.parametrize("db", ["postgresql"], indirect=True), pytest.mark.gui]

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from app.cli import main
+from app.common.errors import AccessDenied
 from app.models import AuditEntry
-from app.services import sos_export
-from app.services.errors import AccessDenied
-from app.services.sos_export import SosRow, sos_rows, write_sos_file, write_statistics_csv
-from app.services.statistics import month_statistics, year_statistics
+from app.statistics import sos_export
+from app.statistics.sos_export import SosRow, sos_rows, write_sos_file, write_statistics_csv
+from app.statistics.statistics import month_statistics, year_statistics
 from tests.services.test_statistics import OCT, build_dataset
 
 

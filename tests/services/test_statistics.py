@@ -32,6 +32,12 @@ import pytest
 from sqlalchemy import select
 
 from app.cli import main
+from app.common.clock import STOCKHOLM
+from app.common.errors import AccessDenied
+from app.common.identity_number import with_check_digit
+from app.common.text_input import search_key
+from app.deadlines.deadlines import add_weekday_hours
+from app.forms.form_definitions import latest_record
 from app.models import (
     Application,
     AuditEntry,
@@ -49,20 +55,14 @@ from app.models import (
     Person,
     SupportBarrier,
 )
-from app.services import household_type, statistics
-from app.services.clock import STOCKHOLM
-from app.services.deadlines import add_weekday_hours
-from app.services.errors import AccessDenied
-from app.services.form_definitions import latest_record
-from app.services.identity_number import with_check_digit
-from app.services.statistics import (
+from app.statistics import household_type, statistics
+from app.statistics.statistics import (
     COMMAND_LINE,
     SexCounts,
     SexShares,
     month_statistics,
     year_statistics,
 )
-from app.services.text_input import search_key
 
 OCT = date(2026, 10, 1)
 SUPPORT = DecisionKind.SUPPORT

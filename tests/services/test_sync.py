@@ -11,7 +11,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import insert, select
 
+from app.cases import case_overview
+from app.common import clock
 from app.db.database import open_database
+from app.decisions import decisions
+from app.journal import journal
+from app.journal.journal import JournalDraft
 from app.models import (
     AuditEntry,
     Case,
@@ -23,8 +28,7 @@ from app.models import (
     Plan,
     SyncConflict,
 )
-from app.services import case_overview, clock, decisions, journal, leases, sync
-from app.services.journal import JournalDraft
+from app.offline import leases, sync
 from tests.services.sync_helpers import (
     count,
     hand_over,

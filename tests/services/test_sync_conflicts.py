@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from app.common.errors import NotFound, StaleRecordError
 from app.models import AuditEntry, ConflictStatus, Household, SyncConflict
-from app.services import leases, sync_conflicts
-from app.services.errors import NotFound, StaleRecordError
+from app.offline import leases, sync_conflicts
 from tests.services.sync_helpers import hand_over, run_sync, take_along
 
 

@@ -13,10 +13,12 @@ import sys
 import pytest
 from sqlalchemy import select
 
+from app.common import clock
 from app.db.replica import ReplicaKey, open_replica
+from app.journal import journal
+from app.journal.journal import JournalDraft
 from app.models import AppliedChange, AuditEntry, JournalEntry, OutboxChange, Plan
-from app.services import checkout, clock, journal, outbox, sync
-from app.services.journal import JournalDraft
+from app.offline import checkout, outbox, sync
 from tests.services.sync_helpers import plan_for, take_along
 
 PASSPHRASE = "lösenfras för fälttestet"

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from app.common import clock
 from app.db.database import Database, open_database
-from app.services import clock, demo_data
+from app.demo import demo_data
 from app.ui.context import AppContext
 from app.ui.main_window import MainWindow
 from tests.helpers import login

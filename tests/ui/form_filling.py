@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit
 
 from app.forms.definition import FieldType
-from app.ui.date_field import DateField
-from app.ui.form_editor import FormEditor
+from app.ui.forms.form_editor import FormEditor
+from app.ui.widgets.date_field import DateField
 
 
 def answer_for(path: str) -> str:

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QFileDialog
 from sqlalchemy import select
 
 from app.models import Case, CaseStatus, Unit, User
-from app.ui.audit_review_view import AuditReviewView
 from app.ui.main_window import MainWindow
+from app.ui.security.audit_review_view import AuditReviewView
 from tests.helpers import type_text
 
 LEFT = Qt.MouseButton.LeftButton

@@ -6,8 +6,8 @@ import threading
 
 from PySide6.QtWidgets import QWidget
 
-from app.ui import background
-from app.ui.background import run_in_background
+from app.ui.widgets import background
+from app.ui.widgets.background import run_in_background
 
 
 def test_result_and_error_reach_the_callbacks(qtbot) -> None:

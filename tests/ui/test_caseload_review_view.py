@@ -9,12 +9,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
 from sqlalchemy import func, select
 
+from app.cases import caseload_review
+from app.common.clock import STOCKHOLM
+from app.deadlines import deadlines
 from app.models import AuditEntry, Case, FormInstance, HouseholdMember, MemberRole, Plan, User
-from app.services import caseload_review, deadlines
-from app.services.clock import STOCKHOLM
-from app.ui.case_view import CaseView
-from app.ui.caseload_review_view import WHOLE_UNIT, CaseloadReviewView
-from app.ui.form_editor import FormEditor
+from app.ui.cases.case_view import CaseView
+from app.ui.cases.caseload_review_view import WHOLE_UNIT, CaseloadReviewView
+from app.ui.forms.form_editor import FormEditor
 from app.ui.main_window import MainWindow
 from tests.helpers import type_text
 

@@ -9,12 +9,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 from sqlalchemy import select
 
+from app.cases import my_cases
+from app.common import clock
+from app.common.errors import AccessDenied
 from app.db.replica import ReplicaKey, open_replica
+from app.journal import journal
+from app.journal.journal import JournalDraft
 from app.models import Case
-from app.services import clock, credentials, journal, my_cases
-from app.services.errors import AccessDenied
-from app.services.journal import JournalDraft
-from app.ui.checkout_dialog import CheckOutDialog
+from app.security import credentials
+from app.ui.offline.checkout_dialog import CheckOutDialog
 from tests.helpers import login
 
 pytestmark = pytest.mark.gui

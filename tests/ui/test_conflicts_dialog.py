@@ -7,9 +7,9 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
+from app.common import clock
 from app.models import Case, ConflictStatus, Household, SyncConflict
-from app.services import clock
-from app.ui.conflicts_dialog import ConflictsDialog
+from app.ui.offline.conflicts_dialog import ConflictsDialog
 
 pytestmark = pytest.mark.gui
 LEFT = Qt.MouseButton.LeftButton

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from app.models import Decision, DecisionKind
-from app.ui.decision_editor import DecisionEditor
+from app.ui.decisions.decision_editor import DecisionEditor
 from tests.helpers import type_text
 
 LEFT = Qt.MouseButton.LeftButton
@@ -176,7 +176,7 @@ def test_execution_is_registered_from_the_decisions_tab(
 ) -> None:
     from datetime import date
 
-    from app.ui.execution_dialog import ExecutionDialog
+    from app.ui.decisions.execution_dialog import ExecutionDialog
 
     editor = _new_decision(qtbot, main_window, family_case)
     _set_granted(editor, 1, "9500")

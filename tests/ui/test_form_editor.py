@@ -10,9 +10,9 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
+from app.forms import filled_forms
 from app.models import FollowUpTask, FormInstance, Plan
-from app.services import forms
-from app.ui.form_editor import AUTOSAVE_MS, FormEditor
+from app.ui.forms.form_editor import AUTOSAVE_MS, FormEditor
 from tests.helpers import login, type_text
 from tests.ui.form_filling import answer_for, fill_everything
 
@@ -146,7 +146,7 @@ def test_closing_without_saving_loses_at_most_the_autosave_interval(
     editor.deleteLater()
     qtbot.wait(10)
     with caseworker.database.sessions.begin() as session:
-        view = forms.open_form(session, caseworker.actor, form_id)
+        view = filled_forms.open_form(session, caseworker.actor, form_id)
     assert view.answers["underlag"]["ansokan_avser"] == (
         "Försörjningsstöd för december, hyra och el."
     )
@@ -159,7 +159,7 @@ def test_caseload_review_creates_follow_up_deadlines(qtbot, demo_database, casew
     window = MainWindow(chef)
     qtbot.addWidget(window)
     form = chef.call(
-        lambda s, a: forms.create_form(s, a, "arendegenomgang", subject_user_id=caseworker.actor.id)
+        lambda s, a: filled_forms.create_form(s, a, "arendegenomgang", subject_user_id=caseworker.actor.id)
     )
     editor = window.open_form(form.id)
     assert editor.inputs["genomgang.handlaggare"].value() == "Sara Nilsson"
@@ -177,7 +177,7 @@ def test_caseload_review_creates_follow_up_deadlines(qtbot, demo_database, casew
         task = session.scalar(select(FollowUpTask).where(FollowUpTask.source_form_id == form.id))
         assert task.case_id == case_row.case_id and task.description == "Upprätta ny plan"
     overview = caseworker.call(
-        lambda s, a: __import__("app.services.case_overview", fromlist=["x"]).open_case(
+        lambda s, a: __import__("app.cases.case_overview", fromlist=["x"]).open_case(
             s, a, case_row.case_id
         )
     )

@@ -9,8 +9,8 @@ from pathlib import Path
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
-from app.services import form_definitions
-from app.ui.form_definitions_dialog import FormDefinitionsDialog
+from app.forms import form_definitions
+from app.ui.forms.form_definitions_dialog import FormDefinitionsDialog
 from tests.ui.form_filling import fill_everything
 
 OLD_LABEL = "Klientens mål"
@@ -69,7 +69,7 @@ def test_old_signed_form_is_unchanged_by_a_new_version(
 
 def login_admin(database):
     from app.models import Role, Unit
-    from app.services import accounts
+    from app.security import accounts
     from app.ui.context import AppContext
 
     with database.sessions.begin() as session:
@@ -104,7 +104,7 @@ def test_admin_view_lists_items_to_verify(qtbot, demo_database) -> None:
 def test_only_administrators_publish(demo_database, caseworker) -> None:
     import pytest
 
-    from app.services.errors import AccessDenied
+    from app.common.errors import AccessDenied
 
     with pytest.raises(AccessDenied):
         caseworker.call(lambda s, a: form_definitions.publish_version(s, a, "{}"))

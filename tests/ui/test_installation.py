@@ -12,11 +12,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from sqlalchemy import select
 
-from app import __version__, selftest
+from app import __version__
+from app.cases import printouts
+from app.cli import selftest
 from app.db import migrate
 from app.db.database import open_database
 from app.models import Unit
-from app.services import printouts
 from app.ui.context import AppContext
 from app.ui.first_run_dialog import FirstRunDialog
 from app.ui.startup_probe import ENV_VAR as READY_VAR
@@ -116,7 +117,8 @@ def test_a_broken_configuration_is_told_in_a_window(tmp_path) -> None:
 def test_the_window_names_the_broken_file_and_the_mistake(configure, dialogs, tmp_path) -> None:
     configure()
     (tmp_path / "config" / "system.toml").write_text("[unit]\nkommun = 'Norrby'\n")
-    from app import cli, configuration
+    from app import cli
+    from app.settings import configuration
 
     configuration.current.cache_clear()
     assert cli.main([]) == 2

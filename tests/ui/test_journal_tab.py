@@ -7,10 +7,10 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
+from app.common.errors import SignedRecordError
+from app.journal import journal
+from app.journal.journal import JournalDraft
 from app.models import JournalEntry
-from app.services import journal
-from app.services.errors import SignedRecordError
-from app.services.journal import JournalDraft
 from tests.helpers import type_text
 
 LEFT = Qt.MouseButton.LeftButton

@@ -11,7 +11,7 @@ from app.db.database import open_database
 from app.models import AuditEntry, Role, User
 from app.ui.context import AppContext
 from app.ui.first_run_dialog import FirstRunDialog
-from app.ui.login_dialog import LoginDialog
+from app.ui.security.login_dialog import LoginDialog
 from tests.helpers import type_text
 
 

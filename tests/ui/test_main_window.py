@@ -5,10 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QThreadPool
 from sqlalchemy import select
 
+from app.cases import case_register
+from app.common.identity_number import format_identity_number
 from app.models import AuditEntry, CaseStatus
-from app.services import case_register
-from app.services.identity_number import format_identity_number
-from app.ui.case_view import CaseView
+from app.ui.cases.case_view import CaseView
 from app.ui.main_window import CASE_LIST_POLL_MS
 from tests.helpers import type_text
 

@@ -6,9 +6,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
+from app.common.identity_number import with_check_digit
 from app.models import Case, HouseholdMember, Person
-from app.services.identity_number import with_check_digit
-from app.ui.case_view import CaseView
+from app.ui.cases.case_view import CaseView
 from tests.helpers import count, type_text
 
 APPLICANT = with_check_digit("19870312122")  # fictional woman, valid check digit

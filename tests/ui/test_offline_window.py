@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QDialog
 from sqlalchemy import func, select
 
 from app.models import JournalEntry
-from app.services import leases, offline_replica, sync
-from app.ui.checkout_dialog import CheckOutDialog
+from app.offline import leases, offline_replica, sync
 from app.ui.context import AppContext
 from app.ui.main_window import MainWindow
+from app.ui.offline.checkout_dialog import CheckOutDialog
 from tests.helpers import type_text
 
 pytestmark = pytest.mark.gui

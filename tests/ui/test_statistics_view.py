@@ -15,10 +15,11 @@ from PySide6.QtCore import QEvent, Qt, QThreadPool
 from PySide6.QtWidgets import QApplication, QFileDialog
 from shiboken6 import isValid
 
-from app.services import code_lists, sos_export, statistics
-from app.services.formatting import money
+from app.common import code_lists
+from app.common.formatting import money
+from app.statistics import sos_export, statistics
 from app.ui.main_window import MainWindow
-from app.ui.statistics_view import StatisticsView
+from app.ui.statistics.statistics_view import StatisticsView
 
 LEFT = Qt.MouseButton.LeftButton
 ALT = Qt.KeyboardModifier.AltModifier

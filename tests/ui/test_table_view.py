@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from app.ui.row_table_model import Column, RowTableModel
-from app.ui.table_view import FIT_ROWS, RowTableView
+from app.ui.widgets.row_table_model import Column, RowTableModel
+from app.ui.widgets.table_view import FIT_ROWS, RowTableView
 
 
 @dataclass(frozen=True)

@@ -16,19 +16,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.cases import case_register, printouts
+from app.cases.case_overview import CaseOverview, open_case
+from app.common.formatting import long_date
+from app.offline import leases
 from app.printing.journal_printout import render_journal
-from app.services import case_register, leases, printouts
-from app.services.case_overview import CaseOverview, open_case
-from app.services.formatting import long_date
+from app.ui.cases.overview_tab import OverviewTab
+from app.ui.cases.status_dialog import StatusDialog
 from app.ui.context import AppContext
-from app.ui.decisions_tab import DecisionsTab
-from app.ui.forms_tab import FormsTab
-from app.ui.journal_tab import JournalTab
-from app.ui.messages import show_error
-from app.ui.overview_tab import OverviewTab
-from app.ui.pdf_export import ask_pdf_path, export_pdf
-from app.ui.plan_tab import PlanTab
-from app.ui.status_dialog import StatusDialog
+from app.ui.decisions.decisions_tab import DecisionsTab
+from app.ui.forms.forms_tab import FormsTab
+from app.ui.journal.journal_tab import JournalTab
+from app.ui.journal.plan_tab import PlanTab
+from app.ui.widgets.messages import show_error
+from app.ui.widgets.pdf_export import ask_pdf_path, export_pdf
 
 
 class CaseView(QWidget):

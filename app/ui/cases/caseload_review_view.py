@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import caseload_review, forms
-from app.services.caseload_review import (
+from app.cases import caseload_review
+from app.cases.caseload_review import (
     BKA_MISSING,
     BKA_OK,
     LONG_DEPENDENCE_MONTHS,
@@ -34,12 +34,13 @@ from app.services.caseload_review import (
     CaseIndicators,
     ReviewStatus,
 )
-from app.services.formatting import short_date
-from app.ui.background import run_in_background
+from app.common.formatting import short_date
+from app.forms import filled_forms
 from app.ui.context import AppContext
-from app.ui.messages import show_error
-from app.ui.row_table_model import Column, RowTableModel
-from app.ui.table_view import RowTableView
+from app.ui.widgets.background import run_in_background
+from app.ui.widgets.messages import show_error
+from app.ui.widgets.row_table_model import Column, RowTableModel
+from app.ui.widgets.table_view import RowTableView
 
 WHOLE_UNIT = "Hela enheten"
 FLAG_RED = QColor("#b00020")
@@ -549,7 +550,7 @@ class CaseloadReviewView(QWidget):
         case_ids = [r.case_id for r in self.selected_rows()]
         try:
             form_id = self.context.call(
-                lambda s, a: forms.create_case_review(s, a, subject_id, case_ids).id
+                lambda s, a: filled_forms.create_case_review(s, a, subject_id, case_ids).id
             )
         except Exception as exc:
             show_error(self, exc)

@@ -24,14 +24,15 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from app.cases import case_register
+from app.cases.case_register import NewCase, PersonInput
+from app.common import clock, code_lists
+from app.common.errors import ValidationFailed
+from app.common.identity_number import InvalidIdentityNumber, parse_identity_number
 from app.models import MemberRole
-from app.services import case_register, clock, code_lists
-from app.services.case_register import NewCase, PersonInput
-from app.services.errors import ValidationFailed
-from app.services.identity_number import InvalidIdentityNumber, parse_identity_number
 from app.ui.context import AppContext
-from app.ui.date_field import DateField
-from app.ui.messages import FieldError, add_field, user_message
+from app.ui.widgets.date_field import DateField
+from app.ui.widgets.messages import FieldError, add_field, user_message
 
 _MEMBER_ROLES = [MemberRole.CHILD, MemberRole.CO_APPLICANT, MemberRole.OTHER]
 _FIELD_NAMES = {

@@ -16,16 +16,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.cases import support_barriers
+from app.cases.case_overview import CaseOverview, MemberView
+from app.common import clock, code_lists
+from app.common.formatting import local_datetime, short_date
 from app.models import MemberRole
-from app.services import clock, code_lists, support_barriers
-from app.services.case_overview import CaseOverview, MemberView
-from app.services.formatting import local_datetime, short_date
 from app.ui.context import AppContext
-from app.ui.date_field import DateField
-from app.ui.dialog_buttons import save_cancel_buttons
-from app.ui.messages import show_error
-from app.ui.row_table_model import Column, RowTableModel
-from app.ui.table_view import RowTableView
+from app.ui.widgets.date_field import DateField
+from app.ui.widgets.dialog_buttons import save_cancel_buttons
+from app.ui.widgets.messages import show_error
+from app.ui.widgets.row_table_model import Column, RowTableModel
+from app.ui.widgets.table_view import RowTableView
 
 _SEX = {"K": "Kvinna", "M": "Man"}
 

@@ -11,10 +11,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.cases.case_register import ALLOWED_TRANSITIONS
+from app.common import code_lists
 from app.models import CaseStatus
-from app.services import code_lists
-from app.services.case_register import ALLOWED_TRANSITIONS
-from app.ui.dialog_buttons import save_cancel_buttons
+from app.ui.widgets.dialog_buttons import save_cancel_buttons
 
 
 class StatusDialog(QDialog):

@@ -27,13 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.common import clock
+from app.common.errors import ValidationFailed
+from app.common.formatting import money
+from app.decisions import decisions, legal_texts
+from app.decisions.decisions import DecisionDraft, ItemInput
 from app.models import DecisionKind, Outcome
-from app.printing.decision_letter import render_decision_letter
-from app.services import clock, decisions, legal_texts, norm_tables
-from app.services.decisions import DecisionDraft, ItemInput
-from app.services.errors import ValidationFailed
-from app.services.formatting import money
-from app.services.norm_calculation import (
+from app.norms import applicable_table
+from app.norms.norm_calculation import (
     COST_TYPES,
     INCOME_TYPES,
     AdultInput,
@@ -44,10 +45,11 @@ from app.services.norm_calculation import (
     calculate,
     parse_amount,
 )
+from app.printing.decision_letter import render_decision_letter
 from app.ui.context import AppContext
-from app.ui.date_field import DateField
-from app.ui.messages import FieldError, add_field, show_error
-from app.ui.pdf_export import ask_pdf_path, export_pdf
+from app.ui.widgets.date_field import DateField
+from app.ui.widgets.messages import FieldError, add_field, show_error
+from app.ui.widgets.pdf_export import ask_pdf_path, export_pdf
 
 
 def _amount_text(value: Decimal) -> str:
@@ -144,7 +146,7 @@ class DecisionEditor(QWidget):
         self.period_start = DateField(month_start)
         self.period_end = DateField(decisions.month_end(month_start))
         self.year = QComboBox()
-        for year in self.context.call(lambda s, _a: norm_tables.years(s)):
+        for year in self.context.call(lambda s, _a: applicable_table.years(s)):
             self.year.addItem(str(year), year)
         self.year.setCurrentIndex(max(0, self.year.findData(month_start.year)))
         add_field(form, "&Typ av bistånd:", self.kind)
@@ -356,7 +358,7 @@ class DecisionEditor(QWidget):
         try:
             composition, costs, incomes = self._inputs()
             year = self.year.currentData()
-            table = self.context.call(lambda s, _a: norm_tables.table_for(s, year))
+            table = self.context.call(lambda s, _a: applicable_table.table_for(s, year))
             self.calculation = calculate(table, composition, costs, incomes)
         except ValidationFailed as exc:
             self.calculation_error.set_message("\n".join(exc.field_errors.values()))

@@ -7,13 +7,13 @@ import uuid
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from app.services import decisions
-from app.services.decisions import DecisionRow, period_text
-from app.services.formatting import money, short_date
+from app.common.formatting import money, short_date
+from app.decisions import decisions
+from app.decisions.decisions import DecisionRow, period_text
 from app.ui.context import AppContext
-from app.ui.execution_dialog import ExecutionDialog
-from app.ui.row_table_model import Column, RowTableModel
-from app.ui.table_view import RowTableView
+from app.ui.decisions.execution_dialog import ExecutionDialog
+from app.ui.widgets.row_table_model import Column, RowTableModel
+from app.ui.widgets.table_view import RowTableView
 
 
 def _execution_text(row: DecisionRow) -> str:

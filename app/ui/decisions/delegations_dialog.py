@@ -17,16 +17,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.common.errors import ValidationFailed
+from app.common.formatting import money
+from app.decisions import decisions
+from app.decisions.decisions import DelegationRow
 from app.models import DecisionKind
-from app.services import decisions
-from app.services.decisions import DelegationRow
-from app.services.errors import ValidationFailed
-from app.services.formatting import money
-from app.services.norm_calculation import parse_amount
+from app.norms.norm_calculation import parse_amount
 from app.ui.context import AppContext
-from app.ui.messages import FieldError, add_field, show_error
-from app.ui.row_table_model import Column, RowTableModel
-from app.ui.table_view import RowTableView
+from app.ui.widgets.messages import FieldError, add_field, show_error
+from app.ui.widgets.row_table_model import Column, RowTableModel
+from app.ui.widgets.table_view import RowTableView
 
 
 def _cell(kind: DecisionKind):

@@ -13,12 +13,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import decisions
-from app.services.errors import ValidationFailed
+from app.common.errors import ValidationFailed
+from app.decisions import decisions
 from app.ui.context import AppContext
-from app.ui.date_field import DateField
-from app.ui.dialog_buttons import save_cancel_buttons
-from app.ui.messages import FieldError, add_field, show_error
+from app.ui.widgets.date_field import DateField
+from app.ui.widgets.dialog_buttons import save_cancel_buttons
+from app.ui.widgets.messages import FieldError, add_field, show_error
 
 
 class ExecutionDialog(QDialog):

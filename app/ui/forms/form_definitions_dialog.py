@@ -17,13 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import form_definitions
-from app.services.errors import ValidationFailed
-from app.services.form_definitions import DefinitionRow
+from app.common.errors import ValidationFailed
+from app.forms import form_definitions
+from app.forms.form_definitions import DefinitionRow
 from app.ui.context import AppContext
-from app.ui.messages import FieldError, show_error
-from app.ui.row_table_model import Column, RowTableModel
-from app.ui.table_view import RowTableView
+from app.ui.widgets.messages import FieldError, show_error
+from app.ui.widgets.row_table_model import Column, RowTableModel
+from app.ui.widgets.table_view import RowTableView
 
 
 class FormDefinitionsDialog(QDialog):

@@ -23,19 +23,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.cases import printouts
+from app.common import clock
+from app.common.errors import ValidationFailed
+from app.common.formatting import local_datetime
+from app.forms import filled_forms
 from app.forms.answers import Group, groups, new_row
 from app.forms.computations import compute
 from app.forms.definition import FieldType, RepeatKind, Section
+from app.forms.filled_forms import FormView
 from app.forms.validation import field_path, required_progress
 from app.printing.form_printout import render_form
-from app.services import clock, forms, printouts
-from app.services.errors import ValidationFailed
-from app.services.formatting import local_datetime
-from app.services.forms import FormView
 from app.ui.context import AppContext
-from app.ui.form_fields import FieldInput
-from app.ui.messages import FieldError, show_error
-from app.ui.pdf_export import ask_pdf_path, export_pdf
+from app.ui.forms.form_fields import FieldInput
+from app.ui.widgets.messages import FieldError, show_error
+from app.ui.widgets.pdf_export import ask_pdf_path, export_pdf
 
 AUTOSAVE_MS = 1500
 """Drafts are saved this long after the last keystroke: a crash loses at most that."""
@@ -50,7 +52,7 @@ class FormEditor(QWidget):
         super().__init__(parent)
         self.context = context
         self.form_id = form_id
-        self.view: FormView = context.call(lambda s, a: forms.open_form(s, a, form_id))
+        self.view: FormView = context.call(lambda s, a: filled_forms.open_form(s, a, form_id))
         self.answers = self.view.answers
         self.inputs: dict[str, FieldInput] = {}
         self.errors: dict[str, FieldError] = {}
@@ -312,7 +314,7 @@ class FormEditor(QWidget):
         answers, version = self.answers, self.view.version
         try:
             form = self.context.call(
-                lambda s, a: forms.save_draft(s, a, self.form_id, answers, expected_version=version)
+                lambda s, a: filled_forms.save_draft(s, a, self.form_id, answers, expected_version=version)
             )
         except ValidationFailed as exc:
             self._show_errors(exc)
@@ -347,7 +349,7 @@ class FormEditor(QWidget):
         version = self.view.version
         try:
             self.context.call(
-                lambda s, a: forms.sign_form(s, a, self.form_id, expected_version=version)
+                lambda s, a: filled_forms.sign_form(s, a, self.form_id, expected_version=version)
             )
         except ValidationFailed as exc:
             self._show_errors(exc)
@@ -364,7 +366,7 @@ class FormEditor(QWidget):
         self.signed.emit()
 
     def reload(self) -> None:
-        self.view = self.context.call(lambda s, a: forms.open_form(s, a, self.form_id))
+        self.view = self.context.call(lambda s, a: filled_forms.open_form(s, a, self.form_id))
         self.answers = self.view.answers
         self.dirty = False
         self._build()
@@ -373,7 +375,7 @@ class FormEditor(QWidget):
         view = self.view
         try:
             form = self.context.call(
-                lambda s, a: forms.create_form(
+                lambda s, a: filled_forms.create_form(
                     s, a, view.definition.key, case_id=view.case_id, supersedes_id=view.id
                 )
             )

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWid
 
 from app.forms.answers import FormContext
 from app.forms.definition import Field, FieldType
-from app.ui.date_field import DateField
+from app.ui.widgets.date_field import DateField
 
 
 class FieldInput:

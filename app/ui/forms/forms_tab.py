@@ -7,13 +7,13 @@ import uuid
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.services import forms
-from app.services.formatting import local_datetime, short_date
-from app.services.forms import FormRow
+from app.common.formatting import local_datetime, short_date
+from app.forms import filled_forms
+from app.forms.filled_forms import FormRow
 from app.ui.context import AppContext
-from app.ui.messages import show_error
-from app.ui.row_table_model import Column, RowTableModel
-from app.ui.table_view import RowTableView
+from app.ui.widgets.messages import show_error
+from app.ui.widgets.row_table_model import Column, RowTableModel
+from app.ui.widgets.table_view import RowTableView
 
 CASE_FORMS = (
     ("ib", "Ny &initial bedömning"),
@@ -77,17 +77,17 @@ class FormsTab(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        rows: list[FormRow] = self.context.call(lambda s, a: forms.list_forms(s, a, self.case_id))
+        rows: list[FormRow] = self.context.call(lambda s, a: filled_forms.list_forms(s, a, self.case_id))
         self.model.set_rows(rows)
         self.view.fit_columns()
-        suggestion = self.context.call(lambda s, _a: forms.fia_suggestion(s, self.case_id))
+        suggestion = self.context.call(lambda s, _a: filled_forms.fia_suggestion(s, self.case_id))
         self.suggestion.setText(suggestion)
         self.suggestion.setVisible(bool(suggestion))
 
     def new_form(self, key: str) -> uuid.UUID | None:
         try:
             form = self.context.call(
-                lambda s, a: forms.create_form(s, a, key, case_id=self.case_id)
+                lambda s, a: filled_forms.create_form(s, a, key, case_id=self.case_id)
             )
         except Exception as exc:
             show_error(self, exc)

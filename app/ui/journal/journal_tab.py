@@ -22,15 +22,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import clock, code_lists, journal
-from app.services.errors import ValidationFailed
-from app.services.formatting import local_datetime, short_date
-from app.services.journal import JournalDraft, JournalRow
+from app.common import clock, code_lists
+from app.common.errors import ValidationFailed
+from app.common.formatting import local_datetime, short_date
+from app.journal import journal
+from app.journal.journal import JournalDraft, JournalRow
 from app.ui.context import AppContext
-from app.ui.date_field import DateField
-from app.ui.messages import FieldError, add_field, show_error
-from app.ui.row_table_model import Column, RowTableModel
-from app.ui.table_view import RowTableView
+from app.ui.widgets.date_field import DateField
+from app.ui.widgets.messages import FieldError, add_field, show_error
+from app.ui.widgets.row_table_model import Column, RowTableModel
+from app.ui.widgets.table_view import RowTableView
 
 
 def _status(row: JournalRow) -> str:

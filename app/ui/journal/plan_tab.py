@@ -24,13 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import clock, code_lists, plans
-from app.services.errors import ValidationFailed
-from app.services.formatting import short_date
-from app.services.plans import PlanInput, PlanRow, PlanStepInput
+from app.common import clock, code_lists
+from app.common.errors import ValidationFailed
+from app.common.formatting import short_date
+from app.journal import plans
+from app.journal.plans import PlanInput, PlanRow, PlanStepInput
 from app.ui.context import AppContext
-from app.ui.date_field import DateField
-from app.ui.messages import FieldError, add_field, show_error
+from app.ui.widgets.date_field import DateField
+from app.ui.widgets.messages import FieldError, add_field, show_error
 
 _ROLE_PLAN, _ROLE_STEP = Qt.ItemDataRole.UserRole, Qt.ItemDataRole.UserRole + 1
 

@@ -16,15 +16,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import norm_tables
-from app.services.errors import ValidationFailed
-from app.services.norm_table import norm_table_to_json
-from app.services.norm_tables import NormTableRow
+from app.common.errors import ValidationFailed
+from app.norms import applicable_table
+from app.norms.applicable_table import NormTableRow
+from app.norms.norm_table import norm_table_to_json
 from app.ui.context import AppContext
-from app.ui.form_definitions_dialog import DefinitionEditor
-from app.ui.messages import FieldError, show_error
-from app.ui.row_table_model import Column, RowTableModel
-from app.ui.table_view import RowTableView
+from app.ui.forms.form_definitions_dialog import DefinitionEditor
+from app.ui.widgets.messages import FieldError, show_error
+from app.ui.widgets.row_table_model import Column, RowTableModel
+from app.ui.widgets.table_view import RowTableView
 
 
 class NormTablesDialog(QDialog):
@@ -87,7 +87,7 @@ class NormTablesDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        rows = self.context.call(lambda s, _a: norm_tables.list_tables(s))
+        rows = self.context.call(lambda s, _a: applicable_table.list_tables(s))
         self.model.set_rows(rows)
         self.table.fit_columns()
         if rows:
@@ -101,14 +101,14 @@ class NormTablesDialog(QDialog):
             )
 
     def enter_next_year(self) -> None:
-        template = self.context.call(lambda s, _a: norm_tables.template_for_next_year(s))
+        template = self.context.call(lambda s, _a: applicable_table.template_for_next_year(s))
         self._edit(json.dumps(template, ensure_ascii=False, indent=2))
 
     def edit_selected(self) -> None:
         row: NormTableRow | None = self.table.current_row()
         if row is None:
             return
-        table = self.context.call(lambda s, _a: norm_tables.table_for(s, row.year))
+        table = self.context.call(lambda s, _a: applicable_table.table_for(s, row.year))
         self._edit(json.dumps(norm_table_to_json(table), ensure_ascii=False, indent=2))
 
     def _edit(self, text: str) -> None:
@@ -127,7 +127,7 @@ class NormTablesDialog(QDialog):
 
     def save(self, text: str, error: FieldError) -> bool:
         try:
-            self.context.call(lambda s, a: norm_tables.import_table(s, a, text))
+            self.context.call(lambda s, a: applicable_table.import_table(s, a, text))
         except ValidationFailed as exc:
             error.set_message("Tabellen sparades inte: " + " ".join(exc.field_errors.values()))
             return False

@@ -17,17 +17,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.cases.my_cases import CaseListRow
+from app.common import clock, formatting
+from app.common.errors import ValidationFailed
 from app.db.replica import ReplicaLocked
-from app.services import checkout, clock, formatting, leases
-from app.services.checkout import CheckOutResult
-from app.services.errors import ValidationFailed
-from app.services.my_cases import CaseListRow
-from app.services.offline_replica import PassphraseNeeded
-from app.ui.background import run_in_background
+from app.offline import checkout, leases
+from app.offline.checkout import CheckOutResult
+from app.offline.offline_replica import PassphraseNeeded
 from app.ui.context import AppContext
-from app.ui.date_field import DateField
-from app.ui.messages import FieldError, add_field, show_error
-from app.ui.passphrase_prompt import ask_passphrase
+from app.ui.offline.passphrase_prompt import ask_passphrase
+from app.ui.widgets.background import run_in_background
+from app.ui.widgets.date_field import DateField
+from app.ui.widgets.messages import FieldError, add_field, show_error
 
 EXPLANATION = (
     "De ärenden du väljer kopieras krypterade till den här datorn, så att du kan arbeta "

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.services import sync_conflicts
-from app.services.formatting import local_datetime
-from app.services.sync_conflicts import ConflictRow
+from app.common.formatting import local_datetime
+from app.offline import sync_conflicts
+from app.offline.sync_conflicts import ConflictRow
 from app.ui.context import AppContext
-from app.ui.messages import show_error
-from app.ui.row_table_model import Column, RowTableModel
-from app.ui.table_view import RowTableView
+from app.ui.widgets.messages import show_error
+from app.ui.widgets.row_table_model import Column, RowTableModel
+from app.ui.widgets.table_view import RowTableView
 
 EXPLANATION = (
     "Samma uppgift ändrades både på kontoret och på en bärbar dator innan de hann "

@@ -8,15 +8,16 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 
-from app.services import credentials, leases, sync, sync_conflicts
-from app.services.checkout import replica_id
-from app.services.offline_replica import PassphraseNeeded
-from app.services.sync import SyncReport
-from app.ui.background import run_in_background
-from app.ui.conflicts_dialog import ConflictsDialog
+from app.offline import leases, sync, sync_conflicts
+from app.offline.checkout import replica_id
+from app.offline.offline_replica import PassphraseNeeded
+from app.offline.sync import SyncReport
+from app.security import credentials
 from app.ui.context import AppContext
-from app.ui.messages import show_error
-from app.ui.passphrase_prompt import ask_passphrase
+from app.ui.offline.conflicts_dialog import ConflictsDialog
+from app.ui.offline.passphrase_prompt import ask_passphrase
+from app.ui.widgets.background import run_in_background
+from app.ui.widgets.messages import show_error
 
 
 class OfflineActions:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
-from app.services.offline_replica import PassphraseNeeded
+from app.offline.offline_replica import PassphraseNeeded
 
 
 def ask_passphrase(

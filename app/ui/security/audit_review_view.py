@@ -19,17 +19,18 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from app.services import audit_review, clock
-from app.services.audit_review import Review, ReviewFilter
-from app.services.errors import ValidationFailed
-from app.services.formatting import local_datetime, number
-from app.ui.background import run_in_background
+from app.common import clock
+from app.common.errors import ValidationFailed
+from app.common.formatting import local_datetime, number
+from app.security import audit_review
+from app.security.audit_review import Review, ReviewFilter
 from app.ui.context import AppContext
-from app.ui.date_field import DateField
-from app.ui.messages import FieldError, add_field, show_error
-from app.ui.pdf_export import ask_save_path
-from app.ui.row_table_model import Column, RowTableModel
-from app.ui.table_view import RowTableView
+from app.ui.widgets.background import run_in_background
+from app.ui.widgets.date_field import DateField
+from app.ui.widgets.messages import FieldError, add_field, show_error
+from app.ui.widgets.pdf_export import ask_save_path
+from app.ui.widgets.row_table_model import Column, RowTableModel
+from app.ui.widgets.table_view import RowTableView
 
 ALL = "Alla"
 

@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.engine import make_url
 
-from app.services import accounts, credentials, server_login
-from app.services.actor import Actor
-from app.ui.background import run_in_background
+from app.security import accounts, credentials, server_login
+from app.security.actor import Actor
 from app.ui.context import AppContext
-from app.ui.messages import FieldError, user_message
+from app.ui.widgets.background import run_in_background
+from app.ui.widgets.messages import FieldError, user_message
 
 NO_KEYRING = (
     "Datorn har ingen nyckelring som Ärendestöd kan använda: lösenordet sparas inte och "

@@ -14,14 +14,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.common.errors import ValidationFailed
 from app.models import Role
-from app.services import accounts, server_login
-from app.services.accounts import UserRow
-from app.services.errors import ValidationFailed
+from app.security import accounts, server_login
+from app.security.accounts import UserRow
 from app.ui.context import AppContext
-from app.ui.messages import FieldError, add_field, show_error
-from app.ui.row_table_model import Column, RowTableModel
-from app.ui.table_view import RowTableView
+from app.ui.widgets.messages import FieldError, add_field, show_error
+from app.ui.widgets.row_table_model import Column, RowTableModel
+from app.ui.widgets.table_view import RowTableView
 
 ON_SERVER = (
     "På den delade servern loggar användaren in med en egen databasroll. När användaren är "

@@ -2,7 +2,7 @@
 export them as a PDF report, a CSV file for Excel or Socialstyrelsen's monthly file.
 
 The figures are computed off the GUI thread (a year on a big database takes seconds). The
-tables come from app/printing/statistics_tables.py, the same tables the PDF report prints;
+tables come from app/statistics/tables.py, the same tables the PDF report prints;
 the charts are display-only and show nothing the tables do not.
 """
 
@@ -44,18 +44,20 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from app.printing import statistics_tables as tables
+from app.cases import printouts
+from app.common import clock
+from app.common.formatting import local_datetime, month_name
 from app.printing.statistics_report import render_statistics_report
-from app.printing.statistics_tables import ChartData, Stats, StatTable
-from app.services import clock, printouts, sos_export, statistics
-from app.services.formatting import local_datetime, month_name
-from app.services.statistics import YearStatistics
-from app.ui.background import run_in_background
+from app.statistics import sos_export, statistics
+from app.statistics import tables as tables
+from app.statistics.statistics import YearStatistics
+from app.statistics.tables import ChartData, Stats, StatTable
 from app.ui.context import AppContext
-from app.ui.messages import show_error
-from app.ui.pdf_export import ask_pdf_path, ask_save_path
-from app.ui.row_table_model import Column, RowTableModel
-from app.ui.table_view import RowTableView
+from app.ui.widgets.background import run_in_background
+from app.ui.widgets.messages import show_error
+from app.ui.widgets.pdf_export import ask_pdf_path, ask_save_path
+from app.ui.widgets.row_table_model import Column, RowTableModel
+from app.ui.widgets.table_view import RowTableView
 
 SECTIONS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("Diagram", (), "Beslutshushåll och bidragshushåll, utbetalt och försörjningshinder."),

@@ -7,7 +7,7 @@ from datetime import date
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDateEdit, QWidget
 
-from app.services import clock
+from app.common import clock
 
 _EMPTY = QDate(2000, 1, 1)
 

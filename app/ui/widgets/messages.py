@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QMessageBox, QVBoxLayout, QWi
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.services.errors import ServiceError
+from app.common.errors import ServiceError
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ from typing import Any
 from PySide6.QtWidgets import QFileDialog, QWidget
 from sqlalchemy.orm import Session
 
-from app.services.actor import Actor
-from app.ui.background import run_in_background
+from app.security.actor import Actor
 from app.ui.context import AppContext
-from app.ui.messages import show_error
+from app.ui.widgets.background import run_in_background
+from app.ui.widgets.messages import show_error
 
 
 def ask_save_path(

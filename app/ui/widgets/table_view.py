@@ -9,7 +9,7 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from app.ui.row_table_model import RowTableModel
+from app.ui.widgets.row_table_model import RowTableModel
 
 FIT_ROWS = 100
 """Rows `fit_columns` measures (Qt's default is 1 000): each costs ~0.5 ms on the GUI thread
