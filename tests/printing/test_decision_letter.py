@@ -21,7 +21,7 @@ from app.norms.norm_table import load_norm_table
 from app.printing.decision_letter import render_decision_letter
 
 # The service fixtures: a migrated database per test, fixed clock, staff, make_case.
-from tests.services.conftest import (  # noqa: F401
+from tests.core.conftest import (  # noqa: F401
     _pg_template_database,
     _template_database,
     admin,

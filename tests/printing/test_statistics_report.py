@@ -1,5 +1,5 @@
 """The statistics report PDF, read back with pypdf, on the hand-built dataset of
-tests/services/test_statistics.py (households 1-16 are described there): the report prints
+tests/core/statistics/test_statistics.py (households 1-16 are described there): the report prints
 the figures year_statistics / month_statistics return, in Swedish number format."""
 
 # The service fixtures are imported below; using them as test arguments "redefines" them.
@@ -17,7 +17,7 @@ from app.cli import main
 from app.models import Unit
 from app.printing.statistics_report import render_statistics_report
 from app.statistics.statistics import SexCounts, month_statistics, year_statistics
-from tests.services.conftest import (  # noqa: F401
+from tests.core.conftest import (  # noqa: F401
     _pg_template_database,
     _template_database,
     db,
@@ -26,7 +26,7 @@ from tests.services.conftest import (  # noqa: F401
     session,
     staff,
 )
-from tests.services.test_statistics import OCT, build_dataset
+from tests.core.statistics.test_statistics import OCT, build_dataset
 
 PRINTED = "Utskriven 2026-11-23 10:00 av Eva Lind"
 ORGANISATION = "Socialnämnden, Exempelstads kommun"

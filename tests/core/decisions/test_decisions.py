@@ -43,7 +43,7 @@ from app.models import (
     Outcome,
 )
 from app.printing.decision_letter import render_decision_letter
-from tests.services.sync_helpers import offline, run_sync, take_along
+from tests.core.offline.sync_helpers import offline, run_sync, take_along
 
 D = Decimal
 TODAY = date(2026, 11, 23)

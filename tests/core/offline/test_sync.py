@@ -29,7 +29,7 @@ from app.models import (
     SyncConflict,
 )
 from app.offline import leases, sync
-from tests.services.sync_helpers import (
+from tests.core.offline.sync_helpers import (
     count,
     hand_over,
     offline,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.common.errors import NotFound, StaleRecordError
 from app.models import AuditEntry, ConflictStatus, Household, SyncConflict
 from app.offline import leases, sync_conflicts
-from tests.services.sync_helpers import hand_over, run_sync, take_along
+from tests.core.offline.sync_helpers import hand_over, run_sync, take_along
 
 
 @pytest.fixture

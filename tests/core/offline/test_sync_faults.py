@@ -19,7 +19,7 @@ from app.journal import journal
 from app.journal.journal import JournalDraft
 from app.models import AppliedChange, AuditEntry, JournalEntry, OutboxChange, Plan
 from app.offline import checkout, outbox, sync
-from tests.services.sync_helpers import plan_for, take_along
+from tests.core.offline.sync_helpers import plan_for, take_along
 
 PASSPHRASE = "lösenfras för fälttestet"
 CRASH_POINTS = ("before_push_commit", "after_push_commit", "after_push_acknowledged", "mid_pull")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.common.errors import AccessDenied, StaleRecordError, ValidationFailed
 from app.models import AuditEntry, Role, User
 from app.security import accounts, audit
-from tests.services.conftest import PASSWORD
+from tests.core.conftest import PASSWORD
 
 
 def _add(session, actor, staff, **changes):

@@ -15,7 +15,7 @@ from app.models import AuditEntry
 from app.statistics import sos_export
 from app.statistics.sos_export import SosRow, sos_rows, write_sos_file, write_statistics_csv
 from app.statistics.statistics import month_statistics, year_statistics
-from tests.services.test_statistics import OCT, build_dataset
+from tests.core.statistics.test_statistics import OCT, build_dataset
 
 
 @pytest.fixture

@@ -125,7 +125,7 @@ def test_avslag_in_family_needs_child_consideration_then_signs(
 def test_partly_granted_letter_shows_amounts_and_bka_summary(
     qtbot, main_window, family_case, caseworker
 ) -> None:
-    from tests.ui.form_filling import fill_everything
+    from tests.ui.forms.form_filling import fill_everything
 
     bka = main_window.open_form(family_case.forms_tab.new_form("bka"))
     fill_everything(bka)

@@ -14,7 +14,7 @@ from app.forms import filled_forms
 from app.models import FollowUpTask, FormInstance, Plan
 from app.ui.forms.form_editor import AUTOSAVE_MS, FormEditor
 from tests.helpers import login, type_text
-from tests.ui.form_filling import answer_for, fill_everything
+from tests.ui.forms.form_filling import answer_for, fill_everything
 
 LEFT = Qt.MouseButton.LeftButton
 

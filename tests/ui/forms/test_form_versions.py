@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 
 from app.forms import form_definitions
 from app.ui.forms.form_definitions_dialog import FormDefinitionsDialog
-from tests.ui.form_filling import fill_everything
+from tests.ui.forms.form_filling import fill_everything
 
 OLD_LABEL = "Klientens mål"
 

@@ -18,7 +18,7 @@ from app.ui.decisions.delegations_dialog import DelegationsDialog
 from app.ui.norms.norm_tables_dialog import NormTablesDialog
 from app.ui.security.users_dialog import UsersDialog
 from tests.helpers import type_text
-from tests.ui.test_form_versions import login_admin
+from tests.ui.forms.test_form_versions import login_admin
 
 
 @pytest.fixture
