@@ -583,7 +583,9 @@ class MainWindow(QMainWindow):
         subject_id = caseworkers[names.index(name)][0]
         try:
             form = self.context.call(
-                lambda s, a: filled_forms.create_form(s, a, "arendegenomgang", subject_user_id=subject_id)
+                lambda s, a: filled_forms.create_form(
+                    s, a, "arendegenomgang", subject_user_id=subject_id
+                )
             )
         except Exception as exc:
             show_error(self, exc)

@@ -314,7 +314,9 @@ class FormEditor(QWidget):
         answers, version = self.answers, self.view.version
         try:
             form = self.context.call(
-                lambda s, a: filled_forms.save_draft(s, a, self.form_id, answers, expected_version=version)
+                lambda s, a: filled_forms.save_draft(
+                    s, a, self.form_id, answers, expected_version=version
+                )
             )
         except ValidationFailed as exc:
             self._show_errors(exc)

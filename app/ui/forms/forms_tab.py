@@ -77,7 +77,9 @@ class FormsTab(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        rows: list[FormRow] = self.context.call(lambda s, a: filled_forms.list_forms(s, a, self.case_id))
+        rows: list[FormRow] = self.context.call(
+            lambda s, a: filled_forms.list_forms(s, a, self.case_id)
+        )
         self.model.set_rows(rows)
         self.view.fit_columns()
         suggestion = self.context.call(lambda s, _a: filled_forms.fia_suggestion(s, self.case_id))

@@ -689,7 +689,9 @@ class TestChildGate:
             {"Lisa": "Lisa får bo kvar.", "Noah": "Noah får gå kvar i skolan."},
         )
         view = filled_forms.open_form(session, caseworker, bka.id)
-        summary = filled_forms.computed_value(view.definition, view.answers, view.definition.summary_field)
+        summary = filled_forms.computed_value(
+            view.definition, view.answers, view.definition.summary_field
+        )
         assert summary == (
             "Lisa Andersson (7 år): Lisa får bo kvar.\n"
             "Noah Andersson (12 år): Noah får gå kvar i skolan."

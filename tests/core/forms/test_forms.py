@@ -596,7 +596,9 @@ class TestArendegenomgang:
     ) -> None:
         subject_id = getattr(staff, subject).id if subject else None
         with pytest.raises(ValidationFailed) as caught:
-            filled_forms.create_form(session, manager, "arendegenomgang", subject_user_id=subject_id)
+            filled_forms.create_form(
+                session, manager, "arendegenomgang", subject_user_id=subject_id
+            )
         assert caught.value.field_errors == {"subject": "Välj en handläggare på din enhet."}
         assert count_rows(FormInstance) == 0
 
@@ -701,7 +703,9 @@ class TestSupersedes:
     def test_an_unsigned_form_cannot_be_superseded(self, session, caseworker, case) -> None:
         draft = filled_forms.create_form(session, caseworker, "ib", case_id=case.id)
         with pytest.raises(ValidationFailed) as caught:
-            filled_forms.create_form(session, caseworker, "ib", case_id=case.id, supersedes_id=draft.id)
+            filled_forms.create_form(
+                session, caseworker, "ib", case_id=case.id, supersedes_id=draft.id
+            )
         assert list(caught.value.field_errors) == ["supersedes"]
 
     def test_another_kind_or_another_case_is_refused(
@@ -992,7 +996,9 @@ class TestPublishVersion:
         assert (new.form_version, new.definition_id) == (2, record.id)
         assert "skulder" in [
             f.key
-            for f in filled_forms.open_form(session, caseworker, new.id).definition.sections[0].fields
+            for f in filled_forms.open_form(session, caseworker, new.id)
+            .definition.sections[0]
+            .fields
         ]
 
         rows = [(r.key, r.version, r.builtin, r.is_latest) for r in list_definitions(session)]

@@ -1,6 +1,6 @@
 """Every service function that reads case data writes an audit row (Lag 2001:454).
 
-The services are listed from the code: every public function in the core packages (CORE_AREAS) taking
+The services are listed from the code: every public function in the core areas taking
 (session, actor, …). Each is classified below as a read (called here, on a demo database,
 and must leave an audit row of the reading user), a write (each write's audit rows are
 asserted by that service's own tests) or not case content (with the reason). A new service

@@ -159,7 +159,9 @@ def test_caseload_review_creates_follow_up_deadlines(qtbot, demo_database, casew
     window = MainWindow(chef)
     qtbot.addWidget(window)
     form = chef.call(
-        lambda s, a: filled_forms.create_form(s, a, "arendegenomgang", subject_user_id=caseworker.actor.id)
+        lambda s, a: filled_forms.create_form(
+            s, a, "arendegenomgang", subject_user_id=caseworker.actor.id
+        )
     )
     editor = window.open_form(form.id)
     assert editor.inputs["genomgang.handlaggare"].value() == "Sara Nilsson"
