@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 
 import keyring
 import pytest
@@ -18,20 +18,29 @@ os.environ["ARENDESTOD_CONFIG"] = os.devnull + ".arendestod-no-user-config.toml"
 from app.settings import configuration
 from app.settings.configuration import Configuration
 
-# PostgreSQL: the server fixtures (skipped without $ARENDESTOD_TEST_PG_URL, failing in CI).
+# PostgreSQL: the server fixtures ($ARENDESTOD_TEST_PG_URL, or a server the tests start).
+from tests import pg
 from tests.helpers import MemoryKeyring
-from tests.pg import pg_migrated_template, pg_server, skip_marker, uses_postgresql  # noqa: F401
+from tests.pg import pg_migrated_template, pg_server  # noqa: F401
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Without a server, mark the PostgreSQL tests skipped up front: `-ra` then sums them up
-    per file instead of one line per test. (In CI there is no marker: they fail.)"""
-    marker = skip_marker()
-    if marker is None:
-        return
-    for item in items:
-        if uses_postgresql(item):
-            item.add_marker(marker)
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Without a PostgreSQL server its tests are skipped with one line in the summary."""
+    report = yield
+    pg.one_summary_line(report, call)
+    return report
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Which PostgreSQL the tests started, if they started one, and how long it took."""
+    if pg.started is not None:
+        terminalreporter.write_line(
+            f"PostgreSQL för testerna: startad från {pg.started.bin} "
+            f"på {pg.start_seconds:.1f} s ({pg.URL_VARIABLE} är inte satt)"
+        )
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from app.journal.journal import JournalDraft
 from app.models import AuditEntry, JournalEntry, User
 from app.security import accounts
 from app.statistics import statistics
-from tests.pg import URL_VARIABLE
+from tests.pg import LOG_VARIABLE, PgServer
 
 on_postgresql = pytest.mark.parametrize("db", ["postgresql"], indirect=True)
 
@@ -40,10 +40,10 @@ def connect(login_roles: dict[str, str], username: str) -> psycopg.Connection:
 
 
 @contextmanager
-def db_owner(login_roles: dict[str, str]) -> Iterator[psycopg.Connection]:
+def db_owner(login_roles: dict[str, str], pg_server: PgServer) -> Iterator[psycopg.Connection]:
     """The test role (schema owner, superuser) on the same database."""
     url = make_url(login_roles["sara.nilsson"])
-    owner = make_url(os.environ[URL_VARIABLE]).set(database=url.database)
+    owner = pg_server.url.set(database=url.database)
     text_url = owner.render_as_string(hide_password=False)
     with psycopg.connect(text_url.replace("+psycopg", ""), autocommit=True) as conn:
         yield conn
@@ -242,7 +242,9 @@ def test_the_staff_list_is_readable_but_not_the_password_hashes(cases, login_rol
 
 
 @on_postgresql
-def test_logging_in_with_a_database_role_maps_it_to_the_user(cases, login_roles, staff) -> None:
+def test_logging_in_with_a_database_role_maps_it_to_the_user(
+    cases, login_roles, staff, pg_server
+) -> None:
     database = open_database(login_roles["omar.haddad"], upgrade=False)
     try:
         with database.sessions.begin() as session:
@@ -255,7 +257,7 @@ def test_logging_in_with_a_database_role_maps_it_to_the_user(cases, login_roles,
     try:
         with database.sessions.begin() as session:  # inactivated after the role was made
             session.execute(text("SELECT 1"))
-        with db_owner(login_roles) as owner:
+        with db_owner(login_roles, pg_server) as owner:
             owner.execute("UPDATE users SET active = false WHERE full_name = 'Karin Holm'")
         with database.sessions.begin() as session:
             assert accounts.login_connected(session) is None
@@ -348,15 +350,14 @@ def test_the_chefs_views_give_the_same_figures_under_the_servers_rules(
     assert as_eva == as_owner
 
 
-LOG_VARIABLE = "ARENDESTOD_TEST_PG_LOG"
-
-
 @on_postgresql
-def test_the_server_logs_every_read_of_case_tables_itself(db, cases, login_roles) -> None:
+def test_the_server_logs_every_read_of_case_tables_itself(
+    db, cases, login_roles, pg_server
+) -> None:
     """A modified client writes no audit rows of its own: the server's log (pgaudit) still
     names the role, the statement and its parameters."""
-    log_path = os.environ.get(LOG_VARIABLE, "")
-    if not log_path or not os.access(log_path, os.R_OK):
+    log_path = pg_server.log
+    if log_path is None or not os.access(log_path, os.R_OK):
         pytest.skip(f"{LOG_VARIABLE} (serverns loggfil) är inte satt (.ci/postgres.sh)")
     report = server_roles.server_report(db.engine)
     if "inte installerat" in report.read_log or "inte laddat" in report.read_log:
@@ -405,7 +406,7 @@ PROTECTED_NOW = """
 
 @on_postgresql
 def test_the_server_keeps_its_list_of_protected_households(
-    session, cases, make_case, pnr, login_roles
+    session, cases, make_case, pnr, login_roles, pg_server
 ) -> None:
     """Migration 0012: the table the case policies read follows every change of skydd and
     of memberships, whoever makes it."""
@@ -417,7 +418,7 @@ def test_the_server_keeps_its_list_of_protected_households(
         assert kept == {row[0] for row in owner.execute(PROTECTED_NOW)}
         return kept
 
-    with db_owner(login_roles) as owner:
+    with db_owner(login_roles, pg_server) as owner:
         before = agrees(owner)
         assert len(before) == 1
         person = owner.execute(
