@@ -161,6 +161,13 @@ def _load(session: Session, decision_id: uuid.UUID) -> Decision:
     return decision
 
 
+def _readable(session: Session, actor: Actor, decision_id: uuid.UUID) -> Decision:
+    """The decision, if the actor may read its case (the caller logs the read)."""
+    decision = _load(session, decision_id)
+    access.require_read(session, actor, load_case(session, decision.case_id))
+    return decision
+
+
 def save_draft(
     session: Session,
     actor: Actor,
@@ -572,8 +579,7 @@ class DecisionDetail:
 
 
 def open_decision(session: Session, actor: Actor, decision_id: uuid.UUID) -> DecisionDetail:
-    decision = _load(session, decision_id)
-    access.require_read(session, actor, load_case(session, decision.case_id))
+    decision = _readable(session, actor, decision_id)
     audit.record(
         session,
         actor,
@@ -764,8 +770,7 @@ def letter_data(session: Session, actor: Actor, decision: Decision) -> DecisionL
 
 def letter_preview(session: Session, actor: Actor, decision_id: uuid.UUID) -> DecisionLetter:
     """Letter data for a draft (marked UTKAST) or a re-print. Logged as a print."""
-    decision = _load(session, decision_id)
-    access.require_read(session, actor, load_case(session, decision.case_id))
+    decision = _readable(session, actor, decision_id)
     audit.record(
         session,
         actor,
@@ -779,8 +784,7 @@ def letter_preview(session: Session, actor: Actor, decision_id: uuid.UUID) -> De
 
 def archived_letter(session: Session, actor: Actor, decision_id: uuid.UUID) -> bytes:
     """The PDF exactly as archived when the decision was signed. Logged as an export."""
-    decision = _load(session, decision_id)
-    access.require_read(session, actor, load_case(session, decision.case_id))
+    decision = _readable(session, actor, decision_id)
     if decision.letter_pdf is None:
         raise NotFound("Beslutet är inte signerat; det finns inget arkiverat beslutsbrev.")
     if hashlib.sha256(decision.letter_pdf).hexdigest() != decision.letter_sha256:

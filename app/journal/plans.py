@@ -87,6 +87,17 @@ def _validated_steps(steps: list[PlanStepInput], start_on: date) -> list[PlanSte
     return clean
 
 
+def _new_item(step: PlanStepInput, sort_order: int, actor: Actor) -> PlanItem:
+    """A plan step from input already cleaned by `_validated_steps`."""
+    return PlanItem(
+        description=step.description,
+        owner=step.owner,
+        due_on=step.due_on,
+        sort_order=sort_order,
+        updated_by=actor.id,
+    )
+
+
 def create_plan(session: Session, actor: Actor, case_id: uuid.UUID, data: PlanInput) -> Plan:
     case = load_case(session, case_id)
     access.require_write(session, actor, case)
@@ -118,15 +129,7 @@ def create_plan(session: Session, actor: Actor, case_id: uuid.UUID, data: PlanIn
         updated_by=actor.id,
     )
     for index, step in enumerate(steps):
-        plan.items.append(
-            PlanItem(
-                description=step.description,
-                owner=step.owner,
-                due_on=step.due_on,
-                sort_order=index,
-                updated_by=actor.id,
-            )
-        )
+        plan.items.append(_new_item(step, index, actor))
     session.add(plan)
     session.flush()
     audit.record(session, actor, audit.Action.CREATE, "plan", entity_id=plan.id, case_id=case_id)
@@ -141,17 +144,9 @@ def _plan_for_write(session: Session, actor: Actor, plan_id: uuid.UUID) -> Plan:
     return plan
 
 
-def add_step(session: Session, actor: Actor, plan_id: uuid.UUID, step: PlanStepInput) -> PlanItem:
-    plan = _plan_for_write(session, actor, plan_id)
-    (clean,) = _validated_steps([step], plan.start_on)
-    item = PlanItem(
-        description=clean.description,
-        owner=clean.owner,
-        due_on=clean.due_on,
-        sort_order=len(plan.items),
-        updated_by=actor.id,
-    )
-    plan.items.append(item)
+def _record_change(session: Session, actor: Actor, plan: Plan, detail: str) -> None:
+    """Writes the change to the database and logs it as an update of the plan (the steps have
+    no audit entity of their own)."""
     session.flush()
     audit.record(
         session,
@@ -160,8 +155,16 @@ def add_step(session: Session, actor: Actor, plan_id: uuid.UUID, step: PlanStepI
         "plan",
         entity_id=plan.id,
         case_id=plan.case_id,
-        detail="nytt steg",
+        detail=detail,
     )
+
+
+def add_step(session: Session, actor: Actor, plan_id: uuid.UUID, step: PlanStepInput) -> PlanItem:
+    plan = _plan_for_write(session, actor, plan_id)
+    (clean,) = _validated_steps([step], plan.start_on)
+    item = _new_item(clean, len(plan.items), actor)
+    plan.items.append(item)
+    _record_change(session, actor, plan, "nytt steg")
     return item
 
 
@@ -174,16 +177,7 @@ def mark_step_done(
     plan = _plan_for_write(session, actor, item.plan_id)
     item.done_on = done_on or clock.today()
     item.updated_by = actor.id
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        audit.Action.UPDATE,
-        "plan",
-        entity_id=plan.id,
-        case_id=plan.case_id,
-        detail="steg klart",
-    )
+    _record_change(session, actor, plan, "steg klart")
     return item
 
 
@@ -191,16 +185,7 @@ def close_plan(session: Session, actor: Actor, plan_id: uuid.UUID) -> Plan:
     plan = _plan_for_write(session, actor, plan_id)
     plan.closed_on = clock.today()
     plan.updated_by = actor.id
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        audit.Action.UPDATE,
-        "plan",
-        entity_id=plan.id,
-        case_id=plan.case_id,
-        detail="avslutad",
-    )
+    _record_change(session, actor, plan, "avslutad")
     return plan
 
 

@@ -63,7 +63,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -395,6 +395,18 @@ def _average(total: int, count: int) -> Decimal | None:
     if count <= 0:
         return None
     return (Decimal(total) / Decimal(count)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def _sex_averages(women: Sequence[int], men: Sequence[int]) -> SexAverages:
+    """Averages of (sum, count) for women and for men, for a month or the year; the total
+    pools both."""
+    women_sum, women_count = women
+    men_sum, men_count = men
+    return SexAverages(
+        _average(women_sum, women_count),
+        _average(men_sum, men_count),
+        _average(women_sum + men_sum, women_count + men_count),
+    )
 
 
 def median_of(histogram: dict[int, int]) -> Decimal | None:
@@ -1003,13 +1015,9 @@ class _Computation:
                     closing_reasons=_reason_counts(reasons_per_month, reason_codes, i),
                     long_term_10_of_12=_household_counts(per_month, "long12", i),
                     long_term_32_of_36=_household_counts(per_month, "long36", i),
-                    average_duration_months=SexAverages(
-                        _average(duration_sum[WOMEN][i], duration_count[WOMEN][i]),
-                        _average(duration_sum[MEN][i], duration_count[MEN][i]),
-                        _average(
-                            duration_sum[WOMEN][i] + duration_sum[MEN][i],
-                            duration_count[WOMEN][i] + duration_count[MEN][i],
-                        ),
+                    average_duration_months=_sex_averages(
+                        (duration_sum[WOMEN][i], duration_count[WOMEN][i]),
+                        (duration_sum[MEN][i], duration_count[MEN][i]),
                     ),
                     support_barriers=barriers_monthly[i],
                     amount_paid=amount.quantize(Decimal("0.01")),
@@ -1041,14 +1049,7 @@ class _Computation:
             },
             long_term_10_of_12=_year_household_counts(yearly, "long12"),
             long_term_32_of_36=_year_household_counts(yearly, "long36"),
-            average_duration_months=SexAverages(
-                _average(*year_duration[WOMEN]),
-                _average(*year_duration[MEN]),
-                _average(
-                    year_duration[WOMEN][0] + year_duration[MEN][0],
-                    year_duration[WOMEN][1] + year_duration[MEN][1],
-                ),
-            ),
+            average_duration_months=_sex_averages(year_duration[WOMEN], year_duration[MEN]),
             support_barriers=barriers_yearly,
             amount_paid=total_amount.quantize(Decimal("0.01")),
             cost_per_support_household=_per(total_amount, year_support.total.total),
@@ -1369,15 +1370,7 @@ def _household_counts(per_month: dict[tuple, list[int]], group: str, i: int) -> 
         values = per_month.get((group, sex, YOUNG))
         return values[i] if values else 0
 
-    return HouseholdCounts(
-        total=SexCounts(count(WOMEN), count(MEN)),
-        by_type={
-            code: SexCounts(count(WOMEN, code), count(MEN, code))
-            for code in household_type.HOUSEHOLD_TYPES
-        },
-        with_children=SexCounts(count(WOMEN, children=True), count(MEN, children=True)),
-        young=SexCounts(young(WOMEN), young(MEN)),
-    )
+    return _household_counts_from(count, young)
 
 
 def _year_household_counts(yearly: dict[tuple, int], group: str) -> HouseholdCounts:
@@ -1392,6 +1385,14 @@ def _year_household_counts(yearly: dict[tuple, int], group: str) -> HouseholdCou
             and (young is None or is_young == young)
         )
 
+    return _household_counts_from(count, lambda sex: count(sex, young=True))
+
+
+def _household_counts_from(
+    count: Callable[..., int], young: Callable[[str], int]
+) -> HouseholdCounts:
+    """One group's counts, the same for a month and for the year: `count(sex, code,
+    children=...)` counts the group's households, `young(sex)` its ungdomshushåll."""
     return HouseholdCounts(
         total=SexCounts(count(WOMEN), count(MEN)),
         by_type={
@@ -1399,7 +1400,7 @@ def _year_household_counts(yearly: dict[tuple, int], group: str) -> HouseholdCou
             for code in household_type.HOUSEHOLD_TYPES
         },
         with_children=SexCounts(count(WOMEN, children=True), count(MEN, children=True)),
-        young=SexCounts(count(WOMEN, young=True), count(MEN, young=True)),
+        young=SexCounts(young(WOMEN), young(MEN)),
     )
 
 
