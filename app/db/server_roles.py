@@ -171,23 +171,26 @@ def configure_read_log(engine: Engine) -> None:
 
 
 def _read_log_missing(engine: Engine) -> str:
-    """Why the server cannot log reads, in Swedish; empty when it can."""
+    """Why the server cannot log reads, in Swedish; empty when it can.
+
+    Only a superuser (or pg_read_all_settings) may read shared_preload_libraries: for the
+    README's owner, a role with CREATEROLE, the answer is that a superuser must do it."""
     with engine.connect() as connection:
         available = connection.scalar(
             text("SELECT 1 FROM pg_available_extensions WHERE name = 'pgaudit'")
         )
-        loaded = "pgaudit" in (
-            connection.scalar(text("SELECT current_setting('shared_preload_libraries')")) or ""
-        )
         superuser = connection.scalar(
             text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
         )
+        loaded = superuser and "pgaudit" in (
+            connection.scalar(text("SELECT current_setting('shared_preload_libraries')")) or ""
+        )
     if not available:
         return "tillägget pgaudit är inte installerat på servern"
-    if not loaded:
-        return "pgaudit är inte laddat (shared_preload_libraries = 'pgaudit', omstart)"
     if not superuser:
         return "pgaudit slås på av en superanvändare (kör db init-server som en sådan)"
+    if not loaded:
+        return "pgaudit är inte laddat (shared_preload_libraries = 'pgaudit', omstart)"
     return ""
 
 
