@@ -269,7 +269,11 @@ def server_report(engine: Engine) -> ServerReport:
 
 def create_login(engine: Engine, username: str, password: str) -> None:
     """A login role for the active user `username` (or a new password for an existing one),
-    member of `APP_ROLE`. The password goes to the server only, as a quoted literal."""
+    member of `APP_ROLE`.
+
+    The password never leaves this computer: libpq computes its SCRAM-SHA-256 verifier here
+    (PQencryptPasswordConn) and the server stores that as it is, so a statement log
+    (`log_statement = ddl`) or pg_stat_statements shows no password (issue 18, point 8)."""
     require_postgresql(engine)
     if len(password) < 12:
         raise ServerSetupError("Lösenordet måste ha minst 12 tecken.")
@@ -282,12 +286,15 @@ def create_login(engine: Engine, username: str, password: str) -> None:
         exists = connection.scalar(
             text("SELECT 1 FROM pg_roles WHERE rolname = :name"), {"name": username}
         )
+        raw = connection.connection.driver_connection
+        verifier = raw.pgconn.encrypt_password(
+            password.encode(), username.encode(), b"scram-sha-256"
+        ).decode()
         statement = sql.SQL("{} ROLE {} LOGIN PASSWORD {}").format(
             sql.SQL("ALTER" if exists else "CREATE"),
             sql.Identifier(username),
-            sql.Literal(password),
+            sql.Literal(verifier),
         )
-        raw = connection.connection.driver_connection
         with raw.cursor() as cursor:
             cursor.execute(statement)
             cursor.execute(

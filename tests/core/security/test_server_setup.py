@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import io
 import os
+import uuid
 from collections.abc import Iterator
 
+import psycopg
 import pytest
-from sqlalchemy import text
+from sqlalchemy import text, update
 
 from app import cli
+from app.db import server_roles
+from app.models import User
+from tests.core.security.test_server_access_control import _log_lines_with, on_postgresql
 from tests.pg import PgServer
 
 OWNER_PASSWORD = "ägarens-långa-lösenord"
@@ -62,3 +67,40 @@ def test_init_server_works_for_an_owner_who_is_not_superuser(
         assert "Användarna kan skapa egna objekt: nej." in said.out
     finally:
         pg_server.drop_role(admin)
+
+
+LOG_VARIABLE = "ARENDESTOD_TEST_PG_LOG"
+
+
+@on_postgresql
+def test_create_login_sends_no_password_to_the_server(db, staff, pg_server) -> None:
+    """With every DDL statement in the server's log, the password is not in it: the server
+    gets a SCRAM verifier computed on the client."""
+    log_path = os.environ.get(LOG_VARIABLE, "")
+    if not log_path or not os.access(log_path, os.R_OK):
+        pytest.skip(f"{LOG_VARIABLE} (serverns loggfil) är inte satt (.ci/postgres.sh)")
+    name = db.engine.url.database
+    with db.engine.begin() as connection:
+        connection.execute(text(f"ALTER DATABASE \"{name}\" SET log_statement = 'ddl'"))
+    db.engine.dispose()
+    role = f"t{os.getpid()}_loggprov"
+    password = f"hemligt-{uuid.uuid4().hex}"
+    with db.sessions.begin() as session:
+        session.execute(update(User).where(User.id == staff.caseworker.id).values(username=role))
+    try:
+        with open(log_path, "rb") as log:
+            log.seek(0, os.SEEK_END)
+            server_roles.create_login(db.engine, role, password)
+            lines = _log_lines_with(log, role)
+        created = [line for line in lines if "ROLE" in line and "PASSWORD" in line]
+        assert created, lines
+        assert "SCRAM-SHA-256$" in created[0]
+        assert not any(password in line for line in lines)
+        login = pg_server.url.set(database=name, username=role, password=password)
+        with psycopg.connect(
+            login.render_as_string(hide_password=False).replace("+psycopg", "")
+        ) as conn:
+            assert conn.execute("SELECT arendestod_user_role()").fetchone() == ("handlaggare",)
+    finally:
+        db.engine.dispose()
+        pg_server.drop_role(role)
