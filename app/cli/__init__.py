@@ -218,6 +218,7 @@ def _server(args: argparse.Namespace) -> int:
             f"tabeller: {', '.join(report.protected_tables)}."
         )
         print(f"Serverns logg över läsningar: {report.read_log}.")
+        print(f"Användarna kan skapa egna objekt: {report.user_objects}.")
         print(
             f"Gruppen {server_roles.APP_ROLE} har {report.login_roles} inloggningsroller. "
             "Ge en användare inloggning med: arendestod --db URL db create-login NAMN"

@@ -34,6 +34,9 @@ class ServerReport:
     """Login roles that are members of `APP_ROLE`."""
     read_log: str
     """Whether the server logs reads itself (pgaudit), in Swedish: on, or what is missing."""
+    user_objects: str
+    """Whether the users can create objects of their own (temporary tables, tables or
+    functions in the schema), in Swedish: "nej", or what they can and how to take it away."""
 
 
 def require_postgresql(engine: Engine) -> None:
@@ -56,9 +59,62 @@ def init_server(engine: Engine) -> ServerReport:
 
 
 def configure_settings(engine: Engine) -> None:
-    """The database's planner settings and the server's own read log (where it can)."""
+    """The users' privileges on the database, its planner settings and the server's own read
+    log (where it can)."""
+    secure_database(engine)
     configure_database(engine)
     configure_read_log(engine)
+
+
+def secure_database(engine: Engine) -> None:
+    """Users create no objects of their own: no temporary tables (TEMPORARY is granted to
+    PUBLIC by default) and nothing in the schema (CREATE on public was PUBLIC's before
+    PostgreSQL 15).
+
+    A user's own table or function in front of the schema's could stand in for the ones the
+    server's policies and triggers read (issue 18: a temporary `users` table made a
+    handläggare a chef of another unit while the functions searched pg_temp first; migration
+    0015). The app needs neither. Granted to PUBLIC, so revoked from PUBLIC: a role that is
+    not the database's or the schema's owner can revoke nothing here (PostgreSQL only
+    warns), and `server_report` then says what remains."""
+    require_postgresql(engine)
+    with engine.begin() as connection:
+        name = connection.scalar(text("SELECT current_database()"))
+        schema = connection.scalar(text("SELECT current_schema()"))
+        raw = connection.connection.driver_connection
+        with raw.cursor() as cursor:
+            cursor.execute(
+                sql.SQL("REVOKE TEMPORARY ON DATABASE {} FROM PUBLIC").format(sql.Identifier(name))
+            )
+            cursor.execute(
+                sql.SQL("REVOKE CREATE ON SCHEMA {} FROM PUBLIC").format(sql.Identifier(schema))
+            )
+
+
+_USER_OBJECTS = text(
+    "SELECT has_database_privilege(:role, current_database(), 'TEMPORARY'), "
+    "has_schema_privilege(:role, current_schema(), 'CREATE')"
+)
+"""Whether a member of the app role (through the role itself or PUBLIC) may create
+temporary tables, and objects in the schema."""
+
+
+def _user_objects(connection) -> str:
+    temporary, create = connection.execute(_USER_OBJECTS, {"role": APP_ROLE}).one()
+    allowed = [
+        what
+        for what, granted in (
+            ("tillfälliga tabeller", temporary),
+            ("tabeller och funktioner i schemat", create),
+        )
+        if granted
+    ]
+    if not allowed:
+        return "nej"
+    return (
+        f"ja: {' och '.join(allowed)} (kör db init-server som databasens ägare, "
+        "eller REVOKE TEMPORARY ON DATABASE / REVOKE CREATE ON SCHEMA … FROM PUBLIC)"
+    )
 
 
 READ_LOG_ROLE = "arendestod_read_log"
@@ -115,23 +171,26 @@ def configure_read_log(engine: Engine) -> None:
 
 
 def _read_log_missing(engine: Engine) -> str:
-    """Why the server cannot log reads, in Swedish; empty when it can."""
+    """Why the server cannot log reads, in Swedish; empty when it can.
+
+    Only a superuser (or pg_read_all_settings) may read shared_preload_libraries: for the
+    README's owner, a role with CREATEROLE, the answer is that a superuser must do it."""
     with engine.connect() as connection:
         available = connection.scalar(
             text("SELECT 1 FROM pg_available_extensions WHERE name = 'pgaudit'")
         )
-        loaded = "pgaudit" in (
-            connection.scalar(text("SELECT current_setting('shared_preload_libraries')")) or ""
-        )
         superuser = connection.scalar(
             text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
         )
+        loaded = superuser and "pgaudit" in (
+            connection.scalar(text("SELECT current_setting('shared_preload_libraries')")) or ""
+        )
     if not available:
         return "tillägget pgaudit är inte installerat på servern"
-    if not loaded:
-        return "pgaudit är inte laddat (shared_preload_libraries = 'pgaudit', omstart)"
     if not superuser:
         return "pgaudit slås på av en superanvändare (kör db init-server som en sådan)"
+    if not loaded:
+        return "pgaudit är inte laddat (shared_preload_libraries = 'pgaudit', omstart)"
     return ""
 
 
@@ -193,19 +252,28 @@ def server_report(engine: Engine) -> ServerReport:
             ),
             {"setting": f"pgaudit.role={READ_LOG_ROLE}"},
         )
+        user_objects = _user_objects(connection)
     missing = _read_log_missing(engine)
     if read_log_on and not missing:
         read_log = "på (pgaudit: varje läsning av ärendetabellerna skrivs i serverns logg)"
     else:
         read_log = f"av: {missing or 'kör db init-server som superanvändare'}"
     return ServerReport(
-        migrate.current_revision(engine) or "", list(tables), int(logins or 0), read_log
+        migrate.current_revision(engine) or "",
+        list(tables),
+        int(logins or 0),
+        read_log,
+        user_objects,
     )
 
 
 def create_login(engine: Engine, username: str, password: str) -> None:
     """A login role for the active user `username` (or a new password for an existing one),
-    member of `APP_ROLE`. The password goes to the server only, as a quoted literal."""
+    member of `APP_ROLE`.
+
+    The password never leaves this computer: libpq computes its SCRAM-SHA-256 verifier here
+    (PQencryptPasswordConn) and the server stores that as it is, so a statement log
+    (`log_statement = ddl`) or pg_stat_statements shows no password (issue 18, point 8)."""
     require_postgresql(engine)
     if len(password) < 12:
         raise ServerSetupError("Lösenordet måste ha minst 12 tecken.")
@@ -218,12 +286,15 @@ def create_login(engine: Engine, username: str, password: str) -> None:
         exists = connection.scalar(
             text("SELECT 1 FROM pg_roles WHERE rolname = :name"), {"name": username}
         )
+        raw = connection.connection.driver_connection
+        verifier = raw.pgconn.encrypt_password(
+            password.encode(), username.encode(), b"scram-sha-256"
+        ).decode()
         statement = sql.SQL("{} ROLE {} LOGIN PASSWORD {}").format(
             sql.SQL("ALTER" if exists else "CREATE"),
             sql.Identifier(username),
-            sql.Literal(password),
+            sql.Literal(verifier),
         )
-        raw = connection.connection.driver_connection
         with raw.cursor() as cursor:
             cursor.execute(statement)
             cursor.execute(

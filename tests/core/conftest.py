@@ -267,6 +267,7 @@ def login_roles(db: Database, session, pg_server: PgServer) -> Iterator[dict[str
     session.execute(update(User).values(username=prefix + User.username))
     session.commit()
     database = db.engine.url.database
+    server_roles.secure_database(db.engine)  # as db init-server does; not kept in templates
     created: list[str] = []
     try:
         for name in usernames:
