@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import psycopg
 from psycopg import sql
 from sqlalchemy import Engine, select, text
 
@@ -286,6 +287,7 @@ def create_login(engine: Engine, username: str, password: str) -> None:
         exists = connection.scalar(
             text("SELECT 1 FROM pg_roles WHERE rolname = :name"), {"name": username}
         )
+        owner = connection.scalar(text("SELECT current_user"))
         raw = connection.connection.driver_connection
         verifier = raw.pgconn.encrypt_password(
             password.encode(), username.encode(), b"scram-sha-256"
@@ -297,6 +299,16 @@ def create_login(engine: Engine, username: str, password: str) -> None:
         )
         with raw.cursor() as cursor:
             cursor.execute(statement)
-            cursor.execute(
-                sql.SQL("GRANT {} TO {}").format(sql.Identifier(APP_ROLE), sql.Identifier(username))
-            )
+            try:
+                cursor.execute(
+                    sql.SQL("GRANT {} TO {}").format(
+                        sql.Identifier(APP_ROLE), sql.Identifier(username)
+                    )
+                )
+            except psycopg.errors.InsufficientPrivilege as exc:
+                # PostgreSQL 16: CREATEROLE grants only roles one holds WITH ADMIN OPTION
+                # (the creator of a role gets it; the owner may not have made APP_ROLE)
+                raise ServerSetupError(
+                    f"Du får inte ge rollen {APP_ROLE} till andra. En superanvändare ger dig "
+                    f"rätten med: GRANT {APP_ROLE} TO {owner} WITH ADMIN OPTION"
+                ) from exc

@@ -70,10 +70,10 @@ def test_a_caseworker_cannot_create_objects(cases, login_roles, statement) -> No
 
 
 @pytest.fixture
-def temporary_tables_granted(login_roles, db):
+def temporary_tables_granted(login_roles, db, pg_server):
     """As if the server's owner could not take TEMPORARY away (db init-server run by a role
     that does not own the database): the functions must still not read the user's tables."""
-    with db_owner(login_roles) as owner:
+    with db_owner(login_roles, pg_server) as owner:
         name = owner.execute("SELECT current_database()").fetchone()[0]
         owner.execute(f'GRANT TEMPORARY ON DATABASE "{name}" TO PUBLIC')
         yield

@@ -17,7 +17,7 @@ from app import cli
 from app.db import server_roles
 from app.models import User
 from tests.core.security.test_server_access_control import _log_lines_with, on_postgresql
-from tests.pg import PgServer
+from tests.pg import LOG_VARIABLE, PgServer
 
 OWNER_PASSWORD = "ägarens-långa-lösenord"
 
@@ -40,6 +40,16 @@ def owned_database(pg_server: PgServer) -> Iterator[str]:
                     text(
                         f"ALTER DATABASE {pg_server._quote(name)} "
                         f"OWNER TO {pg_server._quote(owner)}"
+                    )
+                )
+                # the app's group role belongs to the whole server and other tests' databases
+                # made it already; PostgreSQL 16 lets a CREATEROLE owner grant it only WITH
+                # ADMIN OPTION (which the role's creator gets: on a new server, the owner)
+                connection.execute(
+                    text(
+                        f"DO $$ BEGIN IF EXISTS (SELECT FROM pg_roles WHERE rolname = "
+                        f"'{server_roles.APP_ROLE}') THEN GRANT {server_roles.APP_ROLE} TO "
+                        f"{pg_server._quote(owner)} WITH ADMIN OPTION; END IF; END $$"
                     )
                 )
             yield pg_server.url.set(
@@ -69,15 +79,12 @@ def test_init_server_works_for_an_owner_who_is_not_superuser(
         pg_server.drop_role(admin)
 
 
-LOG_VARIABLE = "ARENDESTOD_TEST_PG_LOG"
-
-
 @on_postgresql
 def test_create_login_sends_no_password_to_the_server(db, staff, pg_server) -> None:
     """With every DDL statement in the server's log, the password is not in it: the server
     gets a SCRAM verifier computed on the client."""
-    log_path = os.environ.get(LOG_VARIABLE, "")
-    if not log_path or not os.access(log_path, os.R_OK):
+    log_path = pg_server.log
+    if log_path is None or not os.access(log_path, os.R_OK):
         pytest.skip(f"{LOG_VARIABLE} (serverns loggfil) är inte satt (.ci/postgres.sh)")
     name = db.engine.url.database
     with db.engine.begin() as connection:
