@@ -4,15 +4,17 @@ and default, its bounds, where it lives and who may change it.
 Ärendestöd keeps settings in three places, each for a reason: IT's configuration files (what a
 machine must know before any database is open: which database, the first unit, the
 letterhead), the database's `settings` table (rules the whole office shares, changed by an
-administrator in the program) and Qt's QSettings (this computer's UI state, the user's own).
-The places stay; this module is the one list of what is in them. `configuration` reads the
-file keys from here, `stored_settings` the database keys, and the UI the QSettings keys, so a
-setting nobody declared cannot be read (tests/core/settings/test_registry.py checks it).
+administrator in the program; a laptop's offline replica keeps its own id in its copy) and
+Qt's QSettings (this computer's UI state, the user's own). The places stay; this module is the
+one list of what is in them. `configuration` takes the file keys from here, `stored_settings`
+the database keys, and the UI the QSettings keys; tests/core/settings/test_registry.py fails
+on a setting read in app/ by a key that is not declared here.
 
 To add a setting: declare it below with the other settings of its place and add it to `ALL`;
-then read it through `configuration` (files), `stored_settings` (database) or with
+then read it through `configuration` (files), `stored_settings.get_int` (database) or with
 `QSettings` and the declaration's key (UI state). A database setting an administrator may
-change appears by itself in the dialog *Arkiv → Inställningar*.
+change appears by itself in the dialog *Arkiv → Inställningar* (integers so far: another
+kind needs its parsing in `Declaration.parse` and a field in the dialog).
 
 Imports nothing of the program but the bottom layer: every layer may read declarations.
 """
@@ -40,6 +42,8 @@ class Location(enum.Enum):
     machine file's."""
     DATABASE = "database"
     """The database's `settings` table: shared by everyone using the same database."""
+    OFFLINE_DATABASE = "offline_database"
+    """The `settings` table of a laptop's encrypted offline replica (app.db.replica)."""
     UI_STATE = "ui_state"
     """Qt's QSettings on this computer, for this user (the registry on Windows)."""
 
@@ -49,6 +53,7 @@ class Location(enum.Enum):
             "machine_file": "datorns inställningsfil",
             "user_file": "användarens inställningsfil",
             "database": "databasen (gemensam för kontoret)",
+            "offline_database": "den bärbara datorns offlinedatabas",
             "ui_state": "den här datorn (användarens egna val)",
         }[self.value]
 
@@ -124,6 +129,13 @@ class Declaration(Generic[T]):
     def name(self) -> str:
         """The key within its TOML section ("url" of "database.url")."""
         return self.key.partition(".")[2]
+
+    @property
+    def places_label(self) -> str:
+        """Where it lives, in Swedish, for a list of the settings."""
+        if self.places == CONFIGURATION_FILES:
+            return "inställningsfilerna (användarens går före datorns)"
+        return ", ".join(place.label for place in self.places)
 
     def key_for(self, **parts: str) -> str:
         """The key with its placeholders filled in (a QSettings key per server, say)."""
@@ -284,7 +296,7 @@ REPLICA_ID: Declaration[str | None] = Declaration(
     "servern anger det.",
     ValueKind.IDENTIFIER,
     None,
-    (Location.DATABASE,),
+    (Location.OFFLINE_DATABASE,),
     ChangedBy.NOBODY,
 )
 

@@ -47,7 +47,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.context = context
         self.setWindowTitle("Inställningar")
-        self.resize(760, 560)
+        self.resize(1000, 600)
         layout = QVBoxLayout(self)
         intro = QLabel(INTRO)
         intro.setWordWrap(True)
@@ -90,7 +90,7 @@ class SettingsDialog(QDialog):
             [
                 Column("Inställning", lambda d: d.label),
                 Column("Nyckel", lambda d: d.key),
-                Column("Finns i", lambda d: ", ".join(p.label for p in d.places)),
+                Column("Finns i", lambda d: d.places_label),
                 Column("Ändras av", lambda d: d.changed_by.label),
             ]
         )

@@ -28,7 +28,7 @@ def test_every_declaration_is_listed_once() -> None:
 def test_each_declaration_is_complete(declaration: Declaration[object]) -> None:
     assert declaration.label and declaration.description
     assert declaration.places
-    if Location.DATABASE in declaration.places or Location.UI_STATE in declaration.places:
+    if {Location.DATABASE, Location.OFFLINE_DATABASE, Location.UI_STATE} & set(declaration.places):
         assert len(declaration.places) == 1
     if Location.MACHINE_FILE in declaration.places:
         assert declaration.places == registry.CONFIGURATION_FILES
