@@ -25,10 +25,11 @@ from app.db import migrate
 from app.db.database import Database
 from app.db.engine import configure_sqlite, make_session_factory
 from app.models import Setting
+from app.settings import registry
 
 MIN_PASSPHRASE_LENGTH = 12
 
-REPLICA_ID_KEY = "replica.id"
+REPLICA_ID_KEY = registry.REPLICA_ID.key
 """The replica's own id (in its settings table), made with the file: leases name it."""
 
 

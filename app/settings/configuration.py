@@ -5,6 +5,9 @@ system file. Everything is optional: without files the app opens its local SQLit
 and prints letters with the unit's own details. A misspelt key or a wrong value stops the
 start with a message naming the file, rather than being silently ignored.
 
+The keys, their defaults and their longest values are declared in app.settings.registry (as
+every other setting is); this module reads and checks the files.
+
     [database]
     url = "postgresql://dbserver.kommun.local/arendestod"
 
@@ -24,13 +27,14 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from platformdirs import site_config_dir, user_config_dir
 
-from app.models import Unit
+from app.settings import registry
+from app.settings.registry import Declaration, Location
 
 APP_NAME = "arendestod"
 FILE_NAME = "arendestod.toml"
@@ -38,9 +42,9 @@ SYSTEM_ENV = "ARENDESTOD_SYSTEM_CONFIG"
 """Another path for the system file (a network share, say), instead of the OS's place."""
 USER_ENV = "ARENDESTOD_CONFIG"
 
-LETTERHEAD_MAX_LINES = 3
-LETTERHEAD_MAX_LINE_LENGTH = 120
-LOGO_MAX_BYTES = 2_000_000
+LETTERHEAD_MAX_LINES = registry.LETTERHEAD_MAX_LINES
+LETTERHEAD_MAX_LINE_LENGTH = registry.LETTERHEAD_MAX_LINE_LENGTH
+LOGO_MAX_BYTES = registry.LOGO_MAX_BYTES
 _IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 
 
@@ -50,11 +54,13 @@ class ConfigurationError(Exception):
 
 @dataclass(frozen=True)
 class UnitDefaults:
-    name: str = "Mottagningen"
-    board_name: str = "Socialnämnden"
-    municipality: str = ""
-    phone: str = ""
-    postal_address: str = ""
+    """A new unit's details: [unit] in the files, else the registry's defaults."""
+
+    name: str = registry.UNIT_NAME.default
+    board_name: str = registry.UNIT_BOARD_NAME.default
+    municipality: str = registry.UNIT_MUNICIPALITY.default
+    phone: str = registry.UNIT_PHONE.default
+    postal_address: str = registry.UNIT_POSTAL_ADDRESS.default
 
 
 @dataclass(frozen=True)
@@ -67,20 +73,26 @@ class LetterheadDesign:
 
 @dataclass(frozen=True)
 class Configuration:
-    database_url: str | None = None
+    database_url: str | None = registry.DATABASE_URL.default
     unit: UnitDefaults = UnitDefaults()
     letterhead: LetterheadDesign = LetterheadDesign()
     files: tuple[Path, ...] = ()
     """The files read, system file first."""
 
 
-# The keys each section takes, with the longest value allowed (a unit's: its column's).
-_UNIT_LENGTHS = {f.name: Unit.__table__.c[f.name].type.length for f in fields(UnitDefaults)}
-_SECTIONS: dict[str, dict[str, int]] = {
-    "database": {"url": 2000},
-    "unit": _UNIT_LENGTHS,
-    "letterhead": {"text": LETTERHEAD_MAX_LINES * (LETTERHEAD_MAX_LINE_LENGTH + 1), "logo": 1000},
-}
+_FILE_SETTINGS = registry.kept_in(Location.MACHINE_FILE)
+
+
+def _sections() -> dict[str, dict[str, int]]:
+    """The keys each section takes, with the longest value allowed."""
+    sections: dict[str, dict[str, int]] = {}
+    for declaration in _FILE_SETTINGS:
+        assert declaration.max_length is not None, declaration.key
+        sections.setdefault(declaration.section, {})[declaration.name] = declaration.max_length
+    return sections
+
+
+_SECTIONS = _sections()
 
 
 def system_config_path() -> Path:
@@ -111,7 +123,8 @@ def reload() -> Configuration:
 
 def load(system_file: Path, user_file: Path) -> Configuration:
     """Both files merged key by key, the user's over the system's; missing files are empty."""
-    merged: dict[str, dict[str, tuple[str, Path]]] = {}
+    merged: dict[str, tuple[str, Path]] = {}
+    """The value of each key ("section.key", as declared) and the file it came from."""
     read: list[Path] = []
     for path in (system_file, user_file):
         values = _read(path)
@@ -119,20 +132,20 @@ def load(system_file: Path, user_file: Path) -> Configuration:
             continue
         read.append(path)
         for section, keys in values.items():
-            for key, value in keys.items():
-                merged.setdefault(section, {})[key] = (value, path)
+            for key, text in keys.items():
+                merged[f"{section}.{key}"] = (text, path)
 
-    def value(section: str, key: str) -> str | None:
-        entry = merged.get(section, {}).get(key)
+    def value(declaration: Declaration[object]) -> str | None:
+        entry = merged.get(declaration.key)
         return entry[0] if entry else None
 
-    unit_values = {key: value("unit", key) for key in _UNIT_LENGTHS}
+    unit_values = {d.name: value(d) for d in _FILE_SETTINGS if d.section == "unit"}
     return Configuration(
-        database_url=value("database", "url") or None,
+        database_url=value(registry.DATABASE_URL) or None,
         unit=UnitDefaults(**{k: v for k, v in unit_values.items() if v}),
         letterhead=LetterheadDesign(
-            lines=_letterhead_lines(merged.get("letterhead", {}).get("text")),
-            logo=_logo(merged.get("letterhead", {}).get("logo")),
+            lines=_letterhead_lines(merged.get(registry.LETTERHEAD_TEXT.key)),
+            logo=_logo(merged.get(registry.LETTERHEAD_LOGO.key)),
         ),
         files=tuple(read),
     )

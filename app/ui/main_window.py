@@ -46,6 +46,7 @@ from app.ui.offline.checkout_dialog import CheckOutDialog
 from app.ui.offline.offline_actions import OfflineActions
 from app.ui.security.audit_review_view import AuditReviewView
 from app.ui.security.users_dialog import UsersDialog
+from app.ui.settings.settings_dialog import SettingsDialog
 from app.ui.statistics.statistics_view import StatisticsView
 from app.ui.widgets.background import run_in_background
 from app.ui.widgets.messages import show_error
@@ -263,6 +264,12 @@ class MainWindow(QMainWindow):
                 "&Delegationsordning …",
                 None,
                 lambda: DelegationsDialog(self.context, self).exec(),
+            )
+            self._action(
+                file_menu,
+                "&Inställningar …",
+                None,
+                lambda: SettingsDialog(self.context, self).exec(),
             )
         file_menu.addSeparator()
         self._action(file_menu, "&Logga ut", None, self.log_out)

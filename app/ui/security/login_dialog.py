@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 
 from app.security import accounts, credentials, server_login
 from app.security.actor import Actor
+from app.settings import registry
 from app.ui.context import AppContext
 from app.ui.widgets.background import run_in_background
 from app.ui.widgets.messages import FieldError, user_message
@@ -30,7 +31,6 @@ NO_KEYRING = (
     "Datorn har ingen nyckelring som Ärendestöd kan använda: lösenordet sparas inte och "
     "frågas efter vid varje inloggning."
 )
-_LAST_USERNAME = "server_login/{server}/username"
 
 
 class LoginDialog(QDialog):
@@ -64,7 +64,10 @@ class LoginDialog(QDialog):
             layout.addWidget(hint_label)
         if server_url and not username:
             username = make_url(server_url).username or str(
-                QSettings().value(_LAST_USERNAME.format(server=self.server), "")
+                QSettings().value(
+                    registry.LAST_USERNAME.key_for(server=self.server),
+                    registry.LAST_USERNAME.default,
+                )
             )
         form = QFormLayout()
         self.username = QLineEdit(username)
@@ -152,7 +155,7 @@ class LoginDialog(QDialog):
     def _connected(self, session: server_login.ServerSession) -> None:
         self.login_button.setEnabled(True)
         username = session.actor.username
-        QSettings().setValue(_LAST_USERNAME.format(server=self.server), username)
+        QSettings().setValue(registry.LAST_USERNAME.key_for(server=self.server), username)
         if self.remember.isChecked():
             credentials.save_password(self.server, username, self.password.text())
         else:

@@ -196,6 +196,7 @@ WRITES = {
     "plans.create_plan",
     "plans.mark_step_done",
     "support_barriers.set_barrier",
+    "stored_settings.change_setting",
     "leases.check_out",
     "leases.check_in",
     "leases.revoke",

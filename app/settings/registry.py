@@ -1,0 +1,342 @@
+"""Every setting of the program, declared once: its key, what it means (in Swedish), its type
+and default, its bounds, where it lives and who may change it.
+
+Ärendestöd keeps settings in three places, each for a reason: IT's configuration files (what a
+machine must know before any database is open: which database, the first unit, the
+letterhead), the database's `settings` table (rules the whole office shares, changed by an
+administrator in the program; a laptop's offline replica keeps its own id in its copy) and
+Qt's QSettings (this computer's UI state, the user's own). The places stay; this module is the
+one list of what is in them. `configuration` takes the file keys from here, `stored_settings`
+the database keys, and the UI the QSettings keys; tests/core/settings/test_registry.py fails
+on a setting read in app/ by a key that is not declared here.
+
+To add a setting: declare it below with the other settings of its place and add it to `ALL`;
+then read it through `configuration` (files), `stored_settings.get_int` (database) or with
+`QSettings` and the declaration's key (UI state). A database setting an administrator may
+change appears by itself in the dialog *Arkiv → Inställningar* (integers so far: another
+kind needs its parsing in `Declaration.parse` and a field in the dialog).
+
+Imports nothing of the program but the bottom layer: every layer may read declarations.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from app.common.errors import ValidationFailed
+
+T = TypeVar("T", covariant=True)
+"""Covariant: a Declaration[int] is a Declaration[object] (declarations are immutable)."""
+
+
+class Location(enum.Enum):
+    """Where a setting's value is kept."""
+
+    MACHINE_FILE = "machine_file"
+    """IT's TOML file for the whole computer (configuration.system_config_path)."""
+    USER_FILE = "user_file"
+    """The user's own TOML file (configuration.user_config_path); its keys win over the
+    machine file's."""
+    DATABASE = "database"
+    """The database's `settings` table: shared by everyone using the same database."""
+    OFFLINE_DATABASE = "offline_database"
+    """The `settings` table of a laptop's encrypted offline replica (app.db.replica)."""
+    UI_STATE = "ui_state"
+    """Qt's QSettings on this computer, for this user (the registry on Windows)."""
+
+    @property
+    def label(self) -> str:
+        return {
+            "machine_file": "datorns inställningsfil",
+            "user_file": "användarens inställningsfil",
+            "database": "databasen (gemensam för kontoret)",
+            "offline_database": "den bärbara datorns offlinedatabas",
+            "ui_state": "den här datorn (användarens egna val)",
+        }[self.value]
+
+
+class ChangedBy(enum.Enum):
+    """Who may change a setting, and how."""
+
+    IT = "it"
+    """IT, by editing the configuration file (read at start)."""
+    ADMINISTRATOR = "administrator"
+    """An administrator, in the program (Arkiv → Inställningar); the change is logged."""
+    USER = "user"
+    """The user herself, by what she does in the program (e.g. the last username)."""
+    NOBODY = "nobody"
+    """Nobody: the program sets the value itself."""
+
+    @property
+    def label(self) -> str:
+        return {
+            "it": "IT, i inställningsfilen",
+            "administrator": "administratör, i programmet",
+            "user": "användaren själv",
+            "nobody": "ingen (programmet sätter värdet)",
+        }[self.value]
+
+
+class ValueKind(enum.Enum):
+    TEXT = "text"
+    LINES = "lines"
+    """Text of a few lines (one value per line)."""
+    URL = "url"
+    PATH = "path"
+    """A file; in a configuration file a relative path is read beside the file."""
+    INTEGER = "integer"
+    IDENTIFIER = "identifier"
+    """A UUID the program makes."""
+
+
+CONFIGURATION_FILES = (Location.MACHINE_FILE, Location.USER_FILE)
+"""A configuration file key may stand in either file; the user's wins (configuration.load)."""
+
+
+@dataclass(frozen=True)
+class Declaration(Generic[T]):
+    """One setting. `key` is as stored: "section.key" in the configuration files, the row's
+    key in the database, the QSettings key (with {placeholders} for a key per server)."""
+
+    key: str
+    label: str
+    """A short Swedish name, as a field label."""
+    description: str
+    """What it does, in Swedish, for the administrator or IT reading it."""
+    kind: ValueKind
+    default: T
+    places: tuple[Location, ...]
+    """Where its value is kept; where there are several, a later place wins."""
+    changed_by: ChangedBy
+    source: str = ""
+    """The rule it follows, where it follows a legal rule (lag, paragraf)."""
+    minimum: int | None = None
+    maximum: int | None = None
+    max_length: int | None = None
+    """The longest text accepted (configuration files)."""
+    unit: str = ""
+    """What an integer counts (plural, e.g. "dagar")."""
+
+    @property
+    def section(self) -> str:
+        """The TOML section of a configuration-file key ("database" of "database.url")."""
+        return self.key.partition(".")[0]
+
+    @property
+    def name(self) -> str:
+        """The key within its TOML section ("url" of "database.url")."""
+        return self.key.partition(".")[2]
+
+    @property
+    def places_label(self) -> str:
+        """Where it lives, in Swedish, for a list of the settings."""
+        if self.places == CONFIGURATION_FILES:
+            return "inställningsfilerna (användarens går före datorns)"
+        return ", ".join(place.label for place in self.places)
+
+    def key_for(self, **parts: str) -> str:
+        """The key with its placeholders filled in (a QSettings key per server, say)."""
+        return self.key.format(**parts)
+
+    def parse(self, text: str) -> T:
+        """The value of `text` as typed by an administrator, or ValidationFailed with a
+        Swedish message for the field (keyed by `key`). Integers only for now: the only
+        settings changed in the program are numbers."""
+        if self.kind is not ValueKind.INTEGER:
+            raise TypeError(f"{self.key} is not set in the program")
+        what = f"antalet {self.unit}" if self.unit else "värdet"
+        text = text.strip().replace("\u2212", "-")  # a typographic minus from a word processor
+        if not text:
+            raise ValidationFailed({self.key: f"Fyll i {what}, {self._range()}."})
+        if not _INTEGER.fullmatch(text):
+            raise ValidationFailed(
+                {self.key: f"Skriv {what} som ett heltal, t.ex. {self.default}."}
+            )
+        # more than nine digits is absurd for any setting: compared as a billion, never parsed
+        # (Python refuses to parse thousands of digits)
+        digits = text.lstrip("-").lstrip("0")
+        value = int(text) if len(digits) <= 9 else 10**9
+        if text.startswith("-"):
+            value = -abs(value)
+        if value < 0:
+            raise ValidationFailed({self.key: f"{what.capitalize()} kan inte vara negativt."})
+        if self.minimum is not None and value < self.minimum:
+            raise ValidationFailed(
+                {self.key: f"{what.capitalize()} måste vara minst {self.minimum}."}
+            )
+        if self.maximum is not None and value > self.maximum:
+            raise ValidationFailed(
+                {self.key: f"{what.capitalize()} får vara högst {self.maximum}."}
+            )
+        return value  # type: ignore[return-value]  # kind INTEGER: T is int
+
+    def _range(self) -> str:
+        low = self.minimum if self.minimum is not None else 0
+        return f"{low}–{self.maximum}" if self.maximum is not None else f"minst {low}"
+
+
+_INTEGER = re.compile(r"-?[0-9]+")
+"""Digits as typed on a Swedish keyboard: not 1_000 or other scripts' digits, which `int`
+would also take."""
+
+
+# --- configuration files (IT) ------------------------------------------------------------------
+DATABASE_URL: Declaration[str | None] = Declaration(
+    "database.url",
+    "Databas",
+    "Den delade servern, t.ex. postgresql://dbserver.kommun.se/arendestod (inga lösenord: var "
+    "och en loggar in med sin egen roll). Utan värde öppnas den lokala SQLite-filen. "
+    "--db och ARENDESTOD_DB gäller före inställningsfilen.",
+    ValueKind.URL,
+    None,
+    CONFIGURATION_FILES,
+    ChangedBy.IT,
+    max_length=2000,
+)
+# A new unit's details (the first unit, made at first start or by db init-server): the
+# longest values are the units table's columns (checked by the registry test).
+UNIT_NAME: Declaration[str] = Declaration(
+    "unit.name",
+    "Enhetens namn",
+    "Namnet på den första enheten, som skapas vid första starten.",
+    ValueKind.TEXT,
+    "Mottagningen",
+    CONFIGURATION_FILES,
+    ChangedBy.IT,
+    max_length=200,
+)
+UNIT_BOARD_NAME: Declaration[str] = Declaration(
+    "unit.board_name",
+    "Nämnd",
+    "Nämnden som besluten fattas på uppdrag av; står som avsändare på beslutsbreven.",
+    ValueKind.TEXT,
+    "Socialnämnden",
+    CONFIGURATION_FILES,
+    ChangedBy.IT,
+    max_length=200,
+)
+UNIT_MUNICIPALITY: Declaration[str] = Declaration(
+    "unit.municipality",
+    "Kommun",
+    "Kommunens namn på beslutsbreven.",
+    ValueKind.TEXT,
+    "",
+    CONFIGURATION_FILES,
+    ChangedBy.IT,
+    max_length=200,
+)
+UNIT_PHONE: Declaration[str] = Declaration(
+    "unit.phone",
+    "Telefon",
+    "Enhetens telefonnummer i sidfoten på beslutsbreven.",
+    ValueKind.TEXT,
+    "",
+    CONFIGURATION_FILES,
+    ChangedBy.IT,
+    max_length=50,
+)
+UNIT_POSTAL_ADDRESS: Declaration[str] = Declaration(
+    "unit.postal_address",
+    "Postadress",
+    "Enhetens postadress i sidfoten på beslutsbreven.",
+    ValueKind.TEXT,
+    "",
+    CONFIGURATION_FILES,
+    ChangedBy.IT,
+    max_length=300,
+)
+LETTERHEAD_MAX_LINES = 3
+LETTERHEAD_MAX_LINE_LENGTH = 120
+LETTERHEAD_TEXT: Declaration[str] = Declaration(
+    "letterhead.text",
+    "Brevhuvudets text",
+    f"Högst {LETTERHEAD_MAX_LINES} rader (à {LETTERHEAD_MAX_LINE_LENGTH} tecken) längst ned på "
+    "varje sida i beslutsbrev och andra utskrifter, t.ex. besöksadress och webbplats.",
+    ValueKind.LINES,
+    "",
+    CONFIGURATION_FILES,
+    ChangedBy.IT,
+    max_length=LETTERHEAD_MAX_LINES * (LETTERHEAD_MAX_LINE_LENGTH + 1),
+)
+LOGO_MAX_BYTES = 2_000_000
+LETTERHEAD_LOGO: Declaration[str | None] = Declaration(
+    "letterhead.logo",
+    "Logotyp",
+    "Kommunens logotyp (PNG eller JPEG, högst 2 MB) överst på varje sida i beslutsbrev och "
+    "andra utskrifter; en relativ sökväg läses bredvid inställningsfilen.",
+    ValueKind.PATH,
+    None,
+    CONFIGURATION_FILES,
+    ChangedBy.IT,
+    max_length=1000,
+)
+
+# --- the database (shared by the office) -------------------------------------------------------
+DECISION_WARNING_DAYS: Declaration[int] = Declaration(
+    "decision_warning_days",
+    "Varning för ansökan utan beslut efter",
+    "Dagar från ansökan till varning för ansökan utan beslut (FL 9 och 11 §§; en kommun "
+    "räknar ungefär en månad som väsentligt försenat).",
+    ValueKind.INTEGER,
+    30,
+    (Location.DATABASE,),
+    ChangedBy.ADMINISTRATOR,
+    source="Förvaltningslagen (2017:900) 9 och 11 §§",
+    minimum=1,
+    maximum=180,
+    unit="dagar",
+)
+REPLICA_ID: Declaration[str | None] = Declaration(
+    "replica.id",
+    "Offlinedatabasens id",
+    "Den bärbara datorns offlinedatabas får ett eget id när filen skapas; utcheckningarna på "
+    "servern anger det.",
+    ValueKind.IDENTIFIER,
+    None,
+    (Location.OFFLINE_DATABASE,),
+    ChangedBy.NOBODY,
+)
+
+# --- this computer's UI state (QSettings, the user's own) --------------------------------------
+LAST_USERNAME: Declaration[str] = Declaration(
+    "server_login/{server}/username",
+    "Senaste användarnamn",
+    "Användarnamnet som senast loggade in på en delad server från den här datorn; föreslås "
+    "nästa gång.",
+    ValueKind.TEXT,
+    "",
+    (Location.UI_STATE,),
+    ChangedBy.USER,
+)
+
+ALL: tuple[Declaration[object], ...] = (
+    DATABASE_URL,
+    UNIT_NAME,
+    UNIT_BOARD_NAME,
+    UNIT_MUNICIPALITY,
+    UNIT_PHONE,
+    UNIT_POSTAL_ADDRESS,
+    LETTERHEAD_TEXT,
+    LETTERHEAD_LOGO,
+    DECISION_WARNING_DAYS,
+    REPLICA_ID,
+    LAST_USERNAME,
+)
+
+
+def kept_in(location: Location) -> tuple[Declaration[object], ...]:
+    return tuple(d for d in ALL if location in d.places)
+
+
+def changed_by(who: ChangedBy) -> tuple[Declaration[object], ...]:
+    return tuple(d for d in ALL if d.changed_by is who)
+
+
+def by_key(key: str) -> Declaration[object]:
+    for declaration in ALL:
+        if declaration.key == key:
+            return declaration
+    raise KeyError(key)

@@ -1,0 +1,1 @@
+"""Inställningar: the settings the office shares, changed by an administrator."""

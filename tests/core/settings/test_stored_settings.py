@@ -1,0 +1,115 @@
+"""Settings in the database: an administrator changes them in the program (logged), nobody
+else can, a bad value is refused with a message and changes nothing, and the rules that use
+a setting follow the new value at once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from app.common.errors import AccessDenied, ValidationFailed
+from app.deadlines.deadlines import deadlines_for_cases
+from app.models import AuditEntry, Setting
+from app.settings import registry, stored_settings
+
+KEY = registry.DECISION_WARNING_DAYS.key
+
+
+def warning_due(session, case) -> date:
+    deadlines = deadlines_for_cases(session, [case.id])[case.id]
+    return next(d.due for d in deadlines if d.kind == "beslut")
+
+
+def stored(session) -> str | None:
+    return session.scalar(select(Setting.value).where(Setting.key == KEY))
+
+
+def setting_audit(session) -> list[tuple[str, object, str]]:
+    return [
+        (a.action, a.user_id, a.detail)
+        for a in session.scalars(
+            select(AuditEntry).where(AuditEntry.entity == "setting").order_by(AuditEntry.at)
+        )
+    ]
+
+
+def test_without_a_row_the_declared_default_applies(session) -> None:
+    assert stored_settings.get_int(session, registry.DECISION_WARNING_DAYS) == 30
+    [setting] = stored_settings.adjustable_settings(session)
+    assert (setting.declaration, setting.value, setting.stored) == (
+        registry.DECISION_WARNING_DAYS,
+        30,
+        False,
+    )
+
+
+def test_administrator_changes_the_warning_days_and_the_deadline_follows(
+    session, admin, make_case
+) -> None:
+    case = make_case()  # received Monday 23 November 2026
+    assert warning_due(session, case) == date(2026, 12, 23)
+
+    assert stored_settings.change_setting(session, admin, KEY, " 14 ") == 14
+    assert stored(session) == "14"
+    assert warning_due(session, case) == date(2026, 12, 7)
+    assert stored_settings.adjustable_settings(session)[0].value == 14
+
+    stored_settings.change_setting(session, admin, KEY, "45")
+    assert session.scalars(select(Setting).where(Setting.key == KEY)).one().value == "45"
+    assert warning_due(session, case) == date(2027, 1, 7)
+    assert setting_audit(session) == [
+        ("update", admin.id, "decision_warning_days: 30 (standard) → 14"),
+        ("update", admin.id, "decision_warning_days: 14 → 45"),
+    ]
+
+
+def test_a_caseworker_is_refused_in_swedish(session, admin, caseworker, manager) -> None:
+    stored_settings.change_setting(session, admin, KEY, "20")
+    for actor in (caseworker, manager):
+        with pytest.raises(AccessDenied, match=r"^Bara administratörer kan ändra inställningarna"):
+            stored_settings.change_setting(session, actor, KEY, "60")
+    assert stored(session) == "20"
+    assert [who for _a, who, _d in setting_audit(session)] == [admin.id]
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "Fyll i antalet dagar, 1–180."),
+        ("   ", "Fyll i antalet dagar, 1–180."),
+        ("trettio", "Skriv antalet dagar som ett heltal, t.ex. 30."),
+        ("30,5", "Skriv antalet dagar som ett heltal, t.ex. 30."),
+        ("1_000", "Skriv antalet dagar som ett heltal, t.ex. 30."),
+        ("-5", "Antalet dagar kan inte vara negativt."),
+        ("−5", "Antalet dagar kan inte vara negativt."),  # typographic minus
+        ("0", "Antalet dagar måste vara minst 1."),
+        ("181", "Antalet dagar får vara högst 180."),
+        ("99999999999999999999999", "Antalet dagar får vara högst 180."),
+    ],
+)
+def test_bad_values_are_refused_and_nothing_is_lost(session, admin, typed, message) -> None:
+    stored_settings.change_setting(session, admin, KEY, "21")
+    with pytest.raises(ValidationFailed) as refused:
+        stored_settings.change_setting(session, admin, KEY, typed)
+    assert refused.value.field_errors == {KEY: message}
+    assert stored(session) == "21"
+    assert len(setting_audit(session)) == 1
+
+
+def test_settings_not_for_the_program_are_refused(session, admin) -> None:
+    with pytest.raises(AccessDenied, match="kan inte ändras i programmet"):
+        stored_settings.change_setting(session, admin, registry.REPLICA_ID.key, "x")
+    with pytest.raises(AccessDenied, match="kan inte ändras i programmet"):
+        stored_settings.change_setting(session, admin, registry.DATABASE_URL.key, "sqlite://")
+    with pytest.raises(ValidationFailed, match="Det finns ingen inställning som heter"):
+        stored_settings.change_setting(session, admin, "no_such_setting", "1")
+    assert setting_audit(session) == []
+
+
+@pytest.mark.parametrize("written_with_sql", ["trettio", "-3", "0", "100000", ""])
+def test_a_value_the_program_would_refuse_is_not_used(session, written_with_sql) -> None:
+    session.add(Setting(key=KEY, value=written_with_sql))
+    session.flush()
+    assert stored_settings.get_int(session, registry.DECISION_WARNING_DAYS) == 30
