@@ -35,7 +35,7 @@ from app.common.clock import STOCKHOLM
 from app.common.formatting import month_name
 from app.common.identity_number import age_on
 from app.db.batches import among, in_batches, plain_rows
-from app.forms.filled_forms import fia_candidates, latest_barriers_for_cases
+from app.deadlines.fia import fia_candidates, latest_barriers_for_cases
 from app.models import (
     Application,
     Case,
