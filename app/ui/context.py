@@ -9,9 +9,8 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from app.db.database import Database
-from app.db.location import default_replica_path
 from app.security.actor import Actor
+from app.storage import Database, default_replica_path
 
 T = TypeVar("T")
 
