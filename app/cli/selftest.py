@@ -58,10 +58,11 @@ def _configuration() -> str:
 def _run_with_database(folder: Path, step: Callable[[str, Callable[[], str | None]], None]):
     from sqlalchemy import select
 
-    from app.cases import case_search, my_cases, printouts
+    from app.cases import case_search, my_cases
     from app.db import migrate
     from app.db.database import open_database
     from app.demo import demo_data
+    from app.journal.journal_printout import journal_printout
     from app.models import Role, User
     from app.printing.decision_letter import render_decision_letter
     from app.printing.journal_printout import render_journal
@@ -91,7 +92,7 @@ def _run_with_database(folder: Path, step: Callable[[str, Callable[[], str | Non
                 "beslutsbrev som PDF",
                 lambda: _decision_letter(session, actor, [c.case_id for c in cases]),
             )
-            journal = printouts.journal_printout(session, actor, case.case_id)
+            journal = journal_printout(session, actor, case.case_id)
             step("journal som PDF", lambda: _pdf_size(render_journal(journal)))
         step("fönster (Qt)", lambda: _main_window(database, actor))
     finally:

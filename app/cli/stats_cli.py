@@ -122,7 +122,7 @@ def run_export(args: argparse.Namespace) -> int:
         if args.export_command == "report":
             from pathlib import Path
 
-            from app.cases.printouts import organisation_name
+            from app.cases.letterhead import organisation_name
             from app.common import clock
             from app.common.formatting import local_datetime
             from app.printing.statistics_report import render_statistics_report

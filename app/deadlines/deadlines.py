@@ -35,7 +35,7 @@ from app.common.clock import STOCKHOLM
 from app.common.formatting import month_name
 from app.common.identity_number import age_on
 from app.db.batches import among, in_batches, plain_rows
-from app.forms.filled_forms import fia_candidates, latest_barriers_for_cases
+from app.deadlines.fia import fia_candidates, latest_barriers_for_cases
 from app.models import (
     Application,
     Case,
@@ -50,7 +50,7 @@ from app.models import (
     Plan,
     PlanItem,
 )
-from app.settings import stored_settings
+from app.settings import registry, stored_settings
 
 YOUNG_ADULT_AGES = (18, 24)
 """Unga vuxna: sökande 18–24 år (the statistics' ungdomshushåll; seed 002 L78)."""
@@ -178,7 +178,7 @@ def read_case_facts(
     if not ids:
         return facts
     today = clock.today()
-    warning_days = stored_settings.get_int(session, stored_settings.DECISION_WARNING_DAYS)
+    warning_days = stored_settings.get_int(session, registry.DECISION_WARNING_DAYS)
     found = facts.deadlines
     for chunk in in_batches(ids):
         # plain column rows, not ORM objects: this runs for thousands of cases at a time

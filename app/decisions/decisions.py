@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.cases.case_register import load_case
-from app.cases.printouts import Letterhead, letterhead_for
+from app.cases.letterhead import Letterhead, letterhead_for
 from app.common import clock
 from app.common.errors import (
     AccessDenied,

@@ -1,1 +1,2 @@
-"""Fictional demo data (never real people): households, cases, journal, decisions and forms."""
+"""Fictional demo data (never real people): staff, households, cases, journal, plans,
+decisions and forms, for trials and for the benchmarks' 100 000 households."""

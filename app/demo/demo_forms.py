@@ -12,10 +12,10 @@ of overdue bevakningar.
   twelve months, most 3–4, a minority under three (each unit has both). Signed by the
   unit's chef, about the handläggare (`subject_user_id`), with one to three of the
   handläggare's cases discussed.
-- FIA (seed 002 L78): about 60 % of the open cases where `forms.fia_candidates` would ask for
-  one (an arbetslös adult, five or more decided months in the last twelve) get a signed FIA,
-  signed by the case's handläggare in the last few weeks. The rest keep their "FIA bör
-  erbjudas" bevakning.
+- FIA (seed 002 L78): about 60 % of the open cases where `deadlines.fia.fia_candidates` would
+  ask for one (an arbetslös adult, five or more decided months in the last twelve) get a
+  signed FIA, signed by the case's handläggare in the last few weeks. The rest keep their
+  "FIA bör erbjudas" bevakning.
 
 Only the fictional people of the demo data appear. A separate random generator (from the
 seed) keeps everything else generate() makes identical to what it was without forms.
@@ -33,9 +33,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.common.clock import STOCKHOLM
+from app.deadlines.fia import FIA_AFTER_MONTHS
 from app.forms.answers import Answers, FormContext, initial_answers
 from app.forms.definition import FormDefinition
-from app.forms.filled_forms import FIA_AFTER_MONTHS, content_hash, dump_answers
+from app.forms.filled_forms import content_hash, dump_answers
 from app.forms.form_definitions import definition_of, latest_record
 from app.forms.validation import validate
 from app.models import CaseStatus, FollowUpTask, FormDefinitionRecord, FormInstance, User
@@ -213,7 +214,7 @@ class DemoForms:
         is arbetslös."""
         fia_due = None
         if status is not CaseStatus.CLOSED and unemployed:
-            # as forms.fia_candidates decides: the fifth decided month of the twelve up to
+            # as deadlines.fia.fia_candidates decides: the fifth decided month of the twelve up to
             # and including this one
             months = sorted({m for m in decided_months if m >= self.year_ago})
             if len(months) >= FIA_AFTER_MONTHS:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.cases.case_register import load_case
@@ -23,14 +23,14 @@ from app.common.errors import (
     ValidationFailed,
 )
 from app.common.identity_number import age_on
-from app.db.batches import among, in_batches, plain_rows
+from app.db.batches import among, in_batches
+from app.deadlines.fia import fia_candidates
 from app.forms.answers import Answers, FormContext, PersonRef, groups, initial_answers, new_row
 from app.forms.computations import compute
 from app.forms.definition import FieldType, FormDefinition
 from app.forms.form_definitions import definition_of, latest_record
 from app.forms.validation import validate
 from app.models import (
-    Application,
     Case,
     FollowUpTask,
     FormInstance,
@@ -38,15 +38,10 @@ from app.models import (
     Plan,
     PlanItem,
     Role,
-    SupportBarrier,
     User,
 )
 from app.security import access, audit
 from app.security.actor import Actor
-
-FIA_AFTER_MONTHS = 5
-"""FIA is offered to unemployed recipients with unclear barriers after about five months
-of assistance (DOMAIN.md; seed 002 L78)."""
 
 
 @dataclass(frozen=True)
@@ -521,113 +516,6 @@ def computed_value(definition: FormDefinition, answers: Answers, path: str) -> s
     if item.type is not FieldType.COMPUTED:
         return str(answers.get(section_key, {}).get(field_key, ""))
     return compute(item.compute, definition, answers)
-
-
-@dataclass(frozen=True)
-class FiaCandidate:
-    """A case where FIA should be offered now (seed 002 L78; DOMAIN.md "FIA at ~5 months")."""
-
-    case_id: uuid.UUID
-    months: int
-    """Distinct decided application periods in the twelve months up to and including this one."""
-    unemployed: int
-    """Persons registered arbetslös in the case's latest försörjningshinder month."""
-    fifth_month: date
-    """Start of the fifth of those periods: FIA is due during that month of assistance."""
-
-
-def latest_barriers_for_cases(
-    session: Session, case_ids: Iterable[uuid.UUID]
-) -> dict[uuid.UUID, dict[uuid.UUID, tuple[date, str]]]:
-    """Case -> person -> (month, code) of each person's latest försörjningshinder."""
-    ids = list(dict.fromkeys(case_ids))
-    found: dict[uuid.UUID, dict[uuid.UUID, tuple[date, str]]] = {}
-    for chunk in in_batches(ids):
-        latest = (
-            select(
-                SupportBarrier.case_id.label("case_id"),
-                SupportBarrier.person_id.label("person_id"),
-                func.max(SupportBarrier.month).label("month"),
-            )
-            .where(among(session, SupportBarrier.case_id, chunk))
-            .group_by(SupportBarrier.case_id, SupportBarrier.person_id)
-            .subquery()
-        )
-        for case_id, person_id, month, code in plain_rows(
-            session,
-            select(
-                SupportBarrier.case_id,
-                SupportBarrier.person_id,
-                SupportBarrier.month,
-                SupportBarrier.code,
-            ).join(
-                latest,
-                (SupportBarrier.case_id == latest.c.case_id)
-                & (SupportBarrier.person_id == latest.c.person_id)
-                & (SupportBarrier.month == latest.c.month),
-            ),
-        ):
-            found.setdefault(case_id, {})[person_id] = (month, code)
-    return found
-
-
-def fia_candidates(
-    session: Session,
-    case_ids: Iterable[uuid.UUID],
-    *,
-    barriers: dict[uuid.UUID, dict[uuid.UUID, tuple[date, str]]] | None = None,
-) -> dict[uuid.UUID, FiaCandidate]:
-    """The cases among `case_ids` where FIA should be offered: someone is arbetslös in the
-    latest month with försörjningshinder registered, there is no FIA form (draft or signed),
-    and at least `FIA_AFTER_MONTHS` decided applications in the last twelve months.
-    `barriers` (from `latest_barriers_for_cases`) saves reading them again. Batched: a few
-    queries per 500 cases, whatever their number."""
-    ids = list(dict.fromkeys(case_ids))
-    if barriers is None:
-        barriers = latest_barriers_for_cases(session, ids)
-    unemployed: dict[uuid.UUID, int] = {}
-    for case_id in ids:
-        latest = barriers.get(case_id)
-        if latest:
-            month = max(m for m, _code in latest.values())
-            count = sum(1 for m, code in latest.values() if m == month and code == "arbetslos")
-            if count:
-                unemployed[case_id] = count
-    found: dict[uuid.UUID, FiaCandidate] = {}
-    today = clock.today()
-    # the twelve months up to and including this one
-    year_ago = date(today.year - (today.month < 12), today.month % 12 + 1, 1)
-    candidates = list(unemployed)
-    for chunk in in_batches(candidates):
-        with_fia = set(
-            case_id
-            for (case_id,) in plain_rows(
-                session,
-                select(FormInstance.case_id)
-                .where(among(session, FormInstance.case_id, chunk))
-                .where(FormInstance.form_key == "fia"),
-            )
-        )
-        remaining = [case_id for case_id in chunk if case_id not in with_fia]
-        if not remaining:
-            continue
-        periods: dict[uuid.UUID, list[date]] = {}
-        for case_id, period_start in plain_rows(
-            session,
-            select(Application.case_id, Application.period_start)
-            .where(among(session, Application.case_id, remaining))
-            .where(Application.decided_on.is_not(None))
-            .where(Application.period_start >= year_ago)
-            .distinct(),
-        ):
-            periods.setdefault(case_id, []).append(period_start)
-        for case_id, starts in periods.items():
-            if len(starts) >= FIA_AFTER_MONTHS:
-                starts.sort()
-                found[case_id] = FiaCandidate(
-                    case_id, len(starts), unemployed[case_id], starts[FIA_AFTER_MONTHS - 1]
-                )
-    return found
 
 
 def fia_suggestion(session: Session, case_id: uuid.UUID) -> str:

@@ -1,1 +1,2 @@
-"""The case's journal (drafts, signing, tillägg) and its plans (goal, steps, follow-up)."""
+"""The case's journal (drafts, signing, tillägg), its plans (goal, steps, follow-up), and
+what the printed journal shows."""

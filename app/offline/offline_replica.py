@@ -2,7 +2,9 @@
 
 A new replica gets a random key, kept in the keyring. Where the computer has no keyring
 (or it refuses the key) the user chooses a passphrase instead, and is asked for it each
-time; the key is never written anywhere else.
+time; the key is never written anywhere else. A key or passphrase that does not open the file
+raises ReplicaLocked (from app.db.replica; the windows catch it from here, as they never import
+app.db).
 """
 
 from __future__ import annotations

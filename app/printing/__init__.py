@@ -1,1 +1,3 @@
-"""ReportLab documents: pure functions from data to PDF bytes (no Qt, no SQL)."""
+"""ReportLab documents: the letter base, decision letters, journal and form printouts and the
+statistics report. Pure functions from data (gathered by the core areas) to PDF bytes: no Qt,
+no SQL."""

@@ -24,7 +24,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
 
-from app.cases.printouts import Letterhead
+from app.cases.letterhead import Letterhead
 from app.common.resources import resource_path
 from app.settings import configuration
 from app.settings.configuration import LetterheadDesign

@@ -5,11 +5,11 @@ from __future__ import annotations
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
-from app.cases.printouts import FormPrintout
 from app.common.formatting import local_datetime
 from app.forms.answers import groups, value_text
 from app.forms.computations import compute
 from app.forms.definition import Field, FieldType
+from app.forms.form_printout import FormPrintout
 from app.printing.document import build_pdf, paragraph
 
 

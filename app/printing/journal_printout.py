@@ -5,8 +5,8 @@ from __future__ import annotations
 from reportlab.lib import colors
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
-from app.cases.printouts import JournalPrintout
 from app.common.formatting import local_datetime, short_date
+from app.journal.journal_printout import JournalPrintout
 from app.printing.document import build_pdf, paragraph
 
 

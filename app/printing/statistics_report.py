@@ -25,7 +25,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.cases.printouts import Letterhead
+from app.cases.letterhead import Letterhead
 from app.printing.document import FONT, FONT_BOLD, MARGIN, build_pdf, paragraph, styles
 from app.statistics.statistics import YearStatistics
 from app.statistics.tables import (

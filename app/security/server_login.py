@@ -47,6 +47,11 @@ def server_label(url: str) -> str:
     return f"{parsed.host or 'localhost'}:{parsed.port or 5432}/{parsed.database or ''}"
 
 
+def username_in(url: str) -> str | None:
+    """The user name written into the server's URL, if any (the login dialog offers it)."""
+    return make_url(url).username
+
+
 def with_credentials(url: str, username: str, password: str) -> str:
     return (
         make_url(url)

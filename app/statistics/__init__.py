@@ -1,2 +1,2 @@
 """Statistics for chefs and Socialstyrelsen: the figures, the one table layout that screen,
-PDF, CSV and the SoS file share, household types, and the exports."""
+PDF and CSV share, household types, and Socialstyrelsen's monthly file and the CSV export."""

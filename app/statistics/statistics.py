@@ -112,7 +112,7 @@ from app.models import (
 )
 from app.security import audit
 from app.security.actor import Actor
-from app.settings import stored_settings
+from app.settings import registry, stored_settings
 from app.statistics import household_type
 
 WOMEN = "K"
@@ -1280,7 +1280,7 @@ class _Computation:
             .offset(0)
         )
         a = self._where_scope(per_application, Application.case_id).subquery()
-        target = stored_settings.get_int(self.session, stored_settings.DECISION_WARNING_DAYS)
+        target = stored_settings.get_int(self.session, registry.DECISION_WARNING_DAYS)
         today = (clock.today() - date(1970, 1, 1)).days
         received = a.c.received + a.c.received_offset  # Swedish wall-clock seconds
         day = received // 86400

@@ -15,9 +15,8 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from app import __version__
 from app.common.resources import resource_path
-from app.db.database import open_database
-from app.db.location import default_replica_path, resolve_database_url
 from app.security import accounts, server_login
+from app.storage import default_replica_path, open_database, resolve_database_url
 from app.ui.context import AppContext
 from app.ui.security.login_dialog import LoginDialog
 from app.ui.startup_probe import arm as arm_startup_probe
@@ -123,7 +122,6 @@ def _run_on_server(app: QApplication, url: str) -> int:
 def _run_offline(app: QApplication) -> int:
     """Offline on the laptop: the encrypted replica with the cases taken along, unlocked with
     the key in the keyring or the passphrase the user chose."""
-    from app.db.replica import ReplicaLocked
     from app.offline import offline_replica
     from app.ui.main_window import MainWindow
     from app.ui.offline.passphrase_prompt import ask_passphrase
@@ -138,7 +136,7 @@ def _run_offline(app: QApplication) -> int:
             passphrase = ask_passphrase(None, question, "Ärendestöd offline")
             if passphrase is None:
                 return 0
-        except ReplicaLocked as error:
+        except offline_replica.ReplicaLocked as error:
             QMessageBox.warning(None, "Ärendestöd offline", str(error))
             passphrase = None
             if not path.exists():

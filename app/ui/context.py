@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeAlias, TypeVar
 
 from sqlalchemy.orm import Session
 
-from app.db.database import Database
-from app.db.location import default_replica_path
 from app.security.actor import Actor
+from app.storage import Database, default_replica_path
 
 T = TypeVar("T")
+
+ServiceCall: TypeAlias = Callable[[Session, Actor], T]
+"""A use case with its arguments bound but the session and the actor: what `AppContext.call`
+runs. Windows name this type instead of importing SQLAlchemy themselves."""
 
 
 @dataclass
@@ -30,7 +33,7 @@ class AppContext:
     def replica_file(self) -> Path:
         return self.replica_path or default_replica_path()
 
-    def call(self, work: Callable[[Session, Actor], T]) -> T:
+    def call(self, work: ServiceCall[T]) -> T:
         """Run one service call in its own transaction: committed on success, rolled back
         (with its audit rows) on error."""
         assert self.actor is not None, "not logged in"

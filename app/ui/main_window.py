@@ -22,14 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import __version__
+from app import __version__, storage
 from app.cases import case_register, my_cases
 from app.cases.case_search import SearchHit, search
 from app.cases.my_cases import CaseListRow
 from app.common import clock
 from app.common.errors import ValidationFailed
 from app.common.formatting import short_date
-from app.db import migrate
 from app.forms import filled_forms
 from app.security import server_login
 from app.settings import configuration
@@ -624,7 +623,7 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         """Version, schema and configuration: what IT and support ask for first."""
-        schema = migrate.current_revision(self.context.database.engine) or "okänd"
+        schema = storage.schema_revision(self.context.database) or "okänd"
         files = configuration.current().files
         settings = "<br>".join(escape(str(path)) for path in files) or "inga (standardvärden)"
         QMessageBox.about(
@@ -634,7 +633,7 @@ class MainWindow(QMainWindow):
                 f"<h3>Ärendestöd {escape(__version__)}</h3>"
                 "<p>Handläggarstöd för ekonomiskt bistånd.</p>"
                 f"<p>Databasens schemaversion: {escape(schema)} "
-                f"(programmets: {migrate.HEAD_REVISION})<br>"
+                f"(programmets: {storage.HEAD_REVISION})<br>"
                 f"Databas: {escape(self.context.database.display_url)}</p>"
                 f"<p>Inställningsfiler: {settings}</p>"
             ),

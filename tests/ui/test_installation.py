@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction
 from sqlalchemy import select
 
 from app import __version__
-from app.cases import printouts
+from app.cases import letterhead
 from app.cli import selftest
 from app.db import migrate
 from app.db.database import open_database
@@ -69,7 +69,7 @@ def test_first_run_takes_the_unit_details_from_it(qtbot, configure, tmp_path) ->
             "Exempelstads kommun",
         )
         assert (unit.phone, unit.postal_address) == ("010-123 45 00", "Box 100, 123 45 Exempelstad")
-        assert printouts.organisation_of(unit) == (
+        assert letterhead.organisation_of(unit) == (
             "Individ- och familjenämnden, Exempelstads kommun"
         )
     database.dispose()

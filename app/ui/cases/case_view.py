@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.cases import case_register, printouts
+from app.cases import case_register
 from app.cases.case_overview import CaseOverview, open_case
 from app.common.formatting import long_date
+from app.journal.journal_printout import journal_printout
 from app.offline import leases
 from app.printing.journal_printout import render_journal
 from app.ui.cases.overview_tab import OverviewTab
@@ -192,7 +193,7 @@ class CaseView(QWidget):
             self,
             self.context,
             target,
-            gather=lambda s, a: printouts.journal_printout(s, a, case_id),
+            gather=lambda s, a: journal_printout(s, a, case_id),
             render=render_journal,
             on_done=lambda path: (
                 self.window().statusBar().showMessage(f"Journalen sparades som {path}", 8000)

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.cases import printouts
 from app.common import clock
 from app.common.errors import ValidationFailed
 from app.common.formatting import local_datetime
@@ -32,6 +31,7 @@ from app.forms.answers import Group, groups, new_row
 from app.forms.computations import compute
 from app.forms.definition import FieldType, RepeatKind, Section
 from app.forms.filled_forms import FormView
+from app.forms.form_printout import form_printout
 from app.forms.validation import field_path, required_progress
 from app.printing.form_printout import render_form
 from app.ui.context import AppContext
@@ -400,7 +400,7 @@ class FormEditor(QWidget):
             self,
             self.context,
             target,
-            gather=lambda s, a: printouts.form_printout(s, a, form_id),
+            gather=lambda s, a: form_printout(s, a, form_id),
             render=render_form,
             on_done=lambda path: self.status_label.setText(f"Blanketten sparades som {path}"),
         )

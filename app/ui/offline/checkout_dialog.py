@@ -20,10 +20,9 @@ from PySide6.QtWidgets import (
 from app.cases.my_cases import CaseListRow
 from app.common import clock, formatting
 from app.common.errors import ValidationFailed
-from app.db.replica import ReplicaLocked
 from app.offline import checkout, leases
 from app.offline.checkout import CheckOutResult
-from app.offline.offline_replica import PassphraseNeeded
+from app.offline.offline_replica import PassphraseNeeded, ReplicaLocked
 from app.ui.context import AppContext
 from app.ui.offline.passphrase_prompt import ask_passphrase
 from app.ui.widgets.background import run_in_background

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import make_url
 
 from app.security import accounts, credentials, server_login
 from app.security.actor import Actor
@@ -63,7 +62,7 @@ class LoginDialog(QDialog):
             hint_label.setObjectName("hint")
             layout.addWidget(hint_label)
         if server_url and not username:
-            username = make_url(server_url).username or str(
+            username = server_login.username_in(server_url) or str(
                 QSettings().value(
                     registry.LAST_USERNAME.key_for(server=self.server),
                     registry.LAST_USERNAME.default,

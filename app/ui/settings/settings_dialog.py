@@ -3,8 +3,6 @@ are changed. The settings and their rules are declared in app.settings.registry.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -15,14 +13,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from app.common.errors import ValidationFailed
-from app.security.actor import Actor
+from app.security import office_settings
 from app.settings import registry, stored_settings
 from app.settings.registry import Declaration
 from app.settings.stored_settings import AdjustableSetting
-from app.ui.context import AppContext
+from app.ui.context import AppContext, ServiceCall
 from app.ui.widgets.messages import FieldError, add_field, show_error
 from app.ui.widgets.row_table_model import Column, RowTableModel
 from app.ui.widgets.table_view import RowTableView
@@ -155,8 +152,8 @@ class SettingsDialog(QDialog):
             self.status.setText("Inget är ändrat.")
 
 
-def _change(key: str, text: str) -> Callable[[Session, Actor], int]:
-    return lambda session, actor: stored_settings.change_setting(session, actor, key, text)
+def _change(key: str, text: str) -> ServiceCall[int]:
+    return lambda session, actor: office_settings.change_setting(session, actor, key, text)
 
 
 def _help(declaration: Declaration[object]) -> str:

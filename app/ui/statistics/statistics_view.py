@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from app.cases import printouts
+from app.cases.letterhead import organisation_name
 from app.common import clock
 from app.common.formatting import local_datetime, month_name
 from app.printing.statistics_report import render_statistics_report
@@ -570,7 +570,7 @@ class StatisticsView(QWidget):
 
         def work(_report: Callable[[int], None]) -> Path:
             organisation = context.call(
-                lambda session, _actor: printouts.organisation_name(session, stats.unit_id)
+                lambda session, _actor: organisation_name(session, stats.unit_id)
             )
             target.write_bytes(
                 render_statistics_report(stats, printed=printed, organisation=organisation)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm.exc import StaleDataError
 
+from app import storage
 from app.common.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -16,16 +15,9 @@ log = logging.getLogger(__name__)
 def user_message(exc: BaseException) -> str:
     if isinstance(exc, ServiceError):
         return str(exc)
-    if isinstance(exc, StaleDataError):
-        return (
-            "Någon annan har ändrat samma uppgifter under tiden. Ingenting skrevs över. "
-            "Läs in ärendet på nytt och gör ändringen igen."
-        )
-    if isinstance(exc, OperationalError):
-        return (
-            "Kontakten med databasen bröts. Det du skrivit finns kvar i fönstret; "
-            "försök igen om en stund."
-        )
+    message = storage.error_message(exc)
+    if message is not None:
+        return message
     log.exception("Oväntat fel", exc_info=exc)
     return f"Ett oväntat fel inträffade: {exc.__class__.__name__}. Ingenting har sparats."
 

@@ -8,10 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import QFileDialog, QWidget
-from sqlalchemy.orm import Session
 
-from app.security.actor import Actor
-from app.ui.context import AppContext
+from app.ui.context import AppContext, ServiceCall
 from app.ui.widgets.background import run_in_background
 from app.ui.widgets.messages import show_error
 
@@ -38,7 +36,7 @@ def export_pdf(
     context: AppContext,
     target: Path,
     *,
-    gather: Callable[[Session, Actor], Any],
+    gather: ServiceCall[Any],
     render: Callable[[Any], bytes],
     on_done: Callable[[Path], None],
 ) -> None:

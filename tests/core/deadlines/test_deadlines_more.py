@@ -13,6 +13,7 @@ from sqlalchemy import event, select
 from app.cases.case_register import PersonInput, change_status
 from app.cases.support_barriers import set_barrier
 from app.common.clock import STOCKHOLM
+from app.deadlines import fia
 from app.deadlines.deadlines import Deadline, add_months, deadlines_for_cases
 from app.forms import filled_forms
 from app.journal.journal import JournalDraft, create_entry, sign_entry
@@ -131,7 +132,7 @@ class TestFia:
             "FIA bör erbjudas: en arbetslös vuxen i hushållet och bistånd "
             "5 av de senaste tolv månaderna."
         )
-        candidate = filled_forms.fia_candidates(session, [unemployed.id])[unemployed.id]
+        candidate = fia.fia_candidates(session, [unemployed.id])[unemployed.id]
         assert (candidate.months, candidate.unemployed, candidate.fifth_month) == (
             5,
             1,

@@ -19,6 +19,7 @@ from app.common import code_lists
 from app.common.clock import STOCKHOLM
 from app.common.identity_number import age_on, parse_identity_number
 from app.db.database import Database, open_database
+from app.deadlines import fia
 from app.deadlines.deadlines import deadlines_for_cases
 from app.demo import demo_data
 from app.forms import filled_forms
@@ -495,7 +496,7 @@ def test_fia_is_given_where_it_is_due(session, tmp_path) -> None:
     session.flush()
     with_fia = fia_cases(session)
     open_cases = list(session.scalars(select(Case.id).where(Case.status != CaseStatus.CLOSED)))
-    still_due = set(filled_forms.fia_candidates(session, open_cases))
+    still_due = set(fia.fia_candidates(session, open_cases))
     assert with_fia <= set(open_cases)
     assert not with_fia & still_due
     with_deadline = {
@@ -506,6 +507,6 @@ def test_fia_is_given_where_it_is_due(session, tmp_path) -> None:
     assert with_deadline == still_due
     # without their forms, the cases with FIA are exactly the rest of those due for one
     session.execute(delete(FormInstance).where(FormInstance.form_key == "fia"))
-    due = set(filled_forms.fia_candidates(session, open_cases))
+    due = set(fia.fia_candidates(session, open_cases))
     assert due == with_fia | still_due
     assert 0.4 <= len(with_fia) / len(due) <= 0.8

@@ -29,15 +29,14 @@ from app.cases import (
     case_search,
     caseload_review,
     my_cases,
-    printouts,
 )
 from app.common import clock
 from app.common.identity_number import format_identity_number
 from app.db.database import Database, open_database
 from app.decisions import decisions
 from app.demo import demo_data
-from app.forms import filled_forms
-from app.journal import journal, plans
+from app.forms import filled_forms, form_printout
+from app.journal import journal, journal_printout, plans
 from app.models import (
     AuditEntry,
     Case,
@@ -149,13 +148,13 @@ READS: dict[str, tuple[str, Callable[[World], Call]]] = {
     ),
     "my_cases.my_cases": ("caseworker", lambda w: my_cases.my_cases),
     "plans.list_plans": ("caseworker", lambda w: lambda s, a: plans.list_plans(s, a, w.case_id)),
-    "printouts.form_printout": (
+    "form_printout.form_printout": (
         "caseworker",
-        lambda w: lambda s, a: printouts.form_printout(s, a, w.form_id),
+        lambda w: lambda s, a: form_printout.form_printout(s, a, w.form_id),
     ),
-    "printouts.journal_printout": (
+    "journal_printout.journal_printout": (
         "caseworker",
-        lambda w: lambda s, a: printouts.journal_printout(s, a, w.case_id),
+        lambda w: lambda s, a: journal_printout.journal_printout(s, a, w.case_id),
     ),
     "sos_export.sos_rows": (
         "chef",
@@ -196,7 +195,7 @@ WRITES = {
     "plans.create_plan",
     "plans.mark_step_done",
     "support_barriers.set_barrier",
-    "stored_settings.change_setting",
+    "office_settings.change_setting",
     "leases.check_out",
     "leases.check_in",
     "leases.revoke",

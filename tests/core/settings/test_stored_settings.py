@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.common.errors import AccessDenied, ValidationFailed
 from app.deadlines.deadlines import deadlines_for_cases
 from app.models import AuditEntry, Setting
+from app.security import office_settings
 from app.settings import registry, stored_settings
 
 KEY = registry.DECISION_WARNING_DAYS.key
@@ -51,12 +52,12 @@ def test_administrator_changes_the_warning_days_and_the_deadline_follows(
     case = make_case()  # received Monday 23 November 2026
     assert warning_due(session, case) == date(2026, 12, 23)
 
-    assert stored_settings.change_setting(session, admin, KEY, " 14 ") == 14
+    assert office_settings.change_setting(session, admin, KEY, " 14 ") == 14
     assert stored(session) == "14"
     assert warning_due(session, case) == date(2026, 12, 7)
     assert stored_settings.adjustable_settings(session)[0].value == 14
 
-    stored_settings.change_setting(session, admin, KEY, "45")
+    office_settings.change_setting(session, admin, KEY, "45")
     assert session.scalars(select(Setting).where(Setting.key == KEY)).one().value == "45"
     assert warning_due(session, case) == date(2027, 1, 7)
     assert setting_audit(session) == [
@@ -66,10 +67,10 @@ def test_administrator_changes_the_warning_days_and_the_deadline_follows(
 
 
 def test_a_caseworker_is_refused_in_swedish(session, admin, caseworker, manager) -> None:
-    stored_settings.change_setting(session, admin, KEY, "20")
+    office_settings.change_setting(session, admin, KEY, "20")
     for actor in (caseworker, manager):
         with pytest.raises(AccessDenied, match=r"^Bara administratörer kan ändra inställningarna"):
-            stored_settings.change_setting(session, actor, KEY, "60")
+            office_settings.change_setting(session, actor, KEY, "60")
     assert stored(session) == "20"
     assert [who for _a, who, _d in setting_audit(session)] == [admin.id]
 
@@ -90,9 +91,9 @@ def test_a_caseworker_is_refused_in_swedish(session, admin, caseworker, manager)
     ],
 )
 def test_bad_values_are_refused_and_nothing_is_lost(session, admin, typed, message) -> None:
-    stored_settings.change_setting(session, admin, KEY, "21")
+    office_settings.change_setting(session, admin, KEY, "21")
     with pytest.raises(ValidationFailed) as refused:
-        stored_settings.change_setting(session, admin, KEY, typed)
+        office_settings.change_setting(session, admin, KEY, typed)
     assert refused.value.field_errors == {KEY: message}
     assert stored(session) == "21"
     assert len(setting_audit(session)) == 1
@@ -100,11 +101,11 @@ def test_bad_values_are_refused_and_nothing_is_lost(session, admin, typed, messa
 
 def test_settings_not_for_the_program_are_refused(session, admin) -> None:
     with pytest.raises(AccessDenied, match="kan inte ändras i programmet"):
-        stored_settings.change_setting(session, admin, registry.REPLICA_ID.key, "x")
+        office_settings.change_setting(session, admin, registry.REPLICA_ID.key, "x")
     with pytest.raises(AccessDenied, match="kan inte ändras i programmet"):
-        stored_settings.change_setting(session, admin, registry.DATABASE_URL.key, "sqlite://")
+        office_settings.change_setting(session, admin, registry.DATABASE_URL.key, "sqlite://")
     with pytest.raises(ValidationFailed, match="Det finns ingen inställning som heter"):
-        stored_settings.change_setting(session, admin, "no_such_setting", "1")
+        office_settings.change_setting(session, admin, "no_such_setting", "1")
     assert setting_audit(session) == []
 
 

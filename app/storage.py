@@ -1,0 +1,51 @@
+"""The database this run works with, as the windows see it: which one (--db, $ARENDESTOD_DB,
+the configuration files' database.url, else the local SQLite file), opened and migrated, the
+schema revision it is at, where the laptop's offline replica lives, and what to tell the user
+when the database itself fails.
+
+The UI never imports app.db (a contract in pyproject.toml, docs/ARCHITECTURE.md): engines,
+migrations and server roles stay in the core, and this module is all of them a window uses.
+The encrypted replica is opened through app.offline.offline_replica instead, so that SQLCipher
+is loaded only when it is needed.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.db.database import Database, open_database
+from app.db.location import default_replica_path, resolve_database_url
+from app.db.migrate import HEAD_REVISION, current_revision
+
+__all__ = [
+    "HEAD_REVISION",
+    "Database",
+    "default_replica_path",
+    "error_message",
+    "open_database",
+    "resolve_database_url",
+    "schema_revision",
+]
+
+
+def schema_revision(database: Database) -> str | None:
+    """The revision the database's schema is at; None for an empty database."""
+    return current_revision(database.engine)
+
+
+def error_message(error: BaseException) -> str | None:
+    """What to tell the user, in Swedish, when a call failed in the database rather than in
+    a rule: someone else saved first (the rows' `version` no longer matches), or the
+    connection broke. None for any other error."""
+    if isinstance(error, StaleDataError):
+        return (
+            "Någon annan har ändrat samma uppgifter under tiden. Ingenting skrevs över. "
+            "Läs in ärendet på nytt och gör ändringen igen."
+        )
+    if isinstance(error, OperationalError):
+        return (
+            "Kontakten med databasen bröts. Det du skrivit finns kvar i fönstret; "
+            "försök igen om en stund."
+        )
+    return None
