@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -31,6 +30,7 @@ from app.journal import plans
 from app.journal.plans import PlanInput, PlanRow, PlanStepInput
 from app.ui.context import AppContext
 from app.ui.widgets.date_field import DateField
+from app.ui.widgets.dialog_buttons import action_cancel_buttons
 from app.ui.widgets.messages import FieldError, add_field, show_error
 
 _ROLE_PLAN, _ROLE_STEP = Qt.ItemDataRole.UserRole, Qt.ItemDataRole.UserRole + 1
@@ -193,11 +193,7 @@ class PlanDialog(QDialog):
         step_buttons.addWidget(remove)
         step_buttons.addStretch()
         layout.addLayout(step_buttons)
-        buttons = QDialogButtonBox()
-        buttons.addButton("&Spara planen", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("Avbryt", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, _save = action_cancel_buttons(self, "&Spara planen")
         layout.addWidget(buttons)
         self.add_step_row()
 
