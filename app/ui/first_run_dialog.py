@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QLabel,
@@ -22,6 +21,7 @@ from app.security import accounts
 from app.settings import configuration
 from app.ui.context import AppContext
 from app.ui.widgets.background import run_in_background
+from app.ui.widgets.dialog_buttons import action_cancel_buttons
 from app.ui.widgets.messages import FieldError, add_field, show_error, user_message
 
 DEMO_HOUSEHOLDS = 150
@@ -96,12 +96,8 @@ class FirstRunDialog(QDialog):
         demo_note.setWordWrap(True)
         choice_layout.addWidget(demo_note)
         layout.addWidget(choice)
-        buttons = QDialogButtonBox()
-        self.create_button = buttons.addButton("&Skapa", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons, self.create_button = action_cancel_buttons(self, "&Skapa", self.create)
         self.create_button.setDefault(True)
-        buttons.addButton("Avbryt", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.create)
-        buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.full_name.setFocus()
 

@@ -29,7 +29,7 @@ from app.ui.decisions.decisions_tab import DecisionsTab
 from app.ui.forms.forms_tab import FormsTab
 from app.ui.journal.journal_tab import JournalTab
 from app.ui.journal.plan_tab import PlanTab
-from app.ui.widgets.messages import show_error
+from app.ui.widgets.messages import ask_save_or_discard, show_error
 from app.ui.widgets.pdf_export import ask_pdf_path, export_pdf
 
 
@@ -203,17 +203,10 @@ class CaseView(QWidget):
     def confirm_close(self) -> bool:
         if not self.journal_tab.has_unsaved_changes():
             return True
-        answer = QMessageBox.question(
+        return ask_save_or_discard(
             self,
             "Osparad anteckning",
             "Journalanteckningen har ändringar som inte är sparade. Vill du spara dem som "
             "utkast innan fliken stängs?",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
+            self.journal_tab.save_draft,
         )
-        if answer == QMessageBox.StandardButton.Cancel:
-            return False
-        if answer == QMessageBox.StandardButton.Save:
-            return self.journal_tab.save_draft()
-        return True

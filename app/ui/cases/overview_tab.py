@@ -38,6 +38,13 @@ def _member_role(member: MemberView) -> str:
     return text
 
 
+def _boxed(title: str, content: QWidget) -> QGroupBox:
+    """A titled box holding one widget: the case, the plan, the deadlines, the applications."""
+    box = QGroupBox(title)
+    QVBoxLayout(box).addWidget(content)
+    return box
+
+
 class OverviewTab(QWidget):
     changed = Signal()
     access_log_requested = Signal(str)
@@ -87,21 +94,16 @@ class OverviewTab(QWidget):
         household_layout.addLayout(barrier_row)
         layout.addWidget(household_box, 0, 0, 1, 2)
 
-        case_box = QGroupBox("Ärendet")
         self.case_info = QLabel()
         self.case_info.setObjectName("caseInfo")
         self.case_info.setWordWrap(True)
-        QVBoxLayout(case_box).addWidget(self.case_info)
-        layout.addWidget(case_box, 1, 0)
+        layout.addWidget(_boxed("Ärendet", self.case_info), 1, 0)
 
-        plan_box = QGroupBox("Aktuell plan")
         self.plan_info = QLabel()
         self.plan_info.setObjectName("planInfo")
         self.plan_info.setWordWrap(True)
-        QVBoxLayout(plan_box).addWidget(self.plan_info)
-        layout.addWidget(plan_box, 1, 1)
+        layout.addWidget(_boxed("Aktuell plan", self.plan_info), 1, 1)
 
-        deadline_box = QGroupBox("Bevakningar")
         self.deadlines_model = RowTableModel(
             [
                 Column(
@@ -115,10 +117,8 @@ class OverviewTab(QWidget):
         )
         self.deadlines_view = RowTableView(self.deadlines_model)
         self.deadlines_view.setObjectName("deadlinesView")
-        QVBoxLayout(deadline_box).addWidget(self.deadlines_view)
-        layout.addWidget(deadline_box, 2, 0)
+        layout.addWidget(_boxed("Bevakningar", self.deadlines_view), 2, 0)
 
-        application_box = QGroupBox("Ansökningar")
         self.applications_model = RowTableModel(
             [
                 Column("Inkom", lambda a: a.received),
@@ -132,8 +132,7 @@ class OverviewTab(QWidget):
             ]
         )
         self.applications_view = RowTableView(self.applications_model)
-        QVBoxLayout(application_box).addWidget(self.applications_view)
-        layout.addWidget(application_box, 2, 1)
+        layout.addWidget(_boxed("Ansökningar", self.applications_view), 2, 1)
         layout.setRowStretch(0, 3)
         layout.setRowStretch(2, 2)
 

@@ -7,7 +7,6 @@ import json
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -21,6 +20,7 @@ from app.common.errors import ValidationFailed
 from app.forms import form_definitions
 from app.forms.form_definitions import DefinitionRow
 from app.ui.context import AppContext
+from app.ui.widgets.dialog_buttons import action_cancel_buttons
 from app.ui.widgets.messages import FieldError, show_error
 from app.ui.widgets.row_table_model import Column, RowTableModel
 from app.ui.widgets.table_view import RowTableView
@@ -124,9 +124,5 @@ class DefinitionEditor(QDialog):
         layout.addWidget(self.editor)
         self.error = FieldError()
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox()
-        buttons.addButton("&Publicera", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("Avbryt", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, _publish = action_cancel_buttons(self, "&Publicera")
         layout.addWidget(buttons)

@@ -29,7 +29,7 @@ from app.journal import journal
 from app.journal.journal import JournalDraft, JournalRow
 from app.ui.context import AppContext
 from app.ui.widgets.date_field import DateField
-from app.ui.widgets.messages import FieldError, add_field, show_error
+from app.ui.widgets.messages import FieldError, add_field, ask_save_or_discard, show_error
 from app.ui.widgets.row_table_model import Column, RowTableModel
 from app.ui.widgets.table_view import RowTableView
 
@@ -141,19 +141,12 @@ class JournalTab(QWidget):
         self._load(row)
 
     def _ask_keep_or_discard(self) -> bool:
-        answer = QMessageBox.question(
+        return ask_save_or_discard(
             self,
             "Osparad anteckning",
             "Anteckningen har ändringar som inte är sparade. Spara dem som utkast?",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
+            self.save_draft,
         )
-        if answer == QMessageBox.StandardButton.Cancel:
-            return False
-        if answer == QMessageBox.StandardButton.Save:
-            return self.save_draft()
-        return True
 
     def _fields(self) -> tuple:
         return (

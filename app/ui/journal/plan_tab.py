@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -23,14 +23,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from app.common import clock, code_lists
 from app.common.errors import ValidationFailed
 from app.common.formatting import short_date
 from app.journal import plans
 from app.journal.plans import PlanInput, PlanRow, PlanStepInput
+from app.security.actor import Actor
 from app.ui.context import AppContext
 from app.ui.widgets.date_field import DateField
+from app.ui.widgets.dialog_buttons import action_cancel_buttons
 from app.ui.widgets.messages import FieldError, add_field, show_error
 
 _ROLE_PLAN, _ROLE_STEP = Qt.ItemDataRole.UserRole, Qt.ItemDataRole.UserRole + 1
@@ -122,35 +125,33 @@ class PlanTab(QWidget):
             self.changed.emit()
             return
 
-    def _selected(self, role: int) -> uuid.UUID | None:
+    def _selected(self, role: int, field: str, missing: str) -> uuid.UUID | None:
+        """The plan or step id of the current row; None, after saying `missing`, if none."""
         item = self.tree.currentItem()
-        return item.data(0, role) if item is not None else None
+        selected = item.data(0, role) if item is not None else None
+        if selected is None:
+            show_error(self, ValidationFailed({field: missing}))
+        return selected
+
+    def _change(self, change: Callable[[Session, Actor], object]) -> None:
+        """Run one change of the plans, then show the new state (or why it failed)."""
+        try:
+            self.context.call(change)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.reload()
+        self.changed.emit()
 
     def mark_done(self) -> None:
-        step_id = self._selected(_ROLE_STEP)
-        if step_id is None:
-            show_error(self, ValidationFailed({"step": "Markera ett steg i listan först."}))
-            return
-        try:
-            self.context.call(lambda s, a: plans.mark_step_done(s, a, step_id))
-        except Exception as exc:
-            show_error(self, exc)
-            return
-        self.reload()
-        self.changed.emit()
+        step_id = self._selected(_ROLE_STEP, "step", "Markera ett steg i listan först.")
+        if step_id is not None:
+            self._change(lambda s, a: plans.mark_step_done(s, a, step_id))
 
     def close_plan(self) -> None:
-        plan_id = self._selected(_ROLE_PLAN)
-        if plan_id is None:
-            show_error(self, ValidationFailed({"plan": "Markera en plan i listan först."}))
-            return
-        try:
-            self.context.call(lambda s, a: plans.close_plan(s, a, plan_id))
-        except Exception as exc:
-            show_error(self, exc)
-            return
-        self.reload()
-        self.changed.emit()
+        plan_id = self._selected(_ROLE_PLAN, "plan", "Markera en plan i listan först.")
+        if plan_id is not None:
+            self._change(lambda s, a: plans.close_plan(s, a, plan_id))
 
 
 class PlanDialog(QDialog):
@@ -193,11 +194,7 @@ class PlanDialog(QDialog):
         step_buttons.addWidget(remove)
         step_buttons.addStretch()
         layout.addLayout(step_buttons)
-        buttons = QDialogButtonBox()
-        buttons.addButton("&Spara planen", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("Avbryt", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, _save = action_cancel_buttons(self, "&Spara planen")
         layout.addWidget(buttons)
         self.add_step_row()
 

@@ -7,7 +7,6 @@ from datetime import timedelta
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QListWidget,
@@ -27,6 +26,7 @@ from app.ui.context import AppContext
 from app.ui.offline.passphrase_prompt import ask_passphrase
 from app.ui.widgets.background import run_in_background
 from app.ui.widgets.date_field import DateField
+from app.ui.widgets.dialog_buttons import action_cancel_buttons
 from app.ui.widgets.messages import FieldError, add_field, show_error
 
 EXPLANATION = (
@@ -79,11 +79,7 @@ class CheckOutDialog(QDialog):
         add_field(form, "Till och &med:", self.due_on, self.errors["due_on"])
         layout.addLayout(form)
 
-        buttons = QDialogButtonBox()
-        self.take_button = buttons.addButton("&Ta med", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("Avbryt", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.take_along)
-        buttons.rejected.connect(self.reject)
+        buttons, self.take_button = action_cancel_buttons(self, "&Ta med", self.take_along)
         layout.addWidget(buttons)
         self.case_list.setFocus()
 

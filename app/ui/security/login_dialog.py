@@ -11,7 +11,6 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -24,6 +23,7 @@ from app.security.actor import Actor
 from app.settings import registry
 from app.ui.context import AppContext
 from app.ui.widgets.background import run_in_background
+from app.ui.widgets.dialog_buttons import action_cancel_buttons
 from app.ui.widgets.messages import FieldError, user_message
 
 NO_KEYRING = (
@@ -94,12 +94,8 @@ class LoginDialog(QDialog):
             self.keyring_note.hide()
         self.error = FieldError()
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox()
-        self.login_button = buttons.addButton("Logga &in", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons, self.login_button = action_cancel_buttons(self, "Logga &in", self.try_login)
         self.login_button.setDefault(True)
-        buttons.addButton("Avbryt", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.try_login)
-        buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         if not username:
             self.username.setFocus()

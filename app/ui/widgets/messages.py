@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
 
@@ -24,6 +25,26 @@ def user_message(exc: BaseException) -> str:
 
 def show_error(parent: QWidget | None, exc: BaseException, title: str = "Det gick inte") -> None:
     QMessageBox.warning(parent, title, user_message(exc))
+
+
+def ask_save_or_discard(
+    parent: QWidget | None, title: str, question: str, save: Callable[[], bool]
+) -> bool:
+    """Save / Discard / Cancel for unsaved changes. True when the caller may go on: the
+    changes were saved (`save` returned True) or the user chose to drop them."""
+    answer = QMessageBox.question(
+        parent,
+        title,
+        question,
+        QMessageBox.StandardButton.Save
+        | QMessageBox.StandardButton.Discard
+        | QMessageBox.StandardButton.Cancel,
+    )
+    if answer == QMessageBox.StandardButton.Cancel:
+        return False
+    if answer == QMessageBox.StandardButton.Save:
+        return save()
+    return True
 
 
 class FieldError(QLabel):
