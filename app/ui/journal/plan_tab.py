@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt, Signal
@@ -23,15 +22,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from app.common import clock, code_lists
 from app.common.errors import ValidationFailed
 from app.common.formatting import short_date
 from app.journal import plans
 from app.journal.plans import PlanInput, PlanRow, PlanStepInput
-from app.security.actor import Actor
-from app.ui.context import AppContext
+from app.ui.context import AppContext, ServiceCall
 from app.ui.widgets.date_field import DateField
 from app.ui.widgets.dialog_buttons import action_cancel_buttons
 from app.ui.widgets.messages import FieldError, add_field, show_error
@@ -133,7 +130,7 @@ class PlanTab(QWidget):
             show_error(self, ValidationFailed({field: missing}))
         return selected
 
-    def _change(self, change: Callable[[Session, Actor], object]) -> None:
+    def _change(self, change: ServiceCall[object]) -> None:
         """Run one change of the plans, then show the new state (or why it failed)."""
         try:
             self.context.call(change)
