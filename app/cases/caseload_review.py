@@ -15,7 +15,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import Row, case, func, select, tuple_
 from sqlalchemy.orm import Session
@@ -24,12 +24,12 @@ from app.common import clock, code_lists
 from app.common.clock import STOCKHOLM
 from app.common.errors import AccessDenied
 from app.common.identity_number import age_on, format_identity_number
+from app.common.periods import add_months, month_end, twelve_months_start
 from app.db.batches import among, in_batches, not_among, plain_rows
 from app.deadlines.deadlines import (
     MEETING_TYPES,
     CaseFacts,
     PlanFact,
-    add_months,
     applicant_of,
     is_young_adult,
     read_case_facts,
@@ -341,11 +341,11 @@ class _Window:
 
     @property
     def first_month(self) -> date:
-        return add_months(self.today.replace(day=1), -11)
+        return twelve_months_start(self.today)
 
     @property
     def last_day(self) -> date:
-        return add_months(self.today.replace(day=1), 1) - timedelta(days=1)
+        return month_end(self.today)
 
     @property
     def decided_since(self) -> date:
@@ -364,7 +364,7 @@ def _assistance_months(
     first, last = window.first_month, window.last_day
     months = [add_months(first, i) for i in range(12)]
     whole_month = tuple_(Decision.period_start, Decision.period_end).in_(
-        [(m, add_months(m, 1) - timedelta(days=1)) for m in months]
+        [(m, month_end(m)) for m in months]
     )
     replaced = [
         r.replaces_id for c in chunk for r in decisions.get(c, ()) if r.replaces_id is not None
@@ -404,9 +404,7 @@ def _assistance_months(
             .where(among(session, Decision.case_id, other), Decision.period_start <= last),
         ):
             covered[case_id].update(
-                m
-                for m in months
-                if period_start <= add_months(m, 1) - timedelta(days=1) and period_end >= m
+                m for m in months if period_start <= month_end(m) and period_end >= m
             )
         counted.update({case_id: len(days) for case_id, days in covered.items()})
     return counted

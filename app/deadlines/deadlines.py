@@ -18,7 +18,6 @@ the chef's ärendegenomgång (app.cases.caseload_review) reads them only once.
 
 from __future__ import annotations
 
-import calendar
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -34,6 +33,7 @@ from app.common import clock
 from app.common.clock import STOCKHOLM
 from app.common.formatting import month_name
 from app.common.identity_number import age_on
+from app.common.periods import add_months, month_end
 from app.db.batches import among, in_batches, plain_rows
 from app.forms.filled_forms import fia_candidates, latest_barriers_for_cases
 from app.models import (
@@ -229,7 +229,7 @@ def read_case_facts(
     open_cases = [c for c in ids if facts.status.get(c) not in (None, CaseStatus.CLOSED)]
     for candidate in fia_candidates(session, open_cases, barriers=facts.barriers).values():
         found[candidate.case_id].append(
-            Deadline(candidate.case_id, "fia", FIA_LABEL, _month_end(candidate.fifth_month))
+            Deadline(candidate.case_id, "fia", FIA_LABEL, month_end(candidate.fifth_month))
         )
     for items in found.values():
         items.sort(key=lambda d: (d.due, d.due_at or datetime.max.replace(tzinfo=STOCKHOLM)))
@@ -263,17 +263,6 @@ def next_deadline(deadlines: list[Deadline]) -> Deadline | None:
 def _shorten(text: str, limit: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or that month's last day when it is shorter
-    (30 November + 3 months = 28 February)."""
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-def _month_end(day: date) -> date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def _read_plans(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) -> None:

@@ -32,6 +32,7 @@ from app.common.errors import (
 )
 from app.common.formatting import long_date, money, month_name
 from app.common.identity_number import age_on
+from app.common.periods import month_end
 from app.common.text_input import clean_text
 from app.decisions import legal_texts
 from app.forms.filled_forms import computed_value
@@ -657,8 +658,7 @@ class DecisionLetter:
 
 
 def period_text(start: date, end: date) -> str:
-    month_end = date(start.year + start.month // 12, start.month % 12 + 1, 1) - date.resolution
-    if start.day == 1 and end == month_end:
+    if start.day == 1 and end == month_end(start):
         return month_name(start)
     return f"{start.isoformat()} – {end.isoformat()}"
 
@@ -941,10 +941,6 @@ def draft_from_calculation(
         norm_year=calculation.year,
         legal_references=legal_texts.default_references(kind),
     )
-
-
-def month_end(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1) - date.resolution
 
 
 def signed_bka_forms(session: Session, case_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:

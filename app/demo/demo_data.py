@@ -25,7 +25,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from app.common import clock, code_lists
+from app.common import clock, code_lists, periods
 from app.common.identity_number import age_on, with_check_digit
 from app.common.text_input import search_key
 from app.decisions import decisions
@@ -720,11 +720,7 @@ def generate(
             )
         # One application per month of assistance; the newest may still await a decision.
         last_day = closed_on or today
-        month = opened.replace(day=1)
-        months: list[date] = []
-        while month <= last_day:
-            months.append(month)
-            month = (month + timedelta(days=32)).replace(day=1)
+        months = list(periods.months(opened, last_day))
         decided_months: list[tuple[date, date]] = []
         for position, month in enumerate(months):
             received = (
@@ -752,8 +748,7 @@ def generate(
                             ["papper", "e_ansokan", "e_ansokan", "besok", "telefon"]
                         ),
                         "period_start": month,
-                        "period_end": (month + timedelta(days=32)).replace(day=1)
-                        - timedelta(days=1),
+                        "period_end": periods.month_end(month),
                         "complete_on": None
                         if pending
                         else min(today, received + timedelta(days=rng.randrange(0, 8))),

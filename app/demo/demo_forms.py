@@ -33,6 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.common.clock import STOCKHOLM
+from app.common.periods import twelve_months_start
 from app.forms.answers import Answers, FormContext, initial_answers
 from app.forms.definition import FormDefinition
 from app.forms.filled_forms import FIA_AFTER_MONTHS, content_hash, dump_answers
@@ -192,7 +193,7 @@ class DemoForms:
         self.today = today
         self.now = now
         self.cases: list[CaseFacts] = []
-        self.year_ago = date(today.year - (today.month < 12), today.month % 12 + 1, 1)
+        self.year_ago = twelve_months_start(today)
 
     def add_case(
         self,

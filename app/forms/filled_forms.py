@@ -23,6 +23,7 @@ from app.common.errors import (
     ValidationFailed,
 )
 from app.common.identity_number import age_on
+from app.common.periods import twelve_months_start
 from app.db.batches import among, in_batches, plain_rows
 from app.forms.answers import Answers, FormContext, PersonRef, groups, initial_answers, new_row
 from app.forms.computations import compute
@@ -596,7 +597,7 @@ def fia_candidates(
     found: dict[uuid.UUID, FiaCandidate] = {}
     today = clock.today()
     # the twelve months up to and including this one
-    year_ago = date(today.year - (today.month < 12), today.month % 12 + 1, 1)
+    year_ago = twelve_months_start(today)
     candidates = list(unemployed)
     for chunk in in_batches(candidates):
         with_fia = set(

@@ -47,6 +47,7 @@ from sqlalchemy.orm import Session
 
 from app.common import code_lists
 from app.common.excel_csv import write_excel_csv
+from app.common.periods import month_end, month_start
 from app.db.batches import in_batches
 from app.models import (
     Case,
@@ -60,7 +61,7 @@ from app.models import (
 from app.security import audit
 from app.security.actor import Actor
 from app.statistics import household_type
-from app.statistics.household_type import MemberSpan, month_end
+from app.statistics.household_type import MemberSpan
 from app.statistics.statistics import (
     CommandLine,
     HouseholdCounts,
@@ -115,7 +116,7 @@ def sos_rows(
     number order. Chefs (own unit), administrators and the command line; logged as one
     export."""
     scope = require_statistics_access(actor, unit_id)
-    first = month.replace(day=1)
+    first = month_start(month)
     last = month_end(first)
     stmt = (
         select(

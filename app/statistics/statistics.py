@@ -92,6 +92,7 @@ from sqlalchemy.orm import Session
 from app.common import clock
 from app.common.clock import STOCKHOLM
 from app.common.errors import AccessDenied
+from app.common.periods import month_end, month_from_index, month_index, month_start
 from app.db.batches import in_batches, plain_rows
 from app.forms.answers import is_filled
 from app.models import (
@@ -327,7 +328,7 @@ def month_statistics(
 ) -> MonthStatistics:
     """The indicators of one calendar month (definitions in the module docstring)."""
     scope = require_statistics_access(actor, unit_id)
-    first = month.replace(day=1)
+    first = month_start(month)
     result = _Computation(session, [first], scope).run()
     audit_aggregate(
         session,
@@ -412,15 +413,6 @@ def median_of(histogram: dict[int, int]) -> Decimal | None:
         if len(found) == 2:
             break
     return Decimal(found[0] + found[1]) / 2
-
-
-def month_index(day: date) -> int:
-    """Months since year 0: consecutive months have consecutive indexes."""
-    return day.year * 12 + day.month - 1
-
-
-def _month_of(index: int) -> date:
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def _bits(mask: int) -> Iterable[int]:
@@ -551,7 +543,7 @@ class _Computation:
         self.base = self.first - 35  # the 36-month window of the first month starts here
         self.offset = self.first - self.base  # bit of the first month
         self.period_start = self.months[0]
-        self.period_end = household_type.month_end(self.months[-1])
+        self.period_end = month_end(self.months[-1])
         self.households: dict[Any, _Household] = defaultdict(_Household)
         self.case_household: dict[Any, Any] = {}
         self.members: dict[Any, tuple] = {}
@@ -641,7 +633,7 @@ class _Computation:
                 self._irregular(),
             )
             .where(Decision.signed_at.is_not(None))
-            .where(Decision.period_start >= _month_of(self.base))
+            .where(Decision.period_start >= month_from_index(self.base))
             .where(Decision.period_start <= self.period_end)
             .group_by(_text(Decision.case_id))
         )
@@ -656,7 +648,7 @@ class _Computation:
                 _text(Decision.case_id), func.count(distinct(supported_month)), self._irregular()
             )
             .where(Decision.signed_at.is_not(None))
-            .where(Decision.period_start < _month_of(self.base))
+            .where(Decision.period_start < month_from_index(self.base))
             .group_by(_text(Decision.case_id))
         )
         return self._where_scope(stmt, Decision.case_id)
@@ -1223,7 +1215,9 @@ class _Computation:
         """Position of the Swedish-time month a UTC time falls in: a binary search over the
         months' starts (four comparisons for a year instead of up to eleven)."""
         starts = [
-            datetime.combine(_month_of(self.first + i), datetime.min.time(), tzinfo=STOCKHOLM)
+            datetime.combine(
+                month_from_index(self.first + i), datetime.min.time(), tzinfo=STOCKHOLM
+            )
             for i in range(self.n)
         ]
 
