@@ -16,10 +16,12 @@ from app.models.setting import Setting
 from app.models.support_barrier import SupportBarrier
 from app.models.sync import (
     AppliedChange,
+    ChangeOperation,
     ConflictStatus,
     OutboxChange,
     PulledCase,
     SyncConflict,
+    SyncOutcome,
 )
 
 __all__ = [
@@ -32,6 +34,7 @@ __all__ = [
     "CaseNumberSeries",
     "CaseStatus",
     "CaseStatusChange",
+    "ChangeOperation",
     "ConflictStatus",
     "Decision",
     "DecisionItem",
@@ -56,6 +59,7 @@ __all__ = [
     "Setting",
     "SupportBarrier",
     "SyncConflict",
+    "SyncOutcome",
     "Unit",
     "User",
 ]
