@@ -40,6 +40,7 @@ from app.models import (
     Decision,
     DecisionKind,
     FormInstance,
+    FormKey,
     MemberRole,
     Outcome,
     Role,
@@ -254,7 +255,7 @@ def _case_indicators(session: Session, rows: Sequence) -> list[CaseIndicators]:
             session.scalars(
                 select(FormInstance.case_id)
                 .where(among(session, FormInstance.case_id, chunk))
-                .where(FormInstance.form_key == "fia")
+                .where(FormInstance.form_key == FormKey.FIA)
                 .where(FormInstance.signed_at.is_not(None))
             )
         )
@@ -432,7 +433,7 @@ def _child_documentation(
                 session,
                 select(FormInstance.id, FormInstance.case_id)
                 .where(among(session, FormInstance.id, chunk))
-                .where(FormInstance.form_key == "bka")
+                .where(FormInstance.form_key == FormKey.CHILD_IMPACT)
                 .where(FormInstance.signed_at.is_not(None)),
             )
         )
@@ -501,7 +502,7 @@ def review_status(session: Session, actor: Actor) -> list[ReviewStatus]:
             session,
             select(FormInstance.subject_user_id, FormInstance.signed_at)
             .where(among(session, FormInstance.subject_user_id, chunk))
-            .where(FormInstance.form_key == "arendegenomgang")
+            .where(FormInstance.form_key == FormKey.CASELOAD_REVIEW)
             .where(FormInstance.signed_at.is_not(None))
             .where(FormInstance.supersedes_id.is_(None)),
         ):

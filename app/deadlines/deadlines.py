@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -68,10 +69,29 @@ YOUNG_ADULT_LABEL = "Ring den unga vuxna innan ärendet avslutas"
 FIA_LABEL = "FIA bör erbjudas"
 
 
+class DeadlineKind(StrEnum):
+    """What a deadline (bevakning) is about."""
+
+    FIRST_RESPONSE = "aterkoppling"
+    """Första återkoppling to a new application, 24 weekday hours after it came in."""
+    DECISION = "beslut"
+    """An application still without a decision."""
+    ACTION = "atgard"
+    """An åtgärd in an ärendegenomgång with a date."""
+    FIA = "fia"
+    """A FIA (Förutsättningar inför arbete) should be offered."""
+    PLAN_FOLLOW_UP = "plan_uppfoljning"
+    PLAN_STEP = "plansteg"
+    NOT_EXECUTED = "ej_verkstallt"
+    """A decision not carried out (ej verkställt) within three months."""
+    YOUNG_ADULT = "unga_vuxna"
+    """Call the young adult before the case is closed."""
+
+
 @dataclass(frozen=True)
 class Deadline:
     case_id: uuid.UUID
-    kind: str
+    kind: DeadlineKind
     label: str
     due: date
     due_at: datetime | None = None  # set when the deadline has a time of day (återkoppling)
@@ -191,13 +211,19 @@ def read_case_facts(
             if first_response_at is None:
                 due_at = add_weekday_hours(received_at, 24)
                 found[case_id].append(
-                    Deadline(case_id, "aterkoppling", "Första återkoppling", due_at.date(), due_at)
+                    Deadline(
+                        case_id,
+                        DeadlineKind.FIRST_RESPONSE,
+                        "Första återkoppling",
+                        due_at.date(),
+                        due_at,
+                    )
                 )
             received = received_at.astimezone(STOCKHOLM).date()
             found[case_id].append(
                 Deadline(
                     case_id,
-                    "beslut",
+                    DeadlineKind.DECISION,
                     "Ansökan utan beslut",
                     received + timedelta(days=warning_days),
                 )
@@ -210,7 +236,7 @@ def read_case_facts(
             .where(FollowUpTask.done_on.is_(None)),
         ):
             found[case_id].append(
-                Deadline(case_id, "atgard", f"Åtgärd: {_shorten(description)}", due_on)
+                Deadline(case_id, DeadlineKind.ACTION, f"Åtgärd: {_shorten(description)}", due_on)
             )
         _read_members(session, chunk, facts)
         with_children = [
@@ -229,7 +255,9 @@ def read_case_facts(
     open_cases = [c for c in ids if facts.status.get(c) not in (None, CaseStatus.CLOSED)]
     for candidate in fia_candidates(session, open_cases, barriers=facts.barriers).values():
         found[candidate.case_id].append(
-            Deadline(candidate.case_id, "fia", FIA_LABEL, month_end(candidate.fifth_month))
+            Deadline(
+                candidate.case_id, DeadlineKind.FIA, FIA_LABEL, month_end(candidate.fifth_month)
+            )
         )
     for items in found.values():
         items.sort(key=lambda d: (d.due, d.due_at or datetime.max.replace(tzinfo=STOCKHOLM)))
@@ -282,7 +310,7 @@ def _read_plans(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) -> N
     for case_id, _start, follow_up_on, closed_on in plans.values():
         if closed_on is None and follow_up_on is not None:
             facts.deadlines[case_id].append(
-                Deadline(case_id, "plan_uppfoljning", "Uppföljning av plan", follow_up_on)
+                Deadline(case_id, DeadlineKind.PLAN_FOLLOW_UP, "Uppföljning av plan", follow_up_on)
             )
     steps: dict[uuid.UUID, list[date]] = defaultdict(list)
     for plan_id, description, due_on in plain_rows(
@@ -296,7 +324,9 @@ def _read_plans(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) -> N
         case_id, _start, _follow_up, closed_on = plans[plan_id]
         if closed_on is None:
             facts.deadlines[case_id].append(
-                Deadline(case_id, "plansteg", f"Plansteg: {_shorten(description)}", due_on)
+                Deadline(
+                    case_id, DeadlineKind.PLAN_STEP, f"Plansteg: {_shorten(description)}", due_on
+                )
             )
     for plan_id, (case_id, start_on, follow_up_on, closed_on) in plans.items():
         facts.plans[case_id].append(
@@ -389,7 +419,7 @@ def _read_decisions(
         facts.deadlines[r.case_id].append(
             Deadline(
                 r.case_id,
-                "ej_verkstallt",
+                DeadlineKind.NOT_EXECUTED,
                 f"Beslut ej verkställt: {month_name(r.period_start)}",
                 add_months(decided, NOT_EXECUTED_MONTHS),
             )
@@ -444,7 +474,7 @@ def _young_adults(session: Session, cases: list[uuid.UUID], facts: CaseFacts) ->
         facts.deadlines[case_id].append(
             Deadline(
                 case_id,
-                "unga_vuxna",
+                DeadlineKind.YOUNG_ADULT,
                 YOUNG_ADULT_LABEL,
                 applied + timedelta(days=YOUNG_ADULT_SILENT_DAYS),
             )

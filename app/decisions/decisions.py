@@ -46,6 +46,7 @@ from app.models import (
     DecisionKind,
     Delegation,
     FormInstance,
+    FormKey,
     HouseholdMember,
     MemberRole,
     Outcome,
@@ -328,7 +329,7 @@ def child_gate(session: Session, decision: Decision) -> str:
         if (
             form is None
             or form.case_id != decision.case_id
-            or form.form_key != "bka"
+            or form.form_key != FormKey.CHILD_IMPACT
             or not form.is_signed
         ):
             return "Barnkonsekvensanalysen som beslutet hänvisar till är inte signerad."
@@ -986,7 +987,7 @@ def signed_bka_forms(session: Session, case_id: uuid.UUID) -> list[tuple[uuid.UU
         select(FormInstance)
         .where(
             FormInstance.case_id == case_id,
-            FormInstance.form_key == "bka",
+            FormInstance.form_key == FormKey.CHILD_IMPACT,
             FormInstance.signed_at.is_not(None),
         )
         .order_by(FormInstance.signed_at.desc())

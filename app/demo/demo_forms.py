@@ -39,7 +39,14 @@ from app.forms.definition import FormDefinition
 from app.forms.filled_forms import FIA_AFTER_MONTHS, content_hash, dump_answers
 from app.forms.form_definitions import definition_of, latest_record
 from app.forms.validation import validate
-from app.models import CaseStatus, FollowUpTask, FormDefinitionRecord, FormInstance, User
+from app.models import (
+    CaseStatus,
+    FollowUpTask,
+    FormDefinitionRecord,
+    FormInstance,
+    FormKey,
+    User,
+)
 
 AddRow = Callable[[type, dict], None]
 """How rows are handed to generate()'s bulk insert: add_row(model, row)."""
@@ -250,15 +257,15 @@ class DemoForms:
         """Add the forms (and follow-up tasks) through `add_row(model, row)`: FIA for the
         collected cases, ärendegenomgångar for the `caseworkers` (by unit id) who have none
         yet, signed by the unit's chef in `managers`. Returns the number of forms."""
-        written = self._fia_forms(latest_record(session, "fia"), add_row)
+        written = self._fia_forms(latest_record(session, FormKey.FIA), add_row)
         reviewed = set(
             session.scalars(
                 select(FormInstance.subject_user_id).where(
-                    FormInstance.form_key == "arendegenomgang"
+                    FormInstance.form_key == FormKey.CASELOAD_REVIEW
                 )
             )
         )
-        record = latest_record(session, "arendegenomgang")
+        record = latest_record(session, FormKey.CASELOAD_REVIEW)
         by_caseworker: dict[uuid.UUID, list[CaseFacts]] = {}
         for facts in self.cases:
             by_caseworker.setdefault(facts.responsible.id, []).append(facts)

@@ -35,6 +35,7 @@ from app.models import (
     Case,
     FollowUpTask,
     FormInstance,
+    FormKey,
     HouseholdMember,
     Plan,
     PlanItem,
@@ -244,7 +245,7 @@ def create_case_review(
     caseload view: one row of agreed actions per case in `case_ids`, with the case number
     and the handläggare as owner filled in (the chef writes the action and the date, or
     removes the row). Every case must belong to the chef's unit."""
-    form = create_form(session, actor, "arendegenomgang", subject_user_id=subject_user_id)
+    form = create_form(session, actor, FormKey.CASELOAD_REVIEW, subject_user_id=subject_user_id)
     ids = list(dict.fromkeys(case_ids))
     definition = definition_of(form.definition)
     section = next((s for s in definition.sections if s.creates == "follow_up_tasks"), None)
@@ -422,7 +423,7 @@ def _create_plan_items(
     steps = [g for _s, _i, g in _rows(definition, answers, "plan_items") if g.get("steg")]
     if not steps or form.case_id is None:
         return
-    kind = "forandringsplan" if form.form_key == "ib" else "handlingsplan"
+    kind = "forandringsplan" if form.form_key == FormKey.INITIAL_ASSESSMENT else "handlingsplan"
     dates = [date.fromisoformat(g["datum"]) for g in steps if g.get("datum")]
     start = clock.today()
     plan = Plan(
@@ -606,7 +607,7 @@ def fia_candidates(
                 session,
                 select(FormInstance.case_id)
                 .where(among(session, FormInstance.case_id, chunk))
-                .where(FormInstance.form_key == "fia"),
+                .where(FormInstance.form_key == FormKey.FIA),
             )
         )
         remaining = [case_id for case_id in chunk if case_id not in with_fia]

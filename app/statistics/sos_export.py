@@ -157,7 +157,12 @@ def sos_rows(
     return rows
 
 
-_ROLE_ORDER = {"sokande": 0, "medsokande": 1, "ovrig": 2, "barn": 3}
+_ROLE_ORDER = {
+    MemberRole.APPLICANT.value: 0,
+    MemberRole.CO_APPLICANT.value: 1,
+    MemberRole.OTHER.value: 2,
+    MemberRole.CHILD.value: 3,
+}
 
 
 def _replaced(session: Session, decision_ids: list[str]) -> set[str]:

@@ -103,6 +103,7 @@ from app.models import (
     Decision,
     DecisionKind,
     FormInstance,
+    FormKey,
     HouseholdMember,
     JournalEntry,
     MemberRole,
@@ -769,11 +770,12 @@ class _Computation:
             )
         members: dict[Any, list[tuple]] = defaultdict(list)
         births, sexes = self.applicant_birth, self.person_sex
+        applicant_role = MemberRole.APPLICANT.value  # the role is read as plain text
         for household_id, person_id, role, visiting, start, until, sex, birth in plain_rows(
             self.session, stmt
         ):
             sexes[person_id] = sex
-            applicant = role == "sokande"
+            applicant = role == applicant_role
             if applicant:
                 births.setdefault(household_id, birth)
             members[household_id].append(
@@ -827,7 +829,8 @@ class _Computation:
                 cuts.add(start - first)
             if until is not None and first <= until < self.last:
                 cuts.add(until + 1 - first)
-        applicant_sex = next((m[4] for m in members if m[0] == "sokande"), None)
+        applicant_role, child_role = MemberRole.APPLICANT.value, MemberRole.CHILD.value
+        applicant_sex = next((m[4] for m in members if m[0] == applicant_role), None)
         ordered = sorted(cuts) + [n]
         runs: list[tuple[int, str, str, bool]] = []
         for a, b in pairwise(ordered):
@@ -839,9 +842,9 @@ class _Computation:
                     continue
                 if role in household_type.ADULT_ROLES:
                     adults += 1
-                    if role == "sokande" and sex is None:
+                    if role == applicant_role and sex is None:
                         sex = member_sex
-                elif role == "barn":
+                elif role == child_role:
                     children += 0 if visiting else 1
                 else:
                     others += 1
@@ -1165,7 +1168,7 @@ class _Computation:
                     _text(FormInstance.id), _text(FormInstance.case_id), FormInstance.answers_json
                 )
                 .where(_text(FormInstance.id).in_(chunk))
-                .where(FormInstance.form_key == "bka")
+                .where(FormInstance.form_key == FormKey.CHILD_IMPACT)
                 .where(FormInstance.signed_at.is_not(None)),
             ):
                 groups = json.loads(answers or "{}").get("barn") or []
