@@ -22,12 +22,12 @@ from sqlalchemy.orm import Session
 
 from app.common import clock, code_lists
 from app.common.clock import STOCKHOLM
+from app.common.codes import MEETING_TYPES, JournalType
 from app.common.errors import AccessDenied
 from app.common.identity_number import age_on, format_identity_number
 from app.common.periods import add_months, month_end, twelve_months_start
 from app.db.batches import among, in_batches, not_among, plain_rows
 from app.deadlines.deadlines import (
-    MEETING_TYPES,
     CaseFacts,
     PlanFact,
     applicant_of,
@@ -53,7 +53,6 @@ LONG_DEPENDENCE_MONTHS = 10
 """Långvarigt bistånd: assistance 10–12 of the last 12 months (DOMAIN.md, statistics)."""
 REVIEWS_PER_YEAR = 3
 """At least three ärendegenomgångar per year and handläggare (seed 000 §5.2.1)."""
-HOME_VISIT = "hembesok"
 
 BKA_OK = "ok"
 BKA_MISSING = "saknas"
@@ -282,7 +281,7 @@ def _case_indicators(session: Session, rows: Sequence) -> list[CaseIndicators]:
         journal = facts.journal.get(r.id, {})
         meetings = [journal[t] for t in MEETING_TYPES if t in journal]
         last_meeting = max(meetings, default=None)
-        home_visit = journal.get(HOME_VISIT)
+        home_visit = journal.get(JournalType.HOME_VISIT)
         overdue = [  # Deadline.is_overdue, without converting `now` for every deadline
             d
             for d in facts.deadlines.get(r.id, ())

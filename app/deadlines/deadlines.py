@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from app.common import clock
 from app.common.clock import STOCKHOLM
+from app.common.codes import MEETING_TYPES, JournalType
 from app.common.formatting import month_name
 from app.common.identity_number import age_on
 from app.common.periods import add_months, month_end
@@ -60,10 +61,6 @@ YOUNG_ADULT_SILENT_DAYS = 30
 inactive and the young adult is to be phoned (seed 002 L78)."""
 NOT_EXECUTED_MONTHS = 3
 """Decisions not carried out (ej verkställda) within three months are reported (DOMAIN.md)."""
-
-MEETING_TYPES = ("nybesok", "besok", "hembesok")
-"""Journal types that are a personal meeting with the household (read for the chef's
-ärendegenomgång, app.cases.caseload_review)."""
 
 YOUNG_ADULT_LABEL = "Ring den unga vuxna innan ärendet avslutas"
 FIA_LABEL = "FIA bör erbjudas"
@@ -432,7 +429,7 @@ def _read_journal(
     """Latest signed entry per case and type: telefon, and the meeting types if asked."""
     if not cases:
         return
-    types = ("telefon", *MEETING_TYPES) if meetings else ("telefon",)
+    types = (JournalType.PHONE_CALL, *MEETING_TYPES) if meetings else (JournalType.PHONE_CALL,)
     latest = [
         func.max(case((JournalEntry.entry_type == t, JournalEntry.entry_date))).label(t)
         for t in types
@@ -468,7 +465,7 @@ def _young_adults(session: Session, cases: list[uuid.UUID], facts: CaseFacts) ->
         applied = received_at.astimezone(STOCKHOLM).date()
         if (today - applied).days < YOUNG_ADULT_SILENT_DAYS:
             continue
-        called = facts.journal.get(case_id, {}).get("telefon")
+        called = facts.journal.get(case_id, {}).get(JournalType.PHONE_CALL)
         if called is not None and called >= applied:
             continue
         facts.deadlines[case_id].append(

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.cases.case_register import load_case
 from app.common import clock
+from app.common.codes import PlanKind
 from app.common.errors import (
     AccessDenied,
     NotFound,
@@ -423,7 +424,11 @@ def _create_plan_items(
     steps = [g for _s, _i, g in _rows(definition, answers, "plan_items") if g.get("steg")]
     if not steps or form.case_id is None:
         return
-    kind = "forandringsplan" if form.form_key == FormKey.INITIAL_ASSESSMENT else "handlingsplan"
+    kind = (
+        PlanKind.CHANGE_PLAN
+        if form.form_key == FormKey.INITIAL_ASSESSMENT
+        else PlanKind.ACTION_PLAN
+    )
     dates = [date.fromisoformat(g["datum"]) for g in steps if g.get("datum")]
     start = clock.today()
     plan = Plan(

@@ -91,6 +91,7 @@ from sqlalchemy.orm import Session
 
 from app.common import clock
 from app.common.clock import STOCKHOLM
+from app.common.codes import JournalType
 from app.common.errors import AccessDenied
 from app.common.periods import month_end, month_from_index, month_index, month_start
 from app.db.batches import in_batches, plain_rows
@@ -1010,8 +1011,8 @@ class _Computation:
                     amount_paid=amount.quantize(Decimal("0.01")),
                     cost_per_support_household=_per(amount, support_households.total.total),
                     child_documentation=children_monthly[i].result(),
-                    sip=events_monthly["sip"][i],
-                    home_visits=events_monthly["hembesok"][i],
+                    sip=events_monthly[JournalType.SIP][i],
+                    home_visits=events_monthly[JournalType.HOME_VISIT][i],
                     first_response=_first_response(*responses[i]),
                     time_to_decision=_decision_time(target_days, *decision_times[i]),
                 )
@@ -1048,8 +1049,8 @@ class _Computation:
             amount_paid=total_amount.quantize(Decimal("0.01")),
             cost_per_support_household=_per(total_amount, year_support.total.total),
             child_documentation=year_children.result(),
-            sip=events_yearly["sip"],
-            home_visits=events_yearly["hembesok"],
+            sip=events_yearly[JournalType.SIP],
+            home_visits=events_yearly[JournalType.HOME_VISIT],
             first_response=_first_response(*_merged(responses)),
             time_to_decision=_decision_time(target_days, *_merged(decision_times)),
         )
@@ -1095,16 +1096,16 @@ class _Computation:
         """Grouped by case, type and day: the order of the index on (case_id, entry_type,
         entry_date), so the database does not sort."""
         month = self.sql.month_index(JournalEntry.entry_date)
+        kinds = (JournalType.SIP, JournalType.HOME_VISIT)
         stmt = (
             select(_text(JournalEntry.case_id), JournalEntry.entry_type, month, func.count())
-            .where(JournalEntry.entry_type.in_(("sip", "hembesok")))
+            .where(JournalEntry.entry_type.in_(kinds))
             .where(JournalEntry.signed_at.is_not(None))
             .where(JournalEntry.entry_date >= self.period_start)
             .where(JournalEntry.entry_date <= self.period_end)
             .group_by(JournalEntry.case_id, JournalEntry.entry_type, JournalEntry.entry_date)
         )
         stmt = self._where_scope(stmt, JournalEntry.case_id)
-        kinds = ("sip", "hembesok")
         events = {kind: [0] * self.n for kind in kinds}
         months: dict[str, dict[Any, int]] = {kind: defaultdict(int) for kind in kinds}
         for case_id, kind, index, count in plain_rows(self.session, stmt):
