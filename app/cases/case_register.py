@@ -22,6 +22,7 @@ from app.common.errors import (
     ValidationFailed,
 )
 from app.common.identity_number import InvalidIdentityNumber, parse_identity_number
+from app.common.periods import month_end, month_start
 from app.common.text_input import clean_text, search_key
 from app.models import (
     Application,
@@ -97,11 +98,6 @@ def _validate_person(prefix: str, data: PersonInput, errors: dict[str, str]) -> 
             clean_text(getattr(data, attr), field=attr, label=label, max_length=100, required=True)
         except ValidationFailed as exc:
             errors[f"{prefix}.{attr}"] = next(iter(exc.field_errors.values()))
-
-
-def _month_end(day: date) -> date:
-    nxt = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-    return date.fromordinal(nxt.toordinal() - 1)
 
 
 def validate_new_case(data: NewCase) -> dict[str, str]:
@@ -264,14 +260,14 @@ def create_case(session: Session, actor: Actor, data: NewCase) -> Case:
     )
     session.add(case)
     received_at = data.received_at or clock.now()
-    period_start = data.period_start or today.replace(day=1)
+    period_start = data.period_start or month_start(today)
     session.add(
         Application(
             case=case,
             received_at=received_at,
             channel=data.channel,
             period_start=period_start,
-            period_end=data.period_end or _month_end(period_start),
+            period_end=data.period_end or month_end(period_start),
             note=data.note.strip(),
             updated_by=actor.id,
         )

@@ -15,21 +15,21 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import Row, case, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.common import clock, code_lists
 from app.common.clock import STOCKHOLM
+from app.common.codes import MEETING_TYPES, JournalType
 from app.common.errors import AccessDenied
 from app.common.identity_number import age_on, format_identity_number
+from app.common.periods import add_months, month_end, twelve_months_start
 from app.db.batches import among, in_batches, not_among, plain_rows
 from app.deadlines.deadlines import (
-    MEETING_TYPES,
     CaseFacts,
     PlanFact,
-    add_months,
     applicant_of,
     is_young_adult,
     read_case_facts,
@@ -40,6 +40,7 @@ from app.models import (
     Decision,
     DecisionKind,
     FormInstance,
+    FormKey,
     MemberRole,
     Outcome,
     Role,
@@ -52,7 +53,6 @@ LONG_DEPENDENCE_MONTHS = 10
 """Långvarigt bistånd: assistance 10–12 of the last 12 months (DOMAIN.md, statistics)."""
 REVIEWS_PER_YEAR = 3
 """At least three ärendegenomgångar per year and handläggare (seed 000 §5.2.1)."""
-HOME_VISIT = "hembesok"
 
 BKA_OK = "ok"
 BKA_MISSING = "saknas"
@@ -254,7 +254,7 @@ def _case_indicators(session: Session, rows: Sequence) -> list[CaseIndicators]:
             session.scalars(
                 select(FormInstance.case_id)
                 .where(among(session, FormInstance.case_id, chunk))
-                .where(FormInstance.form_key == "fia")
+                .where(FormInstance.form_key == FormKey.FIA)
                 .where(FormInstance.signed_at.is_not(None))
             )
         )
@@ -281,7 +281,7 @@ def _case_indicators(session: Session, rows: Sequence) -> list[CaseIndicators]:
         journal = facts.journal.get(r.id, {})
         meetings = [journal[t] for t in MEETING_TYPES if t in journal]
         last_meeting = max(meetings, default=None)
-        home_visit = journal.get(HOME_VISIT)
+        home_visit = journal.get(JournalType.HOME_VISIT)
         overdue = [  # Deadline.is_overdue, without converting `now` for every deadline
             d
             for d in facts.deadlines.get(r.id, ())
@@ -341,11 +341,11 @@ class _Window:
 
     @property
     def first_month(self) -> date:
-        return add_months(self.today.replace(day=1), -11)
+        return twelve_months_start(self.today)
 
     @property
     def last_day(self) -> date:
-        return add_months(self.today.replace(day=1), 1) - timedelta(days=1)
+        return month_end(self.today)
 
     @property
     def decided_since(self) -> date:
@@ -364,7 +364,7 @@ def _assistance_months(
     first, last = window.first_month, window.last_day
     months = [add_months(first, i) for i in range(12)]
     whole_month = tuple_(Decision.period_start, Decision.period_end).in_(
-        [(m, add_months(m, 1) - timedelta(days=1)) for m in months]
+        [(m, month_end(m)) for m in months]
     )
     replaced = [
         r.replaces_id for c in chunk for r in decisions.get(c, ()) if r.replaces_id is not None
@@ -404,9 +404,7 @@ def _assistance_months(
             .where(among(session, Decision.case_id, other), Decision.period_start <= last),
         ):
             covered[case_id].update(
-                m
-                for m in months
-                if period_start <= add_months(m, 1) - timedelta(days=1) and period_end >= m
+                m for m in months if period_start <= month_end(m) and period_end >= m
             )
         counted.update({case_id: len(days) for case_id, days in covered.items()})
     return counted
@@ -434,7 +432,7 @@ def _child_documentation(
                 session,
                 select(FormInstance.id, FormInstance.case_id)
                 .where(among(session, FormInstance.id, chunk))
-                .where(FormInstance.form_key == "bka")
+                .where(FormInstance.form_key == FormKey.CHILD_IMPACT)
                 .where(FormInstance.signed_at.is_not(None)),
             )
         )
@@ -503,7 +501,7 @@ def review_status(session: Session, actor: Actor) -> list[ReviewStatus]:
             session,
             select(FormInstance.subject_user_id, FormInstance.signed_at)
             .where(among(session, FormInstance.subject_user_id, chunk))
-            .where(FormInstance.form_key == "arendegenomgang")
+            .where(FormInstance.form_key == FormKey.CASELOAD_REVIEW)
             .where(FormInstance.signed_at.is_not(None))
             .where(FormInstance.supersedes_id.is_(None)),
         ):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.cases.case_register import load_case
 from app.common import code_lists
 from app.common.errors import ValidationFailed
+from app.common.periods import month_start
 from app.models import HouseholdMember, MemberRole, SupportBarrier
 from app.security import access, audit
 from app.security.actor import Actor
@@ -47,7 +48,7 @@ def set_barrier(
         raise ValidationFailed(
             {"person": "Försörjningshinder registreras för sökande och medsökande."}
         )
-    month = month.replace(day=1)
+    month = month_start(month)
     row = session.scalar(
         select(SupportBarrier).where(
             SupportBarrier.case_id == case_id,

@@ -18,12 +18,12 @@ the chef's ärendegenomgång (app.cases.caseload_review) reads them only once.
 
 from __future__ import annotations
 
-import calendar
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -32,8 +32,10 @@ from sqlalchemy.orm import Session
 
 from app.common import clock
 from app.common.clock import STOCKHOLM
+from app.common.codes import MEETING_TYPES, JournalType
 from app.common.formatting import month_name
 from app.common.identity_number import age_on
+from app.common.periods import add_months, month_end
 from app.db.batches import among, in_batches, plain_rows
 from app.deadlines.fia import fia_candidates, latest_barriers_for_cases
 from app.models import (
@@ -60,18 +62,33 @@ inactive and the young adult is to be phoned (seed 002 L78)."""
 NOT_EXECUTED_MONTHS = 3
 """Decisions not carried out (ej verkställda) within three months are reported (DOMAIN.md)."""
 
-MEETING_TYPES = ("nybesok", "besok", "hembesok")
-"""Journal types that are a personal meeting with the household (read for the chef's
-ärendegenomgång, app.cases.caseload_review)."""
-
 YOUNG_ADULT_LABEL = "Ring den unga vuxna innan ärendet avslutas"
 FIA_LABEL = "FIA bör erbjudas"
+
+
+class DeadlineKind(StrEnum):
+    """What a deadline (bevakning) is about."""
+
+    FIRST_RESPONSE = "aterkoppling"
+    """Första återkoppling to a new application, 24 weekday hours after it came in."""
+    DECISION = "beslut"
+    """An application still without a decision."""
+    ACTION = "atgard"
+    """An åtgärd in an ärendegenomgång with a date."""
+    FIA = "fia"
+    """A FIA (Förutsättningar inför arbete) should be offered."""
+    PLAN_FOLLOW_UP = "plan_uppfoljning"
+    PLAN_STEP = "plansteg"
+    NOT_EXECUTED = "ej_verkstallt"
+    """A decision not carried out (ej verkställt) within three months."""
+    YOUNG_ADULT = "unga_vuxna"
+    """Call the young adult before the case is closed."""
 
 
 @dataclass(frozen=True)
 class Deadline:
     case_id: uuid.UUID
-    kind: str
+    kind: DeadlineKind
     label: str
     due: date
     due_at: datetime | None = None  # set when the deadline has a time of day (återkoppling)
@@ -191,13 +208,19 @@ def read_case_facts(
             if first_response_at is None:
                 due_at = add_weekday_hours(received_at, 24)
                 found[case_id].append(
-                    Deadline(case_id, "aterkoppling", "Första återkoppling", due_at.date(), due_at)
+                    Deadline(
+                        case_id,
+                        DeadlineKind.FIRST_RESPONSE,
+                        "Första återkoppling",
+                        due_at.date(),
+                        due_at,
+                    )
                 )
             received = received_at.astimezone(STOCKHOLM).date()
             found[case_id].append(
                 Deadline(
                     case_id,
-                    "beslut",
+                    DeadlineKind.DECISION,
                     "Ansökan utan beslut",
                     received + timedelta(days=warning_days),
                 )
@@ -210,7 +233,7 @@ def read_case_facts(
             .where(FollowUpTask.done_on.is_(None)),
         ):
             found[case_id].append(
-                Deadline(case_id, "atgard", f"Åtgärd: {_shorten(description)}", due_on)
+                Deadline(case_id, DeadlineKind.ACTION, f"Åtgärd: {_shorten(description)}", due_on)
             )
         _read_members(session, chunk, facts)
         with_children = [
@@ -229,7 +252,9 @@ def read_case_facts(
     open_cases = [c for c in ids if facts.status.get(c) not in (None, CaseStatus.CLOSED)]
     for candidate in fia_candidates(session, open_cases, barriers=facts.barriers).values():
         found[candidate.case_id].append(
-            Deadline(candidate.case_id, "fia", FIA_LABEL, _month_end(candidate.fifth_month))
+            Deadline(
+                candidate.case_id, DeadlineKind.FIA, FIA_LABEL, month_end(candidate.fifth_month)
+            )
         )
     for items in found.values():
         items.sort(key=lambda d: (d.due, d.due_at or datetime.max.replace(tzinfo=STOCKHOLM)))
@@ -265,17 +290,6 @@ def _shorten(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or that month's last day when it is shorter
-    (30 November + 3 months = 28 February)."""
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-def _month_end(day: date) -> date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
 def _read_plans(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) -> None:
     """Plans not closed today and their open steps; the bevakningar are the follow-up dates
     and step due dates of plans not closed at all."""
@@ -293,7 +307,7 @@ def _read_plans(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) -> N
     for case_id, _start, follow_up_on, closed_on in plans.values():
         if closed_on is None and follow_up_on is not None:
             facts.deadlines[case_id].append(
-                Deadline(case_id, "plan_uppfoljning", "Uppföljning av plan", follow_up_on)
+                Deadline(case_id, DeadlineKind.PLAN_FOLLOW_UP, "Uppföljning av plan", follow_up_on)
             )
     steps: dict[uuid.UUID, list[date]] = defaultdict(list)
     for plan_id, description, due_on in plain_rows(
@@ -307,7 +321,9 @@ def _read_plans(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) -> N
         case_id, _start, _follow_up, closed_on = plans[plan_id]
         if closed_on is None:
             facts.deadlines[case_id].append(
-                Deadline(case_id, "plansteg", f"Plansteg: {_shorten(description)}", due_on)
+                Deadline(
+                    case_id, DeadlineKind.PLAN_STEP, f"Plansteg: {_shorten(description)}", due_on
+                )
             )
     for plan_id, (case_id, start_on, follow_up_on, closed_on) in plans.items():
         facts.plans[case_id].append(
@@ -400,7 +416,7 @@ def _read_decisions(
         facts.deadlines[r.case_id].append(
             Deadline(
                 r.case_id,
-                "ej_verkstallt",
+                DeadlineKind.NOT_EXECUTED,
                 f"Beslut ej verkställt: {month_name(r.period_start)}",
                 add_months(decided, NOT_EXECUTED_MONTHS),
             )
@@ -413,7 +429,7 @@ def _read_journal(
     """Latest signed entry per case and type: telefon, and the meeting types if asked."""
     if not cases:
         return
-    types = ("telefon", *MEETING_TYPES) if meetings else ("telefon",)
+    types = (JournalType.PHONE_CALL, *MEETING_TYPES) if meetings else (JournalType.PHONE_CALL,)
     latest = [
         func.max(case((JournalEntry.entry_type == t, JournalEntry.entry_date))).label(t)
         for t in types
@@ -449,13 +465,13 @@ def _young_adults(session: Session, cases: list[uuid.UUID], facts: CaseFacts) ->
         applied = received_at.astimezone(STOCKHOLM).date()
         if (today - applied).days < YOUNG_ADULT_SILENT_DAYS:
             continue
-        called = facts.journal.get(case_id, {}).get("telefon")
+        called = facts.journal.get(case_id, {}).get(JournalType.PHONE_CALL)
         if called is not None and called >= applied:
             continue
         facts.deadlines[case_id].append(
             Deadline(
                 case_id,
-                "unga_vuxna",
+                DeadlineKind.YOUNG_ADULT,
                 YOUNG_ADULT_LABEL,
                 applied + timedelta(days=YOUNG_ADULT_SILENT_DAYS),
             )

@@ -17,8 +17,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.common import clock
+from app.common.periods import twelve_months_start
 from app.db.batches import among, in_batches, plain_rows
-from app.models import Application, FormInstance, SupportBarrier
+from app.models import Application, FormInstance, FormKey, SupportBarrier
 
 FIA_AFTER_MONTHS = 5
 """FIA is offered to unemployed recipients with unclear barriers after about five months
@@ -98,7 +99,7 @@ def fia_candidates(
     found: dict[uuid.UUID, FiaCandidate] = {}
     today = clock.today()
     # the twelve months up to and including this one
-    year_ago = date(today.year - (today.month < 12), today.month % 12 + 1, 1)
+    year_ago = twelve_months_start(today)
     candidates = list(unemployed)
     for chunk in in_batches(candidates):
         with_fia = set(
@@ -107,7 +108,7 @@ def fia_candidates(
                 session,
                 select(FormInstance.case_id)
                 .where(among(session, FormInstance.case_id, chunk))
-                .where(FormInstance.form_key == "fia"),
+                .where(FormInstance.form_key == FormKey.FIA),
             )
         )
         remaining = [case_id for case_id in chunk if case_id not in with_fia]

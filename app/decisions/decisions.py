@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -32,6 +33,7 @@ from app.common.errors import (
 )
 from app.common.formatting import long_date, money, month_name
 from app.common.identity_number import age_on
+from app.common.periods import month_end
 from app.common.text_input import clean_text
 from app.decisions import legal_texts
 from app.forms.filled_forms import computed_value
@@ -44,6 +46,7 @@ from app.models import (
     DecisionKind,
     Delegation,
     FormInstance,
+    FormKey,
     HouseholdMember,
     MemberRole,
     Outcome,
@@ -333,7 +336,7 @@ def child_gate(session: Session, decision: Decision) -> str:
         if (
             form is None
             or form.case_id != decision.case_id
-            or form.form_key != "bka"
+            or form.form_key != FormKey.CHILD_IMPACT
             or not form.is_signed
         ):
             return "Barnkonsekvensanalysen som beslutet hänvisar till är inte signerad."
@@ -359,17 +362,41 @@ def has_delegation(session: Session, actor: Actor, kind: DecisionKind, amount: D
     )
 
 
-def signing_problems(session: Session, actor: Actor, decision: Decision) -> list[str]:
-    """Everything that stops signing, in the order the user should fix it."""
+class SigningProblemKind(StrEnum):
+    """Why a decision cannot be signed yet. Missing delegation is a matter of who signs
+    (the user cannot fix it in the draft); every other kind is something to fix in the draft."""
+
+    NO_DELEGATION = "no_delegation"
+    NO_MOTIVATION = "no_motivation"
+    NO_ITEM_MOTIVATION = "no_item_motivation"
+    NO_LEGAL_REFERENCE = "no_legal_reference"
+    CHILD_PERSPECTIVE = "child_perspective"
+
+
+@dataclass(frozen=True)
+class SigningProblem:
+    kind: SigningProblemKind
+    message: str
+    """A Swedish sentence for the user."""
+
+
+def _signing_problems(session: Session, actor: Actor, decision: Decision) -> list[SigningProblem]:
+    """Everything that stops signing, in the order the user should fix it, each with its kind."""
     problems = []
     if not has_delegation(session, actor, decision.kind, decision.granted_total):
         problems.append(
-            f"Du har inte delegation att fatta beslut om "
-            f"{decision.kind.label.lower()} på {money(decision.granted_total)}."
+            SigningProblem(
+                SigningProblemKind.NO_DELEGATION,
+                f"Du har inte delegation att fatta beslut om "
+                f"{decision.kind.label.lower()} på {money(decision.granted_total)}.",
+            )
         )
     if decision.outcome is not Outcome.GRANTED and not decision.motivation.strip():
         problems.append(
-            "Skriv en motivering: beslutet är inte fullt bifall (32 § förvaltningslagen)."
+            SigningProblem(
+                SigningProblemKind.NO_MOTIVATION,
+                "Skriv en motivering: beslutet är inte fullt bifall (32 § förvaltningslagen).",
+            )
         )
     for item in decision.items:
         if (
@@ -377,13 +404,24 @@ def signing_problems(session: Session, actor: Actor, decision: Decision) -> list
             and not item.motivation.strip()
             and not decision.motivation.strip()
         ):
-            problems.append(f"Motivera varför {item.label.lower()} inte beviljas fullt ut.")
+            problems.append(
+                SigningProblem(
+                    SigningProblemKind.NO_ITEM_MOTIVATION,
+                    f"Motivera varför {item.label.lower()} inte beviljas fullt ut.",
+                )
+            )
     if not json.loads(decision.legal_references or "[]"):
-        problems.append("Ange lagrum.")
+        problems.append(SigningProblem(SigningProblemKind.NO_LEGAL_REFERENCE, "Ange lagrum."))
     gate = child_gate(session, decision)
     if gate:
-        problems.append(gate)
+        problems.append(SigningProblem(SigningProblemKind.CHILD_PERSPECTIVE, gate))
     return problems
+
+
+def signing_problems(session: Session, actor: Actor, decision: Decision) -> list[str]:
+    """Everything that stops signing, in the order the user should fix it, as the sentences
+    the editor shows."""
+    return [p.message for p in _signing_problems(session, actor, decision)]
 
 
 def content_hash(decision: Decision) -> str:
@@ -432,11 +470,12 @@ def sign_decision(
     case = load_case(session, decision.case_id)
     access.require_write(session, actor, case)
     _require_editable(decision, expected_version)
-    problems = signing_problems(session, actor, decision)
+    problems = _signing_problems(session, actor, decision)
     if problems:
-        if problems[0].startswith("Du har inte delegation"):
-            raise AccessDenied(" ".join(problems))
-        raise ValidationFailed({"decision": " ".join(problems)})
+        text = " ".join(p.message for p in problems)
+        if any(p.kind is SigningProblemKind.NO_DELEGATION for p in problems):
+            raise AccessDenied(text)
+        raise ValidationFailed({"decision": text})
     decision.child_summary = _child_summary(
         session, decision, children_of(session, case, decision.period_start, decision.period_end)
     )
@@ -663,8 +702,7 @@ class DecisionLetter:
 
 
 def period_text(start: date, end: date) -> str:
-    month_end = date(start.year + start.month // 12, start.month % 12 + 1, 1) - date.resolution
-    if start.day == 1 and end == month_end:
+    if start.day == 1 and end == month_end(start):
         return month_name(start)
     return f"{start.isoformat()} – {end.isoformat()}"
 
@@ -947,17 +985,13 @@ def draft_from_calculation(
     )
 
 
-def month_end(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1) - date.resolution
-
-
 def signed_bka_forms(session: Session, case_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
     """Signed barnkonsekvensanalyser of the case, newest first, for choosing in a decision."""
     forms = session.scalars(
         select(FormInstance)
         .where(
             FormInstance.case_id == case_id,
-            FormInstance.form_key == "bka",
+            FormInstance.form_key == FormKey.CHILD_IMPACT,
             FormInstance.signed_at.is_not(None),
         )
         .order_by(FormInstance.signed_at.desc())

@@ -25,7 +25,8 @@ from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from app.common import clock, code_lists
+from app.common import clock, code_lists, periods
+from app.common.codes import JournalType, PlanKind
 from app.common.identity_number import age_on, with_check_digit
 from app.common.text_input import search_key
 from app.decisions import decisions
@@ -191,19 +192,28 @@ HOUSEHOLD_TYPES: list[tuple[str, int]] = [
     ("sambo_med_barn", 678),
 ]
 JOURNAL_TEXTS = {
-    "nybesok": "Nybesök. Sökande informerades om rätten till ekonomiskt bistånd, vilka "
-    "handlingar som behövs och hur ärendet handläggs. Initial bedömning påbörjad.",
-    "besok": "Uppföljande besök. Vi gick igenom planen och vad som hänt sedan förra mötet. "
-    "Sökande har varit på de möten som var överenskomna.",
-    "hembesok": "Hembesök. Bostaden är ändamålsenligt möblerad. Barnen var hemma och vi "
-    "pratade kort om skolan.",
-    "telefon": "Telefonsamtal med sökande om kompletterande handlingar till ansökan.",
-    "aterkoppling": "Återkoppling till sökande: ansökan är mottagen och handläggs. Besökstid "
-    "erbjuden.",
-    "sip": "SIP-möte med samtycke från sökande. Närvarande: handläggare, vårdcentral och "
-    "Arbetsförmedlingen. Samordnad plan upprättad.",
-    "samverkan": "Avstämning med Arbetsförmedlingen om insatser och planerad praktik.",
-    "anteckning": "Handlingar inkomna: kontoutdrag, hyresavi och lönebesked.",
+    JournalType.FIRST_VISIT: (
+        "Nybesök. Sökande informerades om rätten till ekonomiskt bistånd, vilka handlingar som "
+        "behövs och hur ärendet handläggs. Initial bedömning påbörjad."
+    ),
+    JournalType.VISIT: (
+        "Uppföljande besök. Vi gick igenom planen och vad som hänt sedan förra mötet. Sökande "
+        "har varit på de möten som var överenskomna."
+    ),
+    JournalType.HOME_VISIT: (
+        "Hembesök. Bostaden är ändamålsenligt möblerad. Barnen var hemma och vi pratade kort "
+        "om skolan."
+    ),
+    JournalType.PHONE_CALL: "Telefonsamtal med sökande om kompletterande handlingar till ansökan.",
+    JournalType.FIRST_RESPONSE: (
+        "Återkoppling till sökande: ansökan är mottagen och handläggs. Besökstid erbjuden."
+    ),
+    JournalType.SIP: (
+        "SIP-möte med samtycke från sökande. Närvarande: handläggare, vårdcentral och "
+        "Arbetsförmedlingen. Samordnad plan upprättad."
+    ),
+    JournalType.COOPERATION: "Avstämning med Arbetsförmedlingen om insatser och planerad praktik.",
+    JournalType.NOTE: "Handlingar inkomna: kontoutdrag, hyresavi och lönebesked.",
 }
 PLAN_STEPS = [
     ("Skriva in sig på Arbetsförmedlingen", "Sökande"),
@@ -720,11 +730,7 @@ def generate(
             )
         # One application per month of assistance; the newest may still await a decision.
         last_day = closed_on or today
-        month = opened.replace(day=1)
-        months: list[date] = []
-        while month <= last_day:
-            months.append(month)
-            month = (month + timedelta(days=32)).replace(day=1)
+        months = list(periods.months(opened, last_day))
         decided_months: list[tuple[date, date]] = []
         for position, month in enumerate(months):
             received = (
@@ -752,8 +758,7 @@ def generate(
                             ["papper", "e_ansokan", "e_ansokan", "besok", "telefon"]
                         ),
                         "period_start": month,
-                        "period_end": (month + timedelta(days=32)).replace(day=1)
-                        - timedelta(days=1),
+                        "period_end": periods.month_end(month),
                         "complete_on": None
                         if pending
                         else min(today, received + timedelta(days=rng.randrange(0, 8))),
@@ -828,13 +833,14 @@ def generate(
         has_children = any(role is MemberRole.CHILD for _, role, _ in members)
         for position, entry_day in enumerate(entry_dates):
             entry_type = (
-                "nybesok"
+                JournalType.FIRST_VISIT
                 if position == 0
                 else rng.choice(
                     [
                         t
                         for t in journal_types
-                        if t != "nybesok" and (t != "hembesok" or has_children)
+                        if t != JournalType.FIRST_VISIT
+                        and (t != JournalType.HOME_VISIT or has_children)
                     ]
                 )
             )
@@ -871,7 +877,7 @@ def generate(
                     {
                         "id": plan_id,
                         "case_id": case_id,
-                        "kind": rng.choice(["handlingsplan", "forandringsplan"]),
+                        "kind": rng.choice([PlanKind.ACTION_PLAN, PlanKind.CHANGE_PLAN]),
                         "goal": "Egen försörjning genom arbete eller studier.",
                         "start_on": start,
                         "follow_up_on": start + timedelta(days=rng.randrange(60, 200)),

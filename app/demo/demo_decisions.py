@@ -17,6 +17,7 @@ from decimal import Decimal
 from functools import cache
 
 from app.common.formatting import money, month_name
+from app.common.periods import month_end
 from app.decisions import legal_texts
 from app.models import DecisionKind, Outcome
 from app.norms.norm_calculation import (
@@ -178,8 +179,7 @@ def decisions_for_case(
                 "kind": kind,
                 "outcome": outcome,
                 "period_start": month,
-                "period_end": date(month.year + month.month // 12, month.month % 12 + 1, 1)
-                - date.resolution,
+                "period_end": month_end(month),
                 "norm_year": year if kind is DecisionKind.SUPPORT else None,
                 "calculation_json": json.dumps(
                     {"year": year, "rows": calculation_rows, "unverified": []}, ensure_ascii=False

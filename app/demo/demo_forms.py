@@ -33,13 +33,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.common.clock import STOCKHOLM
+from app.common.periods import twelve_months_start
 from app.deadlines.fia import FIA_AFTER_MONTHS
 from app.forms.answers import Answers, FormContext, initial_answers
 from app.forms.definition import FormDefinition
 from app.forms.filled_forms import content_hash, dump_answers
 from app.forms.form_definitions import definition_of, latest_record
 from app.forms.validation import validate
-from app.models import CaseStatus, FollowUpTask, FormDefinitionRecord, FormInstance, User
+from app.models import (
+    CaseStatus,
+    FollowUpTask,
+    FormDefinitionRecord,
+    FormInstance,
+    FormKey,
+    User,
+)
 
 AddRow = Callable[[type, dict], None]
 """How rows are handed to generate()'s bulk insert: add_row(model, row)."""
@@ -193,7 +201,7 @@ class DemoForms:
         self.today = today
         self.now = now
         self.cases: list[CaseFacts] = []
-        self.year_ago = date(today.year - (today.month < 12), today.month % 12 + 1, 1)
+        self.year_ago = twelve_months_start(today)
 
     def add_case(
         self,
@@ -250,15 +258,15 @@ class DemoForms:
         """Add the forms (and follow-up tasks) through `add_row(model, row)`: FIA for the
         collected cases, ärendegenomgångar for the `caseworkers` (by unit id) who have none
         yet, signed by the unit's chef in `managers`. Returns the number of forms."""
-        written = self._fia_forms(latest_record(session, "fia"), add_row)
+        written = self._fia_forms(latest_record(session, FormKey.FIA), add_row)
         reviewed = set(
             session.scalars(
                 select(FormInstance.subject_user_id).where(
-                    FormInstance.form_key == "arendegenomgang"
+                    FormInstance.form_key == FormKey.CASELOAD_REVIEW
                 )
             )
         )
-        record = latest_record(session, "arendegenomgang")
+        record = latest_record(session, FormKey.CASELOAD_REVIEW)
         by_caseworker: dict[uuid.UUID, list[CaseFacts]] = {}
         for facts in self.cases:
             by_caseworker.setdefault(facts.responsible.id, []).append(facts)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.forms.definition import FormDefinition, RepeatKind, Section
+from app.models import MemberRole
 
 Answers = dict[str, Any]
 Group = dict[str, Any]
@@ -17,7 +18,8 @@ class PersonRef:
     id: str
     name: str
     age: int
-    role: str  # "sokande", "medsokande", "barn", "ovrig"
+    role: str
+    """A MemberRole value."""
 
 
 @dataclass(frozen=True)
@@ -29,11 +31,13 @@ class FormContext:
 
     @property
     def children(self) -> tuple[PersonRef, ...]:
-        return tuple(m for m in self.members if m.role == "barn")
+        return tuple(m for m in self.members if m.role == MemberRole.CHILD)
 
     @property
     def adults(self) -> tuple[PersonRef, ...]:
-        return tuple(m for m in self.members if m.role in ("sokande", "medsokande"))
+        return tuple(
+            m for m in self.members if m.role in (MemberRole.APPLICANT, MemberRole.CO_APPLICANT)
+        )
 
 
 def person_label(person: PersonRef) -> str:

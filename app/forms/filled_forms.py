@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.cases.case_register import load_case
 from app.common import clock
+from app.common.codes import PlanKind
 from app.common.errors import (
     AccessDenied,
     NotFound,
@@ -34,6 +35,7 @@ from app.models import (
     Case,
     FollowUpTask,
     FormInstance,
+    FormKey,
     HouseholdMember,
     Plan,
     PlanItem,
@@ -238,7 +240,7 @@ def create_case_review(
     caseload view: one row of agreed actions per case in `case_ids`, with the case number
     and the handläggare as owner filled in (the chef writes the action and the date, or
     removes the row). Every case must belong to the chef's unit."""
-    form = create_form(session, actor, "arendegenomgang", subject_user_id=subject_user_id)
+    form = create_form(session, actor, FormKey.CASELOAD_REVIEW, subject_user_id=subject_user_id)
     ids = list(dict.fromkeys(case_ids))
     definition = definition_of(form.definition)
     section = next((s for s in definition.sections if s.creates == "follow_up_tasks"), None)
@@ -416,7 +418,11 @@ def _create_plan_items(
     steps = [g for _s, _i, g in _rows(definition, answers, "plan_items") if g.get("steg")]
     if not steps or form.case_id is None:
         return
-    kind = "forandringsplan" if form.form_key == "ib" else "handlingsplan"
+    kind = (
+        PlanKind.CHANGE_PLAN
+        if form.form_key == FormKey.INITIAL_ASSESSMENT
+        else PlanKind.ACTION_PLAN
+    )
     dates = [date.fromisoformat(g["datum"]) for g in steps if g.get("datum")]
     start = clock.today()
     plan = Plan(

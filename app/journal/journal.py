@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.cases.case_register import load_case
 from app.common import clock, code_lists
+from app.common.codes import JournalType
 from app.common.errors import (
     AccessDenied,
     NotFound,
@@ -31,7 +32,7 @@ from app.security.actor import Actor
 
 MAX_TEXT = 20_000
 # Signing one of these answers the applicant, which satisfies the first återkoppling.
-_FIRST_RESPONSE_TYPES = {"aterkoppling", "nybesok"}
+_FIRST_RESPONSE_TYPES = {JournalType.FIRST_RESPONSE, JournalType.FIRST_VISIT}
 
 
 @dataclass(frozen=True)

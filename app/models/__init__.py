@@ -4,7 +4,7 @@ from app.models.audit import AuditEntry
 from app.models.base import Base
 from app.models.case import Application, Case, CaseNumberSeries, CaseStatus, CaseStatusChange
 from app.models.decision import Decision, DecisionItem, DecisionKind, Delegation, Outcome
-from app.models.form import FollowUpTask, FormDefinitionRecord, FormInstance
+from app.models.form import FollowUpTask, FormDefinitionRecord, FormInstance, FormKey
 from app.models.household import Household, HouseholdMember, MemberRole
 from app.models.journal import JournalEntry
 from app.models.lease import CaseLease, LeaseEnd
@@ -16,10 +16,12 @@ from app.models.setting import Setting
 from app.models.support_barrier import SupportBarrier
 from app.models.sync import (
     AppliedChange,
+    ChangeOperation,
     ConflictStatus,
     OutboxChange,
     PulledCase,
     SyncConflict,
+    SyncOutcome,
 )
 
 __all__ = [
@@ -32,6 +34,7 @@ __all__ = [
     "CaseNumberSeries",
     "CaseStatus",
     "CaseStatusChange",
+    "ChangeOperation",
     "ConflictStatus",
     "Decision",
     "DecisionItem",
@@ -40,6 +43,7 @@ __all__ = [
     "FollowUpTask",
     "FormDefinitionRecord",
     "FormInstance",
+    "FormKey",
     "Household",
     "HouseholdMember",
     "JournalEntry",
@@ -56,6 +60,7 @@ __all__ = [
     "Setting",
     "SupportBarrier",
     "SyncConflict",
+    "SyncOutcome",
     "Unit",
     "User",
 ]

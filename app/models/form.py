@@ -4,11 +4,26 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, IdMixin, VersionedMixin, referrer_index
+
+
+class FormKey(StrEnum):
+    """The forms shipped with the program (app/forms/definitions/<key>/); the value is the
+    `key` stored in form_definitions and forms."""
+
+    INITIAL_ASSESSMENT = "ib"
+    """Initial bedömning, at the nybesök."""
+    FIA = "fia"
+    """FIA – Förutsättningar inför arbete."""
+    CHILD_IMPACT = "bka"
+    """Barnkonsekvensanalys, before a decision that affects a child."""
+    CASELOAD_REVIEW = "arendegenomgang"
+    """The chef's ärendegenomgång with a handläggare (about the user, not a case)."""
 
 
 class FormDefinitionRecord(IdMixin, Base):

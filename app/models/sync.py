@@ -14,6 +14,28 @@ from app.models.base import Base, VersionedMixin
 from app.models.household import _enum
 
 
+class ChangeOperation(StrEnum):
+    """What an outbox change did to its row (stored in sync_outbox.operation)."""
+
+    INSERT = "insert"
+    UPDATE = "update"
+    DELETE = "delete"
+
+
+class SyncOutcome(StrEnum):
+    """What the server did with one pushed change (stored in
+    sync_applied_changes.outcome). Each value is also the name of the SyncReport counter
+    it adds to (app/offline/sync.py)."""
+
+    APPLIED = "applied"
+    MERGED = "merged"
+    """Applied on top of a newer server version: no field changed on both sides."""
+    CONFLICTS = "conflicts"
+    """At least one field became a conflict for a person to resolve."""
+    ALREADY_THERE = "already_there"
+    """Pushed before (a repeated push after a crash), or a delete of a row already gone."""
+
+
 class OutboxChange(Base):
     """On the replica: one row written offline (inserted, updated or deleted), in order,
     until the server has it. The change id makes pushing it twice harmless."""
@@ -26,7 +48,7 @@ class OutboxChange(Base):
     row_id: Mapped[uuid.UUID]
     case_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
     operation: Mapped[str] = mapped_column(String(10))
-    """insert, update or delete"""
+    """A ChangeOperation value."""
     base_version: Mapped[int | None] = mapped_column(default=None)
     """The row's version before the change (updates and deletes)."""
     fields_json: Mapped[str] = mapped_column(Text)
@@ -47,7 +69,8 @@ class AppliedChange(Base):
     replica_id: Mapped[uuid.UUID]
     applied_at: Mapped[datetime]
     outcome: Mapped[str] = mapped_column(String(20))
-    """applied, merged, conflict, skipped"""
+    """A SyncOutcome value (a newly inserted row that arrived gets no row here: the row
+    itself, under the change's id, says so)."""
 
 
 class ConflictStatus(StrEnum):

@@ -20,7 +20,7 @@ from sqlalchemy import Column, event, insert, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.common import clock
-from app.models import OutboxChange
+from app.models import ChangeOperation, OutboxChange
 
 NOT_SYNCED = frozenset(
     {
@@ -100,9 +100,9 @@ def install(sessions: sessionmaker[Session], user_id: uuid.UUID) -> None:
 def _changes(session: Session, user_id: uuid.UUID):
     now = clock.now()
     for operation, objects in (
-        ("insert", session.new),
-        ("update", session.dirty),
-        ("delete", session.deleted),
+        (ChangeOperation.INSERT, session.new),
+        (ChangeOperation.UPDATE, session.dirty),
+        (ChangeOperation.DELETE, session.deleted),
     ):
         for instance in objects:
             state = inspect(instance)
@@ -110,7 +110,7 @@ def _changes(session: Session, user_id: uuid.UUID):
             if table.name in NOT_SYNCED:
                 continue
             fields = _fields(state, operation)
-            if operation == "update" and not fields:
+            if operation is ChangeOperation.UPDATE and not fields:
                 continue
             version = getattr(instance, "version", None)
             yield {
@@ -118,27 +118,27 @@ def _changes(session: Session, user_id: uuid.UUID):
                 "table_name": table.name,
                 "row_id": instance.id,
                 "case_id": getattr(instance, "case_id", None),
-                "operation": operation,
+                "operation": operation.value,
                 # the flush has counted the version up already
                 "base_version": None
-                if version is None or operation == "insert"
-                else version - (operation == "update"),
+                if version is None or operation is ChangeOperation.INSERT
+                else version - (operation is ChangeOperation.UPDATE),
                 "fields_json": json.dumps(fields, ensure_ascii=False),
                 "made_at": now,
                 "made_by": user_id,
             }
 
 
-def _fields(state, operation: str) -> dict[str, list]:
+def _fields(state, operation: ChangeOperation) -> dict[str, list]:
     fields: dict[str, list] = {}
-    if operation == "delete":
+    if operation is ChangeOperation.DELETE:
         return fields
     for attribute in state.mapper.column_attrs:
         key = attribute.key
         if key in BOOKKEEPING or key == "id":
             continue
         column = attribute.columns[0]
-        if operation == "insert":
+        if operation is ChangeOperation.INSERT:
             fields[column.name] = [None, encode(getattr(state.obj(), key))]
             continue
         history = state.attrs[key].history

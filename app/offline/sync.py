@@ -37,12 +37,14 @@ from app.models import (
     AppliedChange,
     AuditEntry,
     Case,
+    ChangeOperation,
     Decision,
     HouseholdMember,
     OutboxChange,
     Plan,
     PulledCase,
     SyncConflict,
+    SyncOutcome,
 )
 from app.models.base import Base
 from app.offline import leases, replica_copy
@@ -116,7 +118,7 @@ def push(server: Session, replica: Session, actor: Actor, report: SyncReport) ->
     for batch in in_batches(todo, PUSH_BATCH):
         for change, outcome in zip(batch, _apply_batch(server, actor, batch, cases), strict=True):
             setattr(report, outcome, getattr(report, outcome) + 1)
-            if change.operation == "insert" and outcome == "applied":
+            if change.operation == ChangeOperation.INSERT and outcome is SyncOutcome.APPLIED:
                 continue  # the row itself, under the change's id, says it arrived
             server.add(
                 AppliedChange(
@@ -124,7 +126,7 @@ def push(server: Session, replica: Session, actor: Actor, report: SyncReport) ->
                     user_id=actor.id,
                     replica_id=actor.replica_id,
                     applied_at=now,
-                    outcome=outcome,
+                    outcome=outcome.value,
                 )
             )
         server.flush()
@@ -283,7 +285,7 @@ def _prepare(server: Session, batch: list[OutboxChange], cases: _CaseLookup) -> 
 
 def _apply_batch(
     server: Session, actor: Actor, batch: list[OutboxChange], cases: _CaseLookup
-) -> list[str]:
+) -> list[SyncOutcome]:
     prepared = _prepare(server, batch, cases)
     try:
         with server.begin_nested():
@@ -296,7 +298,9 @@ def _apply_batch(
         return [_apply_in_savepoint(server, actor, item, cases) for item in prepared]
 
 
-def _apply_in_savepoint(server: Session, actor: Actor, item: _Prepared, cases: _CaseLookup) -> str:
+def _apply_in_savepoint(
+    server: Session, actor: Actor, item: _Prepared, cases: _CaseLookup
+) -> SyncOutcome:
     try:
         with server.begin_nested():
             inserts = _Inserts(server, actor)
@@ -307,7 +311,7 @@ def _apply_in_savepoint(server: Session, actor: Actor, item: _Prepared, cases: _
         reason = str(error) if isinstance(error, ServiceError) else _database_reason(error)
         change = item.change
         _conflict(server, actor, change, item.case, "", None, None, change.fields_json, reason)
-        return "conflicts"
+        return SyncOutcome.CONFLICTS
 
 
 def _database_reason(error: Exception) -> str:
@@ -317,7 +321,7 @@ def _database_reason(error: Exception) -> str:
 
 def _apply(
     server: Session, actor: Actor, item: _Prepared, cases: _CaseLookup, inserts: _Inserts
-) -> str:
+) -> SyncOutcome:
     change, mapper, values, existing, case = (
         item.change,
         item.mapper,
@@ -327,13 +331,15 @@ def _apply(
     )
     model = mapper.class_
     table = mapper.local_table
-    if change.operation == "insert" and (existing is not None or change.row_id in inserts.ids):
-        return "already_there"
+    if change.operation == ChangeOperation.INSERT and (
+        existing is not None or change.row_id in inserts.ids
+    ):
+        return SyncOutcome.ALREADY_THERE
     if model is AuditEntry:
         # what was read offline: the replica's own audit rows, as they are
         inserts.add(change, table, values)
-        return "applied"
-    if existing is None and change.operation != "insert":
+        return SyncOutcome.APPLIED
+    if existing is None and change.operation != ChangeOperation.INSERT:
         # a row inserted earlier in the same batch (a journal entry written, then signed)
         inserts.write()
         existing = server.get(model, change.row_id)
@@ -344,24 +350,24 @@ def _apply(
     if case is None:
         raise AccessDenied("Ärendet som ändringen hör till finns inte på servern.")
     cases.require(case)
-    if change.operation == "insert":
+    if change.operation == ChangeOperation.INSERT:
         inserts.add(change, table, values)
-        return "applied"
+        return SyncOutcome.APPLIED
     if existing is None:
-        if change.operation == "delete":
-            return "already_there"
+        if change.operation == ChangeOperation.DELETE:
+            return SyncOutcome.ALREADY_THERE
         raise AccessDenied("Raden har tagits bort på servern.")
-    if change.operation == "delete":
+    if change.operation == ChangeOperation.DELETE:
         if getattr(existing, "version", None) != change.base_version:
             raise AccessDenied(
                 "Raden har ändrats på servern sedan den hämtades; den togs inte bort."
             )
         server.delete(existing)
-        return "applied"
+        return SyncOutcome.APPLIED
     return _update(server, actor, item, existing, case)
 
 
-def _update(server, actor, item: _Prepared, existing, case) -> str:
+def _update(server, actor, item: _Prepared, existing, case) -> SyncOutcome:
     change = item.change
     keys = _keys(item.mapper)
     same_version = getattr(existing, "version", None) == change.base_version
@@ -393,8 +399,8 @@ def _update(server, actor, item: _Prepared, existing, case) -> str:
         # on top of this one (a decision signed, then its letter archived)
         server.flush()
     if conflicted:
-        return "conflicts"
-    return "applied" if same_version else "merged"
+        return SyncOutcome.CONFLICTS
+    return SyncOutcome.APPLIED if same_version else SyncOutcome.MERGED
 
 
 def apply_values(

@@ -30,6 +30,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.common.periods import month_end, month_start
 from app.models import HouseholdMember, MemberRole, Person
 
 VERIFY = True
@@ -82,13 +83,9 @@ class MemberSpan:
     sex: str
 
 
-def month_end(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1) - date.resolution
-
-
 def in_month(member_from: date | None, member_until: date | None, month: date) -> bool:
     """A membership that overlaps any day of the month."""
-    start = month.replace(day=1)
+    start = month_start(month)
     return (member_from is None or member_from <= month_end(start)) and (
         member_until is None or start <= member_until
     )

@@ -40,6 +40,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy import String, select, type_coerce
@@ -47,6 +48,7 @@ from sqlalchemy.orm import Session
 
 from app.common import code_lists
 from app.common.excel_csv import write_excel_csv
+from app.common.periods import month_end, month_start
 from app.db.batches import in_batches
 from app.models import (
     Case,
@@ -60,7 +62,7 @@ from app.models import (
 from app.security import audit
 from app.security.actor import Actor
 from app.statistics import household_type
-from app.statistics.household_type import MemberSpan, month_end
+from app.statistics.household_type import MemberSpan
 from app.statistics.statistics import (
     CommandLine,
     HouseholdCounts,
@@ -115,7 +117,7 @@ def sos_rows(
     number order. Chefs (own unit), administrators and the command line; logged as one
     export."""
     scope = require_statistics_access(actor, unit_id)
-    first = month.replace(day=1)
+    first = month_start(month)
     last = month_end(first)
     stmt = (
         select(
@@ -155,7 +157,12 @@ def sos_rows(
     return rows
 
 
-_ROLE_ORDER = {"sokande": 0, "medsokande": 1, "ovrig": 2, "barn": 3}
+_ROLE_ORDER = {
+    MemberRole.APPLICANT.value: 0,
+    MemberRole.CO_APPLICANT.value: 1,
+    MemberRole.OTHER.value: 2,
+    MemberRole.CHILD.value: 3,
+}
 
 
 def _replaced(session: Session, decision_ids: list[str]) -> set[str]:
@@ -279,26 +286,61 @@ HOUSEHOLD_GROUPS = (
 )
 
 
+class ValueKind(StrEnum):
+    """What an indicator's values are, which decides how the CSV writes them."""
+
+    NUMBER = "number"
+    """A count, an amount or an average: written as it is."""
+    SHARE = "share"
+    """A fraction 0–1: written in per cent with one decimal."""
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    indicator: str
+    group: str
+    sex: str
+    values: list[object]
+    """One per period: int, Decimal or None."""
+    kind: ValueKind = ValueKind.NUMBER
+
+
 def statistics_table(
     stats: MonthStatistics | YearStatistics,
 ) -> tuple[list[str], list[list[object]]]:
     """Header and rows (indikator, grupp, kön, one value per period): a month has one period
     column, a year its twelve months and the year. Values are int, Decimal, or None; shares
     are fractions (0–1)."""
+    header, rows = _indicator_rows(stats)
+    return header, [[r.indicator, r.group, r.sex, *r.values] for r in rows]
+
+
+def _indicator_rows(
+    stats: MonthStatistics | YearStatistics,
+) -> tuple[list[str], list[IndicatorRow]]:
+    """`statistics_table`'s header and rows, each row with the kind of its values."""
     if isinstance(stats, YearStatistics):
         periods: list[MonthStatistics | YearStatistics] = [*stats.months, stats]
         header = [f"{m.month:%Y-%m}" for m in stats.months] + [f"Helår {stats.year}"]
     else:
         periods = [stats]
         header = [f"{stats.month:%Y-%m}"]
-    rows: list[list[object]] = []
+    rows: list[IndicatorRow] = []
 
-    def add(indicator: str, group: str, sex: str, value_of) -> None:
-        rows.append([indicator, group, sex, *[value_of(p) for p in periods]])
+    def add(indicator: str, group: str, sex: str, value_of, kind=ValueKind.NUMBER) -> None:
+        rows.append(IndicatorRow(indicator, group, sex, [value_of(p) for p in periods], kind))
 
-    def add_sexes(indicator: str, group: str, counts_of, sexes=SEXES) -> None:
+    def add_sexes(
+        indicator: str, group: str, counts_of, sexes=SEXES, kind=ValueKind.NUMBER
+    ) -> None:
         for sex_label, attribute in sexes:
-            add(indicator, group, sex_label, lambda p, a=attribute: getattr(counts_of(p), a))
+            add(
+                indicator,
+                group,
+                sex_label,
+                lambda p, a=attribute: getattr(counts_of(p), a),
+                kind,
+            )
 
     for name, title in HOUSEHOLD_GROUPS:
 
@@ -341,59 +383,64 @@ def statistics_table(
         "Totalt",
         lambda p: p.child_documentation.decisions_all_named,
     )
-    for attribute, label in (
-        ("children", "Barn"),
-        ("named", "Barnet namngivet"),
-        ("named_share", "Andel namngivna"),
-        ("with_bka", "Barn med barnkonsekvensanalys"),
-        ("bka_situation", "BKA: situationen beskriven"),
-        ("bka_situation_share", "BKA: andel situationen beskriven"),
-        ("bka_needs", "BKA: behoven beskrivna"),
-        ("bka_needs_share", "BKA: andel behoven beskrivna"),
-        ("bka_consequences", "BKA: konsekvenserna beskrivna"),
-        ("bka_consequences_share", "BKA: andel konsekvenserna beskrivna"),
+    number, share = ValueKind.NUMBER, ValueKind.SHARE
+    for attribute, label, kind in (
+        ("children", "Barn", number),
+        ("named", "Barnet namngivet", number),
+        ("named_share", "Andel namngivna", share),
+        ("with_bka", "Barn med barnkonsekvensanalys", number),
+        ("bka_situation", "BKA: situationen beskriven", number),
+        ("bka_situation_share", "BKA: andel situationen beskriven", share),
+        ("bka_needs", "BKA: behoven beskrivna", number),
+        ("bka_needs_share", "BKA: andel behoven beskrivna", share),
+        ("bka_consequences", "BKA: konsekvenserna beskrivna", number),
+        ("bka_consequences_share", "BKA: andel konsekvenserna beskrivna", share),
     ):
         add_sexes(
             docs,
             label,
             lambda p, a=attribute: getattr(p.child_documentation, a),
             CHILD_SEXES,
+            kind,
         )
     for name, title in (("sip", "SIP"), ("home_visits", "Hembesök")):
         add(title, "Tillfällen", "Totalt", lambda p, n=name: getattr(p, n).events)
         add_sexes(title, "Hushåll", lambda p, n=name: getattr(p, n).households)
     response = "Första återkoppling"
-    for attribute, label in (
-        ("received", "Ansökningar"),
-        ("answered", "Besvarade"),
-        ("answered_in_time", "Inom 24 timmar (vardagar)"),
-        ("share_in_time", "Andel inom 24 timmar"),
-        ("median_hours", "Median, timmar"),
+    for attribute, label, kind in (
+        ("received", "Ansökningar", number),
+        ("answered", "Besvarade", number),
+        ("answered_in_time", "Inom 24 timmar (vardagar)", number),
+        ("share_in_time", "Andel inom 24 timmar", share),
+        ("median_hours", "Median, timmar", number),
     ):
-        add(response, label, "Totalt", lambda p, a=attribute: getattr(p.first_response, a))
+        add(response, label, "Totalt", lambda p, a=attribute: getattr(p.first_response, a), kind)
     to_decision = "Ansökan till beslut"
-    for attribute, label in (
-        ("received", "Ansökningar"),
-        ("decided", "Beslutade"),
-        ("decided_in_time", "Inom målet"),
-        ("share_in_time", "Andel inom målet"),
-        ("median_days", "Median, dagar"),
-        ("target_days", "Mål, dagar"),
+    for attribute, label, kind in (
+        ("received", "Ansökningar", number),
+        ("decided", "Beslutade", number),
+        ("decided_in_time", "Inom målet", number),
+        ("share_in_time", "Andel inom målet", share),
+        ("median_days", "Median, dagar", number),
+        ("target_days", "Mål, dagar", number),
     ):
-        add(to_decision, label, "Totalt", lambda p, a=attribute: getattr(p.time_to_decision, a))
+        add(
+            to_decision,
+            label,
+            "Totalt",
+            lambda p, a=attribute: getattr(p.time_to_decision, a),
+            kind,
+        )
     return ["Indikator", "Grupp", "Kön", *header], rows
 
 
-_SHARE_LABELS = ("Andel", "BKA: andel")
-
-
-def _cell(value: object, row: list[object]) -> str:
+def _cell(value: object, kind: ValueKind) -> str:
     """Excel with Swedish settings: decimal comma, no thousands separator, shares in
     per cent with one decimal."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        if str(row[1]).startswith(_SHARE_LABELS):
+        if kind is ValueKind.SHARE:
             value = (value * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
         return format(value, "f").replace(".", ",")
     return str(value)
@@ -402,7 +449,7 @@ def _cell(value: object, row: list[object]) -> str:
 def write_statistics_csv(stats: MonthStatistics | YearStatistics, path: str | Path) -> None:
     """The indicators as a CSV file Excel opens as it is: semicolon separated, UTF-8 with
     BOM, decimal comma; shares in per cent."""
-    header, rows = statistics_table(stats)
+    header, rows = _indicator_rows(stats)
     title = (
         f"Statistik {stats.year}"
         if isinstance(stats, YearStatistics)
@@ -410,5 +457,12 @@ def write_statistics_csv(stats: MonthStatistics | YearStatistics, path: str | Pa
     )
     write_excel_csv(
         path,
-        [[f"{title}, {stats.unit_name}"], header, *([_cell(v, row) for v in row] for row in rows)],
+        [
+            [f"{title}, {stats.unit_name}"],
+            header,
+            *(
+                [row.indicator, row.group, row.sex, *(_cell(v, row.kind) for v in row.values)]
+                for row in rows
+            ),
+        ],
     )

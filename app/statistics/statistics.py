@@ -91,7 +91,9 @@ from sqlalchemy.orm import Session
 
 from app.common import clock
 from app.common.clock import STOCKHOLM
+from app.common.codes import JournalType
 from app.common.errors import AccessDenied
+from app.common.periods import month_end, month_from_index, month_index, month_start
 from app.db.batches import in_batches, plain_rows
 from app.forms.answers import is_filled
 from app.models import (
@@ -102,6 +104,7 @@ from app.models import (
     Decision,
     DecisionKind,
     FormInstance,
+    FormKey,
     HouseholdMember,
     JournalEntry,
     MemberRole,
@@ -327,7 +330,7 @@ def month_statistics(
 ) -> MonthStatistics:
     """The indicators of one calendar month (definitions in the module docstring)."""
     scope = require_statistics_access(actor, unit_id)
-    first = month.replace(day=1)
+    first = month_start(month)
     result = _Computation(session, [first], scope).run()
     audit_aggregate(
         session,
@@ -424,15 +427,6 @@ def median_of(histogram: dict[int, int]) -> Decimal | None:
         if len(found) == 2:
             break
     return Decimal(found[0] + found[1]) / 2
-
-
-def month_index(day: date) -> int:
-    """Months since year 0: consecutive months have consecutive indexes."""
-    return day.year * 12 + day.month - 1
-
-
-def _month_of(index: int) -> date:
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def _bits(mask: int) -> Iterable[int]:
@@ -563,7 +557,7 @@ class _Computation:
         self.base = self.first - 35  # the 36-month window of the first month starts here
         self.offset = self.first - self.base  # bit of the first month
         self.period_start = self.months[0]
-        self.period_end = household_type.month_end(self.months[-1])
+        self.period_end = month_end(self.months[-1])
         self.households: dict[Any, _Household] = defaultdict(_Household)
         self.case_household: dict[Any, Any] = {}
         self.members: dict[Any, tuple] = {}
@@ -653,7 +647,7 @@ class _Computation:
                 self._irregular(),
             )
             .where(Decision.signed_at.is_not(None))
-            .where(Decision.period_start >= _month_of(self.base))
+            .where(Decision.period_start >= month_from_index(self.base))
             .where(Decision.period_start <= self.period_end)
             .group_by(_text(Decision.case_id))
         )
@@ -668,7 +662,7 @@ class _Computation:
                 _text(Decision.case_id), func.count(distinct(supported_month)), self._irregular()
             )
             .where(Decision.signed_at.is_not(None))
-            .where(Decision.period_start < _month_of(self.base))
+            .where(Decision.period_start < month_from_index(self.base))
             .group_by(_text(Decision.case_id))
         )
         return self._where_scope(stmt, Decision.case_id)
@@ -789,11 +783,12 @@ class _Computation:
             )
         members: dict[Any, list[tuple]] = defaultdict(list)
         births, sexes = self.applicant_birth, self.person_sex
+        applicant_role = MemberRole.APPLICANT.value  # the role is read as plain text
         for household_id, person_id, role, visiting, start, until, sex, birth in plain_rows(
             self.session, stmt
         ):
             sexes[person_id] = sex
-            applicant = role == "sokande"
+            applicant = role == applicant_role
             if applicant:
                 births.setdefault(household_id, birth)
             members[household_id].append(
@@ -847,7 +842,8 @@ class _Computation:
                 cuts.add(start - first)
             if until is not None and first <= until < self.last:
                 cuts.add(until + 1 - first)
-        applicant_sex = next((m[4] for m in members if m[0] == "sokande"), None)
+        applicant_role, child_role = MemberRole.APPLICANT.value, MemberRole.CHILD.value
+        applicant_sex = next((m[4] for m in members if m[0] == applicant_role), None)
         ordered = sorted(cuts) + [n]
         runs: list[tuple[int, str, str, bool]] = []
         for a, b in pairwise(ordered):
@@ -859,9 +855,9 @@ class _Computation:
                     continue
                 if role in household_type.ADULT_ROLES:
                     adults += 1
-                    if role == "sokande" and sex is None:
+                    if role == applicant_role and sex is None:
                         sex = member_sex
-                elif role == "barn":
+                elif role == child_role:
                     children += 0 if visiting else 1
                 else:
                     others += 1
@@ -1023,8 +1019,8 @@ class _Computation:
                     amount_paid=amount.quantize(Decimal("0.01")),
                     cost_per_support_household=_per(amount, support_households.total.total),
                     child_documentation=children_monthly[i].result(),
-                    sip=events_monthly["sip"][i],
-                    home_visits=events_monthly["hembesok"][i],
+                    sip=events_monthly[JournalType.SIP][i],
+                    home_visits=events_monthly[JournalType.HOME_VISIT][i],
                     first_response=_first_response(*responses[i]),
                     time_to_decision=_decision_time(target_days, *decision_times[i]),
                 )
@@ -1054,8 +1050,8 @@ class _Computation:
             amount_paid=total_amount.quantize(Decimal("0.01")),
             cost_per_support_household=_per(total_amount, year_support.total.total),
             child_documentation=year_children.result(),
-            sip=events_yearly["sip"],
-            home_visits=events_yearly["hembesok"],
+            sip=events_yearly[JournalType.SIP],
+            home_visits=events_yearly[JournalType.HOME_VISIT],
             first_response=_first_response(*_merged(responses)),
             time_to_decision=_decision_time(target_days, *_merged(decision_times)),
         )
@@ -1101,16 +1097,16 @@ class _Computation:
         """Grouped by case, type and day: the order of the index on (case_id, entry_type,
         entry_date), so the database does not sort."""
         month = self.sql.month_index(JournalEntry.entry_date)
+        kinds = (JournalType.SIP, JournalType.HOME_VISIT)
         stmt = (
             select(_text(JournalEntry.case_id), JournalEntry.entry_type, month, func.count())
-            .where(JournalEntry.entry_type.in_(("sip", "hembesok")))
+            .where(JournalEntry.entry_type.in_(kinds))
             .where(JournalEntry.signed_at.is_not(None))
             .where(JournalEntry.entry_date >= self.period_start)
             .where(JournalEntry.entry_date <= self.period_end)
             .group_by(JournalEntry.case_id, JournalEntry.entry_type, JournalEntry.entry_date)
         )
         stmt = self._where_scope(stmt, JournalEntry.case_id)
-        kinds = ("sip", "hembesok")
         events = {kind: [0] * self.n for kind in kinds}
         months: dict[str, dict[Any, int]] = {kind: defaultdict(int) for kind in kinds}
         for case_id, kind, index, count in plain_rows(self.session, stmt):
@@ -1174,7 +1170,7 @@ class _Computation:
                     _text(FormInstance.id), _text(FormInstance.case_id), FormInstance.answers_json
                 )
                 .where(_text(FormInstance.id).in_(chunk))
-                .where(FormInstance.form_key == "bka")
+                .where(FormInstance.form_key == FormKey.CHILD_IMPACT)
                 .where(FormInstance.signed_at.is_not(None)),
             ):
                 groups = json.loads(answers or "{}").get("barn") or []
@@ -1224,7 +1220,9 @@ class _Computation:
         """Position of the Swedish-time month a UTC time falls in: a binary search over the
         months' starts (four comparisons for a year instead of up to eleven)."""
         starts = [
-            datetime.combine(_month_of(self.first + i), datetime.min.time(), tzinfo=STOCKHOLM)
+            datetime.combine(
+                month_from_index(self.first + i), datetime.min.time(), tzinfo=STOCKHOLM
+            )
             for i in range(self.n)
         ]
 

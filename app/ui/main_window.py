@@ -30,6 +30,7 @@ from app.common import clock
 from app.common.errors import ValidationFailed
 from app.common.formatting import short_date
 from app.forms import filled_forms
+from app.models import FormKey
 from app.security import server_login
 from app.settings import configuration
 from app.ui.cases.case_view import CaseView
@@ -590,7 +591,7 @@ class MainWindow(QMainWindow):
         try:
             form = self.context.call(
                 lambda s, a: filled_forms.create_form(
-                    s, a, "arendegenomgang", subject_user_id=subject_id
+                    s, a, FormKey.CASELOAD_REVIEW, subject_user_id=subject_id
                 )
             )
         except Exception as exc:

@@ -29,6 +29,7 @@ from app.cases.case_register import NewCase, PersonInput
 from app.common import clock, code_lists
 from app.common.errors import ValidationFailed
 from app.common.identity_number import InvalidIdentityNumber, parse_identity_number
+from app.common.periods import month_start
 from app.models import MemberRole
 from app.ui.context import AppContext
 from app.ui.widgets.date_field import DateField
@@ -263,8 +264,7 @@ class ApplicationPage(QWizardPage):
         self.channel = QComboBox()
         for code in code_lists.codes(code_lists.APPLICATION_CHANNEL):
             self.channel.addItem(code.label, code.code)
-        month_start = clock.today().replace(day=1)
-        self.period_start = DateField(month_start)
+        self.period_start = DateField(month_start(clock.today()))
         self.period_end = DateField(None, optional=True)
         self.responsible = QComboBox()
         self.responsible.setObjectName("responsible")

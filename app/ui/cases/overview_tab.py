@@ -20,6 +20,7 @@ from app.cases import support_barriers
 from app.cases.case_overview import CaseOverview, MemberView
 from app.common import clock, code_lists
 from app.common.formatting import local_datetime, short_date
+from app.common.periods import month_start
 from app.models import MemberRole
 from app.ui.context import AppContext
 from app.ui.widgets.date_field import DateField
@@ -196,7 +197,7 @@ class OverviewTab(QWidget):
         person = QComboBox()
         for member in adults:
             person.addItem(f"{member.name} ({member.role.label.lower()})", member.person_id)
-        month = DateField(clock.today().replace(day=1))
+        month = DateField(month_start(clock.today()))
         month.setDisplayFormat("yyyy-MM")
         code = QComboBox()
         for item in code_lists.codes(code_lists.SUPPORT_BARRIER):

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.common import clock
 from app.common.errors import ValidationFailed
 from app.common.formatting import money
+from app.common.periods import month_end, next_month_start
 from app.decisions import decisions, legal_texts
 from app.decisions.decisions import DecisionDraft, ItemInput
 from app.models import DecisionKind, Outcome
@@ -141,10 +141,9 @@ class DecisionEditor(QWidget):
         form = QFormLayout()
         self.kind = _combo({k.value: k.label for k in DecisionKind})
         self.kind.setObjectName("decisionKind")
-        today = clock.today()
-        month_start = date(today.year + today.month // 12, today.month % 12 + 1, 1)
+        month_start = next_month_start(clock.today())
         self.period_start = DateField(month_start)
-        self.period_end = DateField(decisions.month_end(month_start))
+        self.period_end = DateField(month_end(month_start))
         self.year = QComboBox()
         for year in self.context.call(lambda s, _a: applicable_table.years(s)):
             self.year.addItem(str(year), year)

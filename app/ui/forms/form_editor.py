@@ -33,6 +33,7 @@ from app.forms.definition import FieldType, RepeatKind, Section
 from app.forms.filled_forms import FormView
 from app.forms.form_printout import form_printout
 from app.forms.validation import field_path, required_progress
+from app.models import FormKey
 from app.printing.form_printout import render_form
 from app.ui.context import AppContext
 from app.ui.forms.form_fields import FieldInput
@@ -122,9 +123,11 @@ class FormEditor(QWidget):
 
     @property
     def tab_title(self) -> str:
-        short = {"ib": "IB", "fia": "FIA", "bka": "BKA"}.get(
-            self.view.definition.key, self.view.title
-        )
+        short = {
+            FormKey.INITIAL_ASSESSMENT: "IB",
+            FormKey.FIA: "FIA",
+            FormKey.CHILD_IMPACT: "BKA",
+        }.get(self.view.definition.key, self.view.title)
         return f"{short} {self.view.case_number}".strip()
 
     def _build(self) -> None:

@@ -10,15 +10,16 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from app.common.formatting import local_datetime, short_date
 from app.forms import filled_forms
 from app.forms.filled_forms import FormRow
+from app.models import FormKey
 from app.ui.context import AppContext
 from app.ui.widgets.messages import show_error
 from app.ui.widgets.row_table_model import Column, RowTableModel
 from app.ui.widgets.table_view import RowTableView
 
 CASE_FORMS = (
-    ("ib", "Ny &initial bedömning"),
-    ("fia", "Ny &FIA"),
-    ("bka", "Ny &barnkonsekvensanalys"),
+    (FormKey.INITIAL_ASSESSMENT, "Ny &initial bedömning"),
+    (FormKey.FIA, "Ny &FIA"),
+    (FormKey.CHILD_IMPACT, "Ny &barnkonsekvensanalys"),
 )
 
 

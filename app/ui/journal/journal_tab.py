@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.common import clock, code_lists
+from app.common.codes import JournalType
 from app.common.errors import ValidationFailed
 from app.common.formatting import local_datetime, short_date
 from app.journal import journal
@@ -207,7 +208,9 @@ class JournalTab(QWidget):
         self.list_view.clearSelection()
         self.entry_date.set_value(clock.today())
         self.entry_type.setCurrentIndex(
-            self.entry_type.findData("rattelse" if corrects else "anteckning")
+            self.entry_type.findData(
+                (JournalType.CORRECTION if corrects else JournalType.NOTE).value
+            )
         )
         self.title.setText(
             f"Tillägg till anteckning {short_date(corrects.entry_date)}" if corrects else ""

@@ -24,7 +24,7 @@ from app.cases.caseload_review import (
 from app.cases.support_barriers import set_barrier
 from app.common.clock import STOCKHOLM
 from app.common.errors import AccessDenied
-from app.deadlines.deadlines import add_months
+from app.common.periods import add_months
 from app.forms.form_definitions import latest_record
 from app.models import (
     AuditEntry,

@@ -13,8 +13,9 @@ from sqlalchemy import event, select
 from app.cases.case_register import PersonInput, change_status
 from app.cases.support_barriers import set_barrier
 from app.common.clock import STOCKHOLM
+from app.common.periods import add_months
 from app.deadlines import fia
-from app.deadlines.deadlines import Deadline, add_months, deadlines_for_cases
+from app.deadlines.deadlines import Deadline, deadlines_for_cases
 from app.forms import filled_forms
 from app.journal.journal import JournalDraft, create_entry, sign_entry
 from app.models import (

@@ -35,6 +35,7 @@ from app.cli import main
 from app.common.clock import STOCKHOLM
 from app.common.errors import AccessDenied
 from app.common.identity_number import with_check_digit
+from app.common.periods import month_end
 from app.common.text_input import search_key
 from app.deadlines.deadlines import add_weekday_hours
 from app.forms.form_definitions import latest_record
@@ -72,7 +73,7 @@ def months(first: date, last: date) -> list[date]:
     found, month = [], first
     while month <= last:
         found.append(month)
-        month = household_type.month_end(month) + timedelta(days=1)
+        month = month_end(month) + timedelta(days=1)
     return found
 
 
@@ -164,7 +165,7 @@ class Builder:
             kind=kind,
             outcome=outcome or (Outcome.GRANTED if granted > 0 else Outcome.REFUSED),
             period_start=month,
-            period_end=period_end or household_type.month_end(month),
+            period_end=period_end or month_end(month),
             granted_total=granted,
             child_consideration=json.dumps(considerations or {}),
             bka_form_id=bka.id if bka else None,
@@ -225,7 +226,7 @@ class Builder:
                 received_at=received,
                 channel="papper",
                 period_start=day,
-                period_end=household_type.month_end(day),
+                period_end=month_end(day),
                 first_response_at=responded,
                 decided_on=decided,
             )
