@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.cases.case_register import load_case
 from app.cases.letterhead import Letterhead, letterhead_for
 from app.common import clock
+from app.common.content_hash import signed_content_hash
 from app.common.errors import (
     AccessDenied,
     NotFound,
@@ -425,7 +426,7 @@ def signing_problems(session: Session, actor: Actor, decision: Decision) -> list
 
 
 def content_hash(decision: Decision) -> str:
-    payload = json.dumps(
+    return signed_content_hash(
         {
             "id": str(decision.id),
             "case": str(decision.case_id),
@@ -449,11 +450,8 @@ def content_hash(decision: Decision) -> str:
             "references": decision.legal_references,
             "children": decision.child_summary,
             "calculation": decision.calculation_json,
-        },
-        ensure_ascii=False,
-        sort_keys=True,
+        }
     )
-    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def sign_decision(

@@ -3,7 +3,6 @@ signing creates: plan steps (IB, FIA) and follow-up tasks (ärendegenomgång).""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import uuid
 from collections.abc import Iterable
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 from app.cases.case_register import load_case
 from app.common import clock
 from app.common.codes import PlanKind
+from app.common.content_hash import signed_content_hash
 from app.common.errors import (
     AccessDenied,
     NotFound,
@@ -361,18 +361,15 @@ def save_draft(
 
 
 def content_hash(form: FormInstance) -> str:
-    payload = json.dumps(
+    return signed_content_hash(
         {
             "id": str(form.id),
             "key": form.form_key,
             "version": form.form_version,
             "answers": _answers(form),
             "author": str(form.author_id),
-        },
-        ensure_ascii=False,
-        sort_keys=True,
+        }
     )
-    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def sign_form(

@@ -6,8 +6,6 @@ signing stores a SHA-256 hash of the content so later tampering can be detected.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.cases.case_register import load_case
 from app.common import clock, code_lists
 from app.common.codes import JournalType
+from app.common.content_hash import signed_content_hash
 from app.common.errors import (
     AccessDenied,
     NotFound,
@@ -103,7 +102,7 @@ def hash_content(
     author_id: uuid.UUID,
 ) -> str:
     """SHA-256 over the signed content; stored at signing so tampering shows."""
-    payload = json.dumps(
+    return signed_content_hash(
         {
             "id": str(id),
             "case": str(case_id),
@@ -112,11 +111,8 @@ def hash_content(
             "title": title,
             "text": text,
             "author": str(author_id),
-        },
-        ensure_ascii=False,
-        sort_keys=True,
+        }
     )
-    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def content_hash(entry: JournalEntry) -> str:
