@@ -97,6 +97,7 @@ def configure_read_log(engine: Engine) -> None:
         name = connection.scalar(text("SELECT current_database()"))
         tables = connection.scalars(text(_READ_LOGGED_TABLES)).all()
         raw = connection.connection.driver_connection
+        assert raw is not None  # None only once the connection is closed
         with raw.cursor() as cursor:
             cursor.execute("CREATE EXTENSION IF NOT EXISTS pgaudit")
             cursor.execute(
@@ -151,6 +152,7 @@ def configure_database(engine: Engine) -> None:
     with engine.begin() as connection:
         name = connection.scalar(text("SELECT current_database()"))
         raw = connection.connection.driver_connection
+        assert raw is not None  # None only once the connection is closed
         with raw.cursor() as cursor:
             _set_for_database(cursor, name, DATABASE_SETTINGS)
 
@@ -224,6 +226,7 @@ def create_login(engine: Engine, username: str, password: str) -> None:
             sql.Literal(password),
         )
         raw = connection.connection.driver_connection
+        assert raw is not None  # None only once the connection is closed
         with raw.cursor() as cursor:
             cursor.execute(statement)
             cursor.execute(

@@ -27,8 +27,11 @@ import tomllib
 from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from platformdirs import site_config_dir, user_config_dir
+from sqlalchemy import String
+from sqlalchemy.types import TypeEngine
 
 from app.models import Unit
 
@@ -74,8 +77,14 @@ class Configuration:
     """The files read, system file first."""
 
 
+def _length(column_type: TypeEngine[Any]) -> int:
+    """The longest value a unit's column takes: all of them are bounded strings."""
+    assert isinstance(column_type, String) and column_type.length is not None
+    return column_type.length
+
+
 # The keys each section takes, with the longest value allowed (a unit's: its column's).
-_UNIT_LENGTHS = {f.name: Unit.__table__.c[f.name].type.length for f in fields(UnitDefaults)}
+_UNIT_LENGTHS = {f.name: _length(Unit.__table__.c[f.name].type) for f in fields(UnitDefaults)}
 _SECTIONS: dict[str, dict[str, int]] = {
     "database": {"url": 2000},
     "unit": _UNIT_LENGTHS,
@@ -119,8 +128,8 @@ def load(system_file: Path, user_file: Path) -> Configuration:
             continue
         read.append(path)
         for section, keys in values.items():
-            for key, value in keys.items():
-                merged.setdefault(section, {})[key] = (value, path)
+            for key, text in keys.items():
+                merged.setdefault(section, {})[key] = (text, path)
 
     def value(section: str, key: str) -> str | None:
         entry = merged.get(section, {}).get(key)
