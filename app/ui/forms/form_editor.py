@@ -112,13 +112,13 @@ class FormEditor(QWidget):
         self.sign_button.clicked.connect(self.sign)
         self.print_button.clicked.connect(self.print_form)
         self.new_version_button.clicked.connect(self.create_new_version)
-        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
+        QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(self.save)
         self._build()
 
     # --- building ----------------------------------------------------------------------
     @property
     def read_only(self) -> bool:
-        return self.view.is_signed or self.view.author_id != self.context.actor.id
+        return self.view.is_signed or self.view.author_id != self.context.logged_in.id
 
     @property
     def tab_title(self) -> str:
