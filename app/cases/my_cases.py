@@ -72,7 +72,7 @@ def my_cases(session: Session, actor: Actor, *, include_closed: bool = False) ->
             f"{r.first_name} {r.last_name}",
             format_identity_number(r.personal_number),
             r.opened_on,
-            (deadlines.get(r.id) or [None])[0],
+            next(iter(deadlines.get(r.id, [])), None),
             len(deadlines.get(r.id, [])),
         )
         for r in rows

@@ -263,7 +263,9 @@ def _demo(args: argparse.Namespace) -> int:
 
     render = None
     if not args.no_letters:
-        from app.printing.decision_letter import render_decision_letter as render
+        from app.printing.decision_letter import render_decision_letter
+
+        render = render_decision_letter
     with database.sessions.begin() as session:
         summary = demo_data.generate(
             session, args.households, args.seed, progress=report, render_letter=render

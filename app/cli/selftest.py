@@ -76,6 +76,7 @@ def _run_with_database(folder: Path, step: Callable[[str, Callable[[], str | Non
         step("20 demohushåll med arkiverade beslutsbrev", lambda: None)
         with database.sessions.begin() as session:
             user = session.scalars(select(User).where(User.role == Role.CASEWORKER)).first()
+            assert user is not None  # the demo data has handläggare
             actor = Actor.of(user)
             cases = my_cases.my_cases(session, actor, include_closed=True)
             if not cases:

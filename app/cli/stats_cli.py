@@ -92,6 +92,7 @@ def _statistics(session, unit_id: uuid.UUID | None, month: date | None, year: in
 
     if month is not None:
         return statistics.month_statistics(session, statistics.COMMAND_LINE, month, unit_id=unit_id)
+    assert year is not None  # argparse requires --month or --year
     return statistics.year_statistics(session, statistics.COMMAND_LINE, year, unit_id=unit_id)
 
 

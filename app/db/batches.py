@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Executable, Row, any_, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 T = TypeVar("T")
 
@@ -25,7 +25,7 @@ def in_batches(ids: list[T], size: int = IN_LIST_SIZE) -> Iterator[list[T]]:
 
 
 def among(
-    session: Session, column: ColumnElement[Any], values: Sequence[Any]
+    session: Session, column: ColumnElement[Any] | QueryableAttribute[Any], values: Sequence[Any]
 ) -> ColumnElement[bool]:
     """`column IN values`, written as the database takes a long list best. On PostgreSQL
     one array parameter (`column = ANY(%(ids)s)`): an IN list makes SQLAlchemy render a
@@ -38,7 +38,7 @@ def among(
 
 
 def not_among(
-    session: Session, column: ColumnElement[Any], values: Sequence[Any]
+    session: Session, column: ColumnElement[Any] | QueryableAttribute[Any], values: Sequence[Any]
 ) -> ColumnElement[bool]:
     """`column NOT IN values` (see `among`)."""
     if session.get_bind().dialect.name == "postgresql":
@@ -46,9 +46,10 @@ def not_among(
     return column.not_in(values)
 
 
-def plain_rows(session: Session, stmt: Executable) -> list[Row[Any]]:
+def plain_rows(session: Session, stmt: Executable) -> list[Row[*tuple[Any, ...]]]:
     """All rows of a column select, read through the session's connection: the ORM's
     result handling costs time per row and adds nothing for plain columns. The session is
-    flushed first (a no-op when nothing is pending), since this read bypasses autoflush."""
+    flushed first (a no-op when nothing is pending), since this read bypasses autoflush.
+    The rows are untyped (any number of columns of any type), as `stmt` is any select."""
     session.flush()
     return list(session.connection().execute(stmt).all())

@@ -10,10 +10,11 @@ maps the role back to the user (`arendestod_user_id()` in the migration).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import psycopg
 from psycopg import sql
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Connection, Engine, select, text
 
 from app.db import migrate
 from app.models import User
@@ -38,6 +39,14 @@ class ServerReport:
     user_objects: str
     """Whether the users can create objects of their own (temporary tables, tables or
     functions in the schema), in Swedish: "nej", or what they can and how to take it away."""
+
+
+def _driver_connection(connection: Connection) -> psycopg.Connection[Any]:
+    """psycopg's own connection under SQLAlchemy's: role and grant statements take
+    identifiers, which only psycopg's `sql` composes safely."""
+    raw = connection.connection.driver_connection
+    assert raw is not None  # None only once the connection is closed
+    return raw
 
 
 def require_postgresql(engine: Engine) -> None:
@@ -82,7 +91,7 @@ def secure_database(engine: Engine) -> None:
     with engine.begin() as connection:
         name = connection.scalar(text("SELECT current_database()"))
         schema = connection.scalar(text("SELECT current_schema()"))
-        raw = connection.connection.driver_connection
+        raw = _driver_connection(connection)
         with raw.cursor() as cursor:
             cursor.execute(
                 sql.SQL("REVOKE TEMPORARY ON DATABASE {} FROM PUBLIC").format(sql.Identifier(name))
@@ -153,7 +162,7 @@ def configure_read_log(engine: Engine) -> None:
     with engine.begin() as connection:
         name = connection.scalar(text("SELECT current_database()"))
         tables = connection.scalars(text(_READ_LOGGED_TABLES)).all()
-        raw = connection.connection.driver_connection
+        raw = _driver_connection(connection)
         with raw.cursor() as cursor:
             cursor.execute("CREATE EXTENSION IF NOT EXISTS pgaudit")
             cursor.execute(
@@ -210,7 +219,7 @@ def configure_database(engine: Engine) -> None:
     require_postgresql(engine)
     with engine.begin() as connection:
         name = connection.scalar(text("SELECT current_database()"))
-        raw = connection.connection.driver_connection
+        raw = _driver_connection(connection)
         with raw.cursor() as cursor:
             _set_for_database(cursor, name, DATABASE_SETTINGS)
 
@@ -288,7 +297,7 @@ def create_login(engine: Engine, username: str, password: str) -> None:
             text("SELECT 1 FROM pg_roles WHERE rolname = :name"), {"name": username}
         )
         owner = connection.scalar(text("SELECT current_user"))
-        raw = connection.connection.driver_connection
+        raw = _driver_connection(connection)
         verifier = raw.pgconn.encrypt_password(
             password.encode(), username.encode(), b"scram-sha-256"
         ).decode()

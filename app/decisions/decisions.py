@@ -309,7 +309,7 @@ def children_of(
 def _child_summary(session: Session, decision: Decision, children: list[ChildRef]) -> str:
     """The barnets bästa text the letter quotes: the BKA's summary, or the considerations."""
     if decision.bka_form_id is not None:
-        form = session.get(FormInstance, decision.bka_form_id)
+        form = session.get_one(FormInstance, decision.bka_form_id)
         definition = definition_of(form.definition)
         return computed_value(
             definition,
@@ -582,7 +582,9 @@ def list_decisions(session: Session, actor: Actor, case_id: uuid.UUID) -> list[D
         .where(Decision.case_id == case_id)
         .order_by(Decision.period_start.desc(), Decision.created_at.desc())
     ).all()
-    names = dict(session.execute(select(User.id, User.full_name)).all()) if decisions else {}
+    names: dict[uuid.UUID | None, str] = (
+        dict(session.execute(select(User.id, User.full_name)).all()) if decisions else {}
+    )
     audit.record(session, actor, audit.Action.OPEN, "decisions", case_id=case_id)
     return [
         DecisionRow(
@@ -994,7 +996,11 @@ def signed_bka_forms(session: Session, case_id: uuid.UUID) -> list[tuple[uuid.UU
         )
         .order_by(FormInstance.signed_at.desc())
     ).all()
-    return [(f.id, f"Barnkonsekvensanalys signerad {long_date(f.signed_at.date())}") for f in forms]
+    return [
+        (f.id, f"Barnkonsekvensanalys signerad {long_date(f.signed_at.date())}")
+        for f in forms
+        if f.signed_at is not None  # all are: the query takes the signed ones
+    ]
 
 
 # --- command line (administrators, checks) ------------------------------------------------------
@@ -1070,6 +1076,6 @@ def letter_for_export(
                 {"letter": "Det arkiverade beslutsbrevet stämmer inte med sin kontrollsumma."}
             )
         return decision.letter_pdf
-    decider = session.get(User, decision.decided_by or decision.author_id)
+    decider = session.get_one(User, decision.decided_by or decision.author_id)
     letter = letter_data(session, Actor.of(decider), decision)
     return render_letter(replace(letter, reconstructed=decision.is_signed))

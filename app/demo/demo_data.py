@@ -37,6 +37,7 @@ from app.journal.journal import hash_content
 from app.models import (
     Application,
     AuditEntry,
+    Base,
     Case,
     CaseNumberSeries,
     CaseStatus,
@@ -254,17 +255,17 @@ class _Rows:
 
     def __init__(self, session: Session, progress: Callable[[int], None] | None):
         self.session = session
-        self.pending: dict[type, list[dict]] = {}
+        self.pending: dict[type[Base], list[dict]] = {}
         self.progress = progress
-        self.counts: dict[type, int] = {}
+        self.counts: dict[type[Base], int] = {}
 
-    def add(self, model: type, row: dict) -> None:
+    def add(self, model: type[Base], row: dict) -> None:
         bucket = self.pending.setdefault(model, [])
         bucket.append(row)
         if len(bucket) >= CHUNK:
             self.flush(model)
 
-    def flush(self, model: type | None = None) -> None:
+    def flush(self, model: type[Base] | None = None) -> None:
         order = [
             Person,
             Household,
@@ -288,9 +289,11 @@ class _Rows:
                     self.flush(parent)
             rows = self.pending.pop(m, [])
             if rows:
+                table = m.__table__
+                assert isinstance(table, Table)  # each model maps one table
                 connection = self.session.connection()
-                if not _insert_sqlite(connection, m.__table__, rows):
-                    connection.execute(m.__table__.insert(), rows)
+                if not _insert_sqlite(connection, table, rows):
+                    connection.execute(table.insert(), rows)
                 self.counts[m] = self.counts.get(m, 0) + len(rows)
 
 
@@ -532,7 +535,10 @@ def generate(
     today = clock.today()
     now = clock.now()
     staff = _ensure_staff(session, households)
-    units = {name: users[0].unit_id for name, users in staff.items()}
+    units: dict[str, uuid.UUID] = {}
+    for name, users in staff.items():
+        assert users[0].unit_id is not None  # the demo staff all have their unit
+        units[name] = users[0].unit_id
     caseworkers = {
         name: [u for u in users if u.role is Role.CASEWORKER] for name, users in staff.items()
     }
@@ -705,7 +711,9 @@ def generate(
                 responsible.id,
             ),
         )
-        history = [(None, CaseStatus.REGISTERED, opened)]
+        history: list[tuple[CaseStatus | None, CaseStatus, date]] = [
+            (None, CaseStatus.REGISTERED, opened)
+        ]
         if status is not CaseStatus.REGISTERED:
             history.append((CaseStatus.REGISTERED, CaseStatus.INVESTIGATION, opened))
         if status in (CaseStatus.ACTIVE, CaseStatus.CLOSED):
@@ -966,8 +974,8 @@ def _archive_letters(
     """Give each case's latest demo decision its content hash and archived letter, as signing
     would have done."""
     for done, decision_id in enumerate(decision_ids, start=1):
-        decision = session.get(Decision, decision_id)
-        decider = Actor.of(session.get(User, decision.decided_by))
+        decision = session.get_one(Decision, decision_id)
+        decider = Actor.of(session.get_one(User, decision.decided_by))
         decision.content_hash = decisions.content_hash(decision)
         pdf = render_letter(decisions.letter_data(session, decider, decision))
         decision.letter_pdf = pdf

@@ -147,7 +147,7 @@ def create_form(
         if case is None:
             raise ValidationFailed({"case": f"{definition.title} hör till ett ärende."})
         access.require_write(session, actor, case)
-        unit_id = case.unit_id
+        unit_id: uuid.UUID | None = case.unit_id
     else:
         if not actor.is_manager:
             raise AccessDenied("Bara chefer kan registrera en ärendegenomgång.")
@@ -282,7 +282,7 @@ def open_form(session: Session, actor: Actor, form_id: uuid.UUID) -> FormView:
     form = _load(session, form_id)
     _require_read(session, actor, form)
     case = _case_or_none(session, form.case_id)
-    names = dict(
+    names: dict[uuid.UUID | None, str] = dict(
         session.execute(
             select(User.id, User.full_name).where(
                 User.id.in_([form.author_id, *([form.signed_by] if form.signed_by else [])])

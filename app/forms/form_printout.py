@@ -28,14 +28,14 @@ class FormPrintout:
 def form_printout(session: Session, actor: Actor, form_id: uuid.UUID) -> FormPrintout:
     """A form to print, as signed (or as the current draft). Logged as a print."""
     view = open_form(session, actor, form_id)
-    form = session.get(FormInstance, form_id)
+    form = session.get_one(FormInstance, form_id)  # there: open_form raised NotFound otherwise
     if view.case_id is not None:
         case = load_case(session, view.case_id)
         letterhead = letterhead_for(case, actor, view.title)
         applicant = next(m.person for m in case.household.members if m.role is MemberRole.APPLICANT)
         subject = f"{applicant.full_name}, {format_identity_number(applicant.personal_number)}"
     else:
-        unit = session.get(Unit, form.unit_id)
+        unit = session.get_one(Unit, form.unit_id)
         letterhead = Letterhead(
             organisation=organisation_of(unit),
             unit=unit.name,

@@ -243,7 +243,7 @@ def list_entries(session: Session, actor: Actor, case_id: uuid.UUID) -> list[Jou
         .order_by(JournalEntry.entry_date.desc(), JournalEntry.created_at.desc())
     ).all()
     signer_ids = {e.signed_by for e in entries if e.signed_by}
-    signers = (
+    signers: dict[uuid.UUID | None, str] = (
         dict(session.execute(select(User.id, User.full_name).where(User.id.in_(signer_ids))).all())
         if signer_ids
         else {}

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import DateTime, Index, MetaData, Numeric, String, TypeDecorator, Uuid, text
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeEngine
 
@@ -32,7 +35,7 @@ class UtcDateTime(TypeDecorator[datetime]):
     def python_type(self) -> type:
         return datetime
 
-    def process_bind_param(self, value: datetime | None, dialect):  # type: ignore[override]
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -40,7 +43,7 @@ class UtcDateTime(TypeDecorator[datetime]):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value: datetime | None, dialect):  # type: ignore[override]
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -63,7 +66,9 @@ class MemoizedUuid(Uuid[uuid.UUID]):
 
     cache_ok = True
 
-    def result_processor(self, dialect, coltype):  # type: ignore[override]
+    def result_processor(
+        self, dialect: Dialect, coltype: object
+    ) -> Callable[[Any], uuid.UUID | None] | None:
         if dialect.supports_native_uuid and self.native_uuid:
             return super().result_processor(dialect, coltype)
 

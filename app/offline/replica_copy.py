@@ -89,16 +89,18 @@ def copy_cases(
         rows = [dict(row._mapping) for row in server.execute(query)]
         if prune and table.name in PRUNED:
             kept = [row["id"] for row in rows]
+            of_cases = query.whereclause
+            assert of_cases is not None  # only the reference tables (never pruned) have none
             replica.execute(
                 delete(table).where(
                     table.c.id.in_(
                         select(table.c.id)
-                        .where(queries[table.name].whereclause)
+                        .where(of_cases)
                         .where(table.c.id.not_in(kept))
                         .scalar_subquery()
                     )
                     if kept
-                    else queries[table.name].whereclause
+                    else of_cases
                 )
             )
         _upsert(replica, table, rows)
@@ -127,7 +129,9 @@ def remove_cases(replica: Session, case_ids: Iterable[uuid.UUID]) -> None:
     replica.execute(text("PRAGMA defer_foreign_keys = ON"))
     for table in reversed(Base.metadata.sorted_tables):
         if table.name in PRUNED or table.name == "audit_log":
-            replica.execute(delete(table).where(queries[table.name].whereclause))
+            of_cases = queries[table.name].whereclause
+            assert of_cases is not None  # only the reference tables have none
+            replica.execute(delete(table).where(of_cases))
     cases = tables["cases"]
     members = tables["household_members"]
     still_used = set(replica.scalars(select(cases.c.household_id)))

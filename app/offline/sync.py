@@ -103,7 +103,7 @@ def push(server: Session, replica: Session, actor: Actor, report: SyncReport) ->
     changes = replica.scalars(select(OutboxChange).order_by(OutboxChange.seq)).all()
     if not changes:
         return
-    done = set()
+    done: set[uuid.UUID] = set()
     for chunk in in_batches([c.change_id for c in changes]):
         done.update(
             server.scalars(
@@ -145,6 +145,7 @@ def pull(
     report: SyncReport,
     progress: Progress | None = None,
 ) -> None:
+    assert actor.replica_id is not None  # sync() gave the actor the replica's id
     leased = set(leases.leased_cases(server, actor, actor.replica_id))
     on_laptop = set(replica.scalars(select(Case.id)))
     gone = on_laptop - leased
@@ -180,6 +181,7 @@ def check_in(
     push(server, replica, actor, report)
     if pending(replica):
         raise ServiceError("Allt kunde inte skickas till servern. Försök igen.")
+    assert actor.replica_id is not None  # _on_replica gave it
     leases.check_in(server, actor, case_ids, replica_id=actor.replica_id)
     server.commit()
     replica_copy.remove_cases(replica, set(case_ids))
@@ -330,7 +332,7 @@ def _apply(
         item.case,
     )
     model = mapper.class_
-    table = mapper.local_table
+    table = _table_of(mapper)
     if change.operation == ChangeOperation.INSERT and (
         existing is not None or change.row_id in inserts.ids
     ):
@@ -453,7 +455,14 @@ def _mapper(table_name: str) -> Mapper:
     return mapper
 
 
-_MAPPERS = {mapper.local_table.name: mapper for mapper in Base.registry.mappers}
+def _table_of(mapper: Mapper) -> Table:
+    """The table of a model: each maps one table (no joins or inheritance)."""
+    table = mapper.local_table
+    assert isinstance(table, Table)
+    return table
+
+
+_MAPPERS = {_table_of(mapper).name: mapper for mapper in Base.registry.mappers}
 """Each table's mapped class (the sync asks for one per change)."""
 
 

@@ -5,6 +5,7 @@ besvärshänvisning."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -19,7 +20,7 @@ _GRID = colors.HexColor("#999999")
 
 def _table(rows: list[list], widths: list[float], *, bold_last: bool = False) -> Table:
     table = Table(rows, colWidths=widths, hAlign="LEFT")
-    style = [
+    style: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, -1), FONT, 9),
         ("FONT", (0, 0), (-1, 0), FONT_BOLD, 9),
         ("LINEBELOW", (0, 0), (-1, 0), 0.5, _GRID),
@@ -61,7 +62,7 @@ def _address_block(letter: DecisionLetter) -> Flowable:
 def _calculation(letter: DecisionLetter) -> list[Flowable]:
     story: list[Flowable] = []
     if letter.calculation_rows:
-        rows = [["Beräkning", "Belopp"]]
+        rows: list[list[str | Flowable]] = [["Beräkning", "Belopp"]]
         for row in letter.calculation_rows:
             label = row.get("label", "")
             if row.get("note"):
@@ -118,7 +119,7 @@ def render_decision_letter(letter: DecisionLetter) -> bytes:
             paragraph("Beslutet är fattat enligt " + ", ".join(letter.legal_references) + "."),
         ]
     organisation = letter.letterhead.organisation
-    signature = [
+    signature: list[Flowable] = [
         paragraph("Beslutsfattare", "h2"),
         paragraph(f"{letter.decision_maker}, {letter.decision_maker_title}"),
         paragraph(f"Beslutet är fattat på delegation från {organisation}.", "small"),

@@ -95,7 +95,7 @@ class _NumberedCanvas(pdf_canvas.Canvas):
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
-        self._startPage()
+        self._startPage()  # type: ignore[attr-defined]  # Canvas's own, not in the stubs
 
     def save(self) -> None:
         total = len(self._pages)
@@ -132,7 +132,8 @@ class _NumberedCanvas(pdf_canvas.Canvas):
         if head.confidential:
             footer += " · Omfattas av sekretess enligt 26 kap. OSL"
         self.drawString(MARGIN, 10 * mm, footer)
-        self.drawRightString(width - MARGIN, 10 * mm, f"Sida {self._pageNumber} av {total}")
+        page = self._pageNumber  # type: ignore[attr-defined]  # as _startPage
+        self.drawRightString(width - MARGIN, 10 * mm, f"Sida {page} av {total}")
 
 
 def build_pdf(

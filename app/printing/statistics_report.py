@@ -6,6 +6,7 @@ Plain data in (statistics.MonthStatistics / YearStatistics), PDF bytes out; no S
 
 from __future__ import annotations
 
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
@@ -77,7 +78,7 @@ def render_statistics_report(stats: Stats, *, printed: str, organisation: str) -
     story += [_summary_table(stats), Spacer(0, 4)]
     tables = {t.key: t for t in all_tables(stats)}
     year = isinstance(stats, YearStatistics)
-    charts = {
+    charts: dict[str, list[Flowable]] = {
         "households": [_bar_chart(households_chart(stats), legend_columns=2)],
         "money": [_bar_chart(amounts_chart(stats))] if year else [],
         "support_barriers": [_barrier_chart(support_barriers_chart(stats))],
@@ -125,7 +126,7 @@ def _pdf_table(table: StatTable) -> Table:
     columns = table.columns
     grouped = any(c.group for c in columns)
     data: list[list] = []
-    style = [
+    style: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, -1), FONT, TABLE_FONT_SIZE),
         ("GRID", (0, 0), (-1, -1), 0.4, GRID),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -184,7 +185,7 @@ def _caption(drawing: Drawing, text: str, y: float) -> None:
 
 def _legend(data: ChartData, x: float, y: float, columns: int) -> Legend:
     legend = Legend()
-    legend.x, legend.y = x, y
+    legend.x, legend.y = x, y  # type: ignore[assignment]  # stubs: int; ReportLab takes floats
     legend.fontName = FONT
     legend.fontSize = 7.5
     legend.alignment = "right"
@@ -223,9 +224,10 @@ def _bar_chart(data: ChartData, *, legend_columns: int = 1) -> Drawing:
     chart = VerticalBarChart()
     left = 62 if data.unit else 30
     chart.x, chart.y = left, 22 + legend_rows * 11
-    chart.width, chart.height = WIDTH - left - 10, 125
+    # the stubs type the sizes as int; ReportLab takes floats
+    chart.width, chart.height = WIDTH - left - 10, 125  # type: ignore[assignment]
     chart.data = [list(s.values) for s in data.series]
-    chart.barSpacing = 0.5
+    chart.barSpacing = 0.5  # type: ignore[assignment]  # stubs: int; ReportLab takes floats
     chart.groupSpacing = 6
     _style_axes(chart, data, max((max(s.values, default=0) for s in data.series), default=0))
     drawing.add(chart)
@@ -244,7 +246,8 @@ def _barrier_chart(data: ChartData) -> Flowable:
     drawing = Drawing(WIDTH, height)
     chart = HorizontalBarChart()
     chart.x, chart.y = 150, 30
-    chart.width, chart.height = WIDTH - 170, plot_height
+    # the stubs type the sizes as int; ReportLab takes floats
+    chart.width, chart.height = WIDTH - 170, plot_height  # type: ignore[assignment]
     # Categories and the bars in a group are drawn bottom-up: reverse both so the chart reads
     # top-down in code-list order, women above men as in the legend.
     series = list(reversed(data.series))

@@ -994,12 +994,12 @@ class _Computation:
         responses, target_days, decision_times = self._application_times()
         reason_codes = _closing_codes()
 
-        months: list[MonthStatistics] = []
+        month_statistics: list[MonthStatistics] = []
         unit_name = unit_label(self.session, self.unit_id)
         for i, month in enumerate(self.months):
             support_households = _household_counts(per_month, "support", i)
             amount = Decimal(self.amounts[i]) / 100
-            months.append(
+            month_statistics.append(
                 MonthStatistics(
                     month=month,
                     unit_id=self.unit_id,
@@ -1034,7 +1034,7 @@ class _Computation:
             year=self.months[0].year,
             unit_id=self.unit_id,
             unit_name=unit_name,
-            months=months,
+            months=month_statistics,
             decision_households=_year_household_counts(yearly, "decision"),
             support_households=year_support,
             new_households=_year_household_counts(yearly, "new"),
@@ -1077,7 +1077,7 @@ class _Computation:
         for person_id, code, months in rows:
             masks[(code, sexes[person_id], int(months))] += 1
             adults.add((code, sexes[person_id], person_id))
-        monthly = [defaultdict(Counter) for _ in range(self.n)]
+        monthly: list[dict[str, Counter]] = [defaultdict(Counter) for _ in range(self.n)]
         for (code, sex, months), count in masks.items():
             for position in _bits(months):
                 monthly[position][code][sex] += count
@@ -1162,7 +1162,7 @@ class _Computation:
         rows = [r for r in plain_rows(self.session, stmt) if r.id not in self.replaced]
         sexes = self._sexes_of({r.person_id for r in rows})
         bka_ids = {r.bka_form_id for r in rows if r.bka_form_id is not None}
-        bka_children: dict[Any, dict[str, dict]] = {}
+        bka_children: dict[Any, tuple[Any, dict[str, dict]]] = {}
         for chunk in in_batches(list(bka_ids)):
             for form_id, case_id, answers in plain_rows(
                 self.session,

@@ -250,12 +250,17 @@ def money_table(stats: Stats) -> StatTable:
     )
 
 
+def _of_type(code: str) -> Callable[[HouseholdCounts], SexCounts]:
+    """The counts of one hushållstyp (a function per code, as a lambda in a loop sees the last)."""
+    return lambda h: h.by_type.get(code, SexCounts())
+
+
 def household_types_table(stats: Stats) -> StatTable:
     """By Socialstyrelsen's hushållstyp, with barnfamiljer and ungdomshushåll."""
     groups: list[tuple[str, Callable[[HouseholdCounts], SexCounts], bool]] = [
         (
             f"{code} {label}",
-            lambda h, c=code: h.by_type.get(c, SexCounts()),
+            _of_type(code),
             False,
         )
         for code, label in household_type.HOUSEHOLD_TYPES.items()
@@ -422,7 +427,7 @@ def child_documentation_table(stats: Stats) -> StatTable:
         return label, [percent_text(v) for v in values], values
 
     all_named = share(d.decisions_all_named, d.decisions)
-    lines = [
+    lines: list[tuple[str, list[str], list[Any]]] = [
         ("Granskade beslut", ["", "", count_text(d.decisions)], [None, None, d.decisions]),
         (
             "Beslut där alla barn namnges",

@@ -8,6 +8,7 @@ a cold start reaches a usable window sooner (benchmarks/cold_start.py).
 from __future__ import annotations
 
 import sys
+from typing import cast
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QIcon
@@ -24,7 +25,8 @@ from app.ui.widgets.messages import user_message
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance() or QApplication(argv or sys.argv)
+    # instance() is typed QCoreApplication; this program only ever makes a QApplication
+    app = cast(QApplication, QApplication.instance() or QApplication(argv or sys.argv))
     app.setApplicationName("Ärendestöd")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Ärendestöd")

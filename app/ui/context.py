@@ -30,6 +30,12 @@ class AppContext:
     """The laptop's offline replica (default: in the user's data folder)."""
 
     @property
+    def logged_in(self) -> Actor:
+        """The user, for the windows that open only after login (which sets `actor`)."""
+        assert self.actor is not None, "not logged in"
+        return self.actor
+
+    @property
     def replica_file(self) -> Path:
         return self.replica_path or default_replica_path()
 

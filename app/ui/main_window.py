@@ -217,7 +217,7 @@ class MainWindow(QMainWindow):
             QKeySequence("Ctrl+W"),
             lambda: self.close_tab(self.tabs.currentIndex()),
         )
-        actor = self.context.actor
+        actor = self.context.logged_in
         if self._on_server and not actor.is_administrator:
             file_menu.addSeparator()
             self._action(file_menu, "Ta med på &hembesök …", None, self.check_out_cases)
@@ -520,7 +520,7 @@ class MainWindow(QMainWindow):
 
     def new_case(self) -> None:
         """Opens the wizard window-modally without blocking, so the app stays responsive."""
-        if self.context.actor.replica_id is not None:
+        if self.context.logged_in.replica_id is not None:
             QMessageBox.information(
                 self,
                 "Nytt ärende",
@@ -617,7 +617,7 @@ class MainWindow(QMainWindow):
             "Enter  Öppna markerat ärende",
             "Ctrl+S  Spara utkast (journal)",
         ]
-        if self.context.actor.is_manager:
+        if self.context.logged_in.is_manager:
             lines.append("Ctrl+G  Ärendegenomgång (översikt)")
         lines.append("Alt + understruken bokstav  Välj fält eller knapp")
         QMessageBox.information(self, "Kortkommandon", "\n".join(lines))

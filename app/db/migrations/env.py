@@ -29,7 +29,9 @@ def run_migrations_online() -> None:
     if connection is not None:
         run_with(connection)
         return
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    assert url is not None  # app.db.migrate sets it
+    engine = make_engine(url)
     try:
         with engine.begin() as connection:
             run_with(connection)

@@ -106,8 +106,8 @@ class CaseView(QWidget):
         self.overview_tab.show_overview(o)
         lease = o.lease
         self.lease_banner.setVisible(lease is not None)
-        self.revoke_button.setVisible(lease is not None and self.context.actor.is_manager)
-        actor = self.context.actor
+        self.revoke_button.setVisible(lease is not None and self.context.logged_in.is_manager)
+        actor = self.context.logged_in
         if lease is not None and (lease.holder_id, lease.replica_id) == (
             actor.id,
             actor.replica_id,

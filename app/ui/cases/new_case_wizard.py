@@ -218,10 +218,7 @@ class HouseholdPage(QWizardPage):
     def people(self) -> list[PersonInput]:
         people = []
         for row in range(self.members.rowCount()):
-            texts = [
-                (self.members.item(row, c).text() if self.members.item(row, c) else "")
-                for c in range(3)
-            ]
+            texts = [(item.text() if (item := self.members.item(row, c)) else "") for c in range(3)]
             if not any(t.strip() for t in texts):
                 continue
             role = self.members.cellWidget(row, 3).currentData()
@@ -283,7 +280,7 @@ class ApplicationPage(QWizardPage):
 
     def initializePage(self) -> None:
         self.responsible.clear()
-        actor = self.owner.context.actor
+        actor = self.owner.context.logged_in
         caseworkers = self.owner.context.call(case_register.unit_caseworkers)
         if actor.is_manager:
             self.responsible.addItem("Ej tilldelad ännu", None)

@@ -38,6 +38,7 @@ from app.norms.norm_calculation import (
     COST_TYPES,
     INCOME_TYPES,
     AdultInput,
+    Calculation,
     ChildInput,
     CostInput,
     HouseholdComposition,
@@ -91,7 +92,7 @@ class DecisionEditor(QWidget):
         self.decision_id = decision_id
         self.version: int | None = None
         self.signed_decision = False
-        self.calculation = None
+        self.calculation: Calculation | None = None
         self.children = context.call(
             lambda s, a: decisions.children_of(s, decisions.load_case(s, case_id), clock.today())
         )
@@ -486,11 +487,15 @@ class DecisionEditor(QWidget):
                     errors.update(exc.field_errors)
                     amounts.append(Decimal("0"))
             label_item = self.items.item(row, 0)
+            assert label_item is not None  # every row has its label cell
+            applied, proposed, granted = amounts
             items.append(
                 ItemInput(
                     label_item.data(256) or "ovrigt",
                     label_item.text(),
-                    *amounts,
+                    applied,
+                    proposed,
+                    granted,
                     self._text(self.items, row, 4),
                 )
             )

@@ -44,6 +44,14 @@ AUTOSAVE_MS = 1500
 """Drafts are saved this long after the last keystroke: a crash loses at most that."""
 
 
+_SHORT_TITLES: dict[str, str] = {
+    FormKey.INITIAL_ASSESSMENT: "IB",
+    FormKey.FIA: "FIA",
+    FormKey.CHILD_IMPACT: "BKA",
+}
+"""A tab's name for the case's forms (the others by their title)."""
+
+
 class FormEditor(QWidget):
     saved = Signal()
     signed = Signal()
@@ -113,21 +121,17 @@ class FormEditor(QWidget):
         self.sign_button.clicked.connect(self.sign)
         self.print_button.clicked.connect(self.print_form)
         self.new_version_button.clicked.connect(self.create_new_version)
-        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
+        QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(self.save)
         self._build()
 
     # --- building ----------------------------------------------------------------------
     @property
     def read_only(self) -> bool:
-        return self.view.is_signed or self.view.author_id != self.context.actor.id
+        return self.view.is_signed or self.view.author_id != self.context.logged_in.id
 
     @property
     def tab_title(self) -> str:
-        short = {
-            FormKey.INITIAL_ASSESSMENT: "IB",
-            FormKey.FIA: "FIA",
-            FormKey.CHILD_IMPACT: "BKA",
-        }.get(self.view.definition.key, self.view.title)
+        short = _SHORT_TITLES.get(self.view.definition.key, self.view.title)
         return f"{short} {self.view.case_number}".strip()
 
     def _build(self) -> None:

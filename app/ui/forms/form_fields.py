@@ -45,9 +45,9 @@ class FieldInput:
                 for option in field.choices():
                     combo.addItem(option.label, option.key)
             return combo
-        widget = QLineEdit()
-        widget.setMaxLength(max(field.max_length + 1, 1))  # one over, so the message shows
-        return widget
+        line = QLineEdit()
+        line.setMaxLength(max(field.max_length + 1, 1))  # one over, so the message shows
+        return line
 
     def _connect(self, on_change: Callable[[], None]) -> None:
         widget = self.widget

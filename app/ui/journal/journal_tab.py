@@ -113,7 +113,7 @@ class JournalTab(QWidget):
         self.save_button.clicked.connect(self.save_draft)
         self.sign_button.clicked.connect(self.sign)
         self.addendum_button.clicked.connect(self.write_addendum)
-        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save_draft)
+        QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(self.save_draft)
         self.reload()
         self.new_entry()
 
@@ -183,7 +183,7 @@ class JournalTab(QWidget):
         self.entry_type.setCurrentIndex(self.entry_type.findData(row.entry_type))
         self.title.setText(row.title)
         self.text.setPlainText(row.text)
-        own_draft = not row.is_signed and row.author_id == self.context.actor.id
+        own_draft = not row.is_signed and row.author_id == self.context.logged_in.id
         self._set_editable(own_draft)
         self.addendum_button.setEnabled(row.is_signed)
         if row.is_signed:

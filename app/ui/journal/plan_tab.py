@@ -205,8 +205,7 @@ class PlanDialog(QDialog):
         steps, bad_dates = [], []
         for row in range(self.steps.rowCount()):
             texts = [
-                (self.steps.item(row, c).text() if self.steps.item(row, c) else "").strip()
-                for c in range(3)
+                (item.text() if (item := self.steps.item(row, c)) else "").strip() for c in range(3)
             ]
             if not any(texts[:1]):
                 continue

@@ -65,7 +65,7 @@ class OfflineActions:
     def _run(
         self,
         work: Callable,
-        on_done: Callable[[SyncReport], None],
+        on_done: Callable[[SyncReport, int], None],
         *,
         label: str = "",
         quiet: bool = False,

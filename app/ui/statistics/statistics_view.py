@@ -402,6 +402,7 @@ class StatisticsView(QWidget):
             page = self._chart_page(stats) if not keys else self._table_page(by_key, keys)
             page.setObjectName(f"statisticsPage{index}")
             old = self.pages.widget(index)
+            assert old is not None  # the page made for this index before
             self.pages.insertWidget(index, page)
             self.pages.removeWidget(old)
             old.deleteLater()
@@ -565,7 +566,7 @@ class StatisticsView(QWidget):
         if target is None:
             return
         stats = self.stats
-        printed = f"Utskriven {local_datetime(clock.now())} av {self.context.actor.full_name}"
+        printed = f"Utskriven {local_datetime(clock.now())} av {self.context.logged_in.full_name}"
         context = self.context
 
         def work(_report: Callable[[int], None]) -> Path:

@@ -42,7 +42,7 @@ def export_pdf(
 ) -> None:
     """`gather` reads (and audits) what to print in its own transaction; `render` turns it
     into PDF bytes. Both run in a worker thread; `on_done` gets the written file."""
-    database, actor = context.database, context.actor
+    database, actor = context.database, context.logged_in
 
     def work(_report: Callable[[int], None]) -> Path:
         with database.sessions.begin() as session:
