@@ -531,7 +531,8 @@ def generate(
     """
     rng = random.Random(seed)
     decision_rng = random.Random(seed * 7919 + 1)  # separate: the rest stays seed-identical
-    latest_decisions: list[uuid.UUID] = []
+    latest_decisions: dict[uuid.UUID, datetime] = {}
+    """Each case's latest decision -> when it is signed (with `render_letter`)."""
     today = clock.today()
     now = clock.now()
     staff = _ensure_staff(session, households)
@@ -800,14 +801,18 @@ def generate(
         decision_rows, item_rows = decisions_for_case(
             decision_rng, case_id, people, decided_months, responsible.id, now
         )
+        if decision_rows and render_letter is not None:
+            # signed below with its hash and letter in one go, as sign_decision does: the
+            # server refuses any change of a row that is already signed (migration 0008)
+            latest = decision_rows[-1]
+            latest_decisions[latest["id"]] = latest["signed_at"]
+            latest["signed_at"] = None
         for row in decision_rows:
             if row["kind"] is DecisionKind.BEYOND_RIGHT:
                 row["author_id"] = row["decided_by"] = managers[unit_name].id
             rows.add(Decision, row)
         for row in item_rows:
             rows.add(DecisionItem, row)
-        if decision_rows:
-            latest_decisions.append(decision_rows[-1]["id"])
         summary.decisions += len(decision_rows)
         adults = [p for p, role, _ in members if role is not MemberRole.CHILD]
         unemployed: list[str] = []
@@ -967,19 +972,20 @@ def generate(
 
 def _archive_letters(
     session: Session,
-    decision_ids: list[uuid.UUID],
+    signed_at: dict[uuid.UUID, datetime],
     render_letter: Callable[[DecisionLetter], bytes],
     progress: Callable[[int], None],
 ) -> None:
-    """Give each case's latest demo decision its content hash and archived letter, as signing
-    would have done."""
-    for done, decision_id in enumerate(decision_ids, start=1):
+    """Sign each case's latest demo decision as signing would have: signing time, content
+    hash and archived letter in the same update of the still unsigned row."""
+    for done, (decision_id, at) in enumerate(signed_at.items(), start=1):
         decision = session.get_one(Decision, decision_id)
         decider = Actor.of(session.get_one(User, decision.decided_by))
-        decision.content_hash = decisions.content_hash(decision)
+        digest = decisions.content_hash(decision)  # reads the items: an autoflush
+        decision.signed_at, decision.content_hash = at, digest
         pdf = render_letter(decisions.letter_data(session, decider, decision))
         decision.letter_pdf = pdf
         decision.letter_sha256 = hashlib.sha256(pdf).hexdigest()
-        if done % 10 == 0 or done == len(decision_ids):
+        if done % 10 == 0 or done == len(signed_at):
             progress(done)
     session.flush()

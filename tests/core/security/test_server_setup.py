@@ -59,7 +59,7 @@ def owned_database(pg_server: PgServer) -> Iterator[str]:
         pg_server.drop_role(owner)
 
 
-def test_init_server_works_for_an_owner_who_is_not_superuser(
+def test_init_server_and_demo_work_for_an_owner_who_is_not_superuser(
     pg_server, owned_database, capsys, monkeypatch
 ) -> None:
     admin = f"t{os.getpid()}_forsta.admin"
@@ -75,6 +75,10 @@ def test_init_server_works_for_an_owner_who_is_not_superuser(
         assert code == 0, said.err
         assert "Serverns logg över läsningar: av: " in said.out
         assert "Användarna kan skapa egna objekt: nej." in said.out
+        # demo data on the initialised server: every decision signed as the server allows
+        code = cli.main(["--db", owned_database, "demo", "--households", "6"])
+        said = capsys.readouterr()
+        assert code == 0, said.err
     finally:
         pg_server.drop_role(admin)
 
