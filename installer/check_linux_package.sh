@@ -26,6 +26,15 @@ db="$data/arendestod.sqlite3"
 households() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from households').fetchone()[0])" "$1"; }
 test "$(households "$db")" = 5
 
+# The schema this version brings, and the one before it (from the source tree's migrations).
+head=$(uv run --no-sync python -c "from app.db import migrate; print(migrate.HEAD_REVISION)")
+previous=$(uv run --no-sync python -c "
+from alembic.script import ScriptDirectory
+from app.db import migrate
+scripts = ScriptDirectory.from_config(migrate.alembic_config('sqlite://'))
+print(scripts.get_revision(migrate.HEAD_REVISION).down_revision)
+")
+
 # As if she had used the previous version: the schema one migration back (with the source
 # tree's Alembic), then the installed program upgrades it, backing the file up first.
 uv run --no-sync python -c "
@@ -39,11 +48,11 @@ with make_engine(url).begin() as connection:
     config.attributes['connection'] = connection
     command.downgrade(config, '-1')
 " "$db"
-arendestod db status | grep -q "Schemaversion: 0013"
+arendestod db status | grep -q "Schemaversion: $previous"
 upgraded=$(arendestod db upgrade)
 echo "$upgraded"
 grep -q "Säkerhetskopia före uppgraderingen: $data/arendestod.backup-" <<<"$upgraded"
-arendestod db status | grep -q "Schemaversion: 0014"
+arendestod db status | grep -q "Schemaversion: $head"
 test "$(households "$db")" = 5
 
 # Removing the package takes the program, never her data; installing again finds it.
@@ -52,7 +61,7 @@ test ! -e /opt/arendestod && test ! -e /usr/bin/arendestod
 test "$(households "$db")" = 5
 ls "$data"/arendestod.backup-*.sqlite3 >/dev/null
 apt-get install -y -qq "./$deb" >/dev/null
-arendestod db status | grep -q "Schemaversion: 0014"
+arendestod db status | grep -q "Schemaversion: $head"
 test "$(households "$db")" = 5
 apt-get remove -y -qq arendestod >/dev/null
 rm -rf "$home"
