@@ -64,9 +64,11 @@ def ensure_bench_unit(database: Database) -> Actor:
             .order_by(Case.responsible_user_id)
         ).all()
         moved = 0
+        moved_caseworkers = []
         for user_id, open_cases in open_per_caseworker:
             if moved + open_cases > BENCH_UNIT_CASES:
                 continue
+            moved_caseworkers.append(user_id)
             session.execute(update(User).where(User.id == user_id).values(unit_id=unit.id))
             session.execute(
                 update(Case).where(Case.responsible_user_id == user_id).values(unit_id=unit.id)
@@ -74,14 +76,19 @@ def ensure_bench_unit(database: Database) -> Actor:
             moved += open_cases
             if moved == BENCH_UNIT_CASES:
                 break
-        # Top up with single cases of the last handläggare kept in the source unit.
+        # Top up with single cases of the source unit, handed over to a handläggare who moved
+        # (a case's handläggare works in its unit: otherwise she could not open her own case,
+        # and the search benchmark, drawing cases with their handläggare, was refused one)
         if moved < BENCH_UNIT_CASES:
             extra = session.scalars(
                 select(Case.id)
                 .where(Case.unit_id == source.id, Case.status != CaseStatus.CLOSED)
                 .limit(BENCH_UNIT_CASES - moved)
             ).all()
-            session.execute(update(Case).where(Case.id.in_(extra)).values(unit_id=unit.id))
+            handed_to = {"responsible_user_id": moved_caseworkers[-1]} if moved_caseworkers else {}
+            session.execute(
+                update(Case).where(Case.id.in_(extra)).values(unit_id=unit.id, **handed_to)
+            )
         chef = User(
             username=BENCH_CHEF,
             full_name="Chef Enhet 2000",
