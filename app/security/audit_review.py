@@ -77,6 +77,7 @@ ENTITY_LABELS = {
     "forms": "blankett",
     "form": "blankett",
     "user": "användare",
+    "users": "användare",
     "support_barrier": "försörjningshinder",
     "support_barriers": "försörjningshinder",
     "applications": "ansökan",
