@@ -48,7 +48,7 @@ from app.cases.letterhead import organisation_name
 from app.common import clock
 from app.common.formatting import local_datetime, month_name
 from app.printing.statistics_report import render_statistics_report
-from app.statistics import sos_export, statistics
+from app.statistics import sos_export, statistics, statistics_csv
 from app.statistics import tables as tables
 from app.statistics.statistics import YearStatistics
 from app.statistics.tables import ChartData, Stats, StatTable
@@ -599,7 +599,7 @@ class StatisticsView(QWidget):
         if target is None:
             return
         try:
-            sos_export.write_statistics_csv(self.stats, target)
+            statistics_csv.write_statistics_csv(self.stats, target)
         except Exception as exc:
             show_error(self, exc)
             return
