@@ -2,7 +2,8 @@
 export them as a PDF report, a CSV file for Excel or Socialstyrelsen's monthly file.
 
 The figures are computed off the GUI thread (a year on a big database takes seconds). The
-tables come from app/statistics/tables.py, the same tables the PDF report prints;
+tables come from app/statistics/tables.py, the same tables the PDF report prints and the CSV
+file (app/statistics/statistics_csv.py) holds;
 the charts are display-only and show nothing the tables do not.
 """
 
