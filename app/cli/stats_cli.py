@@ -111,7 +111,7 @@ def run_stats(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from app.statistics import sos_export, statistics
+    from app.statistics import sos_export, statistics, statistics_csv
 
     def work(session, unit_id, month) -> int:
         if args.export_command == "sos":
@@ -136,7 +136,7 @@ def run_export(args: argparse.Namespace) -> int:
             Path(args.out).write_bytes(pdf)
             print(f"Rapporten sparades i {args.out}.")
             return 0
-        sos_export.write_statistics_csv(stats, args.out)
+        statistics_csv.write_statistics_csv(stats, args.out)
         print(f"Statistiken sparades i {args.out}.")
         return 0
 

@@ -1,5 +1,5 @@
 """The statistics report of a year or a month as PDF: the key figures, the tables of
-statistics_tables.py and bar charts (reportlab.graphics), on the common document base.
+app/statistics/tables.py and bar charts (reportlab.graphics), on the common document base.
 
 Plain data in (statistics.MonthStatistics / YearStatistics), PDF bytes out; no SQL.
 """

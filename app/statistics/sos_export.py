@@ -1,5 +1,6 @@
-"""Files for others: Socialstyrelsen's monthly individual statistics, and the chef's
-statistics as a CSV file for Excel.
+"""Socialstyrelsen's monthly individual statistics: the per-person file the municipality sends.
+(The chef's statistics as a CSV file for Excel are statistics_csv.py, from the same tables as the
+screen and the PDF.)
 
 Socialstyrelsen (HSLF-FS 2015:30, DOMAIN.md): for every calendar month, due by the 15th of
 the next month, the persons and households granted ekonomiskt bistånd, with the bistånd,
@@ -40,14 +41,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
-from app.common import code_lists
-from app.common.excel_csv import write_excel_csv
 from app.common.periods import month_end, month_start
 from app.db.batches import in_batches
 from app.models import (
@@ -65,10 +63,6 @@ from app.statistics import household_type
 from app.statistics.household_type import MemberSpan
 from app.statistics.statistics import (
     CommandLine,
-    HouseholdCounts,
-    MonthStatistics,
-    SexCounts,
-    YearStatistics,
     audit_aggregate,
     require_statistics_access,
     unit_label,
@@ -270,199 +264,3 @@ def write_sos_file(rows: list[SosRow], path: str | Path) -> None:
                     r.support_barrier,
                 ]
             )
-
-
-# --- the chef's statistics as CSV for Excel ---------------------------------------------------
-SEXES = (("Kvinnor", "women"), ("Män", "men"), ("Totalt", "total"))
-CHILD_SEXES = (("Flickor", "women"), ("Pojkar", "men"), ("Totalt", "total"))
-
-HOUSEHOLD_GROUPS = (
-    ("decision_households", "Beslutshushåll"),
-    ("support_households", "Bidragshushåll"),
-    ("new_households", "Nya hushåll"),
-    ("closed_households", "Avslutade hushåll"),
-    ("long_term_10_of_12", "Långvarigt bistånd, 10 av 12 månader"),
-    ("long_term_32_of_36", "Långvarigt bistånd, 32 av 36 månader"),
-)
-
-
-class ValueKind(StrEnum):
-    """What an indicator's values are, which decides how the CSV writes them."""
-
-    NUMBER = "number"
-    """A count, an amount or an average: written as it is."""
-    SHARE = "share"
-    """A fraction 0–1: written in per cent with one decimal."""
-
-
-@dataclass(frozen=True)
-class IndicatorRow:
-    indicator: str
-    group: str
-    sex: str
-    values: list[object]
-    """One per period: int, Decimal or None."""
-    kind: ValueKind = ValueKind.NUMBER
-
-
-def statistics_table(
-    stats: MonthStatistics | YearStatistics,
-) -> tuple[list[str], list[list[object]]]:
-    """Header and rows (indikator, grupp, kön, one value per period): a month has one period
-    column, a year its twelve months and the year. Values are int, Decimal, or None; shares
-    are fractions (0–1)."""
-    header, rows = _indicator_rows(stats)
-    return header, [[r.indicator, r.group, r.sex, *r.values] for r in rows]
-
-
-def _indicator_rows(
-    stats: MonthStatistics | YearStatistics,
-) -> tuple[list[str], list[IndicatorRow]]:
-    """`statistics_table`'s header and rows, each row with the kind of its values."""
-    if isinstance(stats, YearStatistics):
-        periods: list[MonthStatistics | YearStatistics] = [*stats.months, stats]
-        header = [f"{m.month:%Y-%m}" for m in stats.months] + [f"Helår {stats.year}"]
-    else:
-        periods = [stats]
-        header = [f"{stats.month:%Y-%m}"]
-    rows: list[IndicatorRow] = []
-
-    def add(indicator: str, group: str, sex: str, value_of, kind=ValueKind.NUMBER) -> None:
-        rows.append(IndicatorRow(indicator, group, sex, [value_of(p) for p in periods], kind))
-
-    def add_sexes(
-        indicator: str, group: str, counts_of, sexes=SEXES, kind=ValueKind.NUMBER
-    ) -> None:
-        for sex_label, attribute in sexes:
-            add(
-                indicator,
-                group,
-                sex_label,
-                lambda p, a=attribute: getattr(counts_of(p), a),
-                kind,
-            )
-
-    for name, title in HOUSEHOLD_GROUPS:
-
-        def group(p, name=name) -> HouseholdCounts:
-            return getattr(p, name)
-
-        add_sexes(title, "Alla", lambda p, g=group: g(p).total)
-        for code, type_label in household_type.HOUSEHOLD_TYPES.items():
-            add_sexes(
-                title,
-                f"Hushållstyp {code} {type_label}",
-                lambda p, g=group, c=code: g(p).by_type.get(c, SexCounts()),
-            )
-        add_sexes(title, "Barnfamiljer", lambda p, g=group: g(p).with_children)
-        add_sexes(title, "Ungdomshushåll (sökande 18–24 år)", lambda p, g=group: g(p).young)
-    for code in stats.closing_reasons:
-        add_sexes(
-            "Avslutsorsak",
-            code_lists.label(code_lists.CLOSING_REASON, code),
-            lambda p, c=code: p.closing_reasons.get(c, SexCounts()),
-        )
-    add_sexes(
-        "Genomsnittlig varaktighet, månader",
-        "Bidragshushåll",
-        lambda p: p.average_duration_months,
-    )
-    for code in stats.support_barriers:
-        add_sexes(
-            "Försörjningshinder (vuxna)",
-            code_lists.label(code_lists.SUPPORT_BARRIER, code),
-            lambda p, c=code: p.support_barriers.get(c, SexCounts()),
-        )
-    add("Utbetalt, kr", "Alla beslut", "Totalt", lambda p: p.amount_paid)
-    add("Kostnad per bidragshushåll, kr", "", "Totalt", lambda p: p.cost_per_support_household)
-    docs = "Barnens dokumentation (beslut som inte är fullt bifall)"
-    add(docs, "Granskade beslut", "Totalt", lambda p: p.child_documentation.decisions)
-    add(
-        docs,
-        "Beslut där alla barn är namngivna",
-        "Totalt",
-        lambda p: p.child_documentation.decisions_all_named,
-    )
-    number, share = ValueKind.NUMBER, ValueKind.SHARE
-    for attribute, label, kind in (
-        ("children", "Barn", number),
-        ("named", "Barnet namngivet", number),
-        ("named_share", "Andel namngivna", share),
-        ("with_bka", "Barn med barnkonsekvensanalys", number),
-        ("bka_situation", "BKA: situationen beskriven", number),
-        ("bka_situation_share", "BKA: andel situationen beskriven", share),
-        ("bka_needs", "BKA: behoven beskrivna", number),
-        ("bka_needs_share", "BKA: andel behoven beskrivna", share),
-        ("bka_consequences", "BKA: konsekvenserna beskrivna", number),
-        ("bka_consequences_share", "BKA: andel konsekvenserna beskrivna", share),
-    ):
-        add_sexes(
-            docs,
-            label,
-            lambda p, a=attribute: getattr(p.child_documentation, a),
-            CHILD_SEXES,
-            kind,
-        )
-    for name, title in (("sip", "SIP"), ("home_visits", "Hembesök")):
-        add(title, "Tillfällen", "Totalt", lambda p, n=name: getattr(p, n).events)
-        add_sexes(title, "Hushåll", lambda p, n=name: getattr(p, n).households)
-    response = "Första återkoppling"
-    for attribute, label, kind in (
-        ("received", "Ansökningar", number),
-        ("answered", "Besvarade", number),
-        ("answered_in_time", "Inom 24 timmar (vardagar)", number),
-        ("share_in_time", "Andel inom 24 timmar", share),
-        ("median_hours", "Median, timmar", number),
-    ):
-        add(response, label, "Totalt", lambda p, a=attribute: getattr(p.first_response, a), kind)
-    to_decision = "Ansökan till beslut"
-    for attribute, label, kind in (
-        ("received", "Ansökningar", number),
-        ("decided", "Beslutade", number),
-        ("decided_in_time", "Inom målet", number),
-        ("share_in_time", "Andel inom målet", share),
-        ("median_days", "Median, dagar", number),
-        ("target_days", "Mål, dagar", number),
-    ):
-        add(
-            to_decision,
-            label,
-            "Totalt",
-            lambda p, a=attribute: getattr(p.time_to_decision, a),
-            kind,
-        )
-    return ["Indikator", "Grupp", "Kön", *header], rows
-
-
-def _cell(value: object, kind: ValueKind) -> str:
-    """Excel with Swedish settings: decimal comma, no thousands separator, shares in
-    per cent with one decimal."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        if kind is ValueKind.SHARE:
-            value = (value * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
-        return format(value, "f").replace(".", ",")
-    return str(value)
-
-
-def write_statistics_csv(stats: MonthStatistics | YearStatistics, path: str | Path) -> None:
-    """The indicators as a CSV file Excel opens as it is: semicolon separated, UTF-8 with
-    BOM, decimal comma; shares in per cent."""
-    header, rows = _indicator_rows(stats)
-    title = (
-        f"Statistik {stats.year}"
-        if isinstance(stats, YearStatistics)
-        else f"Statistik {stats.month:%Y-%m}"
-    )
-    write_excel_csv(
-        path,
-        [
-            [f"{title}, {stats.unit_name}"],
-            header,
-            *(
-                [row.indicator, row.group, row.sex, *(_cell(v, row.kind) for v in row.values)]
-                for row in rows
-            ),
-        ],
-    )

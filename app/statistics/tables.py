@@ -1,6 +1,7 @@
-"""The chef's statistics as labelled tables of Swedish text: the one layout that both the PDF
-report (statistics_report.py) and the Statistik view (app/ui/statistics/statistics_view.py) show, so
-the screen and the paper always carry the same figures.
+"""The chef's statistics as labelled tables of Swedish text: the one layout that the PDF report
+(statistics_report.py), the Statistik view (app/ui/statistics/statistics_view.py) and the CSV file
+for Excel (statistics_csv.py) all show, so the screen, the paper and the spreadsheet always carry
+the same tables with the same figures.
 
 Plain data in (statistics.MonthStatistics / YearStatistics), strings out; no Qt, no
 ReportLab, no SQL. A year's tables have one row per month and a "Helår" row in which each
@@ -12,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 from typing import Any
 
 from babel.dates import format_date
@@ -53,11 +55,17 @@ def decimal_text(value: Decimal | None, pattern: str = "#,##0.0") -> str:
     return NONE if value is None else format_decimal(value, format=pattern, locale=LOCALE)
 
 
+def per_cent(share: Decimal) -> Decimal:
+    """A share 0–1 in per cent, rounded half up to one decimal: Decimal('0.0625') -> 6.3. The
+    one rounding of shares, so the screen, the PDF and the CSV file show the same figure."""
+    return (share * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
 def percent_text(share: Decimal | None) -> str:
     """A share 0–1 in per cent with one decimal: Decimal('0.6667') -> '66,7 %'."""
     if share is None:
         return NONE
-    return format_decimal(share * 100, format="#,##0.0", locale=LOCALE) + "\xa0%"
+    return format_decimal(per_cent(share), format="#,##0.0", locale=LOCALE) + "\xa0%"
 
 
 def money_text(amount: Decimal | None) -> str:
@@ -110,6 +118,17 @@ def has_data(stats: Stats) -> bool:
 
 
 # --- tables ---------------------------------------------------------------------------------------
+class ValueKind(StrEnum):
+    """What a figure is, which decides how a file of raw values writes it (statistics_csv.py).
+    Declared with the layout, beside the text, so that no writer has to guess it from a
+    label."""
+
+    NUMBER = "number"
+    """A count, an amount or an average: written as it is."""
+    SHARE = "share"
+    """A fraction 0–1 (shown as '66,7 %'): written in per cent with one decimal."""
+
+
 @dataclass(frozen=True)
 class StatColumn:
     title: str
@@ -117,6 +136,8 @@ class StatColumn:
     group: str = ""
     """A heading over several columns ('Beslutshushåll')."""
     explanation: str = ""
+    kind: ValueKind = ValueKind.NUMBER
+    """What the column's figures are, unless a row says otherwise (StatRow.kind)."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +148,9 @@ class StatRow:
     """The numbers behind the texts (for sorting; the label's position for the first)."""
     summary: bool = False
     """The year row (Helår) or an 'Alla' row: printed in bold."""
+    kind: ValueKind | None = None
+    """What every figure of the row is, where the row and not the column decides: Barnens
+    dokumentation has counts and shares under the same columns. None: each column's kind."""
 
 
 @dataclass(frozen=True)
@@ -143,6 +167,10 @@ class StatTable:
             if row.cells[0] == row_label:
                 return row.cells[column]
         raise KeyError(row_label)
+
+    def kind(self, row: StatRow, column: int) -> ValueKind:
+        """What the figure in `row` under the column at index `column` is."""
+        return row.kind or self.columns[column].kind
 
 
 SEX_TITLES = ("Kvinnor", "Män", "Totalt")
@@ -418,21 +446,29 @@ CHILD_DOCUMENTATION = (
 def child_documentation_table(stats: Stats) -> StatTable:
     d = stats.child_documentation
 
-    def counts(label: str, c: SexCounts) -> tuple[str, list[str], list[Any]]:
-        texts, values = _counts(c)
-        return label, texts, values
+    number, in_per_cent = ValueKind.NUMBER, ValueKind.SHARE
 
-    def shares(label: str, s: SexShares) -> tuple[str, list[str], list[Any]]:
+    def counts(label: str, c: SexCounts) -> tuple[str, list[str], list[Any], ValueKind]:
+        texts, values = _counts(c)
+        return label, texts, values, number
+
+    def shares(label: str, s: SexShares) -> tuple[str, list[str], list[Any], ValueKind]:
         values = [s.women, s.men, s.total]
-        return label, [percent_text(v) for v in values], values
+        return label, [percent_text(v) for v in values], values, in_per_cent
 
     all_named = share(d.decisions_all_named, d.decisions)
-    lines: list[tuple[str, list[str], list[Any]]] = [
-        ("Granskade beslut", ["", "", count_text(d.decisions)], [None, None, d.decisions]),
+    lines: list[tuple[str, list[str], list[Any], ValueKind]] = [
+        (
+            "Granskade beslut",
+            ["", "", count_text(d.decisions)],
+            [None, None, d.decisions],
+            number,
+        ),
         (
             "Beslut där alla barn namnges",
             ["", "", percent_text(all_named)],
             [None, None, all_named],
+            in_per_cent,
         ),
         counts("Barn i granskade beslut", d.children),
         shares("Barnet namnges i beslutet", d.named_share),
@@ -447,8 +483,8 @@ def child_documentation_table(stats: Stats) -> StatTable:
         CHILD_DOCUMENTATION,
         (StatColumn("Uppgift"), *_sex_columns("", titles=CHILD_TITLES)),
         tuple(
-            StatRow((label, *texts), (position, *values))
-            for position, (label, texts, values) in enumerate(lines)
+            StatRow((label, *texts), (position, *values), kind=kind)
+            for position, (label, texts, values, kind) in enumerate(lines)
         ),
     )
 
@@ -525,16 +561,16 @@ def times_table(stats: Stats) -> StatTable:
         [
             StatColumn("Ansökningar", explanation="Ansökningar som kom in under månaden."),
             StatColumn("Median, timmar", "Återkoppling", RESPONSE),
-            StatColumn("Inom 24 timmar", "Återkoppling", RESPONSE),
+            StatColumn("Inom 24 timmar", "Återkoppling", RESPONSE, ValueKind.SHARE),
             StatColumn("Median, dagar", "Beslut", _decision_text(target)),
-            StatColumn(f"Inom {target} dagar", "Beslut", _decision_text(target)),
+            StatColumn(f"Inom {target} dagar", "Beslut", _decision_text(target), ValueKind.SHARE),
         ],
         cells,
     )
 
 
 def all_tables(stats: Stats) -> list[StatTable]:
-    """Every table, in the order the report and the view show them."""
+    """Every table, in the order the report, the view and the CSV file show them."""
     return [
         households_table(stats),
         money_table(stats),

@@ -2,7 +2,8 @@
 export them as a PDF report, a CSV file for Excel or Socialstyrelsen's monthly file.
 
 The figures are computed off the GUI thread (a year on a big database takes seconds). The
-tables come from app/statistics/tables.py, the same tables the PDF report prints;
+tables come from app/statistics/tables.py, the same tables the PDF report prints and the CSV
+file (app/statistics/statistics_csv.py) holds;
 the charts are display-only and show nothing the tables do not.
 """
 
@@ -48,7 +49,7 @@ from app.cases.letterhead import organisation_name
 from app.common import clock
 from app.common.formatting import local_datetime, month_name
 from app.printing.statistics_report import render_statistics_report
-from app.statistics import sos_export, statistics
+from app.statistics import sos_export, statistics, statistics_csv
 from app.statistics import tables as tables
 from app.statistics.statistics import YearStatistics
 from app.statistics.tables import ChartData, Stats, StatTable
@@ -599,7 +600,7 @@ class StatisticsView(QWidget):
         if target is None:
             return
         try:
-            sos_export.write_statistics_csv(self.stats, target)
+            statistics_csv.write_statistics_csv(self.stats, target)
         except Exception as exc:
             show_error(self, exc)
             return

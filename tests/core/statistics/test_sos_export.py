@@ -1,5 +1,5 @@
-"""Socialstyrelsen's monthly file and the statistics CSV, on the hand-built dataset of
-test_statistics.py (households 1-16 are described there)."""
+"""Socialstyrelsen's monthly file, on the hand-built dataset of test_statistics.py (households
+1-16 are described there). The chef's statistics CSV is tested in test_statistics_csv.py."""
 
 from __future__ import annotations
 
@@ -12,9 +12,7 @@ from sqlalchemy import select
 from app.cli import main
 from app.common.errors import AccessDenied
 from app.models import AuditEntry
-from app.statistics import sos_export
-from app.statistics.sos_export import SosRow, sos_rows, write_sos_file, write_statistics_csv
-from app.statistics.statistics import month_statistics, year_statistics
+from app.statistics.sos_export import SosRow, sos_rows, write_sos_file
 from tests.core.statistics.test_statistics import OCT, build_dataset
 
 
@@ -107,56 +105,3 @@ def test_cli_export_sos(db, data, tmp_path, capsys, session):
     session.expire_all()
     row = session.scalars(select(AuditEntry).where(AuditEntry.entity == "sos_export")).one()
     assert row.user_id is None and row.detail.startswith("kommandorad")
-
-
-def test_statistics_csv_for_a_month(session, data, manager, tmp_path):
-    path = tmp_path / "oktober.csv"
-    write_statistics_csv(month_statistics(session, manager, OCT), path)
-    raw = path.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
-    lines = raw.decode("utf-8-sig").split("\r\n")
-    assert lines[0] == "Statistik 2026-10, Försörjningsstöd Norr"
-    assert lines[1] == "Indikator;Grupp;Kön;2026-10"
-    assert "Bidragshushåll;Alla;Kvinnor;5" in lines
-    assert "Bidragshushåll;Alla;Män;7" in lines
-    assert "Bidragshushåll;Hushållstyp 4 Ensamstående kvinna med barn;Totalt;1" in lines
-    assert "Genomsnittlig varaktighet, månader;Bidragshushåll;Män;11,1" in lines
-    assert "Utbetalt, kr;Alla beslut;Totalt;31500,00" in lines
-    assert "Kostnad per bidragshushåll, kr;;Totalt;2625,00" in lines
-    docs = "Barnens dokumentation (beslut som inte är fullt bifall)"
-    assert f"{docs};Andel namngivna;Flickor;0,0" in lines
-    assert f"{docs};Andel namngivna;Totalt;66,7" in lines
-    assert f"{docs};BKA: andel situationen beskriven;Flickor;" in lines
-    assert "Första återkoppling;Median, timmar;Totalt;42,00" in lines
-    assert "Första återkoppling;Andel inom 24 timmar;Totalt;60,0" in lines
-    assert "Avslutsorsak;Fått arbete;Kvinnor;1" in lines
-    assert "Försörjningshinder (vuxna);Språkhinder;Totalt;2" in lines
-
-
-def test_statistics_csv_for_a_year(session, data, manager, tmp_path):
-    path = tmp_path / "2026.csv"
-    write_statistics_csv(year_statistics(session, manager, 2026), path)
-    lines = path.read_bytes().decode("utf-8-sig").split("\r\n")
-    assert (
-        lines[1]
-        == "Indikator;Grupp;Kön;" + ";".join(f"2026-{m:02d}" for m in range(1, 13)) + ";Helår 2026"
-    )
-    amounts = next(line for line in lines if line.startswith("Utbetalt, kr;"))
-    assert amounts.split(";")[3:] == [
-        # Bertil has avslag in February and May, Cecilia no decision in Jan, Mar, Jul
-        "13000,00",
-        "12000,00",
-        "13000,00",
-        "16000,00",
-        "12000,00",
-        "16000,00",
-        "13000,00",
-        "16000,00",
-        "23000,00",
-        "31500,00",
-        "0,00",
-        "0,00",
-        "165500,00",
-    ]
-    header, rows = sos_export.statistics_table(year_statistics(session, manager, 2026))
-    assert len(header) == 3 + 13 and all(len(r) == len(header) for r in rows)

@@ -4,7 +4,6 @@ the statistics service returns for the same period."""
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
@@ -20,6 +19,7 @@ from app.common.formatting import money
 from app.statistics import sos_export, statistics
 from app.ui.main_window import MainWindow
 from app.ui.statistics.statistics_view import StatisticsView
+from tests.core.statistics.statistics_csv_reader import read_csv
 
 LEFT = Qt.MouseButton.LeftButton
 ALT = Qt.KeyboardModifier.AltModifier
@@ -249,12 +249,13 @@ def test_exports(qtbot, chef_window, chef, tmp_path, monkeypatch):
 
     target["path"] = str(tmp_path / "statistik.csv")
     qtbot.mouseClick(view.csv_button, LEFT)
-    with open(target["path"], encoding="utf-8-sig", newline="") as handle:
-        lines = list(csv.reader(handle, delimiter=";"))
-    assert lines[0] == [f"Statistik 2026, {expected.unit_name}"]
-    assert lines[1][-1] == "Helår 2026"
-    row = next(r for r in lines if r[:3] == ["Bidragshushåll", "Alla", "Totalt"])
-    assert row[-1] == str(expected.support_households.total.total)
+    found = read_csv(Path(target["path"]))
+    assert found.title == f"Statistik ekonomiskt bistånd 2026 – {expected.unit_name}"
+    households = found.table("Beslutshushåll och bidragshushåll")
+    assert households.column("Månad") == [*MONTHS, "Helår 2026"]
+    assert households.cell("Helår 2026", "Bidragshushåll – Totalt") == str(
+        expected.support_households.total.total
+    )
     assert "statistik.csv" in view.status_label.text()
 
     view.month.setCurrentIndex(view.month.findText("Oktober"))
@@ -267,6 +268,52 @@ def test_exports(qtbot, chef_window, chef, tmp_path, monkeypatch):
     assert len(lines) == len(rows) + 1 and len(rows) > 0
     assert f"{len(rows)} rader för oktober 2026" in view.status_label.text()
     assert "inte kontrollerat mot Socialstyrelsens" in view.status_label.text()
+
+
+def test_screen_pdf_and_csv_show_the_same_figures(qtbot, chef_window, tmp_path, monkeypatch):
+    """A month's households and amount read off the screen, the saved PDF and the saved CSV
+    file: one table layout, so the same figures in all three."""
+    view = _open(chef_window)
+    _show(qtbot, view, 2026, "Oktober")
+    target = {"path": ""}
+
+    def save_as(_parent, _title, _suggested, _filter, *args, **kwargs):
+        return target["path"], ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_as))
+    target["path"] = str(tmp_path / "oktober.pdf")
+    qtbot.mouseClick(view.pdf_button, LEFT)
+    qtbot.waitUntil(lambda: "sparades" in view.status_label.text(), timeout=10_000)
+    pdf = pdf_text(Path(target["path"]))
+    target["path"] = str(tmp_path / "oktober.csv")
+    qtbot.mouseClick(view.csv_button, LEFT)
+    found = read_csv(Path(target["path"]))
+
+    month = "Oktober 2026"
+    households = found.table("Beslutshushåll och bidragshushåll")
+    shown = [
+        cell(view, "households", month, sex, group)
+        for group in ("Beslutshushåll", "Bidragshushåll")
+        for sex in ("Kvinnor", "Män", "Totalt")
+    ]
+    assert int(shown[0]) > 0  # the demo data has beslutshushåll with a woman as sökande
+    written = [
+        households.cell(month, f"{group} – {sex}")
+        for group in ("Beslutshushåll", "Bidragshushåll")
+        for sex in ("Kvinnor", "Män", "Totalt")
+    ]
+    assert [s.replace(" ", "") for s in shown] == written
+    assert f"{month} {' '.join(shown)}" in pdf  # the PDF's row, kvinnor first
+
+    paid = cell(view, "money", month, "Utbetalt")  # '1 234,00 kr'
+    assert f"{month} {paid}" in pdf
+    csv_paid = found.table("Utbetalt och kostnad per hushåll").cell(month, "Utbetalt")
+    assert paid.removesuffix(" kr").replace(" ", "") == csv_paid
+
+    response = cell(view, "times", month, "Inom 24 timmar", "Återkoppling")  # '66,7 %'
+    times = found.table("Tid till första återkoppling och till beslut")
+    assert response.removesuffix(" %") == times.cell(month, "Återkoppling – Inom 24 timmar")
+    assert response in pdf
 
 
 def test_closing_the_tab_while_computing(qtbot, chef_window):

@@ -1,0 +1,185 @@
+"""The chef's statistics as a CSV file for Excel, on the hand-built dataset of test_statistics.py
+(households 1-16 are described there). The file is read the way a chef reads it in Excel: find
+the table by its title, the cell by its row label and its column heading."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from app.cli import main
+from app.statistics.statistics import month_statistics, year_statistics
+from app.statistics.statistics_csv import value_text, write_statistics_csv
+from app.statistics.tables import ValueKind, all_tables, percent_text
+from tests.core.statistics.statistics_csv_reader import read_csv
+from tests.core.statistics.test_statistics import OCT, build_dataset
+
+MONTHS = [
+    "Januari",
+    "Februari",
+    "Mars",
+    "April",
+    "Maj",
+    "Juni",
+    "Juli",
+    "Augusti",
+    "September",
+    "Oktober",
+    "November",
+    "December",
+]
+
+
+@pytest.fixture
+def data(session, staff):
+    built = build_dataset(session, staff)
+    session.commit()
+    return built
+
+
+def test_statistics_csv_for_a_month(session, data, manager, tmp_path):
+    path = tmp_path / "oktober.csv"
+    write_statistics_csv(month_statistics(session, manager, OCT), path)
+    found = read_csv(path)
+    assert found.title == "Statistik ekonomiskt bistånd oktober 2026 – Försörjningsstöd Norr"
+    month = "Oktober 2026"
+    households = found.table("Beslutshushåll och bidragshushåll")
+    assert households.header == [
+        "Månad",
+        "Beslutshushåll – Kvinnor",
+        "Beslutshushåll – Män",
+        "Beslutshushåll – Totalt",
+        "Bidragshushåll – Kvinnor",
+        "Bidragshushåll – Män",
+        "Bidragshushåll – Totalt",
+    ]
+    assert households.rows == [[month, "6", "7", "13", "5", "7", "12"]]
+    assert households.cell(month, "Bidragshushåll – Kvinnor") == "5"
+    assert households.cell(month, "Bidragshushåll – Män") == "7"
+    types = found.table("Hushållstyp oktober 2026")
+    assert types.cell("4 Ensamstående kvinna med barn", "Bidragshushåll – Totalt") == "1"
+    duration = found.table("Genomsnittlig varaktighet, månader")
+    assert duration.cell(month, "Månader i genomsnitt – Män") == "11,1"
+    money = found.table("Utbetalt och kostnad per hushåll")
+    assert money.cell(month, "Utbetalt") == "31500,00"  # no thousands separator, no "kr"
+    assert money.cell(month, "Kostnad per bidragshushåll") == "2625,00"
+    docs = found.table("Barnens dokumentation oktober 2026")
+    assert docs.header == ["Uppgift", "Flickor", "Pojkar", "Totalt"]
+    assert docs.cell("Barnet namnges i beslutet", "Flickor") == "0,0"  # per cent
+    assert docs.cell("Barnet namnges i beslutet", "Totalt") == "66,7"
+    assert docs.cell("BKA beskriver barnets situation", "Flickor") == ""  # nothing to divide
+    times = found.table("Tid till första återkoppling och till beslut")
+    assert times.cell(month, "Återkoppling – Median, timmar") == "42,00"
+    assert times.cell(month, "Återkoppling – Inom 24 timmar") == "60,0"
+    closing = found.table("Avslutsorsak oktober 2026")
+    assert closing.cell("Fått arbete", "Kvinnor") == "1"
+    barriers = found.table("Försörjningshinder per vuxen oktober 2026")
+    assert barriers.cell("Språkhinder", "Totalt") == "2"
+
+
+def test_statistics_csv_for_a_year(session, data, manager, tmp_path):
+    path = tmp_path / "2026.csv"
+    write_statistics_csv(year_statistics(session, manager, 2026), path)
+    found = read_csv(path)
+    assert found.title == "Statistik ekonomiskt bistånd 2026 – Försörjningsstöd Norr"
+    money = found.table("Utbetalt och kostnad per hushåll")
+    assert money.column("Månad") == [*MONTHS, "Helår 2026"]
+    assert money.column("Utbetalt") == [
+        # Bertil has avslag in February and May, Cecilia no decision in Jan, Mar, Jul
+        "13000,00",
+        "12000,00",
+        "13000,00",
+        "16000,00",
+        "12000,00",
+        "16000,00",
+        "13000,00",
+        "16000,00",
+        "23000,00",
+        "31500,00",
+        "0,00",
+        "0,00",
+        "165500,00",
+    ]
+    assert money.cell("November", "Kostnad per bidragshushåll") == ""  # nothing to divide by
+    assert money.cell("Helår 2026", "Kostnad per bidragshushåll") == "13791,67"
+    households = found.table("Beslutshushåll och bidragshushåll")
+    assert households.rows[-1] == ["Helår 2026", "6", "7", "13", "5", "7", "12"]
+    types = found.table("Hushållstyp 2026")
+    assert types.cell("3 Ensamstående man utan barn", "Bidragshushåll – Totalt") == "6"
+
+
+@pytest.mark.parametrize("period", ["month", "year"])
+def test_every_table_and_column_is_in_the_csv(session, data, manager, tmp_path, period):
+    stats = (
+        month_statistics(session, manager, OCT)
+        if period == "month"
+        else year_statistics(session, manager, 2026)
+    )
+    path = tmp_path / "statistik.csv"
+    write_statistics_csv(stats, path)
+    found = read_csv(path)
+    expected = all_tables(stats)
+    assert [t.title for t in found.tables] == [t.title for t in expected]
+    for table, written in zip(expected, found.tables, strict=True):
+        assert written.header == [
+            f"{c.group} – {c.title}" if c.group else c.title for c in table.columns
+        ]
+        assert [r[0] for r in written.rows] == [r.cells[0] for r in table.rows]
+        for row, line in zip(table.rows, written.rows, strict=True):
+            for index in range(1, len(table.columns)):
+                text = line[index]
+                if table.kind(row, index) is ValueKind.SHARE:
+                    # per cent with one decimal and a decimal comma, as the screen's "66,7 %"
+                    assert text == "" or re.fullmatch(r"\d+,\d", text), (table.title, text)
+                    assert text == row.cells[index].removesuffix("\xa0%").replace("–", "")
+                else:
+                    assert "." not in text and " " not in text and "\xa0" not in text
+
+
+def test_share_kinds_are_declared_where_the_screen_shows_per_cent(session, data, manager):
+    """The kind in the layout and the text on screen agree: a share is shown as per cent,
+    and nothing else is."""
+    for stats in (month_statistics(session, manager, OCT), year_statistics(session, manager, 2026)):
+        shares = 0
+        for table in all_tables(stats):
+            for row in table.rows:
+                for index in range(1, len(table.columns)):
+                    text, value = row.cells[index], row.values[index]
+                    if table.kind(row, index) is ValueKind.SHARE:
+                        shares += 1
+                        assert text == ("" if text == "" else percent_text(value))
+                    else:
+                        assert not text.endswith("%"), (table.title, row.cells[0], text)
+        assert shares > 0
+
+
+def test_cli_export_csv(db, data, tmp_path, capsys):
+    path = tmp_path / "oktober.csv"
+    assert main(["--db", db.url, "export", "csv", "--month", "2026-10", "--out", str(path)]) == 0
+    assert f"Statistiken sparades i {path}." in capsys.readouterr().out
+    found = read_csv(path)
+    # the command line sees every unit: Olle (Söder) too
+    assert found.title == "Statistik ekonomiskt bistånd oktober 2026 – Alla enheter"
+    households = found.table("Beslutshushåll och bidragshushåll")
+    assert households.cell("Oktober 2026", "Beslutshushåll – Totalt") == "14"
+    money = found.table("Utbetalt och kostnad per hushåll")
+    assert money.cell("Oktober 2026", "Utbetalt") == "38500,00"
+    path = tmp_path / "norr.csv"
+    args = ["--db", db.url, "export", "csv", "--year", "2026", "--out", str(path)]
+    assert main([*args, "--unit", "Försörjningsstöd Norr"]) == 0
+    found = read_csv(path)
+    assert found.title == "Statistik ekonomiskt bistånd 2026 – Försörjningsstöd Norr"
+    money = found.table("Utbetalt och kostnad per hushåll")
+    assert money.cell("Helår 2026", "Utbetalt") == "165500,00"
+
+
+def test_a_share_is_rounded_alike_on_screen_and_in_the_file():
+    """Half up, as Swedish readers expect: 1 of 16 is 6,3 % on screen and 6,3 in the file."""
+    one_of_sixteen = Decimal("0.0625")
+    assert percent_text(one_of_sixteen) == "6,3\xa0%"
+    assert value_text(one_of_sixteen, ValueKind.SHARE) == "6,3"
+    assert value_text(None, ValueKind.SHARE) == ""
+    assert value_text(Decimal("1234.50"), ValueKind.NUMBER) == "1234,50"
+    assert value_text(1234, ValueKind.NUMBER) == "1234"
