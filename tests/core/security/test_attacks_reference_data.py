@@ -9,6 +9,7 @@ tables leaves the server's own audit row with the old and the new row."""
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from decimal import Decimal
 
 import psycopg
@@ -23,7 +24,7 @@ from app.decisions import decisions
 from app.forms import filled_forms, form_definitions
 from app.models import DecisionKind, FormDefinitionRecord, Setting
 from app.norms import applicable_table
-from app.security import office_settings
+from app.security import audit_review, office_settings
 from tests.core.security.test_server_access_control import connect, db_owner, on_postgresql
 
 SETTING = "decision_warning_days"
@@ -354,7 +355,7 @@ def test_the_administrators_changes_in_the_program_work_under_the_servers_rules(
             )
             office_settings.change_setting(session, ada, SETTING, "45")
             template = applicable_table.template_for_next_year(session)
-            applicable_table.import_table(session, ada, template)  # replaces next year's
+            applicable_table.import_table(session, ada, template)
             draft = json.loads(
                 form_definitions.definition_json(
                     session, form_definitions.latest_record(session, "fia").id
@@ -372,6 +373,21 @@ def test_the_administrators_changes_in_the_program_work_under_the_servers_rules(
             decisions.set_delegation(
                 session, ada, sara.id, DecisionKind.BEYOND_RIGHT, None, granted=False
             )
+        with database.sessions.begin() as session:  # the server's rows in her log review
+            today = date.today()  # the server's clock, not the tests' fixed one
+            reviewed = audit_review.review(
+                session,
+                ada,
+                audit_review.ReviewFilter(today - timedelta(days=7), today + timedelta(days=7)),
+            )
+            assert {
+                (row.user_name, row.action_label, row.entity_label) for row in reviewed.rows
+            } >= {
+                ("Ada Admin", "Ändrad rad (servern)", "delegation"),
+                ("Ada Admin", "Ändrad rad (servern)", "inställning"),
+                ("Ada Admin", "Ny rad (servern)", "riksnorm"),
+                ("Ada Admin", "Ny rad (servern)", "formulärversion"),
+            }
     finally:
         database.dispose()
     by_ada = [
