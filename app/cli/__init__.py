@@ -180,6 +180,7 @@ def _server(args: argparse.Namespace) -> int:
     from app.common.errors import ServiceError
     from app.db import server_roles
     from app.db.database import open_database
+    from app.forms import form_definitions
     from app.security import accounts
     from app.settings import configuration
 
@@ -193,6 +194,9 @@ def _server(args: argparse.Namespace) -> int:
             print(f"{args.username} kan nu logga in mot {database.display_url}.")
             return 0
         report = server_roles.init_server(database.engine)
+        with database.sessions.begin() as session:
+            # the shipped form versions: on a server only administrators may publish them
+            form_definitions.publish_builtin(session)
         if args.first_admin:
             with database.sessions() as session:
                 if accounts.has_users(session):

@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.common import clock
@@ -19,6 +20,8 @@ from app.security import audit
 from app.security.actor import Actor
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "definitions"
+INSUFFICIENT_PRIVILEGE = "42501"
+"""PostgreSQL's SQLSTATE for a write the server's row-level security refuses."""
 
 
 @cache
@@ -31,18 +34,23 @@ def builtin_files() -> list[Path]:
 
 
 def publish_builtin(session: Session) -> None:
-    """Make sure every shipped definition version exists in the database."""
+    """Make sure every shipped definition version exists in the database.
+
+    On a shared server only an administrator (and `db init-server`, as the schema owner) may
+    publish (migration 0016): for anyone else the server refuses the new versions, and the
+    program goes on with the versions already published."""
     existing = {
         (key, version)
         for key, version in session.execute(
             select(FormDefinitionRecord.key, FormDefinitionRecord.version)
         )
     }
+    missing = []
     for path in builtin_files():
         text = path.read_text(encoding="utf-8")
         definition = parse_definition(text)
         if (definition.key, definition.version) not in existing:
-            session.add(
+            missing.append(
                 FormDefinitionRecord(
                     key=definition.key,
                     version=definition.version,
@@ -51,7 +59,20 @@ def publish_builtin(session: Session) -> None:
                     published_at=clock.now(),
                 )
             )
-    session.flush()
+    if not missing:
+        session.flush()
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        session.add_all(missing)
+        session.flush()
+        return
+    try:
+        with session.begin_nested():
+            session.add_all(missing)
+            session.flush()
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+            raise
 
 
 def definition_of(record: FormDefinitionRecord) -> FormDefinition:

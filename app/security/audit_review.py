@@ -83,6 +83,17 @@ ENTITY_LABELS = {
     "applications": "ansökan",
     "audit_log": "logggranskning",
     "statistics": "statistik",
+    # reference data: the program's own rows and the server's (migration 0016)
+    "delegation": "delegation",
+    "delegations": "delegation",
+    "norm_table": "riksnorm",
+    "norm_tables": "riksnorm",
+    "setting": "inställning",
+    "settings": "inställning",
+    "units": "enhet",
+    "form_definition": "formulärversion",
+    "form_definitions": "formulärversion",
+    "case_number_series": "diarienummerserie",
 }
 
 
