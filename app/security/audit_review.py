@@ -83,7 +83,7 @@ ENTITY_LABELS = {
     "applications": "ansökan",
     "audit_log": "logggranskning",
     "statistics": "statistik",
-    # reference data: the program's own rows and the server's (migration 0016)
+    # reference data: the program's own rows and the server's (migration 0017)
     "delegation": "delegation",
     "delegations": "delegation",
     "norm_table": "riksnorm",

@@ -1,5 +1,5 @@
 """Attacks on the office's reference data, straight to PostgreSQL as a user's own login role
-(psycopg, never through the program; issue 18, point 2, migration 0016).
+(psycopg, never through the program; issue 18, point 2, migration 0017).
 
 Delegations, norm tables, units, settings and form definitions are read by every active
 user and written by active administrators only; a published form version is never changed;

@@ -31,16 +31,16 @@ holds the nämnd and telephone printed in every letter. Now, for the app role:
 The schema owner (migrations, `db init-server`, demo) is not subject to row-level security
 or the case-number rule; its writes are audited too.
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-06 12:00:00
 """
 
 from alembic import op
 
 
-revision = '0016'
-down_revision = '0015'
+revision = '0017'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
