@@ -14,6 +14,7 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
@@ -47,10 +48,13 @@ from app.statistics.tables import (
 )
 
 WIDTH = 210 * mm - 2 * MARGIN
+PAGE_HEIGHT = A4[1]
 GRID = colors.HexColor("#bbbbbb")
 HEADER_BACKGROUND = colors.HexColor("#e8eef4")
 SUMMARY_BACKGROUND = colors.HexColor("#f3f3f3")
 TABLE_FONT_SIZE = 8
+NEW_PAGE_ROOM = 60 * mm
+"""A table starts on a new page unless this much room is left (or the whole table fits)."""
 
 INTRO = (
     "Uppgifterna bygger på signerade beslut som inte har ersatts av ett senare beslut. "
@@ -84,7 +88,6 @@ def render_statistics_report(stats: Stats, *, printed: str, organisation: str) -
         "support_barriers": [_barrier_chart(support_barriers_chart(stats))],
     }
     for key, table in tables.items():
-        story.append(CondPageBreak(60 * mm))
         story += _section(table, charts.get(key, []))
     return build_pdf(story, letterhead, title=title)
 
@@ -106,11 +109,22 @@ def _text(value: str, *, bold: bool = False, right: bool = False) -> Paragraph:
 
 
 def _section(table: StatTable, charts: list[Flowable]) -> list[Flowable]:
+    """The table with its title and explanation, on a new page unless NEW_PAGE_ROOM is left or
+    the whole section fits in the room left (a month's small table is not moved alone to a new
+    page)."""
     head = [paragraph(table.title, "h2"), paragraph(table.explanation, "small"), Spacer(0, 4)]
     body = _pdf_table(table)
+    room = min(NEW_PAGE_ROOM, _height([*head, *charts, body]))
     if charts:
-        return [KeepTogether([*head, *charts]), Spacer(0, 4), body]
-    return [KeepTogether([*head, body])]
+        return [CondPageBreak(room), KeepTogether([*head, *charts]), Spacer(0, 4), body]
+    return [CondPageBreak(room), KeepTogether([*head, body])]
+
+
+def _height(flowables: list[Flowable]) -> float:
+    """The height the flowables take at full width, with the space around them."""
+    return sum(
+        f.wrap(WIDTH, PAGE_HEIGHT)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables
+    )
 
 
 def _column_widths(table: StatTable) -> list[float]:

@@ -283,9 +283,10 @@ def _of_type(code: str) -> Callable[[HouseholdCounts], SexCounts]:
     return lambda h: h.by_type.get(code, SexCounts())
 
 
-def household_types_table(stats: Stats) -> StatTable:
-    """By Socialstyrelsen's hushållstyp, with barnfamiljer and ungdomshushåll."""
-    groups: list[tuple[str, Callable[[HouseholdCounts], SexCounts], bool]] = [
+def _type_rows(groups: Sequence[HouseholdCounts]) -> tuple[StatRow, ...]:
+    """One row per hushållstyp, then barnfamiljer, ungdomshushåll and all households (bold),
+    with kvinnor, män and totalt of each group of households side by side."""
+    labels: list[tuple[str, Callable[[HouseholdCounts], SexCounts], bool]] = [
         (
             f"{code} {label}",
             _of_type(code),
@@ -293,36 +294,51 @@ def household_types_table(stats: Stats) -> StatTable:
         )
         for code, label in household_type.HOUSEHOLD_TYPES.items()
     ]
-    groups += [
+    labels += [
         ("Barnfamiljer", lambda h: h.with_children, False),
         ("Ungdomshushåll (sökande 18–24 år)", lambda h: h.young, False),
         ("Alla hushåll", lambda h: h.total, True),
     ]
     rows = []
-    for position, (label, counts_of, summary) in enumerate(groups):
-        texts, values = _counts(counts_of(stats.decision_households))
-        more_texts, more_values = _counts(counts_of(stats.support_households))
-        rows.append(
-            StatRow((label, *texts, *more_texts), (position, *values, *more_values), summary)
-        )
-    year = isinstance(stats, YearStatistics)
+    for position, (label, counts_of, summary) in enumerate(labels):
+        texts: list[str] = []
+        values: list[Any] = []
+        for group in groups:
+            t, v = _counts(counts_of(group))
+            texts += t
+            values += v
+        rows.append(StatRow((label, *texts), (position, *values), summary))
+    return tuple(rows)
+
+
+TYPES = (
+    "Socialstyrelsens hushållstyper (kod och benämning). Barnfamiljer: hushåll med barn som "
+    "bor där (umgängesbarn räknas inte). Ungdomshushåll: den sökande är 18–24 år."
+)
+TYPE_COLUMN = StatColumn("Hushållstyp", explanation="Socialstyrelsens kod och benämning.")
+
+
+def _types_explanation(stats: Stats, last_month: str) -> str:
+    """The types' explanation, and for a year which month's type a household is counted
+    with (`last_month`: 'den sista månaden det ingick i gruppen')."""
+    if isinstance(stats, YearStatistics):
+        once = "Under helåret räknas varje hushåll en gång, med den typ det hade"
+        return f"{TYPES} {once} {last_month}."
+    return TYPES
+
+
+def household_types_table(stats: Stats) -> StatTable:
+    """By Socialstyrelsen's hushållstyp, with barnfamiljer and ungdomshushåll."""
     return StatTable(
         "household_types",
         f"Hushållstyp {period_title(stats)}",
-        "Socialstyrelsens hushållstyper (kod och benämning). Barnfamiljer: hushåll med barn som "
-        "bor där (umgängesbarn räknas inte). Ungdomshushåll: den sökande är 18–24 år."
-        + (
-            " Under helåret räknas varje hushåll en gång, med den typ det hade den sista "
-            "månaden det ingick i gruppen."
-            if year
-            else ""
-        ),
+        _types_explanation(stats, "den sista månaden det ingick i gruppen"),
         (
-            StatColumn("Hushållstyp", explanation="Socialstyrelsens kod och benämning."),
+            TYPE_COLUMN,
             *_sex_columns("Beslutshushåll", DECISION_HOUSEHOLDS),
             *_sex_columns("Bidragshushåll", SUPPORT_HOUSEHOLDS),
         ),
-        tuple(rows),
+        _type_rows([stats.decision_households, stats.support_households]),
     )
 
 
@@ -338,6 +354,23 @@ def new_and_closed_table(stats: Stats) -> StatTable:
         "Nya hushåll: " + NEW + " Avslutade hushåll: " + CLOSED + " Kön är den sökandes.",
         _sex_columns("Nya hushåll", NEW) + _sex_columns("Avslutade hushåll", CLOSED),
         _sex_groups(lambda p: p.new_households.total, lambda p: p.closed_households.total),
+    )
+
+
+def new_and_closed_types_table(stats: Stats) -> StatTable:
+    """New and closed households by hushållstyp, as household_types_table shows beslutshushåll
+    and bidragshushåll: which kinds of household come and go."""
+    return StatTable(
+        "new_closed_types",
+        f"Nya och avslutade hushåll efter hushållstyp {period_title(stats)}",
+        _types_explanation(stats, "den sista månaden det var nytt respektive avslutades")
+        + " Kön är den sökandes.",
+        (
+            TYPE_COLUMN,
+            *_sex_columns("Nya hushåll", NEW),
+            *_sex_columns("Avslutade hushåll", CLOSED),
+        ),
+        _type_rows([stats.new_households, stats.closed_households]),
     )
 
 
@@ -394,6 +427,23 @@ def long_term_table(stats: Stats) -> StatTable:
     )
 
 
+def long_term_types_table(stats: Stats) -> StatTable:
+    """Långvarigt bistånd by hushållstyp: which kinds of household stay long on bistånd."""
+    return StatTable(
+        "long_term_types",
+        f"Långvarigt bistånd efter hushållstyp {period_title(stats)}",
+        _types_explanation(stats, "den sista månaden med bistånd under året")
+        + " 10 av 12 och 32 av 36 månader räknas som i tabellen Långvarigt bistånd."
+        + " Kön är den sökandes.",
+        (
+            TYPE_COLUMN,
+            *_sex_columns("10 av 12 månader", LONG_TERM_12_TEXT),
+            *_sex_columns("32 av 36 månader", LONG_TERM_36_TEXT),
+        ),
+        _type_rows([stats.long_term_10_of_12, stats.long_term_32_of_36]),
+    )
+
+
 DURATION = (
     "Antal månader med försörjningsstöd hittills (all historik), i genomsnitt för månadens "
     "bidragshushåll."
@@ -439,8 +489,13 @@ CHILD_DOCUMENTATION = (
     "Granskning av beslut som inte är fullt bifall i hushåll med barn (umgängesbarn "
     "inräknade). Ett barn namnges när beslutet har en bedömning för barnet eller hänvisar "
     "till en signerad barnkonsekvensanalys (BKA) med en del för barnet. Andelarna för BKA "
-    "räknas på barnen med BKA."
+    "räknas på barnen med BKA. Under varje andel visar raden märkt (antal) hur många barn, "
+    "respektive beslut, andelen avser."
 )
+
+COUNT_SUFFIX = " (antal)"
+"""Marks the row with the count behind the share on the row above it ('Barnet namnges i
+beslutet (antal)')."""
 
 
 def child_documentation_table(stats: Stats) -> StatTable:
@@ -470,12 +525,22 @@ def child_documentation_table(stats: Stats) -> StatTable:
             [None, None, all_named],
             in_per_cent,
         ),
+        (
+            "Beslut där alla barn namnges" + COUNT_SUFFIX,
+            ["", "", count_text(d.decisions_all_named)],
+            [None, None, d.decisions_all_named],
+            number,
+        ),
         counts("Barn i granskade beslut", d.children),
         shares("Barnet namnges i beslutet", d.named_share),
+        counts("Barnet namnges i beslutet" + COUNT_SUFFIX, d.named),
         counts("Barn med barnkonsekvensanalys", d.with_bka),
         shares("BKA beskriver barnets situation", d.bka_situation_share),
+        counts("BKA beskriver barnets situation" + COUNT_SUFFIX, d.bka_situation),
         shares("BKA beskriver barnets behov", d.bka_needs_share),
+        counts("BKA beskriver barnets behov" + COUNT_SUFFIX, d.bka_needs),
         shares("BKA beskriver hur barnet påverkas", d.bka_consequences_share),
+        counts("BKA beskriver hur barnet påverkas" + COUNT_SUFFIX, d.bka_consequences),
     ]
     return StatTable(
         "child_documentation",
@@ -569,6 +634,56 @@ def times_table(stats: Stats) -> StatTable:
     )
 
 
+ANSWERED = (
+    "Ansökningar som kom in under månaden och har fått sin första återkoppling, och av dem de "
+    "som fick den inom 24 timmar räknat på vardagar."
+)
+
+
+def _decided_text(target: int) -> str:
+    return (
+        "Ansökningar som kom in under månaden och har fått beslut, och av dem de som fick det "
+        f"inom målet {target} dagar."
+    )
+
+
+def times_counts_table(stats: Stats) -> StatTable:
+    """The counts behind the shares of times_table: how many applications were answered and
+    decided, how many of them in time, and the target the decisions are measured against."""
+    target = stats.time_to_decision.target_days
+
+    def cells(p: Stats) -> tuple[list[str], list[Any]]:
+        r, t = p.first_response, p.time_to_decision
+        values = [
+            r.received,
+            r.answered,
+            r.answered_in_time,
+            t.decided,
+            t.decided_in_time,
+            t.target_days,
+        ]
+        return [count_text(v) for v in values], values
+
+    return _period_table(
+        stats,
+        "times_counts",
+        "Besvarade och beslutade ansökningar",
+        "Antalen bakom andelarna i tabellen ovan. Återkoppling: "
+        + ANSWERED
+        + " Beslut: "
+        + _decided_text(target),
+        [
+            StatColumn("Inkomna ansökningar", explanation="Ansökningar som kom in under månaden."),
+            StatColumn("Besvarade", "Återkoppling", ANSWERED),
+            StatColumn("Inom 24 timmar", "Återkoppling", ANSWERED),
+            StatColumn("Beslutade", "Beslut", _decided_text(target)),
+            StatColumn(f"Inom {target} dagar", "Beslut", _decided_text(target)),
+            StatColumn("Mål, dagar", "Beslut", "Målet för tiden från ansökan till beslut."),
+        ],
+        cells,
+    )
+
+
 def all_tables(stats: Stats) -> list[StatTable]:
     """Every table, in the order the report, the view and the CSV file show them."""
     return [
@@ -576,13 +691,16 @@ def all_tables(stats: Stats) -> list[StatTable]:
         money_table(stats),
         household_types_table(stats),
         new_and_closed_table(stats),
+        new_and_closed_types_table(stats),
         closing_reasons_table(stats),
         long_term_table(stats),
+        long_term_types_table(stats),
         duration_table(stats),
         support_barriers_table(stats),
         child_documentation_table(stats),
         events_table(stats),
         times_table(stats),
+        times_counts_table(stats),
     ]
 
 

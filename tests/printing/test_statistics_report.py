@@ -102,6 +102,7 @@ def test_year_report_prints_the_year_figures(session, data, manager):
     assert "Oktober 5 42,0 60,0 % 10 50,0 %" in text
     assert "Helår 2026 6 42,0 50,0 % 10 50,0 %" in text
     assert "Inom 30 dagar" in text
+    assert "Helår 2026 6 4 3 3 2 30" in text  # received, answered, decided; the target
     # the charts: legends and a Swedish-formatted amount axis
     assert "Beslutshushåll, kvinnor Beslutshushåll, män Bidragshushåll, kvinnor" in text
     assert "Utbetalt per månad" in text and "30 000 kr" in text
@@ -122,6 +123,16 @@ def test_month_report_prints_the_month(session, data, manager):
     assert "Granskade beslut 2 Beslut där alla barn namnges 50,0 %" in text
     assert "Oktober 2026 2 1 0 1 0 1" in text  # SIP 2 (Anna's), hembesök 1 (Gustav's)
     assert "Oktober 2026 5 42,0 60,0 % 10 50,0 %" in text
+    # the counts behind the shares: children named (Hugo, Ivar), the BKA parts for Ivar
+    assert "Beslut där alla barn namnges (antal) 1" in text
+    assert "Barnet namnges i beslutet (antal) 0 2 2" in text
+    assert "BKA beskriver barnets behov (antal) 0 1 1" in text
+    # applications: 5 received, 4 answered, 3 within 24 h; 3 decided, 2 within 30 days
+    assert "Oktober 2026 5 4 3 3 2 30" in text
+    # by hushållstyp: new (Lars, Nils) and closed (Maja); 10 of 12 and 32 of 36 (David)
+    assert "1 Ensamstående kvinna utan barn 0 0 0 1 0 1" in text
+    assert "3 Ensamstående man utan barn 0 3 3 0 1 1" in text
+    assert "4 Ensamstående kvinna med barn 1 0 1 0 0 0" in text
 
 
 def test_a_period_without_data_renders(session, data, manager):

@@ -74,10 +74,14 @@ SECTIONS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ),
     (
         "Nya och avslutade",
-        ("new_closed", "closing_reasons"),
-        "Nya och avslutade hushåll, avslutsorsak.",
+        ("new_closed", "new_closed_types", "closing_reasons"),
+        "Nya och avslutade hushåll, även efter hushållstyp, och avslutsorsak.",
     ),
-    ("Långvarigt bistånd", ("long_term", "duration"), tables.LONG_TERM_12_TEXT + "."),
+    (
+        "Långvarigt bistånd",
+        ("long_term", "long_term_types", "duration"),
+        tables.LONG_TERM_12_TEXT + ", även efter hushållstyp.",
+    ),
     ("Försörjningshinder", ("support_barriers",), "Försörjningshinder per vuxen, efter kön."),
     (
         "Barnens dokumentation",
@@ -85,7 +89,11 @@ SECTIONS: tuple[tuple[str, tuple[str, ...], str], ...] = (
         "Hur besluten dokumenterar barnen, flickor och pojkar.",
     ),
     ("SIP och hembesök", ("events",), "Samordnade individuella planer och hembesök."),
-    ("Handläggningstider", ("times",), "Tid till första återkoppling och till beslut."),
+    (
+        "Handläggningstider",
+        ("times", "times_counts"),
+        "Tid till första återkoppling och till beslut, besvarade och beslutade ansökningar.",
+    ),
 )
 """(name in the list, table keys, tooltip)."""
 

@@ -110,6 +110,94 @@ def test_statistics_csv_for_a_year(session, data, manager, tmp_path):
     assert types.cell("3 Ensamstående man utan barn", "Bidragshushåll – Totalt") == "6"
 
 
+def test_the_counts_behind_the_shares_in_the_csv_for_a_month(session, data, manager, tmp_path):
+    """The figures the old one-line-per-indicator export had and the screen tables now show
+    too: the children counted behind each share, the applications answered and decided."""
+    path = tmp_path / "oktober.csv"
+    write_statistics_csv(month_statistics(session, manager, OCT), path)
+    found = read_csv(path)
+    docs = found.table("Barnens dokumentation oktober 2026")
+    # Gustav's delvis bifall (Greta not named, Hugo named) and Ida's avslag (Ivar in the BKA)
+    assert docs.cell("Beslut där alla barn namnges (antal)", "Totalt") == "1"  # Ida's
+    assert docs.cell("Beslut där alla barn namnges (antal)", "Flickor") == ""
+    named = "Barnet namnges i beslutet (antal)"
+    assert [docs.cell(named, sex) for sex in ("Flickor", "Pojkar", "Totalt")] == ["0", "2", "2"]
+    # Ivar's BKA section: situation and behov filled in, hur_paverkas not
+    for label, boys in (
+        ("BKA beskriver barnets situation (antal)", "1"),
+        ("BKA beskriver barnets behov (antal)", "1"),
+        ("BKA beskriver hur barnet påverkas (antal)", "0"),
+    ):
+        assert [docs.cell(label, sex) for sex in ("Flickor", "Pojkar", "Totalt")] == [
+            "0",
+            boys,
+            boys,
+        ]
+    # the share rows stay where they were, each followed by its count
+    labels = docs.column("Uppgift")
+    assert labels.index(named) == labels.index("Barnet namnges i beslutet") + 1
+
+    # October's five applications in Norr: answered after 23, 71 (in time), 25 (late) and 59
+    # (in time) hours, one never; decided after 10, 42 and 0 days, one still within the target
+    counts = found.table("Besvarade och beslutade ansökningar")
+    month = "Oktober 2026"
+    assert counts.header == [
+        "Månad",
+        "Inkomna ansökningar",
+        "Återkoppling – Besvarade",
+        "Återkoppling – Inom 24 timmar",
+        "Beslut – Beslutade",
+        "Beslut – Inom 30 dagar",
+        "Beslut – Mål, dagar",
+    ]
+    assert counts.rows == [[month, "5", "4", "3", "3", "2", "30"]]
+
+    # new: Lars (registered) and Nils (reopened), both men living alone; closed: Maja, alone
+    types = found.table("Nya och avslutade hushåll efter hushållstyp oktober 2026")
+    assert types.cell("3 Ensamstående man utan barn", "Nya hushåll – Män") == "2"
+    assert types.cell("1 Ensamstående kvinna utan barn", "Avslutade hushåll – Kvinnor") == "1"
+    assert types.cell("Alla hushåll", "Nya hushåll – Totalt") == "2"
+    assert types.cell("Alla hushåll", "Avslutade hushåll – Totalt") == "1"
+    assert types.cell("Barnfamiljer", "Nya hushåll – Totalt") == "0"
+    # 10 of 12: Anna (with Alma since June), Bertil, David, Erik; 32 of 36: David
+    long_term = found.table("Långvarigt bistånd efter hushållstyp oktober 2026")
+    assert long_term.cell("3 Ensamstående man utan barn", "10 av 12 månader – Män") == "3"
+    assert long_term.cell("4 Ensamstående kvinna med barn", "10 av 12 månader – Kvinnor") == "1"
+    assert long_term.cell("Barnfamiljer", "10 av 12 månader – Totalt") == "1"
+    assert long_term.cell("Ungdomshushåll (sökande 18–24 år)", "10 av 12 månader – Totalt") == "0"
+    assert long_term.cell("3 Ensamstående man utan barn", "32 av 36 månader – Män") == "1"
+    assert long_term.cell("Alla hushåll", "32 av 36 månader – Totalt") == "1"
+    assert long_term.cell("Alla hushåll", "10 av 12 månader – Totalt") == "4"
+    assert long_term.column("Hushållstyp") == types.column("Hushållstyp")
+
+
+def test_the_counts_behind_the_shares_in_the_csv_for_a_year(session, data, manager, tmp_path):
+    path = tmp_path / "2026.csv"
+    write_statistics_csv(year_statistics(session, manager, 2026), path)
+    found = read_csv(path)
+    counts = found.table("Besvarade och beslutade ansökningar")
+    assert counts.column("Månad") == [*MONTHS, "Helår 2026"]
+    # October's five and the one received at 00:30 on 1 November, never answered
+    assert counts.rows[-1] == ["Helår 2026", "6", "4", "3", "3", "2", "30"]
+    assert counts.cell("November", "Inkomna ansökningar") == "1"
+    assert counts.cell("November", "Återkoppling – Besvarade") == "0"
+    assert counts.cell("Januari", "Beslut – Mål, dagar") == "30"
+    # the year: Nils was closed in August as a man living alone, Maja in October
+    types = found.table("Nya och avslutade hushåll efter hushållstyp 2026")
+    assert types.cell("3 Ensamstående man utan barn", "Avslutade hushåll – Män") == "1"
+    assert types.cell("1 Ensamstående kvinna utan barn", "Avslutade hushåll – Kvinnor") == "1"
+    assert types.cell("Alla hushåll", "Avslutade hushåll – Totalt") == "2"
+    # bistånd in at least 10 months of 2026: Anna (with Alma at the end), David, Erik; nobody
+    # has 32 of the 36 months ending with December
+    long_term = found.table("Långvarigt bistånd efter hushållstyp 2026")
+    assert long_term.cell("3 Ensamstående man utan barn", "10 av 12 månader – Män") == "2"
+    assert long_term.cell("4 Ensamstående kvinna med barn", "10 av 12 månader – Kvinnor") == "1"
+    assert long_term.cell("Alla hushåll", "10 av 12 månader – Totalt") == "3"
+    assert long_term.cell("Alla hushåll", "32 av 36 månader – Totalt") == "0"
+    docs = found.table("Barnens dokumentation 2026")
+    assert docs.cell("Barnet namnges i beslutet (antal)", "Totalt") == "2"
+
+
 @pytest.mark.parametrize("period", ["month", "year"])
 def test_every_table_and_column_is_in_the_csv(session, data, manager, tmp_path, period):
     stats = (

@@ -16,7 +16,7 @@ from shiboken6 import isValid
 
 from app.common import code_lists
 from app.common.formatting import money
-from app.statistics import sos_export, statistics
+from app.statistics import household_type, sos_export, statistics
 from app.ui.main_window import MainWindow
 from app.ui.statistics.statistics_view import StatisticsView
 from tests.core.statistics.statistics_csv_reader import read_csv
@@ -141,6 +141,16 @@ def test_year_tables_and_charts_show_the_service_figures(qtbot, chef_window, che
         assert cell(view, "times", label, "Inom 24 timmar", "Återkoppling") == percent(
             response.share_in_time
         )
+        decided = period.time_to_decision
+        for column, group, value in (
+            ("Inkomna ansökningar", "", response.received),
+            ("Besvarade", "Återkoppling", response.answered),
+            ("Inom 24 timmar", "Återkoppling", response.answered_in_time),
+            ("Beslutade", "Beslut", decided.decided),
+            (f"Inom {decided.target_days} dagar", "Beslut", decided.decided_in_time),
+            ("Mål, dagar", "Beslut", decided.target_days),
+        ):
+            assert cell(view, "times_counts", label, column, group) == str(value)
     total = plain(cell(view, "money", "Helår 2026", "Utbetalt"))
     assert total.endswith(" kr") and "," in total  # Babel: 1 768 845,00 kr
     assert cell(view, "money", "Helår 2026", "Kostnad per bidragshushåll") == plain(
@@ -163,6 +173,51 @@ def test_year_tables_and_charts_show_the_service_figures(qtbot, chef_window, che
     assert cell(view, "child_documentation", "Barnet namnges i beslutet", "Pojkar") == percent(
         docs.named_share.men
     )
+    assert cell(view, "child_documentation", "Barnet namnges i beslutet (antal)", "Pojkar") == str(
+        docs.named.men
+    )
+    assert cell(
+        view, "child_documentation", "Beslut där alla barn namnges (antal)", "Totalt"
+    ) == str(docs.decisions_all_named)
+    for label, counts in (
+        ("BKA beskriver barnets situation (antal)", docs.bka_situation),
+        ("BKA beskriver barnets behov (antal)", docs.bka_needs),
+        ("BKA beskriver hur barnet påverkas (antal)", docs.bka_consequences),
+    ):
+        assert cell(view, "child_documentation", label, "Totalt") == str(counts.total)
+    # new, closed and long-term households by hushållstyp (the demo data has all three)
+    assert expected.new_households.total.total and expected.closed_households.total.total
+    assert expected.long_term_10_of_12.total.total
+    by_type = [(f"{code} {name}", code) for code, name in household_type.HOUSEHOLD_TYPES.items()]
+    for key, groups in (
+        (
+            "new_closed_types",
+            (
+                ("Nya hushåll", expected.new_households),
+                ("Avslutade hushåll", expected.closed_households),
+            ),
+        ),
+        (
+            "long_term_types",
+            (
+                ("10 av 12 månader", expected.long_term_10_of_12),
+                ("32 av 36 månader", expected.long_term_32_of_36),
+            ),
+        ),
+    ):
+        for group, households in groups:
+            rows = [(label, households.by_type[code]) for label, code in by_type] + [
+                ("Barnfamiljer", households.with_children),
+                ("Ungdomshushåll (sökande 18–24 år)", households.young),
+                ("Alla hushåll", households.total),
+            ]
+            for label, counts in rows:
+                for sex, value in (
+                    ("Kvinnor", counts.women),
+                    ("Män", counts.men),
+                    ("Totalt", counts.total),
+                ):
+                    assert cell(view, key, label, sex, group) == str(value), (key, label, group)
     decision = expected.time_to_decision
     assert cell(
         view, "times", "Helår 2026", f"Inom {decision.target_days} dagar", "Beslut"
@@ -314,6 +369,24 @@ def test_screen_pdf_and_csv_show_the_same_figures(qtbot, chef_window, tmp_path, 
     times = found.table("Tid till första återkoppling och till beslut")
     assert response.removesuffix(" %") == times.cell(month, "Återkoppling – Inom 24 timmar")
     assert response in pdf
+
+    # the counts behind that share: the same row of figures on screen, on paper and in the file
+    counts = found.table("Besvarade och beslutade ansökningar")
+    columns = (
+        ("Inkomna ansökningar", ""),
+        ("Besvarade", "Återkoppling"),
+        ("Inom 24 timmar", "Återkoppling"),
+        ("Beslutade", "Beslut"),
+        ("Inom 30 dagar", "Beslut"),
+        ("Mål, dagar", "Beslut"),
+    )
+    shown = [cell(view, "times_counts", month, column, group) for column, group in columns]
+    assert int(shown[1]) > 0  # the demo data has answered applications in October
+    written = [
+        counts.cell(month, f"{group} – {column}" if group else column) for column, group in columns
+    ]
+    assert [s.replace(" ", "") for s in shown] == written
+    assert f"{month} {' '.join(shown)}" in pdf
 
 
 def test_closing_the_tab_while_computing(qtbot, chef_window):
