@@ -312,9 +312,13 @@ def test_an_administrators_writes_work_and_the_server_audits_each_with_old_and_n
 def test_an_inactivated_administrator_changes_nothing(
     reference, login_roles, staff, pg_server
 ) -> None:
-    with db_owner(login_roles, pg_server) as owner:
-        owner.execute("UPDATE users SET active = false WHERE id = %s", (staff.admin.id,))
+    """Inactivation takes her login (migration 0016); a session she opened before it gets
+    nothing more either."""
     with connect(login_roles, "ada.admin") as conn:
+        with db_owner(login_roles, pg_server) as owner:
+            owner.execute("UPDATE users SET active = false WHERE id = %s", (staff.admin.id,))
+        with pytest.raises(psycopg.OperationalError):
+            connect(login_roles, "ada.admin").close()
         assert conn.execute("SELECT count(*) FROM delegations").fetchone() == (0,)
         assert conn.execute("UPDATE delegations SET max_amount = NULL").rowcount == 0
         assert conn.execute("UPDATE units SET board_name = 'X'").rowcount == 0
