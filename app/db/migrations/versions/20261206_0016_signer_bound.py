@@ -1,4 +1,5 @@
-"""signing is bound to the signer on the server, delegation checked by the server
+"""signing is bound to the signer on the server, delegation checked by the server, and
+audit rows stamped by the server
 
 PostgreSQL only. Migration 0008 kept signed journal entries, forms and decisions from being
 changed, but accepted any row that *became* signed: a handläggare could insert a journal
@@ -18,6 +19,18 @@ users' own login roles, the rules the program applies:
   (`arendestod_has_delegation`, the rule of decisions.has_delegation: a delegation row for
   the user and kind, with no amount limit or a limit at least the granted total);
 - who wrote a draft (`author_id`) never changes.
+
+The audit log accepted forged rows (issue 18, point 5): without a user, backdated, or with
+the server's own actions (db_insert …). A trigger on audit_log (`stamp_audit`, BEFORE
+INSERT) now stamps every row a user's login role writes: the user is the session's own (a
+row naming someone else is refused, one naming no one gets her), the time is the server's
+clock (`now()`), and the db_ actions are the server's alone. A row whose client time is more
+than five minutes from the server's keeps that time in its detail text ("klientens tid …"):
+a laptop's offline reads arrive at sync with the times they were made, now recorded as the
+laptop's claim beside the server's time of arrival. A session with no active user (an
+unknown or inactivated role) may log only its own failed login, without a user, its detail
+naming the role. The insert policy of 0008 (`write_own`) no longer lets a user write rows
+without a user id.
 
 The schema owner (migrations, `db init-server`, the demo data) is trusted and not held by
 these rules, as it is not held by row-level security.
@@ -39,7 +52,16 @@ APP_ROLE = 'arendestod_app'
 SIGNED_TABLES = ('journal_entries', 'forms', 'decisions')
 """Migration 0008's SIGNED_TABLES."""
 
-FUNCTIONS = """
+USER_ID = '(SELECT arendestod_user_id())'
+OLD_WRITE_OWN = f'user_id IS NULL OR user_id = {USER_ID}'
+"""Migration 0008's insert policy on audit_log."""
+WRITE_OWN = (
+    f"user_id = {USER_ID} OR (user_id IS NULL AND {USER_ID} IS NULL AND action = 'login_failed')"
+)
+
+CLIENT_TIME_TOLERANCE = '5 minutes'
+
+FUNCTIONS = f"""
 -- Whether the session's own user may sign a decision of this kind and amount: the rule of
 -- app.decisions.decisions.has_delegation. As the owner: the delegations are read here
 -- whatever the user may see of them, and only her own are asked about.
@@ -120,6 +142,56 @@ BEGIN
     RETURN NEW;
 END
 $$;
+
+-- Every audit row a user writes carries her id and the server's time (the client's time,
+-- when it is far off, in the detail); the db_ actions are the server's own rows.
+CREATE FUNCTION arendestod_stamp_audit() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+    who uuid;
+BEGIN
+    -- The owner is trusted: the schema owner's sessions and the server's own audit rows,
+    -- written by arendestod_audit_rows as its definer (current_user, not session_user)
+    IF pg_catalog.pg_has_role(
+        current_user,
+        (SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = TG_RELID),
+        'USAGE'
+    ) THEN
+        RETURN NEW;
+    END IF;
+    IF NEW.action LIKE 'db\\_%' THEN
+        RAISE EXCEPTION 'Loggrader om databasändringar skrivs bara av servern själv.'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    who := public.arendestod_user_id();
+    IF who IS NULL THEN
+        -- an unknown or inactivated role: only its own failed login (accounts.login_connected)
+        IF NEW.action <> 'login_failed' OR NEW.user_id IS NOT NULL THEN
+            RAISE EXCEPTION 'Loggen tar bara emot rader från en aktiv användare.'
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        NEW.detail := 'databasroll ' || session_user;
+    ELSIF NEW.user_id IS NULL THEN
+        NEW.user_id := who;  -- e.g. a command-line export, run with the user's own role
+    ELSIF NEW.user_id <> who THEN
+        RAISE EXCEPTION 'Du kan bara skriva loggrader i ditt eget namn.'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NEW.at NOT BETWEEN pg_catalog.now() - interval '{CLIENT_TIME_TOLERANCE}'
+                      AND pg_catalog.now() + interval '{CLIENT_TIME_TOLERANCE}' THEN
+        NEW.detail := pg_catalog.concat_ws(
+            ' ',
+            NULLIF(NEW.detail, ''),
+            '(klientens tid '
+                || pg_catalog.to_char(NEW.at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')
+                || ' UTC)'
+        );
+    END IF;
+    NEW.at := pg_catalog.now();
+    RETURN NEW;
+END
+$$;
 """
 
 
@@ -127,7 +199,11 @@ def upgrade() -> None:
     if op.get_bind().dialect.name != 'postgresql':
         return
     op.execute(FUNCTIONS)
-    for name in ('arendestod_has_delegation(text, numeric)', 'arendestod_bind_signer()'):
+    for name in (
+        'arendestod_has_delegation(text, numeric)',
+        'arendestod_bind_signer()',
+        'arendestod_stamp_audit()',
+    ):
         op.execute(f'REVOKE ALL ON FUNCTION {name} FROM PUBLIC')
     # the trigger calls it as the user; a trigger function itself needs no EXECUTE to fire
     op.execute(f'GRANT EXECUTE ON FUNCTION arendestod_has_delegation(text, numeric) TO {APP_ROLE}')
@@ -136,11 +212,26 @@ def upgrade() -> None:
             f'CREATE TRIGGER bind_signer BEFORE INSERT OR UPDATE ON {table} '
             'FOR EACH ROW EXECUTE FUNCTION arendestod_bind_signer()'
         )
+    op.execute(
+        'CREATE TRIGGER stamp_audit BEFORE INSERT ON audit_log '
+        'FOR EACH ROW EXECUTE FUNCTION arendestod_stamp_audit()'
+    )
+    _write_own(WRITE_OWN)
+
+
+def _write_own(check: str) -> None:
+    op.execute('DROP POLICY write_own ON audit_log')
+    op.execute(
+        f'CREATE POLICY write_own ON audit_log FOR INSERT TO {APP_ROLE} WITH CHECK ({check})'
+    )
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != 'postgresql':
         return
+    _write_own(OLD_WRITE_OWN)
+    op.execute('DROP TRIGGER IF EXISTS stamp_audit ON audit_log')
+    op.execute('DROP FUNCTION IF EXISTS arendestod_stamp_audit()')
     for table in SIGNED_TABLES:
         op.execute(f'DROP TRIGGER IF EXISTS bind_signer ON {table}')
     op.execute('DROP FUNCTION IF EXISTS arendestod_bind_signer()')
