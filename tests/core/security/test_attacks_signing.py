@@ -15,8 +15,11 @@ from decimal import Decimal
 
 import psycopg
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, text
+from sqlalchemy.exc import DBAPIError
 
+from app import storage
+from app.common import clock
 from app.db.database import open_database
 from app.decisions import decisions
 from app.forms import filled_forms
@@ -329,3 +332,27 @@ def test_the_program_signs_as_the_users_own_role(
     with db.sessions() as session:
         large = session.get_one(Decision, drafts.large_decision)
         assert (large.decided_by, large.author_id) == (manager.id, caseworker.id)
+
+
+@on_postgresql
+def test_a_refusal_reaches_the_user_in_swedish(drafts, login_roles, caseworker, colleague) -> None:
+    """A modified client signing Omar's draft in his name, through the ORM as Sara: the
+    window shows the server's reason (app.storage.error_message)."""
+    database = open_database(login_roles["sara.nilsson"], upgrade=False)
+    try:
+        with database.sessions() as session:
+            entry = session.get_one(JournalEntry, drafts.omars_entry)
+            entry.signed_at, entry.signed_by = clock.now(), colleague.id
+            with pytest.raises(DBAPIError) as refused:
+                session.flush()
+        assert storage.error_message(refused.value) == (
+            "Servern tog inte emot ändringen: Du kan bara signera i ditt eget namn."
+        )
+        # PostgreSQL's own refusal: no such grant
+        with database.sessions() as session, pytest.raises(DBAPIError) as refused:
+            session.execute(text("DELETE FROM alembic_version"))
+        assert storage.error_message(refused.value) == (
+            "Servern tog inte emot ändringen: du har inte behörighet till de uppgifterna."
+        )
+    finally:
+        database.dispose()
