@@ -356,3 +356,32 @@ def test_a_refusal_reaches_the_user_in_swedish(drafts, login_roles, caseworker, 
         )
     finally:
         database.dispose()
+
+
+@on_postgresql
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE decision_items SET granted = 500000 WHERE decision_id = %(decision)s",
+        "DELETE FROM decision_items WHERE decision_id = %(decision)s",
+        "INSERT INTO decision_items SELECT (jsonb_populate_record(NULL::decision_items, "
+        "to_jsonb(i) || jsonb_build_object('id', gen_random_uuid(), 'granted', 200000))).* "
+        "FROM decision_items i WHERE i.decision_id = %(decision)s",
+        # moved from a signed decision to a draft
+        "UPDATE decision_items SET decision_id = %(draft)s WHERE decision_id = %(decision)s",
+    ],
+)
+def test_the_items_of_a_signed_decision_are_final(
+    drafts, login_roles, session, caseworker, db, statement
+) -> None:
+    decisions.sign_decision(session, caseworker, drafts.saras_decision, LetterRecorder())
+    session.commit()
+    with (
+        connect(login_roles, "sara.nilsson") as conn,
+        pytest.raises(REFUSED, match="Beslutet är signerat: dess poster kan inte ändras"),
+    ):
+        conn.execute(statement, {"decision": drafts.saras_decision, "draft": drafts.large_decision})
+    with db.sessions() as check:
+        signed = check.get_one(Decision, drafts.saras_decision)
+        assert [i.granted for i in signed.items] == [D("5220"), D("6500")]
+        assert decisions.content_hash(signed) == signed.content_hash

@@ -18,7 +18,10 @@ users' own login roles, the rules the program applies:
 - a decision only when that user holds a delegation for its kind and amount
   (`arendestod_has_delegation`, the rule of decisions.has_delegation: a delegation row for
   the user and kind, with no amount limit or a limit at least the granted total);
-- who wrote a draft (`author_id`) never changes.
+- who wrote a draft (`author_id`) never changes;
+- the items of a signed decision are as final as the decision (`keep_signed_items` on
+  decision_items: 0008's keep_signed covered the decision's own row only, so the granted
+  amounts of a signed decision could be changed).
 
 The audit log accepted forged rows (issue 18, point 5): without a user, backdated, or with
 the server's own actions (db_insert …). A trigger on audit_log (`stamp_audit`, BEFORE
@@ -143,6 +146,31 @@ BEGIN
 END
 $$;
 
+-- The items of a signed decision are part of it: no item added, changed or removed.
+CREATE FUNCTION arendestod_keep_signed_items() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+    IF pg_catalog.pg_has_role(
+        session_user,
+        (SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = TG_RELID),
+        'USAGE'
+    ) THEN
+        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;  -- the owner: demo data
+    END IF;
+    IF EXISTS (
+        SELECT 1 FROM public.decisions d
+        WHERE d.signed_at IS NOT NULL
+          AND (   (TG_OP <> 'DELETE' AND d.id = NEW.decision_id)
+               OR (TG_OP <> 'INSERT' AND d.id = OLD.decision_id))
+    ) THEN
+        RAISE EXCEPTION 'Beslutet är signerat: dess poster kan inte ändras.'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END
+$$;
+
 -- Every audit row a user writes carries her id and the server's time (the client's time,
 -- when it is far off, in the detail); the db_ actions are the server's own rows.
 CREATE FUNCTION arendestod_stamp_audit() RETURNS trigger
@@ -203,6 +231,7 @@ def upgrade() -> None:
         'arendestod_has_delegation(text, numeric)',
         'arendestod_bind_signer()',
         'arendestod_stamp_audit()',
+        'arendestod_keep_signed_items()',
     ):
         op.execute(f'REVOKE ALL ON FUNCTION {name} FROM PUBLIC')
     # the trigger calls it as the user; a trigger function itself needs no EXECUTE to fire
@@ -212,6 +241,10 @@ def upgrade() -> None:
             f'CREATE TRIGGER bind_signer BEFORE INSERT OR UPDATE ON {table} '
             'FOR EACH ROW EXECUTE FUNCTION arendestod_bind_signer()'
         )
+    op.execute(
+        'CREATE TRIGGER keep_signed_items BEFORE INSERT OR UPDATE OR DELETE ON decision_items '
+        'FOR EACH ROW EXECUTE FUNCTION arendestod_keep_signed_items()'
+    )
     op.execute(
         'CREATE TRIGGER stamp_audit BEFORE INSERT ON audit_log '
         'FOR EACH ROW EXECUTE FUNCTION arendestod_stamp_audit()'
@@ -231,6 +264,8 @@ def downgrade() -> None:
         return
     _write_own(OLD_WRITE_OWN)
     op.execute('DROP TRIGGER IF EXISTS stamp_audit ON audit_log')
+    op.execute('DROP TRIGGER IF EXISTS keep_signed_items ON decision_items')
+    op.execute('DROP FUNCTION IF EXISTS arendestod_keep_signed_items()')
     op.execute('DROP FUNCTION IF EXISTS arendestod_stamp_audit()')
     for table in SIGNED_TABLES:
         op.execute(f'DROP TRIGGER IF EXISTS bind_signer ON {table}')
