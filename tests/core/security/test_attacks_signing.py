@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import psycopg
 import pytest
-from sqlalchemy import delete, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.exc import DBAPIError
 
 from app import storage
@@ -25,9 +25,17 @@ from app.decisions import decisions
 from app.forms import filled_forms
 from app.journal import journal
 from app.journal.journal import JournalDraft
-from app.models import Decision, DecisionKind, Delegation, FormInstance, JournalEntry
+from app.models import (
+    Decision,
+    DecisionKind,
+    Delegation,
+    FormInstance,
+    JournalEntry,
+    SyncConflict,
+)
 from tests.core.decisions.test_decisions import LetterRecorder, bifall, item
 from tests.core.forms.test_forms import fill_and_save
+from tests.core.offline.sync_helpers import offline, run_sync, take_along
 from tests.core.security.test_server_access_control import connect, on_postgresql
 
 D = Decimal
@@ -385,3 +393,51 @@ def test_the_items_of_a_signed_decision_are_final(
         signed = check.get_one(Decision, drafts.saras_decision)
         assert [i.granted for i in signed.items] == [D("5220"), D("6500")]
         assert decisions.content_hash(signed) == signed.content_hash
+
+
+# --- offline sync pushes as the user's own role ------------------------------------------------
+
+
+@on_postgresql
+def test_a_laptops_forged_signatures_come_back_as_conflicts_with_the_reason(
+    drafts, cases, login_roles, laptops, caseworker, colleague, db
+) -> None:
+    """Sync pushes with the user's own login role, so the server's rules hold for a
+    laptop's changes too: her own entry signed offline arrives signed; a decision above her
+    delegation and an entry signed in Omar's name (a modified laptop, writing past the
+    services) are refused and come back as conflicts with the server's reason."""
+    server_db = open_database(login_roles["sara.nilsson"], upgrade=False)
+    try:
+        laptop = laptops("sara", caseworker)
+        take_along(server_db, laptop, caseworker, [cases.own])
+        me = offline(laptop, caseworker)
+        with laptop.sessions.begin() as local:
+            own = journal.create_entry(
+                local, me, cases.own, JournalDraft(TODAY, "hembesok", "Besök", "Offline.")
+            )
+            journal.sign_entry(local, me, own.id)
+            forged = journal.create_entry(
+                local, me, cases.own, JournalDraft(TODAY, "hembesok", "Besök", "Förfalskad.")
+            )
+            local.flush()
+            forged.signed_at, forged.signed_by = clock.now(), colleague.id
+            large = local.get_one(Decision, drafts.large_decision)
+            large.signed_at, large.decided_on, large.decided_by = clock.now(), TODAY, me.id
+            own_id, forged_id = own.id, forged.id
+        report = run_sync(server_db, laptop, caseworker)
+    finally:
+        server_db.dispose()
+    assert _signed(db, JournalEntry, own_id)
+    assert not _signed(db, JournalEntry, forged_id)
+    assert not _signed(db, Decision, drafts.large_decision)
+    with db.sessions() as session:
+        reasons = {
+            c.row_id: c.reason
+            for c in session.scalars(select(SyncConflict).where(SyncConflict.made_by == me.id))
+        }
+    assert report.conflicts == 2
+    assert "Du kan bara signera i ditt eget namn" in reasons[forged_id]
+    assert (
+        "Du har inte delegation att fatta beslut om försörjningsstöd på 500 000,00 kr"
+        in (reasons[drafts.large_decision])
+    )
