@@ -11,7 +11,7 @@ is loaded only when it is needed.
 
 from __future__ import annotations
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.db.database import Database, open_database
@@ -36,8 +36,9 @@ def schema_revision(database: Database) -> str | None:
 
 def error_message(error: BaseException) -> str | None:
     """What to tell the user, in Swedish, when a call failed in the database rather than in
-    a rule: someone else saved first (the rows' `version` no longer matches), or the
-    connection broke. None for any other error."""
+    a rule: someone else saved first (the rows' `version` no longer matches), the
+    connection broke, or the shared server refused the change (its reason, where it gives
+    one). None for any other error."""
     if isinstance(error, StaleDataError):
         return (
             "Någon annan har ändrat samma uppgifter under tiden. Ingenting skrevs över. "
@@ -48,4 +49,12 @@ def error_message(error: BaseException) -> str | None:
             "Kontakten med databasen bröts. Det du skrivit finns kvar i fönstret; "
             "försök igen om en stund."
         )
+    if isinstance(error, DBAPIError) and getattr(error.orig, "sqlstate", None) == "42501":
+        # refused by the shared server's own rules: its functions (arendestod_*) say why in
+        # Swedish; PostgreSQL's own refusals (grants, row-level security) are in English
+        diag = getattr(error.orig, "diag", None)
+        said = getattr(diag, "message_primary", None)
+        if said and "arendestod_" in (getattr(diag, "context", None) or ""):
+            return f"Servern tog inte emot ändringen: {said}"
+        return "Servern tog inte emot ändringen: du har inte behörighet till de uppgifterna."
     return None

@@ -37,7 +37,7 @@ def publish_builtin(session: Session) -> None:
     """Make sure every shipped definition version exists in the database.
 
     On a shared server only an administrator (and `db init-server`, as the schema owner) may
-    publish (migration 0016): for anyone else the server refuses the new versions, and the
+    publish (migration 0017): for anyone else the server refuses the new versions, and the
     program goes on with the versions already published."""
     existing = {
         (key, version)
