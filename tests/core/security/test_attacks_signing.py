@@ -22,7 +22,7 @@ from app import storage
 from app.common import clock
 from app.db.database import open_database
 from app.decisions import decisions
-from app.forms import filled_forms
+from app.forms import filled_forms, form_definitions
 from app.journal import journal
 from app.journal.journal import JournalDraft
 from app.models import (
@@ -311,11 +311,13 @@ def test_the_server_and_the_program_apply_the_same_delegation_rule(
 
 @on_postgresql
 def test_the_program_signs_as_the_users_own_role(
-    drafts, cases, login_roles, caseworker, manager, db
+    drafts, cases, login_roles, caseworker, manager, db, session
 ) -> None:
     """A journal entry, a form and a decision signed through the services as Sara; a
     decision on Sara's draft signed by the chef as Eva (the program lets anyone with
     delegation decide)."""
+    form_definitions.publish_builtin(session)  # as db init-server does (migration 0017)
+    session.commit()
     render = LetterRecorder()
     database = open_database(login_roles["sara.nilsson"], upgrade=False)
     try:
