@@ -80,7 +80,9 @@ class ChangedBy(enum.Enum):
         }[self.value]
 
 
-class ValueKind(enum.Enum):
+class SettingType(enum.Enum):
+    """What a setting's value is (statistics values have their own ValueKind)."""
+
     TEXT = "text"
     LINES = "lines"
     """Text of a few lines (one value per line)."""
@@ -106,7 +108,7 @@ class Declaration(Generic[T]):
     """A short Swedish name, as a field label."""
     description: str
     """What it does, in Swedish, for the administrator or IT reading it."""
-    kind: ValueKind
+    kind: SettingType
     default: T
     places: tuple[Location, ...]
     """Where its value is kept; where there are several, a later place wins."""
@@ -145,7 +147,7 @@ class Declaration(Generic[T]):
         """The value of `text` as typed by an administrator, or ValidationFailed with a
         Swedish message for the field (keyed by `key`). Integers only for now: the only
         settings changed in the program are numbers."""
-        if self.kind is not ValueKind.INTEGER:
+        if self.kind is not SettingType.INTEGER:
             raise TypeError(f"{self.key} is not set in the program")
         what = f"antalet {self.unit}" if self.unit else "värdet"
         text = text.strip().replace("\u2212", "-")  # a typographic minus from a word processor
@@ -190,7 +192,7 @@ DATABASE_URL: Declaration[str | None] = Declaration(
     "Den delade servern, t.ex. postgresql://dbserver.kommun.se/arendestod (inga lösenord: var "
     "och en loggar in med sin egen roll). Utan värde öppnas den lokala SQLite-filen. "
     "--db och ARENDESTOD_DB gäller före inställningsfilen.",
-    ValueKind.URL,
+    SettingType.URL,
     None,
     CONFIGURATION_FILES,
     ChangedBy.IT,
@@ -202,7 +204,7 @@ UNIT_NAME: Declaration[str] = Declaration(
     "unit.name",
     "Enhetens namn",
     "Namnet på den första enheten, som skapas vid första starten.",
-    ValueKind.TEXT,
+    SettingType.TEXT,
     "Mottagningen",
     CONFIGURATION_FILES,
     ChangedBy.IT,
@@ -212,7 +214,7 @@ UNIT_BOARD_NAME: Declaration[str] = Declaration(
     "unit.board_name",
     "Nämnd",
     "Nämnden som besluten fattas på uppdrag av; står som avsändare på beslutsbreven.",
-    ValueKind.TEXT,
+    SettingType.TEXT,
     "Socialnämnden",
     CONFIGURATION_FILES,
     ChangedBy.IT,
@@ -222,7 +224,7 @@ UNIT_MUNICIPALITY: Declaration[str] = Declaration(
     "unit.municipality",
     "Kommun",
     "Kommunens namn på beslutsbreven.",
-    ValueKind.TEXT,
+    SettingType.TEXT,
     "",
     CONFIGURATION_FILES,
     ChangedBy.IT,
@@ -232,7 +234,7 @@ UNIT_PHONE: Declaration[str] = Declaration(
     "unit.phone",
     "Telefon",
     "Enhetens telefonnummer i sidfoten på beslutsbreven.",
-    ValueKind.TEXT,
+    SettingType.TEXT,
     "",
     CONFIGURATION_FILES,
     ChangedBy.IT,
@@ -242,7 +244,7 @@ UNIT_POSTAL_ADDRESS: Declaration[str] = Declaration(
     "unit.postal_address",
     "Postadress",
     "Enhetens postadress i sidfoten på beslutsbreven.",
-    ValueKind.TEXT,
+    SettingType.TEXT,
     "",
     CONFIGURATION_FILES,
     ChangedBy.IT,
@@ -255,7 +257,7 @@ LETTERHEAD_TEXT: Declaration[str] = Declaration(
     "Brevhuvudets text",
     f"Högst {LETTERHEAD_MAX_LINES} rader (à {LETTERHEAD_MAX_LINE_LENGTH} tecken) längst ned på "
     "varje sida i beslutsbrev och andra utskrifter, t.ex. besöksadress och webbplats.",
-    ValueKind.LINES,
+    SettingType.LINES,
     "",
     CONFIGURATION_FILES,
     ChangedBy.IT,
@@ -267,7 +269,7 @@ LETTERHEAD_LOGO: Declaration[str | None] = Declaration(
     "Logotyp",
     "Kommunens logotyp (PNG eller JPEG, högst 2 MB) överst på varje sida i beslutsbrev och "
     "andra utskrifter; en relativ sökväg läses bredvid inställningsfilen.",
-    ValueKind.PATH,
+    SettingType.PATH,
     None,
     CONFIGURATION_FILES,
     ChangedBy.IT,
@@ -280,7 +282,7 @@ DECISION_WARNING_DAYS: Declaration[int] = Declaration(
     "Varning för ansökan utan beslut efter",
     "Dagar från ansökan till varning för ansökan utan beslut (FL 9 och 11 §§; en kommun "
     "räknar ungefär en månad som väsentligt försenat).",
-    ValueKind.INTEGER,
+    SettingType.INTEGER,
     30,
     (Location.DATABASE,),
     ChangedBy.ADMINISTRATOR,
@@ -294,7 +296,7 @@ REPLICA_ID: Declaration[str | None] = Declaration(
     "Offlinedatabasens id",
     "Den bärbara datorns offlinedatabas får ett eget id när filen skapas; utcheckningarna på "
     "servern anger det.",
-    ValueKind.IDENTIFIER,
+    SettingType.IDENTIFIER,
     None,
     (Location.OFFLINE_DATABASE,),
     ChangedBy.NOBODY,
@@ -306,7 +308,7 @@ LAST_USERNAME: Declaration[str] = Declaration(
     "Senaste användarnamn",
     "Användarnamnet som senast loggade in på en delad server från den här datorn; föreslås "
     "nästa gång.",
-    ValueKind.TEXT,
+    SettingType.TEXT,
     "",
     (Location.UI_STATE,),
     ChangedBy.USER,
