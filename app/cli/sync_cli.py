@@ -80,6 +80,8 @@ def run_sync(args: argparse.Namespace) -> int:
             f"Skickade ändringar: {report.pushed} (konflikter: {report.conflicts}). Hämtade "
             f"ärenden: {report.pulled_cases}. Konflikter att välja i: {open_conflicts}."
         )
+        if report.refused:
+            print(report.refusals_text(most=len(report.refused)))
     return 0
 
 

@@ -18,10 +18,16 @@ from app.models.organisation import User
 class LeaseEnd(StrEnum):
     CHECKED_IN = "incheckad"
     REVOKED = "aterkallad"
+    EXPIRED = "utgangen"
+    """Past its last day: ended by whoever next takes the case along (migration 0019)."""
 
     @property
     def label(self) -> str:
-        return {"incheckad": "Incheckad", "aterkallad": "Återkallad av chef"}[self.value]
+        return {
+            "incheckad": "Incheckad",
+            "aterkallad": "Återkallad av chef",
+            "utgangen": "Utgången",
+        }[self.value]
 
 
 class CaseLease(VersionedMixin, Base):
@@ -47,6 +53,10 @@ class CaseLease(VersionedMixin, Base):
     checked_out_at: Mapped[datetime]
     due_on: Mapped[date]
     """The last day the holder expects to have it (shown to colleagues)."""
+    expires_at: Mapped[datetime | None] = mapped_column(default=None)
+    """When the lease stops holding the case: the end of `due_on` in Swedish time. On the
+    shared server the server sets it from its own clock (migration 0019), so no laptop can
+    keep a case longer by claiming another date; NULL only on leases from before 0019."""
     ended_at: Mapped[datetime | None] = mapped_column(default=None)
     ended_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)
     end_reason: Mapped[LeaseEnd | None] = mapped_column(_enum(LeaseEnd, 20), default=None)

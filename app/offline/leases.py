@@ -5,14 +5,19 @@ read-only everywhere else (`access.require_write`), colleagues see who has it an
 when, and the holder's replica may change it. Check-in (after the replica's changes are
 synced) ends the lease; a chef of the unit can end it any time (a laptop left behind),
 after which the replica's unsynced changes to that case come back as conflicts, never
-silently.
+silently. A lease also expires at the end of its last day (`expires_at`): from then on it
+holds the case no more, and whoever next takes the case along ends it as expired.
+
+On the shared server these rules are the server's (migration 0019): only the holder's sync
+changes a leased case, only the holder, a chef of the unit or the expiry ends a lease, and
+the server sets the expiry from its own clock.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -75,6 +80,7 @@ def check_out(
         if taken is not None:
             raise AccessDenied(f"{case.case_number}: {access.leased_message(session, taken)}")
         access.require_write(session, actor, case)
+        _end_expired(session, actor, case.id)
         lease = CaseLease(
             id=clock.new_id(),
             case_id=case.id,
@@ -82,6 +88,7 @@ def check_out(
             replica_id=replica_id,
             checked_out_at=now,
             due_on=due_on,
+            expires_at=expiry(due_on),
             updated_by=actor.id,
         )
         session.add(lease)
@@ -99,14 +106,33 @@ def check_out(
     return [lease_info(session, lease) for lease in leases]
 
 
+def expiry(due_on: date) -> datetime:
+    """The end of the last day, in Swedish time."""
+    return datetime.combine(due_on + timedelta(days=1), time(0), tzinfo=clock.STOCKHOLM)
+
+
+def _end_expired(session: Session, actor: Actor, case_id: uuid.UUID) -> None:
+    """A lease past its last day that nobody ended still has the case's one active row."""
+    stale = session.scalar(
+        select(CaseLease).where(CaseLease.case_id == case_id, CaseLease.ended_at.is_(None))
+    )
+    if stale is not None:
+        _end(session, actor, stale, LeaseEnd.EXPIRED)
+
+
 def check_in(
     session: Session, actor: Actor, case_ids: list[uuid.UUID], *, replica_id: uuid.UUID
 ) -> int:
     """End the actor's leases of these cases to this replica (the replica has synced
-    them). Cases no longer leased to it (revoked meanwhile) are left alone. Returns the
-    number of leases ended."""
+    them), expired ones too. Cases no longer leased to it (revoked meanwhile) are left
+    alone. Returns the number of leases ended."""
     leases = session.scalars(
-        select(CaseLease).where(_held(actor, replica_id), CaseLease.case_id.in_(case_ids))
+        select(CaseLease).where(
+            CaseLease.holder_id == actor.id,
+            CaseLease.replica_id == replica_id,
+            CaseLease.ended_at.is_(None),
+            CaseLease.case_id.in_(case_ids),
+        )
     ).all()
     for lease in leases:
         _end(session, actor, lease, LeaseEnd.CHECKED_IN)
@@ -122,7 +148,7 @@ def _held(actor: Actor, replica_id: uuid.UUID):
     return (
         (CaseLease.holder_id == actor.id)
         & (CaseLease.replica_id == replica_id)
-        & CaseLease.ended_at.is_(None)
+        & access.lease_in_force()
     )
 
 
@@ -132,12 +158,13 @@ def revoke(session: Session, actor: Actor, lease_id: uuid.UUID, *, expected_vers
     lease = session.get(CaseLease, lease_id)
     if lease is None or lease.ended_at is not None:
         raise NotFound("Ärendet är inte utcheckat längre.")
+    in_force = session.scalar(select(access.lease_in_force()).where(CaseLease.id == lease.id))
     case = session.get(Case, lease.case_id)
     if not actor.is_manager or case is None or case.unit_id != actor.unit_id:
         raise AccessDenied("Bara en chef för enheten kan återkalla en utcheckning.")
     if lease.version != expected_version:
         raise StaleRecordError("Utcheckningen har ändrats under tiden. Läs in på nytt.")
-    _end(session, actor, lease, LeaseEnd.REVOKED)
+    _end(session, actor, lease, LeaseEnd.REVOKED if in_force else LeaseEnd.EXPIRED)
 
 
 def lease_of_case(session: Session, actor: Actor, case_id: uuid.UUID) -> LeaseInfo | None:
@@ -154,7 +181,7 @@ def my_leases(session: Session, actor: Actor) -> list[LeaseInfo]:
     """The actor's active leases, oldest first."""
     leases = session.scalars(
         select(CaseLease)
-        .where(CaseLease.holder_id == actor.id, CaseLease.ended_at.is_(None))
+        .where(CaseLease.holder_id == actor.id, access.lease_in_force())
         .order_by(CaseLease.checked_out_at)
     ).all()
     return [lease_info(session, lease) for lease in leases]
@@ -168,10 +195,11 @@ def _end(session: Session, actor: Actor, lease: CaseLease, reason: LeaseEnd) -> 
     audit.record(
         session,
         actor,
-        audit.Action.CHECK_IN if reason is LeaseEnd.CHECKED_IN else audit.Action.REVOKE,
+        audit.Action.REVOKE if reason is LeaseEnd.REVOKED else audit.Action.CHECK_IN,
         "case_lease",
         entity_id=lease.id,
         case_id=lease.case_id,
+        detail="utgången" if reason is LeaseEnd.EXPIRED else "",
     )
     session.flush()
 

@@ -5,12 +5,16 @@ in a savepoint: an insert is added (append-only records never conflict); an upda
 each field whose server value is still the value the replica started from, leaves alone a
 field that already has the replica's value, and records a conflict for a field changed on
 both sides (the server's value stays until a person chooses; the replica's is kept in the
-conflict); a change the server refuses (a signed row, no right to the case) becomes a
-conflict with the reason. Every change id is recorded as taken care of in the same
+conflict); a change the server refuses (a signed row, no right to the case, a case checked out to
+someone else's laptop) becomes a conflict with the reason, and comes back to the laptop in
+the report's `refused`. Every change id is recorded as taken care of in the same
 transaction (an inserted row is its own record: it carries the id the replica gave it),
 so a push repeated after a crash (before or after the server's commit, before the
 replica's acknowledgement) does nothing twice. Only then does the replica empty its
-outbox.
+outbox. On the shared server the push says which replica it comes from
+(`arendestod.replica_id`, for this transaction): the server lets only the holder's own
+replica change a case checked out to it (migration 0019), and the push applies the same rule
+itself, so SQLite and PostgreSQL answer alike.
 
 Pull. After the push, the cases leased to the replica whose place in the server's change
 sequence has moved since they were last copied (migration 0013; on a local SQLite server,
@@ -24,9 +28,9 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import Table, delete, func, select
+from sqlalchemy import Table, delete, func, select, text
 from sqlalchemy.orm import Mapper, Session
 
 from app.common import clock
@@ -58,6 +62,39 @@ CRASH_VARIABLE = "ARENDESTOD_SYNC_CRASH_AT"
 """For the fault tests: the name of a checkpoint at which the process dies on the spot."""
 
 
+TABLE_LABELS = {
+    "households": "Hushåll",
+    "household_members": "Hushållsmedlem",
+    "persons": "Person",
+    "cases": "Ärende",
+    "journal_entries": "Journalanteckning",
+    "forms": "Blankett",
+    "plans": "Plan",
+    "plan_items": "Plansteg",
+    "decisions": "Beslut",
+    "decision_items": "Beslutspost",
+    "applications": "Ansökan",
+    "support_barriers": "Försörjningshinder",
+    "follow_up_tasks": "Uppföljning",
+    "case_status_changes": "Statusändring",
+}
+"""The Swedish words for what a change is about (conflicts, refused changes)."""
+
+
+@dataclass(frozen=True)
+class RefusedChange:
+    """A change the server did not take: kept on the server as a conflict with the reason,
+    for a person to choose once the reason is gone."""
+
+    case_number: str
+    table_name: str
+    reason: str
+
+    def __str__(self) -> str:
+        what = TABLE_LABELS.get(self.table_name, self.table_name)
+        return f"{self.case_number or 'Utan ärende'}, {what.lower()}: {self.reason}"
+
+
 @dataclass
 class SyncReport:
     pushed: int = 0
@@ -68,9 +105,23 @@ class SyncReport:
     pulled_cases: int = 0
     pulled_rows: int = 0
     removed_cases: int = 0
+    refused: list[RefusedChange] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+    def refusals_text(self, most: int = 5) -> str:
+        """The changes the server did not take, one a line, for the laptop's user."""
+        if not self.refused:
+            return ""
+        lines = [f"Servern tog inte emot {len(self.refused)} av ändringarna:"]
+        lines += [f"• {refused}" for refused in self.refused[:most]]
+        if len(self.refused) > most:
+            lines.append(f"… och {len(self.refused) - most} till.")
+        lines.append(
+            "De finns kvar på servern som konflikter (Arkiv → Konflikter från synkronisering)."
+        )
+        return "\n".join(lines)
 
 
 def checkpoint(name: str) -> None:
@@ -113,7 +164,9 @@ def push(server: Session, replica: Session, actor: Actor, report: SyncReport) ->
     todo = [change for change in changes if change.change_id not in done]
     report.pushed += len(changes)
     report.already_there += len(changes) - len(todo)
-    cases = _CaseLookup(server, actor)
+    assert actor.replica_id is not None  # sync() and check_in() gave the actor the replica's id
+    _from_replica(server, actor.replica_id)
+    cases = _CaseLookup(server, actor, report.refused)
     now = clock.now()
     for batch in in_batches(todo, PUSH_BATCH):
         for change, outcome in zip(batch, _apply_batch(server, actor, batch, cases), strict=True):
@@ -136,6 +189,16 @@ def push(server: Session, replica: Session, actor: Actor, report: SyncReport) ->
     replica.execute(delete(OutboxChange).where(OutboxChange.seq <= changes[-1].seq))
     replica.commit()
     checkpoint("after_push_acknowledged")
+
+
+def _from_replica(server: Session, replica: uuid.UUID) -> None:
+    """Tell the shared server, for this transaction, which laptop's replica the changes come
+    from: the holder's sync may change a case checked out to that replica (migration 0019)."""
+    if server.get_bind().dialect.name == "postgresql":
+        server.execute(
+            text("SELECT set_config('arendestod.replica_id', :replica, true)"),
+            {"replica": str(replica)},
+        )
 
 
 def pull(
@@ -211,8 +274,8 @@ class _Prepared:
 class _CaseLookup:
     """The case of each changed row, and the actor's right to it, asked once per case."""
 
-    def __init__(self, server: Session, actor: Actor):
-        self.server, self.actor = server, actor
+    def __init__(self, server: Session, actor: Actor, refused: list[RefusedChange]):
+        self.server, self.actor, self.refused = server, actor, refused
         self.by_household: dict = {}
         self.allowed: set = set()
 
@@ -220,10 +283,16 @@ class _CaseLookup:
         return _case_of(self.server, table_name, values, existing, self.by_household)
 
     def require(self, case: Case) -> None:
+        """The rights on the case, and its lease: a case checked out to this replica, or to
+        no one (a change made before a chef revoked the lease, or before it expired, is
+        merged field by field like any other), but not one checked out to someone else."""
         if case.id not in self.allowed:
-            # the rights on the case, not its lease: a change made before a chef revoked the
-            # lease (or while another laptop had it) is merged field by field like any other
             access.require_read(self.server, self.actor, case)
+            lease = access.active_lease(self.server, case.id)
+            if lease is not None and (
+                lease.holder_id != self.actor.id or lease.replica_id != self.actor.replica_id
+            ):
+                raise AccessDenied(access.leased_message(self.server, lease))
             self.allowed.add(case.id)
 
 
@@ -313,12 +382,20 @@ def _apply_in_savepoint(
         reason = str(error) if isinstance(error, ServiceError) else _database_reason(error)
         change = item.change
         _conflict(server, actor, change, item.case, "", None, None, change.fields_json, reason)
+        cases.refused.append(
+            RefusedChange(
+                item.case.case_number if item.case is not None else "", change.table_name, reason
+            )
+        )
         return SyncOutcome.CONFLICTS
 
 
 def _database_reason(error: Exception) -> str:
-    text = str(getattr(error, "orig", error)).strip().splitlines()[0]
-    return f"Servern tog inte emot ändringen: {text}"
+    """The server's own words: its rules (migrations 0008–0019) refuse in Swedish."""
+    orig = getattr(error, "orig", error)
+    diagnostic = getattr(orig, "diag", None)
+    message = getattr(diagnostic, "message_primary", None) or str(orig).strip().splitlines()[0]
+    return f"Servern tog inte emot ändringen: {message}"
 
 
 def _apply(

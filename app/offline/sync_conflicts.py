@@ -19,26 +19,9 @@ from app.common import clock
 from app.common.errors import NotFound, StaleRecordError
 from app.models import Case, ConflictStatus, SyncConflict, User
 from app.offline.outbox import UNKNOWN
-from app.offline.sync import apply_values
+from app.offline.sync import TABLE_LABELS, apply_values
 from app.security import access, audit
 from app.security.actor import Actor
-
-TABLE_LABELS = {
-    "households": "Hushåll",
-    "household_members": "Hushållsmedlem",
-    "persons": "Person",
-    "cases": "Ärende",
-    "journal_entries": "Journalanteckning",
-    "forms": "Blankett",
-    "plans": "Plan",
-    "plan_items": "Plansteg",
-    "decisions": "Beslut",
-    "decision_items": "Beslutspost",
-    "applications": "Ansökan",
-    "support_barriers": "Försörjningshinder",
-    "follow_up_tasks": "Uppföljning",
-    "case_status_changes": "Statusändring",
-}
 
 FIELD_LABELS = {
     "street_address": "adress",

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import exists, select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
-from app.common import formatting
+from app.common import clock, formatting
 from app.common.errors import AccessDenied
 from app.models import Case, CaseLease, HouseholdMember, Person, Role, User
 from app.security.actor import Actor
@@ -65,8 +65,16 @@ def require_write(session: Session, actor: Actor, case: Case) -> None:
 
 
 def active_lease(session: Session, case_id: uuid.UUID) -> CaseLease | None:
-    return session.scalar(
-        select(CaseLease).where(CaseLease.case_id == case_id, CaseLease.ended_at.is_(None))
+    """The lease that holds the case now: not ended and not past its expiry."""
+    return session.scalar(select(CaseLease).where(CaseLease.case_id == case_id, lease_in_force()))
+
+
+def lease_in_force() -> ColumnElement[bool]:
+    """A lease that still holds its case: not ended, and not expired (the server's own
+    expiry, migration 0019: a lease past its last day no longer holds the case, whether or
+    not anyone has ended it yet)."""
+    return CaseLease.ended_at.is_(None) & (
+        CaseLease.expires_at.is_(None) | (CaseLease.expires_at > clock.now())
     )
 
 

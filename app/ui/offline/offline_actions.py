@@ -107,6 +107,8 @@ class OfflineActions:
             f"Skickade {_count(report.pushed, 'ändring', 'ändringar')} till servern och "
             f"hämtade {_count(report.pulled_cases, 'ärende', 'ärenden')}."
         )
+        if report.refused:
+            return text + "\n\n" + report.refusals_text()
         if conflicts:
             text += (
                 f" {_count(conflicts, 'konflikt väntar', 'konflikter väntar')} på att du "
@@ -115,11 +117,15 @@ class OfflineActions:
         return text
 
     def _synced(self, report: SyncReport, conflicts: int) -> None:
-        QMessageBox.information(self.window, "Synkronisera", self._summary(report, conflicts))
+        show = QMessageBox.warning if report.refused else QMessageBox.information
+        show(self.window, "Synkronisera", self._summary(report, conflicts))
         if conflicts:
             self.show_conflicts()
 
     def _synced_quietly(self, report: SyncReport, conflicts: int) -> None:
+        if report.refused:  # never only in a status bar: something the user wrote is waiting
+            self._synced(report, conflicts)
+            return
         self.window.statusBar().showMessage(
             "Offlinedatabasen är synkroniserad. " + self._summary(report, conflicts), 15_000
         )

@@ -40,6 +40,12 @@ def hand_over(db, manager, holder, laptop, new_holder, case_id) -> None:
     take_along(db, laptop, new_holder, [case_id])
 
 
+def check_in(db, laptop, actor, case_id) -> None:
+    """The holder's laptop is done with the case: it is back at the office."""
+    with db.sessions() as server, laptop.sessions() as local:
+        sync.check_in(server, local, actor, [case_id])
+
+
 def offline(laptop, actor):
     """The actor working on the laptop."""
     with laptop.sessions() as local:

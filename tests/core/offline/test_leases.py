@@ -4,7 +4,7 @@ replica; check-in or a chef's revocation gives it back."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import psycopg
 import pytest
@@ -147,3 +147,42 @@ def test_other_units_do_not_see_the_leases(session, make_case, caseworker, login
     url = login_roles["omar.haddad"].replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(url, autocommit=True) as conn:
         assert conn.execute("SELECT count(*) FROM case_leases").fetchone() == (1,)
+
+
+def test_a_lease_past_its_last_day_holds_the_case_no_more(
+    session, make_case, caseworker, colleague, manager, set_clock
+) -> None:
+    """The server's own expiry, in the program too: after the end of the last day in
+    Swedish time the case can be changed at the office again, and the next check-out ends
+    the old lease as expired."""
+    case = make_case()
+    due = clock.today() + timedelta(days=1)
+    leases.check_out(session, caseworker, [case.id], due_on=due, replica_id=REPLICA)
+    last_minute = datetime.combine(due, time(23, 59), tzinfo=clock.STOCKHOLM)
+    set_clock(last_minute.astimezone(UTC))
+    with pytest.raises(AccessDenied):
+        write_journal(session, colleague, case.id)
+    set_clock((last_minute + timedelta(minutes=1)).astimezone(UTC))
+    assert leases.lease_of_case(session, colleague, case.id) is None
+    assert leases.my_leases(session, caseworker) == []
+    assert leases.leased_cases(session, caseworker, REPLICA) == []
+    write_journal(session, colleague, case.id)
+
+    [taken] = leases.check_out(
+        session, colleague, [case.id], due_on=clock.today(), replica_id=OTHER_REPLICA
+    )
+    ended = session.scalars(select(CaseLease).where(CaseLease.holder_id == caseworker.id)).one()
+    assert (ended.end_reason, ended.ended_by) == (LeaseEnd.EXPIRED, colleague.id)
+    assert leases.lease_of_case(session, caseworker, case.id) == taken
+
+
+def test_a_chef_ending_an_expired_lease_records_it_as_expired(
+    session, make_case, caseworker, manager, set_clock
+) -> None:
+    case = make_case()
+    due = clock.today()
+    [info] = leases.check_out(session, caseworker, [case.id], due_on=due, replica_id=REPLICA)
+    set_clock(datetime.combine(due + timedelta(days=1), time(8), tzinfo=clock.STOCKHOLM))
+    leases.revoke(session, manager, info.lease_id, expected_version=info.version)
+    ended = session.get(CaseLease, info.lease_id)
+    assert (ended.end_reason, ended.end_reason.label) == (LeaseEnd.EXPIRED, "Utgången")

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from app.cases import case_overview
-from app.common import clock
+from app.common import clock, formatting
 from app.db.database import open_database
 from app.decisions import decisions
 from app.journal import journal
@@ -28,8 +28,9 @@ from app.models import (
     Plan,
     SyncConflict,
 )
-from app.offline import leases, sync
+from app.offline import leases, sync, sync_conflicts
 from tests.core.offline.sync_helpers import (
+    check_in,
     count,
     hand_over,
     offline,
@@ -96,6 +97,7 @@ def test_different_fields_merge_and_the_same_field_becomes_a_conflict(
         local.get(Household, case.household_id).city = "Omarby"
 
     assert run_sync(db, omar, colleague).conflicts == 0
+    check_in(db, omar, colleague, case.id)  # Omar is done: the case is back at the office
     report = run_sync(db, sara, caseworker)
     assert (report.merged, report.conflicts) == (1, 1)
 
@@ -108,9 +110,51 @@ def test_different_fields_merge_and_the_same_field_becomes_a_conflict(
         assert (conflict.table_name, conflict.field) == ("households", "city")
         assert (conflict.server_json, conflict.replica_json) == ('"Omarby"', '"Sarastad"')
         assert conflict.made_by == caseworker.id
-    # the case went back to the office: gone from Sara's laptop, still on Omar's
+    # the case went back to the office: gone from Sara's laptop
     assert report.removed_cases == 1
-    assert count(sara, Case) == 0 and count(omar, Case) == 1
+    assert count(sara, Case) == 0
+
+
+def test_a_case_checked_out_to_another_laptop_refuses_the_sync_and_keeps_the_changes(
+    db, session, make_case, caseworker, colleague, manager, laptops
+) -> None:
+    """Sara's laptop comes back while Omar has the case on his: what she wrote is not
+    applied over his lease but kept, with the reason, for a person to choose later."""
+    case = make_case()
+    plan = plan_for(session, caseworker, case.id)
+    session.commit()
+    sara, omar = laptops("sara", caseworker), laptops("omar", colleague)
+    take_along(db, sara, caseworker, [case.id])
+    hand_over(db, manager, caseworker, omar, colleague, case.id)
+    me = offline(sara, caseworker)
+    with sara.sessions.begin() as local:
+        local.get(Plan, plan.id).goal = "Arbete inom sex månader"
+        journal.create_entry(
+            local, me, case.id, JournalDraft(clock.today(), "hembesok", "Besök", "Skrivet ute.")
+        )
+
+    report = run_sync(db, sara, caseworker)
+    assert (report.merged, report.conflicts) == (0, 2)  # applied: only the audit row
+    refused = {(r.table_name, r.case_number) for r in report.refused}
+    assert refused == {("plans", case.case_number), ("journal_entries", case.case_number)}
+    assert {r.reason for r in report.refused} == {
+        "Ärendet är utcheckat för hembesök av Omar Haddad till och med "
+        f"{formatting.long_date(clock.today() + timedelta(1))}. Det går att läsa men inte att "
+        "ändra förrän det är incheckat."
+    }
+    assert count(db, JournalEntry, JournalEntry.text == "Skrivet ute.") == 0
+    assert count(db, Plan, Plan.goal == "Arbete inom sex månader") == 0
+    assert count(db, SyncConflict, SyncConflict.made_by == caseworker.id) == 2
+    assert count(sara, OutboxChange) == 0  # on the server now, as conflicts
+
+    check_in(db, omar, colleague, case.id)
+    with db.sessions.begin() as server:
+        for row in sync_conflicts.open_conflicts(server, caseworker):
+            sync_conflicts.resolve(
+                server, caseworker, row.id, take_laptop=True, expected_version=row.version
+            )
+    assert count(db, JournalEntry, JournalEntry.text == "Skrivet ute.") == 1
+    assert count(db, Plan, Plan.goal == "Arbete inom sex månader") == 1
 
 
 def test_pull_brings_the_office_state_to_the_laptop(

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -56,9 +57,12 @@ def run_sync_process(
 
 @pytest.mark.parametrize("crash_at", CRASH_POINTS)
 def test_a_killed_sync_run_again_loses_nothing_and_doubles_nothing(
-    db, session, make_case, caseworker, tmp_path, crash_at, request
+    db, session, make_case, caseworker, tmp_path, crash_at, request, set_clock
 ) -> None:
-    """On PostgreSQL the process logs in with the handläggare's own role, as in shared mode."""
+    """On PostgreSQL the process logs in with the handläggare's own role, as in shared mode.
+    The sync process runs on the real clock, so the case is taken along on it too (a lease
+    taken along on the tests' fixed date would have expired by the time the process runs)."""
+    set_clock(datetime.now(UTC))
     case = make_case()
     plan = plan_for(session, caseworker, case.id)
     session.commit()

@@ -4,6 +4,8 @@ office, once."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
@@ -14,6 +16,7 @@ from app.offline import leases, offline_replica, sync
 from app.ui.context import AppContext
 from app.ui.main_window import MainWindow
 from app.ui.offline.checkout_dialog import CheckOutDialog
+from app.ui.offline.conflicts_dialog import ConflictsDialog
 from tests.helpers import type_text
 
 pytestmark = pytest.mark.gui
@@ -106,3 +109,54 @@ def test_synchronise_and_check_in_from_the_office_window(
         written = JournalEntry.text == "Skrivet på bussen hem."
         assert server.scalar(select(func.count()).select_from(JournalEntry).where(written)) == 1
     assert caseworker.call(lambda s, a: leases.my_leases(s, a)) == []
+
+
+def test_changes_to_a_case_now_on_a_colleagues_laptop_come_back_refused_with_the_reason(
+    qtbot,
+    main_window,
+    caseworker,
+    chef,
+    demo_database,
+    tmp_path,
+    dialogs,
+    memory_keyring,
+    monkeypatch,
+) -> None:
+    """Sara's laptop stayed at a hembesök; her chef took the case back and along on her own
+    laptop. Sara's sync tells her, in words, that her entry was not taken and where it is."""
+    caseworker.replica_path = tmp_path / "replika.sqlcipher"
+    row = main_window.my_cases_model.rows[0]
+    _take_along(qtbot, main_window, monkeypatch, row)
+    replica, actor = offline_replica.open_offline(caseworker.replica_path)
+    try:
+        window = _offline_window(qtbot, replica, actor, caseworker.replica_path)
+        _write_entry(qtbot, window.open_case(row.case_id), "", "Skrivet hos familjen.")
+        window.close()
+    finally:
+        replica.dispose()
+
+    def hand_to_chef(session, manager) -> None:
+        lease = leases.lease_of_case(session, manager, row.case_id)
+        assert lease is not None
+        leases.revoke(session, manager, lease.lease_id, expected_version=lease.version)
+        leases.check_out(
+            session, manager, [row.case_id], due_on=lease.due_on, replica_id=uuid.uuid4()
+        )
+
+    chef.call(hand_to_chef)
+    conflicts_shown: list[ConflictsDialog] = []
+    monkeypatch.setattr(ConflictsDialog, "exec", lambda self: conflicts_shown.append(self) or 0)
+    dialogs.clear()
+    main_window.offline_actions.sync_now()
+    qtbot.waitUntil(lambda: bool(dialogs), timeout=20_000)
+    assert "Servern tog inte emot 1 av ändringarna:" in dialogs[0]
+    assert (
+        f"• {row.case_number}, journalanteckning: Ärendet är utcheckat för hembesök av "
+        in (dialogs[0])
+    )
+    assert "Eva Lind" in dialogs[0]
+    assert "Konflikter från synkronisering" in dialogs[0]
+    assert len(conflicts_shown) == 1  # and the conflicts open for her to choose
+    with demo_database.sessions() as server:
+        written = JournalEntry.text == "Skrivet hos familjen."
+        assert server.scalar(select(func.count()).select_from(JournalEntry).where(written)) == 0
