@@ -254,7 +254,7 @@ def test_another_units_caseworker_sees_no_lease_and_changes_none(
         assert karin.execute("SELECT count(*) FROM case_leases").fetchone() == (0,)
         ended = karin.execute(
             "UPDATE case_leases SET ended_at = now(), ended_by = %s, end_reason = 'incheckad'",
-            (staff.other_unit.id,),
+            (staff.other.id,),
         )
         assert ended.rowcount == 0
 
