@@ -123,7 +123,8 @@ def test_the_holders_own_sync_changes_the_case(taken_along, login_roles) -> None
             (str(taken_along.replica_id),),
         )
         for sql, params in writes(taken_along):
-            conn.execute(sql, params)
+            if not sql.startswith("DELETE"):  # nothing of a case is deleted (migration 0020)
+                conn.execute(sql, params)
 
 
 def _lease_row(login_roles, pg_server, lease_id) -> tuple:
