@@ -384,7 +384,7 @@ def sign_form(
     tasks = _follow_up_tasks(session, actor, form, definition, answers, errors)
     if errors:
         raise ValidationFailed(errors)
-    form.signed_at = clock.now()
+    form.signed_at = form.signed_recorded_at = clock.now()
     form.signed_by = actor.id
     form.content_hash = content_hash(form)
     form.updated_by = actor.id

@@ -210,7 +210,7 @@ def sign_entry(
 ) -> JournalEntry:
     entry = _editable(session, actor, entry_id, expected_version)
     _validated(JournalDraft(entry.entry_date, entry.entry_type, entry.title, entry.text))
-    entry.signed_at = clock.now()
+    entry.signed_at = entry.signed_recorded_at = clock.now()
     entry.signed_by = actor.id
     entry.content_hash = content_hash(entry)
     entry.updated_by = actor.id
