@@ -56,6 +56,9 @@ class JournalRow:
     signed_at: datetime | None
     signer_name: str
     corrects_id: uuid.UUID | None
+    signed_recorded_at: datetime | None = None
+    """When the server recorded the signing (migration server_signing_rules); `signed_at`
+    is the signer's claim."""
 
     @property
     def is_signed(self) -> bool:
@@ -263,6 +266,7 @@ def list_entries(session: Session, actor: Actor, case_id: uuid.UUID) -> list[Jou
             e.signed_at,
             signers.get(e.signed_by, ""),
             e.corrects_id,
+            e.signed_recorded_at,
         )
         for e in entries
     ]
