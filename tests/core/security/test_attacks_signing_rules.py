@@ -561,3 +561,29 @@ def test_a_broken_rule_reaches_the_user_in_swedish(session, family, caseworker, 
         )
     finally:
         database.dispose()
+
+
+@on_postgresql
+@pytest.mark.parametrize(
+    ("statement", "message"),
+    [
+        (
+            "UPDATE decisions SET decided_on = current_date, decided_by = %(me)s "
+            "WHERE id = %(decision)s",
+            "först när det signeras",
+        ),
+        ("UPDATE decisions SET decided_by = %(me)s WHERE id = %(decision)s", "beslutsfattare"),
+        ("UPDATE journal_entries SET signed_by = %(me)s WHERE id = %(entry)s", "den som signerar"),
+    ],
+)
+def test_a_draft_is_not_dressed_up_as_signed(
+    session, family, cases, caseworker, login_roles, statement, message
+) -> None:
+    """The decision list shows a decision with a decision date as decided (DecisionRow)."""
+    decision = _save(session, caseworker, family, bifall())
+    entry = journal.create_entry(
+        session, caseworker, cases.own, JournalDraft(date(2026, 11, 23), "telefon", "S", "T")
+    )
+    session.commit()
+    with connect(login_roles, "sara.nilsson") as conn, pytest.raises(RULE_BROKEN, match=message):
+        conn.execute(statement, {"me": caseworker.id, "decision": decision.id, "entry": entry.id})

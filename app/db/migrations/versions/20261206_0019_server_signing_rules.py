@@ -17,7 +17,8 @@ Now, for the users' own login roles (members of arendestod_app; the schema owner
 migrations, `db init-server` and `demo`, is trusted as in 0018):
 
 - `signing_rules` (BEFORE INSERT OR UPDATE on journal_entries, forms, decisions): a row
-  becomes signed only when
+  becomes signed only when (and a draft has no signer, decision date or decider yet: the
+  decision list shows a dated decision as decided)
   - a decision holds what decisions.save_draft derives and checks (the granted total is
     the items' granted sum less the counted income, never below zero, 0 for an avvisning;
     the outcome follows from the items; besvärshänvisning unless full bifall; at least one
@@ -141,7 +142,18 @@ DECLARE
     missing text[];
 BEGIN
     IF NEW.signed_at IS NULL THEN
-        -- a draft has no time of signing
+        -- a draft has no signer yet (the decision list shows a decision date as decided),
+        -- and no time of signing
+        IF TG_TABLE_NAME = 'decisions' THEN
+            IF (NEW.decided_on IS NOT NULL OR NEW.decided_by IS NOT NULL)
+               AND NOT {_owner()} THEN
+                RAISE EXCEPTION 'Ett beslut får beslutsdatum och beslutsfattare först när det '
+                    'signeras.' USING ERRCODE = 'check_violation';
+            END IF;
+        ELSIF NEW.signed_by IS NOT NULL AND NOT {_owner()} THEN
+            RAISE EXCEPTION 'Ett utkast får den som signerar först när det signeras.'
+                USING ERRCODE = 'check_violation';
+        END IF;
         IF NEW.signed_recorded_at IS NOT NULL AND NOT {_owner()} THEN
             NEW.signed_recorded_at := NULL;
         END IF;
