@@ -49,12 +49,15 @@ def error_message(error: BaseException) -> str | None:
             "Kontakten med databasen bröts. Det du skrivit finns kvar i fönstret; "
             "försök igen om en stund."
         )
-    if isinstance(error, DBAPIError) and getattr(error.orig, "sqlstate", None) == "42501":
+    sqlstate = getattr(getattr(error, "orig", None), "sqlstate", None)
+    if isinstance(error, DBAPIError) and sqlstate in ("42501", "23514"):
         # refused by the shared server's own rules: its functions (arendestod_*) say why in
-        # Swedish; PostgreSQL's own refusals (grants, row-level security) are in English
+        # Swedish (no right: 42501; a rule of the content, e.g. signing: 23514);
+        # PostgreSQL's own refusals (grants, row-level security) are in English
         diag = getattr(error.orig, "diag", None)
         said = getattr(diag, "message_primary", None)
         if said and "arendestod_" in (getattr(diag, "context", None) or ""):
             return f"Servern tog inte emot ändringen: {said}"
-        return "Servern tog inte emot ändringen: du har inte behörighet till de uppgifterna."
+        if sqlstate == "42501":
+            return "Servern tog inte emot ändringen: du har inte behörighet till de uppgifterna."
     return None

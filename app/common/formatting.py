@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from babel.dates import format_date as _format_date
@@ -42,6 +42,21 @@ def local_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     return _format_datetime(value.astimezone(STOCKHOLM), format="yyyy-MM-dd HH:mm", locale=LOCALE)
+
+
+SIGNING_CLOCK_TOLERANCE = timedelta(minutes=5)
+"""How far a signer's time may be from the time the server recorded before both are shown
+(the server's audit stamp allows the same, migration 0018)."""
+
+
+def signature_text(signed_at: datetime, signer: str, recorded_at: datetime | None = None) -> str:
+    """'2026-11-23 10:00 av Sara Nilsson' (after "Signerad"), with the time the server
+    recorded the signing when it is another: signed offline on a laptop and synced later,
+    or signed on a computer whose clock is wrong."""
+    text = f"{local_datetime(signed_at)} av {signer}"
+    if recorded_at is not None and abs(recorded_at - signed_at) > SIGNING_CLOCK_TOLERANCE:
+        text += f" (servern tog emot signaturen {local_datetime(recorded_at)})"
+    return text
 
 
 def month_name(value: date) -> str:

@@ -477,7 +477,7 @@ def sign_decision(
     decision.child_summary = _child_summary(
         session, decision, children_of(session, case, decision.period_start, decision.period_end)
     )
-    decision.signed_at = clock.now()
+    decision.signed_at = decision.signed_recorded_at = clock.now()
     decision.decided_on = clock.today()
     decision.decided_by = actor.id
     decision.updated_by = actor.id

@@ -806,7 +806,7 @@ def generate(
             # server refuses any change of a row that is already signed (migration 0008)
             latest = decision_rows[-1]
             latest_decisions[latest["id"]] = latest["signed_at"]
-            latest["signed_at"] = None
+            latest["signed_at"] = latest["signed_recorded_at"] = None
         for row in decision_rows:
             if row["kind"] is DecisionKind.BEYOND_RIGHT:
                 row["author_id"] = row["decided_by"] = managers[unit_name].id
@@ -869,6 +869,7 @@ def generate(
                     "text": JOURNAL_TEXTS[entry_type],
                     "author_id": responsible.id,
                     "signed_at": None if draft else entry_at,
+                    "signed_recorded_at": None if draft else entry_at,
                     "signed_by": None if draft else responsible.id,
                     "content_hash": None,
                     "corrects_id": None,
@@ -983,6 +984,7 @@ def _archive_letters(
         decider = Actor.of(session.get_one(User, decision.decided_by))
         digest = decisions.content_hash(decision)  # reads the items: an autoflush
         decision.signed_at, decision.content_hash = at, digest
+        decision.signed_recorded_at = at
         pdf = render_letter(decisions.letter_data(session, decider, decision))
         decision.letter_pdf = pdf
         decision.letter_sha256 = hashlib.sha256(pdf).hexdigest()

@@ -199,6 +199,7 @@ def decisions_for_case(
                 "author_id": decider_id,
                 "decided_by": decider_id,
                 "signed_at": signed_at,
+                "signed_recorded_at": signed_at,
                 "decided_on": decided_on,
                 "content_hash": None,
                 "letter_pdf": None,

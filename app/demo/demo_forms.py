@@ -537,6 +537,7 @@ class DemoForms:
             "author_id": author.id,
             "answers_json": dump_answers(answers),
             "signed_at": signed_at,
+            "signed_recorded_at": signed_at,
             "signed_by": author.id,
             "content_hash": None,
             "supersedes_id": None,

@@ -61,6 +61,9 @@ class FormView:
     signed_at: datetime | None
     signer_name: str
     supersedes_id: uuid.UUID | None
+    signed_recorded_at: datetime | None = None
+    """When the server recorded the signing (migration server_signing_rules); `signed_at`
+    is the signer's claim."""
 
     @property
     def is_signed(self) -> bool:
@@ -312,6 +315,7 @@ def open_form(session: Session, actor: Actor, form_id: uuid.UUID) -> FormView:
         signed_at=form.signed_at,
         signer_name=names.get(form.signed_by, ""),
         supersedes_id=form.supersedes_id,
+        signed_recorded_at=form.signed_recorded_at,
     )
 
 
@@ -384,7 +388,7 @@ def sign_form(
     tasks = _follow_up_tasks(session, actor, form, definition, answers, errors)
     if errors:
         raise ValidationFailed(errors)
-    form.signed_at = clock.now()
+    form.signed_at = form.signed_recorded_at = clock.now()
     form.signed_by = actor.id
     form.content_hash = content_hash(form)
     form.updated_by = actor.id

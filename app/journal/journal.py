@@ -56,6 +56,9 @@ class JournalRow:
     signed_at: datetime | None
     signer_name: str
     corrects_id: uuid.UUID | None
+    signed_recorded_at: datetime | None = None
+    """When the server recorded the signing (migration server_signing_rules); `signed_at`
+    is the signer's claim."""
 
     @property
     def is_signed(self) -> bool:
@@ -210,7 +213,7 @@ def sign_entry(
 ) -> JournalEntry:
     entry = _editable(session, actor, entry_id, expected_version)
     _validated(JournalDraft(entry.entry_date, entry.entry_type, entry.title, entry.text))
-    entry.signed_at = clock.now()
+    entry.signed_at = entry.signed_recorded_at = clock.now()
     entry.signed_by = actor.id
     entry.content_hash = content_hash(entry)
     entry.updated_by = actor.id
@@ -263,6 +266,7 @@ def list_entries(session: Session, actor: Actor, case_id: uuid.UUID) -> list[Jou
             e.signed_at,
             signers.get(e.signed_by, ""),
             e.corrects_id,
+            e.signed_recorded_at,
         )
         for e in entries
     ]

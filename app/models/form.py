@@ -63,6 +63,10 @@ class FormInstance(VersionedMixin, Base):
     answers_json: Mapped[str] = mapped_column(Text, default="{}")
     signed_at: Mapped[datetime | None] = mapped_column(default=None)
     signed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)
+    signed_recorded_at: Mapped[datetime | None] = mapped_column(default=None)
+    """When the signing was recorded, by the server's own clock on a shared server (migration
+    server_signing_rules), beside `signed_at`, the signer's claim (a laptop signs offline
+    and syncs later). On SQLite and a laptop's replica the program fills it in."""
     content_hash: Mapped[str | None] = mapped_column(String(64), default=None)
     supersedes_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("forms.id"), default=None)
     """A new version or tillägg refers to the signed form it follows."""

@@ -30,6 +30,10 @@ class JournalEntry(VersionedMixin, Base):
     author_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     signed_at: Mapped[datetime | None] = mapped_column(default=None)
     signed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)
+    signed_recorded_at: Mapped[datetime | None] = mapped_column(default=None)
+    """When the signing was recorded, by the server's own clock on a shared server (migration
+    server_signing_rules), beside `signed_at`, the signer's claim (a laptop signs offline
+    and syncs later). On SQLite and a laptop's replica the program fills it in."""
     content_hash: Mapped[str | None] = mapped_column(String(64), default=None)
     corrects_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("journal_entries.id"), default=None

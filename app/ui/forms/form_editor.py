@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.common import clock
 from app.common.errors import ValidationFailed
-from app.common.formatting import local_datetime
+from app.common.formatting import local_datetime, signature_text
 from app.forms import filled_forms
 from app.forms.answers import Group, groups, new_row
 from app.forms.computations import compute
@@ -284,11 +284,11 @@ class FormEditor(QWidget):
             f"<span style='font-size:14pt'><b>{self.view.title}</b></span>"
             + (f" · {self.view.case_number}" if self.view.case_number else "")
         )
-        if self.view.is_signed:
+        view = self.view
+        if view.is_signed and view.signed_at is not None:
+            signature = signature_text(view.signed_at, view.signer_name, view.signed_recorded_at)
             state = (
-                f"<b>Signerad</b> {local_datetime(self.view.signed_at)} av "
-                f"{self.view.signer_name}. Blanketten är låst; gör ändringar i en ny "
-                "version."
+                f"<b>Signerad</b> {signature}. Blanketten är låst; gör ändringar i en ny version."
             )
         elif self.read_only:
             state = f"<b>Utkast</b> av {self.view.author_name} – bara hen kan ändra det."

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from app.common import clock, code_lists
 from app.common.codes import JournalType
 from app.common.errors import ValidationFailed
-from app.common.formatting import local_datetime, short_date
+from app.common.formatting import short_date, signature_text
 from app.journal import journal
 from app.journal.journal import JournalDraft, JournalRow
 from app.ui.context import AppContext
@@ -186,9 +186,10 @@ class JournalTab(QWidget):
         own_draft = not row.is_signed and row.author_id == self.context.logged_in.id
         self._set_editable(own_draft)
         self.addendum_button.setEnabled(row.is_signed)
-        if row.is_signed:
+        if row.signed_at is not None:
             self.state_label.setText(
-                f"<b>Signerad</b> {local_datetime(row.signed_at)} av {row.signer_name}. "
+                f"<b>Signerad</b> "
+                f"{signature_text(row.signed_at, row.signer_name, row.signed_recorded_at)}. "
                 "En signerad anteckning kan inte ändras – skriv ett tillägg."
             )
         elif own_draft:

@@ -8,20 +8,25 @@ login role."""
 
 from __future__ import annotations
 
+import ast
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import psycopg
 import pytest
 from sqlalchemy import select, update
 
+import app
 from app.cases import case_overview
 from app.common import clock
 from app.db.database import open_database
+from app.forms import form_definitions
 from app.journal import journal
 from app.journal.journal import JournalDraft
-from app.models import AuditEntry, User
-from app.security import accounts
+from app.models import AuditEntry, FormKey, User
+from app.security import accounts, audit
 from tests.core.offline.sync_helpers import offline, run_sync, take_along
 from tests.core.security.test_server_access_control import connect, on_postgresql
 
@@ -159,3 +164,95 @@ def test_a_laptops_offline_reads_arrive_with_their_time_as_the_laptops_claim(
     assert rows[0].user_id == caseworker.id
     read_at = clock.now().astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
     assert rows[0].detail.endswith(f"(klientens tid {read_at} UTC)")
+
+
+# --- the log's vocabulary (migration server_signing_rules) -------------------------------------
+
+
+def program_entities() -> set[str]:
+    """The entity of every audit row the program writes, read from the code: the fourth
+    argument of each audit.record and statistics.audit_aggregate call; "form:<key>" stands
+    for the f-string of the form use cases. A new kind of call fails here until it is read."""
+    found: set[str] = set()
+    for path in sorted(Path(app.__file__).parent.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else None
+            name = node.func.id if isinstance(node.func, ast.Name) else name
+            is_record = name == "record" and getattr(node.func, "value", None) is not None
+            is_record = is_record and getattr(node.func.value, "id", None) == "audit"
+            if not (is_record or name == "audit_aggregate"):
+                continue
+            entity = node.args[3]
+            if isinstance(entity, ast.Constant) and isinstance(entity.value, str):
+                found.add(entity.value)
+            elif (
+                isinstance(entity, ast.JoinedStr)
+                and isinstance(entity.values[0], ast.Constant)
+                and entity.values[0].value == "form:"
+            ):
+                found.add("form:<key>")
+            elif isinstance(entity, ast.Name) and path.name == "statistics.py":
+                continue  # audit_aggregate passes its caller's entity on
+            else:
+                raise AssertionError(f"{path}:{node.lineno}: an entity the test cannot read")
+    return found
+
+
+def _accepted(conn, action: str, entity: str) -> bool:
+    try:
+        with conn.transaction(force_rollback=True):
+            conn.execute(
+                "INSERT INTO audit_log (id, at, action, entity, detail) "
+                "VALUES (gen_random_uuid(), now(), %s, %s, '')",
+                (action, entity),
+            )
+        return True
+    except psycopg.errors.CheckViolation:
+        return False
+
+
+@on_postgresql
+def test_every_action_and_entity_of_the_program_is_accepted(cases, login_roles, session) -> None:
+    """Parity: a new Action or entity in the program without a migration fails here (and
+    its users' audit rows would be refused on a shared server)."""
+    form_definitions.publish_builtin(session)
+    session.commit()
+    actions = [value for key, value in vars(audit.Action).items() if key.isupper()]
+    entities = program_entities()
+    assert {"case", "journal_entry", "decision", "form:<key>", "statistics"} <= entities
+    forms = [f"form:{key.value}" for key in FormKey]
+    with connect(login_roles, "sara.nilsson") as conn:
+        refused_actions = [a for a in actions if not _accepted(conn, a, "case")]
+        refused_entities = [
+            e for e in sorted(entities - {"form:<key>"}) + forms if not _accepted(conn, "open", e)
+        ]
+    assert len(actions) == 13
+    assert (refused_actions, refused_entities) == ([], [])
+
+
+@on_postgresql
+@pytest.mark.parametrize(
+    ("action", "entity", "refused"),
+    [
+        ("deleted_everything", "case", 'händelsen "deleted_everything"'),
+        ("OPEN", "case", 'händelsen "OPEN"'),
+        ("open", "allt", 'uppgiften "allt"'),
+        ("open", "cases", 'uppgiften "cases"'),  # the server's entity, for its db_ rows
+        ("open", "form:finns_inte", 'uppgiften "form:finns_inte"'),
+        ("open", "form:ib; och mer", 'uppgiften "form:ib; och mer"'),
+    ],
+)
+def test_free_text_in_the_log_is_refused(cases, login_roles, session, action, entity, refused):
+    form_definitions.publish_builtin(session)
+    session.commit()
+    with (
+        connect(login_roles, "sara.nilsson") as conn,
+        pytest.raises(psycopg.errors.CheckViolation, match=re.escape(refused)),
+    ):
+        conn.execute(
+            "INSERT INTO audit_log (id, at, action, entity, detail) "
+            "VALUES (gen_random_uuid(), now(), %s, %s, '')",
+            (action, entity),
+        )

@@ -287,7 +287,8 @@ def test_the_server_and_the_program_apply_the_same_delegation_rule(
             session,
             caseworker,
             cases.own,
-            bifall(kind=kind, items=items_for(amount)),
+            # a motivering: the 0 kr case is an avslag, which needs one (server_signing_rules)
+            bifall(kind=kind, items=items_for(amount), motivation="Inkomsten räcker."),
         )
         session.commit()
         assert draft.granted_total == D(amount)

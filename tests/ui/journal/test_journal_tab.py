@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.common.errors import SignedRecordError
 from app.journal import journal
@@ -101,6 +103,26 @@ def test_odd_text_is_stored_exactly(qtbot, journal_tab, caseworker, dialogs) -> 
         stored = session.get(JournalEntry, saved.id)
     # stored NFC-normalised (e + combining acute becomes é), otherwise exactly as typed
     assert stored.text == odd.replace("e\u0301", "é")
+
+
+def test_a_signing_the_server_recorded_later_shows_both_times(
+    qtbot, journal_tab, caseworker, dialogs
+) -> None:
+    """Signed on a laptop during a hembesök, synced three hours later: the tab shows the
+    signer's time and the time the server recorded (migration server_signing_rules)."""
+    _write(qtbot, journal_tab, "Hembesök", "Vi gick igenom hushållets utgifter.")
+    qtbot.mouseClick(journal_tab.sign_button, LEFT)
+    signed = journal_tab.current
+    assert signed is not None and signed.signed_at is not None
+    assert "servern" not in journal_tab.state_label.text()  # the same time: said once
+    with caseworker.database.sessions.begin() as session:
+        session.execute(
+            update(JournalEntry)
+            .where(JournalEntry.id == signed.id)
+            .values(signed_recorded_at=signed.signed_at + timedelta(hours=3))
+        )
+    journal_tab.reload(signed.id)
+    assert "servern tog emot signaturen 2026-11-23 13:00" in journal_tab.state_label.text()
 
 
 def test_journal_printout_contains_the_signed_text(qtbot, main_window, tmp_path, dialogs) -> None:
