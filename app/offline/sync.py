@@ -81,6 +81,10 @@ TABLE_LABELS = {
 """The Swedish words for what a change is about (conflicts, refused changes)."""
 
 
+SERVER_REFUSED = "Servern tog inte emot ändringen: "
+"""How a refusal by the database itself (its rules, migrations 0008–0021) begins."""
+
+
 @dataclass(frozen=True)
 class RefusedChange:
     """A change the server did not take: kept on the server as a conflict with the reason,
@@ -90,9 +94,16 @@ class RefusedChange:
     table_name: str
     reason: str
 
-    def __str__(self) -> str:
-        what = TABLE_LABELS.get(self.table_name, self.table_name)
-        return f"{self.case_number or 'Utan ärende'}, {what.lower()}: {self.reason}"
+    @property
+    def what(self) -> str:
+        """ "EB-2026-000014, journalanteckning"."""
+        what = TABLE_LABELS.get(self.table_name, self.table_name).lower()
+        return f"{self.case_number}, {what}" if self.case_number else what
+
+    @property
+    def plain_reason(self) -> str:
+        """The reason without the preamble every refusal by the server starts with."""
+        return self.reason.removeprefix(SERVER_REFUSED)
 
 
 @dataclass
@@ -111,15 +122,21 @@ class SyncReport:
         return asdict(self)
 
     def refusals_text(self, most: int = 5) -> str:
-        """The changes the server did not take, one a line, for the laptop's user."""
+        """The changes the server did not take, by reason, for the laptop's user."""
         if not self.refused:
             return ""
+        by_reason: dict[str, list[str]] = {}
+        for refused in self.refused:
+            by_reason.setdefault(refused.plain_reason, []).append(refused.what)
         lines = [f"Servern tog inte emot {len(self.refused)} av ändringarna:"]
-        lines += [f"• {refused}" for refused in self.refused[:most]]
-        if len(self.refused) > most:
-            lines.append(f"… och {len(self.refused) - most} till.")
+        for reason, whats in list(by_reason.items())[:most]:
+            shown = ", ".join(dict.fromkeys(whats))
+            lines.append(f"• {reason} Gäller: {shown}.")
+        if len(by_reason) > most:
+            lines.append(f"… och {len(by_reason) - most} skäl till.")
         lines.append(
-            "De finns kvar på servern som konflikter (Arkiv → Konflikter från synkronisering)."
+            "Ändringarna finns kvar på servern som konflikter att välja i "
+            "(Arkiv → Konflikter från synkronisering)."
         )
         return "\n".join(lines)
 
@@ -391,11 +408,11 @@ def _apply_in_savepoint(
 
 
 def _database_reason(error: Exception) -> str:
-    """The server's own words: its rules (migrations 0008–0019) refuse in Swedish."""
+    """The server's own words: its rules (migrations 0008–0021) refuse in Swedish."""
     orig = getattr(error, "orig", error)
     diagnostic = getattr(orig, "diag", None)
     message = getattr(diagnostic, "message_primary", None) or str(orig).strip().splitlines()[0]
-    return f"Servern tog inte emot ändringen: {message}"
+    return SERVER_REFUSED + message
 
 
 def _apply(
