@@ -52,6 +52,22 @@ def _write_entry(qtbot, view, title: str, text: str) -> None:
     qtbot.mouseClick(tab.save_button, LEFT)
 
 
+def _written_offline(qtbot, main_window, caseworker, tmp_path, monkeypatch, text: str):
+    """Take the first of Mina ärenden along, write an entry in the offline window, close it;
+    the case's row."""
+    caseworker.replica_path = tmp_path / "replika.sqlcipher"
+    row = main_window.my_cases_model.rows[0]
+    _take_along(qtbot, main_window, monkeypatch, row)
+    replica, actor = offline_replica.open_offline(caseworker.replica_path)
+    try:
+        window = _offline_window(qtbot, replica, actor, caseworker.replica_path)
+        _write_entry(qtbot, window.open_case(row.case_id), "", text)
+        window.close()
+    finally:
+        replica.dispose()
+    return row
+
+
 def test_written_offline_and_synced_at_the_office(
     qtbot, main_window, caseworker, demo_database, tmp_path, dialogs, memory_keyring, monkeypatch
 ) -> None:
@@ -86,16 +102,9 @@ def test_written_offline_and_synced_at_the_office(
 def test_synchronise_and_check_in_from_the_office_window(
     qtbot, main_window, caseworker, demo_database, tmp_path, dialogs, memory_keyring, monkeypatch
 ) -> None:
-    caseworker.replica_path = tmp_path / "replika.sqlcipher"
-    row = main_window.my_cases_model.rows[0]
-    _take_along(qtbot, main_window, monkeypatch, row)
-    replica, actor = offline_replica.open_offline(caseworker.replica_path)
-    try:
-        window = _offline_window(qtbot, replica, actor, caseworker.replica_path)
-        _write_entry(qtbot, window.open_case(row.case_id), "", "Skrivet på bussen hem.")
-        window.close()
-    finally:
-        replica.dispose()
+    row = _written_offline(
+        qtbot, main_window, caseworker, tmp_path, monkeypatch, "Skrivet på bussen hem."
+    )
     dialogs.clear()
 
     main_window.offline_actions.sync_now()  # Arkiv → Synkronisera offlinedatabasen
@@ -124,16 +133,9 @@ def test_changes_to_a_case_now_on_a_colleagues_laptop_come_back_refused_with_the
 ) -> None:
     """Sara's laptop stayed at a hembesök; her chef took the case back and along on her own
     laptop. Sara's sync tells her, in words, that her entry was not taken and where it is."""
-    caseworker.replica_path = tmp_path / "replika.sqlcipher"
-    row = main_window.my_cases_model.rows[0]
-    _take_along(qtbot, main_window, monkeypatch, row)
-    replica, actor = offline_replica.open_offline(caseworker.replica_path)
-    try:
-        window = _offline_window(qtbot, replica, actor, caseworker.replica_path)
-        _write_entry(qtbot, window.open_case(row.case_id), "", "Skrivet hos familjen.")
-        window.close()
-    finally:
-        replica.dispose()
+    row = _written_offline(
+        qtbot, main_window, caseworker, tmp_path, monkeypatch, "Skrivet hos familjen."
+    )
 
     def hand_to_chef(session, manager) -> None:
         lease = leases.lease_of_case(session, manager, row.case_id)
