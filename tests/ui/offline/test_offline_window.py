@@ -102,7 +102,7 @@ def test_written_offline_and_synced_at_the_office(
 def test_synchronise_and_check_in_from_the_office_window(
     qtbot, main_window, caseworker, demo_database, tmp_path, dialogs, memory_keyring, monkeypatch
 ) -> None:
-    row = _written_offline(
+    _written_offline(
         qtbot, main_window, caseworker, tmp_path, monkeypatch, "Skrivet på bussen hem."
     )
     dialogs.clear()
