@@ -356,7 +356,7 @@ def counted_income(income: IncomeInput) -> tuple[Decimal, str]:
     percent = number(status.share * 100)
     return (
         amount - disregarded,
-        f"Jobbstimulans {status.period.text} ({status.lagrum}): {percent} % av "
+        f"Jobbstimulans {status.period.text} enligt {status.lagrum}: {percent} % av "
         f"{money(amount)} räknas inte ({money(disregarded)}).",
     )
 

@@ -272,8 +272,8 @@ def test_jobbstimulans_rounds_to_ore_half_up(t2019):
     # 25 % of 1 234,55 = 308,6375 → 308,64 disregarded, 925,91 counted
     assert calc.income_counted_total == D("925.91")
     assert calc.section("inkomst")[0].note == (
-        "Jobbstimulans från juli 2026 till juni 2028 (12 kap. 8 § socialtjänstlagen "
-        f"(2025:400)): 25 % av {money(D('1234.55'))} räknas inte ({money(D('308.64'))})."
+        "Jobbstimulans från juli 2026 till juni 2028 enligt 12 kap. 8 § socialtjänstlagen "
+        f"(2025:400): 25 % av {money(D('1234.55'))} räknas inte ({money(D('308.64'))})."
     )
 
 
