@@ -948,14 +948,15 @@ def jobbstimulans_for_calculation(
 ) -> list[jobbstimulans.JobbstimulansStatus]:
     """Each sökande's and medsökande's jobbstimulans in `month`, derived from the case's
     signed decisions (app.cases.jobbstimulans): what the calculation applies to their income
-    from employment. Logged as a read."""
+    from employment. Logged as a read of the case's decisions (an entity the server's audit
+    vocabulary, migration 0021, already takes)."""
     case = load_case(session, case_id)
     access.require_read(session, actor, case)
     audit.record(
         session,
         actor,
         audit.Action.OPEN,
-        "jobbstimulans",
+        "decisions",
         case_id=case.id,
         detail=f"jobbstimulans för beräkning {month:%Y-%m}",
     )
@@ -1089,14 +1090,15 @@ def new_decision_defaults(
     """The kind and period of a new decision: those of the decision it replaces, else those of
     the case's oldest undecided application (the one waiting longest), else försörjningsstöd
     for next month. Signing a decision of that kind for that period decides the application
-    (sign_decision). Logged as a read of the application."""
+    (sign_decision). Logged as a read of the case."""
     case = load_case(session, case_id)
     access.require_read(session, actor, case)
     audit.record(
         session,
         actor,
         audit.Action.OPEN,
-        "application",
+        "case",
+        entity_id=case.id,
         case_id=case.id,
         detail="ansökan och period för ett nytt beslut",
     )

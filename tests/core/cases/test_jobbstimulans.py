@@ -234,8 +234,13 @@ def test_the_calculation_applies_it_by_itself(session, caseworker, anna, decide)
     for month in span(m(2026, 1), m(2026, 6)):
         decide(anna, month, "5220")
     [status] = decisions.jobbstimulans_for_calculation(session, caseworker, anna.id, m(2026, 12))
-    audit = session.scalars(select(AuditEntry).where(AuditEntry.entity == "jobbstimulans")).all()
+    audit = session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.entity == "decisions", AuditEntry.detail.like("jobbstimulans%")
+        )
+    ).all()
     assert [(a.action, a.case_id, a.user_id) for a in audit] == [("open", anna.id, caseworker.id)]
+
     salary = IncomeInput("lon", "Anna Andersson", D("8000"), employment=True, jobbstimulans=status)
     household = HouseholdComposition([AdultInput("Anna Andersson", False)], [])
     calc = calculate(load_norm_table(2026), household, [], [salary])

@@ -72,7 +72,9 @@ def test_the_new_decision_takes_the_pending_applications_period_and_kind(
         "Ansökan som kom in 2026-11-23 om livsföring i övrigt för november 2026."
     )
     opened = session.scalars(
-        select(AuditEntry).where(AuditEntry.entity == "application", AuditEntry.action == "open")
+        select(AuditEntry).where(
+            AuditEntry.entity == "case", AuditEntry.detail.like("ansökan och period%")
+        )
     ).all()
     assert [(a.case_id, a.user_id) for a in opened] == [(case.id, caseworker.id)]
 
