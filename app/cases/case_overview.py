@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app.cases import jobbstimulans
 from app.cases.case_register import load_case
 from app.cases.support_barriers import latest_barriers
 from app.common import clock, code_lists
@@ -77,6 +78,9 @@ class CaseOverview:
     applications: list[ApplicationView]
     lease: LeaseInfo | None = None
     """Checked out for hembesök: read-only here until checked in."""
+    jobbstimulans: list[jobbstimulans.OverviewLine] = field(default_factory=list)
+    """Per current sökande and medsökande: the period of jobbstimulans derived from the
+    case's signed decisions, or why there is none (app.cases.jobbstimulans)."""
 
     @property
     def applicant(self) -> MemberView:
@@ -181,4 +185,5 @@ def open_case(session: Session, actor: Actor, case_id: uuid.UUID) -> CaseOvervie
             )
             for a in applications
         ],
+        jobbstimulans=jobbstimulans.overview(session, case, today),
     )

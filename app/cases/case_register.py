@@ -30,6 +30,7 @@ from app.models import (
     CaseNumberSeries,
     CaseStatus,
     CaseStatusChange,
+    DecisionKind,
     Household,
     HouseholdMember,
     MemberRole,
@@ -71,6 +72,8 @@ class NewCase:
     channel: str = "papper"
     period_start: date | None = None
     period_end: date | None = None
+    kind: DecisionKind = DecisionKind.SUPPORT
+    """What bistånd the first application is for."""
     responsible_user_id: uuid.UUID | None = None
     note: str = ""
 
@@ -268,6 +271,7 @@ def create_case(session: Session, actor: Actor, data: NewCase) -> Case:
             channel=data.channel,
             period_start=period_start,
             period_end=data.period_end or month_end(period_start),
+            kind=data.kind,
             note=data.note.strip(),
             updated_by=actor.id,
         )

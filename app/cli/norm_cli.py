@@ -1,7 +1,8 @@
 """`arendestod norm`: a norm calculation from the command line (checks, support, scripts).
 
 Example: arendestod norm --year 2026 --adult --adult --child 4 --child 12 \\
-             --cost boende=7500 --income lon=3000 --jobbstimulans-months 8 --json
+             --cost boende=7500 --income lon=3000 \\
+             --support-months 2026-01..2026-06 --month 2026-07 --json
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -75,11 +77,15 @@ def add_norm_parser(subparsers: Any) -> argparse.ArgumentParser:
         help=_HELP_INCOME.format(types=", ".join(INCOME_TYPES)),
     )
     norm.add_argument(
-        "--jobbstimulans-months",
-        default="0",
-        metavar="N",
-        help="antal månader i följd med försörjningsstöd före denna månad "
-        "(jobbstimulans för lön från månad 6 till 29)",
+        "--support-months",
+        default="",
+        metavar="MÅNADER",
+        help="månader med beviljat försörjningsstöd för den första vuxna, t.ex. "
+        "2026-01..2026-06,2026-09: jobbstimulansen för lön räknas fram ur dem (som i "
+        "programmet ur ärendets beslut); kräver --month",
+    )
+    norm.add_argument(
+        "--month", default="", metavar="ÅÅÅÅ-MM", help="månaden som beräknas (för jobbstimulans)"
     )
     norm.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
     return norm
@@ -152,20 +158,45 @@ def _build(args: argparse.Namespace):
             parse_amount(approved_text, f"cost.{n}.approved", "Godkänt belopp") if sep else None
         )
         costs.append(CostInput(kind, applied, approved))
-    months = _whole_number(
-        args.jobbstimulans_months, "jobbstimulans_months", "--jobbstimulans-months"
-    )
     first_adult = adults[0].name if adults else ""
+    status = _jobbstimulans(args, first_adult)
     incomes = []
     for n, text in enumerate(args.income):
         kind, value = _pair(text, f"income.{n}", "inkomsten")
         amount = parse_amount(value, f"income.{n}.amount", "Inkomsten")
         incomes.append(
-            IncomeInput(
-                kind, first_adult, amount, employment=kind == "lon", jobbstimulans_months=months
-            )
+            IncomeInput(kind, first_adult, amount, employment=kind == "lon", jobbstimulans=status)
         )
     return table, household, costs, incomes
+
+
+def _month(text: str, field: str, label: str) -> date:
+    try:
+        return date.fromisoformat(f"{text.strip()}-01")
+    except ValueError as error:
+        raise ValidationFailed(
+            {field: f"{label} ska vara en månad ÅÅÅÅ-MM, t.ex. 2026-07 (angivet: {text!r})."}
+        ) from error
+
+
+def _jobbstimulans(args: argparse.Namespace, name: str):
+    """The first adult's jobbstimulans in --month from --support-months, or None."""
+    from app.cases import jobbstimulans
+    from app.common.periods import months
+
+    if not args.support_months.strip():
+        return None
+    if not args.month.strip():
+        raise ValidationFailed(
+            {"month": "Ange --month ÅÅÅÅ-MM, månaden som beräknas, med --support-months."}
+        )
+    history: list[date] = []
+    for part in args.support_months.split(","):
+        first, sep, last = part.partition("..")
+        start = _month(first, "support_months", "--support-months")
+        end = _month(last, "support_months", "--support-months") if sep else start
+        history.extend(months(start, end))
+    return jobbstimulans.status_in(_month(args.month, "month", "--month"), name, None, history)
 
 
 def _plain(value: Decimal) -> str:

@@ -1,6 +1,7 @@
 """Bevakningar computed from the data, never typed in (DOMAIN.md, "Deadlines worth tracking").
 
-- första återkoppling within 24 hours on weekdays of an application (seed 000 §7.3);
+- första återkoppling within 24 hours on vardagar of an application (seed 000 §7.3): only
+  the hours of working days count, holidays are not working days (`working_days`);
 - ansökan utan beslut: decide "utan dröjsmål" (FL 9 §); warn after a configurable number of days;
 - plan follow-up dates and the due dates of open plan steps;
 - agreed actions (e.g. from an ärendegenomgång) until they are done;
@@ -8,7 +9,6 @@
 - unga vuxna (sökande 18–24 år) who stop applying are phoned once before the case is closed
   (seed 002 L78);
 - beslut ej verkställda: decisions not carried out within three months are reported (DOMAIN.md).
-Public holidays are not yet taken out of the 24-hour count.
 
 Everything is read in batches (IN lists of 500 cases, plain column rows, GROUP BY in the
 database), so a chef's caseload of thousands of cases costs a few queries per 500 cases, not
@@ -38,6 +38,7 @@ from app.common.identity_number import age_on
 from app.common.periods import add_months, month_end
 from app.db.batches import among, in_batches, plain_rows
 from app.deadlines.fia import fia_candidates, latest_barriers_for_cases
+from app.deadlines.working_days import is_working_day
 from app.models import (
     Application,
     Case,
@@ -70,7 +71,7 @@ class DeadlineKind(StrEnum):
     """What a deadline (bevakning) is about."""
 
     FIRST_RESPONSE = "aterkoppling"
-    """Första återkoppling to a new application, 24 weekday hours after it came in."""
+    """Första återkoppling to a new application, 24 hours of working days after it came in."""
     DECISION = "beslut"
     """An application still without a decision."""
     ACTION = "atgard"
@@ -100,14 +101,16 @@ class Deadline:
 
 
 def add_weekday_hours(start: datetime, hours: int) -> datetime:
-    """Add hours counting only Monday–Friday (Swedish local time)."""
+    """Add hours counting only the hours of vardagar (Swedish local time): Monday to Friday
+    that are not holidays (`working_days.is_working_day`: allmänna helgdagar, midsommarafton,
+    julafton, nyårsafton). app.statistics mirrors this in SQL."""
     current = start.astimezone(STOCKHOLM)
     remaining = timedelta(hours=hours)
     while remaining > timedelta(0):
         next_midnight = datetime.combine(
             current.date() + timedelta(days=1), datetime.min.time(), tzinfo=STOCKHOLM
         )
-        if current.weekday() >= 5:
+        if not is_working_day(current.date()):
             current = next_midnight
             continue
         step = min(remaining, next_midnight - current)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -21,6 +21,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app.cases import jobbstimulans
 from app.cases.case_register import load_case
 from app.cases.letterhead import Letterhead, letterhead_for
 from app.common import clock
@@ -34,7 +35,7 @@ from app.common.errors import (
 )
 from app.common.formatting import long_date, money, month_name
 from app.common.identity_number import age_on
-from app.common.periods import month_end
+from app.common.periods import month_end, month_start, next_month_start
 from app.common.text_input import clean_text
 from app.decisions import legal_texts
 from app.forms.filled_forms import computed_value
@@ -60,6 +61,7 @@ from app.norms.norm_calculation import (
     ChildInput,
     CostInput,
     HouseholdComposition,
+    IncomeInput,
 )
 from app.security import access, audit
 from app.security.actor import Actor
@@ -372,6 +374,8 @@ class SigningProblemKind(StrEnum):
     NO_ITEM_MOTIVATION = "no_item_motivation"
     NO_LEGAL_REFERENCE = "no_legal_reference"
     CHILD_PERSPECTIVE = "child_perspective"
+    JOBBSTIMULANS = "jobbstimulans"
+    """The calculation's jobbstimulans is not what the case's decisions give (program only)."""
 
 
 @dataclass(frozen=True)
@@ -416,6 +420,9 @@ def _signing_problems(session: Session, actor: Actor, decision: Decision) -> lis
     gate = child_gate(session, decision)
     if gate:
         problems.append(SigningProblem(SigningProblemKind.CHILD_PERSPECTIVE, gate))
+    mismatch = _jobbstimulans_problem(session, decision)
+    if mismatch:
+        problems.append(SigningProblem(SigningProblemKind.JOBBSTIMULANS, mismatch))
     return problems
 
 
@@ -490,6 +497,7 @@ def sign_decision(
         select(Application).where(
             Application.case_id == decision.case_id,
             Application.decided_on.is_(None),
+            Application.kind == decision.kind,
             Application.period_start <= decision.period_end,
             Application.period_end >= decision.period_start,
         )
@@ -935,15 +943,91 @@ def household_for_calculation(
     )
 
 
+def jobbstimulans_for_calculation(
+    session: Session, actor: Actor, case_id: uuid.UUID, month: date
+) -> list[jobbstimulans.JobbstimulansStatus]:
+    """Each sökande's and medsökande's jobbstimulans in `month`, derived from the case's
+    signed decisions (app.cases.jobbstimulans): what the calculation applies to their income
+    from employment. Logged as a read of the case's decisions (an entity the server's audit
+    vocabulary, migration 0021, already takes)."""
+    case = load_case(session, case_id)
+    access.require_read(session, actor, case)
+    audit.record(
+        session,
+        actor,
+        audit.Action.OPEN,
+        "decisions",
+        case_id=case.id,
+        detail=f"jobbstimulans för beräkning {month:%Y-%m}",
+    )
+    return jobbstimulans.for_case(session, case.id, month)
+
+
+def _jobbstimulans_used(incomes: Sequence[IncomeInput]) -> list[dict]:
+    """Per person with income from employment: the jobbstimulans the calculation used."""
+    used: dict[str, dict] = {}
+    for income in incomes:
+        status = income.jobbstimulans
+        if not income.employment or status is None or status.person_id is None:
+            continue
+        period = status.period if status.applies else None
+        used[str(status.person_id)] = {
+            "person_id": str(status.person_id),
+            "name": status.name,
+            "month": status.month.isoformat(),
+            "applies": status.applies,
+            "first_month": period.first_month.isoformat() if period else None,
+            "last_month": period.last_month.isoformat() if period else None,
+            "lagrum": status.lagrum if status.applies else "",
+        }
+    return list(used.values())
+
+
+def _jobbstimulans_problem(session: Session, decision: Decision) -> str:
+    """Why the jobbstimulans in the decision's calculation is not the one the case's signed
+    decisions give now (another decision was signed or replaced since, or the period changed),
+    or "". Only the program checks this: the server does not derive jobbstimulans."""
+    used = json.loads(decision.calculation_json or "{}").get("jobbstimulans") or []
+    wrong: list[str] = []
+    derived: dict[date, dict[str, jobbstimulans.JobbstimulansStatus]] = {}
+    for entry in used:
+        month = date.fromisoformat(entry["month"])
+        if month not in derived:
+            derived[month] = {
+                str(s.person_id): s
+                for s in jobbstimulans.for_case(session, decision.case_id, month)
+            }
+        now = derived[month].get(entry["person_id"])
+        period = now.period if now is not None and now.applies else None
+        same = (
+            now is not None
+            and month == month_start(decision.period_start)
+            and now.applies == entry["applies"]
+            and (period.first_month.isoformat() if period else None) == entry["first_month"]
+            and (period.last_month.isoformat() if period else None) == entry["last_month"]
+        )
+        if not same:
+            wrong.append(entry["name"])
+    if not wrong:
+        return ""
+    return (
+        "Jobbstimulansen i beräkningen stämmer inte längre med ärendets beslut om "
+        f"försörjningsstöd eller med beslutets period ({', '.join(wrong)}). Gör om beräkningen."
+    )
+
+
 def draft_from_calculation(
     kind: DecisionKind,
     period_start: date,
     period_end: date,
     calculation: Calculation,
     costs: list[CostInput],
+    incomes: Sequence[IncomeInput] = (),
 ) -> DecisionDraft:
     """The system's proposal: riksnorm and each cost as applied/proposed, granted = proposed.
-    The handläggare then changes what is granted and writes the motivation."""
+    The handläggare then changes what is granted and writes the motivation. The jobbstimulans
+    the calculation used for each income from employment (`incomes`) is kept with it, and
+    checked against the case's decisions again at signing."""
     items = []
     if calculation.norm_total:
         items.append(
@@ -973,6 +1057,9 @@ def draft_from_calculation(
         "result": str(calculation.result),
         "unverified": list(calculation.unverified),
     }
+    used = _jobbstimulans_used(incomes)
+    if used:
+        snapshot["jobbstimulans"] = used
     return DecisionDraft(
         kind=kind,
         period_start=period_start,
@@ -982,6 +1069,65 @@ def draft_from_calculation(
         calculation=snapshot,
         norm_year=calculation.year,
         legal_references=legal_texts.default_references(kind),
+    )
+
+
+@dataclass(frozen=True)
+class NewDecisionDefaults:
+    """What a new decision starts from."""
+
+    kind: DecisionKind
+    period_start: date
+    period_end: date
+    note: str
+    """Which application (or replaced decision) the defaults come from, in Swedish; "" when
+    there is none (next month, försörjningsstöd)."""
+
+
+def new_decision_defaults(
+    session: Session, actor: Actor, case_id: uuid.UUID, *, replaces_id: uuid.UUID | None = None
+) -> NewDecisionDefaults:
+    """The kind and period of a new decision: those of the decision it replaces, else those of
+    the case's oldest undecided application (the one waiting longest), else försörjningsstöd
+    for next month. Signing a decision of that kind for that period decides the application
+    (sign_decision). Logged as a read of the case."""
+    case = load_case(session, case_id)
+    access.require_read(session, actor, case)
+    audit.record(
+        session,
+        actor,
+        audit.Action.OPEN,
+        "case",
+        entity_id=case.id,
+        case_id=case.id,
+        detail="ansökan och period för ett nytt beslut",
+    )
+    if replaces_id is not None:
+        old = session.get(Decision, replaces_id)
+        if old is not None and old.case_id == case.id:
+            replaced = f"den {old.decided_on.isoformat()}" if old.decided_on else "som ersätts"
+            return NewDecisionDefaults(
+                old.kind,
+                old.period_start,
+                old.period_end,
+                f"Beslutet ersätter beslutet {replaced}.",
+            )
+    pending = session.scalars(
+        select(Application)
+        .where(Application.case_id == case.id, Application.decided_on.is_(None))
+        .order_by(Application.received_at, Application.period_start)
+        .limit(1)
+    ).first()
+    if pending is None:
+        start = next_month_start(clock.today())
+        return NewDecisionDefaults(DecisionKind.SUPPORT, start, month_end(start), "")
+    received = pending.received_at.astimezone(clock.STOCKHOLM).date()
+    return NewDecisionDefaults(
+        pending.kind,
+        pending.period_start,
+        pending.period_end,
+        f"Ansökan som kom in {received.isoformat()} om {pending.kind.label.lower()} för "
+        f"{period_text(pending.period_start, pending.period_end)}.",
     )
 
 

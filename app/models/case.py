@@ -10,6 +10,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, IdMixin, VersionedMixin
+from app.models.decision import DecisionKind
 from app.models.household import Household, _enum
 from app.models.organisation import Unit, User
 
@@ -103,6 +104,11 @@ class Application(VersionedMixin, Base):
     """Code from the 'ansökningssätt' list: papper, telefon, e-ansökan, besök."""
     period_start: Mapped[date]
     period_end: Mapped[date]
+    kind: Mapped[DecisionKind] = mapped_column(
+        _enum(DecisionKind), default=DecisionKind.SUPPORT, server_default="forsorjningsstod"
+    )
+    """What bistånd is applied for: a new decision takes it, and signing a decision of this
+    kind for the period decides the application."""
     complete_on: Mapped[date | None] = mapped_column(default=None)
     """The day the application was complete enough to decide on."""
     first_response_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -12,8 +12,10 @@ Rules in short:
 - Gemensamma hushållskostnader for the number of persons in the household. In hushållsgemenskap
   without being sambo (sharing a home with others outside the household) the household gets its
   share: common_costs(persons in the home) × household persons / persons in the home.
-- Jobbstimulans: when the household has had försörjningsstöd 6 consecutive months or more before
-  this month, 25 % of income from employment is not counted, for 24 months (months 6–29).
+- Jobbstimulans (särskild beräkningsregel, 4 kap. 1 b § SoL 2001:453 / 12 kap. 8 § SoL
+  2025:400): 25 % of a person's income from employment is not counted in a month covered by
+  the person's period. The period is derived from the case's signed decisions
+  (app.cases.jobbstimulans) and handed in with the income; it is never typed in.
 - Every computed amount is rounded to öre, half up.
 """
 
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Literal
 
+from app.cases.jobbstimulans import JobbstimulansStatus
 from app.common.errors import ValidationFailed
 from app.common.formatting import money, number
 from app.common.text_input import clean_text
@@ -34,15 +37,9 @@ ORE = Decimal("0.01")
 MAX_ROW_AMOUNT = Decimal("200000")
 """Amounts above this per row and month are refused as implausible (likely a typo)."""
 
-JOBBSTIMULANS_FIRST_MONTH = 6
-"""Consecutive months with försörjningsstöd before this month that start jobbstimulans."""
-JOBBSTIMULANS_DURATION_MONTHS = 24
-JOBBSTIMULANS_SHARE = Decimal("0.25")
-
 MAX_NAME_LENGTH = 200
 MAX_DESCRIPTION_LENGTH = 500
 MAX_SHARED_HOUSEHOLD_PERSONS = 30
-MAX_MONTHS = 1200
 
 COST_TYPES: dict[str, str] = {
     "boende": "Boende",
@@ -119,8 +116,10 @@ class IncomeInput:
     amount: Decimal
     employment: bool = False
     """Income from employment (lön): jobbstimulans may apply."""
-    jobbstimulans_months: int = 0
-    """Consecutive months the household has had försörjningsstöd before this month."""
+    jobbstimulans: JobbstimulansStatus | None = None
+    """The person's jobbstimulans in the month calculated, derived from the case's signed
+    decisions (app.cases.jobbstimulans.for_case); None when not derived: the whole income
+    counts."""
 
 
 # --- output ---------------------------------------------------------------------------------
@@ -327,15 +326,13 @@ def validate(
         text(income.person, f"{key}.person", "Personen", MAX_NAME_LENGTH)
         if not isinstance(income.employment, bool):
             add(f"{key}.employment", "Ange om inkomsten kommer från anställning.")
-        add(
-            f"{key}.jobbstimulans_months",
-            _int_error(
-                income.jobbstimulans_months,
-                "Antalet månader i följd med försörjningsstöd",
-                0,
-                MAX_MONTHS,
-            ),
-        )
+        if income.jobbstimulans is not None and not isinstance(
+            income.jobbstimulans, JobbstimulansStatus
+        ):
+            add(
+                f"{key}.jobbstimulans",
+                "Jobbstimulansen räknas fram ur ärendets beslut och kan inte anges för hand.",
+            )
 
     if errors:
         raise ValidationFailed(errors)
@@ -344,35 +341,23 @@ def validate(
 # --- the calculation ------------------------------------------------------------------------
 
 
-def jobbstimulans_applies(months: int) -> bool:
-    """Months = consecutive months with försörjningsstöd before this month."""
-    return (
-        JOBBSTIMULANS_FIRST_MONTH
-        <= months
-        < JOBBSTIMULANS_FIRST_MONTH + JOBBSTIMULANS_DURATION_MONTHS
-    )
-
-
 def counted_income(income: IncomeInput) -> tuple[Decimal, str]:
     """The part of an income that is counted, and a note explaining jobbstimulans."""
     amount = round_ore(Decimal(income.amount))
     if not income.employment:
         return amount, ""
-    if jobbstimulans_applies(income.jobbstimulans_months):
-        disregarded = round_ore(amount * JOBBSTIMULANS_SHARE)
-        return (
-            amount - disregarded,
-            f"Jobbstimulans: 25 % av {money(amount)} räknas inte ({money(disregarded)}).",
-        )
-    if income.jobbstimulans_months < JOBBSTIMULANS_FIRST_MONTH:
-        return amount, (
-            f"Hela inkomsten räknas: jobbstimulans gäller först efter "
-            f"{JOBBSTIMULANS_FIRST_MONTH} månader i följd med försörjningsstöd "
-            f"(nu {income.jobbstimulans_months})."
-        )
-    return amount, (
-        f"Hela inkomsten räknas: jobbstimulans gäller högst "
-        f"{JOBBSTIMULANS_DURATION_MONTHS} månader."
+    status = income.jobbstimulans
+    if status is None:
+        return amount, "Hela inkomsten räknas: ingen jobbstimulans har räknats fram."
+    if not status.applies:
+        return amount, f"Hela inkomsten räknas: {status.explanation()}."
+    assert status.period is not None  # applies
+    disregarded = round_ore(amount * status.share)
+    percent = number(status.share * 100)
+    return (
+        amount - disregarded,
+        f"Jobbstimulans {status.period.text} enligt {status.lagrum}: {percent} % av "
+        f"{money(amount)} räknas inte ({money(disregarded)}).",
     )
 
 

@@ -40,9 +40,9 @@ Definitions (the same for a month and for each month of a year):
   situation, behov and hur_paverkas are filled in.
 - SIP and hembesök: signed journal entries of that type dated in the month.
 - första återkoppling: applications received in the month (Swedish time); the deadline is
-  24 hours counted on weekdays (deadlines.add_weekday_hours, mirrored in SQL and tested
-  against it). Applications not yet answered whose deadline has not passed are left out of
-  the share. Median over the answered ones, in hours.
+  24 hours counted on vardagar, holidays excluded (deadlines.add_weekday_hours, mirrored in
+  SQL and tested against it). Applications not yet answered whose deadline has not passed
+  are left out of the share. Median over the answered ones, in hours.
 - beslut: days from the day the application was received to Application.decided_on; the
   target is the DECISION_WARNING_DAYS setting. Applications without a decision still within
   the target are left out of the share.
@@ -95,6 +95,7 @@ from app.common.codes import JournalType
 from app.common.errors import AccessDenied
 from app.common.periods import month_end, month_from_index, month_index, month_start
 from app.db.batches import in_batches, plain_rows
+from app.deadlines.working_days import is_working_day, next_working_day
 from app.forms.answers import is_filled
 from app.models import (
     Application,
@@ -1260,7 +1261,8 @@ class _Computation:
         database from merging it into the outer query, which would compute them again for
         every use. The deadline mirrors deadlines.add_weekday_hours(received_at, 24) in
         Swedish wall-clock time: Monday–Thursday +24 h, Friday +72 h (at exactly 00:00,
-        +24 h), Saturday and Sunday until Tuesday 00:00."""
+        +24 h), Saturday and Sunday until Tuesday 00:00; the days around holidays
+        (`_holiday_response_times`) are listed one by one."""
         sql = self.sql
         now = bindparam("now", clock.now(), type_=Application.received_at.type)
         measured_at = func.coalesce(Application.first_response_at, now)
@@ -1291,6 +1293,9 @@ class _Computation:
             (weekday == 5, 3 * 86400 - second),
             else_=2 * 86400 - second,
         )
+        holiday_days = _holiday_response_times(self.period_start, self.period_end, second)
+        if holiday_days:
+            allowed = case(*[(day == n, time) for n, time in holiday_days], else_=allowed)
         in_time = case((a.c.measured + a.c.measured_offset - received <= allowed, 1), else_=0)
         minutes = case((a.c.answered == 1, (a.c.measured - a.c.received + 30) // 60), else_=None)
         days = a.c.decided_day - day
@@ -1318,6 +1323,31 @@ class _Computation:
             elif still_open:
                 t[3] += count
         return responses, target, decisions
+
+
+def _holiday_response_times(first: date, last: date, second: Any) -> list[tuple[int, Any]]:
+    """The time allowed for the första återkoppling (24 hours of working days) from a
+    receipt on each day from `first` to `last` whose answer differs from the weekday rule
+    because of a holiday (deadlines.working_days): (days since 1970-01-01, SQL seconds).
+
+    From `second` seconds into working day d the deadline is the same time on the next
+    working day (at exactly 00:00: the end of d); from a day that is not a working day, the
+    end of the next working day."""
+    found = []
+    day = first
+    while day <= last:
+        weekday_gap = 3 if day.weekday() == 4 else 2 if day.weekday() == 5 else 1
+        gap = (next_working_day(day) - day).days
+        working = is_working_day(day)
+        if (working, gap) != (day.weekday() < 5, weekday_gap):
+            allowed = (
+                case((second == 0, RESPONSE_HOURS * 3600), else_=gap * 86400)
+                if working
+                else (gap + 1) * 86400 - second
+            )
+            found.append(((day - date(1970, 1, 1)).days, allowed))
+        day += timedelta(days=1)
+    return found
 
 
 # --- combining ------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from app.common import clock, code_lists
 from app.common.errors import ValidationFailed
 from app.common.identity_number import InvalidIdentityNumber, parse_identity_number
 from app.common.periods import month_start
-from app.models import MemberRole
+from app.models import DecisionKind, MemberRole
 from app.ui.context import AppContext
 from app.ui.widgets.date_field import DateField
 from app.ui.widgets.messages import FieldError, add_field, user_message
@@ -261,6 +261,10 @@ class ApplicationPage(QWizardPage):
         self.channel = QComboBox()
         for code in code_lists.codes(code_lists.APPLICATION_CHANNEL):
             self.channel.addItem(code.label, code.code)
+        self.kind = QComboBox()
+        self.kind.setObjectName("applicationKind")
+        for kind in DecisionKind:
+            self.kind.addItem(kind.label, kind.value)
         self.period_start = DateField(month_start(clock.today()))
         self.period_end = DateField(None, optional=True)
         self.responsible = QComboBox()
@@ -272,6 +276,7 @@ class ApplicationPage(QWizardPage):
         self.error.setObjectName("wizardError")
         form.addRow("&Inkom:", self.received)
         form.addRow("&Ansökningssätt:", self.channel)
+        form.addRow("Ansökan &om:", self.kind)
         form.addRow("Period &från:", self.period_start)
         form.addRow("Period &till:", self.period_end)
         form.addRow("Ansvarig &handläggare:", self.responsible)
@@ -327,6 +332,7 @@ class NewCaseWizard(QWizard):
             channel=application.channel.currentData(),
             period_start=application.period_start.value(),
             period_end=application.period_end.value(),
+            kind=DecisionKind(application.kind.currentData()),
             responsible_user_id=uuid.UUID(responsible)
             if (responsible := application.responsible.currentData())
             else None,

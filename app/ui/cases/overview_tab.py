@@ -162,6 +162,9 @@ class OverviewTab(QWidget):
             f"Barn i hushållet: {len(children)}"
             + (f" ({', '.join(f'{c.age} år' for c in children)})" if children else ""),
         ]
+        lines += [
+            f"Jobbstimulans för {line.name}: {line.detail}" for line in overview.jobbstimulans
+        ]
         if overview.closed_on:
             lines.append(
                 f"Avslutat: {short_date(overview.closed_on)} – {overview.closing_reason_label}"

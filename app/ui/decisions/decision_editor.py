@@ -7,7 +7,7 @@ import uuid
 from decimal import Decimal
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.cases.jobbstimulans import JobbstimulansStatus
 from app.common import clock
 from app.common.errors import ValidationFailed
 from app.common.formatting import money
-from app.common.periods import month_end, next_month_start
+from app.common.periods import month_end, month_start, next_month_start
 from app.decisions import decisions, legal_texts
 from app.decisions.decisions import DecisionDraft, ItemInput
 from app.models import DecisionKind, Outcome
@@ -93,6 +94,7 @@ class DecisionEditor(QWidget):
         self.version: int | None = None
         self.signed_decision = False
         self.calculation: Calculation | None = None
+        self._jobbstimulans: dict[str, JobbstimulansStatus] = {}
         self.children = context.call(
             lambda s, a: decisions.children_of(s, decisions.load_case(s, case_id), clock.today())
         )
@@ -130,6 +132,7 @@ class DecisionEditor(QWidget):
         self.sign_button.clicked.connect(self.sign)
         self.letter_button.clicked.connect(self.save_letter)
         if decision_id is None:
+            self._apply_defaults()
             self._prefill_household()
         else:
             self._load()
@@ -154,6 +157,10 @@ class DecisionEditor(QWidget):
         add_field(form, "Period &till:", self.period_end)
         add_field(form, "&Riksnorm för år:", self.year)
         column.addLayout(form)
+        self.source_label = QLabel()
+        self.source_label.setObjectName("decisionSource")
+        self.source_label.setWordWrap(True)
+        column.addWidget(self.source_label)
         household = QGroupBox("Hushållet")
         household_layout = QFormLayout(household)
         self.adults_label = QLabel()
@@ -173,7 +180,11 @@ class DecisionEditor(QWidget):
         column.addWidget(household)
         self.costs = self._row_table(["Kostnad", "Beskrivning", "Ansökt", "Godtas"], "costsTable")
         self.incomes = self._row_table(
-            ["Inkomst", "Person", "Belopp", "Lön", "Mån. med bistånd"], "incomesTable"
+            ["Inkomst", "Person", "Belopp", "Jobbstimulans"], "incomesTable"
+        )
+        self.incomes.setToolTip(
+            "Jobbstimulansen räknas fram ur ärendets signerade beslut om försörjningsstöd "
+            "och gäller lön (inkomst av anställning)."
         )
         column.addWidget(self._with_buttons("Skäliga kostnader", self.costs, self.add_cost))
         column.addWidget(self._with_buttons("Inkomster", self.incomes, self.add_income))
@@ -235,27 +246,79 @@ class DecisionEditor(QWidget):
             self.costs.setItem(row, column, QTableWidgetItem(text))
         return row
 
-    def add_income(
-        self,
-        income_type: str = "lon",
-        person: str = "",
-        amount: str = "",
-        employment: bool = False,
-        months: int = 0,
-    ) -> int:
+    def add_income(self, income_type: str = "lon", person_id: str = "", amount: str = "") -> int:
+        """A row of income. `person_id`: whose income (a sökande or medsökande; "" for the
+        household). Lön is income from employment: its jobbstimulans is derived from the
+        case's decisions and shown in the last column, never typed in."""
         row = self.incomes.rowCount()
         self.incomes.insertRow(row)
-        self.incomes.setCellWidget(row, 0, _combo(INCOME_TYPES, income_type))
-        self.incomes.setItem(row, 1, QTableWidgetItem(person))
+        kind = _combo(INCOME_TYPES, income_type)
+        self.incomes.setCellWidget(row, 0, kind)
+        person = QComboBox()
+        for status in self._jobbstimulans.values():
+            person.addItem(status.name, str(status.person_id))
+        person.addItem("Hushållet", "")
+        if person_id or income_type == "lon":
+            person.setCurrentIndex(max(0, person.findData(person_id)) if person_id else 0)
+        else:
+            person.setCurrentIndex(person.count() - 1)
+        self.incomes.setCellWidget(row, 1, person)
         self.incomes.setItem(row, 2, QTableWidgetItem(amount))
-        employment_box = QCheckBox()
-        employment_box.setChecked(employment)
-        self.incomes.setCellWidget(row, 3, employment_box)
-        months_box = QSpinBox()
-        months_box.setRange(0, 600)
-        months_box.setValue(months)
-        self.incomes.setCellWidget(row, 4, months_box)
+        shown = QTableWidgetItem()
+        shown.setFlags(shown.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        self.incomes.setItem(row, 3, shown)
+        kind.currentIndexChanged.connect(lambda *_: self._show_jobbstimulans())
+        person.currentIndexChanged.connect(lambda *_: self._show_jobbstimulans())
+        self._show_jobbstimulans()
         return row
+
+    def _apply_defaults(self) -> None:
+        """A new decision answers the case's oldest undecided application: its kind and
+        period (a replacing decision: those of the decision it replaces)."""
+        defaults = self.context.call(
+            lambda s, a: decisions.new_decision_defaults(
+                s, a, self.case_id, replaces_id=self.replaces_id
+            )
+        )
+        self.kind.setCurrentIndex(max(0, self.kind.findData(defaults.kind.value)))
+        self.period_start.set_value(defaults.period_start)
+        self.period_end.set_value(defaults.period_end)
+        self.year.setCurrentIndex(max(0, self.year.findData(defaults.period_start.year)))
+        self.source_label.setText(defaults.note)
+
+    def _refresh_jobbstimulans(self) -> None:
+        """Each sökande's and medsökande's jobbstimulans in the month calculated (the
+        period's first), from the case's signed decisions."""
+        month = month_start(self.period_start.value() or clock.today())
+        statuses = self.context.call(
+            lambda s, a: decisions.jobbstimulans_for_calculation(s, a, self.case_id, month)
+        )
+        self._jobbstimulans = {str(status.person_id): status for status in statuses}
+        self._show_jobbstimulans()
+
+    def _income_combo(self, row: int, column: int) -> QComboBox:
+        combo = self.incomes.cellWidget(row, column)
+        assert isinstance(combo, QComboBox)  # the type and person columns are combos
+        return combo
+
+    def _income_status(self, row: int) -> JobbstimulansStatus | None:
+        return self._jobbstimulans.get(self._income_combo(row, 1).currentData() or "")
+
+    def _show_jobbstimulans(self) -> None:
+        for row in range(self.incomes.rowCount()):
+            shown = self.incomes.item(row, 3)
+            if shown is None:
+                continue
+            status = self._income_status(row)
+            if self._income_combo(row, 0).currentData() != "lon":
+                text = "–"
+            elif status is None:
+                text = "Nej – välj vems lönen är"
+            elif status.applies and status.period is not None:
+                text = f"Ja, {status.period.text}"
+            else:
+                text = f"Nej – {status.explanation()}"
+            shown.setText(text)
 
     def _prefill_household(self) -> None:
         month = self.period_start.value() or clock.today()
@@ -263,6 +326,7 @@ class DecisionEditor(QWidget):
             lambda s, a: decisions.household_for_calculation(s, a, self.case_id, month)
         )
         self._show_household(composition)
+        self._refresh_jobbstimulans()
 
     def _show_household(self, composition: HouseholdComposition) -> None:
         self.adult_names = [a.name for a in composition.adults]
@@ -339,13 +403,15 @@ class DecisionEditor(QWidget):
             except ValidationFailed as exc:
                 errors.update(exc.field_errors)
                 continue
+            income_type = self._income_combo(row, 0).currentData()
+            status = self._income_status(row)
             incomes.append(
                 IncomeInput(
-                    self.incomes.cellWidget(row, 0).currentData(),
-                    self._text(self.incomes, row, 1).strip() or "Hushållet",
+                    income_type,
+                    status.name if status else "Hushållet",
                     amount,
-                    self.incomes.cellWidget(row, 3).isChecked(),
-                    self.incomes.cellWidget(row, 4).value(),
+                    employment=income_type == "lon",
+                    jobbstimulans=status,
                 )
             )
         if errors:
@@ -356,6 +422,7 @@ class DecisionEditor(QWidget):
         """Run the calculation and put the proposal on the decision page."""
         self.calculation_error.set_message("")
         try:
+            self._refresh_jobbstimulans()
             composition, costs, incomes = self._inputs()
             year = self.year.currentData()
             table = self.context.call(lambda s, _a: applicable_table.table_for(s, year))
@@ -378,7 +445,12 @@ class DecisionEditor(QWidget):
         )
         self.unverified_label.setVisible(calc.uses_unverified)
         draft = decisions.draft_from_calculation(
-            self.kind_value(), self.period_start.value(), self.period_end.value(), calc, costs
+            self.kind_value(),
+            self.period_start.value(),
+            self.period_end.value(),
+            calc,
+            costs,
+            incomes,
         )
         self._show_items(draft.items, draft.income_counted)
         self._set_references(draft.legal_references)

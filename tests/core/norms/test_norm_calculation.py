@@ -4,13 +4,16 @@ rounding, approved costs, surplus, every validation error, and the `norm` CLI.""
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
+from app.cases import jobbstimulans
 from app.cli import main
 from app.common.errors import ValidationFailed
 from app.common.formatting import money
+from app.common.periods import add_months
 from app.norms.norm_calculation import (
     COST_TYPES,
     INCOME_TYPES,
@@ -51,8 +54,14 @@ def errors_of(table, household, costs=(), incomes=()) -> dict[str, str]:
     return caught.value.field_errors
 
 
-def salary(amount: str, months: int) -> IncomeInput:
-    return IncomeInput("lon", "Anna", D(amount), employment=True, jobbstimulans_months=months)
+def salary(amount: str, months_with_support: int, *, pause: int = 0) -> IncomeInput:
+    """Lön in July 2026 for Anna, who had försörjningsstöd `months_with_support` months in a
+    row ending `pause` months before July 2026 (jobbstimulans derived from that history)."""
+    july = date(2026, 7, 1)
+    last = add_months(july, -1 - pause)
+    history = [add_months(last, -n) for n in range(months_with_support)]
+    status = jobbstimulans.status_in(july, "Anna", None, history)
+    return IncomeInput("lon", "Anna", D(amount), employment=True, jobbstimulans=status)
 
 
 # --- riksnorm 2019, the official amounts ------------------------------------------------------
@@ -208,26 +217,54 @@ def test_income_rows_and_totals(t2019):
 
 
 @pytest.mark.parametrize(
-    ("months", "counted"),
-    [(0, "12000.00"), (5, "12000.00"), (6, "9000.00"), (29, "9000.00"), (30, "12000.00")],
+    ("months", "pause", "counted"),
+    [
+        (0, 0, "12000.00"),
+        (5, 0, "12000.00"),
+        (6, 0, "9000.00"),  # the first month after six in a row
+        (6, 23, "9000.00"),  # the 24th month of the period, without bistånd since
+        (6, 24, "12000.00"),  # the two years are over
+        (30, 0, "12000.00"),  # bistånd all the time: the period ended, six new are needed
+        (36, 0, "9000.00"),  # ... and were had: a new period
+    ],
 )
-def test_jobbstimulans_boundaries(t2019, months, counted):
-    calc = calculate(t2019, single(), [], [salary("12000", months)])
+def test_jobbstimulans_boundaries(t2019, months, pause, counted):
+    calc = calculate(t2019, single(), [], [salary("12000", months, pause=pause)])
     assert calc.income_total == D("12000.00")
     assert calc.income_counted_total == D(counted)
     assert calc.result == D("4080") - D(counted)
     note = calc.section("inkomst")[0].note
     if counted == "9000.00":
-        assert note.startswith(f"Jobbstimulans: 25 % av {money(D('12000'))} räknas inte")
+        assert note.startswith("Jobbstimulans från ")
+        assert note.endswith(f"25 % av {money(D('12000'))} räknas inte ({money(D('3000'))}).")
     else:
         assert note.startswith("Hela inkomsten räknas")
 
 
 def test_jobbstimulans_only_for_employment_income(t2019):
-    income = IncomeInput("sjukpenning", "Anna", D("12000"), jobbstimulans_months=10)
+    status = salary("12000", 6).jobbstimulans
+    income = IncomeInput("sjukpenning", "Anna", D("12000"), jobbstimulans=status)
     calc = calculate(t2019, single(), [], [income])
     assert calc.income_counted_total == D("12000.00")
     assert calc.section("inkomst")[0].note == ""
+
+
+def test_jobbstimulans_not_derived_counts_the_whole_income(t2019):
+    income = IncomeInput("lon", "Anna", D("12000"), employment=True)
+    calc = calculate(t2019, single(), [], [income])
+    assert calc.income_counted_total == D("12000.00")
+    assert calc.section("inkomst")[0].note == (
+        "Hela inkomsten räknas: ingen jobbstimulans har räknats fram."
+    )
+
+
+def test_jobbstimulans_cannot_be_typed_in(t2019):
+    income = IncomeInput("lon", "Anna", D("12000"), True, 6)  # the old "months in a row"
+    assert errors_of(t2019, single(), [], [income]) == {
+        "income.0.jobbstimulans": (
+            "Jobbstimulansen räknas fram ur ärendets beslut och kan inte anges för hand."
+        )
+    }
 
 
 def test_jobbstimulans_rounds_to_ore_half_up(t2019):
@@ -235,7 +272,8 @@ def test_jobbstimulans_rounds_to_ore_half_up(t2019):
     # 25 % of 1 234,55 = 308,6375 → 308,64 disregarded, 925,91 counted
     assert calc.income_counted_total == D("925.91")
     assert calc.section("inkomst")[0].note == (
-        f"Jobbstimulans: 25 % av {money(D('1234.55'))} räknas inte ({money(D('308.64'))})."
+        "Jobbstimulans från juli 2026 till juni 2028 enligt 12 kap. 8 § socialtjänstlagen "
+        f"(2025:400): 25 % av {money(D('1234.55'))} räknas inte ({money(D('308.64'))})."
     )
 
 
@@ -404,11 +442,6 @@ def test_cost_at_the_limit_is_accepted(t2019):
             "income.1.income_type",
             "Okänd inkomsttyp: 'lotto'.",
         ),
-        (
-            IncomeInput("lon", "Anna", D("100"), True, -1),
-            "income.1.jobbstimulans_months",
-            "Antalet månader i följd med försörjningsstöd måste vara mellan 0 och 1200.",
-        ),
     ],
 )
 def test_income_errors(t2019, income, key, message):
@@ -553,8 +586,10 @@ def test_cli_json_options(capsys):
             "boende=8 000:7 500",
             "--income",
             "lon=12000",
-            "--jobbstimulans-months",
-            "6",
+            "--support-months",
+            "2026-01..2026-06",
+            "--month",
+            "2026-07",
             "--json",
         ]
     )
@@ -611,3 +646,19 @@ def test_cli_surplus_text(capsys):
 def test_cli_errors(capsys, argv, message):
     assert main(["norm", *argv]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_cli_jobbstimulans_from_the_months_with_forsorjningsstod(capsys):
+    args = ["norm", "--year", "2026", "--adult", "--income", "lon=8000"]
+    code = main([*args, "--support-months", "2025-10..2026-03", "--month", "2026-09"])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "Jobbstimulans från april 2026 till mars 2028" in out
+    assert "Inkomster före jobbstimulans" in out
+    code = main([*args, "--support-months", "2026-01..2026-05,2026-07", "--month", "2026-08"])
+    assert code == 0
+    assert "ingen jobbstimulans för Vuxen 1 – 1 av 6 månader i följd" in capsys.readouterr().out
+    assert main([*args, "--support-months", "2026-01..2026-06"]) == 2
+    assert "Ange --month" in capsys.readouterr().err
+    assert main([*args, "--support-months", "jan", "--month", "2026-07"]) == 2
+    assert "ska vara en månad ÅÅÅÅ-MM" in capsys.readouterr().err

@@ -122,6 +122,16 @@ READS: dict[str, tuple[str, Callable[[World], Call]]] = {
             lambda s, a: decisions.household_for_calculation(s, a, w.case_id, date(2026, 12, 1))
         ),
     ),
+    "decisions.jobbstimulans_for_calculation": (
+        "caseworker",
+        lambda w: (
+            lambda s, a: decisions.jobbstimulans_for_calculation(s, a, w.case_id, date(2026, 12, 1))
+        ),
+    ),
+    "decisions.new_decision_defaults": (
+        "caseworker",
+        lambda w: lambda s, a: decisions.new_decision_defaults(s, a, w.case_id),
+    ),
     "decisions.letter_preview": (
         "caseworker",
         lambda w: lambda s, a: decisions.letter_preview(s, a, w.decision_id),
