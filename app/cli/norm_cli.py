@@ -3,6 +3,9 @@
 Example: arendestod norm --year 2026 --adult --adult --child 4 --child 12 \\
              --cost boende=7500 --income lon=3000 \\
              --support-months 2026-01..2026-06 --month 2026-07 --json
+
+The year's shipped table is used, never another year's: a year without one is refused with
+the message that says who adds it. Amounts without a source are listed.
 """
 
 from __future__ import annotations
@@ -223,6 +226,7 @@ def _as_json(calculation) -> dict[str, Any]:
         "result": _plain(calculation.result),
         "uses_unverified": calculation.uses_unverified,
         "unverified": list(calculation.unverified),
+        "norm_source": calculation.norm_source,
     }
 
 
@@ -266,9 +270,15 @@ def _as_text(calculation) -> str:
         lines.append(line("Underskott (försörjningsstöd)", calculation.result))
     else:
         lines.append(line("Överskott", -calculation.result))
+    lines.append("")
     if calculation.uses_unverified:
-        lines += ["", "OBS! Beräkningen använder belopp som inte är kontrollerade:"]
+        lines += [
+            f"OBS! Riksnormen för {calculation.year} har belopp utan källa. De kan inte "
+            "användas i ett beslut som undertecknas:"
+        ]
         lines += [f"  - {item}" for item in calculation.unverified]
+    else:
+        lines.append(f"Riksnorm för {calculation.year} enligt {calculation.norm_source}.")
     return "\n".join(lines)
 
 

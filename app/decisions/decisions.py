@@ -54,6 +54,7 @@ from app.models import (
     Outcome,
     User,
 )
+from app.norms import decision_norm
 from app.norms.norm_calculation import (
     COST_TYPES,
     AdultInput,
@@ -376,6 +377,10 @@ class SigningProblemKind(StrEnum):
     CHILD_PERSPECTIVE = "child_perspective"
     JOBBSTIMULANS = "jobbstimulans"
     """The calculation's jobbstimulans is not what the case's decisions give (program only)."""
+    NORM_YEAR = decision_norm.NORM_YEAR
+    """The calculation uses another year's riksnorm than the period's (issue 19)."""
+    UNSOURCED_NORM = decision_norm.UNSOURCED_NORM
+    """The calculation uses riksnorm amounts without a source (issue 19)."""
 
 
 @dataclass(frozen=True)
@@ -423,6 +428,10 @@ def _signing_problems(session: Session, actor: Actor, decision: Decision) -> lis
     mismatch = _jobbstimulans_problem(session, decision)
     if mismatch:
         problems.append(SigningProblem(SigningProblemKind.JOBBSTIMULANS, mismatch))
+    for kind, message in decision_norm.signing_problems(
+        decision.period_start, decision.period_end, json.loads(decision.calculation_json or "{}")
+    ):
+        problems.append(SigningProblem(SigningProblemKind(kind), message))
     return problems
 
 
@@ -702,11 +711,15 @@ class DecisionLetter:
     decision_maker_title: str
     appeal: legal_texts.AppealText | None
     unverified_norm: list[str]
+    """Riksnorm amounts without a source. Never printed (an internal note, issue 19 defect 2):
+    a decision with any cannot be signed, and the editor says why."""
     is_draft: bool
     replaces_text: str
     reconstructed: bool = False
     """A signed decision printed anew because no archived letter exists (imported history):
     the printout says so, so it is never taken for the letter that was sent."""
+    norm_statement: str = ""
+    """Which year's riksnorm the calculation used, and its source (issue 19)."""
 
 
 def period_text(start: date, end: date) -> str:
@@ -785,7 +798,7 @@ def letter_data(session: Session, actor: Actor, decision: Decision) -> DecisionL
         outcome=decision.outcome,
         period_text=period,
         items=[LetterItem(i.label, i.applied, i.proposed, i.granted) for i in decision.items],
-        calculation_rows=list(calculation.get("rows", [])),
+        calculation_rows=decision_norm.letter_rows(calculation),
         income_counted=decision.income_counted,
         granted_total=decision.granted_total,
         motivation=decision.motivation,
@@ -805,6 +818,7 @@ def letter_data(session: Session, actor: Actor, decision: Decision) -> DecisionL
         decision_maker_title=decider.title if decider else actor.title,
         appeal=legal_texts.appeal_text(decision.kind, values) if decision.include_appeal else None,
         unverified_norm=list(calculation.get("unverified", [])),
+        norm_statement=decision_norm.norm_statement(calculation),
         is_draft=not decision.is_signed,
         replaces_text=(
             f"Beslutet ersätter beslutet den {long_date(replaced.decided_on)}."
@@ -1046,7 +1060,7 @@ def draft_from_calculation(
             label += f" ({cost.description})"
         items.append(ItemInput(cost.cost_type, label, cost.applied, approved, approved))
     snapshot = {
-        "year": calculation.year,
+        **decision_norm.snapshot_fields(calculation),
         "rows": [
             {"section": r.section, "label": r.label, "amount": str(r.amount), "note": r.note}
             for r in calculation.rows
@@ -1055,7 +1069,6 @@ def draft_from_calculation(
         "income_total": str(calculation.income_total),
         "income_counted_total": str(calculation.income_counted_total),
         "result": str(calculation.result),
-        "unverified": list(calculation.unverified),
     }
     used = _jobbstimulans_used(incomes)
     if used:

@@ -1,7 +1,9 @@
 """Fictional decisions for the demo data: every kind and outcome, avslag in families too.
 
-Amounts come from the real calculation (riksnorm table of the nearest year available), so
-demo letters and statistics are plausible. A separate random generator keeps the rest of the
+Amounts come from the real calculation with the riksnorm table of each decision period's
+year (never another year's; a month whose year has no table gets no decision), so demo letters
+and statistics are plausible. The snapshot keeps the amounts without a source as the program
+would. A separate random generator keeps the rest of the
 demo data identical for a given seed whether or not decisions are made.
 """
 
@@ -20,6 +22,7 @@ from app.common.formatting import money, month_name
 from app.common.periods import month_end
 from app.decisions import legal_texts
 from app.models import DecisionKind, Outcome
+from app.norms import decision_norm
 from app.norms.norm_calculation import (
     AdultInput,
     ChildInput,
@@ -37,10 +40,9 @@ CONSIDERATION = (
 
 
 @cache
-def _table_for(year: int) -> NormTable:
-    years = available_years()
-    chosen = max((y for y in years if y <= year), default=min(years))
-    return load_norm_table(chosen)
+def _table_for(year: int) -> NormTable | None:
+    """The shipped table of the period's year, or None: never another year's (issue 19)."""
+    return load_norm_table(year) if year in available_years() else None
 
 
 @dataclass
@@ -101,9 +103,14 @@ def decisions_for_case(
         calculation_rows: list[dict] = []
         income_counted = Decimal("0")
         year = month.year
+        table = _table_for(year)
+        if kind is DecisionKind.SUPPORT and table is None:
+            continue  # no riksnorm for the year: the program would not compute it either
+        calculation_json = json.dumps({"year": year, "rows": []}, ensure_ascii=False)
         if kind is DecisionKind.SUPPORT:
+            assert table is not None
             calc = calculate(
-                _table_for(year),
+                table,
                 composition,
                 [CostInput("boende", rent), CostInput("hushallsel", Decimal(350))],
                 [IncomeInput("barnbidrag", "Hushållet", income)] if income else [],
@@ -114,6 +121,10 @@ def decisions_for_case(
                 {"section": r.section, "label": r.label, "amount": str(r.amount), "note": r.note}
                 for r in calc.rows
             ]
+            calculation_json = json.dumps(
+                {**decision_norm.snapshot_fields(calc), "rows": calculation_rows},
+                ensure_ascii=False,
+            )
             granted_rent = rent if outcome is Outcome.GRANTED else (rent * Decimal("0.8"))
             items = [
                 ("riksnorm", "Riksnorm", calc.norm_total, calc.norm_total, calc.norm_total, ""),
@@ -181,9 +192,7 @@ def decisions_for_case(
                 "period_start": month,
                 "period_end": month_end(month),
                 "norm_year": year if kind is DecisionKind.SUPPORT else None,
-                "calculation_json": json.dumps(
-                    {"year": year, "rows": calculation_rows, "unverified": []}, ensure_ascii=False
-                ),
+                "calculation_json": calculation_json,
                 "income_counted": income_counted,
                 "granted_total": granted_total,
                 "motivation": motivation,

@@ -8,7 +8,7 @@ from app.models.form import FollowUpTask, FormDefinitionRecord, FormInstance, Fo
 from app.models.household import Household, HouseholdMember, MemberRole
 from app.models.journal import JournalEntry
 from app.models.lease import CaseLease, LeaseEnd
-from app.models.norm import NormTableRecord
+from app.models.norm import NormTableRecord, NormTableStatus
 from app.models.organisation import Role, Unit, User
 from app.models.person import Person
 from app.models.plan import Plan, PlanItem
@@ -50,6 +50,7 @@ __all__ = [
     "LeaseEnd",
     "MemberRole",
     "NormTableRecord",
+    "NormTableStatus",
     "OutboxChange",
     "Outcome",
     "Person",

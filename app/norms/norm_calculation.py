@@ -31,7 +31,14 @@ from app.cases.jobbstimulans import JobbstimulansStatus
 from app.common.errors import ValidationFailed
 from app.common.formatting import money, number
 from app.common.text_input import clean_text
-from app.norms.norm_table import CHILD_MAX_AGE, CHILD_MIN_AGE, NormTable, NormValue, describe
+from app.norms.norm_table import (
+    CHILD_MAX_AGE,
+    CHILD_MIN_AGE,
+    KnownTotal,
+    NormTable,
+    NormValue,
+    describe,
+)
 
 ORE = Decimal("0.01")
 MAX_ROW_AMOUNT = Decimal("200000")
@@ -67,7 +74,14 @@ INCOME_TYPES: dict[str, str] = {
 
 Section = Literal["norm", "kostnad", "inkomst"]
 
-UNVERIFIED_NOTE = "Beloppet är inte kontrollerat mot socialtjänstförordningen."
+LEGACY_INTERNAL_NOTE = "Beloppet är inte kontrollerat mot socialtjänstförordningen."
+"""An internal note older versions put in a calculation row (issue 19, defect 2). Rows carry
+no such note any more; `public_note` takes it out of rows saved before."""
+
+
+def public_note(note: str) -> str:
+    """A row's note as a letter may print it: internal notes removed."""
+    return " ".join(note.replace(LEGACY_INTERNAL_NOTE, "").split())
 
 
 # --- inputs ---------------------------------------------------------------------------------
@@ -146,6 +160,10 @@ class Calculation:
     """norm + approved costs − counted income: positive = deficit (bistånd), negative = surplus."""
     uses_unverified: bool = False
     unverified: list[str] = field(default_factory=list)
+    """The norm amounts used that have no source ('Barn 4–6 år: 3 035 kr'): a decision
+    computed with them cannot be signed. Never printed in a letter."""
+    norm_source: str = ""
+    """The letter's text for the sources of the norm amounts used ('' when one has none)."""
 
     @property
     def deficit(self) -> Decimal:
@@ -373,14 +391,10 @@ def calculate(
 ) -> Calculation:
     validate(table, household, costs, incomes)
     rows: list[CalculationRow] = []
-    used_unverified: list[str] = []
+    used_values: list[NormValue] = []
 
     def norm_row(label: str, value: NormValue, note: str = "", amount: Decimal | None = None):
-        if not value.verified:
-            item = describe(value)
-            if item not in used_unverified:
-                used_unverified.append(item)
-            note = f"{note} {UNVERIFIED_NOTE}".strip()
+        used_values.append(value)
         rows.append(
             CalculationRow(
                 "norm", label, round_ore(value.amount if amount is None else amount), note
@@ -436,6 +450,17 @@ def calculate(
             table.common_costs(persons),
         )
     norm_total = sum((row.amount for row in rows), Decimal("0.00"))
+    used_unverified: list[str] = []
+    for value in used_values:
+        if not value.verified and describe(value) not in used_unverified:
+            used_unverified.append(describe(value))
+    norm_source = table.citation_of(used_values)
+    total = _known_total(table, household, norm_total)
+    if total is not None and used_unverified:
+        # the source states this household's whole norm: the sum is sourced
+        used_unverified = []
+        source = table.source_by_id(total.source)
+        norm_source = source.citation if source else ""
 
     # Skäliga kostnader.
     costs_applied_total = Decimal("0.00")
@@ -477,4 +502,23 @@ def calculate(
         result=result,
         uses_unverified=bool(used_unverified),
         unverified=used_unverified,
+        norm_source=norm_source,
     )
+
+
+def _known_total(
+    table: NormTable, household: HouseholdComposition, norm_total: Decimal
+) -> KnownTotal | None:
+    """The table's known total for this household, when it is one the source states (an
+    ensamstående or a sambo pair without children, in a home of their own) and the
+    calculation arrives at it."""
+    if household.children or household.shared_household_persons:
+        return None
+    adults = household.adults
+    if len(adults) == 1 and not adults[0].cohabiting:
+        total = table.known_total(1)
+    elif len(adults) == 2 and all(adult.cohabiting for adult in adults):
+        total = table.known_total(2)
+    else:
+        return None
+    return total if total is not None and total.amount == norm_total else None

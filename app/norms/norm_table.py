@@ -1,8 +1,12 @@
 """Riksnormen as data: one table per year in resources/norms/<year>.json.
 
-The amounts are set yearly in socialtjänstförordningen (2001:937). Every amount carries a
-`verified` flag: False means it has not been checked against the primary source (an estimate),
-and the calculation says so wherever such an amount is used.
+The amounts are set yearly by the government in socialtjänstförordningen (2001:937) 2 kap. 1 §,
+each year by an ändringsförordning (SFS year:number); Socialstyrelsen publishes the table.
+A table names its `sources` (SFS number and/or publication, URL, date) and every amount names
+the source it was checked against. An amount without a source (an estimate) is marked so: a
+calculation may show it, but a decision computed with it cannot be signed
+(app/norms/decision_norm.py). A `known_total` is a sum the source states (the government's
+"5 220 kr för en ensamstående") when the single amounts are not known.
 
 `parse_norm_table` takes any dict of the file schema, so the same validation serves the bundled
 files and tables an administrator enters or imports; `norm_table_to_json` gives the dict back.
@@ -41,13 +45,50 @@ _FILE_NAME = re.compile(r"^(\d{4})\.json$")
 
 
 @dataclass(frozen=True)
+class NormSource:
+    """Where a table's amounts come from: an ändringsförordning, Socialstyrelsen's table or
+    the government's decision. Shown to administrators; `citation` is the text a decision
+    letter quotes ("Riksnorm för 2021 enligt …")."""
+
+    id: str
+    reference: str
+    """Short reference, e.g. 'SFS 2020:1013'."""
+    citation: str
+    """For the letter, e.g. 'socialtjänstförordningen (2001:937) i lydelse enligt SFS 2020:1013'."""
+    title: str = ""
+    url: str = ""
+    date: str = ""
+    """When it was issued or published (ISO date, or a month when that is what is known)."""
+    covers: str = ""
+    """What in the table it is the source of, for the administrator."""
+
+
+@dataclass(frozen=True)
 class NormValue:
-    """One amount of the table in whole kronor, and whether it is checked against the source."""
+    """One amount of the table in whole kronor, and whether it has a source."""
 
     amount: Decimal
     verified: bool
+    """True when the amount is checked against the source named in `source`; False for an
+    amount without a source (an estimate): never used in a signed decision."""
     description: str = field(default="", compare=False)
     """Swedish name of the item, e.g. 'Barn 4–6 år' (not part of equality)."""
+    source: str | None = field(default=None, compare=False)
+    """Id of the table's NormSource the amount is checked against."""
+
+
+@dataclass(frozen=True)
+class KnownTotal:
+    """A riksnorm total for a household without children that a source states, e.g. the
+    government's 'Riksnormen 2026 blir 5 220 kr för en ensamstående person'. A calculation for
+    such a household whose norm equals the total is sourced by it even where the single
+    amounts (personal and common costs) are not."""
+
+    adults: int
+    """1 = ensamstående, 2 = sambor."""
+    amount: Decimal
+    source: str
+    description: str
 
 
 @dataclass(frozen=True)
@@ -67,8 +108,10 @@ class AgeBand:
 @dataclass(frozen=True)
 class NormTable:
     year: int
-    source: str
+    sources: tuple[NormSource, ...]
     note: str
+    """The administrator's note (how the table was made, what is uncertain). Never printed in
+    a letter."""
     children: tuple[AgeBand, ...]
     children_without_lunch: tuple[AgeBand, ...]
     single_adult_value: NormValue
@@ -76,6 +119,18 @@ class NormTable:
     common_costs_values: tuple[NormValue, ...]
     """Index 0 is one person, index 6 seven persons."""
     common_costs_per_extra_person: NormValue
+    known_totals: tuple[KnownTotal, ...] = ()
+
+    @property
+    def source(self) -> str:
+        """The sources in short, e.g. 'SFS 2020:1013'."""
+        return "; ".join(source.reference for source in self.sources)
+
+    def source_by_id(self, source_id: str | None) -> NormSource | None:
+        return next((s for s in self.sources if s.id == source_id), None)
+
+    def known_total(self, adults: int) -> KnownTotal | None:
+        return next((t for t in self.known_totals if t.adults == adults), None)
 
     @property
     def single_adult(self) -> NormValue:
@@ -125,10 +180,12 @@ class NormTable:
             return self.common_costs_values[persons - 1]
         base = self.common_costs_values[COMMON_COSTS_LISTED_PERSONS - 1]
         extra = self.common_costs_per_extra_person
+        both = base.verified and extra.verified
         return NormValue(
             base.amount + extra.amount * (persons - COMMON_COSTS_LISTED_PERSONS),
-            base.verified and extra.verified,
+            both,
             f"Gemensamma hushållskostnader, {persons} personer",
+            (base.source if base.source == extra.source else extra.source) if both else None,
         )
 
     def all_values(self) -> list[NormValue]:
@@ -142,9 +199,19 @@ class NormTable:
         ]
 
     def unverified_items(self) -> list[str]:
-        """Swedish descriptions of the amounts not checked against the primary source,
-        e.g. 'Barn 4–6 år: 3 035 kr'."""
+        """Swedish descriptions of the amounts without a source, e.g. 'Barn 4–6 år: 3 035 kr'."""
         return [describe(value) for value in self.all_values() if not value.verified]
+
+    def citation_of(self, values: list[NormValue]) -> str:
+        """The letter's text for the sources of `values` ('' when one has no source)."""
+        citations: list[str] = []
+        for value in values:
+            source = self.source_by_id(value.source) if value.verified else None
+            if source is None:
+                return ""
+            if source.citation not in citations:
+                citations.append(source.citation)
+        return " och ".join(citations)
 
 
 def describe(value: NormValue) -> str:
@@ -175,6 +242,9 @@ EXTRA_PERSON_DESCRIPTION = "Gemensamma hushållskostnader, per person utöver sj
 class _Errors:
     def __init__(self) -> None:
         self.errors: dict[str, str] = {}
+        self.source_ids: set[str] = set()
+        self.default_source: str | None = None
+        """The source a legacy `"verified": true` means (the table's first)."""
 
     def add(self, key: str, message: str) -> None:
         self.errors.setdefault(key, message)
@@ -224,13 +294,29 @@ def _parse_value(raw: Any, key: str, description: str, errors: _Errors) -> NormV
             f"{key}.amount", f"{description}: orimligt högt belopp ({amount} kr) – kontrollera."
         )
         ok = False
-    verified = raw.get("verified", False)
-    if not isinstance(verified, bool):
-        errors.add(f"{key}.verified", f"{description}: 'verified' måste vara true eller false.")
-        ok = False
+    source: str | None = None
+    if "source" in raw:
+        source = raw.get("source")
+        if source is not None and (not isinstance(source, str) or not source.strip()):
+            errors.add(f"{key}.source", f"{description}: källan ska anges med sitt id eller null.")
+            ok = False
+        elif source is not None and source.strip() not in errors.source_ids:
+            errors.add(
+                f"{key}.source",
+                f"{description}: källan '{source}' finns inte bland tabellens källor.",
+            )
+            ok = False
+        source = source.strip() if isinstance(source, str) else None
+    else:  # the older format: a flag checked against the table's source
+        verified = raw.get("verified", False)
+        if not isinstance(verified, bool):
+            errors.add(f"{key}.verified", f"{description}: 'verified' måste vara true eller false.")
+            ok = False
+        elif verified:
+            source = errors.default_source
     if not ok or amount is None:
         return None
-    return NormValue(Decimal(int(amount)), verified, description)
+    return NormValue(Decimal(int(amount)), source is not None, description, source)
 
 
 def _parse_bands(
@@ -354,9 +440,7 @@ def parse_norm_table(data: Mapping[str, Any]) -> NormTable:
     year = _parse_int(data.get("year"), "year", "Året", errors)
     if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
         errors.add("year", f"Året måste vara mellan {MIN_YEAR} och {MAX_YEAR}.")
-    source = data.get("source")
-    if not isinstance(source, str) or not source.strip():
-        errors.add("source", "Ange källan för normbeloppen (t.ex. socialtjänstförordningen).")
+    sources = _parse_sources(data, errors)
     note = data.get("note", "")
     if note is None:
         note = ""
@@ -384,12 +468,13 @@ def parse_norm_table(data: Mapping[str, Any]) -> NormTable:
         EXTRA_PERSON_DESCRIPTION,
         errors,
     )
+    totals = _parse_known_totals(data.get("known_totals", []), errors)
     if errors.errors:
         raise ValidationFailed(errors.errors)
-    assert year is not None and single and cohabiting and extra and isinstance(source, str)
-    return NormTable(
+    assert year is not None and single and cohabiting and extra
+    table = NormTable(
         year=year,
-        source=source.strip(),
+        sources=sources,
         note=str(note).strip(),
         children=children,
         children_without_lunch=without_lunch,
@@ -397,11 +482,116 @@ def parse_norm_table(data: Mapping[str, Any]) -> NormTable:
         cohabiting_adults_value=cohabiting,
         common_costs_values=common,
         common_costs_per_extra_person=extra,
+        known_totals=totals,
     )
+    _check_known_totals(table)
+    return table
+
+
+def _text(raw: Mapping[str, Any], name: str) -> str:
+    value = raw.get(name, "")
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _parse_sources(data: Mapping[str, Any], errors: _Errors) -> tuple[NormSource, ...]:
+    """The table's `sources`; the older format's one `source` text becomes a source too."""
+    raw = data.get("sources")
+    if raw is None and isinstance(data.get("source"), str) and data["source"].strip():
+        text = data["source"].strip()
+        raw = [{"id": "kalla", "reference": text, "citation": text}]
+    if not isinstance(raw, list) or not raw:
+        errors.add(
+            "sources",
+            "Ange källan för normbeloppen: ändringsförordningens SFS-nummer eller "
+            "Socialstyrelsens tabell, med adress och datum.",
+        )
+        return ()
+    sources: list[NormSource] = []
+    for index, item in enumerate(raw):
+        key = f"sources.{index}"
+        if not isinstance(item, Mapping):
+            errors.add(key, f"Källa {index + 1} har fel format.")
+            continue
+        source_id, reference = _text(item, "id"), _text(item, "reference")
+        if not source_id or not reference:
+            errors.add(key, f"Källa {index + 1}: ange id och referens (t.ex. SFS 2020:1013).")
+            continue
+        if source_id in errors.source_ids:
+            errors.add(key, f"Källan '{source_id}' finns två gånger.")
+            continue
+        errors.source_ids.add(source_id)
+        sources.append(
+            NormSource(
+                id=source_id,
+                reference=reference,
+                citation=_text(item, "citation") or reference,
+                title=_text(item, "title"),
+                url=_text(item, "url"),
+                date=_text(item, "date"),
+                covers=_text(item, "covers"),
+            )
+        )
+    if sources:
+        errors.default_source = sources[0].id
+    return tuple(sources)
+
+
+def _parse_known_totals(raw: Any, errors: _Errors) -> tuple[KnownTotal, ...]:
+    if not isinstance(raw, list):
+        errors.add("known_totals", "Kända summor ska vara en lista.")
+        return ()
+    totals: list[KnownTotal] = []
+    for index, item in enumerate(raw):
+        key = f"known_totals.{index}"
+        adults = item.get("adults") if isinstance(item, Mapping) else None
+        if adults not in (1, 2) or isinstance(adults, bool):
+            errors.add(key, "En känd summa gäller 1 vuxen (ensamstående) eller 2 (sambor).")
+            continue
+        label = "Ensamstående, summa" if adults == 1 else "Sambor, summa"
+        value = _parse_value(item, key, label, errors)
+        if value is None:
+            continue
+        if value.source is None:
+            errors.add(f"{key}.source", f"{label}: en känd summa måste ha en källa.")
+            continue
+        totals.append(KnownTotal(adults, value.amount, value.source, label))
+    return tuple(totals)
+
+
+def _check_known_totals(table: NormTable) -> None:
+    """The single amounts of a table must add up to the totals its sources state: a typo in
+    an entered table is caught here."""
+    errors: dict[str, str] = {}
+    for total in table.known_totals:
+        personal = table.single_adult if total.adults == 1 else table.cohabiting_adults
+        common = table.common_costs(total.adults)
+        if personal.amount + common.amount != total.amount:
+            who = "en ensamstående" if total.adults == 1 else "sambor"
+            errors[f"known_totals.{total.adults}"] = (
+                f"Personliga kostnader ({number(personal.amount)} kr) och gemensamma "
+                f"hushållskostnader ({number(common.amount)} kr) för {who} blir "
+                f"{number(personal.amount + common.amount)} kr, men källan anger "
+                f"{number(total.amount)} kr."
+            )
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def _value_json(value: NormValue) -> dict[str, Any]:
-    return {"amount": str(value.amount), "verified": value.verified}
+    return {"amount": str(value.amount), "source": value.source if value.verified else None}
+
+
+def _source_json(source: NormSource) -> dict[str, Any]:
+    data = {
+        "id": source.id,
+        "reference": source.reference,
+        "citation": source.citation,
+        "title": source.title,
+        "url": source.url,
+        "date": source.date,
+        "covers": source.covers,
+    }
+    return {key: value for key, value in data.items() if value}
 
 
 def _band_json(band: AgeBand) -> dict[str, Any]:
@@ -410,9 +600,9 @@ def _band_json(band: AgeBand) -> dict[str, Any]:
 
 def norm_table_to_json(table: NormTable) -> dict[str, Any]:
     """The table as a dict of the file schema (amounts as strings of whole kronor)."""
-    return {
+    data: dict[str, Any] = {
         "year": table.year,
-        "source": table.source,
+        "sources": [_source_json(source) for source in table.sources],
         "note": table.note,
         "children": [_band_json(band) for band in table.children],
         "children_without_lunch": [_band_json(band) for band in table.children_without_lunch],
@@ -424,9 +614,24 @@ def norm_table_to_json(table: NormTable) -> dict[str, Any]:
         ],
         "common_costs_per_extra_person": _value_json(table.common_costs_per_extra_person),
     }
+    if table.known_totals:
+        data["known_totals"] = [
+            {"adults": t.adults, "amount": str(t.amount), "source": t.source}
+            for t in table.known_totals
+        ]
+    return data
 
 
 # --- the bundled tables ---------------------------------------------------------------------
+
+
+def missing_year_message(year: int) -> str:
+    """Why nothing can be computed for `year`, and who adds the table."""
+    return (
+        f"Det finns ingen godkänd riksnorm för {year}. En administratör lägger in {year} års "
+        "riksnorm med källa (ändringsförordningens SFS-nummer) under Arkiv → Riksnormen, och "
+        f"en annan administratör godkänner den. Till dess kan inget beräknas för {year}."
+    )
 
 
 def available_years() -> list[int]:
@@ -447,7 +652,7 @@ def load_norm_table(year: int) -> NormTable:
     if isinstance(year, bool) or not isinstance(year, int):
         raise ValidationFailed({"year": "Året måste vara ett heltal, t.ex. 2026."})
     if year not in available_years():
-        raise ValidationFailed({"year": f"Det finns ingen riksnorm för år {year}."})
+        raise ValidationFailed({"year": missing_year_message(year)})
     return _load_bundled(year)
 
 

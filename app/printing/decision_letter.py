@@ -71,7 +71,10 @@ def _calculation(letter: DecisionLetter) -> list[Flowable]:
             rows.append(
                 [paragraph(label, "small"), f"{sign}{money(Decimal(str(row.get('amount', '0'))))}"]
             )
-        story += [paragraph("Så har vi räknat", "h2"), _table(rows, [125 * mm, 45 * mm])]
+        story.append(paragraph("Så har vi räknat", "h2"))
+        if letter.norm_statement:
+            story.append(paragraph(letter.norm_statement))
+        story.append(_table(rows, [125 * mm, 45 * mm]))
     if letter.items:
         rows = [["Post", "Ansökt", "Föreslaget", "Beviljat"]]
         rows += [
@@ -125,14 +128,6 @@ def render_decision_letter(letter: DecisionLetter) -> bytes:
         paragraph(f"Beslutet är fattat på delegation från {organisation}.", "small"),
     ]
     story.append(KeepTogether(signature))
-    if letter.unverified_norm:
-        story.append(
-            paragraph(
-                "Obs: beräkningen använder normbelopp som ännu inte är "
-                "kontrollerade mot förordningen.",
-                "small",
-            )
-        )
     if letter.appeal is not None:
         story += [PageBreak(), paragraph(letter.appeal.title, "title")]
         for text in letter.appeal.paragraphs:

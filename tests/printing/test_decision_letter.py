@@ -17,7 +17,6 @@ from app.cases.case_register import PersonInput
 from app.decisions import decisions, legal_texts
 from app.models import DecisionKind, MemberRole, Outcome
 from app.norms.norm_calculation import CostInput, IncomeInput, calculate
-from app.norms.norm_table import load_norm_table
 from app.printing.decision_letter import render_decision_letter
 
 # The service fixtures: a migrated database per test, fixed clock, staff, make_case.
@@ -33,6 +32,7 @@ from tests.core.conftest import (  # noqa: F401
     session,
     staff,
 )
+from tests.norm_helpers import sourced_for_tests
 from tests.test_configuration import SYSTEM, write_logo
 
 D = Decimal
@@ -75,9 +75,10 @@ def delegated(session, admin, caseworker) -> None:
 
 
 def drafted(session, caseworker, case, costs, incomes=()):
-    """The system's proposal from the real 2026 calculation for december 2026."""
+    """The system's proposal from the real 2026 calculation for december 2026 (its amounts
+    with a fictional source: a decision with amounts without one cannot be signed)."""
     household = decisions.household_for_calculation(session, caseworker, case.id, DEC_START)
-    calculation = calculate(load_norm_table(2026), household, costs, incomes)
+    calculation = calculate(sourced_for_tests(2026), household, costs, incomes)
     return decisions.draft_from_calculation(
         DecisionKind.SUPPORT, DEC_START, DEC_END, calculation, costs
     )
@@ -200,12 +201,13 @@ class TestAvslagInAFamily:
         assert "förvaltningsrätten" in text and "tre veckor" in text
         assert "Individ- och familjenämnden" in text
 
-    def test_unverified_norm_amounts_are_pointed_out(self, decision) -> None:
+    def test_the_letter_states_which_years_riksnorm_was_used(self, decision) -> None:
         text = text_of(decision.letter_pdf)
         assert (
-            "Obs: beräkningen använder normbelopp som ännu inte är kontrollerade mot "
-            "förordningen." in text
+            "Så har vi räknat Riksnorm för 2026 enligt socialtjänstförordningen (2001:937) i "
+            "lydelse enligt SFS 0000:0 (fiktiv, test)." in text
         )
+        assert "inte kontrollerade" not in text  # no internal note (issue 19, defect 2)
 
 
 class TestLetterDetails:

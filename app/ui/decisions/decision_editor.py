@@ -148,14 +148,17 @@ class DecisionEditor(QWidget):
         month_start = next_month_start(clock.today())
         self.period_start = DateField(month_start)
         self.period_end = DateField(month_end(month_start))
-        self.year = QComboBox()
-        for year in self.context.call(lambda s, _a: applicable_table.years(s)):
-            self.year.addItem(str(year), year)
-        self.year.setCurrentIndex(max(0, self.year.findData(month_start.year)))
+        self.year = QLabel()
+        """The riksnorm of the period's year (never chosen by hand: issue 19, defect 1)."""
+        self.year.setObjectName("normYear")
+        self.year.setWordWrap(True)
+        self.year.setTextFormat(Qt.TextFormat.PlainText)
+        self.period_start.dateChanged.connect(lambda *_: self._show_norm_year())
+        self.period_end.dateChanged.connect(lambda *_: self._show_norm_year())
         add_field(form, "&Typ av bistånd:", self.kind)
         add_field(form, "Period &från:", self.period_start)
         add_field(form, "Period &till:", self.period_end)
-        add_field(form, "&Riksnorm för år:", self.year)
+        form.addRow("Riksnorm:", self.year)
         column.addLayout(form)
         self.source_label = QLabel()
         self.source_label.setObjectName("decisionSource")
@@ -207,7 +210,34 @@ class DecisionEditor(QWidget):
         self.unverified_label.setStyleSheet("background:#fff4ce; padding:4px;")
         self.unverified_label.hide()
         column.addWidget(self.unverified_label)
+        self._show_norm_year()
         return page
+
+    def _show_norm_year(self) -> None:
+        """Which year's riksnorm the period takes, or why there is none."""
+        start, end = self.period_start.value(), self.period_end.value()
+        if start is None or end is None:
+            return
+        try:
+            table = self.context.call(
+                lambda s, _a: applicable_table.table_for_period(s, start, end)
+            )
+        except ValidationFailed as exc:
+            self.year.setText(" ".join(exc.field_errors.values()))
+            self.year.setStyleSheet("color:#b00020;")
+            return
+        text = f"{table.year} ({table.source})"
+        missing = table.unverified_items()
+        if missing:
+            text += (
+                f". {len(missing)} belopp saknar källa: en beräkning kan visas, men ett beslut "
+                "som använder dem kan inte undertecknas."
+            )
+        calculated = getattr(self, "_norm_year", None)
+        if self.calculation is not None and calculated not in (None, table.year):
+            text += f" Beräkningen är gjord med {calculated} års riksnorm: räkna om."
+        self.year.setText(text)
+        self.year.setStyleSheet("background:#fff4ce;" if missing else "")
 
     def _row_table(self, headers: list[str], name: str) -> QTableWidget:
         table = QTableWidget(0, len(headers))
@@ -424,10 +454,16 @@ class DecisionEditor(QWidget):
         try:
             self._refresh_jobbstimulans()
             composition, costs, incomes = self._inputs()
-            year = self.year.currentData()
-            table = self.context.call(lambda s, _a: applicable_table.table_for(s, year))
+            start, end = self.period_start.value(), self.period_end.value()
+            if start is None or end is None:
+                raise ValidationFailed({"period": "Ange beslutsperioden."})
+            table = self.context.call(
+                lambda s, _a: applicable_table.table_for_period(s, start, end)
+            )
             self.calculation = calculate(table, composition, costs, incomes)
         except ValidationFailed as exc:
+            self.calculation = None
+            self.unverified_label.hide()
             self.calculation_error.set_message("\n".join(exc.field_errors.values()))
             return False
         calc = self.calculation
@@ -438,8 +474,10 @@ class DecisionEditor(QWidget):
             f"{money(abs(calc.result))}</b>"
         )
         self.unverified_label.setText(
-            "Obs: beräkningen använder normbelopp som inte är kontrollerade mot förordningen: "
+            f"Riksnormen för {calc.year} har belopp utan källa: "
             + "; ".join(calc.unverified)
+            + ". Beräkningen kan visas, men beslutet kan inte undertecknas förrän en "
+            "administratör har lagt in beloppen med källa och en annan har godkänt dem."
             if calc.uses_unverified
             else ""
         )
@@ -456,6 +494,7 @@ class DecisionEditor(QWidget):
         self._set_references(draft.legal_references)
         self._calculation_snapshot = draft.calculation
         self._norm_year = draft.norm_year
+        self._show_norm_year()
         self._update_outcome()
         return True
 
@@ -719,8 +758,7 @@ class DecisionEditor(QWidget):
         self.period_start.set_value(draft.period_start)
         self.period_end.set_value(draft.period_end)
         self._calculation_snapshot, self._norm_year = draft.calculation, draft.norm_year
-        if draft.norm_year:
-            self.year.setCurrentIndex(max(0, self.year.findData(draft.norm_year)))
+        self._show_norm_year()
         if not self.children_table.rowCount():
             self._prefill_household()
         self._show_items(draft.items, draft.income_counted)

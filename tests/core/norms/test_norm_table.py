@@ -1,10 +1,11 @@
-"""Norm tables as data: the bundled 2019 and 2026 files, lookups, validation, JSON round trip."""
+"""Norm tables as data: the bundled files (2019, 2021 with their sources; 2024–2026 whose
+amounts have no source), lookups, validation, JSON round trip."""
 
 from __future__ import annotations
 
 import copy
 import json
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import pytest
 
@@ -14,9 +15,12 @@ from app.norms.norm_table import (
     NormValue,
     available_years,
     load_norm_table,
+    missing_year_message,
     norm_table_to_json,
     parse_norm_table,
 )
+
+D = Decimal
 
 
 def raw(year: int) -> dict:
@@ -30,14 +34,18 @@ def errors_of(data: dict) -> dict[str, str]:
 
 
 def test_bundled_years():
-    assert {2019, 2026} <= set(available_years())
+    assert {2019, 2021, 2024, 2025, 2026} <= set(available_years())
     assert available_years() == sorted(available_years())
 
 
-def test_missing_year_is_a_swedish_validation_error():
+def test_missing_year_is_a_swedish_validation_error_that_says_who_adds_it():
     with pytest.raises(ValidationFailed) as caught:
         load_norm_table(1999)
-    assert caught.value.field_errors == {"year": "Det finns ingen riksnorm för år 1999."}
+    assert caught.value.field_errors == {"year": missing_year_message(1999)}
+    message = missing_year_message(1999)
+    assert "ingen godkänd riksnorm för 1999" in message
+    assert "En administratör lägger in" in message and "Arkiv → Riksnormen" in message
+    assert "en annan administratör godkänner" in message
 
 
 def test_year_must_be_an_integer():
@@ -97,7 +105,9 @@ def test_2019_adults():
     table = load_norm_table(2019)
     assert table.single_adult == NormValue(Decimal("3090"), True)
     assert table.cohabiting_adults == NormValue(Decimal("5570"), True)
-    assert table.source == "Socialtjänstförordningen (2001:937) / Socialstyrelsen, riksnormen 2019"
+    assert table.source == "Socialstyrelsen: Riksnormen för försörjningsstöd 2019"
+    assert table.sources[0].url == "https://www.socialstyrelsen.se/ekonomisktbistand/riksnormen"
+    assert table.single_adult.source == "socialstyrelsen-2019"
     assert table.year == 2019
 
 
@@ -127,59 +137,81 @@ def test_2019_is_fully_verified():
     assert table.is_fully_verified
 
 
-# --- 2026: confirmed totals and flagged estimates -------------------------------------------
+# --- 2021: the text of SFS 2020:1013 ---------------------------------------------------------
 
 
-def test_2026_confirmed_values():
+def test_2021_is_the_table_of_sfs_2020_1013():
+    table = load_norm_table(2021)
+    assert [band.value.amount for band in table.children] == [
+        D(a) for a in (2180, 2440, 2170, 2440, 3060, 3520, 3970, 4000)
+    ]
+    assert [band.value.amount for band in table.children_without_lunch] == [
+        D(a) for a in (2050, 2240, 1990, 2170)
+    ]
+    assert (table.single_adult.amount, table.cohabiting_adults.amount) == (D(3160), D(5700))
+    assert [v.amount for v in table.common_costs_values] == [
+        D(a) for a in (1020, 1130, 1420, 1610, 1860, 2100, 2270)
+    ]
+    assert table.common_costs(8).amount == D(2440)  # the 7-person sum + (2 270 − 2 100)
+    assert table.unverified_items() == []
+    (source,) = table.sources
+    assert (source.reference, source.date) == ("SFS 2020:1013", "2020-11-26")
+    assert "lagboken.se" in source.url
+    assert table.citation_of(table.all_values()) == (
+        "socialtjänstförordningen (2001:937) 2 kap. 1 § i lydelse enligt SFS 2020:1013"
+    )
+
+
+# --- 2024–2026: no source found for the amounts ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("year", "url"),
+    [
+        (2024, "https://www.regeringen.se/artiklar/2023/11/riksnorm-for-2024-faststalld/"),
+        (
+            2025,
+            "https://www.regeringen.se/pressmeddelanden/2024/11/"
+            "hojt-forsorjningsstod-nar-riksnormen-raknas-upp/",
+        ),
+        (2026, "https://www.regeringen.se/artiklar/2025/11/riksnorm-for-2026-faststalld/"),
+    ],
+)
+def test_amounts_without_a_source_are_marked(year, url):
+    """The government's decisions are known (and named), the ändringsförordning with the
+    amounts is not: every amount is marked as having no source."""
+    table = load_norm_table(year)
+    assert [source.url for source in table.sources] == [url]
+    assert len(table.unverified_items()) == len(table.all_values()) == 22
+    assert all(value.source is None for value in table.all_values())
+    assert table.note.startswith("UPPSKATTNING – INGEN KÄLLA FÖR BELOPPEN")
+    assert raw(year)["single_adult"]["source"] is None
+
+
+def test_2026_known_totals_are_the_governments():
     table = load_norm_table(2026)
-    assert table.single_adult == NormValue(Decimal("3940"), True)
-    assert table.common_costs(1) == NormValue(Decimal("1280"), True)
-    assert table.single_adult.amount + table.common_costs(1).amount == Decimal("5220")
-    assert table.cohabiting_adults.amount + table.common_costs(2).amount == Decimal("8510")
+    assert [(t.adults, t.amount, t.source) for t in table.known_totals] == [
+        (1, D(5220), "regeringen-2025-11"),
+        (2, D(8510), "regeringen-2025-11"),
+    ]
+    assert table.single_adult.amount + table.common_costs(1).amount == D(5220)
+    assert table.cohabiting_adults.amount + table.common_costs(2).amount == D(8510)
+    assert "5 220 kr för en ensamstående" in table.sources[0].covers
 
 
-def test_2026_estimates_are_unverified():
-    table = load_norm_table(2026)
-    assert not table.cohabiting_adults.verified
-    assert not table.common_costs(2).verified
-    assert not table.common_costs(8).verified
-    assert all(not band.value.verified for band in table.children)
-    assert all(not band.value.verified for band in table.children_without_lunch)
-    items = table.unverified_items()
-    # 8 + 4 children's bands, sambor, 6 common cost rows (2–7 persons), the extra person sum
-    assert len(items) == 20
-    assert "Sambor (två vuxna tillsammans): 7\xa0088 kr" in items
-    assert "Barn 4–6 år: 3\xa0035 kr" in items
-    assert "Barn 0 år (utan lunch): 2\xa0550 kr" in items
-    assert "Gemensamma hushållskostnader, 2 personer: 1\xa0422 kr" in items
-    assert not any("Ensamstående" in item for item in items)
-
-
-def test_2026_estimates_follow_the_stated_scaling():
-    """Each estimate is the 2019 amount scaled by the ratio of the confirmed amounts."""
-    old, new = raw(2019), raw(2026)
-    personal = Decimal(3940) / Decimal(3090)
-    common = Decimal(1280) / Decimal(990)
-
-    def scaled(value: str, ratio: Decimal) -> str:
-        return str((Decimal(value) * ratio).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-    for kind in ("children", "children_without_lunch"):
-        for before, after in zip(old[kind], new[kind], strict=True):
-            assert after["amount"] == scaled(before["amount"], personal)
-            assert after["verified"] is False
-    for before, after in zip(old["common_costs"][1:], new["common_costs"][1:], strict=True):
-        assert after["amount"] == scaled(before["amount"], common)
-        assert after["verified"] is False
-    assert new["common_costs_per_extra_person"]["amount"] == scaled("170", common)
-    assert new["cohabiting_adults"]["amount"] == str(8510 - int(scaled("1100", common)))
-    assert "8 510" in new["note"]
+def test_amounts_that_do_not_add_up_to_a_known_total_are_refused():
+    data = raw(2026)
+    data["single_adult"]["amount"] = "3950"  # a typo
+    assert errors_of(data) == {
+        "known_totals.1": "Personliga kostnader (3\xa0950 kr) och gemensamma hushållskostnader "
+        "(1\xa0280 kr) för en ensamstående blir 5\xa0230 kr, men källan anger 5\xa0220 kr."
+    }
 
 
 # --- parse / export --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("year", [2019, 2026])
+@pytest.mark.parametrize("year", [2019, 2021, 2024, 2025, 2026])
 def test_json_round_trip(year):
     table = load_norm_table(year)
     exported = norm_table_to_json(table)
@@ -196,10 +228,44 @@ def test_parse_accepts_integers_and_unordered_bands():
     assert table.single_adult.amount == Decimal("3090")
 
 
-def test_missing_verified_flag_means_unverified():
+def test_an_amount_without_a_source_is_marked():
     data = raw(2019)
-    del data["single_adult"]["verified"]
+    data["single_adult"]["source"] = None
     assert parse_norm_table(data).single_adult == NormValue(Decimal("3090"), False)
+    del data["single_adult"]["source"]  # the older format without a flag: no source either
+    assert parse_norm_table(data).single_adult == NormValue(Decimal("3090"), False)
+
+
+def test_the_older_format_with_one_source_and_verified_flags_is_read():
+    """Tables entered before issue 19 (in the database) had one source text and a flag."""
+
+    def legacy(node):
+        if isinstance(node, dict):
+            return {
+                ("verified" if k == "source" else k): (
+                    v is not None if k == "source" else legacy(v)
+                )
+                for k, v in node.items()
+            }
+        return [legacy(v) for v in node] if isinstance(node, list) else node
+
+    data = legacy(raw(2019))
+    del data["sources"]
+    data["source"] = "Socialstyrelsen, riksnormen 2019"
+    data["cohabiting_adults"]["verified"] = False
+    table = parse_norm_table(data)
+    assert table.source == "Socialstyrelsen, riksnormen 2019"
+    assert table.single_adult.verified and table.single_adult.source == "kalla"
+    assert not table.cohabiting_adults.verified
+
+
+def test_an_unknown_source_is_refused():
+    data = raw(2019)
+    data["single_adult"]["source"] = "sfs-1999-1"
+    assert errors_of(data) == {
+        "single_adult.source": "Ensamstående vuxen: källan 'sfs-1999-1' finns inte bland "
+        "tabellens källor."
+    }
 
 
 def test_gap_in_children_bands():
@@ -257,7 +323,7 @@ def test_bad_amounts(amount, message):
 
 def test_bad_verified_flag():
     data = raw(2019)
-    data["cohabiting_adults"]["verified"] = "ja"
+    data["cohabiting_adults"] = {"amount": "5570", "verified": "ja"}
     assert errors_of(data) == {
         "cohabiting_adults.verified": "Sambor (två vuxna tillsammans): 'verified' måste vara "
         "true eller false."
@@ -294,7 +360,10 @@ def test_common_costs_must_have_one_to_seven_persons():
 def test_missing_sections_and_fields_are_all_reported():
     errors = errors_of({"year": 1800})
     assert errors["year"] == "Året måste vara mellan 2000 och 2100."
-    assert errors["source"] == "Ange källan för normbeloppen (t.ex. socialtjänstförordningen)."
+    assert errors["sources"] == (
+        "Ange källan för normbeloppen: ändringsförordningens SFS-nummer eller "
+        "Socialstyrelsens tabell, med adress och datum."
+    )
     assert errors["children"] == "Barn: åldersgrupperna saknas."
     assert errors["children_without_lunch"] == "Barn utan lunch: åldersgrupperna saknas."
     assert errors["single_adult"] == "Ensamstående vuxen: belopp saknas."

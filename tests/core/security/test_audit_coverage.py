@@ -200,6 +200,8 @@ WRITES = {
     "journal.sign_entry",
     "journal.update_draft",
     "applicable_table.import_table",
+    "applicable_table.approve_table",
+    "applicable_table.discard_draft",
     "plans.add_step",
     "plans.close_plan",
     "plans.create_plan",

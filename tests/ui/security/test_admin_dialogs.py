@@ -1,21 +1,16 @@
-"""Administrator dialogs: riksnorm tables per year, the delegationsordning, the users."""
+"""Administrator dialogs: the delegationsordning and the users (riksnorm tables: tests/ui/norms)."""
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
 
-from app.common.errors import AccessDenied
 from app.decisions import decisions
 from app.models import DecisionKind
-from app.norms import applicable_table
-from app.norms.norm_calculation import AdultInput, HouseholdComposition, calculate
 from app.security import accounts
 from app.ui.decisions.delegations_dialog import DelegationsDialog
-from app.ui.norms.norm_tables_dialog import NormTablesDialog
 from app.ui.security.users_dialog import UsersDialog
 from tests.helpers import type_text
 from tests.ui.forms.test_form_versions import login_admin
@@ -24,50 +19,6 @@ from tests.ui.forms.test_form_versions import login_admin
 @pytest.fixture
 def admin(demo_database):
     return login_admin(demo_database)
-
-
-def test_norm_tables_show_unverified_amounts(qtbot, admin) -> None:
-    dialog = NormTablesDialog(admin)
-    qtbot.addWidget(dialog)
-    rows = {r.year: r for r in dialog.model.rows}
-    assert {2019, 2026} <= set(rows)
-    assert rows[2019].unverified == []
-    assert rows[2026].unverified  # estimated 2026 amounts are marked
-    dialog.table.selectRow(dialog.model.rows.index(rows[2026]))
-    assert rows[2026].unverified[0].replace("\xa0", " ") in dialog.details.toPlainText()
-
-
-def test_administrator_enters_next_years_table(qtbot, admin, caseworker) -> None:
-    template = admin.call(lambda s, _a: applicable_table.template_for_next_year(s))
-    assert template["year"] == 2027
-    template["single_adult"] = {"amount": "4000", "verified": True}
-    template["source"] = "SFS 2026:999 (fiktiv i test)"
-    dialog = NormTablesDialog(admin)
-    qtbot.addWidget(dialog)
-    assert dialog.save(json.dumps(template), dialog.error)
-    assert 2027 in [r.year for r in dialog.model.rows]
-    table = caseworker.call(lambda s, _a: applicable_table.table_for(s, 2027))
-    result = calculate(table, HouseholdComposition([AdultInput("A", False)], []))
-    assert result.norm_total == Decimal("4000") + table.common_costs(1).amount
-    assert result.uses_unverified  # the copied common costs are not verified yet
-
-
-def test_bad_table_is_refused_with_a_message(qtbot, admin) -> None:
-    dialog = NormTablesDialog(admin)
-    qtbot.addWidget(dialog)
-    before = len(dialog.model.rows)
-    assert not dialog.save("{ inte json", dialog.error)
-    assert "inte giltig JSON" in dialog.error.text()
-    broken = admin.call(lambda s, _a: applicable_table.template_for_next_year(s))
-    broken["children"] = broken["children"][1:]  # a gap: age 0 missing
-    assert not dialog.save(json.dumps(broken), dialog.error)
-    assert "sparades inte" in dialog.error.text()
-    assert len(dialog.model.rows) == before
-
-
-def test_only_administrators_enter_tables(caseworker) -> None:
-    with pytest.raises(AccessDenied):
-        caseworker.call(lambda s, a: applicable_table.import_table(s, a, "{}"))
 
 
 def test_delegation_dialog_grants_with_a_limit(qtbot, admin, caseworker) -> None:
