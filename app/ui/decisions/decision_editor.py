@@ -313,7 +313,7 @@ class DecisionEditor(QWidget):
         self.kind.setCurrentIndex(max(0, self.kind.findData(defaults.kind.value)))
         self.period_start.set_value(defaults.period_start)
         self.period_end.set_value(defaults.period_end)
-        self.year.setCurrentIndex(max(0, self.year.findData(defaults.period_start.year)))
+        self._show_norm_year()  # the period decides the riksnorm's year
         self.source_label.setText(defaults.note)
 
     def _refresh_jobbstimulans(self) -> None:
