@@ -716,6 +716,9 @@ class DecisionDetail:
     signed: bool
     replaces_id: uuid.UUID | None
     problems: list[str]
+    forwarding_instruction: str = ""
+    """How to post the letter when someone in the household has skyddade personuppgifter
+    (Skatteverket's förmedling), for the editor to show; "" otherwise."""
 
 
 def open_decision(session: Session, actor: Actor, decision_id: uuid.UUID) -> DecisionDetail:
@@ -757,7 +760,18 @@ def open_decision(session: Session, actor: Actor, decision_id: uuid.UUID) -> Dec
         decision.is_signed,
         decision.replaces_id,
         problems,
+        _forwarding_instruction(session, decision),
     )
+
+
+def _forwarding_instruction(session: Session, decision: Decision) -> str:
+    case = load_case(session, decision.case_id)
+    protected = any(
+        m.person.protected_identity
+        for m in case.household.members
+        if _in_period(m, decision.period_start, decision.period_end)
+    )
+    return legal_texts.protected_forwarding().instruction if protected else ""
 
 
 # --- the letter ---------------------------------------------------------------------------------

@@ -497,6 +497,12 @@ def _cost_names(types: Iterable[str]) -> str:
     return " eller ".join(COST_TYPES.get(t, t).lower() for t in types)
 
 
+@cache
+def _placeholders() -> frozenset[str]:
+    """The {names} the bank's phrases use."""
+    return frozenset(name for p in phrases() for name in re.findall(r"\{(\w+)\}", p.text))
+
+
 def claims_hold(phrase: Phrase, facts: DecisionFacts) -> bool:
     """Whether what the phrase claims is true of the decision (its kind, outcome and cost
     types aside): the editor offers only phrases whose claims hold."""
@@ -533,6 +539,13 @@ def phrase_problems(
                 problems.append(f"{name} {what}.")
                 return
 
+    placeholders = _placeholders()
+    for text in (motivation, *(t for _type, _label, t in item_motivations), *child_texts):
+        for name in dict.fromkeys(re.findall(r"\{(\w+)\}", text)):
+            if name in placeholders:
+                problems.append(
+                    f"Texten har kvar {{{name}}} från frasbanken: skriv in det som ska stå där."
+                )
     for p in phrases_in(motivation):
         check(p, tuple(facts.item_types), "beslutet")
     for item_type, label, text in item_motivations:

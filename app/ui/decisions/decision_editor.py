@@ -130,6 +130,12 @@ class DecisionEditor(QWidget):
             buttons.addWidget(button)
         buttons.addStretch()
         layout.addLayout(buttons)
+        self.forwarding_label = QLabel()
+        self.forwarding_label.setObjectName("forwardingInstruction")
+        self.forwarding_label.setWordWrap(True)
+        self.forwarding_label.setStyleSheet("background:#fff4ce; padding:4px;")
+        self.forwarding_label.hide()
+        layout.addWidget(self.forwarding_label)
         self.save_button.clicked.connect(self.save)
         self.preview_button.clicked.connect(self.preview)
         self.sign_button.clicked.connect(self.sign)
@@ -744,6 +750,12 @@ class DecisionEditor(QWidget):
         if draft.bka_form_id:
             self.bka.setCurrentIndex(max(0, self.bka.findData(str(draft.bka_form_id))))
         self.problems.setText("\n".join(detail.problems))
+        self.forwarding_label.setText(
+            f"Så skickas brevet: {detail.forwarding_instruction}"
+            if detail.forwarding_instruction
+            else ""
+        )
+        self.forwarding_label.setVisible(bool(detail.forwarding_instruction))
         self._update_outcome()
         self._update_state()
 

@@ -340,6 +340,16 @@ class TestPhrases:
         draft.income_counted = Decimal(15_000)
         assert problems_of(session, caseworker, case, draft) == []
 
+    def test_a_placeholder_left_from_the_bank_is_refused(
+        self, session, caseworker, case, delegated
+    ) -> None:
+        text = legal_texts.fill(
+            legal_texts.phrase("boende_over_skalig").text, {"period": "december 2026"}
+        )
+        assert problems_of(session, caseworker, case, partly(motivation=text)) == [
+            "Texten har kvar {belopp} från frasbanken: skriv in det som ska stå där."
+        ]
+
     def test_an_item_motivation_about_another_cost_is_refused(
         self, session, caseworker, case, delegated
     ) -> None:
@@ -523,3 +533,16 @@ class TestProtectedAddress:
         ali = next(m.person for m in case.household.members if m.person.first_name == "Ali")
         assert letter.recipient_lines == ["Anna Andersson och Ali Andersson", ali.display_number]
         assert not any("Storgatan" in line or "Skydd" in line for line in letter.recipient_lines)
+
+    def test_the_editor_is_told_how_to_post_the_letter(
+        self, session, caseworker, make_case, pnr, case, unit
+    ) -> None:
+        protected = make_case(
+            pnr("19900101", 1), "Bo", "Berg", protected=True, period_start=DEC_START, **ADDRESS
+        )
+        for household, expected in ((protected, True), (case, False)):
+            decision = decisions.save_draft(session, caseworker, household.id, bifall())
+            detail = decisions.open_decision(session, caseworker, decision.id)
+            assert ("Skatteverket, Box 2820, 403 20 Göteborg" in detail.forwarding_instruction) is (
+                expected
+            )
