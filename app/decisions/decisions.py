@@ -52,6 +52,7 @@ from app.models import (
     HouseholdMember,
     MemberRole,
     Outcome,
+    Person,
     User,
 )
 from app.norms import decision_norm
@@ -66,6 +67,7 @@ from app.norms.norm_calculation import (
 )
 from app.security import access, audit
 from app.security.actor import Actor
+from app.settings import configuration
 
 CENT = Decimal("0.01")
 MAX_ITEM_AMOUNT = Decimal("200000")
@@ -381,6 +383,15 @@ class SigningProblemKind(StrEnum):
     """The calculation uses another year's riksnorm than the period's (issue 19)."""
     UNSOURCED_NORM = decision_norm.UNSOURCED_NORM
     """The calculation uses riksnorm amounts without a source (issue 19)."""
+    PHRASE_MISMATCH = "phrase_mismatch"
+    """A phrase from the bank that does not fit the kind, outcome, items or amounts."""
+    LEGAL_REFERENCE_MISMATCH = "legal_reference_mismatch"
+    """Lagrum of the wrong law for the period (or a period straddling the change of law),
+    kind of bistånd or outcome."""
+    LEGAL_REFERENCE_UNCONFIRMED = "legal_reference_unconfirmed"
+    """A paragraph number not confirmed against the law text (resources/legal_references)."""
+    DISMISSAL_WITH_AMOUNTS = "dismissal_with_amounts"
+    """An avvisning examines nothing and so grants nothing."""
 
 
 @dataclass(frozen=True)
@@ -420,8 +431,18 @@ def _signing_problems(session: Session, actor: Actor, decision: Decision) -> lis
                     f"Motivera varför {item.label.lower()} inte beviljas fullt ut.",
                 )
             )
+    problems += _phrase_problems(decision)
     if not json.loads(decision.legal_references or "[]"):
         problems.append(SigningProblem(SigningProblemKind.NO_LEGAL_REFERENCE, "Ange lagrum."))
+    problems += _legal_reference_problems(decision)
+    if decision.outcome is Outcome.DISMISSED and any(i.granted > 0 for i in decision.items):
+        problems.append(
+            SigningProblem(
+                SigningProblemKind.DISMISSAL_WITH_AMOUNTS,
+                "En avvisning prövar inte ansökan och beviljar därför inget: sätt beviljat "
+                "belopp till 0 kr för varje post eller ta bort posterna.",
+            )
+        )
     gate = child_gate(session, decision)
     if gate:
         problems.append(SigningProblem(SigningProblemKind.CHILD_PERSPECTIVE, gate))
@@ -432,6 +453,86 @@ def _signing_problems(session: Session, actor: Actor, decision: Decision) -> lis
         decision.period_start, decision.period_end, json.loads(decision.calculation_json or "{}")
     ):
         problems.append(SigningProblem(SigningProblemKind(kind), message))
+    return problems
+
+
+def decision_facts(decision: Decision) -> legal_texts.DecisionFacts:
+    """The decision as its items make it, for checking what phrases claim."""
+    return _facts(
+        decision.kind, decision.outcome, decision.items, decision.income_counted,
+        decision.granted_total,
+    )  # fmt: skip
+
+
+def draft_facts(draft: DecisionDraft) -> legal_texts.DecisionFacts:
+    """The same for a draft in the editor, before it is saved."""
+    outcome = derive_outcome(draft.items, draft.income_counted, draft.dismissed)
+    total = Decimal("0") if draft.dismissed else granted_total(draft.items, draft.income_counted)
+    return _facts(draft.kind, outcome, draft.items, draft.income_counted, total)
+
+
+def _facts(
+    kind: DecisionKind,
+    outcome: Outcome,
+    items: list[DecisionItem] | list[ItemInput],
+    income: Decimal,
+    total: Decimal,
+) -> legal_texts.DecisionFacts:
+    norm = [i for i in items if i.item_type == "riksnorm"]
+    paid = outcome in (Outcome.GRANTED, Outcome.PARTLY) and total > 0
+    return legal_texts.DecisionFacts(
+        kind=kind,
+        outcome=outcome,
+        item_types=frozenset(i.item_type for i in items),
+        reduced_types=frozenset(i.item_type for i in items if i.granted < i.applied),
+        child_norm_granted=paid and bool(norm) and all(i.granted >= i.applied for i in norm),
+        income_covers_need=income >= sum((i.proposed for i in items), Decimal("0")),
+    )
+
+
+def _phrase_problems(decision: Decision) -> list[SigningProblem]:
+    """Phrases of the bank that contradict the decision (förvaltningslagen 32 §: the
+    motivering must be the decision's own reasons): tagged data, see decision_phrases.json."""
+    considerations = json.loads(decision.child_consideration or "{}")
+    return [
+        SigningProblem(SigningProblemKind.PHRASE_MISMATCH, message)
+        for message in legal_texts.phrase_problems(
+            decision_facts(decision),
+            decision.motivation,
+            [(i.item_type, i.label, i.motivation) for i in decision.items if i.motivation],
+            [text for text in considerations.values() if isinstance(text, str)],
+        )
+    ]
+
+
+def _reference_codes(decision: Decision) -> list[str]:
+    """The decision's lagrum codes (a value that is not a list of codes counts as none)."""
+    try:
+        codes = json.loads(decision.legal_references or "[]")
+    except ValueError:
+        return []
+    return [c for c in codes if isinstance(c, str)] if isinstance(codes, list) else []
+
+
+def _legal_reference_problems(decision: Decision) -> list[SigningProblem]:
+    """Lagrum by the decision period's law, kind and outcome; unconfirmed paragraphs are
+    never signed. These stay in the program: the server has no copy of the lagrum data."""
+    codes = _reference_codes(decision)
+    problems = [
+        SigningProblem(SigningProblemKind.LEGAL_REFERENCE_MISMATCH, message)
+        for message in legal_texts.reference_problems(
+            codes, decision.kind, decision.outcome, decision.period_start, decision.period_end
+        )
+    ]
+    problems += [
+        SigningProblem(
+            SigningProblemKind.LEGAL_REFERENCE_UNCONFIRMED,
+            f"{r.text} är inte kontrollerat mot lagtexten (SFS {r.law}) och kan inte stå i ett "
+            "signerat beslut. Systemförvaltaren kontrollerar paragrafen och markerar den som "
+            "kontrollerad i lagrumslistan.",
+        )
+        for r in legal_texts.unconfirmed_references(codes)
+    ]
     return problems
 
 
@@ -632,6 +733,9 @@ class DecisionDetail:
     signed: bool
     replaces_id: uuid.UUID | None
     problems: list[str]
+    forwarding_instruction: str = ""
+    """How to post the letter when someone in the household has skyddade personuppgifter
+    (Skatteverket's förmedling), for the editor to show; "" otherwise."""
 
 
 def open_decision(session: Session, actor: Actor, decision_id: uuid.UUID) -> DecisionDetail:
@@ -673,7 +777,18 @@ def open_decision(session: Session, actor: Actor, decision_id: uuid.UUID) -> Dec
         decision.is_signed,
         decision.replaces_id,
         problems,
+        _forwarding_instruction(session, decision),
     )
+
+
+def _forwarding_instruction(session: Session, decision: Decision) -> str:
+    case = load_case(session, decision.case_id)
+    protected = any(
+        m.person.protected_identity
+        for m in case.household.members
+        if _in_period(m, decision.period_start, decision.period_end)
+    )
+    return legal_texts.protected_forwarding().instruction if protected else ""
 
 
 # --- the letter ---------------------------------------------------------------------------------
@@ -689,8 +804,9 @@ class LetterItem:
 class DecisionLetter:
     letterhead: Letterhead
     recipient_lines: list[str]
-    """Name and postal address for the window envelope; no address for skyddade
-    personuppgifter (the letter is then handed over or sent via Skatteverket)."""
+    """What the envelope window shows. Name and postal address; for skyddade
+    personuppgifter the name and personnummer only, the letter going through Skatteverket's
+    förmedling (`forwarding`): nothing in the window reveals the protection."""
     address_protected: bool
     decided_on: date | None
     case_number: str
@@ -720,6 +836,11 @@ class DecisionLetter:
     the printout says so, so it is never taken for the letter that was sent."""
     norm_statement: str = ""
     """Which year's riksnorm the calculation used, and its source (issue 19)."""
+    forwarding: legal_texts.Forwarding | None = None
+    """For skyddade personuppgifter: how the letter is posted (outer envelope to
+    Skatteverket). For whoever posts it; never printed in the letter."""
+    examined: bool = True
+    """False for an avvisning: the letter shows no calculation, amounts or norms."""
 
 
 def period_text(start: date, end: date) -> str:
@@ -741,6 +862,55 @@ def _headline(decision: Decision, period: str) -> str:
     }[decision.outcome]
 
 
+def _title(decision: Decision) -> str:
+    what = decision.kind.label.lower()
+    if decision.outcome is Outcome.DISMISSED:
+        return f"Beslut om avvisning av ansökan om {what}"
+    return f"Beslut om {what}"
+
+
+def _recipient(
+    adults: list[Person], household, protected: bool
+) -> tuple[list[str], legal_texts.Forwarding | None]:
+    """The window's lines, and for a protected household how the letter is forwarded:
+    Skatteverket forwards a sealed envelope marked with the recipient's full personnummer
+    (resources/texts/skyddad_adress.json), so the window shows name and personnummer, no
+    address and no word of the protection."""
+    names = " och ".join(p.full_name for p in adults)
+    if not protected:
+        return [names] + [
+            line
+            for line in (
+                household.street_address,
+                f"{household.postal_code} {household.city}".strip(),
+            )
+            if line
+        ], None
+    forwarding = legal_texts.protected_forwarding()
+    recipient = next((p for p in adults if p.protected_identity), adults[0] if adults else None)
+    values = {
+        "namn": names,
+        "personnummer": recipient.display_number if recipient else "",
+    }
+    return [
+        line for line in (legal_texts.fill(t, values) for t in forwarding.window_lines) if line
+    ], forwarding
+
+
+def _appeal_values(unit) -> dict[str, str]:
+    appeal = configuration.current().appeal
+    return {
+        "namnd": unit.board_name,
+        "enhet": unit.name,
+        "adress": unit.postal_address or unit.name,
+        "telefon": unit.phone or "–",
+        # kommunallagen 8 kap. 9 §: the anslagstavla is on the kommun's webbplats
+        "anslagstavla": appeal.notice_board or "på kommunens webbplats",
+        "forvaltningsratt": appeal.administrative_court
+        or f"den förvaltningsrätt som kommunen hör till ({unit.name} kan berätta vilken)",
+    }
+
+
 def letter_data(session: Session, actor: Actor, decision: Decision) -> DecisionLetter:
     case = load_case(session, decision.case_id)
     members = [
@@ -752,28 +922,13 @@ def letter_data(session: Session, actor: Actor, decision: Decision) -> DecisionL
         m.person for m in members if m.role in (MemberRole.APPLICANT, MemberRole.CO_APPLICANT)
     ]
     protected = any(m.person.protected_identity for m in members)
-    household = case.household
-    recipient = [" och ".join(p.full_name for p in adults)]
-    if not protected:
-        recipient += [
-            line
-            for line in (
-                household.street_address,
-                f"{household.postal_code} {household.city}".strip(),
-            )
-            if line
-        ]
+    recipient, forwarding = _recipient(adults, case.household, protected)
     decider = session.get(User, decision.decided_by) if decision.decided_by else None
     unit = case.unit
-    values = {
-        "namnd": unit.board_name,
-        "enhet": unit.name,
-        "adress": unit.postal_address or unit.name,
-        "telefon": unit.phone or "–",
-    }
     period = period_text(decision.period_start, decision.period_end)
     calculation = json.loads(decision.calculation_json or "{}")
     replaced = session.get(Decision, decision.replaces_id) if decision.replaces_id else None
+    examined = decision.outcome is not Outcome.DISMISSED
     return DecisionLetter(
         letterhead=replace(
             letterhead_for(case, actor, "Beslut"),
@@ -792,21 +947,24 @@ def letter_data(session: Session, actor: Actor, decision: Decision) -> DecisionL
         address_protected=protected,
         decided_on=decision.decided_on,
         case_number=case.case_number,
-        title=f"Beslut om {decision.kind.label.lower()}",
+        title=_title(decision),
         headline=_headline(decision, period),
         kind=decision.kind,
         outcome=decision.outcome,
         period_text=period,
-        items=[LetterItem(i.label, i.applied, i.proposed, i.granted) for i in decision.items],
-        calculation_rows=decision_norm.letter_rows(calculation),
-        income_counted=decision.income_counted,
-        granted_total=decision.granted_total,
+        # an avvisning examines nothing: no calculation, no amounts (issue 19, point 3)
+        items=[LetterItem(i.label, i.applied, i.proposed, i.granted) for i in decision.items]
+        if examined
+        else [],
+        calculation_rows=decision_norm.letter_rows(calculation) if examined else [],
+        income_counted=decision.income_counted if examined else Decimal("0"),
+        granted_total=decision.granted_total if examined else Decimal("0"),
         motivation=decision.motivation,
-        item_motivations=[(i.label, i.motivation) for i in decision.items if i.motivation],
+        item_motivations=[(i.label, i.motivation) for i in decision.items if i.motivation]
+        if examined
+        else [],
         legal_references=[
-            r.text
-            for c in json.loads(decision.legal_references or "[]")
-            if (r := legal_texts.reference(c))
+            r.text for c in _reference_codes(decision) if (r := legal_texts.reference(c))
         ],
         child_summary=decision.child_summary
         or _child_summary(
@@ -816,15 +974,22 @@ def letter_data(session: Session, actor: Actor, decision: Decision) -> DecisionL
         ),
         decision_maker=decider.full_name if decider else actor.full_name,
         decision_maker_title=decider.title if decider else actor.title,
-        appeal=legal_texts.appeal_text(decision.kind, values) if decision.include_appeal else None,
-        unverified_norm=list(calculation.get("unverified", [])),
-        norm_statement=decision_norm.norm_statement(calculation),
+        # every decision signed here is made on delegation (decisions.has_delegation)
+        appeal=legal_texts.appeal_text(
+            decision.kind, _appeal_values(unit), outcome=decision.outcome, delegated=True
+        )
+        if decision.include_appeal
+        else None,
+        unverified_norm=list(calculation.get("unverified", [])) if examined else [],
+        norm_statement=decision_norm.norm_statement(calculation) if examined else "",
         is_draft=not decision.is_signed,
         replaces_text=(
             f"Beslutet ersätter beslutet den {long_date(replaced.decided_on)}."
             if replaced and replaced.decided_on
             else ""
         ),
+        forwarding=forwarding,
+        examined=examined,
     )
 
 
@@ -1081,7 +1246,7 @@ def draft_from_calculation(
         income_counted=calculation.income_counted_total,
         calculation=snapshot,
         norm_year=calculation.year,
-        legal_references=legal_texts.default_references(kind),
+        legal_references=legal_texts.default_references(kind, period_start, period_end),
     )
 
 

@@ -39,6 +39,32 @@ CONSIDERATION = (
 )
 
 
+_DEMO_PHRASES = {
+    (DecisionKind.SUPPORT, Outcome.PARTLY): "boende_over_skalig",
+    (DecisionKind.SUPPORT, Outcome.REFUSED): "avslag_ej_arbetssokande",
+    (DecisionKind.OTHER_LIVING, Outcome.PARTLY): "tandvard_akut",
+    (DecisionKind.OTHER_LIVING, Outcome.REFUSED): "avslag_behovs_inte",
+    (DecisionKind.BEYOND_RIGHT, Outcome.REFUSED): "utover_avslag",
+    **{(kind, Outcome.DISMISSED): "avvisning_annan_kommun" for kind in DecisionKind},
+}
+"""The phrase each demo decision's motivation starts from; none fits a partly granted
+bistånd beyond the right, which gets its own sentence."""
+
+
+def _demo_references(kind: DecisionKind, outcome: Outcome, month: date) -> list[str]:
+    """The lagrum of the month's law that fit the kind and outcome (issue 19, point 4); an
+    avvisning for a wrong municipality rests on the rules of the responsible kommun, of
+    which only socialtjänstlagen (2001:453)'s are in the lagrum list."""
+    codes = legal_texts.default_references(kind, month, month_end(month))
+    if outcome is Outcome.DISMISSED:
+        codes = [
+            r.code
+            for r in legal_texts.references_for(month, month_end(month), kind, outcome)
+            if r.code in ("sol_old_2a_1", "sol_old_2a_3")
+        ]
+    return codes + (["fl_32"] if outcome is not Outcome.GRANTED else [])
+
+
 @cache
 def _table_for(year: int) -> NormTable | None:
     """The shipped table of the period's year, or None: never another year's (issue 19)."""
@@ -165,19 +191,31 @@ def decisions_for_case(
             granted_total = Decimal(0)
         elif granted_total == 0:
             outcome = Outcome.REFUSED
-        phrase_key = {
-            Outcome.PARTLY: "boende_over_skalig",
-            # an avslag in the demo is about not standing at the labour market's disposal;
-            # "income covers the norm" would contradict the calculation shown in the letter
-            Outcome.REFUSED: "avslag_ej_arbetssokande",
-            Outcome.DISMISSED: "avvisning_annan_kommun",
-        }.get(outcome)
+        if outcome is Outcome.DISMISSED:
+            # an avvisning examines nothing and grants nothing (issue 19, point 3)
+            items = [(t, label, a, p, Decimal(0), "") for t, label, a, p, _g, _m in items]
+        # a phrase that fits the kind of bistånd and the outcome (issue 19, point 5): an
+        # avslag of försörjningsstöd is about not standing at the labour market's disposal
+        # ("income covers the norm" would contradict the calculation shown in the letter)
+        phrase_key = _DEMO_PHRASES.get((kind, outcome))
+        what = "tandvård" if kind is DecisionKind.OTHER_LIVING else "körkort"
         motivation = (
             ""
+            if outcome is Outcome.GRANTED
+            else "Du får bistånd till en del av kostnaden för körkortet. Resten av kostnaden "
+            "finns det inte skäl att ge bistånd till."
             if phrase_key is None
             else legal_texts.fill(
-                next(p.text for p in legal_texts.phrases() if p.key == phrase_key),
-                {"period": month_name(month), "belopp": money(rent * Decimal("0.8"))},
+                legal_texts.phrase(phrase_key).text,
+                {
+                    "period": month_name(month),
+                    "belopp": money(
+                        rent * Decimal("0.8")
+                        if kind is DecisionKind.SUPPORT
+                        else sum((i[4] for i in items), Decimal(0))
+                    ),
+                    "vad": what,
+                },
             )
         )
         considerations = (
@@ -196,7 +234,7 @@ def decisions_for_case(
                 "income_counted": income_counted,
                 "granted_total": granted_total,
                 "motivation": motivation,
-                "legal_references": json.dumps(legal_texts.default_references(kind)),
+                "legal_references": json.dumps(_demo_references(kind, outcome, month)),
                 "include_appeal": outcome is not Outcome.GRANTED,
                 "child_consideration": json.dumps(considerations, ensure_ascii=False),
                 "bka_form_id": None,

@@ -1,6 +1,12 @@
 """The decision letter (beslutsbrev): an official Swedish letter with address window,
 decision in klarspråk, calculation specification, motivation, lagrum, barnets bästa and the
-besvärshänvisning."""
+besvärshänvisning.
+
+One letter per outcome (issue 19, point 3): bifall, delvis bifall and avslag show the
+calculation and the decision item by item; an avvisning shows neither, says that the
+application was not examined and why, and gets the besvärshänvisning for an avvisning. The
+envelope window shows only what the letter data puts in it: for skyddade personuppgifter
+name and personnummer for Skatteverket's förmedling, and no word of the protection."""
 
 from __future__ import annotations
 
@@ -41,8 +47,6 @@ def _table(rows: list[list], widths: list[float], *, bold_last: bool = False) ->
 def _address_block(letter: DecisionLetter) -> Flowable:
     """Recipient at the window-envelope position (left), date and reference (right)."""
     recipient = "\n".join(letter.recipient_lines)
-    if letter.address_protected:
-        recipient += "\n(Skyddade personuppgifter – adressen skrivs inte ut)"
     meta = [
         f"Datum: {long_date(letter.decided_on) if letter.decided_on else 'ej beslutat'}",
         f"Ärende: {letter.case_number}",
@@ -106,14 +110,29 @@ def render_decision_letter(letter: DecisionLetter) -> bytes:
     story += [paragraph(letter.title, "title"), paragraph(letter.headline, "h2")]
     if letter.replaces_text:
         story.append(paragraph(letter.replaces_text))
-    story.append(paragraph(f"Beslutet gäller {letter.period_text}."))
-    story += _calculation(letter)
-    if letter.motivation or letter.item_motivations:
-        story.append(paragraph("Motivering", "h2"))
+    if letter.examined:
+        story.append(paragraph(f"Beslutet gäller {letter.period_text}."))
+        story += _calculation(letter)
+        if letter.motivation or letter.item_motivations:
+            story.append(paragraph("Motivering", "h2"))
+            if letter.motivation:
+                story.append(paragraph(letter.motivation))
+            for label, text in letter.item_motivations:
+                story.append(paragraph(f"{label}: {text}"))
+    else:
+        story += [
+            paragraph(f"Ansökan gällde {letter.period_text}."),
+            paragraph("Därför prövar vi inte din ansökan", "h2"),
+        ]
         if letter.motivation:
             story.append(paragraph(letter.motivation))
-        for label, text in letter.item_motivations:
-            story.append(paragraph(f"{label}: {text}"))
+        story.append(
+            paragraph(
+                "Beslutet innebär att vi inte har prövat om du har rätt till bistånd. "
+                "Beslutet ger dig alltså inga pengar, men det säger inte heller att du "
+                "saknar rätt till bistånd."
+            )
+        )
     if letter.child_summary:
         story += [paragraph("Barnets bästa", "h2"), paragraph(letter.child_summary)]
     if letter.legal_references:

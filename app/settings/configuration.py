@@ -21,6 +21,10 @@ every other setting is); this module reads and checks the files.
     [letterhead]       # on decision letters and every other printout
     text = "Besöksadress: Storgatan 1 · www.exempelstad.se"
     logo = "logotyp.png"   # PNG or JPEG; a relative path is read beside the file
+
+    [appeal]           # in the besvärshänvisning about laglighetsprövning
+    notice_board = "på www.exempelstad.se/anslagstavla"
+    administrative_court = "Förvaltningsrätten i Exempelstad, Box 1, 123 45 Exempelstad"
 """
 
 from __future__ import annotations
@@ -72,10 +76,20 @@ class LetterheadDesign:
 
 
 @dataclass(frozen=True)
+class AppealDetails:
+    """What the besvärshänvisning about laglighetsprövning names: where the kommun's
+    anslagstavla is and the förvaltningsrätt the appeal goes to ("" when not set)."""
+
+    notice_board: str = registry.APPEAL_NOTICE_BOARD.default
+    administrative_court: str = registry.APPEAL_ADMINISTRATIVE_COURT.default
+
+
+@dataclass(frozen=True)
 class Configuration:
     database_url: str | None = registry.DATABASE_URL.default
     unit: UnitDefaults = UnitDefaults()
     letterhead: LetterheadDesign = LetterheadDesign()
+    appeal: AppealDetails = AppealDetails()
     files: tuple[Path, ...] = ()
     """The files read, system file first."""
 
@@ -146,6 +160,10 @@ def load(system_file: Path, user_file: Path) -> Configuration:
         letterhead=LetterheadDesign(
             lines=_letterhead_lines(merged.get(registry.LETTERHEAD_TEXT.key)),
             logo=_logo(merged.get(registry.LETTERHEAD_LOGO.key)),
+        ),
+        appeal=AppealDetails(
+            notice_board=(value(registry.APPEAL_NOTICE_BOARD) or "").strip(),
+            administrative_court=(value(registry.APPEAL_ADMINISTRATIVE_COURT) or "").strip(),
         ),
         files=tuple(read),
     )

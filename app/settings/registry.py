@@ -276,6 +276,34 @@ LETTERHEAD_LOGO: Declaration[str | None] = Declaration(
     max_length=1000,
 )
 
+# The besvärshänvisning about laglighetsprövning (kommunallagen 13 kap.) tells the resident
+# where the anslagstavla is and which förvaltningsrätt takes the appeal.
+APPEAL_NOTICE_BOARD: Declaration[str] = Declaration(
+    "appeal.notice_board",
+    "Anslagstavla",
+    "Var kommunens officiella anslagstavla finns, som det skrivs i besvärshänvisningen om "
+    'laglighetsprövning, t.ex. "på www.exempelstad.se/anslagstavla". Utan värde står '
+    '"på kommunens webbplats".',
+    SettingType.TEXT,
+    "",
+    CONFIGURATION_FILES,
+    ChangedBy.IT,
+    source="8 kap. 9 och 10 §§ kommunallagen (2017:725)",
+    max_length=300,
+)
+APPEAL_ADMINISTRATIVE_COURT: Declaration[str] = Declaration(
+    "appeal.administrative_court",
+    "Förvaltningsrätt",
+    "Den förvaltningsrätt som kommunen hör till, med postadress, dit en laglighetsprövning "
+    'skickas, t.ex. "Förvaltningsrätten i Exempelstad, Box 1, 123 45 Exempelstad".',
+    SettingType.TEXT,
+    "",
+    CONFIGURATION_FILES,
+    ChangedBy.IT,
+    source="13 kap. 4 § kommunallagen (2017:725)",
+    max_length=300,
+)
+
 # --- the database (shared by the office) -------------------------------------------------------
 DECISION_WARNING_DAYS: Declaration[int] = Declaration(
     "decision_warning_days",
@@ -323,6 +351,8 @@ ALL: tuple[Declaration[object], ...] = (
     UNIT_POSTAL_ADDRESS,
     LETTERHEAD_TEXT,
     LETTERHEAD_LOGO,
+    APPEAL_NOTICE_BOARD,
+    APPEAL_ADMINISTRATIVE_COURT,
     DECISION_WARNING_DAYS,
     REPLICA_ID,
     LAST_USERNAME,

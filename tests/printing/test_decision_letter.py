@@ -246,13 +246,34 @@ class TestLetterDetails:
         assert "Boende: Hyran <i>sänks</i> & ändras" in text
         assert "&amp;" not in text and "&lt;" not in text
 
+    def test_an_avvisning_shows_no_calculation_and_no_amounts(
+        self, session, caseworker, single
+    ) -> None:
+        """Issue 19, point 3: an application that was not examined has no calculation and
+        nothing granted, whatever the draft's items still say."""
+        draft = bifall_draft(
+            session,
+            caseworker,
+            single,
+            dismissed=True,
+            motivation="Vi prövar inte din ansökan eftersom du bor i en annan kommun.",
+        )
+        decision = decisions.save_draft(session, caseworker, single.id, draft)
+        text = text_of(render_decision_letter(decisions.letter_data(session, caseworker, decision)))
+        assert "Vi prövar inte din ansökan om försörjningsstöd för december 2026." in text
+        assert "Vi prövar inte din ansökan eftersom du bor i en annan kommun." in text
+        for shown in ("Så har vi räknat", "Beslutet post för post", "Att betala ut", " kr"):
+            assert shown not in text, shown
+
     def test_skyddade_personuppgifter(self, session, caseworker, make_case, unit) -> None:
         case = make_case(protected=True, period_start=DEC_START, **ADDRESS)
         decision = decisions.save_draft(
             session, caseworker, case.id, bifall_draft(session, caseworker, case)
         )
         text = text_of(render_decision_letter(decisions.letter_data(session, caseworker, decision)))
-        assert "Anna Andersson (Skyddade personuppgifter – adressen skrivs inte ut)" in text
+        # name and personnummer for Skatteverket's förmedling, nothing of the protection
+        assert "Anna Andersson 19850312-1231 Datum: ej beslutat" in text
+        assert "Skyddade" not in text
         assert "Storgatan" not in text and "903 25" not in text
 
 

@@ -107,6 +107,11 @@ class DecisionEditor(QWidget):
         self.pages.addTab(self._decision_page(), "&2 Beslut")
         self.pages.addTab(self._sign_page(), "&3 Barnets bästa och signering")
         layout.addWidget(self.pages, 1)
+        # the phrase bank and the lagrum follow the kind, the period's law and the outcome
+        self._default_codes: list[str] = []
+        self.kind.currentIndexChanged.connect(lambda *_: self._update_outcome())
+        self.period_start.dateChanged.connect(lambda *_: self._update_outcome())
+        self.period_end.dateChanged.connect(lambda *_: self._update_outcome())
         buttons = QHBoxLayout()
         self.save_button = QPushButton("Spara &utkast")
         self.save_button.setObjectName("saveDecision")
@@ -127,6 +132,12 @@ class DecisionEditor(QWidget):
             buttons.addWidget(button)
         buttons.addStretch()
         layout.addLayout(buttons)
+        self.forwarding_label = QLabel()
+        self.forwarding_label.setObjectName("forwardingInstruction")
+        self.forwarding_label.setWordWrap(True)
+        self.forwarding_label.setStyleSheet("background:#fff4ce; padding:4px;")
+        self.forwarding_label.hide()
+        layout.addWidget(self.forwarding_label)
         self.save_button.clicked.connect(self.save)
         self.preview_button.clicked.connect(self.preview)
         self.sign_button.clicked.connect(self.sign)
@@ -134,6 +145,7 @@ class DecisionEditor(QWidget):
         if decision_id is None:
             self._apply_defaults()
             self._prefill_household()
+            self._update_outcome()
         else:
             self._load()
         self._update_state()
@@ -526,10 +538,13 @@ class DecisionEditor(QWidget):
         phrase_row = QHBoxLayout()
         self.phrase = QComboBox()
         self.phrase.setObjectName("phrase")
-        for phrase in legal_texts.phrases():
-            self.phrase.addItem(phrase.label, phrase.key)
+        self.phrase.setToolTip(
+            "Fraserna som passar beslutets slag av bistånd, utfall och poster. Frasen "
+            "infogas i motiveringen; redigera den så att den beskriver just det här beslutet."
+        )
         insert = QPushButton("&Infoga fras")
         insert.clicked.connect(self.insert_phrase)
+        self.insert_phrase_button = insert
         phrase_row.addWidget(QLabel("Frasbank:"))
         phrase_row.addWidget(self.phrase, 1)
         phrase_row.addWidget(insert)
@@ -543,9 +558,14 @@ class DecisionEditor(QWidget):
         column.addWidget(self.motivation)
         references = QGroupBox("Lagrum")
         reference_column = QVBoxLayout(references)
+        self.law_label = QLabel()
+        self.law_label.setObjectName("lawForPeriod")
+        self.law_label.setWordWrap(True)
+        reference_column.addWidget(self.law_label)
         self.references: dict[str, QCheckBox] = {}
         for reference in legal_texts.legal_references():
             box = QCheckBox(f"{reference.text} – {reference.about}")
+            box.setObjectName(f"reference_{reference.code}")
             self.references[reference.code] = box
             reference_column.addWidget(box)
         column.addWidget(references)
@@ -576,6 +596,71 @@ class DecisionEditor(QWidget):
     def _set_references(self, codes: list[str]) -> None:
         for code, box in self.references.items():
             box.setChecked(code in codes)
+
+    def _chosen_references(self) -> list[str]:
+        return [c for c, box in self.references.items() if box.isChecked()]
+
+    def _refresh_references(self, outcome: Outcome) -> None:
+        """Show the lagrum of the period's law that fit the kind and outcome (and any chosen
+        one that does not, marked, so it can be unchecked); unconfirmed paragraphs say so. A
+        choice that was the previous default follows a change of kind or period."""
+        start, end = self.period_start.value(), self.period_end.value()
+        if start is None or end is None or end < start:
+            return
+        kind = self.kind_value()
+        period = legal_texts.law_for_period(start, end)
+        defaults = legal_texts.default_references(kind, start, end)
+        chosen = self._chosen_references()
+        if not self.signed_decision and sorted(chosen) == sorted(self._default_codes):
+            chosen = defaults
+            for code, box in self.references.items():
+                box.setChecked(code in chosen)
+        self._default_codes = defaults
+        fitting = {r.code for r in legal_texts.references_for(start, end, kind, outcome)}
+        for reference in legal_texts.legal_references():
+            box = self.references[reference.code]
+            notes = []
+            if box.isChecked() and reference.code not in fitting:
+                notes.append("passar inte perioden eller beslutet")
+            if not reference.confirmed:
+                notes.append("ej kontrollerat mot lagtexten, kan inte signeras")
+            box.setText(
+                f"{reference.text} – {reference.about}"
+                + (f" ({'; '.join(notes)})" if notes else "")
+            )
+            box.setVisible(reference.code in fitting or box.isChecked())
+        self.law_label.setText(
+            f"Perioden bedöms enligt {period.law.name}." if period.law else period.problem
+        )
+        self.law_label.setStyleSheet("" if period.law else "color:#b00020;")
+
+    def _refresh_phrases(self, outcome: Outcome, items: list[ItemInput]) -> None:
+        """Offer only the phrases that fit the kind, the outcome and the decision's items."""
+        current = self.phrase.currentData()
+        facts = decisions.draft_facts(
+            DecisionDraft(
+                kind=self.kind_value(),
+                period_start=self.period_start.value() or clock.today(),
+                period_end=self.period_end.value() or clock.today(),
+                items=items,
+                income_counted=getattr(self, "_income", Decimal("0")),
+                dismissed=self.dismissed.isChecked(),
+            )
+        )
+        fitting = [
+            p
+            for p in legal_texts.phrases_for(
+                outcome, kind=self.kind_value(), cost_types={i.item_type for i in items}
+            )
+            if legal_texts.claims_hold(p, facts)
+        ]
+        self.phrase.blockSignals(True)
+        self.phrase.clear()
+        for phrase in fitting:
+            self.phrase.addItem(phrase.label, phrase.key)
+        self.phrase.setCurrentIndex(max(0, self.phrase.findData(current)))
+        self.phrase.blockSignals(False)
+        self.insert_phrase_button.setEnabled(bool(fitting) and not self.signed_decision)
 
     def _item_inputs(self) -> list[ItemInput]:
         items, errors = [], {}
@@ -630,9 +715,13 @@ class DecisionEditor(QWidget):
         if outcome is not Outcome.GRANTED:
             self.include_appeal.setChecked(True)
         self.include_appeal.setEnabled(outcome is Outcome.GRANTED and not self.signed_decision)
+        self._refresh_phrases(outcome, items)
+        self._refresh_references(outcome)
 
     def insert_phrase(self) -> None:
-        phrase = next(p for p in legal_texts.phrases() if p.key == self.phrase.currentData())
+        if self.phrase.currentData() is None:
+            return
+        phrase = legal_texts.phrase(self.phrase.currentData())
         text = legal_texts.fill(
             phrase.text,
             {"period": decisions.period_text(self.period_start.value(), self.period_end.value())},
@@ -690,7 +779,7 @@ class DecisionEditor(QWidget):
             calculation=getattr(self, "_calculation_snapshot", {}),
             norm_year=getattr(self, "_norm_year", None),
             motivation=self.motivation.toPlainText(),
-            legal_references=[c for c, box in self.references.items() if box.isChecked()],
+            legal_references=self._chosen_references(),
             include_appeal=self.include_appeal.isChecked(),
             child_consideration={
                 pid: edit.toPlainText()
@@ -771,6 +860,12 @@ class DecisionEditor(QWidget):
         if draft.bka_form_id:
             self.bka.setCurrentIndex(max(0, self.bka.findData(str(draft.bka_form_id))))
         self.problems.setText("\n".join(detail.problems))
+        self.forwarding_label.setText(
+            f"Så skickas brevet: {detail.forwarding_instruction}"
+            if detail.forwarding_instruction
+            else ""
+        )
+        self.forwarding_label.setVisible(bool(detail.forwarding_instruction))
         self._update_outcome()
         self._update_state()
 

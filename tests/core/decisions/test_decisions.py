@@ -909,16 +909,19 @@ class TestAppeal:
         draft = partly(kind=DecisionKind.BEYOND_RIGHT, legal_references=["sol_12_2"])
         decision = decisions.save_draft(session, caseworker, case.id, draft)
         appeal = decisions.letter_data(session, caseworker, decision).appeal
+        # signed here = made on delegation: the three weeks start from the protocol where
+        # the decision is reported to the nämnd (issue 19, point 9)
         assert (appeal.key, appeal.title, appeal.verify) == (
-            "laglighetsprovning",
+            "laglighetsprovning_delegation",
             "Så kan beslutet prövas",
-            True,
+            False,
         )
         text = " ".join(appeal.paragraphs)
         assert "13 kap. kommunallagen (2017:725)" in text
         assert "tre veckor" in text
         assert appeal.paragraphs[-1] == (
-            f"Vill du ha hjälp kan du kontakta {UNIT_NAME}, telefon {UNIT_PHONE}."
+            "Vill du veta vid vilket sammanträde beslutet anmäls och vilken dag tiden började, "
+            f"eller vill du ha hjälp, kan du kontakta {UNIT_NAME}, telefon {UNIT_PHONE}."
         )
         assert "{" not in text
 
@@ -926,13 +929,27 @@ class TestAppeal:
         assert legal_texts.appeal_route(DecisionKind.SUPPORT) == "forvaltningsbesvar"
         assert legal_texts.appeal_route(DecisionKind.OTHER_LIVING) == "forvaltningsbesvar"
         assert legal_texts.appeal_route(DecisionKind.BEYOND_RIGHT) == "laglighetsprovning"
-        assert legal_texts.default_references(DecisionKind.SUPPORT) == ["sol_12_1", "sol_12_7"]
-        assert legal_texts.default_references(DecisionKind.BEYOND_RIGHT) == ["sol_12_2"]
+        june = (date(2025, 6, 1), date(2025, 6, 30))
+        assert legal_texts.default_references(DecisionKind.SUPPORT, DEC_START, DEC_END) == [
+            "sol_12_1",
+            "sol_12_7",
+        ]
+        assert legal_texts.default_references(DecisionKind.BEYOND_RIGHT, DEC_START, DEC_END) == [
+            "sol_12_2"
+        ]
+        assert legal_texts.default_references(DecisionKind.SUPPORT, *june) == [
+            "sol_old_4_1",
+            "sol_old_4_3",
+        ]
+        assert legal_texts.default_references(DecisionKind.BEYOND_RIGHT, *june) == ["sol_old_4_2"]
         for kind in DecisionKind:
-            for code in legal_texts.default_references(kind):
-                reference = legal_texts.reference(code)
-                assert reference is not None and kind.value in reference.kinds
-                assert reference.appeal == legal_texts.appeal_route(kind)
+            for period in (june, (DEC_START, DEC_END)):
+                codes = legal_texts.default_references(kind, *period)
+                assert codes, (kind, period)
+                for code in codes:
+                    reference = legal_texts.reference(code)
+                    assert reference is not None and kind.value in reference.kinds
+                    assert reference.appeal == legal_texts.appeal_route(kind)
 
     def test_missing_unit_contact_details_are_not_left_as_placeholders(
         self, session, caseworker, make_case, staff
@@ -1012,8 +1029,12 @@ class TestLetterData:
         )
         decision = decisions.save_draft(session, caseworker, case.id, bifall())
         letter = decisions.letter_data(session, caseworker, decision)
-        assert letter.recipient_lines == ["Anna Andersson"]
+        # name and personnummer for Skatteverket's förmedling; no address (issue 19, point 10)
+        applicant = next(m.person for m in case.household.members if m.role is MemberRole.APPLICANT)
+        assert letter.recipient_lines == ["Anna Andersson", applicant.display_number]
         assert letter.address_protected is True
+        assert letter.forwarding is not None
+        assert letter.forwarding.outer_envelope == ("Skatteverket", "Box 2820", "403 20 Göteborg")
 
     @pytest.mark.parametrize(
         ("draft", "headline"),
@@ -1078,9 +1099,20 @@ def test_demo_decisions_are_consistent(demo_session) -> None:
             decision.outcome
         )
         assert decision.is_signed and decision.decided_on <= TODAY
-        assert json.loads(decision.legal_references) == legal_texts.default_references(
-            decision.kind
-        )
+        # lagrum of the period's law that fit the kind and outcome, phrases that fit
+        # (issue 19, points 4 and 5)
+        assert not legal_texts.reference_problems(
+            json.loads(decision.legal_references),
+            decision.kind,
+            decision.outcome,
+            decision.period_start,
+            decision.period_end,
+        ), decision.legal_references
+        assert not legal_texts.phrase_problems(
+            decisions.decision_facts(decision), decision.motivation
+        ), decision.motivation
+        if dismissed:
+            assert all(i.granted == 0 for i in decision.items)
         if decision.outcome is Outcome.GRANTED:
             continue
         assert decision.motivation and decision.include_appeal

@@ -90,6 +90,9 @@ postal_address = "Box 1"
 [letterhead]
 text = "Rad"
 logo = "logo.png"
+[appeal]
+notice_board = "på www.kommun.example/anslagstavla"
+administrative_court = "Förvaltningsrätten i Exempelstad"
 """
     )
     values = {
@@ -101,6 +104,8 @@ logo = "logo.png"
         "unit.postal_address": config.unit.postal_address,
         "letterhead.text": "\n".join(config.letterhead.lines),
         "letterhead.logo": config.letterhead.logo and config.letterhead.logo.name,
+        "appeal.notice_board": config.appeal.notice_board,
+        "appeal.administrative_court": config.appeal.administrative_court,
     }
     assert set(values) == {d.key for d in registry.kept_in(Location.MACHINE_FILE)}
     for key, value in values.items():

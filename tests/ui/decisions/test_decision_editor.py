@@ -213,3 +213,72 @@ def test_execution_is_registered_from_the_decisions_tab(
     assert tab.model.index(row, column).data() == "2026-11-23"
     with caseworker.database.sessions() as session:
         assert session.get(Decision, editor.decision_id).executed_on == date(2026, 11, 23)
+
+
+# --- the phrase bank and the lagrum follow the decision (issue 19, points 4 and 5) ------------
+
+
+def _phrases(editor: DecisionEditor) -> list[str]:
+    return [editor.phrase.itemData(i) for i in range(editor.phrase.count())]
+
+
+def _shown_references(editor: DecisionEditor) -> dict[str, bool]:
+    """The lagrum shown, and whether each is checked."""
+    return {c: box.isChecked() for c, box in editor.references.items() if not box.isHidden()}
+
+
+def test_the_phrase_bank_offers_only_what_fits(qtbot, main_window, family_case) -> None:
+    editor = _new_decision(qtbot, main_window, family_case)
+    # delvis bifall of försörjningsstöd with a cut rent: "Bifall enligt beräkning" is gone
+    assert "Delvis bifall" in editor.outcome_label.text()
+    assert _phrases(editor) == ["boende_over_skalig", "gemensamt_hushall"]
+    _set_granted(editor, 1, "9500")  # full bifall
+    assert _phrases(editor) == ["bifall_norm"]
+    for row in range(editor.items.rowCount()):
+        _set_granted(editor, row, "0")
+    # the calculation shows a deficit: "Inkomsten räcker" would contradict it
+    assert _phrases(editor) == ["avslag_ej_arbetssokande"]
+    editor.kind.setCurrentIndex(editor.kind.findData(DecisionKind.OTHER_LIVING.value))
+    assert "avslag_ej_arbetssokande" not in _phrases(editor)
+    editor.dismissed.setChecked(True)
+    assert _phrases(editor) == ["avvisning_annan_kommun", "avvisning_ofullstandig"]
+    editor.phrase.setCurrentIndex(0)
+    qtbot.mouseClick(editor.insert_phrase_button, LEFT)
+    assert editor.motivation.toPlainText() == (
+        "Vi prövar inte din ansökan eftersom du bor i en annan kommun. Du ska söka bistånd i "
+        "den kommun där du bor."
+    )
+
+
+def test_the_lagrum_follow_the_period_and_say_what_is_unconfirmed(
+    qtbot, main_window, family_case, legal_references_as_shipped, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    editor = _new_decision(qtbot, main_window, family_case)  # december 2026
+    assert _shown_references(editor) == {
+        "sol_12_1": True,
+        "sol_12_7": True,
+        "fl_32": False,
+    }
+    assert editor.law_label.text() == "Perioden bedöms enligt socialtjänstlagen (2025:400)."
+    assert "ej kontrollerat mot lagtexten, kan inte signeras" in (
+        editor.references["sol_12_1"].text()
+    )
+    editor.period_start.set_value(date(2025, 6, 1))
+    editor.period_end.set_value(date(2025, 6, 30))
+    assert editor.law_label.text() == "Perioden bedöms enligt socialtjänstlagen (2001:453)."
+    assert _shown_references(editor) == {
+        "sol_old_4_1": True,
+        "sol_old_4_3": True,
+        "fl_32": False,
+    }
+    assert "kan inte signeras" not in editor.references["sol_old_4_1"].text()
+    editor.period_end.set_value(date(2025, 7, 31))
+    assert "går över den 1 juli 2025" in editor.law_label.text()
+    editor.period_end.set_value(date(2025, 6, 30))
+    editor.kind.setCurrentIndex(editor.kind.findData(DecisionKind.BEYOND_RIGHT.value))
+    assert _shown_references(editor) == {"sol_old_4_2": True, "fl_32": False}
+    editor.pages.setCurrentIndex(1)
+    editor.resize(1000, 900)
+    editor.grab().save(str(tmp_path / "beslut_lagrum.png"))
