@@ -187,6 +187,7 @@ def _rows_for_cases(
             HouseholdMember.member_until,
             Person.personal_number,
             Person.sex,
+            Person.birth_date,
         )
         .join(HouseholdMember, HouseholdMember.household_id == Case.household_id)
         .join(Person, Person.id == HouseholdMember.person_id)
@@ -210,7 +211,7 @@ def _rows_for_cases(
         by_case[row[0]].append(row)
     rows: list[SosRow] = []
     for case_id, case_members in by_case.items():
-        spans = [MemberSpan(r[3].value, bool(r[4]), r[5], r[6], r[8]) for r in case_members]
+        spans = [MemberSpan(r[3].value, bool(r[4]), r[5], r[6], r[8], r[9]) for r in case_members]
         code = household_type.type_of_members(spans, month)
         amount_written = False
         for (
@@ -223,6 +224,7 @@ def _rows_for_cases(
             until,
             number,
             sex,
+            _born,
         ) in case_members:
             if not household_type.in_month(start, until, month):
                 continue

@@ -14,9 +14,9 @@ Definitions (the same for a month and for each month of a year):
 - beslutshushåll: a household with a counting decision (any kind and outcome) for the month.
 - bidragshushåll: a household with a counting försörjningsstöd decision with
   granted_total > 0 for the month ("bistånd" below means exactly this).
-- The household's hushållstyp (household_type.py), the sökande's sex, barnfamilj (type
-  "med barn") and ungdomshushåll (sökande 18–24 years old on the first day of the month)
-  are those of the month. In year figures every household is counted once, with what it
+- The household's hushållstyp (household_type.py: Socialstyrelsen's codes, children under
+  18), the sökande's sex, barnfamilj (a child under 18 lives there) and ungdomshushåll
+  (sökande 18–24 years old on the first day of the month) are those of the month. In year figures every household is counted once, with what it
   was in the last month of the year it belonged to the group.
 - nya hushåll: the case was registered, or reopened after avslut, in the month. avslutade
   hushåll: the case got status avslutad in the month; avslutsorsak from the status change,
@@ -562,9 +562,9 @@ class _Computation:
         self.case_household: dict[Any, Any] = {}
         self.members: dict[Any, tuple] = {}
         """Household -> its memberships in sort order, as the household type needs them:
-        (role, umgängesbarn, from, until, sex if sökande). From and until are month indexes
-        clamped to the period (None: before/after it), so that households of the same
-        composition have equal tuples and share their runs."""
+        (role, umgängesbarn, from, until, sex if sökande, 18 from). From, until and 18 from
+        are month indexes clamped to the period (None: before/after it; see `_adult_from`),
+        so that households of the same composition have equal tuples and share their runs."""
         self.applicant_birth: dict[Any, int] = {}
         """Household -> the first sökande's birth date as yyyymmdd."""
         self.person_sex: dict[Any, str] = {}
@@ -792,7 +792,13 @@ class _Computation:
             if applicant:
                 births.setdefault(household_id, birth)
             members[household_id].append(
-                (role, bool(visiting), *self._clamped(start, until), sex if applicant else None)
+                (
+                    role,
+                    bool(visiting),
+                    *self._clamped(start, until),
+                    sex if applicant else None,
+                    self._adult_from(birth),
+                )
             )
         self.members = {household_id: tuple(found) for household_id, found in members.items()}
 
@@ -809,6 +815,14 @@ class _Computation:
         elif until is not None and until < first:
             until = first - 1
         return start, until
+
+    def _adult_from(self, birth: int) -> int:
+        """The month index from which a person born on `birth` (yyyymmdd) is 18 on the
+        month's first day (household_type.adult_on), clamped to the period: `first` when
+        18 all through it, one month after it when 18 in none of it."""
+        born = birth // 10000 * 12 + birth // 100 % 100 - 1 + (0 if birth % 100 == 1 else 1)
+        adult = born + household_type.ADULT_AGE * 12
+        return min(max(adult, self.first), self.last + 1)
 
     def _sexes_of(self, person_ids: Iterable[Any]) -> dict[Any, str]:
         """The sex of persons, from the members loaded or else from the database."""
@@ -834,34 +848,48 @@ class _Computation:
         return runs
 
     def _segments(self, members: tuple) -> list[tuple[int, str, str, bool]]:
-        """(mask over the period's months, sökande's sex, type code, med barn) runs."""
+        """(mask over the period's months, sökande's sex, type code, med barn) runs: the
+        household type of each stretch of months with the same members and the same
+        children under 18 (household_type.type_of_members, on the clamped memberships)."""
         n, first = self.n, self.first
         cuts = {0}
-        for _role, _visiting, start, until, _sex in members:
+        for _role, _visiting, start, until, _sex, adult_from in members:
             if start is not None and first < start <= self.last:
                 cuts.add(start - first)
             if until is not None and first <= until < self.last:
                 cuts.add(until + 1 - first)
+            if first < adult_from <= self.last:
+                cuts.add(adult_from - first)
         applicant_role, child_role = MemberRole.APPLICANT.value, MemberRole.CHILD.value
+        co_applicant_role = MemberRole.CO_APPLICANT.value
         applicant_sex = next((m[4] for m in members if m[0] == applicant_role), None)
         ordered = sorted(cuts) + [n]
         runs: list[tuple[int, str, str, bool]] = []
         for a, b in pairwise(ordered):
             index = first + a
-            adults = others = children = 0
+            applicant = co_applicant = False
+            grown = children = 0
             sex = None
-            for role, visiting, start, until, member_sex in members:
+            for role, visiting, start, until, member_sex, adult_from in members:
                 if (start is not None and start > index) or (until is not None and until < index):
                     continue
-                if role in household_type.ADULT_ROLES:
-                    adults += 1
-                    if role == applicant_role and sex is None:
-                        sex = member_sex
-                elif role == child_role:
-                    children += 0 if visiting else 1
+                if role == child_role and visiting:
+                    continue
+                if role == applicant_role and not applicant:
+                    applicant, sex = True, member_sex
+                elif role == co_applicant_role:
+                    co_applicant = True
+                if index >= adult_from:
+                    grown += 1
                 else:
-                    others += 1
-            code = household_type.classify(adults, others, children, sex)
+                    children += 1
+            code = household_type.classify(
+                applicant=applicant,
+                applicant_sex=sex,
+                co_applicant=co_applicant,
+                grown=grown,
+                children=children,
+            )
             mask = ((1 << (b - a)) - 1) << a
             sex = sex or applicant_sex or WOMEN
             if runs and runs[-1][1:] == (sex, code, children > 0):

@@ -312,8 +312,9 @@ def _type_rows(groups: Sequence[HouseholdCounts]) -> tuple[StatRow, ...]:
 
 
 TYPES = (
-    "Socialstyrelsens hushållstyper (kod och benämning). Barnfamiljer: hushåll med barn som "
-    "bor där (umgängesbarn räknas inte). Ungdomshushåll: den sökande är 18–24 år."
+    "Socialstyrelsens hushållstyper (kod och benämning enligt variabelförteckningen för "
+    "registret över ekonomiskt bistånd). Barnfamiljer: hushåll med barn under 18 år som bor "
+    "där (umgängesbarn räknas inte). Ungdomshushåll: den sökande är 18–24 år."
 )
 TYPE_COLUMN = StatColumn("Hushållstyp", explanation="Socialstyrelsens kod och benämning.")
 

@@ -35,21 +35,21 @@ def expected_lines(data) -> list[str]:
 
     return [
         "månad;ärende;personnummer;kön;roll;hushållstyp;belopp;försörjningshinder",
-        line(1, "Anna", "K", "sokande", "4", "5000", "arbetslos"),
-        line(1, "Alma", "K", "barn", "4", "", ""),
+        line(1, "Anna", "K", "sokande", "6", "5000", "arbetslos"),
+        line(1, "Alma", "K", "barn", "6", "", ""),
         line(2, "Bertil", "M", "sokande", "3", "4000", "sjukskriven_lakarintyg"),
-        line(3, "Cecilia", "K", "sokande", "1", "3000", ""),
+        line(3, "Cecilia", "K", "sokande", "5", "3000", ""),
         line(4, "David", "M", "sokande", "3", "2000", ""),
         line(5, "Erik", "M", "sokande", "3", "2000", ""),
-        line(6, "Elin", "K", "sokande", "1", "1000", ""),
+        line(6, "Elin", "K", "sokande", "5", "1000", ""),
         line(7, "Filip", "M", "sokande", "3", "1000", ""),
-        line(8, "Gustav", "M", "sokande", "7", "3000", "sprakhinder"),
-        line(8, "Hanna", "K", "medsokande", "7", "", "sprakhinder"),
-        line(8, "Hugo", "M", "barn", "7", "", ""),
+        line(8, "Gustav", "M", "sokande", "8", "3000", "sprakhinder"),
+        line(8, "Hanna", "K", "medsokande", "8", "", "sprakhinder"),
+        line(8, "Hugo", "M", "barn", "8", "", ""),
         # 9: avslag, not in the file; Greta (8) is an umgängesbarn
         line(10, "Johan", "M", "sokande", "3", "4500", ""),
-        line(11, "Karin", "K", "sokande", "1", "0", ""),  # her amount is September's
-        line(13, "Maja", "K", "sokande", "1", "2500", ""),
+        line(11, "Karin", "K", "sokande", "5", "0", ""),  # her amount is September's
+        line(13, "Maja", "K", "sokande", "5", "2500", ""),
         line(14, "Nils", "M", "sokande", "3", "3500", ""),
     ]
 
@@ -62,7 +62,7 @@ def test_sos_rows_one_per_person(session, data, manager):
         pnr(data, "Anna"),
         "K",
         "sokande",
-        "4",
+        "6",
         Decimal("5000"),
         "arbetslos",
     )

@@ -411,16 +411,16 @@ def test_household_groups_in_october(october):
     assert s.month == OCT and s.unit_name == "Försörjningsstöd Norr"
     assert women_men(s.decision_households.total) == (6, 7)  # 1-11, 13, 14; not 12, 15, 16
     assert types(s.decision_households) == {
-        "1": (4, 0),  # Cecilia, Elin, Karin, Maja
-        "3": (0, 6),  # Bertil, David, Erik, Filip, Johan, Nils
-        "4": (1, 0),  # Anna with Alma since June
-        "6": (1, 0),  # Ida and Isak: an umgängesbarn does not make "med barn"
-        "7": (0, 1),  # Gustav, Hanna and Hugo
+        "5": (4, 0),  # ensamstående kvinna utan barn: Cecilia, Elin, Karin, Maja
+        "3": (0, 6),  # ensamstående man utan barn: Bertil, David, Erik, Filip, Johan, Nils
+        "6": (1, 0),  # ensamstående kvinna med barn: Anna with Alma since June
+        "7": (1, 0),  # par utan barn: Ida and Isak (an umgängesbarn does not make "med barn")
+        "8": (0, 1),  # par med barn: Gustav, Hanna and Hugo
     }
     assert women_men(s.decision_households.with_children) == (1, 1)
     assert women_men(s.decision_households.young) == (1, 0)  # Elin is 24; Filip turned 25
     assert women_men(s.support_households.total) == (5, 7)  # not 9 (avslag)
-    assert types(s.support_households) == {"1": (4, 0), "3": (0, 6), "4": (1, 0), "7": (0, 1)}
+    assert types(s.support_households) == {"5": (4, 0), "3": (0, 6), "6": (1, 0), "8": (0, 1)}
     assert women_men(s.support_households.with_children) == (1, 1)
     assert women_men(s.support_households.young) == (1, 0)
     assert women_men(s.new_households.total) == (0, 2)  # Lars registered, Nils reopened
@@ -434,7 +434,7 @@ def test_long_term_and_duration_in_october(october):
     s = october
     # 12 of 12 (Anna), exactly 10 (Bertil), 12 (David, Erik); Cecilia has 9
     assert women_men(s.long_term_10_of_12.total) == (1, 3)
-    assert types(s.long_term_10_of_12) == {"3": (0, 3), "4": (1, 0)}
+    assert types(s.long_term_10_of_12) == {"3": (0, 3), "6": (1, 0)}
     assert women_men(s.long_term_10_of_12.with_children) == (1, 0)
     # exactly 32 of 36 (David); Erik has 31
     assert women_men(s.long_term_32_of_36.total) == (0, 1)
@@ -489,13 +489,13 @@ def test_response_and_decision_times_in_october(october):
 def test_household_type_changes_in_june(session, data, manager):
     year = year_statistics(session, manager, 2026)
     may, june = year.months[4], year.months[5]
-    assert women_men(may.decision_households.by_type["1"]) == (2, 0)  # Anna, Cecilia
-    assert women_men(may.decision_households.by_type["4"]) == (0, 0)
-    assert women_men(june.decision_households.by_type["4"]) == (1, 0)
+    assert women_men(may.decision_households.by_type["5"]) == (2, 0)  # Anna, Cecilia
+    assert women_men(may.decision_households.by_type["6"]) == (0, 0)
+    assert women_men(june.decision_households.by_type["6"]) == (1, 0)
     assert women_men(june.decision_households.with_children) == (1, 0)
     anna = data.cases[1].household_id
-    assert household_type.household_type(session, anna, date(2026, 5, 1)) == "1"
-    assert household_type.household_type(session, anna, date(2026, 6, 1)) == "4"
+    assert household_type.household_type(session, anna, date(2026, 5, 1)) == "5"
+    assert household_type.household_type(session, anna, date(2026, 6, 1)) == "6"
 
 
 def test_youth_boundary_24_and_25(session, data, manager):
@@ -673,3 +673,31 @@ def test_cli_stats_for_a_unit_and_a_year(db, data, capsys):
     assert "Statistik 2026 (helår), Försörjningsstöd Norr" in out
     assert main(["--db", db.url, "stats", "--month", "2026-13"]) == 2
     assert main(["--db", db.url, "stats", "--month", "2026-10", "--unit", "Finns inte"]) == 2
+
+
+def test_a_child_turning_18_ends_med_barn_in_the_statistics_too(session, staff, manager):
+    """Socialstyrelsen's "barn" is a child under 18, whatever the role: Rut's son is 18 on
+    15 June, so June (17 on its first day) is the last month "med barn"; the statistics and
+    household_type agree month by month."""
+    b = Builder(session, staff)
+    case = b.household(
+        1,
+        [
+            ("Rut", "K", date(1980, 1, 1), MemberRole.APPLICANT, None, False),
+            ("Sixten", "M", date(2008, 6, 15), MemberRole.CHILD, None, False),
+        ],
+    )
+    for m in months(date(2026, 1, 1), date(2026, 12, 1)):
+        b.decision(1, m, 4000)
+    session.commit()
+    year = year_statistics(session, manager, 2026)
+    for month in year.months:
+        expected = household_type.household_type(session, case.household_id, month.month)
+        assert types(month.support_households) == {expected: (1, 0)}, month.month
+        assert women_men(month.support_households.with_children) == (
+            (1, 0) if month.month <= date(2026, 6, 1) else (0, 0)
+        )
+    assert [
+        household_type.household_type(session, case.household_id, m)
+        for m in (date(2026, 6, 1), date(2026, 7, 1))
+    ] == ["6", "5"]
