@@ -155,5 +155,7 @@ def _print_summary(stats) -> None:
         ("Långvarigt bistånd 32 av 36", stats.long_term_32_of_36.total),
     ):
         print(f"  {label:<30} {counts.total:>8}  (kvinnor {counts.women}, män {counts.men})")
-    print(f"  {'Utbetalt':<30} {money(stats.amount_paid):>20}")
+    print(f"  {'Beviljat':<30} {money(stats.amount_granted):>20}")
+    print(f"  {'  varav försörjningsstöd':<30} {money(stats.amount_granted_support):>20}")
+    print(f"  {'Utbetalt (verkställda beslut)':<30} {money(stats.amount_paid):>20}")
     print(f"  {'Kostnad per bidragshushåll':<30} {money(stats.cost_per_support_household):>20}")

@@ -61,11 +61,15 @@ from app.ui.widgets.row_table_model import Column, RowTableModel
 from app.ui.widgets.table_view import RowTableView
 
 SECTIONS: tuple[tuple[str, tuple[str, ...], str], ...] = (
-    ("Diagram", (), "Beslutshushåll och bidragshushåll, utbetalt och försörjningshinder."),
     (
-        "Hushåll och utbetalt",
+        "Diagram",
+        (),
+        "Beslutshushåll och bidragshushåll, beviljat och utbetalt, försörjningshinder.",
+    ),
+    (
+        "Hushåll och belopp",
         ("households", "money"),
-        "Beslutshushåll, bidragshushåll, utbetalt och kostnad per hushåll.",
+        "Beslutshushåll, bidragshushåll, beviljat, utbetalt och kostnad per hushåll.",
     ),
     (
         "Hushållstyp",
@@ -98,7 +102,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 """(name in the list, table keys, tooltip)."""
 
 DIAGRAM_NOTE = (
-    "Diagrammen visar samma siffror som tabellerna under Hushåll och utbetalt och "
+    "Diagrammen visar samma siffror som tabellerna under Hushåll och belopp och "
     "Försörjningshinder. Håll muspekaren över en stapel för att se värdet."
 )
 

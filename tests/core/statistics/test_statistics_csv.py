@@ -62,9 +62,20 @@ def test_statistics_csv_for_a_month(session, data, manager, tmp_path):
     assert types.cell("6 Ensamstående kvinna med barn", "Bidragshushåll – Totalt") == "1"
     duration = found.table("Genomsnittlig varaktighet, månader")
     assert duration.cell(month, "Månader i genomsnitt – Män") == "11,1"
-    money = found.table("Utbetalt och kostnad per hushåll")
-    assert money.cell(month, "Utbetalt") == "31500,00"  # no thousands separator, no "kr"
-    assert money.cell(month, "Kostnad per bidragshushåll") == "2625,00"
+    money = found.table("Beviljat, utbetalt och kostnad per hushåll")
+    assert money.header == [
+        "Månad",
+        "Beviljat",
+        "Varav försörjningsstöd",
+        "Utbetalt",
+        "Bidragshushåll",
+        "Kostnad per bidragshushåll",
+    ]
+    # no thousands separator, no "kr"; Karin's October share of her Sep-Oct decision
+    assert money.cell(month, "Beviljat") == "34251,09"
+    assert money.cell(month, "Varav försörjningsstöd") == "34251,09"
+    assert money.cell(month, "Utbetalt") == "7751,09"  # the verkställda decisions only
+    assert money.cell(month, "Kostnad per bidragshushåll") == "2854,26"
     docs = found.table("Barnens dokumentation oktober 2026")
     assert docs.header == ["Uppgift", "Flickor", "Pojkar", "Totalt"]
     assert docs.cell("Barnet namnges i beslutet", "Flickor") == "0,0"  # per cent
@@ -84,9 +95,9 @@ def test_statistics_csv_for_a_year(session, data, manager, tmp_path):
     write_statistics_csv(year_statistics(session, manager, 2026), path)
     found = read_csv(path)
     assert found.title == "Statistik ekonomiskt bistånd 2026 – Försörjningsstöd Norr"
-    money = found.table("Utbetalt och kostnad per hushåll")
+    money = found.table("Beviljat, utbetalt och kostnad per hushåll")
     assert money.column("Månad") == [*MONTHS, "Helår 2026"]
-    assert money.column("Utbetalt") == [
+    assert money.column("Beviljat") == [
         # Bertil has avslag in February and May, Cecilia no decision in Jan, Mar, Jul
         "13000,00",
         "12000,00",
@@ -96,11 +107,19 @@ def test_statistics_csv_for_a_year(session, data, manager, tmp_path):
         "16000,00",
         "13000,00",
         "16000,00",
-        "23000,00",
-        "31500,00",
+        "20248,91",  # Karin's 6000 for 15 Sep-14 Oct: 16/30 of September ...
+        "34251,09",  # ... and 14/31 of October
         "0,00",
         "0,00",
         "165500,00",
+    ]
+    assert money.column("Utbetalt") == [
+        *["0,00"] * 8,
+        "3248,91",
+        "7751,09",
+        "0,00",
+        "0,00",
+        "11000,00",
     ]
     assert money.cell("November", "Kostnad per bidragshushåll") == ""  # nothing to divide by
     assert money.cell("Helår 2026", "Kostnad per bidragshushåll") == "13791,67"
@@ -252,15 +271,15 @@ def test_cli_export_csv(db, data, tmp_path, capsys):
     assert found.title == "Statistik ekonomiskt bistånd oktober 2026 – Alla enheter"
     households = found.table("Beslutshushåll och bidragshushåll")
     assert households.cell("Oktober 2026", "Beslutshushåll – Totalt") == "14"
-    money = found.table("Utbetalt och kostnad per hushåll")
-    assert money.cell("Oktober 2026", "Utbetalt") == "38500,00"
+    money = found.table("Beviljat, utbetalt och kostnad per hushåll")
+    assert money.cell("Oktober 2026", "Beviljat") == "41251,09"
     path = tmp_path / "norr.csv"
     args = ["--db", db.url, "export", "csv", "--year", "2026", "--out", str(path)]
     assert main([*args, "--unit", "Försörjningsstöd Norr"]) == 0
     found = read_csv(path)
     assert found.title == "Statistik ekonomiskt bistånd 2026 – Försörjningsstöd Norr"
-    money = found.table("Utbetalt och kostnad per hushåll")
-    assert money.cell("Helår 2026", "Utbetalt") == "165500,00"
+    money = found.table("Beviljat, utbetalt och kostnad per hushåll")
+    assert money.cell("Helår 2026", "Beviljat") == "165500,00"
 
 
 def test_a_share_is_rounded_alike_on_screen_and_in_the_file():

@@ -120,6 +120,10 @@ def test_year_tables_and_charts_show_the_service_figures(qtbot, chef_window, che
             assert cell(view, "households", label, "Kvinnor", group) == str(counts.women)
             assert cell(view, "households", label, "Män", group) == str(counts.men)
             assert cell(view, "households", label, "Totalt", group) == str(counts.total)
+        assert cell(view, "money", label, "Beviljat") == plain(money(period.amount_granted))
+        assert cell(view, "money", label, "Varav försörjningsstöd") == plain(
+            money(period.amount_granted_support)
+        )
         assert cell(view, "money", label, "Utbetalt") == plain(money(period.amount_paid))
         for group, counts in (
             ("Nya hushåll", period.new_households.total),
@@ -151,7 +155,7 @@ def test_year_tables_and_charts_show_the_service_figures(qtbot, chef_window, che
             ("Mål, dagar", "Beslut", decided.target_days),
         ):
             assert cell(view, "times_counts", label, column, group) == str(value)
-    total = plain(cell(view, "money", "Helår 2026", "Utbetalt"))
+    total = plain(cell(view, "money", "Helår 2026", "Beviljat"))
     assert total.endswith(" kr") and "," in total  # Babel: 1 768 845,00 kr
     assert cell(view, "money", "Helår 2026", "Kostnad per bidragshushåll") == plain(
         money(expected.cost_per_support_household)
@@ -231,7 +235,10 @@ def test_year_tables_and_charts_show_the_service_figures(qtbot, chef_window, che
         "Bidragshushåll, kvinnor": [m.support_households.total.women for m in months],
         "Bidragshushåll, män": [m.support_households.total.men for m in months],
     }
-    assert bar_sets(view, "amounts") == {"Utbetalt": [float(m.amount_paid) for m in months]}
+    assert bar_sets(view, "amounts") == {
+        "Beviljat": [float(m.amount_granted) for m in months],
+        "Utbetalt": [float(m.amount_paid) for m in months],
+    }
     barriers = view.charts["support_barriers"].chart()
     categories = barriers.axes(Qt.Orientation.Vertical)[0].categories()
     sets = bar_sets(view, "support_barriers")
@@ -360,10 +367,16 @@ def test_screen_pdf_and_csv_show_the_same_figures(qtbot, chef_window, tmp_path, 
     assert [s.replace(" ", "") for s in shown] == written
     assert f"{month} {' '.join(shown)}" in pdf  # the PDF's row, kvinnor first
 
-    paid = cell(view, "money", month, "Utbetalt")  # '1 234,00 kr'
-    assert f"{month} {paid}" in pdf
-    csv_paid = found.table("Utbetalt och kostnad per hushåll").cell(month, "Utbetalt")
-    assert paid.removesuffix(" kr").replace(" ", "") == csv_paid
+    amounts = found.table("Beviljat, utbetalt och kostnad per hushåll")
+    shown = [
+        cell(view, "money", month, column)  # '1 234,00 kr'
+        for column in ("Beviljat", "Varav försörjningsstöd", "Utbetalt")
+    ]
+    assert f"{month} {' '.join(shown)}" in pdf
+    written = [
+        amounts.cell(month, column) for column in ("Beviljat", "Varav försörjningsstöd", "Utbetalt")
+    ]
+    assert [s.removesuffix(" kr").replace(" ", "") for s in shown] == written
 
     response = cell(view, "times", month, "Inom 24 timmar", "Återkoppling")  # '66,7 %'
     times = found.table("Tid till första återkoppling och till beslut")
