@@ -16,6 +16,7 @@ from shiboken6 import isValid
 
 from app.common import code_lists
 from app.common.formatting import money
+from app.demo import demo_data
 from app.statistics import household_type, sos_export, statistics
 from app.ui.main_window import MainWindow
 from app.ui.statistics.statistics_view import StatisticsView
@@ -321,15 +322,22 @@ def test_exports(qtbot, chef_window, chef, tmp_path, monkeypatch):
     assert "statistik.csv" in view.status_label.text()
 
     view.month.setCurrentIndex(view.month.findText("Oktober"))
-    rows = chef.call(lambda s, a: sos_export.sos_rows(s, a, date(2026, 10, 1)))
-    target["path"] = str(tmp_path / "sos.csv")
+    underlag = chef.call(lambda s, a: sos_export.individual_data(s, a, date(2026, 10, 1)))
+    target["path"] = str(tmp_path / "underlag.csv")
+    assert "Socialstyrelsen" not in view.sos_button.text()
+    assert "Inte Socialstyrelsens filformat" in view.sos_button.toolTip()
     qtbot.mouseClick(view.sos_button, LEFT)
-    qtbot.waitUntil(lambda: "rader" in view.status_label.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "Individunderlaget" in view.status_label.text(), timeout=10_000)
     lines = Path(target["path"]).read_text(encoding="utf-8").splitlines()
-    assert lines[0] == ";".join(sos_export.SOS_COLUMNS)
-    assert len(lines) == len(rows) + 1 and len(rows) > 0
-    assert f"{len(rows)} rader för oktober 2026" in view.status_label.text()
-    assert "inte kontrollerat mot Socialstyrelsens" in view.status_label.text()
+    assert lines[0].startswith("Underlag för Socialstyrelsens individstatistik")
+    persons = lines.index("Bistånd och försörjningshinder per person")
+    assert lines[persons + 1] == ";".join(sos_export.PERSON_COLUMNS)
+    assert lines[persons + 2].startswith(f"{demo_data.DEMO_MUNICIPALITY_CODE};2026-10;")
+    assert len(underlag.persons) > 0
+    assert lines[persons + 2 + len(underlag.persons)] == ""
+    status = view.status_label.text()
+    assert f"oktober 2026 ({len(underlag.persons)} personer i {underlag.households}" in status
+    assert "Inte Socialstyrelsens filformat" in status and "arbetsmarknadsinsatser" in status
 
 
 def test_screen_pdf_and_csv_show_the_same_figures(qtbot, chef_window, tmp_path, monkeypatch):
