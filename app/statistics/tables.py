@@ -286,8 +286,8 @@ def money_table(stats: Stats) -> StatTable:
         "Beviljat, utbetalt och kostnad per hushåll",
         "Beviljat: " + GRANTED + " Utbetalt: " + PAID + " Kostnad per bidragshushåll: " + COST,
         [
-            StatColumn("Beviljat", explanation=GRANTED),
-            StatColumn("Varav försörjningsstöd", explanation=GRANTED_SUPPORT),
+            StatColumn("Totalt", group="Beviljat", explanation=GRANTED),
+            StatColumn("Försörjningsstöd", group="Beviljat", explanation=GRANTED_SUPPORT),
             StatColumn("Utbetalt", explanation=PAID),
             StatColumn("Bidragshushåll", explanation=SUPPORT_HOUSEHOLDS),
             StatColumn("Kostnad per bidragshushåll", explanation=COST),

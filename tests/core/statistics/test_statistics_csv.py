@@ -65,15 +65,15 @@ def test_statistics_csv_for_a_month(session, data, manager, tmp_path):
     money = found.table("Beviljat, utbetalt och kostnad per hushåll")
     assert money.header == [
         "Månad",
-        "Beviljat",
-        "Varav försörjningsstöd",
+        "Beviljat – Totalt",
+        "Beviljat – Försörjningsstöd",
         "Utbetalt",
         "Bidragshushåll",
         "Kostnad per bidragshushåll",
     ]
     # no thousands separator, no "kr"; Karin's October share of her Sep-Oct decision
-    assert money.cell(month, "Beviljat") == "34251,09"
-    assert money.cell(month, "Varav försörjningsstöd") == "34251,09"
+    assert money.cell(month, "Beviljat – Totalt") == "34251,09"
+    assert money.cell(month, "Beviljat – Försörjningsstöd") == "34251,09"
     assert money.cell(month, "Utbetalt") == "7751,09"  # the verkställda decisions only
     assert money.cell(month, "Kostnad per bidragshushåll") == "2854,26"
     docs = found.table("Barnens dokumentation oktober 2026")
@@ -97,7 +97,7 @@ def test_statistics_csv_for_a_year(session, data, manager, tmp_path):
     assert found.title == "Statistik ekonomiskt bistånd 2026 – Försörjningsstöd Norr"
     money = found.table("Beviljat, utbetalt och kostnad per hushåll")
     assert money.column("Månad") == [*MONTHS, "Helår 2026"]
-    assert money.column("Beviljat") == [
+    assert money.column("Beviljat – Totalt") == [
         # Bertil has avslag in February and May, Cecilia no decision in Jan, Mar, Jul
         "13000,00",
         "12000,00",
@@ -272,14 +272,14 @@ def test_cli_export_csv(db, data, tmp_path, capsys):
     households = found.table("Beslutshushåll och bidragshushåll")
     assert households.cell("Oktober 2026", "Beslutshushåll – Totalt") == "14"
     money = found.table("Beviljat, utbetalt och kostnad per hushåll")
-    assert money.cell("Oktober 2026", "Beviljat") == "41251,09"
+    assert money.cell("Oktober 2026", "Beviljat – Totalt") == "41251,09"
     path = tmp_path / "norr.csv"
     args = ["--db", db.url, "export", "csv", "--year", "2026", "--out", str(path)]
     assert main([*args, "--unit", "Försörjningsstöd Norr"]) == 0
     found = read_csv(path)
     assert found.title == "Statistik ekonomiskt bistånd 2026 – Försörjningsstöd Norr"
     money = found.table("Beviljat, utbetalt och kostnad per hushåll")
-    assert money.cell("Helår 2026", "Beviljat") == "165500,00"
+    assert money.cell("Helår 2026", "Beviljat – Totalt") == "165500,00"
 
 
 def test_a_share_is_rounded_alike_on_screen_and_in_the_file():

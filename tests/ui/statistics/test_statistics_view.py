@@ -121,8 +121,10 @@ def test_year_tables_and_charts_show_the_service_figures(qtbot, chef_window, che
             assert cell(view, "households", label, "Kvinnor", group) == str(counts.women)
             assert cell(view, "households", label, "Män", group) == str(counts.men)
             assert cell(view, "households", label, "Totalt", group) == str(counts.total)
-        assert cell(view, "money", label, "Beviljat") == plain(money(period.amount_granted))
-        assert cell(view, "money", label, "Varav försörjningsstöd") == plain(
+        assert cell(view, "money", label, "Totalt", "Beviljat") == plain(
+            money(period.amount_granted)
+        )
+        assert cell(view, "money", label, "Försörjningsstöd", "Beviljat") == plain(
             money(period.amount_granted_support)
         )
         assert cell(view, "money", label, "Utbetalt") == plain(money(period.amount_paid))
@@ -156,7 +158,7 @@ def test_year_tables_and_charts_show_the_service_figures(qtbot, chef_window, che
             ("Mål, dagar", "Beslut", decided.target_days),
         ):
             assert cell(view, "times_counts", label, column, group) == str(value)
-    total = plain(cell(view, "money", "Helår 2026", "Beviljat"))
+    total = plain(cell(view, "money", "Helår 2026", "Totalt", "Beviljat"))
     assert total.endswith(" kr") and "," in total  # Babel: 1 768 845,00 kr
     assert cell(view, "money", "Helår 2026", "Kostnad per bidragshushåll") == plain(
         money(expected.cost_per_support_household)
@@ -376,13 +378,11 @@ def test_screen_pdf_and_csv_show_the_same_figures(qtbot, chef_window, tmp_path, 
     assert f"{month} {' '.join(shown)}" in pdf  # the PDF's row, kvinnor first
 
     amounts = found.table("Beviljat, utbetalt och kostnad per hushåll")
-    shown = [
-        cell(view, "money", month, column)  # '1 234,00 kr'
-        for column in ("Beviljat", "Varav försörjningsstöd", "Utbetalt")
-    ]
+    columns = (("Totalt", "Beviljat"), ("Försörjningsstöd", "Beviljat"), ("Utbetalt", ""))
+    shown = [cell(view, "money", month, *column) for column in columns]  # '1 234,00 kr'
     assert f"{month} {' '.join(shown)}" in pdf
     written = [
-        amounts.cell(month, column) for column in ("Beviljat", "Varav försörjningsstöd", "Utbetalt")
+        amounts.cell(month, f"{group} – {title}" if group else title) for title, group in columns
     ]
     assert [s.removesuffix(" kr").replace(" ", "") for s in shown] == written
 
