@@ -127,5 +127,5 @@ def test_the_window_names_the_broken_file_and_the_mistake(configure, dialogs, tm
     assert dialogs == [
         "Ärendestöd kan inte starta.\n\nInställningsfilen "
         f"{tmp_path / 'config' / 'system.toml'}: okänd nyckel kommun i [unit]. Kända nycklar: "
-        "name, board_name, municipality, phone, postal_address."
+        "name, board_name, municipality, municipality_code, phone, postal_address."
     ]
