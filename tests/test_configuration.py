@@ -21,6 +21,7 @@ url = "postgresql://dbserver.kommun.example/arendestod"
 name = "Försörjningsstöd Norr"
 board_name = "Individ- och familjenämnden"
 municipality = "Exempelstads kommun"
+municipality_code = "0180"
 phone = "010-123 45 00"
 postal_address = "Box 100, 123 45 Exempelstad"
 
@@ -56,6 +57,7 @@ def test_the_system_file_alone(configure, tmp_path) -> None:
         name="Försörjningsstöd Norr",
         board_name="Individ- och familjenämnden",
         municipality="Exempelstads kommun",
+        municipality_code="0180",
         phone="010-123 45 00",
         postal_address="Box 100, 123 45 Exempelstad",
     )
@@ -105,6 +107,8 @@ def test_empty_unit_values_keep_the_defaults(configure) -> None:
         ('[letterhead]\ntext = "a\\nb\\nc\\nd"\n', "högst 3 rader .den har 4."),
         ("[letterhead]\ntext = '" + "x" * 121 + "'\n", "längre än 120 tecken"),
         ('[letterhead]\nlogo = "finns-inte.png"\n', "finns-inte.png kan inte läsas"),
+        ('[unit]\nmunicipality_code = "180"\n', "municipality_code: Kommunkoden ska vara fyra"),
+        ('[unit]\nmunicipality_code = "0280"\n', "Kommunkoden 0280 börjar inte med en länskod"),
     ],
 )
 def test_a_mistake_stops_with_the_file_named(configure, tmp_path, text, message) -> None:

@@ -127,6 +127,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.cli.stats_cli import run_export
 
         return run_export(args)
+    if args.command == "unit":
+        from app.cli.stats_cli import run_unit
+
+        return run_unit(args)
     if args.command == "sync":
         from app.cli.sync_cli import run_sync
 
@@ -150,6 +154,7 @@ def _config() -> int:
     unit = config.unit
     print(f"Databas: {make_url(resolve_database_url()).render_as_string(hide_password=True)}")
     print(f"Ny enhet: {unit.name}; nämnd: {unit.board_name}; kommun: {unit.municipality or '–'}")
+    print(f"Kommunkod: {unit.municipality_code or '–'}")
     print(f"Enhetens telefon: {unit.phone or '–'}; adress: {unit.postal_address or '–'}")
     print(f"Brevhuvudets logotyp: {config.letterhead.logo or '–'}")
     print("Brevhuvudets text: " + (" / ".join(config.letterhead.lines) or "–"))

@@ -1,4 +1,5 @@
-"""`arendestod stats` and `arendestod export sos|csv|report`: statistics from the command line.
+"""`arendestod stats`, `arendestod export underlag|csv|report` and `arendestod unit`:
+statistics from the command line, and the units' kommunkod they need.
 
 The command line has no login: it acts as the system (statistics.COMMAND_LINE), and every
 call is audited with no user and the detail "kommandorad", like `arendestod decision list`.
@@ -34,13 +35,39 @@ def add_stats_parsers(commands: argparse._SubParsersAction) -> None:
     export = commands.add_parser("export", help="exportera statistik till fil")
     sub = export.add_subparsers(dest="export_command", required=True)
     for name, help_text, year, out in (
-        ("sos", "Socialstyrelsens individstatistik för en månad", False, "FIL"),
+        (
+            "underlag",
+            "underlag för Socialstyrelsens individstatistik för en månad "
+            "(inte Socialstyrelsens filformat)",
+            False,
+            "FIL",
+        ),
         ("csv", "statistiken som CSV-fil för Excel", True, "FIL"),
         ("report", "statistikrapport som PDF med diagram", True, "FIL.pdf"),
     ):
         parser = sub.add_parser(name, help=help_text)
         _add_scope(parser, year=year)
         parser.add_argument("--out", required=True, metavar=out)
+    # The old name: refused with the reason (no file of Socialstyrelsen's format is made).
+    refused = sub.add_parser("sos", help="görs inte (se export underlag)")
+    refused.add_argument("--month", metavar="ÅÅÅÅ-MM")
+    refused.add_argument("--unit", metavar="ENHET")
+    refused.add_argument("--out", metavar="FIL")
+    unit = commands.add_parser("unit", help="enheternas kommunkod (för IT)")
+    unit_commands = unit.add_subparsers(dest="unit_command", required=True)
+    unit_commands.add_parser("list", help="visa enheterna och deras kommunkod")
+    code = unit_commands.add_parser(
+        "set-municipality-code", help="ange en enhets kommunkod (SCB:s fyra siffror)"
+    )
+    code.add_argument("unit", metavar="ENHET")
+    code.add_argument("code", metavar="KOMMUNKOD")
+
+
+SOS_REFUSED = (
+    "Ärendestöd kan inte göra Socialstyrelsens fil: Socialstyrelsens tekniska beskrivning av "
+    "filen har inte kunnat kontrolleras. Använd arendestod export underlag --month ÅÅÅÅ-MM "
+    "--out FIL för ett underlag med Ärendestödets egen uppställning."
+)
 
 
 def _month(text: str) -> date:
@@ -113,11 +140,23 @@ def run_stats(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     from app.statistics import sos_export, statistics, statistics_csv
 
+    if args.export_command == "sos":
+        print(SOS_REFUSED, file=sys.stderr)
+        return 2
+
     def work(session, unit_id, month) -> int:
-        if args.export_command == "sos":
-            rows = sos_export.sos_rows(session, statistics.COMMAND_LINE, month, unit_id=unit_id)
-            sos_export.write_sos_file(rows, args.out)
-            print(f"{len(rows)} rader sparades i {args.out}.")
+        if args.export_command == "underlag":
+            underlag = sos_export.individual_data(
+                session, statistics.COMMAND_LINE, month, unit_id=unit_id
+            )
+            sos_export.write_underlag(underlag, args.out)
+            print(
+                f"Underlaget ({len(underlag.persons)} personer i {underlag.households} hushåll, "
+                f"{len(underlag.closings)} avslut) sparades i {args.out}."
+            )
+            print("Obs! " + sos_export.FORMAT_NOTE)
+            for missing in sos_export.MISSING:
+                print("Saknas: " + missing)
             return 0
         stats = _statistics(session, unit_id, month, args.year)
         if args.export_command == "report":
@@ -143,6 +182,29 @@ def run_export(args: argparse.Namespace) -> int:
     return _run(args, work)
 
 
+def run_unit(args: argparse.Namespace) -> int:
+    """`arendestod unit list` and `unit set-municipality-code ENHET KOD`."""
+    from app.common.errors import ServiceError
+    from app.db.database import open_database
+    from app.statistics import unit_codes
+
+    database = open_database(args.db)
+    try:
+        with database.sessions.begin() as session:
+            if args.unit_command == "list":
+                for name, code in unit_codes.unit_codes(session):
+                    print(f"{name}: kommunkod {code or 'saknas'}")
+                return 0
+            unit = unit_codes.set_municipality_code(session, args.unit, args.code)
+            print(f"{unit.name} har kommunkod {unit.municipality_code}.")
+            return 0
+    except ServiceError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    finally:
+        database.dispose()
+
+
 def _print_summary(stats) -> None:
     period = f"{stats.month:%Y-%m}" if hasattr(stats, "month") else f"{stats.year} (helår)"
     print(f"Statistik {period}, {stats.unit_name}")
@@ -155,5 +217,7 @@ def _print_summary(stats) -> None:
         ("Långvarigt bistånd 32 av 36", stats.long_term_32_of_36.total),
     ):
         print(f"  {label:<30} {counts.total:>8}  (kvinnor {counts.women}, män {counts.men})")
-    print(f"  {'Utbetalt':<30} {money(stats.amount_paid):>20}")
+    print(f"  {'Beviljat':<30} {money(stats.amount_granted):>20}")
+    print(f"  {'  varav försörjningsstöd':<30} {money(stats.amount_granted_support):>20}")
+    print(f"  {'Utbetalt (verkställda beslut)':<30} {money(stats.amount_paid):>20}")
     print(f"  {'Kostnad per bidragshushåll':<30} {money(stats.cost_per_support_household):>20}")

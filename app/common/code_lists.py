@@ -26,6 +26,17 @@ def _load() -> dict[str, list[Code]]:
     }
 
 
+@cache
+def _sources() -> dict[str, str]:
+    data = json.loads(resource_path("code_lists.json").read_text(encoding="utf-8"))
+    return {name: body.get("source", "") for name, body in data.items() if not name.startswith("_")}
+
+
+def source(list_name: str) -> str:
+    """Where the list comes from (its "source" in the file; empty for the program's own)."""
+    return _sources()[list_name]
+
+
 def codes(list_name: str) -> list[Code]:
     return list(_load()[list_name])
 
@@ -46,6 +57,7 @@ def is_valid(list_name: str, code: str) -> bool:
 # Names of the lists, so callers don't spell them twice.
 SUPPORT_BARRIER = "forsorjningshinder"
 CLOSING_REASON = "avslutsorsak"
+HOUSEHOLD_TYPE = "hushallstyp"
 JOURNAL_TYPE = "journaltyp"
 APPLICATION_CHANNEL = "ansokningssatt"
 HOUSING_TYPE = "boendeform"

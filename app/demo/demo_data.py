@@ -65,6 +65,9 @@ from app.security.actor import Actor
 
 DEMO_PASSWORD = "demo1234"
 """Password of every demo account (shown in the first-run dialog and README)."""
+DEMO_MUNICIPALITY_CODE = "0180"
+"""A kommunkod of the right form (Stockholm's) for the fictional Exempelstad: the individual
+data export needs one."""
 
 FEMALE_NAMES = [
     "Anna",
@@ -465,6 +468,8 @@ def _ensure_staff(session: Session, households: int) -> dict[str, list[User]]:
                 name=unit_name,
                 board_name="Socialnämnden",
                 municipality="Exempelstads kommun",
+                # Exempelstad is fictional; its statistics need a code of the right form
+                municipality_code=DEMO_MUNICIPALITY_CODE,
                 phone="010-123 45 00",
                 postal_address="Socialförvaltningen, Box 100, 123 45 Exempelstad",
             )

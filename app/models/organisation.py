@@ -18,6 +18,10 @@ class Unit(VersionedMixin, Base):
     board_name: Mapped[str] = mapped_column(String(200), default="Socialnämnden")
     """The nämnd that decisions are made on behalf of (shown in letterheads)."""
     municipality: Mapped[str] = mapped_column(String(200), default="")
+    municipality_code: Mapped[str] = mapped_column(String(4), default="", server_default="")
+    """The municipality's four-digit kommunkod (SCB's code, two digits län and two
+    kommun): Socialstyrelsen's statistics identify the municipality by it. Empty until IT
+    gives it (app.statistics.municipality_code)."""
     phone: Mapped[str] = mapped_column(String(50), default="")
     postal_address: Mapped[str] = mapped_column(String(300), default="")
 

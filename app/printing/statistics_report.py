@@ -131,7 +131,8 @@ def _column_widths(table: StatTable) -> list[float]:
     values = len(table.columns) - 1
     label_width = 26 * mm if table.columns[0].title == "Månad" else 62 * mm
     if table.key == "money":
-        return [label_width, 40 * mm, 28 * mm, 40 * mm]
+        # "Försörjningsstöd" and "Bidragshushåll" in bold, a year's millions: on one line
+        return [22 * mm, 30 * mm, 32 * mm, 30 * mm, 28 * mm, 28 * mm]
     value_width = min(25 * mm, (WIDTH - label_width) / values)
     return [label_width] + [value_width] * values
 

@@ -167,6 +167,7 @@ def create_first_administrator(
         name=unit_name,
         board_name=unit_details.board_name,
         municipality=unit_details.municipality,
+        municipality_code=unit_details.municipality_code,
         phone=unit_details.phone,
         postal_address=unit_details.postal_address,
     )

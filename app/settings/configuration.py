@@ -15,6 +15,7 @@ every other setting is); this module reads and checks the files.
     name = "Mottagningen"
     board_name = "Socialnämnden"
     municipality = "Exempelstads kommun"
+    municipality_code = "0180"   # SCB:s kommunkod (Socialstyrelsens statistik)
     phone = "010-123 45 00"
     postal_address = "Socialförvaltningen, Box 100, 123 45 Exempelstad"
 
@@ -37,6 +38,7 @@ from pathlib import Path
 
 from platformdirs import site_config_dir, user_config_dir
 
+from app.common import municipality_code
 from app.settings import registry
 from app.settings.registry import Declaration, Location
 
@@ -63,6 +65,7 @@ class UnitDefaults:
     name: str = registry.UNIT_NAME.default
     board_name: str = registry.UNIT_BOARD_NAME.default
     municipality: str = registry.UNIT_MUNICIPALITY.default
+    municipality_code: str = registry.UNIT_MUNICIPALITY_CODE.default
     phone: str = registry.UNIT_PHONE.default
     postal_address: str = registry.UNIT_POSTAL_ADDRESS.default
 
@@ -154,6 +157,11 @@ def load(system_file: Path, user_file: Path) -> Configuration:
         return entry[0] if entry else None
 
     unit_values = {d.name: value(d) for d in _FILE_SETTINGS if d.section == "unit"}
+    code = unit_values.get("municipality_code")
+    if code and (wrong := municipality_code.problem(code)):
+        entry = merged[registry.UNIT_MUNICIPALITY_CODE.key]
+        key = registry.UNIT_MUNICIPALITY_CODE.key
+        raise ConfigurationError(f"Inställningsfilen {entry[1]}: {key}: {wrong}")
     return Configuration(
         database_url=value(registry.DATABASE_URL) or None,
         unit=UnitDefaults(**{k: v for k, v in unit_values.items() if v}),

@@ -230,6 +230,21 @@ UNIT_MUNICIPALITY: Declaration[str] = Declaration(
     ChangedBy.IT,
     max_length=200,
 )
+UNIT_MUNICIPALITY_CODE: Declaration[str] = Declaration(
+    "unit.municipality_code",
+    "Kommunkod",
+    "Kommunens fyrsiffriga kod enligt SCB (två siffror län, två kommun), t.ex. 0180. "
+    "Socialstyrelsens statistik om ekonomiskt bistånd anger kommunen med den; utan kod går "
+    "individunderlaget inte att ta fram. Enheter som redan finns får koden med "
+    "arendestod unit set-municipality-code.",
+    SettingType.TEXT,
+    "",
+    CONFIGURATION_FILES,
+    ChangedBy.IT,
+    source="SCB:s kodnyckel Län och kommuner i kodnummerordning; Socialstyrelsens "
+    "variabelförteckning för registret över ekonomiskt bistånd (variabeln Kommun)",
+    max_length=4,
+)
 UNIT_PHONE: Declaration[str] = Declaration(
     "unit.phone",
     "Telefon",
@@ -347,6 +362,7 @@ ALL: tuple[Declaration[object], ...] = (
     UNIT_NAME,
     UNIT_BOARD_NAME,
     UNIT_MUNICIPALITY,
+    UNIT_MUNICIPALITY_CODE,
     UNIT_PHONE,
     UNIT_POSTAL_ADDRESS,
     LETTERHEAD_TEXT,

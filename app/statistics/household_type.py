@@ -1,24 +1,36 @@
 """Hushållstyp: Socialstyrelsen's household type of a household in one month.
 
+The codes and their names are data, one list for the chef's statistics and the individual
+data export alike: resources/code_lists.json, list "hushallstyp", taken from Socialstyrelsen's
+Variabelförteckning för registret över ekonomiskt bistånd (part Biståndshushåll, variable
+Hushållstyp; the source with its address stands beside the list):
+
+    1 enbart barn under 18 år          6 ensamstående kvinna med barn
+    3 ensamstående man utan barn       7 sammanboende par utan barn
+    4 ensamstående man med barn        8 sammanboende par med barn
+    5 ensamstående kvinna utan barn    9 okänd hushållstyp
+
+"Barn" there is a child under 18 (the same page's variable Barn: "antal barn under 18 år i
+hushållet"), whatever the person's role in the case: a son of 19 registered with role barn
+does not make the household "med barn".
+
+How the program reads the list (the variable list names the types; how a month's members
+map onto them is the program's reading, stated here so that it can be checked):
+- A member counts for a month if the membership overlaps any day of it (the same rule as the
+  child gate in decisions.py). Umgängesbarn live with the other parent and are not counted
+  (they are counted in the household where they live).
+- Under 18 in a month: not yet 18 on the month's first day (as the statistics' ungdomshushåll,
+  18–24 on the first day).
+- Every counted member under 18 and nobody 18 or older: 1.
+- A sökande and a medsökande: sammanboende par, 7 or 8. A sökande alone: ensamstående, by the
+  sökande's sex (K kvinna 5/6, M man 3/4).
+- Other adults of the household (role "övrig", or a child of 18 or more) do not change the
+  type: the variable list defines the types by sökande, medsökande and barn only.
+- Anything else (no sökande, a sex other than K/M): 9, okänd hushållstyp.
+
 The type follows the members of that month, so a household changes type mid-year when
-someone moves in or out: a single woman whose child moves in during June is "1" up to May
-and "4" from June. A member counts for a month if the membership overlaps any day of it
-(the same rule as the child gate in decisions.py).
-
-Rules, from the members of the month:
-- vuxna: sökande and medsökande. One vuxen and no "övrig i hushållet": ensamstående (the
-  sex of the sökande decides kvinna/man); two vuxna and no övrig: sammanboende; anything
-  else (no sökande, more adults, or an övrig vuxen such as a grown-up child): övriga.
-- med barn: at least one member with role barn who is not an umgängesbarn. Umgängesbarn
-  live with the other parent and do not make a household "med barn".
-
-VERIFY: the numeric codes below follow the issue's brief and have not been checked against
-Socialstyrelsen's technical description of the HSLF-FS 2015:30 file. A public variable list
-for Socialstyrelsen's register of ekonomiskt bistånd numbers the types differently
-(1 enbart barn under 18 år, 3 ensamstående man utan barn, 4 ensamstående man med barn,
-5 ensamstående kvinna utan barn, 6 ensamstående kvinna med barn, 7 sammanboende utan barn,
-8 sammanboende med barn, 9 okänd), and whether "barn" means role barn or age under 18 is not
-confirmed either. The codes are data: change `HOUSEHOLD_TYPES` and `CODE_FOR`, nothing else.
+someone moves in or out: a single woman whose child moves in during June is 5 up to May and
+6 from June.
 """
 
 from __future__ import annotations
@@ -30,42 +42,26 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.common import code_lists
 from app.common.periods import month_end, month_start
 from app.models import HouseholdMember, MemberRole, Person
 
-VERIFY = True
-"""The codes have not been checked against Socialstyrelsen's file description (see above)."""
+ONLY_CHILDREN = "1"
+UNKNOWN = "9"
+SINGLE_MAN = ("3", "4")
+"""(utan barn, med barn)"""
+SINGLE_WOMAN = ("5", "6")
+COUPLE = ("7", "8")
 
 HOUSEHOLD_TYPES: dict[str, str] = {
-    "1": "Ensamstående kvinna utan barn",
-    "3": "Ensamstående man utan barn",
-    "4": "Ensamstående kvinna med barn",
-    "5": "Ensamstående man med barn",
-    "6": "Sammanboende utan barn",
-    "7": "Sammanboende med barn",
-    "8": "Övriga hushåll utan barn",
-    "9": "Övriga hushåll med barn",
+    c.code: c.label for c in code_lists.codes(code_lists.HOUSEHOLD_TYPE)
 }
-"""Code -> Swedish label, in the order statistics show them."""
+"""Code -> Swedish name, in the order statistics show them (the list's order)."""
 
-SINGLE_WOMAN = "ensam_kvinna"
-SINGLE_MAN = "ensam_man"
-COUPLE = "sammanboende"
-OTHER = "ovriga"
+SOURCE = code_lists.source(code_lists.HOUSEHOLD_TYPE)
 
-CODE_FOR: dict[tuple[str, bool], str] = {
-    (SINGLE_WOMAN, False): "1",
-    (SINGLE_MAN, False): "3",
-    (SINGLE_WOMAN, True): "4",
-    (SINGLE_MAN, True): "5",
-    (COUPLE, False): "6",
-    (COUPLE, True): "7",
-    (OTHER, False): "8",
-    (OTHER, True): "9",
-}
-"""(composition, med barn) -> code."""
 
-ADULT_ROLES = frozenset({MemberRole.APPLICANT.value, MemberRole.CO_APPLICANT.value})
+ADULT_AGE = 18
 
 
 def label(code: str | None) -> str:
@@ -81,6 +77,7 @@ class MemberSpan:
     member_from: date | None
     member_until: date | None
     sex: str
+    birth_date: date
 
 
 def in_month(member_from: date | None, member_until: date | None, month: date) -> bool:
@@ -91,35 +88,62 @@ def in_month(member_from: date | None, member_until: date | None, month: date) -
     )
 
 
-def classify(adults: int, others: int, children: int, applicant_sex: str | None) -> str:
-    """The code for a composition: counts of vuxna (sökande + medsökande), övriga and barn
-    (umgängesbarn already left out), and the sökande's sex (K/M)."""
-    if others == 0 and adults == 1 and applicant_sex in ("K", "M"):
-        composition = SINGLE_WOMAN if applicant_sex == "K" else SINGLE_MAN
-    elif others == 0 and adults == 2 and applicant_sex is not None:
-        composition = COUPLE
-    else:
-        composition = OTHER
-    return CODE_FOR[(composition, children > 0)]
+def adult_on(birth_date: date, month: date) -> bool:
+    """18 or older on the first day of `month`."""
+    first = month_start(month)
+    before_birthday = (first.month, first.day) < (birth_date.month, birth_date.day)
+    return first.year - birth_date.year - before_birthday >= ADULT_AGE
+
+
+def classify(
+    *,
+    applicant: bool,
+    applicant_sex: str | None,
+    co_applicant: bool,
+    grown: int,
+    children: int,
+) -> str:
+    """The code of one month's composition: whether there is a sökande (and her/his sex) and
+    a medsökande, how many counted members are 18 or older (`grown`, any role) and how many
+    are under 18 (`children`, umgängesbarn already left out)."""
+    if grown == 0 and (children > 0 or applicant or co_applicant):
+        return ONLY_CHILDREN
+    with_children = 1 if children > 0 else 0
+    if applicant and co_applicant:
+        return COUPLE[with_children]
+    if applicant:
+        if applicant_sex == "K":
+            return SINGLE_WOMAN[with_children]
+        if applicant_sex == "M":
+            return SINGLE_MAN[with_children]
+    return UNKNOWN
 
 
 def type_of_members(members: list[MemberSpan], month: date) -> str:
     """The code from the memberships of one household (any months); only those of `month` count."""
-    adults = others = children = 0
+    applicant = co_applicant = False
     applicant_sex: str | None = None
+    grown = children = 0
     for m in members:
         if not in_month(m.member_from, m.member_until, month):
             continue
-        if m.role in ADULT_ROLES:
-            adults += 1
-            if m.role == MemberRole.APPLICANT.value and applicant_sex is None:
-                applicant_sex = m.sex
-        elif m.role == MemberRole.CHILD.value:
-            if not m.visiting_child:
-                children += 1
+        if m.role == MemberRole.CHILD.value and m.visiting_child:
+            continue
+        if m.role == MemberRole.APPLICANT.value and not applicant:
+            applicant, applicant_sex = True, m.sex
+        elif m.role == MemberRole.CO_APPLICANT.value:
+            co_applicant = True
+        if adult_on(m.birth_date, month):
+            grown += 1
         else:
-            others += 1
-    return classify(adults, others, children, applicant_sex)
+            children += 1
+    return classify(
+        applicant=applicant,
+        applicant_sex=applicant_sex,
+        co_applicant=co_applicant,
+        grown=grown,
+        children=children,
+    )
 
 
 def household_type(session: Session, household_id: uuid.UUID, month: date) -> str:
@@ -131,11 +155,13 @@ def household_type(session: Session, household_id: uuid.UUID, month: date) -> st
             HouseholdMember.member_from,
             HouseholdMember.member_until,
             Person.sex,
+            Person.birth_date,
         )
         .join(Person, Person.id == HouseholdMember.person_id)
         .where(HouseholdMember.household_id == household_id)
         .order_by(HouseholdMember.sort_order)
     ).all()
     return type_of_members(
-        [MemberSpan(MemberRole(r[0]).value, bool(r[1]), r[2], r[3], r[4]) for r in rows], month
+        [MemberSpan(MemberRole(r[0]).value, bool(r[1]), r[2], r[3], r[4], r[5]) for r in rows],
+        month,
     )

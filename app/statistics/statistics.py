@@ -10,14 +10,15 @@ the children's sex (girls/boys).
 Definitions (the same for a month and for each month of a year):
 - A decision counts when it is signed and has not been replaced by a later signed decision
   (`replaces_id`). Its months are the calendar months its period overlaps; its amount is
-  counted once, in the month its period starts.
+  shared out on them (month_shares.py: the month the bistånd is for, HSLF-FS 2015:30 3 §).
 - beslutshushåll: a household with a counting decision (any kind and outcome) for the month.
 - bidragshushåll: a household with a counting försörjningsstöd decision with
   granted_total > 0 for the month ("bistånd" below means exactly this).
-- The household's hushållstyp (household_type.py), the sökande's sex, barnfamilj (type
-  "med barn") and ungdomshushåll (sökande 18–24 years old on the first day of the month)
-  are those of the month. In year figures every household is counted once, with what it
-  was in the last month of the year it belonged to the group.
+- The household's hushållstyp (household_type.py: Socialstyrelsen's codes, children under
+  18), the sökande's sex, barnfamilj (a child under 18 lives there) and ungdomshushåll
+  (sökande 18–24 years old on the first day of the month) are those of the month. In
+  year figures every household is counted once, with what it was in the last month of the
+  year it belonged to the group.
 - nya hushåll: the case was registered, or reopened after avslut, in the month. avslutade
   hushåll: the case got status avslutad in the month; avslutsorsak from the status change,
   else from the case.
@@ -30,8 +31,12 @@ Definitions (the same for a month and for each month of a year):
   (Households closed in the period are not measured separately.)
 - försörjningshinder: adults with a registration for the month, by code. Year: distinct
   adults per code, so an adult with two codes during the year counts under both.
-- utbetalt: the sum of granted_total of counting decisions (all kinds) starting in the
-  month; kostnad per bidragshushåll = utbetalt / bidragshushåll.
+- beviljat: the month's shares of granted_total of counting decisions of every kind
+  (försörjningsstöd, livsföring i övrigt, utöver rätten: all are ekonomiskt bistånd in
+  Socialstyrelsen's register); of it försörjningsstöd. utbetalt: the same for the counting
+  decisions recorded as verkställda (`executed_on`, decisions.record_execution: the program
+  records that a decision was paid, not partial payments). kostnad per bidragshushåll =
+  beviljat försörjningsstöd / bidragshushåll.
 - children's documentation (seed 004): decisions signed (decided_on) in the month that are
   not full bifall, in a household that had children (role barn, umgängesbarn included, as
   for the child gate in decisions.py) during the decision's period. Counted per child and
@@ -117,7 +122,7 @@ from app.models import (
 from app.security import audit
 from app.security.actor import Actor
 from app.settings import registry, stored_settings
-from app.statistics import household_type
+from app.statistics import household_type, month_shares
 
 WOMEN = "K"
 MEN = "M"
@@ -290,8 +295,14 @@ class MonthStatistics:
     average_duration_months: SexAverages
     support_barriers: dict[str, SexCounts]
     """Försörjningshinder code -> adults (every code of the list)."""
+    amount_granted: Decimal
+    """Beviljat: ekonomiskt bistånd of every kind granted for the period's months."""
+    amount_granted_support: Decimal
+    """Of it, försörjningsstöd."""
     amount_paid: Decimal
+    """Utbetalt: what was granted in decisions recorded as verkställda (paid)."""
     cost_per_support_household: Decimal | None
+    """Beviljat försörjningsstöd / bidragshushåll."""
     child_documentation: ChildDocumentation
     sip: EventCounts
     home_visits: EventCounts
@@ -316,8 +327,14 @@ class YearStatistics:
     long_term_32_of_36: HouseholdCounts
     average_duration_months: SexAverages
     support_barriers: dict[str, SexCounts]
+    amount_granted: Decimal
+    """Beviljat: ekonomiskt bistånd of every kind granted for the period's months."""
+    amount_granted_support: Decimal
+    """Of it, försörjningsstöd."""
     amount_paid: Decimal
+    """Utbetalt: what was granted in decisions recorded as verkställda (paid)."""
     cost_per_support_household: Decimal | None
+    """Beviljat försörjningsstöd / bidragshushåll."""
     child_documentation: ChildDocumentation
     sip: EventCounts
     home_visits: EventCounts
@@ -563,9 +580,9 @@ class _Computation:
         self.case_household: dict[Any, Any] = {}
         self.members: dict[Any, tuple] = {}
         """Household -> its memberships in sort order, as the household type needs them:
-        (role, umgängesbarn, from, until, sex if sökande). From and until are month indexes
-        clamped to the period (None: before/after it), so that households of the same
-        composition have equal tuples and share their runs."""
+        (role, umgängesbarn, from, until, sex if sökande, 18 from). From, until and 18 from
+        are month indexes clamped to the period (None: before/after it; see `_adult_from`),
+        so that households of the same composition have equal tuples and share their runs."""
         self.applicant_birth: dict[Any, int] = {}
         """Household -> the first sökande's birth date as yyyymmdd."""
         self.person_sex: dict[Any, str] = {}
@@ -573,7 +590,9 @@ class _Computation:
         """Composition -> (mask, sex, type code, med barn) runs; see `_segments`."""
         self.household_runs: dict[Any, list[tuple[int, str, str, bool]]] = {}
         self.long_terms: dict[int, tuple[int, int]] = {}
-        self.amounts = [0] * self.n  # öre
+        self.granted = [0] * self.n  # öre, every kind
+        self.granted_support = [0] * self.n  # öre, försörjningsstöd
+        self.paid = [0] * self.n  # öre, verkställda
         self.replaced: set[Any] = set()
 
     # scope
@@ -669,18 +688,42 @@ class _Computation:
         return self._where_scope(stmt, Decision.case_id)
 
     def _load_amounts(self) -> None:
-        """Utbetalt per month, in öre, from every signed decision starting in the period;
-        `_redo_cases` takes the replaced ones out again."""
+        """Beviljat, of it försörjningsstöd, and utbetalt per month, in öre, from every signed
+        decision starting in the period, all in its first month; `_redo_cases` takes the
+        replaced ones out again and shares the multi-month ones out on their months."""
         cents = cast(func.round(Decision.granted_total * 100), BigInteger)
         stmt = (
-            select(Decision.period_start, func.sum(cents))
+            select(
+                Decision.period_start,
+                func.sum(cents),
+                func.sum(case((Decision.kind == DecisionKind.SUPPORT, cents), else_=0)),
+                func.sum(case((Decision.executed_on.is_not(None), cents), else_=0)),
+            )
             .where(Decision.signed_at.is_not(None))
             .where(Decision.period_start >= self.period_start)
             .where(Decision.period_start <= self.period_end)
             .group_by(Decision.period_start)  # by day: cheaper than computing the month
         )
-        for start, total in plain_rows(self.session, self._where_scope(stmt, Decision.case_id)):
-            self.amounts[month_index(start) - self.first] += int(total or 0)
+        for start, total, support, paid in plain_rows(
+            self.session, self._where_scope(stmt, Decision.case_id)
+        ):
+            position = month_index(start) - self.first
+            self.granted[position] += int(total or 0)
+            self.granted_support[position] += int(support or 0)
+            self.paid[position] += int(paid or 0)
+
+    def _add_amount(
+        self, index: int, cents: int, kind: DecisionKind, executed: bool, sign: int = 1
+    ) -> None:
+        """Add (or with `sign` -1 take away) an amount in öre to a month of the period."""
+        if not self.first <= index <= self.last:
+            return
+        position = index - self.first
+        self.granted[position] += sign * cents
+        if kind is DecisionKind.SUPPORT:
+            self.granted_support[position] += sign * cents
+        if executed:
+            self.paid[position] += sign * cents
 
     def _redo_cases(self, case_ids: list[Any]) -> None:
         rows = plain_rows(
@@ -693,6 +736,7 @@ class _Computation:
                 Decision.granted_total,
                 Decision.period_start,
                 Decision.period_end,
+                Decision.executed_on,
             )
             .where(_text(Decision.case_id).in_(case_ids))
             .where(Decision.signed_at.is_not(None)),
@@ -702,12 +746,17 @@ class _Computation:
         months_before: dict[Any, set[int]] = defaultdict(set)
         for r in rows:
             first, last = month_index(r.period_start), month_index(r.period_end)
+            executed = r.executed_on is not None
+            if r.id in replaced or first != last:
+                # counted whole in its first month by _load_amounts: taken out again
+                self._add_amount(first, _ore(r.granted_total), r.kind, executed, sign=-1)
             if r.id in replaced:
-                if self.first <= first <= self.last:  # counted by _load_amounts
-                    self.amounts[first - self.first] -= int(
-                        (r.granted_total * 100).to_integral_value(ROUND_HALF_UP)
-                    )
                 continue
+            if first != last:
+                for month, part in month_shares.month_shares(
+                    r.granted_total, r.period_start, r.period_end
+                ):
+                    self._add_amount(month_index(month), _ore(part), r.kind, executed)
             household_id = self.case_household.get(r.case_id, r.case_id)
             household = self.households[household_id]
             supported = r.kind is DecisionKind.SUPPORT and r.granted_total > 0
@@ -793,7 +842,13 @@ class _Computation:
             if applicant:
                 births.setdefault(household_id, birth)
             members[household_id].append(
-                (role, bool(visiting), *self._clamped(start, until), sex if applicant else None)
+                (
+                    role,
+                    bool(visiting),
+                    *self._clamped(start, until),
+                    sex if applicant else None,
+                    self._adult_from(birth),
+                )
             )
         self.members = {household_id: tuple(found) for household_id, found in members.items()}
 
@@ -810,6 +865,14 @@ class _Computation:
         elif until is not None and until < first:
             until = first - 1
         return start, until
+
+    def _adult_from(self, birth: int) -> int:
+        """The month index from which a person born on `birth` (yyyymmdd) is 18 on the
+        month's first day (household_type.adult_on), clamped to the period: `first` when
+        18 all through it, one month after it when 18 in none of it."""
+        born = birth // 10000 * 12 + birth // 100 % 100 - 1 + (0 if birth % 100 == 1 else 1)
+        adult = born + household_type.ADULT_AGE * 12
+        return min(max(adult, self.first), self.last + 1)
 
     def _sexes_of(self, person_ids: Iterable[Any]) -> dict[Any, str]:
         """The sex of persons, from the members loaded or else from the database."""
@@ -835,34 +898,48 @@ class _Computation:
         return runs
 
     def _segments(self, members: tuple) -> list[tuple[int, str, str, bool]]:
-        """(mask over the period's months, sökande's sex, type code, med barn) runs."""
+        """(mask over the period's months, sökande's sex, type code, med barn) runs: the
+        household type of each stretch of months with the same members and the same
+        children under 18 (household_type.type_of_members, on the clamped memberships)."""
         n, first = self.n, self.first
         cuts = {0}
-        for _role, _visiting, start, until, _sex in members:
+        for _role, _visiting, start, until, _sex, adult_from in members:
             if start is not None and first < start <= self.last:
                 cuts.add(start - first)
             if until is not None and first <= until < self.last:
                 cuts.add(until + 1 - first)
+            if first < adult_from <= self.last:
+                cuts.add(adult_from - first)
         applicant_role, child_role = MemberRole.APPLICANT.value, MemberRole.CHILD.value
+        co_applicant_role = MemberRole.CO_APPLICANT.value
         applicant_sex = next((m[4] for m in members if m[0] == applicant_role), None)
         ordered = sorted(cuts) + [n]
         runs: list[tuple[int, str, str, bool]] = []
         for a, b in pairwise(ordered):
             index = first + a
-            adults = others = children = 0
+            applicant = co_applicant = False
+            grown = children = 0
             sex = None
-            for role, visiting, start, until, member_sex in members:
+            for role, visiting, start, until, member_sex, adult_from in members:
                 if (start is not None and start > index) or (until is not None and until < index):
                     continue
-                if role in household_type.ADULT_ROLES:
-                    adults += 1
-                    if role == applicant_role and sex is None:
-                        sex = member_sex
-                elif role == child_role:
-                    children += 0 if visiting else 1
+                if role == child_role and visiting:
+                    continue
+                if role == applicant_role and not applicant:
+                    applicant, sex = True, member_sex
+                elif role == co_applicant_role:
+                    co_applicant = True
+                if index >= adult_from:
+                    grown += 1
                 else:
-                    others += 1
-            code = household_type.classify(adults, others, children, sex)
+                    children += 1
+            code = household_type.classify(
+                applicant=applicant,
+                applicant_sex=sex,
+                co_applicant=co_applicant,
+                grown=grown,
+                children=children,
+            )
             mask = ((1 << (b - a)) - 1) << a
             sex = sex or applicant_sex or WOMEN
             if runs and runs[-1][1:] == (sex, code, children > 0):
@@ -999,7 +1076,7 @@ class _Computation:
         unit_name = unit_label(self.session, self.unit_id)
         for i, month in enumerate(self.months):
             support_households = _household_counts(per_month, "support", i)
-            amount = Decimal(self.amounts[i]) / 100
+            support_amount = Decimal(self.granted_support[i]) / 100
             month_statistics.append(
                 MonthStatistics(
                     month=month,
@@ -1017,8 +1094,10 @@ class _Computation:
                         (duration_sum[MEN][i], duration_count[MEN][i]),
                     ),
                     support_barriers=barriers_monthly[i],
-                    amount_paid=amount.quantize(Decimal("0.01")),
-                    cost_per_support_household=_per(amount, support_households.total.total),
+                    amount_granted=_kronor(self.granted[i]),
+                    amount_granted_support=_kronor(self.granted_support[i]),
+                    amount_paid=_kronor(self.paid[i]),
+                    cost_per_support_household=_per(support_amount, support_households.total.total),
                     child_documentation=children_monthly[i].result(),
                     sip=events_monthly[JournalType.SIP][i],
                     home_visits=events_monthly[JournalType.HOME_VISIT][i],
@@ -1027,7 +1106,7 @@ class _Computation:
                 )
             )
         year_support = _year_household_counts(yearly, "support")
-        total_amount = Decimal(sum(self.amounts)) / 100
+        support_total = Decimal(sum(self.granted_support)) / 100
         year_children = _ChildTally()
         for tally in children_monthly:
             year_children.merge(tally)
@@ -1048,8 +1127,10 @@ class _Computation:
             long_term_32_of_36=_year_household_counts(yearly, "long36"),
             average_duration_months=_sex_averages(year_duration[WOMEN], year_duration[MEN]),
             support_barriers=barriers_yearly,
-            amount_paid=total_amount.quantize(Decimal("0.01")),
-            cost_per_support_household=_per(total_amount, year_support.total.total),
+            amount_granted=_kronor(sum(self.granted)),
+            amount_granted_support=_kronor(sum(self.granted_support)),
+            amount_paid=_kronor(sum(self.paid)),
+            cost_per_support_household=_per(support_total, year_support.total.total),
             child_documentation=year_children.result(),
             sip=events_yearly[JournalType.SIP],
             home_visits=events_yearly[JournalType.HOME_VISIT],
@@ -1441,6 +1522,14 @@ def _reason_counts(per_month: dict[tuple, list[int]], codes: list[str], i: int):
         )
         for code in _codes_with(codes, sorted(found))
     }
+
+
+def _ore(amount: Decimal) -> int:
+    return int((amount * 100).to_integral_value(ROUND_HALF_UP))
+
+
+def _kronor(ore: int) -> Decimal:
+    return (Decimal(ore) / 100).quantize(Decimal("0.01"))
 
 
 def _per(amount: Decimal, households: int) -> Decimal | None:

@@ -13,7 +13,7 @@ chef who wants a pivot table can still select one table's block. The layout, lin
     Månad;Beslutshushåll – Kvinnor;Beslutshushåll – Män;…   <- its column headings
     Oktober 2026;6;7;13;5;7;12                         <- its rows: label, then the figures
     (empty line)
-    Utbetalt och kostnad per hushåll
+    Beviljat, utbetalt och kostnad per hushåll
     …
 
 A column heading is "group – title" where the column has a group heading over it on screen,

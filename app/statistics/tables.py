@@ -97,6 +97,7 @@ def summary(stats: Stats) -> list[tuple[str, str]]:
     return [
         ("Beslutshushåll", split(stats.decision_households.total)),
         ("Bidragshushåll", split(stats.support_households.total)),
+        ("Beviljat", money_text(stats.amount_granted)),
         ("Utbetalt", money_text(stats.amount_paid)),
         ("Kostnad per bidragshushåll", money_text(stats.cost_per_support_household)),
     ]
@@ -108,7 +109,7 @@ def has_data(stats: Stats) -> bool:
         stats.decision_households.total.total
         or stats.new_households.total.total
         or stats.closed_households.total.total
-        or stats.amount_paid
+        or stats.amount_granted
         or any(c.total for c in stats.support_barriers.values())
         or stats.child_documentation.decisions
         or stats.sip.events
@@ -245,11 +246,18 @@ def households_table(stats: Stats) -> StatTable:
     )
 
 
-PAID = (
-    "Summan av beviljade belopp i signerade beslut (alla beslutstyper) vars period börjar "
-    "i månaden. Ersatta beslut räknas inte."
+GRANTED = (
+    "Beviljat ekonomiskt bistånd (försörjningsstöd, livsföring i övrigt och bistånd utöver "
+    "rätten) i signerade beslut, för de månader biståndet gäller: ett beslut för flera "
+    "månader fördelas på dem efter hur stor del av varje månad perioden täcker. Ersatta "
+    "beslut räknas inte."
 )
-COST = "Utbetalt delat med antalet bidragshushåll."
+GRANTED_SUPPORT = "Den del av det beviljade som är försörjningsstöd."
+PAID = (
+    "Beviljat i beslut som är registrerade som verkställda (utbetalda), för de månader "
+    "biståndet gäller. Beslut som ännu inte är verkställda räknas inte."
+)
+COST = "Beviljat försörjningsstöd delat med antalet bidragshushåll."
 
 
 def money_table(stats: Stats) -> StatTable:
@@ -257,19 +265,29 @@ def money_table(stats: Stats) -> StatTable:
         households = p.support_households.total.total
         return (
             [
+                money_text(p.amount_granted),
+                money_text(p.amount_granted_support),
                 money_text(p.amount_paid),
                 count_text(households),
                 money_text(p.cost_per_support_household),
             ],
-            [p.amount_paid, households, p.cost_per_support_household],
+            [
+                p.amount_granted,
+                p.amount_granted_support,
+                p.amount_paid,
+                households,
+                p.cost_per_support_household,
+            ],
         )
 
     return _period_table(
         stats,
         "money",
-        "Utbetalt och kostnad per hushåll",
-        "Utbetalt: " + PAID + " Kostnad per bidragshushåll: " + COST,
+        "Beviljat, utbetalt och kostnad per hushåll",
+        "Beviljat: " + GRANTED + " Utbetalt: " + PAID + " Kostnad per bidragshushåll: " + COST,
         [
+            StatColumn("Totalt", group="Beviljat", explanation=GRANTED),
+            StatColumn("Försörjningsstöd", group="Beviljat", explanation=GRANTED_SUPPORT),
             StatColumn("Utbetalt", explanation=PAID),
             StatColumn("Bidragshushåll", explanation=SUPPORT_HOUSEHOLDS),
             StatColumn("Kostnad per bidragshushåll", explanation=COST),
@@ -312,8 +330,9 @@ def _type_rows(groups: Sequence[HouseholdCounts]) -> tuple[StatRow, ...]:
 
 
 TYPES = (
-    "Socialstyrelsens hushållstyper (kod och benämning). Barnfamiljer: hushåll med barn som "
-    "bor där (umgängesbarn räknas inte). Ungdomshushåll: den sökande är 18–24 år."
+    "Socialstyrelsens hushållstyper (kod och benämning enligt variabelförteckningen för "
+    "registret över ekonomiskt bistånd). Barnfamiljer: hushåll med barn under 18 år som bor "
+    "där (umgängesbarn räknas inte). Ungdomshushåll: den sökande är 18–24 år."
 )
 TYPE_COLUMN = StatColumn("Hushållstyp", explanation="Socialstyrelsens kod och benämning.")
 
@@ -726,6 +745,8 @@ MEN_COLOUR = "#2f7d6d"
 WOMEN_LIGHT = "#c9a3d4"
 MEN_LIGHT = "#9fd0c4"
 AMOUNT_COLOUR = "#35608f"
+PAID_COLOUR = "#9db8d6"
+"""A lighter shade of AMOUNT_COLOUR: utbetalt is part of beviljat."""
 
 
 def _month_categories(stats: Stats) -> tuple[str, ...]:
@@ -785,9 +806,12 @@ def households_chart(stats: Stats) -> ChartData:
 def amounts_chart(stats: Stats) -> ChartData:
     months = _months(stats)
     return ChartData(
-        "Utbetalt per månad",
+        "Beviljat och utbetalt per månad",
         _month_categories(stats),
-        (ChartSeries("Utbetalt", tuple(float(m.amount_paid) for m in months), AMOUNT_COLOUR),),
+        (
+            ChartSeries("Beviljat", tuple(float(m.amount_granted) for m in months), AMOUNT_COLOUR),
+            ChartSeries("Utbetalt", tuple(float(m.amount_paid) for m in months), PAID_COLOUR),
+        ),
         unit="kr",
     )
 

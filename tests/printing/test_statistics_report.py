@@ -68,11 +68,13 @@ def test_year_report_prints_the_year_figures(session, data, manager):
     september = year.months[8]
     households = sexes(september.decision_households.total, september.support_households.total)
     assert f"September {households}" in text
-    # money, Swedish format: 165 500,00 kr; cost per household 13 791,67 kr
-    assert str(year.amount_paid) == "165500.00"
-    assert "Helår 2026 165 500,00 kr 12 13 791,67 kr" in text
-    assert "September 23 000,00 kr 7 3 285,71 kr" in text
-    assert "November 0,00 kr 0 –" in text  # nothing to divide by
+    # money, Swedish format: beviljat, of it försörjningsstöd, utbetalt (verkställt),
+    # bidragshushåll, cost per household
+    assert str(year.amount_granted) == "165500.00"
+    assert "Beviljat, utbetalt och kostnad per hushåll" in text
+    assert "Helår 2026 165 500,00 kr 165 500,00 kr 11 000,00 kr 12 13 791,67 kr" in text
+    assert "September 20 248,91 kr 20 248,91 kr 3 248,91 kr 7 2 892,70 kr" in text
+    assert "November 0,00 kr 0,00 kr 0,00 kr 0 –" in text  # nothing to divide by
     # by hushållstyp (year figures)
     assert "3 Ensamstående man utan barn 0 6 6 0 6 6" in text
     assert (
@@ -105,7 +107,7 @@ def test_year_report_prints_the_year_figures(session, data, manager):
     assert "Helår 2026 6 4 3 3 2 30" in text  # received, answered, decided; the target
     # the charts: legends and a Swedish-formatted amount axis
     assert "Beslutshushåll, kvinnor Beslutshushåll, män Bidragshushåll, kvinnor" in text
-    assert "Utbetalt per månad" in text and "30 000 kr" in text
+    assert "Beviljat och utbetalt per månad" in text and "30 000 kr" in text
 
 
 def test_month_report_prints_the_month(session, data, manager):
@@ -116,8 +118,10 @@ def test_month_report_prints_the_month(session, data, manager):
         "Oktober 2026 " + sexes(october.decision_households.total, october.support_households.total)
         in text
     )
-    assert "Oktober 2026 31 500,00 kr 12 2 625,00 kr" in text
-    assert "Utbetalt 31 500,00 kr Kostnad per bidragshushåll 2 625,00 kr" in text
+    assert "Oktober 2026 34 251,09 kr 34 251,09 kr 7 751,09 kr 12 2 854,26 kr" in text
+    assert (
+        "Beviljat 34 251,09 kr Utbetalt 7 751,09 kr Kostnad per bidragshushåll 2 854,26 kr" in text
+    )
     assert "Oktober 2026 0 2 2 1 0 1" in text  # new: Lars, Nils; closed: Maja
     assert "Oktober 2026 1 3 4 0 1 1" in text  # 10 of 12; 32 of 36
     assert "Granskade beslut 2 Beslut där alla barn namnges 50,0 %" in text
@@ -130,9 +134,9 @@ def test_month_report_prints_the_month(session, data, manager):
     # applications: 5 received, 4 answered, 3 within 24 h; 3 decided, 2 within 30 days
     assert "Oktober 2026 5 4 3 3 2 30" in text
     # by hushållstyp: new (Lars, Nils) and closed (Maja); 10 of 12 and 32 of 36 (David)
-    assert "1 Ensamstående kvinna utan barn 0 0 0 1 0 1" in text
+    assert "5 Ensamstående kvinna utan barn 0 0 0 1 0 1" in text
     assert "3 Ensamstående man utan barn 0 3 3 0 1 1" in text
-    assert "4 Ensamstående kvinna med barn 1 0 1 0 0 0" in text
+    assert "6 Ensamstående kvinna med barn 1 0 1 0 0 0" in text
 
 
 def test_a_period_without_data_renders(session, data, manager):
@@ -154,7 +158,7 @@ def test_cli_export_report(db, data, tmp_path, capsys):
     assert "Rapporten sparades" in capsys.readouterr().out
     text = text_of(path.read_bytes())
     assert "Statistik ekonomiskt bistånd 2026 – Försörjningsstöd Norr" in text
-    assert "Helår 2026 165 500,00 kr 12 13 791,67 kr" in text
+    assert "Helår 2026 165 500,00 kr 165 500,00 kr 11 000,00 kr 12 13 791,67 kr" in text
     assert "från kommandoraden" in text
     assert "Individ- och familjenämnden, Norrby kommun" in text
     month = tmp_path / "oktober.pdf"
@@ -163,7 +167,7 @@ def test_cli_export_report(db, data, tmp_path, capsys):
     )
     text = text_of(month.read_bytes())
     assert "Statistik ekonomiskt bistånd oktober 2026 – Alla enheter" in text
-    assert "Utbetalt 38 500,00 kr" in text  # Olle in Söder too
+    assert "Beviljat 41 251,09 kr" in text  # Olle in Söder too
     assert (
         main(["--db", db.url, "export", "report", "--month", "2026-13", "--out", str(month)]) == 2
     )

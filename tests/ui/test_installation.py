@@ -70,6 +70,7 @@ def test_first_run_takes_the_unit_details_from_it(qtbot, configure, tmp_path) ->
             "Exempelstads kommun",
         )
         assert (unit.phone, unit.postal_address) == ("010-123 45 00", "Box 100, 123 45 Exempelstad")
+        assert unit.municipality_code == "0180"  # for Socialstyrelsen's statistics
         assert letterhead.organisation_of(unit) == (
             "Individ- och familjenämnden, Exempelstads kommun"
         )
@@ -126,5 +127,5 @@ def test_the_window_names_the_broken_file_and_the_mistake(configure, dialogs, tm
     assert dialogs == [
         "Ärendestöd kan inte starta.\n\nInställningsfilen "
         f"{tmp_path / 'config' / 'system.toml'}: okänd nyckel kommun i [unit]. Kända nycklar: "
-        "name, board_name, municipality, phone, postal_address."
+        "name, board_name, municipality, municipality_code, phone, postal_address."
     ]

@@ -1,5 +1,6 @@
 """Statistik (chefs): pick a year or a month, see charts and the tables of the indicators, and
-export them as a PDF report, a CSV file for Excel or Socialstyrelsen's monthly file.
+export them as a PDF report, a CSV file for Excel or the month's individual data (an underlag
+for Socialstyrelsen's statistics, not Socialstyrelsen's file: app.statistics.sos_export).
 
 The figures are computed off the GUI thread (a year on a big database takes seconds). The
 tables come from app/statistics/tables.py, the same tables the PDF report prints and the CSV
@@ -61,11 +62,15 @@ from app.ui.widgets.row_table_model import Column, RowTableModel
 from app.ui.widgets.table_view import RowTableView
 
 SECTIONS: tuple[tuple[str, tuple[str, ...], str], ...] = (
-    ("Diagram", (), "Beslutshushåll och bidragshushåll, utbetalt och försörjningshinder."),
     (
-        "Hushåll och utbetalt",
+        "Diagram",
+        (),
+        "Beslutshushåll och bidragshushåll, beviljat och utbetalt, försörjningshinder.",
+    ),
+    (
+        "Hushåll och belopp",
         ("households", "money"),
-        "Beslutshushåll, bidragshushåll, utbetalt och kostnad per hushåll.",
+        "Beslutshushåll, bidragshushåll, beviljat, utbetalt och kostnad per hushåll.",
     ),
     (
         "Hushållstyp",
@@ -98,7 +103,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 """(name in the list, table keys, tooltip)."""
 
 DIAGRAM_NOTE = (
-    "Diagrammen visar samma siffror som tabellerna under Hushåll och utbetalt och "
+    "Diagrammen visar samma siffror som tabellerna under Hushåll och belopp och "
     "Försörjningshinder. Håll muspekaren över en stapel för att se värdet."
 )
 
@@ -320,7 +325,7 @@ class StatisticsView(QWidget):
         )
         self.csv_button.clicked.connect(self.export_csv)
         # Alt+S is the search field's; "o" is free in the main window.
-        self.sos_button = QPushButton("Exportera till S&ocialstyrelsen …")
+        self.sos_button = QPushButton("Exp&ortera individunderlag …")
         self.sos_button.setObjectName("exportSos")
         self.sos_button.clicked.connect(self.export_sos)
         for button in (self.pdf_button, self.csv_button, self.sos_button):
@@ -349,9 +354,11 @@ class StatisticsView(QWidget):
         month = self.selected_month()
         self.sos_button.setEnabled(month is not None)
         self.sos_button.setToolTip(
-            f"Socialstyrelsens individstatistik för {month_name(month)}."
+            f"Underlag för Socialstyrelsens individstatistik för {month_name(month)}: bistånd, "
+            "hushållstyp, försörjningshinder och avslut per person. Inte Socialstyrelsens "
+            "filformat."
             if month
-            else "Välj en månad: filen till Socialstyrelsen gäller en månad i taget."
+            else "Välj en månad: individunderlaget gäller en månad i taget."
         )
 
     def show_statistics(self) -> None:
@@ -620,8 +627,8 @@ class StatisticsView(QWidget):
             return
         target = ask_save_path(
             self,
-            "Spara filen till Socialstyrelsen",
-            f"Individstatistik {month:%Y-%m}.csv",
+            "Spara individunderlaget",
+            f"Individunderlag {month:%Y-%m}.csv",
             "Textfil med semikolon (*.csv)",
             ".csv",
         )
@@ -629,22 +636,25 @@ class StatisticsView(QWidget):
             return
         context = self.context
 
-        def work(_report: Callable[[int], None]) -> int:
-            rows = context.call(lambda s, a: sos_export.sos_rows(s, a, month))
-            sos_export.write_sos_file(rows, target)
-            return len(rows)
+        def work(_report: Callable[[int], None]) -> sos_export.Underlag:
+            underlag = context.call(lambda s, a: sos_export.individual_data(s, a, month))
+            sos_export.write_underlag(underlag, target)
+            return underlag
 
-        def done(count: int) -> None:
-            message = f"{count} rader för {month_name(month)} sparades i {target}."
-            if sos_export.VERIFY:
-                message += (
-                    " Obs! Filens format är inte kontrollerat mot Socialstyrelsens tekniska "
-                    "beskrivning – kontrollera det innan filen skickas."
-                )
-            self._saved(message)
+        def done(underlag: sos_export.Underlag) -> None:
+            self._saved(
+                f"Individunderlaget för {month_name(month)} ({len(underlag.persons)} personer i "
+                f"{underlag.households} hushåll, {len(underlag.closings)} avslut) sparades i "
+                f"{target}. Obs! {sos_export.FORMAT_NOTE} Saknas: kommunala "
+                "arbetsmarknadsinsatser."
+            )
 
         run_in_background(
-            self.window(), work, on_done=done, on_error=self._export_failed, label="Skapar filen …"
+            self.window(),
+            work,
+            on_done=done,
+            on_error=self._export_failed,
+            label="Skapar underlaget …",
         )
 
     def _saved(self, message: str) -> None:

@@ -166,9 +166,9 @@ READS: dict[str, tuple[str, Callable[[World], Call]]] = {
         "caseworker",
         lambda w: lambda s, a: journal_printout.journal_printout(s, a, w.case_id),
     ),
-    "sos_export.sos_rows": (
+    "sos_export.individual_data": (
         "chef",
-        lambda w: lambda s, a: sos_export.sos_rows(s, a, date(2026, 10, 1)),
+        lambda w: lambda s, a: sos_export.individual_data(s, a, date(2026, 10, 1)),
     ),
     "statistics.month_statistics": (
         "chef",

@@ -85,6 +85,7 @@ url = "postgresql://server.example/arendestod"
 name = "Enhet"
 board_name = "Nämnd"
 municipality = "Kommun"
+municipality_code = "1980"
 phone = "010-1"
 postal_address = "Box 1"
 [letterhead]
@@ -100,6 +101,7 @@ administrative_court = "Förvaltningsrätten i Exempelstad"
         "unit.name": config.unit.name,
         "unit.board_name": config.unit.board_name,
         "unit.municipality": config.unit.municipality,
+        "unit.municipality_code": config.unit.municipality_code,
         "unit.phone": config.unit.phone,
         "unit.postal_address": config.unit.postal_address,
         "letterhead.text": "\n".join(config.letterhead.lines),

@@ -1,7 +1,8 @@
 """Statistics on a small dataset built by hand, where every number is known.
 
 Households (unit Norr unless said otherwise; "stöd" = försörjningsstöd granted > 0):
- 1 Anna K 1980, alone; daughter Alma joins 2026-06-10; stöd 5000 every month 2025-11..2026-10
+ 1 Anna K 1980, alone; daughter Alma joins 2026-06-10; stöd 5000 every month 2025-11..2026-10;
+   October's verkställt
  2 Bertil M 1990; stöd 4000 2025-11..2026-10 except avslag (0 kr) in 2026-02 and 2026-05
  3 Cecilia K 1985; stöd 3000 2025-11..2026-10 except no decision in 2026-01, -03, -07
  4 David M 1970; stöd 2000 2023-11..2026-10 except 2024-01..2024-04 (32 of 36)
@@ -13,7 +14,8 @@ Households (unit Norr unless said otherwise; "stöd" = försörjningsstöd grant
  9 Ida K + Isak M, umgängesson Ivar; avslag (livsföring) in 2026-10 referring to a signed BKA
    whose section for Ivar has situation and behov but not hur_paverkas
 10 Johan M; 4000 in 2026-10 replaced by a signed 4500
-11 Karin K; one decision 6000 for 2026-09-15..2026-10-14 (two months, amount in September)
+11 Karin K; one decision 6000 for 2026-09-15..2026-10-14, verkställt: 3248.91 for September
+   (16/30 of the month) and 2751.09 for October (14/31)
 12 Lars M; case registered 2026-10-05, no decision
 13 Maja K; stöd 2500 in 2026-10, closed 2026-10-20 (arbete)
 14 Nils M; closed 2026-08-15 (flyttat), reopened 2026-10-03, stöd 3500 in 2026-10
@@ -157,6 +159,7 @@ class Builder:
         considerations: dict | None = None,
         bka: FormInstance | None = None,
         replaces: Decision | None = None,
+        executed_on: date | None = None,
     ) -> Decision:
         granted = Decimal(granted)
         decided = decided_on or month
@@ -174,6 +177,7 @@ class Builder:
             signed_at=datetime.combine(decided, time(12), tzinfo=UTC) if signed else None,
             decided_on=decided if signed else None,
             replaces_id=replaces.id if replaces else None,
+            executed_on=executed_on,
         )
         self.session.add(decision)
         self.session.flush()
@@ -244,7 +248,7 @@ def build_dataset(session, staff) -> Dataset:
         ],
     )
     for m in months(date(2025, 11, 1), OCT):
-        b.decision(1, m, 5000)
+        b.decision(1, m, 5000, executed_on=date(2026, 10, 3) if m == OCT else None)
     b.household(2, [("Bertil", "M", date(1990, 3, 1), A, None, False)])
     for m in months(date(2025, 11, 1), OCT):
         b.decision(2, m, 0 if m in (date(2026, 2, 1), date(2026, 5, 1)) else 4000)
@@ -327,7 +331,9 @@ def build_dataset(session, staff) -> Dataset:
     old = b.decision(10, OCT, 4000, decided_on=date(2026, 10, 2))
     b.decision(10, OCT, 4500, decided_on=date(2026, 10, 9), replaces=old)
     b.household(11, [("Karin", "K", date(1979, 9, 9), A, None, False)])
-    b.decision(11, date(2026, 9, 15), 6000, period_end=date(2026, 10, 14))
+    b.decision(
+        11, date(2026, 9, 15), 6000, period_end=date(2026, 10, 14), executed_on=date(2026, 9, 20)
+    )
     b.household(12, [("Lars", "M", date(1960, 6, 6), A, None, False)], opened=date(2026, 10, 5))
     b.status(12, date(2026, 10, 5), None, CaseStatus.REGISTERED)
     b.household(13, [("Maja", "K", date(1995, 5, 5), A, None, False)])
@@ -411,16 +417,16 @@ def test_household_groups_in_october(october):
     assert s.month == OCT and s.unit_name == "Försörjningsstöd Norr"
     assert women_men(s.decision_households.total) == (6, 7)  # 1-11, 13, 14; not 12, 15, 16
     assert types(s.decision_households) == {
-        "1": (4, 0),  # Cecilia, Elin, Karin, Maja
-        "3": (0, 6),  # Bertil, David, Erik, Filip, Johan, Nils
-        "4": (1, 0),  # Anna with Alma since June
-        "6": (1, 0),  # Ida and Isak: an umgängesbarn does not make "med barn"
-        "7": (0, 1),  # Gustav, Hanna and Hugo
+        "5": (4, 0),  # ensamstående kvinna utan barn: Cecilia, Elin, Karin, Maja
+        "3": (0, 6),  # ensamstående man utan barn: Bertil, David, Erik, Filip, Johan, Nils
+        "6": (1, 0),  # ensamstående kvinna med barn: Anna with Alma since June
+        "7": (1, 0),  # par utan barn: Ida and Isak (an umgängesbarn does not make "med barn")
+        "8": (0, 1),  # par med barn: Gustav, Hanna and Hugo
     }
     assert women_men(s.decision_households.with_children) == (1, 1)
     assert women_men(s.decision_households.young) == (1, 0)  # Elin is 24; Filip turned 25
     assert women_men(s.support_households.total) == (5, 7)  # not 9 (avslag)
-    assert types(s.support_households) == {"1": (4, 0), "3": (0, 6), "4": (1, 0), "7": (0, 1)}
+    assert types(s.support_households) == {"5": (4, 0), "3": (0, 6), "6": (1, 0), "8": (0, 1)}
     assert women_men(s.support_households.with_children) == (1, 1)
     assert women_men(s.support_households.young) == (1, 0)
     assert women_men(s.new_households.total) == (0, 2)  # Lars registered, Nils reopened
@@ -434,7 +440,7 @@ def test_long_term_and_duration_in_october(october):
     s = october
     # 12 of 12 (Anna), exactly 10 (Bertil), 12 (David, Erik); Cecilia has 9
     assert women_men(s.long_term_10_of_12.total) == (1, 3)
-    assert types(s.long_term_10_of_12) == {"3": (0, 3), "4": (1, 0)}
+    assert types(s.long_term_10_of_12) == {"3": (0, 3), "6": (1, 0)}
     assert women_men(s.long_term_10_of_12.with_children) == (1, 0)
     # exactly 32 of 36 (David); Erik has 31
     assert women_men(s.long_term_32_of_36.total) == (0, 1)
@@ -446,9 +452,12 @@ def test_long_term_and_duration_in_october(october):
 
 def test_money_barriers_and_events_in_october(october):
     s = october
-    # the replaced 4000 does not count, Karin's decision counts in September
-    assert s.amount_paid == Decimal("31500.00")
-    assert s.cost_per_support_household == Decimal("2625.00")
+    # the replaced 4000 does not count; Karin's 6000 for 15 September-14 October is
+    # shared out on its months: 2751.09 for October
+    assert s.amount_granted == Decimal("34251.09")
+    assert s.amount_granted_support == Decimal("34251.09")  # Ida's livsföring is 0 kr
+    assert s.amount_paid == Decimal("7751.09")  # verkställda: Anna's 5000 and Karin's share
+    assert s.cost_per_support_household == Decimal("2854.26")  # / 12 bidragshushåll
     assert {k: women_men(v) for k, v in s.support_barriers.items() if v.total} == {
         "arbetslos": (1, 0),
         "sjukskriven_lakarintyg": (0, 1),
@@ -489,13 +498,13 @@ def test_response_and_decision_times_in_october(october):
 def test_household_type_changes_in_june(session, data, manager):
     year = year_statistics(session, manager, 2026)
     may, june = year.months[4], year.months[5]
-    assert women_men(may.decision_households.by_type["1"]) == (2, 0)  # Anna, Cecilia
-    assert women_men(may.decision_households.by_type["4"]) == (0, 0)
-    assert women_men(june.decision_households.by_type["4"]) == (1, 0)
+    assert women_men(may.decision_households.by_type["5"]) == (2, 0)  # Anna, Cecilia
+    assert women_men(may.decision_households.by_type["6"]) == (0, 0)
+    assert women_men(june.decision_households.by_type["6"]) == (1, 0)
     assert women_men(june.decision_households.with_children) == (1, 0)
     anna = data.cases[1].household_id
-    assert household_type.household_type(session, anna, date(2026, 5, 1)) == "1"
-    assert household_type.household_type(session, anna, date(2026, 6, 1)) == "4"
+    assert household_type.household_type(session, anna, date(2026, 5, 1)) == "5"
+    assert household_type.household_type(session, anna, date(2026, 6, 1)) == "6"
 
 
 def test_youth_boundary_24_and_25(session, data, manager):
@@ -532,10 +541,14 @@ def test_year_figures_count_each_household_once(session, data, manager):
         "flyttat": (0, 1),
     }
     # 50000 + 32000 + 21000 + 20000 + 20000 + 1000 + 2000 + 3000 + 4500 + 6000 + 2500 + 3500
-    assert year.amount_paid == Decimal("165500.00")
+    assert year.amount_granted == year.amount_granted_support == Decimal("165500.00")
+    assert year.amount_paid == Decimal("11000.00")  # Anna's October, Karin's decision
     assert year.cost_per_support_household == Decimal("13791.67")
-    # September: Anna 5000, Bertil 4000, Cecilia 3000, David, Erik 2000, Filip 1000, Karin 6000
-    assert year.months[8].amount_paid == Decimal("23000.00")
+    assert sum(m.amount_granted for m in year.months) == year.amount_granted
+    # September: Anna 5000, Bertil 4000, Cecilia 3000, David, Erik 2000, Filip 1000 and
+    # Karin's 3248.91 (16/30 of September against 14/31 of October)
+    assert year.months[8].amount_granted == Decimal("20248.91")
+    assert year.months[8].amount_paid == Decimal("3248.91")
     assert women_men(year.months[8].support_households.total) == (3, 4)
     assert year.average_duration_months.total == Decimal("8.6")
     assert {k: women_men(v) for k, v in year.support_barriers.items() if v.total} == {
@@ -621,7 +634,7 @@ def test_only_chefs_and_administrators(session, data, caseworker, manager, admin
     everything = month_statistics(session, admin, OCT)
     assert everything.unit_id is None and everything.unit_name == "Alla enheter"
     assert everything.decision_households.total.total == 14  # Olle too
-    assert everything.amount_paid == Decimal("38500.00")
+    assert everything.amount_granted == Decimal("41251.09")  # Olle's 7000 too
     south = month_statistics(session, admin, OCT, unit_id=staff.other_unit.id)
     assert south.decision_households.total.men == 1 and south.home_visits.events == 1
     assert south.first_response.received == 1
@@ -648,7 +661,8 @@ def test_json_dict_is_plain(october):
     plain = statistics.as_json_dict(october)
     json.dumps(plain)
     assert plain["support_households"]["total"] == {"K": 5, "M": 7, "totalt": 12}
-    assert plain["amount_paid"] == "31500.00"
+    assert plain["amount_granted"] == "34251.09"
+    assert plain["amount_paid"] == "7751.09"
 
 
 # --- command line ---------------------------------------------------------------------------------
@@ -660,7 +674,7 @@ def test_cli_stats_json(db, data, capsys, session):
     assert out["decision_households"]["total"] == {"K": 6, "M": 8, "totalt": 14}
     assert out["support_households"]["total"] == {"K": 5, "M": 8, "totalt": 13}
     assert out["long_term_10_of_12"]["total"]["totalt"] == 4
-    assert out["amount_paid"] == "38500.00"
+    assert out["amount_granted"] == "41251.09"
     assert out["first_response"]["median_hours"] == "25.00"  # Olle's 1 h with 23, 25, 59, 71
     session.expire_all()
     audit_row = session.scalars(select(AuditEntry).where(AuditEntry.entity == "statistics")).one()
@@ -673,3 +687,63 @@ def test_cli_stats_for_a_unit_and_a_year(db, data, capsys):
     assert "Statistik 2026 (helår), Försörjningsstöd Norr" in out
     assert main(["--db", db.url, "stats", "--month", "2026-13"]) == 2
     assert main(["--db", db.url, "stats", "--month", "2026-10", "--unit", "Finns inte"]) == 2
+
+
+def test_a_child_turning_18_ends_med_barn_in_the_statistics_too(session, staff, manager):
+    """Socialstyrelsen's "barn" is a child under 18, whatever the role: Rut's son is 18 on
+    15 June, so June (17 on its first day) is the last month "med barn"; the statistics and
+    household_type agree month by month."""
+    b = Builder(session, staff)
+    case = b.household(
+        1,
+        [
+            ("Rut", "K", date(1980, 1, 1), MemberRole.APPLICANT, None, False),
+            ("Sixten", "M", date(2008, 6, 15), MemberRole.CHILD, None, False),
+        ],
+    )
+    for m in months(date(2026, 1, 1), date(2026, 12, 1)):
+        b.decision(1, m, 4000)
+    session.commit()
+    year = year_statistics(session, manager, 2026)
+    for month in year.months:
+        expected = household_type.household_type(session, case.household_id, month.month)
+        assert types(month.support_households) == {expected: (1, 0)}, month.month
+        assert women_men(month.support_households.with_children) == (
+            (1, 0) if month.month <= date(2026, 6, 1) else (0, 0)
+        )
+    assert [
+        household_type.household_type(session, case.household_id, m)
+        for m in (date(2026, 6, 1), date(2026, 7, 1))
+    ] == ["6", "5"]
+
+
+def test_beviljat_forsorjningsstod_and_utbetalt_are_told_apart(session, staff, manager):
+    """Beviljat counts every kind of ekonomiskt bistånd, for the months it is for; utbetalt
+    only decisions recorded as verkställda; the cost per bidragshushåll only
+    försörjningsstöd. A decision over December and January counts half in each year."""
+    b = Builder(session, staff)
+    for number, name in ((1, "Tea"), (2, "Ulf"), (3, "Vera")):
+        b.household(number, [(name, "K", date(1980, 1, 1), MemberRole.APPLICANT, None, False)])
+    b.decision(1, OCT, 4000, executed_on=date(2026, 10, 5))
+    b.decision(1, OCT, 1500, kind=DecisionKind.OTHER_LIVING)  # tandvård, not yet paid
+    b.decision(2, date(2026, 9, 1), 3000, period_end=date(2026, 10, 31))  # 1500 a month
+    b.decision(
+        3, date(2026, 12, 1), 8000, period_end=date(2027, 1, 31), executed_on=date(2026, 12, 1)
+    )
+    session.commit()
+    october = month_statistics(session, manager, OCT)
+    assert october.amount_granted == Decimal("7000.00")  # 4000 + 1500 + 1500
+    assert october.amount_granted_support == Decimal("5500.00")
+    assert october.amount_paid == Decimal("4000.00")
+    assert october.cost_per_support_household == Decimal("2750.00")  # 5500 / 2
+    year = year_statistics(session, manager, 2026)
+    assert [m.amount_granted for m in year.months[8:]] == [
+        Decimal("1500.00"),
+        Decimal("7000.00"),
+        Decimal("0.00"),
+        Decimal("4000.00"),
+    ]
+    assert year.amount_granted == Decimal("12500.00")
+    assert year.amount_paid == Decimal("8000.00")  # 4000 in October, Vera's December half
+    january = month_statistics(session, manager, date(2027, 1, 1))
+    assert january.amount_granted == january.amount_paid == Decimal("4000.00")

@@ -59,12 +59,23 @@ def test_statistics_csv_for_a_month(session, data, manager, tmp_path):
     assert households.cell(month, "Bidragshushåll – Kvinnor") == "5"
     assert households.cell(month, "Bidragshushåll – Män") == "7"
     types = found.table("Hushållstyp oktober 2026")
-    assert types.cell("4 Ensamstående kvinna med barn", "Bidragshushåll – Totalt") == "1"
+    assert types.cell("6 Ensamstående kvinna med barn", "Bidragshushåll – Totalt") == "1"
     duration = found.table("Genomsnittlig varaktighet, månader")
     assert duration.cell(month, "Månader i genomsnitt – Män") == "11,1"
-    money = found.table("Utbetalt och kostnad per hushåll")
-    assert money.cell(month, "Utbetalt") == "31500,00"  # no thousands separator, no "kr"
-    assert money.cell(month, "Kostnad per bidragshushåll") == "2625,00"
+    money = found.table("Beviljat, utbetalt och kostnad per hushåll")
+    assert money.header == [
+        "Månad",
+        "Beviljat – Totalt",
+        "Beviljat – Försörjningsstöd",
+        "Utbetalt",
+        "Bidragshushåll",
+        "Kostnad per bidragshushåll",
+    ]
+    # no thousands separator, no "kr"; Karin's October share of her Sep-Oct decision
+    assert money.cell(month, "Beviljat – Totalt") == "34251,09"
+    assert money.cell(month, "Beviljat – Försörjningsstöd") == "34251,09"
+    assert money.cell(month, "Utbetalt") == "7751,09"  # the verkställda decisions only
+    assert money.cell(month, "Kostnad per bidragshushåll") == "2854,26"
     docs = found.table("Barnens dokumentation oktober 2026")
     assert docs.header == ["Uppgift", "Flickor", "Pojkar", "Totalt"]
     assert docs.cell("Barnet namnges i beslutet", "Flickor") == "0,0"  # per cent
@@ -84,9 +95,9 @@ def test_statistics_csv_for_a_year(session, data, manager, tmp_path):
     write_statistics_csv(year_statistics(session, manager, 2026), path)
     found = read_csv(path)
     assert found.title == "Statistik ekonomiskt bistånd 2026 – Försörjningsstöd Norr"
-    money = found.table("Utbetalt och kostnad per hushåll")
+    money = found.table("Beviljat, utbetalt och kostnad per hushåll")
     assert money.column("Månad") == [*MONTHS, "Helår 2026"]
-    assert money.column("Utbetalt") == [
+    assert money.column("Beviljat – Totalt") == [
         # Bertil has avslag in February and May, Cecilia no decision in Jan, Mar, Jul
         "13000,00",
         "12000,00",
@@ -96,11 +107,19 @@ def test_statistics_csv_for_a_year(session, data, manager, tmp_path):
         "16000,00",
         "13000,00",
         "16000,00",
-        "23000,00",
-        "31500,00",
+        "20248,91",  # Karin's 6000 for 15 Sep-14 Oct: 16/30 of September ...
+        "34251,09",  # ... and 14/31 of October
         "0,00",
         "0,00",
         "165500,00",
+    ]
+    assert money.column("Utbetalt") == [
+        *["0,00"] * 8,
+        "3248,91",
+        "7751,09",
+        "0,00",
+        "0,00",
+        "11000,00",
     ]
     assert money.cell("November", "Kostnad per bidragshushåll") == ""  # nothing to divide by
     assert money.cell("Helår 2026", "Kostnad per bidragshushåll") == "13791,67"
@@ -155,14 +174,14 @@ def test_the_counts_behind_the_shares_in_the_csv_for_a_month(session, data, mana
     # new: Lars (registered) and Nils (reopened), both men living alone; closed: Maja, alone
     types = found.table("Nya och avslutade hushåll efter hushållstyp oktober 2026")
     assert types.cell("3 Ensamstående man utan barn", "Nya hushåll – Män") == "2"
-    assert types.cell("1 Ensamstående kvinna utan barn", "Avslutade hushåll – Kvinnor") == "1"
+    assert types.cell("5 Ensamstående kvinna utan barn", "Avslutade hushåll – Kvinnor") == "1"
     assert types.cell("Alla hushåll", "Nya hushåll – Totalt") == "2"
     assert types.cell("Alla hushåll", "Avslutade hushåll – Totalt") == "1"
     assert types.cell("Barnfamiljer", "Nya hushåll – Totalt") == "0"
     # 10 of 12: Anna (with Alma since June), Bertil, David, Erik; 32 of 36: David
     long_term = found.table("Långvarigt bistånd efter hushållstyp oktober 2026")
     assert long_term.cell("3 Ensamstående man utan barn", "10 av 12 månader – Män") == "3"
-    assert long_term.cell("4 Ensamstående kvinna med barn", "10 av 12 månader – Kvinnor") == "1"
+    assert long_term.cell("6 Ensamstående kvinna med barn", "10 av 12 månader – Kvinnor") == "1"
     assert long_term.cell("Barnfamiljer", "10 av 12 månader – Totalt") == "1"
     assert long_term.cell("Ungdomshushåll (sökande 18–24 år)", "10 av 12 månader – Totalt") == "0"
     assert long_term.cell("3 Ensamstående man utan barn", "32 av 36 månader – Män") == "1"
@@ -185,13 +204,13 @@ def test_the_counts_behind_the_shares_in_the_csv_for_a_year(session, data, manag
     # the year: Nils was closed in August as a man living alone, Maja in October
     types = found.table("Nya och avslutade hushåll efter hushållstyp 2026")
     assert types.cell("3 Ensamstående man utan barn", "Avslutade hushåll – Män") == "1"
-    assert types.cell("1 Ensamstående kvinna utan barn", "Avslutade hushåll – Kvinnor") == "1"
+    assert types.cell("5 Ensamstående kvinna utan barn", "Avslutade hushåll – Kvinnor") == "1"
     assert types.cell("Alla hushåll", "Avslutade hushåll – Totalt") == "2"
     # bistånd in at least 10 months of 2026: Anna (with Alma at the end), David, Erik; nobody
     # has 32 of the 36 months ending with December
     long_term = found.table("Långvarigt bistånd efter hushållstyp 2026")
     assert long_term.cell("3 Ensamstående man utan barn", "10 av 12 månader – Män") == "2"
-    assert long_term.cell("4 Ensamstående kvinna med barn", "10 av 12 månader – Kvinnor") == "1"
+    assert long_term.cell("6 Ensamstående kvinna med barn", "10 av 12 månader – Kvinnor") == "1"
     assert long_term.cell("Alla hushåll", "10 av 12 månader – Totalt") == "3"
     assert long_term.cell("Alla hushåll", "32 av 36 månader – Totalt") == "0"
     docs = found.table("Barnens dokumentation 2026")
@@ -252,15 +271,15 @@ def test_cli_export_csv(db, data, tmp_path, capsys):
     assert found.title == "Statistik ekonomiskt bistånd oktober 2026 – Alla enheter"
     households = found.table("Beslutshushåll och bidragshushåll")
     assert households.cell("Oktober 2026", "Beslutshushåll – Totalt") == "14"
-    money = found.table("Utbetalt och kostnad per hushåll")
-    assert money.cell("Oktober 2026", "Utbetalt") == "38500,00"
+    money = found.table("Beviljat, utbetalt och kostnad per hushåll")
+    assert money.cell("Oktober 2026", "Beviljat – Totalt") == "41251,09"
     path = tmp_path / "norr.csv"
     args = ["--db", db.url, "export", "csv", "--year", "2026", "--out", str(path)]
     assert main([*args, "--unit", "Försörjningsstöd Norr"]) == 0
     found = read_csv(path)
     assert found.title == "Statistik ekonomiskt bistånd 2026 – Försörjningsstöd Norr"
-    money = found.table("Utbetalt och kostnad per hushåll")
-    assert money.cell("Helår 2026", "Utbetalt") == "165500,00"
+    money = found.table("Beviljat, utbetalt och kostnad per hushåll")
+    assert money.cell("Helår 2026", "Beviljat – Totalt") == "165500,00"
 
 
 def test_a_share_is_rounded_alike_on_screen_and_in_the_file():

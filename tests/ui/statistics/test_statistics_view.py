@@ -16,6 +16,7 @@ from shiboken6 import isValid
 
 from app.common import code_lists
 from app.common.formatting import money
+from app.demo import demo_data
 from app.statistics import household_type, sos_export, statistics
 from app.ui.main_window import MainWindow
 from app.ui.statistics.statistics_view import StatisticsView
@@ -120,6 +121,12 @@ def test_year_tables_and_charts_show_the_service_figures(qtbot, chef_window, che
             assert cell(view, "households", label, "Kvinnor", group) == str(counts.women)
             assert cell(view, "households", label, "Män", group) == str(counts.men)
             assert cell(view, "households", label, "Totalt", group) == str(counts.total)
+        assert cell(view, "money", label, "Totalt", "Beviljat") == plain(
+            money(period.amount_granted)
+        )
+        assert cell(view, "money", label, "Försörjningsstöd", "Beviljat") == plain(
+            money(period.amount_granted_support)
+        )
         assert cell(view, "money", label, "Utbetalt") == plain(money(period.amount_paid))
         for group, counts in (
             ("Nya hushåll", period.new_households.total),
@@ -151,7 +158,7 @@ def test_year_tables_and_charts_show_the_service_figures(qtbot, chef_window, che
             ("Mål, dagar", "Beslut", decided.target_days),
         ):
             assert cell(view, "times_counts", label, column, group) == str(value)
-    total = plain(cell(view, "money", "Helår 2026", "Utbetalt"))
+    total = plain(cell(view, "money", "Helår 2026", "Totalt", "Beviljat"))
     assert total.endswith(" kr") and "," in total  # Babel: 1 768 845,00 kr
     assert cell(view, "money", "Helår 2026", "Kostnad per bidragshushåll") == plain(
         money(expected.cost_per_support_household)
@@ -231,7 +238,10 @@ def test_year_tables_and_charts_show_the_service_figures(qtbot, chef_window, che
         "Bidragshushåll, kvinnor": [m.support_households.total.women for m in months],
         "Bidragshushåll, män": [m.support_households.total.men for m in months],
     }
-    assert bar_sets(view, "amounts") == {"Utbetalt": [float(m.amount_paid) for m in months]}
+    assert bar_sets(view, "amounts") == {
+        "Beviljat": [float(m.amount_granted) for m in months],
+        "Utbetalt": [float(m.amount_paid) for m in months],
+    }
     barriers = view.charts["support_barriers"].chart()
     categories = barriers.axes(Qt.Orientation.Vertical)[0].categories()
     sets = bar_sets(view, "support_barriers")
@@ -314,15 +324,22 @@ def test_exports(qtbot, chef_window, chef, tmp_path, monkeypatch):
     assert "statistik.csv" in view.status_label.text()
 
     view.month.setCurrentIndex(view.month.findText("Oktober"))
-    rows = chef.call(lambda s, a: sos_export.sos_rows(s, a, date(2026, 10, 1)))
-    target["path"] = str(tmp_path / "sos.csv")
+    underlag = chef.call(lambda s, a: sos_export.individual_data(s, a, date(2026, 10, 1)))
+    target["path"] = str(tmp_path / "underlag.csv")
+    assert "Socialstyrelsen" not in view.sos_button.text()
+    assert "Inte Socialstyrelsens filformat" in view.sos_button.toolTip()
     qtbot.mouseClick(view.sos_button, LEFT)
-    qtbot.waitUntil(lambda: "rader" in view.status_label.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "Individunderlaget" in view.status_label.text(), timeout=10_000)
     lines = Path(target["path"]).read_text(encoding="utf-8").splitlines()
-    assert lines[0] == ";".join(sos_export.SOS_COLUMNS)
-    assert len(lines) == len(rows) + 1 and len(rows) > 0
-    assert f"{len(rows)} rader för oktober 2026" in view.status_label.text()
-    assert "inte kontrollerat mot Socialstyrelsens" in view.status_label.text()
+    assert lines[0].startswith("Underlag för Socialstyrelsens individstatistik")
+    persons = lines.index("Bistånd och försörjningshinder per person")
+    assert lines[persons + 1] == ";".join(sos_export.PERSON_COLUMNS)
+    assert lines[persons + 2].startswith(f"{demo_data.DEMO_MUNICIPALITY_CODE};2026-10;")
+    assert len(underlag.persons) > 0
+    assert lines[persons + 2 + len(underlag.persons)] == ""
+    status = view.status_label.text()
+    assert f"oktober 2026 ({len(underlag.persons)} personer i {underlag.households}" in status
+    assert "Inte Socialstyrelsens filformat" in status and "arbetsmarknadsinsatser" in status
 
 
 def test_screen_pdf_and_csv_show_the_same_figures(qtbot, chef_window, tmp_path, monkeypatch):
@@ -360,10 +377,14 @@ def test_screen_pdf_and_csv_show_the_same_figures(qtbot, chef_window, tmp_path, 
     assert [s.replace(" ", "") for s in shown] == written
     assert f"{month} {' '.join(shown)}" in pdf  # the PDF's row, kvinnor first
 
-    paid = cell(view, "money", month, "Utbetalt")  # '1 234,00 kr'
-    assert f"{month} {paid}" in pdf
-    csv_paid = found.table("Utbetalt och kostnad per hushåll").cell(month, "Utbetalt")
-    assert paid.removesuffix(" kr").replace(" ", "") == csv_paid
+    amounts = found.table("Beviljat, utbetalt och kostnad per hushåll")
+    columns = (("Totalt", "Beviljat"), ("Försörjningsstöd", "Beviljat"), ("Utbetalt", ""))
+    shown = [cell(view, "money", month, *column) for column in columns]  # '1 234,00 kr'
+    assert f"{month} {' '.join(shown)}" in pdf
+    written = [
+        amounts.cell(month, f"{group} – {title}" if group else title) for title, group in columns
+    ]
+    assert [s.removesuffix(" kr").replace(" ", "") for s in shown] == written
 
     response = cell(view, "times", month, "Inom 24 timmar", "Återkoppling")  # '66,7 %'
     times = found.table("Tid till första återkoppling och till beslut")
