@@ -449,10 +449,13 @@ def _signing_problems(session: Session, actor: Actor, decision: Decision) -> lis
     mismatch = _jobbstimulans_problem(session, decision)
     if mismatch:
         problems.append(SigningProblem(SigningProblemKind.JOBBSTIMULANS, mismatch))
-    for kind, message in decision_norm.signing_problems(
-        decision.period_start, decision.period_end, json.loads(decision.calculation_json or "{}")
-    ):
-        problems.append(SigningProblem(SigningProblemKind(kind), message))
+    if decision.outcome is not Outcome.DISMISSED:  # an avvisning computes nothing
+        for kind, message in decision_norm.signing_problems(
+            decision.period_start,
+            decision.period_end,
+            json.loads(decision.calculation_json or "{}"),
+        ):
+            problems.append(SigningProblem(SigningProblemKind(kind), message))
     return problems
 
 

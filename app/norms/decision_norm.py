@@ -52,6 +52,14 @@ def signing_problems(
         return []
     problems: list[tuple[str, str]] = []
     year = snapshot.get("year")
+    if year is None:
+        return [
+            (
+                NORM_YEAR,
+                "Beräkningen säger inte vilket års riksnorm den använder. Räkna om beslutet "
+                f"med riksnormen för {period_start.year}.",
+            )
+        ]
     if year != period_start.year or period_end.year != period_start.year:
         problems.append(
             (

@@ -95,3 +95,19 @@ def test_norm_for_a_year_without_a_table_says_who_adds_it(capsys) -> None:
     assert main(["norm", "--year", "2027", "--adult"]) == 2
     err = capsys.readouterr().err
     assert "ingen godkänd riksnorm för 2027" in err and "administratör" in err
+
+
+def test_a_calculation_that_names_no_year_is_not_signed_and_says_so() -> None:
+    """A riksnorm row saved without its table's year (an older version's snapshot) is not
+    "riksnormen för None": the user is told to compute it again."""
+    from app.norms import decision_norm
+
+    snapshot = {"rows": [{"section": "norm", "label": "Riksnorm", "amount": "8397"}]}
+    [(kind, message)] = decision_norm.signing_problems(
+        date(2026, 12, 1), date(2026, 12, 31), snapshot
+    )
+    assert kind == decision_norm.NORM_YEAR
+    assert message == (
+        "Beräkningen säger inte vilket års riksnorm den använder. Räkna om beslutet med "
+        "riksnormen för 2026."
+    )
