@@ -48,7 +48,7 @@ class DelegationsDialog(QDialog):
         super().__init__(parent)
         self.context = context
         self.setWindowTitle("Delegationsordning")
-        self.resize(860, 520)
+        self.resize(1200, 520)
         layout = QVBoxLayout(self)
         self.model = RowTableModel(
             [Column("Användare", lambda r: r.user_name), Column("Roll", lambda r: r.role_label)]
