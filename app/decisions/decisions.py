@@ -2,9 +2,12 @@
 signing with an archived letter, and replacing a signed decision with a new one.
 
 Rules: motivering for everything not fully granted (FL 32 §); lagrum and besvärshänvisning
-(FL 33 §); in a household with children a decision that is not full bifall needs a signed
-barnkonsekvensanalys or a documented consideration for each child (seed 002 L80); only a user
-with delegation for the kind (and amount) may sign; a signed decision never changes.
+(FL 33 §); in a household with children every decision documents the consequences for each
+child, and an adverse one refers to a signed barnkonsekvensanalys or says why the
+consequences are not tangible (seed 002 L80, resources/barnets_basta.json), and no text about
+the children contradicts the amounts; an adverse decision resting on others' information
+needs kommunicering (app.decisions.kommunicering); only a user with delegation for the kind,
+the outcome (granting, refusing) and the amount may sign; a signed decision never changes.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -36,8 +40,9 @@ from app.common.errors import (
 from app.common.formatting import long_date, money, month_name
 from app.common.identity_number import age_on
 from app.common.periods import month_end, month_start, next_month_start
+from app.common.resources import resource_path
 from app.common.text_input import clean_text
-from app.decisions import legal_texts
+from app.decisions import kommunicering, legal_texts
 from app.forms.filled_forms import computed_value
 from app.forms.form_definitions import definition_of
 from app.models import (
@@ -47,6 +52,7 @@ from app.models import (
     DecisionItem,
     DecisionKind,
     Delegation,
+    DelegationScope,
     FormInstance,
     FormKey,
     HouseholdMember,
@@ -100,6 +106,14 @@ class DecisionDraft:
     bka_form_id: uuid.UUID | None = None
     dismissed: bool = False
     """Avvisning: the application is not examined (e.g. wrong municipality)."""
+    bka_not_needed_reason: str = ""
+    """Why an adverse decision has no tangible consequences for the children, when no
+    barnkonsekvensanalys is referred to."""
+    others_information: bool = False
+    """The decision rests on information from others than the applicant (FL 25 §)."""
+    communication_exception: str = ""
+    """A code of kommunicering.exceptions(): why no kommunicering is needed."""
+    communication_exception_reason: str = ""
 
 
 def derive_outcome(items: list[ItemInput], income: Decimal, dismissed: bool) -> Outcome:
@@ -147,6 +161,21 @@ def _validate(draft: DecisionDraft) -> dict[str, str]:
             errors[f"item.{index}.motivation"] = str(exc)
     if draft.income_counted < 0:
         errors["income_counted"] = "Inkomsten kan inte vara negativ."
+    try:
+        clean_text(
+            draft.bka_not_needed_reason,
+            field="bka_not_needed_reason",
+            label="Skälet",
+            max_length=4000,
+            multiline=True,
+        )
+    except ValidationFailed as exc:
+        errors.update(exc.field_errors)
+    errors.update(
+        kommunicering.validate_exception(
+            draft.communication_exception, draft.communication_exception_reason
+        )
+    )
     unknown = [c for c in draft.legal_references if legal_texts.reference(c) is None]
     if unknown:
         errors["legal_references"] = "Okänt lagrum: " + ", ".join(unknown)
@@ -235,6 +264,10 @@ def save_draft(
     decision.include_appeal = draft.include_appeal or decision.outcome is not Outcome.GRANTED
     decision.child_consideration = json.dumps(draft.child_consideration, ensure_ascii=False)
     decision.bka_form_id = draft.bka_form_id
+    decision.bka_not_needed_reason = draft.bka_not_needed_reason.strip()
+    decision.others_information = draft.others_information
+    decision.communication_exception = draft.communication_exception
+    decision.communication_exception_reason = draft.communication_exception_reason.strip()
     decision.updated_by = actor.id
     decision.items.clear()
     session.flush()
@@ -329,14 +362,49 @@ def _child_summary(session: Session, decision: Decision, children: list[ChildRef
     )
 
 
-def child_gate(session: Session, decision: Decision) -> str:
-    """Why the decision may not be signed yet for the children's sake, or "" if it may."""
-    if decision.outcome is Outcome.GRANTED:
-        return ""
+CHILDREN_MISSING = (
+    "Hushållet har barn: dokumentera för varje barn hur beslutet påverkar barnet, eller "
+    "hänvisa till en signerad barnkonsekvensanalys. Saknas för: "
+)
+NO_BKA_OR_REASON = (
+    "Beslutet går hushållet emot och hushållet har barn: hänvisa till en signerad "
+    "barnkonsekvensanalys eller skriv varför beslutet inte får påtagliga konsekvenser för "
+    "barnen."
+)
+BKA_UNSIGNED = "Barnkonsekvensanalysen som beslutet hänvisar till är inte signerad."
+FULL_NORM = (
+    "Texten om barnets bästa säger att hushållet får hela normen, men {why}. Ändra texten så "
+    "att den stämmer med beslutet."
+)
+
+
+@cache
+def child_rules() -> dict:
+    """What the documentation of the children must hold, with sources
+    (resources/barnets_basta.json)."""
+    return json.loads(resource_path("barnets_basta.json").read_text(encoding="utf-8"))
+
+
+def _claims_full_norm(text: str) -> bool:
+    lowered = text.lower()
+    return any(claim in lowered for claim in child_rules()["full_norm_claims"])
+
+
+def child_problems(session: Session, decision: Decision) -> list[str]:
+    """Why the decision may not be signed yet for the children's sake, in order; [] if it may.
+
+    Every child in the household on some day of the period needs a documented consideration,
+    whatever the outcome, unless the decision refers to a signed barnkonsekvensanalys of the
+    case; an adverse decision without one needs a reason why the consequences are not
+    tangible; and no text about the children may claim the full norm when the decision
+    grants 0 kr or the riksnorm below what was applied for (the letter's "Barnets bästa"
+    would contradict its amounts). The server holds the same rule (migration 0022), reading
+    the analysis' stored answers for the claim, as this does."""
     case = load_case(session, decision.case_id)
     children = children_of(session, case, decision.period_start, decision.period_end)
     if not children:
-        return ""
+        return []
+    problems = []
     if decision.bka_form_id is not None:
         form = session.get(FormInstance, decision.bka_form_id)
         if (
@@ -345,27 +413,96 @@ def child_gate(session: Session, decision: Decision) -> str:
             or form.form_key != FormKey.CHILD_IMPACT
             or not form.is_signed
         ):
-            return "Barnkonsekvensanalysen som beslutet hänvisar till är inte signerad."
-        return ""
-    considerations = json.loads(decision.child_consideration or "{}")
-    missing = [c.name for c in children if not considerations.get(c.person_id, "").strip()]
-    if missing:
-        return (
-            "Beslutet är inte fullt bifall och hushållet har barn. Hänvisa till en signerad "
-            "barnkonsekvensanalys eller dokumentera hur beslutet påverkar varje barn. "
-            "Saknas för: " + ", ".join(missing) + "."
-        )
-    return ""
+            problems.append(BKA_UNSIGNED)
+            claims = ""
+        else:
+            claims = form.answers_json or ""
+    else:
+        considerations = json.loads(decision.child_consideration or "{}")
+        missing = [
+            c.name
+            for c in children
+            if not (
+                isinstance(considerations.get(c.person_id), str)
+                and considerations[c.person_id].strip()
+            )
+        ]
+        if missing:
+            problems.append(CHILDREN_MISSING + ", ".join(missing) + ".")
+        if decision.outcome is not Outcome.GRANTED and not decision.bka_not_needed_reason.strip():
+            problems.append(NO_BKA_OR_REASON)
+        claims = (decision.child_consideration or "") + " " + decision.bka_not_needed_reason
+    if _claims_full_norm(claims):
+        if decision.granted_total <= 0:
+            problems.append(FULL_NORM.format(why="beslutet beviljar 0 kr"))
+        elif any(i.item_type == "riksnorm" and i.granted < i.applied for i in decision.items):
+            problems.append(FULL_NORM.format(why="riksnormen beviljas inte fullt ut"))
+    return problems
+
+
+def child_gate(session: Session, decision: Decision) -> str:
+    """child_problems as one text, "" if the decision may be signed for the children's
+    sake."""
+    return " ".join(child_problems(session, decision))
 
 
 # --- delegation and signing ------------------------------------------------------------------
-def has_delegation(session: Session, actor: Actor, kind: DecisionKind, amount: Decimal) -> bool:
+def has_delegation(
+    session: Session,
+    actor: Actor,
+    kind: DecisionKind,
+    amount: Decimal,
+    scope: DelegationScope = DelegationScope.GRANT,
+) -> bool:
+    """Whether the actor may grant (or, with REFUSE, refuse an application of) `amount` in a
+    decision of `kind`. The server's arendestod_has_delegation is the same rule."""
     delegation = session.scalar(
-        select(Delegation).where(Delegation.user_id == actor.id, Delegation.kind == kind)
+        select(Delegation).where(
+            Delegation.user_id == actor.id, Delegation.kind == kind, Delegation.scope == scope
+        )
     )
     return delegation is not None and (
         delegation.max_amount is None or amount <= delegation.max_amount
     )
+
+
+def applied_total(items: list[ItemInput] | list[DecisionItem], income: Decimal) -> Decimal:
+    """What was applied for, in money: the items' applied amounts less the income counted,
+    never below zero (the sum a refusal is checked against)."""
+    total = sum((i.applied for i in items), Decimal("0")) - income
+    return max(total, Decimal("0")).quantize(CENT, ROUND_HALF_UP)
+
+
+def delegation_needs(decision: Decision) -> list[tuple[DelegationScope, Decimal]]:
+    """What the decision asks of its signer's delegation: the grant right for the granted
+    total when it grants something, the refusal right for what was applied for when it
+    refuses something (a delvis bifall both)."""
+    needs = []
+    if decision.outcome in (Outcome.GRANTED, Outcome.PARTLY):
+        needs.append((DelegationScope.GRANT, decision.granted_total))
+    if decision.outcome is not Outcome.GRANTED:
+        needs.append(
+            (DelegationScope.REFUSE, applied_total(decision.items, decision.income_counted))
+        )
+    return needs
+
+
+def _delegation_problems(
+    session: Session, actor: Actor, decision: Decision
+) -> list[SigningProblem]:
+    problems = []
+    what = decision.kind.label.lower()
+    for scope, amount in delegation_needs(decision):
+        if has_delegation(session, actor, decision.kind, amount, scope):
+            continue
+        message = (
+            f"Du har inte delegation att fatta beslut om {what} på {money(amount)}."
+            if scope is DelegationScope.GRANT
+            else f"Du har inte delegation att avslå eller avvisa en ansökan om {what} på "
+            f"{money(amount)} (det sökta beloppet)."
+        )
+        problems.append(SigningProblem(SigningProblemKind.NO_DELEGATION, message))
+    return problems
 
 
 class SigningProblemKind(StrEnum):
@@ -392,6 +529,7 @@ class SigningProblemKind(StrEnum):
     """A paragraph number not confirmed against the law text (resources/legal_references)."""
     DISMISSAL_WITH_AMOUNTS = "dismissal_with_amounts"
     """An avvisning examines nothing and so grants nothing."""
+    NO_COMMUNICATION = "no_communication"
 
 
 @dataclass(frozen=True)
@@ -403,15 +541,7 @@ class SigningProblem:
 
 def _signing_problems(session: Session, actor: Actor, decision: Decision) -> list[SigningProblem]:
     """Everything that stops signing, in the order the user should fix it, each with its kind."""
-    problems = []
-    if not has_delegation(session, actor, decision.kind, decision.granted_total):
-        problems.append(
-            SigningProblem(
-                SigningProblemKind.NO_DELEGATION,
-                f"Du har inte delegation att fatta beslut om "
-                f"{decision.kind.label.lower()} på {money(decision.granted_total)}.",
-            )
-        )
+    problems = _delegation_problems(session, actor, decision)
     if decision.outcome is not Outcome.GRANTED and not decision.motivation.strip():
         problems.append(
             SigningProblem(
@@ -443,9 +573,10 @@ def _signing_problems(session: Session, actor: Actor, decision: Decision) -> lis
                 "belopp till 0 kr för varje post eller ta bort posterna.",
             )
         )
-    gate = child_gate(session, decision)
-    if gate:
-        problems.append(SigningProblem(SigningProblemKind.CHILD_PERSPECTIVE, gate))
+    problems += [
+        SigningProblem(SigningProblemKind.CHILD_PERSPECTIVE, text)
+        for text in child_problems(session, decision)
+    ]
     mismatch = _jobbstimulans_problem(session, decision)
     if mismatch:
         problems.append(SigningProblem(SigningProblemKind.JOBBSTIMULANS, mismatch))
@@ -456,6 +587,9 @@ def _signing_problems(session: Session, actor: Actor, decision: Decision) -> lis
             json.loads(decision.calculation_json or "{}"),
         ):
             problems.append(SigningProblem(SigningProblemKind(kind), message))
+    communication = kommunicering.communication_problem(decision, clock.today())
+    if communication:
+        problems.append(SigningProblem(SigningProblemKind.NO_COMMUNICATION, communication))
     return problems
 
 
@@ -495,7 +629,9 @@ def _facts(
 
 def _phrase_problems(decision: Decision) -> list[SigningProblem]:
     """Phrases of the bank that contradict the decision (förvaltningslagen 32 §: the
-    motivering must be the decision's own reasons): tagged data, see decision_phrases.json."""
+    motivering must be the decision's own reasons): tagged data, see decision_phrases.json.
+    What the children's texts claim is `child_problems`' (any wording claiming the full
+    norm, phrase or not), so that one contradiction is reported once."""
     considerations = json.loads(decision.child_consideration or "{}")
     return [
         SigningProblem(SigningProblemKind.PHRASE_MISMATCH, message)
@@ -546,8 +682,31 @@ def signing_problems(session: Session, actor: Actor, decision: Decision) -> list
 
 
 def content_hash(decision: Decision) -> str:
+    """The hash of what was signed. The parts added by issue 19 (the reason why no
+    barnkonsekvensanalys, kommunicering) are in it only when the decision has them, so the
+    hashes of decisions signed before stay as they were."""
+    extra: dict[str, object] = {}
+    if decision.bka_not_needed_reason:
+        extra["children_reason"] = decision.bka_not_needed_reason
+    if decision.others_information:
+        extra["others_information"] = [
+            decision.communication_sent_on.isoformat() if decision.communication_sent_on else "",
+            decision.communication_method,
+            decision.communication_sources,
+            decision.communication_material,
+            decision.communication_answer_by.isoformat()
+            if decision.communication_answer_by
+            else "",
+            decision.communication_answer_on.isoformat()
+            if decision.communication_answer_on
+            else "",
+            decision.communication_answer,
+            decision.communication_exception,
+            decision.communication_exception_reason,
+        ]
     return signed_content_hash(
         {
+            **extra,
             "id": str(decision.id),
             "case": str(decision.case_id),
             "kind": decision.kind.value,
@@ -739,6 +898,8 @@ class DecisionDetail:
     forwarding_instruction: str = ""
     """How to post the letter when someone in the household has skyddade personuppgifter
     (Skatteverket's förmedling), for the editor to show; "" otherwise."""
+    communication: kommunicering.CommunicationStatus | None = None
+    """The kommunicering recorded on the draft, if any."""
 
 
 def open_decision(session: Session, actor: Actor, decision_id: uuid.UUID) -> DecisionDetail:
@@ -768,6 +929,10 @@ def open_decision(session: Session, actor: Actor, decision_id: uuid.UUID) -> Dec
         child_consideration=json.loads(decision.child_consideration or "{}"),
         bka_form_id=decision.bka_form_id,
         dismissed=decision.outcome is Outcome.DISMISSED,
+        bka_not_needed_reason=decision.bka_not_needed_reason,
+        others_information=decision.others_information,
+        communication_exception=decision.communication_exception,
+        communication_exception_reason=decision.communication_exception_reason,
     )
     problems = [] if decision.is_signed else signing_problems(session, actor, decision)
     return DecisionDetail(
@@ -781,6 +946,7 @@ def open_decision(session: Session, actor: Actor, decision_id: uuid.UUID) -> Dec
         decision.replaces_id,
         problems,
         _forwarding_instruction(session, decision),
+        kommunicering.status_of(decision),
     )
 
 
@@ -1042,36 +1208,48 @@ def set_delegation(
     max_amount: Decimal | None,
     *,
     granted: bool = True,
+    scope: DelegationScope | None = None,
 ) -> None:
     """Administrator edits the delegationsordning: grant (with an optional amount limit) or
-    withdraw one user's right to sign one kind of decision."""
+    withdraw one user's right to sign one kind of decision, for one scope (bevilja: up to
+    the granted total; avslå: an application of up to the amount applied for), or with
+    `scope` None for both alike (as migration 0022 made of the rows before it)."""
     if not actor.is_administrator:
         raise AccessDenied("Bara administratörer kan ändra delegationer.")
     if max_amount is not None and max_amount < 0:
         raise ValidationFailed({"max_amount": "Beloppsgränsen kan inte vara negativ."})
-    row = session.scalar(
-        select(Delegation).where(Delegation.user_id == user_id, Delegation.kind == kind)
-    )
-    if not granted:
-        if row is not None:
-            session.delete(row)
-    elif row is None:
-        session.add(
-            Delegation(user_id=user_id, kind=kind, max_amount=max_amount, updated_by=actor.id)
+    for each in list(DelegationScope) if scope is None else [scope]:
+        row = session.scalar(
+            select(Delegation).where(
+                Delegation.user_id == user_id, Delegation.kind == kind, Delegation.scope == each
+            )
         )
-    else:
-        row.max_amount = max_amount
-        row.updated_by = actor.id
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        audit.Action.UPDATE,
-        "delegation",
-        entity_id=user_id,
-        detail=f"{kind.value} {'beviljad' if granted else 'återkallad'} "
-        f"{max_amount if max_amount is not None else 'utan gräns'}",
-    )
+        if not granted:
+            if row is not None:
+                session.delete(row)
+        elif row is None:
+            session.add(
+                Delegation(
+                    user_id=user_id,
+                    kind=kind,
+                    scope=each,
+                    max_amount=max_amount,
+                    updated_by=actor.id,
+                )
+            )
+        else:
+            row.max_amount = max_amount
+            row.updated_by = actor.id
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            audit.Action.UPDATE,
+            "delegation",
+            entity_id=user_id,
+            detail=f"{kind.value} {each.value} {'beviljad' if granted else 'återkallad'} "
+            f"{max_amount if max_amount is not None else 'utan gräns'}",
+        )
 
 
 @dataclass(frozen=True)
@@ -1079,7 +1257,8 @@ class DelegationRow:
     user_id: uuid.UUID
     user_name: str
     role_label: str
-    kinds: dict[DecisionKind, Decimal | None]
+    rights: dict[tuple[DecisionKind, DelegationScope], Decimal | None]
+    """(kind, scope) -> amount limit (None: no limit); a missing key: no right."""
 
 
 def list_delegations(session: Session) -> list[DelegationRow]:
@@ -1087,9 +1266,9 @@ def list_delegations(session: Session) -> list[DelegationRow]:
         select(User).where(User.active.is_(True)).order_by(User.full_name)
     ).all()
     rows = session.scalars(select(Delegation)).all()
-    by_user: dict[uuid.UUID, dict[DecisionKind, Decimal | None]] = {}
+    by_user: dict[uuid.UUID, dict[tuple[DecisionKind, DelegationScope], Decimal | None]] = {}
     for row in rows:
-        by_user.setdefault(row.user_id, {})[row.kind] = row.max_amount
+        by_user.setdefault(row.user_id, {})[(row.kind, row.scope)] = row.max_amount
     return [DelegationRow(u.id, u.full_name, u.role.label, by_user.get(u.id, {})) for u in users]
 
 

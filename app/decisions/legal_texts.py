@@ -517,7 +517,8 @@ def phrase_problems(
 ) -> list[str]:
     """Why phrases from the bank do not fit the decision, one sentence per phrase and
     place: the wrong kind of bistånd or outcome, a cost the decision does not have, or a
-    claim the amounts contradict. `item_motivations`: (item type, label, motivation)."""
+    claim the amounts contradict. `item_motivations`: (item type, label, motivation);
+    `child_texts`: the considerations for the children, checked for placeholders only."""
     problems: list[str] = []
 
     def check(p: Phrase, types: tuple[str, ...], where: str) -> None:
@@ -551,9 +552,8 @@ def phrase_problems(
     for item_type, label, text in item_motivations:
         for p in phrases_in(text):
             check(p, (item_type,), f"posten {label.lower()}")
-    for text in child_texts:
-        for p in phrases_in(text):
-            check(p, tuple(facts.item_types), "beslutet")
+    # the children's texts are checked for what they claim by decisions.child_problems
+    # (any wording, phrase or not); here only for placeholders left in them
     return list(dict.fromkeys(problems))
 
 

@@ -46,6 +46,7 @@ from app.models import (
     DecisionItem,
     DecisionKind,
     Delegation,
+    DelegationScope,
     FollowUpTask,
     FormInstance,
     Household,
@@ -496,9 +497,10 @@ CASEWORKER_DELEGATION_LIMIT = Decimal("30000")
 
 
 def _ensure_delegations(session: Session, users: list[User]) -> None:
-    """Demo delegationsordning: handläggare decide försörjningsstöd and livsföring i övrigt
-    up to 30 000 kr; chefs decide every kind without limit."""
-    existing = {(d.user_id, d.kind) for d in session.scalars(select(Delegation))}
+    """Demo delegationsordning: handläggare grant försörjningsstöd and livsföring i övrigt
+    up to 30 000 kr and refuse applications of up to 30 000 kr; chefs decide every kind
+    without limit."""
+    existing = {(d.user_id, d.kind, d.scope) for d in session.scalars(select(Delegation))}
     for user in users:
         kinds = (
             list(DecisionKind)
@@ -506,11 +508,14 @@ def _ensure_delegations(session: Session, users: list[User]) -> None:
             else [DecisionKind.SUPPORT, DecisionKind.OTHER_LIVING]
         )
         for kind in kinds:
-            if (user.id, kind) not in existing:
+            for scope in DelegationScope:
+                if (user.id, kind, scope) in existing:
+                    continue
                 session.add(
                     Delegation(
                         user_id=user.id,
                         kind=kind,
+                        scope=scope,
                         max_amount=None
                         if user.role is Role.MANAGER
                         else CASEWORKER_DELEGATION_LIMIT,

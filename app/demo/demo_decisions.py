@@ -33,10 +33,19 @@ from app.norms.norm_calculation import (
 )
 from app.norms.norm_table import NormTable, available_years, load_norm_table
 
-CONSIDERATION = (
-    "Beslutet har prövats mot barnets bästa. Hushållet får hela normen för barnet; "
-    "avslaget gäller en kostnad som inte påverkar barnets vardag direkt."
+GRANTED_CONSIDERATION = (
+    "Beslutet har prövats mot barnets bästa. Barnets behov ingår i det som beviljas."
 )
+ADVERSE_CONSIDERATION = (
+    "Beslutet har prövats mot barnets bästa. Det som inte beviljas gäller inte barnets "
+    "boende, skola eller fritid."
+)
+NOT_TANGIBLE = (
+    "Beslutet får inga påtagliga konsekvenser för barnen: boende, hälsa, fritid och umgänge "
+    "påverkas inte."
+)
+"""Every decision documents each child (seed 002 L80); an adverse one says why no
+barnkonsekvensanalys is needed. Never "hela normen" when it is not granted (issue 19)."""
 
 
 _DEMO_PHRASES = {
@@ -218,9 +227,10 @@ def decisions_for_case(
                 },
             )
         )
-        considerations = (
-            {str(c.id): CONSIDERATION for c in children} if outcome is not Outcome.GRANTED else {}
+        consideration = (
+            GRANTED_CONSIDERATION if outcome is Outcome.GRANTED else ADVERSE_CONSIDERATION
         )
+        considerations = {str(c.id): consideration for c in children}
         decision_rows.append(
             {
                 "id": decision_id,
@@ -238,11 +248,12 @@ def decisions_for_case(
                 "include_appeal": outcome is not Outcome.GRANTED,
                 "child_consideration": json.dumps(considerations, ensure_ascii=False),
                 "bka_form_id": None,
-                "child_summary": "\n".join(
-                    f"{c.name} ({c.age} år): {CONSIDERATION}" for c in children
-                )
-                if considerations
+                "bka_not_needed_reason": NOT_TANGIBLE
+                if children and outcome is not Outcome.GRANTED
                 else "",
+                "child_summary": "\n".join(
+                    f"{c.name} ({c.age} år): {consideration}" for c in children
+                ),
                 "author_id": decider_id,
                 "decided_by": decider_id,
                 "signed_at": signed_at,

@@ -3,7 +3,14 @@
 from app.models.audit import AuditEntry
 from app.models.base import Base
 from app.models.case import Application, Case, CaseNumberSeries, CaseStatus, CaseStatusChange
-from app.models.decision import Decision, DecisionItem, DecisionKind, Delegation, Outcome
+from app.models.decision import (
+    Decision,
+    DecisionItem,
+    DecisionKind,
+    Delegation,
+    DelegationScope,
+    Outcome,
+)
 from app.models.form import FollowUpTask, FormDefinitionRecord, FormInstance, FormKey
 from app.models.household import Household, HouseholdMember, MemberRole
 from app.models.journal import JournalEntry
@@ -40,6 +47,7 @@ __all__ = [
     "DecisionItem",
     "DecisionKind",
     "Delegation",
+    "DelegationScope",
     "FollowUpTask",
     "FormDefinitionRecord",
     "FormInstance",

@@ -46,6 +46,19 @@ class Outcome(enum.StrEnum):
         }[self.value]
 
 
+class DelegationScope(enum.StrEnum):
+    """The outcome class a delegation covers (defect 7 of issue 19): granting up to an amount
+    is one right, refusing (avslag, avvisning) another, checked against what was applied
+    for. A delvis bifall needs both."""
+
+    GRANT = "bevilja"
+    REFUSE = "avsla"
+
+    @property
+    def label(self) -> str:
+        return {"bevilja": "Bevilja", "avsla": "Avslå eller avvisa"}[self.value]
+
+
 class Decision(VersionedMixin, Base):
     """Immutable once signed: a change is a new decision that `replaces_id` the old one."""
 
@@ -91,6 +104,28 @@ class Decision(VersionedMixin, Base):
     bka_form_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("forms.id"), default=None)
     child_summary: Mapped[str] = mapped_column(Text, default="")
     """The barnets bästa text quoted in the letter, fixed at signing."""
+    bka_not_needed_reason: Mapped[str] = mapped_column(Text, default="")
+    """Why the decision has no tangible consequences for the children (no barnkonsekvensanalys
+    is referred to): needed for an adverse decision in a household with children (seed 002
+    L80)."""
+    others_information: Mapped[bool] = mapped_column(default=False)
+    """The decision rests on information from others than the applicant (förvaltningslagen
+    25 §): an adverse decision then needs a kommunicering or a documented exception."""
+    communication_sent_on: Mapped[date | None] = mapped_column(default=None)
+    """Kommunicering (app.decisions.kommunicering): when the material was sent."""
+    communication_method: Mapped[str] = mapped_column(String(20), default="")
+    communication_sources: Mapped[str] = mapped_column(Text, default="")
+    """From whom the information came."""
+    communication_material: Mapped[str] = mapped_column(Text, default="")
+    """What was sent to the applicant."""
+    communication_answer_by: Mapped[date | None] = mapped_column(default=None)
+    """The time to answer: the last day."""
+    communication_answer_on: Mapped[date | None] = mapped_column(default=None)
+    """When the applicant's answer came (or that she said she had nothing to add)."""
+    communication_answer: Mapped[str] = mapped_column(Text, default="")
+    communication_exception: Mapped[str] = mapped_column(String(40), default="")
+    """A code of resources/kommunicering.json: why no kommunicering was needed (25 §)."""
+    communication_exception_reason: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     decided_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)
     signed_at: Mapped[datetime | None] = mapped_column(default=None)
@@ -134,12 +169,17 @@ class DecisionItem(VersionedMixin, Base):
 
 
 class Delegation(VersionedMixin, Base):
-    """Delegationsordning: which user may sign which kind of decision, up to what amount."""
+    """Delegationsordning: which user may sign which kind of decision with which outcome,
+    up to what amount. One row per user, kind and scope (bevilja / avslå)."""
 
     __tablename__ = "delegations"
-    __table_args__ = (UniqueConstraint("user_id", "kind"),)
+    __table_args__ = (UniqueConstraint("user_id", "kind", "scope"),)
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[DecisionKind] = mapped_column(_enum(DecisionKind))
+    scope: Mapped[DelegationScope] = mapped_column(
+        _enum(DelegationScope, 10), default=DelegationScope.GRANT
+    )
     max_amount: Mapped[Decimal | None] = mapped_column(default=None)
-    """None: no limit. Otherwise the highest granted total per decision."""
+    """None: no limit. Otherwise, for GRANT the highest granted total per decision, for
+    REFUSE the highest amount applied for (the sökta beloppet) a refusal may concern."""

@@ -38,7 +38,8 @@ from tests.test_configuration import SYSTEM, write_logo
 D = Decimal
 DEC_START, DEC_END = date(2026, 12, 1), date(2026, 12, 31)
 ADDRESS = {"street_address": "Storgatan 1", "postal_code": "903 25", "city": "Umeå"}
-LISA = "Lisa får hela normen för barn; avslaget påverkar inte hennes skolgång."
+LISA = "Lisa bor kvar och går kvar i förskolan; avslaget påverkar inte hennes vardag."
+"""Not "Lisa får hela normen" (as it read before issue 19): nothing is granted."""
 NOAH = "Noah kan fortsätta i fotbollslaget; hushållets inkomst räcker till avgiften."
 
 
@@ -179,6 +180,7 @@ class TestAvslagInAFamily:
             member_id(family, "Lisa"): LISA,
             member_id(family, "Noah"): NOAH,
         }
+        draft.bka_not_needed_reason = "Hushållets egen inkomst täcker barnens behov."
         return sign(session, caseworker, family, draft)
 
     def test_the_signed_letter(self, decision) -> None:

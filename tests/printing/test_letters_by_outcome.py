@@ -225,9 +225,13 @@ def test_the_avvisning_of_the_issue_shows_nothing_it_did_not_examine(
     )
     decision = decisions.save_draft(session, caseworker, case.id, draft)
     assert decisions.signing_problems(session, caseworker, decision) == [
-        "Frasen ”Barnet får hela normen” passar inte beslutets utfall (avvisning).",
         "En avvisning prövar inte ansökan och beviljar därför inget: sätt beviljat belopp till "
         "0 kr för varje post eller ta bort posterna.",
+        "Beslutet går hushållet emot och hushållet har barn: hänvisa till en signerad "
+        "barnkonsekvensanalys eller skriv varför beslutet inte får påtagliga konsekvenser för "
+        "barnen.",
+        "Texten om barnets bästa säger att hushållet får hela normen, men beslutet beviljar "
+        "0 kr. Ändra texten så att den stämmer med beslutet.",
     ]
     # even the draft's letter shows no calculation and no amounts
     preview = text_of(render_decision_letter(decisions.letter_data(session, caseworker, decision)))
@@ -238,6 +242,9 @@ def test_the_avvisning_of_the_issue_shows_nothing_it_did_not_examine(
         elsa: legal_texts.phrase("barn_ej_provat").text.replace("{barn}", "Elsa")
         + "Hon har förskola och mat i hemmet i dag."
     }
+    draft.bka_not_needed_reason = (
+        "Ansökan prövas i den kommun där familjen bor; Elsas vardag ändras inte av beslutet."
+    )
     decision = decisions.save_draft(session, caseworker, case.id, draft, decision_id=decision.id)
     signed_decision = decisions.sign_decision(session, caseworker, decision.id, render)
     text = text_of(signed_decision.letter_pdf)

@@ -1,9 +1,11 @@
 """Beräkning och beslut: household, costs and incomes -> riksnorm calculation -> the proposal
--> what is granted, motivation, lagrum, barnets bästa -> signing with delegation."""
+-> what is granted, motivation, lagrum -> kommunicering (FL 25 §) -> barnets bästa for each
+child -> signing with delegation."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -31,8 +34,9 @@ from app.common import clock
 from app.common.errors import ValidationFailed
 from app.common.formatting import money
 from app.common.periods import month_end, month_start, next_month_start
-from app.decisions import decisions, legal_texts
+from app.decisions import decisions, kommunicering, legal_texts
 from app.decisions.decisions import DecisionDraft, ItemInput
+from app.decisions.kommunicering import CommunicationStatus, SentCommunication
 from app.models import DecisionKind, Outcome
 from app.norms import applicable_table
 from app.norms.norm_calculation import (
@@ -47,6 +51,7 @@ from app.norms.norm_calculation import (
     calculate,
     parse_amount,
 )
+from app.printing.communication_letter import render_communication_letter
 from app.printing.decision_letter import render_decision_letter
 from app.ui.context import AppContext
 from app.ui.widgets.date_field import DateField
@@ -95,9 +100,8 @@ class DecisionEditor(QWidget):
         self.signed_decision = False
         self.calculation: Calculation | None = None
         self._jobbstimulans: dict[str, JobbstimulansStatus] = {}
-        self.children = context.call(
-            lambda s, a: decisions.children_of(s, decisions.load_case(s, case_id), clock.today())
-        )
+        self.period_children: list[decisions.ChildRef] = []
+        self.communication: CommunicationStatus | None = None
         layout = QVBoxLayout(self)
         self.header = QLabel()
         self.header.setObjectName("decisionHeader")
@@ -105,7 +109,8 @@ class DecisionEditor(QWidget):
         self.pages = QTabWidget()
         self.pages.addTab(self._calculation_page(), "&1 Beräkning")
         self.pages.addTab(self._decision_page(), "&2 Beslut")
-        self.pages.addTab(self._sign_page(), "&3 Barnets bästa och signering")
+        self.pages.addTab(self._communication_page(), "&3 Kommunicering")
+        self.pages.addTab(self._sign_page(), "&4 Barnets bästa och signering")
         layout.addWidget(self.pages, 1)
         # the phrase bank and the lagrum follow the kind, the period's law and the outcome
         self._default_codes: list[str] = []
@@ -142,9 +147,12 @@ class DecisionEditor(QWidget):
         self.preview_button.clicked.connect(self.preview)
         self.sign_button.clicked.connect(self.sign)
         self.letter_button.clicked.connect(self.save_letter)
+        self.period_start.dateChanged.connect(lambda *_: self._refresh_children())
+        self.period_end.dateChanged.connect(lambda *_: self._refresh_children())
         if decision_id is None:
             self._apply_defaults()
             self._prefill_household()
+            self._refresh_children()
             self._update_outcome()
         else:
             self._load()
@@ -728,14 +736,229 @@ class DecisionEditor(QWidget):
         )
         self.motivation.insertPlainText(("\n" if self.motivation.toPlainText() else "") + text)
 
-    # --- page 3: children and signing -------------------------------------------------
+    # --- page 3: kommunicering ----------------------------------------------------------
+    def _communication_page(self) -> QWidget:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        intro = QLabel(
+            "Innan ett beslut som går sökanden emot ska sökanden få yttra sig över uppgifter "
+            f"som andra har lämnat ({kommunicering.rule_paragraph()})."
+        )
+        intro.setWordWrap(True)
+        column.addWidget(intro)
+        self.others_information = QCheckBox(
+            "Beslutet grundar sig på &uppgifter från annan än sökanden "
+            "(t.ex. en myndighet eller hyresvärden)"
+        )
+        self.others_information.setObjectName("othersInformation")
+        column.addWidget(self.others_information)
+        self.communication_status = QLabel()
+        self.communication_status.setObjectName("communicationStatus")
+        self.communication_status.setWordWrap(True)
+        column.addWidget(self.communication_status)
+        sent_box = QGroupBox("Kommunicera uppgifterna med sökanden")
+        sent_form = QFormLayout(sent_box)
+        self.communication_sources = QLineEdit()
+        self.communication_sources.setObjectName("communicationSources")
+        self.communication_sources.setPlaceholderText("t.ex. Försäkringskassan, hyresvärden")
+        self.communication_material = QPlainTextEdit()
+        self.communication_material.setObjectName("communicationMaterial")
+        self.communication_material.setTabChangesFocus(True)
+        self.communication_material.setFixedHeight(80)
+        self.communication_method = _combo(kommunicering.methods())
+        self.communication_sent_on = DateField(clock.today())
+        self.communication_answer_by = DateField(
+            clock.today() + timedelta(days=kommunicering.default_answer_days())
+        )
+        self.communication_error = FieldError()
+        add_field(sent_form, "Uppgifterna kommer &från:", self.communication_sources)
+        add_field(sent_form, "Uppgi&fterna:", self.communication_material)
+        add_field(sent_form, "Skickas &som:", self.communication_method)
+        add_field(sent_form, "Skickad &den:", self.communication_sent_on)
+        add_field(sent_form, "Svar senast &den:", self.communication_answer_by)
+        sent_form.addRow(self.communication_error)
+        sent_buttons = QHBoxLayout()
+        self.communication_preview_button = QPushButton("Förhandsgranska &kommuniceringsbrev …")
+        self.communication_preview_button.clicked.connect(self.preview_communication)
+        self.communication_send_button = QPushButton("Registrera som &skickad")
+        self.communication_send_button.setObjectName("recordCommunication")
+        self.communication_send_button.clicked.connect(self.record_communication)
+        self.communication_letter_button = QPushButton("Spara kommuniceringsbrevet …")
+        self.communication_letter_button.clicked.connect(self.save_communication_letter)
+        for button in (
+            self.communication_preview_button,
+            self.communication_send_button,
+            self.communication_letter_button,
+        ):
+            sent_buttons.addWidget(button)
+        sent_buttons.addStretch()
+        sent_form.addRow(sent_buttons)
+        column.addWidget(sent_box)
+        answer_box = QGroupBox("Sökandens svar")
+        answer_form = QFormLayout(answer_box)
+        self.communication_answer_on = DateField(clock.today())
+        self.communication_answer = QPlainTextEdit()
+        self.communication_answer.setObjectName("communicationAnswer")
+        self.communication_answer.setTabChangesFocus(True)
+        self.communication_answer.setFixedHeight(60)
+        self.communication_answer_button = QPushButton("Registrera &svaret")
+        self.communication_answer_button.setObjectName("recordAnswer")
+        self.communication_answer_button.clicked.connect(self.record_answer)
+        add_field(answer_form, "Svaret kom &den:", self.communication_answer_on)
+        add_field(answer_form, "Svaret &i korthet:", self.communication_answer)
+        answer_form.addRow(self.communication_answer_button)
+        column.addWidget(answer_box)
+        exception_box = QGroupBox(
+            "Eller: kommunicering behövs inte (undantag i 25 § förvaltningslagen)"
+        )
+        exception_form = QFormLayout(exception_box)
+        self.communication_exception = QComboBox()
+        self.communication_exception.setObjectName("communicationException")
+        self.communication_exception.addItem("Inget undantag – uppgifterna kommuniceras", "")
+        for each in kommunicering.exceptions():
+            self.communication_exception.addItem(each.label, each.code)
+            index = self.communication_exception.count() - 1
+            self.communication_exception.setItemData(
+                index,
+                f"{each.text} ({each.paragraph})",
+                Qt.ItemDataRole.ToolTipRole,
+            )
+        self.communication_exception_reason = QPlainTextEdit()
+        self.communication_exception_reason.setObjectName("communicationExceptionReason")
+        self.communication_exception_reason.setTabChangesFocus(True)
+        self.communication_exception_reason.setFixedHeight(50)
+        add_field(exception_form, "&Undantag:", self.communication_exception)
+        add_field(
+            exception_form,
+            "Varför undantaget gäller &här:",
+            self.communication_exception_reason,
+        )
+        column.addWidget(exception_box)
+        column.addStretch()
+        self._show_communication(None)
+        return page
+
+    def _show_communication(self, status: CommunicationStatus | None) -> None:
+        self.communication = status
+        if status is None:
+            self.communication_status.setText("Ingen kommunicering är registrerad.")
+        else:
+            sent = status.sent
+            answer = (
+                f"Svar {status.answer_on.isoformat()}: {status.answer}"
+                if status.answer_on
+                else "Inget svar registrerat."
+            )
+            self.communication_status.setText(
+                f"<b>Skickad {sent.sent_on.isoformat()}</b> "
+                f"({kommunicering.methods().get(sent.method, sent.method).lower()}), "
+                f"svar senast <b>{sent.answer_by.isoformat()}</b>. {answer}"
+            )
+            self.communication_sources.setText(sent.sources)
+            self.communication_material.setPlainText(sent.material)
+            self.communication_method.setCurrentIndex(
+                max(0, self.communication_method.findData(sent.method))
+            )
+            self.communication_sent_on.set_value(sent.sent_on)
+            self.communication_answer_by.set_value(sent.answer_by)
+            if status.answer_on:
+                self.communication_answer_on.set_value(status.answer_on)
+                self.communication_answer.setPlainText(status.answer)
+
+    def _sent_communication(self) -> SentCommunication:
+        return SentCommunication(
+            sent_on=self.communication_sent_on.value() or clock.today(),
+            method=self.communication_method.currentData(),
+            sources=self.communication_sources.text(),
+            material=self.communication_material.toPlainText(),
+            answer_by=self.communication_answer_by.value() or clock.today(),
+        )
+
+    def record_communication(self) -> bool:
+        self.communication_error.set_message("")
+        if not self.save():
+            return False
+        sent, decision_id, version = self._sent_communication(), self.decision_id, self.version
+        assert decision_id is not None  # saved
+        try:
+            self.context.call(
+                lambda s, a: kommunicering.record_sent(
+                    s, a, decision_id, sent, expected_version=version
+                )
+            )
+        except ValidationFailed as exc:
+            self.communication_error.set_message("\n".join(exc.field_errors.values()))
+            return False
+        except Exception as exc:
+            show_error(self, exc)
+            return False
+        self._load()
+        return True
+
+    def record_answer(self) -> bool:
+        self.communication_error.set_message("")
+        decision_id, version = self.decision_id, self.version
+        if decision_id is None:
+            self.communication_error.set_message(
+                "Registrera först att uppgifterna har skickats till sökanden."
+            )
+            return False
+        answered_on = self.communication_answer_on.value() or clock.today()
+        answer = self.communication_answer.toPlainText()
+        try:
+            self.context.call(
+                lambda s, a: kommunicering.record_answer(
+                    s, a, decision_id, answered_on, answer, expected_version=version
+                )
+            )
+        except ValidationFailed as exc:
+            self.communication_error.set_message("\n".join(exc.field_errors.values()))
+            return False
+        except Exception as exc:
+            show_error(self, exc)
+            return False
+        self._load()
+        return True
+
+    def preview_communication(self) -> None:
+        target = ask_pdf_path(
+            self, "Förhandsgranska kommuniceringsbrevet", f"Kommunicering {self.case_number}.pdf"
+        )
+        if target and self.save():
+            self.export_communication(target, preview=True)
+
+    def save_communication_letter(self) -> None:
+        target = ask_pdf_path(
+            self, "Spara kommuniceringsbrevet", f"Kommunicering {self.case_number}.pdf"
+        )
+        if target:
+            self.export_communication(target, preview=False)
+
+    def export_communication(self, target: Path, *, preview: bool) -> None:
+        decision_id = self.decision_id
+        assert decision_id is not None  # saved before
+        sent = self._sent_communication() if preview else None
+        export_pdf(
+            self,
+            self.context,
+            target,
+            gather=lambda s, a: kommunicering.letter_data(s, a, decision_id, sent),
+            render=render_communication_letter,
+            on_done=lambda path: self.communication_status.setText(
+                f"Kommuniceringsbrevet sparades som {path}"
+            ),
+        )
+
+    # --- page 4: children and signing -------------------------------------------------
     def _sign_page(self) -> QWidget:
         page = QWidget()
         column = QVBoxLayout(page)
         intro = QLabel(
-            "Om beslutet inte är fullt bifall och hushållet har barn ska "
-            "konsekvenserna för varje barn vara övervägda och dokumenterade: hänvisa "
-            "till en signerad barnkonsekvensanalys eller skriv för varje barn."
+            "Konsekvenserna för varje barn i hushållet ska vara övervägda och dokumenterade "
+            "i varje beslut, också vid bifall: skriv för varje barn, eller hänvisa till en "
+            "signerad barnkonsekvensanalys. Går beslutet hushållet emot ska en "
+            "barnkonsekvensanalys finnas, eller en förklaring till varför beslutet inte får "
+            "påtagliga konsekvenser för barnen."
         )
         intro.setWordWrap(True)
         column.addWidget(intro)
@@ -748,24 +971,59 @@ class DecisionEditor(QWidget):
         ):
             self.bka.addItem(label, str(form_id))
         add_field(form, "&Barnkonsekvensanalys:", self.bka)
+        self.children_form = form
+        """The children's rows come after the analysis (row 0), before the reason."""
         self.considerations: dict[str, QPlainTextEdit] = {}
-        for child in self.children:
-            edit = QPlainTextEdit()
-            edit.setObjectName(f"consideration_{child.person_id}")
-            edit.setTabChangesFocus(True)
-            edit.setFixedHeight(60)
-            self.considerations[child.person_id] = edit
-            add_field(form, f"{child.name} ({child.age} år):", edit)
-        if not self.children:
-            form.addRow(QLabel("Det finns inga barn i hushållet."))
+        self.no_children: QLabel | None = None
+        self.bka_not_needed_reason = QPlainTextEdit()
+        self.bka_not_needed_reason.setObjectName("bkaNotNeededReason")
+        self.bka_not_needed_reason.setTabChangesFocus(True)
+        self.bka_not_needed_reason.setFixedHeight(50)
+        add_field(
+            form,
+            "&Varför behövs ingen barnkonsekvensanalys?\n(när beslutet går hushållet emot)",
+            self.bka_not_needed_reason,
+        )
         column.addLayout(form)
         self.problems = QLabel()
         self.problems.setObjectName("signingProblems")
         self.problems.setWordWrap(True)
         self.problems.setStyleSheet("color:#b00020;")
         column.addWidget(self.problems)
-        column.addStretch()
+        column.addStretch(1)
         return page
+
+    def _refresh_children(self) -> None:
+        """One field per child in the household on some day of the period; what is written
+        stays when the period changes."""
+        start, end = self.period_start.value(), self.period_end.value()
+        if start is None or end is None or end < start:
+            return
+        children = self.context.call(
+            lambda s, _a: decisions.children_of(s, decisions.load_case(s, self.case_id), start, end)
+        )
+        if [c.person_id for c in children] == [c.person_id for c in self.period_children]:
+            return
+        texts = {pid: edit.toPlainText() for pid, edit in self.considerations.items()}
+        for old in (*self.considerations.values(), self.no_children):
+            if old is not None:
+                self.children_form.removeRow(old)
+        self.considerations, self.no_children = {}, None
+        self.period_children = children
+        for row, child in enumerate(children, start=1):
+            edit = QPlainTextEdit()
+            edit.setObjectName(f"consideration_{child.person_id}")
+            edit.setTabChangesFocus(True)
+            edit.setFixedHeight(60)
+            edit.setPlainText(texts.get(child.person_id, ""))
+            edit.setReadOnly(self.signed_decision)
+            self.considerations[child.person_id] = edit
+            label = QLabel(f"{child.name} ({child.age} år):")
+            label.setBuddy(edit)
+            self.children_form.insertRow(row, label, edit)
+        if not children:
+            self.no_children = QLabel("Det finns inga barn i hushållet under perioden.")
+            self.children_form.insertRow(1, self.no_children)
 
     # --- saving, signing, letters -----------------------------------------------------
     def draft(self) -> DecisionDraft:
@@ -788,6 +1046,10 @@ class DecisionEditor(QWidget):
             },
             bka_form_id=uuid.UUID(self.bka.currentData()) if self.bka.currentData() else None,
             dismissed=self.dismissed.isChecked(),
+            bka_not_needed_reason=self.bka_not_needed_reason.toPlainText(),
+            others_information=self.others_information.isChecked(),
+            communication_exception=self.communication_exception.currentData() or "",
+            communication_exception_reason=self.communication_exception_reason.toPlainText(),
         )
 
     def save(self) -> bool:
@@ -810,8 +1072,20 @@ class DecisionEditor(QWidget):
                 )
             )
         except ValidationFailed as exc:
-            self.items_error.set_message("\n".join(exc.field_errors.values()))
-            self.pages.setCurrentIndex(1)
+            errors = exc.field_errors
+            communication = {
+                k: v for k, v in errors.items() if k.startswith("communication_exception")
+            }
+            children = errors.get("bka_not_needed_reason")
+            if communication:
+                self.communication_error.set_message("\n".join(communication.values()))
+                self.pages.setCurrentIndex(2)
+            elif children:
+                self.problems.setText(children)
+                self.pages.setCurrentIndex(3)
+            else:
+                self.items_error.set_message("\n".join(errors.values()))
+                self.pages.setCurrentIndex(1)
             return False
         except Exception as exc:
             show_error(self, exc)
@@ -833,7 +1107,7 @@ class DecisionEditor(QWidget):
             )
         except Exception as exc:
             self.problems.setText(str(exc))
-            self.pages.setCurrentIndex(2)
+            self.pages.setCurrentIndex(3)
             return
         self._load()
         self.signed.emit()
@@ -855,8 +1129,16 @@ class DecisionEditor(QWidget):
         self._set_references(draft.legal_references)
         self.include_appeal.setChecked(draft.include_appeal)
         self.dismissed.setChecked(draft.dismissed)
+        self._refresh_children()
         for person_id, edit in self.considerations.items():
             edit.setPlainText(draft.child_consideration.get(person_id, ""))
+        self.bka_not_needed_reason.setPlainText(draft.bka_not_needed_reason)
+        self.others_information.setChecked(draft.others_information)
+        self.communication_exception.setCurrentIndex(
+            max(0, self.communication_exception.findData(draft.communication_exception))
+        )
+        self.communication_exception_reason.setPlainText(draft.communication_exception_reason)
+        self._show_communication(detail.communication)
         if draft.bka_form_id:
             self.bka.setCurrentIndex(max(0, self.bka.findData(str(draft.bka_form_id))))
         self.problems.setText("\n".join(detail.problems))
@@ -885,10 +1167,32 @@ class DecisionEditor(QWidget):
             self.items,
             self.costs,
             self.incomes,
+            self.others_information,
+            self.communication_exception,
+            self.communication_answer_button,
+            self.communication_answer_on,
         ):
             widget.setEnabled(not signed)
-        for edit in self.considerations.values():
+        for edit in (
+            *self.considerations.values(),
+            self.bka_not_needed_reason,
+            self.communication_exception_reason,
+            self.communication_answer,
+        ):
             edit.setReadOnly(signed)
+        sent = self.communication is not None
+        once_sent: tuple[QWidget, ...] = (
+            self.communication_sources,
+            self.communication_method,
+            self.communication_sent_on,
+            self.communication_answer_by,
+            self.communication_send_button,
+            self.communication_preview_button,
+        )
+        for each in once_sent:
+            each.setEnabled(not signed and not sent)
+        self.communication_material.setReadOnly(signed or sent)
+        self.communication_letter_button.setEnabled(sent)
         self.replace_button.setVisible(signed)
         self.letter_button.setEnabled(signed)
         self.preview_button.setEnabled(self.decision_id is not None)

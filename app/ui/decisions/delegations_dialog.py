@@ -1,4 +1,5 @@
-"""Administrator: the delegationsordning – who may sign which kind of decision, up to what."""
+"""Administrator: the delegationsordning – who may sign which kind of decision, granting up
+to what and refusing applications of up to what (issue 19: two rights per kind)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from app.common.errors import ValidationFailed
 from app.common.formatting import money
 from app.decisions import decisions
 from app.decisions.decisions import DelegationRow
-from app.models import DecisionKind
+from app.models import DecisionKind, DelegationScope
 from app.norms.norm_calculation import parse_amount
 from app.ui.context import AppContext
 from app.ui.widgets.messages import FieldError, add_field, show_error
@@ -29,14 +30,17 @@ from app.ui.widgets.row_table_model import Column, RowTableModel
 from app.ui.widgets.table_view import RowTableView
 
 
-def _cell(kind: DecisionKind):
+def _cell(kind: DecisionKind, scope: DelegationScope):
     def text(row: DelegationRow) -> str:
-        if kind not in row.kinds:
+        if (kind, scope) not in row.rights:
             return ""
-        limit = row.kinds[kind]
+        limit = row.rights[(kind, scope)]
         return "Ja" if limit is None else f"Upp till {money(limit)}"
 
     return text
+
+
+SCOPE_HEADINGS = {DelegationScope.GRANT: "bevilja", DelegationScope.REFUSE: "avslå"}
 
 
 class DelegationsDialog(QDialog):
@@ -44,11 +48,15 @@ class DelegationsDialog(QDialog):
         super().__init__(parent)
         self.context = context
         self.setWindowTitle("Delegationsordning")
-        self.resize(860, 520)
+        self.resize(1200, 520)
         layout = QVBoxLayout(self)
         self.model = RowTableModel(
             [Column("Användare", lambda r: r.user_name), Column("Roll", lambda r: r.role_label)]
-            + [Column(kind.label, _cell(kind)) for kind in DecisionKind]
+            + [
+                Column(f"{kind.label}: {SCOPE_HEADINGS[scope]}", _cell(kind, scope))
+                for kind in DecisionKind
+                for scope in DelegationScope
+            ]
         )
         self.table = RowTableView(self.model)
         self.table.setObjectName("delegations")
@@ -58,6 +66,13 @@ class DelegationsDialog(QDialog):
         self.kind = QComboBox()
         for kind in DecisionKind:
             self.kind.addItem(kind.label, kind.value)
+        self.scope = QComboBox()
+        self.scope.setObjectName("delegationScope")
+        self.scope.addItem("Bevilja (gränsen gäller beviljat belopp)", DelegationScope.GRANT.value)
+        self.scope.addItem(
+            "Avslå eller avvisa (gränsen gäller sökt belopp)", DelegationScope.REFUSE.value
+        )
+        self.scope.addItem("Både bevilja och avslå", "")
         self.granted = QCheckBox("Får fatta beslut av den här typen")
         self.granted.setChecked(True)
         self.limit = QLineEdit()
@@ -65,6 +80,7 @@ class DelegationsDialog(QDialog):
         self.error = FieldError()
         add_field(form, "&Användare:", self.user)
         add_field(form, "&Beslutstyp:", self.kind)
+        add_field(form, "&Får:", self.scope)
         form.addRow("", self.granted)
         add_field(form, "Belopps&gräns per beslut:", self.limit, self.error)
         layout.addLayout(form)
@@ -101,10 +117,13 @@ class DelegationsDialog(QDialog):
                 return
         user_id = uuid.UUID(self.user.currentData())
         kind = DecisionKind(self.kind.currentData())
+        scope = DelegationScope(self.scope.currentData()) if self.scope.currentData() else None
         granted = self.granted.isChecked()
         try:
             self.context.call(
-                lambda s, a: decisions.set_delegation(s, a, user_id, kind, limit, granted=granted)
+                lambda s, a: decisions.set_delegation(
+                    s, a, user_id, kind, limit, granted=granted, scope=scope
+                )
             )
         except Exception as exc:
             show_error(self, exc)

@@ -38,6 +38,7 @@ from app.models import (
     DecisionItem,
     DecisionKind,
     Delegation,
+    DelegationScope,
     FormInstance,
     MemberRole,
     Outcome,
@@ -56,9 +57,15 @@ UNIT_ADDRESS = "Box 12, 123 45 Norrby"
 UNIT_NAME = "Försörjningsstöd Norr"
 
 CHILD_MISSING = (
-    "Beslutet är inte fullt bifall och hushållet har barn. Hänvisa till en signerad "
-    "barnkonsekvensanalys eller dokumentera hur beslutet påverkar varje barn. Saknas för: "
+    "Hushållet har barn: dokumentera för varje barn hur beslutet påverkar barnet, eller "
+    "hänvisa till en signerad barnkonsekvensanalys. Saknas för: "
 )
+NO_BKA_OR_REASON = (
+    "Beslutet går hushållet emot och hushållet har barn: hänvisa till en signerad "
+    "barnkonsekvensanalys eller skriv varför beslutet inte får påtagliga konsekvenser för "
+    "barnen."
+)
+NOT_TANGIBLE = "Avslaget påverkar inte barnens boende, hälsa, fritid eller umgänge."
 BKA_UNSIGNED = "Barnkonsekvensanalysen som beslutet hänvisar till är inte signerad."
 NO_MOTIVATION = "Skriv en motivering: beslutet är inte fullt bifall (32 § förvaltningslagen)."
 
@@ -533,7 +540,8 @@ class TestDelegation:
             decisions.sign_decision(session, caseworker, decision.id, render)
         assert not decision.is_signed
         decisions.set_delegation(session, admin, caseworker.id, DecisionKind.SUPPORT, D("11720"))
-        assert session.scalars(select(Delegation)).one().max_amount == D("11720")
+        grant = select(Delegation).where(Delegation.scope == DelegationScope.GRANT)
+        assert session.scalars(grant).one().max_amount == D("11720")
         decisions.sign_decision(session, caseworker, decision.id, render)
         assert decision.is_signed
 
@@ -550,17 +558,23 @@ class TestDelegation:
         decision = decisions.save_draft(session, caseworker, case.id, bifall())
         with pytest.raises(AccessDenied, match=r"^Du har inte delegation"):
             decisions.sign_decision(session, caseworker, decision.id, render)
+        # one row per scope (bevilja, avslå), given and taken
         assert [(a, e, u) for a, e, _c, u in audit_rows(session, "delegation")] == [
-            ("update", caseworker.id, admin.id),
-            ("update", caseworker.id, admin.id),
-        ]
+            ("update", caseworker.id, admin.id)
+        ] * 4
 
     def test_the_delegation_list(self, session, admin, caseworker, manager) -> None:
         decisions.set_delegation(session, admin, caseworker.id, DecisionKind.SUPPORT, D("30000"))
         decisions.set_delegation(session, admin, manager.id, DecisionKind.BEYOND_RIGHT, None)
-        rows = {row.user_name: row.kinds for row in decisions.list_delegations(session)}
-        assert rows["Sara Nilsson"] == {DecisionKind.SUPPORT: D("30000")}
-        assert rows["Eva Lind"] == {DecisionKind.BEYOND_RIGHT: None}
+        rows = {row.user_name: row.rights for row in decisions.list_delegations(session)}
+        assert rows["Sara Nilsson"] == {
+            (DecisionKind.SUPPORT, DelegationScope.GRANT): D("30000"),
+            (DecisionKind.SUPPORT, DelegationScope.REFUSE): D("30000"),
+        }
+        assert rows["Eva Lind"] == {
+            (DecisionKind.BEYOND_RIGHT, DelegationScope.GRANT): None,
+            (DecisionKind.BEYOND_RIGHT, DelegationScope.REFUSE): None,
+        }
         assert rows["Omar Haddad"] == {}
 
 
@@ -605,12 +619,14 @@ class TestSigningRules:
         )
         problems = [plain(p) for p in decisions.signing_problems(session, caseworker, decision)]
         assert problems == [
-            "Du har inte delegation att fatta beslut om försörjningsstöd på 0,00 kr.",
+            "Du har inte delegation att avslå eller avvisa en ansökan om försörjningsstöd på "
+            "11 720,00 kr (det sökta beloppet).",
             NO_MOTIVATION,
             "Motivera varför riksnorm inte beviljas fullt ut.",
             "Motivera varför boende inte beviljas fullt ut.",
             "Ange lagrum.",
             CHILD_MISSING + "Lisa Andersson, Noah Andersson.",
+            NO_BKA_OR_REASON,
         ]
 
 
@@ -619,14 +635,11 @@ class TestChildGate:
         self, session, caseworker, family, delegated, render
     ) -> None:
         decision = decisions.save_draft(session, caseworker, family.id, avslag())
-        assert decisions.child_gate(session, decision) == (
-            CHILD_MISSING + "Lisa Andersson, Noah Andersson."
-        )
+        expected = CHILD_MISSING + "Lisa Andersson, Noah Andersson. " + NO_BKA_OR_REASON
+        assert decisions.child_gate(session, decision) == expected
         with pytest.raises(ValidationFailed) as caught:
             decisions.sign_decision(session, caseworker, decision.id, render)
-        assert caught.value.field_errors == {
-            "decision": CHILD_MISSING + "Lisa Andersson, Noah Andersson."
-        }
+        assert caught.value.field_errors == {"decision": expected}
         assert not decision.is_signed
 
     def test_each_child_needs_its_own_consideration(
@@ -635,7 +648,10 @@ class TestChildGate:
         considered = {member_id(family, "Lisa"): "Lisa påverkas inte.", "okänt-id": "X"}
         considered[member_id(family, "Noah")] = "   "  # blank does not count
         decision = decisions.save_draft(
-            session, caseworker, family.id, partly(child_consideration=considered)
+            session,
+            caseworker,
+            family.id,
+            partly(child_consideration=considered, bka_not_needed_reason=NOT_TANGIBLE),
         )
         with pytest.raises(ValidationFailed, match=r"Saknas för: Noah Andersson\.$"):
             decisions.sign_decision(session, caseworker, decision.id, render)
@@ -644,12 +660,14 @@ class TestChildGate:
         self, session, family, sign, render
     ) -> None:
         considered = {
-            member_id(family, "Lisa"): "Lisa får hela normen; avslaget gäller inte hennes vardag.",
+            member_id(family, "Lisa"): "Lisa bor kvar; avslaget gäller inte hennes vardag.",
             member_id(family, "Noah"): "Noah kan gå kvar på sin fritidsaktivitet.",
         }
-        decision = sign(family, avslag(child_consideration=considered))
+        decision = sign(
+            family, avslag(child_consideration=considered, bka_not_needed_reason=NOT_TANGIBLE)
+        )
         expected = (
-            "Lisa Andersson (7 år): Lisa får hela normen; avslaget gäller inte hennes vardag.\n"
+            "Lisa Andersson (7 år): Lisa bor kvar; avslaget gäller inte hennes vardag.\n"
             "Noah Andersson (12 år): Noah kan gå kvar på sin fritidsaktivitet."
         )
         assert decision.is_signed and decision.outcome is Outcome.REFUSED
@@ -702,11 +720,15 @@ class TestChildGate:
         assert decision.child_summary == summary
         assert render.letters[-1].child_summary == summary
 
-    def test_full_bifall_in_a_family_needs_no_child_documentation(
-        self, session, family, sign
+    def test_full_bifall_in_a_family_needs_the_children_considered_too(
+        self, session, caseworker, family, delegated
     ) -> None:
-        decision = sign(family, bifall())
-        assert decision.is_signed and decision.child_summary == ""
+        """Issue 19, defect 6 (it needed nothing before; tests/core/decisions/test_children.py
+        has the rest)."""
+        decision = decisions.save_draft(session, caseworker, family.id, bifall())
+        assert decisions.child_gate(session, decision) == (
+            CHILD_MISSING + "Lisa Andersson, Noah Andersson."
+        )
 
     def test_a_child_who_moved_out_before_the_period_is_not_asked_for(
         self, session, caseworker, family, delegated
@@ -714,7 +736,9 @@ class TestChildGate:
         noah = next(m for m in family.household.members if m.person.first_name == "Noah")
         noah.member_until = date(2026, 11, 30)
         session.flush()
-        decision = decisions.save_draft(session, caseworker, family.id, avslag())
+        decision = decisions.save_draft(
+            session, caseworker, family.id, avslag(bka_not_needed_reason=NOT_TANGIBLE)
+        )
         assert decisions.child_gate(session, decision) == CHILD_MISSING + "Lisa Andersson."
 
     def test_a_child_who_joined_during_the_period_is_asked_for(
@@ -722,7 +746,11 @@ class TestChildGate:
     ) -> None:
         """The household was registered on 23 November; a decision for all of November
         concerns the children too (regression: only members on the first day counted)."""
-        draft = avslag(period_start=date(2026, 11, 1), period_end=date(2026, 11, 30))
+        draft = avslag(
+            period_start=date(2026, 11, 1),
+            period_end=date(2026, 11, 30),
+            bka_not_needed_reason=NOT_TANGIBLE,
+        )
         decision = decisions.save_draft(session, caseworker, family.id, draft)
         assert decisions.child_gate(session, decision) == (
             CHILD_MISSING + "Lisa Andersson, Noah Andersson."
@@ -1113,6 +1141,9 @@ def test_demo_decisions_are_consistent(demo_session) -> None:
         ), decision.motivation
         if dismissed:
             assert all(i.granted == 0 for i in decision.items)
+        # the children are documented in every decision, consistently with the amounts
+        # (issue 19, defects 3 and 6)
+        assert decisions.child_problems(session, decision) == []
         if decision.outcome is Outcome.GRANTED:
             continue
         assert decision.motivation and decision.include_appeal
@@ -1234,7 +1265,12 @@ def test_a_decision_signed_offline_with_delegation_arrives_signed_with_its_lette
     take_along(db, laptop, caseworker, [family.id])
     me = offline(laptop, caseworker)
     with laptop.sessions.begin() as local:
-        draft = decisions.save_draft(local, me, family.id, bifall())
+        considered = {
+            str(m.person_id): "Barnet får sin del av normen."
+            for m in family.household.members
+            if m.role is MemberRole.CHILD
+        }
+        draft = decisions.save_draft(local, me, family.id, bifall(child_consideration=considered))
         signed = decisions.sign_decision(local, me, draft.id, render)
         letter, digest = signed.letter_pdf, signed.letter_sha256
     assert letter and digest

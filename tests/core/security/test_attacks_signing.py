@@ -29,6 +29,7 @@ from app.models import (
     Decision,
     DecisionKind,
     Delegation,
+    DelegationScope,
     FormInstance,
     JournalEntry,
     SyncConflict,
@@ -295,7 +296,7 @@ def test_the_server_and_the_program_apply_the_same_delegation_rule(
         program = decisions.has_delegation(session, caseworker, kind, D(amount))
         with connect(login_roles, "sara.nilsson") as conn:
             server = conn.execute(
-                "SELECT arendestod_has_delegation(%s, %s)", (kind.value, D(amount))
+                "SELECT arendestod_has_delegation(%s, 'bevilja', %s)", (kind.value, D(amount))
             ).fetchone()[0]
             try:
                 with conn.transaction(force_rollback=True):
@@ -444,3 +445,99 @@ def test_a_laptops_forged_signatures_come_back_as_conflicts_with_the_reason(
         "Du har inte delegation att fatta beslut om försörjningsstöd på 500 000,00 kr"
         in (reasons[drafts.large_decision])
     )
+
+
+# --- delegation by outcome (issue 19, defect 7; migration 0022) -------------------------------
+
+GRANT, REFUSE = DelegationScope.GRANT, DelegationScope.REFUSE
+REFUSED_ITEMS = [item("riksnorm", "5220", "0", label="Riksnorm"), item("boende", "6500", "0")]
+PARTLY_ITEMS = [item("riksnorm", "5220", "5220", label="Riksnorm"), item("boende", "6500", "5800")]
+
+SCOPE_CASES: dict[str, tuple[list[tuple[DelegationScope, str | None]], dict, list[str]]] = {
+    # name: (Sara's rights for försörjningsstöd, the draft's changes, the program's problems)
+    "an avslag checked against what was applied for, not the 0 kr": (
+        [(GRANT, "5000"), (REFUSE, "5000")],
+        {"items": REFUSED_ITEMS},
+        [
+            "Du har inte delegation att avslå eller avvisa en ansökan om försörjningsstöd på "
+            "11 720,00 kr (det sökta beloppet)."
+        ],
+    ),
+    "an avslag within the refusal limit": (
+        [(REFUSE, "11720")],
+        {"items": REFUSED_ITEMS},
+        [],
+    ),
+    "the applied amount less the income counted": (
+        [(REFUSE, "10000")],
+        {"items": REFUSED_ITEMS, "income_counted": D("1720")},
+        [],
+    ),
+    "an avvisning needs the refusal right": (
+        [(GRANT, None)],
+        {"items": REFUSED_ITEMS, "dismissed": True, "legal_references": ["fl_32"]},
+        [
+            "Du har inte delegation att avslå eller avvisa en ansökan om försörjningsstöd på "
+            "11 720,00 kr (det sökta beloppet)."
+        ],
+    ),
+    "a bifall needs the grant right": (
+        [(REFUSE, None)],
+        {},
+        ["Du har inte delegation att fatta beslut om försörjningsstöd på 11 720,00 kr."],
+    ),
+    "a delvis bifall needs both": (
+        [(GRANT, "11000"), (REFUSE, "11000")],
+        {"items": PARTLY_ITEMS},
+        [
+            "Du har inte delegation att fatta beslut om försörjningsstöd på 11 020,00 kr.",
+            "Du har inte delegation att avslå eller avvisa en ansökan om försörjningsstöd på "
+            "11 720,00 kr (det sökta beloppet).",
+        ],
+    ),
+    "a delvis bifall within both": (
+        [(GRANT, "11020"), (REFUSE, "11720")],
+        {"items": PARTLY_ITEMS},
+        [],
+    ),
+}
+
+
+def _plain(text: str) -> str:
+    return text.replace("\xa0", " ").replace("\u202f", " ")
+
+
+@on_postgresql
+@pytest.mark.parametrize("case", list(SCOPE_CASES))
+def test_the_server_and_the_program_check_delegation_by_outcome(
+    session, cases, login_roles, admin, caseworker, case
+) -> None:
+    rights, changes, expected = SCOPE_CASES[case]
+    session.execute(delete(Delegation).where(Delegation.user_id == caseworker.id))
+    for scope, limit in rights:
+        decisions.set_delegation(
+            session,
+            admin,
+            caseworker.id,
+            DecisionKind.SUPPORT,
+            None if limit is None else D(limit),
+            scope=scope,
+        )
+    draft = decisions.save_draft(
+        session, caseworker, cases.own, bifall(motivation="Prövat.", **changes)
+    )
+    session.commit()
+    program = [
+        _plain(p)
+        for p in decisions.signing_problems(session, caseworker, draft)
+        if p.startswith("Du har inte delegation")
+    ]
+    assert program == expected
+    assert decisions.signing_problems(session, caseworker, draft)[len(program) :] == []
+    with connect(login_roles, "sara.nilsson") as conn, conn.transaction(force_rollback=True):
+        if expected:
+            with pytest.raises(REFUSED) as refused:
+                conn.execute(SIGN_DECISION, (caseworker.id, draft.id))
+            assert refused.value.diag.message_primary == " ".join(expected)
+        else:
+            conn.execute(SIGN_DECISION, (caseworker.id, draft.id))

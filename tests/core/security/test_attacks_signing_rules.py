@@ -28,7 +28,8 @@ from app.cases.case_register import PersonInput
 from app.common import clock
 from app.common.errors import ValidationFailed
 from app.db.database import open_database
-from app.decisions import decisions
+from app.decisions import decisions, kommunicering
+from app.decisions.kommunicering import SentCommunication
 from app.forms import filled_forms, form_definitions
 from app.journal import journal
 from app.journal.journal import JournalDraft
@@ -44,10 +45,13 @@ from tests.core.decisions.test_decisions import (
     BKA_UNSIGNED,
     CHILD_MISSING,
     DEC_START,
+    NO_BKA_OR_REASON,
     NO_MOTIVATION,
+    NOT_TANGIBLE,
     LetterRecorder,
     avslag,
     bifall,
+    item,
     make_bka,
     partly,
 )
@@ -64,6 +68,9 @@ SIGN_DECISION = (
 SIGN_ENTRY = "UPDATE journal_entries SET signed_at = now(), signed_by = %s WHERE id = %s"
 SIGN_FORM = "UPDATE forms SET signed_at = now(), signed_by = %s WHERE id = %s"
 
+AVVISNING = ["fl_32"]
+"""The lagrum of an avvisning (an avvisning examines no SoL paragraph; issue 19)."""
+
 
 def _server_now(db) -> datetime:
     with db.engine.connect() as connection:
@@ -77,8 +84,19 @@ class Family:
     noah: str
     """The children's person ids, as child_consideration keys them."""
 
-    def considered(self, noah: str = "Noah påverkas inte.") -> dict[str, str]:
-        return {self.lisa: "Lisa får hela normen.", self.noah: noah}
+    def considered(
+        self, noah: str = "Noah påverkas inte.", lisa: str = "Lisa påverkas inte."
+    ) -> dict[str, str]:
+        return {self.lisa: lisa, self.noah: noah}
+
+    def documented(self, **changes) -> dict:
+        """What an adverse decision in the family needs for the children (issue 19): each
+        child considered and why there are no tangible consequences."""
+        return {
+            "child_consideration": self.considered(),
+            "bka_not_needed_reason": NOT_TANGIBLE,
+            **changes,
+        }
 
 
 @pytest.fixture
@@ -127,19 +145,44 @@ def _other_case_bka(session, caseworker, make_case, pnr, family: Family):
     return _save(session, caseworker, family, avslag(bka_form_id=bka.id))
 
 
+FULL_NORM_ZERO = (
+    "Texten om barnets bästa säger att hushållet får hela normen, men beslutet beviljar 0 kr. "
+    "Ändra texten så att den stämmer med beslutet."
+)
+FULL_NORM_NOT_GRANTED = (
+    "Texten om barnets bästa säger att hushållet får hela normen, men riksnormen beviljas inte "
+    "fullt ut. Ändra texten så att den stämmer med beslutet."
+)
+LOWERED_NORM = [
+    item("riksnorm", "5220", "4000", label="Riksnorm", motivation="Del av månaden."),
+    item("boende", "6500", "6500", label="Boende"),
+]
+SENT = SentCommunication(
+    date(2026, 11, 2), "brev", "Försäkringskassan", "Bostadsbidrag 4 200 kr.", date(2026, 11, 10)
+)
+"""A kommunicering whose time to answer has passed (for the program's fixed clock and the
+server's real one)."""
+
+
+def _communicated(session, caseworker, family: Family, sent: SentCommunication, answer=False):
+    decision = _save(
+        session, caseworker, family, avslag(others_information=True, **family.documented())
+    )
+    kommunicering.record_sent(session, caseworker, decision.id, sent)
+    if answer:
+        kommunicering.record_answer(session, caseworker, decision.id, date(2026, 11, 5), "Nej.")
+    return decision
+
+
 DECISION_RULES: dict[str, tuple[Callable, list[str]]] = {
     # name: (the draft, given session, caseworker, family, make_case, pnr; the program's
     # problems with it, [] for one the program signs)
     "no motivering, not full bifall": (
-        lambda s, cw, f, *_: _save(
-            s, cw, f, partly(motivation="", child_consideration=f.considered())
-        ),
+        lambda s, cw, f, *_: _save(s, cw, f, partly(motivation="", **f.documented())),
         [NO_MOTIVATION],
     ),
     "no motivering at all, items refused": (
-        lambda s, cw, f, *_: _save(
-            s, cw, f, avslag(motivation="", child_consideration=f.considered())
-        ),
+        lambda s, cw, f, *_: _save(s, cw, f, avslag(motivation="", **f.documented())),
         [
             NO_MOTIVATION,
             "Motivera varför riksnorm inte beviljas fullt ut.",
@@ -148,27 +191,63 @@ DECISION_RULES: dict[str, tuple[Callable, list[str]]] = {
     ),
     "a motivering of no-break spaces only (past the program)": (
         lambda s, cw, f, *_: _past_the_program(
-            s,
-            _save(s, cw, f, partly(child_consideration=f.considered())),
-            motivation="\u00a0\u2003 ",
+            s, _save(s, cw, f, partly(**f.documented())), motivation="\u00a0\u2003 "
         ),
         [NO_MOTIVATION],
     ),
     "no lagrum": (
-        lambda s, cw, f, *_: _save(s, cw, f, bifall(legal_references=[])),
+        lambda s, cw, f, *_: _save(
+            s, cw, f, bifall(legal_references=[], child_consideration=f.considered())
+        ),
         ["Ange lagrum."],
     ),
     "lagrum not a list (past the program)": (
-        lambda s, cw, f, *_: _past_the_program(s, _save(s, cw, f, bifall()), legal_references=""),
+        lambda s, cw, f, *_: _past_the_program(
+            s, _save(s, cw, f, bifall(child_consideration=f.considered())), legal_references=""
+        ),
         ["Ange lagrum."],
     ),
-    "children not considered": (
-        lambda s, cw, f, *_: _save(s, cw, f, avslag()),
+    # children (issue 19, defect 6): every child in every decision
+    "full bifall, the children not considered": (
+        lambda s, cw, f, *_: _save(s, cw, f, bifall()),
+        [CHILD_MISSING + "Lisa Andersson, Noah Andersson."],
+    ),
+    "avslag, the children not considered": (
+        lambda s, cw, f, *_: _save(s, cw, f, avslag(bka_not_needed_reason=NOT_TANGIBLE)),
         [CHILD_MISSING + "Lisa Andersson, Noah Andersson."],
     ),
     "one child considered with blank space": (
-        lambda s, cw, f, *_: _save(s, cw, f, avslag(child_consideration=f.considered("   "))),
+        lambda s, cw, f, *_: _save(
+            s, cw, f, avslag(**f.documented(child_consideration=f.considered("   ")))
+        ),
         [CHILD_MISSING + "Noah Andersson."],
+    ),
+    "a consideration that is not a text (past the program)": (
+        lambda s, cw, f, *_: _past_the_program(
+            s,
+            _save(s, cw, f, bifall(child_consideration=f.considered())),
+            child_consideration=f'{{"{f.lisa}": 5, "{f.noah}": "Ja."}}',
+        ),
+        [CHILD_MISSING + "Lisa Andersson."],
+    ),
+    "avslag, no barnkonsekvensanalys and no reason": (
+        lambda s, cw, f, *_: _save(s, cw, f, avslag(child_consideration=f.considered())),
+        [NO_BKA_OR_REASON],
+    ),
+    "avvisning, no barnkonsekvensanalys and no reason": (
+        lambda s, cw, f, *_: _save(
+            s,
+            cw,
+            f,
+            avslag(dismissed=True, legal_references=AVVISNING, child_consideration=f.considered()),
+        ),
+        [NO_BKA_OR_REASON],
+    ),
+    "a reason of no-break spaces (past the program)": (
+        lambda s, cw, f, *_: _past_the_program(
+            s, _save(s, cw, f, partly(**f.documented())), bka_not_needed_reason="\u00a0 "
+        ),
+        [NO_BKA_OR_REASON],
     ),
     "an unsigned barnkonsekvensanalys": (
         lambda s, cw, f, *_: _save(
@@ -180,10 +259,98 @@ DECISION_RULES: dict[str, tuple[Callable, list[str]]] = {
         lambda s, cw, f, make_case, pnr: _other_case_bka(s, cw, make_case, pnr, f),
         [BKA_UNSIGNED],
     ),
+    "hela normen in an avslag": (
+        lambda s, cw, f, *_: _save(
+            s,
+            cw,
+            f,
+            avslag(**f.documented(child_consideration=f.considered(lisa="Får HELA normen."))),
+        ),
+        [FULL_NORM_ZERO],
+    ),
+    "hela normen in the reason of an avvisning": (
+        lambda s, cw, f, *_: _save(
+            s,
+            cw,
+            f,
+            avslag(
+                dismissed=True,
+                legal_references=AVVISNING,
+                **f.documented(bka_not_needed_reason="Får hela normen."),
+            ),
+        ),
+        [FULL_NORM_ZERO],
+    ),
+    "full riksnorm when the riksnorm is lowered": (
+        lambda s, cw, f, *_: _save(
+            s,
+            cw,
+            f,
+            partly(
+                items=LOWERED_NORM,
+                **f.documented(child_consideration=f.considered(lisa="Full riksnorm.")),
+            ),
+        ),
+        [FULL_NORM_NOT_GRANTED],
+    ),
+    "hela normen in the barnkonsekvensanalys of an avslag": (
+        lambda s, cw, f, *_: _save(
+            s,
+            cw,
+            f,
+            avslag(bka_form_id=make_bka(s, cw, f.case, {"Lisa": "Lisa får hela normen."}).id),
+        ),
+        [FULL_NORM_ZERO],
+    ),
+    # kommunicering (issue 19, defect 8)
+    "others' information, no kommunicering": (
+        lambda s, cw, f, *_: _save(s, cw, f, avslag(others_information=True, **f.documented())),
+        [kommunicering.NOT_COMMUNICATED],
+    ),
+    "the time to answer runs": (
+        lambda s, cw, f, *_: _communicated(
+            s, cw, f, SentCommunication(date(2026, 11, 20), "brev", "FK", "X.", date(2099, 1, 1))
+        ),
+        [
+            "Tiden för sökanden att yttra sig går ut 2099-01-01: vänta på svaret eller tills "
+            "tiden har gått ut."
+        ],
+    ),
+    "kommunicering without material (past the program)": (
+        lambda s, cw, f, *_: _past_the_program(
+            s, _communicated(s, cw, f, SENT), communication_material=" "
+        ),
+        [kommunicering.NOT_COMMUNICATED],
+    ),
+    "an exception without its reason": (
+        lambda s, cw, f, *_: _save(
+            s,
+            cw,
+            f,
+            avslag(
+                others_information=True,
+                communication_exception="kan_inte_skjutas_upp",
+                **f.documented(),
+            ),
+        ),
+        [kommunicering.NO_EXCEPTION_REASON],
+    ),
+    "an exception the program does not have (past the program)": (
+        lambda s, cw, f, *_: _past_the_program(
+            s,
+            _save(s, cw, f, avslag(others_information=True, **f.documented())),
+            communication_exception="anstallning",
+            communication_exception_reason="Det är bråttom.",
+        ),
+        ["Okänt undantag från kommunicering: anstallning."],
+    ),
     # and what the program signs, the server signs
-    "full bifall in a family": (lambda s, cw, f, *_: _save(s, cw, f, bifall()), []),
-    "avslag with every child considered": (
-        lambda s, cw, f, *_: _save(s, cw, f, avslag(child_consideration=f.considered())),
+    "full bifall with every child considered": (
+        lambda s, cw, f, *_: _save(s, cw, f, bifall(child_consideration=f.considered())),
+        [],
+    ),
+    "avslag with every child considered and a reason": (
+        lambda s, cw, f, *_: _save(s, cw, f, avslag(**f.documented())),
         [],
     ),
     "avslag with a signed barnkonsekvensanalys": (
@@ -194,6 +361,49 @@ DECISION_RULES: dict[str, tuple[Callable, list[str]]] = {
         lambda s, cw, f, *_: _moved_out(s, cw, f),
         [],
     ),
+    "hela normen, true in a delvis bifall": (
+        lambda s, cw, f, *_: _save(
+            s,
+            cw,
+            f,
+            partly(**f.documented(child_consideration=f.considered(lisa="Får hela normen."))),
+        ),
+        [],
+    ),
+    "the time to answer has passed": (
+        lambda s, cw, f, *_: _communicated(s, cw, f, SENT),
+        [],
+    ),
+    "the answer came": (
+        lambda s, cw, f, *_: _communicated(
+            s,
+            cw,
+            f,
+            SentCommunication(date(2026, 11, 2), "brev", "FK", "X.", date(2099, 1, 1)),
+            answer=True,
+        ),
+        [],
+    ),
+    "an exception with its reason": (
+        lambda s, cw, f, *_: _save(
+            s,
+            cw,
+            f,
+            avslag(
+                others_information=True,
+                communication_exception="uppenbart_obehovligt",
+                communication_exception_reason="Uppgiften saknar betydelse för beslutet.",
+                **f.documented(),
+            ),
+        ),
+        [],
+    ),
+    "others' information in a bifall": (
+        lambda s, cw, f, *_: _save(
+            s, cw, f, bifall(others_information=True, child_consideration=f.considered())
+        ),
+        [],
+    ),
 }
 
 
@@ -201,7 +411,12 @@ def _moved_out(session, caseworker, family: Family) -> Decision:
     noah = next(m for m in family.case.household.members if str(m.person_id) == family.noah)
     noah.member_until = date(2026, 11, 30)
     session.flush()
-    return _save(session, caseworker, family, avslag(child_consideration={family.lisa: "Ja."}))
+    return _save(
+        session,
+        caseworker,
+        family,
+        avslag(child_consideration={family.lisa: "Ja."}, bka_not_needed_reason=NOT_TANGIBLE),
+    )
 
 
 @on_postgresql
@@ -240,7 +455,7 @@ def test_a_decision_signs_only_as_its_items_make_it(
 ) -> None:
     """A partly granted decision passed off as bifall skips the motivering and the child
     gate; a lower granted total is what the delegation is checked against (0018)."""
-    draft = _save(session, caseworker, family, partly(child_consideration=family.considered()))
+    draft = _save(session, caseworker, family, partly(**family.documented()))
     session.commit()
     assert decisions.signing_problems(session, caseworker, draft) == []
     _past_the_program(session, draft, **values)
@@ -347,7 +562,7 @@ def test_a_signature_in_the_future_is_refused(
     entry = journal.create_entry(
         session, caseworker, cases.own, JournalDraft(date(2026, 11, 23), "telefon", "S", "T")
     )
-    decision = _save(session, caseworker, family, bifall())
+    decision = _save(session, caseworker, family, bifall(child_consideration=family.considered()))
     session.commit()
     with connect(login_roles, "sara.nilsson") as conn:
         with pytest.raises(RULE_BROKEN, match=r"Signeringstiden .* ligger i framtiden"):
@@ -463,9 +678,7 @@ def test_the_program_signs_under_the_servers_rules(
             bka = make_bka(s, caseworker, family.case, {"Lisa": "Bor kvar.", "Noah": "Ja."})
             with_bka = _save(s, caseworker, family, avslag(bka_form_id=bka.id))
             decisions.sign_decision(s, caseworker, with_bka.id, render)
-            considered = _save(
-                s, caseworker, family, partly(child_consideration=family.considered())
-            )
+            considered = _save(s, caseworker, family, partly(**family.documented()))
             decisions.sign_decision(s, caseworker, considered.id, render)
             entry = journal.create_entry(
                 s, caseworker, cases.own, JournalDraft(date(2026, 11, 23), "telefon", "S", "T")
@@ -539,7 +752,7 @@ def test_the_program_records_the_time_of_signing_itself_where_no_server_does(
 def test_a_broken_rule_reaches_the_user_in_swedish(session, family, caseworker, login_roles):
     """A modified client signing an avslag without motivering through the ORM as Sara:
     the window shows the server's reason (app.storage.error_message)."""
-    draft = _save(session, caseworker, family, avslag(child_consideration=family.considered()))
+    draft = _save(session, caseworker, family, avslag(**family.documented()))
     _past_the_program(session, draft, motivation="")
     database = open_database(login_roles["sara.nilsson"], upgrade=False)
     try:
@@ -587,3 +800,37 @@ def test_a_draft_is_not_dressed_up_as_signed(
     session.commit()
     with connect(login_roles, "sara.nilsson") as conn, pytest.raises(RULE_BROKEN, match=message):
         conn.execute(statement, {"me": caseworker.id, "decision": decision.id, "entry": entry.id})
+
+
+# --- the server's copies of the program's data (migration 0022) -------------------------------
+
+
+def _migration_0022():
+    import importlib.util
+    from pathlib import Path
+
+    from app.db import migrate
+
+    (path,) = (Path(migrate.MIGRATIONS_DIR) / "versions").glob(
+        "*_children_delegation_kommunicering.py"
+    )
+    spec = importlib.util.spec_from_file_location("children_delegation_kommunicering", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_server_knows_the_programs_exceptions_and_claims() -> None:
+    """The exceptions of 25 § a decision may name and the wordings that claim the full norm
+    are data in resources/; the server's rule has them as constants."""
+    migration = _migration_0022()
+    assert list(migration.EXCEPTION_CODES) == [e.code for e in kommunicering.exceptions()]
+    assert list(migration.FULL_NORM_CLAIMS) == decisions.child_rules()["full_norm_claims"]
+    assert migration.NOT_COMMUNICATED == kommunicering.NOT_COMMUNICATED
+    assert migration.NO_EXCEPTION_REASON == kommunicering.NO_EXCEPTION_REASON
+    assert (migration.CHILDREN_MISSING, migration.NO_BKA_OR_REASON, migration.FULL_NORM) == (
+        decisions.CHILDREN_MISSING,
+        decisions.NO_BKA_OR_REASON,
+        decisions.FULL_NORM,
+    )

@@ -33,7 +33,8 @@ from app.cases import (
 from app.common import clock
 from app.common.identity_number import format_identity_number
 from app.db.database import Database, open_database
-from app.decisions import decisions
+from app.decisions import decisions, kommunicering
+from app.decisions.kommunicering import SentCommunication
 from app.demo import demo_data
 from app.forms import filled_forms, form_printout
 from app.journal import journal, journal_printout, plans
@@ -140,6 +141,19 @@ READS: dict[str, tuple[str, Callable[[World], Call]]] = {
         "caseworker",
         lambda w: lambda s, a: decisions.list_decisions(s, a, w.case_id),
     ),
+    "kommunicering.letter_data": (
+        "caseworker",
+        lambda w: (
+            lambda s, a: kommunicering.letter_data(
+                s,
+                a,
+                w.decision_id,
+                SentCommunication(
+                    date(2026, 11, 20), "brev", "FK", "Uppgifter.", date(2026, 12, 4)
+                ),
+            )
+        ),
+    ),
     "decisions.open_decision": (
         "caseworker",
         lambda w: lambda s, a: decisions.open_decision(s, a, w.decision_id),
@@ -191,6 +205,8 @@ WRITES = {
     "decisions.save_draft",
     "decisions.set_delegation",
     "decisions.sign_decision",
+    "kommunicering.record_answer",
+    "kommunicering.record_sent",
     "form_definitions.publish_version",
     "filled_forms.create_case_review",
     "filled_forms.create_form",

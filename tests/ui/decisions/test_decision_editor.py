@@ -1,5 +1,5 @@
-"""Calculating and deciding through the decision editor; delegation, the child gate, and
-the archived letter read back with pypdf."""
+"""Calculating and deciding through the decision editor; delegation, the children in every
+decision, kommunicering, and the archived letter read back with pypdf."""
 
 from __future__ import annotations
 
@@ -46,6 +46,15 @@ def _set_granted(editor: DecisionEditor, row: int, text: str) -> None:
 
 def _letter_text(pdf: bytes) -> str:
     return " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+
+
+def _consider_every_child(editor: DecisionEditor, text: str = "Barnet påverkas inte.") -> None:
+    assert editor.considerations, "the family has children in the period"
+    for edit in editor.considerations.values():
+        edit.setPlainText(text)
+
+
+NOT_TANGIBLE = "Avslaget påverkar inte barnens boende, hälsa, fritid eller umgänge."
 
 
 def test_calculation_fills_the_proposal(qtbot, main_window, family_case) -> None:
@@ -97,12 +106,18 @@ def test_avslag_in_family_needs_child_consideration_then_signs(
     editor.motivation.setPlainText("Du har inte sökt arbete under perioden enligt planeringen.")
     qtbot.mouseClick(editor.sign_button, LEFT)
     assert "barnkonsekvensanalys" in editor.problems.text()
-    children = [c.name for c in editor.children]
+    children = [c.name for c in editor.period_children]
     assert all(name in editor.problems.text() for name in children)
     with caseworker.database.sessions() as session:
         assert session.get(Decision, editor.decision_id).signed_at is None
-    for edit in editor.considerations.values():
-        edit.setPlainText("Barnet behåller sin fritidsaktivitet; stödet till barnet påverkas inte.")
+    _consider_every_child(
+        editor, "Barnet behåller sin fritidsaktivitet; stödet till barnet påverkas inte."
+    )
+    qtbot.mouseClick(editor.sign_button, LEFT)
+    # an adverse decision: a barnkonsekvensanalys, or why the consequences are not tangible
+    assert "påtagliga konsekvenser" in editor.problems.text()
+    assert editor.pages.currentIndex() == 3
+    editor.bka_not_needed_reason.setPlainText(NOT_TANGIBLE)
     qtbot.mouseClick(editor.sign_button, LEFT)
     assert editor.signed_decision, editor.problems.text()
     assert not editor.sign_button.isEnabled() and editor.letter_button.isEnabled()
@@ -153,6 +168,7 @@ def test_signed_decision_is_replaced_by_a_new_one(
 ) -> None:
     editor = _new_decision(qtbot, main_window, family_case)
     _set_granted(editor, 1, "9500")  # full bifall
+    _consider_every_child(editor)
     qtbot.mouseClick(editor.sign_button, LEFT)
     assert editor.signed_decision, editor.problems.text()
     assert editor.replace_button.isVisible()
@@ -163,6 +179,7 @@ def test_signed_decision_is_replaced_by_a_new_one(
     row = successor.add_cost("boende")
     successor.costs.item(row, 2).setText("9 000")
     qtbot.mouseClick(successor.calculate_button, LEFT)
+    _consider_every_child(successor)
     qtbot.mouseClick(successor.sign_button, LEFT)
     assert successor.signed_decision, successor.problems.text()
     with caseworker.database.sessions() as session:
@@ -180,6 +197,7 @@ def test_execution_is_registered_from_the_decisions_tab(
 
     editor = _new_decision(qtbot, main_window, family_case)
     _set_granted(editor, 1, "9500")
+    _consider_every_child(editor)
     qtbot.mouseClick(editor.sign_button, LEFT)
     assert editor.signed_decision, editor.problems.text()
     tab = family_case.decisions_tab
@@ -282,3 +300,116 @@ def test_the_lagrum_follow_the_period_and_say_what_is_unconfirmed(
     editor.pages.setCurrentIndex(1)
     editor.resize(1000, 900)
     editor.grab().save(str(tmp_path / "beslut_lagrum.png"))
+
+
+# --- issue 19: children in every decision, kommunicering -------------------------------------
+
+
+def test_a_full_bifall_asks_for_every_child_of_the_period(
+    qtbot, main_window, family_case, caseworker
+) -> None:
+    """Defect 6: a full bifall needed nothing for the children."""
+    editor = _new_decision(qtbot, main_window, family_case)
+    _set_granted(editor, 1, "9500")
+    assert "Bifall" in editor.outcome_label.text()
+    qtbot.mouseClick(editor.sign_button, LEFT)
+    assert not editor.signed_decision
+    assert "Saknas för" in editor.problems.text()
+    assert all(c.name in editor.problems.text() for c in editor.period_children)
+    _consider_every_child(editor, "Barnets behov ingår i normen som beviljas.")
+    qtbot.mouseClick(editor.sign_button, LEFT)
+    assert editor.signed_decision, editor.problems.text()
+    with caseworker.database.sessions() as session:
+        text = _letter_text(session.get(Decision, editor.decision_id).letter_pdf)
+    assert "Barnets bästa" in text and "Barnets behov ingår i normen som beviljas." in text
+
+
+def test_hela_normen_in_a_refusal_is_refused(qtbot, main_window, family_case, caseworker) -> None:
+    """Defect 6 (and 3): "Hushållet får hela normen för barnet" while 0 kr is granted."""
+    editor = _new_decision(qtbot, main_window, family_case)
+    for row in range(editor.items.rowCount()):
+        _set_granted(editor, row, "0")
+    editor.motivation.setPlainText("Du har inte sökt arbete under perioden enligt planeringen.")
+    _consider_every_child(editor, "Hushållet får hela normen för barnet.")
+    editor.bka_not_needed_reason.setPlainText(NOT_TANGIBLE)
+    qtbot.mouseClick(editor.sign_button, LEFT)
+    assert not editor.signed_decision
+    assert "hela normen, men beslutet beviljar 0 kr" in editor.problems.text()
+    _consider_every_child(editor, "Barnet bor kvar och går kvar i skolan.")
+    qtbot.mouseClick(editor.sign_button, LEFT)
+    assert editor.signed_decision, editor.problems.text()
+
+
+def _refusal_on_others_information(qtbot, main_window, family_case) -> DecisionEditor:
+    editor = _new_decision(qtbot, main_window, family_case)
+    for row in range(editor.items.rowCount()):
+        _set_granted(editor, row, "0")
+    editor.motivation.setPlainText("Du har fått bostadsbidrag som täcker behovet.")
+    _consider_every_child(editor)
+    editor.bka_not_needed_reason.setPlainText(NOT_TANGIBLE)
+    editor.others_information.setChecked(True)
+    return editor
+
+
+def test_kommunicering_before_a_refusal(
+    qtbot, main_window, family_case, caseworker, tmp_path: Path, monkeypatch
+) -> None:
+    """Defect 8: an adverse decision resting on others' information is signed only after the
+    applicant was told and answered (or the time to answer passed)."""
+    from datetime import date
+
+    editor = _refusal_on_others_information(qtbot, main_window, family_case)
+    qtbot.mouseClick(editor.sign_button, LEFT)
+    assert not editor.signed_decision
+    assert "låt sökanden yttra sig över uppgifterna först" in editor.problems.text()
+    editor.pages.setCurrentIndex(2)
+    assert editor.communication_status.text() == "Ingen kommunicering är registrerad."
+    assert editor.communication_answer_by.value() == date(2026, 12, 7)  # 14 days, a suggestion
+    editor.communication_sources.setText("Försäkringskassan")
+    editor.communication_material.setPlainText(
+        "Försäkringskassan har betalat ut 4 200 kr i bostadsbidrag för december."
+    )
+    preview = tmp_path / "utkast.pdf"
+    monkeypatch.setattr(
+        "app.ui.decisions.decision_editor.ask_pdf_path", lambda *_args, **_kw: preview
+    )
+    editor.preview_communication()
+    qtbot.waitUntil(preview.exists, timeout=10_000)
+    assert "UTKAST" in _letter_text(preview.read_bytes())
+    qtbot.mouseClick(editor.communication_send_button, LEFT)
+    assert "Skickad 2026-11-23" in editor.communication_status.text()
+    assert "svar senast <b>2026-12-07</b>" in editor.communication_status.text()
+    assert not editor.communication_send_button.isEnabled()  # sent stays sent
+    assert editor.communication_material.isReadOnly()
+    target = tmp_path / "kommunicering.pdf"
+    editor.export_communication(target, preview=False)
+    qtbot.waitUntil(target.exists, timeout=10_000)
+    text = _letter_text(target.read_bytes()).replace("\xa0", " ")
+    assert "Vi vill att du får yttra dig innan vi beslutar" in text
+    assert "4 200 kr i bostadsbidrag" in text and "Försäkringskassan" in text
+    assert "senast den 7 december 2026" in text
+    assert "25 § förvaltningslagen (2017:900)" in text
+    qtbot.mouseClick(editor.sign_button, LEFT)
+    assert not editor.signed_decision
+    assert "går ut 2026-12-07" in editor.problems.text()
+    editor.communication_answer.setPlainText("Bostadsbidraget gäller november, inte december.")
+    qtbot.mouseClick(editor.communication_answer_button, LEFT)
+    assert "Svar 2026-11-23" in editor.communication_status.text()
+    qtbot.mouseClick(editor.sign_button, LEFT)
+    assert editor.signed_decision, editor.problems.text()
+    with caseworker.database.sessions() as session:
+        decision = session.get(Decision, editor.decision_id)
+        assert decision.communication_answer == "Bostadsbidraget gäller november, inte december."
+        assert decision.communication_sent_on == date(2026, 11, 23)
+
+
+def test_an_exception_of_25_instead(qtbot, main_window, family_case) -> None:
+    editor = _refusal_on_others_information(qtbot, main_window, family_case)
+    box = editor.communication_exception
+    box.setCurrentIndex(box.findData("kan_inte_skjutas_upp"))
+    assert "25 §" in box.itemData(box.currentIndex(), Qt.ItemDataRole.ToolTipRole)
+    qtbot.mouseClick(editor.sign_button, LEFT)
+    assert "Skriv varför kommunicering inte behövs" in editor.problems.text()
+    editor.communication_exception_reason.setPlainText("Hushållet saknar pengar till mat i dag.")
+    qtbot.mouseClick(editor.sign_button, LEFT)
+    assert editor.signed_decision, editor.problems.text()

@@ -125,6 +125,8 @@ def test_a_signed_letter_states_the_years_riksnorm(
     assert not editor.unverified_label.isVisible()
     for row in range(editor.items.rowCount()):
         editor.items.item(row, 3).setText(editor.items.item(row, 2).text())
+    for edit in editor.considerations.values():  # every child, in a bifall too
+        edit.setPlainText("Barnets behov ingår i normen som beviljas.")
     qtbot.mouseClick(editor.sign_button, LEFT)
     assert editor.signed_decision, editor.problems.text()
     with caseworker.database.sessions() as session:

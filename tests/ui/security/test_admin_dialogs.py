@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.decisions import decisions
-from app.models import DecisionKind
+from app.models import DecisionKind, DelegationScope
 from app.security import accounts
 from app.ui.decisions.delegations_dialog import DelegationsDialog
 from app.ui.security.users_dialog import UsersDialog
@@ -26,13 +26,15 @@ def test_delegation_dialog_grants_with_a_limit(qtbot, admin, caseworker) -> None
     qtbot.addWidget(dialog)
     dialog.user.setCurrentIndex(dialog.user.findData(str(caseworker.actor.id)))
     dialog.kind.setCurrentIndex(dialog.kind.findData(DecisionKind.BEYOND_RIGHT.value))
+    assert dialog.scope.currentData() == DelegationScope.GRANT.value  # bevilja first
     dialog.limit.setText("5 000")
     qtbot.mouseClick(_button(dialog, "Spara delegation"), Qt.MouseButton.LeftButton)
     row = next(r for r in dialog.model.rows if r.user_id == caseworker.actor.id)
-    assert row.kinds[DecisionKind.BEYOND_RIGHT] == Decimal("5000.00")
-    column = 2 + list(DecisionKind).index(DecisionKind.BEYOND_RIGHT)
-    index = dialog.model.index(dialog.model.rows.index(row), column)
-    assert index.data().replace("\xa0", " ") == "Upp till 5 000,00 kr"
+    assert row.rights[(DecisionKind.BEYOND_RIGHT, DelegationScope.GRANT)] == Decimal("5000.00")
+    assert _cell_text(dialog, row, DecisionKind.BEYOND_RIGHT, DelegationScope.GRANT) == (
+        "Upp till 5 000,00 kr"
+    )
+    assert _cell_text(dialog, row, DecisionKind.BEYOND_RIGHT, DelegationScope.REFUSE) == ""
     ok = caseworker.call(
         lambda s, a: decisions.has_delegation(s, a, DecisionKind.BEYOND_RIGHT, Decimal("5000"))
     )
@@ -43,6 +45,51 @@ def test_delegation_dialog_grants_with_a_limit(qtbot, admin, caseworker) -> None
     dialog.limit.setText("-1")
     qtbot.mouseClick(_button(dialog, "Spara delegation"), Qt.MouseButton.LeftButton)
     assert "negativt" in dialog.error.text()
+
+
+def test_delegation_dialog_shows_and_sets_the_right_to_refuse(qtbot, admin, caseworker) -> None:
+    """Issue 19, defect 7: refusing is a right of its own, limited by the amount applied for."""
+    dialog = DelegationsDialog(admin)
+    qtbot.addWidget(dialog)
+    headers = [
+        dialog.model.headerData(i, Qt.Orientation.Horizontal)
+        for i in range(dialog.model.columnCount())
+    ]
+    assert headers[2:4] == ["Försörjningsstöd: bevilja", "Försörjningsstöd: avslå"]
+    dialog.user.setCurrentIndex(dialog.user.findData(str(caseworker.actor.id)))
+    # the demo's handläggare may both grant and refuse försörjningsstöd up to 30 000 kr
+    row = next(r for r in dialog.model.rows if r.user_id == caseworker.actor.id)
+    assert _cell_text(dialog, row, DecisionKind.SUPPORT, DelegationScope.REFUSE) == (
+        "Upp till 30 000,00 kr"
+    )
+    beyond = DecisionKind.BEYOND_RIGHT
+    dialog.kind.setCurrentIndex(dialog.kind.findData(beyond.value))
+    dialog.scope.setCurrentIndex(dialog.scope.findData(DelegationScope.REFUSE.value))
+    dialog.limit.setText("12 000")
+    qtbot.mouseClick(_button(dialog, "Spara delegation"), Qt.MouseButton.LeftButton)
+    row = next(r for r in dialog.model.rows if r.user_id == caseworker.actor.id)
+    assert _cell_text(dialog, row, beyond, DelegationScope.REFUSE) == "Upp till 12 000,00 kr"
+    assert _cell_text(dialog, row, beyond, DelegationScope.GRANT) == ""
+    refuse = caseworker.call(
+        lambda s, a: decisions.has_delegation(
+            s, a, beyond, Decimal("12000"), DelegationScope.REFUSE
+        )
+    )
+    grant = caseworker.call(lambda s, a: decisions.has_delegation(s, a, beyond, Decimal("1")))
+    assert refuse and not grant
+    dialog.scope.setCurrentIndex(dialog.scope.findData(""))  # both
+    dialog.limit.setText("")
+    qtbot.mouseClick(_button(dialog, "Spara delegation"), Qt.MouseButton.LeftButton)
+    row = next(r for r in dialog.model.rows if r.user_id == caseworker.actor.id)
+    assert row.rights[(beyond, DelegationScope.GRANT)] is None
+    assert row.rights[(beyond, DelegationScope.REFUSE)] is None
+    assert _cell_text(dialog, row, beyond, DelegationScope.GRANT) == "Ja"
+
+
+def _cell_text(dialog, row, kind: DecisionKind, scope: DelegationScope) -> str:
+    column = 2 + 2 * list(DecisionKind).index(kind) + list(DelegationScope).index(scope)
+    index = dialog.model.index(dialog.model.rows.index(row), column)
+    return (index.data() or "").replace("\xa0", " ")
 
 
 def _button(dialog, text: str):
