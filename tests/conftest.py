@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import replace
 
 import keyring
 import pytest
@@ -16,7 +15,6 @@ os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 os.environ["ARENDESTOD_SYSTEM_CONFIG"] = os.devnull + ".arendestod-no-system-config.toml"
 os.environ["ARENDESTOD_CONFIG"] = os.devnull + ".arendestod-no-user-config.toml"
 
-from app.decisions import legal_texts
 from app.settings import configuration
 from app.settings.configuration import Configuration
 
@@ -43,26 +41,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             f"PostgreSQL för testerna: startad från {pg.started.bin} "
             f"på {pg.start_seconds:.1f} s ({pg.URL_VARIABLE} är inte satt)"
         )
-
-
-SHIPPED_LEGAL_REFERENCES = legal_texts.legal_references
-
-
-@pytest.fixture(autouse=True)
-def legal_references_as_checked(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The paragraph numbers of socialtjänstlagen (2025:400) are not confirmed against the law
-    text in resources/legal_references.json, so the program refuses them in a signed decision
-    (issue 19, point 4). The tests sign decisions for periods after 1 July 2025 as they will be
-    once the systemförvaltare has checked them and marked them confirmed; the refusal itself
-    is tested with `legal_references_as_shipped`."""
-    checked = tuple(replace(r, confirmed=True) for r in SHIPPED_LEGAL_REFERENCES())
-    monkeypatch.setattr(legal_texts, "legal_references", lambda: checked)
-
-
-@pytest.fixture
-def legal_references_as_shipped(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The lagrum exactly as resources/legal_references.json has them (2025:400 unconfirmed)."""
-    monkeypatch.setattr(legal_texts, "legal_references", SHIPPED_LEGAL_REFERENCES)
 
 
 @pytest.fixture

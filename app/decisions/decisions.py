@@ -523,8 +523,8 @@ class SigningProblemKind(StrEnum):
     PHRASE_MISMATCH = "phrase_mismatch"
     """A phrase from the bank that does not fit the kind, outcome, items or amounts."""
     LEGAL_REFERENCE_MISMATCH = "legal_reference_mismatch"
-    """Lagrum of the wrong law for the period (or a period straddling the change of law),
-    kind of bistånd or outcome."""
+    """Lagrum of the other socialtjänstlag than the one in force the day the decision is
+    made, or of another kind of bistånd or outcome."""
     LEGAL_REFERENCE_UNCONFIRMED = "legal_reference_unconfirmed"
     """A paragraph number not confirmed against the law text (resources/legal_references)."""
     DISMISSAL_WITH_AMOUNTS = "dismissal_with_amounts"
@@ -654,13 +654,14 @@ def _reference_codes(decision: Decision) -> list[str]:
 
 
 def _legal_reference_problems(decision: Decision) -> list[SigningProblem]:
-    """Lagrum by the decision period's law, kind and outcome; unconfirmed paragraphs are
-    never signed. These stay in the program: the server has no copy of the lagrum data."""
+    """Lagrum by the law in force the day the decision is made (today, when it is being
+    signed), the kind and the outcome; unconfirmed paragraphs are never signed. These stay in
+    the program: the server has no copy of the lagrum data."""
     codes = _reference_codes(decision)
     problems = [
         SigningProblem(SigningProblemKind.LEGAL_REFERENCE_MISMATCH, message)
         for message in legal_texts.reference_problems(
-            codes, decision.kind, decision.outcome, decision.period_start, decision.period_end
+            codes, decision.kind, decision.outcome, decision.decided_on or clock.today()
         )
     ]
     problems += [
@@ -900,6 +901,8 @@ class DecisionDetail:
     (Skatteverket's förmedling), for the editor to show; "" otherwise."""
     communication: kommunicering.CommunicationStatus | None = None
     """The kommunicering recorded on the draft, if any."""
+    decided_on: date | None = None
+    """The day a signed decision was made (its law follows that day); None for a draft."""
 
 
 def open_decision(session: Session, actor: Actor, decision_id: uuid.UUID) -> DecisionDetail:
@@ -947,6 +950,7 @@ def open_decision(session: Session, actor: Actor, decision_id: uuid.UUID) -> Dec
         problems,
         _forwarding_instruction(session, decision),
         kommunicering.status_of(decision),
+        decision.decided_on,
     )
 
 
@@ -1428,7 +1432,7 @@ def draft_from_calculation(
         income_counted=calculation.income_counted_total,
         calculation=snapshot,
         norm_year=calculation.year,
-        legal_references=legal_texts.default_references(kind, period_start, period_end),
+        legal_references=legal_texts.default_references(kind, clock.today()),
     )
 
 

@@ -1,13 +1,16 @@
 """Lagrum, besvärshänvisningar, the motivation phrase bank and the addressing of protected
 letters: texts kept as data in resources/, each fact with its source.
 
-- Lagrum (resources/legal_references.json): which socialtjänstlag applies is decided by the
-  decision period's dates, never by today's date: socialtjänstlagen (2001:453) for periods
-  until 30 June 2025, socialtjänstlagen (2025:400) from 1 July 2025. The transition rules of
-  SFS 2025:400 could not be read in any source the search tool reaches, so a period that
-  straddles the date has no law here (`law_for_period` says why) and cannot be signed. Every
-  paragraph carries `confirmed`: the 2025:400 paragraph numbers are not confirmed against the
-  law text and are refused in a signed decision (decisions.signing_problems).
+- Lagrum (resources/legal_references.json): which socialtjänstlag a decision rests on is
+  decided by the day the decision is made, whatever period it is for. The transition rules
+  of SFS 2025:400 (read in its text, see the JSON's `transition`): the new law is in force
+  from 1 July 2025 (punkt 1) and socialtjänstlagen (2001:453) is repealed that day (punkt 2);
+  the repealed law still applies only to återkrav of bistånd granted before (punkt 5 a) and to
+  the appeal of a decision made before (punkt 6). There is no rule for an application or a
+  period from before 1 July 2025: a decision made until 30 June 2025 rests on 2001:453, one
+  made from 1 July 2025 on 2025:400 (`law_for_decision`). Every paragraph carries
+  `confirmed`: one not checked against the law text is refused in a signed decision
+  (decisions.signing_problems).
 - Phrases (resources/decision_phrases.json) are tagged by kind of bistånd, outcome, cost type
   and what they claim, so the editor offers only those that fit and signing refuses a phrase
   that contradicts the decision (`phrase_problems`).
@@ -65,14 +68,16 @@ class Law:
     sfs: str
     name: str
     """As cited in a letter: "socialtjänstlagen (2001:453)"."""
-    periods_from: date | None
-    periods_until: date | None
+    decided_from: date | None
+    """The first day a decision rests on this law (its entry into force)."""
+    decided_until: date | None
+    """The last day a decision rests on it (the day before it was repealed)."""
     confirmed: bool
     source: Source
 
-    def covers(self, start: date, end: date) -> bool:
-        return (self.periods_from is None or self.periods_from <= start) and (
-            self.periods_until is None or end <= self.periods_until
+    def covers(self, decided_on: date) -> bool:
+        return (self.decided_from is None or self.decided_from <= decided_on) and (
+            self.decided_until is None or decided_on <= self.decided_until
         )
 
 
@@ -82,14 +87,8 @@ class Transition:
     confirmed: bool
     note: str
     source: Source
-
-
-@dataclass(frozen=True)
-class PeriodLaw:
-    """The socialtjänstlag for a decision period, or why there is none."""
-
-    law: Law | None
-    problem: str = ""
+    points: tuple[str, ...] = ()
+    """The övergångsbestämmelser the rule rests on, quoted with their numbers."""
 
 
 @dataclass(frozen=True)
@@ -193,13 +192,13 @@ def _date(text: str | None) -> date | None:
 # --- laws and lagrum ---------------------------------------------------------------------
 @cache
 def laws() -> tuple[Law, ...]:
-    """The socialtjänstlagar and the periods each applies to."""
+    """The socialtjänstlagar and the days of decision each applies to."""
     return tuple(
         Law(
             law["sfs"],
             law["name"],
-            _date(law["periods_from"]),
-            _date(law["periods_until"]),
+            _date(law["decided_from"]),
+            _date(law["decided_until"]),
             bool(law["confirmed"]),
             Source.of(law.get("source")),
         )
@@ -215,32 +214,18 @@ def transition() -> Transition:
         bool(data["confirmed"]),
         data["note"],
         Source.of(data.get("source")),
+        tuple(data.get("points", ())),
     )
 
 
-def law_for_period(start: date, end: date) -> PeriodLaw:
-    """The socialtjänstlag a decision for the period rests on. A period that straddles
-    1 July 2025 has none: the transition rules are not confirmed, so the program does not
-    choose (the decision is split into a period before and one from that day)."""
+def law_for_decision(decided_on: date) -> Law:
+    """The socialtjänstlag a decision made on `decided_on` rests on, whatever period it is
+    for: 2001:453 until 30 June 2025, 2025:400 from 1 July 2025 (övergångsbestämmelserna
+    till SFS 2025:400, punkt 1, 2, 5 och 6; resources/legal_references.json)."""
     for law in laws():
-        if law.covers(start, end):
-            return PeriodLaw(law)
-    change = transition()
-    old = next((law for law in laws() if law.periods_until is not None), None)
-    new = next((law for law in laws() if law.periods_from == change.on), None)
-    return PeriodLaw(
-        None,
-        f"Perioden {start.isoformat()} – {end.isoformat()} går över den "
-        f"{_long(change.on)}, då {new.name if new else 'den nya socialtjänstlagen'} "
-        f"ersatte {old.name if old else 'den gamla'}. Vilken lag som gäller för en sådan "
-        "period avgörs av övergångsbestämmelserna, som inte är kontrollerade i programmet. "
-        f"Dela upp beslutet i en period till och med den {_long(_day_before(change.on))} "
-        f"och en från den {_long(change.on)}.",
-    )
-
-
-def _day_before(day: date) -> date:
-    return date.fromordinal(day.toordinal() - 1)
+        if law.covers(decided_on):
+            return law
+    raise LookupError(f"Ingen socialtjänstlag för beslut den {decided_on.isoformat()}.")
 
 
 def _long(day: date) -> str:
@@ -271,60 +256,74 @@ def reference(code: str) -> LegalReference | None:
 
 
 def references_for(
-    start: date, end: date, kind: DecisionKind, outcome: Outcome | None = None
+    decided_on: date, kind: DecisionKind, outcome: Outcome | None = None
 ) -> list[LegalReference]:
-    """The lagrum that fit a decision: paragraphs of the period's socialtjänstlag and of
-    laws that apply whatever the period (förvaltningslagen), for the kind and outcome."""
-    period_law = law_for_period(start, end).law
+    """The lagrum that fit a decision made on `decided_on`: paragraphs of the socialtjänstlag
+    in force that day and of laws that apply whatever the day (förvaltningslagen), for the
+    kind and outcome."""
+    law = law_for_decision(decided_on)
     return [
         r
         for r in legal_references()
-        if (r.law == (period_law.sfs if period_law else None) or not r.is_socialtjanstlag)
+        if (r.law == law.sfs or not r.is_socialtjanstlag)
         and r.fits_kind(kind)
         and r.fits_outcome(outcome)
     ]
 
 
-def default_references(kind: DecisionKind, period_start: date, period_end: date) -> list[str]:
-    """The lagrum a decision of this kind normally rests on, in the law of its period
-    (none for a period that straddles the change of law)."""
-    period_law = law_for_period(period_start, period_end).law
-    if period_law is None:
-        return []
-    return [
-        r.code
-        for r in legal_references()
-        if r.law == period_law.sfs and kind.value in r.default_for
-    ]
+def default_references(kind: DecisionKind, decided_on: date) -> list[str]:
+    """The lagrum a decision of this kind made on `decided_on` normally rests on."""
+    law = law_for_decision(decided_on)
+    return [r.code for r in legal_references() if r.law == law.sfs and kind.value in r.default_for]
+
+
+def law_statement(decided_on: date, *, decided: bool = False) -> str:
+    """The editor's line on which law the decision rests on, and why."""
+    law = law_for_decision(decided_on)
+    when = (
+        f"Beslutet fattades den {_long(decided_on)}" if decided else "Ett beslut som fattas i dag"
+    )
+    return f"{when} grundas på {law.name}, vilken period det än gäller."
+
+
+def _wrong_law(r: LegalReference, law: Law, decided_on: date) -> str:
+    """Why a paragraph of the other socialtjänstlag cannot be used the day the decision is
+    made, with the övergångsbestämmelse it rests on."""
+    if law.decided_from is not None:  # the new law: the old one is repealed
+        return (
+            f"{r.text} kan inte användas i ett beslut som fattas den {_long(decided_on)}: "
+            f"från den {_long(law.decided_from)} grundas nya beslut på {law.name}, även "
+            "för tid före den dagen (övergångsbestämmelserna till SFS "
+            f"{law.sfs}, punkt 1, 2, 5 och 6)."
+        )
+    new = next((other for other in laws() if other.decided_from is not None), None)
+    return (
+        f"{r.text} kan inte användas i ett beslut som fattas den {_long(decided_on)}: "
+        + (
+            f"{new.name} gäller för beslut från och med den {_long(new.decided_from)} "
+            f"(övergångsbestämmelserna till SFS {new.sfs}, punkt 1), "
+            if new is not None and new.decided_from is not None
+            else ""
+        )
+        + f"beslut före den dagen grundas på {law.name}."
+    )
 
 
 def reference_problems(
     codes: Iterable[str],
     kind: DecisionKind,
     outcome: Outcome,
-    start: date,
-    end: date,
+    decided_on: date,
 ) -> list[str]:
-    """Why the chosen lagrum do not fit the decision, as sentences for the user: a period
-    without a law, a paragraph of the wrong law for the period, of another kind of bistånd
-    or outcome, or no paragraph of the socialtjänstlag at all."""
-    period = law_for_period(start, end)
-    if period.law is None:
-        return [period.problem]
-    law = period.law
+    """Why the chosen lagrum do not fit a decision made on `decided_on`, as sentences for the
+    user: a paragraph of the other socialtjänstlag, of another kind of bistånd or outcome, or
+    no paragraph of the socialtjänstlag at all."""
+    law = law_for_decision(decided_on)
     problems = []
     chosen = [r for c in codes if (r := reference(c)) is not None]
     for r in chosen:
         if r.is_socialtjanstlag and r.law != law.sfs:
-            problems.append(
-                f"{r.text} gäller inte för perioden: för perioder "
-                + (
-                    f"från den {_long(law.periods_from)}"
-                    if law.periods_from
-                    else f"till och med den {_long(law.periods_until)}"  # type: ignore[arg-type]
-                )
-                + f" gäller {law.name}."
-            )
+            problems.append(_wrong_law(r, law, decided_on))
         elif not r.fits_kind(kind):
             problems.append(f"{r.text} gäller inte beslut om {kind.label.lower()}.")
         elif not r.fits_outcome(outcome):
@@ -344,8 +343,9 @@ def appeal_route(kind: DecisionKind) -> str:
     for bistånd beyond the right, which is not open to förvaltningsbesvär: SoL (2001:453)
     16 kap. 3 § lets decisions on bistånd under 4 kap. 1 § be appealed, not those under
     4 kap. 2 § (RÅ 2001 not 169; JO dnr 3309-2008; resources/texts/besvarshanvisning.json).
-    Under 2025:400 the same route is assumed for its counterpart, whose lagrum is
-    unconfirmed and so never signed."""
+    Under 2025:400 the same: 35 kap. 1 § lets decisions on ekonomiskt bistånd under 12 kap.
+    1 § (and nekat or nedsatt försörjningsstöd under 12 kap. 5 §) be appealed to allmän
+    förvaltningsdomstol, not those under 12 kap. 2 § (bistånd beyond the right)."""
     return LAGLIGHETSPROVNING if kind is DecisionKind.BEYOND_RIGHT else FORVALTNINGSBESVAR
 
 

@@ -60,16 +60,16 @@ _DEMO_PHRASES = {
 bistånd beyond the right, which gets its own sentence."""
 
 
-def _demo_references(kind: DecisionKind, outcome: Outcome, month: date) -> list[str]:
-    """The lagrum of the month's law that fit the kind and outcome (issue 19, point 4); an
-    avvisning for a wrong municipality rests on the rules of the responsible kommun, of
-    which only socialtjänstlagen (2001:453)'s are in the lagrum list."""
-    codes = legal_texts.default_references(kind, month, month_end(month))
+def _demo_references(kind: DecisionKind, outcome: Outcome, decided_on: date) -> list[str]:
+    """The lagrum of the law in force the day the decision was made that fit the kind and
+    outcome (issue 19, point 4); an avvisning for a wrong municipality rests on the rules of
+    the responsible kommun (2 a kap. SoL 2001:453, 29 kap. SoL 2025:400)."""
+    codes = legal_texts.default_references(kind, decided_on)
     if outcome is Outcome.DISMISSED:
         codes = [
             r.code
-            for r in legal_texts.references_for(month, month_end(month), kind, outcome)
-            if r.code in ("sol_old_2a_1", "sol_old_2a_3")
+            for r in legal_texts.references_for(decided_on, kind, outcome)
+            if r.code in ("sol_old_2a_1", "sol_old_2a_3", "sol_29_1", "sol_29_4")
         ]
     return codes + (["fl_32"] if outcome is not Outcome.GRANTED else [])
 
@@ -244,7 +244,7 @@ def decisions_for_case(
                 "income_counted": income_counted,
                 "granted_total": granted_total,
                 "motivation": motivation,
-                "legal_references": json.dumps(_demo_references(kind, outcome, month)),
+                "legal_references": json.dumps(_demo_references(kind, outcome, decided_on)),
                 "include_appeal": outcome is not Outcome.GRANTED,
                 "child_consideration": json.dumps(considerations, ensure_ascii=False),
                 "bka_form_id": None,

@@ -1,7 +1,9 @@
 """Riksnormen as data: one table per year in resources/norms/<year>.json.
 
-The amounts are set yearly by the government in socialtjänstförordningen (2001:937) 2 kap. 1 §,
-each year by an ändringsförordning (SFS year:number); Socialstyrelsen publishes the table.
+The amounts are set yearly by the government, each year by an ändringsförordning (SFS
+year:number): in socialtjänstförordningen (2001:937) 2 kap. 1 § until 30 June 2025, and from
+1 July 2025 in the new socialtjänstförordningen (2025:468) 12 kap. 2–3 §§ (2026: in the wording
+of SFS 2025:1046). Socialstyrelsen publishes the table.
 A table names its `sources` (SFS number and/or publication, URL, date) and every amount names
 the source it was checked against. An amount without a source (an estimate) is marked so: a
 calculation may show it, but a decision computed with it cannot be signed

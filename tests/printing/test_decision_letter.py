@@ -17,6 +17,7 @@ from app.cases.case_register import PersonInput
 from app.decisions import decisions, legal_texts
 from app.models import DecisionKind, MemberRole, Outcome
 from app.norms.norm_calculation import CostInput, IncomeInput, calculate
+from app.norms.norm_table import load_norm_table
 from app.printing.decision_letter import render_decision_letter
 
 # The service fixtures: a migrated database per test, fixed clock, staff, make_case.
@@ -32,7 +33,6 @@ from tests.core.conftest import (  # noqa: F401
     session,
     staff,
 )
-from tests.norm_helpers import sourced_for_tests
 from tests.test_configuration import SYSTEM, write_logo
 
 D = Decimal
@@ -76,10 +76,10 @@ def delegated(session, admin, caseworker) -> None:
 
 
 def drafted(session, caseworker, case, costs, incomes=()):
-    """The system's proposal from the real 2026 calculation for december 2026 (its amounts
-    with a fictional source: a decision with amounts without one cannot be signed)."""
+    """The system's proposal from the real 2026 calculation for december 2026 (the shipped
+    table, SFS 2025:1046)."""
     household = decisions.household_for_calculation(session, caseworker, case.id, DEC_START)
-    calculation = calculate(sourced_for_tests(2026), household, costs, incomes)
+    calculation = calculate(load_norm_table(2026), household, costs, incomes)
     return decisions.draft_from_calculation(
         DecisionKind.SUPPORT, DEC_START, DEC_END, calculation, costs
     )
@@ -206,8 +206,8 @@ class TestAvslagInAFamily:
     def test_the_letter_states_which_years_riksnorm_was_used(self, decision) -> None:
         text = text_of(decision.letter_pdf)
         assert (
-            "Så har vi räknat Riksnorm för 2026 enligt socialtjänstförordningen (2001:937) i "
-            "lydelse enligt SFS 0000:0 (fiktiv, test)." in text
+            "Så har vi räknat Riksnorm för 2026 enligt socialtjänstförordningen (2025:468) "
+            "12 kap. 2 § i lydelse enligt SFS 2025:1046." in text
         )
         assert "inte kontrollerade" not in text  # no internal note (issue 19, defect 2)
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 import pytest
 
 from app.cases.case_register import PersonInput
+from app.common import clock
 from app.common.formatting import money
 from app.decisions import decisions, legal_texts
 from app.decisions.decisions import DecisionDraft, ItemInput
@@ -77,7 +78,7 @@ PARTLY_BEYOND = "Du får bistånd till hälften av kostnaden för körkortet."
 
 def draft_for(kind: DecisionKind, outcome: Outcome, start: date, end: date) -> DecisionDraft:
     """A decision of this kind and outcome as a handläggare makes it in the editor: items,
-    a phrase that fits, and the lagrum of the period's law that fit the outcome."""
+    a phrase that fits, and the lagrum of the law in force today that fit the outcome."""
     items = []
     for index, (item_type, label, applied) in enumerate(ITEMS[kind]):
         granted = {
@@ -97,11 +98,12 @@ def draft_for(kind: DecisionKind, outcome: Outcome, start: date, end: date) -> D
         if key
         else (PARTLY_BEYOND if outcome is Outcome.PARTLY else "")
     )
+    today = clock.today()  # the day the decision is made decides the law
     references = [
         r.code
-        for r in legal_texts.references_for(start, end, kind, outcome)
+        for r in legal_texts.references_for(today, kind, outcome)
         if (outcome is Outcome.DISMISSED and r.confirmed)
-        or (r.code in legal_texts.default_references(kind, start, end))
+        or (r.code in legal_texts.default_references(kind, today))
         or (r.code == "fl_32" and outcome is not Outcome.GRANTED)
     ]
     return DecisionDraft(
@@ -215,7 +217,10 @@ def test_the_avvisning_of_the_issue_shows_nothing_it_did_not_examine(
             ItemInput("boende", "Boende", D("4560"), D("4560"), D("4560")),
             ItemInput("hushallsel", "Hushållsel", D("350"), D("350"), D("350")),
         ],
-        calculation={"rows": [{"section": "norm", "label": "Riksnorm", "amount": "8397"}]},
+        calculation={
+            "year": 2026,  # the period's riksnorm (its snapshot as the editor saves it)
+            "rows": [{"section": "norm", "label": "Riksnorm", "amount": "8397"}],
+        },
         motivation=legal_texts.phrase("avvisning_annan_kommun").text,
         legal_references=["fl_32"],
         child_consideration={

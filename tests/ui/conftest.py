@@ -15,7 +15,6 @@ from app.demo import demo_data
 from app.ui.context import AppContext
 from app.ui.main_window import MainWindow
 from tests.helpers import login
-from tests.norm_helpers import approve_for_tests
 
 FIXED_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -32,8 +31,6 @@ def demo_database(tmp_path: Path, fixed_clock: datetime) -> Iterator[Database]:
     database = open_database(f"sqlite:///{tmp_path / 'gui.sqlite3'}")
     with database.sessions.begin() as session:
         demo_data.generate(session, 40, seed=11)
-        # the office has entered and approved 2026's riksnorm (a fictional source: issue 19)
-        approve_for_tests(session, 2026)
     yield database
     database.dispose()
 

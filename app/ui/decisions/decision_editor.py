@@ -5,7 +5,7 @@ child -> signing with delegation."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -98,6 +98,8 @@ class DecisionEditor(QWidget):
         self.decision_id = decision_id
         self.version: int | None = None
         self.signed_decision = False
+        self.decided_on: date | None = None
+        """The day a signed decision was made: its lagrum follow the law of that day."""
         self.calculation: Calculation | None = None
         self._jobbstimulans: dict[str, JobbstimulansStatus] = {}
         self.period_children: list[decisions.ChildRef] = []
@@ -567,7 +569,7 @@ class DecisionEditor(QWidget):
         references = QGroupBox("Lagrum")
         reference_column = QVBoxLayout(references)
         self.law_label = QLabel()
-        self.law_label.setObjectName("lawForPeriod")
+        self.law_label.setObjectName("lawForDecision")
         self.law_label.setWordWrap(True)
         reference_column.addWidget(self.law_label)
         self.references: dict[str, QCheckBox] = {}
@@ -609,27 +611,29 @@ class DecisionEditor(QWidget):
         return [c for c, box in self.references.items() if box.isChecked()]
 
     def _refresh_references(self, outcome: Outcome) -> None:
-        """Show the lagrum of the period's law that fit the kind and outcome (and any chosen
-        one that does not, marked, so it can be unchecked); unconfirmed paragraphs say so. A
-        choice that was the previous default follows a change of kind or period."""
+        """Show the lagrum of the law the decision rests on (the one in force the day it is
+        signed, whatever its period) that fit the kind and outcome (and any chosen one that
+        does not, marked, so it can be unchecked); unconfirmed paragraphs say so. A choice
+        that was the previous default follows a change of kind."""
         start, end = self.period_start.value(), self.period_end.value()
         if start is None or end is None or end < start:
             return
         kind = self.kind_value()
-        period = legal_texts.law_for_period(start, end)
-        defaults = legal_texts.default_references(kind, start, end)
+        decided = self.signed_decision and self.decided_on is not None
+        decided_on = self.decided_on if decided and self.decided_on else clock.today()
+        defaults = legal_texts.default_references(kind, decided_on)
         chosen = self._chosen_references()
         if not self.signed_decision and sorted(chosen) == sorted(self._default_codes):
             chosen = defaults
             for code, box in self.references.items():
                 box.setChecked(code in chosen)
         self._default_codes = defaults
-        fitting = {r.code for r in legal_texts.references_for(start, end, kind, outcome)}
+        fitting = {r.code for r in legal_texts.references_for(decided_on, kind, outcome)}
         for reference in legal_texts.legal_references():
             box = self.references[reference.code]
             notes = []
             if box.isChecked() and reference.code not in fitting:
-                notes.append("passar inte perioden eller beslutet")
+                notes.append("passar inte beslutet")
             if not reference.confirmed:
                 notes.append("ej kontrollerat mot lagtexten, kan inte signeras")
             box.setText(
@@ -637,10 +641,7 @@ class DecisionEditor(QWidget):
                 + (f" ({'; '.join(notes)})" if notes else "")
             )
             box.setVisible(reference.code in fitting or box.isChecked())
-        self.law_label.setText(
-            f"Perioden bedöms enligt {period.law.name}." if period.law else period.problem
-        )
-        self.law_label.setStyleSheet("" if period.law else "color:#b00020;")
+        self.law_label.setText(legal_texts.law_statement(decided_on, decided=decided))
 
     def _refresh_phrases(self, outcome: Outcome, items: list[ItemInput]) -> None:
         """Offer only the phrases that fit the kind, the outcome and the decision's items."""
@@ -1117,6 +1118,7 @@ class DecisionEditor(QWidget):
         draft = detail.draft
         self.version = detail.version
         self.signed_decision = detail.signed
+        self.decided_on = detail.decided_on
         self.kind.setCurrentIndex(max(0, self.kind.findData(draft.kind.value)))
         self.period_start.set_value(draft.period_start)
         self.period_end.set_value(draft.period_end)

@@ -77,11 +77,13 @@ def problems(session, caseworker, decision: Decision) -> dict[SigningProblemKind
 
 
 def test_amounts_without_a_source_stop_signing_and_say_why(session, caseworker, family) -> None:
-    """A family in 2026: the children's and the sambor's single amounts have no source."""
-    decision = computed(session, caseworker, family, DEC_START, DEC_END)
+    """A family in 2025: the amounts of 2025 have no source (the ändringsförordning was not
+    found)."""
+    start, end = date(2025, 12, 1), date(2025, 12, 31)
+    decision = computed(session, caseworker, family, start, end)
     message = problems(session, caseworker, decision)[SigningProblemKind.UNSOURCED_NORM]
-    assert message.startswith("Riksnormen för 2026 har belopp utan källa: ")
-    assert "Barn 7–10 år: 3\xa0820 kr" in message
+    assert message.startswith("Riksnormen för 2025 har belopp utan källa: ")
+    assert "Barn 7–10 år: 3\xa0790 kr" in message
     assert "Ett belopp utan källa kan inte användas i ett beslut som undertecknas." in message
     assert "under Arkiv → Riksnormen och en annan administratör godkänner dem" in message
     with pytest.raises(ValidationFailed) as caught:
@@ -90,17 +92,39 @@ def test_amounts_without_a_source_stop_signing_and_say_why(session, caseworker, 
     assert session.get(Decision, decision.id).signed_at is None
 
 
-def test_a_single_persons_2026_norm_is_the_governments_total_and_signs(
-    session, caseworker, single
+CITATION_2026 = "socialtjänstförordningen (2025:468) 12 kap. 2 § i lydelse enligt SFS 2025:1046"
+
+
+def considered(session, case, decision: Decision) -> None:
+    """A documented consideration for each child (whatever the outcome needs)."""
+    children = decisions.children_of(session, case, decision.period_start, decision.period_end)
+    decision.child_consideration = json.dumps(
+        {c.person_id: f"{c.name} får hela normen för sin ålder." for c in children},
+        ensure_ascii=False,
+    )
+    session.flush()
+
+
+def test_a_2026_family_with_children_signs_with_the_shipped_tables(
+    session, caseworker, family
 ) -> None:
+    """Issue 19: the 2026 amounts stand in SFS 2025:1046, so a family's decision for a 2026
+    period signs with the table shipped with the program, and its letter names the source."""
+    decision = computed(session, caseworker, family, DEC_START, DEC_END)
+    considered(session, family, decision)
+    assert problems(session, caseworker, decision) == {}
+    signed = decisions.sign_decision(session, caseworker, decision.id, render_decision_letter)
+    text = text_of(signed.letter_pdf)
+    assert f"Riksnorm för 2026 enligt {CITATION_2026}." in text
+    assert "utan källa" not in text
+
+
+def test_a_single_persons_2026_norm_signs(session, caseworker, single) -> None:
     decision = computed(session, caseworker, single, DEC_START, DEC_END)
     assert problems(session, caseworker, decision) == {}
     signed = decisions.sign_decision(session, caseworker, decision.id, render_decision_letter)
     text = text_of(signed.letter_pdf)
-    assert (
-        "Så har vi räknat Riksnorm för 2026 enligt regeringens beslut om riksnormen för 2026 "
-        "(socialtjänstförordningen 2001:937, i kraft 1 januari 2026)." in text
-    )
+    assert f"Så har vi räknat Riksnorm för 2026 enligt {CITATION_2026}." in text
 
 
 def test_the_letter_states_2021_and_its_ändringsförordning(session, caseworker, single) -> None:
@@ -129,8 +153,9 @@ def test_another_years_table_cannot_be_signed(session, caseworker, single) -> No
 def test_no_internal_note_reaches_a_letter(session, caseworker, family) -> None:
     """Issue 19, defect 2: "(… Beloppet är inte kontrollerat mot socialtjänstförordningen.)"
     stood in letters. Neither a draft's letter nor one of a decision saved by an older
-    version (whose rows carry that note) prints it or any other word about it."""
-    decision = computed(session, caseworker, family, DEC_START, DEC_END)
+    version (whose rows carry that note) prints it or any other word about it. (2025: its
+    amounts have no source.)"""
+    decision = computed(session, caseworker, family, date(2025, 12, 1), date(2025, 12, 31))
     texts = [text_of(render_decision_letter(decisions.letter_data(session, caseworker, decision)))]
     snapshot = json.loads(decision.calculation_json)
     for row in snapshot["rows"]:
@@ -141,7 +166,7 @@ def test_no_internal_note_reaches_a_letter(session, caseworker, family) -> None:
         text_of(render_decision_letter(decisions.letter_data(session, caseworker, decision)))
     )
     for text in texts:
-        assert "Riksnorm för 2026." in text  # the year, and no source to cite
+        assert "Riksnorm för 2025." in text  # the year, and no source to cite
         assert "inte kontrollerat" not in text and "inte kontrollerade" not in text
         assert "förordningen.)" not in text and "Obs:" not in text
         assert "källa" not in text

@@ -957,23 +957,21 @@ class TestAppeal:
         assert legal_texts.appeal_route(DecisionKind.SUPPORT) == "forvaltningsbesvar"
         assert legal_texts.appeal_route(DecisionKind.OTHER_LIVING) == "forvaltningsbesvar"
         assert legal_texts.appeal_route(DecisionKind.BEYOND_RIGHT) == "laglighetsprovning"
-        june = (date(2025, 6, 1), date(2025, 6, 30))
-        assert legal_texts.default_references(DecisionKind.SUPPORT, DEC_START, DEC_END) == [
+        june, december = date(2025, 6, 14), date(2026, 12, 3)  # the days the decisions are made
+        assert legal_texts.default_references(DecisionKind.SUPPORT, december) == [
             "sol_12_1",
             "sol_12_7",
         ]
-        assert legal_texts.default_references(DecisionKind.BEYOND_RIGHT, DEC_START, DEC_END) == [
-            "sol_12_2"
-        ]
-        assert legal_texts.default_references(DecisionKind.SUPPORT, *june) == [
+        assert legal_texts.default_references(DecisionKind.BEYOND_RIGHT, december) == ["sol_12_2"]
+        assert legal_texts.default_references(DecisionKind.SUPPORT, june) == [
             "sol_old_4_1",
             "sol_old_4_3",
         ]
-        assert legal_texts.default_references(DecisionKind.BEYOND_RIGHT, *june) == ["sol_old_4_2"]
+        assert legal_texts.default_references(DecisionKind.BEYOND_RIGHT, june) == ["sol_old_4_2"]
         for kind in DecisionKind:
-            for period in (june, (DEC_START, DEC_END)):
-                codes = legal_texts.default_references(kind, *period)
-                assert codes, (kind, period)
+            for day in (june, december):
+                codes = legal_texts.default_references(kind, day)
+                assert codes, (kind, day)
                 for code in codes:
                     reference = legal_texts.reference(code)
                     assert reference is not None and kind.value in reference.kinds
@@ -1127,14 +1125,13 @@ def test_demo_decisions_are_consistent(demo_session) -> None:
             decision.outcome
         )
         assert decision.is_signed and decision.decided_on <= TODAY
-        # lagrum of the period's law that fit the kind and outcome, phrases that fit
-        # (issue 19, points 4 and 5)
+        # lagrum of the law in force the day it was made that fit the kind and outcome,
+        # phrases that fit (issue 19, points 4 and 5)
         assert not legal_texts.reference_problems(
             json.loads(decision.legal_references),
             decision.kind,
             decision.outcome,
-            decision.period_start,
-            decision.period_end,
+            decision.decided_on,
         ), decision.legal_references
         assert not legal_texts.phrase_problems(
             decisions.decision_facts(decision), decision.motivation

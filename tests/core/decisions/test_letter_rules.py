@@ -1,7 +1,8 @@
-"""Issue 19, points 3, 4, 5, 9 and 10 in the decision service: lagrum as data by the decision
-period's date, phrases tagged by kind and outcome with a check at signing, an avvisning that
-grants nothing, the besvärshänvisning about laglighetsprövning, and the letter data of a
-person with skyddade personuppgifter. Each legal fact is data with its source."""
+"""Issue 19, points 3, 4, 5, 9 and 10 in the decision service: lagrum as data by the day the
+decision is made (övergångsbestämmelserna till SFS 2025:400), phrases tagged by kind and
+outcome with a check at signing, an avvisning that grants nothing, the besvärshänvisning about
+laglighetsprövning, and the letter data of a person with skyddade personuppgifter. Each legal
+fact is data with its source."""
 
 # The service fixtures are imported below; using them as test arguments "redefines" them.
 # ruff: noqa: F811
@@ -68,6 +69,12 @@ def june(draft_factory, **changes):
 
 # --- lagrum as data by date (point 4) --------------------------------------------------------
 
+NEW_LAW = ["sol_12_1", "sol_12_7"]
+DECEMBER_2026 = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
+SFS_2025_400_PDF = (
+    "https://svenskforfattningssamling.se/sites/default/files/sfs/2025-05/SFS2025-400.pdf"
+)
+
 
 class TestLagrumByDate:
     def test_every_lagrum_has_its_law_and_source(self) -> None:
@@ -82,33 +89,58 @@ class TestLagrumByDate:
         for law in legal_texts.laws():
             assert law.source and law.confirmed
 
-    def test_the_law_follows_the_period(self) -> None:
-        assert legal_texts.law_for_period(JUNE_START, JUNE_END).law.sfs == "2001:453"
-        assert legal_texts.law_for_period(date(2025, 7, 1), date(2025, 7, 31)).law.sfs == (
-            "2025:400"
-        )
-        assert legal_texts.law_for_period(DEC_START, DEC_END).law.sfs == "2025:400"
-        straddling = legal_texts.law_for_period(date(2025, 6, 15), date(2025, 7, 14))
-        assert straddling.law is None
-        assert "övergångsbestämmelserna" in straddling.problem
-        assert "till och med den 30 juni 2025 och en från den 1 juli 2025" in (straddling.problem)
-        assert legal_texts.transition().confirmed is False
+    def test_every_paragraph_of_the_new_law_is_confirmed_against_its_text(self) -> None:
+        """Issue 19: the 2025:400 paragraphs are checked against the law text (SFS 2025:400,
+        read in se-lex/sfs-processor; the official PDF is cited), so they can be signed."""
+        new = [r for r in legal_texts.legal_references() if r.law == "2025:400"]
+        assert {r.code for r in new} == {"sol_12_1", "sol_12_2", "sol_12_7", "sol_29_1", "sol_29_4"}
+        for r in new:
+            assert r.confirmed, r.code
+            assert r.source.url == SFS_2025_400_PDF, r.code
+            assert "se-lex/sfs-processor" in r.source.note, r.code
+            assert r.source.sfs.startswith("2025:400, "), r.code
+        assert "levnadskostnader i övrigt" in legal_texts.reference("sol_12_1").source.note
+        assert "(riksnorm)" in legal_texts.reference("sol_12_7").source.note
+        assert "utöver vad som följer av 1 §" in legal_texts.reference("sol_12_2").source.note
+        assert "35 kap. 1 §" in legal_texts.reference("sol_12_2").source.note
+        unconfirmed = {r.code for r in legal_texts.legal_references() if not r.confirmed}
+        assert unconfirmed == {"fl_20"}  # förvaltningslagen 20 §: its text was not found
 
-    def test_the_proposal_takes_the_lagrum_of_the_period(self, session, caseworker, case) -> None:
-        """draft_from_calculation for June 2025 cites 2001:453, for December 2026 2025:400."""
+    def test_the_law_follows_the_day_of_the_decision(self) -> None:
+        """Övergångsbestämmelserna till SFS 2025:400: in force 1 July 2025 (punkt 1), 2001:453
+        repealed (punkt 2), the repealed law only for återkrav and appeals of older decisions
+        (punkt 5 and 6); nothing about applications or periods."""
+        assert legal_texts.law_for_decision(date(2025, 6, 30)).sfs == "2001:453"
+        assert legal_texts.law_for_decision(date(2025, 7, 1)).sfs == "2025:400"
+        assert legal_texts.law_for_decision(date(2026, 12, 3)).sfs == "2025:400"
+        change = legal_texts.transition()
+        assert change.confirmed is True
+        assert change.on == date(2025, 7, 1)
+        assert [point.split(".")[0] for point in change.points] == ["1", "2", "5", "6"]
+        assert change.points[3] == (
+            "6. Den upphävda lagen gäller fortfarande vid prövningen av ett överklagande av ett "
+            "beslut som har meddelats före ikraftträdandet."
+        )
+        assert change.source.url == SFS_2025_400_PDF
+
+    def test_the_proposal_takes_the_lagrum_of_the_day(self, session, caseworker, case, set_clock):
+        """draft_from_calculation in June 2025 cites 2001:453, from July 2025 2025:400,
+        whatever the period."""
         from app.norms.norm_calculation import calculate
         from app.norms.norm_table import load_norm_table
 
         household = decisions.household_for_calculation(session, caseworker, case.id, DEC_START)
         calculation = calculate(load_norm_table(2026), household, [], [])
-        for (start, end), expected in (
-            ((JUNE_START, JUNE_END), OLD_LAW),
-            ((DEC_START, DEC_END), ["sol_12_1", "sol_12_7"]),
+        july = (date(2025, 7, 1), date(2025, 7, 31))
+        for now, period, expected in (
+            (FOURTEEN_JUNE, (JUNE_START, JUNE_END), OLD_LAW),
+            (FOURTEEN_JUNE, july, OLD_LAW),
+            (DECEMBER_2026, (JUNE_START, JUNE_END), NEW_LAW),
+            (DECEMBER_2026, (DEC_START, DEC_END), NEW_LAW),
         ):
-            draft = decisions.draft_from_calculation(
-                DecisionKind.SUPPORT, start, end, calculation, []
-            )
-            assert draft.legal_references == expected
+            set_clock(now)
+            draft = decisions.draft_from_calculation(DecisionKind.SUPPORT, *period, calculation, [])
+            assert draft.legal_references == expected, (now, period)
 
     def test_a_decision_before_july_2025_signs_under_the_old_law(
         self, session, caseworker, june_case, sign, render
@@ -120,21 +152,24 @@ class TestLagrumByDate:
             "4 kap. 3 § socialtjänstlagen (2001:453)",
         ]
 
-    def test_the_new_law_is_refused_for_a_period_before_july_2025(
+    def test_the_new_law_is_refused_in_a_decision_before_july_2025(
         self, session, caseworker, june_case, delegated
     ) -> None:
         problems = problems_of(
-            session, caseworker, june_case, june(bifall, legal_references=["sol_12_1", "sol_12_7"])
+            session, caseworker, june_case, june(bifall, legal_references=NEW_LAW)
         )
         assert problems == [
-            "12 kap. 1 § socialtjänstlagen (2025:400) gäller inte för perioden: för perioder till "
-            "och med den 30 juni 2025 gäller socialtjänstlagen (2001:453).",
-            "12 kap. 7 § socialtjänstlagen (2025:400) gäller inte för perioden: för perioder till "
-            "och med den 30 juni 2025 gäller socialtjänstlagen (2001:453).",
-            "Ange det lagrum i socialtjänstlagen (2001:453) som beslutet grundar sig på.",
-        ]
+            f"{text} kan inte användas i ett beslut som fattas den 14 juni 2025: "
+            "socialtjänstlagen (2025:400) gäller för beslut från och med den 1 juli 2025 "
+            "(övergångsbestämmelserna till SFS 2025:400, punkt 1), beslut före den dagen "
+            "grundas på socialtjänstlagen (2001:453)."
+            for text in (
+                "12 kap. 1 § socialtjänstlagen (2025:400)",
+                "12 kap. 7 § socialtjänstlagen (2025:400)",
+            )
+        ] + ["Ange det lagrum i socialtjänstlagen (2001:453) som beslutet grundar sig på."]
 
-    def test_the_old_law_is_refused_for_a_period_after_june_2025(
+    def test_the_old_law_is_refused_in_a_decision_after_june_2025(
         self, session, caseworker, case, delegated
     ) -> None:
         assert (
@@ -142,13 +177,38 @@ class TestLagrumByDate:
             == [decisions.SigningProblemKind.LEGAL_REFERENCE_MISMATCH] * 3
         )
 
-    def test_a_period_across_the_change_of_law_is_refused(
-        self, session, caseworker, june_case, delegated
+    def test_a_decision_made_now_for_june_2025_rests_on_the_new_law(
+        self, session, caseworker, june_case, delegated, set_clock, sign, render
     ) -> None:
+        """2001:453 is repealed from 1 July 2025 and kept only for återkrav and appeals of
+        older decisions (punkt 2, 5, 6): a decision made in December 2026 for June 2025
+        rests on 2025:400."""
+        set_clock(DECEMBER_2026)
+        problems = problems_of(session, caseworker, june_case, june(bifall))
+        assert problems[0] == (
+            "4 kap. 1 § socialtjänstlagen (2001:453) kan inte användas i ett beslut som fattas "
+            "den 3 december 2026: från den 1 juli 2025 grundas nya beslut på socialtjänstlagen "
+            "(2025:400), även för tid före den dagen (övergångsbestämmelserna till SFS "
+            "2025:400, punkt 1, 2, 5 och 6)."
+        )
+        decision = sign(june_case, june(bifall, legal_references=NEW_LAW))
+        assert decision.is_signed and decision.decided_on == date(2026, 12, 3)
+        assert render.letters[-1].legal_references == [
+            "12 kap. 1 § socialtjänstlagen (2025:400)",
+            "12 kap. 7 § socialtjänstlagen (2025:400)",
+        ]
+
+    def test_a_period_across_the_change_of_law_follows_the_day_of_the_decision(
+        self, session, caseworker, june_case, delegated, set_clock
+    ) -> None:
+        """Before, refused until split: the övergångsbestämmelser have no rule for such a
+        period, so the day of the decision decides, as for any other."""
         draft = bifall(period_start=date(2025, 6, 15), period_end=date(2025, 7, 14))
         draft.legal_references = OLD_LAW
-        problems = problems_of(session, caseworker, june_case, draft)
-        assert len(problems) == 1 and "går över den 1 juli 2025" in problems[0]
+        assert problems_of(session, caseworker, june_case, draft) == []
+        set_clock(DECEMBER_2026)
+        draft.legal_references = NEW_LAW
+        assert problems_of(session, caseworker, june_case, draft) == []
 
     @pytest.mark.parametrize(
         ("kind", "codes", "message"),
@@ -174,26 +234,45 @@ class TestLagrumByDate:
             session, caseworker, case, bifall(kind=kind, legal_references=codes)
         ) == [message]
 
-    def test_unconfirmed_paragraphs_are_refused_in_a_signed_decision(
-        self, session, caseworker, case, delegated, render, legal_references_as_shipped
+    def test_the_new_law_signs_as_shipped(
+        self, session, caseworker, case, delegated, sign, render
     ) -> None:
-        """The 2025:400 paragraph numbers could not be confirmed against the law text: as
-        shipped, they are never signed, and the user is told why."""
-        decision = decisions.save_draft(session, caseworker, case.id, bifall())
+        """Issue 19: with the paragraphs confirmed, a decision for a period from 1 July 2025
+        signs with the lagrum exactly as resources/legal_references.json has them."""
+        decision = sign(case, bifall())
+        assert decision.is_signed
+        assert render.letters[-1].legal_references == [
+            "12 kap. 1 § socialtjänstlagen (2025:400)",
+            "12 kap. 7 § socialtjänstlagen (2025:400)",
+        ]
+
+    def test_an_unconfirmed_paragraph_is_refused_in_a_signed_decision(
+        self, session, caseworker, case, delegated, render, monkeypatch
+    ) -> None:
+        """A paragraph nobody has checked against the law text (here a test-only entry) is
+        never signed, and the user is told why."""
+        unchecked = legal_texts.LegalReference(
+            "sol_12_3_test",
+            "12 kap. 3 § socialtjänstlagen (2025:400)",
+            "Att stå till arbetsmarknadens förfogande (test)",
+            "forvaltningsbesvar",
+            ("forsorjningsstod",),
+            law="2025:400",
+            confirmed=False,
+        )
+        shipped = legal_texts.legal_references()
+        monkeypatch.setattr(legal_texts, "legal_references", lambda: (*shipped, unchecked))
+        decision = decisions.save_draft(
+            session, caseworker, case.id, bifall(legal_references=[*NEW_LAW, unchecked.code])
+        )
         assert decisions.signing_problems(session, caseworker, decision) == [
-            f"{text} är inte kontrollerat mot lagtexten (SFS 2025:400) och kan inte stå i ett "
-            "signerat beslut. Systemförvaltaren kontrollerar paragrafen och markerar den som "
-            "kontrollerad i lagrumslistan."
-            for text in (
-                "12 kap. 1 § socialtjänstlagen (2025:400)",
-                "12 kap. 7 § socialtjänstlagen (2025:400)",
-            )
+            "12 kap. 3 § socialtjänstlagen (2025:400) är inte kontrollerat mot lagtexten "
+            "(SFS 2025:400) och kan inte stå i ett signerat beslut. Systemförvaltaren "
+            "kontrollerar paragrafen och markerar den som kontrollerad i lagrumslistan."
         ]
         with pytest.raises(ValidationFailed, match="inte kontrollerat mot lagtexten"):
             decisions.sign_decision(session, caseworker, decision.id, render)
         assert not decision.is_signed and render.letters == []
-        unconfirmed = {r.code for r in legal_texts.legal_references() if not r.confirmed}
-        assert unconfirmed == {"sol_12_1", "sol_12_2", "sol_12_7", "fl_20"}
 
 
 # --- phrases by kind and outcome (point 5) ---------------------------------------------------
@@ -410,10 +489,17 @@ class TestAvvisning:
         offered = {
             r.code
             for r in legal_texts.references_for(
-                JUNE_START, JUNE_END, DecisionKind.SUPPORT, Outcome.DISMISSED
+                FOURTEEN_JUNE.date(), DecisionKind.SUPPORT, Outcome.DISMISSED
             )
         }
         assert offered == {"sol_old_2a_1", "sol_old_2a_3", "fl_32", "fl_20"}
+        offered_now = {
+            r.code
+            for r in legal_texts.references_for(
+                DECEMBER_2026.date(), DecisionKind.SUPPORT, Outcome.DISMISSED
+            )
+        }
+        assert offered_now == {"sol_29_1", "sol_29_4", "fl_32", "fl_20"}
         draft = june(
             bifall,
             dismissed=True,

@@ -131,25 +131,25 @@ def test_a_table_with_amounts_without_a_source_is_not_approved(
 def test_a_new_table_for_a_year_in_force_replaces_it_only_when_approved(
     session, admin, second_admin
 ) -> None:
-    """The 2026 table shipped without sources for its single amounts; the administrators
+    """The 2025 table shipped without sources for its amounts; the administrators
     enter the ändringsförordning's amounts (here fictional), and it applies once approved."""
     data = norm_table_to_json(load_norm_table(2021))
-    data.update(year=2026, sources=table_2027()["sources"])
+    data.update(year=2025, sources=table_2027()["sources"])
     data = json.loads(json.dumps(data).replace('"sfs-2020-1013"', '"sfs-test"'))
     applicable_table.import_table(session, second_admin, data)
-    shipped = applicable_table.table_for(session, 2026)
+    shipped = applicable_table.table_for(session, 2025)
     assert calculate(shipped, SINGLE_WITH_CHILD).uses_unverified  # the draft is not used
-    row = next(r for r in applicable_table.list_tables(session) if r.year == 2026)
+    row = next(r for r in applicable_table.list_tables(session) if r.year == 2025)
     assert row.status == "Levererad med programmet (ny tabell väntar på godkännande)"
-    applicable_table.approve_table(session, admin, 2026)
+    applicable_table.approve_table(session, admin, 2025)
     assert not calculate(
-        applicable_table.table_for(session, 2026), SINGLE_WITH_CHILD
+        applicable_table.table_for(session, 2025), SINGLE_WITH_CHILD
     ).uses_unverified
     # a second correction: the first approved table is kept as replaced history
     applicable_table.import_table(session, admin, data)
-    applicable_table.approve_table(session, second_admin, 2026)
+    applicable_table.approve_table(session, second_admin, 2025)
     statuses = sorted(
-        session.scalars(select(NormTableRecord.status).where(NormTableRecord.year == 2026))
+        session.scalars(select(NormTableRecord.status).where(NormTableRecord.year == 2025))
     )
     assert statuses == ["approved", "replaced"]
 

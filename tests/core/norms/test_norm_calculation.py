@@ -143,17 +143,19 @@ def test_eight_persons(t2019):
     assert calc.norm_total == D("5570") + 6 * D("2990") + D("2390")
 
 
-# --- 2026 -----------------------------------------------------------------------------------
+# --- 2026: SFS 2025:1046; 2025: no source for the amounts -------------------------------------
+
+CITATION_2026 = "socialtjänstförordningen (2025:468) 12 kap. 2 § i lydelse enligt SFS 2025:1046"
 
 
-def test_single_adult_2026_is_sourced_by_the_governments_total(t2026):
-    """The single amounts of 2026 have no source, but the government states the total for an
-    ensamstående (5 220 kr): that calculation is sourced by the total."""
+def test_single_adult_2026_is_sourced_by_the_förordning(t2026):
+    """5 220 kr for an ensamstående: 3 940 + 1 280 in 12 kap. 2 § socialtjänstförordningen
+    (2025:468) as amended by SFS 2025:1046 (the same sum the government stated)."""
     calc = calculate(t2026, single(), [], [])
     assert calc.norm_total == D("5220.00")
     assert not calc.uses_unverified
     assert calc.unverified == []
-    assert calc.norm_source.startswith("regeringens beslut om riksnormen för 2026")
+    assert calc.norm_source == CITATION_2026
 
 
 def test_sambor_2026_total_is_sourced_too(t2026):
@@ -163,21 +165,43 @@ def test_sambor_2026_total_is_sourced_too(t2026):
     assert all(row.note == "" or "kontroller" not in row.note for row in calc.rows)
 
 
-def test_2026_children_are_flagged_and_no_row_carries_a_note_about_it(t2026):
-    calc = calculate(t2026, single(ChildInput("Lisa", 4)), [], [])
+def test_a_2026_family_with_children_is_sourced(t2026):
+    """Issue 19: the children's amounts of 2026 stand in SFS 2025:1046 (before, estimates
+    without a source that stopped every decision for a family)."""
+    calc = calculate(
+        t2026,
+        sambor(
+            ChildInput("Lisa", 0), ChildInput("Mio", 4, without_lunch=True), ChildInput("Ali", 16)
+        ),
+        [],
+        [],
+    )
+    assert not calc.uses_unverified
+    assert calc.norm_source == CITATION_2026
+    # 7 100 + 2 740 + 2 720 (4–6 år utan lunch) + 4 960 + 2 330 (5 personer)
+    assert calc.norm_total == D("19850.00")
+
+
+def test_2025_children_are_flagged_and_no_row_carries_a_note_about_it():
+    calc = calculate(load_norm_table(2025), single(ChildInput("Lisa", 4)), [], [])
     assert calc.uses_unverified
     assert calc.norm_source == ""
-    assert "Barn 4–6 år: 3\xa0040 kr" in calc.unverified
+    assert "Barn 4–6 år: 3\xa0020 kr" in calc.unverified
     # issue 19, defect 2: the rows (printed in letters) carry no internal note
     assert not any("kontroller" in row.note for row in calc.rows)
 
 
-def test_a_shared_home_in_2026_is_not_a_known_total(t2026):
+def test_a_shared_home_in_2026_is_sourced(t2026):
     calc = calculate(t2026, single(shared=2), [], [])
-    assert calc.norm_total == D("4645.00")  # 3 940 + 1 410 / 2
+    assert calc.norm_total == D("4645.00")  # 3 940 + 1 410 / 2 (12 kap. 3 § andra stycket)
+    assert calc.unverified == []
+
+
+def test_a_shared_home_in_2025_is_not_a_known_total():
+    calc = calculate(load_norm_table(2025), single(shared=2), [], [])
     assert calc.unverified == [
-        "Ensamstående vuxen: 3\xa0940 kr",
-        "Gemensamma hushållskostnader, 2 personer: 1\xa0410 kr",
+        "Ensamstående vuxen: 3\xa0910 kr",
+        "Gemensamma hushållskostnader, 2 personer: 1\xa0400 kr",
     ]
 
 
@@ -627,8 +651,8 @@ def test_cli_shared_household_2026(capsys):
     assert code == 0
     out = json.loads(capsys.readouterr().out)
     assert out["norm_total"] == "4645.00"  # 3 940 + 1 410 / 2
-    assert out["uses_unverified"] is True
-    assert out["norm_source"] == ""
+    assert out["uses_unverified"] is False
+    assert out["norm_source"] == CITATION_2026
 
 
 def test_cli_text(capsys):
@@ -639,14 +663,14 @@ def test_cli_text(capsys):
     assert money(D("8510")) in out
     assert "Underskott (försörjningsstöd)" in out
     assert money(D("7510")) in out
-    assert "Riksnorm för 2026 enligt regeringens beslut om riksnormen för 2026" in out
+    assert f"Riksnorm för 2026 enligt {CITATION_2026}" in out
 
 
 def test_cli_text_lists_amounts_without_a_source(capsys):
-    assert main(["norm", "--year", "2026", "--adult", "--child", "4"]) == 0
+    assert main(["norm", "--year", "2025", "--adult", "--child", "4"]) == 0
     out = capsys.readouterr().out
-    assert "OBS! Riksnormen för 2026 har belopp utan källa" in out
-    assert "Barn 4–6 år: 3\xa0040 kr" in out
+    assert "OBS! Riksnormen för 2025 har belopp utan källa" in out
+    assert "Barn 4–6 år: 3\xa0020 kr" in out
 
 
 def test_cli_surplus_text(capsys):

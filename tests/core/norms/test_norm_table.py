@@ -1,5 +1,5 @@
-"""Norm tables as data: the bundled files (2019, 2021 with their sources; 2024–2026 whose
-amounts have no source), lookups, validation, JSON round trip."""
+"""Norm tables as data: the bundled files (2019, 2021 and 2026 with their sources; 2024–2025
+whose amounts have no source), lookups, validation, JSON round trip."""
 
 from __future__ import annotations
 
@@ -162,7 +162,7 @@ def test_2021_is_the_table_of_sfs_2020_1013():
     )
 
 
-# --- 2024–2026: no source found for the amounts ------------------------------------------------
+# --- 2024–2025: no source found for the amounts ------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -174,7 +174,6 @@ def test_2021_is_the_table_of_sfs_2020_1013():
             "https://www.regeringen.se/pressmeddelanden/2024/11/"
             "hojt-forsorjningsstod-nar-riksnormen-raknas-upp/",
         ),
-        (2026, "https://www.regeringen.se/artiklar/2025/11/riksnorm-for-2026-faststalld/"),
     ],
 )
 def test_amounts_without_a_source_are_marked(year, url):
@@ -188,6 +187,29 @@ def test_amounts_without_a_source_are_marked(year, url):
     assert raw(year)["single_adult"]["source"] is None
 
 
+def test_2026_is_the_förordning_as_amended_by_sfs_2025_1046():
+    """Every amount of 2026 checked against 12 kap. 2 och 3 §§ socialtjänstförordningen
+    (2025:468) in the wording of SFS 2025:1046 (issue 19)."""
+    table = load_norm_table(2026)
+    assert table.is_fully_verified
+    assert {value.source for value in table.all_values()} == {"sfs-2025-1046"}
+    assert [band.value.amount for band in table.children] == [
+        D(a) for a in (2740, 3060, 2720, 3060, 3820, 4390, 4960, 5000)
+    ]
+    assert [band.value.amount for band in table.children_without_lunch] == [
+        D(a) for a in (2560, 2800, 2500, 2720)
+    ]
+    assert (table.single_adult.amount, table.cohabiting_adults.amount) == (D(3940), D(7100))
+    assert [v.amount for v in table.common_costs_values] == [
+        D(a) for a in (1280, 1410, 1790, 2030, 2330, 2640, 2830)
+    ]
+    assert table.common_costs_per_extra_person.amount == D(190)  # 2 830 − 2 640
+    assert table.citation_of(table.all_values()) == (
+        "socialtjänstförordningen (2025:468) 12 kap. 2 § i lydelse enligt SFS 2025:1046"
+    )
+    assert not table.note.startswith("UPPSKATTNING")
+
+
 def test_2026_known_totals_are_the_governments():
     table = load_norm_table(2026)
     assert [(t.adults, t.amount, t.source) for t in table.known_totals] == [
@@ -196,7 +218,7 @@ def test_2026_known_totals_are_the_governments():
     ]
     assert table.single_adult.amount + table.common_costs(1).amount == D(5220)
     assert table.cohabiting_adults.amount + table.common_costs(2).amount == D(8510)
-    assert "5 220 kr för en ensamstående" in table.sources[0].covers
+    assert "5 220 kr för en ensamstående" in table.source_by_id("regeringen-2025-11").covers
 
 
 def test_amounts_that_do_not_add_up_to_a_known_total_are_refused():

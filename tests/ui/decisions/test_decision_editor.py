@@ -268,9 +268,13 @@ def test_the_phrase_bank_offers_only_what_fits(qtbot, main_window, family_case) 
     )
 
 
-def test_the_lagrum_follow_the_period_and_say_what_is_unconfirmed(
-    qtbot, main_window, family_case, legal_references_as_shipped, tmp_path: Path
+def test_the_lagrum_follow_the_day_of_the_decision(
+    qtbot, main_window, family_case, tmp_path: Path
 ) -> None:
+    """The lagrum of the law in force the day the decision is made (23 November 2026 here:
+    socialtjänstlagen (2025:400)), whatever its period (övergångsbestämmelserna till SFS
+    2025:400); they are confirmed against the law text, so nothing says they cannot be
+    signed."""
     from datetime import date
 
     editor = _new_decision(qtbot, main_window, family_case)  # december 2026
@@ -279,24 +283,22 @@ def test_the_lagrum_follow_the_period_and_say_what_is_unconfirmed(
         "sol_12_7": True,
         "fl_32": False,
     }
-    assert editor.law_label.text() == "Perioden bedöms enligt socialtjänstlagen (2025:400)."
-    assert "ej kontrollerat mot lagtexten, kan inte signeras" in (
-        editor.references["sol_12_1"].text()
+    assert editor.law_label.text() == (
+        "Ett beslut som fattas i dag grundas på socialtjänstlagen (2025:400), vilken period "
+        "det än gäller."
     )
+    assert "kan inte signeras" not in editor.references["sol_12_1"].text()
     editor.period_start.set_value(date(2025, 6, 1))
-    editor.period_end.set_value(date(2025, 6, 30))
-    assert editor.law_label.text() == "Perioden bedöms enligt socialtjänstlagen (2001:453)."
+    editor.period_end.set_value(date(2025, 7, 31))  # before and across 1 July 2025
+    assert "socialtjänstlagen (2025:400)" in editor.law_label.text()
     assert _shown_references(editor) == {
-        "sol_old_4_1": True,
-        "sol_old_4_3": True,
+        "sol_12_1": True,
+        "sol_12_7": True,
         "fl_32": False,
     }
-    assert "kan inte signeras" not in editor.references["sol_old_4_1"].text()
-    editor.period_end.set_value(date(2025, 7, 31))
-    assert "går över den 1 juli 2025" in editor.law_label.text()
     editor.period_end.set_value(date(2025, 6, 30))
     editor.kind.setCurrentIndex(editor.kind.findData(DecisionKind.BEYOND_RIGHT.value))
-    assert _shown_references(editor) == {"sol_old_4_2": True, "fl_32": False}
+    assert _shown_references(editor) == {"sol_12_2": True, "fl_32": False}
     editor.pages.setCurrentIndex(1)
     editor.resize(1000, 900)
     editor.grab().save(str(tmp_path / "beslut_lagrum.png"))

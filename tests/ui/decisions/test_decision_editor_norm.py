@@ -119,7 +119,7 @@ def test_amounts_without_a_source_stop_signing_and_the_editor_says_why(
 def test_a_signed_letter_states_the_years_riksnorm(
     qtbot, main_window, family_case, caseworker
 ) -> None:
-    """December 2026 with the office's approved 2026 table (test data, tests/ui/conftest)."""
+    """December 2026 with the table shipped with the program (SFS 2025:1046)."""
     editor = _new_editor(qtbot, main_window, family_case)
     qtbot.mouseClick(editor.calculate_button, LEFT)
     assert not editor.unverified_label.isVisible()
@@ -135,6 +135,6 @@ def test_a_signed_letter_states_the_years_riksnorm(
     (SHOTS / "letter_riksnorm_2026.pdf").write_bytes(pdf)
     text = _text(pdf)
     assert (
-        "Riksnorm för 2026 enligt socialtjänstförordningen (2001:937) i lydelse enligt "
-        "SFS 0000:0 (fiktiv, test)." in text
+        "Riksnorm för 2026 enligt socialtjänstförordningen (2025:468) 12 kap. 2 § i lydelse "
+        "enligt SFS 2025:1046." in text
     )
