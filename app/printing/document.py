@@ -66,6 +66,7 @@ def styles() -> dict[str, ParagraphStyle]:
             leading=16,
             spaceBefore=10,
             spaceAfter=4,
+            keepWithNext=1,  # a heading never ends a page alone
         ),
         "label": ParagraphStyle("label", parent=base, fontName=FONT_BOLD, fontSize=9, leading=12),
     }
