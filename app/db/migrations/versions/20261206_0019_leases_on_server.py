@@ -6,8 +6,9 @@ app.offline.leases were the program's alone (issue 18, point 7): with plain SQL 
 changed a case checked out to a colleague's laptop, ended colleagues' leases or removed them,
 and a laptop's sync changed a case leased to another laptop. On PostgreSQL now:
 
-- **A case checked out to a laptop is changed only from that laptop.** A trigger
-  (`hold_lease`, BEFORE INSERT OR UPDATE OR DELETE) on the case and every table of its
+- **A case checked out to a laptop is changed only from that laptop.** Triggers
+  (`hold_lease_insert`, `_update`, `_delete`: AFTER each statement, over the rows it
+  changed, so a sync's bulk inserts are asked about once) on the case and every table of its
   content (the case tables of 0008, forms, plan and decision items, the household, its
   members and persons) refuses a write to a case with a lease in force unless the session's
   own user holds it and the session says it comes from the lease's replica
@@ -64,15 +65,23 @@ CASE_ID_TABLES = (
 )
 """Tables whose rows name their case (column case_id; a unit's own forms have none)."""
 
-HELD_TABLES = (
-    'cases',
-    *CASE_ID_TABLES,
-    'plan_items',
-    'decision_items',
-    'households',
-    'household_members',
-    'persons',
-)
+HELD_TABLES = {
+    'cases': ('case', 'id'),
+    **{table: ('case', 'case_id') for table in CASE_ID_TABLES},
+    'plan_items': ('plan', 'plan_id'),
+    'decision_items': ('decision', 'decision_id'),
+    'households': ('household', 'id'),
+    'household_members': ('household', 'household_id'),
+    'persons': ('person', 'id'),
+}
+"""Each table whose writes a lease holds, and how its rows lead to their case: what the key
+column names (arendestod_lease_refusal's `kind`) and the column."""
+
+TRANSITION_TABLES = {
+    'INSERT': 'NEW TABLE AS new_rows',
+    'UPDATE': 'OLD TABLE AS old_rows NEW TABLE AS new_rows',
+    'DELETE': 'OLD TABLE AS old_rows',
+}
 
 ONLY_HOLDER_OR_CHEF = (
     'Bara den som checkat ut ärendet kan checka in det, och bara en chef för enheten kan '
@@ -113,47 +122,47 @@ CREATE FUNCTION arendestod_lease_refusal(kind text, keys uuid[]) RETURNS text
     WHERE l.case_id IN (SELECT id FROM held)
       AND l.ended_at IS NULL
       AND (l.expires_at IS NULL OR l.expires_at > pg_catalog.now())
+      -- the session's user and replica once per call (an initplan), not once per lease
       AND NOT (
-          l.holder_id IS NOT DISTINCT FROM public.arendestod_user_id()
-          AND l.replica_id::text
-              IS NOT DISTINCT FROM pg_catalog.current_setting('arendestod.replica_id', true)
+          l.holder_id IS NOT DISTINCT FROM (SELECT public.arendestod_user_id())
+          AND l.replica_id::text IS NOT DISTINCT FROM
+              (SELECT pg_catalog.current_setting('arendestod.replica_id', true))
       )
     LIMIT 1
 $$;
 
--- A write to a case, or to what belongs to it, while the case is checked out elsewhere.
--- Not a definer function: row_security_active asks about the one who writes.
+-- A write to a case, or to what belongs to it, while the case is checked out elsewhere:
+-- once per statement, over the rows it changed (a sync inserts thousands of rows in a few
+-- statements). AFTER, so the rows are in the transition tables; raising undoes the
+-- statement. Arguments: what the key column names (case, plan, decision, household,
+-- person) and the column. Not a definer function: row_security_active asks about the one
+-- who writes.
 CREATE FUNCTION arendestod_hold_lease() RETURNS trigger
     LANGUAGE plpgsql {SEARCH_PATH} AS $$
 DECLARE
+    keys uuid[] := '{{}}';
+    more uuid[];
     refusal text;
 BEGIN
     IF NOT pg_catalog.row_security_active(TG_RELID) THEN
-        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;  -- the owner
+        RETURN NULL;  -- the owner
     END IF;
-    -- one branch per table: each names its case its own way (OLD is NULL on INSERT, NEW on
-    -- DELETE; both are asked, so a row moved from one case to another needs both free)
-    IF TG_TABLE_NAME = 'cases' THEN
-        refusal := public.arendestod_lease_refusal('case', ARRAY[OLD.id, NEW.id]);
-    ELSIF TG_TABLE_NAME = 'plan_items' THEN
-        refusal := public.arendestod_lease_refusal('plan', ARRAY[OLD.plan_id, NEW.plan_id]);
-    ELSIF TG_TABLE_NAME = 'decision_items' THEN
-        refusal := public.arendestod_lease_refusal(
-            'decision', ARRAY[OLD.decision_id, NEW.decision_id]);
-    ELSIF TG_TABLE_NAME = 'households' THEN
-        refusal := public.arendestod_lease_refusal('household', ARRAY[OLD.id, NEW.id]);
-    ELSIF TG_TABLE_NAME = 'household_members' THEN
-        refusal := public.arendestod_lease_refusal(
-            'household', ARRAY[OLD.household_id, NEW.household_id]);
-    ELSIF TG_TABLE_NAME = 'persons' THEN
-        refusal := public.arendestod_lease_refusal('person', ARRAY[OLD.id, NEW.id]);
-    ELSE
-        refusal := public.arendestod_lease_refusal('case', ARRAY[OLD.case_id, NEW.case_id]);
+    -- both the old and the new rows: a row moved from one case to another needs both free
+    IF TG_OP <> 'INSERT' THEN
+        EXECUTE pg_catalog.format('SELECT pg_catalog.array_agg(DISTINCT %I) FROM old_rows',
+                                  TG_ARGV[1]) INTO more;
+        keys := keys || coalesce(more, '{{}}');
     END IF;
+    IF TG_OP <> 'DELETE' THEN
+        EXECUTE pg_catalog.format('SELECT pg_catalog.array_agg(DISTINCT %I) FROM new_rows',
+                                  TG_ARGV[1]) INTO more;
+        keys := keys || coalesce(more, '{{}}');
+    END IF;
+    refusal := public.arendestod_lease_refusal(TG_ARGV[0], keys);
     IF refusal IS NOT NULL THEN
         RAISE EXCEPTION '%', refusal USING ERRCODE = 'insufficient_privilege';
     END IF;
-    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    RETURN NULL;
 END
 $$;
 
@@ -245,11 +254,13 @@ def upgrade() -> None:
         op.execute(f'REVOKE ALL ON FUNCTION {name} FROM PUBLIC')
     # the trigger calls it as the user; a trigger function itself needs no EXECUTE to fire
     op.execute(f'GRANT EXECUTE ON FUNCTION arendestod_lease_refusal(text, uuid[]) TO {APP_ROLE}')
-    for table in HELD_TABLES:
-        op.execute(
-            f'CREATE TRIGGER hold_lease BEFORE INSERT OR UPDATE OR DELETE ON {table} '
-            'FOR EACH ROW EXECUTE FUNCTION arendestod_hold_lease()'
-        )
+    for table, (kind, column) in HELD_TABLES.items():
+        for event, tables in TRANSITION_TABLES.items():
+            op.execute(
+                f'CREATE TRIGGER hold_lease_{event.lower()} AFTER {event} ON {table} '
+                f'REFERENCING {tables} FOR EACH STATEMENT '
+                f"EXECUTE FUNCTION arendestod_hold_lease('{kind}', '{column}')"
+            )
     op.execute(
         'CREATE TRIGGER guard_lease BEFORE INSERT OR UPDATE OR DELETE ON case_leases '
         'FOR EACH ROW EXECUTE FUNCTION arendestod_guard_lease()'
@@ -285,7 +296,8 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == 'postgresql':
         op.execute('DROP TRIGGER IF EXISTS guard_lease ON case_leases')
         for table in HELD_TABLES:
-            op.execute(f'DROP TRIGGER IF EXISTS hold_lease ON {table}')
+            for event in TRANSITION_TABLES:
+                op.execute(f'DROP TRIGGER IF EXISTS hold_lease_{event.lower()} ON {table}')
         op.execute('DROP FUNCTION IF EXISTS arendestod_guard_lease()')
         op.execute('DROP FUNCTION IF EXISTS arendestod_hold_lease()')
         op.execute('DROP FUNCTION IF EXISTS arendestod_lease_refusal(text, uuid[])')
