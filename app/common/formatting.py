@@ -62,3 +62,11 @@ def signature_text(signed_at: datetime, signer: str, recorded_at: datetime | Non
 def month_name(value: date) -> str:
     """'november 2026'."""
     return _format_date(value, format="LLLL y", locale=LOCALE)
+
+
+def period_text(start: date, end: date) -> str:
+    """A decision's period in a letter: a whole calendar month by its name ('december
+    2026'), any other period by its dates."""
+    if start.day == 1 and (end + timedelta(days=1)).day == 1 and start.month == end.month:
+        return month_name(start)
+    return f"{start.isoformat()} – {end.isoformat()}"

@@ -37,7 +37,7 @@ from app.common.errors import (
     StaleRecordError,
     ValidationFailed,
 )
-from app.common.formatting import long_date, money, month_name
+from app.common.formatting import long_date, money, period_text
 from app.common.identity_number import age_on
 from app.common.periods import month_end, month_start, next_month_start
 from app.common.resources import resource_path
@@ -58,7 +58,6 @@ from app.models import (
     HouseholdMember,
     MemberRole,
     Outcome,
-    Person,
     User,
 )
 from app.norms import decision_norm
@@ -1016,12 +1015,6 @@ class DecisionLetter:
     """False for an avvisning: the letter shows no calculation, amounts or norms."""
 
 
-def period_text(start: date, end: date) -> str:
-    if start.day == 1 and end == month_end(start):
-        return month_name(start)
-    return f"{start.isoformat()} – {end.isoformat()}"
-
-
 def _headline(decision: Decision, period: str) -> str:
     what = decision.kind.label.lower()
     applied = sum((i.applied for i in decision.items), Decimal("0")) - decision.income_counted
@@ -1040,34 +1033,6 @@ def _title(decision: Decision) -> str:
     if decision.outcome is Outcome.DISMISSED:
         return f"Beslut om avvisning av ansökan om {what}"
     return f"Beslut om {what}"
-
-
-def _recipient(
-    adults: list[Person], household, protected: bool
-) -> tuple[list[str], legal_texts.Forwarding | None]:
-    """The window's lines, and for a protected household how the letter is forwarded:
-    Skatteverket forwards a sealed envelope marked with the recipient's full personnummer
-    (resources/texts/skyddad_adress.json), so the window shows name and personnummer, no
-    address and no word of the protection."""
-    names = " och ".join(p.full_name for p in adults)
-    if not protected:
-        return [names] + [
-            line
-            for line in (
-                household.street_address,
-                f"{household.postal_code} {household.city}".strip(),
-            )
-            if line
-        ], None
-    forwarding = legal_texts.protected_forwarding()
-    recipient = next((p for p in adults if p.protected_identity), adults[0] if adults else None)
-    values = {
-        "namn": names,
-        "personnummer": recipient.display_number if recipient else "",
-    }
-    return [
-        line for line in (legal_texts.fill(t, values) for t in forwarding.window_lines) if line
-    ], forwarding
 
 
 def _appeal_values(unit) -> dict[str, str]:
@@ -1095,7 +1060,7 @@ def letter_data(session: Session, actor: Actor, decision: Decision) -> DecisionL
         m.person for m in members if m.role in (MemberRole.APPLICANT, MemberRole.CO_APPLICANT)
     ]
     protected = any(m.person.protected_identity for m in members)
-    recipient, forwarding = _recipient(adults, case.household, protected)
+    recipient, forwarding = legal_texts.recipient_lines(adults, case.household, protected)
     decider = session.get(User, decision.decided_by) if decision.decided_by else None
     unit = case.unit
     period = period_text(decision.period_start, decision.period_end)

@@ -24,10 +24,10 @@ from app.cases.case_register import load_case
 from app.cases.letterhead import Letterhead, letterhead_for
 from app.common import clock
 from app.common.errors import NotFound, SignedRecordError, StaleRecordError, ValidationFailed
-from app.common.formatting import month_name
-from app.common.periods import month_end
+from app.common.formatting import period_text
 from app.common.resources import resource_path
 from app.common.text_input import clean_text
+from app.decisions import legal_texts
 from app.models import Decision, MemberRole, Outcome, User
 from app.security import access, audit
 from app.security.actor import Actor
@@ -321,13 +321,6 @@ class CommunicationLetter:
     is_preview: bool
 
 
-def _period_text(start: date, end: date) -> str:
-    """As decisions.period_text: a whole month by its name, otherwise the dates."""
-    if start.day == 1 and end == month_end(start):
-        return month_name(start)
-    return f"{start.isoformat()} – {end.isoformat()}"
-
-
 def letter_data(
     session: Session,
     actor: Actor,
@@ -367,17 +360,7 @@ def letter_data(
         m.person for m in members if m.role in (MemberRole.APPLICANT, MemberRole.CO_APPLICANT)
     ]
     protected = any(m.person.protected_identity for m in members)
-    household = case.household
-    recipient = [" och ".join(p.full_name for p in adults)]
-    if not protected:
-        recipient += [
-            line
-            for line in (
-                household.street_address,
-                f"{household.postal_code} {household.city}".strip(),
-            )
-            if line
-        ]
+    recipient, _forwarding = legal_texts.recipient_lines(adults, case.household, protected)
     author = session.get(User, decision.author_id)
     unit = case.unit
     return CommunicationLetter(
@@ -399,7 +382,7 @@ def letter_data(
         case_number=case.case_number,
         sent_on=sent.sent_on,
         kind_label=decision.kind.label.lower(),
-        period_text=_period_text(decision.period_start, decision.period_end),
+        period_text=period_text(decision.period_start, decision.period_end),
         sources=sent.sources,
         material=sent.material,
         method_label=methods().get(sent.method, sent.method),

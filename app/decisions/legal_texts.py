@@ -31,7 +31,7 @@ from functools import cache
 
 from app.common.formatting import long_date
 from app.common.resources import resource_path
-from app.models import DecisionKind, Outcome
+from app.models import DecisionKind, Household, Outcome, Person
 from app.norms.norm_calculation import COST_TYPES
 
 FORVALTNINGSBESVAR = "forvaltningsbesvar"
@@ -575,4 +575,32 @@ def protected_forwarding() -> Forwarding:
             url=" ".join(source["url"]),
             note=f"{source['name']}: {source['steps']}",
         ),
+    )
+
+
+def recipient_lines(
+    adults: list[Person], household: Household, protected: bool
+) -> tuple[list[str], Forwarding | None]:
+    """A letter's window lines (decision and kommunicering alike), and for a protected
+    household how the letter is forwarded: Skatteverket forwards a sealed envelope marked
+    with the recipient's full personnummer (resources/texts/skyddad_adress.json), so the
+    window shows name and personnummer, no address and no word of the protection."""
+    names = " och ".join(p.full_name for p in adults)
+    if not protected:
+        return [names] + [
+            line
+            for line in (
+                household.street_address,
+                f"{household.postal_code} {household.city}".strip(),
+            )
+            if line
+        ], None
+    forwarding = protected_forwarding()
+    recipient = next((p for p in adults if p.protected_identity), adults[0] if adults else None)
+    values = {
+        "namn": names,
+        "personnummer": recipient.display_number if recipient else "",
+    }
+    return [line for line in (fill(t, values) for t in forwarding.window_lines) if line], (
+        forwarding
     )

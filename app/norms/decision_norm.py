@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from app.common.formatting import month_name
+from app.common.formatting import period_text
 from app.norms.norm_calculation import Calculation, public_note
 
 UNSOURCED_NORM = "unsourced_norm"
@@ -33,14 +33,6 @@ def snapshot_fields(calculation: Calculation) -> dict[str, Any]:
 
 def _has_norm(snapshot: Mapping[str, Any]) -> bool:
     return any(row.get("section") == "norm" for row in snapshot.get("rows", []))
-
-
-def _period_text(start: date, end: date) -> str:
-    return (
-        month_name(start)
-        if (start.year, start.month) == (end.year, end.month)
-        else (f"{start.isoformat()} – {end.isoformat()}")
-    )
 
 
 def signing_problems(
@@ -65,7 +57,7 @@ def signing_problems(
             (
                 NORM_YEAR,
                 f"Beräkningen använder riksnormen för {year}, men beslutet gäller "
-                f"{_period_text(period_start, period_end)}. Räkna om beslutet med riksnormen "
+                f"{period_text(period_start, period_end)}. Räkna om beslutet med riksnormen "
                 f"för {period_start.year}.",
             )
         )

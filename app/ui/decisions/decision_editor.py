@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from app.cases.jobbstimulans import JobbstimulansStatus
 from app.common import clock
 from app.common.errors import ValidationFailed
-from app.common.formatting import money
+from app.common.formatting import money, period_text
 from app.common.periods import month_end, month_start, next_month_start
 from app.decisions import decisions, kommunicering, legal_texts
 from app.decisions.decisions import DecisionDraft, ItemInput
@@ -733,7 +733,7 @@ class DecisionEditor(QWidget):
         phrase = legal_texts.phrase(self.phrase.currentData())
         text = legal_texts.fill(
             phrase.text,
-            {"period": decisions.period_text(self.period_start.value(), self.period_end.value())},
+            {"period": period_text(self.period_start.value(), self.period_end.value())},
         )
         self.motivation.insertPlainText(("\n" if self.motivation.toPlainText() else "") + text)
 

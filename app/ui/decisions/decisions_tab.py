@@ -7,9 +7,9 @@ import uuid
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from app.common.formatting import money, short_date
+from app.common.formatting import money, period_text, short_date
 from app.decisions import decisions
-from app.decisions.decisions import DecisionRow, period_text
+from app.decisions.decisions import DecisionRow
 from app.ui.context import AppContext
 from app.ui.decisions.execution_dialog import ExecutionDialog
 from app.ui.widgets.row_table_model import Column, RowTableModel

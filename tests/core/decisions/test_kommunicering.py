@@ -287,3 +287,7 @@ class TestLetter:
         letter = kommunicering.letter_data(session, caseworker, refusal.id, SENT)
         text = _text(render_communication_letter(letter))
         assert "Storgatan" not in text
+        # as the decision letter (issue 19, point 10): what Skatteverket forwards by, name
+        # and full personnummer, and no word of the protection
+        assert letter.recipient_lines == ["Anna Andersson", applicant.display_number]
+        assert "Skydd" not in text and "skydd" not in text
