@@ -6,7 +6,6 @@ from __future__ import annotations
 from io import BytesIO
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from sqlalchemy import select
@@ -16,15 +15,6 @@ from app.ui.decisions.decision_editor import DecisionEditor
 from tests.helpers import type_text
 
 LEFT = Qt.MouseButton.LeftButton
-
-
-@pytest.fixture
-def family_case(main_window):
-    for row in main_window.my_cases_model.rows:
-        view = main_window.open_case(row.case_id)
-        if sum(m.role.value == "barn" and not m.visiting_child for m in view.overview.members) >= 1:
-            return view
-    pytest.skip("no demo family")
 
 
 def _new_decision(qtbot, main_window, case_view) -> DecisionEditor:

@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
@@ -20,15 +19,6 @@ from app.ui.decisions.decision_editor import DecisionEditor
 
 LEFT = Qt.MouseButton.LeftButton
 SHOTS = Path(__file__).resolve().parents[3] / "build" / "screenshots"
-
-
-@pytest.fixture
-def family_case(main_window):
-    for row in main_window.my_cases_model.rows:
-        view = main_window.open_case(row.case_id)
-        if sum(m.role.value == "barn" and not m.visiting_child for m in view.overview.members) >= 1:
-            return view
-    pytest.skip("no demo family")
 
 
 def _new_editor(qtbot, main_window, case_view) -> DecisionEditor:
