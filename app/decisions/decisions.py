@@ -152,24 +152,10 @@ def _validate(draft: DecisionDraft) -> dict[str, str]:
                 )
         if item.granted > item.applied and item.item_type != "riksnorm":
             errors[f"item.{index}.granted"] = "Beviljat belopp kan inte vara högre än ansökt."
-        try:
-            clean_text(
-                item.motivation, field="m", label="Motiveringen", max_length=4000, multiline=True
-            )
-        except ValidationFailed as exc:
-            errors[f"item.{index}.motivation"] = str(exc)
+        _check_text(errors, item.motivation, f"item.{index}.motivation", "Motiveringen", 4000)
     if draft.income_counted < 0:
         errors["income_counted"] = "Inkomsten kan inte vara negativ."
-    try:
-        clean_text(
-            draft.bka_not_needed_reason,
-            field="bka_not_needed_reason",
-            label="Skälet",
-            max_length=4000,
-            multiline=True,
-        )
-    except ValidationFailed as exc:
-        errors.update(exc.field_errors)
+    _check_text(errors, draft.bka_not_needed_reason, "bka_not_needed_reason", "Skälet", 4000)
     errors.update(
         kommunicering.validate_exception(
             draft.communication_exception, draft.communication_exception_reason
@@ -178,17 +164,16 @@ def _validate(draft: DecisionDraft) -> dict[str, str]:
     unknown = [c for c in draft.legal_references if legal_texts.reference(c) is None]
     if unknown:
         errors["legal_references"] = "Okänt lagrum: " + ", ".join(unknown)
-    try:
-        clean_text(
-            draft.motivation,
-            field="motivation",
-            label="Motiveringen",
-            max_length=20_000,
-            multiline=True,
-        )
-    except ValidationFailed as exc:
-        errors.update(exc.field_errors)
+    _check_text(errors, draft.motivation, "motivation", "Motiveringen", 20_000)
     return errors
+
+
+def _check_text(errors: dict[str, str], text: str, field: str, label: str, limit: int) -> None:
+    """clean_text's message for a free text of the draft, kept under `field`."""
+    try:
+        clean_text(text, field=field, label=label, max_length=limit, multiline=True)
+    except ValidationFailed as exc:
+        errors[field] = exc.field_errors[field]
 
 
 def _load(session: Session, decision_id: uuid.UUID) -> Decision:

@@ -5,6 +5,7 @@ child -> signing with delegation."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -881,20 +882,11 @@ class DecisionEditor(QWidget):
             return False
         sent, decision_id, version = self._sent_communication(), self.decision_id, self.version
         assert decision_id is not None  # saved
-        try:
-            self.context.call(
-                lambda s, a: kommunicering.record_sent(
-                    s, a, decision_id, sent, expected_version=version
-                )
+        return self._record(
+            lambda s, a: kommunicering.record_sent(
+                s, a, decision_id, sent, expected_version=version
             )
-        except ValidationFailed as exc:
-            self.communication_error.set_message("\n".join(exc.field_errors.values()))
-            return False
-        except Exception as exc:
-            show_error(self, exc)
-            return False
-        self._load()
-        return True
+        )
 
     def record_answer(self) -> bool:
         self.communication_error.set_message("")
@@ -906,12 +898,17 @@ class DecisionEditor(QWidget):
             return False
         answered_on = self.communication_answer_on.value() or clock.today()
         answer = self.communication_answer.toPlainText()
-        try:
-            self.context.call(
-                lambda s, a: kommunicering.record_answer(
-                    s, a, decision_id, answered_on, answer, expected_version=version
-                )
+        return self._record(
+            lambda s, a: kommunicering.record_answer(
+                s, a, decision_id, answered_on, answer, expected_version=version
             )
+        )
+
+    def _record(self, work: Callable) -> bool:
+        """Write part of the kommunicering; its validation message stays on the tab, and
+        the decision is read again after."""
+        try:
+            self.context.call(work)
         except ValidationFailed as exc:
             self.communication_error.set_message("\n".join(exc.field_errors.values()))
             return False
