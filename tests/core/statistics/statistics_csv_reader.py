@@ -37,6 +37,22 @@ class CsvFile:
         return found[0]
 
 
+MONTHS = [  # the month rows of a year table, as the CSV and the screen name them
+    "Januari",
+    "Februari",
+    "Mars",
+    "April",
+    "Maj",
+    "Juni",
+    "Juli",
+    "Augusti",
+    "September",
+    "Oktober",
+    "November",
+    "December",
+]
+
+
 def read_csv(path: Path) -> CsvFile:
     """The file as Excel shows it: the report's title, then blocks separated by empty lines,
     each a title, a line of column headings and the rows."""

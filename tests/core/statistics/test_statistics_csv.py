@@ -13,23 +13,8 @@ from app.cli import main
 from app.statistics.statistics import month_statistics, year_statistics
 from app.statistics.statistics_csv import value_text, write_statistics_csv
 from app.statistics.tables import ValueKind, all_tables, percent_text
-from tests.core.statistics.statistics_csv_reader import read_csv
+from tests.core.statistics.statistics_csv_reader import MONTHS, read_csv
 from tests.core.statistics.test_statistics import OCT, build_dataset
-
-MONTHS = [
-    "Januari",
-    "Februari",
-    "Mars",
-    "April",
-    "Maj",
-    "Juni",
-    "Juli",
-    "Augusti",
-    "September",
-    "Oktober",
-    "November",
-    "December",
-]
 
 
 @pytest.fixture

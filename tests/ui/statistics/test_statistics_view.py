@@ -20,24 +20,10 @@ from app.demo import demo_data
 from app.statistics import household_type, sos_export, statistics
 from app.ui.main_window import MainWindow
 from app.ui.statistics.statistics_view import StatisticsView
-from tests.core.statistics.statistics_csv_reader import read_csv
+from tests.core.statistics.statistics_csv_reader import MONTHS, read_csv
 
 LEFT = Qt.MouseButton.LeftButton
 ALT = Qt.KeyboardModifier.AltModifier
-MONTHS = [
-    "Januari",
-    "Februari",
-    "Mars",
-    "April",
-    "Maj",
-    "Juni",
-    "Juli",
-    "Augusti",
-    "September",
-    "Oktober",
-    "November",
-    "December",
-]
 
 
 def _actions(window: MainWindow) -> dict:
