@@ -78,9 +78,11 @@ def run_gui(db_url: str | None, *, offline: bool = False) -> int:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return 0
         if dialog.demo_loaded:
+            from app.demo.demo_data import DEMO_PASSWORD
+
             login_hint = (
                 "Demodata är inlagd. Logga in som handläggare (sara.nilsson) eller "
-                "chef (eva.lind) med lösenordet demo1234 – eller som administratör."
+                f"chef (eva.lind) med lösenordet {DEMO_PASSWORD} – eller som administratör."
             )
             username = "sara.nilsson"
         else:
