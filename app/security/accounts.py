@@ -4,6 +4,7 @@ database role the user connected with), users, the first administrator."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -17,7 +18,6 @@ from app.security.actor import Actor
 from app.security.password_hashing import hash_password, needs_rehash, verify_password
 from app.settings.configuration import UnitDefaults
 
-
 MIN_PASSWORD_LENGTH = 12
 """A passphrase (NIST SP 800-63B, OWASP): length beats complexity rules. Only new passwords
 are held to it; a shorter one set earlier still logs in."""
@@ -27,6 +27,8 @@ PASSWORD_HELP = (
     "minns, t.ex. ”blå cykel vid havet”."
 )
 
+
+PASSWORD_PLACEHOLDER = f"minst {MIN_PASSWORD_LENGTH} tecken, gärna en lösenfras"
 
 LOGIN_FAILED_MESSAGE = "Fel användarnamn eller lösenord."
 
@@ -54,43 +56,61 @@ class LoginAttempt:
 
 def wait_message(seconds: int) -> str:
     unit = "sekund" if seconds == 1 else "sekunder"
-    return (
-        f"För många misslyckade inloggningar. Vänta {seconds} {unit} och försök sedan igen."
-    )
+    return f"För många misslyckade inloggningar. Vänta {seconds} {unit} och försök sedan igen."
 
 
-def attempt_login(session: Session, username: str, password: str) -> LoginAttempt:
-    """Check a local login, throttled (`login_throttle`): during the wait after repeated
-    failures the password is not even checked. Every refusal is an audit row, naming the
-    user only when the name is an existing user's and never holding what was typed
-    otherwise (a password typed in the name field). A hash of a lower cost than today's
-    is replaced at a successful login (an audited update).
+def verify_login(
+    session: Session,
+    username: str,
+    password: str,
+    stored_hash: Callable[[User], str | None] = lambda user: user.password_hash,
+) -> LoginAttempt:
+    """The throttled check of a password (`login_throttle`): during the wait after repeated
+    failures the password is not even checked (a guess in the wait tells nothing). Every
+    refusal is an audit row, naming the user only when the name is an existing user's and
+    never holding what was typed otherwise (a password typed in the name field). Writes no
+    row for a success: the caller says what it was (a login, an unlock).
 
-    Returns instead of raising so the caller's transaction commits the audit rows."""
+    `stored_hash` is the user's hash to check against: the local password, or the offline
+    password kept in a laptop's replica."""
     user = session.scalar(select(User).where(User.username == username.strip().casefold()))
     who = user.username if user is not None else login_throttle.unknown_name_detail()
-    wait = login_throttle.wait_seconds(session, user.id if user is not None else None)
+    user_id = user.id if user is not None else None
+    wait = login_throttle.wait_seconds(session, user_id)
     if wait:
         audit.record(
             session,
             Actor.of(user) if user else None,
             audit.Action.LOGIN_FAILED,
             "user",
-            entity_id=user.id if user else None,
+            entity_id=user_id,
             detail=login_throttle.throttled_detail(wait, who),
         )
         return LoginAttempt(None, wait)
-    if user is None or not user.active or not verify_password(password, user.password_hash):
+    if user is None or not user.active or not verify_password(password, stored_hash(user)):
         audit.record(
             session,
             Actor.of(user) if user else None,
             audit.Action.LOGIN_FAILED,
             "user",
-            entity_id=user.id if user else None,
+            entity_id=user_id,
             detail=who if user is None or user.active else f"{who} (inaktiverad)",
         )
-        return LoginAttempt(None, login_throttle.wait_seconds(session, user.id if user else None))
-    actor = Actor.of(user)
+        return LoginAttempt(None, login_throttle.wait_seconds(session, user_id))
+    return LoginAttempt(Actor.of(user))
+
+
+def attempt_login(session: Session, username: str, password: str) -> LoginAttempt:
+    """A local login (`verify_login`). A hash of a lower cost than today's is replaced at a
+    successful login (an audited update).
+
+    Returns instead of raising so the caller's transaction commits the audit rows."""
+    attempt = verify_login(session, username, password)
+    actor = attempt.actor
+    if actor is None:
+        return attempt
+    user = session.get(User, actor.id)
+    assert user is not None
     audit.record(session, actor, audit.Action.LOGIN, "user", entity_id=user.id)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -103,7 +123,7 @@ def attempt_login(session: Session, username: str, password: str) -> LoginAttemp
             entity_id=user.id,
             detail=f"{user.username}: lösenordets hash förnyad med starkare parametrar",
         )
-    return LoginAttempt(actor)
+    return attempt
 
 
 def login(session: Session, username: str, password: str) -> Actor | None:

@@ -163,9 +163,7 @@ def test_a_weaker_hash_is_replaced_at_the_next_login(db, staff, production_cost)
     with db.sessions.begin() as session:
         assert accounts.login(session, "sara.nilsson", PASSWORD) is not None
     with db.sessions() as session:
-        stored = session.scalar(
-            select(User.password_hash).where(User.username == "sara.nilsson")
-        )
+        stored = session.scalar(select(User.password_hash).where(User.username == "sara.nilsson"))
         updated = session.scalars(
             select(AuditEntry).where(
                 AuditEntry.action == audit.Action.UPDATE,
