@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.common.errors import ValidationFailed
 from app.models import Setting, User
-from app.security import accounts
+from app.security import accounts, session_lock
 from app.security.accounts import LoginAttempt
 from app.security.actor import Actor
 from app.security.password_hashing import hash_password, needs_rehash
@@ -81,4 +81,12 @@ def verify(replica: Session, username: str, password: str) -> LoginAttempt:
     attempt = accounts.verify_login(replica, username, password, offline_hash)
     if attempt.actor is not None and needs_rehash(stored_hash(replica, attempt.actor.id)):
         _put(replica, attempt.actor.id, hash_password(password))
+    return attempt
+
+
+def unlock(replica: Session, actor: Actor, password: str) -> LoginAttempt:
+    """The idle-locked offline window: the actor's own offline password (throttled)."""
+    attempt = verify(replica, actor.username, password)
+    if attempt.actor is not None:
+        session_lock.record_unlock(replica, actor)
     return attempt

@@ -117,3 +117,25 @@ def test_after_the_last_day_the_offline_start_says_the_lease_has_ended(
     assert shown["windows"] == []
     assert dialogs[-1].startswith(f"Lånet har gått ut för {row.case_number}")
     assert "skickas till kontoret" in dialogs[-1]
+
+
+def test_the_offline_window_locks_and_opens_with_the_offline_password(qtbot, offline_start) -> None:
+    start, _row, shown = offline_start
+
+    def answer(dialog: OfflineLoginDialog) -> None:
+        type_text(dialog.password, OFFLINE_PASSWORD)
+        qtbot.mouseClick(dialog.login_button, LEFT)
+
+    start(answer)
+    [window] = shown["windows"]
+    lock = window.idle_lock
+    lock.lock()
+    assert lock.locked and not window.my_cases_view.isVisible()
+    assert window.windowTitle() == "Ärendestöd – låst"
+    type_text(lock.screen.password, "sara:s vanliga lösenord")
+    qtbot.mouseClick(lock.screen.unlock_button, LEFT)
+    assert lock.locked
+    lock.screen.password.clear()
+    type_text(lock.screen.password, OFFLINE_PASSWORD)
+    qtbot.mouseClick(lock.screen.unlock_button, LEFT)
+    assert not lock.locked and window.windowTitle().endswith("– offline")
