@@ -113,7 +113,9 @@ class IdleLock(QObject):
         self._hidden: list[QWidget] = []
         self.last_input = time.monotonic()
 
-        self.content = window.takeCentralWidget()
+        content = window.takeCentralWidget()
+        assert content is not None  # the main window has built its central widget
+        self.content: QWidget = content
         self.screen = LockScreen(actor.full_name, actor.username, self.offline)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.content)

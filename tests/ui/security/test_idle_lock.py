@@ -47,7 +47,7 @@ def _unlock(qtbot, window: MainWindow, password: str) -> None:
 def test_ten_idle_minutes_hide_the_cases_until_the_password(
     qtbot, main_window, demo_database
 ) -> None:
-    row, view = _open_unsaved_entry(qtbot, main_window)
+    _row, view = _open_unsaved_entry(qtbot, main_window)
     title = main_window.windowTitle()
     _idle_for(main_window, 9.9)
     assert not main_window.idle_lock.locked  # the default is ten minutes
