@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -95,6 +96,24 @@ class LockScreen(QWidget):
         self.password.returnPressed.connect(self.unlock_button.click)
 
 
+class LockDialog(QDialog):
+    """The lock screen over a modal dialog that was open when the lock came (a modal dialog
+    takes the input from the main window, so the lock screen there could not be typed in).
+    Escape and the close button do not close it: only the password does."""
+
+    def __init__(self, parent: QWidget, screen: LockScreen):
+        super().__init__(parent)
+        self.setWindowTitle(LOCKED_TITLE)
+        self.setModal(True)
+        QVBoxLayout(self).addWidget(screen)
+
+    def reject(self) -> None:
+        pass
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        event.ignore()
+
+
 class IdleLock(QObject):
     """Installed by the main window on itself (one line there)."""
 
@@ -111,17 +130,21 @@ class IdleLock(QObject):
         self.locked = False
         self._title = ""
         self._hidden: list[QWidget] = []
+        self._covered: list[tuple[QWidget, str, list[QWidget]]] = []
+        self._host: LockDialog | None = None
         self.last_input = time.monotonic()
 
         content = window.takeCentralWidget()
         assert content is not None  # the main window has built its central widget
         self.content: QWidget = content
-        self.screen = LockScreen(actor.full_name, actor.username, self.offline)
+        self.window_screen = LockScreen(actor.full_name, actor.username, self.offline)
+        self.screen = self.window_screen
+        """The lock screen in use: the window's, or the one over a modal dialog."""
         self.stack = QStackedWidget()
         self.stack.addWidget(self.content)
-        self.stack.addWidget(self.screen)
+        self.stack.addWidget(self.window_screen)
         window.setCentralWidget(self.stack)
-        self.screen.unlock_button.clicked.connect(self.try_unlock)
+        self.window_screen.unlock_button.clicked.connect(self.try_unlock)
 
         self.timer = QTimer(self)
         self.timer.setInterval(CHECK_MS)
@@ -167,14 +190,62 @@ class IdleLock(QObject):
         ]
         for widget in self._hidden:
             widget.hide()
-        self.stack.setCurrentWidget(self.screen)
+        self.stack.setCurrentWidget(self.window_screen)
+        self._cover_modal_dialogs()
         self.screen.password.clear()
         self.screen.error.set_message("")
         self.screen.password.setFocus()
 
+    def _cover_modal_dialogs(self) -> None:
+        """A modal dialog open at the lock (it may show a case) keeps running, its content
+        hidden; the lock screen then opens over it."""
+        modal = [
+            widget
+            for widget in QApplication.topLevelWidgets()
+            if widget is not self.window
+            and widget.isVisible()
+            and isinstance(widget, QDialog)
+            and widget.isModal()
+        ]
+        for dialog in modal:
+            shown = [
+                child
+                for child in dialog.findChildren(
+                    QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly
+                )
+                if child.isVisible()
+            ]
+            for child in shown:
+                child.hide()
+            self._covered.append((dialog, dialog.windowTitle(), shown))
+            dialog.setWindowTitle(LOCKED_TITLE)
+        top = QApplication.activeModalWidget()
+        if top is None or top is self.window:
+            top = modal[-1] if modal else None
+        if top is not None:
+            actor = self.context.logged_in
+            screen = LockScreen(actor.full_name, actor.username, self.offline)
+            screen.unlock_button.clicked.connect(self.try_unlock)
+            self._host = LockDialog(top, screen)
+            self.screen = screen
+            self._host.show()
+
+    def _uncover_modal_dialogs(self) -> None:
+        if self._host is not None:
+            self._host.hide()
+            self._host.deleteLater()
+            self._host = None
+            self.screen = self.window_screen
+        for dialog, title, shown in self._covered:
+            dialog.setWindowTitle(title)
+            for child in shown:
+                child.show()
+        self._covered = []
+
     def _unlocked(self) -> None:
         self.locked = False
         self.last_input = time.monotonic()
+        self._uncover_modal_dialogs()
         self.stack.setCurrentWidget(self.content)
         self.window.setWindowTitle(self._title)
         self.window.menuBar().show()

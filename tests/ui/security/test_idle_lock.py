@@ -109,3 +109,31 @@ def test_wrong_passwords_at_the_lock_screen_count_down(qtbot, main_window) -> No
 
 def test_the_check_interval_is_short_compared_to_a_minute() -> None:
     assert idle_lock.CHECK_MS <= 10_000
+
+
+def test_a_modal_dialog_open_at_the_lock_is_covered_and_kept(qtbot, main_window) -> None:
+    """A dialog waiting for the user (it may list cases) keeps running with its content
+    hidden; the lock screen opens over it, Escape does not close it, and after the password
+    the dialog is as it was."""
+    from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QVBoxLayout
+
+    dialog = QDialog(main_window)
+    dialog.setWindowTitle("Ta med på hembesök")
+    layout = QVBoxLayout(dialog)
+    shown = QLabel("EB-2026-000001 · Linnea Svensson (19980108-9781)")
+    typed = QLineEdit()
+    layout.addWidget(shown)
+    layout.addWidget(typed)
+    dialog.open()  # modal, as exec() is, without blocking the test
+    type_text(typed, "halvskrivet")
+    lock = main_window.idle_lock
+    lock.lock()
+    assert not shown.isVisible() and dialog.windowTitle() == "Ärendestöd – låst"
+    assert lock.screen is not lock.window_screen and lock.screen.isVisible()
+    qtbot.keyClick(lock.screen.password, Qt.Key.Key_Escape)
+    assert lock.locked and lock.screen.isVisible()
+    _unlock(qtbot, main_window, demo_data.DEMO_PASSWORD)
+    assert not lock.locked and dialog.isVisible() and shown.isVisible()
+    assert dialog.windowTitle() == "Ta med på hembesök" and typed.text() == "halvskrivet"
+    assert dialog.result() == 0  # still waiting for the user, not cancelled
+    dialog.reject()
