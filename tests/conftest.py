@@ -15,6 +15,7 @@ os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 os.environ["ARENDESTOD_SYSTEM_CONFIG"] = os.devnull + ".arendestod-no-system-config.toml"
 os.environ["ARENDESTOD_CONFIG"] = os.devnull + ".arendestod-no-user-config.toml"
 
+from app.security import password_hashing
 from app.settings import configuration
 from app.settings.configuration import Configuration
 
@@ -22,6 +23,11 @@ from app.settings.configuration import Configuration
 from tests import pg
 from tests.helpers import MemoryKeyring
 from tests.pg import pg_migrated_template, pg_server  # noqa: F401
+
+# The one test-only hook of the password hashes: scrypt at the production cost (N = 2¹⁷,
+# ~0.5 s and 128 MiB a hash) would make the thousands of logins in the tests slow;
+# tests/core/security/test_login_hardening.py checks the production cost itself.
+password_hashing.use_cheap_cost_for_tests(password_hashing.ScryptCost(n=2**10, r=8, p=1))
 
 
 @pytest.hookimpl(wrapper=True)

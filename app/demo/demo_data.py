@@ -64,7 +64,7 @@ from app.models import (
 from app.security.accounts import hash_password
 from app.security.actor import Actor
 
-DEMO_PASSWORD = "demo1234"
+DEMO_PASSWORD = "demo-demo-2026"
 """Password of every demo account (shown in the first-run dialog and README)."""
 DEMO_MUNICIPALITY_CODE = "0180"
 """A kommunkod of the right form (Stockholm's) for the fictional Exempelstad: the individual

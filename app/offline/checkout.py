@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.db.replica import REPLICA_ID_KEY
 from app.models import Setting
-from app.offline import leases, replica_copy
+from app.offline import leases, offline_credential, replica_copy
 from app.offline.leases import LeaseInfo
 from app.offline.replica_copy import CopyResult, Progress
 from app.security import audit
@@ -45,12 +45,16 @@ def check_out(
     case_ids: list[uuid.UUID],
     *,
     due_on: date,
+    offline_password: str | None,
     progress: Progress | None = None,
 ) -> CheckOutResult:
-    """Lease the cases to this replica and copy them there; the caller commits the server's
-    session first, then the replica's."""
+    """Lease the cases to this replica and copy them there, with the hash of the offline
+    password the user chose (`offline_credential`; None or empty keeps the one chosen at an
+    earlier check-out). The caller commits the server's session first, then the replica's."""
+    offline_credential.check_choice(replica, actor, offline_password)
     taken = leases.check_out(server, actor, case_ids, due_on=due_on, replica_id=replica_id(replica))
     copied = replica_copy.copy_cases(server, replica, [lease.case_id for lease in taken], progress)
+    offline_credential.store(replica, actor, offline_password)
     return CheckOutResult(taken, copied)
 
 

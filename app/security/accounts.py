@@ -3,11 +3,8 @@ database role the user connected with), users, the first administrator."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import os
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -16,33 +13,22 @@ from sqlalchemy.orm import Session
 from app.common.errors import AccessDenied, ServiceError, StaleRecordError, ValidationFailed
 from app.common.text_input import clean_text
 from app.models import Role, Unit, User
-from app.security import audit
+from app.security import audit, login_throttle
 from app.security.actor import Actor
+from app.security.password_hashing import hash_password, needs_rehash, verify_password
 from app.settings.configuration import UnitDefaults
 
-# scrypt parameters (RFC 7914): n=2**14, r=8 costs ~16 MiB and ~50 ms: slow for guessing,
-# fast enough for a login.
-_N, _R, _P = 2**14, 8, 1
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = 12
+"""A passphrase (NIST SP 800-63B, OWASP): length beats complexity rules. Only new passwords
+are held to it; a shorter one set earlier still logs in."""
+
+PASSWORD_HELP = (
+    f"Minst {MIN_PASSWORD_LENGTH} tecken. Välj gärna en lösenfras, några ord i rad som du "
+    "minns, t.ex. ”blå cykel vid havet”."
+)
 
 
-def hash_password(password: str) -> str:
-    salt = os.urandom(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
-    encoded_salt = base64.b64encode(salt).decode()
-    encoded_digest = base64.b64encode(digest).decode()
-    return f"scrypt${_N}${_R}${_P}${encoded_salt}${encoded_digest}"
-
-
-def verify_password(password: str, stored: str | None) -> bool:
-    if not stored or not stored.startswith("scrypt$"):
-        return False
-    _, n, r, p, salt_b64, digest_b64 = stored.split("$")
-    digest = hashlib.scrypt(
-        password.encode(), salt=base64.b64decode(salt_b64), n=int(n), r=int(r), p=int(p), dklen=32
-    )
-    return hmac.compare_digest(digest, base64.b64decode(digest_b64))
-
+PASSWORD_PLACEHOLDER = f"minst {MIN_PASSWORD_LENGTH} tecken, gärna en lösenfras"
 
 LOGIN_FAILED_MESSAGE = "Fel användarnamn eller lösenord."
 
@@ -51,23 +37,99 @@ def has_users(session: Session) -> bool:
     return bool(session.scalar(select(func.count()).select_from(User)))
 
 
-def login(session: Session, username: str, password: str) -> Actor | None:
-    """The user, or None (with the failed attempt logged) when the login is refused.
+@dataclass(frozen=True)
+class LoginAttempt:
+    """What a local login attempt came to: the user, or a refusal with the seconds left
+    to wait before the next attempt is checked (0: the password or name was wrong)."""
 
-    Returns instead of raising so the caller's transaction commits the audit row."""
+    actor: Actor | None
+    wait_seconds: int = 0
+
+    @property
+    def message(self) -> str:
+        if self.actor is not None:
+            return ""
+        if self.wait_seconds:
+            return wait_message(self.wait_seconds)
+        return LOGIN_FAILED_MESSAGE
+
+
+def wait_message(seconds: int) -> str:
+    unit = "sekund" if seconds == 1 else "sekunder"
+    return f"För många misslyckade inloggningar. Vänta {seconds} {unit} och försök sedan igen."
+
+
+def verify_login(
+    session: Session,
+    username: str,
+    password: str,
+    stored_hash: Callable[[User], str | None] = lambda user: user.password_hash,
+) -> LoginAttempt:
+    """The throttled check of a password (`login_throttle`): during the wait after repeated
+    failures the password is not even checked (a guess in the wait tells nothing). Every
+    refusal is an audit row, naming the user only when the name is an existing user's and
+    never holding what was typed otherwise (a password typed in the name field). Writes no
+    row for a success: the caller says what it was (a login, an unlock).
+
+    `stored_hash` is the user's hash to check against: the local password, or the offline
+    password kept in a laptop's replica."""
     user = session.scalar(select(User).where(User.username == username.strip().casefold()))
-    if user is None or not user.active or not verify_password(password, user.password_hash):
+    who = user.username if user is not None else login_throttle.unknown_name_detail()
+    user_id = user.id if user is not None else None
+    wait = login_throttle.wait_seconds(session, user_id)
+    if wait:
         audit.record(
             session,
             Actor.of(user) if user else None,
             audit.Action.LOGIN_FAILED,
             "user",
-            detail=username[:64],
+            entity_id=user_id,
+            detail=login_throttle.throttled_detail(wait, who),
         )
-        return None
-    actor = Actor.of(user)
+        return LoginAttempt(None, wait)
+    if user is None or not user.active or not verify_password(password, stored_hash(user)):
+        audit.record(
+            session,
+            Actor.of(user) if user else None,
+            audit.Action.LOGIN_FAILED,
+            "user",
+            entity_id=user_id,
+            detail=who if user is None or user.active else f"{who} (inaktiverad)",
+        )
+        return LoginAttempt(None, login_throttle.wait_seconds(session, user_id))
+    return LoginAttempt(Actor.of(user))
+
+
+def attempt_login(session: Session, username: str, password: str) -> LoginAttempt:
+    """A local login (`verify_login`). A hash of a lower cost than today's is replaced at a
+    successful login (an audited update).
+
+    Returns instead of raising so the caller's transaction commits the audit rows."""
+    attempt = verify_login(session, username, password)
+    actor = attempt.actor
+    if actor is None:
+        return attempt
+    user = session.get(User, actor.id)
+    assert user is not None
     audit.record(session, actor, audit.Action.LOGIN, "user", entity_id=user.id)
-    return actor
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            audit.Action.UPDATE,
+            "user",
+            entity_id=user.id,
+            detail=f"{user.username}: lösenordets hash förnyad med starkare parametrar",
+        )
+    return attempt
+
+
+def login(session: Session, username: str, password: str) -> Actor | None:
+    """The user, or None (logged) when the login is refused (`attempt_login`, whose
+    `message` says why: wrong name or password, or a wait)."""
+    return attempt_login(session, username, password).actor
 
 
 def login_connected(session: Session) -> Actor | None:
@@ -91,7 +153,10 @@ def login_connected(session: Session) -> Actor | None:
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(
-            {"password": f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken."}
+            {
+                "password": f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken. "
+                "Välj gärna en lösenfras, några ord i rad."
+            }
         )
 
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
 
 from app.common.errors import ServiceError
 from app.db import migrate
 from app.db.database import Database, open_database
+from app.db.engine import database_url
 from app.security import accounts
 from app.security.actor import Actor
 
@@ -113,3 +116,22 @@ def _login_error(error: DBAPIError) -> ServiceError:
     return ServerUnavailable(
         "Servern svarar inte. Kontrollera nätverksanslutningen och försök igen om en stund."
     )
+
+
+def check_password(url: str, username: str, password: str) -> None:
+    """The server checks the role's password on a connection of its own, closed at once:
+    unlocking an idle-locked window re-authenticates without touching the open session.
+    Raises LoginRefused or ServerUnavailable as `log_in` does (the server's own auth_delay
+    and pg_hba apply, as to every login)."""
+    if not password:
+        raise LoginRefused(accounts.LOGIN_FAILED_MESSAGE)
+    engine = create_engine(
+        database_url(with_credentials(url, username, password)), poolclass=NullPool
+    )
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as error:
+        raise _login_error(error) from error
+    finally:
+        engine.dispose()

@@ -334,6 +334,19 @@ DECISION_WARNING_DAYS: Declaration[int] = Declaration(
     maximum=180,
     unit="dagar",
 )
+IDLE_LOCK_MINUTES: Declaration[int] = Declaration(
+    "idle_lock_minutes",
+    "Lås skärmen efter",
+    "Minuter utan tangentbord eller mus innan programmet döljer ärendena och frågar efter "
+    "lösenordet igen (också i offlinefönstret).",
+    SettingType.INTEGER,
+    10,
+    (Location.DATABASE,),
+    ChangedBy.ADMINISTRATOR,
+    minimum=1,
+    maximum=60,
+    unit="minuter",
+)
 REPLICA_ID: Declaration[str | None] = Declaration(
     "replica.id",
     "Offlinedatabasens id",
@@ -343,6 +356,17 @@ REPLICA_ID: Declaration[str | None] = Declaration(
     None,
     (Location.OFFLINE_DATABASE,),
     ChangedBy.NOBODY,
+)
+
+OFFLINE_CREDENTIAL: Declaration[str | None] = Declaration(
+    "offline_credential.{user_id}",
+    "Offlinelösenord",
+    "En scrypt-hash av det lösenord användaren valde när ärendena togs med; "
+    "`arendestod --offline` frågar efter det. Lösenordet självt sparas inte.",
+    SettingType.TEXT,
+    None,
+    (Location.OFFLINE_DATABASE,),
+    ChangedBy.USER,
 )
 
 # --- this computer's UI state (QSettings, the user's own) --------------------------------------
@@ -370,7 +394,9 @@ ALL: tuple[Declaration[object], ...] = (
     APPEAL_NOTICE_BOARD,
     APPEAL_ADMINISTRATIVE_COURT,
     DECISION_WARNING_DAYS,
+    IDLE_LOCK_MINUTES,
     REPLICA_ID,
+    OFFLINE_CREDENTIAL,
     LAST_USERNAME,
 )
 

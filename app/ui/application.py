@@ -78,9 +78,11 @@ def run_gui(db_url: str | None, *, offline: bool = False) -> int:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return 0
         if dialog.demo_loaded:
+            from app.demo.demo_data import DEMO_PASSWORD
+
             login_hint = (
                 "Demodata är inlagd. Logga in som handläggare (sara.nilsson) eller "
-                "chef (eva.lind) med lösenordet demo1234 – eller som administratör."
+                f"chef (eva.lind) med lösenordet {DEMO_PASSWORD} – eller som administratör."
             )
             username = "sara.nilsson"
         else:
@@ -123,16 +125,18 @@ def _run_on_server(app: QApplication, url: str) -> int:
 
 def _run_offline(app: QApplication) -> int:
     """Offline on the laptop: the encrypted replica with the cases taken along, unlocked with
-    the key in the keyring or the passphrase the user chose."""
+    the key in the keyring or the passphrase the user chose, then shown only after the
+    user's offline password (chosen at check-out)."""
     from app.offline import offline_replica
     from app.ui.main_window import MainWindow
+    from app.ui.offline.offline_login_dialog import OfflineLoginDialog
     from app.ui.offline.passphrase_prompt import ask_passphrase
 
     path = default_replica_path()
     passphrase: str | None = None
     while True:
         try:
-            database, actor = offline_replica.open_offline(path, passphrase)
+            locked = offline_replica.unlock_for_login(path, passphrase)
             break
         except offline_replica.PassphraseNeeded as question:
             passphrase = ask_passphrase(None, question, "Ärendestöd offline")
@@ -146,9 +150,18 @@ def _run_offline(app: QApplication) -> int:
         except Exception as error:
             QMessageBox.critical(None, "Ärendestöd offline", user_message(error))
             return 1
-    context = AppContext(database, actor=actor, replica_path=path)
+    database = locked.database
+    login = OfflineLoginDialog(locked)
+    if login.exec() != QDialog.DialogCode.Accepted or login.start is None:
+        if login.expired_message:
+            QMessageBox.information(None, "Ärendestöd offline", login.expired_message)
+        database.dispose()
+        return 0
+    context = AppContext(database, actor=login.start.actor, replica_path=path)
     window = MainWindow(context)
     window.show()
+    if login.start.expired:
+        QMessageBox.information(window, "Ärendestöd offline", login.start.expired_message)
     app.exec()
     database.dispose()
     return 0

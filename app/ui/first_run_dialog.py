@@ -50,6 +50,11 @@ class FirstRunDialog(QDialog):
         self.username = QLineEdit("admin")
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(
+            f"minst {accounts.MIN_PASSWORD_LENGTH} tecken, gärna en lösenfras"
+        )
+        self.password.setToolTip(accounts.PASSWORD_HELP)
+        self.password.setAccessibleDescription(accounts.PASSWORD_HELP)
         self.password_again = QLineEdit()
         self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
         for widget, name in (

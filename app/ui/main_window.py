@@ -45,6 +45,7 @@ from app.ui.norms.norm_tables_dialog import NormTablesDialog
 from app.ui.offline.checkout_dialog import CheckOutDialog
 from app.ui.offline.offline_actions import OfflineActions
 from app.ui.security.audit_review_view import AuditReviewView
+from app.ui.security.idle_lock import IdleLock
 from app.ui.security.users_dialog import UsersDialog
 from app.ui.settings.settings_dialog import SettingsDialog
 from app.ui.statistics.statistics_view import StatisticsView
@@ -185,6 +186,7 @@ class MainWindow(QMainWindow):
 
         self._on_server = server_login.is_shared_server(context.database.url)
         self.offline_actions = OfflineActions(self, context)
+        self.idle_lock = IdleLock(self, context)
         self._build_menus()
         self.statusBar().showMessage(
             f"Inloggad: {actor.full_name} ({actor.role.label}) · "
@@ -272,6 +274,7 @@ class MainWindow(QMainWindow):
                 lambda: SettingsDialog(self.context, self).exec(),
             )
         file_menu.addSeparator()
+        self._action(file_menu, "L&ås nu", QKeySequence("Ctrl+L"), self.idle_lock.lock)
         self._action(file_menu, "&Logga ut", None, self.log_out)
         self._action(file_menu, "&Avsluta", QKeySequence("Ctrl+Q"), self.close)
         help_menu = self.menuBar().addMenu("&Hjälp")
@@ -616,6 +619,7 @@ class MainWindow(QMainWindow):
             "Ctrl+Tab  Nästa flik",
             "Enter  Öppna markerat ärende",
             "Ctrl+S  Spara utkast (journal)",
+            "Ctrl+L  Lås nu (lösenordet frågas efter)",
         ]
         if self.context.logged_in.is_manager:
             lines.append("Ctrl+G  Ärendegenomgång (översikt)")

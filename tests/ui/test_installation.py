@@ -57,8 +57,8 @@ def test_first_run_takes_the_unit_details_from_it(qtbot, configure, tmp_path) ->
     dialog.unit_name.clear()
     type_text(dialog.unit_name, "Enhet'; DROP TABLE units; --")
     type_text(dialog.full_name, "Ingrid Admin")
-    type_text(dialog.password, "hemligt12")
-    type_text(dialog.password_again, "hemligt12")
+    type_text(dialog.password, "hemligt-lösen-12")
+    type_text(dialog.password_again, "hemligt-lösen-12")
     dialog.empty.setChecked(True)
     with qtbot.waitSignal(dialog.accepted, timeout=10_000):
         qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)

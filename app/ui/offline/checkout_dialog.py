@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -19,9 +20,10 @@ from PySide6.QtWidgets import (
 from app.cases.my_cases import CaseListRow
 from app.common import clock, formatting
 from app.common.errors import ValidationFailed
-from app.offline import checkout, leases
+from app.offline import checkout, leases, offline_credential
 from app.offline.checkout import CheckOutResult
 from app.offline.offline_replica import PassphraseNeeded, ReplicaLocked
+from app.security.accounts import PASSWORD_HELP, PASSWORD_PLACEHOLDER
 from app.ui.context import AppContext
 from app.ui.offline.passphrase_prompt import ask_passphrase
 from app.ui.widgets.background import run_in_background
@@ -33,6 +35,11 @@ EXPLANATION = (
     "De ärenden du väljer kopieras krypterade till den här datorn, så att du kan arbeta "
     "med dem utan nätverk. Medan de är utcheckade kan kolleger läsa men inte ändra dem. "
     "Synkronisera och checka in när du är tillbaka."
+)
+OFFLINE_PASSWORD_HELP = (
+    "Offlinelösenordet frågas efter när du startar Ärendestöd offline, så att ingen annan "
+    "som får tag i datorn kan läsa ärendena. Lämna fälten tomma för att behålla det "
+    "offlinelösenord du valde förra gången. " + PASSWORD_HELP
 )
 
 
@@ -68,7 +75,9 @@ class CheckOutDialog(QDialog):
                 Qt.CheckState.Checked if row.case_id in selected else Qt.CheckState.Unchecked
             )
             self.case_list.addItem(item)
-        self.errors = {key: FieldError() for key in ("cases", "due_on")}
+        self.errors = {
+            key: FieldError() for key in ("cases", "due_on", offline_credential.FIELD, "again")
+        }
         add_field(form, "Ä&renden (mellanslag markerar):", self.case_list, self.errors["cases"])
         today = clock.today()
         self.due_on = DateField(today + timedelta(days=1))
@@ -77,6 +86,27 @@ class CheckOutDialog(QDialog):
         last = today + timedelta(days=leases.MAX_LEASE_DAYS)
         self.due_on.setMaximumDate(QDate(last.year, last.month, last.day))
         add_field(form, "Till och &med:", self.due_on, self.errors["due_on"])
+        self.offline_password = QLineEdit()
+        self.offline_password.setObjectName("offlinePassword")
+        self.offline_password_again = QLineEdit()
+        self.offline_password_again.setObjectName("offlinePasswordAgain")
+        for field in (self.offline_password, self.offline_password_again):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+            field.setToolTip(OFFLINE_PASSWORD_HELP)
+            field.setAccessibleDescription(OFFLINE_PASSWORD_HELP)
+        self.offline_password.setPlaceholderText(PASSWORD_PLACEHOLDER)
+        add_field(
+            form,
+            "&Offlinelösenord:",
+            self.offline_password,
+            self.errors[offline_credential.FIELD],
+        )
+        add_field(
+            form, "&Upprepa offlinelösenordet:", self.offline_password_again, self.errors["again"]
+        )
+        help_label = QLabel(OFFLINE_PASSWORD_HELP)
+        help_label.setWordWrap(True)
+        form.addRow("", help_label)
         layout.addLayout(form)
 
         buttons, self.take_button = action_cancel_buttons(self, "&Ta med", self.take_along)
@@ -97,6 +127,11 @@ class CheckOutDialog(QDialog):
         due_on = self.due_on.value()
         passphrase = self._passphrase
         context = self.context
+        offline_password = self.offline_password.text()
+        if offline_password != self.offline_password_again.text():
+            self.errors["again"].set_message("Offlinelösenorden är inte lika.")
+            self.offline_password_again.setFocus()
+            return
 
         def work(report):
             return context.call_with_replica(
@@ -106,6 +141,7 @@ class CheckOutDialog(QDialog):
                     actor,
                     case_ids,
                     due_on=due_on,
+                    offline_password=offline_password or None,
                     progress=lambda step, total: report(step * 100 // total),
                 ),
                 passphrase=passphrase,

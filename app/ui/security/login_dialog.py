@@ -7,7 +7,7 @@ may be kept in the operating system's keyring if the user ticks the box."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -97,6 +97,7 @@ class LoginDialog(QDialog):
         buttons, self.login_button = action_cancel_buttons(self, "Logga &in", self.try_login)
         self.login_button.setDefault(True)
         layout.addWidget(buttons)
+        self.countdown = WaitCountdown(self, self.login_button, self.error)
         if not username:
             self.username.setFocus()
         elif self.password.text():
@@ -117,12 +118,16 @@ class LoginDialog(QDialog):
         assert self.context is not None
         try:
             with self.context.database.sessions.begin() as session:
-                actor = accounts.login(session, self.username.text(), self.password.text())
+                attempt = accounts.attempt_login(
+                    session, self.username.text(), self.password.text()
+                )
         except Exception as exc:
             self.error.set_message(user_message(exc))
             return
+        actor = attempt.actor
         if actor is None:
-            self._refused(accounts.LOGIN_FAILED_MESSAGE)
+            self._refused(attempt.message)
+            self.countdown.start(attempt.wait_seconds)
             return
         self.actor = actor
         self.context.actor = actor
@@ -162,3 +167,35 @@ class LoginDialog(QDialog):
     def _not_connected(self, exc: Exception) -> None:
         self.login_button.setEnabled(True)
         self._refused(user_message(exc))
+
+
+class WaitCountdown:
+    """After repeated failed logins: the seconds left, counted down on the screen with the
+    button disabled (the service only says how long; nothing sleeps on the GUI thread)."""
+
+    def __init__(self, parent: QWidget, button, label: FieldError):
+        self.parent = parent
+        self.button = button
+        self.label = label
+        self.seconds = 0
+        self.timer = QTimer(parent)
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self._tick)
+
+    def start(self, seconds: int) -> None:
+        self.seconds = seconds
+        if seconds <= 0:
+            return
+        self.button.setEnabled(False)
+        self.label.set_message(accounts.wait_message(seconds))
+        self.parent.adjustSize()  # the message takes two lines
+        self.timer.start()
+
+    def _tick(self) -> None:
+        self.seconds -= 1
+        if self.seconds > 0:
+            self.label.set_message(accounts.wait_message(self.seconds))
+            return
+        self.timer.stop()
+        self.label.set_message("Försök igen.")
+        self.button.setEnabled(True)

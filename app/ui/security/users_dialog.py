@@ -70,6 +70,11 @@ class UsersDialog(QDialog):
             self.unit.addItem(name, unit_id)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(
+            f"minst {accounts.MIN_PASSWORD_LENGTH} tecken, gärna en lösenfras"
+        )
+        self.password.setToolTip(accounts.PASSWORD_HELP)
+        self.password.setAccessibleDescription(accounts.PASSWORD_HELP)
         self.errors = {
             key: FieldError() for key in ("full_name", "username", "unit", "password", "user")
         }

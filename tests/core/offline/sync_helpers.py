@@ -13,10 +13,19 @@ from app.journal.plans import PlanInput
 from app.models import Plan
 from app.offline import checkout, leases, sync
 
+OFFLINE_PASSWORD = "offline-lösen-för-hembesök"
+
 
 def take_along(db, laptop, actor, case_ids) -> None:
     with db.sessions() as server, laptop.sessions() as local:
-        checkout.check_out(server, local, actor, case_ids, due_on=clock.today() + timedelta(1))
+        checkout.check_out(
+            server,
+            local,
+            actor,
+            case_ids,
+            due_on=clock.today() + timedelta(1),
+            offline_password=OFFLINE_PASSWORD,
+        )
         server.commit()
         local.commit()
 

@@ -23,6 +23,8 @@ from app.models import (
 )
 from app.offline import checkout
 
+OFFLINE_PASSWORD = "offline-lösen-för-hembesök"
+
 
 @pytest.fixture
 def replica(tmp_path):
@@ -51,7 +53,12 @@ def test_check_out_copies_the_cases_whole(
 
     with replica.sessions() as local:
         result = checkout.check_out(
-            session, local, caseworker, [taken.id], due_on=clock.today() + timedelta(days=1)
+            session,
+            local,
+            caseworker,
+            [taken.id],
+            due_on=clock.today() + timedelta(days=1),
+            offline_password=OFFLINE_PASSWORD,
         )
         session.commit()
         local.commit()
@@ -88,7 +95,14 @@ def test_refresh_copies_again_what_is_leased_to_the_replica(
     case = make_case()
     session.commit()
     with replica.sessions() as local:
-        checkout.check_out(session, local, caseworker, [case.id], due_on=clock.today())
+        checkout.check_out(
+            session,
+            local,
+            caseworker,
+            [case.id],
+            due_on=clock.today(),
+            offline_password=OFFLINE_PASSWORD,
+        )
         session.commit()
         local.rollback()  # the laptop failed to store the copy
     with replica.sessions() as local:

@@ -54,7 +54,7 @@ def test_on_a_shared_server_a_user_has_no_local_password(session, admin, staff) 
     [
         ({"full_name": "  "}, "full_name", "Namnet"),
         ({"username": "sara.nilsson"}, "username", "redan upptaget"),
-        ({"password": "kort"}, "password", "minst 8 tecken"),
+        ({"password": "elva-tecken"}, "password", "minst 12 tecken"),
         ({"unit_id": None}, "unit", "Välj enheten"),
         ({"full_name": "x" * 201}, "full_name", "Namnet"),
     ],

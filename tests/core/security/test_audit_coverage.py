@@ -242,6 +242,8 @@ NOT_CASE_CONTENT = {
     "audit_review.reviewable_users": "names of the unit's staff",
     "accounts.list_users": "the staff list (administrators)",
     "accounts.list_units": "the units' names (administrators)",
+    "session_lock.unlock_local": "the user's own password at the lock screen (audited itself)",
+    "session_lock.record_unlock": "writes the unlock's own audit row",
     "case_register.unit_caseworkers": "names of the unit's handläggare",
     "caseload_review.review_status": "per handläggare: open cases and ärendegenomgångar counted",
     "decisions.has_delegation": "the user's own delegation",

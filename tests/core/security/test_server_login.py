@@ -133,3 +133,46 @@ def test_the_keyring_keeps_the_password_when_asked(
         log_in(qtbot, again)
     again.context.database.dispose()
     assert memory_keyring.secrets == {}
+
+
+def test_the_idle_lock_on_a_shared_server_asks_the_server(qtbot, cases, login_roles, staff) -> None:
+    """Unlocking re-authenticates with the role's password on a connection of its own; the
+    open session goes on (issue 20, idle lock)."""
+    from app.ui.main_window import MainWindow
+
+    url = server_url(login_roles)
+    dialog = open_dialog(qtbot, url, prefixed(login_roles, "sara.nilsson"))
+    with qtbot.waitSignal(dialog.accepted, timeout=10_000):
+        log_in(qtbot, dialog, "rls-test-lösen")
+    context = dialog.context
+    assert context is not None
+    try:
+        window = MainWindow(context)
+        qtbot.addWidget(window)
+        window.show()
+        lock = window.idle_lock
+        lock.lock()
+        assert lock.locked and not window.my_cases_view.isVisible()
+        type_text(lock.screen.password, "fel-lösenord")
+        qtbot.mouseClick(lock.screen.unlock_button, LEFT)
+        qtbot.waitUntil(lambda: lock.screen.error.text() != "", timeout=10_000)
+        assert lock.locked and lock.screen.error.text() == "Fel användarnamn eller lösenord."
+        lock.screen.password.clear()
+        type_text(lock.screen.password, "rls-test-lösen")
+        qtbot.mouseClick(lock.screen.unlock_button, LEFT)
+        qtbot.waitUntil(lambda: not lock.locked, timeout=10_000)
+        overview = context.call(lambda s, a: case_overview.open_case(s, a, cases.own))
+        assert overview.case_number
+        window.close()
+    finally:
+        context.database.dispose()
+
+
+def test_check_password_does_not_need_the_open_session(login_roles) -> None:
+    url = server_url(login_roles)
+    username = prefixed(login_roles, "eva.lind")
+    server_login.check_password(url, username, "rls-test-lösen")
+    with pytest.raises(server_login.LoginRefused):
+        server_login.check_password(url, username, "fel-lösenord")
+    with pytest.raises(server_login.LoginRefused):
+        server_login.check_password(url, username, "")

@@ -38,12 +38,11 @@ def setting_audit(session) -> list[tuple[str, object, str]]:
 
 def test_without_a_row_the_declared_default_applies(session) -> None:
     assert stored_settings.get_int(session, registry.DECISION_WARNING_DAYS) == 30
-    [setting] = stored_settings.adjustable_settings(session)
-    assert (setting.declaration, setting.value, setting.stored) == (
-        registry.DECISION_WARNING_DAYS,
-        30,
-        False,
-    )
+    settings = stored_settings.adjustable_settings(session)
+    assert [(s.declaration, s.value, s.stored) for s in settings] == [
+        (registry.DECISION_WARNING_DAYS, 30, False),
+        (registry.IDLE_LOCK_MINUTES, 10, False),
+    ]
 
 
 def test_administrator_changes_the_warning_days_and_the_deadline_follows(

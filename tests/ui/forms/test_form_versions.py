@@ -81,11 +81,11 @@ def login_admin(database):
             full_name="Ada Admin",
             role=Role.ADMINISTRATOR,
             unit=unit,
-            password="adminpass1",
+            password="adminlösenord1",
         )
     context = AppContext(database)
     with database.sessions.begin() as session:
-        context.actor = accounts.login(session, "admin", "adminpass1")
+        context.actor = accounts.login(session, "admin", "adminlösenord1")
     return context
 
 

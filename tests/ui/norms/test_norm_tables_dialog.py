@@ -38,11 +38,11 @@ def second_admin(demo_database, admin) -> AppContext:
             full_name="Bo Admin",
             role=Role.ADMINISTRATOR,
             unit=session.query(Unit).first(),
-            password="adminpass2",
+            password="adminlösenord2",
         )
     context = AppContext(demo_database)
     with demo_database.sessions.begin() as session:
-        context.actor = accounts.login(session, "bo.admin", "adminpass2")
+        context.actor = accounts.login(session, "bo.admin", "adminlösenord2")
     return context
 
 

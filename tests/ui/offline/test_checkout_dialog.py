@@ -16,19 +16,23 @@ from app.db.replica import ReplicaKey, open_replica
 from app.journal import journal
 from app.journal.journal import JournalDraft
 from app.models import Case
+from app.offline import leases, offline_replica
 from app.security import credentials
 from app.ui.offline.checkout_dialog import CheckOutDialog
-from tests.helpers import login
+from tests.helpers import login, type_text
 
 pytestmark = pytest.mark.gui
+OFFLINE_PASSWORD = "offline-lösen-för-hembesök"
 
 
-def _dialog(qtbot, context, tmp_path):
+def _dialog(qtbot, context, tmp_path, offline_password: str = OFFLINE_PASSWORD):
     context.replica_path = tmp_path / "replika.sqlcipher"
     rows = context.call(lambda s, a: my_cases.my_cases(s, a))
     dialog = CheckOutDialog(context, rows, {rows[0].case_id})
     qtbot.addWidget(dialog)
     dialog.show()
+    type_text(dialog.offline_password, offline_password)
+    type_text(dialog.offline_password_again, offline_password)
     return dialog, rows
 
 
@@ -131,3 +135,44 @@ def test_the_holder_sees_the_banner_without_the_revoke_button(
     _take_along(qtbot, dialog, dialogs)
     view = main_window.open_case(rows[0].case_id)
     assert view.lease_banner.isVisible() and not view.revoke_button.isVisible()
+
+
+def test_an_offline_password_is_chosen_at_the_first_check_out(
+    qtbot, caseworker, tmp_path, dialogs, memory_keyring
+) -> None:
+    """Without it `--offline` would show the cases to anyone who has the laptop."""
+    dialog, _rows = _dialog(qtbot, caseworker, tmp_path, offline_password="")
+    dialog.grab().save("/tmp/D-checkout-offline-password.png")
+    qtbot.mouseClick(dialog.take_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.errors["offline_password"].isVisible(), timeout=20_000)
+    assert "Välj ett offlinelösenord (minst 12 tecken)" in dialog.errors["offline_password"].text()
+    assert caseworker.call(lambda s, a: leases.my_leases(s, a)) == []  # nothing leased
+    type_text(dialog.offline_password, "elva-tecken")
+    type_text(dialog.offline_password_again, "elva-teckeN")
+    qtbot.mouseClick(dialog.take_button, Qt.MouseButton.LeftButton)
+    assert dialog.errors["again"].text() == "Offlinelösenorden är inte lika."
+    dialog.offline_password_again.clear()
+    type_text(dialog.offline_password_again, "elva-tecken")
+    qtbot.mouseClick(dialog.take_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "minst 12" in dialog.errors["offline_password"].text(), timeout=20_000)
+    assert caseworker.call(lambda s, a: leases.my_leases(s, a)) == []
+
+
+def test_a_later_check_out_keeps_the_offline_password_when_left_empty(
+    qtbot, caseworker, tmp_path, dialogs, memory_keyring
+) -> None:
+    dialog, rows = _dialog(qtbot, caseworker, tmp_path)
+    _take_along(qtbot, dialog, dialogs)
+    assert dialog.result_value is not None
+    dialogs.clear()
+    again = CheckOutDialog(caseworker, rows, {rows[1].case_id})
+    qtbot.addWidget(again)
+    _take_along(qtbot, again, dialogs)
+    assert again.result_value is not None
+    replica, actor = offline_replica.open_offline(
+        caseworker.replica_file, password=OFFLINE_PASSWORD
+    )
+    try:
+        assert actor.username == "sara.nilsson"
+    finally:
+        replica.dispose()

@@ -21,6 +21,7 @@ from tests.helpers import type_text
 
 pytestmark = pytest.mark.gui
 LEFT = Qt.MouseButton.LeftButton
+OFFLINE_PASSWORD = "offline-lösen-för-hembesök"
 
 
 def _take_along(qtbot, main_window, monkeypatch, row) -> None:
@@ -31,6 +32,8 @@ def _take_along(qtbot, main_window, monkeypatch, row) -> None:
     main_window.check_out_cases()
     [dialog] = shown
     assert dialog.chosen_case_ids() == [row.case_id]
+    type_text(dialog.offline_password, OFFLINE_PASSWORD)
+    type_text(dialog.offline_password_again, OFFLINE_PASSWORD)
     qtbot.mouseClick(dialog.take_button, LEFT)
     qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=20_000)
 
@@ -58,7 +61,9 @@ def _written_offline(qtbot, main_window, caseworker, tmp_path, monkeypatch, text
     caseworker.replica_path = tmp_path / "replika.sqlcipher"
     row = main_window.my_cases_model.rows[0]
     _take_along(qtbot, main_window, monkeypatch, row)
-    replica, actor = offline_replica.open_offline(caseworker.replica_path)
+    replica, actor = offline_replica.open_offline(
+        caseworker.replica_path, password=OFFLINE_PASSWORD
+    )
     try:
         window = _offline_window(qtbot, replica, actor, caseworker.replica_path)
         _write_entry(qtbot, window.open_case(row.case_id), "", text)
@@ -75,7 +80,9 @@ def test_written_offline_and_synced_at_the_office(
     row = main_window.my_cases_model.rows[0]
     _take_along(qtbot, main_window, monkeypatch, row)
 
-    replica, actor = offline_replica.open_offline(caseworker.replica_path)
+    replica, actor = offline_replica.open_offline(
+        caseworker.replica_path, password=OFFLINE_PASSWORD
+    )
     try:
         window = _offline_window(qtbot, replica, actor, caseworker.replica_path)
         assert window.windowTitle().endswith("– offline")

@@ -108,9 +108,9 @@ def test_users_dialog_adds_and_inactivates_a_user(qtbot, admin, demo_database) -
     assert "Användarnamnet" in dialog.errors["username"].text()
     type_text(dialog.full_name, "Åsa Öberg")
     type_text(dialog.username, "Asa.Oberg")
-    type_text(dialog.password, "kort")
+    type_text(dialog.password, "elva-tecken")
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
-    assert "minst 8 tecken" in dialog.errors["password"].text()
+    assert "minst 12 tecken" in dialog.errors["password"].text()
     assert dialog.full_name.text() == "Åsa Öberg"  # nothing typed is lost
     dialog.password.clear()
     type_text(dialog.password, "hemligt-lösen")

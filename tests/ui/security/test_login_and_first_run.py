@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from app.db.database import open_database
+from app.demo import demo_data
 from app.models import AuditEntry, Role, User
 from app.ui.context import AppContext
 from app.ui.first_run_dialog import FirstRunDialog
@@ -22,12 +23,12 @@ def test_first_run_creates_administrator_and_demo_data(qtbot, tmp_path: Path, fi
     qtbot.addWidget(dialog)
     dialog.show()
     type_text(dialog.full_name, "Ingrid Admin")
-    type_text(dialog.password, "hemligt1")
-    type_text(dialog.password_again, "hemligt2")
+    type_text(dialog.password, "hemligt-lösen-1")
+    type_text(dialog.password_again, "hemligt-lösen-2")
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
     assert "inte lika" in dialog.errors["password_again"].text()
     dialog.password_again.clear()
-    type_text(dialog.password_again, "hemligt1")
+    type_text(dialog.password_again, "hemligt-lösen-1")
     with qtbot.waitSignal(dialog.accepted, timeout=60_000):
         qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
     assert dialog.demo_loaded
@@ -44,11 +45,11 @@ def test_short_password_is_refused(qtbot, tmp_path: Path) -> None:
     dialog = FirstRunDialog(AppContext(database))
     qtbot.addWidget(dialog)
     type_text(dialog.full_name, "Ingrid Admin")
-    type_text(dialog.password, "kort")
-    type_text(dialog.password_again, "kort")
+    type_text(dialog.password, "elva-tecken")
+    type_text(dialog.password_again, "elva-tecken")
     dialog.empty.setChecked(True)
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
-    assert "minst 8 tecken" in dialog.errors["password"].text()
+    assert "minst 12 tecken" in dialog.errors["password"].text()
     assert dialog.result() == 0
     with database.sessions() as session:
         assert session.scalars(select(User)).all() == []
@@ -69,6 +70,40 @@ def test_wrong_password_is_refused_and_logged(qtbot, demo_database) -> None:
         ).all()
     assert len(failed) == 1
     dialog.password.clear()
-    type_text(dialog.password, "demo1234")
+    type_text(dialog.password, demo_data.DEMO_PASSWORD)
     qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
     assert context.actor is not None and context.actor.username == "sara.nilsson"
+
+
+def test_repeated_wrong_passwords_make_the_dialog_count_down(qtbot, demo_database) -> None:
+    """After three free failures the dialog says how long to wait, counts down with the
+    button disabled, and the right password is refused until the wait is over."""
+    from datetime import timedelta
+
+    from app.common import clock
+    from tests.ui.conftest import FIXED_NOW
+
+    context = AppContext(demo_database)
+    dialog = LoginDialog(context, username="sara.nilsson")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    for _ in range(4):
+        dialog.password.clear()
+        type_text(dialog.password, "fel-lösen")
+        qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    assert dialog.error.text().startswith("För många misslyckade inloggningar. Vänta 1 sekund")
+    assert not dialog.login_button.isEnabled()
+    dialog.grab().save("/tmp/D-login-countdown.png")
+    dialog.password.clear()
+    type_text(dialog.password, demo_data.DEMO_PASSWORD)
+    dialog.try_login()  # Enter pressed in the wait: refused without checking the password
+    assert context.actor is None and "Vänta" in dialog.error.text()
+    clock.set_now(lambda: FIXED_NOW + timedelta(seconds=2))
+    qtbot.waitUntil(dialog.login_button.isEnabled, timeout=5000)
+    qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    assert context.actor is not None and context.actor.username == "sara.nilsson"
+    with demo_database.sessions() as session:
+        refused = session.scalars(
+            select(AuditEntry.detail).where(AuditEntry.action == "login_failed")
+        ).all()
+    assert sorted(refused)[0].startswith("Vänta") and len(refused) == 5
