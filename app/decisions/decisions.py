@@ -718,6 +718,13 @@ def content_hash(decision: Decision) -> str:
     )
 
 
+def signature_holds(decision: Decision) -> bool:
+    """False for a signed decision whose stored content (its items included) no longer
+    matches the hash stored at signing (changed by hand after signing, issue 20); True for
+    a draft."""
+    return not decision.is_signed or decision.content_hash == content_hash(decision)
+
+
 def sign_decision(
     session: Session,
     actor: Actor,

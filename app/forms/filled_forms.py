@@ -376,6 +376,12 @@ def content_hash(form: FormInstance) -> str:
     )
 
 
+def signature_holds(form: FormInstance) -> bool:
+    """False for a signed form whose stored answers no longer match the hash stored at
+    signing (changed by hand after signing, issue 20); True for a draft."""
+    return not form.is_signed or form.content_hash == content_hash(form)
+
+
 def sign_form(
     session: Session, actor: Actor, form_id: uuid.UUID, *, expected_version: int | None = None
 ) -> FormInstance:

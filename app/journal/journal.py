@@ -130,6 +130,12 @@ def content_hash(entry: JournalEntry) -> str:
     )
 
 
+def signature_holds(entry: JournalEntry) -> bool:
+    """False for a signed entry whose stored content no longer matches the hash stored at
+    signing (changed by hand after signing, issue 20); True for a draft."""
+    return not entry.is_signed or entry.content_hash == content_hash(entry)
+
+
 def create_entry(
     session: Session,
     actor: Actor,
