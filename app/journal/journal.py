@@ -59,10 +59,16 @@ class JournalRow:
     signed_recorded_at: datetime | None = None
     """When the server recorded the signing (migration server_signing_rules); `signed_at`
     is the signer's claim."""
+    signature_holds: bool = True
+    """False when the signed content no longer matches its hash (`signature_holds`)."""
 
     @property
     def is_signed(self) -> bool:
         return self.signed_at is not None
+
+    @property
+    def validly_signed(self) -> bool:
+        return self.is_signed and self.signature_holds
 
 
 def _validated(draft: JournalDraft) -> JournalDraft:
@@ -273,6 +279,7 @@ def list_entries(session: Session, actor: Actor, case_id: uuid.UUID) -> list[Jou
             signers.get(e.signed_by, ""),
             e.corrects_id,
             e.signed_recorded_at,
+            signature_holds(e),
         )
         for e in entries
     ]
