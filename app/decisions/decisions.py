@@ -1160,9 +1160,9 @@ def letter_preview(session: Session, actor: Actor, decision_id: uuid.UUID) -> De
 def archived_letter(session: Session, actor: Actor, decision_id: uuid.UUID) -> bytes:
     """The PDF exactly as archived when the decision was signed. Logged as an export."""
     decision = _readable(session, actor, decision_id)
+    require_signature_holds(decision)
     if decision.letter_pdf is None:
         raise NotFound("Beslutet är inte signerat; det finns inget arkiverat beslutsbrev.")
-    require_signature_holds(decision)
     if hashlib.sha256(decision.letter_pdf).hexdigest() != decision.letter_sha256:
         raise ValidationFailed(
             {

@@ -288,9 +288,8 @@ class FormEditor(QWidget):
         view = self.view
         if view.is_signed and not view.signature_holds:
             state = (
-                f"<b style='color:#b00020'>{ALTERED_AFTER_SIGNING}</b>. Svaren har ändrats i "
-                "databasen efter att blanketten signerades: det som visas är inte det som "
-                f"{view.signer_name} signerade. Kontakta systemförvaltaren."
+                f"<b style='color:#b00020'>{ALTERED_AFTER_SIGNING}</b>. Svaren har ändrats "
+                f"efter att {view.signer_name} signerade. Kontakta systemförvaltaren."
             )
         elif view.is_signed and view.signed_at is not None:
             signature = signature_text(view.signed_at, view.signer_name, view.signed_recorded_at)

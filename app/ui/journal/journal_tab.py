@@ -191,9 +191,8 @@ class JournalTab(QWidget):
         self.addendum_button.setEnabled(row.is_signed)
         if row.signed_at is not None and not row.signature_holds:
             self.state_label.setText(
-                f"<b style='color:#b00020'>{ALTERED_AFTER_SIGNING}</b>. Anteckningen har "
-                "ändrats i databasen efter att den signerades: det som visas är inte det som "
-                f"{row.signer_name} signerade. Kontakta systemförvaltaren."
+                f"<b style='color:#b00020'>{ALTERED_AFTER_SIGNING}</b>. Texten har ändrats "
+                f"efter att {row.signer_name} signerade den. Kontakta systemförvaltaren."
             )
         elif row.signed_at is not None:
             self.state_label.setText(
