@@ -80,4 +80,3 @@ def register_sqlite_function(dbapi_connection: sqlite3.Connection) -> None:
     dbapi_connection.create_function(
         SQL_FUNCTION, 2 + len(COLUMNS), stored_row_hash, deterministic=True
     )
-

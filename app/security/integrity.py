@@ -61,9 +61,10 @@ class ChainReport:
 def verify_audit_chain(session: Session) -> ChainReport:
     """Walk the whole chain (module docstring). Reads the audit log only."""
     report = ChainReport()
-    report.unchained = session.scalar(
-        select(func.count()).select_from(AuditEntry).where(AuditEntry.seq.is_(None))
-    ) or 0
+    report.unchained = (
+        session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.seq.is_(None)))
+        or 0
+    )
     columns = (
         AuditEntry.seq,
         AuditEntry.chain_hash,

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.common import clock
-from app.common.errors import ValidationFailed
 from app.common.content_hash import ALTERED_AFTER_SIGNING
+from app.common.errors import ValidationFailed
 from app.common.formatting import local_datetime, signature_text
 from app.forms import filled_forms
 from app.forms.answers import Group, groups, new_row

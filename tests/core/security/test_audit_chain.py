@@ -174,9 +174,7 @@ def test_an_unchained_row_is_reported(db, session, make_case) -> None:
     session.commit()
     victim = _chain(db)[0]
     with db.engine.begin() as connection:
-        connection.execute(
-            update(AuditEntry).where(AuditEntry.id == victim.id).values(seq=None)
-        )
+        connection.execute(update(AuditEntry).where(AuditEntry.id == victim.id).values(seq=None))
     report = _report(db)
     assert report.unchained == 1 and not report.intact
     assert uuid.UUID(str(victim.id))

@@ -48,16 +48,17 @@ COLUMNS = ('id', 'at', 'user_id', 'case_id', 'person_id', 'action', 'entity', 'e
            'detail')
 
 PG_FUNCTIONS = f"""
--- The text of app/common/audit_chain.py, hashed: keep the two alike.
+-- The text of app/common/audit_chain.py, hashed: keep the two alike. PL/pgSQL: its plan is
+-- kept for the session (a SQL function with an aggregate is planned anew on every call).
 CREATE FUNCTION arendestod_audit_chain_hash(
     seq bigint, previous text, id uuid, at timestamptz, user_id uuid, case_id uuid,
     person_id uuid, action text, entity text, entity_id uuid, detail text
-) RETURNS text LANGUAGE sql IMMUTABLE {SEARCH_PATH} AS $$
-    SELECT pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(
-        'arendestod-audit-chain-v1' || E'\\n' || pg_catalog.string_agg(
-            pg_catalog.length(field) || ':' || field || E'\\n', '' ORDER BY place
-        ), 'UTF8')), 'hex')
-    FROM pg_catalog.unnest(ARRAY[
+) RETURNS text LANGUAGE plpgsql IMMUTABLE {SEARCH_PATH} AS $$
+DECLARE
+    field text;
+    payload text := 'arendestod-audit-chain-v1' || E'\n';
+BEGIN
+    FOREACH field IN ARRAY ARRAY[
         seq::text,
         coalesce(previous, ''),
         id::text,
@@ -69,7 +70,11 @@ CREATE FUNCTION arendestod_audit_chain_hash(
         entity,
         coalesce(entity_id::text, ''),
         coalesce(detail, '')
-    ]) WITH ORDINALITY AS fields(field, place)
+    ] LOOP
+        payload := payload || pg_catalog.length(field) || ':' || field || E'\n';
+    END LOOP;
+    RETURN pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(payload, 'UTF8')), 'hex');
+END
 $$;
 
 -- Whatever a row comes with, its place in the chain is the database's to give.

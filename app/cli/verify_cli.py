@@ -1,0 +1,174 @@
+"""`arendestod db verify`: is the audit log's hash chain whole, and does every signed journal
+entry, form and decision still match the hash stored when it was signed (issue 20)?
+
+Exit status 0 when everything matches, 1 when something does not, 2 when the check could
+not be made (no access, wrong password). It reads the whole database, so it needs an
+administrator: on a local database `--user` with the password asked (or one line of
+standard input with `--password-stdin`); on a shared server the administrator's own login
+role, or the schema owner (IT).
+
+What it proves, honestly: rows edited, removed or added by hand without recomputing the
+chain. Someone with the database file and its key who recomputes the whole chain after an
+edit is found only against a head noted earlier: the command prints the head (number and
+hash) for IT to keep elsewhere, and `--expect-head NUMMER:HASH` checks that the chain still
+passes through it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from app.common.formatting import local_datetime
+
+WHOLE = "Stämmer"
+
+
+def add_verify_parser(db_commands: argparse._SubParsersAction) -> None:
+    verify = db_commands.add_parser(
+        "verify",
+        help="kontrollera loggkedjan och att signerade anteckningar, blanketter och beslut "
+        "inte har ändrats (kräver administratör)",
+    )
+    verify.add_argument("--user", metavar="ANVÄNDARNAMN", help="lokal databas: administratören")
+    verify.add_argument("--password-stdin", action="store_true")
+    verify.add_argument(
+        "--expect-head",
+        metavar="NUMMER:HASH",
+        help="kedjans huvud från en tidigare körning: kedjan ska fortfarande gå genom det",
+    )
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    from app.db.database import open_database
+
+    try:
+        expected = _expected_head(args.expect_head)
+    except ValueError:
+        print(
+            "--expect-head ska vara NUMMER:HASH, som verify skrev ut förra gången.",
+            file=sys.stderr,
+        )
+        return 2
+    database = open_database(args.db)
+    try:
+        with database.sessions.begin() as session:
+            allowed = _authorise(session, args, database.engine.dialect.name)
+        if not allowed:
+            return 2
+        with database.sessions() as session:
+            return _verify(session, expected)
+    finally:
+        database.dispose()
+
+
+def _expected_head(value: str | None) -> tuple[int, str] | bool | None:
+    if value is None:
+        return None
+    number, _, digest = value.partition(":")
+    if not number.strip().isdigit() or len(digest.strip()) != 64:
+        return False
+    return int(number), digest.strip().lower()
+
+
+def _authorise(session: Session, args: argparse.Namespace, dialect: str) -> bool:
+    """The administrator running the check, logged; False (with a message) otherwise."""
+    from app.models import Role
+    from app.security import accounts, audit
+
+    if dialect == "postgresql" and args.user is None:
+        actor = accounts.login_connected(session)
+        if actor is None and _owns_schema(session):
+            audit.record(session, None, audit.Action.OPEN, "audit_log", detail="db verify (ägaren)")
+            return True
+    else:
+        if not args.user:
+            print("Ange administratören med --user ANVÄNDARNAMN.", file=sys.stderr)
+            return False
+        actor = accounts.login(session, args.user, _password(args))
+        if actor is None:
+            print("Fel användarnamn eller lösenord.", file=sys.stderr)
+            return False
+    if actor is None or actor.role is not Role.ADMINISTRATOR:
+        print("Bara en administratör kan kontrollera hela databasen.", file=sys.stderr)
+        return False
+    audit.record(session, actor, audit.Action.OPEN, "audit_log", detail="db verify")
+    return True
+
+
+def _owns_schema(session: Session) -> bool:
+    return bool(
+        session.scalar(
+            text(
+                "SELECT pg_catalog.pg_has_role(current_user, c.relowner, 'USAGE') "
+                "FROM pg_catalog.pg_class c WHERE c.oid = 'public.audit_log'::regclass"
+            )
+        )
+    )
+
+
+def _password(args: argparse.Namespace) -> str:
+    import getpass
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return getpass.getpass(f"Lösenord för {args.user}: ")
+
+
+def _verify(session: Session, expected: tuple[int, str] | None) -> int:
+    from app.decisions.signed_content import check_signed_content
+    from app.models import AuditEntry
+    from app.security.integrity import verify_audit_chain
+
+    chain = verify_audit_chain(session)
+    ok = chain.intact
+    print(f"Loggkedjan: {chain.rows} rader, kedjans huvud nummer {chain.head_seq}.")
+    if chain.intact:
+        print("Loggkedjan: stämmer.")
+    else:
+        print(f"Loggkedjan: STÄMMER INTE från nummer {chain.first_bad_seq}.")
+        if chain.gaps:
+            print(
+                f"  {chain.missing} rader saknas, i {len(chain.gaps)} luckor (efter nummer "
+                + ", ".join(str(gap.after_seq) for gap in chain.gaps[:10])
+                + (" …" if len(chain.gaps) > 10 else "")
+                + ")."
+            )
+        if chain.edited:
+            print(
+                f"  {len(chain.edited)} rader ändrade (nummer "
+                + ", ".join(str(seq) for seq in chain.edited[:10])
+                + (" …" if len(chain.edited) > 10 else "")
+                + ")."
+            )
+        if chain.unchained:
+            print(f"  {chain.unchained} rader saknar plats i kedjan.")
+    if expected is not None:
+        number, digest = expected
+        stored = session.scalar(select(AuditEntry.chain_hash).where(AuditEntry.seq == number))
+        if stored == digest:
+            print(f"Det noterade huvudet (nummer {number}) finns kvar i kedjan.")
+        else:
+            ok = False
+            print(
+                f"Det noterade huvudet (nummer {number}) STÄMMER INTE: loggen har kortats "
+                "eller räknats om efteråt."
+            )
+    signed = check_signed_content(session)
+    if signed.mismatches:
+        ok = False
+        print(
+            f"Signerat innehåll: {len(signed.mismatches)} av {signed.checked} stämmer INTE med "
+            "signaturen (ändrade efter signering):"
+        )
+        for item in signed.mismatches:
+            when = local_datetime(item.signed_at) if item.signed_at else "–"
+            print(f"  {item.kind} · ärende {item.case_number} · signerad {when} av {item.signer}")
+    else:
+        print(f"Signerat innehåll: alla {signed.checked} stämmer med sina signaturer.")
+    print(f"Anteckna kedjans huvud för nästa kontroll: {chain.head_seq}:{chain.head_hash}")
+    print("Resultat: allt stämmer." if ok else "Resultat: något stämmer inte (se ovan).")
+    return 0 if ok else 1
