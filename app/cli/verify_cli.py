@@ -65,13 +65,15 @@ def run_verify(args: argparse.Namespace) -> int:
         database.dispose()
 
 
-def _expected_head(value: str | None) -> tuple[int, str] | bool | None:
+def _expected_head(value: str | None) -> tuple[int, str] | None:
+    """`NUMMER:HASH` as printed by an earlier run; ValueError when it is not."""
     if value is None:
         return None
     number, _, digest = value.partition(":")
-    if not number.strip().isdigit() or len(digest.strip()) != 64:
-        return False
-    return int(number), digest.strip().lower()
+    digest = digest.strip().lower()
+    if not number.strip().isdigit() or len(digest) != 64:
+        raise ValueError(value)
+    return int(number), digest
 
 
 def _authorise(session: Session, args: argparse.Namespace, dialect: str) -> bool:

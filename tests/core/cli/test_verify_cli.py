@@ -104,3 +104,8 @@ def test_only_an_administrator(verify, db, signed_entry) -> None:
     assert code == 2 and "Fel användarnamn eller lösenord." in err
     code, _out, err = verify(user=None)
     assert code == 2 and "--user" in err
+
+
+def test_a_malformed_head_is_refused(verify) -> None:
+    code, _out, err = verify("--expect-head", "12:kort")
+    assert code == 2 and "NUMMER:HASH" in err
