@@ -57,10 +57,10 @@ def run_verify(args: argparse.Namespace) -> int:
     try:
         with database.sessions.begin() as session:
             allowed = _authorise(session, args, database.engine.dialect.name)
-        if not allowed:
+        if allowed is None:
             return 2
         with database.sessions() as session:
-            return _verify(session, expected)
+            return _verify(session, expected, signed_content=allowed)
     finally:
         database.dispose()
 
@@ -76,8 +76,10 @@ def _expected_head(value: str | None) -> tuple[int, str] | None:
     return int(number), digest
 
 
-def _authorise(session: Session, args: argparse.Namespace, dialect: str) -> bool:
-    """The administrator running the check, logged; False (with a message) otherwise."""
+def _authorise(session: Session, args: argparse.Namespace, dialect: str) -> bool | None:
+    """Whether the check may read signed content too (True: a local database, or the
+    server's owner; False: an administrator's own role on the server, which reads the whole
+    log but no case content); None, with a message, when it may not run at all."""
     from app.models import Role
     from app.security import accounts, audit
 
@@ -89,16 +91,16 @@ def _authorise(session: Session, args: argparse.Namespace, dialect: str) -> bool
     else:
         if not args.user:
             print("Ange administratören med --user ANVÄNDARNAMN.", file=sys.stderr)
-            return False
+            return None
         actor = accounts.login(session, args.user, _password(args))
         if actor is None:
             print("Fel användarnamn eller lösenord.", file=sys.stderr)
-            return False
+            return None
     if actor is None or actor.role is not Role.ADMINISTRATOR:
         print("Bara en administratör kan kontrollera hela databasen.", file=sys.stderr)
-        return False
+        return None
     audit.record(session, actor, audit.Action.OPEN, "audit_log", detail="db verify")
-    return True
+    return dialect != "postgresql"
 
 
 def _owns_schema(session: Session) -> bool:
@@ -120,8 +122,7 @@ def _password(args: argparse.Namespace) -> str:
     return getpass.getpass(f"Lösenord för {args.user}: ")
 
 
-def _verify(session: Session, expected: tuple[int, str] | None) -> int:
-    from app.decisions.signed_content import check_signed_content
+def _verify(session: Session, expected: tuple[int, str] | None, *, signed_content: bool) -> int:
     from app.models import AuditEntry
     from app.security.integrity import verify_audit_chain
 
@@ -159,18 +160,32 @@ def _verify(session: Session, expected: tuple[int, str] | None) -> int:
                 f"Det noterade huvudet (nummer {number}) STÄMMER INTE: loggen har kortats "
                 "eller räknats om efteråt."
             )
-    signed = check_signed_content(session)
-    if signed.mismatches:
+    if not _signed_content_holds(session, signed_content):
         ok = False
-        print(
-            f"Signerat innehåll: {len(signed.mismatches)} av {signed.checked} stämmer INTE med "
-            "signaturen (ändrade efter signering):"
-        )
-        for item in signed.mismatches:
-            when = local_datetime(item.signed_at) if item.signed_at else "–"
-            print(f"  {item.kind} · ärende {item.case_number} · signerad {when} av {item.signer}")
-    else:
-        print(f"Signerat innehåll: alla {signed.checked} stämmer med sina signaturer.")
     print(f"Anteckna kedjans huvud för nästa kontroll: {chain.head_seq}:{chain.head_hash}")
     print("Resultat: allt stämmer." if ok else "Resultat: något stämmer inte (se ovan).")
     return 0 if ok else 1
+
+
+def _signed_content_holds(session: Session, readable: bool) -> bool:
+    """Check and print every signed item; True when all match (or they cannot be read)."""
+    from app.decisions.signed_content import check_signed_content
+
+    if not readable:
+        print(
+            "Signerat innehåll: kontrolleras bara som databasens ägare (en administratör "
+            "läser inget ärendeinnehåll på servern)."
+        )
+        return True
+    signed = check_signed_content(session)
+    if not signed.mismatches:
+        print(f"Signerat innehåll: alla {signed.checked} stämmer med sina signaturer.")
+        return True
+    print(
+        f"Signerat innehåll: {len(signed.mismatches)} av {signed.checked} stämmer INTE med "
+        "signaturen (ändrade efter signering):"
+    )
+    for item in signed.mismatches:
+        when = local_datetime(item.signed_at) if item.signed_at else "–"
+        print(f"  {item.kind} · ärende {item.case_number} · signerad {when} av {item.signer}")
+    return False

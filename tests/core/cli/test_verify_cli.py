@@ -15,6 +15,7 @@ from app.journal import journal
 from app.journal.journal import JournalDraft
 from app.models import AuditEntry, Case, JournalEntry
 from tests.core.conftest import PASSWORD
+from tests.core.security.test_server_access_control import on_postgresql
 
 
 @pytest.fixture
@@ -109,3 +110,14 @@ def test_only_an_administrator(verify, db, signed_entry) -> None:
 def test_a_malformed_head_is_refused(verify) -> None:
     code, _out, err = verify("--expect-head", "12:kort")
     assert code == 2 and "NUMMER:HASH" in err
+
+
+@on_postgresql
+def test_on_the_server_an_administrators_own_role(signed_entry, login_roles, capsys) -> None:
+    """The whole log, which an administrator may read; no case content, which she may not."""
+    assert cli.main(["--db", login_roles["ada.admin"], "db", "verify"]) == 0
+    out = capsys.readouterr().out
+    assert "Loggkedjan: stämmer." in out
+    assert "Signerat innehåll: kontrolleras bara som databasens ägare" in out
+    assert cli.main(["--db", login_roles["sara.nilsson"], "db", "verify"]) == 2
+    assert "Bara en administratör" in capsys.readouterr().err
