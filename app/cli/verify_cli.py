@@ -135,20 +135,22 @@ def _verify(session: Session, expected: tuple[int, str] | None, *, signed_conten
         print(f"Loggkedjan: STÄMMER INTE från nummer {chain.first_bad_seq}.")
         if chain.gaps:
             print(
-                f"  {chain.missing} rader saknas, i {len(chain.gaps)} luckor (efter nummer "
+                f"  {_rows(chain.missing)} saknas, i {len(chain.gaps)} "
+                + ("lucka" if len(chain.gaps) == 1 else "luckor")
+                + " (efter nummer "
                 + ", ".join(str(gap.after_seq) for gap in chain.gaps[:10])
                 + (" …" if len(chain.gaps) > 10 else "")
                 + ")."
             )
         if chain.edited:
             print(
-                f"  {len(chain.edited)} rader ändrade (nummer "
+                f"  {_rows(len(chain.edited))} ändrade (nummer "
                 + ", ".join(str(seq) for seq in chain.edited[:10])
                 + (" …" if len(chain.edited) > 10 else "")
                 + ")."
             )
         if chain.unchained:
-            print(f"  {chain.unchained} rader saknar plats i kedjan.")
+            print(f"  {_rows(chain.unchained)} saknar plats i kedjan.")
     if expected is not None:
         number, digest = expected
         stored = session.scalar(select(AuditEntry.chain_hash).where(AuditEntry.seq == number))
@@ -189,3 +191,7 @@ def _signed_content_holds(session: Session, readable: bool) -> bool:
         when = local_datetime(item.signed_at) if item.signed_at else "–"
         print(f"  {item.kind} · ärende {item.case_number} · signerad {when} av {item.signer}")
     return False
+
+
+def _rows(count: int) -> str:
+    return "1 rad" if count == 1 else f"{count} rader"

@@ -75,7 +75,7 @@ def test_tampering_is_reported(verify, db, signed_entry, session) -> None:
     code, out, _err = verify()
     assert code == 1
     assert "Loggkedjan: STÄMMER INTE från nummer 3." in out
-    assert "4 rader saknas, i 1 luckor (efter nummer 2)." in out
+    assert "4 rader saknas, i 1 lucka (efter nummer 2)." in out
     assert "Signerat innehåll: 1 av 1 stämmer INTE med signaturen" in out
     assert (
         f"journalanteckning · ärende {case_number} · signerad 2026-11-23 10:00 av Sara Nilsson"
