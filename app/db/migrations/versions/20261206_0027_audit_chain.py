@@ -158,7 +158,7 @@ head. The function is app/db/audit_chain.py's, registered on every connection.""
 
 def _backfill_sqlite() -> None:
     """Chain the rows there are, in Python (the function may not be registered on the
-    migration's connection when it is not the program's engine)."""
+    migration's connection when it is not the program's engine); written back by rowid."""
     bind = op.get_bind()
     table = sa.table(
         'audit_log',
@@ -167,23 +167,21 @@ def _backfill_sqlite() -> None:
         *(sa.column(name, sa.Uuid()) for name in ('user_id', 'case_id', 'person_id',
                                                   'entity_id')),
         *(sa.column(name, sa.Text()) for name in ('action', 'entity', 'detail')),
-        sa.column('seq', sa.BigInteger()),
-        sa.column('chain_hash', sa.Text()),
     )
     rows = bind.execute(
-        sa.select(*(table.c[name] for name in COLUMNS)).order_by(table.c.at, table.c.id)
+        sa.select(sa.literal_column('rowid'), *(table.c[name] for name in COLUMNS))
+        .order_by(table.c.at, table.c.id)
     ).all()
     previous = None
     updates = []
-    for seq, row in enumerate(rows, start=1):
-        previous = chain_hash(chain_text(seq=seq, previous_hash=previous, **row._asdict()))
-        updates.append({'row_id': row.id, 'new_seq': seq, 'new_hash': previous})
+    for seq, (rowid, *values) in enumerate(rows, start=1):
+        previous = chain_hash(
+            chain_text(seq=seq, previous_hash=previous, **dict(zip(COLUMNS, values)))
+        )
+        updates.append((seq, previous, rowid))
     if updates:
-        bind.execute(
-            table.update()
-            .where(table.c.id == sa.bindparam('row_id'))
-            .values(seq=sa.bindparam('new_seq'), chain_hash=sa.bindparam('new_hash')),
-            updates,
+        bind.exec_driver_sql(
+            'UPDATE audit_log SET seq = ?, chain_hash = ? WHERE rowid = ?', updates
         )
 
 
