@@ -66,10 +66,6 @@ class JournalRow:
     def is_signed(self) -> bool:
         return self.signed_at is not None
 
-    @property
-    def validly_signed(self) -> bool:
-        return self.is_signed and self.signature_holds
-
 
 def _validated(draft: JournalDraft) -> JournalDraft:
     errors: dict[str, str] = {}

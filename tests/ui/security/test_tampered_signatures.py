@@ -109,7 +109,7 @@ def test_form_edited_after_signing(qtbot, main_window, caseworker) -> None:
     assert "Signerad" not in text
 
 
-def test_decision_edited_after_signing(qtbot, main_window, caseworker) -> None:
+def test_decision_edited_after_signing(qtbot, main_window, caseworker, dialogs, tmp_path) -> None:
     case_ids = _my_case_ids(main_window)
     with caseworker.database.sessions() as session:
         decision = session.scalars(
@@ -136,6 +136,11 @@ def test_decision_edited_after_signing(qtbot, main_window, caseworker) -> None:
     assert "Signerat beslut" not in editor.header.text()
     assert not editor.letter_button.isEnabled()
     editor.grab().save("/tmp/C-decision-tampered.png")
+    # "Förhandsgranska brev …" stays (it is how one sees what is in the file now): refused
+    editor.export_preview(tmp_path / "brev.pdf")
+    qtbot.waitUntil(lambda: bool(dialogs), timeout=10_000)
+    assert "beslutsbrevet skrivs inte ut" in dialogs[-1]
+    assert not (tmp_path / "brev.pdf").exists()
     with pytest.raises(ValidationFailed, match="skrivs inte ut"):
         caseworker.call(lambda s, a: decisions.letter_preview(s, a, decision.id))
     with pytest.raises(ValidationFailed, match="skrivs inte ut"):
