@@ -213,3 +213,20 @@ def test_demo_data_makes_a_whole_chain_and_true_signatures(empty_db) -> None:
     with empty_db.sessions() as session:
         signed = check_signed_content(session)
     assert signed.checked > 20 and signed.mismatches == []
+
+
+def test_the_check_in_the_program_is_for_administrators(db, session, admin, manager) -> None:
+    from app.common.errors import AccessDenied
+
+    with pytest.raises(AccessDenied, match="Bara en administratör"):
+        integrity.check_audit_chain(session, manager)
+    report = integrity.check_audit_chain(session, admin)
+    session.commit()
+    assert report.intact
+    last = _chain(db)[-1]
+    assert (last.user_id, last.entity, last.detail) == (
+        admin.id,
+        "audit_log",
+        "kontroll av loggkedjan",
+    )
+    assert _report(db).intact
