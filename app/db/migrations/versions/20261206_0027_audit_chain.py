@@ -53,7 +53,7 @@ PG_FUNCTIONS = f"""
 CREATE FUNCTION arendestod_audit_chain_hash(
     seq bigint, previous text, id uuid, at timestamptz, user_id uuid, case_id uuid,
     person_id uuid, action text, entity text, entity_id uuid, detail text
-) RETURNS text LANGUAGE plpgsql IMMUTABLE {SEARCH_PATH} AS $$
+) RETURNS text LANGUAGE plpgsql STABLE {SEARCH_PATH} AS $$
 DECLARE
     field text;
     payload text := 'arendestod-audit-chain-v1' || E'\n';
