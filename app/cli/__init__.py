@@ -52,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     login.add_argument("username", metavar="ANVÄNDARNAMN")
     login.add_argument("--password-stdin", action="store_true")
+    from app.cli.verify_cli import add_verify_parser
+
+    add_verify_parser(db_commands)
     demo = commands.add_parser("demo", help="lägg in fiktiva demohushåll")
     demo.add_argument("--households", type=int, default=60, metavar="N")
     demo.add_argument("--seed", type=int, default=1, metavar="S")
@@ -167,6 +170,10 @@ def _db(args: argparse.Namespace) -> int:
 
     if args.db_command in ("init-server", "create-login"):
         return _server(args)
+    if args.db_command == "verify":
+        from app.cli.verify_cli import run_verify
+
+        return run_verify(args)
     if args.db_command == "status":
         database = open_database(args.db, upgrade=False)
         current = migrate.current_revision(database.engine)

@@ -6,6 +6,7 @@ from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.db.audit_chain import register_sqlite_function
 from app.db.location import sqlite_file
 
 POSTGRESQL_DRIVER = "postgresql+psycopg"
@@ -30,6 +31,7 @@ def configure_sqlite(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+    register_sqlite_function(dbapi_connection)  # the audit chain's trigger (migration 0027)
 
 
 def make_engine(url: str | URL) -> Engine:

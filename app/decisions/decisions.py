@@ -29,7 +29,7 @@ from app.cases import jobbstimulans
 from app.cases.case_register import load_case
 from app.cases.letterhead import Letterhead, letterhead_for
 from app.common import clock
-from app.common.content_hash import signed_content_hash
+from app.common.content_hash import ALTERED_AFTER_SIGNING, signed_content_hash
 from app.common.errors import (
     AccessDenied,
     NotFound,
@@ -718,6 +718,26 @@ def content_hash(decision: Decision) -> str:
     )
 
 
+ALTERED_LETTER = (
+    f"{ALTERED_AFTER_SIGNING}: beslutet har ändrats i databasen efter att det signerades, "
+    "så beslutsbrevet skrivs inte ut. Kontakta systemförvaltaren."
+)
+"""Why the letter of such a decision is refused rather than printed with a mark: a letter
+goes to the household and would carry a signature that is not there."""
+
+
+def require_signature_holds(decision: Decision) -> None:
+    if not signature_holds(decision):
+        raise ValidationFailed({"letter": ALTERED_LETTER})
+
+
+def signature_holds(decision: Decision) -> bool:
+    """False for a signed decision whose stored content (its items included) no longer
+    matches the hash stored at signing (changed by hand after signing, issue 20); True for
+    a draft."""
+    return not decision.is_signed or decision.content_hash == content_hash(decision)
+
+
 def sign_decision(
     session: Session,
     actor: Actor,
@@ -829,6 +849,8 @@ class DecisionRow:
     decided_by_name: str
     replaces_id: uuid.UUID | None
     executed_on: date | None = None
+    signature_holds: bool = True
+    """False when the signed decision no longer matches its hash (`signature_holds`)."""
 
     @property
     def is_signed(self) -> bool:
@@ -864,6 +886,7 @@ def list_decisions(session: Session, actor: Actor, case_id: uuid.UUID) -> list[D
             names.get(d.decided_by, ""),
             d.replaces_id,
             d.executed_on,
+            signature_holds(d),
         )
         for d in decisions
     ]
@@ -887,6 +910,8 @@ class DecisionDetail:
     """The kommunicering recorded on the draft, if any."""
     decided_on: date | None = None
     """The day a signed decision was made (its law follows that day); None for a draft."""
+    signature_holds: bool = True
+    """False when the signed decision no longer matches its hash (`signature_holds`)."""
 
 
 def open_decision(session: Session, actor: Actor, decision_id: uuid.UUID) -> DecisionDetail:
@@ -935,6 +960,7 @@ def open_decision(session: Session, actor: Actor, decision_id: uuid.UUID) -> Dec
         _forwarding_instruction(session, decision),
         kommunicering.status_of(decision),
         decision.decided_on,
+        signature_holds(decision),
     )
 
 
@@ -1119,6 +1145,7 @@ def letter_data(session: Session, actor: Actor, decision: Decision) -> DecisionL
 def letter_preview(session: Session, actor: Actor, decision_id: uuid.UUID) -> DecisionLetter:
     """Letter data for a draft (marked UTKAST) or a re-print. Logged as a print."""
     decision = _readable(session, actor, decision_id)
+    require_signature_holds(decision)
     audit.record(
         session,
         actor,
@@ -1133,6 +1160,7 @@ def letter_preview(session: Session, actor: Actor, decision_id: uuid.UUID) -> De
 def archived_letter(session: Session, actor: Actor, decision_id: uuid.UUID) -> bytes:
     """The PDF exactly as archived when the decision was signed. Logged as an export."""
     decision = _readable(session, actor, decision_id)
+    require_signature_holds(decision)
     if decision.letter_pdf is None:
         raise NotFound("Beslutet är inte signerat; det finns inget arkiverat beslutsbrev.")
     if hashlib.sha256(decision.letter_pdf).hexdigest() != decision.letter_sha256:
@@ -1521,6 +1549,7 @@ def letter_for_export(
 ) -> bytes:
     """The archived letter of a signed decision, or a draft preview rendered now. Logged."""
     decision = _load(session, decision_id)
+    require_signature_holds(decision)
     audit.record(
         session,
         None,

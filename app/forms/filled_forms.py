@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from app.cases.case_register import load_case
 from app.common import clock
 from app.common.codes import PlanKind
-from app.common.content_hash import signed_content_hash
+from app.common.content_hash import ALTERED_AFTER_SIGNING, signed_content_hash
 from app.common.errors import (
     AccessDenied,
     NotFound,
@@ -64,6 +64,8 @@ class FormView:
     signed_recorded_at: datetime | None = None
     """When the server recorded the signing (migration server_signing_rules); `signed_at`
     is the signer's claim."""
+    signature_holds: bool = True
+    """False when the signed answers no longer match their hash (`signature_holds`)."""
 
     @property
     def is_signed(self) -> bool:
@@ -80,10 +82,14 @@ class FormRow:
     author_name: str
     signed_at: datetime | None
     supersedes_id: uuid.UUID | None
+    signature_holds: bool = True
+    """False when the signed answers no longer match their hash (`signature_holds`)."""
 
     @property
     def status_label(self) -> str:
-        return "Signerad" if self.signed_at else "Utkast"
+        if not self.signed_at:
+            return "Utkast"
+        return "Signerad" if self.signature_holds else ALTERED_AFTER_SIGNING
 
 
 def _answers(form: FormInstance) -> Answers:
@@ -316,6 +322,7 @@ def open_form(session: Session, actor: Actor, form_id: uuid.UUID) -> FormView:
         signer_name=names.get(form.signed_by, ""),
         supersedes_id=form.supersedes_id,
         signed_recorded_at=form.signed_recorded_at,
+        signature_holds=signature_holds(form),
     )
 
 
@@ -374,6 +381,12 @@ def content_hash(form: FormInstance) -> str:
             "author": str(form.author_id),
         }
     )
+
+
+def signature_holds(form: FormInstance) -> bool:
+    """False for a signed form whose stored answers no longer match the hash stored at
+    signing (changed by hand after signing, issue 20); True for a draft."""
+    return not form.is_signed or form.content_hash == content_hash(form)
 
 
 def sign_form(
@@ -511,6 +524,7 @@ def list_forms(session: Session, actor: Actor, case_id: uuid.UUID) -> list[FormR
             names.get(f.author_id, ""),
             f.signed_at,
             f.supersedes_id,
+            signature_holds(f),
         )
         for f in forms
     ]

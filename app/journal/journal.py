@@ -59,6 +59,8 @@ class JournalRow:
     signed_recorded_at: datetime | None = None
     """When the server recorded the signing (migration server_signing_rules); `signed_at`
     is the signer's claim."""
+    signature_holds: bool = True
+    """False when the signed content no longer matches its hash (`signature_holds`)."""
 
     @property
     def is_signed(self) -> bool:
@@ -128,6 +130,12 @@ def content_hash(entry: JournalEntry) -> str:
         text=entry.text,
         author_id=entry.author_id,
     )
+
+
+def signature_holds(entry: JournalEntry) -> bool:
+    """False for a signed entry whose stored content no longer matches the hash stored at
+    signing (changed by hand after signing, issue 20); True for a draft."""
+    return not entry.is_signed or entry.content_hash == content_hash(entry)
 
 
 def create_entry(
@@ -267,6 +275,7 @@ def list_entries(session: Session, actor: Actor, case_id: uuid.UUID) -> list[Jou
             signers.get(e.signed_by, ""),
             e.corrects_id,
             e.signed_recorded_at,
+            signature_holds(e),
         )
         for e in entries
     ]

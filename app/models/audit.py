@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, IdMixin
@@ -18,6 +18,13 @@ class AuditEntry(IdMixin, Base):
     __table_args__ = (
         Index("ix_audit_log_case_at", "case_id", "at"),
         Index("ix_audit_log_user_at", "user_id", "at"),
+        Index(
+            "ix_audit_log_seq",
+            "seq",
+            unique=True,
+            postgresql_where=text("seq IS NOT NULL"),
+            sqlite_where=text("seq IS NOT NULL"),
+        ),
     )
 
     at: Mapped[datetime]
@@ -29,3 +36,8 @@ class AuditEntry(IdMixin, Base):
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
     detail: Mapped[str] = mapped_column(Text, default="")
+    seq: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    """The row's place in the hash chain (1, 2, 3 …), set by the database's own trigger
+    (migration 0027), never by the program: app/common/audit_chain.py."""
+    chain_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    """Hex SHA-256 over the row and the previous row's chain_hash, set by the trigger."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
+from app.common.content_hash import ALTERED_AFTER_SIGNING
 from app.common.formatting import local_datetime
 from app.forms.answers import groups, value_text
 from app.forms.computations import compute
@@ -55,6 +56,8 @@ def render_form(form: FormPrintout) -> bytes:
     story += [paragraph(meta, "small"), Spacer(0, 6)]
     if not view.is_signed:
         story.append(paragraph("UTKAST – blanketten är inte signerad.", "h2"))
+    elif not view.signature_holds:
+        story.append(paragraph(f"{ALTERED_AFTER_SIGNING.upper()}.", "h2"))
     for section in view.definition.sections:
         story.append(paragraph(section.title, "h2"))
         section_groups = groups(section, view.answers)
@@ -75,7 +78,15 @@ def render_form(form: FormPrintout) -> bytes:
                 story.append(heading)
             story += [_field_block(item, group, form) for item in section.fields]
     story.append(Spacer(0, 10))
-    if view.is_signed:
+    if view.is_signed and not view.signature_holds:
+        story.append(
+            paragraph(
+                f"{ALTERED_AFTER_SIGNING}: signerad {local_datetime(view.signed_at)} av "
+                f"{view.signer_name}, men svaren har ändrats efteråt.",
+                "label",
+            )
+        )
+    elif view.is_signed:
         story.append(
             paragraph(f"Signerad {local_datetime(view.signed_at)} av {view.signer_name}.", "label")
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from reportlab.lib import colors
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
+from app.common.content_hash import ALTERED_AFTER_SIGNING
 from app.common.formatting import local_datetime, short_date
 from app.journal.journal_printout import JournalPrintout
 from app.printing.document import build_pdf, paragraph
@@ -22,11 +23,16 @@ def render_journal(data: JournalPrintout) -> bytes:
     if not data.entries:
         story.append(paragraph("Journalen har inga anteckningar."))
     for entry in data.entries:
-        status = (
-            f"Signerad {local_datetime(entry.signed_at)} av {entry.signer_name}"
-            if entry.is_signed
-            else "Ej signerad (utkast)"
-        )
+        if entry.is_signed and not entry.signature_holds:
+            status = (
+                f"{ALTERED_AFTER_SIGNING.upper()}: signerad "
+                f"{local_datetime(entry.signed_at)} av {entry.signer_name}, men texten har "
+                "ändrats efteråt"
+            )
+        elif entry.is_signed:
+            status = f"Signerad {local_datetime(entry.signed_at)} av {entry.signer_name}"
+        else:
+            status = "Ej signerad (utkast)"
         heading = f"{short_date(entry.entry_date)} · {entry.type_label}"
         if entry.title and entry.title != entry.type_label:
             heading += f" · {entry.title}"

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.cases.jobbstimulans import JobbstimulansStatus
 from app.common import clock
+from app.common.content_hash import ALTERED_AFTER_SIGNING
 from app.common.errors import ValidationFailed
 from app.common.formatting import money, period_text
 from app.common.periods import month_end, month_start, next_month_start
@@ -99,6 +100,7 @@ class DecisionEditor(QWidget):
         self.decision_id = decision_id
         self.version: int | None = None
         self.signed_decision = False
+        self.signature_holds = True
         self.decided_on: date | None = None
         """The day a signed decision was made: its lagrum follow the law of that day."""
         self.calculation: Calculation | None = None
@@ -1115,6 +1117,7 @@ class DecisionEditor(QWidget):
         draft = detail.draft
         self.version = detail.version
         self.signed_decision = detail.signed
+        self.signature_holds = detail.signature_holds
         self.decided_on = detail.decided_on
         self.kind.setCurrentIndex(max(0, self.kind.findData(draft.kind.value)))
         self.period_start.set_value(draft.period_start)
@@ -1195,11 +1198,16 @@ class DecisionEditor(QWidget):
         self.replace_button.setVisible(signed)
         self.letter_button.setEnabled(signed)
         self.preview_button.setEnabled(self.decision_id is not None)
-        state = (
-            "Signerat beslut – kan inte ändras"
-            if signed
-            else ("Utkast" if self.decision_id else "Nytt beslut")
-        )
+        if signed and not self.signature_holds:
+            state = f"<b style='color:#b00020'>{ALTERED_AFTER_SIGNING}</b>"
+            self.letter_button.setEnabled(False)
+            self.letter_button.setToolTip(decisions.ALTERED_LETTER)
+        else:
+            state = (
+                "Signerat beslut – kan inte ändras"
+                if signed
+                else ("Utkast" if self.decision_id else "Nytt beslut")
+            )
         self.header.setText(
             f"<span style='font-size:14pt'><b>Beslut</b></span> · {self.case_number} · {state}"
         )

@@ -7,6 +7,7 @@ import uuid
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from app.common.content_hash import ALTERED_AFTER_SIGNING
 from app.common.formatting import money, period_text, short_date
 from app.decisions import decisions
 from app.decisions.decisions import DecisionRow
@@ -14,6 +15,14 @@ from app.ui.context import AppContext
 from app.ui.decisions.execution_dialog import ExecutionDialog
 from app.ui.widgets.row_table_model import Column, RowTableModel
 from app.ui.widgets.table_view import RowTableView
+
+
+def _decided_text(row: DecisionRow) -> str:
+    if row.decided_on is None:
+        return "Utkast"
+    if not row.signature_holds:
+        return f"{short_date(row.decided_on)} – {ALTERED_AFTER_SIGNING}"
+    return short_date(row.decided_on)
 
 
 def _execution_text(row: DecisionRow) -> str:
@@ -45,9 +54,7 @@ class DecisionsTab(QWidget):
                     sort_key=lambda r: r.granted_total,
                     align_right=True,
                 ),
-                Column(
-                    "Beslutat", lambda r: short_date(r.decided_on) if r.decided_on else "Utkast"
-                ),
+                Column("Beslutat", _decided_text),
                 Column("Beslutsfattare", lambda r: r.decided_by_name),
                 Column("Verkställt", _execution_text),
                 Column("", lambda r: "Ersätter tidigare beslut" if r.replaces_id else ""),

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.common import clock
+from app.common.content_hash import ALTERED_AFTER_SIGNING
 from app.common.errors import ValidationFailed
 from app.common.formatting import local_datetime, signature_text
 from app.forms import filled_forms
@@ -285,7 +286,12 @@ class FormEditor(QWidget):
             + (f" · {self.view.case_number}" if self.view.case_number else "")
         )
         view = self.view
-        if view.is_signed and view.signed_at is not None:
+        if view.is_signed and not view.signature_holds:
+            state = (
+                f"<b style='color:#b00020'>{ALTERED_AFTER_SIGNING}</b>. Svaren har ändrats "
+                f"efter att {view.signer_name} signerade. Kontakta systemförvaltaren."
+            )
+        elif view.is_signed and view.signed_at is not None:
             signature = signature_text(view.signed_at, view.signer_name, view.signed_recorded_at)
             state = (
                 f"<b>Signerad</b> {signature}. Blanketten är låst; gör ändringar i en ny version."

@@ -52,7 +52,9 @@ class FormsTab(QWidget):
                 Column(
                     "Status",
                     lambda r: (
-                        f"Signerad {local_datetime(r.signed_at)}" if r.signed_at else "Utkast"
+                        f"Signerad {local_datetime(r.signed_at)}"
+                        if r.signed_at and r.signature_holds
+                        else r.status_label
                     ),
                 ),
                 Column("", lambda r: "Ny version av tidigare" if r.supersedes_id else ""),

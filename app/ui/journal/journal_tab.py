@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.common import clock, code_lists
 from app.common.codes import JournalType
+from app.common.content_hash import ALTERED_AFTER_SIGNING
 from app.common.errors import ValidationFailed
 from app.common.formatting import short_date, signature_text
 from app.journal import journal
@@ -36,7 +37,9 @@ from app.ui.widgets.table_view import RowTableView
 
 
 def _status(row: JournalRow) -> str:
-    return "Signerad" if row.is_signed else "Utkast"
+    if not row.is_signed:
+        return "Utkast"
+    return "Signerad" if row.signature_holds else ALTERED_AFTER_SIGNING
 
 
 class JournalTab(QWidget):
@@ -186,7 +189,12 @@ class JournalTab(QWidget):
         own_draft = not row.is_signed and row.author_id == self.context.logged_in.id
         self._set_editable(own_draft)
         self.addendum_button.setEnabled(row.is_signed)
-        if row.signed_at is not None:
+        if row.signed_at is not None and not row.signature_holds:
+            self.state_label.setText(
+                f"<b style='color:#b00020'>{ALTERED_AFTER_SIGNING}</b>. Texten har ändrats "
+                f"efter att {row.signer_name} signerade den. Kontakta systemförvaltaren."
+            )
+        elif row.signed_at is not None:
             self.state_label.setText(
                 f"<b>Signerad</b> "
                 f"{signature_text(row.signed_at, row.signer_name, row.signed_recorded_at)}. "

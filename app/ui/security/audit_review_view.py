@@ -22,8 +22,10 @@ from shiboken6 import isValid
 from app.common import clock
 from app.common.errors import ValidationFailed
 from app.common.formatting import local_datetime, number
-from app.security import audit_review
+from app.models import Role
+from app.security import audit_review, integrity
 from app.security.audit_review import Review, ReviewFilter
+from app.security.integrity import ChainReport
 from app.ui.context import AppContext
 from app.ui.widgets.background import run_in_background
 from app.ui.widgets.date_field import DateField
@@ -33,6 +35,10 @@ from app.ui.widgets.row_table_model import Column, RowTableModel
 from app.ui.widgets.table_view import RowTableView
 
 ALL = "Alla"
+
+
+def _rows(count: int) -> str:
+    return "1 rad" if count == 1 else f"{number(count)} rader"
 
 
 class AuditReviewView(QWidget):
@@ -84,6 +90,15 @@ class AuditReviewView(QWidget):
         self.export_button.clicked.connect(self.export_csv)
         buttons.addWidget(self.show_button)
         buttons.addWidget(self.export_button)
+        self.chain_button = QPushButton("&Kontrollera loggkedjan")
+        self.chain_button.setObjectName("checkChain")
+        self.chain_button.setToolTip(
+            "Kontrollerar att ingen loggrad har tagits bort eller ändrats i databasen i "
+            "efterhand (kedjan av kontrollsummor)."
+        )
+        self.chain_button.clicked.connect(self.check_chain)
+        self.chain_button.setVisible(context.logged_in.role is Role.ADMINISTRATOR)
+        buttons.addWidget(self.chain_button)
         buttons.addStretch()
         filters.addLayout(buttons)
         filters.addStretch()
@@ -180,6 +195,7 @@ class AuditReviewView(QWidget):
     def _idle(self) -> None:
         self.busy = False
         self.show_button.setEnabled(True)
+        self.chain_button.setEnabled(True)
 
     def export_csv(self) -> None:
         wanted = self.wanted()
@@ -204,6 +220,42 @@ class AuditReviewView(QWidget):
             on_done=self._exported,
             on_error=self._failed,
             label="Sparar loggen …",
+        )
+
+    def check_chain(self) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        self.show_button.setEnabled(False)
+        self.chain_button.setEnabled(False)
+        self.status_label.setText("Kontrollerar loggkedjan …")
+        context = self.context
+        run_in_background(
+            self.window(),
+            lambda _report: context.call(integrity.check_audit_chain),
+            on_done=self._chain_checked,
+            on_error=self._failed,
+            label="Kontrollerar loggkedjan …",
+        )
+
+    def _chain_checked(self, report: ChainReport) -> None:
+        if not isValid(self):
+            return
+        self._idle()
+        head = f"Kedjans huvud: {report.head_seq}:{report.head_hash}"
+        if report.intact:
+            self.status_label.setText(f"Loggkedjan stämmer: {number(report.rows)} rader. {head}")
+            return
+        problems = []
+        if report.gaps:
+            problems.append(f"{_rows(report.missing)} saknas")
+        if report.edited:
+            problems.append(f"{_rows(len(report.edited))} har ändrats")
+        if report.unchained:
+            problems.append(f"{_rows(report.unchained)} saknar plats i kedjan")
+        self.status_label.setText(
+            f"<b style='color:#b00020'>Loggkedjan stämmer inte</b> från rad "
+            f"{report.first_bad_seq}: {', '.join(problems)}. Kontakta systemförvaltaren. " + head
         )
 
     def _exported(self, result: tuple[int, Path]) -> None:

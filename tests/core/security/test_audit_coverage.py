@@ -254,6 +254,7 @@ NOT_CASE_CONTENT = {
     "leases.my_leases": "the user's own check-outs: case numbers and dates",
     "leases.leased_cases": "ids of the user's own check-outs to one laptop (sync, check-in)",
     "sync_conflicts.open_conflict_count": "how many conflicts wait (a number)",
+    "integrity.check_audit_chain": "the audit chain's numbers and hashes (administrators; logged)",
 }
 
 

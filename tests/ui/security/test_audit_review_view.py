@@ -124,3 +124,31 @@ def test_a_caseworker_has_no_log_review(main_window, demo_database) -> None:
     case = _a_case_of_the_unit(demo_database, "sara.nilsson")
     case_view = main_window.open_case(case.id)
     assert not case_view.overview_tab.access_log_button.isVisible()
+
+
+def test_an_administrator_checks_the_audit_chain(qtbot, demo_database, chef_window) -> None:
+    """Issue 20: the chain of the log checked from Logggranskning; rows deleted by hand in
+    the file (plain SQL, as with sqlite3) are found. A chef does not get the button."""
+    from sqlalchemy import delete
+
+    from app.models import AuditEntry
+    from tests.ui.conftest import _shown_window
+    from tests.ui.forms.test_form_versions import login_admin
+
+    assert not _open_review(qtbot, chef_window).chain_button.isVisible()
+    window = _shown_window(qtbot, login_admin(demo_database))
+    view = _open_review(qtbot, window)
+    assert view.chain_button.isVisible()
+    qtbot.mouseClick(view.chain_button, LEFT)
+    _wait(qtbot, view)
+    assert view.status_label.text().startswith("Loggkedjan stämmer: ")
+    with demo_database.sessions() as session:
+        rows = session.scalars(select(AuditEntry.id).order_by(AuditEntry.seq)).all()
+    assert len(rows) >= 3
+    with demo_database.engine.begin() as connection:
+        connection.execute(delete(AuditEntry).where(AuditEntry.id == rows[1]))
+    qtbot.mouseClick(view.chain_button, LEFT)
+    _wait(qtbot, view)
+    shown = view.status_label.text()
+    assert "Loggkedjan stämmer inte</b> från rad 2: 1 rad saknas" in shown
+    view.grab().save("/tmp/C-audit-chain.png")

@@ -1,0 +1,94 @@
+"""Every signed journal entry, form and decision checked against the hash stored at signing
+(`arendestod db verify`, issue 20). Here because this area sees all three kinds; the rule
+for each is its own module's `signature_holds`.
+
+Reads everything signed, whatever the caller may see in the program: for IT's check of the
+whole database. The caller logs the check (app/cli/verify_cli.py)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, lazyload, selectinload
+
+from app.common.content_hash import SignatureMismatch
+from app.decisions import decisions
+from app.forms import filled_forms
+from app.journal import journal
+from app.models import Case, Decision, FormInstance, JournalEntry, User
+
+BATCH = 1000
+
+
+@dataclass
+class SignedContentReport:
+    checked: int = 0
+    mismatches: list[SignatureMismatch] = field(default_factory=list)
+
+
+def check_signed_content(session: Session) -> SignedContentReport:
+    report = SignedContentReport()
+    names: dict[uuid.UUID | None, str] = {
+        user_id: name for user_id, name in session.execute(select(User.id, User.full_name))
+    }
+    for kind, number, signed_at, signer, holds in _items(session):
+        report.checked += 1
+        if not holds:
+            report.mismatches.append(
+                SignatureMismatch(kind, number or "–", signed_at, names.get(signer, "okänd"))
+            )
+    return report
+
+
+def _items(session: Session) -> Iterator[tuple]:
+    entries = session.execute(
+        select(JournalEntry, Case.case_number)
+        .join(Case, Case.id == JournalEntry.case_id)
+        .where(JournalEntry.signed_at.is_not(None))
+        .order_by(JournalEntry.signed_at, JournalEntry.id)
+        .options(lazyload("*"))
+        .execution_options(yield_per=BATCH)
+    )
+    for entry, number in entries:
+        yield (
+            "journalanteckning",
+            number,
+            entry.signed_at,
+            entry.signed_by,
+            (journal.signature_holds(entry)),
+        )
+    forms = session.execute(
+        select(FormInstance, Case.case_number)
+        .outerjoin(Case, Case.id == FormInstance.case_id)
+        .where(FormInstance.signed_at.is_not(None))
+        .order_by(FormInstance.signed_at, FormInstance.id)
+        .options(lazyload("*"))
+        .execution_options(yield_per=BATCH)
+    )
+    for form, number in forms:
+        yield (
+            f"blankett ({form.form_key})",
+            number,
+            form.signed_at,
+            form.signed_by,
+            (filled_forms.signature_holds(form)),
+        )
+    signed = session.execute(
+        select(Decision, Case.case_number)
+        .join(Case, Case.id == Decision.case_id)
+        .where(Decision.signed_at.is_not(None))
+        .order_by(Decision.signed_at, Decision.id)
+        .options(lazyload("*"), selectinload(Decision.items))
+        .execution_options(yield_per=BATCH)
+    )
+    for decision, number in signed:
+        yield (
+            "beslut",
+            number,
+            decision.signed_at,
+            decision.decided_by,
+            (decisions.signature_holds(decision)),
+        )
