@@ -8,14 +8,27 @@ import sys
 import time
 
 from app import __version__
+from app.cli import swedish_argparse
+from app.cli.swedish_argparse import SwedishArgumentParser
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = SwedishArgumentParser(
         prog="arendestod",
         description="Ärendestöd – handläggarstöd för ekonomiskt bistånd.",
     )
-    parser.add_argument("--version", action="version", version=f"Ärendestöd {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"Ärendestöd {__version__}",
+        help="visa programmets version och avsluta",
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="visa hela felutskriften (traceback) vid fel, för utvecklare "
+        "(samma som ARENDESTOD_DEBUG=1)",
+    )
     parser.add_argument(
         "--db",
         metavar="URL",
@@ -53,7 +66,12 @@ def _parser() -> argparse.ArgumentParser:
     login.add_argument("username", metavar="ANVÄNDARNAMN")
     login.add_argument("--password-stdin", action="store_true")
     demo = commands.add_parser("demo", help="lägg in fiktiva demohushåll")
-    demo.add_argument("--households", type=int, default=60, metavar="N")
+    demo.add_argument(
+        "--households",
+        type=swedish_argparse.count_between(1, 1_000_000),
+        default=60,
+        metavar="N",
+    )
     demo.add_argument("--seed", type=int, default=1, metavar="S")
     demo.add_argument(
         "--no-letters",
@@ -82,7 +100,17 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     if hasattr(signal, "SIGPIPE"):  # `arendestod decision list | head` ends quietly
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as stop:  # --help, --version, or a Swedish argparse error (status 2)
+        return stop.code if isinstance(stop.code, int) else 0
+    from app.cli.cli_errors import guarded
+
+    return guarded(lambda: _run(args), debug=args.debug)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command named by the arguments (errors become sentences in cli_errors)."""
     from app.common.gc_tuning import tune_garbage_collector
 
     tune_garbage_collector()
@@ -257,9 +285,6 @@ def _demo(args: argparse.Namespace) -> int:
     from app.db.database import open_database
     from app.demo import demo_data
 
-    if args.households < 1 or args.households > 1_000_000:
-        print("Antalet hushåll måste vara mellan 1 och 1 000 000.", file=sys.stderr)
-        return 2
     database = open_database(args.db)
     started = time.perf_counter()
 

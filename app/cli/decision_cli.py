@@ -8,7 +8,10 @@ import sys
 import uuid
 from pathlib import Path
 
+from app.cli import swedish_argparse
 from app.common.formatting import money
+
+MAX_LIMIT = 1_000_000
 
 
 def add_decision_parser(commands: argparse._SubParsersAction) -> None:
@@ -16,7 +19,13 @@ def add_decision_parser(commands: argparse._SubParsersAction) -> None:
     sub = parser.add_subparsers(dest="decision_command", required=True)
     listing = sub.add_parser("list", help="lista beslut")
     listing.add_argument("--case", metavar="ÄRENDENUMMER")
-    listing.add_argument("--limit", type=int, default=1000)
+    listing.add_argument(
+        "--limit",
+        type=swedish_argparse.count_between(1, MAX_LIMIT),
+        default=1000,
+        metavar="N",
+        help="högst så många beslut (standard 1000)",
+    )
     listing.add_argument("--json", action="store_true")
     pdf = sub.add_parser("pdf", help="spara ett besluts brev som PDF")
     pdf.add_argument("id", metavar="ID")
@@ -47,7 +56,7 @@ def run_decision(args: argparse.Namespace) -> int:
         return 0
     except ServiceError as exc:
         print(str(exc), file=sys.stderr)
-        return 1
+        return 2
     finally:
         database.dispose()
 

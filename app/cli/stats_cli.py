@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import uuid
 from datetime import date
 
+from app.cli import swedish_argparse
 from app.common.formatting import money
 
 
@@ -21,10 +21,12 @@ def _add_scope(parser: argparse.ArgumentParser, *, year: bool = True) -> None:
     """--month (and --year, one of them required) and --unit."""
     if year:
         period = parser.add_mutually_exclusive_group(required=True)
-        period.add_argument("--month", metavar="ÅÅÅÅ-MM")
-        period.add_argument("--year", type=int, metavar="ÅÅÅÅ")
+        period.add_argument("--month", type=swedish_argparse.month, metavar="ÅÅÅÅ-MM")
+        period.add_argument("--year", type=swedish_argparse.year, metavar="ÅÅÅÅ")
     else:
-        parser.add_argument("--month", required=True, metavar="ÅÅÅÅ-MM")
+        parser.add_argument(
+            "--month", type=swedish_argparse.month, required=True, metavar="ÅÅÅÅ-MM"
+        )
     parser.add_argument("--unit", metavar="ENHET", help="enhetens namn (annars alla enheter)")
 
 
@@ -70,13 +72,6 @@ SOS_REFUSED = (
 )
 
 
-def _month(text: str) -> date:
-    match = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValueError(f"Ogiltig månad: {text} (skriv ÅÅÅÅ-MM).")
-    return date(int(match.group(1)), int(match.group(2)), 1)
-
-
 def _unit_id(session, name: str | None) -> uuid.UUID | None:
     from sqlalchemy import select
 
@@ -94,11 +89,7 @@ def _run(args: argparse.Namespace, work) -> int:
     from app.common.errors import ServiceError
     from app.db.database import open_database
 
-    try:
-        month = _month(args.month) if getattr(args, "month", None) else None
-    except ValueError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
+    month = getattr(args, "month", None)
     database = open_database(args.db)
     try:
         with database.sessions.begin() as session:
@@ -108,7 +99,7 @@ def _run(args: argparse.Namespace, work) -> int:
         return 2
     except ServiceError as exc:
         print(str(exc), file=sys.stderr)
-        return 1
+        return 2
     finally:
         database.dispose()
 
