@@ -8,7 +8,7 @@ import sys
 import time
 
 from app import __version__
-from app.cli import swedish_argparse
+from app.cli import cli_login, swedish_argparse
 from app.cli.swedish_argparse import SwedishArgumentParser
 
 
@@ -78,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="arkivera inga beslutsbrev (snabbare för stora testdatabaser)",
     )
+    cli_login.add_user_options(demo)  # a database with users: only an administrator
     commands.add_parser(
         "selftest", help="kontroll utan fönster: inställningar, databas, demodata, PDF, Qt"
     )
@@ -284,8 +285,25 @@ def _new_password(username: str, from_stdin: bool) -> str | None:
 def _demo(args: argparse.Namespace) -> int:
     from app.db.database import open_database
     from app.demo import demo_data
+    from app.security import accounts, server_login
 
     database = open_database(args.db)
+    with database.sessions() as session:
+        in_use = accounts.has_users(session)
+    # Demo staff with a known password must not appear in a local database in use unless
+    # its administrator says so; on a shared server the server's roles decide (its owner
+    # sets up, as with db init-server).
+    if in_use and not server_login.is_shared_server(database.url):
+        database.dispose()
+        logged_in = cli_login.open_as_user(args)
+        database = logged_in.database
+        try:
+            cli_login.require_administrator(
+                logged_in.actor, "lägga in demohushåll i en databas som har användare"
+            )
+        except BaseException:
+            database.dispose()
+            raise
     started = time.perf_counter()
 
     def report(done: int) -> None:
@@ -300,10 +318,13 @@ def _demo(args: argparse.Namespace) -> int:
         from app.printing.decision_letter import render_decision_letter
 
         render = render_decision_letter
-    with database.sessions.begin() as session:
-        summary = demo_data.generate(
-            session, args.households, args.seed, progress=report, render_letter=render
-        )
+    try:
+        with database.sessions.begin() as session:
+            summary = demo_data.generate(
+                session, args.households, args.seed, progress=report, render_letter=render
+            )
+    finally:
+        database.dispose()
     print(file=sys.stderr)
     print(
         f"{summary.households} hushåll, {summary.persons} personer, "

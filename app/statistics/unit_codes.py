@@ -17,6 +17,7 @@ from app.common import municipality_code
 from app.common.errors import ValidationFailed
 from app.models import Unit
 from app.security import audit
+from app.security.actor import Actor
 
 
 def unit_codes(session: Session) -> list[tuple[str, str]]:
@@ -29,8 +30,10 @@ def unit_codes(session: Session) -> list[tuple[str, str]]:
     ]
 
 
-def set_municipality_code(session: Session, unit_name: str, code: str) -> Unit:
-    """Give a unit its kommunkod (the command line: IT)."""
+def set_municipality_code(
+    session: Session, unit_name: str, code: str, *, actor: Actor | None = None
+) -> Unit:
+    """Give a unit its kommunkod (the command line: an administrator, logged as them)."""
     code = code.strip()
     wrong = municipality_code.problem(code)
     if wrong:
@@ -43,7 +46,7 @@ def set_municipality_code(session: Session, unit_name: str, code: str) -> Unit:
     session.flush()
     audit.record(
         session,
-        None,
+        actor,
         audit.Action.UPDATE,
         "setting",
         entity_id=unit.id,

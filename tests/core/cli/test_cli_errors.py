@@ -104,11 +104,6 @@ def test_database_in_a_folder_that_cannot_be_made(command, capsys, tmp_path) -> 
 
 
 # --- the inputs of issue 20 ----------------------------------------------------------------
-@pytest.fixture
-def local_db(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'a.sqlite3'}"
-
-
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
@@ -123,16 +118,17 @@ def local_db(tmp_path) -> str:
         (["demo", "--households", "0"], "heltal mellan 1 och 1 000 000"),
     ],
 )
-def test_inputs_that_ended_in_tracebacks(argv, expected, local_db, capsys) -> None:
-    code, out, err = _run(["--db", local_db, *argv], capsys)
+def test_inputs_that_ended_in_tracebacks(argv, expected, db, cli_as, capsys) -> None:
+    ada = cli_as("ada.admin")
+    code, out, err = _run([*ada.before, *argv, *ada.after], capsys)
     _assert_swedish_failure(code, out, err)
     assert expected in err
 
 
-def test_out_is_a_directory(local_db, tmp_path, capsys) -> None:
-    code, out, err = _run(
-        ["--db", local_db, "export", "csv", "--year", "2026", "--out", str(tmp_path)], capsys
-    )
+def test_out_is_a_directory(db, cli_as, tmp_path, capsys) -> None:
+    ada = cli_as("ada.admin")
+    argv = ["export", "csv", "--year", "2026", "--out", str(tmp_path)]
+    code, out, err = _run([*ada.before, *argv, *ada.after], capsys)
     _assert_swedish_failure(code, out, err)
     assert f"Filen {tmp_path} kunde inte användas: det är en mapp" in err
 
