@@ -42,7 +42,7 @@ def translate(message: str) -> str:
 
 
 class SwedishHelpFormatter(argparse.HelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None) -> None:  # type: ignore[no-untyped-def]
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
         super().add_usage(usage, actions, groups, "Användning: " if prefix is None else prefix)
 
     def start_section(self, heading: str | None) -> None:
@@ -53,7 +53,7 @@ class SwedishHelpFormatter(argparse.HelpFormatter):
 class SwedishArgumentParser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are Swedish sentences (exit status 2, as argparse)."""
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("formatter_class", SwedishHelpFormatter)
         kwargs.setdefault("add_help", False)
         super().__init__(*args, **kwargs)
@@ -62,7 +62,7 @@ class SwedishArgumentParser(argparse.ArgumentParser):
                 "-h", "--help", action="help", help="visa den här hjälpen och avsluta"
             )
 
-    def add_subparsers(self, **kwargs):  # type: ignore[no-untyped-def]
+    def add_subparsers(self, **kwargs):
         kwargs.setdefault("title", "kommandon")
         kwargs.setdefault("metavar", "KOMMANDO")
         return super().add_subparsers(**kwargs)
@@ -103,7 +103,7 @@ def month(text: str) -> date:
     return date(int(match.group(1)), int(match.group(2)), 1)
 
 
-def count_between(low: int, high: int):  # type: ignore[no-untyped-def]
+def count_between(low: int, high: int):
     """A whole number from `low` to `high` (a --limit, a number of households)."""
 
     def parse(text: str) -> int:
