@@ -82,7 +82,7 @@ def refresh(
 
 def _exclusive(replica: Session) -> AbstractContextManager[None]:
     """The replica file's lock (app.db.replica_build), held while cases are copied."""
-    database = replica.get_bind().url.database
+    database = replica.get_bind().engine.url.database
     if not database or database == ":memory:":
         return nullcontext()
     return replica_build.exclusive(Path(database))
