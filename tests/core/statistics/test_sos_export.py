@@ -253,7 +253,7 @@ def test_cli_unit_kommunkod(db, data, capsys, session, cli_as, admin):
     )
 
 
-def test_a_kommunkod_is_checked(session, data):
+def test_a_kommunkod_is_checked(session, data, admin):
     for wrong in ("", "180", "01800", "0280", "abcd"):
         with pytest.raises(ValidationFailed):
-            unit_codes.set_municipality_code(session, "Försörjningsstöd Norr", wrong)
+            unit_codes.set_municipality_code(session, "Försörjningsstöd Norr", wrong, actor=admin)
