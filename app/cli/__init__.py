@@ -8,14 +8,27 @@ import sys
 import time
 
 from app import __version__
+from app.cli import cli_login, swedish_argparse
+from app.cli.swedish_argparse import SwedishArgumentParser
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = SwedishArgumentParser(
         prog="arendestod",
         description="Ärendestöd – handläggarstöd för ekonomiskt bistånd.",
     )
-    parser.add_argument("--version", action="version", version=f"Ärendestöd {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"Ärendestöd {__version__}",
+        help="visa programmets version och avsluta",
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="visa hela felutskriften (traceback) vid fel, för utvecklare "
+        "(samma som ARENDESTOD_DEBUG=1)",
+    )
     parser.add_argument(
         "--db",
         metavar="URL",
@@ -56,13 +69,19 @@ def _parser() -> argparse.ArgumentParser:
 
     add_verify_parser(db_commands)
     demo = commands.add_parser("demo", help="lägg in fiktiva demohushåll")
-    demo.add_argument("--households", type=int, default=60, metavar="N")
+    demo.add_argument(
+        "--households",
+        type=swedish_argparse.count_between(1, 1_000_000),
+        default=60,
+        metavar="N",
+    )
     demo.add_argument("--seed", type=int, default=1, metavar="S")
     demo.add_argument(
         "--no-letters",
         action="store_true",
         help="arkivera inga beslutsbrev (snabbare för stora testdatabaser)",
     )
+    cli_login.add_user_options(demo)  # a database with users: only an administrator
     commands.add_parser(
         "selftest", help="kontroll utan fönster: inställningar, databas, demodata, PDF, Qt"
     )
@@ -85,7 +104,17 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     if hasattr(signal, "SIGPIPE"):  # `arendestod decision list | head` ends quietly
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as stop:  # --help, --version, or a Swedish argparse error (status 2)
+        return stop.code if isinstance(stop.code, int) else 0
+    from app.cli.cli_errors import guarded
+
+    return guarded(lambda: _run(args), debug=args.debug)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command named by the arguments (errors become sentences in cli_errors)."""
     from app.common.gc_tuning import tune_garbage_collector
 
     tune_garbage_collector()
@@ -263,11 +292,25 @@ def _new_password(username: str, from_stdin: bool) -> str | None:
 def _demo(args: argparse.Namespace) -> int:
     from app.db.database import open_database
     from app.demo import demo_data
+    from app.security import accounts, server_login
 
-    if args.households < 1 or args.households > 1_000_000:
-        print("Antalet hushåll måste vara mellan 1 och 1 000 000.", file=sys.stderr)
-        return 2
     database = open_database(args.db)
+    with database.sessions() as session:
+        in_use = accounts.has_users(session)
+    # Demo staff with a known password must not appear in a local database in use unless
+    # its administrator says so; on a shared server the server's roles decide (its owner
+    # sets up, as with db init-server).
+    if in_use and not server_login.is_shared_server(database.url):
+        database.dispose()
+        logged_in = cli_login.open_as_user(args)
+        database = logged_in.database
+        try:
+            cli_login.require_administrator(
+                logged_in.actor, "lägga in demohushåll i en databas som har användare"
+            )
+        except BaseException:
+            database.dispose()
+            raise
     started = time.perf_counter()
 
     def report(done: int) -> None:
@@ -282,10 +325,13 @@ def _demo(args: argparse.Namespace) -> int:
         from app.printing.decision_letter import render_decision_letter
 
         render = render_decision_letter
-    with database.sessions.begin() as session:
-        summary = demo_data.generate(
-            session, args.households, args.seed, progress=report, render_letter=render
-        )
+    try:
+        with database.sessions.begin() as session:
+            summary = demo_data.generate(
+                session, args.households, args.seed, progress=report, render_letter=render
+            )
+    finally:
+        database.dispose()
     print(file=sys.stderr)
     print(
         f"{summary.households} hushåll, {summary.persons} personer, "

@@ -8,7 +8,10 @@ import sys
 import uuid
 from pathlib import Path
 
+from app.cli import cli_login, swedish_argparse
 from app.common.formatting import money
+
+MAX_LIMIT = 1_000_000
 
 
 def add_decision_parser(commands: argparse._SubParsersAction) -> None:
@@ -16,40 +19,53 @@ def add_decision_parser(commands: argparse._SubParsersAction) -> None:
     sub = parser.add_subparsers(dest="decision_command", required=True)
     listing = sub.add_parser("list", help="lista beslut")
     listing.add_argument("--case", metavar="ÄRENDENUMMER")
-    listing.add_argument("--limit", type=int, default=1000)
+    listing.add_argument(
+        "--limit",
+        type=swedish_argparse.count_between(1, MAX_LIMIT),
+        default=1000,
+        metavar="N",
+        help="högst så många beslut (standard 1000)",
+    )
     listing.add_argument("--json", action="store_true")
+    cli_login.add_user_options(listing)
     pdf = sub.add_parser("pdf", help="spara ett besluts brev som PDF")
     pdf.add_argument("id", metavar="ID")
     pdf.add_argument("--out", required=True, metavar="FIL")
+    cli_login.add_user_options(pdf)
 
 
 def run_decision(args: argparse.Namespace) -> int:
     from app.common.errors import ServiceError
-    from app.db.database import open_database
     from app.decisions import decisions
     from app.printing.decision_letter import render_decision_letter
 
-    database = open_database(args.db)
+    decision_id = None
+    if args.decision_command == "pdf":
+        try:
+            decision_id = uuid.UUID(args.id)
+        except ValueError:
+            print(f"Beslutets id är inte giltigt: {args.id} (se decision list).", file=sys.stderr)
+            return 2
+    logged_in = cli_login.open_as_user(args)
     try:
-        with database.sessions.begin() as session:
-            if args.decision_command == "list":
-                rows = decisions.list_all(session, case_number=args.case, limit=args.limit)
+        with logged_in.database.sessions.begin() as session:
+            if decision_id is None:
+                rows = decisions.list_all(
+                    session, logged_in.actor, case_number=args.case, limit=args.limit
+                )
                 _print_list(rows, as_json=args.json)
                 return 0
-            try:
-                decision_id = uuid.UUID(args.id)
-            except ValueError:
-                print("Ogiltigt beslut-id.", file=sys.stderr)
-                return 2
-            pdf = decisions.letter_for_export(session, decision_id, render_decision_letter)
+            pdf = decisions.letter_for_export(
+                session, logged_in.actor, decision_id, render_decision_letter
+            )
         Path(args.out).write_bytes(pdf)
         print(f"Beslutsbrevet sparades som {args.out} ({len(pdf)} byte).")
         return 0
     except ServiceError as exc:
         print(str(exc), file=sys.stderr)
-        return 1
+        return 2
     finally:
-        database.dispose()
+        logged_in.dispose()
 
 
 def _print_list(rows, *, as_json: bool) -> None:

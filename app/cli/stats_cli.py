@@ -1,19 +1,21 @@
 """`arendestod stats`, `arendestod export underlag|csv|report` and `arendestod unit`:
 statistics from the command line, and the units' kommunkod they need.
 
-The command line has no login: it acts as the system (statistics.COMMAND_LINE), and every
-call is audited with no user and the detail "kommandorad", like `arendestod decision list`.
+Statistics need a user (`--user`, app.cli.cli_login) with the rights of the window: a chef
+for their own unit, an administrator for any unit or all of them. Every call is audited
+with that user. `unit list` shows no personal data and needs none; `unit
+set-municipality-code` changes data and needs an administrator.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import uuid
 from datetime import date
 
+from app.cli import cli_login, swedish_argparse
 from app.common.formatting import money
 
 
@@ -21,10 +23,12 @@ def _add_scope(parser: argparse.ArgumentParser, *, year: bool = True) -> None:
     """--month (and --year, one of them required) and --unit."""
     if year:
         period = parser.add_mutually_exclusive_group(required=True)
-        period.add_argument("--month", metavar="ÅÅÅÅ-MM")
-        period.add_argument("--year", type=int, metavar="ÅÅÅÅ")
+        period.add_argument("--month", type=swedish_argparse.month, metavar="ÅÅÅÅ-MM")
+        period.add_argument("--year", type=swedish_argparse.year, metavar="ÅÅÅÅ")
     else:
-        parser.add_argument("--month", required=True, metavar="ÅÅÅÅ-MM")
+        parser.add_argument(
+            "--month", type=swedish_argparse.month, required=True, metavar="ÅÅÅÅ-MM"
+        )
     parser.add_argument("--unit", metavar="ENHET", help="enhetens namn (annars alla enheter)")
 
 
@@ -32,6 +36,7 @@ def add_stats_parsers(commands: argparse._SubParsersAction) -> None:
     stats = commands.add_parser("stats", help="statistik för en månad eller ett år")
     _add_scope(stats)
     stats.add_argument("--json", action="store_true", help="skriv ut som JSON")
+    cli_login.add_user_options(stats)
     export = commands.add_parser("export", help="exportera statistik till fil")
     sub = export.add_subparsers(dest="export_command", required=True)
     for name, help_text, year, out in (
@@ -48,6 +53,7 @@ def add_stats_parsers(commands: argparse._SubParsersAction) -> None:
         parser = sub.add_parser(name, help=help_text)
         _add_scope(parser, year=year)
         parser.add_argument("--out", required=True, metavar=out)
+        cli_login.add_user_options(parser)
     # The old name: refused with the reason (no file of Socialstyrelsen's format is made).
     refused = sub.add_parser("sos", help="görs inte (se export underlag)")
     refused.add_argument("--month", metavar="ÅÅÅÅ-MM")
@@ -61,6 +67,7 @@ def add_stats_parsers(commands: argparse._SubParsersAction) -> None:
     )
     code.add_argument("unit", metavar="ENHET")
     code.add_argument("code", metavar="KOMMUNKOD")
+    cli_login.add_user_options(code)
 
 
 SOS_REFUSED = (
@@ -68,13 +75,6 @@ SOS_REFUSED = (
     "filen har inte kunnat kontrolleras. Använd arendestod export underlag --month ÅÅÅÅ-MM "
     "--out FIL för ett underlag med Ärendestödets egen uppställning."
 )
-
-
-def _month(text: str) -> date:
-    match = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValueError(f"Ogiltig månad: {text} (skriv ÅÅÅÅ-MM).")
-    return date(int(match.group(1)), int(match.group(2)), 1)
 
 
 def _unit_id(session, name: str | None) -> uuid.UUID | None:
@@ -91,43 +91,39 @@ def _unit_id(session, name: str | None) -> uuid.UUID | None:
 
 
 def _run(args: argparse.Namespace, work) -> int:
+    """`work(session, actor, unit_id, month)` as the user of --user."""
     from app.common.errors import ServiceError
-    from app.db.database import open_database
 
+    month = getattr(args, "month", None)
+    logged_in = cli_login.open_as_user(args)
     try:
-        month = _month(args.month) if getattr(args, "month", None) else None
-    except ValueError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
-    database = open_database(args.db)
-    try:
-        with database.sessions.begin() as session:
-            return work(session, _unit_id(session, args.unit), month)
+        with logged_in.database.sessions.begin() as session:
+            return work(session, logged_in.actor, _unit_id(session, args.unit), month)
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return 2
     except ServiceError as exc:
         print(str(exc), file=sys.stderr)
-        return 1
+        return 2
     finally:
-        database.dispose()
+        logged_in.dispose()
 
 
-def _statistics(session, unit_id: uuid.UUID | None, month: date | None, year: int | None):
+def _statistics(session, actor, unit_id: uuid.UUID | None, month: date | None, year: int | None):
     """The month's statistics when a month is given, else the year's."""
     from app.statistics import statistics
 
     if month is not None:
-        return statistics.month_statistics(session, statistics.COMMAND_LINE, month, unit_id=unit_id)
+        return statistics.month_statistics(session, actor, month, unit_id=unit_id)
     assert year is not None  # argparse requires --month or --year
-    return statistics.year_statistics(session, statistics.COMMAND_LINE, year, unit_id=unit_id)
+    return statistics.year_statistics(session, actor, year, unit_id=unit_id)
 
 
 def run_stats(args: argparse.Namespace) -> int:
     from app.statistics import statistics
 
-    def work(session, unit_id, month) -> int:
-        stats = _statistics(session, unit_id, month, args.year)
+    def work(session, actor, unit_id, month) -> int:
+        stats = _statistics(session, actor, unit_id, month, args.year)
         if args.json:
             print(json.dumps(statistics.as_json_dict(stats), ensure_ascii=False, indent=2))
         else:
@@ -138,17 +134,15 @@ def run_stats(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from app.statistics import sos_export, statistics, statistics_csv
+    from app.statistics import sos_export, statistics_csv
 
     if args.export_command == "sos":
         print(SOS_REFUSED, file=sys.stderr)
         return 2
 
-    def work(session, unit_id, month) -> int:
+    def work(session, actor, unit_id, month) -> int:
         if args.export_command == "underlag":
-            underlag = sos_export.individual_data(
-                session, statistics.COMMAND_LINE, month, unit_id=unit_id
-            )
+            underlag = sos_export.individual_data(session, actor, month, unit_id=unit_id)
             sos_export.write_underlag(underlag, args.out)
             print(
                 f"Underlaget ({len(underlag.persons)} personer i {underlag.households} hushåll, "
@@ -158,7 +152,7 @@ def run_export(args: argparse.Namespace) -> int:
             for missing in sos_export.MISSING:
                 print("Saknas: " + missing)
             return 0
-        stats = _statistics(session, unit_id, month, args.year)
+        stats = _statistics(session, actor, unit_id, month, args.year)
         if args.export_command == "report":
             from pathlib import Path
 
@@ -188,21 +182,29 @@ def run_unit(args: argparse.Namespace) -> int:
     from app.db.database import open_database
     from app.statistics import unit_codes
 
-    database = open_database(args.db)
-    try:
-        with database.sessions.begin() as session:
-            if args.unit_command == "list":
+    if args.unit_command == "list":
+        database = open_database(args.db)
+        try:
+            with database.sessions.begin() as session:
                 for name, code in unit_codes.unit_codes(session):
                     print(f"{name}: kommunkod {code or 'saknas'}")
-                return 0
-            unit = unit_codes.set_municipality_code(session, args.unit, args.code)
+            return 0
+        finally:
+            database.dispose()
+    logged_in = cli_login.open_as_user(args)
+    try:
+        cli_login.require_administrator(logged_in.actor, "ange en enhets kommunkod")
+        with logged_in.database.sessions.begin() as session:
+            unit = unit_codes.set_municipality_code(
+                session, args.unit, args.code, actor=logged_in.actor
+            )
             print(f"{unit.name} har kommunkod {unit.municipality_code}.")
             return 0
     except ServiceError as exc:
         print(str(exc), file=sys.stderr)
         return 2
     finally:
-        database.dispose()
+        logged_in.dispose()
 
 
 def _print_summary(stats) -> None:

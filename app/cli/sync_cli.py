@@ -1,9 +1,10 @@
 """`arendestod sync`: sync the laptop's replica with the server from the command line.
 
 On the shared server the user is the database role of the URL (its password from the URL,
-$PGPASSWORD or the keyring, as the window saved it); on a local SQLite database, which has
-no logins, `--user` names the user. The replica is unlocked with the key in the keyring, or
-with a passphrase read from standard input (`--passphrase-stdin`).
+$PGPASSWORD or the keyring, as the window saved it); on a local SQLite database `--user`
+names the user and the password is checked (asked for, or the line after the passphrase on
+standard input with `--password-stdin`). The replica is unlocked with the key in the
+keyring, or with a passphrase read from standard input (`--passphrase-stdin`).
 """
 
 from __future__ import annotations
@@ -26,24 +27,32 @@ def add_sync_parser(commands: argparse._SubParsersAction) -> None:
         help="läs offlinedatabasens lösenfras från standard in (datorer utan nyckelring)",
     )
     parser.add_argument("--user", metavar="ANVÄNDARNAMN", help="användaren (lokal SQLite-databas)")
+    parser.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="läs användarens lösenord från standard in (raden efter lösenfrasen)",
+    )
 
 
 def run_sync(args: argparse.Namespace) -> int:
-    from sqlalchemy import select
-
+    from app.cli import cli_login
     from app.common.errors import ServiceError
     from app.db.database import open_database
     from app.db.location import default_replica_path
-    from app.models import User
     from app.offline import offline_replica, sync, sync_conflicts
     from app.security import accounts, server_login
-    from app.security.actor import Actor
 
     passphrase = sys.stdin.readline().rstrip("\n") if args.passphrase_stdin else None
     path = Path(args.replica) if args.replica else default_replica_path()
     if not path.exists():
         return _fail(args, f"Det finns ingen offlinedatabas på {path}. Ta med ärenden först.")
     database = open_database(args.db, upgrade=False)
+    password = None
+    if not server_login.is_shared_server(database.url):
+        if not args.user:
+            database.dispose()
+            return _fail(args, cli_login.USER_MISSING)
+        password = cli_login.read_password(args.user, args.password_stdin)
     try:
         replica = offline_replica.unlock(path, passphrase)
     except ServiceError as error:
@@ -51,13 +60,12 @@ def run_sync(args: argparse.Namespace) -> int:
         return _fail(args, str(error))
     try:
         with database.sessions.begin() as session:
-            if server_login.is_shared_server(database.url):
+            if password is None:
                 actor = accounts.login_connected(session)
             else:
-                user = session.scalar(select(User).where(User.username == (args.user or "")))
-                actor = Actor.of(user) if user is not None and user.active else None
+                actor = accounts.login(session, args.user, password)
         if actor is None:
-            return _fail(args, "Okänd eller inaktiverad användare (--user på en lokal databas).")
+            return _fail(args, accounts.LOGIN_FAILED_MESSAGE)
         with database.sessions() as server, replica.sessions() as local:
             waiting = sync.pending(local)
             report = sync.sync(server, local, actor)

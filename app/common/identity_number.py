@@ -17,6 +17,16 @@ from stdnum.se import personnummer as stdnum_pnr
 
 from app.common import clock
 
+DASHES = "\u2010\u2011\u2012\u2013\u2014\u2212"
+"""Hyphen, non-breaking hyphen, figure dash, en dash, em dash and minus sign: what a word
+processor or a web page makes of the "-" in a personnummer that is then copied and pasted."""
+_AS_HYPHEN = str.maketrans(dict.fromkeys(DASHES, "-"))
+
+
+def normalise_dashes(text: str) -> str:
+    """Every common dash character as an ASCII hyphen-minus (the one place for this)."""
+    return text.translate(_AS_HYPHEN)
+
 
 class InvalidIdentityNumber(ValueError):
     """Raised with a Swedish message that can be shown next to the field."""
@@ -41,8 +51,9 @@ def format_identity_number(digits: str) -> str:
 
 def parse_identity_number(text: str, *, today: date | None = None) -> IdentityNumber:
     """Parse a personnummer or samordningsnummer written with or without century,
-    hyphen or plus ("+" marks a person aged 100 or more when the century is omitted)."""
-    raw = (text or "").strip()
+    hyphen (or any dash pasted from a document) or plus ("+" marks a person who turns 100
+    or more this year, when the century is omitted)."""
+    raw = normalise_dashes(text or "").strip()
     if not raw:
         raise InvalidIdentityNumber("Ange ett personnummer eller samordningsnummer.")
     if not re.fullmatch(r"[0-9\s+\-]+", raw):
@@ -58,10 +69,13 @@ def parse_identity_number(text: str, *, today: date | None = None) -> IdentityNu
     if len(digits) == 12:
         century_digits = digits
     else:
-        yy, mm, dd = int(digits[:2]), int(digits[2:4]), int(digits[4:6])
+        yy = int(digits[:2])
+        # Folkbokföringslagen (1991:481) 18 §: "-" until the year the person turns 100, "+"
+        # from the first day of that year (not from the birthday). So "-" is a year among
+        # the latest hundred up to this one, "+" a year among the hundred before them; a
+        # date later this year with "-" is in the future and refused below.
         century = today.year // 100
-        # The latest such date not after today ("-": under 100 years old).
-        if (yy, mm, dd - 60 if dd > 60 else dd) > (today.year % 100, today.month, today.day):
+        if yy > today.year % 100:
             century -= 1
         if separator == "+":
             century -= 1

@@ -16,15 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlcipher3
-from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError
 
-from app.common import clock
 from app.common.errors import ServiceError
-from app.db import migrate
+from app.db import replica_build
 from app.db.database import Database
 from app.db.engine import configure_sqlite, make_session_factory
-from app.models import Setting
 from app.settings import registry
 
 MIN_PASSPHRASE_LENGTH = 12
@@ -92,11 +90,14 @@ def open_replica(path: Path, key: ReplicaKey, *, upgrade: bool = True) -> Databa
             "Offlinedatabasen gick inte att öppna: fel nyckel eller lösenfras, eller så är "
             "filen inte en offlinedatabas från Ärendestöd."
         ) from error
-    backup = migrate.upgrade(engine) if upgrade else None
+    backup = None
+    if upgrade:  # one builder at a time; a half-built file mended (app.db.replica_build)
+        try:
+            engine, backup = replica_build.build(
+                path, engine, lambda: make_replica_engine(path, key), REPLICA_ID_KEY
+            )
+        except BaseException:
+            engine.dispose()
+            raise
     url = engine.url.render_as_string(hide_password=False)
-    database = Database(url, engine, make_session_factory(engine), backup)
-    if upgrade:
-        with database.sessions.begin() as session:
-            if session.scalar(select(Setting.id).where(Setting.key == REPLICA_ID_KEY)) is None:
-                session.add(Setting(key=REPLICA_ID_KEY, value=str(clock.new_id())))
-    return database
+    return Database(url, engine, make_session_factory(engine), backup)

@@ -1506,12 +1506,14 @@ class DecisionSummary:
 
 
 def list_all(
-    session: Session, *, case_number: str | None = None, limit: int = 1000
+    session: Session, actor: Actor, *, case_number: str | None = None, limit: int = 1000
 ) -> list[DecisionSummary]:
-    """Decisions across cases for the command line. Logged (without a user) as an export."""
+    """Decisions across the cases the actor may read, for the command line. Logged as an
+    export by the actor."""
     stmt = (
         select(Decision, Case.case_number)
         .join(Case, Case.id == Decision.case_id)
+        .where(access.readable_cases(actor))
         # complete, so that every database lists the same decisions in the same order
         .order_by(
             Decision.decided_on.desc().nulls_last(),
@@ -1526,7 +1528,7 @@ def list_all(
         stmt = stmt.where(Case.case_number == case_number.strip().upper())
     rows = session.execute(stmt).all()
     audit.record(
-        session, None, audit.Action.EXPORT, "decisions", detail=f"kommandorad: {len(rows)} beslut"
+        session, actor, audit.Action.EXPORT, "decisions", detail=f"kommandorad: {len(rows)} beslut"
     )
     return [
         DecisionSummary(
@@ -1545,14 +1547,18 @@ def list_all(
 
 
 def letter_for_export(
-    session: Session, decision_id: uuid.UUID, render_letter: Callable[[DecisionLetter], bytes]
+    session: Session,
+    actor: Actor,
+    decision_id: uuid.UUID,
+    render_letter: Callable[[DecisionLetter], bytes],
 ) -> bytes:
-    """The archived letter of a signed decision, or a draft preview rendered now. Logged."""
-    decision = _load(session, decision_id)
+    """The archived letter of a signed decision, or a draft preview rendered now, if the
+    actor may read the case. Logged as the actor's export."""
+    decision = _readable(session, actor, decision_id)
     require_signature_holds(decision)
     audit.record(
         session,
-        None,
+        actor,
         audit.Action.EXPORT,
         "decision_letter",
         entity_id=decision.id,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 from sqlalchemy.orm import Session
 
 from app.common import clock, formatting
@@ -40,6 +40,23 @@ def can_read_case(session: Session, actor: Actor, case: Case) -> bool:
     if case.responsible_user_id == actor.id:
         return True
     return not has_protected_member(session, case)
+
+
+def readable_cases(actor: Actor) -> ColumnElement[bool]:
+    """`can_read_case` as a condition on Case, for lists that must not fetch what the
+    actor may not read."""
+    if actor.role is Role.ADMINISTRATOR or actor.unit_id is None:
+        return false()
+    same_unit = Case.unit_id == actor.unit_id
+    if actor.role is Role.MANAGER:
+        return same_unit
+    protected = (
+        exists()
+        .where(HouseholdMember.household_id == Case.household_id)
+        .where(HouseholdMember.person_id == Person.id)
+        .where(Person.protected_identity.is_(True))
+    )
+    return and_(same_unit, or_(Case.responsible_user_id == actor.id, ~protected))
 
 
 def require_read(session: Session, actor: Actor, case: Case) -> None:

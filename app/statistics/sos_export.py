@@ -106,7 +106,6 @@ from app.security.actor import Actor
 from app.statistics import household_type, month_shares
 from app.statistics.household_type import MemberSpan
 from app.statistics.statistics import (
-    CommandLine,
     audit_aggregate,
     require_statistics_access,
     unit_label,
@@ -208,13 +207,13 @@ class Underlag:
 
 def individual_data(
     session: Session,
-    actor: Actor | CommandLine,
+    actor: Actor,
     month: date,
     *,
     unit_id: uuid.UUID | None = None,
 ) -> Underlag:
-    """The month's individual data (HSLF-FS 2015:30), in case number order. Chefs (own unit),
-    administrators and the command line; logged as one export. A unit of the data without a
+    """The month's individual data (HSLF-FS 2015:30), in case number order. Chefs (own unit)
+    and administrators; logged as one export. A unit of the data without a
     valid kommunkod stops it (ServiceError) before any person is read."""
     scope = require_statistics_access(actor, unit_id)
     first = month_start(month)

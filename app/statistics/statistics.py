@@ -135,21 +135,10 @@ RESPONSE_HOURS = 24
 
 
 # --- who asks --------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class CommandLine:
-    """The command line (no login): IT staff with direct access to the database. Audited
-    with no user and the detail "kommandorad" (as decisions.list_all)."""
-
-
-COMMAND_LINE = CommandLine()
-
-
-def require_statistics_access(
-    actor: Actor | CommandLine, unit_id: uuid.UUID | None
-) -> uuid.UUID | None:
+def require_statistics_access(actor: Actor, unit_id: uuid.UUID | None) -> uuid.UUID | None:
     """The unit the statistics may cover (None: all units). Chefs see their own unit,
     administrators any unit or all of them; handläggare none."""
-    if isinstance(actor, CommandLine) or actor.is_administrator:
+    if actor.is_administrator:
         return unit_id
     if actor.is_manager and actor.unit_id is not None:
         if unit_id is not None and unit_id != actor.unit_id:
@@ -158,14 +147,9 @@ def require_statistics_access(
     raise AccessDenied("Statistik kan bara tas fram av chefer och administratörer.")
 
 
-def audit_aggregate(
-    session: Session, actor: Actor | CommandLine, action: str, entity: str, detail: str
-) -> None:
-    """One audit row for an aggregate read or export."""
-    if isinstance(actor, CommandLine):
-        audit.record(session, None, action, entity, detail=f"kommandorad: {detail}")
-    else:
-        audit.record(session, actor, action, entity, detail=detail)
+def audit_aggregate(session: Session, actor: Actor, action: str, entity: str, detail: str) -> None:
+    """One audit row for an aggregate read or export (the command line too: it has a user)."""
+    audit.record(session, actor, action, entity, detail=detail)
 
 
 def unit_label(session: Session, unit_id: uuid.UUID | None) -> str:
@@ -344,7 +328,7 @@ class YearStatistics:
 
 # --- public entry points ----------------------------------------------------------------------
 def month_statistics(
-    session: Session, actor: Actor | CommandLine, month: date, *, unit_id: uuid.UUID | None = None
+    session: Session, actor: Actor, month: date, *, unit_id: uuid.UUID | None = None
 ) -> MonthStatistics:
     """The indicators of one calendar month (definitions in the module docstring)."""
     scope = require_statistics_access(actor, unit_id)
@@ -353,7 +337,7 @@ def month_statistics(
     audit_aggregate(
         session,
         actor,
-        audit.Action.EXPORT if isinstance(actor, CommandLine) else audit.Action.OPEN,
+        audit.Action.OPEN,
         "statistics",
         f"statistik {first:%Y-%m}, {unit_label(session, scope)}",
     )
@@ -361,7 +345,7 @@ def month_statistics(
 
 
 def year_statistics(
-    session: Session, actor: Actor | CommandLine, year: int, *, unit_id: uuid.UUID | None = None
+    session: Session, actor: Actor, year: int, *, unit_id: uuid.UUID | None = None
 ) -> YearStatistics:
     """The twelve months of `year` and the year figures (definitions in the module docstring)."""
     scope = require_statistics_access(actor, unit_id)
@@ -369,7 +353,7 @@ def year_statistics(
     audit_aggregate(
         session,
         actor,
-        audit.Action.EXPORT if isinstance(actor, CommandLine) else audit.Action.OPEN,
+        audit.Action.OPEN,
         "statistics",
         f"statistik {year}, {unit_label(session, scope)}",
     )

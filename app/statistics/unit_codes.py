@@ -4,8 +4,8 @@
 The first unit gets its code from the configuration file (unit.municipality_code); the
 individual data for Socialstyrelsen (sos_export.py) refuses a unit without one. The form is
 checked (app.common.municipality_code: SCB's four digits, län first); that the code is the
-right municipality's is for IT to know. Each change is logged, as the command line's
-statistics are, with no user and the detail "kommandorad".
+right municipality's is for IT to know. Each change is logged with the administrator who
+made it (`--user`) and the detail "kommandorad".
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from app.common import municipality_code
 from app.common.errors import ValidationFailed
 from app.models import Unit
 from app.security import audit
+from app.security.actor import Actor
 
 
 def unit_codes(session: Session) -> list[tuple[str, str]]:
@@ -29,8 +30,8 @@ def unit_codes(session: Session) -> list[tuple[str, str]]:
     ]
 
 
-def set_municipality_code(session: Session, unit_name: str, code: str) -> Unit:
-    """Give a unit its kommunkod (the command line: IT)."""
+def set_municipality_code(session: Session, unit_name: str, code: str, *, actor: Actor) -> Unit:
+    """Give a unit its kommunkod (the command line: an administrator, logged as them)."""
     code = code.strip()
     wrong = municipality_code.problem(code)
     if wrong:
@@ -43,7 +44,7 @@ def set_municipality_code(session: Session, unit_name: str, code: str) -> Unit:
     session.flush()
     audit.record(
         session,
-        None,
+        actor,
         audit.Action.UPDATE,
         "setting",
         entity_id=unit.id,

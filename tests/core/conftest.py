@@ -13,6 +13,7 @@ the schema is at head). No test ever sees another test's rows.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import uuid
@@ -282,6 +283,36 @@ def login_roles(db: Database, session, pg_server: PgServer) -> Iterator[dict[str
         db.engine.dispose()
         for role in created:
             pg_server.drop_role(role)
+
+
+SERVER_HIDES_CASES = (
+    "On the server the command line is the user's own login role, and row-level security "
+    "shows an administrator no case data; the CLI on the server is tested in tests/core/cli."
+)
+
+
+@dataclass(frozen=True)
+class CliUser:
+    """Arguments that run `arendestod` as a user: `main([*u.before, COMMAND..., *u.after])`."""
+
+    before: list[str]
+    after: list[str]
+
+
+@pytest.fixture
+def cli_as(db: Database, request: pytest.FixtureRequest, monkeypatch) -> Callable[[str], CliUser]:
+    """cli_as(username): on SQLite `--user` with the password on standard input (enough
+    lines for many commands); on PostgreSQL the URL of the user's own login role (the
+    server checks the password; `login_roles`)."""
+
+    def as_user(username: str) -> CliUser:
+        if db.url.startswith("sqlite"):
+            monkeypatch.setattr("sys.stdin", io.StringIO(f"{PASSWORD}\n" * 50))
+            return CliUser(["--db", db.url], ["--user", username, "--password-stdin"])
+        roles = request.getfixturevalue("login_roles")
+        return CliUser(["--db", roles[username]], [])
+
+    return as_user
 
 
 @dataclass

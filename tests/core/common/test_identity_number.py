@@ -46,6 +46,16 @@ def test_ten_digits_without_plus_mean_under_100_years(text: str) -> None:
     assert parse(text) == IdentityNumber("201212121212", date(2012, 12, 12), "M", False)
 
 
+@pytest.mark.parametrize(
+    "dash",
+    ["-", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2212", " \u2013 "],
+    ids=["hyphen-minus", "hyphen", "nb-hyphen", "figure", "en", "em", "minus", "spaced-en"],
+)
+def test_dashes_pasted_from_documents_are_accepted(dash: str) -> None:
+    assert parse(f"19121212{dash}1212") == TOLVAN
+    assert parse(f"850312{dash}1231").birth_date == date(1985, 3, 12)
+
+
 def test_display_form_is_eight_digits_hyphen_four() -> None:
     assert parse("1212121212").display == "20121212-1212"
     assert format_identity_number("198503121231") == "19850312-1231"
@@ -98,16 +108,41 @@ class TestCenturyInference:
     def test_born_today_is_this_century(self) -> None:
         assert parse("261123-0018").birth_date == date(2026, 11, 23)
 
-    def test_birthday_later_this_year_means_99_years_old(self) -> None:
-        # 1926-12-24 is 99 years old on 2026-11-23 and writes "-"; 2026-12-24 is in the future.
-        number = parse("261224-1238")
+    def test_plus_from_the_year_the_person_turns_100(self) -> None:
+        # Folkbokföringslagen (1991:481) 18 §: "+" from the start of the year the person
+        # turns 100, not from the birthday. 1926-12-24 turns 100 in 2026 and writes "+".
+        number = parse("261224+1238")
         assert number.birth_date == date(1926, 12, 24)
         assert number.digits == "192612241238"
         assert age_on(number.birth_date, TODAY) == 99
 
-    def test_plus_with_birthday_later_this_year_is_two_centuries_back(self) -> None:
-        # "+" means 100 or older: 1926-12-24 is only 99, so 1826.
-        assert parse("261224+1238").birth_date == date(1826, 12, 24)
+    def test_minus_in_the_year_of_the_hundredth_birthday_is_this_century(self) -> None:
+        # "-" in 2026 means born 1927–2026: 261224 is then 2026-12-24, in the future.
+        with pytest.raises(InvalidIdentityNumber, match="framtiden"):
+            parse("261224-1238")
+
+    @pytest.mark.parametrize(
+        ("today", "text", "born"),
+        [
+            # New Year's Eve: one born 1927-01-01 is 99 and still writes "-".
+            (date(2026, 12, 31), "270101-1237", date(1927, 1, 1)),
+            # New Year's Day: the same person turns 100 this year and writes "+".
+            (date(2027, 1, 1), "270101+1237", date(1927, 1, 1)),
+            (date(2027, 1, 1), "261231+1239", date(1926, 12, 31)),
+            # One born on New Year's Eve writes "+" for a whole year before turning 100.
+            (date(2026, 1, 1), "261231+1239", date(1926, 12, 31)),
+            (date(2026, 12, 31), "261231+1239", date(1926, 12, 31)),
+            (date(2026, 12, 31), "261231-1239", date(2026, 12, 31)),
+        ],
+    )
+    def test_new_years_eve_and_day(self, today: date, text: str, born: date) -> None:
+        assert parse(text, today=today).birth_date == born
+
+    def test_minus_on_new_years_day_for_one_turning_100_is_refused(self) -> None:
+        # 1927-01-02 writes "+" from 2027-01-01; with "-" it is tomorrow, in the future.
+        assert parse("270102+1236", today=date(2027, 1, 1)).birth_date == date(1927, 1, 2)
+        with pytest.raises(InvalidIdentityNumber, match="framtiden"):
+            parse("270102-1236", today=date(2027, 1, 1))
 
     def test_plus_means_a_century_earlier(self) -> None:
         assert parse("850312+1231").birth_date == date(1885, 3, 12)
@@ -167,7 +202,6 @@ class TestRefused:
             "Tolvan Tolvansson",
             "1' OR '1'='1",
             "19121212-1212; DROP TABLE persons;--",
-            "19121212–1212",  # en dash
             "19121212:1212",
             "19121212.1212",
             "١٩١٢١٢١٢-١٢١٢",  # Arabic-Indic digits

@@ -42,8 +42,10 @@ from app.models import (
     FormInstance,
     MemberRole,
     Outcome,
+    User,
 )
 from app.printing.decision_letter import render_decision_letter
+from app.security.actor import Actor
 from tests.core.offline.sync_helpers import offline, run_sync, take_along
 
 D = Decimal
@@ -1172,8 +1174,10 @@ def test_export_of_a_signed_decision_without_archive_is_marked_reconstructed(tmp
     with database.sessions.begin() as session:
         demo_data.generate(session, 5, seed=2)  # no renderer: history without letters
     with database.sessions.begin() as session:
-        decision_id = session.scalars(select(DecisionModel.id)).first()
-        pdf = decisions.letter_for_export(session, decision_id, render_decision_letter)
+        decision = session.scalars(select(DecisionModel)).first()
+        assert decision is not None
+        handler = Actor.of(session.get_one(User, decision.author_id))
+        pdf = decisions.letter_for_export(session, handler, decision.id, render_decision_letter)
     text = PdfReader(BytesIO(pdf)).pages[0].extract_text()
     assert "ÅTERSKAPAD UTSKRIFT" in text
     database.dispose()

@@ -20,6 +20,7 @@ from app.journal import journal
 from app.journal.journal import JournalDraft
 from app.models import AppliedChange, AuditEntry, JournalEntry, OutboxChange, Plan
 from app.offline import checkout, outbox, sync
+from tests.core.conftest import PASSWORD
 from tests.core.offline.sync_helpers import plan_for, take_along
 
 PASSPHRASE = "lösenfras för fälttestet"
@@ -45,9 +46,9 @@ def run_sync_process(
             "--replica",
             str(replica_path),
             "--passphrase-stdin",
-            *(["--user", user] if user else []),
+            *(["--user", user, "--password-stdin"] if user else []),
         ],
-        input=PASSPHRASE + "\n",
+        input=PASSPHRASE + "\n" + (PASSWORD + "\n" if user else ""),
         capture_output=True,
         text=True,
         env=env,

@@ -117,6 +117,16 @@ READS: dict[str, tuple[str, Callable[[World], Call]]] = {
         "caseworker",
         lambda w: lambda s, a: decisions.archived_letter(s, a, w.decision_id),
     ),
+    "decisions.letter_for_export": (
+        "caseworker",
+        lambda w: (
+            lambda s, a: decisions.letter_for_export(s, a, w.decision_id, render_decision_letter)
+        ),
+    ),
+    "decisions.list_all": (
+        "caseworker",
+        lambda w: lambda s, a: decisions.list_all(s, a),
+    ),
     "decisions.household_for_calculation": (
         "caseworker",
         lambda w: (

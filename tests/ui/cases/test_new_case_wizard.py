@@ -62,6 +62,17 @@ def test_wizard_creates_a_case_with_household(qtbot, main_window, wizard, casewo
     assert view.overview.case_number in [r.case_number for r in main_window.my_cases_model.rows]
 
 
+def test_personnummer_pasted_with_an_en_dash_is_accepted(qtbot, wizard) -> None:
+    page = wizard.applicant_page
+    type_text(page.personal_number, f"{APPLICANT[:8]}\u2013{APPLICANT[8:]}")
+    type_text(page.first_name, "Åsa")
+    type_text(page.last_name, "Öberg")
+    _next(qtbot, wizard)
+    assert "personal_number" not in page.errors or not page.errors["personal_number"].text()
+    assert "kvinna, född 1987-03-12" in page.number_info.text()
+    assert wizard.currentPage() is wizard.household_page
+
+
 def test_invalid_personnummer_shows_message_and_saves_nothing(qtbot, wizard, caseworker) -> None:
     persons_before = count(caseworker.database, Person)
     page = wizard.applicant_page

@@ -176,3 +176,41 @@ def test_a_later_check_out_keeps_the_offline_password_when_left_empty(
         assert actor.username == "sara.nilsson"
     finally:
         replica.dispose()
+
+
+HOLD_LOCK = (
+    "import sys; from pathlib import Path; from app.db import replica_build\n"
+    "with replica_build.exclusive(Path(sys.argv[1])):\n"
+    "    print('låst', flush=True); sys.stdin.read()\n"
+)
+
+
+def test_ta_med_while_another_is_running_is_refused_in_swedish(
+    qtbot, caseworker, tmp_path, dialogs, memory_keyring
+) -> None:
+    """Another "Ta med" (another window or process) is building the replica: the button is
+    off while this one runs, the user is told to wait, and the next try works."""
+    import subprocess
+    import sys
+
+    dialog, rows = _dialog(qtbot, caseworker, tmp_path)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(caseworker.replica_file)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "låst"
+        qtbot.mouseClick(dialog.take_button, Qt.MouseButton.LeftButton)
+        assert not dialog.take_button.isEnabled()  # no second click while it runs
+        qtbot.waitUntil(lambda: bool(dialogs), timeout=20_000)
+        assert "används redan av en annan Ta med" in dialogs[0]
+        assert dialog.take_button.isEnabled() and dialog.isVisible()
+        dialog.grab().save("/tmp/E-checkout-busy.png")
+    finally:
+        holder.communicate("", timeout=30)
+    dialogs.clear()
+    _take_along(qtbot, dialog, dialogs)
+    assert dialog.result_value is not None
+    assert [lease.case_id for lease in dialog.result_value.leases] == [rows[0].case_id]

@@ -1,0 +1,110 @@
+"""Who runs a command: commands that read personal data or change data need a user.
+
+`--user NAMN` names the user; the password is asked for (getpass), or read as one line of
+standard input with `--password-stdin` (scripts). On a local database the password is
+checked by `accounts.login` (throttled and audited there, as in the window). On a shared
+PostgreSQL server the user is the connection's database role: `--user` logs in with that
+role and the password (`server_login.log_in`), without `--user` the role and password of
+the URL ($PGPASSWORD, ~/.pgpass) are used, as by `arendestod sync`. Either way the actor's
+role and unit rights apply as in the window, and the audit rows carry that user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from dataclasses import dataclass
+
+from app.common.errors import AccessDenied, ServiceError
+from app.db.database import Database, open_database
+from app.db.location import resolve_database_url
+from app.security import accounts, server_login
+from app.security.actor import Actor
+
+USER_MISSING = (
+    "Ange användaren med --user ANVÄNDARNAMN: kommandot läser personuppgifter eller ändrar "
+    "data och loggas med den som kör det."
+)
+
+
+class LoginRequired(ServiceError):
+    """No user, a refused password or an inactivated user (a Swedish sentence)."""
+
+
+def add_user_options(parser: argparse.ArgumentParser) -> None:
+    """`--user` and `--password-stdin` on a sub-command that needs a user."""
+    group = parser.add_argument_group("inloggning")
+    group.add_argument(
+        "--user",
+        metavar="ANVÄNDARNAMN",
+        help="den som kör kommandot (lösenordet frågas efter); på en delad server: "
+        "databasrollen (annars rollen i --db-adressen)",
+    )
+    group.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="läs lösenordet som första raden på standard in (för skript)",
+    )
+
+
+@dataclass
+class LoggedIn:
+    """An open database and the user working in it. `dispose()` when done."""
+
+    database: Database
+    actor: Actor
+
+    def dispose(self) -> None:
+        self.database.dispose()
+
+
+def read_password(username: str, from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return getpass.getpass(f"Lösenord för {username}: ")
+
+
+def open_as_user(args: argparse.Namespace) -> LoggedIn:
+    """Open the database of `--db` and log in the user of `--user` (see the module text).
+    Raises LoginRequired (a ServiceError) with the reason; nothing is read before that."""
+    url = resolve_database_url(args.db)
+    username = (getattr(args, "user", None) or "").strip()
+    from_stdin = bool(getattr(args, "password_stdin", False))
+    if server_login.is_shared_server(url):
+        if username:
+            session = server_login.log_in(url, username, read_password(username, from_stdin))
+            return LoggedIn(session.database, session.actor)
+        database = open_database(url, upgrade=False)
+        try:
+            with database.sessions.begin() as db_session:
+                actor = accounts.login_connected(db_session)
+        except BaseException:
+            database.dispose()
+            raise
+        if actor is None:
+            database.dispose()
+            raise LoginRequired(
+                "Databasrollen i adressen hör inte till någon aktiv användare i Ärendestöd. "
+                "Ange din egen roll med --user."
+            )
+        return LoggedIn(database, actor)
+    if not username:
+        raise LoginRequired(USER_MISSING)
+    password = read_password(username, from_stdin)
+    database = open_database(url)
+    try:
+        with database.sessions.begin() as db_session:  # commits the failed attempt's audit row
+            actor = accounts.login(db_session, username, password)
+    except BaseException:
+        database.dispose()
+        raise
+    if actor is None:
+        database.dispose()
+        raise LoginRequired(accounts.LOGIN_FAILED_MESSAGE)
+    return LoggedIn(database, actor)
+
+
+def require_administrator(actor: Actor, what: str) -> None:
+    if not actor.is_administrator:
+        raise AccessDenied(f"Bara en administratör får {what}.")
