@@ -2,7 +2,7 @@
 
 `--user NAMN` names the user; the password is asked for (getpass), or read as one line of
 standard input with `--password-stdin` (scripts). On a local database the password is
-checked by `accounts.login` (throttled and audited there, as in the window). On a shared
+checked by `accounts.attempt_login` (throttled and audited there, as in the window). On a shared
 PostgreSQL server the user is the connection's database role: `--user` logs in with that
 role and the password (`server_login.log_in`), without `--user` the role and password of
 the URL ($PGPASSWORD, ~/.pgpass) are used, as by `arendestod sync`. Either way the actor's
@@ -15,12 +15,13 @@ import argparse
 import getpass
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from app.common.errors import AccessDenied, ServiceError
-from app.db.database import Database, open_database
-from app.db.location import resolve_database_url
-from app.security import accounts, server_login
-from app.security.actor import Actor
+
+if TYPE_CHECKING:  # the parser is built at every start, the window's too: load these late
+    from app.db.database import Database
+    from app.security.actor import Actor
 
 USER_MISSING = (
     "Ange användaren med --user ANVÄNDARNAMN: kommandot läser personuppgifter eller ändrar "
@@ -68,6 +69,10 @@ def read_password(username: str, from_stdin: bool) -> str:
 def open_as_user(args: argparse.Namespace) -> LoggedIn:
     """Open the database of `--db` and log in the user of `--user` (see the module text).
     Raises LoginRequired (a ServiceError) with the reason; nothing is read before that."""
+    from app.db.database import open_database
+    from app.db.location import resolve_database_url
+    from app.security import accounts, server_login
+
     url = resolve_database_url(args.db)
     username = (getattr(args, "user", None) or "").strip()
     from_stdin = bool(getattr(args, "password_stdin", False))
@@ -95,14 +100,14 @@ def open_as_user(args: argparse.Namespace) -> LoggedIn:
     database = open_database(url)
     try:
         with database.sessions.begin() as db_session:  # commits the failed attempt's audit row
-            actor = accounts.login(db_session, username, password)
+            attempt = accounts.attempt_login(db_session, username, password)
     except BaseException:
         database.dispose()
         raise
-    if actor is None:
+    if attempt.actor is None:
         database.dispose()
-        raise LoginRequired(accounts.LOGIN_FAILED_MESSAGE)
-    return LoggedIn(database, actor)
+        raise LoginRequired(attempt.message)
+    return LoggedIn(database, attempt.actor)
 
 
 def require_administrator(actor: Actor, what: str) -> None:

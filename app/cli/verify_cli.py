@@ -22,6 +22,7 @@ import sys
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from app.cli.cli_login import add_user_options, read_password
 from app.common.formatting import local_datetime
 
 WHOLE = "Stämmer"
@@ -33,8 +34,7 @@ def add_verify_parser(db_commands: argparse._SubParsersAction) -> None:
         help="kontrollera loggkedjan och att signerade anteckningar, blanketter och beslut "
         "inte har ändrats (kräver administratör)",
     )
-    verify.add_argument("--user", metavar="ANVÄNDARNAMN", help="lokal databas: administratören")
-    verify.add_argument("--password-stdin", action="store_true")
+    add_user_options(verify)
     verify.add_argument(
         "--expect-head",
         metavar="NUMMER:HASH",
@@ -92,9 +92,12 @@ def _authorise(session: Session, args: argparse.Namespace, dialect: str) -> bool
         if not args.user:
             print("Ange administratören med --user ANVÄNDARNAMN.", file=sys.stderr)
             return None
-        actor = accounts.login(session, args.user, _password(args))
+        attempt = accounts.attempt_login(
+            session, args.user, read_password(args.user, args.password_stdin)
+        )
+        actor = attempt.actor
         if actor is None:
-            print("Fel användarnamn eller lösenord.", file=sys.stderr)
+            print(attempt.message, file=sys.stderr)
             return None
     if actor is None or actor.role is not Role.ADMINISTRATOR:
         print("Bara en administratör kan kontrollera hela databasen.", file=sys.stderr)
@@ -112,14 +115,6 @@ def _owns_schema(session: Session) -> bool:
             )
         )
     )
-
-
-def _password(args: argparse.Namespace) -> str:
-    import getpass
-
-    if args.password_stdin:
-        return sys.stdin.readline().rstrip("\n")
-    return getpass.getpass(f"Lösenord för {args.user}: ")
 
 
 def _verify(session: Session, expected: tuple[int, str] | None, *, signed_content: bool) -> int:
