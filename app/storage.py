@@ -14,19 +14,26 @@ from __future__ import annotations
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.db import health
 from app.db.database import Database, open_database
 from app.db.failure import Failure, classify
-from app.db.location import default_replica_path, resolve_database_url
+from app.db.health import DatabaseDamaged, DatabaseMissing
+from app.db.location import default_replica_path, resolve_database_url, sqlite_file
 from app.db.migrate import HEAD_REVISION, current_revision
+from app.settings import known_databases
 
 __all__ = [
     "HEAD_REVISION",
     "Database",
+    "DatabaseDamaged",
+    "DatabaseMissing",
+    "check_whole_database",
     "default_replica_path",
     "error_message",
     "open_database",
     "resolve_database_url",
     "schema_revision",
+    "start_new_database",
 ]
 
 
@@ -61,6 +68,24 @@ FAILURE_MESSAGES: dict[Failure, str] = {
     ),
 }
 """One message per kind of failure (app.db.failure): each asks the user something else."""
+
+
+def start_new_database(url: str) -> Database:
+    """The user confirmed it: a new, empty database where the old one is missing or empty.
+    An empty file (and its WAL) is renamed aside, not deleted; the start is a first run."""
+    path = sqlite_file(url)
+    if path is not None:
+        health.set_aside(path)
+        known_databases.forget(path)
+    return open_database(url)
+
+
+def check_whole_database(database: Database) -> DatabaseDamaged | None:
+    """Every page of a local file read (slow: in the background, at most once a day);
+    None when whole, not due or not a local file."""
+    if not health.full_check_due(database.engine):
+        return None
+    return health.check_whole_file(database.engine)
 
 
 def error_message(error: BaseException) -> str | None:

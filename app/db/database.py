@@ -9,7 +9,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import migrate
+from app.db import health, migrate
 from app.db.engine import make_engine, make_session_factory
 from app.db.failure import Failure, classify
 from app.db.location import resolve_database_url
@@ -55,10 +55,13 @@ class Database:
 
 def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
     resolved = resolve_database_url(url)
+    health.check_before_open(resolved)
     engine = make_engine(resolved)
     try:
+        health.check_after_open(engine)
         backup = migrate.upgrade(engine) if upgrade else None
     except BaseException:
         engine.dispose()
         raise
+    health.remember(resolved)
     return Database(resolved, engine, make_session_factory(engine), backup)
