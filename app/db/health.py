@@ -79,13 +79,13 @@ def _backup_sentence(path: Path) -> str:
 
 def damage_message(path: Path, problem: str, details: list[str] | None = None) -> str:
     message = (
-        f"Databasfilen {path} är skadad: {problem}. Ärendestöd har inte ändrat något i den. "
-        f"{_backup_sentence(path)} Kontakta IT: flytta den skadade filen till en annan mapp "
-        "(spara den, delar av den kan gå att rädda) och lägg säkerhetskopian på dess plats "
-        "med samma namn."
+        f"Databasfilen {path} är skadad: {problem}. Ärendestöd har inte ändrat något i den."
+        f"\n\n{_backup_sentence(path)}\n\nKontakta IT: flytta den skadade filen till en "
+        "annan mapp (spara den, delar av den kan gå att rädda) och lägg säkerhetskopian på "
+        "dess plats med samma namn."
     )
     if details:
-        message += " Tekniska uppgifter: " + "; ".join(details[:MAX_REPORTED_PROBLEMS])
+        message += "\n\nTekniska uppgifter: " + "; ".join(details[:MAX_REPORTED_PROBLEMS])
     return message
 
 
@@ -94,8 +94,8 @@ def missing_message(path: Path, *, empty: bool) -> str:
     return (
         f"Databasfilen {path} {what}, fast Ärendestöd har haft en databas med uppgifter "
         "där. Den kan ha flyttats, raderats eller skrivits över. Ingen ny databas har "
-        f"skapats. {_backup_sentence(path)} Kontakta IT för att få tillbaka filen. Starta "
-        "en ny, tom databas bara om de gamla uppgifterna inte behövs."
+        f"skapats.\n\n{_backup_sentence(path)}\n\nKontakta IT för att få tillbaka filen. "
+        "Starta en ny, tom databas bara om de gamla uppgifterna inte behövs."
     )
 
 

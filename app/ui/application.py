@@ -25,6 +25,7 @@ from app.storage import (
     resolve_database_url,
     start_new_database,
 )
+from app.ui import crash_dialog
 from app.ui.context import AppContext
 from app.ui.security.login_dialog import LoginDialog
 from app.ui.startup_probe import arm as arm_startup_probe
@@ -62,6 +63,8 @@ def show_startup_error(message: str) -> int:
 
 def run_gui(db_url: str | None, *, offline: bool = False) -> int:
     app = make_application()
+    crash_dialog.install()  # an uncaught error: logged and shown, the program goes on
+    crash_dialog.install_qt_log()
     if offline:
         return _run_offline(app)
     url = resolve_database_url(db_url)

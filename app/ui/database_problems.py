@@ -32,6 +32,9 @@ class MissingDatabaseDialog(QMessageBox):
         )
         self.setDefaultButton(self.quit_button)
         self.setEscapeButton(self.quit_button)
+        self.setStyleSheet(
+            "QLabel#qt_msgbox_label { min-width: 460px; }"
+        )  # a long path reads on few lines
 
     def wants_new_database(self) -> bool:
         return self.clickedButton() is self.start_new_button
