@@ -57,7 +57,7 @@ class MaskingFormatter(logging.Formatter):
 class PrivateRotatingFileHandler(RotatingFileHandler):
     """A RotatingFileHandler whose files only their owner may read (0600)."""
 
-    def _open(self):  # type: ignore[no-untyped-def]
+    def _open(self):
         descriptor = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         os.chmod(self.baseFilename, 0o600)  # also a file made earlier with other rights
         return open(descriptor, "a", encoding=self.encoding, errors=self.errors)

@@ -165,7 +165,7 @@ _QT_LEVELS = {
 }
 
 
-def _qt_message(kind: QtMsgType, context, message: str) -> None:  # type: ignore[no-untyped-def]
+def _qt_message(kind: QtMsgType, context, message: str) -> None:
     where = f" ({context.category})" if getattr(context, "category", None) else ""
     qt_log.log(_QT_LEVELS.get(kind, logging.WARNING), "%s%s", message, where)
 
