@@ -199,6 +199,8 @@ def check_whole_file(engine: Engine) -> DatabaseDamaged | None:
 def set_aside(path: Path) -> Path | None:
     """Before a new database is made where an empty one lies: the empty file (and its
     WAL, which may still hold pages) renamed `<name>.tom-<time>`, nothing deleted."""
+    if path.exists() and path.stat().st_size > 0:
+        return None  # a file with content is never moved by this
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     kept = None
     for suffix in ("", "-wal", "-shm"):

@@ -170,7 +170,7 @@ def _qt_message(kind: QtMsgType, context, message: str) -> None:
     qt_log.log(_QT_LEVELS.get(kind, logging.WARNING), "%s%s", message, where)
 
 
-def install_qt_log() -> None:
+def install_qt_log() -> object:
     """Qt's own messages (missing fonts, plugins, painting warnings) into the log file
-    instead of a console the windowed build does not have."""
-    qInstallMessageHandler(_qt_message)
+    instead of a console the windowed build does not have. Returns the handler before."""
+    return qInstallMessageHandler(_qt_message)

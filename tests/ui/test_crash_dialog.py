@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, qInstallMessageHandler, qWarning
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel
 from sqlalchemy.exc import IntegrityError
@@ -117,6 +117,15 @@ def test_a_database_error_shows_no_parameter(qtbot, hooks: Path, tmp_path: Path)
     assert "Åsa Öberg" not in dialog.details and "19121212" not in dialog.details
     assert "Åsa Öberg" not in _logged(hooks)
     assert IntegrityError.__name__ in _logged(hooks)
+
+
+def test_qt_messages_go_to_the_log(hooks: Path) -> None:
+    before = crash_dialog.install_qt_log()
+    try:
+        qWarning("Ett varningsmeddelande från Qt")
+    finally:
+        qInstallMessageHandler(before)
+    assert "WARNING qt [MainThread] Ett varningsmeddelande från Qt" in _logged(hooks)
 
 
 def test_a_hook_someone_else_set_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -148,3 +148,15 @@ def test_a_whole_file_is_checked_once_a_day(path: Path) -> None:
         assert health.full_check_due(database.engine, now=tomorrow)
     finally:
         database.dispose()
+
+
+def test_a_file_with_content_is_never_set_aside(path: Path) -> None:
+    _made(path)
+    database = storage.start_new_database(_url(path))
+    try:
+        with database.sessions() as session:
+            stored = session.query(Setting).filter_by(key="test.content").one()
+            assert stored.value == "ett värde"
+    finally:
+        database.dispose()
+    assert not list(path.parent.glob("*.tom-*"))
