@@ -96,9 +96,8 @@ def test_a_read_only_database_is_named(db: Database) -> None:
     assert "Det du skrivit finns kvar" in message
 
 
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
 def test_a_full_disk_is_named_on_sqlite(tmp_path: Path, db: Database) -> None:
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL: see test_a_full_disk_is_named_on_postgresql")
 
     # the database may not grow by one page more: as if the disk were full
     @event.listens_for(db.engine, "connect")
@@ -124,9 +123,8 @@ def test_a_full_disk_is_named_on_postgresql() -> None:
     assert message is not None and "disken är full" in message
 
 
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)  # PostgreSQL's files are its own
 def test_a_damaged_page_is_named(db: Database) -> None:
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("a damaged file is SQLite's: PostgreSQL's files are the server's")
     path = _sqlite_path(db)
     with db.engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
