@@ -166,7 +166,8 @@ _QT_LEVELS = {
 
 
 def _qt_message(kind: QtMsgType, context, message: str) -> None:
-    where = f" ({context.category})" if getattr(context, "category", None) else ""
+    category = getattr(context, "category", None)
+    where = f" ({category})" if category and category != "default" else ""
     qt_log.log(_QT_LEVELS.get(kind, logging.WARNING), "%s%s", message, where)
 
 
