@@ -11,21 +11,29 @@ is loaded only when it is needed.
 
 from __future__ import annotations
 
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.db import health
 from app.db.database import Database, open_database
-from app.db.location import default_replica_path, resolve_database_url
+from app.db.failure import Failure, classify
+from app.db.health import DatabaseDamaged, DatabaseMissing
+from app.db.location import default_replica_path, resolve_database_url, sqlite_file
 from app.db.migrate import HEAD_REVISION, current_revision
+from app.settings import known_databases
 
 __all__ = [
     "HEAD_REVISION",
     "Database",
+    "DatabaseDamaged",
+    "DatabaseMissing",
+    "check_whole_database",
     "default_replica_path",
     "error_message",
     "open_database",
     "resolve_database_url",
     "schema_revision",
+    "start_new_database",
 ]
 
 
@@ -34,21 +42,66 @@ def schema_revision(database: Database) -> str | None:
     return current_revision(database.engine)
 
 
+KEPT = "Det du skrivit finns kvar i fönstret."
+
+FAILURE_MESSAGES: dict[Failure, str] = {
+    Failure.DISK_FULL: (
+        "Det gick inte att spara: disken är full. " + KEPT + " Frigör utrymme på disken "
+        "(eller be IT göra det för servern) och spara igen."
+    ),
+    Failure.READ_ONLY: (
+        "Det gick inte att spara: databasen kan just nu bara läsas, inte ändras (filen eller "
+        "mappen är skrivskyddad, eller servern tar bara emot läsningar). " + KEPT + " "
+        "Kontakta IT."
+    ),
+    Failure.LOCKED: (
+        "Det gick inte att spara: databasen är upptagen av en annan användare eller ett annat "
+        "program och blev inte ledig i tid. " + KEPT + " Försök igen om en stund."
+    ),
+    Failure.CORRUPT: (
+        "Databasen är skadad och kan inte läsas. " + KEPT + " Kopiera det viktigaste till "
+        "ett annat ställe, avsluta programmet och kontakta IT: databasen behöver återställas "
+        "från en säkerhetskopia."
+    ),
+    Failure.CONNECTION_LOST: (
+        "Kontakten med databasen bröts. " + KEPT[:-1] + "; försök igen om en stund."
+    ),
+}
+"""One message per kind of failure (app.db.failure): each asks the user something else."""
+
+
+def start_new_database(url: str) -> Database:
+    """The user confirmed it: a new, empty database where the old one is missing or empty.
+    An empty file (and its WAL) is renamed aside, not deleted; the start is a first run."""
+    path = sqlite_file(url)
+    if path is not None:
+        health.set_aside(path)
+        known_databases.forget(path)
+    return open_database(url)
+
+
+def check_whole_database(database: Database) -> DatabaseDamaged | None:
+    """Every page of a local file read (slow: in the background, at most once a day);
+    None when whole, not due or not a local file."""
+    if not health.full_check_due(database.engine):
+        return None
+    return health.check_whole_file(database.engine)
+
+
 def error_message(error: BaseException) -> str | None:
     """What to tell the user, in Swedish, when a call failed in the database rather than in
-    a rule: someone else saved first (the rows' `version` no longer matches), the
-    connection broke, or the shared server refused the change (its reason, where it gives
-    one). None for any other error."""
+    a rule: someone else saved first (the rows' `version` no longer matches), the disk is
+    full, the database is read-only, locked too long, damaged, or the connection broke, or
+    the shared server refused the change (its reason, where it gives one). None for any
+    other error."""
     if isinstance(error, StaleDataError):
         return (
             "Någon annan har ändrat samma uppgifter under tiden. Ingenting skrevs över. "
             "Läs in ärendet på nytt och gör ändringen igen."
         )
-    if isinstance(error, OperationalError):
-        return (
-            "Kontakten med databasen bröts. Det du skrivit finns kvar i fönstret; "
-            "försök igen om en stund."
-        )
+    failure = classify(error)
+    if failure is not None:
+        return FAILURE_MESSAGES[failure]
     sqlstate = getattr(getattr(error, "orig", None), "sqlstate", None)
     if isinstance(error, DBAPIError) and sqlstate in ("42501", "23514"):
         # refused by the shared server's own rules: its functions (arendestod_*) say why in

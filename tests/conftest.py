@@ -49,6 +49,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_state_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The list of known database files (app.settings.known_databases) and the log folder
+    (app.common.logging_setup) are the test run's own, not the developer's."""
+    folder = tmp_path_factory.mktemp("state")
+    os.environ["ARENDESTOD_KNOWN_DATABASES"] = str(folder / "databaser.json")
+    os.environ["ARENDESTOD_LOG_DIR"] = str(folder / "logg")
+    yield
+
+
 @pytest.fixture
 def memory_keyring() -> Iterator[MemoryKeyring]:
     """A keyring that stores secrets, in memory (the tests' default is the null backend)."""

@@ -108,6 +108,9 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as stop:  # --help, --version, or a Swedish argparse error (status 2)
         return stop.code if isinstance(stop.code, int) else 0
+    from app.common.logging_setup import setup_logging
+
+    setup_logging(__version__)
     from app.cli.cli_errors import guarded
 
     return guarded(lambda: _run(args), debug=args.debug)
@@ -174,6 +177,7 @@ def _config() -> int:
     """Where the configuration files are and what they set: for IT checking a deployment."""
     from sqlalchemy.engine import make_url
 
+    from app.common.logging_setup import log_file
     from app.db.location import resolve_database_url
     from app.settings import configuration
 
@@ -185,6 +189,7 @@ def _config() -> int:
         print(f"{label}: {path} ({'läst' if path in config.files else 'finns inte'})")
     unit = config.unit
     print(f"Databas: {make_url(resolve_database_url()).render_as_string(hide_password=True)}")
+    print(f"Loggfil: {log_file()}")
     print(f"Ny enhet: {unit.name}; nämnd: {unit.board_name}; kommun: {unit.municipality or '–'}")
     print(f"Kommunkod: {unit.municipality_code or '–'}")
     print(f"Enhetens telefon: {unit.phone or '–'}; adress: {unit.postal_address or '–'}")

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import migrate
+from app.db import health, migrate
 from app.db.engine import make_engine, make_session_factory
+from app.db.failure import Failure, classify
 from app.db.location import resolve_database_url
 
 
@@ -37,7 +38,10 @@ class Database:
             return False
         if error.connection_invalidated:
             return True
-        return isinstance(error, OperationalError) and self.engine.dialect.name == "postgresql"
+        # a full disk, a lock held too long or a read-only server are not a lost connection
+        return (
+            self.engine.dialect.name == "postgresql" and classify(error) is Failure.CONNECTION_LOST
+        )
 
     def ping(self) -> bool:
         """Whether the database answers now (a fresh connection if the old ones are gone)."""
@@ -51,10 +55,13 @@ class Database:
 
 def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
     resolved = resolve_database_url(url)
+    health.check_before_open(resolved)
     engine = make_engine(resolved)
     try:
+        health.check_after_open(engine)
         backup = migrate.upgrade(engine) if upgrade else None
     except BaseException:
         engine.dispose()
         raise
+    health.remember(resolved)
     return Database(resolved, engine, make_session_factory(engine), backup)

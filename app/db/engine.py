@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import URL, Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.audit_chain import register_sqlite_function
@@ -34,7 +34,24 @@ def configure_sqlite(dbapi_connection, _record) -> None:
     register_sqlite_function(dbapi_connection)  # the audit chain's trigger (migration 0027)
 
 
+def keep_primary_message(context: ExceptionContext) -> None:
+    """PostgreSQL's errors say what failed in their primary message and repeat the row's
+    values in their DETAIL ("Key (personal_number)=(19121212…) already exists"): the
+    error's text keeps the primary message only; the rest stays in `orig.diag`."""
+    original = context.original_exception
+    primary = getattr(getattr(original, "diag", None), "message_primary", None)
+    if not primary:
+        return
+    full = str(original)
+    original.args = (primary,)
+    wrapped = context.sqlalchemy_exception  # its text was made from the original's
+    if wrapped is not None and wrapped.args and isinstance(wrapped.args[0], str):
+        wrapped.args = (wrapped.args[0].replace(full, primary), *wrapped.args[1:])
+
+
 def make_engine(url: str | URL) -> Engine:
+    """The engine for `url`. Every engine hides its query parameters (`hide_parameters`):
+    an error's text and the log then never hold a personnummer or a name."""
     parsed = database_url(url)
     path = sqlite_file(parsed.render_as_string(hide_password=False))
     if path is not None:
@@ -49,8 +66,9 @@ def make_engine(url: str | URL) -> Engine:
         # prepares a statement on its sixth run): their generic plans do not know the
         # parameters, and a name search's prefix range then scans a whole name index
         # (16 ms instead of 4 for a common surname).
-        return create_engine(
+        engine = create_engine(
             parsed,
+            hide_parameters=True,
             pool_pre_ping=True,
             connect_args={
                 "options": "-c timezone=UTC",
@@ -58,7 +76,9 @@ def make_engine(url: str | URL) -> Engine:
                 "prepare_threshold": None,
             },
         )
-    engine = create_engine(parsed)
+        event.listen(engine, "handle_error", keep_primary_message)
+        return engine
+    engine = create_engine(parsed, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", configure_sqlite)
     return engine

@@ -64,7 +64,7 @@ class ReplicaKey:
 def make_replica_engine(path: Path, key: ReplicaKey) -> Engine:
     """An engine whose every connection is unlocked with `key` before anything else."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(f"sqlite:///{path}", module=sqlcipher3.dbapi2)
+    engine = create_engine(f"sqlite:///{path}", module=sqlcipher3.dbapi2, hide_parameters=True)
 
     def unlock(dbapi_connection, _record) -> None:
         cursor = dbapi_connection.cursor()

@@ -17,7 +17,15 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from app import __version__
 from app.common.resources import resource_path
 from app.security import accounts, server_login
-from app.storage import default_replica_path, open_database, resolve_database_url
+from app.storage import (
+    Database,
+    DatabaseMissing,
+    default_replica_path,
+    open_database,
+    resolve_database_url,
+    start_new_database,
+)
+from app.ui import crash_dialog
 from app.ui.context import AppContext
 from app.ui.security.login_dialog import LoginDialog
 from app.ui.startup_probe import arm as arm_startup_probe
@@ -55,17 +63,15 @@ def show_startup_error(message: str) -> int:
 
 def run_gui(db_url: str | None, *, offline: bool = False) -> int:
     app = make_application()
+    crash_dialog.install()  # an uncaught error: logged and shown, the program goes on
+    crash_dialog.install_qt_log()
     if offline:
         return _run_offline(app)
     url = resolve_database_url(db_url)
     if server_login.is_shared_server(url):
         return _run_on_server(app, url)
-    try:
-        database = open_database(url)
-    except Exception as exc:
-        QMessageBox.critical(
-            None, "Ärendestöd", "Databasen kunde inte öppnas.\n\n" + user_message(exc)
-        )
+    database = _open_local(url)
+    if database is None:
         return 1
     context = AppContext(database)
     with database.sessions() as session:
@@ -100,6 +106,27 @@ def run_gui(db_url: str | None, *, offline: bool = False) -> int:
             return 0
         context.actor = None
         username, login_hint = "", ""
+
+
+def _open_local(url: str) -> Database | None:
+    """The local database, opened and checked; None when the start cannot go on (the
+    user was told why). A missing or emptied file is replaced only if the user says so."""
+    from app.ui import database_problems
+
+    try:
+        try:
+            database = open_database(url)
+        except DatabaseMissing as missing:
+            if not database_problems.ask_start_new(str(missing)):
+                return None
+            database = start_new_database(url)
+    except Exception as exc:
+        QMessageBox.critical(
+            None, "Ärendestöd", "Databasen kunde inte öppnas.\n\n" + user_message(exc)
+        )
+        return None
+    database_problems.check_in_background(database)
+    return database
 
 
 def _run_on_server(app: QApplication, url: str) -> int:
