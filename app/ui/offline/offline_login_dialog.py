@@ -54,6 +54,10 @@ class OfflineLoginDialog(QDialog):
         self.countdown = self.check.countdown
         self.password.setFocus()
 
+    def reject(self) -> None:
+        self.check.drop()  # Avbryt during a check: its answer opens nothing
+        super().reject()
+
     def try_login(self) -> None:
         """The offline password is checked off the GUI thread (scrypt at its full cost)."""
         replica, username, password = self.replica, self.username.text(), self.password.text()

@@ -107,6 +107,10 @@ class LoginDialog(QDialog):
         else:
             self.password.setFocus()
 
+    def reject(self) -> None:
+        self.check.drop()  # Avbryt during a check: its answer opens nothing
+        super().reject()
+
     def _fill_saved_password(self) -> None:
         saved = credentials.saved_password(self.server, self.username.text().strip().casefold())
         if saved is not None:

@@ -73,6 +73,7 @@ class PasswordCheck:
         self.parent = parent
         self.button = button
         self.running = False
+        self._dropped = False
         self.countdown = WaitCountdown(parent, button, label, busy=lambda: self.running)
 
     def start(
@@ -89,6 +90,7 @@ class PasswordCheck:
         if self.running:
             return False
         self.running = True
+        self._dropped = False
         self.button.setEnabled(False)
 
         def finish() -> None:
@@ -97,13 +99,21 @@ class PasswordCheck:
 
         def done(result: Any) -> None:
             finish()
-            on_done(result)
+            if not self._dropped:
+                on_done(result)
 
         def failed(exc: Exception) -> None:
             finish()
-            on_error(exc)
+            if not self._dropped:
+                on_error(exc)
 
         run_in_background(
             self.parent, lambda _report: work(), on_done=done, on_error=failed, label=label
         )
         return True
+
+    def drop(self) -> None:
+        """The dialog was cancelled while a check ran: its answer is not acted on (a login
+        that then succeeds opens nothing; the check itself completes, its audit rows
+        written)."""
+        self._dropped = True

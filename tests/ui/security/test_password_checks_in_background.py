@@ -83,6 +83,20 @@ def test_the_login_dialog_answers_while_the_password_is_checked(
     assert dialog.result() == QDialog.DialogCode.Accepted
 
 
+def test_cancel_during_the_check_opens_nothing(qtbot, demo_database) -> None:
+    context = AppContext(demo_database)
+    dialog = LoginDialog(context, username="sara.nilsson")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_text(dialog.password, demo_data.DEMO_PASSWORD)
+    qtbot.mouseClick(dialog.login_button, LEFT)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Escape)  # Avbryt before the answer
+    qtbot.waitUntil(lambda: not dialog.check.running, timeout=10_000)
+    qtbot.wait(50)
+    assert dialog.result() == QDialog.DialogCode.Rejected
+    assert context.actor is None and dialog.actor is None
+
+
 def test_the_lock_screen_answers_while_the_password_is_checked(
     qtbot, main_window, demo_database, production_cost
 ) -> None:
