@@ -26,8 +26,18 @@ from tests.pg import pg_migrated_template, pg_server  # noqa: F401
 
 # The one test-only hook of the password hashes: scrypt at the production cost (N = 2¹⁷,
 # ~0.5 s and 128 MiB a hash) would make the thousands of logins in the tests slow;
-# tests/core/security/test_login_hardening.py checks the production cost itself.
+# tests/core/security/test_login_hardening.py checks the production cost itself, and
+# tests/ui/security/test_password_checks_in_background.py that the windows answer during it.
 password_hashing.use_cheap_cost_for_tests(password_hashing.ScryptCost(n=2**10, r=8, p=1))
+
+
+@pytest.fixture
+def production_cost() -> Iterator[None]:
+    """The real scrypt cost for one test (hashes made in it are slow to check, too)."""
+    before = password_hashing.current_cost()
+    password_hashing.use_cheap_cost_for_tests(None)
+    yield
+    password_hashing.use_cheap_cost_for_tests(before)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -42,6 +42,16 @@ def type_text(widget, text: str) -> None:
             )
 
 
+def click_and_wait_for_check(qtbot, button, check) -> None:
+    """Click the button of a password check and wait for its answer: the check runs off
+    the GUI thread (app.ui.security.password_check.PasswordCheck). A disabled button (the
+    wait after failed logins) starts nothing, and nothing is waited for."""
+    from PySide6.QtCore import Qt
+
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not check.running, timeout=20_000)
+
+
 class MemoryKeyring(KeyringBackend):
     """A keyring that works, in memory (the tests' default is the null backend)."""
 

@@ -285,12 +285,6 @@ def login_roles(db: Database, session, pg_server: PgServer) -> Iterator[dict[str
             pg_server.drop_role(role)
 
 
-SERVER_HIDES_CASES = (
-    "On the server the command line is the user's own login role, and row-level security "
-    "shows an administrator no case data; the CLI on the server is tested in tests/core/cli."
-)
-
-
 @dataclass(frozen=True)
 class CliUser:
     """Arguments that run `arendestod` as a user: `main([*u.before, COMMAND..., *u.after])`."""

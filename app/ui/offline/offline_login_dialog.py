@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from app.offline import offline_replica
 from app.offline.offline_replica import LockedReplica, OfflineStart
-from app.ui.security.login_dialog import WaitCountdown
+from app.ui.security.password_check import PasswordCheck
 from app.ui.widgets.dialog_buttons import action_cancel_buttons
 from app.ui.widgets.messages import FieldError, user_message
 
@@ -50,25 +50,35 @@ class OfflineLoginDialog(QDialog):
         buttons, self.login_button = action_cancel_buttons(self, "Logga &in", self.try_login)
         self.login_button.setDefault(True)
         layout.addWidget(buttons)
-        self.countdown = WaitCountdown(self, self.login_button, self.error)
+        self.check = PasswordCheck(self, self.login_button, self.error)
+        self.countdown = self.check.countdown
         self.password.setFocus()
 
+    def reject(self) -> None:
+        self.check.drop()  # Avbryt during a check: its answer opens nothing
+        super().reject()
+
     def try_login(self) -> None:
-        try:
-            self.start = offline_replica.log_in(
-                self.replica, self.username.text(), self.password.text()
-            )
-        except offline_replica.LoginRefused as refused:
-            self.error.set_message(str(refused))
+        """The offline password is checked off the GUI thread (scrypt at its full cost)."""
+        replica, username, password = self.replica, self.username.text(), self.password.text()
+        self.check.start(
+            lambda: offline_replica.log_in(replica, username, password),
+            on_done=self._logged_in,
+            on_error=self._not_logged_in,
+        )
+
+    def _logged_in(self, start: OfflineStart) -> None:
+        self.start = start
+        self.accept()
+
+    def _not_logged_in(self, error: Exception) -> None:
+        if isinstance(error, offline_replica.LoginRefused):
+            self.error.set_message(str(error))
             self.password.selectAll()
             self.password.setFocus()
-            self.countdown.start(refused.wait_seconds)
-            return
-        except offline_replica.LeasesExpired as expired:
-            self.expired_message = str(expired)
+            self.countdown.start(error.wait_seconds)
+        elif isinstance(error, offline_replica.LeasesExpired):
+            self.expired_message = str(error)
             self.reject()
-            return
-        except Exception as error:
+        else:
             self.error.set_message(user_message(error))
-            return
-        self.accept()

@@ -38,8 +38,7 @@ from app.security import server_login, session_lock
 from app.security.accounts import LoginAttempt
 from app.settings import registry, stored_settings
 from app.ui.context import AppContext
-from app.ui.security.login_dialog import WaitCountdown
-from app.ui.widgets.background import run_in_background
+from app.ui.security.password_check import PasswordCheck
 from app.ui.widgets.messages import FieldError, user_message
 
 CHECK_MS = 5_000
@@ -92,7 +91,8 @@ class LockScreen(QWidget):
         row.addWidget(panel, alignment=Qt.AlignmentFlag.AlignHCenter)
         outer.addLayout(row)
         outer.addStretch(2)
-        self.countdown = WaitCountdown(self, self.unlock_button, self.error)
+        self.check = PasswordCheck(self, self.unlock_button, self.error)
+        self.countdown = self.check.countdown
         self.password.returnPressed.connect(self.unlock_button.click)
 
 
@@ -257,45 +257,39 @@ class IdleLock(QObject):
         self.screen.error.set_message("")
 
     def try_unlock(self) -> None:
-        password = self.screen.password.text()
+        """The password is checked off the GUI thread (scrypt, or the server), on the lock
+        screen in use; a second Enter while it runs is ignored (`PasswordCheck`)."""
+        screen, password = self.screen, self.screen.password.text()
         if self.on_server and not self.offline:
-            self._unlock_on_server(password)
+            url, username = self.context.database.url, self.context.logged_in.username
+            screen.check.start(
+                lambda: server_login.check_password(url, username, password),
+                on_done=lambda _none: self._server_unlocked(),
+                on_error=lambda error: self._refused(screen, user_message(error)),
+            )
             return
         check: Callable[..., LoginAttempt] = (
             offline_credential.unlock if self.offline else session_lock.unlock_local
         )
-        try:
-            attempt = self.context.call(lambda session, actor: check(session, actor, password))
-        except Exception as error:
-            self.screen.error.set_message(user_message(error))
-            return
-        if attempt.actor is None:
-            self._refused(attempt.message, attempt.wait_seconds)
-            return
-        self._unlocked()
-
-    def _refused(self, message: str, wait_seconds: int = 0) -> None:
-        self.screen.error.set_message(message)
-        self.screen.password.selectAll()
-        self.screen.password.setFocus()
-        self.screen.countdown.start(wait_seconds)
-
-    def _unlock_on_server(self, password: str) -> None:
-        url, username = self.context.database.url, self.context.logged_in.username
-        self.screen.unlock_button.setEnabled(False)
-        run_in_background(
-            self.screen,
-            lambda _report: server_login.check_password(url, username, password),
-            on_done=lambda _none: self._server_unlocked(),
-            on_error=self._server_refused,
-            label="Kontrollerar lösenordet …",
+        context = self.context
+        screen.check.start(
+            lambda: context.call(lambda session, actor: check(session, actor, password)),
+            on_done=lambda attempt: self._checked(screen, attempt),
+            on_error=lambda error: screen.error.set_message(user_message(error)),
         )
 
-    def _server_unlocked(self) -> None:
-        self.screen.unlock_button.setEnabled(True)
-        self.context.call(lambda session, actor: session_lock.record_unlock(session, actor))
+    def _checked(self, screen: LockScreen, attempt: LoginAttempt) -> None:
+        if attempt.actor is None:
+            self._refused(screen, attempt.message, attempt.wait_seconds)
+            return
         self._unlocked()
 
-    def _server_refused(self, error: Exception) -> None:
-        self.screen.unlock_button.setEnabled(True)
-        self._refused(user_message(error))
+    def _refused(self, screen: LockScreen, message: str, wait_seconds: int = 0) -> None:
+        screen.error.set_message(message)
+        screen.password.selectAll()
+        screen.password.setFocus()
+        screen.countdown.start(wait_seconds)
+
+    def _server_unlocked(self) -> None:
+        self.context.call(lambda session, actor: session_lock.record_unlock(session, actor))
+        self._unlocked()

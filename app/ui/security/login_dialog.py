@@ -2,12 +2,12 @@
 
 Local mode checks them against the scrypt hashes in the local database. On a shared
 PostgreSQL server (`server_url`) the user connects with a database role of their own: the
-server checks the password, the connection is made off the GUI thread, and the password
-may be kept in the operating system's keyring if the user ticks the box."""
+server checks the password, and the password may be kept in the operating system's keyring
+if the user ticks the box. Either check runs off the GUI thread (`PasswordCheck`)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.security import accounts, credentials, server_login
+from app.security.accounts import LoginAttempt
 from app.security.actor import Actor
 from app.settings import registry
 from app.ui.context import AppContext
-from app.ui.widgets.background import run_in_background
+from app.ui.security.password_check import PasswordCheck
 from app.ui.widgets.dialog_buttons import action_cancel_buttons
 from app.ui.widgets.messages import FieldError, user_message
 
@@ -97,13 +98,18 @@ class LoginDialog(QDialog):
         buttons, self.login_button = action_cancel_buttons(self, "Logga &in", self.try_login)
         self.login_button.setDefault(True)
         layout.addWidget(buttons)
-        self.countdown = WaitCountdown(self, self.login_button, self.error)
+        self.check = PasswordCheck(self, self.login_button, self.error)
+        self.countdown = self.check.countdown
         if not username:
             self.username.setFocus()
         elif self.password.text():
             self.login_button.setFocus()
         else:
             self.password.setFocus()
+
+    def reject(self) -> None:
+        self.check.drop()  # Avbryt during a check: its answer opens nothing
+        super().reject()
 
     def _fill_saved_password(self) -> None:
         saved = credentials.saved_password(self.server, self.username.text().strip().casefold())
@@ -116,22 +122,28 @@ class LoginDialog(QDialog):
             self._log_in_on_server()
             return
         assert self.context is not None
-        try:
-            with self.context.database.sessions.begin() as session:
-                attempt = accounts.attempt_login(
-                    session, self.username.text(), self.password.text()
-                )
-        except Exception as exc:
-            self.error.set_message(user_message(exc))
-            return
+        database = self.context.database
+        username, password = self.username.text(), self.password.text()
+
+        def check() -> LoginAttempt:
+            with database.sessions.begin() as session:
+                return accounts.attempt_login(session, username, password)
+
+        self.check.start(check, on_done=self._checked, on_error=self._failed)
+
+    def _checked(self, attempt: LoginAttempt) -> None:
         actor = attempt.actor
         if actor is None:
             self._refused(attempt.message)
             self.countdown.start(attempt.wait_seconds)
             return
+        assert self.context is not None
         self.actor = actor
         self.context.actor = actor
         self.accept()
+
+    def _failed(self, exc: Exception) -> None:
+        self.error.set_message(user_message(exc))
 
     def _refused(self, message: str) -> None:
         self.error.set_message(message)
@@ -142,18 +154,15 @@ class LoginDialog(QDialog):
     def _log_in_on_server(self) -> None:
         url, username, password = self.server_url, self.username.text(), self.password.text()
         assert url is not None
-        self.login_button.setEnabled(False)
         self.error.set_message("")
-        run_in_background(
-            self,
-            lambda _report: server_login.log_in(url, username, password),
+        self.check.start(
+            lambda: server_login.log_in(url, username, password),
             on_done=self._connected,
             on_error=self._not_connected,
             label="Ansluter till servern …",
         )
 
     def _connected(self, session: server_login.ServerSession) -> None:
-        self.login_button.setEnabled(True)
         username = session.actor.username
         QSettings().setValue(registry.LAST_USERNAME.key_for(server=self.server), username)
         if self.remember.isChecked():
@@ -165,37 +174,4 @@ class LoginDialog(QDialog):
         self.accept()
 
     def _not_connected(self, exc: Exception) -> None:
-        self.login_button.setEnabled(True)
         self._refused(user_message(exc))
-
-
-class WaitCountdown:
-    """After repeated failed logins: the seconds left, counted down on the screen with the
-    button disabled (the service only says how long; nothing sleeps on the GUI thread)."""
-
-    def __init__(self, parent: QWidget, button, label: FieldError):
-        self.parent = parent
-        self.button = button
-        self.label = label
-        self.seconds = 0
-        self.timer = QTimer(parent)
-        self.timer.setInterval(1000)
-        self.timer.timeout.connect(self._tick)
-
-    def start(self, seconds: int) -> None:
-        self.seconds = seconds
-        if seconds <= 0:
-            return
-        self.button.setEnabled(False)
-        self.label.set_message(accounts.wait_message(seconds))
-        self.parent.adjustSize()  # the message takes two lines
-        self.timer.start()
-
-    def _tick(self) -> None:
-        self.seconds -= 1
-        if self.seconds > 0:
-            self.label.set_message(accounts.wait_message(self.seconds))
-            return
-        self.timer.stop()
-        self.label.set_message("Försök igen.")
-        self.button.setEnabled(True)

@@ -135,14 +135,6 @@ def test_the_production_cost_is_owasps() -> None:
     assert (PRODUCTION_COST.n, PRODUCTION_COST.r, PRODUCTION_COST.p) == (2**17, 8, 1)
 
 
-@pytest.fixture
-def production_cost():
-    before = password_hashing.current_cost()
-    password_hashing.use_cheap_cost_for_tests(None)
-    yield
-    password_hashing.use_cheap_cost_for_tests(before)
-
-
 def test_a_new_hash_has_the_production_cost(production_cost) -> None:
     stored = password_hashing.hash_password("en lång lösenfras")
     assert stored.startswith("scrypt$131072$8$1$")

@@ -13,7 +13,6 @@ from app.cli import main
 from app.statistics.statistics import month_statistics, year_statistics
 from app.statistics.statistics_csv import value_text, write_statistics_csv
 from app.statistics.tables import ValueKind, all_tables, percent_text
-from tests.core.conftest import SERVER_HIDES_CASES
 from tests.core.statistics.statistics_csv_reader import MONTHS, read_csv
 from tests.core.statistics.test_statistics import OCT, build_dataset
 
@@ -249,22 +248,21 @@ def test_share_kinds_are_declared_where_the_screen_shows_per_cent(session, data,
 
 
 def test_cli_export_csv(db, data, tmp_path, capsys, cli_as):
-    if db.engine.dialect.name == "postgresql":
-        pytest.skip(SERVER_HIDES_CASES)
-    ada = cli_as("ada.admin")
+    """As the chef who uses the statistics, on both databases: her own unit."""
+    eva = cli_as("eva.lind")
     path = tmp_path / "oktober.csv"
-    args = [*ada.before, "export", "csv", "--month", "2026-10", "--out", str(path), *ada.after]
+    args = [*eva.before, "export", "csv", "--month", "2026-10", "--out", str(path), *eva.after]
     assert main(args) == 0
     assert f"Statistiken sparades i {path}." in capsys.readouterr().out
     found = read_csv(path)
-    # an administrator sees every unit: Olle (Söder) too
-    assert found.title == "Statistik ekonomiskt bistånd oktober 2026 – Alla enheter"
+    # a chef sees her own unit: not Olle (Söder)
+    assert found.title == "Statistik ekonomiskt bistånd oktober 2026 – Försörjningsstöd Norr"
     households = found.table("Beslutshushåll och bidragshushåll")
-    assert households.cell("Oktober 2026", "Beslutshushåll – Totalt") == "14"
+    assert households.cell("Oktober 2026", "Beslutshushåll – Totalt") == "13"
     money = found.table("Beviljat, utbetalt och kostnad per hushåll")
-    assert money.cell("Oktober 2026", "Beviljat – Totalt") == "41251,09"
+    assert money.cell("Oktober 2026", "Beviljat – Totalt") == "34251,09"
     path = tmp_path / "norr.csv"
-    args = [*ada.before, "export", "csv", "--year", "2026", "--out", str(path), *ada.after]
+    args = [*eva.before, "export", "csv", "--year", "2026", "--out", str(path), *eva.after]
     assert main([*args, "--unit", "Försörjningsstöd Norr"]) == 0
     found = read_csv(path)
     assert found.title == "Statistik ekonomiskt bistånd 2026 – Försörjningsstöd Norr"

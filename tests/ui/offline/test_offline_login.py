@@ -13,9 +13,10 @@ from PySide6.QtWidgets import QApplication, QDialog
 from app.common import clock
 from app.ui import application
 from app.ui.offline.offline_login_dialog import OfflineLoginDialog
-from tests.helpers import type_text
+from tests.helpers import click_and_wait_for_check, type_text
 from tests.ui.conftest import FIXED_NOW
 from tests.ui.offline.test_offline_window import OFFLINE_PASSWORD, _take_along
+from tests.ui.security.test_password_checks_in_background import assert_responsive
 
 pytestmark = pytest.mark.gui
 LEFT = Qt.MouseButton.LeftButton
@@ -68,13 +69,13 @@ def test_the_offline_start_shows_cases_only_after_the_offline_password(
     def answer(dialog: OfflineLoginDialog) -> None:
         assert dialog.username.text() == "sara.nilsson"
         type_text(dialog.password, "fel-lösenord")
-        qtbot.mouseClick(dialog.login_button, LEFT)
+        click_and_wait_for_check(qtbot, dialog.login_button, dialog.check)
         assert dialog.error.text() == "Fel användarnamn eller lösenord."
         assert dialog.result() != QDialog.DialogCode.Accepted
         dialog.grab().save("/tmp/D-offline-login.png")
         dialog.password.clear()
         type_text(dialog.password, OFFLINE_PASSWORD)
-        qtbot.mouseClick(dialog.login_button, LEFT)
+        click_and_wait_for_check(qtbot, dialog.login_button, dialog.check)
 
     assert start(answer) == 0
     [window] = shown["windows"]
@@ -94,7 +95,7 @@ def test_wrong_guesses_make_the_offline_login_count_down(qtbot, offline_start) -
         for _ in range(4):
             dialog.password.clear()
             type_text(dialog.password, "fel-lösenord")
-            qtbot.mouseClick(dialog.login_button, LEFT)
+            click_and_wait_for_check(qtbot, dialog.login_button, dialog.check)
         assert "Vänta 1 sekund" in dialog.error.text()
         assert not dialog.login_button.isEnabled()
         dialog.reject()
@@ -111,7 +112,7 @@ def test_after_the_last_day_the_offline_start_says_the_lease_has_ended(
 
     def answer(dialog: OfflineLoginDialog) -> None:
         type_text(dialog.password, OFFLINE_PASSWORD)
-        qtbot.mouseClick(dialog.login_button, LEFT)
+        click_and_wait_for_check(qtbot, dialog.login_button, dialog.check)
 
     assert start(answer) == 0
     assert shown["windows"] == []
@@ -124,7 +125,7 @@ def test_the_offline_window_locks_and_opens_with_the_offline_password(qtbot, off
 
     def answer(dialog: OfflineLoginDialog) -> None:
         type_text(dialog.password, OFFLINE_PASSWORD)
-        qtbot.mouseClick(dialog.login_button, LEFT)
+        click_and_wait_for_check(qtbot, dialog.login_button, dialog.check)
 
     start(answer)
     [window] = shown["windows"]
@@ -133,9 +134,29 @@ def test_the_offline_window_locks_and_opens_with_the_offline_password(qtbot, off
     assert lock.locked and not window.my_cases_view.isVisible()
     assert window.windowTitle() == "Ärendestöd – låst"
     type_text(lock.screen.password, "sara:s vanliga lösenord")
-    qtbot.mouseClick(lock.screen.unlock_button, LEFT)
+    click_and_wait_for_check(qtbot, lock.screen.unlock_button, lock.screen.check)
     assert lock.locked
     lock.screen.password.clear()
     type_text(lock.screen.password, OFFLINE_PASSWORD)
-    qtbot.mouseClick(lock.screen.unlock_button, LEFT)
+    click_and_wait_for_check(qtbot, lock.screen.unlock_button, lock.screen.check)
     assert not lock.locked and window.windowTitle().endswith("– offline")
+
+
+def test_the_offline_login_answers_while_the_password_is_checked(
+    qtbot, production_cost, offline_start
+) -> None:
+    """The offline password, hashed at check-out with the production cost, is checked off
+    the GUI thread."""
+    start, row, shown = offline_start
+
+    def answer(dialog: OfflineLoginDialog) -> None:
+        type_text(dialog.password, OFFLINE_PASSWORD)
+        assert_responsive(
+            qtbot,
+            lambda: qtbot.mouseClick(dialog.login_button, LEFT),
+            lambda: dialog.result() == QDialog.DialogCode.Accepted,
+        )
+
+    assert start(answer) == 0
+    [window] = shown["windows"]
+    assert [r.case_id for r in window.my_cases_model.rows] == [row.case_id]

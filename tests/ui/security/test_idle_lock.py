@@ -16,7 +16,7 @@ from app.models import AuditEntry, Setting
 from app.settings import registry
 from app.ui.main_window import MainWindow
 from app.ui.security import idle_lock
-from tests.helpers import type_text
+from tests.helpers import click_and_wait_for_check, type_text
 from tests.ui.conftest import FIXED_NOW
 
 pytestmark = pytest.mark.gui
@@ -41,7 +41,7 @@ def _unlock(qtbot, window: MainWindow, password: str) -> None:
     screen = window.idle_lock.screen
     screen.password.clear()
     type_text(screen.password, password)
-    qtbot.mouseClick(screen.unlock_button, LEFT)
+    click_and_wait_for_check(qtbot, screen.unlock_button, screen.check)
 
 
 def test_ten_idle_minutes_hide_the_cases_until_the_password(

@@ -13,7 +13,7 @@ from app.models import AuditEntry, Role, User
 from app.ui.context import AppContext
 from app.ui.first_run_dialog import FirstRunDialog
 from app.ui.security.login_dialog import LoginDialog
-from tests.helpers import type_text
+from tests.helpers import click_and_wait_for_check, type_text
 
 
 def test_first_run_creates_administrator_and_demo_data(qtbot, tmp_path: Path, fixed_clock) -> None:
@@ -61,7 +61,7 @@ def test_wrong_password_is_refused_and_logged(qtbot, demo_database) -> None:
     dialog = LoginDialog(context, username="sara.nilsson")
     qtbot.addWidget(dialog)
     type_text(dialog.password, "fel-lösen")
-    qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    click_and_wait_for_check(qtbot, dialog.login_button, dialog.check)
     assert dialog.error.text() == "Fel användarnamn eller lösenord."
     assert context.actor is None
     with demo_database.sessions() as session:
@@ -71,7 +71,7 @@ def test_wrong_password_is_refused_and_logged(qtbot, demo_database) -> None:
     assert len(failed) == 1
     dialog.password.clear()
     type_text(dialog.password, demo_data.DEMO_PASSWORD)
-    qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    click_and_wait_for_check(qtbot, dialog.login_button, dialog.check)
     assert context.actor is not None and context.actor.username == "sara.nilsson"
 
 
@@ -90,17 +90,19 @@ def test_repeated_wrong_passwords_make_the_dialog_count_down(qtbot, demo_databas
     for _ in range(4):
         dialog.password.clear()
         type_text(dialog.password, "fel-lösen")
-        qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+        click_and_wait_for_check(qtbot, dialog.login_button, dialog.check)
     assert dialog.error.text().startswith("För många misslyckade inloggningar. Vänta 1 sekund")
     assert not dialog.login_button.isEnabled()
     dialog.grab().save("/tmp/D-login-countdown.png")
     dialog.password.clear()
     type_text(dialog.password, demo_data.DEMO_PASSWORD)
     dialog.try_login()  # Enter pressed in the wait: refused without checking the password
+    qtbot.waitUntil(lambda: not dialog.check.running, timeout=20_000)
+    assert not dialog.login_button.isEnabled()  # still waiting
     assert context.actor is None and "Vänta" in dialog.error.text()
     clock.set_now(lambda: FIXED_NOW + timedelta(seconds=2))
     qtbot.waitUntil(dialog.login_button.isEnabled, timeout=5000)
-    qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    click_and_wait_for_check(qtbot, dialog.login_button, dialog.check)
     assert context.actor is not None and context.actor.username == "sara.nilsson"
     with demo_database.sessions() as session:
         refused = session.scalars(
