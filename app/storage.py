@@ -1,12 +1,11 @@
 """The database this run works with, as the windows see it: which one (--db, $ARENDESTOD_DB,
-the configuration files' database.url, else the local SQLite file), opened and migrated, the
-schema revision it is at, where the laptop's offline replica lives, and what to tell the user
-when the database itself fails.
+the configuration files' database.url, else the local SQLite file, which is encrypted:
+app.security.local_key), opened and migrated, the schema revision it is at, where the
+laptop's offline replica lives, and what to tell the user when the database itself fails.
 
 The UI never imports app.db (a contract in pyproject.toml, docs/ARCHITECTURE.md): engines,
 migrations and server roles stay in the core, and this module is all of them a window uses.
-The encrypted replica is opened through app.offline.offline_replica instead, so that SQLCipher
-is loaded only when it is needed.
+The encrypted replica is opened through app.offline.offline_replica instead.
 """
 
 from __future__ import annotations
@@ -14,19 +13,29 @@ from __future__ import annotations
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.db.database import Database, open_database
+from app.db.database import Database
+from app.db.encrypted_file import PassphraseNeeded
 from app.db.location import default_replica_path, resolve_database_url
 from app.db.migrate import HEAD_REVISION, current_revision
+from app.security.local_key import open_for_user
 
 __all__ = [
     "HEAD_REVISION",
     "Database",
+    "PassphraseNeeded",
     "default_replica_path",
     "error_message",
     "open_database",
     "resolve_database_url",
     "schema_revision",
 ]
+
+
+def open_database(url: str | None = None, *, passphrase: str | None = None) -> Database:
+    """Open (and migrate) the database this run uses; a local SQLite file is the encrypted
+    file of app.security.local_key, and PassphraseNeeded asks the window to get the user's
+    passphrase (then call again with it)."""
+    return open_for_user(url, passphrase=passphrase)
 
 
 def schema_revision(database: Database) -> str | None:

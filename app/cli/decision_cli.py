@@ -24,12 +24,12 @@ def add_decision_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def run_decision(args: argparse.Namespace) -> int:
+    from app.cli.local_database import open_for_command
     from app.common.errors import ServiceError
-    from app.db.database import open_database
     from app.decisions import decisions
     from app.printing.decision_letter import render_decision_letter
 
-    database = open_database(args.db)
+    database = open_for_command(args)
     try:
         with database.sessions.begin() as session:
             if args.decision_command == "list":

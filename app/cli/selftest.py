@@ -61,6 +61,7 @@ def _run_with_database(folder: Path, step: Callable[[str, Callable[[], str | Non
     from app.cases import case_search, my_cases
     from app.db import migrate
     from app.db.database import open_database
+    from app.db.encrypted_file import FileKey
     from app.demo import demo_data
     from app.journal.journal_printout import journal_printout
     from app.models import Role, User
@@ -68,7 +69,10 @@ def _run_with_database(folder: Path, step: Callable[[str, Callable[[], str | Non
     from app.printing.journal_printout import render_journal
     from app.security.actor import Actor
 
-    database = open_database(f"sqlite:///{folder / 'selftest.sqlite3'}")
+    # encrypted as every local database, with a key of its own (the file is thrown away)
+    database = open_database(
+        f"sqlite:///{folder / 'selftest.sqlite3'}", key=FileKey.new_random()[0]
+    )
     try:
         step("databas skapad och migrerad", lambda: migrate.current_revision(database.engine))
         with database.sessions.begin() as session:

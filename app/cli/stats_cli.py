@@ -91,15 +91,15 @@ def _unit_id(session, name: str | None) -> uuid.UUID | None:
 
 
 def _run(args: argparse.Namespace, work) -> int:
+    from app.cli.local_database import open_for_command
     from app.common.errors import ServiceError
-    from app.db.database import open_database
 
     try:
         month = _month(args.month) if getattr(args, "month", None) else None
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    database = open_database(args.db)
+    database = open_for_command(args)
     try:
         with database.sessions.begin() as session:
             return work(session, _unit_id(session, args.unit), month)
@@ -184,11 +184,11 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_unit(args: argparse.Namespace) -> int:
     """`arendestod unit list` and `unit set-municipality-code ENHET KOD`."""
+    from app.cli.local_database import open_for_command
     from app.common.errors import ServiceError
-    from app.db.database import open_database
     from app.statistics import unit_codes
 
-    database = open_database(args.db)
+    database = open_for_command(args)
     try:
         with database.sessions.begin() as session:
             if args.unit_command == "list":

@@ -17,7 +17,13 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from app import __version__
 from app.common.resources import resource_path
 from app.security import accounts, server_login
-from app.storage import default_replica_path, open_database, resolve_database_url
+from app.storage import (
+    Database,
+    PassphraseNeeded,
+    default_replica_path,
+    open_database,
+    resolve_database_url,
+)
 from app.ui.context import AppContext
 from app.ui.security.login_dialog import LoginDialog
 from app.ui.startup_probe import arm as arm_startup_probe
@@ -60,12 +66,8 @@ def run_gui(db_url: str | None, *, offline: bool = False) -> int:
     url = resolve_database_url(db_url)
     if server_login.is_shared_server(url):
         return _run_on_server(app, url)
-    try:
-        database = open_database(url)
-    except Exception as exc:
-        QMessageBox.critical(
-            None, "Ärendestöd", "Databasen kunde inte öppnas.\n\n" + user_message(exc)
-        )
+    database = _open_local(url)
+    if database is None:
         return 1
     context = AppContext(database)
     with database.sessions() as session:
@@ -98,6 +100,30 @@ def run_gui(db_url: str | None, *, offline: bool = False) -> int:
             return 0
         context.actor = None
         username, login_hint = "", ""
+
+
+def _open_local(url: str) -> Database | None:
+    """The database, asking for the passphrase of an encrypted local file where there is no
+    keyring (again after a wrong one); None when it cannot be opened or the user cancels."""
+    passphrase: str | None = None
+    question: PassphraseNeeded | None = None
+    while True:
+        try:
+            return open_database(url, passphrase=passphrase)
+        except PassphraseNeeded as asked:
+            question = asked
+        except Exception as exc:
+            if passphrase is None or question is None:
+                QMessageBox.critical(
+                    None, "Ärendestöd", "Databasen kunde inte öppnas.\n\n" + user_message(exc)
+                )
+                return None
+            QMessageBox.warning(None, "Ärendestöd", user_message(exc))
+        from app.ui.offline.passphrase_prompt import ask_passphrase
+
+        passphrase = ask_passphrase(None, question, "Ärendestöd")
+        if passphrase is None:
+            return None
 
 
 def _run_on_server(app: QApplication, url: str) -> int:

@@ -50,7 +50,7 @@ def test_about_shows_version_schema_and_configuration_files(
 
 def test_first_run_takes_the_unit_details_from_it(qtbot, configure, tmp_path) -> None:
     configure(system=SYSTEM)
-    database = open_database(f"sqlite:///{tmp_path / 'first.sqlite3'}")
+    database = open_database(f"sqlite:///{tmp_path / 'first.sqlite3'}", plain_sqlite_for_tests=True)
     dialog = FirstRunDialog(AppContext(database))
     qtbot.addWidget(dialog)
     assert dialog.unit_name.text() == "Försörjningsstöd Norr"
