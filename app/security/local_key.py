@@ -25,10 +25,10 @@ class LocalPassphraseNeeded(encrypted_file.PassphraseNeeded):
 
     def __init__(self, path: Path, *, new: bool):
         super().__init__(
-            f"Välj en lösenfras för databasen {path} (minst "
-            f"{encrypted_file.MIN_PASSPHRASE_LENGTH} tecken). Databasen krypteras med den. "
-            "Datorn har ingen nyckelring där nyckeln kan sparas, så lösenfrasen frågas efter "
-            "vid varje start. Glömmer du den går uppgifterna inte att läsa."
+            f"Välj en lösenfras för databasen (minst {encrypted_file.MIN_PASSPHRASE_LENGTH} "
+            "tecken). Databasen krypteras med den.\nDatorn har ingen nyckelring där nyckeln "
+            "kan sparas, så lösenfrasen frågas efter vid varje start.\nGlömmer du lösenfrasen "
+            f"går uppgifterna inte att läsa.\n\nDatabasen: {path}"
             if new
             else f"Skriv lösenfrasen för databasen {path}.",
             new=new,
