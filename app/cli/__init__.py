@@ -185,13 +185,26 @@ def _db(args: argparse.Namespace) -> int:
 
 def _server(args: argparse.Namespace) -> int:
     """`db init-server` and `db create-login` (app.db.server_roles)."""
+    from sqlalchemy import create_engine
+
     from app.cli.local_database import open_for_command
     from app.common.errors import ServiceError
     from app.db import server_roles
+    from app.db.engine import database_url
+    from app.db.location import resolve_database_url
     from app.forms import form_definitions
     from app.security import accounts
     from app.settings import configuration
 
+    # before opening: a local file would ask for its passphrase only to be refused
+    unopened = create_engine(database_url(resolve_database_url(args.db)))
+    try:
+        server_roles.require_postgresql(unopened)
+    except server_roles.ServerSetupError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    finally:
+        unopened.dispose()
     database = open_for_command(args, upgrade=False)
     try:
         if args.db_command == "create-login":
