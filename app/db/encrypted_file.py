@@ -33,6 +33,11 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
+PAGE_CACHE_KIB = 32 * 1024
+"""SQLite's page cache per connection of an encrypted file (the default is 2 MiB). A page read
+from the file must be decrypted and its HMAC checked; a page in this cache is already plain.
+With 32 MiB, 60 surname searches on 20 000 households take as long as on the plain file
+(without it 26 % longer), for ~35 MiB more memory (benchmarks/README.md)."""
 FREE_SPACE_MARGIN = 50 * 1024 * 1024
 """Room left over after a backup: the upgrade itself and the WAL need some too."""
 
@@ -123,7 +128,14 @@ def make_encrypted_engine(path: Path, key: FileKey, *, own_folder: bool = False)
     engine = create_engine(f"sqlite:///{path}", module=sqlcipher3.dbapi2)
     event.listen(engine, "connect", _unlock(key))
     event.listen(engine, "connect", configure_sqlite)
+    event.listen(engine, "connect", _larger_page_cache)
     return engine
+
+
+def _larger_page_cache(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
+    cursor.close()
 
 
 def is_encrypted_engine(engine: Engine) -> bool:
