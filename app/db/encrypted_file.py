@@ -36,8 +36,8 @@ FOLDER_MODE = 0o700
 PAGE_CACHE_KIB = 32 * 1024
 """SQLite's page cache per connection of an encrypted file (the default is 2 MiB). A page read
 from the file must be decrypted and its HMAC checked; a page in this cache is already plain.
-With 32 MiB, 60 surname searches on 20 000 households take as long as on the plain file
-(without it 26 % longer), for ~35 MiB more memory (benchmarks/README.md)."""
+With 32 MiB, surname searches on 20 000 households take as long as on the plain file, for
+~35 MiB more memory (benchmarks/README.md, "Krypterad lokal databas")."""
 FREE_SPACE_MARGIN = 50 * 1024 * 1024
 """Room left over after a backup: the upgrade itself and the WAL need some too."""
 
