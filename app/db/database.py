@@ -71,7 +71,7 @@ def open_database(
 
         if key is None:
             raise TypeError("A local SQLite file is opened encrypted: pass its key.")
-        engine, sessions, backup = open_encrypted(resolved, path, key, upgrade=upgrade)
+        engine, sessions, backup = open_encrypted(path, key, upgrade=upgrade)
         return Database(resolved, engine, sessions, backup)
     engine = make_engine(resolved)
     try:

@@ -20,7 +20,7 @@ from app.db.location import default_sqlite_path
 
 
 def open_encrypted(
-    url: str, path: Path, key: FileKey, *, upgrade: bool
+    path: Path, key: FileKey, *, upgrade: bool
 ) -> tuple[Engine, sessionmaker[Session], Path | None]:
     """The engine, its sessions and the upgrade's backup (if any) for the file at `path`."""
     if encrypted_file.is_plain_sqlite(path):
