@@ -1,12 +1,11 @@
 """The database this run works with, as the windows see it: which one (--db, $ARENDESTOD_DB,
-the configuration files' database.url, else the local SQLite file), opened and migrated, the
-schema revision it is at, where the laptop's offline replica lives, and what to tell the user
-when the database itself fails.
+the configuration files' database.url, else the local SQLite file, which is encrypted:
+app.security.local_key), opened and migrated, the schema revision it is at, where the
+laptop's offline replica lives, and what to tell the user when the database itself fails.
 
 The UI never imports app.db (a contract in pyproject.toml, docs/ARCHITECTURE.md): engines,
 migrations and server roles stay in the core, and this module is all of them a window uses.
-The encrypted replica is opened through app.offline.offline_replica instead, so that SQLCipher
-is loaded only when it is needed.
+The encrypted replica is opened through app.offline.offline_replica instead.
 """
 
 from __future__ import annotations
@@ -15,11 +14,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.db import health
-from app.db.database import Database, open_database
+from app.db.database import Database
+from app.db.encrypted_file import PassphraseNeeded
 from app.db.failure import Failure, classify
 from app.db.health import DatabaseDamaged, DatabaseMissing
 from app.db.location import default_replica_path, resolve_database_url, sqlite_file
 from app.db.migrate import HEAD_REVISION, current_revision
+from app.security.local_key import open_for_user
 from app.settings import known_databases
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "Database",
     "DatabaseDamaged",
     "DatabaseMissing",
+    "PassphraseNeeded",
     "check_whole_database",
     "default_replica_path",
     "error_message",
@@ -35,6 +37,13 @@ __all__ = [
     "schema_revision",
     "start_new_database",
 ]
+
+
+def open_database(url: str | None = None, *, passphrase: str | None = None) -> Database:
+    """Open (and migrate) the database this run uses; a local SQLite file is the encrypted
+    file of app.security.local_key, and PassphraseNeeded asks the window to get the user's
+    passphrase (then call again with it)."""
+    return open_for_user(url, passphrase=passphrase)
 
 
 def schema_revision(database: Database) -> str | None:
@@ -70,14 +79,14 @@ FAILURE_MESSAGES: dict[Failure, str] = {
 """One message per kind of failure (app.db.failure): each asks the user something else."""
 
 
-def start_new_database(url: str) -> Database:
+def start_new_database(url: str, *, passphrase: str | None = None) -> Database:
     """The user confirmed it: a new, empty database where the old one is missing or empty.
     An empty file (and its WAL) is renamed aside, not deleted; the start is a first run."""
     path = sqlite_file(url)
     if path is not None:
         health.set_aside(path)
         known_databases.forget(path)
-    return open_database(url)
+    return open_database(url, passphrase=passphrase)
 
 
 def check_whole_database(database: Database) -> DatabaseDamaged | None:

@@ -25,7 +25,7 @@ from typing import Any
 
 from app.common import clock
 from app.common.gc_tuning import tune_garbage_collector
-from app.db.database import open_database
+from benchmarks.bench_database import open_bench_database
 from benchmarks.generate import BenchDatabase, ensure_database
 from benchmarks.measure import (
     Measurement,
@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.explain:
         from benchmarks.search import explain, load_workload
 
-        database = open_database(benches[0].url)
+        database = open_bench_database(benches[0].url)
         try:
             if database.engine.dialect.name != "sqlite":
                 print("--explain supports SQLite only", file=sys.stderr)

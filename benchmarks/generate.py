@@ -34,11 +34,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db import migrate, server_roles
-from app.db.database import open_database
-from app.db.engine import make_engine
 from app.db.location import sqlite_file
 from app.demo import demo_data
 from app.models import Household
+from benchmarks.bench_database import bench_engine, open_bench_database
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SEED = 1
@@ -83,7 +82,7 @@ def _household_count(url: str) -> int | None:
     path = sqlite_file(url)
     if path is not None and not path.exists():
         return None
-    database = open_database(url, upgrade=False)
+    database = open_bench_database(url, upgrade=False)
     try:
         if migrate.current_revision(database.engine) is None:
             return None
@@ -100,7 +99,7 @@ def _upgrade_in_place(url: str) -> str | None:
     makes of user databases (the benchmark data can always be rebuilt); on PostgreSQL also
     give it the current server settings, as `db init-server` does. Returns
     the revision it had, or None if it was up to date."""
-    engine = make_engine(url)
+    engine = bench_engine(url)
     try:
         if engine.dialect.name == "postgresql":
             server_roles.configure_settings(engine)
@@ -179,7 +178,7 @@ def build(url: str, households: int, seed: int = SEED) -> dict[str, Any]:
     """Migrate an empty database at `url`, fill it and ANALYZE it; return its metadata."""
     _log(f"Building {url} with {households:,} households (seed {seed}) ...")
     started = time.perf_counter()
-    database = open_database(url)
+    database = open_bench_database(url)
     is_sqlite = database.engine.dialect.name == "sqlite"
     timings: dict[str, float] = {}
     try:

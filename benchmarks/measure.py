@@ -24,9 +24,10 @@ from sqlalchemy.orm import Session
 
 from app.common.gc_tuning import tune_garbage_collector
 from app.db import server_roles
-from app.db.database import Database, open_database
+from app.db.database import Database
 from app.db.location import sqlite_file
 from app.security.actor import Actor
+from benchmarks.bench_database import open_bench_database
 
 T = TypeVar("T")
 
@@ -351,7 +352,7 @@ def warm_up(url: str) -> str:
                 pass
         took = time.perf_counter() - started
         return f"read {path.stat().st_size / 2**30:.1f} GiB in {took:.0f} s"
-    database = open_database(url, upgrade=False)
+    database = open_bench_database(url, upgrade=False)
     try:
         # The runs' own clean-up (audit rows, drafts, sync changes) leaves dead rows that
         # autovacuum would clear on a server in use; left, they slow index-only scans by
@@ -379,7 +380,7 @@ def warm_up(url: str) -> str:
 
 def with_database(url: str, work: Callable[[Database], T]) -> T:
     """`work` on the database at `url`, opened for it and closed after."""
-    database = open_database(url)
+    database = open_bench_database(url)
     try:
         return work(database)
     finally:

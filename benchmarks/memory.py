@@ -31,16 +31,16 @@ def _working_day(url: str) -> None:
     from PySide6.QtCore import QCoreApplication
     from sqlalchemy import func, select
 
-    from app.db.database import open_database
     from app.models import Case, CaseStatus, Role, User
     from app.security.actor import Actor
     from app.ui.application import make_application
     from app.ui.context import AppContext
     from app.ui.main_window import MainWindow
+    from benchmarks.bench_database import open_bench_database
     from benchmarks.chef import BENCH_CHEF
 
     app = make_application([sys.argv[0]])
-    database = open_database(url)
+    database = open_bench_database(url)
     with database.sessions() as session:
         busiest = session.execute(
             select(Case.responsible_user_id, func.count())

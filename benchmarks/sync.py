@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import delete, event, func, select, text, update
 
 from app.common import clock
-from app.db.database import Database, open_database
+from app.db.database import Database
 from app.db.replica import ReplicaKey, open_replica
 from app.models import (
     Case,
@@ -38,6 +38,7 @@ from app.models import (
 )
 from app.offline import checkout, outbox, sync
 from app.security.actor import Actor
+from benchmarks.bench_database import open_bench_database
 from benchmarks.measure import (
     Measurement,
     ensure_user_roles,
@@ -77,7 +78,7 @@ def _caseworker(database: Database, cases: int) -> tuple[Actor, list]:
 
 def _as_user(url: str, actor: Actor) -> Database:
     """The server as the handläggare's own role (PostgreSQL), as in shared mode."""
-    database = open_database(url, upgrade=False)
+    database = open_bench_database(url, upgrade=False)
     if database.engine.dialect.name == "postgresql":
         quoted = database.engine.dialect.identifier_preparer.quote(actor.username)
 
@@ -123,7 +124,7 @@ def _work_offline(replica: Database, actor: Actor, case_ids: list, changes: int)
 
 
 def run(url: str, cases: int, changes: int, repeat: int) -> list[Measurement]:
-    owner = open_database(url)
+    owner = open_bench_database(url)
     try:
         actor, case_ids = _caseworker(owner, cases)
         ensure_user_roles(owner, [actor])
@@ -172,7 +173,7 @@ def run(url: str, cases: int, changes: int, repeat: int) -> list[Measurement]:
 
 def _originals(url: str, case_ids: list) -> tuple[dict, dict]:
     """The addresses and phone numbers the offline work changes, to put back."""
-    owner = open_database(url, upgrade=False)
+    owner = open_bench_database(url, upgrade=False)
     try:
         with owner.sessions() as session:
             households = select(Case.household_id).where(Case.id.in_(case_ids))
@@ -197,7 +198,7 @@ def _originals(url: str, case_ids: list) -> tuple[dict, dict]:
 def _clean_up(url: str, case_ids: list, originals: tuple[dict, dict]) -> None:
     """Remove the benchmark's journal entries and leases and put the changed addresses and
     phone numbers back (as the owner, audit triggers off)."""
-    owner = open_database(url, upgrade=False)
+    owner = open_bench_database(url, upgrade=False)
     addresses, phones = originals
     try:
         with owner.sessions.begin() as session:

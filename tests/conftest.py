@@ -71,7 +71,8 @@ def _own_state_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
 
 @pytest.fixture
 def memory_keyring() -> Iterator[MemoryKeyring]:
-    """A keyring that stores secrets, in memory (the tests' default is the null backend)."""
+    """A keyring that stores secrets, in memory (the tests' default is the null backend).
+    One per test: the `db` fixture keeps its SQLite file's key in it too."""
     before = keyring.get_keyring()
     backend = MemoryKeyring()
     keyring.set_keyring(backend)

@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="arbeta utan nätverk i den bärbara datorns krypterade offlinedatabas",
     )
+    from app.cli.local_database import add_passphrase_option
+
+    add_passphrase_option(parser)
     commands = parser.add_subparsers(dest="command")
     db = commands.add_parser("db", help="databasunderhåll")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -199,8 +202,8 @@ def _config() -> int:
 
 
 def _db(args: argparse.Namespace) -> int:
+    from app.cli.local_database import open_for_command
     from app.db import migrate
-    from app.db.database import open_database
 
     if args.db_command in ("init-server", "create-login"):
         return _server(args)
@@ -209,12 +212,12 @@ def _db(args: argparse.Namespace) -> int:
 
         return run_verify(args)
     if args.db_command == "status":
-        database = open_database(args.db, upgrade=False)
+        database = open_for_command(args, upgrade=False)
         current = migrate.current_revision(database.engine)
         print(f"Databas: {database.display_url}")
         print(f"Schemaversion: {current or 'tom databas'} (senaste: {migrate.HEAD_REVISION})")
         return 0
-    database = open_database(args.db)
+    database = open_for_command(args)
     print(f"Databasen {database.display_url} har schemaversion {migrate.HEAD_REVISION}.")
     if database.backup:
         print(f"Säkerhetskopia före uppgraderingen: {database.backup}")
@@ -223,14 +226,27 @@ def _db(args: argparse.Namespace) -> int:
 
 def _server(args: argparse.Namespace) -> int:
     """`db init-server` and `db create-login` (app.db.server_roles)."""
+    from sqlalchemy import create_engine
+
+    from app.cli.local_database import open_for_command
     from app.common.errors import ServiceError
     from app.db import server_roles
-    from app.db.database import open_database
+    from app.db.engine import database_url
+    from app.db.location import resolve_database_url
     from app.forms import form_definitions
     from app.security import accounts
     from app.settings import configuration
 
-    database = open_database(args.db, upgrade=False)
+    # before opening: a local file would ask for its passphrase only to be refused
+    unopened = create_engine(database_url(resolve_database_url(args.db)))
+    try:
+        server_roles.require_postgresql(unopened)
+    except server_roles.ServerSetupError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    finally:
+        unopened.dispose()
+    database = open_for_command(args, upgrade=False)
     try:
         if args.db_command == "create-login":
             password = _new_password(args.username, args.password_stdin)
@@ -295,11 +311,11 @@ def _new_password(username: str, from_stdin: bool) -> str | None:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from app.db.database import open_database
+    from app.cli.local_database import open_for_command
     from app.demo import demo_data
     from app.security import accounts, server_login
 
-    database = open_database(args.db)
+    database = open_for_command(args)
     with database.sessions() as session:
         in_use = accounts.has_users(session)
     # Demo staff with a known password must not appear in a local database in use unless

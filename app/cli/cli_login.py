@@ -69,7 +69,7 @@ def read_password(username: str, from_stdin: bool) -> str:
 def open_as_user(args: argparse.Namespace) -> LoggedIn:
     """Open the database of `--db` and log in the user of `--user` (see the module text).
     Raises LoginRequired (a ServiceError) with the reason; nothing is read before that."""
-    from app.db.database import open_database
+    from app.cli.local_database import open_for_command
     from app.db.location import resolve_database_url
     from app.security import accounts, server_login
 
@@ -80,7 +80,7 @@ def open_as_user(args: argparse.Namespace) -> LoggedIn:
         if username:
             session = server_login.log_in(url, username, read_password(username, from_stdin))
             return LoggedIn(session.database, session.actor)
-        database = open_database(url, upgrade=False)
+        database = open_for_command(args, upgrade=False)
         try:
             with database.sessions.begin() as db_session:
                 actor = accounts.login_connected(db_session)
@@ -96,9 +96,9 @@ def open_as_user(args: argparse.Namespace) -> LoggedIn:
         return LoggedIn(database, actor)
     if not username:
         raise LoginRequired(USER_MISSING)
-    password = read_password(username, from_stdin)
-    database = open_database(url)
+    database = open_for_command(args)  # the passphrase first, where one is asked for
     try:
+        password = read_password(username, from_stdin)
         with database.sessions.begin() as db_session:  # commits the failed attempt's audit row
             attempt = accounts.attempt_login(db_session, username, password)
     except BaseException:

@@ -61,6 +61,7 @@ def _run_with_database(folder: Path, step: Callable[[str, Callable[[], str | Non
     from app.cases import case_search, my_cases
     from app.db import migrate
     from app.db.database import open_database
+    from app.db.encrypted_file import FileKey, is_plain_sqlite
     from app.demo import demo_data
     from app.journal.journal_printout import journal_printout
     from app.models import Role, User
@@ -68,9 +69,20 @@ def _run_with_database(folder: Path, step: Callable[[str, Callable[[], str | Non
     from app.printing.journal_printout import render_journal
     from app.security.actor import Actor
 
-    database = open_database(f"sqlite:///{folder / 'selftest.sqlite3'}")
+    # encrypted as every local database, with a key of its own (the file is thrown away)
+    path = folder / "selftest.sqlite3"
+    database = open_database(f"sqlite:///{path}", key=FileKey.new_random()[0])
+
+    def encrypted() -> str:
+        if is_plain_sqlite(path):
+            raise SelftestFailed(f"databasen {path} är inte krypterad")
+        with database.engine.connect() as connection:
+            cipher = connection.exec_driver_sql("PRAGMA cipher_version").scalar()
+        return f"SQLCipher {cipher}"
+
     try:
         step("databas skapad och migrerad", lambda: migrate.current_revision(database.engine))
+        step("databasen är krypterad", encrypted)
         with database.sessions.begin() as session:
             demo_data.generate(session, 20, seed=1, render_letter=render_decision_letter)
         step("20 demohushåll med arkiverade beslutsbrev", lambda: None)

@@ -178,12 +178,12 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_unit(args: argparse.Namespace) -> int:
     """`arendestod unit list` and `unit set-municipality-code ENHET KOD`."""
+    from app.cli.local_database import open_for_command
     from app.common.errors import ServiceError
-    from app.db.database import open_database
     from app.statistics import unit_codes
 
     if args.unit_command == "list":
-        database = open_database(args.db)
+        database = open_for_command(args)
         try:
             with database.sessions.begin() as session:
                 for name, code in unit_codes.unit_codes(session):

@@ -36,8 +36,8 @@ def add_sync_parser(commands: argparse._SubParsersAction) -> None:
 
 def run_sync(args: argparse.Namespace) -> int:
     from app.cli import cli_login
+    from app.cli.local_database import open_for_command
     from app.common.errors import ServiceError
-    from app.db.database import open_database
     from app.db.location import default_replica_path
     from app.offline import offline_replica, sync, sync_conflicts
     from app.security import accounts, server_login
@@ -46,7 +46,7 @@ def run_sync(args: argparse.Namespace) -> int:
     path = Path(args.replica) if args.replica else default_replica_path()
     if not path.exists():
         return _fail(args, f"Det finns ingen offlinedatabas på {path}. Ta med ärenden först.")
-    database = open_database(args.db, upgrade=False)
+    database = open_for_command(args, upgrade=False)
     password = None
     if not server_login.is_shared_server(database.url):
         if not args.user:

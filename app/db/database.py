@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
@@ -12,7 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db import health, migrate
 from app.db.engine import make_engine, make_session_factory
 from app.db.failure import Failure, classify
-from app.db.location import resolve_database_url
+from app.db.location import resolve_database_url, sqlite_file
+
+if TYPE_CHECKING:
+    from app.db.encrypted_file import FileKey
 
 
 @dataclass
@@ -53,9 +57,28 @@ class Database:
         return True
 
 
-def open_database(url: str | None = None, *, upgrade: bool = True) -> Database:
+def open_database(
+    url: str | None = None,
+    *,
+    upgrade: bool = True,
+    key: FileKey | None = None,
+    plain_sqlite_for_tests: bool = False,
+) -> Database:
+    """Open (and migrate) the database. A SQLite file is always an encrypted file opened with
+    `key` (app.security.local_key gets it from the keyring or a passphrase); a plain one from
+    an older version is converted first. `plain_sqlite_for_tests` keeps a file plain: the
+    tests' fast path, which no command or window passes."""
     resolved = resolve_database_url(url)
-    health.check_before_open(resolved)
+    health.check_before_open(resolved)  # before anything makes a new, empty file
+    path = sqlite_file(resolved)
+    if path is not None and not plain_sqlite_for_tests:
+        from app.db.local_file import open_encrypted
+
+        if key is None:
+            raise TypeError("A local SQLite file is opened encrypted: pass its key.")
+        engine, sessions, backup = open_encrypted(path, key, upgrade=upgrade)
+        health.remember(resolved)
+        return Database(resolved, engine, sessions, backup)
     engine = make_engine(resolved)
     try:
         health.check_after_open(engine)

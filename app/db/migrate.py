@@ -6,7 +6,6 @@ of a second of imports and of reading every migration script, on every start).
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,15 +51,12 @@ def current_revision(engine: Engine) -> str | None:
         return connection.scalar(text(f"SELECT version_num FROM {VERSION_TABLE}"))
 
 
-def backup_sqlite_file(path: Path) -> Path:
-    """Copy the database (and its WAL) to a timestamped file beside it."""
-    stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
-    target = path.with_name(f"{path.stem}.backup-{stamp}{path.suffix}")
-    shutil.copy2(path, target)
-    wal = path.with_name(path.name + "-wal")
-    if wal.exists():
-        shutil.copy2(wal, target.with_name(target.name + "-wal"))
-    return target
+def backup_sqlite_file(engine: Engine, path: Path) -> Path:
+    """A timestamped copy of the database beside it, encrypted with its own key
+    (app.db.encrypted_file.backup_beside: free space checked first, never an empty file)."""
+    from app.db.encrypted_file import backup_beside
+
+    return backup_beside(engine, path, clock.now().strftime("%Y%m%dT%H%M%SZ"))
 
 
 def upgrade(engine: Engine) -> Path | None:
@@ -90,7 +86,7 @@ def upgrade(engine: Engine) -> Path | None:
     backup = None
     path = sqlite_file(url)
     if current is not None and path is not None and path.exists():
-        backup = backup_sqlite_file(path)
+        backup = backup_sqlite_file(engine, path)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

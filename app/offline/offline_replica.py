@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.common import clock
 from app.common.errors import ServiceError
+from app.db import encrypted_file
 from app.db.database import Database
 from app.db.replica import ReplicaKey, ReplicaLocked, open_replica
 from app.models import Case, CaseLease, User
@@ -27,7 +28,7 @@ from app.security.accounts import LoginAttempt
 from app.security.actor import Actor
 
 
-class PassphraseNeeded(ServiceError):
+class PassphraseNeeded(encrypted_file.PassphraseNeeded):
     """The replica is locked with a passphrase (or the keyring cannot hold a new key):
     ask the user, then call `unlock` again with it."""
 
@@ -36,9 +37,9 @@ class PassphraseNeeded(ServiceError):
             "Välj en lösenfras för offlinedatabasen (minst 12 tecken). Datorn har ingen "
             "nyckelring där nyckeln kan sparas, så lösenfrasen frågas efter varje gång."
             if new
-            else "Skriv lösenfrasen för offlinedatabasen."
+            else "Skriv lösenfrasen för offlinedatabasen.",
+            new=new,
         )
-        self.new = new
 
 
 def unlock(path: Path, passphrase: str | None = None) -> Database:

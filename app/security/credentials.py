@@ -1,8 +1,8 @@
 """Secrets in the operating system's keyring (Windows Credential Manager, macOS Keychain,
 Secret Service on Linux): the user's password for the shared server, only when the user
-asks for it, and the key of the laptop's encrypted replica. Never written anywhere else:
-without a usable keyring the password is asked for at every login and the replica is
-locked with a passphrase the user types instead."""
+asks for it, and the keys of the encrypted local database and of the laptop's replica.
+Never written anywhere else: without a usable keyring the password is asked for at every
+login and the database files are locked with a passphrase the user types instead."""
 
 from __future__ import annotations
 
@@ -59,6 +59,24 @@ def save_replica_key(path: Path, key: str) -> bool:
 
 def forget_replica_key(path: Path) -> None:
     _delete(_replica_account(path))
+
+
+def _local_key_account(path: Path) -> str:
+    return f"local-db-key:{path.resolve()}"
+
+
+def saved_local_key(path: Path) -> str | None:
+    """The key of the local (SQLCipher) database file at `path` (app.security.local_key)."""
+    return _read(_local_key_account(path))
+
+
+def save_local_key(path: Path, key: str) -> bool:
+    """True if the keyring took it."""
+    return _write(_local_key_account(path), key)
+
+
+def forget_local_key(path: Path) -> None:
+    _delete(_local_key_account(path))
 
 
 def _read(account: str) -> str | None:

@@ -20,6 +20,7 @@ from app.security import accounts, server_login
 from app.storage import (
     Database,
     DatabaseMissing,
+    PassphraseNeeded,
     default_replica_path,
     open_database,
     resolve_database_url,
@@ -109,22 +110,39 @@ def run_gui(db_url: str | None, *, offline: bool = False) -> int:
 
 
 def _open_local(url: str) -> Database | None:
-    """The local database, opened and checked; None when the start cannot go on (the
-    user was told why). A missing or emptied file is replaced only if the user says so."""
+    """The local database, opened and checked; None when the start cannot go on (the user
+    was told why) or the user cancels. The passphrase of an encrypted local file is asked
+    for where there is no keyring (again after a wrong one); a missing or emptied file is
+    replaced only if the user says so."""
     from app.ui import database_problems
 
-    try:
+    passphrase: str | None = None
+    question: PassphraseNeeded | None = None
+    start_new = False
+    while True:
         try:
-            database = open_database(url)
+            opener = start_new_database if start_new else open_database
+            database = opener(url, passphrase=passphrase)
+            break
         except DatabaseMissing as missing:
             if not database_problems.ask_start_new(str(missing)):
                 return None
-            database = start_new_database(url)
-    except Exception as exc:
-        QMessageBox.critical(
-            None, "Ärendestöd", "Databasen kunde inte öppnas.\n\n" + user_message(exc)
-        )
-        return None
+            start_new = True
+            continue
+        except PassphraseNeeded as asked:
+            question = asked
+        except Exception as exc:
+            if passphrase is None or question is None:
+                QMessageBox.critical(
+                    None, "Ärendestöd", "Databasen kunde inte öppnas.\n\n" + user_message(exc)
+                )
+                return None
+            QMessageBox.warning(None, "Ärendestöd", user_message(exc))
+        from app.ui.offline.passphrase_prompt import ask_passphrase
+
+        passphrase = ask_passphrase(None, question, "Ärendestöd")
+        if passphrase is None:
+            return None
     database_problems.check_in_background(database)
     return database
 

@@ -9,6 +9,10 @@ units and users is built once per test session and backend (through `open_databa
 `accounts.create_user`) and each test gets its own copy: of the file on SQLite, through
 CREATE DATABASE … TEMPLATE on PostgreSQL; opened again with `open_database` (which checks
 the schema is at head). No test ever sees another test's rows.
+
+The SQLite file is encrypted as a user's is (SQLCipher, app.db.encrypted_file), with one
+test key kept in an in-memory keyring under the copy's path, so that a command run on
+`db.url` (`app.cli.main`) finds it there as it would in the operating system's keyring.
 """
 
 from __future__ import annotations
@@ -31,17 +35,23 @@ from app.common import clock
 from app.common.identity_number import with_check_digit
 from app.db import server_roles
 from app.db.database import Database, open_database
+from app.db.encrypted_file import FileKey
 from app.db.replica import ReplicaKey, open_replica
 from app.journal import journal
 from app.journal.journal import JournalDraft
 from app.models import Case, MemberRole, Role, Unit, User
 from app.offline import outbox
+from app.security import credentials
 from app.security.accounts import create_user
 from app.security.actor import Actor
 from tests.pg import PgServer
 
 FIXED_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 """Monday 23 November 2026, 10:00 in Stockholm."""
+
+TEST_KEY_STORED = "5e" * 32
+TEST_KEY = FileKey.from_stored(TEST_KEY_STORED)
+"""The key of every test's SQLite file (a copy of one encrypted template)."""
 
 PASSWORD = "hemligt-lösen-1"
 UNIT_NAME = "Försörjningsstöd Norr"
@@ -99,7 +109,7 @@ def _add_units_and_staff(database: Database) -> None:
 def _template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite database with two units and the staff, built once."""
     path = tmp_path_factory.mktemp("template") / "t.sqlite3"
-    db = open_database(f"sqlite:///{path}")
+    db = open_database(f"sqlite:///{path}", key=TEST_KEY)
     try:
         _add_units_and_staff(db)
         with db.engine.connect() as connection:
@@ -127,7 +137,9 @@ def db(request: pytest.FixtureRequest, tmp_path: Path, fixed_clock) -> Iterator[
     if request.param == "sqlite":
         target = tmp_path / "t.sqlite3"
         shutil.copy2(request.getfixturevalue("_template_database"), target)
-        database = open_database(f"sqlite:///{target}")
+        request.getfixturevalue("memory_keyring")
+        credentials.save_local_key(target, TEST_KEY_STORED)
+        database = open_database(f"sqlite:///{target}", key=TEST_KEY)
         assert database.backup is None
         yield database
         database.dispose()

@@ -75,7 +75,7 @@ def _rows(database) -> set[tuple]:
 
 
 def test_existing_delegations_get_the_refusal_right_with_the_same_limit(url: str) -> None:
-    database = open_database(url)
+    database = open_database(url, plain_sqlite_for_tests=True)
     try:
         with database.sessions.begin() as session:
             unit = Unit(name="Försörjningsstöd Norr")

@@ -114,7 +114,7 @@ def test_upgrade_empty_database_to_head(empty_url: str, tmp_path: Path) -> None:
 
 
 def test_models_and_migrated_schema_do_not_differ(empty_url: str) -> None:
-    database = open_database(empty_url)
+    database = open_database(empty_url, plain_sqlite_for_tests=True)
     try:
         with database.engine.connect() as connection:
             context = MigrationContext.configure(
@@ -155,7 +155,7 @@ def test_column_collations_follow_the_models_on_postgresql(pg_server: PgServer) 
 
 
 def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
-    database = open_database(sqlite_url(tmp_path / "t.sqlite3"))
+    database = open_database(sqlite_url(tmp_path / "t.sqlite3"), plain_sqlite_for_tests=True)
     try:
         with database.engine.connect() as connection:
             assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
@@ -165,7 +165,7 @@ def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
 
 
 def test_downgrade_to_base_and_up_again(empty_url: str) -> None:
-    database = open_database(empty_url)
+    database = open_database(empty_url, plain_sqlite_for_tests=True)
     try:
         config = migrate.alembic_config(empty_url)
         with database.engine.begin() as connection:
@@ -188,7 +188,9 @@ def test_downgrade_to_base_and_up_again(empty_url: str) -> None:
 
 
 def test_open_new_database_makes_no_backup(tmp_path: Path) -> None:
-    database = open_database(sqlite_url(tmp_path / "sub" / "t.sqlite3"))
+    database = open_database(
+        sqlite_url(tmp_path / "sub" / "t.sqlite3"), plain_sqlite_for_tests=True
+    )
     try:
         assert database.backup is None
         assert (tmp_path / "sub" / "t.sqlite3").exists()
@@ -199,8 +201,8 @@ def test_open_new_database_makes_no_backup(tmp_path: Path) -> None:
 
 def test_upgrade_of_an_up_to_date_database_makes_no_backup(tmp_path: Path) -> None:
     path = tmp_path / "t.sqlite3"
-    open_database(sqlite_url(path)).dispose()
-    again = open_database(sqlite_url(path))
+    open_database(sqlite_url(path), plain_sqlite_for_tests=True).dispose()
+    again = open_database(sqlite_url(path), plain_sqlite_for_tests=True)
     try:
         assert again.backup is None
         assert migrate.upgrade(again.engine) is None
@@ -211,7 +213,9 @@ def test_upgrade_of_an_up_to_date_database_makes_no_backup(tmp_path: Path) -> No
 
 
 def test_open_without_upgrade_leaves_the_database_alone(tmp_path: Path) -> None:
-    database = open_database(sqlite_url(tmp_path / "t.sqlite3"), upgrade=False)
+    database = open_database(
+        sqlite_url(tmp_path / "t.sqlite3"), upgrade=False, plain_sqlite_for_tests=True
+    )
     try:
         assert database.backup is None
         assert migrate.current_revision(database.engine) is None
@@ -219,30 +223,38 @@ def test_open_without_upgrade_leaves_the_database_alone(tmp_path: Path) -> None:
         database.dispose()
 
 
+def _plain_database_with_a_row(path: Path):
+    database = open_database(sqlite_url(path), plain_sqlite_for_tests=True)
+    with database.engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO case_number_series (year, last_number) VALUES (2026, 41)")
+        )
+    return database
+
+
 def test_backup_sqlite_file(tmp_path: Path) -> None:
     path = tmp_path / "arendestod.sqlite3"
-    path.write_bytes(b"database bytes")
-    target = migrate.backup_sqlite_file(path)
+    database = _plain_database_with_a_row(path)
+    try:
+        target = migrate.backup_sqlite_file(database.engine, path)
+    finally:
+        database.dispose()
     assert target == tmp_path / f"arendestod.backup-{STAMP}.sqlite3"
-    assert target.read_bytes() == b"database bytes"
-    assert path.read_bytes() == b"database bytes"
-    assert backups_in(tmp_path) == [target.name]  # no WAL to copy
-
-
-def test_backup_copies_the_wal_file_too(tmp_path: Path) -> None:
-    path = tmp_path / "t.sqlite3"
-    path.write_bytes(b"main")
-    (tmp_path / "t.sqlite3-wal").write_bytes(b"write-ahead log")
-    target = migrate.backup_sqlite_file(path)
-    assert target.name == f"t.backup-{STAMP}.sqlite3"
-    assert (tmp_path / f"t.backup-{STAMP}.sqlite3-wal").read_bytes() == b"write-ahead log"
+    assert backups_in(tmp_path) == [target.name]  # one file: the WAL's content is in it
+    with closing(sqlite3.connect(target)) as backup:
+        assert backup.execute("SELECT last_number FROM case_number_series").fetchall() == [(41,)]
 
 
 def test_backup_name_follows_the_clock(tmp_path: Path) -> None:
     path = tmp_path / "t.sqlite3"
-    path.write_bytes(b"x")
+    database = _plain_database_with_a_row(path)
     clock.set_now(lambda: datetime(2027, 1, 2, 3, 4, 5, tzinfo=UTC))
-    assert migrate.backup_sqlite_file(path).name == "t.backup-20270102T030405Z.sqlite3"
+    try:
+        assert migrate.backup_sqlite_file(database.engine, path).name == (
+            "t.backup-20270102T030405Z.sqlite3"
+        )
+    finally:
+        database.dispose()
 
 
 def test_head_revision_is_the_newest_migration_script() -> None:
@@ -255,11 +267,11 @@ def test_head_revision_is_the_newest_migration_script() -> None:
 def test_a_database_from_a_newer_version_is_refused_with_a_clear_message(tmp_path) -> None:
     """After IT rolls back to an older version: say so, and leave the database alone."""
     path = tmp_path / "t.sqlite3"
-    open_database(sqlite_url(path)).dispose()
+    open_database(sqlite_url(path), plain_sqlite_for_tests=True).dispose()
     with closing(sqlite3.connect(path)) as connection, connection:
         connection.execute("UPDATE alembic_version SET version_num = '0099'")
     with pytest.raises(ServiceError, match=r"schemaversion 0099.*Installera den nyare"):
-        open_database(sqlite_url(path))
+        open_database(sqlite_url(path), plain_sqlite_for_tests=True)
     assert backups_in(tmp_path) == []
     with closing(sqlite3.connect(path)) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [
@@ -270,7 +282,7 @@ def test_a_database_from_a_newer_version_is_refused_with_a_clear_message(tmp_pat
 def test_upgrade_of_an_older_database_backs_it_up_first(tmp_path, monkeypatch) -> None:
     """A real upgrade from head to a test-only revision, with the migration scripts copied."""
     path = tmp_path / "t.sqlite3"
-    database = open_database(sqlite_url(path))
+    database = open_database(sqlite_url(path), plain_sqlite_for_tests=True)
     with database.engine.begin() as connection:
         connection.execute(
             text("INSERT INTO case_number_series (year, last_number) VALUES (2026, 41)")
@@ -286,7 +298,7 @@ def test_upgrade_of_an_older_database_backs_it_up_first(tmp_path, monkeypatch) -
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
     monkeypatch.setattr(migrate, "HEAD_REVISION", "9999")  # as in the next release
 
-    upgraded = open_database(sqlite_url(path))
+    upgraded = open_database(sqlite_url(path), plain_sqlite_for_tests=True)
     try:
         assert upgraded.backup == tmp_path / f"t.backup-{STAMP}.sqlite3"
         assert migrate.current_revision(upgraded.engine) == "9999"

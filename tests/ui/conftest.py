@@ -28,7 +28,7 @@ def fixed_clock() -> Iterator[datetime]:
 
 @pytest.fixture
 def demo_database(tmp_path: Path, fixed_clock: datetime) -> Iterator[Database]:
-    database = open_database(f"sqlite:///{tmp_path / 'gui.sqlite3'}")
+    database = open_database(f"sqlite:///{tmp_path / 'gui.sqlite3'}", plain_sqlite_for_tests=True)
     with database.sessions.begin() as session:
         demo_data.generate(session, 40, seed=11)
     yield database

@@ -21,6 +21,7 @@ from app.models import Unit
 from app.ui.context import AppContext
 from app.ui.first_run_dialog import FirstRunDialog
 from app.ui.startup_probe import ENV_VAR as READY_VAR
+from tests.file_keyring import shared_with_process
 from tests.helpers import type_text
 from tests.test_configuration import SYSTEM, write_logo
 
@@ -50,7 +51,7 @@ def test_about_shows_version_schema_and_configuration_files(
 
 def test_first_run_takes_the_unit_details_from_it(qtbot, configure, tmp_path) -> None:
     configure(system=SYSTEM)
-    database = open_database(f"sqlite:///{tmp_path / 'first.sqlite3'}")
+    database = open_database(f"sqlite:///{tmp_path / 'first.sqlite3'}", plain_sqlite_for_tests=True)
     dialog = FirstRunDialog(AppContext(database))
     qtbot.addWidget(dialog)
     assert dialog.unit_name.text() == "Försörjningsstöd Norr"
@@ -90,7 +91,10 @@ def test_selftest_passes_with_a_letterhead_logo(qapp, configure, tmp_path, capsy
 
 
 def start_program(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
-    environment = dict(os.environ, QT_QPA_PLATFORM="offscreen", **env)
+    # the local database's key: kept in a keyring the program finds (tests/file_keyring.py)
+    environment = shared_with_process(
+        dict(os.environ, QT_QPA_PLATFORM="offscreen", **env), tmp_path
+    )
     environment[READY_VAR] = "1"
     return subprocess.run(
         [sys.executable, "-m", "app", *args],

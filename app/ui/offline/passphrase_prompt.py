@@ -1,10 +1,11 @@
-"""Asking for the offline replica's passphrase (computers without a keyring)."""
+"""Asking for an encrypted file's passphrase on computers without a keyring: the local
+database's before login, the offline replica's when it is opened."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
-from app.offline.offline_replica import PassphraseNeeded
+from app.storage import PassphraseNeeded
 
 
 def ask_passphrase(

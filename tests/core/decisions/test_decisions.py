@@ -1096,7 +1096,7 @@ class TestLetterData:
 
 @pytest.fixture
 def demo_session(tmp_path, fixed_clock):
-    database = open_database(f"sqlite:///{tmp_path / 'demo.sqlite3'}")
+    database = open_database(f"sqlite:///{tmp_path / 'demo.sqlite3'}", plain_sqlite_for_tests=True)
     with database.sessions() as s:
         demo_data.generate(s, 30, seed=5)
         s.flush()
@@ -1170,7 +1170,7 @@ def test_export_of_a_signed_decision_without_archive_is_marked_reconstructed(tmp
     from app.models import Decision as DecisionModel
     from app.printing.decision_letter import render_decision_letter
 
-    database = open_database(f"sqlite:///{tmp_path / 'h.sqlite3'}")
+    database = open_database(f"sqlite:///{tmp_path / 'h.sqlite3'}", plain_sqlite_for_tests=True)
     with database.sessions.begin() as session:
         demo_data.generate(session, 5, seed=2)  # no renderer: history without letters
     with database.sessions.begin() as session:

@@ -53,7 +53,7 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 def open_fresh(path) -> Database:
     """A freshly migrated, empty database (demo data is made for one)."""
-    return open_database(f"sqlite:///{path}")
+    return open_database(f"sqlite:///{path}", plain_sqlite_for_tests=True)
 
 
 @pytest.fixture

@@ -23,7 +23,9 @@ from app.norms.norm_table import load_norm_table
 @pytest.fixture
 def session(tmp_path) -> Iterator[Session]:
     """Overrides the shared `session`: the demo is made for an empty database of its own."""
-    database: Database = open_database(f"sqlite:///{tmp_path / 'demo.sqlite3'}")
+    database: Database = open_database(
+        f"sqlite:///{tmp_path / 'demo.sqlite3'}", plain_sqlite_for_tests=True
+    )
     with database.sessions() as s:
         demo_data.generate(s, 30, seed=3)
         s.flush()

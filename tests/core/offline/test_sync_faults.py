@@ -22,6 +22,7 @@ from app.models import AppliedChange, AuditEntry, JournalEntry, OutboxChange, Pl
 from app.offline import checkout, outbox, sync
 from tests.core.conftest import PASSWORD
 from tests.core.offline.sync_helpers import plan_for, take_along
+from tests.file_keyring import shared_with_process
 
 PASSPHRASE = "lösenfras för fälttestet"
 CRASH_POINTS = ("before_push_commit", "after_push_commit", "after_push_acknowledged", "mid_pull")
@@ -30,7 +31,8 @@ CRASH_POINTS = ("before_push_commit", "after_push_commit", "after_push_acknowled
 def run_sync_process(
     db_url: str, replica_path, crash_at: str | None, user: str | None = "sara.nilsson"
 ) -> subprocess.CompletedProcess:
-    env = dict(os.environ)
+    # the local database's key, from the test's keyring (tests/file_keyring.py)
+    env = shared_with_process(dict(os.environ), replica_path.parent)
     env.pop(sync.CRASH_VARIABLE, None)
     if crash_at:
         env[sync.CRASH_VARIABLE] = crash_at

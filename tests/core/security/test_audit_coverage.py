@@ -317,7 +317,7 @@ def test_every_service_function_is_classified() -> None:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory, fixed_clock_module) -> Iterator[World]:
     folder = tmp_path_factory.mktemp("audit-coverage")
-    database = open_database(f"sqlite:///{folder / 'demo.sqlite3'}")
+    database = open_database(f"sqlite:///{folder / 'demo.sqlite3'}", plain_sqlite_for_tests=True)
     with database.sessions.begin() as session:
         demo_data.generate(session, 12, seed=5, render_letter=render_decision_letter)
     with database.sessions() as session:

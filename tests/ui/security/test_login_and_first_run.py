@@ -17,7 +17,7 @@ from tests.helpers import click_and_wait_for_check, type_text
 
 
 def test_first_run_creates_administrator_and_demo_data(qtbot, tmp_path: Path, fixed_clock) -> None:
-    database = open_database(f"sqlite:///{tmp_path / 'first.sqlite3'}")
+    database = open_database(f"sqlite:///{tmp_path / 'first.sqlite3'}", plain_sqlite_for_tests=True)
     context = AppContext(database)
     dialog = FirstRunDialog(context)
     qtbot.addWidget(dialog)
@@ -41,7 +41,7 @@ def test_first_run_creates_administrator_and_demo_data(qtbot, tmp_path: Path, fi
 
 
 def test_short_password_is_refused(qtbot, tmp_path: Path) -> None:
-    database = open_database(f"sqlite:///{tmp_path / 'first.sqlite3'}")
+    database = open_database(f"sqlite:///{tmp_path / 'first.sqlite3'}", plain_sqlite_for_tests=True)
     dialog = FirstRunDialog(AppContext(database))
     qtbot.addWidget(dialog)
     type_text(dialog.full_name, "Ingrid Admin")
