@@ -43,7 +43,7 @@ def add_verify_parser(db_commands: argparse._SubParsersAction) -> None:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from app.db.database import open_database
+    from app.cli.local_database import open_for_command
 
     try:
         expected = _expected_head(args.expect_head)
@@ -53,7 +53,7 @@ def run_verify(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    database = open_database(args.db)
+    database = open_for_command(args)
     try:
         with database.sessions.begin() as session:
             allowed = _authorise(session, args, database.engine.dialect.name)

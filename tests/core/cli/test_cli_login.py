@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from app.cli import main
-from app.db.database import open_database
 from app.demo import demo_data
 from app.models import AuditEntry, Decision, Role, Unit
 from app.security import audit
 from app.security.accounts import create_user
+from app.security.local_key import open_for_user
 from tests.core.conftest import PASSWORD
 from tests.core.decisions.test_decisions import (  # noqa: F401 (fixtures)
     bifall,
@@ -131,7 +131,7 @@ def test_the_rights_of_the_window_apply(db, session, signed, make_case, pnr, cli
 
 
 def test_demo_in_a_database_with_users_needs_an_administrator(
-    tmp_path, monkeypatch, capsys
+    tmp_path, monkeypatch, capsys, memory_keyring
 ) -> None:
     """Demo staff with a known password must not appear in a database in use."""
     url = f"sqlite:///{tmp_path / 'kommun.sqlite3'}"
@@ -143,7 +143,7 @@ def test_demo_in_a_database_with_users_needs_an_administrator(
     monkeypatch.setattr("sys.stdin", io.StringIO(f"{demo_data.DEMO_PASSWORD}\n"))
     assert main([*demo, "--user", "sara.nilsson", "--password-stdin"]) == 2
     assert "Bara en administratör" in capsys.readouterr().err
-    database = open_database(url)
+    database = open_for_user(url)  # the key the commands put in the keyring
     with database.sessions.begin() as session:
         unit = session.scalars(select(Unit)).first()
         create_user(
@@ -161,7 +161,7 @@ def test_demo_in_a_database_with_users_needs_an_administrator(
     assert main(again) == 0, capsys.readouterr().err
 
 
-def test_demo_on_an_empty_database_needs_no_user(tmp_path, capsys) -> None:
+def test_demo_on_an_empty_database_needs_no_user(tmp_path, capsys, memory_keyring) -> None:
     url = f"sqlite:///{tmp_path / 'tom.sqlite3'}"
     assert main(["--db", url, "demo", "--households", "1", "--no-letters"]) == 0
     assert "1 hushåll" in capsys.readouterr().out

@@ -186,9 +186,10 @@ def test_an_unchained_row_is_reported(db, session, make_case) -> None:
 def empty_db(request, tmp_path):
     """A freshly migrated database without staff (the demo makes its own)."""
     from app.db.database import open_database
+    from tests.core.conftest import TEST_KEY
 
     if request.param == "sqlite":
-        database = open_database(f"sqlite:///{tmp_path / 'demo.sqlite3'}")
+        database = open_database(f"sqlite:///{tmp_path / 'demo.sqlite3'}", key=TEST_KEY)
         yield database
         database.dispose()
         return

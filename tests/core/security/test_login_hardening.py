@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import select, update
 
 from app.common.errors import ValidationFailed
-from app.db.database import open_database
 from app.demo import demo_data
 from app.models import AuditEntry, Role, User
 from app.security import accounts, audit, password_hashing
+from app.security.local_key import open_for_user
 from app.security.password_hashing import PRODUCTION_COST, ScryptCost
 from tests.core.conftest import FIXED_NOW, PASSWORD
 
@@ -77,7 +77,7 @@ def test_the_wait_survives_a_restart_of_the_program(db, staff) -> None:
             accounts.attempt_login(session, "sara.nilsson", "fel-lösenord")
     url = db.engine.url.render_as_string(hide_password=False)
     db.dispose()
-    reopened = open_database(url)
+    reopened = open_for_user(url)  # as the program does: the key from the keyring
     try:
         with reopened.sessions.begin() as session:
             attempt = accounts.attempt_login(session, "sara.nilsson", PASSWORD)
