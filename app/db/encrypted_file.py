@@ -62,6 +62,9 @@ class FileKey:
 
     pragma: str
     """The argument of SQLCipher's `PRAGMA key` (and of ATTACH … KEY), quoted."""
+    typed: bool = False
+    """A passphrase the user typed (it can be mistyped), not a key the program keeps: a file
+    its kept key does not open is damaged, not locked with another key."""
 
     @classmethod
     def new_random(cls) -> tuple[FileKey, str]:
@@ -79,7 +82,7 @@ class FileKey:
     def from_passphrase(cls, passphrase: str) -> FileKey:
         if len(passphrase) < MIN_PASSPHRASE_LENGTH:
             raise KeyRefused(f"Lösenfrasen måste ha minst {MIN_PASSPHRASE_LENGTH} tecken.")
-        return cls("'" + passphrase.replace("'", "''") + "'")
+        return cls("'" + passphrase.replace("'", "''") + "'", typed=True)
 
 
 def is_plain_sqlite(path: Path) -> bool:

@@ -10,8 +10,9 @@ Three checks, from cheap to thorough:
   size and first 100 bytes are read, so this works on an encrypted (SQLCipher) file too:
   its header is noise, and is left to the next check.
 - right after opening (`check_after_open`): the schema is read; SQLite's "file is not a
-  database" or "disk image is malformed" there means a damaged file (with SQLCipher: after
-  the right key).
+  database" or "disk image is malformed" there means a damaged file. An encrypted file
+  that its key from the keyring does not open is damaged too (app.db.local_file): that key
+  was made for the file and cannot be mistyped; only a typed passphrase can be wrong.
 - the whole file (`quick_check`, SQLite's PRAGMA quick_check): every page is read, which
   takes 1 s on a warm 1 GB file (20 000 households) and 12 s on a cold one, so ~5 and ~50 s
   at 100 000 households. Too slow for every start: the window runs it in the background,

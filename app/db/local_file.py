@@ -3,6 +3,11 @@
 A plain database from before encryption at rest is converted first (app.db.plain_conversion).
 The key comes from the caller (app.security.local_key: the keyring or a passphrase): this
 layer never reads the keyring itself.
+
+A file its kept key (the keyring's) does not open is damaged: the key was made for this
+file and cannot have been mistyped, so the user is told the file, the problem and the newest
+backup (app.db.health), not asked for another key. Only a typed passphrase can be wrong;
+but a file whose first page the key opened and that then fails is damaged whatever the key.
 """
 
 from __future__ import annotations
@@ -13,9 +18,11 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import encrypted_file, migrate, plain_conversion
+from app.common.errors import ServiceError
+from app.db import encrypted_file, health, migrate, plain_conversion
 from app.db.encrypted_file import FileKey, KeyRefused
 from app.db.engine import make_session_factory
+from app.db.failure import SQLITE_CORRUPT
 from app.db.location import default_sqlite_path
 
 
@@ -32,12 +39,30 @@ def open_encrypted(
             with engine.connect() as connection:
                 connection.execute(text("SELECT count(*) FROM sqlite_master"))
         except DatabaseError as error:
-            raise KeyRefused(
-                f"Databasen {path} gick inte att öppna: fel nyckel eller lösenfras, eller så "
-                "är filen inte en databas från Ärendestöd."
-            ) from error
+            raise _unreadable(path, key, error) from error
         backup = migrate.upgrade(engine) if upgrade else None
     except BaseException:
         engine.dispose()
         raise
     return engine, make_session_factory(engine), backup
+
+
+def _unreadable(path: Path, key: FileKey, error: DatabaseError) -> ServiceError:
+    """Why the file at `path` did not open with `key`, in Swedish. SQLCipher says "file is
+    not a database" when the key does not open the first page, and "disk image is
+    malformed" when it does but the file is damaged further on (cut short, say)."""
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    if isinstance(code, int) and code & 0xFF == SQLITE_CORRUPT:
+        return health.DatabaseDamaged(
+            path, "filen är avkortad eller förstörd: delar av den går inte att läsa"
+        )
+    if key.typed:
+        return KeyRefused(
+            f"Databasen {path} gick inte att öppna: fel nyckel eller lösenfras, eller så "
+            "är filen inte en databas från Ärendestöd."
+        )
+    return health.DatabaseDamaged(
+        path,
+        "den går inte att läsa med sin nyckel i nyckelringen: den är förstörd eller inte "
+        "en databas alls",
+    )
