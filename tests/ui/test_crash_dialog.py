@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from app import __version__
 from app.common import logging_setup
 from app.db.database import open_database
+from app.db.encrypted_file import FileKey
 from app.models import Setting
 from app.ui import crash_dialog
 
@@ -101,7 +102,8 @@ def test_an_error_in_another_thread_is_shown_by_the_window(qtbot, hooks: Path) -
 
 
 def test_a_database_error_shows_no_parameter(qtbot, hooks: Path, tmp_path: Path) -> None:
-    database = open_database(f"sqlite:///{tmp_path / 'crash.sqlite3'}")
+    # the encrypted file a user has (SQLCipher), with a key of its own
+    database = open_database(f"sqlite:///{tmp_path / 'crash.sqlite3'}", key=FileKey.new_random()[0])
     with database.sessions.begin() as session:
         session.add(Setting(key=NUMBER, value=f"Åsa Öberg {NUMBER}"))
 

@@ -11,14 +11,16 @@ from pathlib import Path
 
 import psycopg.errors
 import pytest
-from sqlalchemy import Engine, event, text, update
+from sqlalchemy import Engine, create_engine, event, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from app import storage
 from app.db.database import Database
+from app.db.encrypted_file import make_encrypted_engine
 from app.db.engine import make_engine
 from app.db.failure import Failure, classify
 from app.models import Setting
+from tests.core.conftest import TEST_KEY
 
 PERSONNUMMER = "191212121212"  # Skatteverket's test number
 
@@ -34,16 +36,33 @@ def _failing_write(engine: Engine) -> DBAPIError:
     return caught.value
 
 
+def _read_only_engine(path: Path) -> Engine:
+    """The test's SQLite file opened read-only, as SQLCipher opens it (the engine the
+    program makes, app.db.encrypted_file, takes no URI options): unlocked with the file's
+    key (tests/core/conftest.py)."""
+    import sqlcipher3
+
+    url = f"sqlite:///file:{path}?mode=ro&uri=true"
+    engine = create_engine(url, module=sqlcipher3.dbapi2, hide_parameters=True)
+
+    @event.listens_for(engine, "connect")
+    def unlock(dbapi_connection, _record) -> None:
+        dbapi_connection.execute(f"PRAGMA key = {TEST_KEY.pragma}")
+
+    return engine
+
+
 @pytest.fixture
 def impatient_engine(db: Database) -> Iterator[Engine]:
     """A second engine on the same database that gives up on a lock after 0.1 s."""
-    engine = make_engine(db.engine.url)
-    if engine.dialect.name == "sqlite":
+    if db.engine.dialect.name == "sqlite":
+        engine = make_encrypted_engine(_sqlite_path(db), TEST_KEY)  # the program's own
 
         @event.listens_for(engine, "connect")
         def short_busy(dbapi_connection, _record) -> None:
             dbapi_connection.execute("PRAGMA busy_timeout = 100")
     else:
+        engine = make_engine(db.engine.url)
 
         @event.listens_for(engine, "connect")
         def short_lock(dbapi_connection, _record) -> None:
@@ -76,7 +95,7 @@ def test_a_lock_held_too_long_is_named(db: Database, impatient_engine: Engine) -
 
 def test_a_read_only_database_is_named(db: Database) -> None:
     if db.engine.dialect.name == "sqlite":
-        engine = make_engine(f"sqlite:///file:{_sqlite_path(db)}?mode=ro&uri=true")
+        engine = _read_only_engine(_sqlite_path(db))
     else:
         engine = make_engine(db.engine.url)
 
@@ -129,7 +148,7 @@ def test_a_damaged_page_is_named(db: Database) -> None:
     with db.engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         root = connection.scalar(text("SELECT rootpage FROM sqlite_master WHERE name = 'units'"))
-        page_size = connection.scalar(text("PRAGMA page_size"))
+        page_size = int(connection.scalar(text("PRAGMA page_size")))  # SQLCipher: text
     db.engine.dispose()
     with path.open("r+b") as file:
         file.seek((root - 1) * page_size)
