@@ -11,18 +11,19 @@ from app.storage import PassphraseNeeded
 def ask_passphrase(
     parent: QWidget | None, question: PassphraseNeeded, title: str = "Lösenfras"
 ) -> str | None:
-    """The passphrase the user types (a new one twice, to catch a typing error), or None
-    when the user cancels or the two differ."""
-    first, ok = QInputDialog.getText(parent, title, str(question), QLineEdit.EchoMode.Password)
-    if not ok:
-        return None
-    if question.new:
+    """The passphrase the user types (a new one twice, to catch a typing error; asked again
+    when the two differ), or None when the user cancels."""
+    while True:
+        first, ok = QInputDialog.getText(parent, title, str(question), QLineEdit.EchoMode.Password)
+        if not ok:
+            return None
+        if not question.new:
+            return first
         again, ok = QInputDialog.getText(
             parent, title, "Skriv lösenfrasen en gång till.", QLineEdit.EchoMode.Password
         )
         if not ok:
             return None
-        if again != first:
-            QMessageBox.warning(parent, title, "Lösenfraserna är inte lika.")
-            return None
-    return first
+        if again == first:
+            return first
+        QMessageBox.warning(parent, title, "Lösenfraserna är inte lika. Skriv dem igen.")
