@@ -21,10 +21,20 @@ home=$(mktemp -d)
 export HOME="$home" XDG_DATA_HOME="$home/.local/share" XDG_CONFIG_HOME="$home/.config"
 unset ARENDESTOD_DB
 data="$XDG_DATA_HOME/arendestod"
-arendestod demo --households 5 --no-letters >/dev/null 2>&1
+# No keyring here (as on a server without a desktop): the local database is encrypted with
+# a passphrase, given on the first line of standard input.
+passphrase="en lösenfras för paketprovet"
+program() { arendestod --db-passphrase-stdin "$@" <<<"$passphrase"; }
+program demo --households 5 --no-letters >/dev/null
 db="$data/arendestod.sqlite3"
-households() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from households').fetchone()[0])" "$1"; }
+households() { uv run --no-sync python -c "
+import sys, sqlcipher3
+connection = sqlcipher3.connect(sys.argv[1])
+connection.execute('PRAGMA key = ' + repr(sys.argv[2]))
+print(connection.execute('select count(*) from households').fetchone()[0])" "$1" "$passphrase"; }
 test "$(households "$db")" = 5
+# encrypted: without the key the file is not even a database
+! python3 -c "import sqlite3,sys; sqlite3.connect(sys.argv[1]).execute('select 1 from sqlite_master')" "$db" 2>/dev/null
 
 # The schema this version brings, and the one before it (from the source tree's migrations).
 head=$(uv run --no-sync python -c "from app.db import migrate; print(migrate.HEAD_REVISION)")
@@ -39,20 +49,21 @@ print(scripts.get_revision(migrate.HEAD_REVISION).down_revision)
 # tree's Alembic), then the installed program upgrades it, backing the file up first.
 uv run --no-sync python -c "
 import sys
+from pathlib import Path
 from alembic import command
 from app.db import migrate
-from app.db.engine import make_engine
-url = 'sqlite:///' + sys.argv[1]
-config = migrate.alembic_config(url)
-with make_engine(url).begin() as connection:
+from app.db.encrypted_file import FileKey, make_encrypted_engine
+config = migrate.alembic_config('sqlite:///' + sys.argv[1])
+engine = make_encrypted_engine(Path(sys.argv[1]), FileKey.from_passphrase(sys.argv[2]))
+with engine.begin() as connection:
     config.attributes['connection'] = connection
     command.downgrade(config, '-1')
-" "$db"
-arendestod db status | grep -q "Schemaversion: $previous"
-upgraded=$(arendestod db upgrade)
+" "$db" "$passphrase"
+program db status | grep -q "Schemaversion: $previous"
+upgraded=$(program db upgrade)
 echo "$upgraded"
 grep -q "Säkerhetskopia före uppgraderingen: $data/arendestod.backup-" <<<"$upgraded"
-arendestod db status | grep -q "Schemaversion: $head"
+program db status | grep -q "Schemaversion: $head"
 test "$(households "$db")" = 5
 
 # Removing the package takes the program, never her data; installing again finds it.
@@ -60,8 +71,12 @@ apt-get remove -y -qq arendestod >/dev/null
 test ! -e /opt/arendestod && test ! -e /usr/bin/arendestod
 test "$(households "$db")" = 5
 ls "$data"/arendestod.backup-*.sqlite3 >/dev/null
+for backup in "$data"/arendestod.backup-*.sqlite3; do  # the backup is encrypted too
+    ! python3 -c "import sqlite3,sys; sqlite3.connect(sys.argv[1]).execute('select 1 from sqlite_master')" "$backup" 2>/dev/null
+    test "$(stat -c %a "$backup")" = 600
+done
 apt-get install -y -qq "./$deb" >/dev/null
-arendestod db status | grep -q "Schemaversion: $head"
+program db status | grep -q "Schemaversion: $head"
 test "$(households "$db")" = 5
 apt-get remove -y -qq arendestod >/dev/null
 rm -rf "$home"
