@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload, selectinload
@@ -44,51 +45,42 @@ def check_signed_content(session: Session) -> SignedContentReport:
 
 
 def _items(session: Session) -> Iterator[tuple]:
-    entries = session.execute(
-        select(JournalEntry, Case.case_number)
-        .join(Case, Case.id == JournalEntry.case_id)
-        .where(JournalEntry.signed_at.is_not(None))
-        .order_by(JournalEntry.signed_at, JournalEntry.id)
-        .options(lazyload("*"))
-        .execution_options(yield_per=BATCH)
-    )
-    for entry, number in entries:
+    for entry, number in _signed(session, JournalEntry):
         yield (
             "journalanteckning",
             number,
             entry.signed_at,
             entry.signed_by,
-            (journal.signature_holds(entry)),
+            journal.signature_holds(entry),
         )
-    forms = session.execute(
-        select(FormInstance, Case.case_number)
-        .outerjoin(Case, Case.id == FormInstance.case_id)
-        .where(FormInstance.signed_at.is_not(None))
-        .order_by(FormInstance.signed_at, FormInstance.id)
-        .options(lazyload("*"))
-        .execution_options(yield_per=BATCH)
-    )
-    for form, number in forms:
+    for form, number in _signed(session, FormInstance):
         yield (
             f"blankett ({form.form_key})",
             number,
             form.signed_at,
             form.signed_by,
-            (filled_forms.signature_holds(form)),
+            filled_forms.signature_holds(form),
         )
-    signed = session.execute(
-        select(Decision, Case.case_number)
-        .join(Case, Case.id == Decision.case_id)
-        .where(Decision.signed_at.is_not(None))
-        .order_by(Decision.signed_at, Decision.id)
-        .options(lazyload("*"), selectinload(Decision.items))
-        .execution_options(yield_per=BATCH)
-    )
-    for decision, number in signed:
+    for decision, number in _signed(session, Decision, selectinload(Decision.items)):
         yield (
             "beslut",
             number,
             decision.signed_at,
             decision.decided_by,
-            (decisions.signature_holds(decision)),
+            decisions.signature_holds(decision),
         )
+
+
+def _signed(session: Session, model: type, *options: Any) -> Iterator[Any]:
+    """Every signed row of `model` with its case number (a form may have no case), in
+    signing order, a batch at a time."""
+    return iter(
+        session.execute(
+            select(model, Case.case_number)
+            .outerjoin(Case, Case.id == model.case_id)
+            .where(model.signed_at.is_not(None))
+            .order_by(model.signed_at, model.id)
+            .options(lazyload("*"), *options)
+            .execution_options(yield_per=BATCH)
+        )
+    )

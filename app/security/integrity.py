@@ -17,6 +17,7 @@ later head must continue from it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -96,21 +97,7 @@ def verify_audit_chain(session: Session) -> ChainReport:
             gap = row.seq != previous_seq + 1
             if gap:
                 report.gaps.append(Gap(previous_seq, row.seq - previous_seq - 1))
-            expected = chain_hash(
-                chain_text(
-                    seq=row.seq,
-                    previous_hash=previous_hash or None,
-                    id=row.id,
-                    at=row.at,
-                    user_id=row.user_id,
-                    case_id=row.case_id,
-                    person_id=row.person_id,
-                    action=row.action,
-                    entity=row.entity,
-                    entity_id=row.entity_id,
-                    detail=row.detail,
-                )
-            )
+            expected = expected_chain_hash(row, previous_hash or None)
             if expected != row.chain_hash and not gap:
                 report.edited.append(row.seq)
             previous_seq, previous_hash = row.seq, row.chain_hash or ""
@@ -127,3 +114,23 @@ def check_audit_chain(session: Session, actor: Actor) -> ChainReport:
     report = verify_audit_chain(session)
     audit.record(session, actor, audit.Action.OPEN, "audit_log", detail="kontroll av loggkedjan")
     return report
+
+
+def expected_chain_hash(row: Any, previous_hash: str | None) -> str:
+    """The chain hash an audit row (anything with the audit log's columns and `seq`) should
+    carry after the row with `previous_hash`."""
+    return chain_hash(
+        chain_text(
+            seq=row.seq,
+            previous_hash=previous_hash,
+            id=row.id,
+            at=row.at,
+            user_id=row.user_id,
+            case_id=row.case_id,
+            person_id=row.person_id,
+            action=row.action,
+            entity=row.entity,
+            entity_id=row.entity_id,
+            detail=row.detail,
+        )
+    )

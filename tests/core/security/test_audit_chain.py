@@ -16,7 +16,6 @@ import pytest
 from sqlalchemy import delete, select, text, update
 
 from app.common import clock
-from app.common.audit_chain import chain_hash, chain_text
 from app.models import AuditEntry
 from app.security import audit, integrity
 from tests.core.security.test_server_access_control import connect, on_postgresql
@@ -40,20 +39,7 @@ def test_every_audit_row_is_chained(db, session, make_case, caseworker) -> None:
     assert [row.seq for row in rows] == list(range(1, len(rows) + 1))
     previous = None
     for row in rows:
-        text_ = chain_text(
-            seq=row.seq,
-            previous_hash=previous,
-            id=row.id,
-            at=row.at,
-            user_id=row.user_id,
-            case_id=row.case_id,
-            person_id=row.person_id,
-            action=row.action,
-            entity=row.entity,
-            entity_id=row.entity_id,
-            detail=row.detail,
-        )
-        assert row.chain_hash == chain_hash(text_)
+        assert row.chain_hash == integrity.expected_chain_hash(row, previous)
         previous = row.chain_hash
     report = _report(db)
     assert report.intact
