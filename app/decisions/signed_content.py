@@ -71,7 +71,7 @@ def _items(session: Session) -> Iterator[tuple]:
         )
 
 
-def _signed(session: Session, model: type, *options: Any) -> Iterator[Any]:
+def _signed(session: Session, model: Any, *options: Any) -> Iterator[Any]:
     """Every signed row of `model` with its case number (a form may have no case), in
     signing order, a batch at a time."""
     return iter(
