@@ -214,8 +214,11 @@ class DecisionEditor(QWidget):
             "Jobbstimulansen räknas fram ur ärendets signerade beslut om försörjningsstöd "
             "och gäller lön (inkomst av anställning)."
         )
-        column.addWidget(self._with_buttons("Skäliga kostnader", self.costs, self.add_cost))
-        column.addWidget(self._with_buttons("Inkomster", self.incomes, self.add_income))
+        # the boxes hold the tables and their row buttons: a signed decision locks both
+        self.costs_box = self._with_buttons("Skäliga kostnader", self.costs, self.add_cost)
+        self.incomes_box = self._with_buttons("Inkomster", self.incomes, self.add_income)
+        column.addWidget(self.costs_box)
+        column.addWidget(self.incomes_box)
         calculate_row = QHBoxLayout()
         self.calculate_button = QPushButton("&Beräkna")
         self.calculate_button.setObjectName("calculate")
@@ -1167,8 +1170,8 @@ class DecisionEditor(QWidget):
             self.year,
             self.bka,
             self.items,
-            self.costs,
-            self.incomes,
+            self.costs_box,
+            self.incomes_box,
             self.others_information,
             self.communication_exception,
             self.communication_answer_button,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 from sqlalchemy import select
 
 from app.models import Decision, DecisionKind
@@ -111,6 +112,13 @@ def test_avslag_in_family_needs_child_consideration_then_signs(
     qtbot.mouseClick(editor.sign_button, LEFT)
     assert editor.signed_decision, editor.problems.text()
     assert not editor.sign_button.isEnabled() and editor.letter_button.isEnabled()
+    # nothing of a signed decision can be edited, the cost and income rows' buttons neither
+    row_buttons = [
+        button
+        for box in (editor.costs_box, editor.incomes_box)
+        for button in box.findChildren(QPushButton)
+    ]
+    assert len(row_buttons) == 4 and not any(button.isEnabled() for button in row_buttons)
     with caseworker.database.sessions() as session:
         decision = session.get(Decision, editor.decision_id)
         pdf = decision.letter_pdf
