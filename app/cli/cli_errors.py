@@ -95,8 +95,9 @@ def _os_message(error: OSError) -> str:
 
 
 def _database_message(error: Exception) -> str:
-    """Unreachable, refused login or a SQLite file that cannot be opened; the driver's text
-    is never shown (it may hold the address with a password)."""
+    """Unreachable, refused login, or the kind of failure app.db.failure reads from the
+    driver's codes (a SQLite file that cannot be opened, locked, full, damaged); the driver's
+    text is never shown (it may hold the address with a password)."""
     original = getattr(error, "orig", None)
     state = getattr(original, "sqlstate", None)
     text = str(original or error).lower()
@@ -105,16 +106,20 @@ def _database_message(error: Exception) -> str:
             "Inloggningen till databasservern misslyckades: fel användarnamn eller lösenord, "
             "eller så får användaren inte logga in där."
         )
-    if "unable to open database file" in text or "readonly database" in text:
+    from app.db.failure import Failure, classify
+
+    failure = classify(error)
+    on_sqlite = isinstance(getattr(original, "sqlite_errorcode", None), int)
+    if failure is Failure.READ_ONLY or (failure is Failure.CONNECTION_LOST and on_sqlite):
         return (
             "Databasfilen kan inte öppnas eller skrivas. Kontrollera att mappen finns och att "
             "du har behörighet att skriva i den."
         )
-    if "database is locked" in text:
+    if failure is Failure.LOCKED:
         return "Databasen är låst av ett annat program. Försök igen om en stund."
-    if "disk" in text and "full" in text:
+    if failure is Failure.DISK_FULL:
         return "Disken är full. Frigör utrymme och försök igen."
-    if "file is not a database" in text or "malformed" in text:
+    if failure is Failure.CORRUPT:
         return "Databasfilen är skadad eller inte en databas. Kontakta systemförvaltaren."
     return (
         "Databasservern svarar inte. Kontrollera adressen och nätverket och försök igen om "
