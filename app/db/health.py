@@ -28,11 +28,11 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from app.common.errors import ServiceError
+from app.db.encrypted_file import SQLITE_HEADER
 from app.db.failure import Failure, classify
 from app.db.location import sqlite_file
 from app.settings import known_databases
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 FULL_CHECK_INTERVAL = timedelta(days=1)
 MAX_REPORTED_PROBLEMS = 3
 
@@ -120,7 +120,7 @@ def _header_problem(path: Path) -> str | None:
     size = path.stat().st_size
     with path.open("rb") as file:
         header = file.read(100)
-    if not header.startswith(SQLITE_MAGIC):
+    if not header.startswith(SQLITE_HEADER):
         return None
     if len(header) < 100:
         return "filen är avkortad (bara en del av första sidan finns)"
