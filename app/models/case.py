@@ -96,6 +96,18 @@ class Application(VersionedMixin, Base):
             "first_response_at",
             "decided_on",
         ),
+        # the statistics' grouped read of the kept facts (migration 0029): a month range,
+        # the unit's cases, and every value counted, without reading the table
+        Index(
+            "ix_applications_facts",
+            "received_month",
+            "case_id",
+            "response_minutes",
+            "responded_in_time",
+            "decision_days",
+            "response_due_at",
+            "received_on",
+        ),
     )
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"))
@@ -116,5 +128,19 @@ class Application(VersionedMixin, Base):
     decided_on: Mapped[date | None] = mapped_column(default=None)
     """Set when a decision on the application is signed."""
     note: Mapped[str] = mapped_column(Text, default="")
+    # Kept for the statistics (app.deadlines.application_facts; on PostgreSQL computed by
+    # the server from the row, migration 0029). Never set them by hand.
+    received_on: Mapped[date | None] = mapped_column(default=None)
+    """The Swedish day received_at falls on."""
+    received_month: Mapped[int | None] = mapped_column(default=None)
+    """year * 12 + month - 1 of received_on."""
+    response_due_at: Mapped[datetime | None] = mapped_column(default=None)
+    """Deadline of the första återkoppling (24 hours counted on vardagar)."""
+    response_minutes: Mapped[int | None] = mapped_column(default=None)
+    """Minutes from receipt to the första återkoppling; None until answered."""
+    responded_in_time: Mapped[bool | None] = mapped_column(default=None)
+    """Answered by response_due_at; None until answered."""
+    decision_days: Mapped[int | None] = mapped_column(default=None)
+    """Days from received_on to decided_on; None until decided."""
 
     case: Mapped[Case] = relationship(back_populates="applications")
