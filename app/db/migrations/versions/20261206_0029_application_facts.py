@@ -29,6 +29,7 @@ down_revision = '0027'
 branch_labels = None
 depends_on = None
 
+APP_ROLE = 'arendestod_app'
 SEARCH_PATH = 'SET search_path = pg_catalog, public, pg_temp'
 
 FUNCTIONS = f"""
@@ -189,6 +190,8 @@ def upgrade() -> None:
         op.execute(FUNCTIONS)
         for name in FUNCTION_NAMES:
             op.execute(f'REVOKE ALL ON FUNCTION public.{name} FROM PUBLIC')
+        # the trigger runs as the writing user, who asks for the working days
+        op.execute(f'GRANT EXECUTE ON FUNCTION public.{FUNCTION_NAMES[0]} TO {APP_ROLE}')
         op.execute(
             'CREATE TRIGGER keep_application_facts BEFORE INSERT OR UPDATE ON applications '
             'FOR EACH ROW EXECUTE FUNCTION public.arendestod_application_facts()'
