@@ -1170,14 +1170,17 @@ class _Computation:
         return monthly, yearly
 
     def _child_documentation(self) -> list[_ChildTally]:
-        """Seed 004's audit: per child and decision (see the module docstring)."""
+        """Seed 004's audit: per child and decision (see the module docstring).
+
+        The decisions and their children come from indexes alone (ix_decisions_decided_cover,
+        the members' covering index); the considerations, in the wide rows, are then read by
+        id for those decisions only."""
         child = HouseholdMember
         stmt = (
             select(
                 _text(Decision.id).label("id"),
                 _text(Decision.case_id).label("case_id"),
                 self.sql.month_index(Decision.decided_on).label("month"),
-                Decision.child_consideration,
                 _text(Decision.bka_form_id).label("bka_form_id"),
                 _text(child.person_id).label("person_id"),
             )
@@ -1194,6 +1197,7 @@ class _Computation:
         if self.unit_id is not None:
             stmt = stmt.where(Case.unit_id == self.unit_id)
         rows = [r for r in plain_rows(self.session, stmt) if r.id not in self.replaced]
+        texts_of = self._considerations({r.id for r in rows})
         sexes = self._sexes_of({r.person_id for r in rows})
         bka_ids = {r.bka_form_id for r in rows if r.bka_form_id is not None}
         bka_children: dict[Any, tuple[Any, dict[str, dict]]] = {}
@@ -1216,10 +1220,11 @@ class _Computation:
         considerations: dict[Any, dict] = {}
         decision_named: dict[Any, bool] = {}
         decision_month: dict[Any, int] = {}
-        for decision_id, case_id, month, consideration, bka_form_id, person_id in rows:
+        for decision_id, case_id, month, bka_form_id, person_id in rows:
             position = month - self.first
             texts = considerations.get(decision_id)
             if texts is None:
+                consideration = texts_of.get(decision_id, "")
                 texts = considerations[decision_id] = (
                     json.loads(consideration) if consideration not in ("", "{}") else {}
                 )
@@ -1250,53 +1255,48 @@ class _Computation:
             tallies[position].decisions_all_named += 1 if decision_named[decision_id] else 0
         return tallies
 
+    def _considerations(self, decision_ids: set[Any]) -> dict[Any, str]:
+        """Decision id -> its child_consideration (JSON text), read by id in batches."""
+        found: dict[Any, str] = {}
+        for chunk in in_batches(sorted(decision_ids)):
+            found.update(
+                plain_rows(
+                    self.session,
+                    select(_text(Decision.id), Decision.child_consideration).where(
+                        _text(Decision.id).in_(chunk)
+                    ),
+                )
+            )
+        return found
+
     def _application_times(self) -> tuple[list[list], int, list[list]]:
         """Första återkoppling and time to decision of the applications received in the
-        period: a grouped read of the values kept on each application
-        (app/deadlines/application_facts.py, migration 0029) from the covering index on
-        (received_month, case_id, ...); the tallies ([received, answered/decided, in time,
-        open in time, histogram] per month) are made from the counts. Whether a still-open
-        application is within its deadline depends on now, so that is decided here: the
-        response deadline not passed (whole seconds, as the times are kept), the decision
-        target not passed since the day received."""
+        period, from the values kept on each application (app/deadlines/application_facts.py,
+        migration 0029): the tallies ([received, answered/decided, in time, open in time,
+        histogram] per month) are made from grouped counts.
+
+        The counts are grouped in the order of `ix_applications_facts`, so the database
+        streams them from the index without sorting or hashing. Whether a still-open
+        application is within its deadline depends on now: those few are counted apart,
+        from the partial index `ix_applications_open` (the response deadline not passed, in
+        whole seconds as the times are kept; the decision target not passed since the day
+        received)."""
         target = stored_settings.get_int(self.session, registry.DECISION_WARNING_DAYS)
-        now = clock.now()
-        now_second = now.replace(microsecond=0) + timedelta(
-            seconds=1 if now.microsecond >= 500_000 else 0
-        )
-        cutoff = clock.today() - timedelta(days=target)
-        open_response = case(
-            (
-                and_(
-                    Application.response_minutes.is_(None),
-                    Application.response_due_at >= now_second,
-                ),
-                1,
-            ),
-            else_=0,
-        )
-        open_decision = case(
-            (and_(Application.decision_days.is_(None), Application.received_on >= cutoff), 1),
-            else_=0,
+        in_period = (
+            Application.received_month >= self.first,
+            Application.received_month <= self.last,
         )
         keys = (
             Application.received_month,
             Application.response_minutes,
             type_coerce(Application.responded_in_time, Integer),
             Application.decision_days,
-            open_response,
-            open_decision,
         )
-        stmt = (
-            select(*keys, func.count())
-            .where(Application.received_month >= self.first)
-            .where(Application.received_month <= self.last)
-            .group_by(*keys)
-        )
+        counts = select(*keys, func.count()).where(*in_period).group_by(*keys)
         responses = [[0, 0, 0, 0, Counter()] for _ in range(self.n)]
         decisions = [[0, 0, 0, 0, Counter()] for _ in range(self.n)]
-        for month, minute, on_time, waited, response_open, decision_open, count in plain_rows(
-            self.session, self._where_scope(stmt, Application.case_id)
+        for month, minute, on_time, waited, count in plain_rows(
+            self.session, self._where_scope(counts, Application.case_id)
         ):
             position = month - self.first
             t = responses[position]
@@ -1305,16 +1305,34 @@ class _Computation:
                 t[1] += count
                 t[2] += count if on_time else 0
                 t[4][minute] += count
-            elif response_open:
-                t[3] += count
             t = decisions[position]
             t[0] += count
             if waited is not None:
                 t[1] += count
                 t[2] += count if waited <= target else 0
                 t[4][waited] += count
-            elif decision_open:
-                t[3] += count
+        now = clock.now()
+        now_second = now.replace(microsecond=0) + timedelta(
+            seconds=1 if now.microsecond >= 500_000 else 0
+        )
+        unanswered = Application.response_minutes.is_(None)
+        undecided = Application.decision_days.is_(None)
+        cutoff = clock.today() - timedelta(days=target)
+        still_open = (
+            select(
+                Application.received_month,
+                func.sum(case((and_(unanswered, Application.response_due_at >= now_second), 1))),
+                func.sum(case((and_(undecided, Application.received_on >= cutoff), 1))),
+            )
+            .where(*in_period)
+            .where(or_(unanswered, undecided))
+            .group_by(Application.received_month)
+        )
+        for month, response_open, decision_open in plain_rows(
+            self.session, self._where_scope(still_open, Application.case_id)
+        ):
+            responses[month - self.first][3] += int(response_open or 0)
+            decisions[month - self.first][3] += int(decision_open or 0)
         return responses, target, decisions
 
 

@@ -134,10 +134,24 @@ def _columns() -> list[sa.Column]:
     ]
 
 
-INDEX_COLUMNS = [
-    'received_month', 'case_id', 'response_minutes', 'responded_in_time', 'decision_days',
-    'response_due_at', 'received_on',
-]
+OPEN = 'response_minutes IS NULL OR decision_days IS NULL'
+INDEXES = (
+    # (name, table, columns, partial)
+    ('ix_applications_facts', 'applications',
+     ['received_month', 'response_minutes', 'responded_in_time', 'decision_days', 'case_id'],
+     None),
+    ('ix_applications_open', 'applications',
+     ['received_month', 'case_id', 'response_due_at', 'received_on', 'response_minutes',
+      'decision_days'], OPEN),
+    ('ix_decisions_decided_cover', 'decisions',
+     ['decided_on', 'outcome', 'case_id', 'period_start', 'period_end', 'bka_form_id', 'id',
+      'signed_at'], None),
+    ('ix_journal_entries_type_date', 'journal_entries',
+     ['entry_type', 'entry_date', 'case_id', 'signed_at'], None),
+    ('ix_support_barriers_month', 'support_barriers',
+     ['month', 'case_id', 'person_id', 'code'], None),
+)
+"""The statistics' reads of a period (app/statistics/statistics.py)."""
 
 
 def _backfill_sqlite() -> None:
@@ -207,11 +221,14 @@ def upgrade() -> None:
             for column in _columns():
                 batch.add_column(column)
         _backfill_sqlite()
-    op.create_index('ix_applications_facts', 'applications', INDEX_COLUMNS)
+    for name, table, columns, partial in INDEXES:
+        where = sa.text(partial) if partial else None
+        op.create_index(name, table, columns, postgresql_where=where, sqlite_where=where)
 
 
 def downgrade() -> None:
-    op.drop_index('ix_applications_facts', table_name='applications')
+    for name, table, *_ in reversed(INDEXES):
+        op.drop_index(name, table_name=table)
     if op.get_bind().dialect.name == 'postgresql':
         op.execute('DROP TRIGGER IF EXISTS keep_application_facts ON applications')
         for name in FUNCTION_NAMES:
