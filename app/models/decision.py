@@ -81,19 +81,6 @@ class Decision(VersionedMixin, Base):
             "bka_form_id",
             "id",
         ),
-        # The decisions signed in a period (the children's documentation in the statistics,
-        # migration 0029) without reading the wide rows.
-        Index(
-            "ix_decisions_decided_cover",
-            "decided_on",
-            "outcome",
-            "case_id",
-            "period_start",
-            "period_end",
-            "bka_form_id",
-            "id",
-            "signed_at",
-        ),
         referrer_index("decisions", "replaces_id"),
         referrer_index("decisions", "bka_form_id"),
     )

@@ -45,8 +45,8 @@ Definitions (the same for a month and for each month of a year):
   situation, behov and hur_paverkas are filled in.
 - SIP and hembesök: signed journal entries of that type dated in the month.
 - första återkoppling: applications received in the month (Swedish time); the deadline is
-  24 hours counted on vardagar, holidays excluded (deadlines.add_weekday_hours, mirrored in
-  SQL and tested against it). Applications not yet answered whose deadline has not passed
+  24 hours counted on vardagar, holidays excluded (deadlines.add_weekday_hours, kept on the
+  application and tested against it). Applications not yet answered whose deadline has not passed
   are left out of the share. Median over the answered ones, in hours.
 - beslut: days from the day the application was received to Application.decided_on; the
   target is the DECISION_WARNING_DAYS setting. Applications without a decision still within
@@ -59,8 +59,14 @@ are read in three passes over the index on (case_id, period_start): per case the
 months (36 before the period and the period) as bit masks, per case the months with bistånd
 before the window, and the period's amounts; cases with a multi-month or replacing decision
 are redone exactly in Python. Memberships are read once and each household composition is
-classified once; applications are counted in one pass. benchmarks/chef.py measures it on the
-100 000-household database.
+classified once. The applications' times are not computed here: each application keeps its
+Swedish receipt day and month, response deadline, minutes to the första återkoppling, in time
+or not, and days to decision (app/deadlines/application_facts.py, migration 0029; on
+PostgreSQL computed by the server from the row), and the period's are counted grouped in the
+order of their covering index; only whether a still-open one is within its deadline is
+decided at the time of asking, from a partial index of the open ones. SIP/hembesök and
+försörjningshinder read the period through indexes led by the type and date, and by the
+month (migration 0029). benchmarks/chef.py measures it on the 100 000-household database.
 """
 
 from __future__ import annotations
@@ -1170,17 +1176,14 @@ class _Computation:
         return monthly, yearly
 
     def _child_documentation(self) -> list[_ChildTally]:
-        """Seed 004's audit: per child and decision (see the module docstring).
-
-        The decisions and their children come from indexes alone (ix_decisions_decided_cover,
-        the members' covering index); the considerations, in the wide rows, are then read by
-        id for those decisions only."""
+        """Seed 004's audit: per child and decision (see the module docstring)."""
         child = HouseholdMember
         stmt = (
             select(
                 _text(Decision.id).label("id"),
                 _text(Decision.case_id).label("case_id"),
                 self.sql.month_index(Decision.decided_on).label("month"),
+                Decision.child_consideration,
                 _text(Decision.bka_form_id).label("bka_form_id"),
                 _text(child.person_id).label("person_id"),
             )
@@ -1197,7 +1200,6 @@ class _Computation:
         if self.unit_id is not None:
             stmt = stmt.where(Case.unit_id == self.unit_id)
         rows = [r for r in plain_rows(self.session, stmt) if r.id not in self.replaced]
-        texts_of = self._considerations({r.id for r in rows})
         sexes = self._sexes_of({r.person_id for r in rows})
         bka_ids = {r.bka_form_id for r in rows if r.bka_form_id is not None}
         bka_children: dict[Any, tuple[Any, dict[str, dict]]] = {}
@@ -1220,11 +1222,10 @@ class _Computation:
         considerations: dict[Any, dict] = {}
         decision_named: dict[Any, bool] = {}
         decision_month: dict[Any, int] = {}
-        for decision_id, case_id, month, bka_form_id, person_id in rows:
+        for decision_id, case_id, month, consideration, bka_form_id, person_id in rows:
             position = month - self.first
             texts = considerations.get(decision_id)
             if texts is None:
-                consideration = texts_of.get(decision_id, "")
                 texts = considerations[decision_id] = (
                     json.loads(consideration) if consideration not in ("", "{}") else {}
                 )
@@ -1254,20 +1255,6 @@ class _Computation:
             tallies[position].decisions += 1
             tallies[position].decisions_all_named += 1 if decision_named[decision_id] else 0
         return tallies
-
-    def _considerations(self, decision_ids: set[Any]) -> dict[Any, str]:
-        """Decision id -> its child_consideration (JSON text), read by id in batches."""
-        found: dict[Any, str] = {}
-        for chunk in in_batches(sorted(decision_ids)):
-            found.update(
-                plain_rows(
-                    self.session,
-                    select(_text(Decision.id), Decision.child_consideration).where(
-                        _text(Decision.id).in_(chunk)
-                    ),
-                )
-            )
-        return found
 
     def _application_times(self) -> tuple[list[list], int, list[list]]:
         """Första återkoppling and time to decision of the applications received in the
