@@ -37,7 +37,6 @@ from app.common import clock
 from app.common.errors import AccessDenied, ServiceError
 from app.db import bulk
 from app.db.batches import among, in_batches
-from app.deadlines import application_facts  # noqa: F401 (kept facts)
 from app.models import (
     AppliedChange,
     AuditEntry,
