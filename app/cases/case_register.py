@@ -24,6 +24,7 @@ from app.common.errors import (
 from app.common.identity_number import InvalidIdentityNumber, parse_identity_number
 from app.common.periods import month_end, month_start
 from app.common.text_input import clean_text, search_key
+from app.deadlines import application_facts  # noqa: F401 (kept facts)
 from app.models import (
     Application,
     Case,

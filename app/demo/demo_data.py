@@ -29,6 +29,7 @@ from app.common import clock, code_lists, periods
 from app.common.codes import JournalType, PlanKind
 from app.common.identity_number import age_on, with_check_digit
 from app.common.text_input import search_key
+from app.deadlines import application_facts
 from app.decisions import decisions
 from app.decisions.decisions import DecisionLetter
 from app.demo.demo_decisions import DemoPerson, decisions_for_case
@@ -766,30 +767,33 @@ def generate(
             received_at = min(now, received_at)  # nothing is dated after the clock
             # only the newest applications still wait for their first återkoppling
             responded = not (pending and (today - received).days <= 1 and rng.random() < 0.7)
+            # drawn in the order they always were (the same seed gives the same data)
+            application_id = new_uuid()
+            channel = rng.choice(["papper", "e_ansokan", "e_ansokan", "besok", "telefon"])
+            complete_on = (
+                None if pending else min(today, received + timedelta(days=rng.randrange(0, 8)))
+            )
+            first_response = (
+                min(now, received_at + timedelta(hours=rng.randrange(1, 30))) if responded else None
+            )
+            decided_on = (
+                None if pending else min(today, received + timedelta(days=rng.randrange(2, 20)))
+            )
             rows.add(
                 Application,
                 _versioned(
                     {
-                        "id": new_uuid(),
+                        "id": application_id,
                         "case_id": case_id,
                         "received_at": received_at,
-                        "channel": rng.choice(
-                            ["papper", "e_ansokan", "e_ansokan", "besok", "telefon"]
-                        ),
+                        "channel": channel,
                         "period_start": month,
                         "period_end": periods.month_end(month),
-                        "complete_on": None
-                        if pending
-                        else min(today, received + timedelta(days=rng.randrange(0, 8))),
-                        "first_response_at": min(
-                            now, received_at + timedelta(hours=rng.randrange(1, 30))
-                        )
-                        if responded
-                        else None,
-                        "decided_on": None
-                        if pending
-                        else min(today, received + timedelta(days=rng.randrange(2, 20))),
+                        "complete_on": complete_on,
+                        "first_response_at": first_response,
+                        "decided_on": decided_on,
                         "note": "",
+                        **application_facts.facts(received_at, first_response, decided_on),
                     },
                     received_at,
                     responsible.id,

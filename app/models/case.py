@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, IdMixin, VersionedMixin
@@ -83,6 +83,9 @@ class CaseStatusChange(IdMixin, Base):
     changed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
 
 
+_OPEN = text("response_minutes IS NULL OR decision_days IS NULL")
+
+
 class Application(VersionedMixin, Base):
     """Ansökan. An application can never be refused to be received (DOMAIN.md)."""
 
@@ -95,6 +98,28 @@ class Application(VersionedMixin, Base):
             "received_at",
             "first_response_at",
             "decided_on",
+        ),
+        # the statistics' grouped read of the kept facts (migration 0029), in the order
+        # they are grouped in; the unit's cases filtered from the index
+        Index(
+            "ix_applications_facts",
+            "received_month",
+            "response_minutes",
+            "responded_in_time",
+            "decision_days",
+            "case_id",
+        ),
+        # the few not yet answered or decided, whose deadline the statistics compare with now
+        Index(
+            "ix_applications_open",
+            "received_month",
+            "case_id",
+            "response_due_at",
+            "received_on",
+            "response_minutes",
+            "decision_days",
+            sqlite_where=_OPEN,
+            postgresql_where=_OPEN,
         ),
     )
 
@@ -116,5 +141,19 @@ class Application(VersionedMixin, Base):
     decided_on: Mapped[date | None] = mapped_column(default=None)
     """Set when a decision on the application is signed."""
     note: Mapped[str] = mapped_column(Text, default="")
+    # Kept for the statistics (app.deadlines.application_facts; on PostgreSQL computed by
+    # the server from the row, migration 0029). Never set them by hand.
+    received_on: Mapped[date | None] = mapped_column(default=None)
+    """The Swedish day received_at falls on."""
+    received_month: Mapped[int | None] = mapped_column(default=None)
+    """year * 12 + month - 1 of received_on."""
+    response_due_at: Mapped[datetime | None] = mapped_column(default=None)
+    """Deadline of the första återkoppling (24 hours counted on vardagar)."""
+    response_minutes: Mapped[int | None] = mapped_column(default=None)
+    """Minutes from receipt to the första återkoppling; None until answered."""
+    responded_in_time: Mapped[bool | None] = mapped_column(default=None)
+    """Answered by response_due_at; None until answered."""
+    decision_days: Mapped[int | None] = mapped_column(default=None)
+    """Days from received_on to decided_on; None until decided."""
 
     case: Mapped[Case] = relationship(back_populates="applications")

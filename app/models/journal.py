@@ -18,6 +18,8 @@ class JournalEntry(VersionedMixin, Base):
         Index("ix_journal_entries_case_date", "case_id", "entry_date"),
         # The latest entry of a type per case (bevakningar, ärendegenomgång) without the text.
         Index("ix_journal_entries_case_type", "case_id", "entry_type", "entry_date", "signed_at"),
+        # A period's entries of a type (SIP, hembesök) for the statistics (migration 0029).
+        Index("ix_journal_entries_type_date", "entry_type", "entry_date", "case_id", "signed_at"),
         referrer_index("journal_entries", "corrects_id"),
     )
 

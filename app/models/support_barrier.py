@@ -18,6 +18,8 @@ class SupportBarrier(VersionedMixin, Base):
         UniqueConstraint("case_id", "person_id", "month"),
         # Per case, person and code without reading the table (app.statistics.statistics).
         Index("ix_support_barriers_case_cover", "case_id", "person_id", "code", "month"),
+        # The period's registrations without reading the others (statistics, migration 0029).
+        Index("ix_support_barriers_month", "month", "case_id", "person_id", "code"),
     )
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"))

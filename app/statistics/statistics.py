@@ -45,8 +45,8 @@ Definitions (the same for a month and for each month of a year):
   situation, behov and hur_paverkas are filled in.
 - SIP and hembesök: signed journal entries of that type dated in the month.
 - första återkoppling: applications received in the month (Swedish time); the deadline is
-  24 hours counted on vardagar, holidays excluded (deadlines.add_weekday_hours, mirrored in
-  SQL and tested against it). Applications not yet answered whose deadline has not passed
+  24 hours counted on vardagar, holidays excluded (deadlines.add_weekday_hours, kept on the
+  application and tested against it). Applications not yet answered whose deadline has not passed
   are left out of the share. Median over the answered ones, in hours.
 - beslut: days from the day the application was received to Application.decided_on; the
   target is the DECISION_WARNING_DAYS setting. Applications without a decision still within
@@ -59,8 +59,14 @@ are read in three passes over the index on (case_id, period_start): per case the
 months (36 before the period and the period) as bit masks, per case the months with bistånd
 before the window, and the period's amounts; cases with a multi-month or replacing decision
 are redone exactly in Python. Memberships are read once and each household composition is
-classified once; applications are counted in one pass. benchmarks/chef.py measures it on the
-100 000-household database.
+classified once. The applications' times are not computed here: each application keeps its
+Swedish receipt day and month, response deadline, minutes to the första återkoppling, in time
+or not, and days to decision (app/deadlines/application_facts.py, migration 0029; on
+PostgreSQL computed by the server from the row), and the period's are counted grouped in the
+order of their covering index; only whether a still-open one is within its deadline is
+decided at the time of asking, from a partial index of the open ones. SIP/hembesök and
+försörjningshinder read the period through indexes led by the type and date, and by the
+month (migration 0029). benchmarks/chef.py measures it on the 100 000-household database.
 """
 
 from __future__ import annotations
@@ -70,7 +76,7 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 from typing import Any
@@ -81,7 +87,6 @@ from sqlalchemy import (
     Integer,
     String,
     and_,
-    bindparam,
     case,
     cast,
     distinct,
@@ -95,12 +100,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from app.common import clock
-from app.common.clock import STOCKHOLM
 from app.common.codes import JournalType
 from app.common.errors import AccessDenied
 from app.common.periods import month_end, month_from_index, month_index, month_start
 from app.db.batches import in_batches, plain_rows
-from app.deadlines.working_days import is_working_day, next_working_day
 from app.forms.answers import is_filled
 from app.models import (
     Application,
@@ -130,8 +133,6 @@ LONG_TERM_12 = 10
 """Months with bistånd out of 12 for långvarigt bistånd (seed 001: "10 mån av 12")."""
 LONG_TERM_36 = 32
 """Months with bistånd out of 36 (seed 001: "32 mån av 36")."""
-RESPONSE_HOURS = 24
-"""Första återkoppling within 24 hours on weekdays (seed 000 §7.3)."""
 
 
 # --- who asks --------------------------------------------------------------------------------
@@ -499,33 +500,6 @@ class _Sql:
 
     def bit(self, index: Any) -> ColumnElement[int]:
         return cast(literal(1), BigInteger).op("<<")(index)
-
-
-def _utc_offsets(first: date, last: date) -> list[tuple[datetime, datetime]]:
-    """UTC intervals in which Stockholm is at UTC+2 (summer time), around first..last."""
-    intervals: list[tuple[datetime, datetime]] = []
-    start: datetime | None = None
-    moment = datetime(first.year - 1, 12, 1, tzinfo=UTC)
-    end = datetime(last.year + 1, 2, 1, tzinfo=UTC)
-
-    def summer(at: datetime) -> bool:
-        return at.astimezone(STOCKHOLM).utcoffset() == timedelta(hours=2)
-
-    previous = summer(moment)
-    while moment < end:
-        nxt = moment + timedelta(days=1)
-        now_summer = summer(nxt)
-        if now_summer != previous:
-            change = moment
-            while summer(change) == previous:  # the hour it changes (on the hour in Europe)
-                change += timedelta(hours=1)
-            if now_summer:
-                start = change
-            elif start is not None:
-                intervals.append((start, change))
-            previous = now_summer
-        moment = nxt
-    return intervals
 
 
 # --- the computation ------------------------------------------------------------------------------
@@ -1282,137 +1256,71 @@ class _Computation:
             tallies[position].decisions_all_named += 1 if decision_named[decision_id] else 0
         return tallies
 
-    def _month_bucket(self, column: Any) -> ColumnElement[int]:
-        """Position of the Swedish-time month a UTC time falls in: a binary search over the
-        months' starts (four comparisons for a year instead of up to eleven)."""
-        starts = [
-            datetime.combine(
-                month_from_index(self.first + i), datetime.min.time(), tzinfo=STOCKHOLM
-            )
-            for i in range(self.n)
-        ]
-
-        def search(low: int, high: int) -> ColumnElement[int]:
-            if low == high:
-                return literal(low)
-            middle = (low + high + 1) // 2
-            return case(
-                (column < starts[middle], search(low, middle - 1)), else_=search(middle, high)
-            )
-
-        return search(0, self.n - 1)
-
-    def _received_range(self):
-        start = datetime.combine(self.period_start, datetime.min.time(), tzinfo=STOCKHOLM)
-        end = datetime.combine(
-            self.period_end + timedelta(days=1), datetime.min.time(), tzinfo=STOCKHOLM
-        )
-        return and_(Application.received_at >= start, Application.received_at < end)
-
-    def _summer_offset(self, column: Any) -> ColumnElement[int]:
-        """Stockholm's offset from UTC, in seconds, at a UTC time."""
-        summer = _utc_offsets(self.period_start, self.period_end)
-        if not summer:
-            return literal(3600)
-        return case(*[(and_(column >= a, column < b), 7200) for a, b in summer], else_=3600)
-
     def _application_times(self) -> tuple[list[list], int, list[list]]:
         """Första återkoppling and time to decision of the applications received in the
-        period, in one pass: the database counts the applications per month and value, and
-        the tallies ([received, answered/decided, in time, open in time, histogram] per
-        month) are made from the counts.
+        period, from the values kept on each application (app/deadlines/application_facts.py,
+        migration 0029): the tallies ([received, answered/decided, in time, open in time,
+        histogram] per month) are made from grouped counts.
 
-        The times are computed in a subquery, once per application; OFFSET 0 keeps the
-        database from merging it into the outer query, which would compute them again for
-        every use. The deadline mirrors deadlines.add_weekday_hours(received_at, 24) in
-        Swedish wall-clock time: Monday–Thursday +24 h, Friday +72 h (at exactly 00:00,
-        +24 h), Saturday and Sunday until Tuesday 00:00; the days around holidays
-        (`_holiday_response_times`) are listed one by one."""
-        sql = self.sql
-        now = bindparam("now", clock.now(), type_=Application.received_at.type)
-        measured_at = func.coalesce(Application.first_response_at, now)
-        per_application = (
-            select(
-                self._month_bucket(Application.received_at).label("bucket"),
-                sql.epoch(Application.received_at).label("received"),
-                self._summer_offset(Application.received_at).label("received_offset"),
-                sql.epoch(measured_at).label("measured"),
-                self._summer_offset(measured_at).label("measured_offset"),
-                case((Application.first_response_at.is_not(None), 1), else_=0).label("answered"),
-                (sql.epoch(Application.decided_on) // 86400).label("decided_day"),
-            )
-            .where(self._received_range())
-            .offset(0)
-        )
-        a = self._where_scope(per_application, Application.case_id).subquery()
+        The counts are grouped in the order of `ix_applications_facts`, so the database
+        streams them from the index without sorting or hashing. Whether a still-open
+        application is within its deadline depends on now: those few are counted apart,
+        from the partial index `ix_applications_open` (the response deadline not passed, in
+        whole seconds as the times are kept; the decision target not passed since the day
+        received)."""
         target = stored_settings.get_int(self.session, registry.DECISION_WARNING_DAYS)
-        today = (clock.today() - date(1970, 1, 1)).days
-        received = a.c.received + a.c.received_offset  # Swedish wall-clock seconds
-        day = received // 86400
-        weekday = (day + 3) % 7  # 1970-01-01 was a Thursday; Monday is 0
-        second = received % 86400
-        allowed = case(
-            (weekday <= 3, RESPONSE_HOURS * 3600),
-            (and_(weekday == 4, second == 0), RESPONSE_HOURS * 3600),
-            (weekday == 4, 3 * 86400),
-            (weekday == 5, 3 * 86400 - second),
-            else_=2 * 86400 - second,
+        in_period = (
+            Application.received_month >= self.first,
+            Application.received_month <= self.last,
         )
-        holiday_days = _holiday_response_times(self.period_start, self.period_end, second)
-        if holiday_days:
-            allowed = case(*[(day == n, time) for n, time in holiday_days], else_=allowed)
-        in_time = case((a.c.measured + a.c.measured_offset - received <= allowed, 1), else_=0)
-        minutes = case((a.c.answered == 1, (a.c.measured - a.c.received + 30) // 60), else_=None)
-        days = a.c.decided_day - day
-        open_in_time = case((and_(a.c.decided_day.is_(None), today - day <= target), 1), else_=0)
-        keys = (a.c.bucket, minutes, in_time, days, open_in_time)
+        keys = (
+            Application.received_month,
+            Application.response_minutes,
+            type_coerce(Application.responded_in_time, Integer),
+            Application.decision_days,
+        )
+        counts = select(*keys, func.count()).where(*in_period).group_by(*keys)
         responses = [[0, 0, 0, 0, Counter()] for _ in range(self.n)]
         decisions = [[0, 0, 0, 0, Counter()] for _ in range(self.n)]
-        for position, minute, on_time, waited, still_open, count in plain_rows(
-            self.session, select(*keys, func.count()).group_by(*keys)
+        for month, minute, on_time, waited, count in plain_rows(
+            self.session, self._where_scope(counts, Application.case_id)
         ):
+            position = month - self.first
             t = responses[position]
             t[0] += count
             if minute is not None:
                 t[1] += count
                 t[2] += count if on_time else 0
-                t[4][int(minute)] += count
-            elif on_time:
-                t[3] += count
+                t[4][minute] += count
             t = decisions[position]
             t[0] += count
             if waited is not None:
                 t[1] += count
                 t[2] += count if waited <= target else 0
-                t[4][int(waited)] += count
-            elif still_open:
-                t[3] += count
-        return responses, target, decisions
-
-
-def _holiday_response_times(first: date, last: date, second: Any) -> list[tuple[int, Any]]:
-    """The time allowed for the första återkoppling (24 hours of working days) from a
-    receipt on each day from `first` to `last` whose answer differs from the weekday rule
-    because of a holiday (deadlines.working_days): (days since 1970-01-01, SQL seconds).
-
-    From `second` seconds into working day d the deadline is the same time on the next
-    working day (at exactly 00:00: the end of d); from a day that is not a working day, the
-    end of the next working day."""
-    found = []
-    day = first
-    while day <= last:
-        weekday_gap = 3 if day.weekday() == 4 else 2 if day.weekday() == 5 else 1
-        gap = (next_working_day(day) - day).days
-        working = is_working_day(day)
-        if (working, gap) != (day.weekday() < 5, weekday_gap):
-            allowed = (
-                case((second == 0, RESPONSE_HOURS * 3600), else_=gap * 86400)
-                if working
-                else (gap + 1) * 86400 - second
+                t[4][waited] += count
+        now = clock.now()
+        now_second = now.replace(microsecond=0) + timedelta(
+            seconds=1 if now.microsecond >= 500_000 else 0
+        )
+        unanswered = Application.response_minutes.is_(None)
+        undecided = Application.decision_days.is_(None)
+        cutoff = clock.today() - timedelta(days=target)
+        still_open = (
+            select(
+                Application.received_month,
+                func.sum(case((and_(unanswered, Application.response_due_at >= now_second), 1))),
+                func.sum(case((and_(undecided, Application.received_on >= cutoff), 1))),
             )
-            found.append(((day - date(1970, 1, 1)).days, allowed))
-        day += timedelta(days=1)
-    return found
+            .where(*in_period)
+            .where(or_(unanswered, undecided))
+            .group_by(Application.received_month)
+        )
+        for month, response_open, decision_open in plain_rows(
+            self.session, self._where_scope(still_open, Application.case_id)
+        ):
+            responses[month - self.first][3] += int(response_open or 0)
+            decisions[month - self.first][3] += int(decision_open or 0)
+        return responses, target, decisions
 
 
 # --- combining ------------------------------------------------------------------------------------
