@@ -525,7 +525,9 @@ class CaseloadReviewView(QWidget):
         self._update_record_button()
 
     def _fit_columns(self) -> None:
-        self.table.fit_columns()
+        bold = QFont(self.table.font())  # flagged cells are bold: measured as if all were
+        bold.setBold(True)
+        self.table.fit_columns(bold)
         header = self.table.horizontalHeader()
         last = self.model.columnCount() - 1
         for column in range(last):
