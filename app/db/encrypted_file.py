@@ -25,7 +25,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 
 from app.common.errors import ServiceError
-from app.db.engine import configure_sqlite
+from app.db.engine import SQLITE_POOL, configure_sqlite
 
 MIN_PASSPHRASE_LENGTH = 12
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -129,7 +129,9 @@ def make_encrypted_engine(path: Path, key: FileKey, *, own_folder: bool = False)
     import sqlcipher3
 
     protect(path, own_folder=own_folder)
-    engine = create_engine(f"sqlite:///{path}", module=sqlcipher3.dbapi2, hide_parameters=True)
+    engine = create_engine(
+        f"sqlite:///{path}", module=sqlcipher3.dbapi2, hide_parameters=True, **SQLITE_POOL
+    )
     event.listen(engine, "connect", _unlock(key))
     event.listen(engine, "connect", configure_sqlite)
     event.listen(engine, "connect", _larger_page_cache)

@@ -13,6 +13,13 @@ POSTGRESQL_DRIVER = "postgresql+psycopg"
 """psycopg 3 is the project's PostgreSQL driver; plain postgresql:// URLs are mapped to it."""
 
 
+SQLITE_POOL = {"pool_use_lifo": True}
+"""A SQLite file's pool hands out the connection returned last: SQLite's page cache is per
+connection (on an encrypted file it holds pages already decrypted and checked), and once two
+calls have overlapped the pool holds two connections, which it would otherwise hand out in
+turn, each with the pages the other had read missing."""
+
+
 def database_url(url: str | URL) -> URL:
     """The URL with its driver made explicit: `postgresql://` (and `postgres://`) → psycopg 3.
 
@@ -78,7 +85,7 @@ def make_engine(url: str | URL) -> Engine:
         )
         event.listen(engine, "handle_error", keep_primary_message)
         return engine
-    engine = create_engine(parsed, hide_parameters=True)
+    engine = create_engine(parsed, hide_parameters=True, **(SQLITE_POOL if path else {}))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", configure_sqlite)
     return engine

@@ -152,3 +152,18 @@ def _case_list_reads(window) -> int:
         return len(
             session.scalars(select(AuditEntry).where(AuditEntry.entity == "case_list")).all()
         )
+
+
+def test_the_holiday_calendar_is_prepared_in_the_background_after_login(qtbot, chef) -> None:
+    """The working-day rules (bevakningar on the chef's page and in every case) need the
+    holiday calendar, whose package imports every country's module on first use: done in
+    the background after login, not when the chef first opens Ärendegenomgång."""
+    from app.deadlines import working_days
+    from app.ui.main_window import MainWindow
+
+    working_days._holidays_of.cache_clear()
+    window = MainWindow(chef)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: working_days._holidays_of.cache_info().currsize > 0, timeout=10_000)
+    QThreadPool.globalInstance().waitForDone()

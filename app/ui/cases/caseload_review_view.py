@@ -45,6 +45,10 @@ from app.ui.widgets.table_view import RowTableView
 WHOLE_UNIT = "Hela enheten"
 FLAG_RED = QColor("#b00020")
 FLAGGED_ROW = QColor("#fdecea")
+STATUS_TITLE = (
+    f"Ärendegenomgån&gar per handläggare (minst {REVIEWS_PER_YEAR} per år; "
+    "Enter väljer handläggaren ovan)"
+)
 WIDEST_COLUMN = 280
 """Long texts (bevakningar, försörjningshinder) are cut here; the tooltip shows them whole."""
 
@@ -286,8 +290,10 @@ class CaseloadReviewView(QWidget):
         self._open_form = open_form
         self.all_rows: list[CaseIndicators] = []
         self.statuses: list[ReviewStatus] = []
-        self.loading = False
+        self.caseload_loading = False
+        self.status_loading = False
         self._generation = 0
+        self._status_generation = 0
         self._fitted_for: object = "nothing yet"
 
         layout = QVBoxLayout(self)
@@ -366,10 +372,9 @@ class CaseloadReviewView(QWidget):
         status_box = QWidget()
         status_layout = QVBoxLayout(status_box)
         status_layout.setContentsMargins(0, 6, 0, 0)
-        status_label = QLabel(
-            f"Ärendegenomgån&gar per handläggare (minst {REVIEWS_PER_YEAR} per år; "
-            "Enter väljer handläggaren ovan)"
-        )
+        status_label = QLabel(STATUS_TITLE)
+        status_label.setObjectName("reviewStatusLabel")
+        self.status_label = status_label
         self.status_model = _status_model()
         self.status_table = RowTableView(self.status_model)
         self.status_table.setObjectName("reviewStatusTable")
@@ -426,55 +431,93 @@ class CaseloadReviewView(QWidget):
             return
         super().keyPressEvent(event)
 
-    def reload(self) -> None:
-        """Read the review status and the chosen caseload in a worker thread; a result that
-        arrives after the user picked someone else is dropped."""
+    @property
+    def loading(self) -> bool:
+        """The caseload or the review status is still being read."""
+        return self.caseload_loading or self.status_loading
+
+    def reload(self, *, with_status: bool = True) -> None:
+        """Read the chosen caseload, and beside it the review status (a second worker: the
+        rows are shown as soon as they are read, without waiting for the status). A result
+        that arrives after the user picked someone else or reloaded is dropped."""
+        self._read_caseload()
+        if with_status:
+            self._read_status()
+
+    def _read_caseload(self) -> None:
         self._generation += 1
         generation, caseworker_id = self._generation, self.caseworker_id()
         context = self.context
-        self.loading = True
+        self.caseload_loading = True
         self.count_label.setText("Läser in …")
 
-        def work(_report) -> tuple[list[ReviewStatus], list[CaseIndicators]]:
-            statuses = context.call(caseload_review.review_status)
-            rows = context.call(
-                lambda s, a: caseload_review.caseload(s, a, caseworker_id=caseworker_id)
-            )
-            return statuses, rows
-
-        def done(result) -> None:
+        def done(rows: list[CaseIndicators]) -> None:
             if shiboken6.isValid(self) and generation == self._generation:
-                self._loaded(caseworker_id, *result)
+                self._caseload_loaded(caseworker_id, rows)
 
         def failed(exc: Exception) -> None:
             if shiboken6.isValid(self) and generation == self._generation:
-                self.loading = False
+                self.caseload_loading = False
                 self.count_label.setText("Kunde inte läsas in.")
                 show_error(self, exc)
 
         run_in_background(
-            self.window(), work, on_done=done, on_error=failed, label="Läser in ärendena …"
+            self.window(),
+            lambda _report: context.call(
+                lambda s, a: caseload_review.caseload(s, a, caseworker_id=caseworker_id)
+            ),
+            on_done=done,
+            on_error=failed,
+            label="Läser in ärendena …",
         )
 
-    def _loaded(
-        self,
-        caseworker_id: uuid.UUID | None,
-        statuses: list[ReviewStatus],
-        rows: list[CaseIndicators],
-    ) -> None:
+    def _read_status(self) -> None:
+        self._status_generation += 1
+        generation = self._status_generation
+        context = self.context
+        self.status_loading = True
+
+        def done(statuses: list[ReviewStatus]) -> None:
+            if shiboken6.isValid(self) and generation == self._status_generation:
+                self._status_loaded(statuses)
+
+        def failed(_exc: Exception) -> None:
+            # said beside the table; the caseload above is still usable
+            if shiboken6.isValid(self) and generation == self._status_generation:
+                self.status_loading = False
+                self.status_label.setText(
+                    STATUS_TITLE + " – kunde inte läsas in. Försök igen med F5."
+                )
+
+        run_in_background(
+            self.window(),
+            lambda _report: context.call(caseload_review.review_status),
+            on_done=done,
+            on_error=failed,
+            label="",
+            quiet=True,
+        )
+
+    def _status_loaded(self, statuses: list[ReviewStatus]) -> None:
         self.statuses = statuses
+        self.status_loading = False
+        self.status_label.setText(STATUS_TITLE)
+        picked = self.picker.currentData()
         self.picker.blockSignals(True)
         self.picker.clear()
         self.picker.addItem(WHOLE_UNIT, None)
         for status in statuses:
             self.picker.addItem(status.name, str(status.user_id))
-        self.picker.setCurrentIndex(max(self.picker.findData(str(caseworker_id)), 0))
+        self.picker.setCurrentIndex(max(self.picker.findData(picked), 0))
         self.picker.blockSignals(False)
         self.status_model.set_rows(statuses)
         self.status_table.fit_columns()
+        self._update_record_button()
+
+    def _caseload_loaded(self, caseworker_id: uuid.UUID | None, rows: list[CaseIndicators]) -> None:
         self.all_rows = rows
         self.table.setColumnHidden(RESPONSIBLE_COLUMN, caseworker_id is not None)
-        self.loading = False
+        self.caseload_loading = False
         self.apply_filter()
         if self._fitted_for != caseworker_id:
             self._fitted_for = caseworker_id
@@ -482,7 +525,9 @@ class CaseloadReviewView(QWidget):
         self._update_record_button()
 
     def _fit_columns(self) -> None:
-        self.table.fit_columns()
+        bold = QFont(self.table.font())  # flagged cells are bold: measured as if all were
+        bold.setBold(True)
+        self.table.fit_columns(bold)
         header = self.table.horizontalHeader()
         last = self.model.columnCount() - 1
         for column in range(last):
@@ -492,7 +537,7 @@ class CaseloadReviewView(QWidget):
 
     def _caseworker_changed(self, _index: int) -> None:
         self._update_record_button()
-        self.reload()
+        self.reload(with_status=False)
 
     def _update_record_button(self) -> None:
         self.record_button.setEnabled(self.caseworker_id() is not None)
@@ -510,7 +555,7 @@ class CaseloadReviewView(QWidget):
 
         shown = [r for r in self.all_rows if keep(r)]
         self.model.set_rows(shown)
-        if self.loading:
+        if self.caseload_loading:
             return
         total, flagged = len(self.all_rows), sum(1 for r in shown if r.needs_attention)
         noun = "ärende" if total == 1 else "ärenden"

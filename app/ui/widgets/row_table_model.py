@@ -53,6 +53,11 @@ class RowTableModel(QAbstractTableModel):
     def row_at(self, row: int) -> Any:
         return self._rows[row]
 
+    def texts(self, column: int, count: int) -> list[str]:
+        """The shown text of `column` in the first `count` rows (for sizing the column)."""
+        text = self._columns[column].text
+        return [text(row) for row in self._rows[:count]]
+
     @property
     def rows(self) -> list[Any]:
         return list(self._rows)

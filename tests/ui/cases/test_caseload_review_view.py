@@ -3,6 +3,7 @@ recording a genomgång whose agreed actions become bevakningar on the cases."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -365,3 +366,58 @@ def test_the_shortcut_list_names_ctrl_g_for_chefs_only(main_window, chef_window,
     caseworker_text, chef_text = dialogs
     assert "Ctrl+F  Sök" in caseworker_text and "Ctrl+G" not in caseworker_text
     assert "Ctrl+G  Ärendegenomgång (översikt)" in chef_text
+
+
+def test_the_caseload_is_shown_before_the_review_status_arrives(
+    qtbot, chef_window, chef, monkeypatch
+) -> None:
+    """The review status is read beside the caseload, not before it: the rows are in the
+    table while the status per handläggare is still being read."""
+    release = threading.Event()
+    real = caseload_review.review_status
+
+    def slow_review_status(session, actor):
+        release.wait(10)
+        return real(session, actor)
+
+    monkeypatch.setattr(caseload_review, "review_status", slow_review_status)
+    unit = chef.call(lambda s, a: caseload_review.caseload(s, a))
+    try:
+        qtbot.keyClick(chef_window, Qt.Key.Key_G, CTRL)
+        view = chef_window.tabs.currentWidget()
+        assert isinstance(view, CaseloadReviewView)
+        qtbot.waitUntil(lambda: set(_shown(view)) == {c.case_number for c in unit}, timeout=10_000)
+        assert view.status_model.rowCount() == 0
+        assert view.count_label.text().startswith(f"{len(unit)} ärenden")
+    finally:
+        release.set()
+    _wait_loaded(qtbot, view)
+    assert view.status_model.rowCount() > 0
+    assert view.picker.findText("Sara Nilsson") >= 0
+
+
+def test_the_caseload_is_shown_when_the_review_status_fails(
+    qtbot, chef_window, chef, monkeypatch, dialogs
+) -> None:
+    def failing_review_status(session, actor):
+        raise RuntimeError("the status cannot be read")
+
+    monkeypatch.setattr(caseload_review, "review_status", failing_review_status)
+    unit = chef.call(lambda s, a: caseload_review.caseload(s, a))
+    view = _open_view(qtbot, chef_window)
+    assert set(_shown(view)) == {c.case_number for c in unit}
+    assert view.status_model.rowCount() == 0
+    assert "kunde inte läsas in" in view.status_label.text().lower()
+
+
+def test_sorting_by_a_column_and_keyboard_use_after_loading(qtbot, chef_window, chef) -> None:
+    view = _open_view(qtbot, chef_window)
+    unit = chef.call(lambda s, a: caseload_review.caseload(s, a))
+    column = _headers(view.table).index("Mån. bistånd")
+    view.table.sortByColumn(column, Qt.SortOrder.DescendingOrder)
+    months = [r.assistance_months for r in view.shown_rows()]
+    assert months == sorted((c.assistance_months for c in unit), reverse=True)
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_Down)
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert isinstance(chef_window.tabs.currentWidget(), CaseView)

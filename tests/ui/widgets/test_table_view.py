@@ -60,3 +60,34 @@ def test_the_model_answers_only_its_roles() -> None:
     assert model.data(index, Qt.ItemDataRole.UserRole) == "Anna Andersson"
     for role in (Qt.ItemDataRole.SizeHintRole, Qt.ItemDataRole.DecorationRole):
         assert model.data(index, role) is None
+
+
+class CountingModel(RowTableModel):
+    def __init__(self, columns):
+        super().__init__(columns)
+        self.data_calls = 0
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        self.data_calls += 1
+        return super().data(index, role)
+
+
+def test_fitting_measures_the_texts_without_asking_the_model_cell_by_cell(qtbot) -> None:
+    """2 000 rows of 13 columns: Qt's own sizing asks every measured cell for eight roles
+    through Python; the widths come from the columns' texts instead."""
+    model = CountingModel([Column("Namn", lambda h: h.name), Column("Ärende", lambda h: h.number)])
+    view = RowTableView(model)
+    qtbot.addWidget(view)
+    view.resize(900, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    rows = [Hit(f"Anna Andersson {i}", f"EB-2026-{i:06d}") for i in range(2000)]
+    rows[3] = Hit("Marie-Louise Wallenberg-Östlund", "EB-2026-000003")
+    model.set_rows(rows)
+    model.data_calls = 0
+    view.fit_columns()
+    assert model.data_calls == 0
+    metrics = view.fontMetrics()
+    header = view.horizontalHeader()
+    assert header.sectionSize(0) > metrics.horizontalAdvance("Marie-Louise Wallenberg-Östlund")
+    assert header.sectionSize(0) >= header.sectionSizeHint(0)
