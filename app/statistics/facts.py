@@ -17,17 +17,18 @@ import uuid
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
 from app.common.errors import ServiceError
 from app.common.periods import month_from_index, month_index
 from app.db.batches import in_batches
+from app.db.bulk import insert_rows
 from app.models import (
     Case,
     CaseStatus,
@@ -57,7 +58,7 @@ REBUILD_BATCH = 2000
 
 NOT_BUILT = (
     "Statistiken kan inte tas fram: underlaget för statistiken är inte byggt för den här "
-    "versionen av Ärendestöd. Be IT köra arendestod stats rebuild (tar någon minut)."
+    "versionen av Ärendestöd. Be IT köra arendestod stats rebuild (tar några minuter)."
 )
 
 
@@ -312,7 +313,7 @@ def _compute_batch(session: Session, case_ids: list[uuid.UUID]) -> tuple[list, l
     ):
         decisions[row.case_id].append(row)
     changes: dict[uuid.UUID, list] = defaultdict(list)
-    for row in session.execute(
+    for change in session.execute(
         select(
             CaseStatusChange.case_id,
             CaseStatusChange.changed_on,
@@ -323,10 +324,10 @@ def _compute_batch(session: Session, case_ids: list[uuid.UUID]) -> tuple[list, l
         .where(CaseStatusChange.case_id.in_(case_ids))
         .order_by(CaseStatusChange.changed_at)
     ):
-        changes[row.case_id].append(tuple(row)[1:])
+        changes[change.case_id].append(tuple(change)[1:])
     members: dict[uuid.UUID, list[_Member]] = defaultdict(list)
     household_ids = list({c.household_id for c in cases})
-    for row in session.execute(
+    for member in session.execute(
         select(
             HouseholdMember.household_id,
             HouseholdMember.role,
@@ -340,14 +341,14 @@ def _compute_batch(session: Session, case_ids: list[uuid.UUID]) -> tuple[list, l
         .where(HouseholdMember.household_id.in_(household_ids))
         .order_by(HouseholdMember.household_id, HouseholdMember.sort_order)
     ):
-        members[row.household_id].append(
+        members[member.household_id].append(
             _Member(
-                MemberRole(row.role).value,
-                bool(row.visiting_child),
-                row.member_from,
-                row.member_until,
-                row.sex,
-                row.birth_date,
+                MemberRole(member.role).value,
+                bool(member.visiting_child),
+                member.member_from,
+                member.member_until,
+                member.sex,
+                member.birth_date,
             )
         )
     month_rows: list[MonthFact] = []
@@ -367,10 +368,7 @@ def _compute_batch(session: Session, case_ids: list[uuid.UUID]) -> tuple[list, l
 
 
 def _as_dicts(rows: list) -> list[dict]:
-    if not rows:
-        return []
-    names = [f.name for f in fields(rows[0])]
-    return [dict(zip(names, astuple(r), strict=True)) for r in rows]
+    return [vars(r) for r in rows]
 
 
 def replace(session: Session, case_ids: Iterable[uuid.UUID]) -> None:
@@ -385,10 +383,8 @@ def replace(session: Session, case_ids: Iterable[uuid.UUID]) -> None:
 
 
 def _insert(session: Session, month_rows: list, year_rows: list) -> None:
-    if month_rows:
-        session.execute(insert(StatisticsMonthFact), _as_dicts(month_rows))
-    if year_rows:
-        session.execute(insert(StatisticsYearFact), _as_dicts(year_rows))
+    insert_rows(session, cast(Table, StatisticsMonthFact.__table__), _as_dicts(month_rows))
+    insert_rows(session, cast(Table, StatisticsYearFact.__table__), _as_dicts(year_rows))
 
 
 def rebuild(session: Session, progress: Callable[[int, int], None] | None = None) -> int:

@@ -52,15 +52,22 @@ Definitions (the same for a month and for each month of a year):
   target is the DECISION_WARNING_DAYS setting. Applications without a decision still within
   the target are left out of the share.
 
-How: the database groups and counts; Python combines per-household bit masks (one bit per
-month) and never makes one object per decision or application. Every query reads the unit's
-cases through an IN (...) on case_id, mostly from covering indexes (migration 0006). Decisions
-are read in three passes over the index on (case_id, period_start): per case the window's
-months (36 before the period and the period) as bit masks, per case the months with bistånd
-before the window, and the period's amounts; cases with a multi-month or replacing decision
-are redone exactly in Python. Memberships are read once and each household composition is
-classified once; applications are counted in one pass. benchmarks/chef.py measures it on the
-100 000-household database.
+How: the figures from decisions, status changes and memberships (beslutshushåll through
+kostnad per bidragshushåll above) are kept, not recomputed: facts.py computes, per case
+(the program makes one household per case) and month in which the household is in a group,
+its groups, what it was (sökande's sex, hushållstyp, barnfamilj, ungdomshushåll),
+avslutsorsak, months with bistånd so far and the month's amounts in öre; and per calendar
+year and group the household as in its last month in the group (långvarigt bistånd by the
+year's definitions). They are kept current in the transaction of every change
+(fact_upkeep.py: a session listener; the statistics first write this session's own pending
+changes), built by `arendestod stats rebuild`, and tagged with facts.DEFINITION_VERSION:
+missing facts or another version make the statistics refuse with a message naming the
+rebuild rather than give wrong figures. Here the database sums the month facts per month and
+composition (a covering range read of the unit's, or all units', months, migration 0028) and
+counts the year facts per group; Python only lays the counts out. Försörjningshinder, the
+children's documentation, SIP/hembesök and the applications' times are still read from their
+rows (`_barriers`, `_child_documentation`, `_events`, `_application_times`). benchmarks/chef.py
+measures it on the 100 000-household database.
 """
 
 from __future__ import annotations
