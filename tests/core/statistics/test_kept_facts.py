@@ -13,6 +13,7 @@ from sqlalchemy import delete, select, update
 from app.cli import main
 from app.common.periods import month_end
 from app.common.text_input import search_key
+from app.decisions import decisions
 from app.demo import demo_data
 from app.models import (
     Case,
@@ -29,7 +30,9 @@ from app.models import (
     Unit,
     User,
 )
+from app.offline import sync
 from app.statistics import fact_upkeep, facts, statistics
+from tests.core.offline.sync_helpers import offline, take_along
 
 REASONS = ["arbete", "studier", "flyttat", "annat", None]
 
@@ -298,3 +301,38 @@ def _rebuild(db, cli_as, capsys, *options: str) -> int:
         ada = cli_as("ada.admin")
         return main([*ada.before, "stats", "rebuild", *options, *ada.after])
     return main(["--db", db.url, "stats", "rebuild", *options])
+
+
+def test_a_payment_recorded_offline_is_counted_at_the_office_after_check_in(
+    db, session, make_case, caseworker, laptops
+):
+    """The sync's apply on the server goes through the ORM: the kept facts follow it."""
+    case = make_case()
+    decision = Decision(
+        case_id=case.id,
+        kind=DecisionKind.SUPPORT,
+        outcome=Outcome.GRANTED,
+        period_start=date(2026, 10, 1),
+        period_end=date(2026, 10, 31),
+        granted_total=4321,
+        author_id=caseworker.id,
+        decided_by=caseworker.id,
+        signed_at=datetime(2026, 10, 1, 12, tzinfo=UTC),
+        decided_on=date(2026, 10, 1),
+    )
+    session.add(decision)
+    session.commit()
+    month = StatisticsMonthFact.month == 2026 * 12 + 9
+    paid = select(StatisticsMonthFact.paid).where(StatisticsMonthFact.case_id == case.id, month)
+    assert session.scalar(paid) == 0
+    laptop = laptops("sara", caseworker)
+    take_along(db, laptop, caseworker, [case.id])
+    me = offline(laptop, caseworker)
+    with laptop.sessions.begin() as local:
+        decisions.record_execution(local, me, decision.id, date(2026, 10, 2))
+    with db.sessions() as server, laptop.sessions() as local:
+        report = sync.check_in(server, local, caseworker, [case.id])
+        assert report.pushed >= 1 and report.conflicts == 0
+    with db.sessions() as server:
+        assert server.scalar(paid) == 432100
+        assert facts.differences(server) == []
