@@ -549,7 +549,7 @@ class _Computation:
         self.last = self.first + self.n - 1
         self.period_start = self.months[0]
         self.period_end = month_end(self.months[-1])
-        self.case_household: dict[Any, Any] = {}
+        self._case_household: dict[Any, Any] | None = None
         self.members: dict[Any, tuple] | None = None
         """Household -> its memberships in sort order, as the household type needs them:
         (role, umgängesbarn, from, until, sex if sökande, 18 from). From, until and 18 from
@@ -558,7 +558,7 @@ class _Computation:
         Loaded when first needed (`_runs`, for the events)."""
         self.applicant_birth: dict[Any, int] = {}
         """Household -> the first sökande's birth date as yyyymmdd."""
-        self.person_sex: dict[Any, str] = {}
+        self._person_sex: dict[Any, str] = {}
         self.runs: dict[tuple, list[tuple[int, str, str, bool]]] = {}
         """Composition -> (mask, sex, type code, med barn) runs; see `_segments`."""
         self.household_runs: dict[Any, list[tuple[int, str, str, bool]]] = {}
@@ -579,16 +579,31 @@ class _Computation:
     def run(self) -> YearStatistics:
         fact_upkeep.refresh(self.session)  # this session's own changes first
         facts.require_built(self.session)
-        self._load_cases()
         self._load_replaced()
         return self._assemble()
+
+    # What only the rows read directly need (the kept facts do not): loaded on first use.
+    @property
+    def case_household(self) -> dict[Any, Any]:
+        """Case -> household, of the cases in scope."""
+        if self._case_household is None:
+            self._load_cases()
+        assert self._case_household is not None
+        return self._case_household
+
+    @property
+    def person_sex(self) -> dict[Any, str]:
+        """Person -> sex, of every member of the households in scope (and more on demand)."""
+        if self.members is None:
+            self._load_members()
+        return self._person_sex
 
     # loading ---------------------------------------------------------------------------------
     def _load_cases(self) -> None:
         stmt = select(_text(Case.id), _text(Case.household_id))
         if self.unit_id is not None:
             stmt = stmt.where(Case.unit_id == self.unit_id)
-        self.case_household = dict(plain_rows(self.session, stmt))
+        self._case_household = dict(plain_rows(self.session, stmt))
 
     def _load_replaced(self) -> None:
         """The decisions a signed decision replaces (left out of the children's audit)."""
@@ -666,7 +681,7 @@ class _Computation:
                 )
             )
         members: dict[Any, list[tuple]] = defaultdict(list)
-        births, sexes = self.applicant_birth, self.person_sex
+        births, sexes = self.applicant_birth, self._person_sex
         applicant_role = MemberRole.APPLICANT.value  # the role is read as plain text
         for household_id, person_id, role, visiting, start, until, sex, birth in plain_rows(
             self.session, stmt
