@@ -8,8 +8,9 @@ households). Before the commit, and before the statistics are read in the same s
 written in the same transaction. So every path that goes through the ORM keeps them current:
 the services, the command line, the offline sync's apply on the server.
 
-Core statements (`insert(...)`, `update(...)` on tables, as demo_data.generate and
-app/db/bulk.py use) bypass it: those end with `facts.rebuild` or leave the facts to
+Rows inserted many at a time through app/db/bulk.py (the sync's apply) are noted through
+its `on_insert` hook. Other core statements (`insert(...)`, `update(...)` on tables, as
+demo_data.generate uses) bypass it: those end with `facts.rebuild` or leave the facts to
 `arendestod stats rebuild`.
 
 Registered when the `app` package is imported (app/__init__.py); what it needs is loaded at
@@ -24,6 +25,8 @@ from typing import Any
 
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
+
+from app.db import bulk
 
 _KEY = "statistics_touched"
 
@@ -78,6 +81,19 @@ def _after_flush(session: Session, _context: Any) -> None:
                 touched.persons.add(instance.id)
 
 
+def _after_bulk_insert(session: Session, table: Any, rows: list[dict]) -> None:
+    name = table.name
+    if name not in ("decisions", "case_status_changes", "cases", "household_members"):
+        return
+    touched: _Touched = session.info.setdefault(_KEY, _Touched())
+    if name == "cases":
+        touched.cases.update(row["id"] for row in rows)
+    elif name == "household_members":
+        touched.households.update(row["household_id"] for row in rows if row.get("household_id"))
+    else:
+        touched.cases.update(row["case_id"] for row in rows if row.get("case_id"))
+
+
 def _before_commit(session: Session) -> None:
     refresh(session)
 
@@ -115,6 +131,7 @@ def refresh(session: Session) -> None:
         facts.replace(session, cases)
 
 
+bulk.on_insert(_after_bulk_insert)
 event.listen(Session, "after_flush", _after_flush)
 event.listen(Session, "before_commit", _before_commit)
 event.listen(Session, "after_rollback", _forget)

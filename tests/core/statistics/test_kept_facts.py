@@ -32,7 +32,7 @@ from app.models import (
 )
 from app.offline import sync
 from app.statistics import fact_upkeep, facts, statistics
-from tests.core.offline.sync_helpers import offline, take_along
+from tests.core.offline.sync_helpers import offline, run_sync, take_along
 
 REASONS = ["arbete", "studier", "flyttat", "annat", None]
 
@@ -335,4 +335,40 @@ def test_a_payment_recorded_offline_is_counted_at_the_office_after_check_in(
         assert report.pushed >= 1 and report.conflicts == 0
     with db.sessions() as server:
         assert server.scalar(paid) == 432100
+        assert facts.differences(server) == []
+
+
+def test_a_decision_written_offline_is_counted_at_the_office_after_sync(
+    db, session, make_case, caseworker, laptops
+):
+    """New rows of a sync are inserted many at a time (app.db.bulk), past the ORM's flush:
+    the kept facts follow them too."""
+    case = make_case()
+    session.commit()
+    laptop = laptops("sara", caseworker)
+    take_along(db, laptop, caseworker, [case.id])
+    with laptop.sessions.begin() as local:
+        local.add(
+            Decision(
+                case_id=case.id,
+                kind=DecisionKind.SUPPORT,
+                outcome=Outcome.GRANTED,
+                period_start=date(2026, 11, 1),
+                period_end=date(2026, 11, 30),
+                granted_total=2500,
+                author_id=caseworker.id,
+                decided_by=caseworker.id,
+                signed_at=datetime(2026, 11, 20, 12, tzinfo=UTC),
+                decided_on=date(2026, 11, 20),
+            )
+        )
+    month = StatisticsMonthFact.month == 2026 * 12 + 10
+    granted = select(StatisticsMonthFact.granted).where(
+        StatisticsMonthFact.case_id == case.id, month
+    )
+    assert session.scalar(granted) == 0  # new in November, no decision yet
+    report = run_sync(db, laptop, caseworker)
+    assert report.pushed >= 1 and report.conflicts == 0
+    with db.sessions() as server:
+        assert server.scalar(granted) == 250000
         assert facts.differences(server) == []
