@@ -495,13 +495,6 @@ class _Sql:
             return cast(func.round((func.julianday(column) - 2440587.5) * 86400), BigInteger)
         return cast(func.round(extract("epoch", column)), BigInteger)
 
-    def month_key(self, column: Any) -> ColumnElement[Any]:
-        """Equal for dates in the same month (cheaper than month_index on SQLite)."""
-        return func.substr(column, 1, 7) if self.sqlite else self.month_index(column)
-
-    def greatest(self, a: Any, b: Any) -> ColumnElement[int]:
-        return func.max(a, b) if self.sqlite else func.greatest(a, b)
-
     def bit(self, index: Any) -> ColumnElement[int]:
         return cast(literal(1), BigInteger).op("<<")(index)
 
@@ -1209,15 +1202,6 @@ def _at(runs: list[tuple[int, str, str, bool]], position: int) -> tuple[str, str
     return runs[-1][1:]
 
 
-def _spread(counter: Counter, n: int) -> list[int]:
-    """Counts per month from a Counter of month masks."""
-    per_month = [0] * n
-    for mask, count in counter.items():
-        for position in _bits(mask):
-            per_month[position] += count
-    return per_month
-
-
 def _codes_with(known: Iterable[str], found: Iterable[str]) -> list[str]:
     codes = list(known)
     for code in found:
@@ -1291,10 +1275,6 @@ def _reason_counts(per_month: dict[tuple, list[int]], codes: list[str], i: int):
         )
         for code in _codes_with(codes, sorted(found))
     }
-
-
-def _ore(amount: Decimal) -> int:
-    return int((amount * 100).to_integral_value(ROUND_HALF_UP))
 
 
 def _kronor(ore: int) -> Decimal:
