@@ -65,7 +65,10 @@ def _after_flush(session: Session, _context: Any) -> None:
         ("deleted", session.deleted),
     ):
         for instance in objects:
-            if isinstance(instance, Decision | CaseStatusChange):
+            if isinstance(instance, CaseStatusChange) or (
+                # a draft (never signed) counts nowhere: saving one costs the facts nothing
+                isinstance(instance, Decision) and _values(instance, "signed_at")
+            ):
                 touched.cases.update(_values(instance, "case_id"))
             elif isinstance(instance, Case):
                 if state != "dirty" or _changed(instance, CASE_COLUMNS):
