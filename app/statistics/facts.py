@@ -22,7 +22,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import Table, delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from app.common.errors import ServiceError
@@ -399,6 +399,8 @@ def rebuild(session: Session, progress: Callable[[int, int], None] | None = None
         done = min(done + REBUILD_BATCH, len(case_ids))
         if progress is not None:
             progress(done, len(case_ids))
+    for table in ("statistics_month_facts", "statistics_year_facts"):
+        session.execute(text(f"ANALYZE {table}"))  # the planner's view of the new rows
     mark_built(session)
     return len(case_ids)
 
