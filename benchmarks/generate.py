@@ -37,6 +37,7 @@ from app.db import migrate, server_roles
 from app.db.location import sqlite_file
 from app.demo import demo_data
 from app.models import Household
+from app.statistics import facts
 from benchmarks.bench_database import bench_engine, open_bench_database
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -104,15 +105,31 @@ def _upgrade_in_place(url: str) -> str | None:
         if engine.dialect.name == "postgresql":
             server_roles.configure_settings(engine)
         current = migrate.current_revision(engine)
-        if current == migrate.HEAD_REVISION:
-            return None
-        config = migrate.alembic_config(url)
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
-        return current
+        if current != migrate.HEAD_REVISION:
+            config = migrate.alembic_config(url)
+            with engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        _build_statistics_facts(engine)
+        return None if current == migrate.HEAD_REVISION else current
     finally:
         engine.dispose()
+
+
+def _build_statistics_facts(engine) -> None:
+    """The statistics' kept facts of a reused database that has none yet (migration 0028
+    leaves them to `arendestod stats rebuild`): built here, as the owner."""
+    with Session(engine) as session:
+        try:
+            facts.require_built(session)
+            return
+        except facts.FactsNotBuilt:
+            pass
+        started = time.perf_counter()
+        _log("  building the statistics' kept facts ...")
+        facts.rebuild(session)
+        session.commit()
+        _log(f"  built in {time.perf_counter() - started:.0f} s.")
 
 
 def generator_fingerprint() -> str:

@@ -19,10 +19,12 @@ from app.cli import cli_login, swedish_argparse
 from app.common.formatting import money
 
 
-def _add_scope(parser: argparse.ArgumentParser, *, year: bool = True) -> None:
-    """--month (and --year, one of them required) and --unit."""
+def _add_scope(
+    parser: argparse.ArgumentParser, *, year: bool = True, required: bool = True
+) -> None:
+    """--month (and --year, one of them required unless `required` is false) and --unit."""
     if year:
-        period = parser.add_mutually_exclusive_group(required=True)
+        period = parser.add_mutually_exclusive_group(required=required)
         period.add_argument("--month", type=swedish_argparse.month, metavar="ÅÅÅÅ-MM")
         period.add_argument("--year", type=swedish_argparse.year, metavar="ÅÅÅÅ")
     else:
@@ -33,8 +35,23 @@ def _add_scope(parser: argparse.ArgumentParser, *, year: bool = True) -> None:
 
 
 def add_stats_parsers(commands: argparse._SubParsersAction) -> None:
-    stats = commands.add_parser("stats", help="statistik för en månad eller ett år")
-    _add_scope(stats)
+    stats = commands.add_parser(
+        "stats",
+        help="statistik för en månad eller ett år; stats rebuild bygger om underlaget",
+    )
+    stats.add_argument(
+        "action",
+        nargs="?",
+        choices=["rebuild"],
+        help="rebuild: bygg om statistikens underlag (administratör; på en delad server "
+        "databasens ägare)",
+    )
+    stats.add_argument(
+        "--check",
+        action="store_true",
+        help="med rebuild: jämför bara underlaget med en ny beräkning (slutkod 1 om det skiljer)",
+    )
+    _add_scope(stats, required=False)
     stats.add_argument("--json", action="store_true", help="skriv ut som JSON")
     cli_login.add_user_options(stats)
     export = commands.add_parser("export", help="exportera statistik till fil")
@@ -121,6 +138,14 @@ def _statistics(session, actor, unit_id: uuid.UUID | None, month: date | None, y
 
 def run_stats(args: argparse.Namespace) -> int:
     from app.statistics import statistics
+
+    if args.action == "rebuild":
+        from app.cli.stats_rebuild_cli import run_rebuild
+
+        return run_rebuild(args)
+    if args.month is None and args.year is None:
+        print("Ange --month ÅÅÅÅ-MM eller --year ÅÅÅÅ.", file=sys.stderr)
+        return 2
 
     def work(session, actor, unit_id, month) -> int:
         stats = _statistics(session, actor, unit_id, month, args.year)

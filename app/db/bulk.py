@@ -12,21 +12,37 @@ filled in: the caller gives every column it wants set.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 PAGE = 5000
 """Rows per statement (bounds the arrays' size)."""
 
+_listeners: list[Callable[[Session, Table, list[dict]], None]] = []
+
+
+def on_insert(listener: Callable[[Session, Table, list[dict]], None]) -> None:
+    """Call `listener(session, table, rows)` after every `insert_rows`: rows written past
+    the ORM's flush events (the statistics' kept facts follow them, app.statistics.fact_upkeep)."""
+    _listeners.append(listener)
+
 
 def insert_rows(session: Session, table: Table, rows: list[dict]) -> None:
     if not rows:
         return
+    if session.connection().dialect.name != "postgresql":
+        session.execute(insert(table), rows)
+    else:
+        _insert_arrays(session, table, rows)
+    for listener in _listeners:
+        listener(session, table, rows)
+
+
+def _insert_arrays(session: Session, table: Table, rows: list[dict]) -> None:
     connection = session.connection()
     dialect = connection.dialect
-    if dialect.name != "postgresql":
-        session.execute(insert(table), rows)
-        return
     names = list(rows[0])
     columns = [table.c[name] for name in names]
     quote = dialect.identifier_preparer.quote

@@ -64,6 +64,7 @@ from app.models import (
 )
 from app.security.accounts import hash_password
 from app.security.actor import Actor
+from app.statistics import facts
 
 DEMO_PASSWORD = "demo-demo-2026"
 """Password of every demo account (shown in the first-run dialog and README)."""
@@ -982,6 +983,10 @@ def generate(
         )
     elif progress:
         progress(households)
+    # The rows went in as core inserts, past the statistics' upkeep (fact_upkeep): their
+    # kept facts are built here, in the same transaction.
+    session.flush()
+    facts.rebuild(session)
     return summary
 
 

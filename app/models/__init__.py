@@ -20,6 +20,11 @@ from app.models.organisation import Role, Unit, User
 from app.models.person import Person
 from app.models.plan import Plan, PlanItem
 from app.models.setting import Setting
+from app.models.statistics_fact import (
+    StatisticsFactState,
+    StatisticsMonthFact,
+    StatisticsYearFact,
+)
 from app.models.support_barrier import SupportBarrier
 from app.models.sync import (
     AppliedChange,
@@ -67,6 +72,9 @@ __all__ = [
     "PulledCase",
     "Role",
     "Setting",
+    "StatisticsFactState",
+    "StatisticsMonthFact",
+    "StatisticsYearFact",
     "SupportBarrier",
     "SyncConflict",
     "SyncOutcome",

@@ -52,21 +52,27 @@ Definitions (the same for a month and for each month of a year):
   target is the DECISION_WARNING_DAYS setting. Applications without a decision still within
   the target are left out of the share.
 
-How: the database groups and counts; Python combines per-household bit masks (one bit per
-month) and never makes one object per decision or application. Every query reads the unit's
-cases through an IN (...) on case_id, mostly from covering indexes (migration 0006). Decisions
-are read in three passes over the index on (case_id, period_start): per case the window's
-months (36 before the period and the period) as bit masks, per case the months with bistånd
-before the window, and the period's amounts; cases with a multi-month or replacing decision
-are redone exactly in Python. Memberships are read once and each household composition is
-classified once. The applications' times are not computed here: each application keeps its
-Swedish receipt day and month, response deadline, minutes to the första återkoppling, in time
-or not, and days to decision (app/deadlines/application_facts.py, migration 0029; on
-PostgreSQL computed by the server from the row), and the period's are counted grouped in the
-order of their covering index; only whether a still-open one is within its deadline is
-decided at the time of asking, from a partial index of the open ones. SIP/hembesök and
-försörjningshinder read the period through indexes led by the type and date, and by the
-month (migration 0029). benchmarks/chef.py measures it on the 100 000-household database.
+How: the figures from decisions, status changes and memberships (beslutshushåll through kostnad
+per bidragshushåll above) are kept, not recomputed: facts.py computes, per case (the program
+makes one household per case) and month in which the household is in a group, its groups, what
+it was (sökande's sex, hushållstyp, barnfamilj, ungdomshushåll), avslutsorsak, months with
+bistånd so far and the month's amounts in öre; and per calendar year and group the household as
+in its last month in the group (långvarigt bistånd by the year's definitions). They are kept
+current in the transaction of every change (fact_upkeep.py: a session listener; the statistics
+first write this session's own pending changes), built by `arendestod stats rebuild`, and
+tagged with facts.DEFINITION_VERSION: missing facts or another version make the statistics
+refuse with a message naming the rebuild rather than give wrong figures. Here the database sums
+the month facts per month and composition (a covering range read of the unit's, or all units',
+months, migration 0028) and counts the year facts per group; Python only lays the counts out.
+The applications' times are not computed here either: each application keeps its Swedish
+receipt day and month, response deadline, minutes to the första återkoppling, in time or not,
+and days to decision (app/deadlines/application_facts.py, migration 0029; on PostgreSQL
+computed by the server from the row), and the period's are counted grouped in the order of
+their covering index; only whether a still-open one is within its deadline is decided at the
+time of asking, from a partial index of the open ones. Försörjningshinder, the children's
+documentation and SIP/hembesök are read from their rows (`_barriers`, `_child_documentation`,
+`_events`) through indexes led by the type and date or the month (migration 0029).
+benchmarks/chef.py measures it on the 100 000-household database.
 """
 
 from __future__ import annotations
@@ -89,7 +95,6 @@ from sqlalchemy import (
     and_,
     case,
     cast,
-    distinct,
     extract,
     func,
     literal,
@@ -102,16 +107,13 @@ from sqlalchemy.orm import Session
 from app.common import clock
 from app.common.codes import JournalType
 from app.common.errors import AccessDenied
-from app.common.periods import month_end, month_from_index, month_index, month_start
+from app.common.periods import month_end, month_index, month_start
 from app.db.batches import in_batches, plain_rows
 from app.forms.answers import is_filled
 from app.models import (
     Application,
     Case,
-    CaseStatus,
-    CaseStatusChange,
     Decision,
-    DecisionKind,
     FormInstance,
     FormKey,
     HouseholdMember,
@@ -119,13 +121,15 @@ from app.models import (
     MemberRole,
     Outcome,
     Person,
+    StatisticsMonthFact,
+    StatisticsYearFact,
     SupportBarrier,
     Unit,
 )
 from app.security import audit
 from app.security.actor import Actor
 from app.settings import registry, stored_settings
-from app.statistics import household_type, month_shares
+from app.statistics import fact_upkeep, facts, household_type
 
 WOMEN = "K"
 MEN = "M"
@@ -491,34 +495,13 @@ class _Sql:
             return cast(func.round((func.julianday(column) - 2440587.5) * 86400), BigInteger)
         return cast(func.round(extract("epoch", column)), BigInteger)
 
-    def month_key(self, column: Any) -> ColumnElement[Any]:
-        """Equal for dates in the same month (cheaper than month_index on SQLite)."""
-        return func.substr(column, 1, 7) if self.sqlite else self.month_index(column)
-
-    def greatest(self, a: Any, b: Any) -> ColumnElement[int]:
-        return func.max(a, b) if self.sqlite else func.greatest(a, b)
-
     def bit(self, index: Any) -> ColumnElement[int]:
         return cast(literal(1), BigInteger).op("<<")(index)
 
 
 # --- the computation ------------------------------------------------------------------------------
-GROUPS = ("decision", "support", "new", "closed", "long12", "long36")
+GROUPS = facts.GROUPS
 YOUNG = "young"
-
-
-@dataclass
-class _Household:
-    """What the computation knows about one household (bits: months from `base`)."""
-
-    decision: int = 0
-    support: int = 0
-    support_before: int = 0
-    """Months with bistånd before the window (for the duration)."""
-    new: int = 0
-    closed: int = 0
-    closing: dict[int, str] = field(default_factory=dict)
-    """Month position -> avslutsorsak of the last closing that month."""
 
 
 class _Computation:
@@ -530,28 +513,23 @@ class _Computation:
         self.n = len(self.months)
         self.first = month_index(self.months[0])
         self.last = self.first + self.n - 1
-        self.base = self.first - 35  # the 36-month window of the first month starts here
-        self.offset = self.first - self.base  # bit of the first month
         self.period_start = self.months[0]
         self.period_end = month_end(self.months[-1])
-        self.households: dict[Any, _Household] = defaultdict(_Household)
-        self.case_household: dict[Any, Any] = {}
-        self.members: dict[Any, tuple] = {}
+        self._case_household: dict[Any, Any] | None = None
+        self.members: dict[Any, tuple] | None = None
         """Household -> its memberships in sort order, as the household type needs them:
         (role, umgängesbarn, from, until, sex if sökande, 18 from). From, until and 18 from
         are month indexes clamped to the period (None: before/after it; see `_adult_from`),
-        so that households of the same composition have equal tuples and share their runs."""
+        so that households of the same composition have equal tuples and share their runs.
+        Loaded when first needed (`_runs`, for the events)."""
         self.applicant_birth: dict[Any, int] = {}
         """Household -> the first sökande's birth date as yyyymmdd."""
-        self.person_sex: dict[Any, str] = {}
+        self._person_sex: dict[Any, str] = {}
         self.runs: dict[tuple, list[tuple[int, str, str, bool]]] = {}
         """Composition -> (mask, sex, type code, med barn) runs; see `_segments`."""
         self.household_runs: dict[Any, list[tuple[int, str, str, bool]]] = {}
-        self.long_terms: dict[int, tuple[int, int]] = {}
-        self.granted = [0] * self.n  # öre, every kind
-        self.granted_support = [0] * self.n  # öre, försörjningsstöd
-        self.paid = [0] * self.n  # öre, verkställda
         self.replaced: set[Any] = set()
+        """Decisions replaced by a signed decision (they do not count)."""
 
     # scope
     def _cases_in_scope(self):
@@ -564,206 +542,85 @@ class _Computation:
         condition = self._in_scope(case_column)
         return stmt if condition is None else stmt.where(condition)
 
-    def _household_of(self, case_id: Any) -> _Household:
-        return self.households[self.case_household.get(case_id, case_id)]
-
     def run(self) -> YearStatistics:
-        self._load_cases()
-        self._load_decision_months()
-        self._load_status_changes()
-        self._load_members()
+        fact_upkeep.refresh(self.session)  # this session's own changes first
+        facts.require_built(self.session)
+        self._load_replaced()
         return self._assemble()
+
+    # What only the rows read directly need (the kept facts do not): loaded on first use.
+    @property
+    def case_household(self) -> dict[Any, Any]:
+        """Case -> household, of the cases in scope."""
+        if self._case_household is None:
+            self._load_cases()
+        assert self._case_household is not None
+        return self._case_household
+
+    @property
+    def person_sex(self) -> dict[Any, str]:
+        """Person -> sex, of every member of the households in scope (and more on demand)."""
+        if self.members is None:
+            self._load_members()
+        return self._person_sex
 
     # loading ---------------------------------------------------------------------------------
     def _load_cases(self) -> None:
         stmt = select(_text(Case.id), _text(Case.household_id))
         if self.unit_id is not None:
             stmt = stmt.where(Case.unit_id == self.unit_id)
-        self.case_household = dict(plain_rows(self.session, stmt))
+        self._case_household = dict(plain_rows(self.session, stmt))
 
-    def _load_decision_months(self) -> None:
-        """Per case, bit masks of the months with a decision and with bistånd in the window,
-        and the months with bistånd before it; per month of the period, the amounts. Cases
-        with a multi-month or replacing decision are redone exactly from their decisions
-        (they are few)."""
-        window = {row[0]: row[1:] for row in plain_rows(self.session, self._window_decisions())}
-        history = {row[0]: row[1:] for row in plain_rows(self.session, self._history_decisions())}
-        redo = {case_id for found in (window, history) for case_id, row in found.items() if row[-1]}
-        for case_id, (decided, supported, _irregular) in window.items():
-            if case_id not in redo:
-                household = self._household_of(case_id)
-                household.decision |= int(decided)
-                household.support |= int(supported or 0)
-        for case_id, (before, _irregular) in history.items():
-            if case_id not in redo and before:
-                self._household_of(case_id).support_before += int(before)
-        self._load_amounts()
-        for chunk in in_batches(sorted(redo)):
-            self._redo_cases(chunk)
-
-    def _supported(self) -> ColumnElement[bool]:
-        return and_(Decision.kind == DecisionKind.SUPPORT, Decision.granted_total > 0)
-
-    def _irregular(self) -> ColumnElement[int]:
-        """How many of a case's decisions span several months or replace another."""
-        sql = self.sql
-        several_months = sql.month_key(Decision.period_end) != sql.month_key(Decision.period_start)
-        return func.sum(case((several_months, 1), else_=0)) + func.count(Decision.replaces_id)
-
-    def _window_decisions(self):
-        """Per case: the months from `base` to the end of the period with a decision, and
-        with bistånd (bit masks; a month is summed once however many decisions it has), and
-        the number of irregular decisions. An index range per case (case_id, period_start):
-        every expression here is evaluated once per decision, so they are kept cheap."""
-        sql = self.sql
-        bit = sql.bit(sql.month_index(Decision.period_start) - self.base)
+    def _load_replaced(self) -> None:
+        """The decisions a signed decision replaces (left out of the children's audit)."""
         stmt = (
-            select(
-                _text(Decision.case_id),
-                func.sum(distinct(bit)),
-                func.sum(distinct(case((self._supported(), bit), else_=None))),
-                self._irregular(),
-            )
+            select(_text(Decision.replaces_id))
+            .where(Decision.replaces_id.is_not(None))
             .where(Decision.signed_at.is_not(None))
-            .where(Decision.period_start >= month_from_index(self.base))
-            .where(Decision.period_start <= self.period_end)
-            .group_by(_text(Decision.case_id))
         )
-        return self._where_scope(stmt, Decision.case_id)
+        self.replaced = {
+            r[0] for r in plain_rows(self.session, self._where_scope(stmt, Decision.case_id))
+        }
 
-    def _history_decisions(self):
-        """Per case: the months with bistånd before the window (for the duration: all
-        history in the database), and the number of irregular decisions there."""
-        supported_month = case((self._supported(), self.sql.month_key(Decision.period_start)))
+    def _month_facts(self) -> list[Any]:
+        """The kept month facts of the period, counted by the database per month and
+        composition (a covering range read of the unit's, or all units', months)."""
+        m = StatisticsMonthFact.__table__.c
+        keys = (m.month, m.sex, m.household_type, m.with_children, m.young, m.closing_reason)
+        sums = (
+            m.decision,
+            m.support,
+            m.new,
+            m.closed,
+            m.long12,
+            m.long36,
+            m.support_months,
+            m.granted,
+            m.granted_support,
+            m.paid,
+        )
         stmt = (
-            select(
-                _text(Decision.case_id), func.count(distinct(supported_month)), self._irregular()
-            )
-            .where(Decision.signed_at.is_not(None))
-            .where(Decision.period_start < month_from_index(self.base))
-            .group_by(_text(Decision.case_id))
-        )
-        return self._where_scope(stmt, Decision.case_id)
-
-    def _load_amounts(self) -> None:
-        """Beviljat, of it försörjningsstöd, and utbetalt per month, in öre, from every signed
-        decision starting in the period, all in its first month; `_redo_cases` takes the
-        replaced ones out again and shares the multi-month ones out on their months."""
-        cents = cast(func.round(Decision.granted_total * 100), BigInteger)
-        stmt = (
-            select(
-                Decision.period_start,
-                func.sum(cents),
-                func.sum(case((Decision.kind == DecisionKind.SUPPORT, cents), else_=0)),
-                func.sum(case((Decision.executed_on.is_not(None), cents), else_=0)),
-            )
-            .where(Decision.signed_at.is_not(None))
-            .where(Decision.period_start >= self.period_start)
-            .where(Decision.period_start <= self.period_end)
-            .group_by(Decision.period_start)  # by day: cheaper than computing the month
-        )
-        for start, total, support, paid in plain_rows(
-            self.session, self._where_scope(stmt, Decision.case_id)
-        ):
-            position = month_index(start) - self.first
-            self.granted[position] += int(total or 0)
-            self.granted_support[position] += int(support or 0)
-            self.paid[position] += int(paid or 0)
-
-    def _add_amount(
-        self, index: int, cents: int, kind: DecisionKind, executed: bool, sign: int = 1
-    ) -> None:
-        """Add (or with `sign` -1 take away) an amount in öre to a month of the period."""
-        if not self.first <= index <= self.last:
-            return
-        position = index - self.first
-        self.granted[position] += sign * cents
-        if kind is DecisionKind.SUPPORT:
-            self.granted_support[position] += sign * cents
-        if executed:
-            self.paid[position] += sign * cents
-
-    def _redo_cases(self, case_ids: list[Any]) -> None:
-        rows = plain_rows(
-            self.session,
-            select(
-                _text(Decision.id).label("id"),
-                _text(Decision.case_id).label("case_id"),
-                _text(Decision.replaces_id).label("replaces_id"),
-                Decision.kind,
-                Decision.granted_total,
-                Decision.period_start,
-                Decision.period_end,
-                Decision.executed_on,
-            )
-            .where(_text(Decision.case_id).in_(case_ids))
-            .where(Decision.signed_at.is_not(None)),
-        )
-        replaced = {r.replaces_id for r in rows if r.replaces_id is not None}
-        self.replaced |= replaced
-        months_before: dict[Any, set[int]] = defaultdict(set)
-        for r in rows:
-            first, last = month_index(r.period_start), month_index(r.period_end)
-            executed = r.executed_on is not None
-            if r.id in replaced or first != last:
-                # counted whole in its first month by _load_amounts: taken out again
-                self._add_amount(first, _ore(r.granted_total), r.kind, executed, sign=-1)
-            if r.id in replaced:
-                continue
-            if first != last:
-                for month, part in month_shares.month_shares(
-                    r.granted_total, r.period_start, r.period_end
-                ):
-                    self._add_amount(month_index(month), _ore(part), r.kind, executed)
-            household_id = self.case_household.get(r.case_id, r.case_id)
-            household = self.households[household_id]
-            supported = r.kind is DecisionKind.SUPPORT and r.granted_total > 0
-            for index in range(first, min(last, self.last) + 1):
-                if index < self.base:
-                    if supported:
-                        months_before[household_id].add(index)
-                    continue
-                bit = 1 << (index - self.base)
-                household.decision |= bit
-                if supported:
-                    household.support |= bit
-        for household_id, indexes in months_before.items():
-            self.households[household_id].support_before += len(indexes)
-
-    def _load_status_changes(self) -> None:
-        """Registrations, reopenings and closings in the period (only those can make a
-        household new or closed)."""
-        changed = self.sql.month_index(CaseStatusChange.changed_on)
-        stmt = (
-            select(
-                _text(CaseStatusChange.case_id),
-                changed,
-                CaseStatusChange.from_status,
-                CaseStatusChange.to_status,
-                func.coalesce(CaseStatusChange.reason, Case.closing_reason),
-            )
-            .join(Case, Case.id == CaseStatusChange.case_id)
-            .where(CaseStatusChange.changed_on >= self.period_start)
-            .where(CaseStatusChange.changed_on <= self.period_end)
-            .where(
-                or_(
-                    CaseStatusChange.from_status.is_(None),
-                    CaseStatusChange.from_status == CaseStatus.CLOSED,
-                    CaseStatusChange.to_status == CaseStatus.CLOSED,
-                )
-            )
-            .order_by(CaseStatusChange.changed_at)
+            select(*keys, *(func.sum(column) for column in sums))
+            .where(m.month >= self.first)
+            .where(m.month <= self.last)
+            .group_by(*keys)
         )
         if self.unit_id is not None:
-            stmt = stmt.where(Case.unit_id == self.unit_id)
-        for case_id, index, old, new, reason in plain_rows(self.session, stmt):
-            household = self._household_of(case_id)
-            bit = 1 << (index - self.base)
-            if old is None or (old is CaseStatus.CLOSED and new is not CaseStatus.CLOSED):
-                household.new |= bit
-            if new is CaseStatus.CLOSED and old is not CaseStatus.CLOSED:
-                household.closed |= bit
-                household.closing[index - self.first] = reason or "annat"
+            stmt = stmt.where(m.unit_id == self.unit_id)
+        return plain_rows(self.session, stmt)
+
+    def _year_facts(self) -> list[Any]:
+        """The kept year facts of the calendar year: each household once per group."""
+        y = StatisticsYearFact.__table__.c
+        keys = (y.grp, y.sex, y.household_type, y.with_children, y.young, y.closing_reason)
+        stmt = (
+            select(*keys, func.count(), func.sum(y.support_months))
+            .where(y.year == self.months[0].year)
+            .group_by(*keys)
+        )
+        if self.unit_id is not None:
+            stmt = stmt.where(y.unit_id == self.unit_id)
+        return plain_rows(self.session, stmt)
 
     def _load_members(self) -> None:
         """Every membership of the households in scope, and each member's sex (also used
@@ -790,7 +647,7 @@ class _Computation:
                 )
             )
         members: dict[Any, list[tuple]] = defaultdict(list)
-        births, sexes = self.applicant_birth, self.person_sex
+        births, sexes = self.applicant_birth, self._person_sex
         applicant_role = MemberRole.APPLICANT.value  # the role is read as plain text
         for household_id, person_id, role, visiting, start, until, sex, birth in plain_rows(
             self.session, stmt
@@ -848,6 +705,9 @@ class _Computation:
     def _runs(self, household_id: Any) -> list[tuple[int, str, str, bool]]:
         runs = self.household_runs.get(household_id)
         if runs is None:
+            if self.members is None:
+                self._load_members()
+            assert self.members is not None
             composition = self.members.get(household_id, ())
             runs = self.runs.get(composition)
             if runs is None:
@@ -906,124 +766,41 @@ class _Computation:
                 runs.append((mask, sex, code, children > 0))
         return runs
 
-    def _young_mask(self, household_id: Any) -> int:
-        """Months (of the period) in which the sökande is 18–24 on the first day."""
-        birth = self.applicant_birth.get(household_id)
-        if birth is None:
-            return 0
-        # the month index from which an age counts: the birth month if born on the 1st
-        born = birth // 10000 * 12 + birth // 100 % 100 - 1 + (0 if birth % 100 == 1 else 1)
-        low = max(born + 18 * 12 - self.first, 0)
-        high = min(born + 25 * 12 - self.first, self.n)
-        return ((1 << (high - low)) - 1) << low if high > low else 0
-
-    def _long_term(self, support: int) -> tuple[int, int]:
-        """Months of the period with bistånd in at least 10 of the 12 (32 of the 36) months
-        ending with the month, from the household's bistånd bits since `base`."""
-        total = support.bit_count()
-        if total < LONG_TERM_12:
-            return 0, 0
-        known = self.long_terms.get(support)
-        if known is not None:
-            return known
-        long12 = long36 = 0
-        offset = self.offset
-        for position in _bits((support >> offset) & ((1 << self.n) - 1)):
-            upto = support & ((2 << (position + offset)) - 1)
-            if (upto >> (position + offset - 11)).bit_count() >= LONG_TERM_12:
-                long12 |= 1 << position
-            if total >= LONG_TERM_36 and (
-                (upto >> (position + offset - 35)).bit_count() >= LONG_TERM_36
-            ):
-                long36 |= 1 << position
-        self.long_terms[support] = (long12, long36)
-        return long12, long36
-
     def _assemble(self) -> YearStatistics:
-        n, offset = self.n, self.offset
-        all_months = (1 << n) - 1
-        before_window = (1 << offset) - 1
-        # Counted per distinct month mask, spread over the months at the end.
-        monthly: dict[tuple, int] = defaultdict(int)  # (group, sex, code/YOUNG, barn, months)
-        durations: dict[tuple, int] = defaultdict(int)  # (sex, months, bistånd, months before)
-        yearly: dict[tuple, int] = defaultdict(int)
-        year_duration = {WOMEN: [0, 0], MEN: [0, 0]}
-        reasons_monthly: dict[tuple, Counter] = defaultdict(Counter)
-        reasons_yearly: Counter = Counter()
-        window_36 = (1 << 36) - 1
-        december = self.offset + n - 1  # bit of the last month of the period
-        for household_id, household in self.households.items():
-            decision = (household.decision >> offset) & all_months
-            support = (household.support >> offset) & all_months
-            new = (household.new >> offset) & all_months
-            closed = (household.closed >> offset) & all_months
-            if not (decision or support or new or closed):
-                continue
-            long12, long36 = self._long_term(household.support) if support else (0, 0)
-            runs = self._runs(household_id)
-            young = self._young_mask(household_id)
-            in_period = (
-                ("decision", decision),
-                ("support", support),
-                ("new", new),
-                ("closed", closed),
-                ("long12", long12),
-                ("long36", long36),
-            )
-            for group, months in in_period:
-                if not months:
-                    continue
-                for mask, sex, code, children in runs:
-                    part = months & mask
-                    if part:
-                        monthly[(group, sex, code, children, part)] += 1
-                        if part & young:
-                            monthly[(group, sex, YOUNG, None, part & young)] += 1
-            months_before = (
-                household.support_before + (household.support & before_window).bit_count()
-            )
-            if support:
-                for mask, sex, _code, _children in runs:
-                    if support & mask:
-                        durations[(sex, support & mask, support, months_before)] += 1
-            for position, reason in household.closing.items():
-                reasons_monthly[(reason, _at(runs, position)[0])][1 << position] += 1
-            # the year: each household once, as it was in its last month in the group
-            if n == 12:  # the calendar year; 36 months ending with December
-                long12 = support if support.bit_count() >= LONG_TERM_12 else 0
-                long36 = (
-                    support
-                    if (household.support >> (december - 35) & window_36).bit_count()
-                    >= LONG_TERM_36
-                    else 0
-                )
-            for group, months in (*in_period[:4], ("long12", long12), ("long36", long36)):
-                if months:
-                    position = months.bit_length() - 1
-                    sex, code, children = _at(runs, position)
-                    yearly[(group, sex, code, children, bool(young >> position & 1))] += 1
-            if support:
-                sex = _at(runs, support.bit_length() - 1)[0]
-                year_duration[sex][0] += months_before + support.bit_count()
-                year_duration[sex][1] += 1
-            if household.closing:
-                position = max(household.closing)
-                reasons_yearly[(household.closing[position], _at(runs, position)[0])] += 1
-
+        n, first = self.n, self.first
+        # (group, sex, code, med barn) and (group, sex, YOUNG) -> households per month
         per_month: dict[tuple, list[int]] = defaultdict(lambda: [0] * n)
-        for (group, sex, code, children, months), count in monthly.items():
-            key = (group, sex, YOUNG) if code == YOUNG else (group, sex, code, children)
-            counts = per_month[key]
-            for position in _bits(months):
-                counts[position] += count
         duration_sum = {WOMEN: [0] * n, MEN: [0] * n}
         duration_count = {WOMEN: [0] * n, MEN: [0] * n}
-        for (sex, months, support, before), count in durations.items():
-            for position in _bits(months):
-                so_far = before + (support & ((2 << position) - 1)).bit_count()
-                duration_sum[sex][position] += so_far * count
-                duration_count[sex][position] += count
-        reasons_per_month = {key: _spread(counter, n) for key, counter in reasons_monthly.items()}
+        reasons_per_month: dict[tuple, list[int]] = defaultdict(lambda: [0] * n)
+        granted, granted_support, paid = [0] * n, [0] * n, [0] * n  # öre
+        for month, sex, code, children, young, reason, *sums in self._month_facts():
+            position = month - first
+            support_months, amounts = sums[6], sums[7:]
+            for group, count in zip(GROUPS, sums[:6], strict=True):
+                if count:
+                    per_month[(group, sex, code, bool(children))][position] += count
+                    if young:
+                        per_month[(group, sex, YOUNG)][position] += count
+            if sums[1] and sex in duration_sum:
+                duration_sum[sex][position] += support_months
+                duration_count[sex][position] += sums[1]
+            if sums[3]:
+                reasons_per_month[(reason, sex)][position] += sums[3]
+            granted[position] += amounts[0]
+            granted_support[position] += amounts[1]
+            paid[position] += amounts[2]
+        yearly: dict[tuple, int] = defaultdict(int)  # (group, sex, code, barn, ungdom)
+        year_duration = {WOMEN: [0, 0], MEN: [0, 0]}
+        reasons_yearly: Counter = Counter()
+        if n == 12:  # the calendar year
+            for group, sex, code, children, young, reason, count, months in self._year_facts():
+                yearly[(group, sex, code, bool(children), bool(young))] += count
+                if group == "support" and sex in year_duration:
+                    year_duration[sex][0] += months
+                    year_duration[sex][1] += count
+                if group == "closed":
+                    reasons_yearly[(reason, sex)] += count
         barriers_monthly, barriers_yearly = self._barriers()
         children_monthly = self._child_documentation()
         events_monthly, events_yearly = self._events()
@@ -1034,7 +811,7 @@ class _Computation:
         unit_name = unit_label(self.session, self.unit_id)
         for i, month in enumerate(self.months):
             support_households = _household_counts(per_month, "support", i)
-            support_amount = Decimal(self.granted_support[i]) / 100
+            support_amount = Decimal(granted_support[i]) / 100
             month_statistics.append(
                 MonthStatistics(
                     month=month,
@@ -1052,9 +829,9 @@ class _Computation:
                         (duration_sum[MEN][i], duration_count[MEN][i]),
                     ),
                     support_barriers=barriers_monthly[i],
-                    amount_granted=_kronor(self.granted[i]),
-                    amount_granted_support=_kronor(self.granted_support[i]),
-                    amount_paid=_kronor(self.paid[i]),
+                    amount_granted=_kronor(granted[i]),
+                    amount_granted_support=_kronor(granted_support[i]),
+                    amount_paid=_kronor(paid[i]),
                     cost_per_support_household=_per(support_amount, support_households.total.total),
                     child_documentation=children_monthly[i].result(),
                     sip=events_monthly[JournalType.SIP][i],
@@ -1064,7 +841,7 @@ class _Computation:
                 )
             )
         year_support = _year_household_counts(yearly, "support")
-        support_total = Decimal(sum(self.granted_support)) / 100
+        support_total = Decimal(sum(granted_support)) / 100
         year_children = _ChildTally()
         for tally in children_monthly:
             year_children.merge(tally)
@@ -1085,9 +862,9 @@ class _Computation:
             long_term_32_of_36=_year_household_counts(yearly, "long36"),
             average_duration_months=_sex_averages(year_duration[WOMEN], year_duration[MEN]),
             support_barriers=barriers_yearly,
-            amount_granted=_kronor(sum(self.granted)),
-            amount_granted_support=_kronor(sum(self.granted_support)),
-            amount_paid=_kronor(sum(self.paid)),
+            amount_granted=_kronor(sum(granted)),
+            amount_granted_support=_kronor(sum(granted_support)),
+            amount_paid=_kronor(sum(paid)),
             cost_per_support_household=_per(support_total, year_support.total.total),
             child_documentation=year_children.result(),
             sip=events_yearly[JournalType.SIP],
@@ -1332,15 +1109,6 @@ def _at(runs: list[tuple[int, str, str, bool]], position: int) -> tuple[str, str
     return runs[-1][1:]
 
 
-def _spread(counter: Counter, n: int) -> list[int]:
-    """Counts per month from a Counter of month masks."""
-    per_month = [0] * n
-    for mask, count in counter.items():
-        for position in _bits(mask):
-            per_month[position] += count
-    return per_month
-
-
 def _codes_with(known: Iterable[str], found: Iterable[str]) -> list[str]:
     codes = list(known)
     for code in found:
@@ -1414,10 +1182,6 @@ def _reason_counts(per_month: dict[tuple, list[int]], codes: list[str], i: int):
         )
         for code in _codes_with(codes, sorted(found))
     }
-
-
-def _ore(amount: Decimal) -> int:
-    return int((amount * 100).to_integral_value(ROUND_HALF_UP))
 
 
 def _kronor(ore: int) -> Decimal:

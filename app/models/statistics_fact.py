@@ -1,0 +1,120 @@
+"""Statistics kept, not recomputed: per case (the program makes one household per case,
+case_register.create_case) and month, and per case, year and group, the facts the chef's
+statistics count (app.statistics.facts computes them, app.statistics.fact_upkeep keeps them
+current in the transaction of the change, `arendestod stats rebuild` builds them all).
+
+Rows exist only for months in which the household is in some group (a decision, bistånd, new,
+closed). Months are month indexes (year * 12 + month - 1); amounts are öre.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import BigInteger, ForeignKey, Index, SmallInteger, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base
+
+MONTH_FACT_COLUMNS = (
+    "sex",
+    "household_type",
+    "with_children",
+    "young",
+    "closing_reason",
+    "decision",
+    "support",
+    "new",
+    "closed",
+    "long12",
+    "long36",
+    "support_months",
+    "granted",
+    "granted_support",
+    "paid",
+)
+"""What a unit's months read: in both covering indexes, after the range columns."""
+
+YEAR_FACT_COLUMNS = (
+    "grp",
+    "sex",
+    "household_type",
+    "with_children",
+    "young",
+    "closing_reason",
+    "support_months",
+)
+
+
+class StatisticsMonthFact(Base):
+    """One household (case) in one month."""
+
+    __tablename__ = "statistics_month_facts"
+    __table_args__ = (
+        # a unit's months, and all units' months, as covering range reads
+        Index("ix_statistics_month_facts_unit", "unit_id", "month", *MONTH_FACT_COLUMNS),
+        Index("ix_statistics_month_facts_month", "month", *MONTH_FACT_COLUMNS),
+    )
+
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("units.id"))
+    sex: Mapped[str] = mapped_column(String(1))
+    """The sökande's (K/M): the household's sex in the statistics."""
+    household_type: Mapped[str] = mapped_column(String(2))
+    with_children: Mapped[int] = mapped_column(SmallInteger)
+    young: Mapped[int] = mapped_column(SmallInteger)
+    """Ungdomshushåll: the sökande 18–24 on the month's first day."""
+    closing_reason: Mapped[str | None] = mapped_column(String(40))
+    """Avslutsorsak of the last closing in the month (closed months only)."""
+    decision: Mapped[int] = mapped_column(SmallInteger)
+    support: Mapped[int] = mapped_column(SmallInteger)
+    new: Mapped[int] = mapped_column(SmallInteger)
+    closed: Mapped[int] = mapped_column(SmallInteger)
+    long12: Mapped[int] = mapped_column(SmallInteger)
+    long36: Mapped[int] = mapped_column(SmallInteger)
+    support_months: Mapped[int] = mapped_column()
+    """Months with bistånd up to and including this one (all history)."""
+    granted: Mapped[int] = mapped_column(BigInteger)
+    granted_support: Mapped[int] = mapped_column(BigInteger)
+    paid: Mapped[int] = mapped_column(BigInteger)
+
+
+class StatisticsYearFact(Base):
+    """One household (case) in one group of one calendar year, as it was in the last month
+    of the year it belonged to the group (each household counted once in year figures)."""
+
+    __tablename__ = "statistics_year_facts"
+    __table_args__ = (
+        Index("ix_statistics_year_facts_unit", "unit_id", "year", *YEAR_FACT_COLUMNS),
+        Index("ix_statistics_year_facts_year", "year", *YEAR_FACT_COLUMNS),
+    )
+
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    grp: Mapped[str] = mapped_column(String(10), primary_key=True)
+    """decision, support, new, closed, long12 or long36 (the year's definitions)."""
+    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("units.id"))
+    sex: Mapped[str] = mapped_column(String(1))
+    household_type: Mapped[str] = mapped_column(String(2))
+    with_children: Mapped[int] = mapped_column(SmallInteger)
+    young: Mapped[int] = mapped_column(SmallInteger)
+    closing_reason: Mapped[str | None] = mapped_column(String(40))
+    support_months: Mapped[int] = mapped_column()
+    """For the support group: months with bistånd up to its last month with bistånd in the
+    year (genomsnittlig varaktighet); 0 otherwise."""
+
+
+class StatisticsFactState(Base):
+    """One row: the definition the kept facts were built with (app.statistics.facts
+    DEFINITION_VERSION). No row, or another version: the statistics refuse until
+    `arendestod stats rebuild` has run."""
+
+    __tablename__ = "statistics_fact_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    definition_version: Mapped[int] = mapped_column()
