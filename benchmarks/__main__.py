@@ -124,7 +124,10 @@ def _parts(bench: BenchDatabase, args: argparse.Namespace) -> dict[str, Callable
 
 
 def run(bench: BenchDatabase, args: argparse.Namespace, chosen: list[str]) -> list[Measurement]:
+    from benchmarks import chef
+
     parts = _parts(bench, args)
+    with_database(bench.url, chef.prepare)  # before any part draws its samples
     print(f"warm-up: {warm_up(bench.url)}", file=sys.stderr, flush=True)
     measurements: list[Measurement] = []
     for name in chosen:

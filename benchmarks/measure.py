@@ -54,6 +54,17 @@ class Measurement:
     warm_ms: list[float] | None = None
     """... and the app path timed right before each replay, on the same warm cache."""
     unit: str = "ms"
+    key: str = ""
+    """The operation across database sizes, for the growth column (the name may carry the
+    size: "unit of 47 633 households"); empty: the name."""
+    growth: float | None = None
+    """Median here / median of the same operation on the smallest database of the run."""
+    growth_target: float | None = None
+    """The largest growth allowed (the review status should be flat), or None: not judged."""
+
+    @property
+    def ident(self) -> str:
+        return self.key or self.operation
 
     @property
     def n(self) -> int:
@@ -107,11 +118,14 @@ def timed(calls: Sequence[Callable[[], Any]], warmup: int) -> tuple[list[float],
     return times, results
 
 
-def run_as(database: Database, actor: Actor, work: Callable[[Session, Actor], T]) -> T:
+def run_as(
+    database: Database, actor: Actor, work: Callable[[Session, Actor], T], *, own_role: bool = True
+) -> T:
     """One service call as the UI makes it (app.ui.context.AppContext.call). On PostgreSQL
     as in shared mode: as the user's own database role, under the server's row-level
-    security (the owner that built the data would bypass it)."""
-    username = getattr(actor, "username", None)  # None: the command line, as IT's own role
+    security (the owner that built the data would bypass it). `own_role` False: the command
+    line run by IT with the URL's role (the statistics of all units)."""
+    username = actor.username if own_role else None
     with database.sessions.begin() as session:
         if database.engine.dialect.name == "postgresql" and username is not None:
             role = database.engine.dialect.identifier_preparer.quote(username)
@@ -120,10 +134,10 @@ def run_as(database: Database, actor: Actor, work: Callable[[Session, Actor], T]
 
 
 def ui_call(
-    database: Database, actor: Actor, work: Callable[[Session, Actor], T]
+    database: Database, actor: Actor, work: Callable[[Session, Actor], T], *, own_role: bool = True
 ) -> Callable[[], T]:
     """`work` as a call the UI would make: own session and transaction, then commit."""
-    return lambda: run_as(database, actor, work)
+    return lambda: run_as(database, actor, work, own_role=own_role)
 
 
 def ensure_user_roles(database: Database, actors: Sequence[Actor]) -> int:
@@ -400,9 +414,11 @@ def run_part(args: argparse.Namespace, work: Callable[[str], list[Measurement]])
     """A part on its own (`python -m benchmarks.chef` …): the database built or reused and
     warmed up as for the whole run, the garbage collector tuned as the app does at start, the
     table printed; the exit status."""
+    from benchmarks.chef import prepare
     from benchmarks.generate import ensure_database
 
     bench = ensure_database(args.households, args.db)
+    with_database(bench.url, prepare)  # before the part draws its samples
     print(f"warm-up: {warm_up(bench.url)}", file=sys.stderr, flush=True)
     tune_garbage_collector()
     measurements = work(bench.url)

@@ -47,6 +47,7 @@ from benchmarks.measure import (
     run_part,
 )
 
+OFFLINE_PASSWORD = "bänkprov-offline-2026"
 TARGET_MS = 3000.0
 MARKER = "benchmark-synk"
 
@@ -143,7 +144,12 @@ def run(url: str, cases: int, changes: int, repeat: int) -> list[Measurement]:
                     started = time.perf_counter()
                     with server.sessions() as remote, replica.sessions() as local:
                         result = checkout.check_out(
-                            remote, local, actor, case_ids, due_on=clock.today()
+                            remote,
+                            local,
+                            actor,
+                            case_ids,
+                            due_on=clock.today(),
+                            offline_password=OFFLINE_PASSWORD,  # chosen at Ta med, as a user does
                         )
                         remote.commit()
                         local.commit()
