@@ -100,7 +100,10 @@ class Measurement:
         ratio, raw = self.ratio, self.raw_median
         if ratio is not None and ratio > RATIO_TARGET and raw >= RATIO_JUDGED_FROM_RAW_MS:
             misses.append("ratio")
-        if self.target is None and self.ratio is None:
+        growth, allowed = self.growth, self.growth_target
+        if growth is not None and allowed is not None and growth > allowed:
+            misses.append("growth")
+        if self.target is None and self.ratio is None and allowed is None:
             return "-"
         return "FAIL " + "+".join(misses) if misses else "pass"
 
@@ -258,9 +261,9 @@ def measured(
 
 # --- reporting ----------------------------------------------------------------------------
 
-COLUMNS = ("operation", "n", "median", "p95", "max", "target", "raw SQL", "app/raw", "result",
-           "notes")  # fmt: skip
-_NUMERIC = {1, 2, 3, 4, 5, 6, 7}
+COLUMNS = ("operation", "n", "median", "p95", "max", "target", "raw SQL", "app/raw", "growth",
+           "result", "notes")  # fmt: skip
+_NUMERIC = {1, 2, 3, 4, 5, 6, 7, 8}
 
 
 def _cells(m: Measurement) -> list[str]:
@@ -275,9 +278,56 @@ def _cells(m: Measurement) -> list[str]:
         f"< {m.target:,.0f}{unit}" if m.target is not None else "-",
         f"{m.raw_median:,.2f}" if m.raw_median is not None else "",
         f"{m.ratio:.1f}×" if m.ratio is not None else "",
+        _growth_cell(m),
         m.verdict,
         m.note,
     ]
+
+
+def _growth_cell(m: Measurement) -> str:
+    if m.growth is None:
+        return ""
+    allowed = f" (≤ {m.growth_target:.1f}×)" if m.growth_target is not None else ""
+    return f"{m.growth:.1f}×{allowed}"
+
+
+def set_growth(smallest: list[Measurement], largest: list[Measurement]) -> None:
+    """The growth column of `largest`: each operation's median over its median in `smallest`
+    (the same operation on the smallest database of the run, matched by `ident`)."""
+    base = {m.ident: m.median for m in smallest}
+    for m in largest:
+        if base.get(m.ident):
+            m.growth = m.median / base[m.ident]
+
+
+def growth_table(sizes: list[int], runs: list[list[Measurement]]) -> list[list[str]]:
+    """Rows of operation, its median at each size and the factor largest / smallest, for
+    the operations measured at every size; the order of the largest run."""
+    by_size = [{m.ident: m for m in run} for run in runs]
+    header = ["operation", *(f"median at {n:,}".replace(",", " ") for n in sizes), "growth"]
+    rows = [header]
+    for m in runs[-1]:
+        found = [each.get(m.ident) for each in by_size]
+        if any(x is None for x in found):
+            continue
+        cells = [f"{x.median:,.{0 if x.median >= 100 else 2}f} {x.unit}" for x in found if x]
+        rows.append([m.ident, *cells, _growth_cell(m)])
+    return rows
+
+
+def format_rows(rows: list[list[str]], *, markdown: bool) -> str:
+    """A table of already formatted cells, the first row its header; numbers to the right."""
+    if markdown:
+        lines = ["| " + " | ".join(rows[0]) + " |", "|---|" + "--:|" * (len(rows[0]) - 1)]
+        return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows[1:]])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for number, row in enumerate(rows):
+        cells = [c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+        if number == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    return "\n".join(lines)
 
 
 def text_table(measurements: list[Measurement]) -> str:
