@@ -19,7 +19,7 @@ LOCAL_KEY_PREFIX = "local-db-key:"
 
 
 class BenchKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def get_password(self, service: str, username: str) -> str | None:
         if username.startswith(LOCAL_KEY_PREFIX):
