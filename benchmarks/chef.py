@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from app.cases import caseload_review
 from app.common import clock
 from app.db.database import Database
-from app.models import AuditEntry, Case, CaseStatus, FormInstance, Role, Unit, User
+from app.models import AuditEntry, Case, CaseStatus, Role, Unit, User
 from app.security.accounts import hash_password
 from app.security.actor import Actor
 from app.statistics import statistics as statistics_service
@@ -95,12 +95,6 @@ def ensure_bench_unit(database: Database) -> Actor:
             session.execute(
                 update(Case).where(Case.id.in_(extra)).values(unit_id=unit.id, **handed_to)
             )
-        # forms carry their case's unit (a FIA of a moved case is read in its new unit)
-        session.execute(
-            update(FormInstance)
-            .where(FormInstance.case_id.in_(select(Case.id).where(Case.unit_id == unit.id)))
-            .values(unit_id=unit.id)
-        )
         chef = User(
             username=BENCH_CHEF,
             full_name="Chef Enhet 2000",
