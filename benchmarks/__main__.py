@@ -271,8 +271,12 @@ def main(argv: list[str] | None = None) -> int:
     for series, bench in benches:
         measurements = run(bench, args, chosen)
         runs.append((series, bench, measurements))
-        print("\n".join(["", *database_lines(bench), "", text_table(measurements)]))
+        if len(sizes) == 1:  # else at the end, with the growth column
+            print("\n".join(["", *database_lines(bench), "", text_table(measurements)]))
     growth = growth_sections(sizes, runs)
+    if len(sizes) > 1:
+        for _series, bench, measurements in runs:
+            print("\n".join(["", *database_lines(bench), "", text_table(measurements)]))
     for title, rows in growth:
         print(f"\n{title}\n\n{format_rows(rows, markdown=False)}")
     sections = [(database_lines(bench), measurements) for _, bench, measurements in runs]
