@@ -194,7 +194,7 @@ class Session:
 
         self.app = app
         self.wait = PaintWait(app)
-        self.window = _log_in(app, database, username, password, replica)
+        self.window, self.log_out = _log_in(app, database, username, password, replica)
         self.window.show()
         self.window.activateWindow()
         self.tabs = self.window.findChild(QTabWidget)
@@ -225,10 +225,14 @@ class Session:
         self.window.close()
         self.window.deleteLater()
         self.wait.settle(50)
+        self.log_out()
 
 
-def _log_in(app: Any, database: Any, username: str, password: str, replica: Path) -> Any:
-    """The login dialog, filled in and sent with Enter, then the main window (as run_gui)."""
+def _log_in(
+    app: Any, database: Any, username: str, password: str, replica: Path
+) -> tuple[Any, Callable[[], None]]:
+    """The login dialog, filled in and sent with Enter, then the main window (as run_gui);
+    and what ends the user's role switch on PostgreSQL, for the next login."""
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QLineEdit
 
@@ -250,23 +254,29 @@ def _log_in(app: Any, database: Any, username: str, password: str, replica: Path
     if context.actor is None:
         raise RuntimeError(f"{username} could not log in")
     login.deleteLater()
-    if database.engine.dialect.name == "postgresql":
-        _as_own_role(database, username)
+    log_out = _as_own_role(database, context.actor)
     from app.ui.main_window import MainWindow
 
-    return MainWindow(context)
+    return MainWindow(context), log_out
 
 
-def _as_own_role(database: Any, username: str) -> None:
-    """Every transaction of the window as the user's own role (row-level security)."""
+def _as_own_role(database: Any, actor: Any) -> Callable[[], None]:
+    """PostgreSQL: every transaction of the window as the user's own role (row-level
+    security), the role made if missing; returns what ends that. SQLite: nothing to do."""
+    if database.engine.dialect.name != "postgresql":
+        return lambda: None
     from sqlalchemy import event, text
 
-    role = database.engine.dialect.identifier_preparer.quote(username)
+    from benchmarks.measure import ensure_user_roles
+
+    ensure_user_roles(database, [actor])
+    role = database.engine.dialect.identifier_preparer.quote(actor.username)
 
     def switch(_session: Any, _transaction: Any, connection: Any) -> None:
         connection.execute(text(f"SET LOCAL SESSION AUTHORIZATION {role}"))
 
     event.listen(database.sessions, "after_begin", switch)
+    return lambda: event.remove(database.sessions, "after_begin", switch)
 
 
 class ModelChanges:
