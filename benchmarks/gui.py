@@ -239,6 +239,7 @@ def _log_in(
     from app.ui.context import AppContext
     from app.ui.security.login_dialog import LoginDialog
 
+    _give_password(database, username, password)
     context = AppContext(database, replica_path=replica)
     login = LoginDialog(context, username=username)
     login.show()
@@ -258,6 +259,22 @@ def _log_in(
     from app.ui.main_window import MainWindow
 
     return MainWindow(context), log_out
+
+
+def _give_password(database: Any, username: str, password: str) -> None:
+    """The user logs in with `password` (the data of older generators had other demo
+    passwords; the benchmark's data is fictional)."""
+    from sqlalchemy import update
+
+    from app.models import User
+    from app.security.accounts import hash_password
+
+    with database.sessions.begin() as session:
+        session.execute(
+            update(User)
+            .where(User.username == username)
+            .values(password_hash=hash_password(password))
+        )
 
 
 def _as_own_role(database: Any, actor: Any) -> Callable[[], None]:
@@ -352,9 +369,8 @@ def _statistics_page(
     from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSpinBox, QWidget
     from sqlalchemy import func, select
 
-    from app.demo.demo_data import DEMO_PASSWORD
     from app.models import Case
-    from benchmarks.chef import big_unit_and_chef
+    from benchmarks.chef import BENCH_PASSWORD, big_unit_and_chef
 
     with database.sessions() as db:
         big_unit, chef_user = big_unit_and_chef(db)
@@ -362,7 +378,7 @@ def _statistics_page(
         households = db.scalar(
             select(func.count(func.distinct(Case.household_id))).where(Case.unit_id == big_unit.id)
         )
-    session = Session(app, database, chef, DEMO_PASSWORD, replica)
+    session = Session(app, database, chef, BENCH_PASSWORD, replica)
     _action(session.window, text="Statistik").trigger()
     session.wait.settle(50)
     year_box = _find(session.window, QSpinBox, "statisticsYear")
@@ -408,7 +424,7 @@ def _handlaggare(
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QLineEdit, QTableView
 
-    from app.demo.demo_data import DEMO_PASSWORD
+    from benchmarks.chef import BENCH_PASSWORD
     from benchmarks.search import load_workload
 
     count = repeat + warmup
@@ -419,7 +435,7 @@ def _handlaggare(
     ours = [s for s in workload.samples if s.actor.unit_id == owner.unit_id][:count]
     if len(ours) < count:
         raise RuntimeError(f"only {len(ours)} persons drawn in the handläggare's unit")
-    session = Session(app, database, owner.username, DEMO_PASSWORD, replica)
+    session = Session(app, database, owner.username, BENCH_PASSWORD, replica)
     keep = session.tabs.count()
     field = _find(session.window, QLineEdit, "searchField")
     changes = ModelChanges(session.window, "searchResults")
