@@ -44,7 +44,11 @@ def _samples(database: Database, count: int) -> tuple[list, list]:
     with database.sessions() as session:
         signed = session.execute(
             select(FormInstance.id, FormInstance.author_id)
+            .join(User, User.id == FormInstance.author_id)
+            .join(Case, Case.id == FormInstance.case_id)
             .where(FormInstance.form_key == "fia", FormInstance.signed_at.is_not(None))
+            # the author can still read it (the 2 000-case unit moved cases between units)
+            .where(User.unit_id == FormInstance.unit_id, Case.unit_id == FormInstance.unit_id)
             .order_by(FormInstance.id)
             .limit(count)
         ).all()

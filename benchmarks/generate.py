@@ -19,6 +19,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import os
 import platform
 import sqlite3
 import sys
@@ -40,7 +41,9 @@ from app.models import Household
 from app.statistics import facts
 from benchmarks.bench_database import bench_engine, open_bench_database
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_VARIABLE = "ARENDESTOD_BENCH_DATA"
+DATA_DIR = Path(os.environ.get(DATA_VARIABLE) or Path(__file__).resolve().parent / "data")
+"""Where the default files bench-<N>.sqlite3 are: $ARENDESTOD_BENCH_DATA or benchmarks/data."""
 SEED = 1
 META_VERSION = 1
 

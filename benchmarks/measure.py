@@ -54,6 +54,17 @@ class Measurement:
     warm_ms: list[float] | None = None
     """... and the app path timed right before each replay, on the same warm cache."""
     unit: str = "ms"
+    key: str = ""
+    """The operation across database sizes, for the growth column (the name may carry the
+    size: "unit of 47 633 households"); empty: the name."""
+    growth: float | None = None
+    """Median here / median of the same operation on the smallest database of the run."""
+    growth_target: float | None = None
+    """The largest growth allowed (the review status should be flat), or None: not judged."""
+
+    @property
+    def ident(self) -> str:
+        return self.key or self.operation
 
     @property
     def n(self) -> int:
@@ -89,7 +100,10 @@ class Measurement:
         ratio, raw = self.ratio, self.raw_median
         if ratio is not None and ratio > RATIO_TARGET and raw >= RATIO_JUDGED_FROM_RAW_MS:
             misses.append("ratio")
-        if self.target is None and self.ratio is None:
+        growth, allowed = self.growth, self.growth_target
+        if growth is not None and allowed is not None and growth > allowed:
+            misses.append("growth")
+        if self.target is None and self.ratio is None and allowed is None:
             return "-"
         return "FAIL " + "+".join(misses) if misses else "pass"
 
@@ -107,11 +121,14 @@ def timed(calls: Sequence[Callable[[], Any]], warmup: int) -> tuple[list[float],
     return times, results
 
 
-def run_as(database: Database, actor: Actor, work: Callable[[Session, Actor], T]) -> T:
+def run_as(
+    database: Database, actor: Actor, work: Callable[[Session, Actor], T], *, own_role: bool = True
+) -> T:
     """One service call as the UI makes it (app.ui.context.AppContext.call). On PostgreSQL
     as in shared mode: as the user's own database role, under the server's row-level
-    security (the owner that built the data would bypass it)."""
-    username = getattr(actor, "username", None)  # None: the command line, as IT's own role
+    security (the owner that built the data would bypass it). `own_role` False: the command
+    line run by IT with the URL's role (the statistics of all units)."""
+    username = actor.username if own_role else None
     with database.sessions.begin() as session:
         if database.engine.dialect.name == "postgresql" and username is not None:
             role = database.engine.dialect.identifier_preparer.quote(username)
@@ -120,10 +137,10 @@ def run_as(database: Database, actor: Actor, work: Callable[[Session, Actor], T]
 
 
 def ui_call(
-    database: Database, actor: Actor, work: Callable[[Session, Actor], T]
+    database: Database, actor: Actor, work: Callable[[Session, Actor], T], *, own_role: bool = True
 ) -> Callable[[], T]:
     """`work` as a call the UI would make: own session and transaction, then commit."""
-    return lambda: run_as(database, actor, work)
+    return lambda: run_as(database, actor, work, own_role=own_role)
 
 
 def ensure_user_roles(database: Database, actors: Sequence[Actor]) -> int:
@@ -244,9 +261,9 @@ def measured(
 
 # --- reporting ----------------------------------------------------------------------------
 
-COLUMNS = ("operation", "n", "median", "p95", "max", "target", "raw SQL", "app/raw", "result",
-           "notes")  # fmt: skip
-_NUMERIC = {1, 2, 3, 4, 5, 6, 7}
+COLUMNS = ("operation", "n", "median", "p95", "max", "target", "raw SQL", "app/raw", "growth",
+           "result", "notes")  # fmt: skip
+_NUMERIC = {1, 2, 3, 4, 5, 6, 7, 8}
 
 
 def _cells(m: Measurement) -> list[str]:
@@ -261,9 +278,56 @@ def _cells(m: Measurement) -> list[str]:
         f"< {m.target:,.0f}{unit}" if m.target is not None else "-",
         f"{m.raw_median:,.2f}" if m.raw_median is not None else "",
         f"{m.ratio:.1f}×" if m.ratio is not None else "",
+        _growth_cell(m),
         m.verdict,
         m.note,
     ]
+
+
+def _growth_cell(m: Measurement) -> str:
+    if m.growth is None:
+        return ""
+    allowed = f" (≤ {m.growth_target:.1f}×)" if m.growth_target is not None else ""
+    return f"{m.growth:.1f}×{allowed}"
+
+
+def set_growth(smallest: list[Measurement], largest: list[Measurement]) -> None:
+    """The growth column of `largest`: each operation's median over its median in `smallest`
+    (the same operation on the smallest database of the run, matched by `ident`)."""
+    base = {m.ident: m.median for m in smallest}
+    for m in largest:
+        if base.get(m.ident):
+            m.growth = m.median / base[m.ident]
+
+
+def growth_table(sizes: list[int], runs: list[list[Measurement]]) -> list[list[str]]:
+    """Rows of operation, its median at each size and the factor largest / smallest, for
+    the operations measured at every size; the order of the largest run."""
+    by_size = [{m.ident: m for m in run} for run in runs]
+    header = ["operation", *(f"median at {n:,}".replace(",", " ") for n in sizes), "growth"]
+    rows = [header]
+    for m in runs[-1]:
+        found = [each.get(m.ident) for each in by_size]
+        if any(x is None for x in found):
+            continue
+        cells = [f"{x.median:,.{0 if x.median >= 100 else 2}f} {x.unit}" for x in found if x]
+        rows.append([m.ident, *cells, _growth_cell(m)])
+    return rows
+
+
+def format_rows(rows: list[list[str]], *, markdown: bool) -> str:
+    """A table of already formatted cells, the first row its header; numbers to the right."""
+    if markdown:
+        lines = ["| " + " | ".join(rows[0]) + " |", "|---|" + "--:|" * (len(rows[0]) - 1)]
+        return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows[1:]])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for number, row in enumerate(rows):
+        cells = [c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+        if number == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    return "\n".join(lines)
 
 
 def text_table(measurements: list[Measurement]) -> str:
@@ -400,9 +464,11 @@ def run_part(args: argparse.Namespace, work: Callable[[str], list[Measurement]])
     """A part on its own (`python -m benchmarks.chef` …): the database built or reused and
     warmed up as for the whole run, the garbage collector tuned as the app does at start, the
     table printed; the exit status."""
+    from benchmarks.chef import prepare
     from benchmarks.generate import ensure_database
 
     bench = ensure_database(args.households, args.db)
+    with_database(bench.url, prepare)  # before the part draws its samples
     print(f"warm-up: {warm_up(bench.url)}", file=sys.stderr, flush=True)
     tune_garbage_collector()
     measurements = work(bench.url)

@@ -34,6 +34,7 @@ from app.models import (
     JournalEntry,
     Person,
     Role,
+    Unit,
     User,
 )
 from app.offline import checkout, outbox, sync
@@ -47,12 +48,19 @@ from benchmarks.measure import (
     run_part,
 )
 
+OFFLINE_PASSWORD = "bänkprov-offline-2026"
 TARGET_MS = 3000.0
 MARKER = "benchmark-synk"
 
 
 def _caseworker(database: Database, cases: int) -> tuple[Actor, list]:
+    """A handläggare with at least `cases` open cases, outside the benchmark's 2 000-case
+    unit (where it was made before its cases' forms moved with them, the forms are in
+    another unit than their case, and the laptop's copy fails its foreign keys)."""
+    from benchmarks.chef import BENCH_UNIT
+
     with database.sessions() as session:
+        bench_unit = session.scalar(select(Unit.id).where(Unit.name == BENCH_UNIT))
         counts = (
             select(Case.responsible_user_id, func.count().label("n"))
             .where(Case.status != CaseStatus.CLOSED)
@@ -63,6 +71,7 @@ def _caseworker(database: Database, cases: int) -> tuple[Actor, list]:
             select(User)
             .join(counts, counts.c.responsible_user_id == User.id)
             .where(User.role == Role.CASEWORKER, User.active, counts.c.n >= cases)
+            .where(User.unit_id.is_distinct_from(bench_unit))
             .order_by(User.username)
         )
         if user is None:
@@ -143,7 +152,12 @@ def run(url: str, cases: int, changes: int, repeat: int) -> list[Measurement]:
                     started = time.perf_counter()
                     with server.sessions() as remote, replica.sessions() as local:
                         result = checkout.check_out(
-                            remote, local, actor, case_ids, due_on=clock.today()
+                            remote,
+                            local,
+                            actor,
+                            case_ids,
+                            due_on=clock.today(),
+                            offline_password=OFFLINE_PASSWORD,  # chosen at Ta med, as a user does
                         )
                         remote.commit()
                         local.commit()

@@ -1,0 +1,99 @@
+"""`arendestod stats --year ÅÅÅÅ --json` for all units, as IT runs it: the whole process.
+
+Issue 21: for 100 000 households < 1.5 s including start-up, under 200 MB. The command is
+started as a user starts it (`python -m app --db URL stats --year … --json --user …
+--password-stdin`, the password on standard input, the output to a file), and measured from
+before spawning it to its exit: wall time, and its peak resident set size (the kernel's
+`ru_maxrss` of the child, from `os.wait4`). The user is the benchmark's administrator
+(`chef.ensure_bench_admin`). An encrypted SQLite file's key reaches the program through a
+keyring of the benchmark's own (`benchmarks.bench_keyring`), where the program looks for it.
+
+PostgreSQL is not measured here: the program logs in there with the user's own login role,
+and the benchmark's users have none.
+
+    uv run python -m benchmarks.stats_command --db sqlite:////…/bench-100000.sqlite3
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from app.common import clock
+from app.db.location import sqlite_file
+from benchmarks.bench_database import KEY_VARIABLE
+from benchmarks.measure import Measurement, part_parser, reported, run_part
+
+TARGET_MS = 1500.0
+TARGET_MB = 200.0
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_once(url: str, year: int, output: Path) -> tuple[float, float]:
+    """(wall ms, peak RSS MB) of one run; its JSON in `output`."""
+    from benchmarks.chef import BENCH_ADMIN, BENCH_PASSWORD
+
+    env = dict(os.environ, PYTHON_KEYRING_BACKEND="benchmarks.bench_keyring.BenchKeyring")
+    command = [sys.executable, "-m", "app", "--db", url, "stats", "--year", str(year), "--json"]
+    command += ["--user", BENCH_ADMIN, "--password-stdin"]
+    with output.open("w", encoding="utf-8") as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=out, env=env, cwd=ROOT, text=True
+        )
+        assert process.stdin is not None
+        process.stdin.write(BENCH_PASSWORD + "\n")
+        process.stdin.close()
+        _pid, status, usage = os.wait4(process.pid, 0)
+        elapsed = (time.perf_counter() - started) * 1000
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"arendestod stats ended with exit status {process.returncode}")
+    return elapsed, usage.ru_maxrss / 1024  # kB on Linux
+
+
+def measure(url: str, year: int, repeat: int = 3) -> list[Measurement]:
+    """The command `repeat` times after one untimed run (the page cache, the .pyc files)."""
+    if sqlite_file(url) is None:
+        print("  (stats --json: PostgreSQL not measured, see the module)", file=sys.stderr)
+        return []
+    if not os.environ.get(KEY_VARIABLE):
+        # the program opens a local database only encrypted, with its key in the keyring
+        print(f"  (stats --json: needs ${KEY_VARIABLE}, the file's key)", file=sys.stderr)
+        return []
+    from benchmarks.chef import ensure_bench_admin
+    from benchmarks.measure import with_database
+
+    with_database(url, ensure_bench_admin)
+    with tempfile.TemporaryDirectory() as folder:
+        output = Path(folder) / "stats.json"
+        runs = [run_once(url, year, output) for _ in range(repeat + 1)][1:]
+        households = json.loads(output.read_text(encoding="utf-8"))["support_households"]
+    note = f"{households['total']['totalt']:,} bidragshushåll; output to a file"
+    name = f"stats --year {year} --json, all units (whole process)"
+    wall = Measurement(name, TARGET_MS, [ms for ms, _ in runs], note, key="stats json wall")
+    peak = Measurement(
+        name.replace("whole process", "peak RSS"),
+        TARGET_MB,
+        [mb for _, mb in runs],
+        unit="MB",
+        key="stats json peak RSS",
+    )
+    return [reported(wall), reported(peak)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = part_parser("python -m benchmarks.stats_command", __doc__, repeat=3)
+    parser.add_argument("--year", type=int, default=None)
+    args = parser.parse_args(argv)
+    year = args.year or clock.today().year
+    return run_part(args, lambda url: measure(url, year, args.repeat))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
