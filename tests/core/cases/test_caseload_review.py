@@ -654,7 +654,6 @@ class TestAccess:
         assert len(rows) == 13
         assert many == few
 
-
     def test_postgresql_compiles_no_plan_for_the_caseload(self, session, manager, unit) -> None:
         """A database restored from a dump, or copied from a template, lacks `db init-server`'s
         `jit = off`; the caseload's lists of 2 000 ids then pass jit_above_cost and compiling
