@@ -26,7 +26,7 @@ from app.common.codes import MEETING_TYPES, JournalType
 from app.common.errors import AccessDenied
 from app.common.identity_number import age_on, format_identity_number
 from app.common.periods import add_months, month_end, twelve_months_start
-from app.db.batches import among, in_batches, not_among, plain_rows
+from app.db.batches import among, in_batches, not_among, plain_rows, without_jit
 from app.deadlines.deadlines import (
     CaseFacts,
     PlanFact,
@@ -211,6 +211,7 @@ def caseload(
     Chefs see their own unit; a handläggare may see only their own caseload
     (`caseworker_id` = their id). One audit row per call (entity 'caseload')."""
     subject = _caseload_subject(session, actor, caseworker_id)
+    without_jit(session)
     stmt = (
         select(
             Case.id,
