@@ -113,6 +113,7 @@ def _upgrade_in_place(url: str) -> str | None:
             with engine.begin() as connection:
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
+            migrate.refresh_planner_statistics(engine)
         _build_statistics_facts(engine)
         return None if current == migrate.HEAD_REVISION else current
     finally:

@@ -90,4 +90,18 @@ def upgrade(engine: Engine) -> Path | None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+    if current is not None:
+        refresh_planner_statistics(engine)
     return backup
+
+
+def refresh_planner_statistics(engine: Engine) -> None:
+    """ANALYZE after an upgrade: a migration's new indexes and columns have no statistics
+    yet, and without them the planner may pick them for the wrong statements (0029's
+    journal index made the chef's caseload read a whole register's entries of two types on
+    a 100 000-household SQLite file; issue 21). On SQLite each index is sampled
+    (analysis_limit), so a file of gigabytes takes seconds."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "sqlite":
+            connection.execute(text("PRAGMA analysis_limit = 1000"))
+        connection.execute(text("ANALYZE"))

@@ -316,3 +316,26 @@ def test_upgrade_of_an_older_database_backs_it_up_first(tmp_path, monkeypatch) -
         assert backup.execute("SELECT version_num FROM alembic_version").fetchall() == [(head,)]
         assert backup.execute("SELECT last_number FROM case_number_series").fetchall() == [(41,)]
     assert "test_extra" not in tables(upgraded.backup)
+
+
+def test_an_upgraded_database_gets_planner_statistics(tmp_path: Path) -> None:
+    """A migration's new index has no statistics until ANALYZE; without them SQLite chose
+    0029's journal index for the chef's caseload and read a whole register (issue 21)."""
+    path = tmp_path / "t.sqlite3"
+    url = sqlite_url(path)
+    engine = make_engine(url)
+    try:
+        config = migrate.alembic_config(url)
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0028")
+        with engine.begin() as connection:
+            connection.execute(
+                text("INSERT INTO case_number_series (year, last_number) VALUES (2026, 41)")
+            )
+        migrate.upgrade(engine)
+        with engine.connect() as connection:
+            analysed = set(connection.execute(text("SELECT tbl FROM sqlite_stat1")).scalars().all())
+    finally:
+        engine.dispose()
+    assert "case_number_series" in analysed
