@@ -33,12 +33,14 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
-PAGE_CACHE_KIB = 64 * 1024
-"""SQLite's page cache per connection of an encrypted file (SQLCipher's default is ~8 MB). A
-page read from the file must be decrypted and its HMAC checked; a page in this cache is
-already plain. Measured on 20 000 households: 128 MiB made the chef's caseload and surname
-searches 14 % faster than 32 MiB, for 77 MiB more memory; 64 MiB is the middle
-(benchmarks/README.md, "Krypterad lokal databas")."""
+PAGE_CACHE_KIB = 192 * 1024
+"""SQLite's page cache per connection of an encrypted file (SQLCipher's default is ~8 MB), an
+upper bound: it grows only with the pages read. A page read from the file must be decrypted
+and its HMAC checked; a page in this cache is already plain. At 100 000 households a chef's
+caseload of 2 000 cases reads ~150–190 MiB of pages scattered over the file; with a smaller
+cache they evict each other on every opening (warm caseload 0.76–1.13 s at 64 MiB, 0.65–0.71 s
+at 128, 0.38–0.44 s at 192; process 169 / 236 / 265 MB; issue 21). A handläggare's reads stay
+far below it. benchmarks/README.md, "Krypterad lokal databas"."""
 FREE_SPACE_MARGIN = 50 * 1024 * 1024
 """Room left over after a backup: the upgrade itself and the WAL need some too."""
 
