@@ -257,8 +257,9 @@ def search(session: Session, actor: Actor, query: str) -> SearchResult:
         "search",
         detail=f"{len(hits)} träffar för sökning ({len(text)} tecken)",
     )
-    for person_id in {h.person_id for h in hits[:50]}:
-        audit.record(session, actor, audit.Action.SEARCH, "person", person_id=person_id)
+    audit.record_persons(
+        session, actor, audit.Action.SEARCH, "person", dict.fromkeys(h.person_id for h in hits[:50])
+    )
     if not hits and not message:
         message = f"Inga ärenden hittades för ”{text}”."
     return SearchResult(hits, message, truncated)

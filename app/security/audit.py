@@ -4,8 +4,9 @@ added to the caller's session so it commits (or rolls back) with the work itself
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, insert
 from sqlalchemy.orm import Session
 
 from app.common import clock
@@ -62,3 +63,26 @@ def record(
             detail=detail[:2000],
         )
     )
+
+
+def record_persons(
+    session: Session, actor: Actor | None, action: str, entity: str, person_ids: Iterable[uuid.UUID]
+) -> None:
+    """One row per person, written in one statement: a search logs every person it shows
+    (up to 50), and building and flushing an ORM object per row was a third of a search's
+    time on the workstation. The rows are the same as `record` writes."""
+    at = clock.now()
+    rows = [
+        {
+            "id": uuid.uuid4(),
+            "at": at,
+            "user_id": actor.id if actor else None,
+            "person_id": person_id,
+            "action": action,
+            "entity": entity,
+            "detail": "",
+        }
+        for person_id in person_ids
+    ]
+    if rows:
+        session.execute(insert(AuditEntry), rows)

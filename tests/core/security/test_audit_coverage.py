@@ -248,6 +248,7 @@ NOT_CASE_CONTENT = {
     "access.require_read": "the access check the reads call",
     "access.require_write": "the access check the writes call",
     "audit.record": "the audit writer itself",
+    "audit.record_persons": "the audit writer itself (one row per person shown, one statement)",
     "statistics.audit_aggregate": "the audit row of the statistics reads",
     "audit_review.reviewable_users": "names of the unit's staff",
     "accounts.list_users": "the staff list (administrators)",
