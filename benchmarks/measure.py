@@ -164,11 +164,12 @@ def ensure_user_roles(database: Database, actors: Sequence[Actor]) -> int:
 
 @contextmanager
 def captured_sql(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
-    """Collect every (statement, parameters) the engine executes inside the block."""
+    """Collect every (statement, parameters) the engine executes inside the block; for an
+    executemany the parameters are a list of the rows' parameters."""
     statements: list[tuple[str, Any]] = []
 
-    def listener(_conn, _cursor, statement, parameters, _context, _executemany) -> None:
-        statements.append((statement, parameters))
+    def listener(_conn, _cursor, statement, parameters, _context, executemany) -> None:
+        statements.append((statement, list(parameters) if executemany else parameters))
 
     event.listen(engine, "before_cursor_execute", listener)
     try:
@@ -200,11 +201,14 @@ def raw_sql_times(
             for sql, parameters in reads:  # the captured run's audit rows make way, untimed
                 if sql.startswith("INSERT"):
                     ids = _inserted_ids(sql, parameters)
-                    marks = ", ".join(["?" if isinstance(parameters, tuple | list) else "%s"]
-                                      * len(ids))  # fmt: skip
+                    mark = "?" if database.engine.dialect.paramstyle == "qmark" else "%s"
+                    marks = ", ".join([mark] * len(ids))
                     cursor.execute(f"DELETE FROM audit_log WHERE id IN ({marks})", ids)
             started = time.perf_counter()
             for sql, parameters in reads:
+                if isinstance(parameters, list):
+                    cursor.executemany(sql, parameters)
+                    continue
                 cursor.execute(sql, parameters)
                 if cursor.description is not None:
                     cursor.fetchall()
@@ -221,6 +225,8 @@ def raw_sql_times(
 
 def _inserted_ids(sql: str, parameters: Any) -> list:
     """The `id` values of a captured INSERT (one or many rows), in the driver's form."""
+    if isinstance(parameters, list):  # an executemany: one parameter set per row
+        return [i for row in parameters for i in _inserted_ids(sql, row)]
     if isinstance(parameters, dict):  # psycopg: named, id or id__0, id__1, … for many rows
         return [v for k, v in parameters.items() if k == "id" or k.startswith("id__")]
     columns = [c.strip() for c in sql[sql.index("(") + 1 : sql.index(")")].split(",")]
