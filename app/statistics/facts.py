@@ -43,6 +43,7 @@ from app.models import (
     StatisticsYearFact,
 )
 from app.statistics import household_type, month_shares
+from app.statistics.household_type import MemberSpan
 
 DEFINITION_VERSION = 1
 """Raise when a definition changes: kept facts of another version are refused until rebuilt."""
@@ -103,16 +104,6 @@ class YearFact:
 
 
 @dataclass
-class _Member:
-    role: str
-    visiting_child: bool
-    member_from: date | None
-    member_until: date | None
-    sex: str | None
-    birth_date: date
-
-
-@dataclass
 class _Month:
     decision: bool = False
     support: bool = False
@@ -133,33 +124,12 @@ def _age_on(birth: date, first: date) -> int:
     return first.year - birth.year - ((first.month, first.day) < (birth.month, birth.day))
 
 
-def _composition(members: list[_Member], month: date) -> tuple[str, str, bool]:
-    """(sökande's sex, hushållstyp, med barn) in `month` (household_type's reading)."""
-    applicant = co_applicant = False
-    sex: str | None = None
-    grown = children = 0
-    for m in members:
-        if not household_type.in_month(m.member_from, m.member_until, month):
-            continue
-        if m.role == MemberRole.CHILD.value and m.visiting_child:
-            continue
-        if m.role == MemberRole.APPLICANT.value and not applicant:
-            applicant, sex = True, m.sex
-        elif m.role == MemberRole.CO_APPLICANT.value:
-            co_applicant = True
-        if household_type.adult_on(m.birth_date, month):
-            grown += 1
-        else:
-            children += 1
-    code = household_type.classify(
-        applicant=applicant,
-        applicant_sex=sex,
-        co_applicant=co_applicant,
-        grown=grown,
-        children=children,
-    )
+def _composition(members: list[MemberSpan], month: date) -> tuple[str, str, bool]:
+    """(sökande's sex, hushållstyp, med barn) in `month`; the sex of a month without a
+    sökande is that of the household's sökande in any month (else K), as before."""
+    found = household_type.month_composition(members, month)
     any_applicant = next((m.sex for m in members if m.role == MemberRole.APPLICANT.value), None)
-    return sex or any_applicant or WOMEN, code, children > 0
+    return found.applicant_sex or any_applicant or WOMEN, found.code, found.with_children
 
 
 def household_facts(
@@ -168,7 +138,7 @@ def household_facts(
     case_closing_reason: str | None,
     decisions: list[Any],
     status_changes: list[Any],
-    members: list[_Member],
+    members: list[MemberSpan],
 ) -> tuple[list[MonthFact], list[YearFact]]:
     """The facts of one case's household from its raw rows: its signed decisions
     (id, replaces_id, kind, granted_total, period_start, period_end, executed_on), its
@@ -325,7 +295,7 @@ def _compute_batch(session: Session, case_ids: list[uuid.UUID]) -> tuple[list, l
         .order_by(CaseStatusChange.changed_at)
     ):
         changes[change.case_id].append(tuple(change)[1:])
-    members: dict[uuid.UUID, list[_Member]] = defaultdict(list)
+    members: dict[uuid.UUID, list[MemberSpan]] = defaultdict(list)
     household_ids = list({c.household_id for c in cases})
     for member in session.execute(
         select(
@@ -342,7 +312,7 @@ def _compute_batch(session: Session, case_ids: list[uuid.UUID]) -> tuple[list, l
         .order_by(HouseholdMember.household_id, HouseholdMember.sort_order)
     ):
         members[member.household_id].append(
-            _Member(
+            MemberSpan(
                 MemberRole(member.role).value,
                 bool(member.visiting_child),
                 member.member_from,

@@ -36,6 +36,7 @@ someone moves in or out: a single woman whose child moves in during June is 5 up
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -119,8 +120,18 @@ def classify(
     return UNKNOWN
 
 
-def type_of_members(members: list[MemberSpan], month: date) -> str:
-    """The code from the memberships of one household (any months); only those of `month` count."""
+@dataclass(frozen=True)
+class MonthComposition:
+    applicant_sex: str | None
+    """The first sökande's sex, None when no sökande is a member that month."""
+    code: str
+    with_children: bool
+    """A child under 18 (umgängesbarn left out) lives there that month."""
+
+
+def month_composition(members: Sequence[MemberSpan], month: date) -> MonthComposition:
+    """The household in `month` from its memberships (any months); only those of `month`
+    count. The statistics' kept facts and `type_of_members` read it alike."""
     applicant = co_applicant = False
     applicant_sex: str | None = None
     grown = children = 0
@@ -137,13 +148,19 @@ def type_of_members(members: list[MemberSpan], month: date) -> str:
             grown += 1
         else:
             children += 1
-    return classify(
+    code = classify(
         applicant=applicant,
         applicant_sex=applicant_sex,
         co_applicant=co_applicant,
         grown=grown,
         children=children,
     )
+    return MonthComposition(applicant_sex, code, children > 0)
+
+
+def type_of_members(members: Sequence[MemberSpan], month: date) -> str:
+    """The code from the memberships of one household (any months); only those of `month` count."""
+    return month_composition(members, month).code
 
 
 def household_type(session: Session, household_id: uuid.UUID, month: date) -> str:
