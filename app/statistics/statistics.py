@@ -102,7 +102,7 @@ from sqlalchemy import (
     select,
     type_coerce,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.common import clock
 from app.common.codes import JournalType
@@ -443,14 +443,8 @@ def _bits(mask: int) -> Iterable[int]:
         mask ^= low
 
 
-def _text(column: Any) -> ColumnElement[Any]:
-    """An id column read as it is stored (no uuid.UUID per row: 100k rows add up). On
-    PostgreSQL the driver still returns UUIDs, consistently for every query."""
-    return type_coerce(column, String)
-
-
 def _uuid_text(value: Any) -> str:
-    """The usual text form of an id read with `_text` (SQLite stores 32 hex digits)."""
+    """The usual text form of an id read with `_Sql.id_text` (SQLite stores 32 hex digits)."""
     if isinstance(value, str) and len(value) == 32:
         return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
     return str(value)
@@ -495,6 +489,19 @@ class _Sql:
             return cast(func.round((func.julianday(column) - 2440587.5) * 86400), BigInteger)
         return cast(func.round(extract("epoch", column)), BigInteger)
 
+    def id_text(self, column: Any) -> ColumnElement[Any]:
+        """An id read as text (no uuid.UUID per row): as stored on SQLite (32 hex digits,
+        see `_uuid_text`), cast on PostgreSQL (whose driver makes UUIDs of uuid columns)."""
+        if self.sqlite:
+            return type_coerce(column, String)
+        return cast(column, String)
+
+    def id_in(self, column: Any, ids: Sequence[Any]) -> ColumnElement[bool]:
+        """`column` is one of these ids, read with `id_text`."""
+        if self.sqlite:
+            return type_coerce(column, String).in_(ids)
+        return column.in_([uuid.UUID(i) for i in ids])
+
     def bit(self, index: Any) -> ColumnElement[int]:
         return cast(literal(1), BigInteger).op("<<")(index)
 
@@ -515,25 +522,22 @@ class _Computation:
         self.last = self.first + self.n - 1
         self.period_start = self.months[0]
         self.period_end = month_end(self.months[-1])
-        self._case_household: dict[Any, Any] | None = None
-        self.members: dict[Any, tuple] | None = None
+        self.members: dict[Any, tuple] = {}
         """Household -> its memberships in sort order, as the household type needs them:
         (role, umgängesbarn, from, until, sex if sökande, 18 from). From, until and 18 from
         are month indexes clamped to the period (None: before/after it; see `_adult_from`),
         so that households of the same composition have equal tuples and share their runs.
-        Loaded when first needed (`_runs`, for the events)."""
-        self.applicant_birth: dict[Any, int] = {}
-        """Household -> the first sökande's birth date as yyyymmdd."""
-        self._person_sex: dict[Any, str] = {}
+        Loaded only for the households that need them (`_load_members`: events in a month
+        without kept facts)."""
         self.runs: dict[tuple, list[tuple[int, str, str, bool]]] = {}
         """Composition -> (mask, sex, type code, med barn) runs; see `_segments`."""
         self.household_runs: dict[Any, list[tuple[int, str, str, bool]]] = {}
-        self.replaced: set[Any] = set()
-        """Decisions replaced by a signed decision (they do not count)."""
 
     # scope
     def _cases_in_scope(self):
-        return select(Case.id).where(Case.unit_id == self.unit_id)
+        # an alias: never correlated with a `cases` of the statement it is put in
+        scope = aliased(Case)
+        return select(scope.id).where(scope.unit_id == self.unit_id)
 
     def _in_scope(self, case_column):
         return case_column.in_(self._cases_in_scope()) if self.unit_id is not None else None
@@ -545,43 +549,9 @@ class _Computation:
     def run(self) -> YearStatistics:
         fact_upkeep.refresh(self.session)  # this session's own changes first
         facts.require_built(self.session)
-        self._load_replaced()
         return self._assemble()
 
-    # What only the rows read directly need (the kept facts do not): loaded on first use.
-    @property
-    def case_household(self) -> dict[Any, Any]:
-        """Case -> household, of the cases in scope."""
-        if self._case_household is None:
-            self._load_cases()
-        assert self._case_household is not None
-        return self._case_household
-
-    @property
-    def person_sex(self) -> dict[Any, str]:
-        """Person -> sex, of every member of the households in scope (and more on demand)."""
-        if self.members is None:
-            self._load_members()
-        return self._person_sex
-
     # loading ---------------------------------------------------------------------------------
-    def _load_cases(self) -> None:
-        stmt = select(_text(Case.id), _text(Case.household_id))
-        if self.unit_id is not None:
-            stmt = stmt.where(Case.unit_id == self.unit_id)
-        self._case_household = dict(plain_rows(self.session, stmt))
-
-    def _load_replaced(self) -> None:
-        """The decisions a signed decision replaces (left out of the children's audit)."""
-        stmt = (
-            select(_text(Decision.replaces_id))
-            .where(Decision.replaces_id.is_not(None))
-            .where(Decision.signed_at.is_not(None))
-        )
-        self.replaced = {
-            r[0] for r in plain_rows(self.session, self._where_scope(stmt, Decision.case_id))
-        }
-
     def _month_facts(self) -> list[Any]:
         """The kept month facts of the period, counted by the database per month and
         composition (a covering range read of the unit's, or all units', months)."""
@@ -622,50 +592,40 @@ class _Computation:
             stmt = stmt.where(y.unit_id == self.unit_id)
         return plain_rows(self.session, stmt)
 
-    def _load_members(self) -> None:
-        """Every membership of the households in scope, and each member's sex (also used
-        for försörjningshinder and the children's documentation)."""
+    def _load_members(self, household_ids: Iterable[Any]) -> None:
+        """The memberships of these households (ids as `_Sql.id_text` reads them)."""
         sql = self.sql
-        stmt = (
-            select(
-                _text(HouseholdMember.household_id),
-                _text(HouseholdMember.person_id),
-                type_coerce(HouseholdMember.role, String),
-                type_coerce(HouseholdMember.visiting_child, Integer),
-                sql.month_index(HouseholdMember.member_from),
-                sql.month_index(HouseholdMember.member_until),
-                Person.sex,
-                sql.day_key(Person.birth_date),
-            )
-            .join(Person, Person.id == HouseholdMember.person_id)
-            .order_by(HouseholdMember.household_id, HouseholdMember.sort_order)
-        )
-        if self.unit_id is not None:
-            stmt = stmt.where(
-                HouseholdMember.household_id.in_(
-                    select(Case.household_id).where(Case.unit_id == self.unit_id)
-                )
-            )
-        members: dict[Any, list[tuple]] = defaultdict(list)
-        births, sexes = self.applicant_birth, self._person_sex
         applicant_role = MemberRole.APPLICANT.value  # the role is read as plain text
-        for household_id, person_id, role, visiting, start, until, sex, birth in plain_rows(
-            self.session, stmt
-        ):
-            sexes[person_id] = sex
-            applicant = role == applicant_role
-            if applicant:
-                births.setdefault(household_id, birth)
-            members[household_id].append(
-                (
-                    role,
-                    bool(visiting),
-                    *self._clamped(start, until),
-                    sex if applicant else None,
-                    self._adult_from(birth),
+        members: dict[Any, list[tuple]] = defaultdict(list)
+        for chunk in in_batches(sorted(set(household_ids) - self.members.keys())):
+            stmt = (
+                select(
+                    sql.id_text(HouseholdMember.household_id),
+                    type_coerce(HouseholdMember.role, String),
+                    type_coerce(HouseholdMember.visiting_child, Integer),
+                    sql.month_index(HouseholdMember.member_from),
+                    sql.month_index(HouseholdMember.member_until),
+                    Person.sex,
+                    sql.day_key(Person.birth_date),
                 )
+                .join(Person, Person.id == HouseholdMember.person_id)
+                .where(sql.id_in(HouseholdMember.household_id, chunk))
+                .order_by(HouseholdMember.household_id, HouseholdMember.sort_order)
             )
-        self.members = {household_id: tuple(found) for household_id, found in members.items()}
+            for household_id, role, visiting, start, until, sex, birth in plain_rows(
+                self.session, stmt
+            ):
+                applicant = role == applicant_role
+                members[household_id].append(
+                    (
+                        role,
+                        bool(visiting),
+                        *self._clamped(start, until),
+                        sex if applicant else None,
+                        self._adult_from(birth),
+                    )
+                )
+        self.members.update((household_id, tuple(found)) for household_id, found in members.items())
 
     def _clamped(self, start: int | None, until: int | None) -> tuple[int | None, int | None]:
         """A membership's first and last month as far as the period tells them apart: None
@@ -689,25 +649,10 @@ class _Computation:
         adult = born + household_type.ADULT_AGE * 12
         return min(max(adult, self.first), self.last + 1)
 
-    def _sexes_of(self, person_ids: Iterable[Any]) -> dict[Any, str]:
-        """The sex of persons, from the members loaded or else from the database."""
-        missing = [p for p in person_ids if p not in self.person_sex]
-        for chunk in in_batches(missing):
-            self.person_sex.update(
-                plain_rows(
-                    self.session,
-                    select(_text(Person.id), Person.sex).where(_text(Person.id).in_(chunk)),
-                )
-            )
-        return self.person_sex
-
     # per household ---------------------------------------------------------------------------
     def _runs(self, household_id: Any) -> list[tuple[int, str, str, bool]]:
         runs = self.household_runs.get(household_id)
         if runs is None:
-            if self.members is None:
-                self._load_members()
-            assert self.members is not None
             composition = self.members.get(household_id, ())
             runs = self.runs.get(composition)
             if runs is None:
@@ -875,32 +820,35 @@ class _Computation:
 
     # other sources --------------------------------------------------------------------------
     def _barriers(self) -> tuple[list[dict[str, SexCounts]], dict[str, SexCounts]]:
-        """Per case, person and code the months registered (a bit mask: a person has at
-        most one registration per case and month); the sex comes from the members."""
+        """Counted by the database, each adult with their own sex: a month the
+        registrations (a person has at most one per case and month, so a person registered
+        in two cases counts twice), the year the distinct adults per code."""
         from app.common import code_lists
 
         codes = [c.code for c in code_lists.codes(code_lists.SUPPORT_BARRIER)]
-        bit = self.sql.bit(self.sql.month_index(SupportBarrier.month) - self.first)
-        stmt = (
-            select(_text(SupportBarrier.person_id), SupportBarrier.code, func.sum(bit))
-            .where(SupportBarrier.month >= self.period_start)
-            .where(SupportBarrier.month <= self.period_end)
-            .group_by(SupportBarrier.case_id, SupportBarrier.person_id, SupportBarrier.code)
+        b = SupportBarrier
+        in_period = (b.month >= self.period_start, b.month <= self.period_end)
+        per_month = self._where_scope(
+            select(b.month, b.code, Person.sex, func.count())
+            .join(Person, Person.id == b.person_id)
+            .where(*in_period)
+            .group_by(b.month, b.code, Person.sex),
+            b.case_id,
         )
-        rows = plain_rows(self.session, self._where_scope(stmt, SupportBarrier.case_id))
-        sexes = self._sexes_of({person_id for person_id, _code, _months in rows})
-        masks: Counter = Counter()
-        adults: set[tuple] = set()
-        for person_id, code, months in rows:
-            masks[(code, sexes[person_id], int(months))] += 1
-            adults.add((code, sexes[person_id], person_id))
         monthly: list[dict[str, Counter]] = [defaultdict(Counter) for _ in range(self.n)]
-        for (code, sex, months), count in masks.items():
-            for position in _bits(months):
-                monthly[position][code][sex] += count
+        for month, code, sex, count in plain_rows(self.session, per_month):
+            monthly[month_index(month) - self.first][code][sex] += count
+        adults = self._where_scope(
+            select(b.person_id, b.code).where(*in_period).distinct(), b.case_id
+        ).subquery()
+        per_year = (
+            select(adults.c.code, Person.sex, func.count())
+            .join(Person, Person.id == adults.c.person_id)
+            .group_by(adults.c.code, Person.sex)
+        )
         yearly: dict[str, Counter] = defaultdict(Counter)
-        for code, sex, _person_id in adults:
-            yearly[code][sex] += 1
+        for code, sex, count in plain_rows(self.session, per_year):
+            yearly[code][sex] += count
 
         def as_counts(table) -> dict[str, SexCounts]:
             return {
@@ -911,82 +859,167 @@ class _Computation:
         return [as_counts(m) for m in monthly], as_counts(yearly)
 
     def _events(self) -> tuple[dict[str, list[EventCounts]], dict[str, EventCounts]]:
-        """Grouped by case, type and day: the order of the index on (case_id, entry_type,
-        entry_date), so the database does not sort."""
-        month = self.sql.month_index(JournalEntry.entry_date)
+        """Counted by the database per type, month and the household's sökande's sex in the
+        month: one row per household, type and month with entries, whose sex is that of
+        the household's kept month facts (statistics_month_facts: the same composition),
+        flagged when it is the household's last month with the type in the period (the
+        year counts each household once, as it was then); these are grouped into a few
+        rows. Only a month without kept facts (no decision, no change of status) comes
+        back per household, and its sex is worked out from the memberships here."""
+        e, f = JournalEntry, StatisticsMonthFact.__table__.c
         kinds = (JournalType.SIP, JournalType.HOME_VISIT)
-        stmt = (
-            select(_text(JournalEntry.case_id), JournalEntry.entry_type, month, func.count())
-            .where(JournalEntry.entry_type.in_(kinds))
-            .where(JournalEntry.signed_at.is_not(None))
-            .where(JournalEntry.entry_date >= self.period_start)
-            .where(JournalEntry.entry_date <= self.period_end)
-            .group_by(JournalEntry.case_id, JournalEntry.entry_type, JournalEntry.entry_date)
-        )
-        stmt = self._where_scope(stmt, JournalEntry.case_id)
+        month = self.sql.month_index(e.entry_date)
+        per_case = self._where_scope(
+            select(
+                e.case_id.label("case_id"),
+                e.entry_type.label("kind"),
+                month.label("month"),
+                func.count().label("n"),
+            )
+            .where(e.entry_type.in_(kinds))
+            .where(e.signed_at.is_not(None))
+            .where(e.entry_date >= self.period_start)
+            .where(e.entry_date <= self.period_end)
+            .group_by(e.case_id, e.entry_type, month),
+            e.case_id,
+        ).subquery()
+        per_household = (
+            select(
+                Case.household_id.label("household_id"),
+                per_case.c.kind,
+                per_case.c.month,
+                func.sum(per_case.c.n).label("n"),
+                func.max(f.sex).label("sex"),
+            )
+            .select_from(per_case)
+            .join(Case, Case.id == per_case.c.case_id)
+            .outerjoin(
+                StatisticsMonthFact.__table__,
+                and_(f.case_id == per_case.c.case_id, f.month == per_case.c.month),
+            )
+            .group_by(Case.household_id, per_case.c.kind, per_case.c.month)
+        ).subquery()
+        h = per_household.c
+        last_month = func.max(h.month).over(partition_by=(h.household_id, h.kind))
+        flagged = select(
+            h.household_id,
+            h.kind,
+            h.month,
+            h.n,
+            h.sex,
+            case((h.month == last_month, 1), else_=0).label("last"),
+        ).subquery()
+        g = flagged.c
+        unknown = case((g.sex.is_(None), self.sql.id_text(g.household_id)))
+        stmt = select(
+            g.kind, g.month, g.sex, g.last, unknown, cast(func.sum(g.n), Integer), func.count()
+        ).group_by(g.kind, g.month, g.sex, g.last, unknown)
         events = {kind: [0] * self.n for kind in kinds}
-        months: dict[str, dict[Any, int]] = {kind: defaultdict(int) for kind in kinds}
-        for case_id, kind, index, count in plain_rows(self.session, stmt):
+        households = {kind: {WOMEN: [0] * self.n, MEN: [0] * self.n} for kind in kinds}
+        last: dict[str, Counter] = {kind: Counter() for kind in kinds}
+        without_facts: list[tuple[str, int, int, Any]] = []
+        for kind, index, sex, is_last, household_id, entries, count in plain_rows(
+            self.session, stmt
+        ):
             position = index - self.first
-            events[kind][position] += count
-            months[kind][self.case_household.get(case_id, case_id)] |= 1 << position
-        monthly: dict[str, list[EventCounts]] = {}
-        yearly: dict[str, EventCounts] = {}
-        for kind in kinds:
-            by_sex: dict[tuple[str, int], int] = defaultdict(int)  # (sex, months) -> households
-            last: Counter = Counter()
-            for household_id, mask in months[kind].items():
-                runs = self._runs(household_id)
-                for run, sex, _code, _children in runs:
-                    if mask & run:
-                        by_sex[(sex, mask & run)] += 1
-                last[_at(runs, mask.bit_length() - 1)[0]] += 1
-            households = {WOMEN: [0] * self.n, MEN: [0] * self.n}
-            for (sex, mask), count in by_sex.items():
-                for position in _bits(mask):
-                    households[sex][position] += count
-            monthly[kind] = [
-                EventCounts(events[kind][i], SexCounts(households[WOMEN][i], households[MEN][i]))
+            events[kind][position] += entries
+            if sex is None:
+                without_facts.append((kind, position, is_last, household_id))
+                continue
+            households[kind].setdefault(sex, [0] * self.n)[position] += count
+            last[kind][sex] += count if is_last else 0
+        if without_facts:
+            self._load_members(household_id for *_, household_id in without_facts)
+            for kind, position, is_last, household_id in without_facts:
+                sex = _at(self._runs(household_id), position)[0]
+                households[kind].setdefault(sex, [0] * self.n)[position] += 1
+                last[kind][sex] += 1 if is_last else 0
+        monthly = {
+            kind: [
+                EventCounts(
+                    events[kind][i],
+                    SexCounts(households[kind][WOMEN][i], households[kind][MEN][i]),
+                )
                 for i in range(self.n)
             ]
-            yearly[kind] = EventCounts(sum(events[kind]), SexCounts(last[WOMEN], last[MEN]))
+            for kind in kinds
+        }
+        yearly = {
+            kind: EventCounts(sum(events[kind]), SexCounts(last[kind][WOMEN], last[kind][MEN]))
+            for kind in kinds
+        }
         return monthly, yearly
 
     def _child_documentation(self) -> list[_ChildTally]:
-        """Seed 004's audit: per child and decision (see the module docstring)."""
-        child = HouseholdMember
-        stmt = (
-            select(
-                _text(Decision.id).label("id"),
-                _text(Decision.case_id).label("case_id"),
-                self.sql.month_index(Decision.decided_on).label("month"),
-                Decision.child_consideration,
-                _text(Decision.bka_form_id).label("bka_form_id"),
-                _text(child.person_id).label("person_id"),
+        """Seed 004's audit: per child and decision (see the module docstring). A decision
+        with neither a consideration nor a BKA names no child: those (most) are counted by
+        the database per month and child's sex; the others come back per child and
+        decision and are read here."""
+        d, child = Decision, HouseholdMember
+        replacer = aliased(Decision)
+        replaced = self._where_scope(
+            select(replacer.id)
+            .where(replacer.replaces_id == d.id)
+            .where(replacer.signed_at.is_not(None)),
+            replacer.case_id,
+        ).exists()
+        month = self.sql.month_index(d.decided_on)
+        names_none = and_(d.child_consideration.in_(("", "{}")), d.bka_form_id.is_(None))
+
+        def audited(*columns: Any):
+            stmt = (
+                select(*columns)
+                .select_from(d)
+                .join(Case, Case.id == d.case_id)
+                .join(child, child.household_id == Case.household_id)
+                .join(Person, Person.id == child.person_id)
+                .where(d.signed_at.is_not(None))
+                .where(d.outcome != Outcome.GRANTED)
+                .where(d.decided_on >= self.period_start)
+                .where(d.decided_on <= self.period_end)
+                .where(child.role == MemberRole.CHILD)
+                .where(or_(child.member_from.is_(None), child.member_from <= d.period_end))
+                .where(or_(child.member_until.is_(None), child.member_until >= d.period_start))
+                .where(~replaced)
             )
-            .join(Case, Case.id == Decision.case_id)
-            .join(child, child.household_id == Case.household_id)
-            .where(Decision.signed_at.is_not(None))
-            .where(Decision.outcome != Outcome.GRANTED)
-            .where(Decision.decided_on >= self.period_start)
-            .where(Decision.decided_on <= self.period_end)
-            .where(child.role == MemberRole.CHILD)
-            .where(or_(child.member_from.is_(None), child.member_from <= Decision.period_end))
-            .where(or_(child.member_until.is_(None), child.member_until >= Decision.period_start))
+            return stmt if self.unit_id is None else stmt.where(Case.unit_id == self.unit_id)
+
+        tallies = [_ChildTally() for _ in range(self.n)]
+        unnamed = (False, False, False, False, False)
+        for index, sex, count in plain_rows(
+            self.session,
+            audited(month, Person.sex, func.count()).where(names_none).group_by(month, Person.sex),
+        ):
+            tallies[index - self.first].add_child(sex, *unnamed, times=count)
+        for index, count in plain_rows(
+            self.session,
+            audited(month, func.count(func.distinct(d.id))).where(names_none).group_by(month),
+        ):
+            tallies[index - self.first].decisions += count
+        sql = self.sql
+        rows = plain_rows(
+            self.session,
+            audited(
+                sql.id_text(d.id),
+                sql.id_text(d.case_id),
+                month,
+                d.child_consideration,
+                sql.id_text(d.bka_form_id),
+                sql.id_text(child.person_id),
+                Person.sex,
+            ).where(~names_none),
         )
-        if self.unit_id is not None:
-            stmt = stmt.where(Case.unit_id == self.unit_id)
-        rows = [r for r in plain_rows(self.session, stmt) if r.id not in self.replaced]
-        sexes = self._sexes_of({r.person_id for r in rows})
-        bka_ids = {r.bka_form_id for r in rows if r.bka_form_id is not None}
+        bka_ids = {r[4] for r in rows if r[4] is not None}
         bka_children: dict[Any, tuple[Any, dict[str, dict]]] = {}
-        for chunk in in_batches(list(bka_ids)):
+        for chunk in in_batches(sorted(bka_ids)):
             for form_id, case_id, answers in plain_rows(
                 self.session,
                 select(
-                    _text(FormInstance.id), _text(FormInstance.case_id), FormInstance.answers_json
+                    sql.id_text(FormInstance.id),
+                    sql.id_text(FormInstance.case_id),
+                    FormInstance.answers_json,
                 )
-                .where(_text(FormInstance.id).in_(chunk))
+                .where(sql.id_in(FormInstance.id, chunk))
                 .where(FormInstance.form_key == FormKey.CHILD_IMPACT)
                 .where(FormInstance.signed_at.is_not(None)),
             ):
@@ -999,8 +1032,8 @@ class _Computation:
         considerations: dict[Any, dict] = {}
         decision_named: dict[Any, bool] = {}
         decision_month: dict[Any, int] = {}
-        for decision_id, case_id, month, consideration, bka_form_id, person_id in rows:
-            position = month - self.first
+        for decision_id, case_id, index, consideration, bka_form_id, person_id, sex in rows:
+            position = index - self.first
             texts = considerations.get(decision_id)
             if texts is None:
                 texts = considerations[decision_id] = (
@@ -1022,10 +1055,9 @@ class _Computation:
                 )
             else:
                 named = False
-                flags = (False, False, False, False, False)
-            children[(position, sexes[person_id], flags)] += 1
+                flags = unnamed
+            children[(position, sex, flags)] += 1
             decision_named[decision_id] = decision_named[decision_id] and named
-        tallies = [_ChildTally() for _ in range(self.n)]
         for (position, sex, flags), count in children.items():
             tallies[position].add_child(sex, *flags, times=count)
         for decision_id, position in decision_month.items():
