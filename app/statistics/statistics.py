@@ -502,6 +502,15 @@ class _Sql:
             return type_coerce(column, String).in_(ids)
         return column.in_([uuid.UUID(i) for i in ids])
 
+    def sex_of(self, person_column: Any) -> tuple[ColumnElement[Any], Callable[[Any], Any]]:
+        """The sex of the person in `person_column`, and what a select reading it must
+        add. On SQLite a scalar subquery: a join would let its planner start from every
+        person and membership instead of the period's rows."""
+        if self.sqlite:
+            sex = select(Person.sex).where(Person.id == person_column).scalar_subquery()
+            return sex, lambda stmt: stmt
+        return Person.sex, lambda stmt: stmt.join(Person, Person.id == person_column)
+
     def bit(self, index: Any) -> ColumnElement[int]:
         return cast(literal(1), BigInteger).op("<<")(index)
 
@@ -966,14 +975,17 @@ class _Computation:
         month = self.sql.month_index(d.decided_on)
         names_none = and_(d.child_consideration.in_(("", "{}")), d.bka_form_id.is_(None))
 
+        child_sex, with_sex = self.sql.sex_of(child.person_id)
+
         def audited(*columns: Any):
-            stmt = (
+            stmt = with_sex(
                 select(*columns)
                 .select_from(d)
                 .join(Case, Case.id == d.case_id)
                 .join(child, child.household_id == Case.household_id)
-                .join(Person, Person.id == child.person_id)
-                .where(d.signed_at.is_not(None))
+            )
+            stmt = (
+                stmt.where(d.signed_at.is_not(None))
                 .where(d.outcome != Outcome.GRANTED)
                 .where(d.decided_on >= self.period_start)
                 .where(d.decided_on <= self.period_end)
@@ -986,16 +998,30 @@ class _Computation:
 
         tallies = [_ChildTally() for _ in range(self.n)]
         unnamed = (False, False, False, False, False)
-        for index, sex, count in plain_rows(
+        per_decision = (
+            audited(
+                month.label("month"),
+                func.sum(case((child_sex == WOMEN, 1), else_=0)).label("girls"),
+                func.sum(case((child_sex == MEN, 1), else_=0)).label("boys"),
+            )
+            .where(names_none)
+            .group_by(d.id, month)
+            .subquery()
+        )
+        p = per_decision.c
+        for index, decisions, girls, boys in plain_rows(
             self.session,
-            audited(month, Person.sex, func.count()).where(names_none).group_by(month, Person.sex),
+            select(
+                p.month,
+                func.count(),
+                cast(func.sum(p.girls), Integer),
+                cast(func.sum(p.boys), Integer),
+            ).group_by(p.month),
         ):
-            tallies[index - self.first].add_child(sex, *unnamed, times=count)
-        for index, count in plain_rows(
-            self.session,
-            audited(month, func.count(func.distinct(d.id))).where(names_none).group_by(month),
-        ):
-            tallies[index - self.first].decisions += count
+            tally = tallies[index - self.first]
+            tally.decisions += decisions
+            tally.add_child(WOMEN, *unnamed, times=girls)
+            tally.add_child(MEN, *unnamed, times=boys)
         sql = self.sql
         rows = plain_rows(
             self.session,
@@ -1006,7 +1032,7 @@ class _Computation:
                 d.child_consideration,
                 sql.id_text(d.bka_form_id),
                 sql.id_text(child.person_id),
-                Person.sex,
+                child_sex,
             ).where(~names_none),
         )
         bka_ids = {r[4] for r in rows if r[4] is not None}
