@@ -70,8 +70,13 @@ and days to decision (app/deadlines/application_facts.py, migration 0029; on Pos
 computed by the server from the row), and the period's are counted grouped in the order of
 their covering index; only whether a still-open one is within its deadline is decided at the
 time of asking, from a partial index of the open ones. Försörjningshinder, the children's
-documentation and SIP/hembesök are read from their rows (`_barriers`, `_child_documentation`,
-`_events`) through indexes led by the type and date or the month (migration 0029).
+documentation and SIP/hembesök are counted by the database from their rows (`_barriers`,
+`_child_documentation`, `_events`; indexes led by the type and date or the month, migration
+0029), grouped by month, code and sex into a few rows: a person's own sex from persons, a
+household's sökande's sex in a month from its kept month facts. Only what a grouped read
+cannot give comes back row by row: decisions that name children (their texts and BKA are
+read here) and the rare event month without kept facts (its household's memberships are
+read here).
 benchmarks/chef.py measures it on the 100 000-household database.
 """
 
@@ -509,7 +514,11 @@ class _Sql:
         if self.sqlite:
             sex = select(Person.sex).where(Person.id == person_column).scalar_subquery()
             return sex, lambda stmt: stmt
-        return Person.sex, lambda stmt: stmt.join(Person, Person.id == person_column)
+
+        def joined(stmt: Any) -> Any:
+            return stmt.join(Person, Person.id == person_column)
+
+        return Person.__table__.c.sex, joined
 
     def bit(self, index: Any) -> ColumnElement[int]:
         return cast(literal(1), BigInteger).op("<<")(index)
@@ -876,7 +885,7 @@ class _Computation:
         rows. Only a month without kept facts (no decision, no change of status) comes
         back per household, and its sex is worked out from the memberships here."""
         e, f = JournalEntry, StatisticsMonthFact.__table__.c
-        kinds = (JournalType.SIP, JournalType.HOME_VISIT)
+        kinds: tuple[str, ...] = (JournalType.SIP, JournalType.HOME_VISIT)
         month = self.sql.month_index(e.entry_date)
         per_case = self._where_scope(
             select(
