@@ -103,6 +103,7 @@ from sqlalchemy import (
     extract,
     func,
     literal,
+    literal_column,
     or_,
     select,
     type_coerce,
@@ -982,7 +983,11 @@ class _Computation:
             replacer.case_id,
         ).exists()
         month = self.sql.month_index(d.decided_on)
-        names_none = and_(d.child_consideration.in_(("", "{}")), d.bka_form_id.is_(None))
+        # the constants written out: the partial indexes' predicates (migration 0030)
+        names_none = and_(
+            d.child_consideration.in_([literal_column("''"), literal_column("'{}'")]),
+            d.bka_form_id.is_(None),
+        )
 
         child_sex, with_sex = self.sql.sex_of(child.person_id)
 
@@ -995,7 +1000,7 @@ class _Computation:
             )
             stmt = (
                 stmt.where(d.signed_at.is_not(None))
-                .where(d.outcome != Outcome.GRANTED)
+                .where(d.outcome != literal_column(f"'{Outcome.GRANTED.value}'"))
                 .where(d.decided_on >= self.period_start)
                 .where(d.decided_on <= self.period_end)
                 .where(child.role == MemberRole.CHILD)
@@ -1009,22 +1014,24 @@ class _Computation:
         unnamed = (False, False, False, False, False)
         per_decision = (
             audited(
+                d.id.label("id"),
                 month.label("month"),
-                func.sum(case((child_sex == WOMEN, 1), else_=0)).label("girls"),
-                func.sum(case((child_sex == MEN, 1), else_=0)).label("boys"),
+                child_sex.label("sex"),
+                func.count().label("n"),
             )
             .where(names_none)
-            .group_by(d.id, month)
+            .group_by(d.id, month, child_sex)
             .subquery()
         )
         p = per_decision.c
+
+        def children_of(sex: str) -> ColumnElement[int]:
+            return cast(func.sum(case((p.sex == sex, p.n), else_=0)), Integer)
+
         for index, decisions, girls, boys in plain_rows(
             self.session,
             select(
-                p.month,
-                func.count(),
-                cast(func.sum(p.girls), Integer),
-                cast(func.sum(p.boys), Integer),
+                p.month, func.count(func.distinct(p.id)), children_of(WOMEN), children_of(MEN)
             ).group_by(p.month),
         ):
             tally = tallies[index - self.first]
