@@ -879,12 +879,13 @@ class _Computation:
 
     def _events(self) -> tuple[dict[str, list[EventCounts]], dict[str, EventCounts]]:
         """Counted by the database per type, month and the household's sökande's sex in the
-        month: one row per household, type and month with entries, whose sex is that of
-        the household's kept month facts (statistics_month_facts: the same composition),
-        flagged when it is the household's last month with the type in the period (the
-        year counts each household once, as it was then); these are grouped into a few
-        rows. Only a month without kept facts (no decision, no change of status) comes
-        back per household, and its sex is worked out from the memberships here."""
+        month, that of the case's kept month facts (statistics_month_facts: the same
+        composition); each case-month flagged when it is the case's last month with the
+        type in the period (the year counts each household once, as it was then). A case
+        is its household (the program makes one household per case): only a case whose
+        household has another case, or a month without kept facts (no decision, no change
+        of status), comes back row by row, and is counted here by household, its sex
+        worked out from the memberships where no facts tell it."""
         e, f = JournalEntry, StatisticsMonthFact.__table__.c
         kinds: tuple[str, ...] = (JournalType.SIP, JournalType.HOME_VISIT)
         month = self.sql.month_index(e.entry_date)
@@ -902,57 +903,57 @@ class _Computation:
             .group_by(e.case_id, e.entry_type, month),
             e.case_id,
         ).subquery()
-        per_household = (
+        c = per_case.c
+        shared = aliased(Case)
+        shared_households = (
+            select(shared.household_id).group_by(shared.household_id).having(func.count() > 1)
+        )
+        sharing = aliased(Case)
+        apart = select(sharing.id).where(sharing.household_id.in_(shared_households))
+        last_month = func.max(c.month).over(partition_by=(c.case_id, c.kind))
+        flagged = (
             select(
-                Case.household_id.label("household_id"),
-                per_case.c.kind,
-                per_case.c.month,
-                func.sum(per_case.c.n).label("n"),
-                func.max(f.sex).label("sex"),
+                c.case_id,
+                c.kind,
+                c.month,
+                c.n,
+                f.sex,
+                case((c.month == last_month, 1), else_=0).label("last"),
+                case((c.case_id.in_(apart), 1), else_=0).label("apart"),
             )
             .select_from(per_case)
-            .join(Case, Case.id == per_case.c.case_id)
             .outerjoin(
                 StatisticsMonthFact.__table__,
-                and_(f.case_id == per_case.c.case_id, f.month == per_case.c.month),
+                and_(
+                    f.case_id == c.case_id,
+                    f.month == c.month,
+                    f.month >= self.first,  # the period's facts only (their index)
+                    f.month <= self.last,
+                ),
             )
-            .group_by(Case.household_id, per_case.c.kind, per_case.c.month)
-        ).subquery()
-        h = per_household.c
-        last_month = func.max(h.month).over(partition_by=(h.household_id, h.kind))
-        flagged = select(
-            h.household_id,
-            h.kind,
-            h.month,
-            h.n,
-            h.sex,
-            case((h.month == last_month, 1), else_=0).label("last"),
-        ).subquery()
+            .subquery()
+        )
         g = flagged.c
-        unknown = case((g.sex.is_(None), self.sql.id_text(g.household_id)))
-        stmt = select(
-            g.kind, g.month, g.sex, g.last, unknown, cast(func.sum(g.n), Integer), func.count()
-        ).group_by(g.kind, g.month, g.sex, g.last, unknown)
+        one_by_one = case((or_(g.sex.is_(None), g.apart == 1), self.sql.id_text(g.case_id)))
+        keys = (g.kind, g.month, g.sex, g.last, g.apart, one_by_one)
+        stmt = select(*keys, cast(func.sum(g.n), Integer), func.count()).group_by(*keys)
         events = {kind: [0] * self.n for kind in kinds}
         households = {kind: {WOMEN: [0] * self.n, MEN: [0] * self.n} for kind in kinds}
         last: dict[str, Counter] = {kind: Counter() for kind in kinds}
-        without_facts: list[tuple[str, int, int, Any]] = []
-        for kind, index, sex, is_last, household_id, entries, count in plain_rows(
+        # case -> [(kind, position, sex or None, last, household has other cases)]
+        case_months: dict[Any, list[tuple[str, int, Any, int, int]]] = defaultdict(list)
+        for kind, index, sex, is_last, apart, case_id, entries, count in plain_rows(
             self.session, stmt
         ):
             position = index - self.first
             events[kind][position] += entries
-            if sex is None:
-                without_facts.append((kind, position, is_last, household_id))
+            if case_id is not None:
+                case_months[case_id].append((kind, position, sex, is_last, apart))
                 continue
             households[kind].setdefault(sex, [0] * self.n)[position] += count
             last[kind][sex] += count if is_last else 0
-        if without_facts:
-            self._load_members(household_id for *_, household_id in without_facts)
-            for kind, position, is_last, household_id in without_facts:
-                sex = _at(self._runs(household_id), position)[0]
-                households[kind].setdefault(sex, [0] * self.n)[position] += 1
-                last[kind][sex] += 1 if is_last else 0
+        if case_months:
+            self._count_by_household(case_months, households, last)
         monthly = {
             kind: [
                 EventCounts(
@@ -968,6 +969,44 @@ class _Computation:
             for kind in kinds
         }
         return monthly, yearly
+
+    def _count_by_household(
+        self,
+        case_months: dict[Any, list[tuple[str, int, Any, int, int]]],
+        households: dict[str, dict[str, list[int]]],
+        last: dict[str, Counter],
+    ) -> None:
+        """The event months of these cases counted once per household, type and month, with
+        the sex of the kept facts or else of the memberships; the last month is the
+        database's for a household of one case, else the latest of its cases'."""
+        sql = self.sql
+        household_of: dict[Any, Any] = {}
+        for chunk in in_batches(sorted(case_months)):
+            household_of.update(
+                plain_rows(
+                    self.session,
+                    select(sql.id_text(Case.id), sql.id_text(Case.household_id)).where(
+                        sql.id_in(Case.id, chunk)
+                    ),
+                )
+            )
+        # (household, kind) -> position -> [sex from the facts (None: not kept), last]
+        found: dict[tuple[Any, str], dict[int, list]] = defaultdict(dict)
+        for case_id, months in case_months.items():
+            for kind, position, sex, is_last, apart in months:
+                seen = found[(household_of[case_id], kind)]
+                known = seen.setdefault(position, [None, None if apart else is_last])
+                known[0] = known[0] or sex
+        self._load_members(
+            {h for (h, _kind), seen in found.items() if any(k[0] is None for k in seen.values())}
+        )
+        for (household_id, kind), seen in found.items():
+            latest = max(seen)
+            for position, (sex, is_last) in seen.items():
+                sex = sex or _at(self._runs(household_id), position)[0]
+                households[kind].setdefault(sex, [0] * self.n)[position] += 1
+                if is_last or (is_last is None and position == latest):
+                    last[kind][sex] += 1
 
     def _child_documentation(self) -> list[_ChildTally]:
         """Seed 004's audit: per child and decision (see the module docstring). A decision

@@ -74,8 +74,8 @@ def test_rows_read_do_not_grow_with_the_households(monkeypatch, session, staff, 
 @pytest.fixture
 def changing(session, staff):
     """Household 1: Anna is sökande until June, then Bo (she moves out); SIP in May and
-    August, a home visit in February of a month without any decision (no kept facts);
-    stöd in January–August. Household 2 has two cases; SIP in both in March."""
+    August, home visits in February, a month without any decision (no kept facts), and in
+    July; stöd in January–August. Household 2 has two cases; SIP in both in March."""
     b = Builder(session, staff)
     b.household(
         1,
@@ -90,6 +90,7 @@ def changing(session, staff):
         if m != date(YEAR, 2, 1):
             b.decision(1, m, 2000)
     b.journal(1, date(YEAR, 2, 10), JournalType.HOME_VISIT)
+    b.journal(1, date(YEAR, 7, 10), JournalType.HOME_VISIT)
     b.journal(1, date(YEAR, 5, 12), JournalType.SIP)
     b.journal(1, date(YEAR, 5, 13), JournalType.SIP)
     b.journal(1, date(YEAR, 8, 20), JournalType.SIP)
@@ -125,7 +126,8 @@ def test_events_by_the_sokande_of_the_month(session, changing, manager):
     # the year: each household once, as it was in its last month with the event
     assert year.sip.events == 5
     assert (year.sip.households.women, year.sip.households.men) == (1, 1)
-    assert (year.home_visits.households.women, year.home_visits.households.men) == (1, 0)
+    assert year.home_visits.events == 2
+    assert (year.home_visits.households.women, year.home_visits.households.men) == (0, 1)
 
 
 def test_children_of_a_replaced_decision_are_not_audited(session, staff, manager):
