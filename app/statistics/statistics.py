@@ -70,8 +70,15 @@ and days to decision (app/deadlines/application_facts.py, migration 0029; on Pos
 computed by the server from the row), and the period's are counted grouped in the order of
 their covering index; only whether a still-open one is within its deadline is decided at the
 time of asking, from a partial index of the open ones. Försörjningshinder, the children's
-documentation and SIP/hembesök are read from their rows (`_barriers`, `_child_documentation`,
-`_events`) through indexes led by the type and date or the month (migration 0029).
+documentation and SIP/hembesök are counted by the database from their rows (`_barriers`,
+`_child_documentation`, `_events`; indexes led by the type and date or the month, migration
+0029), grouped by month, code and sex into a few rows: a person's own sex from persons, a
+household's sökande's sex in a month from its kept month facts. Only what a grouped read
+cannot give comes back row by row: decisions that name children (their texts and BKA are
+read here; on SQLite every audited decision's children, read in the households' order, which
+costs the encrypted file fewer pages than the partial indexes of migration 0030 that
+PostgreSQL uses) and the rare event month without kept facts or case sharing a household
+(its household's memberships are read here).
 benchmarks/chef.py measures it on the 100 000-household database.
 """
 
@@ -98,11 +105,12 @@ from sqlalchemy import (
     extract,
     func,
     literal,
+    literal_column,
     or_,
     select,
     type_coerce,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.common import clock
 from app.common.codes import JournalType
@@ -443,14 +451,8 @@ def _bits(mask: int) -> Iterable[int]:
         mask ^= low
 
 
-def _text(column: Any) -> ColumnElement[Any]:
-    """An id column read as it is stored (no uuid.UUID per row: 100k rows add up). On
-    PostgreSQL the driver still returns UUIDs, consistently for every query."""
-    return type_coerce(column, String)
-
-
 def _uuid_text(value: Any) -> str:
-    """The usual text form of an id read with `_text` (SQLite stores 32 hex digits)."""
+    """The usual text form of an id read with `_Sql.id_text` (SQLite stores 32 hex digits)."""
     if isinstance(value, str) and len(value) == 32:
         return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
     return str(value)
@@ -495,6 +497,32 @@ class _Sql:
             return cast(func.round((func.julianday(column) - 2440587.5) * 86400), BigInteger)
         return cast(func.round(extract("epoch", column)), BigInteger)
 
+    def id_text(self, column: Any) -> ColumnElement[Any]:
+        """An id read as text (no uuid.UUID per row): as stored on SQLite (32 hex digits,
+        see `_uuid_text`), cast on PostgreSQL (whose driver makes UUIDs of uuid columns)."""
+        if self.sqlite:
+            return type_coerce(column, String)
+        return cast(column, String)
+
+    def id_in(self, column: Any, ids: Sequence[Any]) -> ColumnElement[bool]:
+        """`column` is one of these ids, read with `id_text`."""
+        if self.sqlite:
+            return type_coerce(column, String).in_(ids)
+        return column.in_([uuid.UUID(i) for i in ids])
+
+    def sex_of(self, person_column: Any) -> tuple[ColumnElement[Any], Callable[[Any], Any]]:
+        """The sex of the person in `person_column`, and what a select reading it must
+        add. On SQLite a scalar subquery: a join would let its planner start from every
+        person and membership instead of the period's rows."""
+        if self.sqlite:
+            sex = select(Person.sex).where(Person.id == person_column).scalar_subquery()
+            return sex, lambda stmt: stmt
+
+        def joined(stmt: Any) -> Any:
+            return stmt.join(Person, Person.id == person_column)
+
+        return Person.__table__.c.sex, joined
+
     def bit(self, index: Any) -> ColumnElement[int]:
         return cast(literal(1), BigInteger).op("<<")(index)
 
@@ -515,25 +543,22 @@ class _Computation:
         self.last = self.first + self.n - 1
         self.period_start = self.months[0]
         self.period_end = month_end(self.months[-1])
-        self._case_household: dict[Any, Any] | None = None
-        self.members: dict[Any, tuple] | None = None
+        self.members: dict[Any, tuple] = {}
         """Household -> its memberships in sort order, as the household type needs them:
         (role, umgängesbarn, from, until, sex if sökande, 18 from). From, until and 18 from
         are month indexes clamped to the period (None: before/after it; see `_adult_from`),
         so that households of the same composition have equal tuples and share their runs.
-        Loaded when first needed (`_runs`, for the events)."""
-        self.applicant_birth: dict[Any, int] = {}
-        """Household -> the first sökande's birth date as yyyymmdd."""
-        self._person_sex: dict[Any, str] = {}
+        Loaded only for the households that need them (`_load_members`: events in a month
+        without kept facts)."""
         self.runs: dict[tuple, list[tuple[int, str, str, bool]]] = {}
         """Composition -> (mask, sex, type code, med barn) runs; see `_segments`."""
         self.household_runs: dict[Any, list[tuple[int, str, str, bool]]] = {}
-        self.replaced: set[Any] = set()
-        """Decisions replaced by a signed decision (they do not count)."""
 
     # scope
     def _cases_in_scope(self):
-        return select(Case.id).where(Case.unit_id == self.unit_id)
+        # an alias: never correlated with a `cases` of the statement it is put in
+        scope = aliased(Case)
+        return select(scope.id).where(scope.unit_id == self.unit_id)
 
     def _in_scope(self, case_column):
         return case_column.in_(self._cases_in_scope()) if self.unit_id is not None else None
@@ -545,43 +570,9 @@ class _Computation:
     def run(self) -> YearStatistics:
         fact_upkeep.refresh(self.session)  # this session's own changes first
         facts.require_built(self.session)
-        self._load_replaced()
         return self._assemble()
 
-    # What only the rows read directly need (the kept facts do not): loaded on first use.
-    @property
-    def case_household(self) -> dict[Any, Any]:
-        """Case -> household, of the cases in scope."""
-        if self._case_household is None:
-            self._load_cases()
-        assert self._case_household is not None
-        return self._case_household
-
-    @property
-    def person_sex(self) -> dict[Any, str]:
-        """Person -> sex, of every member of the households in scope (and more on demand)."""
-        if self.members is None:
-            self._load_members()
-        return self._person_sex
-
     # loading ---------------------------------------------------------------------------------
-    def _load_cases(self) -> None:
-        stmt = select(_text(Case.id), _text(Case.household_id))
-        if self.unit_id is not None:
-            stmt = stmt.where(Case.unit_id == self.unit_id)
-        self._case_household = dict(plain_rows(self.session, stmt))
-
-    def _load_replaced(self) -> None:
-        """The decisions a signed decision replaces (left out of the children's audit)."""
-        stmt = (
-            select(_text(Decision.replaces_id))
-            .where(Decision.replaces_id.is_not(None))
-            .where(Decision.signed_at.is_not(None))
-        )
-        self.replaced = {
-            r[0] for r in plain_rows(self.session, self._where_scope(stmt, Decision.case_id))
-        }
-
     def _month_facts(self) -> list[Any]:
         """The kept month facts of the period, counted by the database per month and
         composition (a covering range read of the unit's, or all units', months)."""
@@ -622,50 +613,40 @@ class _Computation:
             stmt = stmt.where(y.unit_id == self.unit_id)
         return plain_rows(self.session, stmt)
 
-    def _load_members(self) -> None:
-        """Every membership of the households in scope, and each member's sex (also used
-        for försörjningshinder and the children's documentation)."""
+    def _load_members(self, household_ids: Iterable[Any]) -> None:
+        """The memberships of these households (ids as `_Sql.id_text` reads them)."""
         sql = self.sql
-        stmt = (
-            select(
-                _text(HouseholdMember.household_id),
-                _text(HouseholdMember.person_id),
-                type_coerce(HouseholdMember.role, String),
-                type_coerce(HouseholdMember.visiting_child, Integer),
-                sql.month_index(HouseholdMember.member_from),
-                sql.month_index(HouseholdMember.member_until),
-                Person.sex,
-                sql.day_key(Person.birth_date),
-            )
-            .join(Person, Person.id == HouseholdMember.person_id)
-            .order_by(HouseholdMember.household_id, HouseholdMember.sort_order)
-        )
-        if self.unit_id is not None:
-            stmt = stmt.where(
-                HouseholdMember.household_id.in_(
-                    select(Case.household_id).where(Case.unit_id == self.unit_id)
-                )
-            )
-        members: dict[Any, list[tuple]] = defaultdict(list)
-        births, sexes = self.applicant_birth, self._person_sex
         applicant_role = MemberRole.APPLICANT.value  # the role is read as plain text
-        for household_id, person_id, role, visiting, start, until, sex, birth in plain_rows(
-            self.session, stmt
-        ):
-            sexes[person_id] = sex
-            applicant = role == applicant_role
-            if applicant:
-                births.setdefault(household_id, birth)
-            members[household_id].append(
-                (
-                    role,
-                    bool(visiting),
-                    *self._clamped(start, until),
-                    sex if applicant else None,
-                    self._adult_from(birth),
+        members: dict[Any, list[tuple]] = defaultdict(list)
+        for chunk in in_batches(sorted(set(household_ids) - self.members.keys())):
+            stmt = (
+                select(
+                    sql.id_text(HouseholdMember.household_id),
+                    type_coerce(HouseholdMember.role, String),
+                    type_coerce(HouseholdMember.visiting_child, Integer),
+                    sql.month_index(HouseholdMember.member_from),
+                    sql.month_index(HouseholdMember.member_until),
+                    Person.sex,
+                    sql.day_key(Person.birth_date),
                 )
+                .join(Person, Person.id == HouseholdMember.person_id)
+                .where(sql.id_in(HouseholdMember.household_id, chunk))
+                .order_by(HouseholdMember.household_id, HouseholdMember.sort_order)
             )
-        self.members = {household_id: tuple(found) for household_id, found in members.items()}
+            for household_id, role, visiting, start, until, sex, birth in plain_rows(
+                self.session, stmt
+            ):
+                applicant = role == applicant_role
+                members[household_id].append(
+                    (
+                        role,
+                        bool(visiting),
+                        *self._clamped(start, until),
+                        sex if applicant else None,
+                        self._adult_from(birth),
+                    )
+                )
+        self.members.update((household_id, tuple(found)) for household_id, found in members.items())
 
     def _clamped(self, start: int | None, until: int | None) -> tuple[int | None, int | None]:
         """A membership's first and last month as far as the period tells them apart: None
@@ -689,25 +670,10 @@ class _Computation:
         adult = born + household_type.ADULT_AGE * 12
         return min(max(adult, self.first), self.last + 1)
 
-    def _sexes_of(self, person_ids: Iterable[Any]) -> dict[Any, str]:
-        """The sex of persons, from the members loaded or else from the database."""
-        missing = [p for p in person_ids if p not in self.person_sex]
-        for chunk in in_batches(missing):
-            self.person_sex.update(
-                plain_rows(
-                    self.session,
-                    select(_text(Person.id), Person.sex).where(_text(Person.id).in_(chunk)),
-                )
-            )
-        return self.person_sex
-
     # per household ---------------------------------------------------------------------------
     def _runs(self, household_id: Any) -> list[tuple[int, str, str, bool]]:
         runs = self.household_runs.get(household_id)
         if runs is None:
-            if self.members is None:
-                self._load_members()
-            assert self.members is not None
             composition = self.members.get(household_id, ())
             runs = self.runs.get(composition)
             if runs is None:
@@ -875,32 +841,35 @@ class _Computation:
 
     # other sources --------------------------------------------------------------------------
     def _barriers(self) -> tuple[list[dict[str, SexCounts]], dict[str, SexCounts]]:
-        """Per case, person and code the months registered (a bit mask: a person has at
-        most one registration per case and month); the sex comes from the members."""
+        """Counted by the database, each adult with their own sex: a month the
+        registrations (a person has at most one per case and month, so a person registered
+        in two cases counts twice), the year the distinct adults per code."""
         from app.common import code_lists
 
         codes = [c.code for c in code_lists.codes(code_lists.SUPPORT_BARRIER)]
-        bit = self.sql.bit(self.sql.month_index(SupportBarrier.month) - self.first)
-        stmt = (
-            select(_text(SupportBarrier.person_id), SupportBarrier.code, func.sum(bit))
-            .where(SupportBarrier.month >= self.period_start)
-            .where(SupportBarrier.month <= self.period_end)
-            .group_by(SupportBarrier.case_id, SupportBarrier.person_id, SupportBarrier.code)
+        b = SupportBarrier
+        in_period = (b.month >= self.period_start, b.month <= self.period_end)
+        per_month = self._where_scope(
+            select(b.month, b.code, Person.sex, func.count())
+            .join(Person, Person.id == b.person_id)
+            .where(*in_period)
+            .group_by(b.month, b.code, Person.sex),
+            b.case_id,
         )
-        rows = plain_rows(self.session, self._where_scope(stmt, SupportBarrier.case_id))
-        sexes = self._sexes_of({person_id for person_id, _code, _months in rows})
-        masks: Counter = Counter()
-        adults: set[tuple] = set()
-        for person_id, code, months in rows:
-            masks[(code, sexes[person_id], int(months))] += 1
-            adults.add((code, sexes[person_id], person_id))
         monthly: list[dict[str, Counter]] = [defaultdict(Counter) for _ in range(self.n)]
-        for (code, sex, months), count in masks.items():
-            for position in _bits(months):
-                monthly[position][code][sex] += count
+        for month, code, sex, count in plain_rows(self.session, per_month):
+            monthly[month_index(month) - self.first][code][sex] += count
+        adults = self._where_scope(
+            select(b.person_id, b.code).where(*in_period).distinct(), b.case_id
+        ).subquery()
+        per_year = (
+            select(adults.c.code, Person.sex, func.count())
+            .join(Person, Person.id == adults.c.person_id)
+            .group_by(adults.c.code, Person.sex)
+        )
         yearly: dict[str, Counter] = defaultdict(Counter)
-        for code, sex, _person_id in adults:
-            yearly[code][sex] += 1
+        for code, sex, count in plain_rows(self.session, per_year):
+            yearly[code][sex] += count
 
         def as_counts(table) -> dict[str, SexCounts]:
             return {
@@ -911,82 +880,260 @@ class _Computation:
         return [as_counts(m) for m in monthly], as_counts(yearly)
 
     def _events(self) -> tuple[dict[str, list[EventCounts]], dict[str, EventCounts]]:
-        """Grouped by case, type and day: the order of the index on (case_id, entry_type,
-        entry_date), so the database does not sort."""
-        month = self.sql.month_index(JournalEntry.entry_date)
-        kinds = (JournalType.SIP, JournalType.HOME_VISIT)
-        stmt = (
-            select(_text(JournalEntry.case_id), JournalEntry.entry_type, month, func.count())
-            .where(JournalEntry.entry_type.in_(kinds))
-            .where(JournalEntry.signed_at.is_not(None))
-            .where(JournalEntry.entry_date >= self.period_start)
-            .where(JournalEntry.entry_date <= self.period_end)
-            .group_by(JournalEntry.case_id, JournalEntry.entry_type, JournalEntry.entry_date)
+        """Counted by the database per type, month and the household's sökande's sex in the
+        month, that of the case's kept month facts (statistics_month_facts: the same
+        composition); each case-month flagged when it is the case's last month with the
+        type in the period (the year counts each household once, as it was then). A case
+        is its household (the program makes one household per case): only a case whose
+        household has another case, or a month without kept facts (no decision, no change
+        of status), comes back row by row, and is counted here by household, its sex
+        worked out from the memberships where no facts tell it."""
+        e, f = JournalEntry, StatisticsMonthFact.__table__.c
+        kinds: tuple[str, ...] = (JournalType.SIP, JournalType.HOME_VISIT)
+        month = self.sql.month_index(e.entry_date)
+        per_case = self._where_scope(
+            select(
+                e.case_id.label("case_id"),
+                e.entry_type.label("kind"),
+                month.label("month"),
+                func.count().label("n"),
+            )
+            .where(e.entry_type.in_(kinds))
+            .where(e.signed_at.is_not(None))
+            .where(e.entry_date >= self.period_start)
+            .where(e.entry_date <= self.period_end)
+            .group_by(e.case_id, e.entry_type, month),
+            e.case_id,
+        ).subquery()
+        c = per_case.c
+        shared = aliased(Case)
+        shared_households = (
+            select(shared.household_id).group_by(shared.household_id).having(func.count() > 1)
         )
-        stmt = self._where_scope(stmt, JournalEntry.case_id)
+        sharing = aliased(Case)
+        apart = select(sharing.id).where(sharing.household_id.in_(shared_households))
+        last_month = func.max(c.month).over(partition_by=(c.case_id, c.kind))
+        flagged = (
+            select(
+                c.case_id,
+                c.kind,
+                c.month,
+                c.n,
+                f.sex,
+                case((c.month == last_month, 1), else_=0).label("last"),
+                case((c.case_id.in_(apart), 1), else_=0).label("apart"),
+            )
+            .select_from(per_case)
+            .outerjoin(
+                StatisticsMonthFact.__table__,
+                and_(
+                    f.case_id == c.case_id,
+                    f.month == c.month,
+                    f.month >= self.first,  # the period's facts only (their index)
+                    f.month <= self.last,
+                ),
+            )
+            .subquery()
+        )
+        g = flagged.c
+        one_by_one = case((or_(g.sex.is_(None), g.apart == 1), self.sql.id_text(g.case_id)))
+        keys = (g.kind, g.month, g.sex, g.last, g.apart, one_by_one)
+        stmt = select(*keys, cast(func.sum(g.n), Integer), func.count()).group_by(*keys)
         events = {kind: [0] * self.n for kind in kinds}
-        months: dict[str, dict[Any, int]] = {kind: defaultdict(int) for kind in kinds}
-        for case_id, kind, index, count in plain_rows(self.session, stmt):
+        households = {kind: {WOMEN: [0] * self.n, MEN: [0] * self.n} for kind in kinds}
+        last: dict[str, Counter] = {kind: Counter() for kind in kinds}
+        # case -> [(kind, position, sex or None, last, household has other cases)]
+        case_months: dict[Any, list[tuple[str, int, Any, int, int]]] = defaultdict(list)
+        for kind, index, sex, is_last, apart, case_id, entries, count in plain_rows(
+            self.session, stmt
+        ):
             position = index - self.first
-            events[kind][position] += count
-            months[kind][self.case_household.get(case_id, case_id)] |= 1 << position
-        monthly: dict[str, list[EventCounts]] = {}
-        yearly: dict[str, EventCounts] = {}
-        for kind in kinds:
-            by_sex: dict[tuple[str, int], int] = defaultdict(int)  # (sex, months) -> households
-            last: Counter = Counter()
-            for household_id, mask in months[kind].items():
-                runs = self._runs(household_id)
-                for run, sex, _code, _children in runs:
-                    if mask & run:
-                        by_sex[(sex, mask & run)] += 1
-                last[_at(runs, mask.bit_length() - 1)[0]] += 1
-            households = {WOMEN: [0] * self.n, MEN: [0] * self.n}
-            for (sex, mask), count in by_sex.items():
-                for position in _bits(mask):
-                    households[sex][position] += count
-            monthly[kind] = [
-                EventCounts(events[kind][i], SexCounts(households[WOMEN][i], households[MEN][i]))
+            events[kind][position] += entries
+            if case_id is not None:
+                case_months[case_id].append((kind, position, sex, is_last, apart))
+                continue
+            households[kind].setdefault(sex, [0] * self.n)[position] += count
+            last[kind][sex] += count if is_last else 0
+        if case_months:
+            self._count_by_household(case_months, households, last)
+        monthly = {
+            kind: [
+                EventCounts(
+                    events[kind][i],
+                    SexCounts(households[kind][WOMEN][i], households[kind][MEN][i]),
+                )
                 for i in range(self.n)
             ]
-            yearly[kind] = EventCounts(sum(events[kind]), SexCounts(last[WOMEN], last[MEN]))
+            for kind in kinds
+        }
+        yearly = {
+            kind: EventCounts(sum(events[kind]), SexCounts(last[kind][WOMEN], last[kind][MEN]))
+            for kind in kinds
+        }
         return monthly, yearly
 
-    def _child_documentation(self) -> list[_ChildTally]:
-        """Seed 004's audit: per child and decision (see the module docstring)."""
-        child = HouseholdMember
-        stmt = (
-            select(
-                _text(Decision.id).label("id"),
-                _text(Decision.case_id).label("case_id"),
-                self.sql.month_index(Decision.decided_on).label("month"),
-                Decision.child_consideration,
-                _text(Decision.bka_form_id).label("bka_form_id"),
-                _text(child.person_id).label("person_id"),
+    def _count_by_household(
+        self,
+        case_months: dict[Any, list[tuple[str, int, Any, int, int]]],
+        households: dict[str, dict[str, list[int]]],
+        last: dict[str, Counter],
+    ) -> None:
+        """The event months of these cases counted once per household, type and month, with
+        the sex of the kept facts or else of the memberships; the last month is the
+        database's for a household of one case, else the latest of its cases'."""
+        sql = self.sql
+        household_of: dict[Any, Any] = {}
+        for chunk in in_batches(sorted(case_months)):
+            household_of.update(
+                plain_rows(
+                    self.session,
+                    select(sql.id_text(Case.id), sql.id_text(Case.household_id)).where(
+                        sql.id_in(Case.id, chunk)
+                    ),
+                )
             )
-            .join(Case, Case.id == Decision.case_id)
-            .join(child, child.household_id == Case.household_id)
-            .where(Decision.signed_at.is_not(None))
-            .where(Decision.outcome != Outcome.GRANTED)
-            .where(Decision.decided_on >= self.period_start)
-            .where(Decision.decided_on <= self.period_end)
-            .where(child.role == MemberRole.CHILD)
-            .where(or_(child.member_from.is_(None), child.member_from <= Decision.period_end))
-            .where(or_(child.member_until.is_(None), child.member_until >= Decision.period_start))
+        # (household, kind) -> position -> [sex from the facts (None: not kept), last]
+        found: dict[tuple[Any, str], dict[int, list]] = defaultdict(dict)
+        for case_id, months in case_months.items():
+            for kind, position, sex, is_last, apart in months:
+                seen = found[(household_of[case_id], kind)]
+                known = seen.setdefault(position, [None, None if apart else is_last])
+                known[0] = known[0] or sex
+        self._load_members(
+            {h for (h, _kind), seen in found.items() if any(k[0] is None for k in seen.values())}
         )
-        if self.unit_id is not None:
-            stmt = stmt.where(Case.unit_id == self.unit_id)
-        rows = [r for r in plain_rows(self.session, stmt) if r.id not in self.replaced]
-        sexes = self._sexes_of({r.person_id for r in rows})
-        bka_ids = {r.bka_form_id for r in rows if r.bka_form_id is not None}
+        for (household_id, kind), seen in found.items():
+            latest = max(seen)
+            for position, (sex, is_last) in seen.items():
+                sex = sex or _at(self._runs(household_id), position)[0]
+                households[kind].setdefault(sex, [0] * self.n)[position] += 1
+                if is_last or (is_last is None and position == latest):
+                    last[kind][sex] += 1
+
+    def _child_documentation(self) -> list[_ChildTally]:
+        """Seed 004's audit: per child and decision (see the module docstring). A decision
+        with neither a consideration nor a BKA names no child: those (most) are counted by
+        the database per month and child's sex; the others come back per child and
+        decision and are read here."""
+        d, child = Decision, HouseholdMember
+        replacer = aliased(Decision)
+        replaced = self._where_scope(
+            select(replacer.id)
+            .where(replacer.replaces_id == d.id)
+            .where(replacer.signed_at.is_not(None)),
+            replacer.case_id,
+        ).exists()
+        month = self.sql.month_index(d.decided_on)
+        # the constants written out: the partial indexes' predicates (migration 0030)
+        names_none = and_(
+            d.child_consideration.in_([literal_column("''"), literal_column("'{}'")]),
+            d.bka_form_id.is_(None),
+        )
+
+        child_sex, with_sex = self.sql.sex_of(child.person_id)
+
+        def audited(*columns: Any):
+            stmt = with_sex(
+                select(*columns)
+                .select_from(d)
+                .join(Case, Case.id == d.case_id)
+                .join(child, child.household_id == Case.household_id)
+            )
+            stmt = (
+                stmt.where(d.signed_at.is_not(None))
+                .where(d.outcome != literal_column(f"'{Outcome.GRANTED.value}'"))
+                .where(d.decided_on >= self.period_start)
+                .where(d.decided_on <= self.period_end)
+                .where(child.role == MemberRole.CHILD)
+                .where(or_(child.member_from.is_(None), child.member_from <= d.period_end))
+                .where(or_(child.member_until.is_(None), child.member_until >= d.period_start))
+                .where(~replaced)
+            )
+            return stmt if self.unit_id is None else stmt.where(Case.unit_id == self.unit_id)
+
+        tallies = [_ChildTally() for _ in range(self.n)]
+        sql = self.sql
+        if sql.sqlite:
+            # One read of every audited child, driven by the households (the rows of a
+            # case's decisions lie together): on an encrypted file, reading the decisions
+            # in date order through the partial indexes costs more pages than it saves.
+            rows = plain_rows(self.session, self._audited_rows(audited, month, child_sex))
+        else:
+            self._count_unnamed(audited, names_none, month, child_sex, tallies)
+            rows = plain_rows(
+                self.session,
+                self._audited_rows(audited, month, child_sex).where(~names_none),
+            )
+        return self._tally_named(rows, tallies)
+
+    def _count_unnamed(
+        self,
+        audited: Callable[..., Any],
+        names_none: ColumnElement[bool],
+        month: ColumnElement[int],
+        child_sex: ColumnElement[Any],
+        tallies: list[_ChildTally],
+    ) -> None:
+        """The decisions naming no child, counted by the database per month and child's
+        sex (PostgreSQL: from the partial index of migration 0030)."""
+        d = Decision
+        unnamed = (False, False, False, False, False)
+        per_decision = (
+            audited(
+                d.id.label("id"),
+                month.label("month"),
+                child_sex.label("sex"),
+                func.count().label("n"),
+            )
+            .where(names_none)
+            .group_by(d.id, month, child_sex)
+            .subquery()
+        )
+        p = per_decision.c
+
+        def children_of(sex: str) -> ColumnElement[int]:
+            return cast(func.sum(case((p.sex == sex, p.n), else_=0)), Integer)
+
+        for index, decisions, girls, boys in plain_rows(
+            self.session,
+            select(
+                p.month, func.count(func.distinct(p.id)), children_of(WOMEN), children_of(MEN)
+            ).group_by(p.month),
+        ):
+            tally = tallies[index - self.first]
+            tally.decisions += decisions
+            tally.add_child(WOMEN, *unnamed, times=girls)
+            tally.add_child(MEN, *unnamed, times=boys)
+
+    def _audited_rows(
+        self, audited: Callable[..., Any], month: ColumnElement[int], child_sex: ColumnElement[Any]
+    ) -> Any:
+        sql = self.sql
+        return audited(
+            sql.id_text(Decision.id),
+            sql.id_text(Decision.case_id),
+            month,
+            Decision.child_consideration,
+            sql.id_text(Decision.bka_form_id),
+            sql.id_text(HouseholdMember.person_id),
+            child_sex,
+        )
+
+    def _tally_named(self, rows: list[Any], tallies: list[_ChildTally]) -> list[_ChildTally]:
+        """The audit of decisions read per child: their texts and BKA read here."""
+        sql = self.sql
+        unnamed = (False, False, False, False, False)
+        bka_ids = {r[4] for r in rows if r[4] is not None}
         bka_children: dict[Any, tuple[Any, dict[str, dict]]] = {}
-        for chunk in in_batches(list(bka_ids)):
+        for chunk in in_batches(sorted(bka_ids)):
             for form_id, case_id, answers in plain_rows(
                 self.session,
                 select(
-                    _text(FormInstance.id), _text(FormInstance.case_id), FormInstance.answers_json
+                    sql.id_text(FormInstance.id),
+                    sql.id_text(FormInstance.case_id),
+                    FormInstance.answers_json,
                 )
-                .where(_text(FormInstance.id).in_(chunk))
+                .where(sql.id_in(FormInstance.id, chunk))
                 .where(FormInstance.form_key == FormKey.CHILD_IMPACT)
                 .where(FormInstance.signed_at.is_not(None)),
             ):
@@ -999,8 +1146,8 @@ class _Computation:
         considerations: dict[Any, dict] = {}
         decision_named: dict[Any, bool] = {}
         decision_month: dict[Any, int] = {}
-        for decision_id, case_id, month, consideration, bka_form_id, person_id in rows:
-            position = month - self.first
+        for decision_id, case_id, index, consideration, bka_form_id, person_id, sex in rows:
+            position = index - self.first
             texts = considerations.get(decision_id)
             if texts is None:
                 texts = considerations[decision_id] = (
@@ -1022,10 +1169,9 @@ class _Computation:
                 )
             else:
                 named = False
-                flags = (False, False, False, False, False)
-            children[(position, sexes[person_id], flags)] += 1
+                flags = unnamed
+            children[(position, sex, flags)] += 1
             decision_named[decision_id] = decision_named[decision_id] and named
-        tallies = [_ChildTally() for _ in range(self.n)]
         for (position, sex, flags), count in children.items():
             tallies[position].add_child(sex, *flags, times=count)
         for decision_id, position in decision_month.items():
