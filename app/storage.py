@@ -22,6 +22,7 @@ from app.db.location import default_replica_path, resolve_database_url, sqlite_f
 from app.db.migrate import HEAD_REVISION, current_revision
 from app.security.local_key import open_for_user
 from app.settings import known_databases
+from app.statistics import facts
 
 __all__ = [
     "HEAD_REVISION",
@@ -42,8 +43,14 @@ __all__ = [
 def open_database(url: str | None = None, *, passphrase: str | None = None) -> Database:
     """Open (and migrate) the database this run uses; a local SQLite file is the encrypted
     file of app.security.local_key, and PassphraseNeeded asks the window to get the user's
-    passphrase (then call again with it)."""
-    return open_for_user(url, passphrase=passphrase)
+    passphrase (then call again with it). A local file whose statistics' kept facts are
+    missing or of an older definition (after an upgrade) gets them built here, as part of
+    the upgrade: on a workstation there is no IT to run `arendestod stats rebuild`."""
+    database = open_for_user(url, passphrase=passphrase)
+    if database.engine.dialect.name == "sqlite":
+        with database.sessions.begin() as session:
+            facts.build_if_missing(session)
+    return database
 
 
 def schema_revision(database: Database) -> str | None:

@@ -375,6 +375,16 @@ def rebuild(session: Session, progress: Callable[[int, int], None] | None = None
     return len(case_ids)
 
 
+def build_if_missing(session: Session) -> bool:
+    """Rebuild when the kept facts are missing or of another definition; True if it did."""
+    try:
+        require_built(session)
+        return False
+    except FactsNotBuilt:
+        rebuild(session)
+        return True
+
+
 def mark_built(session: Session) -> None:
     session.execute(delete(StatisticsFactState))
     session.execute(
