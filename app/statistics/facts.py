@@ -35,9 +35,7 @@ from app.models import (
     CaseStatusChange,
     Decision,
     DecisionKind,
-    HouseholdMember,
     MemberRole,
-    Person,
     StatisticsFactState,
     StatisticsMonthFact,
     StatisticsYearFact,
@@ -295,32 +293,7 @@ def _compute_batch(session: Session, case_ids: list[uuid.UUID]) -> tuple[list, l
         .order_by(CaseStatusChange.changed_at)
     ):
         changes[change.case_id].append(tuple(change)[1:])
-    members: dict[uuid.UUID, list[MemberSpan]] = defaultdict(list)
-    household_ids = list({c.household_id for c in cases})
-    for member in session.execute(
-        select(
-            HouseholdMember.household_id,
-            HouseholdMember.role,
-            HouseholdMember.visiting_child,
-            HouseholdMember.member_from,
-            HouseholdMember.member_until,
-            Person.sex,
-            Person.birth_date,
-        )
-        .join(Person, Person.id == HouseholdMember.person_id)
-        .where(HouseholdMember.household_id.in_(household_ids))
-        .order_by(HouseholdMember.household_id, HouseholdMember.sort_order)
-    ):
-        members[member.household_id].append(
-            MemberSpan(
-                MemberRole(member.role).value,
-                bool(member.visiting_child),
-                member.member_from,
-                member.member_until,
-                member.sex,
-                member.birth_date,
-            )
-        )
+    members = household_type.memberships_of(session, list({c.household_id for c in cases}))
     month_rows: list[MonthFact] = []
     year_rows: list[YearFact] = []
     for case_id, unit_id, household_id, closing_reason in cases:

@@ -36,6 +36,7 @@ someone moves in or out: a single woman whose child moves in during June is 5 up
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -163,10 +164,14 @@ def type_of_members(members: Sequence[MemberSpan], month: date) -> str:
     return month_composition(members, month).code
 
 
-def household_type(session: Session, household_id: uuid.UUID, month: date) -> str:
-    """Socialstyrelsen's hushållstyp code of one household in `month`."""
-    rows = session.execute(
+def memberships_of(
+    session: Session, household_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[MemberSpan]]:
+    """Each household's memberships (all months, in their sort order), as the type reads them."""
+    found: dict[uuid.UUID, list[MemberSpan]] = defaultdict(list)
+    for row in session.execute(
         select(
+            HouseholdMember.household_id,
             HouseholdMember.role,
             HouseholdMember.visiting_child,
             HouseholdMember.member_from,
@@ -175,10 +180,22 @@ def household_type(session: Session, household_id: uuid.UUID, month: date) -> st
             Person.birth_date,
         )
         .join(Person, Person.id == HouseholdMember.person_id)
-        .where(HouseholdMember.household_id == household_id)
-        .order_by(HouseholdMember.sort_order)
-    ).all()
-    return type_of_members(
-        [MemberSpan(MemberRole(r[0]).value, bool(r[1]), r[2], r[3], r[4], r[5]) for r in rows],
-        month,
-    )
+        .where(HouseholdMember.household_id.in_(household_ids))
+        .order_by(HouseholdMember.household_id, HouseholdMember.sort_order)
+    ):
+        found[row.household_id].append(
+            MemberSpan(
+                MemberRole(row.role).value,
+                bool(row.visiting_child),
+                row.member_from,
+                row.member_until,
+                row.sex,
+                row.birth_date,
+            )
+        )
+    return found
+
+
+def household_type(session: Session, household_id: uuid.UUID, month: date) -> str:
+    """Socialstyrelsen's hushållstyp code of one household in `month`."""
+    return type_of_members(memberships_of(session, [household_id]).get(household_id, []), month)
