@@ -1185,7 +1185,8 @@ class _Computation:
         migration 0029): the tallies ([received, answered/decided, in time, open in time,
         histogram] per month) are made from grouped counts.
 
-        The counts are grouped in the order of `ix_applications_facts`, so the database
+        The counts are grouped in the order of `ix_applications_facts` (a unit's:
+        `ix_applications_unit_facts`, by the unit kept on each application), so the database
         streams them from the index without sorting or hashing. Whether a still-open
         application is within its deadline depends on now: those few are counted apart,
         from the partial index `ix_applications_open` (the response deadline not passed, in
@@ -1206,7 +1207,7 @@ class _Computation:
         responses = [[0, 0, 0, 0, Counter()] for _ in range(self.n)]
         decisions = [[0, 0, 0, 0, Counter()] for _ in range(self.n)]
         for month, minute, on_time, waited, count in plain_rows(
-            self.session, self._where_scope(counts, Application.case_id)
+            self.session, self._where_unit(counts)
         ):
             position = month - self.first
             t = responses[position]
@@ -1239,11 +1240,16 @@ class _Computation:
             .group_by(Application.received_month)
         )
         for month, response_open, decision_open in plain_rows(
-            self.session, self._where_scope(still_open, Application.case_id)
+            self.session, self._where_unit(still_open)
         ):
             responses[month - self.first][3] += int(response_open or 0)
             decisions[month - self.first][3] += int(decision_open or 0)
         return responses, target, decisions
+
+    def _where_unit(self, stmt):
+        """A unit's applications by the unit kept on each (app.statistics.application_units,
+        migration 0031): a covering range of `ix_applications_unit_facts`."""
+        return stmt if self.unit_id is None else stmt.where(Application.unit_id == self.unit_id)
 
 
 # --- combining ------------------------------------------------------------------------------------

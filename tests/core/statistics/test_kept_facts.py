@@ -16,6 +16,7 @@ from app.common.text_input import search_key
 from app.decisions import decisions
 from app.demo import demo_data
 from app.models import (
+    Application,
     Case,
     CaseStatus,
     CaseStatusChange,
@@ -178,8 +179,26 @@ class RandomChanges:
         case.unit_id = self.rng.choice([u for u in self.units if u != case.unit_id])
         case.responsible_user_id = None
 
+    def receive_application(self) -> None:
+        case = self._case()
+        start = self._month()
+        received = datetime.combine(start, time(self.rng.randint(6, 20)), tzinfo=UTC)
+        answered = self.rng.choice([None, received + timedelta(hours=self.rng.randint(1, 60))])
+        self.session.add(
+            Application(
+                case_id=case.id,
+                received_at=received,
+                channel="papper",
+                period_start=start,
+                period_end=month_end(start),
+                first_response_at=answered,
+                decided_on=self.rng.choice([None, start + timedelta(days=12)]),
+            )
+        )
+
     def run(self, changes: int) -> None:
         actions = [
+            self.receive_application,
             self.sign_decision,
             self.sign_decision,
             self.replace_decision,
@@ -284,6 +303,57 @@ def test_rebuild_check_finds_facts_changed_past_the_program(db, generated, capsy
     assert "skiljer sig för 1 ärenden" in out and number in out
     assert _rebuild(db, cli_as, capsys) == 0
     assert _rebuild(db, cli_as, capsys, "--check") == 0
+
+
+def test_applications_keep_their_case_unit_when_the_case_moves(generated):
+    """A unit's applications are read by the unit kept on each (migration 0031)."""
+    session = generated
+    changes = RandomChanges(session, 3)
+    case = session.get_one(
+        Case, session.scalar(select(Application.case_id).order_by(Application.received_at))
+    )
+    changes.receive_application()
+    session.flush()
+    changes.move_case()  # some case: then this one
+    case.unit_id = next(u for u in changes.units if u != case.unit_id)
+    session.commit()
+    session.expire_all()
+    assert set(
+        session.scalars(select(Application.unit_id).where(Application.case_id == case.id))
+    ) == {case.unit_id}
+    assert None not in set(session.scalars(select(Application.unit_id)))
+
+
+def test_rebuild_check_finds_an_application_kept_in_another_unit(db, generated, capsys, cli_as):
+    """Past the program: on PostgreSQL the server keeps the case's unit whatever was sent;
+    on SQLite the check finds the difference and the rebuild mends it."""
+    session = generated
+    case_id, unit_id, number = session.execute(
+        select(Case.id, Case.unit_id, Case.case_number)
+        .join(Application, Application.case_id == Case.id)
+        .order_by(Case.case_number)
+        .limit(1)
+    ).one()
+    other = session.scalar(select(Unit.id).where(Unit.id != unit_id).limit(1))
+    session.execute(
+        update(Application.__table__)
+        .where(Application.__table__.c.case_id == case_id)
+        .values(unit_id=other)
+    )
+    session.commit()
+    kept = set(session.scalars(select(Application.unit_id).where(Application.case_id == case_id)))
+    if not db.url.startswith("sqlite"):
+        assert kept == {unit_id}
+        assert _rebuild(db, cli_as, capsys, "--check") == 0
+        return
+    assert kept == {other}
+    assert _rebuild(db, cli_as, capsys, "--check") == 1
+    assert number in capsys.readouterr().out
+    assert _rebuild(db, cli_as, capsys) == 0
+    assert _rebuild(db, cli_as, capsys, "--check") == 0
+    session.expire_all()
+    kept = set(session.scalars(select(Application.unit_id).where(Application.case_id == case_id)))
+    assert kept == {unit_id}
 
 
 def test_only_an_administrator_rebuilds_a_local_database(db, generated, capsys, cli_as):
