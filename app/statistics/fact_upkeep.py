@@ -4,11 +4,12 @@ A listener on every ORM session notes, at each flush, the cases whose facts a ch
 move: decisions and status changes (their case), cases (unit, status, household, avslutsorsak),
 memberships (their household's cases) and persons (sex, birth date: the cases of their
 households). Applications keep their case's unit (app.statistics.application_units): a
-new application, or a case moved to another unit, has it set at the same moment. Before the
-commit, and before the statistics are read in the same session (`refresh`), those cases'
-facts are computed anew (facts.py, the rebuild's own code) and written in the same
-transaction. So every path that goes through the ORM keeps them current:
-the services, the command line, the offline sync's apply on the server.
+new application, or a case moved to another unit, has it set at the same moment; SIP and
+hembesök journal entries (signed, or once signed) have their case's event facts computed
+anew (app.statistics.event_facts). Before the commit, and before the statistics are read
+in the same session (`refresh`), those cases' facts are computed anew (facts.py, the
+rebuild's own code) and written in the same transaction. So every path that goes through
+the ORM keeps them current: the services, the command line, the offline sync's apply on the server.
 
 Rows inserted many at a time through app/db/bulk.py (the sync's apply) are noted through
 its `on_insert` hook. Other core statements (`insert(...)`, `update(...)` on tables, as
@@ -45,10 +46,17 @@ class _Touched:
     """Applications written with a case: their kept unit_id to set from it."""
     moved_cases: set[uuid.UUID] = field(default_factory=set)
     """Cases whose unit changed: their applications' kept unit_id to follow."""
+    event_cases: set[uuid.UUID] = field(default_factory=set)
+    """Cases with a SIP or hembesök journal entry written: their event facts anew."""
 
     def __bool__(self) -> bool:
         return bool(
-            self.cases or self.households or self.persons or self.applications or self.moved_cases
+            self.cases
+            or self.households
+            or self.persons
+            or self.applications
+            or self.moved_cases
+            or self.event_cases
         )
 
 
@@ -64,7 +72,16 @@ def _changed(instance: Any, names: tuple[str, ...]) -> bool:
 
 
 def _after_flush(session: Session, _context: Any) -> None:
-    from app.models import Application, Case, CaseStatusChange, Decision, HouseholdMember, Person
+    from app.models import (
+        Application,
+        Case,
+        CaseStatusChange,
+        Decision,
+        HouseholdMember,
+        JournalEntry,
+        Person,
+    )
+    from app.statistics.event_facts import KINDS
 
     touched: _Touched = session.info.setdefault(_KEY, _Touched())
     for state, objects in (
@@ -78,6 +95,11 @@ def _after_flush(session: Session, _context: Any) -> None:
                 isinstance(instance, Decision) and _values(instance, "signed_at")
             ):
                 touched.cases.update(_values(instance, "case_id"))
+            elif isinstance(instance, JournalEntry):
+                if any(kind in KINDS for kind in _values(instance, "entry_type")) and _values(
+                    instance, "signed_at"
+                ):
+                    touched.event_cases.update(_values(instance, "case_id"))
             elif isinstance(instance, Application):
                 if state == "new" or (state == "dirty" and _changed(instance, ("case_id",))):
                     touched.applications.add(instance.id)
@@ -139,9 +161,11 @@ def refresh(session: Session) -> None:
 
     from app.db.batches import in_batches
     from app.models import Case, HouseholdMember
-    from app.statistics import application_units, facts
+    from app.statistics import application_units, event_facts, facts
 
     application_units.keep(session, touched.applications, touched.moved_cases)
+    if touched.event_cases or touched.moved_cases:
+        event_facts.replace(session, touched.event_cases | touched.moved_cases)
     households = set(touched.households)
     for chunk in in_batches(sorted(touched.persons, key=str)):
         households.update(

@@ -42,7 +42,7 @@ from app.models import (
     StatisticsMonthFact,
     StatisticsYearFact,
 )
-from app.statistics import application_units, household_type, month_shares
+from app.statistics import application_units, event_facts, household_type, month_shares
 from app.statistics.household_type import MemberSpan
 
 DEFINITION_VERSION = 1
@@ -370,6 +370,7 @@ def rebuild(session: Session, progress: Callable[[int, int], None] | None = None
         if progress is not None:
             progress(done, len(case_ids))
     application_units.rebuild(session)
+    event_facts.rebuild(session)
     for table in ("statistics_month_facts", "statistics_year_facts"):
         session.execute(text(f"ANALYZE {table}"))  # the planner's view of the new rows
     mark_built(session)
@@ -399,6 +400,7 @@ def differences(
     kept_ids = set(session.scalars(select(StatisticsMonthFact.case_id).distinct()))
     differing: set[uuid.UUID] = kept_ids - set(case_ids)
     differing |= application_units.differing_cases(session)
+    differing |= event_facts.differing_cases(session)
     done = 0
     for chunk in in_batches(case_ids, REBUILD_BATCH):
         month_rows, year_rows = _compute_batch(session, chunk)

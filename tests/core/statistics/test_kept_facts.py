@@ -23,9 +23,11 @@ from app.models import (
     Decision,
     DecisionKind,
     HouseholdMember,
+    JournalEntry,
     MemberRole,
     Outcome,
     Person,
+    StatisticsEventFact,
     StatisticsFactState,
     StatisticsMonthFact,
     Unit,
@@ -196,8 +198,46 @@ class RandomChanges:
             )
         )
 
+    def write_journal_entry(self) -> None:
+        """A SIP, hembesök or other entry, signed or a draft."""
+        day = self._month() + timedelta(days=self.rng.randint(0, 27))
+        self.session.add(
+            JournalEntry(
+                case_id=self._case().id,
+                entry_date=day,
+                entry_type=self.rng.choice(["sip", "sip", "hembesok", "anteckning"]),
+                title="Möte",
+                author_id=self.author,
+                signed_at=self.rng.choice([None, datetime.combine(day, time(15), tzinfo=UTC)]),
+            )
+        )
+
+    def change_journal_entry(self) -> None:
+        """A draft's date or type changed, or the draft signed (a signed entry never
+        changes)."""
+        ids = list(
+            self.session.scalars(
+                select(JournalEntry.id)
+                .where(JournalEntry.signed_at.is_(None))
+                .order_by(JournalEntry.id)
+            )
+        )
+        if not ids:
+            return
+        entry = self.session.get_one(JournalEntry, self.rng.choice(ids))
+        what = self.rng.choice(["sign", "sign", "date", "type"])
+        if what == "sign":
+            entry.signed_at = datetime.combine(entry.entry_date, time(16), tzinfo=UTC)
+        elif what == "date":
+            entry.entry_date = self._month()
+        else:
+            entry.entry_type = self.rng.choice(["sip", "hembesok", "anteckning"])
+
     def run(self, changes: int) -> None:
         actions = [
+            self.write_journal_entry,
+            self.write_journal_entry,
+            self.change_journal_entry,
             self.receive_application,
             self.sign_decision,
             self.sign_decision,
@@ -354,6 +394,40 @@ def test_rebuild_check_finds_an_application_kept_in_another_unit(db, generated, 
     session.expire_all()
     kept = set(session.scalars(select(Application.unit_id).where(Application.case_id == case_id)))
     assert kept == {unit_id}
+
+
+def test_rebuild_check_finds_sip_counts_changed_past_the_program(db, generated, capsys, cli_as):
+    """The SIP and hembesök counts are kept per case and month (statistics_event_facts):
+    a signed SIP is counted at once, a count changed by hand is found and mended."""
+    session = generated
+    case_id, number = session.execute(
+        select(Case.id, Case.case_number).order_by(Case.case_number).limit(1)
+    ).one()
+    author = session.scalar(select(User.id).where(User.unit_id.is_not(None)))
+    session.add(
+        JournalEntry(
+            case_id=case_id,
+            entry_date=date(2026, 3, 4),
+            entry_type="sip",
+            title="SIP-möte",
+            author_id=author,
+            signed_at=datetime(2026, 3, 4, 15, tzinfo=UTC),
+        )
+    )
+    session.commit()
+    kept = StatisticsEventFact.__table__.c
+    counted = select(kept.entries).where(kept.case_id == case_id, kept.kind == "sip")
+    assert session.scalar(counted.where(kept.month == 2026 * 12 + 2)) >= 1
+    session.execute(
+        update(StatisticsEventFact.__table__)
+        .where(kept.case_id == case_id)
+        .values(entries=kept.entries + 5)
+    )
+    session.commit()
+    assert _rebuild(db, cli_as, capsys, "--check") == 1
+    assert number in capsys.readouterr().out
+    assert _rebuild(db, cli_as, capsys) == 0
+    assert _rebuild(db, cli_as, capsys, "--check") == 0
 
 
 def test_only_an_administrator_rebuilds_a_local_database(db, generated, capsys, cli_as):

@@ -134,3 +134,37 @@ def test_a_handlaggare_cannot_move_an_application_to_another_units_statistics(
             )
         }
     assert kept == {own_unit}
+
+
+@on_postgresql
+def test_sip_counts_are_seen_only_with_their_case(session, cases, login_roles) -> None:
+    """statistics_event_facts (migration 0031) under row-level security like the month
+    facts: another unit's SIP counts are neither seen nor written."""
+    from datetime import UTC, date, datetime
+
+    from sqlalchemy import select
+
+    from app.models import JournalEntry, User
+
+    author = session.scalar(select(User.id).order_by(User.username).limit(1))
+    session.add(
+        JournalEntry(
+            case_id=cases.other_unit,
+            entry_date=date(2026, 11, 3),
+            entry_type="sip",
+            title="SIP-möte",
+            author_id=author,
+            signed_at=datetime(2026, 11, 3, 15, tzinfo=UTC),
+        )
+    )
+    session.commit()
+    query = "SELECT count(*) FROM statistics_event_facts WHERE case_id = %s"
+    with connect(login_roles, "karin.holm") as conn:
+        assert conn.execute(query, (cases.other_unit,)).fetchone() == (1,)
+    with connect(login_roles, "sara.nilsson") as conn:
+        assert conn.execute(query, (cases.other_unit,)).fetchone() == (0,)
+        changed = conn.execute(
+            "UPDATE statistics_event_facts SET entries = entries + 1 WHERE case_id = %s",
+            (cases.other_unit,),
+        )
+        assert changed.rowcount == 0

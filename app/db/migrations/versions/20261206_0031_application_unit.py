@@ -13,6 +13,11 @@ statistics over psql); an AFTER trigger on cases moves a moved case's applicatio
 
 SQLite: the program keeps it (app/statistics/application_units.py through fact_upkeep).
 
+Both dialects: `statistics_event_facts`, the signed SIP and hembesök journal entries counted
+per case, month and type with the case's unit (app/statistics/event_facts.py keeps them,
+through fact_upkeep; `stats rebuild` builds them), filled in here from the journal.
+PostgreSQL: under row-level security like statistics_month_facts (migration 0028).
+
 Revision ID: 0031
 Revises: 0030
 Create Date: 2026-12-06 20:30:00
@@ -72,8 +77,70 @@ INDEXES = (
 )
 
 
+APP_ROLE = "arendestod_app"
+EVENT_TABLE = "statistics_event_facts"
+
+
+def _create_event_facts(postgresql: bool) -> None:
+    op.create_table(
+        EVENT_TABLE,
+        sa.Column("case_id", sa.Uuid(), nullable=False),
+        sa.Column("month", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("kind", sa.String(length=30), nullable=False),
+        sa.Column("unit_id", sa.Uuid(), nullable=False),
+        sa.Column("entries", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"],
+            ["cases.id"],
+            name=op.f("fk_statistics_event_facts_case_id_cases"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["unit_id"], ["units.id"], name=op.f("fk_statistics_event_facts_unit_id_units")
+        ),
+        sa.PrimaryKeyConstraint("case_id", "month", "kind", name=op.f("pk_statistics_event_facts")),
+    )
+    op.create_index(
+        "ix_statistics_event_facts_unit",
+        EVENT_TABLE,
+        ["unit_id", "month", "kind", "case_id", "entries"],
+    )
+    op.create_index(
+        "ix_statistics_event_facts_month", EVENT_TABLE, ["month", "kind", "case_id", "entries"]
+    )
+    if postgresql:
+        month = (
+            "CAST(date_part('year', j.entry_date) AS integer) * 12 "
+            "+ CAST(date_part('month', j.entry_date) AS integer) - 1"
+        )
+    else:
+        month = (
+            "CAST(strftime('%Y', j.entry_date) AS INTEGER) * 12 "
+            "+ CAST(strftime('%m', j.entry_date) AS INTEGER) - 1"
+        )
+    op.execute(
+        f"INSERT INTO {EVENT_TABLE} (case_id, month, kind, unit_id, entries) "
+        f"SELECT j.case_id, {month}, j.entry_type, c.unit_id, count(*) "
+        "FROM journal_entries j JOIN cases c ON c.id = j.case_id "
+        "WHERE j.entry_type IN ('sip', 'hembesok') AND j.signed_at IS NOT NULL "
+        f"GROUP BY j.case_id, {month}, j.entry_type, c.unit_id"
+    )
+    if not postgresql:
+        return
+    op.execute(f"REVOKE ALL ON {EVENT_TABLE} FROM PUBLIC")
+    op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {EVENT_TABLE} TO {APP_ROLE}")
+    op.execute(f"ALTER TABLE {EVENT_TABLE} ENABLE ROW LEVEL SECURITY")
+    visible = f"EXISTS (SELECT 1 FROM public.cases c WHERE c.id = {EVENT_TABLE}.case_id)"
+    op.execute(
+        f"CREATE POLICY case_access ON {EVENT_TABLE} FOR ALL TO {APP_ROLE} "
+        f"USING ({visible}) WITH CHECK ({visible} AND unit_id = "
+        f"(SELECT c.unit_id FROM public.cases c WHERE c.id = {EVENT_TABLE}.case_id))"
+    )
+
+
 def upgrade() -> None:
     postgresql = op.get_bind().dialect.name == "postgresql"
+    _create_event_facts(postgresql)
     if postgresql:
         op.add_column("applications", sa.Column("unit_id", sa.Uuid(), nullable=True))
         # the rows there are: without the audit and change triggers (their content is the same)
@@ -107,6 +174,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute(f'DROP POLICY IF EXISTS case_access ON {EVENT_TABLE}')
+    op.drop_index('ix_statistics_event_facts_month', table_name=EVENT_TABLE)
+    op.drop_index('ix_statistics_event_facts_unit', table_name=EVENT_TABLE)
+    op.drop_table(EVENT_TABLE)
     for name, *_ in reversed(INDEXES):
         op.drop_index(name, table_name="applications")
     if op.get_bind().dialect.name == "postgresql":
