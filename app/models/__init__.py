@@ -21,6 +21,7 @@ from app.models.person import Person
 from app.models.plan import Plan, PlanItem
 from app.models.setting import Setting
 from app.models.statistics_fact import (
+    StatisticsEventFact,
     StatisticsFactState,
     StatisticsMonthFact,
     StatisticsYearFact,
@@ -72,6 +73,7 @@ __all__ = [
     "PulledCase",
     "Role",
     "Setting",
+    "StatisticsEventFact",
     "StatisticsFactState",
     "StatisticsMonthFact",
     "StatisticsYearFact",

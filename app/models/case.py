@@ -109,6 +109,27 @@ class Application(VersionedMixin, Base):
             "decision_days",
             "case_id",
         ),
+        # a unit's applications: the same read, a covering range of the unit's period
+        # (unit_id kept from the case, migration 0031)
+        Index(
+            "ix_applications_unit_facts",
+            "unit_id",
+            "received_month",
+            "response_minutes",
+            "responded_in_time",
+            "decision_days",
+        ),
+        Index(
+            "ix_applications_unit_open",
+            "unit_id",
+            "received_month",
+            "response_due_at",
+            "received_on",
+            "response_minutes",
+            "decision_days",
+            sqlite_where=_OPEN,
+            postgresql_where=_OPEN,
+        ),
         # the few not yet answered or decided, whose deadline the statistics compare with now
         Index(
             "ix_applications_open",
@@ -155,5 +176,9 @@ class Application(VersionedMixin, Base):
     """Answered by response_due_at; None until answered."""
     decision_days: Mapped[int | None] = mapped_column(default=None)
     """Days from received_on to decided_on; None until decided."""
+    unit_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    """The case's unit, kept so that a unit's statistics read a range of its own rows
+    (app.statistics.fact_upkeep; on PostgreSQL set by the server, migration 0031). A copy
+    of cases.unit_id, hence no foreign key of its own."""
 
     case: Mapped[Case] = relationship(back_populates="applications")

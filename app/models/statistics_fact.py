@@ -118,3 +118,24 @@ class StatisticsFactState(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     definition_version: Mapped[int] = mapped_column()
+
+
+class StatisticsEventFact(Base):
+    """A case's signed SIP or hembesök journal entries in one month (their count), kept
+    so that the statistics' SIP/hembesök figures read a range of a unit's months instead of
+    the period's journal (app.statistics.event_facts keeps them, migration 0031)."""
+
+    __tablename__ = "statistics_event_facts"
+    __table_args__ = (
+        Index("ix_statistics_event_facts_unit", "unit_id", "month", "kind", "case_id", "entries"),
+        Index("ix_statistics_event_facts_month", "month", "kind", "case_id", "entries"),
+    )
+
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    """The journal entry type (sip, hembesok)."""
+    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("units.id"))
+    entries: Mapped[int] = mapped_column()

@@ -3,10 +3,13 @@
 A listener on every ORM session notes, at each flush, the cases whose facts a change can
 move: decisions and status changes (their case), cases (unit, status, household, avslutsorsak),
 memberships (their household's cases) and persons (sex, birth date: the cases of their
-households). Before the commit, and before the statistics are read in the same session
-(`refresh`), those cases' facts are computed anew (facts.py, the rebuild's own code) and
-written in the same transaction. So every path that goes through the ORM keeps them current:
-the services, the command line, the offline sync's apply on the server.
+households). Applications keep their case's unit (app.statistics.application_units): a
+new application, or a case moved to another unit, has it set at the same moment; SIP and
+hembesök journal entries (signed, or once signed) have their case's event facts computed
+anew (app.statistics.event_facts). Before the commit, and before the statistics are read
+in the same session (`refresh`), those cases' facts are computed anew (facts.py, the
+rebuild's own code) and written in the same transaction. So every path that goes through
+the ORM keeps them current: the services, the command line, the offline sync's apply on the server.
 
 Rows inserted many at a time through app/db/bulk.py (the sync's apply) are noted through
 its `on_insert` hook. Other core statements (`insert(...)`, `update(...)` on tables, as
@@ -39,9 +42,22 @@ class _Touched:
     cases: set[uuid.UUID] = field(default_factory=set)
     households: set[uuid.UUID] = field(default_factory=set)
     persons: set[uuid.UUID] = field(default_factory=set)
+    applications: set[uuid.UUID] = field(default_factory=set)
+    """Applications written with a case: their kept unit_id to set from it."""
+    moved_cases: set[uuid.UUID] = field(default_factory=set)
+    """Cases whose unit changed: their applications' kept unit_id to follow."""
+    event_cases: set[uuid.UUID] = field(default_factory=set)
+    """Cases with a SIP or hembesök journal entry written: their event facts anew."""
 
     def __bool__(self) -> bool:
-        return bool(self.cases or self.households or self.persons)
+        return bool(
+            self.cases
+            or self.households
+            or self.persons
+            or self.applications
+            or self.moved_cases
+            or self.event_cases
+        )
 
 
 def _values(instance: Any, name: str) -> list[Any]:
@@ -56,7 +72,16 @@ def _changed(instance: Any, names: tuple[str, ...]) -> bool:
 
 
 def _after_flush(session: Session, _context: Any) -> None:
-    from app.models import Case, CaseStatusChange, Decision, HouseholdMember, Person
+    from app.models import (
+        Application,
+        Case,
+        CaseStatusChange,
+        Decision,
+        HouseholdMember,
+        JournalEntry,
+        Person,
+    )
+    from app.statistics.event_facts import KINDS
 
     touched: _Touched = session.info.setdefault(_KEY, _Touched())
     for state, objects in (
@@ -70,7 +95,17 @@ def _after_flush(session: Session, _context: Any) -> None:
                 isinstance(instance, Decision) and _values(instance, "signed_at")
             ):
                 touched.cases.update(_values(instance, "case_id"))
+            elif isinstance(instance, JournalEntry):
+                if any(kind in KINDS for kind in _values(instance, "entry_type")) and _values(
+                    instance, "signed_at"
+                ):
+                    touched.event_cases.update(_values(instance, "case_id"))
+            elif isinstance(instance, Application):
+                if state == "new" or (state == "dirty" and _changed(instance, ("case_id",))):
+                    touched.applications.add(instance.id)
             elif isinstance(instance, Case):
+                if state == "dirty" and _changed(instance, ("unit_id",)):
+                    touched.moved_cases.add(instance.id)
                 if state != "dirty" or _changed(instance, CASE_COLUMNS):
                     touched.cases.add(instance.id)
                     touched.households.update(_values(instance, "household_id"))
@@ -86,10 +121,18 @@ def _after_flush(session: Session, _context: Any) -> None:
 
 def _after_bulk_insert(session: Session, table: Any, rows: list[dict]) -> None:
     name = table.name
-    if name not in ("decisions", "case_status_changes", "cases", "household_members"):
+    if name not in (
+        "decisions",
+        "case_status_changes",
+        "cases",
+        "household_members",
+        "applications",
+    ):
         return
     touched: _Touched = session.info.setdefault(_KEY, _Touched())
-    if name == "cases":
+    if name == "applications":
+        touched.applications.update(row["id"] for row in rows)
+    elif name == "cases":
         touched.cases.update(row["id"] for row in rows)
     elif name == "household_members":
         touched.households.update(row["household_id"] for row in rows if row.get("household_id"))
@@ -118,8 +161,11 @@ def refresh(session: Session) -> None:
 
     from app.db.batches import in_batches
     from app.models import Case, HouseholdMember
-    from app.statistics import facts
+    from app.statistics import application_units, event_facts, facts
 
+    application_units.keep(session, touched.applications, touched.moved_cases)
+    if touched.event_cases or touched.moved_cases:
+        event_facts.replace(session, touched.event_cases | touched.moved_cases)
     households = set(touched.households)
     for chunk in in_batches(sorted(touched.persons, key=str)):
         households.update(

@@ -40,7 +40,7 @@ from app.models import (
     StatisticsMonthFact,
     StatisticsYearFact,
 )
-from app.statistics import household_type, month_shares
+from app.statistics import application_units, event_facts, household_type, month_shares
 from app.statistics.household_type import MemberSpan
 
 DEFINITION_VERSION = 1
@@ -342,6 +342,8 @@ def rebuild(session: Session, progress: Callable[[int, int], None] | None = None
         done = min(done + REBUILD_BATCH, len(case_ids))
         if progress is not None:
             progress(done, len(case_ids))
+    application_units.rebuild(session)
+    event_facts.rebuild(session)
     for table in ("statistics_month_facts", "statistics_year_facts"):
         session.execute(text(f"ANALYZE {table}"))  # the planner's view of the new rows
     mark_built(session)
@@ -380,6 +382,8 @@ def differences(
     case_ids = sorted(set(session.scalars(select(Case.id))), key=str)
     kept_ids = set(session.scalars(select(StatisticsMonthFact.case_id).distinct()))
     differing: set[uuid.UUID] = kept_ids - set(case_ids)
+    differing |= application_units.differing_cases(session)
+    differing |= event_facts.differing_cases(session)
     done = 0
     for chunk in in_batches(case_ids, REBUILD_BATCH):
         month_rows, year_rows = _compute_batch(session, chunk)

@@ -125,10 +125,10 @@ from app.models import (
     FormInstance,
     FormKey,
     HouseholdMember,
-    JournalEntry,
     MemberRole,
     Outcome,
     Person,
+    StatisticsEventFact,
     StatisticsMonthFact,
     StatisticsYearFact,
     SupportBarrier,
@@ -137,7 +137,7 @@ from app.models import (
 from app.security import audit
 from app.security.actor import Actor
 from app.settings import registry, stored_settings
-from app.statistics import fact_upkeep, facts, household_type
+from app.statistics import event_facts, fact_upkeep, facts, household_type
 
 WOMEN = "K"
 MEN = "M"
@@ -881,30 +881,30 @@ class _Computation:
 
     def _events(self) -> tuple[dict[str, list[EventCounts]], dict[str, EventCounts]]:
         """Counted by the database per type, month and the household's sökande's sex in the
-        month, that of the case's kept month facts (statistics_month_facts: the same
-        composition); each case-month flagged when it is the case's last month with the
-        type in the period (the year counts each household once, as it was then). A case
-        is its household (the program makes one household per case): only a case whose
-        household has another case, or a month without kept facts (no decision, no change
-        of status), comes back row by row, and is counted here by household, its sex
-        worked out from the memberships where no facts tell it."""
-        e, f = JournalEntry, StatisticsMonthFact.__table__.c
-        kinds: tuple[str, ...] = (JournalType.SIP, JournalType.HOME_VISIT)
-        month = self.sql.month_index(e.entry_date)
-        per_case = self._where_scope(
+        month, from the kept counts per case and month (statistics_event_facts,
+        app.statistics.event_facts) and the sex of the case's kept month facts
+        (statistics_month_facts: the same composition); each case-month flagged when it is
+        the case's last month with the type in the period (the year counts each household
+        once, as it was then). A case is its household (the program makes one household per
+        case): only a case whose household has another case, or a month without kept facts
+        (no decision, no change of status), comes back row by row, and is counted here by
+        household, its sex worked out from the memberships where no facts tell it."""
+        e, f = StatisticsEventFact.__table__.c, StatisticsMonthFact.__table__.c
+        kinds: tuple[str, ...] = event_facts.KINDS
+        kept = (
             select(
                 e.case_id.label("case_id"),
-                e.entry_type.label("kind"),
-                month.label("month"),
-                func.count().label("n"),
+                e.kind.label("kind"),
+                e.month.label("month"),
+                e.entries.label("n"),
             )
-            .where(e.entry_type.in_(kinds))
-            .where(e.signed_at.is_not(None))
-            .where(e.entry_date >= self.period_start)
-            .where(e.entry_date <= self.period_end)
-            .group_by(e.case_id, e.entry_type, month),
-            e.case_id,
-        ).subquery()
+            .where(e.month >= self.first)
+            .where(e.month <= self.last)
+            .where(e.kind.in_(kinds))
+        )
+        if self.unit_id is not None:
+            kept = kept.where(e.unit_id == self.unit_id)
+        per_case = kept.subquery()
         c = per_case.c
         shared = aliased(Case)
         shared_households = (
@@ -1185,7 +1185,8 @@ class _Computation:
         migration 0029): the tallies ([received, answered/decided, in time, open in time,
         histogram] per month) are made from grouped counts.
 
-        The counts are grouped in the order of `ix_applications_facts`, so the database
+        The counts are grouped in the order of `ix_applications_facts` (a unit's:
+        `ix_applications_unit_facts`, by the unit kept on each application), so the database
         streams them from the index without sorting or hashing. Whether a still-open
         application is within its deadline depends on now: those few are counted apart,
         from the partial index `ix_applications_open` (the response deadline not passed, in
@@ -1206,7 +1207,7 @@ class _Computation:
         responses = [[0, 0, 0, 0, Counter()] for _ in range(self.n)]
         decisions = [[0, 0, 0, 0, Counter()] for _ in range(self.n)]
         for month, minute, on_time, waited, count in plain_rows(
-            self.session, self._where_scope(counts, Application.case_id)
+            self.session, self._where_unit(counts)
         ):
             position = month - self.first
             t = responses[position]
@@ -1239,11 +1240,16 @@ class _Computation:
             .group_by(Application.received_month)
         )
         for month, response_open, decision_open in plain_rows(
-            self.session, self._where_scope(still_open, Application.case_id)
+            self.session, self._where_unit(still_open)
         ):
             responses[month - self.first][3] += int(response_open or 0)
             decisions[month - self.first][3] += int(decision_open or 0)
         return responses, target, decisions
+
+    def _where_unit(self, stmt):
+        """A unit's applications by the unit kept on each (app.statistics.application_units,
+        migration 0031): a covering range of `ix_applications_unit_facts`."""
+        return stmt if self.unit_id is None else stmt.where(Application.unit_id == self.unit_id)
 
 
 # --- combining ------------------------------------------------------------------------------------

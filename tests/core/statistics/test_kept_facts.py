@@ -16,15 +16,18 @@ from app.common.text_input import search_key
 from app.decisions import decisions
 from app.demo import demo_data
 from app.models import (
+    Application,
     Case,
     CaseStatus,
     CaseStatusChange,
     Decision,
     DecisionKind,
     HouseholdMember,
+    JournalEntry,
     MemberRole,
     Outcome,
     Person,
+    StatisticsEventFact,
     StatisticsFactState,
     StatisticsMonthFact,
     Unit,
@@ -178,8 +181,64 @@ class RandomChanges:
         case.unit_id = self.rng.choice([u for u in self.units if u != case.unit_id])
         case.responsible_user_id = None
 
+    def receive_application(self) -> None:
+        case = self._case()
+        start = self._month()
+        received = datetime.combine(start, time(self.rng.randint(6, 20)), tzinfo=UTC)
+        answered = self.rng.choice([None, received + timedelta(hours=self.rng.randint(1, 60))])
+        self.session.add(
+            Application(
+                case_id=case.id,
+                received_at=received,
+                channel="papper",
+                period_start=start,
+                period_end=month_end(start),
+                first_response_at=answered,
+                decided_on=self.rng.choice([None, start + timedelta(days=12)]),
+            )
+        )
+
+    def write_journal_entry(self) -> None:
+        """A SIP, hembesök or other entry, signed or a draft."""
+        day = self._month() + timedelta(days=self.rng.randint(0, 27))
+        self.session.add(
+            JournalEntry(
+                case_id=self._case().id,
+                entry_date=day,
+                entry_type=self.rng.choice(["sip", "sip", "hembesok", "anteckning"]),
+                title="Möte",
+                author_id=self.author,
+                signed_at=self.rng.choice([None, datetime.combine(day, time(15), tzinfo=UTC)]),
+            )
+        )
+
+    def change_journal_entry(self) -> None:
+        """A draft's date or type changed, or the draft signed (a signed entry never
+        changes)."""
+        ids = list(
+            self.session.scalars(
+                select(JournalEntry.id)
+                .where(JournalEntry.signed_at.is_(None))
+                .order_by(JournalEntry.id)
+            )
+        )
+        if not ids:
+            return
+        entry = self.session.get_one(JournalEntry, self.rng.choice(ids))
+        what = self.rng.choice(["sign", "sign", "date", "type"])
+        if what == "sign":
+            entry.signed_at = datetime.combine(entry.entry_date, time(16), tzinfo=UTC)
+        elif what == "date":
+            entry.entry_date = self._month()
+        else:
+            entry.entry_type = self.rng.choice(["sip", "hembesok", "anteckning"])
+
     def run(self, changes: int) -> None:
         actions = [
+            self.write_journal_entry,
+            self.write_journal_entry,
+            self.change_journal_entry,
+            self.receive_application,
             self.sign_decision,
             self.sign_decision,
             self.replace_decision,
@@ -282,6 +341,91 @@ def test_rebuild_check_finds_facts_changed_past_the_program(db, generated, capsy
     assert _rebuild(db, cli_as, capsys, "--check") == 1
     out = capsys.readouterr().out
     assert "skiljer sig för 1 ärenden" in out and number in out
+    assert _rebuild(db, cli_as, capsys) == 0
+    assert _rebuild(db, cli_as, capsys, "--check") == 0
+
+
+def test_applications_keep_their_case_unit_when_the_case_moves(generated):
+    """A unit's applications are read by the unit kept on each (migration 0031)."""
+    session = generated
+    changes = RandomChanges(session, 3)
+    case = session.get_one(
+        Case, session.scalar(select(Application.case_id).order_by(Application.received_at))
+    )
+    changes.receive_application()
+    session.flush()
+    changes.move_case()  # some case: then this one
+    case.unit_id = next(u for u in changes.units if u != case.unit_id)
+    session.commit()
+    session.expire_all()
+    assert set(
+        session.scalars(select(Application.unit_id).where(Application.case_id == case.id))
+    ) == {case.unit_id}
+    assert None not in set(session.scalars(select(Application.unit_id)))
+
+
+def test_rebuild_check_finds_an_application_kept_in_another_unit(db, generated, capsys, cli_as):
+    """Past the program: on PostgreSQL the server keeps the case's unit whatever was sent;
+    on SQLite the check finds the difference and the rebuild mends it."""
+    session = generated
+    case_id, unit_id, number = session.execute(
+        select(Case.id, Case.unit_id, Case.case_number)
+        .join(Application, Application.case_id == Case.id)
+        .order_by(Case.case_number)
+        .limit(1)
+    ).one()
+    other = session.scalar(select(Unit.id).where(Unit.id != unit_id).limit(1))
+    session.execute(
+        update(Application.__table__)
+        .where(Application.__table__.c.case_id == case_id)
+        .values(unit_id=other)
+    )
+    session.commit()
+    kept = set(session.scalars(select(Application.unit_id).where(Application.case_id == case_id)))
+    if not db.url.startswith("sqlite"):
+        assert kept == {unit_id}
+        assert _rebuild(db, cli_as, capsys, "--check") == 0
+        return
+    assert kept == {other}
+    assert _rebuild(db, cli_as, capsys, "--check") == 1
+    assert number in capsys.readouterr().out
+    assert _rebuild(db, cli_as, capsys) == 0
+    assert _rebuild(db, cli_as, capsys, "--check") == 0
+    session.expire_all()
+    kept = set(session.scalars(select(Application.unit_id).where(Application.case_id == case_id)))
+    assert kept == {unit_id}
+
+
+def test_rebuild_check_finds_sip_counts_changed_past_the_program(db, generated, capsys, cli_as):
+    """The SIP and hembesök counts are kept per case and month (statistics_event_facts):
+    a signed SIP is counted at once, a count changed by hand is found and mended."""
+    session = generated
+    case_id, number = session.execute(
+        select(Case.id, Case.case_number).order_by(Case.case_number).limit(1)
+    ).one()
+    author = session.scalar(select(User.id).where(User.unit_id.is_not(None)))
+    session.add(
+        JournalEntry(
+            case_id=case_id,
+            entry_date=date(2026, 3, 4),
+            entry_type="sip",
+            title="SIP-möte",
+            author_id=author,
+            signed_at=datetime(2026, 3, 4, 15, tzinfo=UTC),
+        )
+    )
+    session.commit()
+    kept = StatisticsEventFact.__table__.c
+    counted = select(kept.entries).where(kept.case_id == case_id, kept.kind == "sip")
+    assert session.scalar(counted.where(kept.month == 2026 * 12 + 2)) >= 1
+    session.execute(
+        update(StatisticsEventFact.__table__)
+        .where(kept.case_id == case_id)
+        .values(entries=kept.entries + 5)
+    )
+    session.commit()
+    assert _rebuild(db, cli_as, capsys, "--check") == 1
+    assert number in capsys.readouterr().out
     assert _rebuild(db, cli_as, capsys) == 0
     assert _rebuild(db, cli_as, capsys, "--check") == 0
 

@@ -97,3 +97,74 @@ def test_facts_changed_by_hand_are_found_by_the_check(db, cases, login_roles, ca
 def test_only_the_owner_rebuilds_on_the_server(cases, login_roles, capsys) -> None:
     assert main(["--db", login_roles["ada.admin"], "stats", "rebuild"]) == 2
     assert "databasens ägare" in capsys.readouterr().err
+
+
+@on_postgresql
+def test_a_handlaggare_cannot_move_an_application_to_another_units_statistics(
+    session, cases, login_roles
+) -> None:
+    """The unit kept on an application (migration 0031) is the server's copy of its case's:
+    whatever she sends over psql, the row keeps her case's unit."""
+    from datetime import UTC, date, datetime
+
+    from sqlalchemy import select
+
+    from app.models import Application, Case
+
+    session.add(
+        Application(
+            case_id=cases.own,
+            received_at=datetime(2026, 11, 2, 9, tzinfo=UTC),
+            channel="papper",
+            period_start=date(2026, 11, 1),
+            period_end=date(2026, 11, 30),
+        )
+    )
+    session.commit()
+    own_unit = session.scalar(select(Case.unit_id).where(Case.id == cases.own))
+    other_unit = session.scalar(select(Case.unit_id).where(Case.id == cases.other_unit))
+    with connect(login_roles, "sara.nilsson") as conn:
+        conn.execute(
+            "UPDATE applications SET unit_id = %s WHERE case_id = %s", (other_unit, cases.own)
+        )
+        kept = {
+            r[0]
+            for r in conn.execute(
+                "SELECT unit_id FROM applications WHERE case_id = %s", (cases.own,)
+            )
+        }
+    assert kept == {own_unit}
+
+
+@on_postgresql
+def test_sip_counts_are_seen_only_with_their_case(session, cases, login_roles) -> None:
+    """statistics_event_facts (migration 0031) under row-level security like the month
+    facts: another unit's SIP counts are neither seen nor written."""
+    from datetime import UTC, date, datetime
+
+    from sqlalchemy import select
+
+    from app.models import JournalEntry, User
+
+    author = session.scalar(select(User.id).order_by(User.username).limit(1))
+    session.add(
+        JournalEntry(
+            case_id=cases.other_unit,
+            entry_date=date(2026, 11, 3),
+            entry_type="sip",
+            title="SIP-möte",
+            author_id=author,
+            signed_at=datetime(2026, 11, 3, 15, tzinfo=UTC),
+        )
+    )
+    session.commit()
+    query = "SELECT count(*) FROM statistics_event_facts WHERE case_id = %s"
+    with connect(login_roles, "karin.holm") as conn:
+        assert conn.execute(query, (cases.other_unit,)).fetchone() == (1,)
+    with connect(login_roles, "sara.nilsson") as conn:
+        assert conn.execute(query, (cases.other_unit,)).fetchone() == (0,)
+        changed = conn.execute(
+            "UPDATE statistics_event_facts SET entries = entries + 1 WHERE case_id = %s",
+            (cases.other_unit,),
+        )
+        assert changed.rowcount == 0
