@@ -52,18 +52,33 @@ def make_replica_engine(path: Path, key: FileKey) -> Engine:
     return make_encrypted_engine(path, key, own_folder=own_folder)
 
 
-def open_replica(path: Path, key: ReplicaKey, *, upgrade: bool = True) -> Database:
-    """Open (or create) the replica at `path`, migrated to the current schema."""
-    engine = make_replica_engine(path, key)
+def _readable(engine: Engine) -> bool:
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT count(*) FROM sqlite_master"))
-    except DatabaseError as error:
+        return True
+    except DatabaseError:
+        return False
+
+
+def open_replica(path: Path, key: ReplicaKey, *, upgrade: bool = True) -> Database:
+    """Open (or create) the replica at `path`, migrated to the current schema."""
+    engine = make_replica_engine(path, key)
+    if not _readable(engine):
         engine.dispose()
-        raise ReplicaLocked(
-            "Offlinedatabasen gick inte att öppna: fel nyckel eller lösenfras, eller så är "
-            "filen inte en offlinedatabas från Ärendestöd."
-        ) from error
+        # Another thread or process may be creating the file this moment (a connection made
+        # while it was empty keeps a salt of its own): while that builder holds the lock this
+        # is "busy" (exclusive raises ReplicaBusy); after it, a new connection reads the file
+        # it made. Only a file that stays unreadable is the wrong key or not a replica.
+        with replica_build.exclusive(path):
+            pass
+        engine = make_replica_engine(path, key)
+        if not _readable(engine):
+            engine.dispose()
+            raise ReplicaLocked(
+                "Offlinedatabasen gick inte att öppna: fel nyckel eller lösenfras, eller så "
+                "är filen inte en offlinedatabas från Ärendestöd."
+            )
     backup = None
     if upgrade:  # one builder at a time; a half-built file mended (app.db.replica_build)
         try:
