@@ -127,10 +127,19 @@ def _after_bulk_insert(session: Session, table: Any, rows: list[dict]) -> None:
         "cases",
         "household_members",
         "applications",
+        "journal_entries",
     ):
         return
     touched: _Touched = session.info.setdefault(_KEY, _Touched())
-    if name == "applications":
+    if name == "journal_entries":  # as at a flush: a signed SIP or hembesök entry counts
+        from app.statistics.event_facts import KINDS
+
+        touched.event_cases.update(
+            row["case_id"]
+            for row in rows
+            if row.get("entry_type") in KINDS and row.get("signed_at") is not None
+        )
+    elif name == "applications":
         touched.applications.update(row["id"] for row in rows)
     elif name == "cases":
         touched.cases.update(row["id"] for row in rows)

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from app.cli import main
+from app.common.codes import JournalType
 from app.common.periods import month_end
 from app.common.text_input import search_key
 from app.decisions import decisions
@@ -515,4 +516,40 @@ def test_a_decision_written_offline_is_counted_at_the_office_after_sync(
     assert report.pushed >= 1 and report.conflicts == 0
     with db.sessions() as server:
         assert server.scalar(granted) == 250000
+        assert facts.differences(server) == []
+
+
+def test_a_home_visit_signed_offline_is_counted_at_the_office_after_sync(
+    db, session, make_case, caseworker, laptops
+):
+    """A journal entry made on the laptop arrives in the sync's bulk insert (app.db.bulk),
+    past the ORM's flush: the kept SIP/hembesök counts follow it too."""
+    case = make_case()
+    session.commit()
+    laptop = laptops("sara", caseworker)
+    take_along(db, laptop, caseworker, [case.id])
+    signed = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    with laptop.sessions.begin() as local:
+        local.add(
+            JournalEntry(
+                case_id=case.id,
+                entry_date=date(2026, 11, 20),
+                entry_type=JournalType.HOME_VISIT,
+                title="Hembesök",
+                text="Besök i hemmet.",
+                author_id=caseworker.id,
+                signed_at=signed,
+                signed_by=caseworker.id,
+                signed_recorded_at=signed,
+            )
+        )
+    entries = select(StatisticsEventFact.entries).where(
+        StatisticsEventFact.case_id == case.id,
+        StatisticsEventFact.month == 2026 * 12 + 10,
+        StatisticsEventFact.kind == JournalType.HOME_VISIT,
+    )
+    report = run_sync(db, laptop, caseworker)
+    assert report.pushed >= 1 and report.conflicts == 0
+    with db.sessions() as server:
+        assert server.scalar(entries) == 1
         assert facts.differences(server) == []
