@@ -410,6 +410,11 @@ def differences(
     return sorted(differing, key=str)
 
 
+def totals_differing(session: Session) -> list[str]:
+    """The totals tables whose kept sums differ from their facts summed now (`--check`)."""
+    return [child_facts.KEPT.table] if child_facts.totals_differ(session) else []
+
+
 def _kept(session: Session, model: Any, case_ids: list[uuid.UUID]) -> list[dict]:
     names = [c.key for c in model.__table__.columns]
     rows = session.execute(
