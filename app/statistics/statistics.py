@@ -69,16 +69,17 @@ receipt day and month, response deadline, minutes to the första återkoppling, 
 and days to decision (app/deadlines/application_facts.py, migration 0029; on PostgreSQL
 computed by the server from the row), and the period's are counted grouped in the order of
 their covering index; only whether a still-open one is within its deadline is decided at the
-time of asking, from a partial index of the open ones. Försörjningshinder, the children's
-documentation and SIP/hembesök are counted by the database from their rows (`_barriers`,
-`_child_documentation`, `_events`; indexes led by the type and date or the month, migration
-0029), grouped by month, code and sex into a few rows: a person's own sex from persons, a
-household's sökande's sex in a month from its kept month facts. Only what a grouped read
-cannot give comes back row by row: decisions that name children (their texts and BKA are
-read here; on SQLite every audited decision's children, read in the households' order, which
-costs the encrypted file fewer pages than the partial indexes of migration 0030 that
-PostgreSQL uses) and the rare event month without kept facts or case sharing a household
-(its household's memberships are read here).
+time of asking, from a partial index of the open ones. The children's documentation is kept
+too (app/statistics/child_facts.py, migration 0034): per case and month the audited (child,
+decision) pairs by the child's sex and flags, and the month's decisions; the database keeps
+their totals per unit (app/statistics/kept_totals.py, triggers on the facts) and
+`_child_documentation` reads a few rows per unit and month. Försörjningshinder and
+SIP/hembesök are counted by the database from their rows (`_barriers`, `_events`; indexes
+led by the type and date or the month, migration 0029), grouped by month, code and sex into
+a few rows: a person's own sex from persons, a household's sökande's sex in a month from its
+kept month facts. Only what a grouped read cannot give comes back row by row: the rare event
+month without kept facts or case sharing a household (its household's memberships are read
+here).
 benchmarks/chef.py measures it on the 100 000-household database.
 """
 
