@@ -109,3 +109,23 @@ def test_child_facts_go_with_their_case(session, cases, login_roles) -> None:
             (cases.other_unit,),
         )
         assert changed.rowcount == 0
+
+
+@on_postgresql
+def test_facts_a_handlaggare_writes_move_the_totals_through_the_owners_trigger(
+    session, cases, login_roles
+) -> None:
+    """The upkeep writes facts as the user's own role; the trigger (the owner's) moves the
+    totals she cannot write herself – and a fact she writes by hand over psql is found by
+    `stats rebuild --check` (test_kept_facts_access)."""
+    own_unit = _refusal_with_a_child(session, cases.own, 4)
+    query = f"SELECT sum(children) FROM {TOTALS} WHERE month = 1 AND fact_rows > 0"
+    with connect(login_roles, "sara.nilsson") as conn:
+        conn.execute(
+            "INSERT INTO statistics_child_facts (case_id, month, sex, named, with_bka, "
+            "bka_situation, bka_needs, bka_consequences, unit_id, children, decisions, "
+            "decisions_all_named) VALUES (%s, 1, 'M', 0, 0, 0, 0, 0, %s, 3, 0, 0)",
+            (cases.own, own_unit),
+        )
+    with connect(login_roles, "eva.lind") as conn:
+        assert conn.execute(query).fetchone() == (3,)
