@@ -49,13 +49,19 @@ def _work(session: Session, check: bool) -> int:
     started = time.perf_counter()
     if check:
         differing = facts.differences(session, _progress)
-        if not differing:
+        totals = facts.totals_differing(session)
+        if not differing and not totals:
             print("Statistikens underlag stämmer med en ny beräkning.")
             return 0
-        numbers = dict(session.query(Case.id, Case.case_number).filter(Case.id.in_(differing[:50])))
-        print(f"Statistikens underlag skiljer sig för {len(differing)} ärenden:")
-        for case_id in differing[:50]:
-            print(f"  {numbers.get(case_id, case_id)}")
+        if differing:
+            numbers = dict(
+                session.query(Case.id, Case.case_number).filter(Case.id.in_(differing[:50]))
+            )
+            print(f"Statistikens underlag skiljer sig för {len(differing)} ärenden:")
+            for case_id in differing[:50]:
+                print(f"  {numbers.get(case_id, case_id)}")
+        for table in totals:
+            print(f"Summorna i {table} stämmer inte med underlaget.")
         print("Kör arendestod stats rebuild för att bygga om det.")
         return 1
     cases = facts.rebuild(session, _progress)

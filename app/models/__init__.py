@@ -21,6 +21,8 @@ from app.models.person import Person
 from app.models.plan import Plan, PlanItem
 from app.models.setting import Setting
 from app.models.statistics_fact import (
+    StatisticsChildFact,
+    StatisticsChildTotal,
     StatisticsEventFact,
     StatisticsFactState,
     StatisticsMonthFact,
@@ -73,6 +75,8 @@ __all__ = [
     "PulledCase",
     "Role",
     "Setting",
+    "StatisticsChildFact",
+    "StatisticsChildTotal",
     "StatisticsEventFact",
     "StatisticsFactState",
     "StatisticsMonthFact",

@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, VersionedMixin, referrer_index
@@ -59,12 +59,6 @@ class DelegationScope(enum.StrEnum):
         return {"bevilja": "Bevilja", "avsla": "Avslå eller avvisa"}[self.value]
 
 
-AUDITED = "signed_at IS NOT NULL AND outcome != 'bifall'"
-"""Decisions of the children's documentation audit (app/statistics/statistics.py)."""
-UNNAMED = "child_consideration IN ('', '{}') AND bka_form_id IS NULL"
-"""... that name no child: no consideration, no BKA."""
-
-
 class Decision(VersionedMixin, Base):
     """Immutable once signed: a change is a new decision that `replaces_id` the old one."""
 
@@ -89,25 +83,6 @@ class Decision(VersionedMixin, Base):
         ),
         referrer_index("decisions", "replaces_id"),
         referrer_index("decisions", "bka_form_id"),
-        # the statistics' audit of the children's documentation (migration 0030): decisions
-        # naming no child counted from the index alone, the others found by the period
-        Index(
-            "ix_decisions_audit_unnamed",
-            "decided_on",
-            "case_id",
-            "period_start",
-            "period_end",
-            "id",
-            sqlite_where=text(f"{AUDITED} AND {UNNAMED}"),
-            postgresql_where=text(f"{AUDITED} AND {UNNAMED}"),
-        ),
-        Index(
-            "ix_decisions_audit_named",
-            "decided_on",
-            "case_id",
-            sqlite_where=text(f"{AUDITED} AND NOT ({UNNAMED})"),
-            postgresql_where=text(f"{AUDITED} AND NOT ({UNNAMED})"),
-        ),
     )
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"))

@@ -139,3 +139,58 @@ class StatisticsEventFact(Base):
     """The journal entry type (sip, hembesok)."""
     unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("units.id"))
     entries: Mapped[int] = mapped_column()
+
+
+CHILD_FLAGS = ("named", "with_bka", "bka_situation", "bka_needs", "bka_consequences")
+"""Per child and decision of the children's documentation audit (seed 004)."""
+CHILD_KEYS = ("month", "sex", *CHILD_FLAGS)
+"""What a child fact and its totals are grouped by (after the case, or the unit)."""
+CHILD_SUMS = ("children", "decisions", "decisions_all_named")
+DECISIONS_SEX = ""
+"""The `sex` of a case's row of audited decisions in a month (a child's is K or M)."""
+
+
+class StatisticsChildFact(Base):
+    """The children's documentation audit of a case's decisions decided in a month
+    (app.statistics.child_facts, migration 0034): per child's sex and the five flags the
+    number of (child, decision) pairs; and, in one row with `sex` '' and the flags 0, the
+    month's audited decisions and of them those naming every child."""
+
+    __tablename__ = "statistics_child_facts"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    """The month of decided_on."""
+    sex: Mapped[str] = mapped_column(String(1), primary_key=True)
+    named: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    with_bka: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    bka_situation: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    bka_needs: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    bka_consequences: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("units.id"))
+    children: Mapped[int] = mapped_column()
+    decisions: Mapped[int] = mapped_column()
+    decisions_all_named: Mapped[int] = mapped_column()
+
+
+class StatisticsChildTotal(Base):
+    """statistics_child_facts summed per unit and its keys, kept by database triggers on the
+    facts (app.statistics.kept_totals, migration 0034): what the statistics read. A group
+    whose `fact_rows` has fallen to 0 stays, with zeros."""
+
+    __tablename__ = "statistics_child_totals"
+
+    unit_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    month: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    sex: Mapped[str] = mapped_column(String(1), primary_key=True)
+    named: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    with_bka: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    bka_situation: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    bka_needs: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    bka_consequences: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    children: Mapped[int] = mapped_column()
+    decisions: Mapped[int] = mapped_column()
+    decisions_all_named: Mapped[int] = mapped_column()
+    fact_rows: Mapped[int] = mapped_column()

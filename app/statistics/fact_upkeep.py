@@ -6,10 +6,13 @@ memberships (their household's cases) and persons (sex, birth date: the cases of
 households). Applications keep their case's unit (app.statistics.application_units): a
 new application, or a case moved to another unit, has it set at the same moment; SIP and
 hembesök journal entries (signed, or once signed) have their case's event facts computed
-anew (app.statistics.event_facts). Before the commit, and before the statistics are read
-in the same session (`refresh`), those cases' facts are computed anew (facts.py, the
-rebuild's own code) and written in the same transaction. So every path that goes through
-the ORM keeps them current: the services, the command line, the offline sync's apply on the server.
+anew (app.statistics.event_facts); a BKA (barnkonsekvensanalys) form signed, or once
+signed, has its case's children's documentation audit computed anew
+(app.statistics.child_facts; a decision counts only a BKA of its own case). Before the
+commit, and before the statistics are read in the same session (`refresh`), those cases'
+facts are computed anew (facts.py, the rebuild's own code) and written in the same
+transaction. So every path that goes through the ORM keeps them current: the services, the
+command line, the offline sync's apply on the server.
 
 Rows inserted many at a time through app/db/bulk.py (the sync's apply) are noted through
 its `on_insert` hook. Other core statements (`insert(...)`, `update(...)` on tables, as
@@ -48,6 +51,8 @@ class _Touched:
     """Cases whose unit changed: their applications' kept unit_id to follow."""
     event_cases: set[uuid.UUID] = field(default_factory=set)
     """Cases with a SIP or hembesök journal entry written: their event facts anew."""
+    child_cases: set[uuid.UUID] = field(default_factory=set)
+    """Cases with a signed BKA form written: their children's audit anew."""
 
     def __bool__(self) -> bool:
         return bool(
@@ -57,6 +62,7 @@ class _Touched:
             or self.applications
             or self.moved_cases
             or self.event_cases
+            or self.child_cases
         )
 
 
@@ -77,6 +83,8 @@ def _after_flush(session: Session, _context: Any) -> None:
         Case,
         CaseStatusChange,
         Decision,
+        FormInstance,
+        FormKey,
         HouseholdMember,
         JournalEntry,
         Person,
@@ -100,6 +108,11 @@ def _after_flush(session: Session, _context: Any) -> None:
                     instance, "signed_at"
                 ):
                     touched.event_cases.update(_values(instance, "case_id"))
+            elif isinstance(instance, FormInstance):
+                if FormKey.CHILD_IMPACT in _values(instance, "form_key") and _values(
+                    instance, "signed_at"
+                ):
+                    touched.child_cases.update(_values(instance, "case_id"))
             elif isinstance(instance, Application):
                 if state == "new" or (state == "dirty" and _changed(instance, ("case_id",))):
                     touched.applications.add(instance.id)
@@ -128,6 +141,7 @@ def _after_bulk_insert(session: Session, table: Any, rows: list[dict]) -> None:
         "household_members",
         "applications",
         "journal_entries",
+        "forms",
     ):
         return
     touched: _Touched = session.info.setdefault(_KEY, _Touched())
@@ -138,6 +152,16 @@ def _after_bulk_insert(session: Session, table: Any, rows: list[dict]) -> None:
             row["case_id"]
             for row in rows
             if row.get("entry_type") in KINDS and row.get("signed_at") is not None
+        )
+    elif name == "forms":  # as at a flush: a signed BKA
+        from app.models import FormKey
+
+        touched.child_cases.update(
+            row["case_id"]
+            for row in rows
+            if row.get("form_key") == FormKey.CHILD_IMPACT
+            and row.get("signed_at") is not None
+            and row.get("case_id") is not None
         )
     elif name == "applications":
         touched.applications.update(row["id"] for row in rows)
@@ -170,7 +194,7 @@ def refresh(session: Session) -> None:
 
     from app.db.batches import in_batches
     from app.models import Case, HouseholdMember
-    from app.statistics import application_units, event_facts, facts
+    from app.statistics import application_units, child_facts, event_facts, facts
 
     application_units.keep(session, touched.applications, touched.moved_cases)
     if touched.event_cases or touched.moved_cases:
@@ -187,6 +211,8 @@ def refresh(session: Session) -> None:
         cases.update(session.scalars(select(Case.id).where(Case.household_id.in_(chunk))))
     with session.no_autoflush:
         facts.replace(session, cases)
+        if touched.child_cases - cases:
+            child_facts.replace(session, touched.child_cases - cases)
 
 
 bulk.on_insert(_after_bulk_insert)

@@ -40,11 +40,18 @@ from app.models import (
     StatisticsMonthFact,
     StatisticsYearFact,
 )
-from app.statistics import application_units, event_facts, household_type, month_shares
+from app.statistics import (
+    application_units,
+    child_facts,
+    event_facts,
+    household_type,
+    month_shares,
+)
 from app.statistics.household_type import MemberSpan
 
-DEFINITION_VERSION = 1
-"""Raise when a definition changes: kept facts of another version are refused until rebuilt."""
+DEFINITION_VERSION = 2
+"""Raise when a definition changes: kept facts of another version are refused until rebuilt.
+2: the children's documentation audit kept (statistics_child_facts, migration 0034)."""
 
 WOMEN = "K"
 LONG_TERM_12 = 10
@@ -323,6 +330,7 @@ def replace(session: Session, case_ids: Iterable[uuid.UUID]) -> None:
         session.execute(delete(StatisticsYearFact).where(StatisticsYearFact.case_id.in_(chunk)))
     for month_rows, year_rows in compute(session, ids):
         _insert(session, month_rows, year_rows)
+    child_facts.replace(session, ids)
 
 
 def _insert(session: Session, month_rows: list, year_rows: list) -> None:
@@ -344,7 +352,8 @@ def rebuild(session: Session, progress: Callable[[int, int], None] | None = None
             progress(done, len(case_ids))
     application_units.rebuild(session)
     event_facts.rebuild(session)
-    for table in ("statistics_month_facts", "statistics_year_facts"):
+    child_facts.rebuild(session)
+    for table in ("statistics_month_facts", "statistics_year_facts", "statistics_child_facts"):
         session.execute(text(f"ANALYZE {table}"))  # the planner's view of the new rows
     mark_built(session)
     return len(case_ids)
@@ -384,6 +393,7 @@ def differences(
     differing: set[uuid.UUID] = kept_ids - set(case_ids)
     differing |= application_units.differing_cases(session)
     differing |= event_facts.differing_cases(session)
+    differing |= child_facts.differing_cases(session)
     done = 0
     for chunk in in_batches(case_ids, REBUILD_BATCH):
         month_rows, year_rows = _compute_batch(session, chunk)
@@ -398,6 +408,11 @@ def differences(
         if progress is not None:
             progress(done, len(case_ids))
     return sorted(differing, key=str)
+
+
+def totals_differing(session: Session) -> list[str]:
+    """The totals tables whose kept sums differ from their facts summed now (`--check`)."""
+    return [child_facts.KEPT.table] if child_facts.totals_differ(session) else []
 
 
 def _kept(session: Session, model: Any, case_ids: list[uuid.UUID]) -> list[dict]:

@@ -69,22 +69,22 @@ receipt day and month, response deadline, minutes to the första återkoppling, 
 and days to decision (app/deadlines/application_facts.py, migration 0029; on PostgreSQL
 computed by the server from the row), and the period's are counted grouped in the order of
 their covering index; only whether a still-open one is within its deadline is decided at the
-time of asking, from a partial index of the open ones. Försörjningshinder, the children's
-documentation and SIP/hembesök are counted by the database from their rows (`_barriers`,
-`_child_documentation`, `_events`; indexes led by the type and date or the month, migration
-0029), grouped by month, code and sex into a few rows: a person's own sex from persons, a
-household's sökande's sex in a month from its kept month facts. Only what a grouped read
-cannot give comes back row by row: decisions that name children (their texts and BKA are
-read here; on SQLite every audited decision's children, read in the households' order, which
-costs the encrypted file fewer pages than the partial indexes of migration 0030 that
-PostgreSQL uses) and the rare event month without kept facts or case sharing a household
-(its household's memberships are read here).
+time of asking, from a partial index of the open ones. The children's documentation is kept
+too (app/statistics/child_facts.py, migration 0034): per case and month the audited (child,
+decision) pairs by the child's sex and flags, and the month's decisions; the database keeps
+their totals per unit (app/statistics/kept_totals.py, triggers on the facts) and
+`_child_documentation` reads a few rows per unit and month. Försörjningshinder and
+SIP/hembesök are counted by the database from their rows (`_barriers`, `_events`; indexes
+led by the type and date or the month, migration 0029), grouped by month, code and sex into
+a few rows: a person's own sex from persons, a household's sökande's sex in a month from its
+kept month facts. Only what a grouped read cannot give comes back row by row: the rare event
+month without kept facts or case sharing a household (its household's memberships are read
+here).
 benchmarks/chef.py measures it on the 100 000-household database.
 """
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -105,7 +105,6 @@ from sqlalchemy import (
     extract,
     func,
     literal,
-    literal_column,
     or_,
     select,
     type_coerce,
@@ -117,23 +116,20 @@ from app.common.codes import JournalType
 from app.common.errors import AccessDenied
 from app.common.periods import month_end, month_index, month_start
 from app.db.batches import in_batches, plain_rows
-from app.forms.answers import is_filled
 from app.models import (
     Application,
     Case,
-    Decision,
-    FormInstance,
-    FormKey,
     HouseholdMember,
     MemberRole,
-    Outcome,
     Person,
+    StatisticsChildTotal,
     StatisticsEventFact,
     StatisticsMonthFact,
     StatisticsYearFact,
     SupportBarrier,
     Unit,
 )
+from app.models.statistics_fact import CHILD_FLAGS, CHILD_SUMS, DECISIONS_SEX
 from app.security import audit
 from app.security.actor import Actor
 from app.settings import registry, stored_settings
@@ -451,13 +447,6 @@ def _bits(mask: int) -> Iterable[int]:
         mask ^= low
 
 
-def _uuid_text(value: Any) -> str:
-    """The usual text form of an id read with `_Sql.id_text` (SQLite stores 32 hex digits)."""
-    if isinstance(value, str) and len(value) == 32:
-        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
-    return str(value)
-
-
 # --- SQL expressions that differ between SQLite and PostgreSQL ------------------------------------
 class _Sql:
     def __init__(self, session: Session):
@@ -498,8 +487,8 @@ class _Sql:
         return cast(func.round(extract("epoch", column)), BigInteger)
 
     def id_text(self, column: Any) -> ColumnElement[Any]:
-        """An id read as text (no uuid.UUID per row): as stored on SQLite (32 hex digits,
-        see `_uuid_text`), cast on PostgreSQL (whose driver makes UUIDs of uuid columns)."""
+        """An id read as text (no uuid.UUID per row): as stored on SQLite (32 hex digits),
+        cast on PostgreSQL (whose driver makes UUIDs of uuid columns)."""
         if self.sqlite:
             return type_coerce(column, String)
         return cast(column, String)
@@ -509,19 +498,6 @@ class _Sql:
         if self.sqlite:
             return type_coerce(column, String).in_(ids)
         return column.in_([uuid.UUID(i) for i in ids])
-
-    def sex_of(self, person_column: Any) -> tuple[ColumnElement[Any], Callable[[Any], Any]]:
-        """The sex of the person in `person_column`, and what a select reading it must
-        add. On SQLite a scalar subquery: a join would let its planner start from every
-        person and membership instead of the period's rows."""
-        if self.sqlite:
-            sex = select(Person.sex).where(Person.id == person_column).scalar_subquery()
-            return sex, lambda stmt: stmt
-
-        def joined(stmt: Any) -> Any:
-            return stmt.join(Person, Person.id == person_column)
-
-        return Person.__table__.c.sex, joined
 
     def bit(self, index: Any) -> ColumnElement[int]:
         return cast(literal(1), BigInteger).op("<<")(index)
@@ -1011,172 +987,28 @@ class _Computation:
                     last[kind][sex] += 1
 
     def _child_documentation(self) -> list[_ChildTally]:
-        """Seed 004's audit: per child and decision (see the module docstring). A decision
-        with neither a consideration nor a BKA names no child: those (most) are counted by
-        the database per month and child's sex; the others come back per child and
-        decision and are read here."""
-        d, child = Decision, HouseholdMember
-        replacer = aliased(Decision)
-        replaced = self._where_scope(
-            select(replacer.id)
-            .where(replacer.replaces_id == d.id)
-            .where(replacer.signed_at.is_not(None)),
-            replacer.case_id,
-        ).exists()
-        month = self.sql.month_index(d.decided_on)
-        # the constants written out: the partial indexes' predicates (migration 0030)
-        names_none = and_(
-            d.child_consideration.in_([literal_column("''"), literal_column("'{}'")]),
-            d.bka_form_id.is_(None),
+        """Seed 004's audit (see the module docstring), from its kept totals per unit,
+        month, child's sex and flags (app.statistics.child_facts, migration 0034): a few
+        rows per unit and month. A group with no fact rows left is kept with zeros."""
+        t = StatisticsChildTotal.__table__.c
+        keys = (t.month, t.sex, *(t[flag] for flag in CHILD_FLAGS))
+        stmt = (
+            select(*keys, *(cast(func.sum(t[name]), BigInteger) for name in CHILD_SUMS))
+            .where(t.month >= self.first)
+            .where(t.month <= self.last)
+            .group_by(*keys)
+            .having(func.sum(t.fact_rows) > 0)
         )
-
-        child_sex, with_sex = self.sql.sex_of(child.person_id)
-
-        def audited(*columns: Any):
-            stmt = with_sex(
-                select(*columns)
-                .select_from(d)
-                .join(Case, Case.id == d.case_id)
-                .join(child, child.household_id == Case.household_id)
-            )
-            stmt = (
-                stmt.where(d.signed_at.is_not(None))
-                .where(d.outcome != literal_column(f"'{Outcome.GRANTED.value}'"))
-                .where(d.decided_on >= self.period_start)
-                .where(d.decided_on <= self.period_end)
-                .where(child.role == MemberRole.CHILD)
-                .where(or_(child.member_from.is_(None), child.member_from <= d.period_end))
-                .where(or_(child.member_until.is_(None), child.member_until >= d.period_start))
-                .where(~replaced)
-            )
-            return stmt if self.unit_id is None else stmt.where(Case.unit_id == self.unit_id)
-
+        if self.unit_id is not None:
+            stmt = stmt.where(t.unit_id == self.unit_id)
         tallies = [_ChildTally() for _ in range(self.n)]
-        sql = self.sql
-        if sql.sqlite:
-            # One read of every audited child, driven by the households (the rows of a
-            # case's decisions lie together): on an encrypted file, reading the decisions
-            # in date order through the partial indexes costs more pages than it saves.
-            rows = plain_rows(self.session, self._audited_rows(audited, month, child_sex))
-        else:
-            self._count_unnamed(audited, names_none, month, child_sex, tallies)
-            rows = plain_rows(
-                self.session,
-                self._audited_rows(audited, month, child_sex).where(~names_none),
-            )
-        return self._tally_named(rows, tallies)
-
-    def _count_unnamed(
-        self,
-        audited: Callable[..., Any],
-        names_none: ColumnElement[bool],
-        month: ColumnElement[int],
-        child_sex: ColumnElement[Any],
-        tallies: list[_ChildTally],
-    ) -> None:
-        """The decisions naming no child, counted by the database per month and child's
-        sex (PostgreSQL: from the partial index of migration 0030)."""
-        d = Decision
-        unnamed = (False, False, False, False, False)
-        per_decision = (
-            audited(
-                d.id.label("id"),
-                month.label("month"),
-                child_sex.label("sex"),
-                func.count().label("n"),
-            )
-            .where(names_none)
-            .group_by(d.id, month, child_sex)
-            .subquery()
-        )
-        p = per_decision.c
-
-        def children_of(sex: str) -> ColumnElement[int]:
-            return cast(func.sum(case((p.sex == sex, p.n), else_=0)), Integer)
-
-        for index, decisions, girls, boys in plain_rows(
-            self.session,
-            select(
-                p.month, func.count(func.distinct(p.id)), children_of(WOMEN), children_of(MEN)
-            ).group_by(p.month),
-        ):
-            tally = tallies[index - self.first]
+        for month, sex, *rest in plain_rows(self.session, stmt):
+            flags, (children, decisions, all_named) = rest[:5], rest[5:]
+            tally = tallies[month - self.first]
             tally.decisions += decisions
-            tally.add_child(WOMEN, *unnamed, times=girls)
-            tally.add_child(MEN, *unnamed, times=boys)
-
-    def _audited_rows(
-        self, audited: Callable[..., Any], month: ColumnElement[int], child_sex: ColumnElement[Any]
-    ) -> Any:
-        sql = self.sql
-        return audited(
-            sql.id_text(Decision.id),
-            sql.id_text(Decision.case_id),
-            month,
-            Decision.child_consideration,
-            sql.id_text(Decision.bka_form_id),
-            sql.id_text(HouseholdMember.person_id),
-            child_sex,
-        )
-
-    def _tally_named(self, rows: list[Any], tallies: list[_ChildTally]) -> list[_ChildTally]:
-        """The audit of decisions read per child: their texts and BKA read here."""
-        sql = self.sql
-        unnamed = (False, False, False, False, False)
-        bka_ids = {r[4] for r in rows if r[4] is not None}
-        bka_children: dict[Any, tuple[Any, dict[str, dict]]] = {}
-        for chunk in in_batches(sorted(bka_ids)):
-            for form_id, case_id, answers in plain_rows(
-                self.session,
-                select(
-                    sql.id_text(FormInstance.id),
-                    sql.id_text(FormInstance.case_id),
-                    FormInstance.answers_json,
-                )
-                .where(sql.id_in(FormInstance.id, chunk))
-                .where(FormInstance.form_key == FormKey.CHILD_IMPACT)
-                .where(FormInstance.signed_at.is_not(None)),
-            ):
-                groups = json.loads(answers or "{}").get("barn") or []
-                bka_children[form_id] = (
-                    case_id,
-                    {str(g.get("_item")): g for g in groups if isinstance(g, dict)},
-                )
-        children: dict[tuple, int] = defaultdict(int)  # (position, sex, flags) -> children
-        considerations: dict[Any, dict] = {}
-        decision_named: dict[Any, bool] = {}
-        decision_month: dict[Any, int] = {}
-        for decision_id, case_id, index, consideration, bka_form_id, person_id, sex in rows:
-            position = index - self.first
-            texts = considerations.get(decision_id)
-            if texts is None:
-                texts = considerations[decision_id] = (
-                    json.loads(consideration) if consideration not in ("", "{}") else {}
-                )
-                decision_named[decision_id] = True
-                decision_month[decision_id] = position
-            bka = bka_children.get(bka_form_id) if bka_form_id is not None else None
-            if texts or bka:
-                person = _uuid_text(person_id)
-                section = bka[1].get(person) if bka and bka[0] == case_id else None
-                named = bool(str(texts.get(person, "")).strip()) or section is not None
-                flags = (
-                    named,
-                    section is not None,
-                    section is not None and is_filled(section.get("situation")),
-                    section is not None and is_filled(section.get("behov")),
-                    section is not None and is_filled(section.get("hur_paverkas")),
-                )
-            else:
-                named = False
-                flags = unnamed
-            children[(position, sex, flags)] += 1
-            decision_named[decision_id] = decision_named[decision_id] and named
-        for (position, sex, flags), count in children.items():
-            tallies[position].add_child(sex, *flags, times=count)
-        for decision_id, position in decision_month.items():
-            tallies[position].decisions += 1
-            tallies[position].decisions_all_named += 1 if decision_named[decision_id] else 0
+            tally.decisions_all_named += all_named
+            if sex != DECISIONS_SEX:
+                tally.add_child(sex, *(bool(flag) for flag in flags), times=children)
         return tallies
 
     def _application_times(self) -> tuple[list[list], int, list[list]]:
