@@ -22,6 +22,7 @@ from app.models.plan import Plan, PlanItem
 from app.models.setting import Setting
 from app.models.statistics_fact import (
     StatisticsEventFact,
+    StatisticsEventTotal,
     StatisticsFactState,
     StatisticsMonthFact,
     StatisticsYearFact,
@@ -74,6 +75,7 @@ __all__ = [
     "Role",
     "Setting",
     "StatisticsEventFact",
+    "StatisticsEventTotal",
     "StatisticsFactState",
     "StatisticsMonthFact",
     "StatisticsYearFact",
