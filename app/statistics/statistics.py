@@ -77,8 +77,9 @@ household's sökande's sex in a month from its kept month facts. Only what a gro
 cannot give comes back row by row: decisions that name children (their texts and BKA are
 read here; on SQLite every audited decision's children, read in the households' order, which
 costs the encrypted file fewer pages than the partial indexes of migration 0030 that
-PostgreSQL uses) and the rare event month without kept facts or case sharing a household
-(its household's memberships are read here).
+PostgreSQL uses) and the SIP/hembesök months of the rare household with more than one case
+(from its cases' kept event facts: SIP/hembesök are otherwise read from kept totals,
+statistics_event_totals, migration 0035).
 benchmarks/chef.py measures it on the 100 000-household database.
 """
 
