@@ -121,14 +121,26 @@ class StatisticsFactState(Base):
 
 
 class StatisticsEventFact(Base):
-    """A case's signed SIP or hembesök journal entries in one month (their count), kept
-    so that the statistics' SIP/hembesök figures read a range of a unit's months instead of
-    the period's journal (app.statistics.event_facts keeps them, migration 0031)."""
+    """A case's signed SIP or hembesök journal entries in one month (their count), with what
+    the statistics count them by: the household's sex that month, whether it is the case's
+    last month with the type in the calendar year (the year counts each household once, as
+    it was then) and whether the household has other cases (then the statistics count it
+    once, from these rows). app.statistics.event_facts keeps them (migrations 0031, 0035);
+    statistics_event_totals sums them per unit, type, month and those keys."""
 
     __tablename__ = "statistics_event_facts"
     __table_args__ = (
-        Index("ix_statistics_event_facts_unit", "unit_id", "month", "kind", "case_id", "entries"),
-        Index("ix_statistics_event_facts_month", "month", "kind", "case_id", "entries"),
+        # the few rows of households with more than one case, read one by one
+        Index(
+            "ix_statistics_event_facts_shared",
+            "shared",
+            "month",
+            "unit_id",
+            "kind",
+            "case_id",
+            "sex",
+            "last_in_year",
+        ),
     )
 
     case_id: Mapped[uuid.UUID] = mapped_column(
@@ -139,6 +151,30 @@ class StatisticsEventFact(Base):
     """The journal entry type (sip, hembesok)."""
     unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("units.id"))
     entries: Mapped[int] = mapped_column()
+    sex: Mapped[str] = mapped_column(String(1))
+    """The household's in the month, as the month facts' (household_type.sex_in_month)."""
+    last_in_year: Mapped[int] = mapped_column(SmallInteger)
+    """1: the case's last month with entries of the type in the month's calendar year."""
+    shared: Mapped[int] = mapped_column(SmallInteger)
+    """1: the case's household has another case."""
+
+
+class StatisticsEventTotal(Base):
+    """statistics_event_facts summed per unit, type, month, sex, last month of the year and
+    shared household (app.statistics.kept_totals: kept by database triggers on the facts;
+    on PostgreSQL only readable by the application role). `fact_rows` is the number of
+    cases, i.e. of households where `shared` is 0."""
+
+    __tablename__ = "statistics_event_totals"
+
+    unit_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    month: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    sex: Mapped[str] = mapped_column(String(1), primary_key=True)
+    last_in_year: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    shared: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    entries: Mapped[int] = mapped_column(BigInteger)
+    fact_rows: Mapped[int] = mapped_column()
 
 
 CHILD_FLAGS = ("named", "with_bka", "bka_situation", "bka_needs", "bka_consequences")

@@ -6,8 +6,9 @@ memberships (their household's cases) and persons (sex, birth date: the cases of
 households). Applications keep their case's unit (app.statistics.application_units): a
 new application, or a case moved to another unit, has it set at the same moment; SIP and
 hembesök journal entries (signed, or once signed) have their case's event facts computed
-anew (app.statistics.event_facts); a BKA (barnkonsekvensanalys) form signed, or once
-signed, has its case's children's documentation audit computed anew
+anew (app.statistics.event_facts), as have the cases of a household whose members or cases
+changed (the household's sex, whether it has other cases); a BKA (barnkonsekvensanalys) form
+signed, or once signed, has its case's children's documentation audit computed anew
 (app.statistics.child_facts; a decision counts only a BKA of its own case). Before the
 commit, and before the statistics are read in the same session (`refresh`), those cases'
 facts are computed anew (facts.py, the rebuild's own code) and written in the same
@@ -167,6 +168,8 @@ def _after_bulk_insert(session: Session, table: Any, rows: list[dict]) -> None:
         touched.applications.update(row["id"] for row in rows)
     elif name == "cases":
         touched.cases.update(row["id"] for row in rows)
+        # a case in a household that has others: theirs count the household once now
+        touched.households.update(row["household_id"] for row in rows if row.get("household_id"))
     elif name == "household_members":
         touched.households.update(row["household_id"] for row in rows if row.get("household_id"))
     else:
@@ -197,8 +200,6 @@ def refresh(session: Session) -> None:
     from app.statistics import application_units, child_facts, event_facts, facts
 
     application_units.keep(session, touched.applications, touched.moved_cases)
-    if touched.event_cases or touched.moved_cases:
-        event_facts.replace(session, touched.event_cases | touched.moved_cases)
     households = set(touched.households)
     for chunk in in_batches(sorted(touched.persons, key=str)):
         households.update(
@@ -206,10 +207,15 @@ def refresh(session: Session) -> None:
                 select(HouseholdMember.household_id).where(HouseholdMember.person_id.in_(chunk))
             )
         )
-    cases = set(touched.cases)
+    # every case of a household whose members or cases changed: its sex, its cases' `shared`
+    household_cases: set[uuid.UUID] = set()
     for chunk in in_batches(sorted(households, key=str)):
-        cases.update(session.scalars(select(Case.id).where(Case.household_id.in_(chunk))))
+        household_cases.update(session.scalars(select(Case.id).where(Case.household_id.in_(chunk))))
     with session.no_autoflush:
+        events = touched.event_cases | touched.moved_cases | household_cases
+        if events:
+            event_facts.replace(session, events)
+        cases = touched.cases | household_cases
         facts.replace(session, cases)
         if touched.child_cases - cases:
             child_facts.replace(session, touched.child_cases - cases)

@@ -51,7 +51,9 @@ from app.statistics.household_type import MemberSpan
 
 DEFINITION_VERSION = 2
 """Raise when a definition changes: kept facts of another version are refused until rebuilt.
-2: the children's documentation audit kept (statistics_child_facts, migration 0034)."""
+2: the children's documentation audit kept (statistics_child_facts, migration 0034); the SIP
+and hembesök facts keep the household's sex, the year's last month and whether the household
+has other cases (migration 0035, app.statistics.event_facts)."""
 
 WOMEN = "K"
 LONG_TERM_12 = 10
@@ -133,8 +135,7 @@ def _composition(members: list[MemberSpan], month: date) -> tuple[str, str, bool
     """(sökande's sex, hushållstyp, med barn) in `month`; the sex of a month without a
     sökande is that of the household's sökande in any month (else K), as before."""
     found = household_type.month_composition(members, month)
-    any_applicant = next((m.sex for m in members if m.role == MemberRole.APPLICANT.value), None)
-    return found.applicant_sex or any_applicant or WOMEN, found.code, found.with_children
+    return household_type.statistics_sex(members, found), found.code, found.with_children
 
 
 def household_facts(

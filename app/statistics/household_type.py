@@ -159,6 +159,18 @@ def month_composition(members: Sequence[MemberSpan], month: date) -> MonthCompos
     return MonthComposition(applicant_sex, code, children > 0)
 
 
+def statistics_sex(members: Sequence[MemberSpan], found: MonthComposition) -> str:
+    """The household's sex in the statistics in a month whose composition is `found`: its
+    sökande's that month, else that of the household's sökande in any month, else K."""
+    any_applicant = next((m.sex for m in members if m.role == MemberRole.APPLICANT.value), None)
+    return found.applicant_sex or any_applicant or "K"
+
+
+def sex_in_month(members: Sequence[MemberSpan], month: date) -> str:
+    """`statistics_sex` of `month` (the SIP and hembesök facts keep it per case and month)."""
+    return statistics_sex(members, month_composition(members, month))
+
+
 def type_of_members(members: Sequence[MemberSpan], month: date) -> str:
     """The code from the memberships of one household (any months); only those of `month` count."""
     return month_composition(members, month).code

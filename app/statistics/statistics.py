@@ -71,15 +71,15 @@ computed by the server from the row), and the period's are counted grouped in th
 their covering index; only whether a still-open one is within its deadline is decided at the
 time of asking, from a partial index of the open ones. The children's documentation is kept
 too (app/statistics/child_facts.py, migration 0034): per case and month the audited (child,
-decision) pairs by the child's sex and flags, and the month's decisions; the database keeps
-their totals per unit (app/statistics/kept_totals.py, triggers on the facts) and
-`_child_documentation` reads a few rows per unit and month. Försörjningshinder and
-SIP/hembesök are counted by the database from their rows (`_barriers`, `_events`; indexes
-led by the type and date or the month, migration 0029), grouped by month, code and sex into
-a few rows: a person's own sex from persons, a household's sökande's sex in a month from its
-kept month facts. Only what a grouped read cannot give comes back row by row: the rare event
-month without kept facts or case sharing a household (its household's memberships are read
-here).
+decision) pairs by the child's sex and flags, and the month's decisions. SIP and hembesök are
+kept per case, month and type with the household's sex, the year's last month and whether
+the household has other cases (app/statistics/event_facts.py, migration 0035); only the
+rare household with more than one case is counted once from its cases' facts.
+Försörjningshinder are counted by the database from their rows (`_barriers`), grouped by
+month, code and sex into a few rows.
+
+The database keeps each kept fact table's totals per unit (app/statistics/kept_totals.py:
+triggers on the facts), and the statistics read those: a few rows per unit and month.
 benchmarks/chef.py measures it on the 100 000-household database.
 """
 
@@ -91,7 +91,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import (
@@ -124,6 +123,7 @@ from app.models import (
     Person,
     StatisticsChildTotal,
     StatisticsEventFact,
+    StatisticsEventTotal,
     StatisticsMonthFact,
     StatisticsYearFact,
     SupportBarrier,
@@ -519,16 +519,6 @@ class _Computation:
         self.last = self.first + self.n - 1
         self.period_start = self.months[0]
         self.period_end = month_end(self.months[-1])
-        self.members: dict[Any, tuple] = {}
-        """Household -> its memberships in sort order, as the household type needs them:
-        (role, umgängesbarn, from, until, sex if sökande, 18 from). From, until and 18 from
-        are month indexes clamped to the period (None: before/after it; see `_adult_from`),
-        so that households of the same composition have equal tuples and share their runs.
-        Loaded only for the households that need them (`_load_members`: events in a month
-        without kept facts)."""
-        self.runs: dict[tuple, list[tuple[int, str, str, bool]]] = {}
-        """Composition -> (mask, sex, type code, med barn) runs; see `_segments`."""
-        self.household_runs: dict[Any, list[tuple[int, str, str, bool]]] = {}
 
     # scope
     def _cases_in_scope(self):
@@ -588,125 +578,6 @@ class _Computation:
         if self.unit_id is not None:
             stmt = stmt.where(y.unit_id == self.unit_id)
         return plain_rows(self.session, stmt)
-
-    def _load_members(self, household_ids: Iterable[Any]) -> None:
-        """The memberships of these households (ids as `_Sql.id_text` reads them)."""
-        sql = self.sql
-        applicant_role = MemberRole.APPLICANT.value  # the role is read as plain text
-        members: dict[Any, list[tuple]] = defaultdict(list)
-        for chunk in in_batches(sorted(set(household_ids) - self.members.keys())):
-            stmt = (
-                select(
-                    sql.id_text(HouseholdMember.household_id),
-                    type_coerce(HouseholdMember.role, String),
-                    type_coerce(HouseholdMember.visiting_child, Integer),
-                    sql.month_index(HouseholdMember.member_from),
-                    sql.month_index(HouseholdMember.member_until),
-                    Person.sex,
-                    sql.day_key(Person.birth_date),
-                )
-                .join(Person, Person.id == HouseholdMember.person_id)
-                .where(sql.id_in(HouseholdMember.household_id, chunk))
-                .order_by(HouseholdMember.household_id, HouseholdMember.sort_order)
-            )
-            for household_id, role, visiting, start, until, sex, birth in plain_rows(
-                self.session, stmt
-            ):
-                applicant = role == applicant_role
-                members[household_id].append(
-                    (
-                        role,
-                        bool(visiting),
-                        *self._clamped(start, until),
-                        sex if applicant else None,
-                        self._adult_from(birth),
-                    )
-                )
-        self.members.update((household_id, tuple(found)) for household_id, found in members.items())
-
-    def _clamped(self, start: int | None, until: int | None) -> tuple[int | None, int | None]:
-        """A membership's first and last month as far as the period tells them apart: None
-        from before / until after the period, one month outside it if wholly outside."""
-        first, last = self.first, self.last
-        if start is not None and start <= first:
-            start = None
-        elif start is not None and start > last:
-            start = last + 1
-        if until is not None and until >= last:
-            until = None
-        elif until is not None and until < first:
-            until = first - 1
-        return start, until
-
-    def _adult_from(self, birth: int) -> int:
-        """The month index from which a person born on `birth` (yyyymmdd) is 18 on the
-        month's first day (household_type.adult_on), clamped to the period: `first` when
-        18 all through it, one month after it when 18 in none of it."""
-        born = birth // 10000 * 12 + birth // 100 % 100 - 1 + (0 if birth % 100 == 1 else 1)
-        adult = born + household_type.ADULT_AGE * 12
-        return min(max(adult, self.first), self.last + 1)
-
-    # per household ---------------------------------------------------------------------------
-    def _runs(self, household_id: Any) -> list[tuple[int, str, str, bool]]:
-        runs = self.household_runs.get(household_id)
-        if runs is None:
-            composition = self.members.get(household_id, ())
-            runs = self.runs.get(composition)
-            if runs is None:
-                runs = self.runs[composition] = self._segments(composition)
-            self.household_runs[household_id] = runs
-        return runs
-
-    def _segments(self, members: tuple) -> list[tuple[int, str, str, bool]]:
-        """(mask over the period's months, sökande's sex, type code, med barn) runs: the
-        household type of each stretch of months with the same members and the same
-        children under 18 (household_type.type_of_members, on the clamped memberships)."""
-        n, first = self.n, self.first
-        cuts = {0}
-        for _role, _visiting, start, until, _sex, adult_from in members:
-            if start is not None and first < start <= self.last:
-                cuts.add(start - first)
-            if until is not None and first <= until < self.last:
-                cuts.add(until + 1 - first)
-            if first < adult_from <= self.last:
-                cuts.add(adult_from - first)
-        applicant_role, child_role = MemberRole.APPLICANT.value, MemberRole.CHILD.value
-        co_applicant_role = MemberRole.CO_APPLICANT.value
-        applicant_sex = next((m[4] for m in members if m[0] == applicant_role), None)
-        ordered = sorted(cuts) + [n]
-        runs: list[tuple[int, str, str, bool]] = []
-        for a, b in pairwise(ordered):
-            index = first + a
-            applicant = co_applicant = False
-            grown = children = 0
-            sex = None
-            for role, visiting, start, until, member_sex, adult_from in members:
-                if (start is not None and start > index) or (until is not None and until < index):
-                    continue
-                if role == child_role and visiting:
-                    continue
-                if role == applicant_role and not applicant:
-                    applicant, sex = True, member_sex
-                elif role == co_applicant_role:
-                    co_applicant = True
-                if index >= adult_from:
-                    grown += 1
-                else:
-                    children += 1
-            code = household_type.classify(
-                applicant=applicant,
-                applicant_sex=sex,
-                co_applicant=co_applicant,
-                grown=grown,
-                children=children,
-            )
-            mask = ((1 << (b - a)) - 1) << a
-            sex = sex or applicant_sex or WOMEN
-            if runs and runs[-1][1:] == (sex, code, children > 0):
-                runs[-1] = (runs[-1][0] | mask, sex, code, children > 0)
-            else:
-                runs.append((mask, sex, code, children > 0))
-        return runs
 
     def _assemble(self) -> YearStatistics:
         n, first = self.n, self.first
@@ -856,82 +727,39 @@ class _Computation:
         return [as_counts(m) for m in monthly], as_counts(yearly)
 
     def _events(self) -> tuple[dict[str, list[EventCounts]], dict[str, EventCounts]]:
-        """Counted by the database per type, month and the household's sökande's sex in the
-        month, from the kept counts per case and month (statistics_event_facts,
-        app.statistics.event_facts) and the sex of the case's kept month facts
-        (statistics_month_facts: the same composition); each case-month flagged when it is
-        the case's last month with the type in the period (the year counts each household
-        once, as it was then). A case is its household (the program makes one household per
-        case): only a case whose household has another case, or a month without kept facts
-        (no decision, no change of status), comes back row by row, and is counted here by
-        household, its sex worked out from the memberships where no facts tell it."""
-        e, f = StatisticsEventFact.__table__.c, StatisticsMonthFact.__table__.c
+        """Read from the kept totals (statistics_event_totals: the event facts summed by the
+        database per unit, type, month, the household's sex that month, whether the month is
+        the case's last with the type in the calendar year, and whether the household has
+        other cases; app.statistics.event_facts): a few rows per unit and month. A case is
+        its household (the program makes one household per case): only the rare household
+        with more than one case is counted here once, from its cases' facts
+        (`_count_shared`). The year counts each household once, as in its last month with
+        the type; a month, each household of the month."""
+        t = StatisticsEventTotal.__table__.c
         kinds: tuple[str, ...] = event_facts.KINDS
-        kept = (
-            select(
-                e.case_id.label("case_id"),
-                e.kind.label("kind"),
-                e.month.label("month"),
-                e.entries.label("n"),
-            )
-            .where(e.month >= self.first)
-            .where(e.month <= self.last)
-            .where(e.kind.in_(kinds))
+        keys = (t.kind, t.month, t.sex, t.last_in_year, t.shared)
+        stmt = (
+            select(*keys, cast(func.sum(t.entries), Integer), cast(func.sum(t.fact_rows), Integer))
+            .where(t.month >= self.first)
+            .where(t.month <= self.last)
+            .where(t.kind.in_(kinds))
+            .group_by(*keys)
+            .having(func.sum(t.fact_rows) > 0)
         )
         if self.unit_id is not None:
-            kept = kept.where(e.unit_id == self.unit_id)
-        per_case = kept.subquery()
-        c = per_case.c
-        shared = aliased(Case)
-        shared_households = (
-            select(shared.household_id).group_by(shared.household_id).having(func.count() > 1)
-        )
-        sharing = aliased(Case)
-        apart = select(sharing.id).where(sharing.household_id.in_(shared_households))
-        last_month = func.max(c.month).over(partition_by=(c.case_id, c.kind))
-        flagged = (
-            select(
-                c.case_id,
-                c.kind,
-                c.month,
-                c.n,
-                f.sex,
-                case((c.month == last_month, 1), else_=0).label("last"),
-                case((c.case_id.in_(apart), 1), else_=0).label("apart"),
-            )
-            .select_from(per_case)
-            .outerjoin(
-                StatisticsMonthFact.__table__,
-                and_(
-                    f.case_id == c.case_id,
-                    f.month == c.month,
-                    f.month >= self.first,  # the period's facts only (their index)
-                    f.month <= self.last,
-                ),
-            )
-            .subquery()
-        )
-        g = flagged.c
-        one_by_one = case((or_(g.sex.is_(None), g.apart == 1), self.sql.id_text(g.case_id)))
-        keys = (g.kind, g.month, g.sex, g.last, g.apart, one_by_one)
-        stmt = select(*keys, cast(func.sum(g.n), Integer), func.count()).group_by(*keys)
+            stmt = stmt.where(t.unit_id == self.unit_id)
+        # the totals' last month is the calendar year's: a year's or a single month's
+        by_totals = self.n == 1 or (self.n == 12 and self.months[0].month == 1)
         events = {kind: [0] * self.n for kind in kinds}
         households = {kind: {WOMEN: [0] * self.n, MEN: [0] * self.n} for kind in kinds}
         last: dict[str, Counter] = {kind: Counter() for kind in kinds}
-        # case -> [(kind, position, sex or None, last, household has other cases)]
-        case_months: dict[Any, list[tuple[str, int, Any, int, int]]] = defaultdict(list)
-        for kind, index, sex, is_last, apart, case_id, entries, count in plain_rows(
-            self.session, stmt
-        ):
+        for kind, index, sex, in_year, _shared, entries, cases in plain_rows(self.session, stmt):
             position = index - self.first
             events[kind][position] += entries
-            if case_id is not None:
-                case_months[case_id].append((kind, position, sex, is_last, apart))
-                continue
-            households[kind].setdefault(sex, [0] * self.n)[position] += count
-            last[kind][sex] += count if is_last else 0
-        if case_months:
-            self._count_by_household(case_months, households, last)
+            if by_totals:
+                households[kind].setdefault(sex, [0] * self.n)[position] += cases
+                last[kind][sex] += cases if in_year or self.n == 1 else 0
+        self._count_shared(households, last, only_shared=by_totals)
         monthly = {
             kind: [
                 EventCounts(
@@ -948,42 +776,43 @@ class _Computation:
         }
         return monthly, yearly
 
-    def _count_by_household(
+    def _count_shared(
         self,
-        case_months: dict[Any, list[tuple[str, int, Any, int, int]]],
         households: dict[str, dict[str, list[int]]],
         last: dict[str, Counter],
+        *,
+        only_shared: bool,
     ) -> None:
-        """The event months of these cases counted once per household, type and month, with
-        the sex of the kept facts or else of the memberships; the last month is the
-        database's for a household of one case, else the latest of its cases'."""
-        sql = self.sql
-        household_of: dict[Any, Any] = {}
-        for chunk in in_batches(sorted(case_months)):
-            household_of.update(
-                plain_rows(
-                    self.session,
-                    select(sql.id_text(Case.id), sql.id_text(Case.household_id)).where(
-                        sql.id_in(Case.id, chunk)
-                    ),
-                )
-            )
-        # (household, kind) -> position -> [sex from the facts (None: not kept), last]
-        found: dict[tuple[Any, str], dict[int, list]] = defaultdict(dict)
-        for case_id, months in case_months.items():
-            for kind, position, sex, is_last, apart in months:
-                seen = found[(household_of[case_id], kind)]
-                known = seen.setdefault(position, [None, None if apart else is_last])
-                known[0] = known[0] or sex
-        self._load_members(
-            {h for (h, _kind), seen in found.items() if any(k[0] is None for k in seen.values())}
+        """The event months of households with more than one case (`only_shared`; else of
+        every household) counted once per household, type and month, the last month the
+        latest of its cases'. What the totals counted per case for them is taken back
+        first. On PostgreSQL the facts are read under row-level security: a case hidden
+        from the reader stays counted as the totals count it (as its own household)."""
+        f = StatisticsEventFact.__table__.c
+        stmt = (
+            select(Case.household_id, f.kind, f.month, f.sex, f.last_in_year)
+            .join(Case, Case.id == f.case_id)
+            .where(f.month >= self.first)
+            .where(f.month <= self.last)
+            .where(f.kind.in_(event_facts.KINDS))
         )
-        for (household_id, kind), seen in found.items():
+        if only_shared:
+            stmt = stmt.where(f.shared == 1)
+        if self.unit_id is not None:
+            stmt = stmt.where(f.unit_id == self.unit_id)
+        # (household, kind) -> position -> sex
+        found: dict[tuple[Any, str], dict[int, str]] = defaultdict(dict)
+        for household_id, kind, index, sex, in_year in plain_rows(self.session, stmt):
+            position = index - self.first
+            if only_shared:
+                households[kind].setdefault(sex, [0] * self.n)[position] -= 1
+                last[kind][sex] -= 1 if in_year or self.n == 1 else 0
+            found[(household_id, kind)].setdefault(position, sex)
+        for (_household_id, kind), seen in found.items():
             latest = max(seen)
-            for position, (sex, is_last) in seen.items():
-                sex = sex or _at(self._runs(household_id), position)[0]
+            for position, sex in seen.items():
                 households[kind].setdefault(sex, [0] * self.n)[position] += 1
-                if is_last or (is_last is None and position == latest):
+                if position == latest:
                     last[kind][sex] += 1
 
     def _child_documentation(self) -> list[_ChildTally]:
@@ -1085,14 +914,6 @@ class _Computation:
 
 
 # --- combining ------------------------------------------------------------------------------------
-def _at(runs: list[tuple[int, str, str, bool]], position: int) -> tuple[str, str, bool]:
-    """(sex, type code, med barn) of the household in the month at `position`."""
-    for mask, sex, code, children in runs:
-        if mask >> position & 1:
-            return sex, code, children
-    return runs[-1][1:]
-
-
 def _codes_with(known: Iterable[str], found: Iterable[str]) -> list[str]:
     codes = list(known)
     for code in found:
