@@ -114,12 +114,10 @@ from app.common import clock
 from app.common.codes import JournalType
 from app.common.errors import AccessDenied
 from app.common.periods import month_end, month_index, month_start
-from app.db.batches import in_batches, plain_rows
+from app.db.batches import plain_rows
 from app.models import (
     Application,
     Case,
-    HouseholdMember,
-    MemberRole,
     Person,
     StatisticsChildTotal,
     StatisticsEventFact,
