@@ -26,6 +26,11 @@ from app.models.statistics_fact import (
     StatisticsMonthFact,
     StatisticsYearFact,
 )
+from app.models.statistics_total import (
+    StatisticsApplicationTotal,
+    StatisticsMonthTotal,
+    StatisticsYearTotal,
+)
 from app.models.support_barrier import SupportBarrier
 from app.models.sync import (
     AppliedChange,
@@ -73,10 +78,13 @@ __all__ = [
     "PulledCase",
     "Role",
     "Setting",
+    "StatisticsApplicationTotal",
     "StatisticsEventFact",
     "StatisticsFactState",
     "StatisticsMonthFact",
+    "StatisticsMonthTotal",
     "StatisticsYearFact",
+    "StatisticsYearTotal",
     "SupportBarrier",
     "SyncConflict",
     "SyncOutcome",

@@ -128,16 +128,18 @@ from app.models import (
     MemberRole,
     Outcome,
     Person,
+    StatisticsApplicationTotal,
     StatisticsEventFact,
     StatisticsMonthFact,
-    StatisticsYearFact,
+    StatisticsMonthTotal,
+    StatisticsYearTotal,
     SupportBarrier,
     Unit,
 )
 from app.security import audit
 from app.security.actor import Actor
 from app.settings import registry, stored_settings
-from app.statistics import event_facts, fact_upkeep, facts, household_type
+from app.statistics import event_facts, fact_upkeep, facts, household_type, totals
 
 WOMEN = "K"
 MEN = "M"
@@ -574,9 +576,11 @@ class _Computation:
 
     # loading ---------------------------------------------------------------------------------
     def _month_facts(self) -> list[Any]:
-        """The kept month facts of the period, counted by the database per month and
-        composition (a covering range read of the unit's, or all units', months)."""
-        m = StatisticsMonthFact.__table__.c
+        """The month facts of the period, from their totals kept per unit, month and
+        composition (app/statistics/totals.py): a few hundred rows per unit and month,
+        summed over the units for all units. Groups whose facts are all gone are skipped,
+        so the rows are those of a GROUP BY over the facts."""
+        m = StatisticsMonthTotal.__table__.c
         keys = (m.month, m.sex, m.household_type, m.with_children, m.young, m.closing_reason)
         sums = (
             m.decision,
@@ -591,23 +595,35 @@ class _Computation:
             m.paid,
         )
         stmt = (
-            select(*keys, *(func.sum(column) for column in sums))
+            select(
+                *keys[:-1],
+                func.nullif(m.closing_reason, ""),
+                *(func.sum(column) for column in sums),
+            )
             .where(m.month >= self.first)
             .where(m.month <= self.last)
             .group_by(*keys)
+            .having(func.sum(m.fact_rows) > 0)
         )
         if self.unit_id is not None:
             stmt = stmt.where(m.unit_id == self.unit_id)
         return plain_rows(self.session, stmt)
 
     def _year_facts(self) -> list[Any]:
-        """The kept year facts of the calendar year: each household once per group."""
-        y = StatisticsYearFact.__table__.c
+        """The year facts of the calendar year (each household once per group), from
+        their totals kept per unit, year, group and composition."""
+        y = StatisticsYearTotal.__table__.c
         keys = (y.grp, y.sex, y.household_type, y.with_children, y.young, y.closing_reason)
         stmt = (
-            select(*keys, func.count(), func.sum(y.support_months))
+            select(
+                *keys[:-1],
+                func.nullif(y.closing_reason, ""),
+                func.sum(y.fact_rows),
+                func.sum(y.support_months),
+            )
             .where(y.year == self.months[0].year)
             .group_by(*keys)
+            .having(func.sum(y.fact_rows) > 0)
         )
         if self.unit_id is not None:
             stmt = stmt.where(y.unit_id == self.unit_id)
@@ -1183,45 +1199,48 @@ class _Computation:
         """Första återkoppling and time to decision of the applications received in the
         period, from the values kept on each application (app/deadlines/application_facts.py,
         migration 0029): the tallies ([received, answered/decided, in time, open in time,
-        histogram] per month) are made from grouped counts.
+        histogram] per month) are made from the counts the database keeps per unit, month
+        and times (statistics_application_totals, migration 0032; a time not yet there is
+        kept as totals.NO_TIME).
 
-        The counts are grouped in the order of `ix_applications_facts` (a unit's:
-        `ix_applications_unit_facts`, by the unit kept on each application), so the database
-        streams them from the index without sorting or hashing. Whether a still-open
-        application is within its deadline depends on now: those few are counted apart,
-        from the partial index `ix_applications_open` (the response deadline not passed, in
-        whole seconds as the times are kept; the decision target not passed since the day
-        received)."""
+        Whether a still-open application is within its deadline depends on now: those few
+        are counted apart, from the partial index `ix_applications_unit_open` (a unit's) or
+        `ix_applications_open` (the response deadline not passed, in whole seconds as the
+        times are kept; the decision target not passed since the day received). On
+        PostgreSQL a chef reads her unit's by the unit kept on each application (policy
+        chef_unit_read), without a check of its case per row."""
         target = stored_settings.get_int(self.session, registry.DECISION_WARNING_DAYS)
-        in_period = (
-            Application.received_month >= self.first,
-            Application.received_month <= self.last,
+        a = StatisticsApplicationTotal.__table__.c
+        keys = (a.received_month, a.response_minutes, a.responded_in_time, a.decision_days)
+        counts = (
+            select(*keys, func.sum(a.fact_rows))
+            .where(a.received_month >= self.first)
+            .where(a.received_month <= self.last)
+            .group_by(*keys)
+            .having(func.sum(a.fact_rows) > 0)
         )
-        keys = (
-            Application.received_month,
-            Application.response_minutes,
-            type_coerce(Application.responded_in_time, Integer),
-            Application.decision_days,
-        )
-        counts = select(*keys, func.count()).where(*in_period).group_by(*keys)
+        if self.unit_id is not None:
+            counts = counts.where(a.unit_id == self.unit_id)
         responses = [[0, 0, 0, 0, Counter()] for _ in range(self.n)]
         decisions = [[0, 0, 0, 0, Counter()] for _ in range(self.n)]
-        for month, minute, on_time, waited, count in plain_rows(
-            self.session, self._where_unit(counts)
-        ):
+        for month, minute, on_time, waited, count in plain_rows(self.session, counts):
             position = month - self.first
             t = responses[position]
             t[0] += count
-            if minute is not None:
+            if minute != totals.NO_TIME:
                 t[1] += count
                 t[2] += count if on_time else 0
                 t[4][minute] += count
             t = decisions[position]
             t[0] += count
-            if waited is not None:
+            if waited != totals.NO_TIME:
                 t[1] += count
                 t[2] += count if waited <= target else 0
                 t[4][waited] += count
+        in_period = (
+            Application.received_month >= self.first,
+            Application.received_month <= self.last,
+        )
         now = clock.now()
         now_second = now.replace(microsecond=0) + timedelta(
             seconds=1 if now.microsecond >= 500_000 else 0

@@ -1,0 +1,175 @@
+"""the statistics' month, year and application totals, kept by the database (issue 21)
+
+Reading the kept per-case facts, a year of a big unit still summed hundreds of thousands of
+rows (and on PostgreSQL checked row-level security on each; an administrator saw none, so
+the all-units statistics came out empty there). Three totals tables, each kept by triggers
+on the table it sums (app/statistics/kept_totals.py; definitions in app/statistics/totals.py):
+
+- statistics_month_totals: statistics_month_facts per unit, month and composition;
+- statistics_year_totals: statistics_year_facts per unit, year, group and composition;
+- statistics_application_totals: applications per kept unit (0031), month received and the
+  kept response and decision times (0029).
+
+Filled in here from the rows there are. A database whose facts were built (definition 1)
+has them complete with these totals: its state is raised to definition 2.
+
+PostgreSQL: the triggers run as the owner; the app role may only read the totals (an
+administrator all units, a chef her own unit). Applications get a second read policy for
+chefs, on the unit kept on each application (the server keeps it, 0031): a chef's still-open
+applications are read without a check of the case per row.
+
+Revision ID: 0032
+Revises: 0031
+Create Date: 2026-12-06 22:20:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+from app.statistics import kept_totals
+from app.statistics.kept_totals import KeptTotals
+
+revision = "0032"
+down_revision = "0031"
+branch_labels = None
+depends_on = None
+
+APP_ROLE = "arendestod_app"
+NO_TIME = -2147483648
+NO_UNIT = "00000000000000000000000000000000"
+COMPOSITION = ("sex", "household_type", "with_children", "young", "closing_reason")
+
+# the definitions as this migration made them (app/statistics/totals.py; a test compares)
+MONTH_TOTALS = KeptTotals(
+    table="statistics_month_totals",
+    facts="statistics_month_facts",
+    keys=("unit_id", "month", *COMPOSITION),
+    sums=(
+        "decision", "support", "new", "closed", "long12", "long36", "support_months",
+        "granted", "granted_support", "paid",
+    ),
+    null_as=(("closing_reason", "''"),),
+)  # fmt: skip
+YEAR_TOTALS = KeptTotals(
+    table="statistics_year_totals",
+    facts="statistics_year_facts",
+    keys=("unit_id", "year", "grp", *COMPOSITION),
+    sums=("support_months",),
+    null_as=(("closing_reason", "''"),),
+)
+APPLICATION_TOTALS = KeptTotals(
+    table="statistics_application_totals",
+    facts="applications",
+    keys=("unit_id", "received_month", "response_minutes", "responded_in_time", "decision_days"),
+    sums=(),
+    null_as=(
+        ("unit_id", f"'{NO_UNIT}'"),
+        ("received_month", str(NO_TIME)),
+        ("response_minutes", str(NO_TIME)),
+        ("responded_in_time", "false"),
+        ("decision_days", str(NO_TIME)),
+    ),
+)
+TOTALS = (MONTH_TOTALS, YEAR_TOTALS, APPLICATION_TOTALS)
+
+CHEF_APPLICATIONS = (
+    f"CREATE POLICY chef_unit_read ON applications FOR SELECT TO {APP_ROLE} USING ("
+    "(SELECT public.arendestod_user_role()) = 'chef' "
+    "AND unit_id = (SELECT public.arendestod_user_unit()))"
+)
+"""A chef reads every case of her unit (0008's cases policy), so her unit's applications are
+those whose kept unit is hers: the same rows as through the case, without a check per row."""
+
+
+def _composition() -> list[sa.Column]:
+    return [
+        sa.Column("sex", sa.String(length=1), nullable=False),
+        sa.Column("household_type", sa.String(length=2), nullable=False),
+        sa.Column("with_children", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("young", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("closing_reason", sa.String(length=40), nullable=False),
+    ]
+
+
+def _create_tables() -> None:
+    op.create_table(
+        MONTH_TOTALS.table,
+        sa.Column("unit_id", sa.Uuid(), nullable=False),
+        sa.Column("month", sa.Integer(), autoincrement=False, nullable=False),
+        *_composition(),
+        *(
+            sa.Column(name, sa.Integer(), nullable=False)
+            for name in ("decision", "support", "new", "closed", "long12", "long36")
+        ),
+        # integer as in the facts: their sums read as the facts' sums did (PostgreSQL: a
+        # bigint's sum is numeric)
+        sa.Column("support_months", sa.Integer(), nullable=False),
+        *(
+            sa.Column(name, sa.BigInteger(), nullable=False)
+            for name in ("granted", "granted_support", "paid")
+        ),
+        sa.Column("fact_rows", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(*MONTH_TOTALS.keys, name=op.f("pk_statistics_month_totals")),
+    )
+    op.create_index("ix_statistics_month_totals_month", MONTH_TOTALS.table, ["month"])
+    op.create_table(
+        YEAR_TOTALS.table,
+        sa.Column("unit_id", sa.Uuid(), nullable=False),
+        sa.Column("year", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("grp", sa.String(length=10), nullable=False),
+        *_composition(),
+        sa.Column("support_months", sa.Integer(), nullable=False),
+        sa.Column("fact_rows", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(*YEAR_TOTALS.keys, name=op.f("pk_statistics_year_totals")),
+    )
+    op.create_index("ix_statistics_year_totals_year", YEAR_TOTALS.table, ["year"])
+    op.create_table(
+        APPLICATION_TOTALS.table,
+        sa.Column("unit_id", sa.Uuid(), nullable=False),
+        sa.Column("received_month", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("response_minutes", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("responded_in_time", sa.Boolean(), nullable=False),
+        sa.Column("decision_days", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("fact_rows", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            *APPLICATION_TOTALS.keys, name=op.f("pk_statistics_application_totals")
+        ),
+    )
+    op.create_index(
+        "ix_statistics_application_totals_month", APPLICATION_TOTALS.table, ["received_month"]
+    )
+
+
+def upgrade() -> None:
+    bind = op.get_bind()
+    dialect = bind.dialect.name
+    _create_tables()
+    for totals in TOTALS:
+        for statement in kept_totals.upgrade_sql(totals, dialect):
+            op.execute(statement)
+        kept_totals.recount(bind, totals)
+    op.execute(
+        "UPDATE statistics_fact_state SET definition_version = 2 WHERE definition_version = 1"
+    )
+    if dialect == "postgresql":
+        op.execute(CHEF_APPLICATIONS)
+    for totals in TOTALS:
+        op.execute(f"ANALYZE {totals.table}")
+
+
+def downgrade() -> None:
+    dialect = op.get_bind().dialect.name
+    if dialect == "postgresql":
+        op.execute("DROP POLICY IF EXISTS chef_unit_read ON applications")
+    op.execute(
+        "UPDATE statistics_fact_state SET definition_version = 1 WHERE definition_version = 2"
+    )
+    for totals in reversed(TOTALS):
+        for statement in kept_totals.downgrade_sql(totals, dialect):
+            op.execute(statement)
+    op.drop_index("ix_statistics_application_totals_month", table_name=APPLICATION_TOTALS.table)
+    op.drop_table(APPLICATION_TOTALS.table)
+    op.drop_index("ix_statistics_year_totals_year", table_name=YEAR_TOTALS.table)
+    op.drop_table(YEAR_TOTALS.table)
+    op.drop_index("ix_statistics_month_totals_month", table_name=MONTH_TOTALS.table)
+    op.drop_table(MONTH_TOTALS.table)
