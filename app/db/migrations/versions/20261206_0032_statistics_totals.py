@@ -16,7 +16,8 @@ has them complete with these totals: its state is raised to definition 2.
 PostgreSQL: the triggers run as the owner; the app role may only read the totals (an
 administrator all units, a chef her own unit). Applications get a second read policy for
 chefs, on the unit kept on each application (the server keeps it, 0031): a chef's still-open
-applications are read without a check of the case per row.
+applications are read without a check of the case per row; an administrator's are counted by
+`arendestod_open_applications` (counts only: she reads no case content).
 
 Revision ID: 0032
 Revises: 0031
@@ -79,6 +80,29 @@ CHEF_APPLICATIONS = (
 )
 """A chef reads every case of her unit (0008's cases policy), so her unit's applications are
 those whose kept unit is hers: the same rows as through the case, without a check per row."""
+
+
+SEARCH_PATH = "SET search_path = pg_catalog, public, pg_temp"
+OPEN_APPLICATIONS = f"""
+CREATE FUNCTION public.arendestod_open_applications(
+    first_month integer, last_month integer, unit uuid, due_from timestamptz,
+    received_from date
+) RETURNS TABLE (received_month integer, response_open bigint, decision_open bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER {SEARCH_PATH} AS $$
+    SELECT a.received_month,
+           count(*) FILTER (WHERE a.response_minutes IS NULL AND a.response_due_at >= due_from),
+           count(*) FILTER (WHERE a.decision_days IS NULL AND a.received_on >= received_from)
+      FROM public.applications a
+     WHERE a.received_month BETWEEN first_month AND last_month
+       AND (a.response_minutes IS NULL OR a.decision_days IS NULL)
+       AND (unit IS NULL OR a.unit_id = unit)
+       AND (SELECT public.arendestod_user_role()) = 'administrator'
+     GROUP BY a.received_month
+$$
+"""
+"""An administrator's still-open applications, counted (only counts, per month received):
+row-level security hides the applications from her, and the statistics of all units count
+the open ones within their deadline (which depends on now, so they cannot be kept)."""
 
 
 def _composition() -> list[sa.Column]:
@@ -153,6 +177,10 @@ def upgrade() -> None:
     )
     if dialect == "postgresql":
         op.execute(CHEF_APPLICATIONS)
+        op.execute(OPEN_APPLICATIONS)
+        name = "public.arendestod_open_applications(integer, integer, uuid, timestamptz, date)"
+        op.execute(f"REVOKE ALL ON FUNCTION {name} FROM PUBLIC")
+        op.execute(f"GRANT EXECUTE ON FUNCTION {name} TO {APP_ROLE}")
     for totals in TOTALS:
         op.execute(f"ANALYZE {totals.table}")
 
@@ -161,6 +189,10 @@ def downgrade() -> None:
     dialect = op.get_bind().dialect.name
     if dialect == "postgresql":
         op.execute("DROP POLICY IF EXISTS chef_unit_read ON applications")
+        op.execute(
+            "DROP FUNCTION IF EXISTS public.arendestod_open_applications"
+            "(integer, integer, uuid, timestamptz, date)"
+        )
     op.execute(
         "UPDATE statistics_fact_state SET definition_version = 1 WHERE definition_version = 2"
     )
