@@ -1207,9 +1207,8 @@ class _Computation:
         Whether a still-open application is within its deadline depends on now: those few
         are counted apart, from the partial index `ix_applications_unit_open` (a unit's) or
         `ix_applications_open` (the response deadline not passed, in whole seconds as the
-        times are kept; the decision target not passed since the day received). On
-        PostgreSQL a chef reads her unit's by the unit kept on each application (policy
-        chef_unit_read), without a check of its case per row."""
+        times are kept; the decision target not passed since the day received); on
+        PostgreSQL as a user's own role, counted by the server (`_open_rows`)."""
         target = stored_settings.get_int(self.session, registry.DECISION_WARNING_DAYS)
         a = StatisticsApplicationTotal.__table__.c
         keys = (a.received_month, a.response_minutes, a.responded_in_time, a.decision_days)
@@ -1257,6 +1256,11 @@ class _Computation:
             )
             .where(*in_period)
             .where(or_(unanswered, undecided))
+            # only these can be open in time: the rows of the recent days, not every
+            # undecided application of the period (the sums are the same)
+            .where(
+                or_(Application.response_due_at >= now_second, Application.received_on >= cutoff)
+            )
             .group_by(Application.received_month)
         )
         for month, response_open, decision_open in self._open_rows(
@@ -1268,9 +1272,10 @@ class _Computation:
 
     def _open_rows(self, still_open, due_from: datetime, received_from: date) -> list[Any]:
         """(month, open responses in time, open decisions in time) of the still-open
-        applications. On PostgreSQL an administrator's own role sees no applications: the
-        server counts them for her (`arendestod_open_applications`, migration 0032)."""
-        if not self.sql.sqlite and self._server_role() == "administrator":
+        applications. On PostgreSQL, as an administrator's or a chef's own role, the server
+        counts them (`arendestod_open_applications`, migration 0032): row-level security
+        hides them from an administrator, and would check each row's case for a chef."""
+        if not self.sql.sqlite and self._server_role() in ("administrator", "chef"):
             function = func.arendestod_open_applications(
                 self.first, self.last, self.unit_id, due_from, received_from
             ).table_valued("received_month", "response_open", "decision_open")
