@@ -61,14 +61,15 @@ in its last month in the group (långvarigt bistånd by the year's definitions).
 current in the transaction of every change (fact_upkeep.py: a session listener; the statistics
 first write this session's own pending changes), built by `arendestod stats rebuild`, and
 tagged with facts.DEFINITION_VERSION: missing facts or another version make the statistics
-refuse with a message naming the rebuild rather than give wrong figures. Here the database sums
-the month facts per month and composition (a covering range read of the unit's, or all units',
-months, migration 0028) and counts the year facts per group; Python only lays the counts out.
-The applications' times are not computed here either: each application keeps its Swedish
-receipt day and month, response deadline, minutes to the första återkoppling, in time or not,
-and days to decision (app/deadlines/application_facts.py, migration 0029; on PostgreSQL
-computed by the server from the row), and the period's are counted grouped in the order of
-their covering index; only whether a still-open one is within its deadline is decided at the
+refuse with a message naming the rebuild rather than give wrong figures. Here the month and
+year facts are read from their totals, kept by the database per unit, period and composition
+(migration 0032, app/statistics/totals.py; summed over the units for all units); Python only
+lays the counts out. The applications' times are not computed here either: each application
+keeps its Swedish receipt day and month, response deadline, minutes to the första
+återkoppling, in time or not, and days to decision (app/deadlines/application_facts.py,
+migration 0029; on PostgreSQL computed by the server from the row), and the database keeps
+their counts per unit, month received and times (migration 0032); only whether a still-open
+one is within its deadline is decided at the
 time of asking, from a partial index of the open ones. Försörjningshinder, the children's
 documentation and SIP/hembesök are counted by the database from their rows (`_barriers`,
 `_child_documentation`, `_events`; indexes led by the type and date or the month, migration
@@ -1289,7 +1290,7 @@ class _Computation:
 
     def _where_unit(self, stmt):
         """A unit's applications by the unit kept on each (app.statistics.application_units,
-        migration 0031): a covering range of `ix_applications_unit_facts`."""
+        migration 0031): a range of the partial index `ix_applications_unit_open`."""
         return stmt if self.unit_id is None else stmt.where(Application.unit_id == self.unit_id)
 
 

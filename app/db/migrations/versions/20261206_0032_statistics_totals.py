@@ -10,7 +10,8 @@ on the table it sums (app/statistics/kept_totals.py; definitions in app/statisti
 - statistics_application_totals: applications per kept unit (0031), month received and the
   kept response and decision times (0029).
 
-Filled in here from the rows there are. A database whose facts were built (definition 1)
+Filled in here from the rows there are. The applications' indexes for the statistics' grouped
+reads (ix_applications_facts, ix_applications_unit_facts) go: nothing reads them now. A database whose facts were built (definition 1)
 has them complete with these totals: its state is raised to definition 2.
 
 PostgreSQL: the triggers run as the owner; the app role may only read the totals (an
@@ -124,6 +125,20 @@ open application of a year (16 000 at 100 000 households) instead of the coverin
 The conditions on the deadlines are also in WHERE: only recent rows can count."""
 
 
+UNUSED_INDEXES = (
+    # (name, columns): the statistics' grouped reads of the applications (0029, 0031), now
+    # read from statistics_application_totals; kept up on every write for nothing
+    (
+        "ix_applications_facts",
+        ["received_month", "response_minutes", "responded_in_time", "decision_days", "case_id"],
+    ),
+    (
+        "ix_applications_unit_facts",
+        ["unit_id", "received_month", "response_minutes", "responded_in_time", "decision_days"],
+    ),
+)
+
+
 def _composition() -> list[sa.Column]:
     return [
         sa.Column("sex", sa.String(length=1), nullable=False),
@@ -199,12 +214,16 @@ def upgrade() -> None:
         name = "public.arendestod_open_applications(integer, integer, uuid, timestamptz, date)"
         op.execute(f"REVOKE ALL ON FUNCTION {name} FROM PUBLIC")
         op.execute(f"GRANT EXECUTE ON FUNCTION {name} TO {APP_ROLE}")
+    for name, _columns in UNUSED_INDEXES:
+        op.drop_index(name, table_name="applications")
     for totals in TOTALS:
         op.execute(f"ANALYZE {totals.table}")
 
 
 def downgrade() -> None:
     dialect = op.get_bind().dialect.name
+    for name, columns in UNUSED_INDEXES:
+        op.create_index(name, "applications", columns)
     if dialect == "postgresql":
         op.execute(
             "DROP FUNCTION IF EXISTS public.arendestod_open_applications"
