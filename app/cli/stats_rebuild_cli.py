@@ -1,7 +1,8 @@
 """`arendestod stats rebuild [--check]`: the statistics' kept facts built anew from the raw
-rows (app.statistics.facts), for IT: after an upgrade that changes a definition, after rows
-were written past the program, or to check them (`--check` recomputes and lists the cases
-whose kept facts differ, exit code 1; nothing is written).
+rows (app.statistics.facts) and their totals counted anew (app.statistics.totals), for IT:
+after an upgrade that changes a definition, after rows were written past the program, or to
+check them (`--check` recomputes and lists the cases whose kept facts differ and the groups
+whose kept totals differ from their facts, exit code 1; nothing is written).
 
 Who: on a local database an administrator (`--user`); on a shared PostgreSQL server the
 database's owner (the role that runs `arendestod db migrate`), the only role that sees every
@@ -49,8 +50,8 @@ def _work(session: Session, check: bool) -> int:
     started = time.perf_counter()
     if check:
         differing = facts.differences(session, _progress)
-        totals = facts.totals_differing(session)
-        if not differing and not totals:
+        groups = facts.total_differences(session)
+        if not differing and not groups:
             print("Statistikens underlag stämmer med en ny beräkning.")
             return 0
         if differing:
@@ -60,8 +61,10 @@ def _work(session: Session, check: bool) -> int:
             print(f"Statistikens underlag skiljer sig för {len(differing)} ärenden:")
             for case_id in differing[:50]:
                 print(f"  {numbers.get(case_id, case_id)}")
-        for table in totals:
-            print(f"Summorna i {table} stämmer inte med underlaget.")
+        for table, found in groups.items():
+            print(f"Statistikens summor i {table} skiljer sig för {len(found)} grupper:")
+            for group in found[:20]:
+                print(f"  {', '.join(group)}")
         print("Kör arendestod stats rebuild för att bygga om det.")
         return 1
     cases = facts.rebuild(session, _progress)

@@ -29,6 +29,11 @@ from app.models.statistics_fact import (
     StatisticsMonthFact,
     StatisticsYearFact,
 )
+from app.models.statistics_total import (
+    StatisticsApplicationTotal,
+    StatisticsMonthTotal,
+    StatisticsYearTotal,
+)
 from app.models.support_barrier import SupportBarrier
 from app.models.sync import (
     AppliedChange,
@@ -76,13 +81,16 @@ __all__ = [
     "PulledCase",
     "Role",
     "Setting",
+    "StatisticsApplicationTotal",
     "StatisticsChildFact",
     "StatisticsChildTotal",
     "StatisticsEventFact",
     "StatisticsEventTotal",
     "StatisticsFactState",
     "StatisticsMonthFact",
+    "StatisticsMonthTotal",
     "StatisticsYearFact",
+    "StatisticsYearTotal",
     "SupportBarrier",
     "SyncConflict",
     "SyncOutcome",

@@ -99,26 +99,8 @@ class Application(VersionedMixin, Base):
             "first_response_at",
             "decided_on",
         ),
-        # the statistics' grouped read of the kept facts (migration 0029), in the order
-        # they are grouped in; the unit's cases filtered from the index
-        Index(
-            "ix_applications_facts",
-            "received_month",
-            "response_minutes",
-            "responded_in_time",
-            "decision_days",
-            "case_id",
-        ),
-        # a unit's applications: the same read, a covering range of the unit's period
-        # (unit_id kept from the case, migration 0031)
-        Index(
-            "ix_applications_unit_facts",
-            "unit_id",
-            "received_month",
-            "response_minutes",
-            "responded_in_time",
-            "decision_days",
-        ),
+        # (ix_applications_facts and ix_applications_unit_facts, the statistics' grouped
+        # reads of 0029 and 0031, were dropped by 0032: the statistics read kept totals)
         Index(
             "ix_applications_unit_open",
             "unit_id",

@@ -1,7 +1,7 @@
 """Each application keeps its case's unit (`applications.unit_id`, migration 0031), so that
-a unit's första återkoppling and beslut figures are a range read of the unit's own rows in
-`ix_applications_unit_facts` instead of the whole period's applications joined with the
-unit's cases.
+a unit's första återkoppling and beslut figures read the unit's own counts (the totals kept
+by unit, migration 0032) and its open applications from `ix_applications_unit_open`, instead
+of the whole period's applications joined with the unit's cases.
 
 Who keeps it: on PostgreSQL the server (triggers of migration 0031: a written application
 takes its case's unit whatever was sent, and moving a case moves its applications); on

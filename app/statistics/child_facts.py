@@ -44,7 +44,6 @@ from app.models import (
     StatisticsChildTotal,
 )
 from app.models.statistics_fact import CHILD_FLAGS, CHILD_KEYS, CHILD_SUMS, DECISIONS_SEX
-from app.statistics import kept_totals
 from app.statistics.kept_totals import KeptTotals
 
 BATCH = 2000
@@ -201,19 +200,12 @@ def replace(session: Session, case_ids: Iterable[uuid.UUID]) -> None:
 
 
 def rebuild(session: Session) -> None:
-    """Every case's rows anew, and the totals counted anew from them (the triggers kept
-    them all along; counting anew also mends totals written past the triggers). On
-    PostgreSQL as the owner, as `stats rebuild` runs."""
+    """Every case's rows anew (facts.rebuild then counts the totals anew). On PostgreSQL as
+    the owner, as `stats rebuild` runs."""
     session.execute(delete(FACTS))
     case_ids = sorted(session.scalars(select(Case.id)), key=str)
     for chunk in in_batches(case_ids, BATCH):
         insert_rows(session, FACTS, _computed(session, chunk))
-    kept_totals.recount(session, KEPT)
-
-
-def totals_differ(session: Session) -> bool:
-    """Whether the kept totals differ from the kept facts summed now."""
-    return bool(kept_totals.differences(session, KEPT))
 
 
 def differing_cases(session: Session) -> set[uuid.UUID]:

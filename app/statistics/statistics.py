@@ -61,25 +61,23 @@ in its last month in the group (långvarigt bistånd by the year's definitions).
 current in the transaction of every change (fact_upkeep.py: a session listener; the statistics
 first write this session's own pending changes), built by `arendestod stats rebuild`, and
 tagged with facts.DEFINITION_VERSION: missing facts or another version make the statistics
-refuse with a message naming the rebuild rather than give wrong figures. Here the database sums
-the month facts per month and composition (a covering range read of the unit's, or all units',
-months, migration 0028) and counts the year facts per group; Python only lays the counts out.
-The applications' times are not computed here either: each application keeps its Swedish
-receipt day and month, response deadline, minutes to the första återkoppling, in time or not,
-and days to decision (app/deadlines/application_facts.py, migration 0029; on PostgreSQL
-computed by the server from the row), and the period's are counted grouped in the order of
-their covering index; only whether a still-open one is within its deadline is decided at the
-time of asking, from a partial index of the open ones. The children's documentation is kept
-too (app/statistics/child_facts.py, migration 0034): per case and month the audited (child,
-decision) pairs by the child's sex and flags, and the month's decisions. SIP and hembesök are
-kept per case, month and type with the household's sex, the year's last month and whether
-the household has other cases (app/statistics/event_facts.py, migration 0035); only the
-rare household with more than one case is counted once from its cases' facts.
-Försörjningshinder are counted by the database from their rows (`_barriers`), grouped by
-month, code and sex into a few rows.
+refuse with a message naming the rebuild rather than give wrong figures. The applications'
+times are kept too: each application keeps its Swedish receipt day and month, response
+deadline, minutes to the första återkoppling, in time or not, and days to decision
+(app/deadlines/application_facts.py, migration 0029; on PostgreSQL computed by the server from
+the row); only whether a still-open one is within its deadline is decided at the time of
+asking, from a partial index of the open ones. The children's documentation is kept per case
+and month: the audited (child, decision) pairs by the child's sex and flags, and the month's
+decisions (app/statistics/child_facts.py, migration 0034). SIP and hembesök are kept per case,
+month and type with the household's sex, the year's last month and whether the household has
+other cases (app/statistics/event_facts.py, migration 0035); only the rare household with more
+than one case is counted once, from its cases' facts. Försörjningshinder are counted by the
+database from their rows (`_barriers`), grouped by month, code and sex into a few rows.
 
-The database keeps each kept fact table's totals per unit (app/statistics/kept_totals.py:
-triggers on the facts), and the statistics read those: a few rows per unit and month.
+The statistics read none of these per-case rows: the database keeps their totals per unit,
+period and the statistics' keys (app/statistics/kept_totals.py: triggers on the fact tables;
+app/statistics/totals.py and migrations 0032–0035), summed over the units for all units, and
+Python only lays the counts out: a few rows per unit and month.
 benchmarks/chef.py measures it on the 100 000-household database.
 """
 
@@ -89,7 +87,7 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -106,6 +104,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     type_coerce,
 )
 from sqlalchemy.orm import Session, aliased
@@ -119,11 +118,12 @@ from app.models import (
     Application,
     Case,
     Person,
+    StatisticsApplicationTotal,
     StatisticsChildTotal,
     StatisticsEventFact,
     StatisticsEventTotal,
-    StatisticsMonthFact,
-    StatisticsYearFact,
+    StatisticsMonthTotal,
+    StatisticsYearTotal,
     SupportBarrier,
     Unit,
 )
@@ -131,7 +131,7 @@ from app.models.statistics_fact import CHILD_FLAGS, CHILD_SUMS, DECISIONS_SEX
 from app.security import audit
 from app.security.actor import Actor
 from app.settings import registry, stored_settings
-from app.statistics import event_facts, fact_upkeep, facts, household_type
+from app.statistics import event_facts, fact_upkeep, facts, household_type, totals
 
 WOMEN = "K"
 MEN = "M"
@@ -538,9 +538,11 @@ class _Computation:
 
     # loading ---------------------------------------------------------------------------------
     def _month_facts(self) -> list[Any]:
-        """The kept month facts of the period, counted by the database per month and
-        composition (a covering range read of the unit's, or all units', months)."""
-        m = StatisticsMonthFact.__table__.c
+        """The month facts of the period, from their totals kept per unit, month and
+        composition (app/statistics/totals.py): a few hundred rows per unit and month,
+        summed over the units for all units. Groups whose facts are all gone are skipped,
+        so the rows are those of a GROUP BY over the facts."""
+        m = StatisticsMonthTotal.__table__.c
         keys = (m.month, m.sex, m.household_type, m.with_children, m.young, m.closing_reason)
         sums = (
             m.decision,
@@ -555,23 +557,35 @@ class _Computation:
             m.paid,
         )
         stmt = (
-            select(*keys, *(func.sum(column) for column in sums))
+            select(
+                *keys[:-1],
+                func.nullif(m.closing_reason, ""),
+                *(func.sum(column) for column in sums),
+            )
             .where(m.month >= self.first)
             .where(m.month <= self.last)
             .group_by(*keys)
+            .having(func.sum(m.fact_rows) > 0)
         )
         if self.unit_id is not None:
             stmt = stmt.where(m.unit_id == self.unit_id)
         return plain_rows(self.session, stmt)
 
     def _year_facts(self) -> list[Any]:
-        """The kept year facts of the calendar year: each household once per group."""
-        y = StatisticsYearFact.__table__.c
+        """The year facts of the calendar year (each household once per group), from
+        their totals kept per unit, year, group and composition."""
+        y = StatisticsYearTotal.__table__.c
         keys = (y.grp, y.sex, y.household_type, y.with_children, y.young, y.closing_reason)
         stmt = (
-            select(*keys, func.count(), func.sum(y.support_months))
+            select(
+                *keys[:-1],
+                func.nullif(y.closing_reason, ""),
+                func.sum(y.fact_rows),
+                func.sum(y.support_months),
+            )
             .where(y.year == self.months[0].year)
             .group_by(*keys)
+            .having(func.sum(y.fact_rows) > 0)
         )
         if self.unit_id is not None:
             stmt = stmt.where(y.unit_id == self.unit_id)
@@ -842,45 +856,47 @@ class _Computation:
         """Första återkoppling and time to decision of the applications received in the
         period, from the values kept on each application (app/deadlines/application_facts.py,
         migration 0029): the tallies ([received, answered/decided, in time, open in time,
-        histogram] per month) are made from grouped counts.
+        histogram] per month) are made from the counts the database keeps per unit, month
+        and times (statistics_application_totals, migration 0032; a time not yet there is
+        kept as totals.NO_TIME).
 
-        The counts are grouped in the order of `ix_applications_facts` (a unit's:
-        `ix_applications_unit_facts`, by the unit kept on each application), so the database
-        streams them from the index without sorting or hashing. Whether a still-open
-        application is within its deadline depends on now: those few are counted apart,
-        from the partial index `ix_applications_open` (the response deadline not passed, in
-        whole seconds as the times are kept; the decision target not passed since the day
-        received)."""
+        Whether a still-open application is within its deadline depends on now: those few
+        are counted apart, from the partial index `ix_applications_unit_open` (a unit's) or
+        `ix_applications_open` (the response deadline not passed, in whole seconds as the
+        times are kept; the decision target not passed since the day received); on
+        PostgreSQL as a user's own role, counted by the server (`_open_rows`)."""
         target = stored_settings.get_int(self.session, registry.DECISION_WARNING_DAYS)
-        in_period = (
-            Application.received_month >= self.first,
-            Application.received_month <= self.last,
+        a = StatisticsApplicationTotal.__table__.c
+        keys = (a.received_month, a.response_minutes, a.responded_in_time, a.decision_days)
+        counts = (
+            select(*keys, func.sum(a.fact_rows))
+            .where(a.received_month >= self.first)
+            .where(a.received_month <= self.last)
+            .group_by(*keys)
+            .having(func.sum(a.fact_rows) > 0)
         )
-        keys = (
-            Application.received_month,
-            Application.response_minutes,
-            type_coerce(Application.responded_in_time, Integer),
-            Application.decision_days,
-        )
-        counts = select(*keys, func.count()).where(*in_period).group_by(*keys)
+        if self.unit_id is not None:
+            counts = counts.where(a.unit_id == self.unit_id)
         responses = [[0, 0, 0, 0, Counter()] for _ in range(self.n)]
         decisions = [[0, 0, 0, 0, Counter()] for _ in range(self.n)]
-        for month, minute, on_time, waited, count in plain_rows(
-            self.session, self._where_unit(counts)
-        ):
+        for month, minute, on_time, waited, count in plain_rows(self.session, counts):
             position = month - self.first
             t = responses[position]
             t[0] += count
-            if minute is not None:
+            if minute != totals.NO_TIME:
                 t[1] += count
                 t[2] += count if on_time else 0
                 t[4][minute] += count
             t = decisions[position]
             t[0] += count
-            if waited is not None:
+            if waited != totals.NO_TIME:
                 t[1] += count
                 t[2] += count if waited <= target else 0
                 t[4][waited] += count
+        in_period = (
+            Application.received_month >= self.first,
+            Application.received_month <= self.last,
+        )
         now = clock.now()
         now_second = now.replace(microsecond=0) + timedelta(
             seconds=1 if now.microsecond >= 500_000 else 0
@@ -896,18 +912,40 @@ class _Computation:
             )
             .where(*in_period)
             .where(or_(unanswered, undecided))
+            # only these can be open in time: the rows of the recent days, not every
+            # undecided application of the period (the sums are the same)
+            .where(
+                or_(Application.response_due_at >= now_second, Application.received_on >= cutoff)
+            )
             .group_by(Application.received_month)
         )
-        for month, response_open, decision_open in plain_rows(
-            self.session, self._where_unit(still_open)
+        for month, response_open, decision_open in self._open_rows(
+            self._where_unit(still_open), now_second, cutoff
         ):
             responses[month - self.first][3] += int(response_open or 0)
             decisions[month - self.first][3] += int(decision_open or 0)
         return responses, target, decisions
 
+    def _open_rows(self, still_open, due_from: datetime, received_from: date) -> list[Any]:
+        """(month, open responses in time, open decisions in time) of the still-open
+        applications. On PostgreSQL, as an administrator's or a chef's own role, the server
+        counts them (`arendestod_open_applications`, migration 0032): row-level security
+        hides them from an administrator, and would check each row's case for a chef."""
+        if not self.sql.sqlite and self._server_role() in ("administrator", "chef"):
+            function = func.arendestod_open_applications(
+                self.first, self.last, self.unit_id, due_from, received_from
+            ).table_valued("received_month", "response_open", "decision_open")
+            return plain_rows(self.session, select(function))
+        return plain_rows(self.session, still_open)
+
+    def _server_role(self) -> str | None:
+        """The role of the user the connection's login belongs to (None: not a user's
+        login, e.g. the owner's, which row-level security does not restrict)."""
+        return self.session.scalar(text("SELECT public.arendestod_user_role()"))
+
     def _where_unit(self, stmt):
         """A unit's applications by the unit kept on each (app.statistics.application_units,
-        migration 0031): a covering range of `ix_applications_unit_facts`."""
+        migration 0031): a range of the partial index `ix_applications_unit_open`."""
         return stmt if self.unit_id is None else stmt.where(Application.unit_id == self.unit_id)
 
 

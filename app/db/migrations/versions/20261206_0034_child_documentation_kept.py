@@ -22,7 +22,7 @@ The partial indexes of migration 0030 (ix_decisions_audit_unnamed, _named) serve
 statistics' reads of the audited decisions by date, which are gone: dropped.
 
 Revision ID: 0034
-Revises: 0031
+Revises: 0032
 Create Date: 2026-12-06 22:00:00
 """
 
@@ -33,12 +33,12 @@ from app.statistics import kept_totals
 from app.statistics.kept_totals import KeptTotals
 
 revision = "0034"
-down_revision = "0031"
+down_revision = "0032"
 branch_labels = None
 depends_on = None
 
 APP_ROLE = "arendestod_app"
-DEFINITION_VERSION = 2
+DEFINITION_VERSION = 3
 """app.statistics.facts.DEFINITION_VERSION when this migration was written."""
 FACTS = "statistics_child_facts"
 FLAGS = ("named", "with_bka", "bka_situation", "bka_needs", "bka_consequences")
@@ -133,7 +133,7 @@ def downgrade() -> None:
     op.drop_table(TOTALS.table)
     op.drop_table(FACTS)
     op.execute(
-        "UPDATE statistics_fact_state SET definition_version = 1 "
+        "UPDATE statistics_fact_state SET definition_version = 2 "
         "WHERE NOT EXISTS (SELECT 1 FROM cases)"
     )
     for name, columns, partial in OLD_INDEXES:

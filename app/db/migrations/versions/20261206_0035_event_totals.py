@@ -35,7 +35,7 @@ down_revision = '0034'
 branch_labels = None
 depends_on = None
 
-DEFINITION_VERSION = 2
+DEFINITION_VERSION = 3
 """app.statistics.facts.DEFINITION_VERSION when this migration was written."""
 EVENT_TABLE = "statistics_event_facts"
 TOTALS_TABLE = "statistics_event_totals"
@@ -126,6 +126,6 @@ def downgrade() -> None:
     for name, columns in OLD_INDEXES:
         op.create_index(name, EVENT_TABLE, columns)
     op.execute(
-        "UPDATE statistics_fact_state SET definition_version = 1 "
+        "UPDATE statistics_fact_state SET definition_version = 2 "
         "WHERE NOT EXISTS (SELECT 1 FROM cases)"
     )
