@@ -369,6 +369,7 @@ class StatisticsView(QWidget):
         context = self.context
 
         def work(_report: Callable[[int], None]) -> tuple[Stats, list[StatTable]]:
+            stats: Stats
             if month is not None:
                 stats = context.call(lambda s, a: statistics.month_statistics(s, a, month))
             else:
@@ -418,7 +419,9 @@ class StatisticsView(QWidget):
     def _fill(self, stats: Stats, made: list[StatTable]) -> None:
         by_key = {t.key: t for t in made}
         self.tables.clear()
-        old_pages = [self.pages.widget(i) for i in range(self.pages.count())]
+        old_pages = [
+            page for page in map(self.pages.widget, range(self.pages.count())) if page is not None
+        ]
         for name, keys, _tip in SECTIONS:
             page = self._chart_page(stats) if not keys else self._table_page(by_key, keys)
             page.setObjectName(f"statisticsPage{self.pages.count() - len(old_pages)}")
