@@ -66,9 +66,10 @@ def read_password(username: str, from_stdin: bool) -> str:
     return getpass.getpass(f"Lösenord för {username}: ")
 
 
-def open_as_user(args: argparse.Namespace) -> LoggedIn:
+def open_as_user(args: argparse.Namespace, *, page_cache_kib: int | None = None) -> LoggedIn:
     """Open the database of `--db` and log in the user of `--user` (see the module text).
-    Raises LoginRequired (a ServiceError) with the reason; nothing is read before that."""
+    Raises LoginRequired (a ServiceError) with the reason; nothing is read before that.
+    `page_cache_kib`: a local file's page cache (local_database.open_for_command)."""
     from app.cli.local_database import open_for_command
     from app.db.location import resolve_database_url
     from app.security import accounts, server_login
@@ -96,7 +97,8 @@ def open_as_user(args: argparse.Namespace) -> LoggedIn:
         return LoggedIn(database, actor)
     if not username:
         raise LoginRequired(USER_MISSING)
-    database = open_for_command(args)  # the passphrase first, where one is asked for
+    # the passphrase first, where one is asked for
+    database = open_for_command(args, page_cache_kib=page_cache_kib)
     try:
         password = read_password(username, from_stdin)
         with database.sessions.begin() as db_session:  # commits the failed attempt's audit row

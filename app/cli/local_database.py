@@ -24,14 +24,19 @@ def add_passphrase_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def open_for_command(args: argparse.Namespace, *, upgrade: bool = True) -> Database:
-    """The database of `--db` (or the default), opened for this command."""
+def open_for_command(
+    args: argparse.Namespace, *, upgrade: bool = True, page_cache_kib: int | None = None
+) -> Database:
+    """The database of `--db` (or the default), opened for this command; `page_cache_kib`
+    for a command that reads its pages once (encrypted_file.READ_ONCE_PAGE_CACHE_KIB)."""
     from app.common.errors import ServiceError
     from app.security.local_key import LocalPassphraseNeeded, open_for_user
 
     passphrase = _passphrase_from_stdin(args)
     try:
-        return open_for_user(args.db, passphrase=passphrase, upgrade=upgrade)
+        return open_for_user(
+            args.db, passphrase=passphrase, upgrade=upgrade, page_cache_kib=page_cache_kib
+        )
     except LocalPassphraseNeeded as question:
         if passphrase is not None or not sys.stdin.isatty():
             raise ServiceError(
@@ -41,7 +46,9 @@ def open_for_command(args: argparse.Namespace, *, upgrade: bool = True) -> Datab
         passphrase = _ask(question.new)
         if passphrase is None:
             raise ServiceError("Lösenfraserna är inte lika.") from question
-        return open_for_user(args.db, passphrase=passphrase, upgrade=upgrade)
+        return open_for_user(
+            args.db, passphrase=passphrase, upgrade=upgrade, page_cache_kib=page_cache_kib
+        )
 
 
 def _passphrase_from_stdin(args: argparse.Namespace) -> str | None:

@@ -63,11 +63,13 @@ def open_database(
     upgrade: bool = True,
     key: FileKey | None = None,
     plain_sqlite_for_tests: bool = False,
+    page_cache_kib: int | None = None,
 ) -> Database:
     """Open (and migrate) the database. A SQLite file is always an encrypted file opened with
     `key` (app.security.local_key gets it from the keyring or a passphrase); a plain one from
     an older version is converted first. `plain_sqlite_for_tests` keeps a file plain: the
-    tests' fast path, which no command or window passes."""
+    tests' fast path, which no command or window passes. `page_cache_kib`: an encrypted
+    file's page cache per connection, by default the window's."""
     resolved = resolve_database_url(url)
     health.check_before_open(resolved)  # before anything makes a new, empty file
     path = sqlite_file(resolved)
@@ -76,7 +78,9 @@ def open_database(
 
         if key is None:
             raise TypeError("A local SQLite file is opened encrypted: pass its key.")
-        engine, sessions, backup = open_encrypted(path, key, upgrade=upgrade)
+        engine, sessions, backup = open_encrypted(
+            path, key, upgrade=upgrade, page_cache_kib=page_cache_kib
+        )
         health.remember(resolved)
         return Database(resolved, engine, sessions, backup)
     engine = make_engine(resolved)

@@ -40,7 +40,20 @@ and its HMAC checked; a page in this cache is already plain. At 100 000 househol
 caseload of 2 000 cases reads ~150–190 MiB of pages scattered over the file; with a smaller
 cache they evict each other on every opening (warm caseload 0.76–1.13 s at 64 MiB, 0.65–0.71 s
 at 128, 0.38–0.44 s at 192; process 169 / 236 / 265 MB; issue 21). A handläggare's reads stay
-far below it. benchmarks/README.md, "Krypterad lokal databas"."""
+far below it. benchmarks/README.md, "Krypterad lokal databas".
+
+The window's memory is not this × the pool's connections: a working day at 100 000
+households (benchmarks/memory.py: three connections) peaked at 465 MB with 192 MiB, 451 with
+128, 444 with 96, 412 with 64 and 247 with 2 MiB per connection; a process-wide
+`soft_heap_limit` of 256 MiB gave 450, of 64 MiB 337 (issue 21, same machine, back to back).
+The caches hold what the day read, ~200–220 MB over all connections; under 400 MB would take
+less than ~64 MiB, the caseload's pages evicting each other again."""
+READ_ONCE_PAGE_CACHE_KIB = 32 * 1024
+"""The page cache of a command that reads its pages about once and ends (`arendestod stats`,
+`export`): a cache the window keeps for the next opening only adds to the process's memory
+there. At 100 000 households `stats --year --json` for all units peaked at 420 MB with 192
+MiB and 252 MB with 32 MiB, in the same time; with SQLCipher's default (2 MiB) it took half
+as long again, the statistics reading some pages more than once (issue 21)."""
 FREE_SPACE_MARGIN = 50 * 1024 * 1024
 """Room left over after a backup: the upgrade itself and the WAL need some too."""
 
@@ -126,8 +139,11 @@ def _unlock(key: FileKey):
     return unlock
 
 
-def make_encrypted_engine(path: Path, key: FileKey, *, own_folder: bool = False) -> Engine:
-    """An engine whose every connection is unlocked with `key` before anything else."""
+def make_encrypted_engine(
+    path: Path, key: FileKey, *, own_folder: bool = False, page_cache_kib: int = PAGE_CACHE_KIB
+) -> Engine:
+    """An engine whose every connection is unlocked with `key` before anything else, with a
+    page cache of `page_cache_kib` per connection."""
     import sqlcipher3
 
     protect(path, own_folder=own_folder)
@@ -136,14 +152,17 @@ def make_encrypted_engine(path: Path, key: FileKey, *, own_folder: bool = False)
     )
     event.listen(engine, "connect", _unlock(key))
     event.listen(engine, "connect", configure_sqlite)
-    event.listen(engine, "connect", _larger_page_cache)
+    event.listen(engine, "connect", _page_cache(page_cache_kib))
     return engine
 
 
-def _larger_page_cache(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
-    cursor.close()
+def _page_cache(kib: int):
+    def set_size(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA cache_size = -{int(kib)}")
+        cursor.close()
+
+    return set_size
 
 
 def is_encrypted_engine(engine: Engine) -> bool:

@@ -27,13 +27,19 @@ from app.db.location import default_sqlite_path
 
 
 def open_encrypted(
-    path: Path, key: FileKey, *, upgrade: bool
+    path: Path, key: FileKey, *, upgrade: bool, page_cache_kib: int | None = None
 ) -> tuple[Engine, sessionmaker[Session], Path | None]:
-    """The engine, its sessions and the upgrade's backup (if any) for the file at `path`."""
+    """The engine, its sessions and the upgrade's backup (if any) for the file at `path`;
+    `page_cache_kib` per connection, by default the window's (encrypted_file.PAGE_CACHE_KIB)."""
     if encrypted_file.is_plain_sqlite(path):
         plain_conversion.convert_to_encrypted(path, key)
     own_folder = path.parent.resolve() == default_sqlite_path().parent.resolve()
-    engine = encrypted_file.make_encrypted_engine(path, key, own_folder=own_folder)
+    engine = encrypted_file.make_encrypted_engine(
+        path,
+        key,
+        own_folder=own_folder,
+        page_cache_kib=page_cache_kib or encrypted_file.PAGE_CACHE_KIB,
+    )
     try:
         try:
             with engine.connect() as connection:

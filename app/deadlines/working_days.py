@@ -37,6 +37,13 @@ def _holidays_of(year: int) -> frozenset[date]:
     return frozenset(calendar)
 
 
+def load_calendar(year: int) -> None:
+    """Load `year`'s holiday calendar now (the package imports every country's module on
+    first use, 0.2–1 s): the window does it in the background after login. Not through
+    `is_working_day`, which on a Saturday or a Sunday needs no calendar and loads none."""
+    _holidays_of(year)
+
+
 def holidays_between(first: date, last: date) -> list[date]:
     """Holidays (not weekends as such) from `first` to `last`, both included, in order."""
     found: list[date] = []

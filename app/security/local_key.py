@@ -56,14 +56,21 @@ def key_for(path: Path, passphrase: str | None = None) -> FileKey:
 
 
 def open_for_user(
-    url: str | None = None, *, passphrase: str | None = None, upgrade: bool = True
+    url: str | None = None,
+    *,
+    passphrase: str | None = None,
+    upgrade: bool = True,
+    page_cache_kib: int | None = None,
 ) -> Database:
     """Open the database this run uses: a local SQLite file encrypted with its key (a plain
     one from an older version converted first), any other database as it is. Raises
-    LocalPassphraseNeeded when the user must type (or choose) the passphrase."""
+    LocalPassphraseNeeded when the user must type (or choose) the passphrase.
+    `page_cache_kib`: the local file's page cache per connection (default: the window's)."""
     resolved = resolve_database_url(url)
     health.check_before_open(resolved)  # a missing database is told, not asked a passphrase for
     path = sqlite_file(resolved)
     if path is None:
         return open_database(resolved, upgrade=upgrade)
-    return open_database(resolved, upgrade=upgrade, key=key_for(path, passphrase))
+    return open_database(
+        resolved, upgrade=upgrade, key=key_for(path, passphrase), page_cache_kib=page_cache_kib
+    )

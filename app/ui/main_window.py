@@ -217,7 +217,7 @@ class MainWindow(QMainWindow):
         Ärendegenomgång, or the first case opened, waited for)."""
         run_in_background(
             self,
-            lambda _report: working_days.is_working_day(clock.today()),
+            lambda _report: working_days.load_calendar(clock.today().year),
             on_done=lambda _result: None,
             on_error=lambda _exc: None,
             label="",

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 from PySide6.QtCore import QEvent, Qt, QThreadPool
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication, QFileDialog
 from shiboken6 import isValid
 
@@ -19,7 +20,7 @@ from app.common.formatting import money
 from app.demo import demo_data
 from app.statistics import household_type, sos_export, statistics
 from app.ui.main_window import MainWindow
-from app.ui.statistics.statistics_view import StatisticsView
+from app.ui.statistics.statistics_view import SECTIONS, StatisticsView
 from tests.core.statistics.statistics_csv_reader import MONTHS, read_csv
 
 LEFT = Qt.MouseButton.LeftButton
@@ -416,3 +417,37 @@ def test_the_menu_opens_one_tab_and_caseworkers_have_none(qtbot, chef_window, ma
     assert _open(chef_window) is first
     texts = [text.replace("&", "") for text in _actions(main_window)]
     assert not any("Statistik" in text for text in texts)
+
+
+def test_a_new_period_keeps_the_section_and_every_figure_fits(qtbot, chef_window, chef):
+    """Visa again with a section chosen: that section shows the new period's figures (the
+    pages are made anew each time), and no column cuts its texts short."""
+    view = _open(chef_window)
+    _show(qtbot, view, 2026)
+    row = next(i for i, (name, _k, _t) in enumerate(SECTIONS) if name == "Hushåll och belopp")
+    item = view.section_list.item(row)
+    qtbot.mouseClick(
+        view.section_list.viewport(), LEFT, pos=view.section_list.visualItemRect(item).center()
+    )
+    _show(qtbot, view, 2026, "Oktober")
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert view.pages.count() == len(SECTIONS)
+    page = view.pages.currentWidget()
+    assert page.objectName() == f"statisticsPage{row}" and page.isVisible()
+    households = view.tables["households"]
+    assert households.isVisible() and page.isAncestorOf(households)
+    expected = chef.call(lambda s, a: statistics.month_statistics(s, a, date(2026, 10, 1)))
+    assert cell(view, "households", "Oktober 2026", "Totalt", "Bidragshushåll") == str(
+        expected.support_households.total.total
+    )
+    for key, table in view.tables.items():
+        model, header = table.model(), table.horizontalHeader()
+        bold = QFont(table.font())
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        for c in range(model.columnCount()):
+            widest = max(
+                metrics.horizontalAdvance(model.index(r, c).data() or "")
+                for r in range(model.rowCount())
+            )
+            assert header.sectionSize(c) > widest, (key, c)
