@@ -49,9 +49,17 @@ def _work(session: Session, check: bool) -> int:
     started = time.perf_counter()
     if check:
         differing = facts.differences(session, _progress)
-        if not differing:
+        totals = facts.total_differences(session)
+        if not differing and not totals:
             print("Statistikens underlag stämmer med en ny beräkning.")
             return 0
+        if totals:
+            print(f"Statistikens summor skiljer sig i {len(totals)} grupper:")
+            for table, group in totals[:20]:
+                print(f"  {table}: {', '.join(map(str, group))}")
+        if not differing:
+            print("Kör arendestod stats rebuild för att bygga om det.")
+            return 1
         numbers = dict(session.query(Case.id, Case.case_number).filter(Case.id.in_(differing[:50])))
         print(f"Statistikens underlag skiljer sig för {len(differing)} ärenden:")
         for case_id in differing[:50]:

@@ -20,6 +20,12 @@ from app.models.organisation import Role, Unit, User
 from app.models.person import Person
 from app.models.plan import Plan, PlanItem
 from app.models.setting import Setting
+from app.models.statistics_barrier import (
+    StatisticsBarrierFact,
+    StatisticsBarrierMonthAdult,
+    StatisticsBarrierTotal,
+    StatisticsBarrierYearAdult,
+)
 from app.models.statistics_fact import (
     StatisticsEventFact,
     StatisticsFactState,
@@ -73,6 +79,10 @@ __all__ = [
     "PulledCase",
     "Role",
     "Setting",
+    "StatisticsBarrierFact",
+    "StatisticsBarrierMonthAdult",
+    "StatisticsBarrierTotal",
+    "StatisticsBarrierYearAdult",
     "StatisticsEventFact",
     "StatisticsFactState",
     "StatisticsMonthFact",

@@ -6,7 +6,9 @@ memberships (their household's cases) and persons (sex, birth date: the cases of
 households). Applications keep their case's unit (app.statistics.application_units): a
 new application, or a case moved to another unit, has it set at the same moment; SIP and
 hembesök journal entries (signed, or once signed) have their case's event facts computed
-anew (app.statistics.event_facts). Before the commit, and before the statistics are read
+anew (app.statistics.event_facts); a försörjningshinder registered, changed or removed has
+its case's barrier facts computed anew (app.statistics.barrier_facts; a case moved or a
+person's sex changed moves them too). Before the commit, and before the statistics are read
 in the same session (`refresh`), those cases' facts are computed anew (facts.py, the
 rebuild's own code) and written in the same transaction. So every path that goes through
 the ORM keeps them current: the services, the command line, the offline sync's apply on the server.
@@ -48,6 +50,8 @@ class _Touched:
     """Cases whose unit changed: their applications' kept unit_id to follow."""
     event_cases: set[uuid.UUID] = field(default_factory=set)
     """Cases with a SIP or hembesök journal entry written: their event facts anew."""
+    barrier_cases: set[uuid.UUID] = field(default_factory=set)
+    """Cases with a försörjningshinder written: their barrier facts anew."""
 
     def __bool__(self) -> bool:
         return bool(
@@ -57,6 +61,7 @@ class _Touched:
             or self.applications
             or self.moved_cases
             or self.event_cases
+            or self.barrier_cases
         )
 
 
@@ -80,6 +85,7 @@ def _after_flush(session: Session, _context: Any) -> None:
         HouseholdMember,
         JournalEntry,
         Person,
+        SupportBarrier,
     )
     from app.statistics.event_facts import KINDS
 
@@ -95,6 +101,8 @@ def _after_flush(session: Session, _context: Any) -> None:
                 isinstance(instance, Decision) and _values(instance, "signed_at")
             ):
                 touched.cases.update(_values(instance, "case_id"))
+            elif isinstance(instance, SupportBarrier):
+                touched.barrier_cases.update(_values(instance, "case_id"))
             elif isinstance(instance, JournalEntry):
                 if any(kind in KINDS for kind in _values(instance, "entry_type")) and _values(
                     instance, "signed_at"
@@ -128,6 +136,7 @@ def _after_bulk_insert(session: Session, table: Any, rows: list[dict]) -> None:
         "household_members",
         "applications",
         "journal_entries",
+        "support_barriers",
     ):
         return
     touched: _Touched = session.info.setdefault(_KEY, _Touched())
@@ -139,6 +148,8 @@ def _after_bulk_insert(session: Session, table: Any, rows: list[dict]) -> None:
             for row in rows
             if row.get("entry_type") in KINDS and row.get("signed_at") is not None
         )
+    elif name == "support_barriers":
+        touched.barrier_cases.update(row["case_id"] for row in rows if row.get("case_id"))
     elif name == "applications":
         touched.applications.update(row["id"] for row in rows)
     elif name == "cases":
@@ -170,7 +181,7 @@ def refresh(session: Session) -> None:
 
     from app.db.batches import in_batches
     from app.models import Case, HouseholdMember
-    from app.statistics import application_units, event_facts, facts
+    from app.statistics import application_units, barrier_facts, event_facts, facts
 
     application_units.keep(session, touched.applications, touched.moved_cases)
     if touched.event_cases or touched.moved_cases:
@@ -185,8 +196,11 @@ def refresh(session: Session) -> None:
     cases = set(touched.cases)
     for chunk in in_batches(sorted(households, key=str)):
         cases.update(session.scalars(select(Case.id).where(Case.household_id.in_(chunk))))
+    # a person's sex is in the facts of every case with her registrations
+    barrier_cases = touched.barrier_cases | barrier_facts.cases_of_persons(session, touched.persons)
     with session.no_autoflush:
-        facts.replace(session, cases)
+        facts.replace(session, cases)  # their barrier facts included
+        barrier_facts.replace(session, barrier_cases - cases)
 
 
 bulk.on_insert(_after_bulk_insert)

@@ -40,11 +40,19 @@ from app.models import (
     StatisticsMonthFact,
     StatisticsYearFact,
 )
-from app.statistics import application_units, event_facts, household_type, month_shares
+from app.statistics import (
+    application_units,
+    barrier_facts,
+    event_facts,
+    household_type,
+    month_shares,
+)
 from app.statistics.household_type import MemberSpan
 
-DEFINITION_VERSION = 1
-"""Raise when a definition changes: kept facts of another version are refused until rebuilt."""
+DEFINITION_VERSION = 2
+"""Raise when a definition changes: kept facts of another version are refused until rebuilt.
+2: försörjningshinder kept (statistics_barrier_facts and its totals, migration 0033, which
+fills them and marks a database built with 1 as built with 2)."""
 
 WOMEN = "K"
 LONG_TERM_12 = 10
@@ -316,8 +324,9 @@ def _as_dicts(rows: list) -> list[dict]:
 
 def replace(session: Session, case_ids: Iterable[uuid.UUID]) -> None:
     """Compute the facts of these cases anew and write them in place of the kept ones (a
-    case that no longer exists loses its facts)."""
+    case that no longer exists loses its facts), försörjningshinder included."""
     ids = list(set(case_ids))
+    barrier_facts.replace(session, ids)
     for chunk in in_batches(ids, REBUILD_BATCH):
         session.execute(delete(StatisticsMonthFact).where(StatisticsMonthFact.case_id.in_(chunk)))
         session.execute(delete(StatisticsYearFact).where(StatisticsYearFact.case_id.in_(chunk)))
@@ -344,7 +353,8 @@ def rebuild(session: Session, progress: Callable[[int, int], None] | None = None
             progress(done, len(case_ids))
     application_units.rebuild(session)
     event_facts.rebuild(session)
-    for table in ("statistics_month_facts", "statistics_year_facts"):
+    barrier_facts.rebuild(session)
+    for table in ("statistics_month_facts", "statistics_year_facts", barrier_facts.FACTS):
         session.execute(text(f"ANALYZE {table}"))  # the planner's view of the new rows
     mark_built(session)
     return len(case_ids)
@@ -384,6 +394,7 @@ def differences(
     differing: set[uuid.UUID] = kept_ids - set(case_ids)
     differing |= application_units.differing_cases(session)
     differing |= event_facts.differing_cases(session)
+    differing |= barrier_facts.differing_cases(session)
     done = 0
     for chunk in in_batches(case_ids, REBUILD_BATCH):
         month_rows, year_rows = _compute_batch(session, chunk)
@@ -398,6 +409,12 @@ def differences(
         if progress is not None:
             progress(done, len(case_ids))
     return sorted(differing, key=str)
+
+
+def total_differences(session: Session) -> list[tuple[str, tuple]]:
+    """(totals table, group) of every total the database keeps that differs from its facts
+    counted now (`stats rebuild --check`; the rebuild counts them anew)."""
+    return barrier_facts.differing_totals(session)
 
 
 def _kept(session: Session, model: Any, case_ids: list[uuid.UUID]) -> list[dict]:

@@ -128,10 +128,12 @@ from app.models import (
     MemberRole,
     Outcome,
     Person,
+    StatisticsBarrierMonthAdult,
+    StatisticsBarrierTotal,
+    StatisticsBarrierYearAdult,
     StatisticsEventFact,
     StatisticsMonthFact,
     StatisticsYearFact,
-    SupportBarrier,
     Unit,
 )
 from app.security import audit
@@ -841,34 +843,45 @@ class _Computation:
 
     # other sources --------------------------------------------------------------------------
     def _barriers(self) -> tuple[list[dict[str, SexCounts]], dict[str, SexCounts]]:
-        """Counted by the database, each adult with their own sex: a month the
-        registrations (a person has at most one per case and month, so a person registered
-        in two cases counts twice), the year the distinct adults per code."""
+        """Each adult with their own sex: a month the registrations (a person has at most
+        one per case and month, so a person registered in two cases counts twice), the
+        period the distinct adults per code (a person in two units' cases once in each
+        unit and once in all units). Read from the totals the database keeps
+        (app.statistics.barrier_facts): a unit's adults are its groups with registrations,
+        all units' the distinct adults over every unit's groups."""
         from app.common import code_lists
 
         codes = [c.code for c in code_lists.codes(code_lists.SUPPORT_BARRIER)]
-        b = SupportBarrier
-        in_period = (b.month >= self.period_start, b.month <= self.period_end)
-        per_month = self._where_scope(
-            select(b.month, b.code, Person.sex, func.count())
-            .join(Person, Person.id == b.person_id)
-            .where(*in_period)
-            .group_by(b.month, b.code, Person.sex),
-            b.case_id,
+        r = StatisticsBarrierTotal.__table__.c
+        per_month = (
+            select(r.month, r.code, r.sex, func.sum(r.fact_rows))
+            .where(r.month >= self.first)
+            .where(r.month <= self.last)
+            .where(r.fact_rows > 0)
+            .group_by(r.month, r.code, r.sex)
         )
+        if self.unit_id is not None:
+            per_month = per_month.where(r.unit_id == self.unit_id)
         monthly: list[dict[str, Counter]] = [defaultdict(Counter) for _ in range(self.n)]
-        for month, code, sex, count in plain_rows(self.session, per_month):
-            monthly[month_index(month) - self.first][code][sex] += count
-        adults = self._where_scope(
-            select(b.person_id, b.code).where(*in_period).distinct(), b.case_id
-        ).subquery()
-        per_year = (
-            select(adults.c.code, Person.sex, func.count())
-            .join(Person, Person.id == adults.c.person_id)
-            .group_by(adults.c.code, Person.sex)
+        for index, code, sex, count in plain_rows(self.session, per_month):
+            monthly[index - self.first][code][sex] += int(count)
+        if self.n == 1:
+            a = StatisticsBarrierMonthAdult.__table__.c
+            in_period = a.month == self.first
+        else:  # a calendar year
+            a = StatisticsBarrierYearAdult.__table__.c
+            in_period = a.year == self.first // 12
+        adults = func.count() if self.unit_id is not None else func.count(a.person_id.distinct())
+        per_period = (
+            select(a.code, a.sex, adults)
+            .where(in_period)
+            .where(a.fact_rows > 0)
+            .group_by(a.code, a.sex)
         )
+        if self.unit_id is not None:
+            per_period = per_period.where(a.unit_id == self.unit_id)
         yearly: dict[str, Counter] = defaultdict(Counter)
-        for code, sex, count in plain_rows(self.session, per_year):
+        for code, sex, count in plain_rows(self.session, per_period):
             yearly[code][sex] += count
 
         def as_counts(table) -> dict[str, SexCounts]:
