@@ -29,27 +29,42 @@ from app.statistics.kept_totals import KeptTotals
 
 FACTS = "statistics_barrier_facts"
 REGISTRATIONS = KeptTotals(
-    table="statistics_barrier_totals",
-    facts=FACTS,
-    keys=("unit_id", "month", "code", "sex"),
-    sums=(),
+    "statistics_barrier_totals", FACTS, ("unit_id", "month", "code", "sex"), ()
 )
 """A month's registrations (a person registered in two cases counts twice)."""
-YEAR_ADULTS = KeptTotals(
-    table="statistics_barrier_year_adults",
-    facts=FACTS,
-    keys=("unit_id", "year", "code", "sex", "person_id"),
-    sums=(),
+
+
+def _adults(period: str) -> tuple[KeptTotals, KeptTotals, KeptTotals, KeptTotals]:
+    """The levels that count a period's distinct adults, each kept by the database from
+    the one before: per unit and adult, and per adult in any unit (their registrations,
+    with `present` computed 1 or 0); then per unit, and in all units, the adults (the
+    sum of `present`). A reader adds up a few rows per code and sex whatever the size of
+    the register, and a person in two units' cases counts once in each and once in all."""
+    adults = f"statistics_barrier_{period}_adults"
+    persons = f"statistics_barrier_{period}_persons"
+    keys = (period, "code", "sex")
+    return (
+        KeptTotals(adults, FACTS, ("unit_id", *keys, "person_id"), ()),
+        KeptTotals(persons, FACTS, (*keys, "person_id"), ()),
+        KeptTotals(f"{adults[:-1]}_counts", adults, ("unit_id", *keys), ("present",)),
+        KeptTotals(f"{persons[:-1]}_counts", persons, keys, ("present",)),
+    )
+
+
+YEAR_ADULTS, YEAR_PERSONS, YEAR_ADULT_COUNTS, YEAR_PERSON_COUNTS = _adults("year")
+MONTH_ADULTS, MONTH_PERSONS, MONTH_ADULT_COUNTS, MONTH_PERSON_COUNTS = _adults("month")
+TOTALS = (
+    REGISTRATIONS,
+    YEAR_ADULTS,
+    YEAR_PERSONS,
+    MONTH_ADULTS,
+    MONTH_PERSONS,
+    YEAR_ADULT_COUNTS,
+    YEAR_PERSON_COUNTS,
+    MONTH_ADULT_COUNTS,
+    MONTH_PERSON_COUNTS,
 )
-"""A year's adults per unit and code: a group with fact_rows > 0 is one adult."""
-MONTH_ADULTS = KeptTotals(
-    table="statistics_barrier_month_adults",
-    facts=FACTS,
-    keys=("unit_id", "month", "code", "sex", "person_id"),
-    sums=(),
-)
-"""A month's adults per unit and code (a one-month period's distinct adults)."""
-TOTALS = (REGISTRATIONS, YEAR_ADULTS, MONTH_ADULTS)
+"""In the order they are counted anew: a level after the one it follows."""
 
 _TABLE: Table = StatisticsBarrierFact.__table__  # type: ignore[assignment]
 NAMES = ("case_id", "person_id", "month", "year", "unit_id", "code", "sex")

@@ -128,9 +128,11 @@ from app.models import (
     MemberRole,
     Outcome,
     Person,
-    StatisticsBarrierMonthAdult,
+    StatisticsBarrierMonthAdultCount,
+    StatisticsBarrierMonthPersonCount,
     StatisticsBarrierTotal,
-    StatisticsBarrierYearAdult,
+    StatisticsBarrierYearAdultCount,
+    StatisticsBarrierYearPersonCount,
     StatisticsEventFact,
     StatisticsMonthFact,
     StatisticsYearFact,
@@ -847,8 +849,7 @@ class _Computation:
         one per case and month, so a person registered in two cases counts twice), the
         period the distinct adults per code (a person in two units' cases once in each
         unit and once in all units). Read from the totals the database keeps
-        (app.statistics.barrier_facts): a unit's adults are its groups with registrations,
-        all units' the distinct adults over every unit's groups."""
+        (app.statistics.barrier_facts): a few rows per code and sex."""
         from app.common import code_lists
 
         codes = [c.code for c in code_lists.codes(code_lists.SUPPORT_BARRIER)]
@@ -865,24 +866,26 @@ class _Computation:
         monthly: list[dict[str, Counter]] = [defaultdict(Counter) for _ in range(self.n)]
         for index, code, sex, count in plain_rows(self.session, per_month):
             monthly[index - self.first][code][sex] += int(count)
-        if self.n == 1:
-            a = StatisticsBarrierMonthAdult.__table__.c
-            in_period = a.month == self.first
-        else:  # a calendar year
-            a = StatisticsBarrierYearAdult.__table__.c
-            in_period = a.year == self.first // 12
-        adults = func.count() if self.unit_id is not None else func.count(a.person_id.distinct())
+        month = self.n == 1  # else a calendar year
+        if self.unit_id is None:
+            kept: Any = (
+                StatisticsBarrierMonthPersonCount if month else StatisticsBarrierYearPersonCount
+            )
+        else:
+            kept = StatisticsBarrierMonthAdultCount if month else StatisticsBarrierYearAdultCount
+        a = kept.__table__.c
+        in_period = a.month == self.first if month else a.year == self.first // 12
         per_period = (
-            select(a.code, a.sex, adults)
+            select(a.code, a.sex, func.sum(a.present))
             .where(in_period)
-            .where(a.fact_rows > 0)
+            .where(a.present > 0)
             .group_by(a.code, a.sex)
         )
         if self.unit_id is not None:
             per_period = per_period.where(a.unit_id == self.unit_id)
         yearly: dict[str, Counter] = defaultdict(Counter)
         for code, sex, count in plain_rows(self.session, per_period):
-            yearly[code][sex] += count
+            yearly[code][sex] += int(count)
 
         def as_counts(table) -> dict[str, SexCounts]:
             return {

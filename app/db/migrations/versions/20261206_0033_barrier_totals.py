@@ -6,10 +6,12 @@ sex) and, for a unit, its cases: 1.1–1.8 s a year at 100 000 households. Now:
 - statistics_barrier_facts: one row per registration with the adult's sex, the case's unit,
   the month index and the year (app/statistics/barrier_facts.py keeps them through
   fact_upkeep; `stats rebuild` builds them), filled in here from the registrations;
-- statistics_barrier_totals (registrations per unit, month, code, sex),
-  statistics_barrier_year_adults and statistics_barrier_month_adults (per unit, year or
-  month, code, sex and adult): kept by the database from the facts
-  (app/statistics/kept_totals.py: triggers), counted here once.
+- totals kept by the database (app/statistics/kept_totals.py: triggers), counted here once:
+  statistics_barrier_totals (registrations per unit, month, code, sex); per year and per
+  month the adults per unit (…_adults, keyed by the adult) and in any unit (…_persons),
+  each with a computed `present`, and from those the adults counted per unit
+  (…_adult_counts) and in all units (…_person_counts). The tables without a unit are
+  read by administrators only.
 
 A database whose facts were built with definition 1 has everything definition 2 adds filled
 in here: it is marked built with 2 (no rebuild needed after the upgrade).
@@ -36,22 +38,44 @@ depends_on = None
 
 APP_ROLE = "arendestod_app"
 FACTS = "statistics_barrier_facts"
-# as app.statistics.barrier_facts.TOTALS when this migration was written
+PRESENT = "CASE WHEN fact_rows > 0 THEN 1 ELSE 0 END"
+ADMINISTRATORS = "(SELECT public.arendestod_user_role()) = 'administrator'"
+
+
+def _adults(period: str) -> tuple[KeptTotals, ...]:
+    adults = f"statistics_barrier_{period}_adults"
+    persons = f"statistics_barrier_{period}_persons"
+    keys = (period, "code", "sex")
+    return (
+        KeptTotals(adults, FACTS, ("unit_id", *keys, "person_id"), ()),
+        KeptTotals(persons, FACTS, (*keys, "person_id"), ()),
+        KeptTotals(f"{adults[:-1]}_counts", adults, ("unit_id", *keys), ("present",)),
+        KeptTotals(f"{persons[:-1]}_counts", persons, keys, ("present",)),
+    )
+
+
+# as app.statistics.barrier_facts.TOTALS when this migration was written: a level after
+# the one it follows
+YEAR, MONTH = _adults("year"), _adults("month")
 TOTALS = (
     KeptTotals("statistics_barrier_totals", FACTS, ("unit_id", "month", "code", "sex"), ()),
-    KeptTotals(
-        "statistics_barrier_year_adults",
-        FACTS,
-        ("unit_id", "year", "code", "sex", "person_id"),
-        (),
-    ),
-    KeptTotals(
-        "statistics_barrier_month_adults",
-        FACTS,
-        ("unit_id", "month", "code", "sex", "person_id"),
-        (),
-    ),
+    YEAR[0],
+    YEAR[1],
+    MONTH[0],
+    MONTH[1],
+    YEAR[2],
+    YEAR[3],
+    MONTH[2],
+    MONTH[3],
 )
+KEY_TYPES = {
+    "unit_id": sa.Uuid,
+    "month": sa.Integer,
+    "year": sa.Integer,
+    "code": lambda: sa.String(length=40),
+    "sex": lambda: sa.String(length=1),
+    "person_id": sa.Uuid,
+}
 
 
 def _create_facts(postgresql: bool) -> None:
@@ -104,39 +128,50 @@ def _create_facts(postgresql: bool) -> None:
 
 
 def _create_totals(totals: KeptTotals) -> None:
-    key_columns = {
-        "unit_id": sa.Uuid(),
-        "month": sa.Integer(),
-        "year": sa.Integer(),
-        "code": sa.String(length=40),
-        "sex": sa.String(length=1),
-        "person_id": sa.Uuid(),
-    }
+    """The keys, the sums, fact_rows, and `present` (computed) where the next level counts
+    the groups."""
+    counted = any(t.facts == totals.table for t in TOTALS)
     op.create_table(
         totals.table,
         *(
-            sa.Column(key, key_columns[key], autoincrement=False, nullable=False)
+            sa.Column(key, KEY_TYPES[key](), autoincrement=False, nullable=False)
             for key in totals.keys
         ),
+        *(sa.Column(name, sa.Integer(), nullable=False) for name in totals.sums),
         sa.Column("fact_rows", sa.Integer(), nullable=False),
+        *(
+            [sa.Column(
+                    "present",
+                    sa.Integer(),
+                    sa.Computed(PRESENT, persisted=True),
+                    nullable=False,
+                )]
+            if counted
+            else []
+        ),
         sa.PrimaryKeyConstraint(*totals.keys, name=op.f(f"pk_{totals.table}")),
     )
-    period = totals.keys[1]
-    if "person_id" in totals.keys:
+    if totals.table == "statistics_barrier_totals":
         op.create_index(
-            f"ix_{totals.table}_unit",
+            "ix_statistics_barrier_totals_month",
             totals.table,
-            ["unit_id", period, "code", "sex", "fact_rows"],
+            ["month", "code", "sex", "unit_id", "fact_rows"],
         )
-        op.create_index(
-            f"ix_{totals.table}_{period}",
-            totals.table,
-            [period, "code", "sex", "person_id", "fact_rows"],
-        )
-    else:
-        op.create_index(
-            f"ix_{totals.table}_{period}", totals.table, [period, "code", "sex", "fact_rows"]
-        )
+
+
+def _keeping(totals: KeptTotals, dialect: str) -> list[str]:
+    """kept_totals' statements; a table without a unit (adults in any unit) is read by
+    administrators only."""
+    statements = kept_totals.upgrade_sql(totals, dialect)
+    if "unit_id" in totals.keys:
+        return statements
+    return [
+        f"CREATE POLICY statistics_readers ON {totals.table} FOR SELECT TO {APP_ROLE} "
+        f"USING ({ADMINISTRATORS})"
+        if statement.startswith("CREATE POLICY")
+        else statement
+        for statement in statements
+    ]
 
 
 def upgrade() -> None:
@@ -145,7 +180,7 @@ def upgrade() -> None:
     _create_facts(dialect == "postgresql")
     for totals in TOTALS:
         _create_totals(totals)
-        for statement in kept_totals.upgrade_sql(totals, dialect):
+        for statement in _keeping(totals, dialect):
             op.execute(statement)
         kept_totals.recount(bind, totals)
     op.execute("UPDATE statistics_fact_state SET definition_version = 2 WHERE definition_version = 1")
