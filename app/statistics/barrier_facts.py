@@ -17,7 +17,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, delete, select, text
 from sqlalchemy.orm import Session
 
 from app.common.periods import month_index
@@ -106,19 +106,43 @@ def cases_of_persons(session: Session, person_ids: Iterable[uuid.UUID]) -> set[u
 
 
 def replace(session: Session, case_ids: Iterable[uuid.UUID]) -> None:
-    """Compute these cases' rows anew in place of the kept ones (the database moves the
-    totals with them)."""
+    """Compute these cases' rows anew in place of the kept ones: only the rows that
+    differ are deleted and inserted, so that the database moves the totals (nine levels of
+    triggers) for what changed, not for every registration of the case."""
+    c = _TABLE.c
     for chunk in in_batches(sorted(set(case_ids), key=str)):
-        session.execute(delete(_TABLE).where(_TABLE.c.case_id.in_(chunk)))
-        insert_rows(session, _TABLE, _computed(session, chunk))
+        kept = {
+            tuple(row)
+            for row in session.execute(select(*(c[n] for n in NAMES)).where(c.case_id.in_(chunk)))
+        }
+        expected = {tuple(row[n] for n in NAMES) for row in _computed(session, chunk)}
+        for case_id, person_id, month, *_ in kept - expected:
+            session.execute(
+                delete(_TABLE).where(
+                    c.case_id == case_id, c.person_id == person_id, c.month == month
+                )
+            )
+        insert_rows(
+            session, _TABLE, [dict(zip(NAMES, row, strict=True)) for row in expected - kept]
+        )
 
 
 def rebuild(session: Session) -> None:
     """Every case's rows anew, and the totals counted anew from them (on PostgreSQL as the
-    owner: the app role cannot write totals)."""
+    owner: the app role cannot write totals). On SQLite without the row triggers meanwhile
+    (dropped and made again in the same transaction): each row's cascade through the
+    levels, undone by the count anew, made the rebuild of 10 000 households take 19 s."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        for totals in TOTALS:
+            for statement in kept_totals.downgrade_sql(totals, "sqlite"):
+                session.execute(text(statement))
     session.execute(delete(_TABLE))
     insert_rows(session, _TABLE, _computed(session, None))
     for totals in TOTALS:
+        if sqlite:
+            for statement in kept_totals.upgrade_sql(totals, "sqlite"):
+                session.execute(text(statement))
         kept_totals.recount(session, totals)
 
 
