@@ -29,7 +29,7 @@ from app.models import (
     Unit,
     User,
 )
-from app.statistics import barrier_facts, fact_upkeep, facts
+from app.statistics import barrier_facts, fact_upkeep, facts, kept_totals
 from app.statistics.statistics import MEN, WOMEN, _Computation
 from tests.core.offline.sync_helpers import run_sync, take_along
 from tests.core.security.test_server_access_control import connect, on_postgresql
@@ -349,3 +349,30 @@ def test_a_handlaggare_cannot_write_another_units_barrier_facts(registered, logi
             "(SELECT unit_id FROM users WHERE username = 'karin.holm') WHERE case_id = %s",
             (registered.own,),
         )
+
+
+@on_postgresql
+def test_a_fact_written_by_a_handlaggare_moves_every_level_of_totals(
+    registered, session, login_roles
+):
+    """The program writes the facts as the user's role; the owner's triggers move the
+    totals, level after level (what a handläggare writes by hand the check finds)."""
+    with connect(login_roles, "sara.nilsson") as conn:
+        conn.execute(
+            "INSERT INTO statistics_barrier_facts "
+            "(case_id, person_id, month, year, unit_id, code, sex) "
+            "SELECT case_id, person_id, month + 1, year, unit_id, 'sprakhinder', sex "
+            "FROM statistics_barrier_facts WHERE case_id = %s",
+            (registered.own,),
+        )
+    session.expire_all()
+    for totals in barrier_facts.TOTALS:
+        assert kept_totals.differences(session, totals) == [], totals.table
+    counted = session.execute(
+        text(
+            "SELECT sum(present) FROM statistics_barrier_month_person_counts "
+            "WHERE code = 'sprakhinder' AND month = :month"
+        ),
+        {"month": 2026 * 12 + 11},
+    ).scalar()
+    assert counted == 1
