@@ -20,6 +20,18 @@ from app.models.organisation import Role, Unit, User
 from app.models.person import Person
 from app.models.plan import Plan, PlanItem
 from app.models.setting import Setting
+from app.models.statistics_barrier import (
+    StatisticsBarrierFact,
+    StatisticsBarrierMonthAdult,
+    StatisticsBarrierMonthAdultCount,
+    StatisticsBarrierMonthPerson,
+    StatisticsBarrierMonthPersonCount,
+    StatisticsBarrierTotal,
+    StatisticsBarrierYearAdult,
+    StatisticsBarrierYearAdultCount,
+    StatisticsBarrierYearPerson,
+    StatisticsBarrierYearPersonCount,
+)
 from app.models.statistics_fact import (
     StatisticsChildFact,
     StatisticsChildTotal,
@@ -82,6 +94,16 @@ __all__ = [
     "Role",
     "Setting",
     "StatisticsApplicationTotal",
+    "StatisticsBarrierFact",
+    "StatisticsBarrierMonthAdult",
+    "StatisticsBarrierMonthAdultCount",
+    "StatisticsBarrierMonthPerson",
+    "StatisticsBarrierMonthPersonCount",
+    "StatisticsBarrierTotal",
+    "StatisticsBarrierYearAdult",
+    "StatisticsBarrierYearAdultCount",
+    "StatisticsBarrierYearPerson",
+    "StatisticsBarrierYearPersonCount",
     "StatisticsChildFact",
     "StatisticsChildTotal",
     "StatisticsEventFact",

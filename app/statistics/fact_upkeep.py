@@ -9,7 +9,9 @@ hembesök journal entries (signed, or once signed) have their case's event facts
 anew (app.statistics.event_facts), as have the cases of a household whose members or cases
 changed (the household's sex, whether it has other cases); a BKA (barnkonsekvensanalys) form
 signed, or once signed, has its case's children's documentation audit computed anew
-(app.statistics.child_facts; a decision counts only a BKA of its own case). Before the
+(app.statistics.child_facts; a decision counts only a BKA of its own case); a
+försörjningshinder registered, changed or removed has its case's barrier facts computed anew
+(app.statistics.barrier_facts; a case moved or a person's sex changed moves them too). Before the
 commit, and before the statistics are read in the same session (`refresh`), those cases'
 facts are computed anew (facts.py, the rebuild's own code) and written in the same
 transaction. So every path that goes through the ORM keeps them current: the services, the
@@ -54,6 +56,8 @@ class _Touched:
     """Cases with a SIP or hembesök journal entry written: their event facts anew."""
     child_cases: set[uuid.UUID] = field(default_factory=set)
     """Cases with a signed BKA form written: their children's audit anew."""
+    barrier_cases: set[uuid.UUID] = field(default_factory=set)
+    """Cases with a försörjningshinder written: their barrier facts anew."""
 
     def __bool__(self) -> bool:
         return bool(
@@ -64,6 +68,7 @@ class _Touched:
             or self.moved_cases
             or self.event_cases
             or self.child_cases
+            or self.barrier_cases
         )
 
 
@@ -89,6 +94,7 @@ def _after_flush(session: Session, _context: Any) -> None:
         HouseholdMember,
         JournalEntry,
         Person,
+        SupportBarrier,
     )
     from app.statistics.event_facts import KINDS
 
@@ -104,6 +110,8 @@ def _after_flush(session: Session, _context: Any) -> None:
                 isinstance(instance, Decision) and _values(instance, "signed_at")
             ):
                 touched.cases.update(_values(instance, "case_id"))
+            elif isinstance(instance, SupportBarrier):
+                touched.barrier_cases.update(_values(instance, "case_id"))
             elif isinstance(instance, JournalEntry):
                 if any(kind in KINDS for kind in _values(instance, "entry_type")) and _values(
                     instance, "signed_at"
@@ -143,6 +151,7 @@ def _after_bulk_insert(session: Session, table: Any, rows: list[dict]) -> None:
         "applications",
         "journal_entries",
         "forms",
+        "support_barriers",
     ):
         return
     touched: _Touched = session.info.setdefault(_KEY, _Touched())
@@ -164,6 +173,8 @@ def _after_bulk_insert(session: Session, table: Any, rows: list[dict]) -> None:
             and row.get("signed_at") is not None
             and row.get("case_id") is not None
         )
+    elif name == "support_barriers":
+        touched.barrier_cases.update(row["case_id"] for row in rows if row.get("case_id"))
     elif name == "applications":
         touched.applications.update(row["id"] for row in rows)
     elif name == "cases":
@@ -197,7 +208,7 @@ def refresh(session: Session) -> None:
 
     from app.db.batches import in_batches
     from app.models import Case, HouseholdMember
-    from app.statistics import application_units, child_facts, event_facts, facts
+    from app.statistics import application_units, barrier_facts, child_facts, event_facts, facts
 
     application_units.keep(session, touched.applications, touched.moved_cases)
     households = set(touched.households)
@@ -211,14 +222,18 @@ def refresh(session: Session) -> None:
     household_cases: set[uuid.UUID] = set()
     for chunk in in_batches(sorted(households, key=str)):
         household_cases.update(session.scalars(select(Case.id).where(Case.household_id.in_(chunk))))
+    # a person's sex is in the facts of every case with her registrations
+    barrier_cases = touched.barrier_cases | barrier_facts.cases_of_persons(session, touched.persons)
     with session.no_autoflush:
         events = touched.event_cases | touched.moved_cases | household_cases
         if events:
             event_facts.replace(session, events)
         cases = touched.cases | household_cases
-        facts.replace(session, cases)
+        facts.replace(session, cases)  # their children's and barrier facts included
         if touched.child_cases - cases:
             child_facts.replace(session, touched.child_cases - cases)
+        if barrier_cases - cases:
+            barrier_facts.replace(session, barrier_cases - cases)
 
 
 bulk.on_insert(_after_bulk_insert)

@@ -71,8 +71,10 @@ and month: the audited (child, decision) pairs by the child's sex and flags, and
 decisions (app/statistics/child_facts.py, migration 0034). SIP and hembesök are kept per case,
 month and type with the household's sex, the year's last month and whether the household has
 other cases (app/statistics/event_facts.py, migration 0035); only the rare household with more
-than one case is counted once, from its cases' facts. Försörjningshinder are counted by the
-database from their rows (`_barriers`), grouped by month, code and sex into a few rows.
+than one case is counted once, from its cases' facts. Försörjningshinder are kept per
+registration with the adult's sex and the case's unit (app/statistics/barrier_facts.py,
+migration 0033); the distinct adults of a period are counted by the database in two levels
+(each adult per unit and in any unit, then their number).
 
 The statistics read none of these per-case rows: the database keeps their totals per unit,
 period and the statistics' keys (app/statistics/kept_totals.py: triggers on the fact tables;
@@ -93,21 +95,16 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
-    ColumnElement,
     Integer,
-    String,
     and_,
     case,
     cast,
-    extract,
     func,
-    literal,
     or_,
     select,
     text,
-    type_coerce,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from app.common import clock
 from app.common.codes import JournalType
@@ -117,14 +114,17 @@ from app.db.batches import plain_rows
 from app.models import (
     Application,
     Case,
-    Person,
     StatisticsApplicationTotal,
+    StatisticsBarrierMonthAdultCount,
+    StatisticsBarrierMonthPersonCount,
+    StatisticsBarrierTotal,
+    StatisticsBarrierYearAdultCount,
+    StatisticsBarrierYearPersonCount,
     StatisticsChildTotal,
     StatisticsEventFact,
     StatisticsEventTotal,
     StatisticsMonthTotal,
     StatisticsYearTotal,
-    SupportBarrier,
     Unit,
 )
 from app.models.statistics_fact import CHILD_FLAGS, CHILD_SUMS, DECISIONS_SEX
@@ -438,69 +438,6 @@ def median_of(histogram: dict[int, int]) -> Decimal | None:
     return Decimal(found[0] + found[1]) / 2
 
 
-def _bits(mask: int) -> Iterable[int]:
-    while mask:
-        low = mask & -mask
-        yield low.bit_length() - 1
-        mask ^= low
-
-
-# --- SQL expressions that differ between SQLite and PostgreSQL ------------------------------------
-class _Sql:
-    def __init__(self, session: Session):
-        self.sqlite = session.get_bind().dialect.name == "sqlite"
-
-    def month_index(self, column: Any) -> ColumnElement[int]:
-        """year * 12 + month - 1 of a date column."""
-        if self.sqlite:  # dates are ISO text there; substr is much cheaper than strftime
-            return (
-                cast(func.substr(column, 1, 4), Integer) * 12
-                + cast(func.substr(column, 6, 2), Integer)
-                - 1
-            )
-        return (
-            cast(extract("year", column), Integer) * 12
-            + cast(extract("month", column), Integer)
-            - 1
-        )
-
-    def day_key(self, column: Any) -> ColumnElement[int]:
-        """yyyymmdd of a date column, as an integer."""
-        if self.sqlite:
-            return (
-                cast(func.substr(column, 1, 4), Integer) * 10000
-                + cast(func.substr(column, 6, 2), Integer) * 100
-                + cast(func.substr(column, 9, 2), Integer)
-            )
-        return (
-            cast(extract("year", column), Integer) * 10000
-            + cast(extract("month", column), Integer) * 100
-            + cast(extract("day", column), Integer)
-        )
-
-    def epoch(self, column: Any) -> ColumnElement[int]:
-        """Whole seconds since 1970-01-01 UTC of a UTC time (or of a date's midnight)."""
-        if self.sqlite:
-            return cast(func.round((func.julianday(column) - 2440587.5) * 86400), BigInteger)
-        return cast(func.round(extract("epoch", column)), BigInteger)
-
-    def id_text(self, column: Any) -> ColumnElement[Any]:
-        """An id read as text (no uuid.UUID per row): as stored on SQLite (32 hex digits),
-        cast on PostgreSQL (whose driver makes UUIDs of uuid columns)."""
-        if self.sqlite:
-            return type_coerce(column, String)
-        return cast(column, String)
-
-    def id_in(self, column: Any, ids: Sequence[Any]) -> ColumnElement[bool]:
-        """`column` is one of these ids, read with `id_text`."""
-        if self.sqlite:
-            return type_coerce(column, String).in_(ids)
-        return column.in_([uuid.UUID(i) for i in ids])
-
-    def bit(self, index: Any) -> ColumnElement[int]:
-        return cast(literal(1), BigInteger).op("<<")(index)
-
-
 # --- the computation ------------------------------------------------------------------------------
 GROUPS = facts.GROUPS
 YOUNG = "young"
@@ -509,7 +446,7 @@ YOUNG = "young"
 class _Computation:
     def __init__(self, session: Session, months: Sequence[date], unit_id: uuid.UUID | None):
         self.session = session
-        self.sql = _Sql(session)
+        self.sqlite = session.get_bind().dialect.name == "sqlite"
         self.unit_id = unit_id
         self.months = list(months)
         self.n = len(self.months)
@@ -517,19 +454,6 @@ class _Computation:
         self.last = self.first + self.n - 1
         self.period_start = self.months[0]
         self.period_end = month_end(self.months[-1])
-
-    # scope
-    def _cases_in_scope(self):
-        # an alias: never correlated with a `cases` of the statement it is put in
-        scope = aliased(Case)
-        return select(scope.id).where(scope.unit_id == self.unit_id)
-
-    def _in_scope(self, case_column):
-        return case_column.in_(self._cases_in_scope()) if self.unit_id is not None else None
-
-    def _where_scope(self, stmt, case_column):
-        condition = self._in_scope(case_column)
-        return stmt if condition is None else stmt.where(condition)
 
     def run(self) -> YearStatistics:
         fact_upkeep.refresh(self.session)  # this session's own changes first
@@ -700,35 +624,47 @@ class _Computation:
 
     # other sources --------------------------------------------------------------------------
     def _barriers(self) -> tuple[list[dict[str, SexCounts]], dict[str, SexCounts]]:
-        """Counted by the database, each adult with their own sex: a month the
-        registrations (a person has at most one per case and month, so a person registered
-        in two cases counts twice), the year the distinct adults per code."""
+        """Each adult with their own sex: a month the registrations (a person has at most
+        one per case and month, so a person registered in two cases counts twice), the
+        period the distinct adults per code (a person in two units' cases once in each
+        unit and once in all units). Read from the totals the database keeps
+        (app.statistics.barrier_facts): a few rows per code and sex."""
         from app.common import code_lists
 
         codes = [c.code for c in code_lists.codes(code_lists.SUPPORT_BARRIER)]
-        b = SupportBarrier
-        in_period = (b.month >= self.period_start, b.month <= self.period_end)
-        per_month = self._where_scope(
-            select(b.month, b.code, Person.sex, func.count())
-            .join(Person, Person.id == b.person_id)
-            .where(*in_period)
-            .group_by(b.month, b.code, Person.sex),
-            b.case_id,
+        r = StatisticsBarrierTotal.__table__.c
+        per_month = (
+            select(r.month, r.code, r.sex, func.sum(r.fact_rows))
+            .where(r.month >= self.first)
+            .where(r.month <= self.last)
+            .where(r.fact_rows > 0)
+            .group_by(r.month, r.code, r.sex)
         )
+        if self.unit_id is not None:
+            per_month = per_month.where(r.unit_id == self.unit_id)
         monthly: list[dict[str, Counter]] = [defaultdict(Counter) for _ in range(self.n)]
-        for month, code, sex, count in plain_rows(self.session, per_month):
-            monthly[month_index(month) - self.first][code][sex] += count
-        adults = self._where_scope(
-            select(b.person_id, b.code).where(*in_period).distinct(), b.case_id
-        ).subquery()
-        per_year = (
-            select(adults.c.code, Person.sex, func.count())
-            .join(Person, Person.id == adults.c.person_id)
-            .group_by(adults.c.code, Person.sex)
+        for index, code, sex, count in plain_rows(self.session, per_month):
+            monthly[index - self.first][code][sex] += int(count)
+        month = self.n == 1  # else a calendar year
+        if self.unit_id is None:
+            kept: Any = (
+                StatisticsBarrierMonthPersonCount if month else StatisticsBarrierYearPersonCount
+            )
+        else:
+            kept = StatisticsBarrierMonthAdultCount if month else StatisticsBarrierYearAdultCount
+        a = kept.__table__.c
+        in_period = a.month == self.first if month else a.year == self.first // 12
+        per_period = (
+            select(a.code, a.sex, func.sum(a.present))
+            .where(in_period)
+            .where(a.present > 0)
+            .group_by(a.code, a.sex)
         )
+        if self.unit_id is not None:
+            per_period = per_period.where(a.unit_id == self.unit_id)
         yearly: dict[str, Counter] = defaultdict(Counter)
-        for code, sex, count in plain_rows(self.session, per_year):
-            yearly[code][sex] += count
+        for code, sex, count in plain_rows(self.session, per_period):
+            yearly[code][sex] += int(count)
 
         def as_counts(table) -> dict[str, SexCounts]:
             return {
@@ -931,7 +867,7 @@ class _Computation:
         applications. On PostgreSQL, as an administrator's or a chef's own role, the server
         counts them (`arendestod_open_applications`, migration 0032): row-level security
         hides them from an administrator, and would check each row's case for a chef."""
-        if not self.sql.sqlite and self._server_role() in ("administrator", "chef"):
+        if not self.sqlite and self._server_role() in ("administrator", "chef"):
             function = func.arendestod_open_applications(
                 self.first, self.last, self.unit_id, due_from, received_from
             ).table_valued("received_month", "response_open", "decision_open")

@@ -22,7 +22,7 @@ The partial indexes of migration 0030 (ix_decisions_audit_unnamed, _named) serve
 statistics' reads of the audited decisions by date, which are gone: dropped.
 
 Revision ID: 0034
-Revises: 0032
+Revises: 0033
 Create Date: 2026-12-06 22:00:00
 """
 
@@ -33,7 +33,7 @@ from app.statistics import kept_totals
 from app.statistics.kept_totals import KeptTotals
 
 revision = "0034"
-down_revision = "0032"
+down_revision = "0033"
 branch_labels = None
 depends_on = None
 
