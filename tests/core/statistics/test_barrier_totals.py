@@ -104,24 +104,17 @@ class BarrierChanges(RandomChanges):
             person = self.session.get_one(Person, row.person_id)
             person.sex = "M" if person.sex == "K" else "K"
 
-    def run(self, changes: int) -> None:
-        actions = [
-            self.register_barrier,
-            self.register_barrier,
-            self.register_barrier,
-            self.remove_barrier,
-            self.change_registered_sex,
-            self.change_sex,
-            self.move_case,
-            self.sign_decision,
-            self.add_member,
-        ]
-        for step in range(changes):
-            self.rng.choice(actions)()
-            if step % 7 == 0:
-                self.session.flush()
-            if step % 25 == 24:
-                self.session.commit()
+    ACTIONS: tuple[str, ...] = (
+        "register_barrier",
+        "register_barrier",
+        "register_barrier",
+        "remove_barrier",
+        "change_registered_sex",
+        "change_sex",
+        "move_case",
+        "sign_decision",
+        "add_member",
+    )
 
 
 def _counted(session, months: list[date], unit_id) -> tuple[list[dict], dict]:

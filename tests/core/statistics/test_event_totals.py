@@ -62,29 +62,22 @@ class HouseholdChanges(RandomChanges):
         case, other = self._case(), self._case()
         case.household_id = other.household_id
 
-    def run(self, changes: int) -> None:
-        actions = [
-            self.write_journal_entry,
-            self.write_journal_entry,
-            self.write_journal_entry,
-            self.change_journal_entry,
-            self.sign_decision,
-            self.add_member,
-            self.remove_member,
-            self.end_membership,
-            self.change_birth_date,
-            self.change_sex,
-            self.change_sex,
-            self.move_case,
-            self.open_second_case,
-            self.move_to_household,
-        ]
-        for step in range(changes):
-            self.rng.choice(actions)()
-            if step % 7 == 0:
-                self.session.flush()
-            if step % 25 == 24:
-                self.session.commit()
+    ACTIONS: tuple[str, ...] = (
+        "write_journal_entry",
+        "write_journal_entry",
+        "write_journal_entry",
+        "change_journal_entry",
+        "sign_decision",
+        "add_member",
+        "remove_member",
+        "end_membership",
+        "change_birth_date",
+        "change_sex",
+        "change_sex",
+        "move_case",
+        "open_second_case",
+        "move_to_household",
+    )
 
 
 def _by_definition(session, year: int, unit_id) -> dict:
