@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Row, Select, case, func, select, tuple_
+from sqlalchemy import Row, case, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.common import clock, code_lists
@@ -212,7 +212,22 @@ def caseload(
     (`caseworker_id` = their id). One audit row per call (entity 'caseload')."""
     subject = _caseload_subject(session, actor, caseworker_id)
     without_jit(session)
-    rows = plain_rows(session, _open_cases(actor.unit_id, caseworker_id))
+    stmt = (
+        select(
+            Case.id,
+            Case.case_number,
+            Case.responsible_user_id,
+            Case.status,
+            Case.opened_on,
+            User.full_name,
+        )
+        .outerjoin(User, User.id == Case.responsible_user_id)
+        .where(Case.unit_id == actor.unit_id)
+        .where(Case.status.in_(OPEN_STATUSES))
+    )
+    if caseworker_id is not None:
+        stmt = stmt.where(Case.responsible_user_id == caseworker_id)
+    rows = plain_rows(session, stmt)
     result = _case_indicators(session, rows)
     who = subject.full_name if subject is not None else "hela enheten"
     audit.record(
@@ -224,39 +239,6 @@ def caseload(
         detail=f"Ärendegenomgång, {who}: {len(result)} ärenden",
     )
     return result
-
-
-def prepare(session: Session, actor: Actor) -> None:
-    """The unit's caseload read once for nothing, in the background after a chef's login, so
-    that her first Ctrl+G finds the page's statements compiled and, on the encrypted local
-    file, its pages decrypted in the connection's cache (the first opening took 1.1–2.1 s
-    against ~0.5 s later). Nothing read leaves this function and it writes no audit row:
-    what a user sees, and the audit log records, is the page's own read (`caseload`)."""
-    if not actor.is_manager or actor.unit_id is None:
-        return
-    without_jit(session)
-    _case_indicators(session, plain_rows(session, _open_cases(actor.unit_id, None)))
-
-
-def _open_cases(unit_id: uuid.UUID | None, caseworker_id: uuid.UUID | None) -> Select:
-    """The open cases of the unit (or of one handläggare there), as `_case_indicators`
-    takes them."""
-    stmt = (
-        select(
-            Case.id,
-            Case.case_number,
-            Case.responsible_user_id,
-            Case.status,
-            Case.opened_on,
-            User.full_name,
-        )
-        .outerjoin(User, User.id == Case.responsible_user_id)
-        .where(Case.unit_id == unit_id)
-        .where(Case.status.in_(OPEN_STATUSES))
-    )
-    if caseworker_id is not None:
-        stmt = stmt.where(Case.responsible_user_id == caseworker_id)
-    return stmt
 
 
 def _case_indicators(session: Session, rows: Sequence) -> list[CaseIndicators]:

@@ -19,7 +19,6 @@ from app.cases.caseload_review import (
     ChildInfo,
     ReviewStatus,
     caseload,
-    prepare,
     review_status,
 )
 from app.cases.support_barriers import set_barrier
@@ -630,34 +629,6 @@ class TestAccess:
             ("open", manager.id, caseworker.id, None, sara),
             ("open", caseworker.id, caseworker.id, None, sara),
         }
-
-    @pytest.mark.parametrize("who", ["manager", "caseworker", "admin"])
-    def test_preparing_the_page_after_login_writes_nothing_and_reads_only_for_a_chef(
-        self, session, db, staff, unit, count_rows, who
-    ) -> None:
-        """The read for nothing after login (`prepare`) reads what the chef's page reads and
-        leaves no trace in the audit log: what she sees is audited when she opens it."""
-        statements: list[str] = []
-
-        def count(_conn, _cursor, statement, *_args) -> None:
-            statements.append(statement)
-
-        session.flush()
-        before = count_rows(AuditEntry)
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
-            prepare(session, getattr(staff, who))
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
-        assert count_rows(AuditEntry) == before
-        assert not any(
-            s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")) for s in statements
-        )
-        if who == "manager":
-            read = [s for s in statements if "FROM cases" in s or "FROM decisions" in s]
-            assert read, "a chef's page was not read"
-        else:
-            assert statements == []
 
     def test_the_number_of_queries_does_not_grow_with_the_cases(
         self, session, db, manager, make_case, pnr, unit
