@@ -16,7 +16,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
 
 from sqlalchemy import Row, case, func, select, tuple_
 from sqlalchemy.orm import Session
@@ -240,27 +239,6 @@ def caseload(
         detail=f"Ärendegenomgång, {who}: {len(result)} ärenden",
     )
     return result
-
-
-class _CaseRow(NamedTuple):
-    """A row of the caseload's first statement, as `_case_indicators` takes it."""
-
-    id: uuid.UUID
-    case_number: str
-    responsible_user_id: uuid.UUID | None
-    status: CaseStatus
-    opened_on: date
-    full_name: str | None
-
-
-def prepare(session: Session) -> None:
-    """The page's statements compiled before a chef first opens it (in the background after
-    her login): its statements run once for a case that does not exist, so they read no row
-    and write none. The first Ctrl+G in a process otherwise compiled them all: ~200 ms of
-    its ~0.9 s on PostgreSQL at 100 000 households."""
-    nobody = _CaseRow(uuid.uuid4(), "", None, CaseStatus.ACTIVE, clock.today(), None)
-    without_jit(session)
-    _case_indicators(session, [nobody])
 
 
 def _case_indicators(session: Session, rows: Sequence) -> list[CaseIndicators]:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__, storage
-from app.cases import case_register, caseload_review, my_cases
+from app.cases import case_register, my_cases
 from app.cases.case_search import SearchHit, search
 from app.cases.my_cases import CaseListRow
 from app.common import clock
@@ -214,18 +214,10 @@ class MainWindow(QMainWindow):
         """What the first opening of a page would otherwise wait for, done while the user
         looks at Mina ärenden: the holiday calendar of the working-day rules (its package
         imports every country's module on first use: 0.2–1 s the chef's first
-        Ärendegenomgång, or the first case opened, waited for) and, for a chef, her
-        Ärendegenomgång's statements compiled (`caseload_review.prepare`: no row read)."""
-        context = self.context
-
-        def prepare(_report: Callable[[int], None]) -> None:
-            working_days.load_calendar(clock.today().year)
-            if context.logged_in.is_manager:  # her Ärendegenomgång (Ctrl+G), compiled
-                context.call(lambda session, _actor: caseload_review.prepare(session))
-
+        Ärendegenomgång, or the first case opened, waited for)."""
         run_in_background(
             self,
-            prepare,
+            lambda _report: working_days.load_calendar(clock.today().year),
             on_done=lambda _result: None,
             on_error=lambda _exc: None,
             label="",

@@ -4,7 +4,6 @@ access and the read log, and the review status per handläggare (seed 000 §5.2.
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -20,7 +19,6 @@ from app.cases.caseload_review import (
     ChildInfo,
     ReviewStatus,
     caseload,
-    prepare,
     review_status,
 )
 from app.cases.support_barriers import set_barrier
@@ -631,41 +629,6 @@ class TestAccess:
             ("open", manager.id, caseworker.id, None, sara),
             ("open", caseworker.id, caseworker.id, None, sara),
         }
-
-    def test_preparing_the_page_runs_its_statements_and_reads_and_writes_nothing(
-        self, session, db, manager, unit, count_rows
-    ) -> None:
-        """`prepare` (after a chef's login) compiles the page's statements by running them
-        for a case that does not exist: reads of the page's own tables only, none written,
-        no audit row (those that run only for what is found, a plan's steps, a BKA's form,
-        compile at the first opening)."""
-
-        def statements_of(work) -> list[str]:
-            seen: list[str] = []
-
-            def before(_conn, _cursor, statement, *_args) -> None:
-                seen.append(statement)
-
-            event.listen(db.engine, "before_cursor_execute", before)
-            try:
-                work()
-            finally:
-                event.remove(db.engine, "before_cursor_execute", before)
-            return seen
-
-        def tables(statements: list[str]) -> set[str]:
-            return {t for s in statements for t in re.findall(r"(?:FROM|JOIN) (\w+)", s)}
-
-        session.flush()
-        before = count_rows(AuditEntry)
-        prepared = statements_of(lambda: prepare(session))
-        assert count_rows(AuditEntry) == before
-        assert not [
-            s for s in prepared if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
-        ]
-        page = statements_of(lambda: caseload(session, manager))
-        assert tables(prepared) <= tables(page)
-        assert {"applications", "plans", "household_members", "decisions"} <= tables(prepared)
 
     def test_the_number_of_queries_does_not_grow_with_the_cases(
         self, session, db, manager, make_case, pnr, unit
