@@ -196,9 +196,12 @@ def test_the_holder_checks_in_her_own_lease(taken_along, login_roles, pg_server,
 NEW_LEASE = (
     "INSERT INTO case_leases (id, case_id, holder_id, replica_id, checked_out_at, due_on, "
     "expires_at, version, created_at, updated_at) VALUES (gen_random_uuid(), %(case)s, "
-    "%(holder)s, gen_random_uuid(), now(), current_date + %(days)s, %(expires)s, 1, now(), "
-    "now()) RETURNING id"
+    "%(holder)s, gen_random_uuid(), now(), (now() AT TIME ZONE 'Europe/Stockholm')::date + "
+    "%(days)s, %(expires)s, 1, now(), now()) RETURNING id"
 )
+"""A lease as a laptop asks for it: its last day counted from today in Sweden (the server's
+`current_date` is UTC's: from 23:00 or 22:00 UTC a day behind, which made this test fail
+then)."""
 
 
 def test_a_lease_is_made_only_in_ones_own_name_for_at_most_fourteen_days(
