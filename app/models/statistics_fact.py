@@ -16,12 +16,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base
 
-MONTH_FACT_COLUMNS = (
-    "sex",
-    "household_type",
-    "with_children",
-    "young",
-    "closing_reason",
+MONTH_FACT_KEYS = ("sex", "household_type", "with_children", "young", "closing_reason")
+"""What a month fact is counted by (after its case or unit and its month)."""
+MONTH_FACT_SUMS = (
     "decision",
     "support",
     "new",
@@ -33,17 +30,13 @@ MONTH_FACT_COLUMNS = (
     "granted_support",
     "paid",
 )
+"""What a month fact's rows are summed over (the order the statistics read them in)."""
+MONTH_FACT_COLUMNS = (*MONTH_FACT_KEYS, *MONTH_FACT_SUMS)
 """What a unit's months read: in both covering indexes, after the range columns."""
 
-YEAR_FACT_COLUMNS = (
-    "grp",
-    "sex",
-    "household_type",
-    "with_children",
-    "young",
-    "closing_reason",
-    "support_months",
-)
+YEAR_FACT_KEYS = ("grp", "sex", "household_type", "with_children", "young", "closing_reason")
+YEAR_FACT_SUMS = ("support_months",)
+YEAR_FACT_COLUMNS = (*YEAR_FACT_KEYS, *YEAR_FACT_SUMS)
 
 
 class StatisticsMonthFact(Base):

@@ -127,7 +127,14 @@ from app.models import (
     StatisticsYearTotal,
     Unit,
 )
-from app.models.statistics_fact import CHILD_FLAGS, CHILD_SUMS, DECISIONS_SEX
+from app.models.statistics_fact import (
+    CHILD_FLAGS,
+    CHILD_SUMS,
+    DECISIONS_SEX,
+    MONTH_FACT_KEYS,
+    MONTH_FACT_SUMS,
+    YEAR_FACT_KEYS,
+)
 from app.security import audit
 from app.security.actor import Actor
 from app.settings import registry, stored_settings
@@ -467,19 +474,8 @@ class _Computation:
         summed over the units for all units. Groups whose facts are all gone are skipped,
         so the rows are those of a GROUP BY over the facts."""
         m = StatisticsMonthTotal.__table__.c
-        keys = (m.month, m.sex, m.household_type, m.with_children, m.young, m.closing_reason)
-        sums = (
-            m.decision,
-            m.support,
-            m.new,
-            m.closed,
-            m.long12,
-            m.long36,
-            m.support_months,
-            m.granted,
-            m.granted_support,
-            m.paid,
-        )
+        keys = (m.month, *(m[key] for key in MONTH_FACT_KEYS))  # closing_reason last
+        sums = tuple(m[column] for column in MONTH_FACT_SUMS)  # as `_assemble` reads them
         stmt = (
             select(
                 *keys[:-1],
@@ -499,7 +495,7 @@ class _Computation:
         """The year facts of the calendar year (each household once per group), from
         their totals kept per unit, year, group and composition."""
         y = StatisticsYearTotal.__table__.c
-        keys = (y.grp, y.sex, y.household_type, y.with_children, y.young, y.closing_reason)
+        keys = tuple(y[key] for key in YEAR_FACT_KEYS)  # closing_reason last
         stmt = (
             select(
                 *keys[:-1],

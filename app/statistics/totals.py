@@ -13,6 +13,12 @@ count a NULL as not in time.
 
 from __future__ import annotations
 
+from app.models.statistics_fact import (
+    MONTH_FACT_KEYS,
+    MONTH_FACT_SUMS,
+    YEAR_FACT_KEYS,
+    YEAR_FACT_SUMS,
+)
 from app.statistics.kept_totals import KeptTotals
 
 NO_TIME = -2147483648
@@ -25,44 +31,16 @@ SQLite stores a UUID)."""
 MONTH_TOTALS = KeptTotals(
     table="statistics_month_totals",
     facts="statistics_month_facts",
-    keys=(
-        "unit_id",
-        "month",
-        "sex",
-        "household_type",
-        "with_children",
-        "young",
-        "closing_reason",
-    ),
-    sums=(
-        "decision",
-        "support",
-        "new",
-        "closed",
-        "long12",
-        "long36",
-        "support_months",
-        "granted",
-        "granted_support",
-        "paid",
-    ),
+    keys=("unit_id", "month", *MONTH_FACT_KEYS),
+    sums=MONTH_FACT_SUMS,
     null_as=(("closing_reason", "''"),),
 )
 
 YEAR_TOTALS = KeptTotals(
     table="statistics_year_totals",
     facts="statistics_year_facts",
-    keys=(
-        "unit_id",
-        "year",
-        "grp",
-        "sex",
-        "household_type",
-        "with_children",
-        "young",
-        "closing_reason",
-    ),
-    sums=("support_months",),
+    keys=("unit_id", "year", *YEAR_FACT_KEYS),
+    sums=YEAR_FACT_SUMS,
     null_as=(("closing_reason", "''"),),
 )
 
