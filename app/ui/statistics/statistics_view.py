@@ -446,11 +446,7 @@ class StatisticsView(QWidget):
         ]
         shown = max(self.section_list.currentRow(), 0)
         self._unbuilt = {
-            section: (
-                (lambda: self._chart_page(stats))
-                if not keys
-                else (lambda keys=keys: self._table_page(by_key, keys))
-            )
+            section: self._page_maker(stats, by_key, keys)
             for section, (_name, keys, _tip) in enumerate(SECTIONS)
         }
         for section in range(len(SECTIONS)):
@@ -477,6 +473,14 @@ class StatisticsView(QWidget):
             self._build_timer.start(0)
         return super().eventFilter(watched, event)
 
+    def _page_maker(
+        self, stats: Stats, by_key: dict[str, StatTable], keys: tuple[str, ...]
+    ) -> Callable[[], QWidget]:
+        """What makes a section's page: the charts (no table keys) or its tables."""
+        if not keys:
+            return lambda: self._chart_page(stats)
+        return lambda: self._table_page(by_key, keys)
+
     @property
     def building(self) -> bool:
         """Sections of the figures shown whose pages are not built yet."""
@@ -493,6 +497,7 @@ class StatisticsView(QWidget):
     def _put_in_place(self, section: int) -> None:
         """Build the section's page and put it where its placeholder is."""
         placeholder = self.pages.widget(section)
+        assert placeholder is not None
         current = self.pages.currentIndex() == section
         self.pages.insertWidget(section, self._build(section))
         if current:  # shown before the placeholder goes (see `_fill`)
