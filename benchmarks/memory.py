@@ -67,7 +67,10 @@ def _working_day(url: str) -> None:
     statistics = chef_window.show_statistics()
     statistics.show_statistics()
     deadline = 120_000
-    while (review.loading or statistics.busy or statistics.stats is None) and deadline > 0:
+    # `building`: every section's page of the figures made, not only the one shown first
+    while (
+        review.loading or statistics.busy or statistics.building or statistics.stats is None
+    ) and deadline > 0:
         QCoreApplication.processEvents()
         app.thread().msleep(20)
         deadline -= 20

@@ -29,7 +29,6 @@ from app.cases.my_cases import CaseListRow
 from app.common import clock
 from app.common.errors import ValidationFailed
 from app.common.formatting import short_date
-from app.deadlines import working_days
 from app.forms import filled_forms
 from app.models import FormKey
 from app.security import server_login
@@ -208,21 +207,6 @@ class MainWindow(QMainWindow):
         if actor.replica_id is not None:
             self._show_offline_mode()
         self.search_field.setFocus()
-        QTimer.singleShot(0, self._prepare_in_background)
-
-    def _prepare_in_background(self) -> None:
-        """What the first opening of a page would otherwise wait for, done while the user
-        looks at Mina ärenden: the holiday calendar of the working-day rules (its package
-        imports every country's module on first use: 0.2–1 s the chef's first
-        Ärendegenomgång, or the first case opened, waited for)."""
-        run_in_background(
-            self,
-            lambda _report: working_days.load_calendar(clock.today().year),
-            on_done=lambda _result: None,
-            on_error=lambda _exc: None,
-            label="",
-            quiet=True,
-        )
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&Arkiv")

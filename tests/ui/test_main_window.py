@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-import pytest
 from PySide6.QtCore import Qt, QThreadPool
 from sqlalchemy import select
 
 from app.cases import case_register
-from app.common import clock
 from app.common.identity_number import format_identity_number
 from app.models import AuditEntry, CaseStatus
 from app.ui.cases.case_view import CaseView
@@ -156,27 +152,3 @@ def _case_list_reads(window) -> int:
         return len(
             session.scalars(select(AuditEntry).where(AuditEntry.entity == "case_list")).all()
         )
-
-
-@pytest.mark.parametrize(
-    "now",
-    [
-        datetime(2026, 11, 23, 9, 0, tzinfo=UTC),  # a Monday
-        datetime(2026, 12, 6, 20, 0, tzinfo=UTC),  # a Sunday: no holiday looked up for it
-    ],
-)
-def test_the_holiday_calendar_is_prepared_in_the_background_after_login(qtbot, chef, now) -> None:
-    """The working-day rules (bevakningar on the chef's page and in every case) need the
-    holiday calendar, whose package imports every country's module on first use: done in
-    the background after login, not when the chef first opens Ärendegenomgång – on a
-    weekend too, when today needs no calendar to be a day off."""
-    from app.deadlines import working_days
-    from app.ui.main_window import MainWindow
-
-    clock.set_now(lambda: now)  # the `fixed_clock` fixture puts the clock back
-    working_days._holidays_of.cache_clear()
-    window = MainWindow(chef)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: working_days._holidays_of.cache_info().currsize > 0, timeout=10_000)
-    QThreadPool.globalInstance().waitForDone()

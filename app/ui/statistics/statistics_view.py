@@ -24,7 +24,7 @@ from PySide6.QtCharts import (
     QChartView,
     QHorizontalBarSeries,
 )
-from PySide6.QtCore import QMargins, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QMargins, QObject, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QCursor, QFont, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -101,6 +101,10 @@ SECTIONS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ),
 )
 """(name in the list, table keys, tooltip)."""
+
+UNPAINTED_BUILD_MS = 300
+"""The sections not shown are built once the chosen one has been painted (`_fill`); if it
+is not painted by then (the window minimised), from then on all the same."""
 
 DIAGRAM_NOTE = (
     "Diagrammen visar samma siffror som tabellerna under Hushåll och belopp och "
@@ -228,7 +232,20 @@ class StatisticsView(QWidget):
         self.context = context
         self.stats: Stats | None = None
         self.busy = False
+        """Figures being computed."""
         self.tables: dict[str, RowTableView] = {}
+        self._unbuilt: dict[int, Callable[[], QWidget]] = {}
+        """Section → what builds its page, for the sections not built yet (`_fill`)."""
+        self._awaiting_paint: QWidget | None = None
+        self._discarded: list[QWidget] = []
+        """The pages of earlier figures, taken away but not yet deleted."""
+        # A zero-time QTimer (not QTimer.singleShot(0), a posted call) fires when the event
+        # loop has nothing else to do: after the paint that is under way, and between the
+        # user's clicks and keys. A posted call or a timer of 1–30 ms ran before that paint
+        # had ended.
+        self._build_timer = QTimer(self)
+        self._build_timer.setSingleShot(True)
+        self._build_timer.timeout.connect(self._build_next)
         self.charts: dict[str, QChartView] = {}
         try:
             unit_name = context.call(lambda s, a: statistics.unit_label(s, a.unit_id))
@@ -299,7 +316,7 @@ class StatisticsView(QWidget):
         self.section_list.setFixedWidth(
             self.section_list.sizeHintForColumn(0) + 2 * self.section_list.frameWidth() + 16
         )
-        self.section_list.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.section_list.currentRowChanged.connect(self._show_section)
         section_column.addWidget(section_label)
         section_column.addWidget(self.section_list)
         content_layout.addLayout(section_column)
@@ -365,6 +382,8 @@ class StatisticsView(QWidget):
         if self.busy:
             return
         self.busy = True
+        # the last figures' sections not built yet are built only if picked meanwhile
+        self._build_timer.stop()
         year, month = self.year.value(), self.selected_month()
         context = self.context
 
@@ -417,22 +436,88 @@ class StatisticsView(QWidget):
 
     # --- showing ----------------------------------------------------------------------------------
     def _fill(self, stats: Stats, made: list[StatTable]) -> None:
+        """The chosen section's page now; the others' pages (13 tables and charts in all,
+        ~75 % of the GUI thread's work for a month) one per turn of the event loop after the
+        chosen one is shown, or at once when the user picks one of them first."""
         by_key = {t.key: t for t in made}
         self.tables.clear()
         old_pages = [
             page for page in map(self.pages.widget, range(self.pages.count())) if page is not None
         ]
-        for name, keys, _tip in SECTIONS:
-            page = self._chart_page(stats) if not keys else self._table_page(by_key, keys)
-            page.setObjectName(f"statisticsPage{self.pages.count() - len(old_pages)}")
-            page.setAccessibleName(name)
+        shown = max(self.section_list.currentRow(), 0)
+        self._unbuilt = {
+            section: self._page_maker(stats, by_key, keys)
+            for section, (_name, keys, _tip) in enumerate(SECTIONS)
+        }
+        for section in range(len(SECTIONS)):
+            page = self._build(section) if section == shown else QWidget()
             self.pages.addWidget(page)
+            if section == shown:
+                # the rest once this page is painted (`_build_timer`)
+                self._awaiting_paint = page
+                page.installEventFilter(self)
         # the new section's page shown first, then the old pages taken away: taking away the
         # page shown made Qt lay out and show another old page each time (~60 ms)
-        self.pages.setCurrentIndex(len(old_pages) + max(self.section_list.currentRow(), 0))
+        self.pages.setCurrentIndex(len(old_pages) + shown)
         for old in old_pages:
             self.pages.removeWidget(old)
-            old.deleteLater()
+            old.hide()
+        # deleted after the new page is painted too, one per turn (~5 ms a table)
+        self._discarded.extend(old_pages)
+        self._build_timer.start(UNPAINTED_BUILD_MS)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._awaiting_paint and event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            self._awaiting_paint = None
+            self._build_timer.start(0)
+        return super().eventFilter(watched, event)
+
+    def _page_maker(
+        self, stats: Stats, by_key: dict[str, StatTable], keys: tuple[str, ...]
+    ) -> Callable[[], QWidget]:
+        """What makes a section's page: the charts (no table keys) or its tables."""
+        if not keys:
+            return lambda: self._chart_page(stats)
+        return lambda: self._table_page(by_key, keys)
+
+    @property
+    def building(self) -> bool:
+        """Sections of the figures shown whose pages are not built yet."""
+        return bool(self._unbuilt)
+
+    def _build(self, section: int) -> QWidget:
+        """The page of `section`, made now (it must be in `_unbuilt`)."""
+        name = SECTIONS[section][0]
+        page = self._unbuilt.pop(section)()
+        page.setObjectName(f"statisticsPage{section}")
+        page.setAccessibleName(name)
+        return page
+
+    def _put_in_place(self, section: int) -> None:
+        """Build the section's page and put it where its placeholder is."""
+        placeholder = self.pages.widget(section)
+        assert placeholder is not None
+        current = self.pages.currentIndex() == section
+        self.pages.insertWidget(section, self._build(section))
+        if current:  # shown before the placeholder goes (see `_fill`)
+            self.pages.setCurrentIndex(section)
+        self.pages.removeWidget(placeholder)
+        placeholder.deleteLater()
+
+    def _build_next(self) -> None:
+        """One section's page built, or one old page deleted, per turn of the event loop."""
+        if self._discarded:
+            self._discarded.pop().deleteLater()
+        elif self._unbuilt:
+            self._put_in_place(min(self._unbuilt))
+        if self._unbuilt or self._discarded:
+            self._build_timer.start(0)
+
+    def _show_section(self, section: int) -> None:
+        if section in self._unbuilt:
+            self._put_in_place(section)
+        self.pages.setCurrentIndex(section)
 
     def _table_page(self, by_key: dict[str, StatTable], keys: tuple[str, ...]) -> QWidget:
         inner = QWidget()

@@ -54,6 +54,28 @@ class TestWorkingDay:
     def test_working_days(self, day: date) -> None:
         assert working_days.is_working_day(day)
 
+    def test_the_holidays_are_those_of_the_holidays_package_from_1990_to_2100(self) -> None:
+        """Computed from the laws' rules here; the package (a test dependency only, its
+        import loads every country's module) lists the same days, Sundays aside (before
+        1990 it also has Jungfru Marie bebådelsedag, always a Sunday)."""
+        import holidays
+
+        for year in range(1990, 2101):
+            listed = holidays.Sweden(
+                years=year, categories=(holidays.PUBLIC, holidays.DE_FACTO), language="sv"
+            )
+            expected = {d for d, name in listed.items() if name != "Söndag"}
+            assert working_days.holidays_between(date(year, 1, 1), date(year, 12, 31)) == sorted(
+                expected
+            ), year
+
+    @pytest.mark.parametrize(
+        ("year", "easter"),
+        [(2024, date(2024, 3, 31)), (2025, date(2025, 4, 20)), (2038, date(2038, 4, 25))],
+    )
+    def test_easter_sunday(self, year: int, easter: date) -> None:
+        assert working_days.easter_sunday(year) == easter
+
     def test_next_working_day(self) -> None:
         assert working_days.next_working_day(date(2026, 6, 18)) == date(2026, 6, 22)
         assert working_days.next_working_day(date(2026, 12, 23)) == date(2026, 12, 28)

@@ -19,6 +19,7 @@ from app.common import code_lists
 from app.common.formatting import money
 from app.demo import demo_data
 from app.statistics import household_type, sos_export, statistics
+from app.statistics import tables as stat_tables
 from app.ui.main_window import MainWindow
 from app.ui.statistics.statistics_view import SECTIONS, StatisticsView
 from tests.core.statistics.statistics_csv_reader import MONTHS, read_csv
@@ -47,7 +48,9 @@ def _show(qtbot, view: StatisticsView, year: int, month: str = "Hela året") -> 
 
 
 def _wait(qtbot, view: StatisticsView) -> None:
-    qtbot.waitUntil(lambda: view.stats is not None and not view.busy, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: view.stats is not None and not view.busy and not view.building, timeout=10_000
+    )
 
 
 def plain(text: str) -> str:
@@ -451,3 +454,37 @@ def test_a_new_period_keeps_the_section_and_every_figure_fits(qtbot, chef_window
                 for r in range(model.rowCount())
             )
             assert header.sectionSize(c) > widest, (key, c)
+
+
+def test_the_chosen_section_is_shown_first_and_a_section_picked_early_is_built_at_once(
+    qtbot, chef_window, chef
+):
+    """Visa builds the chosen section's page with the figures, the others after it has been
+    painted; a section picked before its turn is built when picked, with the same figures."""
+    view = _open(chef_window)
+    view.year.setValue(2026)
+    view.month.setCurrentIndex(view.month.findText("Oktober"))
+    qtbot.mouseClick(view.show_button, LEFT)
+    qtbot.waitUntil(lambda: view.stats is not None and not view.busy, timeout=10_000)
+    assert view.building  # the sections not shown are left for later
+    assert view.pages.currentWidget().objectName() == "statisticsPage0"
+    # the last section is built last (one section per turn of the event loop)
+    row = len(SECTIONS) - 1
+    key = SECTIONS[row][1][0]
+    assert key not in view.tables
+    view.section_list.setCurrentRow(row)
+    page = view.pages.currentWidget()
+    assert page.objectName() == f"statisticsPage{row}" and page.isVisible()
+    assert page.isAncestorOf(view.tables[key]) and view.tables[key].isVisible()
+    expected = chef.call(lambda s, a: statistics.month_statistics(s, a, date(2026, 10, 1)))
+    made = next(t for t in stat_tables.all_tables(expected) if t.key == key)
+    shown = view.tables[key].model()
+    assert [
+        [shown.index(r, c).data() for c in range(shown.columnCount())]
+        for r in range(shown.rowCount())
+    ] == [list(r.cells) for r in made.rows]
+    qtbot.waitUntil(lambda: not view.building, timeout=10_000)
+    assert view.pages.count() == len(SECTIONS)
+    names = [view.pages.widget(i).objectName() for i in range(len(SECTIONS))]
+    assert names == [f"statisticsPage{i}" for i in range(len(SECTIONS))]
+    assert view.pages.currentIndex() == row
