@@ -131,6 +131,9 @@ class MemberFact(NamedTuple):
     name: str
     personal_number: str
     birth_date: date
+    sex: str
+    protected_identity: bool
+    """Skyddade personuppgifter."""
 
     def in_period(self, start: date, end: date) -> bool:
         """A member on some day from `start` to `end`."""
@@ -351,6 +354,8 @@ def _read_members(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) ->
             Person.last_name,
             Person.personal_number,
             Person.birth_date,
+            Person.sex,
+            Person.protected_identity,
         )
         .join(HouseholdMember, HouseholdMember.household_id == Case.household_id)
         .join(Person, Person.id == HouseholdMember.person_id)
@@ -358,10 +363,27 @@ def _read_members(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) ->
     )
     rows.sort(key=itemgetter(0))
     # tuple unpacking: attribute access on thousands of rows costs more than the query
-    for _, case_id, status, person, role, visiting, since, until, first, last, pnr, born in rows:
+    for (
+        _,
+        case_id,
+        status,
+        person,
+        role,
+        visiting,
+        since,
+        until,
+        first,
+        last,
+        pnr,
+        born,
+        sex,
+        protected,
+    ) in rows:
         facts.status[case_id] = status
         facts.members[case_id].append(
-            MemberFact(person, role, visiting, since, until, f"{first} {last}", pnr, born)
+            MemberFact(
+                person, role, visiting, since, until, f"{first} {last}", pnr, born, sex, protected
+            )
         )
     # a case whose household has no members still has a status
     missing = [c for c in chunk if c not in facts.status]
