@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.cases import jobbstimulans
@@ -14,7 +14,7 @@ from app.cases.case_register import load_case
 from app.common import clock, code_lists
 from app.common.formatting import local_datetime
 from app.common.identity_number import age_on, format_identity_number
-from app.db.batches import plain_rows
+from app.db.batches import built_once, plain_rows
 from app.deadlines.deadlines import Deadline, read_case_facts
 from app.models import Application, Case, CaseStatus, MemberRole, Plan, PlanItem
 from app.offline import leases
@@ -125,19 +125,7 @@ def open_case(session: Session, actor: Actor, case_id: uuid.UUID) -> CaseOvervie
         ]
     )
     plan = next((p for p in _open_plans(session, case.id) if p.is_current(today)), None)
-    applications = plain_rows(
-        session,
-        select(
-            Application.received_at,
-            Application.channel,
-            Application.period_start,
-            Application.period_end,
-            Application.decided_on,
-        )
-        .where(Application.case_id == case.id)
-        .order_by(Application.received_at.desc())
-        .limit(12),
-    )
+    applications = plain_rows(session, _latest_applications(), {"case_id": case.id})
     audit.record(session, actor, audit.Action.OPEN, "case", entity_id=case.id, case_id=case.id)
     lease = access.active_lease(session, case.id)
     return CaseOverview(
@@ -216,22 +204,50 @@ class _OpenPlan:
 def _open_plans(session: Session, case_id: uuid.UUID) -> list[_OpenPlan]:
     """The case's plans not closed, latest start first, with their steps counted open and
     done: one statement (the plans and then their steps as objects were two)."""
-    rows = plain_rows(
-        session,
-        select(
-            Plan.id,
-            Plan.kind,
-            Plan.goal,
-            Plan.start_on,
-            Plan.follow_up_on,
-            Plan.closed_on,
-            func.count(PlanItem.id) - func.count(PlanItem.done_on),  # open steps
-            func.count(PlanItem.done_on),  # done steps
-        )
-        .outerjoin(PlanItem, PlanItem.plan_id == Plan.id)
-        .where(Plan.case_id == case_id)
-        .where(Plan.closed_on.is_(None))
-        .group_by(Plan.id)
-        .order_by(Plan.start_on.desc()),
-    )
+    rows = plain_rows(session, _open_plans_statement(), {"case_id": case_id})
     return [_OpenPlan(*row) for row in rows]
+
+
+# Built once (app.db.batches.built_once): a case is opened often, and building its
+# statements anew each time cost more than running them.
+
+
+def _latest_applications() -> Select:
+    return built_once(
+        "case_overview.applications",
+        lambda: (
+            select(
+                Application.received_at,
+                Application.channel,
+                Application.period_start,
+                Application.period_end,
+                Application.decided_on,
+            )
+            .where(Application.case_id == bindparam("case_id"))
+            .order_by(Application.received_at.desc())
+            .limit(12)
+        ),
+    )
+
+
+def _open_plans_statement() -> Select:
+    return built_once(
+        "case_overview.open_plans",
+        lambda: (
+            select(
+                Plan.id,
+                Plan.kind,
+                Plan.goal,
+                Plan.start_on,
+                Plan.follow_up_on,
+                Plan.closed_on,
+                func.count(PlanItem.id) - func.count(PlanItem.done_on),  # open steps
+                func.count(PlanItem.done_on),  # done steps
+            )
+            .outerjoin(PlanItem, PlanItem.plan_id == Plan.id)
+            .where(Plan.case_id == bindparam("case_id"))
+            .where(Plan.closed_on.is_(None))
+            .group_by(Plan.id)
+            .order_by(Plan.start_on.desc())
+        ),
+    )

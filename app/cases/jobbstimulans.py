@@ -33,12 +33,13 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.common.formatting import month_name
 from app.common.periods import add_months, month_end, month_start, months
 from app.common.resources import resource_path
+from app.db.batches import built_once, plain_rows
 from app.deadlines.deadlines import MemberFact
 from app.models import Decision, DecisionKind, HouseholdMember, MemberRole, Person
 from app.models.case import Case
@@ -267,18 +268,25 @@ def support_months(
     when the caller has them already."""
     if adults is None:
         adults = _adults(session, case)
-    signed = session.execute(
-        select(
-            Decision.id,
-            Decision.kind,
-            Decision.granted_total,
-            Decision.period_start,
-            Decision.period_end,
-            Decision.replaces_id,
-        )
-        .where(Decision.case_id == case.id)
-        .where(Decision.signed_at.is_not(None))
-    ).all()
+    signed = plain_rows(
+        session,
+        built_once(  # a case is opened often: its statement is built once
+            "jobbstimulans.signed_decisions",
+            lambda: (
+                select(
+                    Decision.id,
+                    Decision.kind,
+                    Decision.granted_total,
+                    Decision.period_start,
+                    Decision.period_end,
+                    Decision.replaces_id,
+                )
+                .where(Decision.case_id == bindparam("case_id"))
+                .where(Decision.signed_at.is_not(None))
+            ),
+        ),
+        {"case_id": case.id},
+    )
     replaced = {row.replaces_id for row in signed if row.replaces_id is not None}
     found: dict[uuid.UUID, tuple[str, set[date]]] = {
         a.person_id: (a.name, set()) for a in adults.values()
