@@ -10,8 +10,8 @@ from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.cases import jobbstimulans
-from app.cases.case_register import load_case
 from app.common import clock, code_lists
+from app.common.errors import NotFound
 from app.common.formatting import local_datetime
 from app.common.identity_number import age_on, format_identity_number
 from app.db.batches import built_once, plain_rows
@@ -98,13 +98,9 @@ def open_case(session: Session, actor: Actor, case_id: uuid.UUID) -> CaseOvervie
     the sökande for jobbstimulans come with the bevakningar (`read_case_facts`), the
     case's household, unit and handläggare with the case; the lists shown are read as
     plain columns (no ORM objects are needed for display)."""
-    case = load_case(
-        session,
-        case_id,
-        joinedload(Case.household),
-        joinedload(Case.unit),
-        joinedload(Case.responsible),
-    )
+    case = session.scalar(_case_with_household_unit_and_responsible(), {"case_id": case_id})
+    if case is None:
+        raise NotFound("Ärendet finns inte.")
     access.require_read(session, actor, case)
     today = clock.today()
     facts = read_case_facts(session, [case.id])
@@ -210,6 +206,19 @@ def _open_plans(session: Session, case_id: uuid.UUID) -> list[_OpenPlan]:
 
 # Built once (app.db.batches.built_once): a case is opened often, and building its
 # statements anew each time cost more than running them.
+
+
+def _case_with_household_unit_and_responsible() -> Select:
+    return built_once(
+        "case_overview.case",
+        lambda: (
+            select(Case)
+            .options(
+                joinedload(Case.household), joinedload(Case.unit), joinedload(Case.responsible)
+            )
+            .where(Case.id == bindparam("case_id"))
+        ),
+    )
 
 
 def _latest_applications() -> Select:

@@ -12,7 +12,6 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.interfaces import ORMOption
 
 from app.common import clock, code_lists
 from app.common.errors import (
@@ -314,9 +313,8 @@ def _record_status(
     )
 
 
-def load_case(session: Session, case_id: uuid.UUID, *options: ORMOption) -> Case:
-    """The case, or NotFound. `options`: loader options, e.g. related rows read with it."""
-    case = session.get(Case, case_id, options=options)
+def load_case(session: Session, case_id: uuid.UUID) -> Case:
+    case = session.get(Case, case_id)
     if case is None:
         raise NotFound("Ärendet finns inte.")
     return case

@@ -38,6 +38,17 @@ def among(
     return column.in_(values)
 
 
+def among_bound(
+    session: Session, column: ColumnElement[Any] | QueryableAttribute[Any], name: str
+) -> ColumnElement[bool]:
+    """`among` for a statement built once (`built_once`): the values are given at
+    execution as the bound parameter `name`, an expanding IN list on SQLite, one array on
+    PostgreSQL. The statement's key must name the dialect."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(column.type)))
+    return column.in_(bindparam(name, expanding=True))
+
+
 def not_among(
     session: Session, column: ColumnElement[Any] | QueryableAttribute[Any], values: Sequence[Any]
 ) -> ColumnElement[bool]:
