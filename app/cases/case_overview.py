@@ -6,17 +6,17 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy.orm import Session, joinedload
 
 from app.cases import jobbstimulans
-from app.cases.case_register import load_case
-from app.cases.support_barriers import latest_barriers
 from app.common import clock, code_lists
+from app.common.errors import NotFound
 from app.common.formatting import local_datetime
 from app.common.identity_number import age_on, format_identity_number
-from app.deadlines.deadlines import Deadline, deadlines_for_cases
-from app.models import Application, CaseStatus, HouseholdMember, MemberRole, Plan
+from app.db.batches import built_once, plain_rows
+from app.deadlines.deadlines import Deadline, read_case_facts
+from app.models import Application, Case, CaseStatus, MemberRole, Plan, PlanItem
 from app.offline import leases
 from app.offline.leases import LeaseInfo
 from app.security import access, audit
@@ -92,18 +92,21 @@ class CaseOverview:
 
 
 def open_case(session: Session, actor: Actor, case_id: uuid.UUID) -> CaseOverview:
-    """Read a case for display. Logs the read (Lag 2001:454: every read is logged)."""
-    case = load_case(session, case_id)
+    """Read a case for display. Logs the read (Lag 2001:454: every read is logged).
+
+    Each thing is read once: the household's members, their latest försörjningshinder and
+    the sökande for jobbstimulans come with the bevakningar (`read_case_facts`), the
+    case's household, unit and handläggare with the case; the lists shown are read as
+    plain columns (no ORM objects are needed for display)."""
+    case = session.scalar(_case_with_household_unit_and_responsible(), {"case_id": case_id})
+    if case is None:
+        raise NotFound("Ärendet finns inte.")
     access.require_read(session, actor, case)
     today = clock.today()
-    members = session.scalars(
-        select(HouseholdMember)
-        .where(HouseholdMember.household_id == case.household_id)
-        .order_by(HouseholdMember.sort_order)
-    ).all()
-    current = [m for m in members if m.is_current(today)]
-    barriers = latest_barriers(session, case.id)
-    hidden = any(m.person.protected_identity for m in current)
+    facts = read_case_facts(session, [case.id])
+    current = [m for m in facts.members.get(case.id, []) if m.is_current(today)]
+    barriers = facts.barriers.get(case.id, {})
+    hidden = any(m.protected_identity for m in current)
     household = case.household
     address = (
         []
@@ -117,20 +120,8 @@ def open_case(session: Session, actor: Actor, case_id: uuid.UUID) -> CaseOvervie
             if line
         ]
     )
-    plans = session.scalars(
-        select(Plan)
-        .where(Plan.case_id == case.id)
-        .where(Plan.closed_on.is_(None))
-        .options(selectinload(Plan.items))
-        .order_by(Plan.start_on.desc())
-    ).all()
-    plan = next((p for p in plans if p.is_current(today)), None)
-    applications = session.scalars(
-        select(Application)
-        .where(Application.case_id == case.id)
-        .order_by(Application.received_at.desc())
-        .limit(12)
-    ).all()
+    plan = next((p for p in _open_plans(session, case.id) if p.is_current(today)), None)
+    applications = plain_rows(session, _latest_applications(), {"case_id": case.id})
     audit.record(session, actor, audit.Action.OPEN, "case", entity_id=case.id, case_id=case.id)
     lease = access.active_lease(session, case.id)
     return CaseOverview(
@@ -149,32 +140,23 @@ def open_case(session: Session, actor: Actor, case_id: uuid.UUID) -> CaseOvervie
         housing_label=code_lists.label(code_lists.HOUSING_TYPE, household.housing_type),
         members=[
             MemberView(
-                person_id=m.person.id,
-                name=m.person.full_name,
-                personal_number=format_identity_number(m.person.personal_number),
+                person_id=m.person_id,
+                name=m.name,
+                personal_number=format_identity_number(m.personal_number),
                 role=m.role,
-                age=age_on(m.person.birth_date, today),
-                sex=m.person.sex,
+                age=age_on(m.birth_date, today),
+                sex=m.sex,
                 visiting_child=m.visiting_child,
-                protected_identity=m.person.protected_identity,
+                protected_identity=m.protected_identity,
                 support_barrier=code_lists.label(
-                    code_lists.SUPPORT_BARRIER, barriers.get(m.person.id)
+                    code_lists.SUPPORT_BARRIER,
+                    barriers[m.person_id][1] if m.person_id in barriers else None,
                 ),
             )
             for m in current
         ],
-        current_plan=PlanView(
-            plan.id,
-            code_lists.label(code_lists.PLAN_KIND, plan.kind),
-            plan.goal,
-            plan.start_on,
-            plan.follow_up_on,
-            sum(1 for i in plan.items if i.done_on is None),
-            sum(1 for i in plan.items if i.done_on is not None),
-        )
-        if plan
-        else None,
-        deadlines=deadlines_for_cases(session, [case.id]).get(case.id, []),
+        current_plan=plan.view() if plan else None,
+        deadlines=facts.deadlines.get(case.id, []),
         applications=[
             ApplicationView(
                 local_datetime(a.received_at),
@@ -185,5 +167,96 @@ def open_case(session: Session, actor: Actor, case_id: uuid.UUID) -> CaseOvervie
             )
             for a in applications
         ],
-        jobbstimulans=jobbstimulans.overview(session, case, today),
+        jobbstimulans=jobbstimulans.overview(session, case, today, facts.members.get(case.id, [])),
+    )
+
+
+@dataclass(frozen=True)
+class _OpenPlan:
+    plan_id: uuid.UUID
+    kind: str
+    goal: str
+    start_on: date
+    follow_up_on: date | None
+    closed_on: date | None
+    open_steps: int
+    done_steps: int
+
+    def is_current(self, on: date) -> bool:
+        return self.start_on <= on and (self.closed_on is None or self.closed_on > on)
+
+    def view(self) -> PlanView:
+        return PlanView(
+            self.plan_id,
+            code_lists.label(code_lists.PLAN_KIND, self.kind),
+            self.goal,
+            self.start_on,
+            self.follow_up_on,
+            self.open_steps,
+            self.done_steps,
+        )
+
+
+def _open_plans(session: Session, case_id: uuid.UUID) -> list[_OpenPlan]:
+    """The case's plans not closed, latest start first, with their steps counted open and
+    done: one statement (the plans and then their steps as objects were two)."""
+    rows = plain_rows(session, _open_plans_statement(), {"case_id": case_id})
+    return [_OpenPlan(*row) for row in rows]
+
+
+# Built once (app.db.batches.built_once): a case is opened often, and building its
+# statements anew each time cost more than running them.
+
+
+def _case_with_household_unit_and_responsible() -> Select:
+    return built_once(
+        "case_overview.case",
+        lambda: (
+            select(Case)
+            .options(
+                joinedload(Case.household), joinedload(Case.unit), joinedload(Case.responsible)
+            )
+            .where(Case.id == bindparam("case_id"))
+        ),
+    )
+
+
+def _latest_applications() -> Select:
+    return built_once(
+        "case_overview.applications",
+        lambda: (
+            select(
+                Application.received_at,
+                Application.channel,
+                Application.period_start,
+                Application.period_end,
+                Application.decided_on,
+            )
+            .where(Application.case_id == bindparam("case_id"))
+            .order_by(Application.received_at.desc())
+            .limit(12)
+        ),
+    )
+
+
+def _open_plans_statement() -> Select:
+    return built_once(
+        "case_overview.open_plans",
+        lambda: (
+            select(
+                Plan.id,
+                Plan.kind,
+                Plan.goal,
+                Plan.start_on,
+                Plan.follow_up_on,
+                Plan.closed_on,
+                func.count(PlanItem.id) - func.count(PlanItem.done_on),  # open steps
+                func.count(PlanItem.done_on),  # done steps
+            )
+            .outerjoin(PlanItem, PlanItem.plan_id == Plan.id)
+            .where(Plan.case_id == bindparam("case_id"))
+            .where(Plan.closed_on.is_(None))
+            .group_by(Plan.id)
+            .order_by(Plan.start_on.desc())
+        ),
     )

@@ -33,12 +33,14 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.common.formatting import month_name
 from app.common.periods import add_months, month_end, month_start, months
 from app.common.resources import resource_path
+from app.db.batches import built_once, plain_rows
+from app.deadlines.deadlines import MemberFact
 from app.models import Decision, DecisionKind, HouseholdMember, MemberRole, Person
 from app.models.case import Case
 
@@ -209,7 +211,6 @@ class _Adult:
 
 
 def _adults(session: Session, case: Case) -> dict[uuid.UUID, _Adult]:
-    adults: dict[uuid.UUID, _Adult] = {}
     rows = session.execute(
         select(
             HouseholdMember.person_id,
@@ -223,10 +224,33 @@ def _adults(session: Session, case: Case) -> dict[uuid.UUID, _Adult]:
         .where(HouseholdMember.role.in_(ADULT_ROLES))
         .order_by(HouseholdMember.sort_order)
     ).all()
-    for person_id, since, until, first, last in rows:
-        adult = adults.setdefault(person_id, _Adult(person_id, f"{first} {last}", []))
+    return _adults_of(
+        (person_id, f"{first} {last}", since, until)
+        for person_id, since, until, first, last in rows
+    )
+
+
+def _adults_of(
+    spans: Iterable[tuple[uuid.UUID, str, date | None, date | None]],
+) -> dict[uuid.UUID, _Adult]:
+    """The sökande and medsökande from (person id, name, member from, member until) of
+    their memberships, in the household's order."""
+    adults: dict[uuid.UUID, _Adult] = {}
+    for person_id, name, since, until in spans:
+        adult = adults.setdefault(person_id, _Adult(person_id, name, []))
         adult.spans.append((since, until))
     return adults
+
+
+def adults_from_members(members: Iterable[MemberFact]) -> dict[uuid.UUID, _Adult]:
+    """`_adults` from the members a caller has already read (every member the household
+    has had, in the household's order: `deadlines.CaseFacts.members`), without reading
+    them again."""
+    return _adults_of(
+        (m.person_id, m.name, m.member_from, m.member_until)
+        for m in members
+        if m.role in ADULT_ROLES
+    )
 
 
 def _member_in(adult: _Adult, start: date, end: date) -> bool:
@@ -236,22 +260,33 @@ def _member_in(adult: _Adult, start: date, end: date) -> bool:
     )
 
 
-def support_months(session: Session, case: Case) -> dict[uuid.UUID, tuple[str, set[date]]]:
+def support_months(
+    session: Session, case: Case, adults: dict[uuid.UUID, _Adult] | None = None
+) -> dict[uuid.UUID, tuple[str, set[date]]]:
     """Per sökande and medsökande the household has had: (name, months with
-    försörjningsstöd) from the case's signed decisions."""
-    adults = _adults(session, case)
-    signed = session.execute(
-        select(
-            Decision.id,
-            Decision.kind,
-            Decision.granted_total,
-            Decision.period_start,
-            Decision.period_end,
-            Decision.replaces_id,
-        )
-        .where(Decision.case_id == case.id)
-        .where(Decision.signed_at.is_not(None))
-    ).all()
+    försörjningsstöd) from the case's signed decisions. `adults`: as `_adults` reads them,
+    when the caller has them already."""
+    if adults is None:
+        adults = _adults(session, case)
+    signed = plain_rows(
+        session,
+        built_once(  # a case is opened often: its statement is built once
+            "jobbstimulans.signed_decisions",
+            lambda: (
+                select(
+                    Decision.id,
+                    Decision.kind,
+                    Decision.granted_total,
+                    Decision.period_start,
+                    Decision.period_end,
+                    Decision.replaces_id,
+                )
+                .where(Decision.case_id == bindparam("case_id"))
+                .where(Decision.signed_at.is_not(None))
+            ),
+        ),
+        {"case_id": case.id},
+    )
     replaced = {row.replaces_id for row in signed if row.replaces_id is not None}
     found: dict[uuid.UUID, tuple[str, set[date]]] = {
         a.person_id: (a.name, set()) for a in adults.values()
@@ -275,7 +310,7 @@ def for_case(session: Session, case_id: uuid.UUID, month: date) -> list[Jobbstim
     case = session.get_one(Case, case_id)
     month = month_start(month)
     adults = _adults(session, case)
-    history = support_months(session, case)
+    history = support_months(session, case, adults)
     return [
         status_in(month, adult.name, adult.person_id, history[adult.person_id][1])
         for adult in adults.values()
@@ -296,12 +331,16 @@ class OverviewLine:
         return f"{self.name}: {self.detail}"
 
 
-def overview(session: Session, case: Case, today: date) -> list[OverviewLine]:
+def overview(
+    session: Session, case: Case, today: date, members: Iterable[MemberFact] | None = None
+) -> list[OverviewLine]:
     """For each current sökande and medsökande: the period that covers this month or starts
-    later (from decisions already signed), else the months in a row so far."""
+    later (from decisions already signed), else the months in a row so far. `members`: every
+    member the household has had, in its order, when the caller has read them already
+    (opening a case: `deadlines.read_case_facts`)."""
     this_month = month_start(today)
-    adults = _adults(session, case)
-    history = support_months(session, case)
+    adults = _adults(session, case) if members is None else adults_from_members(members)
+    history = support_months(session, case, adults)
     lines = []
     for adult in adults.values():
         if not _member_in(adult, today, today):

@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import Row, case, func, select
+from sqlalchemy import Row, Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from app.common import clock
@@ -36,7 +36,7 @@ from app.common.codes import MEETING_TYPES, JournalType
 from app.common.formatting import month_name
 from app.common.identity_number import age_on
 from app.common.periods import add_months, month_end
-from app.db.batches import among, in_batches, plain_rows
+from app.db.batches import among, among_bound, built_once, in_batches, plain_rows
 from app.deadlines.fia import fia_candidates, latest_barriers_for_cases
 from app.deadlines.working_days import is_working_day
 from app.models import (
@@ -131,6 +131,9 @@ class MemberFact(NamedTuple):
     name: str
     personal_number: str
     birth_date: date
+    sex: str
+    protected_identity: bool
+    """Skyddade personuppgifter."""
 
     def in_period(self, start: date, end: date) -> bool:
         """A member on some day from `start` to `end`."""
@@ -202,11 +205,15 @@ def read_case_facts(
     found = facts.deadlines
     for chunk in in_batches(ids):
         # plain column rows, not ORM objects: this runs for thousands of cases at a time
-        for case_id, received_at, first_response_at in plain_rows(
+        for case_id, received_at, first_response_at in _rows(
             session,
-            select(Application.case_id, Application.received_at, Application.first_response_at)
-            .where(among(session, Application.case_id, chunk))
-            .where(Application.decided_on.is_(None)),
+            "applications",
+            lambda: (
+                select(Application.case_id, Application.received_at, Application.first_response_at)
+                .where(among_bound(session, Application.case_id, "ids"))
+                .where(Application.decided_on.is_(None))
+            ),
+            ids=chunk,
         ):
             if first_response_at is None:
                 due_at = add_weekday_hours(received_at, 24)
@@ -229,11 +236,15 @@ def read_case_facts(
                 )
             )
         _read_plans(session, chunk, facts)
-        for case_id, description, due_on in plain_rows(
+        for case_id, description, due_on in _rows(
             session,
-            select(FollowUpTask.case_id, FollowUpTask.description, FollowUpTask.due_on)
-            .where(among(session, FollowUpTask.case_id, chunk))
-            .where(FollowUpTask.done_on.is_(None)),
+            "follow_up_tasks",
+            lambda: (
+                select(FollowUpTask.case_id, FollowUpTask.description, FollowUpTask.due_on)
+                .where(among_bound(session, FollowUpTask.case_id, "ids"))
+                .where(FollowUpTask.done_on.is_(None))
+            ),
+            ids=chunk,
         ):
             found[case_id].append(
                 Deadline(case_id, DeadlineKind.ACTION, f"Åtgärd: {_shorten(description)}", due_on)
@@ -298,11 +309,16 @@ def _read_plans(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) -> N
     and step due dates of plans not closed at all."""
     today = clock.today()
     plans: dict[uuid.UUID, tuple[uuid.UUID, date, date | None, date | None]] = {}
-    for plan_id, case_id, start_on, follow_up_on, closed_on in plain_rows(
+    for plan_id, case_id, start_on, follow_up_on, closed_on in _rows(
         session,
-        select(Plan.id, Plan.case_id, Plan.start_on, Plan.follow_up_on, Plan.closed_on)
-        .where(among(session, Plan.case_id, chunk))
-        .where(Plan.closed_on.is_(None) | (Plan.closed_on > today)),
+        "plans",
+        lambda: (
+            select(Plan.id, Plan.case_id, Plan.start_on, Plan.follow_up_on, Plan.closed_on)
+            .where(among_bound(session, Plan.case_id, "ids"))
+            .where(Plan.closed_on.is_(None) | (Plan.closed_on > bindparam("today")))
+        ),
+        ids=chunk,
+        today=today,
     ):
         plans[plan_id] = (case_id, start_on, follow_up_on, closed_on)
     if not plans:
@@ -313,12 +329,16 @@ def _read_plans(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) -> N
                 Deadline(case_id, DeadlineKind.PLAN_FOLLOW_UP, "Uppföljning av plan", follow_up_on)
             )
     steps: dict[uuid.UUID, list[date]] = defaultdict(list)
-    for plan_id, description, due_on in plain_rows(
+    for plan_id, description, due_on in _rows(
         session,
-        select(PlanItem.plan_id, PlanItem.description, PlanItem.due_on)
-        .where(among(session, PlanItem.plan_id, list(plans)))
-        .where(PlanItem.done_on.is_(None))
-        .where(PlanItem.due_on.is_not(None)),
+        "plan_items",
+        lambda: (
+            select(PlanItem.plan_id, PlanItem.description, PlanItem.due_on)
+            .where(among_bound(session, PlanItem.plan_id, "ids"))
+            .where(PlanItem.done_on.is_(None))
+            .where(PlanItem.due_on.is_not(None))
+        ),
+        ids=list(plans),
     ):
         steps[plan_id].append(due_on)
         case_id, _start, _follow_up, closed_on = plans[plan_id]
@@ -334,34 +354,67 @@ def _read_plans(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) -> N
         )
 
 
+def _rows(
+    session: Session, name: Hashable, build: Callable[[], Select], **values: Any
+) -> list[Row]:
+    """The rows of the statement `build` makes, built once per process for `name` and the
+    dialect (`built_once`: opening a case reads these for one case, often, and building
+    them anew cost more than running them), run with `values` for its bound parameters."""
+    stmt = built_once(("deadlines", name, session.get_bind().dialect.name), build)
+    return plain_rows(session, stmt, values)
+
+
 def _read_members(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) -> None:
     """The cases' status and every member their households have had."""
-    rows = plain_rows(
+    rows = _rows(
         session,
-        select(
-            HouseholdMember.sort_order,
-            Case.id,
-            Case.status,
-            HouseholdMember.person_id,
-            HouseholdMember.role,
-            HouseholdMember.visiting_child,
-            HouseholdMember.member_from,
-            HouseholdMember.member_until,
-            Person.first_name,
-            Person.last_name,
-            Person.personal_number,
-            Person.birth_date,
-        )
-        .join(HouseholdMember, HouseholdMember.household_id == Case.household_id)
-        .join(Person, Person.id == HouseholdMember.person_id)
-        .where(among(session, Case.id, chunk)),
+        "members",
+        lambda: (
+            select(
+                HouseholdMember.sort_order,
+                Case.id,
+                Case.status,
+                HouseholdMember.person_id,
+                HouseholdMember.role,
+                HouseholdMember.visiting_child,
+                HouseholdMember.member_from,
+                HouseholdMember.member_until,
+                Person.first_name,
+                Person.last_name,
+                Person.personal_number,
+                Person.birth_date,
+                Person.sex,
+                Person.protected_identity,
+            )
+            .join(HouseholdMember, HouseholdMember.household_id == Case.household_id)
+            .join(Person, Person.id == HouseholdMember.person_id)
+            .where(among_bound(session, Case.id, "ids"))
+        ),
+        ids=chunk,
     )
     rows.sort(key=itemgetter(0))
     # tuple unpacking: attribute access on thousands of rows costs more than the query
-    for _, case_id, status, person, role, visiting, since, until, first, last, pnr, born in rows:
+    for (
+        _,
+        case_id,
+        status,
+        person,
+        role,
+        visiting,
+        since,
+        until,
+        first,
+        last,
+        pnr,
+        born,
+        sex,
+        protected,
+    ) in rows:
         facts.status[case_id] = status
         facts.members[case_id].append(
-            MemberFact(person, role, visiting, since, until, f"{first} {last}", pnr, born)
+            MemberFact(
+                person, role, visiting, since, until, f"{first} {last}", pnr, born, sex, protected
+            )
         )
     # a case whose household has no members still has a status
     missing = [c for c in chunk if c not in facts.status]
@@ -380,35 +433,46 @@ def _read_decisions(
     """The decisions of `CaseFacts.decisions`, and the bevakning for those granting money
     and not verkställda: due three months after the decision. A decision replaced by a later
     signed one is carried out through that one."""
-    wanted = Decision.replaces_id.is_not(None) | (
-        Decision.executed_on.is_(None) & (Decision.granted_total > 0)
-    )
-    if review_since is not None and with_children:
-        wanted = wanted | (
-            (Decision.outcome != Outcome.GRANTED)
-            & (Decision.decided_on >= review_since)
-            & among(session, Decision.case_id, with_children)
+    reviewed = review_since is not None and bool(with_children)
+
+    def build() -> Select:
+        wanted = Decision.replaces_id.is_not(None) | (
+            Decision.executed_on.is_(None) & (Decision.granted_total > 0)
         )
-    rows = plain_rows(
+        if reviewed:
+            wanted = wanted | (
+                (Decision.outcome != Outcome.GRANTED)
+                & (Decision.decided_on >= bindparam("review_since"))
+                & among_bound(session, Decision.case_id, "with_children")
+            )
+        return (
+            select(
+                Decision.id,
+                Decision.case_id,
+                Decision.kind,
+                Decision.outcome,
+                Decision.period_start,
+                Decision.period_end,
+                Decision.granted_total,
+                Decision.decided_on,
+                Decision.signed_at,
+                Decision.executed_on,
+                Decision.replaces_id,
+                Decision.bka_form_id,
+                Decision.child_consideration,
+            )
+            .where(among_bound(session, Decision.case_id, "ids"))
+            .where(Decision.signed_at.is_not(None))
+            .where(wanted)
+        )
+
+    rows = _rows(
         session,
-        select(
-            Decision.id,
-            Decision.case_id,
-            Decision.kind,
-            Decision.outcome,
-            Decision.period_start,
-            Decision.period_end,
-            Decision.granted_total,
-            Decision.decided_on,
-            Decision.signed_at,
-            Decision.executed_on,
-            Decision.replaces_id,
-            Decision.bka_form_id,
-            Decision.child_consideration,
-        )
-        .where(among(session, Decision.case_id, chunk))
-        .where(Decision.signed_at.is_not(None))
-        .where(wanted),
+        ("decisions", reviewed),
+        build,
+        ids=chunk,
+        review_since=review_since,
+        with_children=with_children,
     )
     facts.decisions.extend(rows)
     replaced = {r.replaces_id for r in rows if r.replaces_id is not None}

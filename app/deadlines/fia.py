@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from app.common import clock
 from app.common.periods import twelve_months_start
-from app.db.batches import among, in_batches, plain_rows
+from app.db.batches import among, among_bound, built_once, in_batches, plain_rows
 from app.models import Application, FormInstance, FormKey, SupportBarrier
 
 FIA_AFTER_MONTHS = 5
@@ -45,31 +45,34 @@ def latest_barriers_for_cases(
     """Case -> person -> (month, code) of each person's latest försörjningshinder."""
     ids = list(dict.fromkeys(case_ids))
     found: dict[uuid.UUID, dict[uuid.UUID, tuple[date, str]]] = {}
-    for chunk in in_batches(ids):
+
+    def build() -> Select:
         latest = (
             select(
                 SupportBarrier.case_id.label("case_id"),
                 SupportBarrier.person_id.label("person_id"),
                 func.max(SupportBarrier.month).label("month"),
             )
-            .where(among(session, SupportBarrier.case_id, chunk))
+            .where(among_bound(session, SupportBarrier.case_id, "case_ids"))
             .group_by(SupportBarrier.case_id, SupportBarrier.person_id)
             .subquery()
         )
-        for case_id, person_id, month, code in plain_rows(
-            session,
-            select(
-                SupportBarrier.case_id,
-                SupportBarrier.person_id,
-                SupportBarrier.month,
-                SupportBarrier.code,
-            ).join(
-                latest,
-                (SupportBarrier.case_id == latest.c.case_id)
-                & (SupportBarrier.person_id == latest.c.person_id)
-                & (SupportBarrier.month == latest.c.month),
-            ),
-        ):
+        return select(
+            SupportBarrier.case_id,
+            SupportBarrier.person_id,
+            SupportBarrier.month,
+            SupportBarrier.code,
+        ).join(
+            latest,
+            (SupportBarrier.case_id == latest.c.case_id)
+            & (SupportBarrier.person_id == latest.c.person_id)
+            & (SupportBarrier.month == latest.c.month),
+        )
+
+    # built once per dialect: opening a case asks for one case's, often
+    stmt = built_once(("fia.latest_barriers", session.get_bind().dialect.name), build)
+    for chunk in in_batches(ids):
+        for case_id, person_id, month, code in plain_rows(session, stmt, {"case_ids": chunk}):
             found.setdefault(case_id, {})[person_id] = (month, code)
     return found
 

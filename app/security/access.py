@@ -7,12 +7,14 @@ with row-level security, so a modified client gains nothing.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, exists, false, or_, select
 from sqlalchemy.orm import Session
 
 from app.common import clock, formatting
 from app.common.errors import AccessDenied
+from app.db.batches import built_once
 from app.models import Case, CaseLease, HouseholdMember, Person, Role, User
 from app.security.actor import Actor
 
@@ -82,16 +84,24 @@ def require_write(session: Session, actor: Actor, case: Case) -> None:
 
 
 def active_lease(session: Session, case_id: uuid.UUID) -> CaseLease | None:
-    """The lease that holds the case now: not ended and not past its expiry."""
-    return session.scalar(select(CaseLease).where(CaseLease.case_id == case_id, lease_in_force()))
+    """The lease that holds the case now: not ended and not past its expiry. The statement
+    is built once (`built_once`): every opening and every write of a case asks."""
+    stmt = built_once(
+        "access.active_lease",
+        lambda: select(CaseLease).where(
+            CaseLease.case_id == bindparam("case_id"), lease_in_force(bindparam("now"))
+        ),
+    )
+    return session.scalar(stmt, {"case_id": case_id, "now": clock.now()})
 
 
-def lease_in_force() -> ColumnElement[bool]:
+def lease_in_force(now: Any = None) -> ColumnElement[bool]:
     """A lease that still holds its case: not ended, and not expired (the server's own
     expiry, migration 0019: a lease past its last day no longer holds the case, whether or
-    not anyone has ended it yet)."""
+    not anyone has ended it yet). `now`: the clock's now, or a bound parameter for it."""
     return CaseLease.ended_at.is_(None) & (
-        CaseLease.expires_at.is_(None) | (CaseLease.expires_at > clock.now())
+        CaseLease.expires_at.is_(None)
+        | (CaseLease.expires_at > (clock.now() if now is None else now))
     )
 
 

@@ -1,14 +1,15 @@
 """Long id lists: `among` and `not_among` select the same rows as IN / NOT IN on both
-databases, and on PostgreSQL send the ids as one array parameter."""
+databases, and on PostgreSQL send the ids as one array parameter. A statement built once
+(`built_once`) is kept and runs with each call's own values."""
 
 from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import Session
 
-from app.db.batches import among, not_among, plain_rows
+from app.db.batches import among, built_once, not_among, plain_rows
 from app.models import User
 
 
@@ -50,3 +51,20 @@ def test_on_postgresql_the_ids_are_one_parameter(session: Session, staff) -> Non
     else:
         assert " IN (" in statement
         assert len(parameters) == len(ids)
+
+
+def test_a_statement_built_once_is_kept_and_runs_with_each_calls_values(
+    session: Session, staff
+) -> None:
+    built: list[int] = []
+
+    def build():
+        built.append(1)
+        return select(User.username).where(User.id == bindparam("user_id"))
+
+    key = ("test", uuid.uuid4())  # not shared with another test's statement
+    first = built_once(key, build)
+    assert built_once(key, build) is first
+    assert len(built) == 1
+    for user in (staff.caseworker, staff.manager):
+        assert plain_rows(session, first, {"user_id": user.id}) == [(user.username,)]

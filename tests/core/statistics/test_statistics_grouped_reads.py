@@ -45,8 +45,8 @@ def _rows_read(monkeypatch, session, manager) -> tuple[int, statistics.YearStati
     read: list[int] = []
     real = statistics.plain_rows
 
-    def counting(s, stmt):
-        rows = real(s, stmt)
+    def counting(s, stmt, parameters=None):
+        rows = real(s, stmt, parameters)
         if not any(
             getattr(c, "name", None) == "child_consideration" for c in stmt.selected_columns
         ):
