@@ -34,6 +34,7 @@ from alembic import command
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.cases import name_index
 from app.db import migrate, server_roles
 from app.db.location import sqlite_file
 from app.demo import demo_data
@@ -240,6 +241,9 @@ def build(url: str, households: int, seed: int = SEED) -> dict[str, Any]:
             phase = time.perf_counter()
             if not is_sqlite:
                 connection.exec_driver_sql("SET session_replication_role = DEFAULT")
+                # the name index's triggers were off with the others: made from the tables
+                name_index.rebuild(connection)
+                connection.commit()
             connection.exec_driver_sql("ANALYZE")
             connection.commit()
             timings["analyze_s"] = time.perf_counter() - phase
