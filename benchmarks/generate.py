@@ -31,9 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from alembic import command
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
+from app.cases import name_index
 from app.db import migrate, server_roles
 from app.db.location import sqlite_file
 from app.demo import demo_data
@@ -195,6 +196,20 @@ def _progress(total: int, started: float) -> Callable[[int], None]:
     return report
 
 
+def _redo_what_triggers_keep(connection: Connection) -> None:
+    """PostgreSQL, after the load with triggers off: what the server's triggers keep, made
+    from the tables. The name index (migration 0036), and the protected households the
+    cases policy reads (0012): without them the generated protected persons' cases were
+    visible to the whole unit while the persons themselves were not."""
+    name_index.rebuild(connection)
+    connection.exec_driver_sql("DELETE FROM protected_households")
+    connection.exec_driver_sql(
+        "INSERT INTO protected_households (household_id) SELECT DISTINCT m.household_id "
+        "FROM persons p JOIN household_members m ON m.person_id = p.id "
+        "WHERE p.protected_identity"
+    )
+
+
 def build(url: str, households: int, seed: int = SEED) -> dict[str, Any]:
     """Migrate an empty database at `url`, fill it and ANALYZE it; return its metadata."""
     _log(f"Building {url} with {households:,} households (seed {seed}) ...")
@@ -240,6 +255,8 @@ def build(url: str, households: int, seed: int = SEED) -> dict[str, Any]:
             phase = time.perf_counter()
             if not is_sqlite:
                 connection.exec_driver_sql("SET session_replication_role = DEFAULT")
+                _redo_what_triggers_keep(connection)
+                connection.commit()
             connection.exec_driver_sql("ANALYZE")
             connection.commit()
             timings["analyze_s"] = time.perf_counter() - phase

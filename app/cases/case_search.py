@@ -1,7 +1,8 @@
 """One search field: personnummer in any common spelling, name, or case number.
 
-Every query shape is answered from an index (personnummer unique index, name-key range
-scans, case-number unique index) so a search stays far below 50 ms on 100k households.
+Every query shape is answered from an index (personnummer unique index, the unit's name
+index read in hit order, case-number unique index) so a search stays far below 50 ms on
+100k households, whatever the name.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import unicodedata
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, not_, or_, select, tuple_, union_all
+from sqlalchemy import and_, exists, not_, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from app.common.identity_number import (
@@ -20,7 +21,16 @@ from app.common.identity_number import (
     parse_identity_number,
 )
 from app.common.text_input import search_key
-from app.models import Case, CaseStatus, HouseholdMember, MemberRole, Person, Role, User
+from app.models import (
+    Case,
+    CaseSearchName,
+    CaseStatus,
+    HouseholdMember,
+    MemberRole,
+    Person,
+    Role,
+    User,
+)
 from app.security import audit
 from app.security.actor import Actor
 
@@ -121,75 +131,60 @@ def _order(row) -> tuple:
     return (row.status is CaseStatus.CLOSED, row.last_name_key, row.first_name_key, row.case_number)
 
 
-PERSON_BATCH = 600
-"""Persons read per step of a name search, in name order."""
-
-
 def _name_clause(token: str):
+    entries = CaseSearchName
     return or_(
-        _prefix_range(Person.first_name_key, token), _prefix_range(Person.last_name_key, token)
+        _prefix_range(entries.first_name_key, token), _prefix_range(entries.last_name_key, token)
     )
 
 
-def _people_in_name_order(tokens: list[str], after: tuple | None):
-    """Persons matching every token (as a prefix of the first or the last name), in name
-    order, a batch of them. Written as a UNION ALL of the first token's two branches so that
-    each branch is answered from one covering (name, name, id) index, without reading the
-    table."""
+def _entries_in_hit_order(actor: Actor, tokens: list[str], limit: int):
+    """The first `limit` (case, member) pairs of the unit's name index matching every token
+    (as a prefix of the first or the last name), in `_order`.
+
+    Four branches, each one ordered range scan of an index that starts with (unit, closed)
+    and cut at `limit`: open and closed cases, by last name and by first name (the second
+    without those the first finds). So a common surname costs the hits shown, not every
+    person of that name in the municipality."""
+    entries = CaseSearchName
     rest = [_name_clause(token) for token in tokens[1:]]
-    if after is not None:
-        rest.append(tuple_(Person.last_name_key, Person.first_name_key, Person.id) > after)
-    columns = (Person.last_name_key, Person.first_name_key, Person.id)
-    by_last = _prefix_range(Person.last_name_key, tokens[0])
-    by_first = _prefix_range(Person.first_name_key, tokens[0])
-    # Two branches that never return the same person: no duplicate removal (a hash of
-    # every match, thousands for a common prefix) before the ordered batch is taken. Each
-    # branch is cut to a batch first: the last-name branch is read in index order, so a
-    # common surname costs one batch of index entries, not all of them.
-    people = union_all(
-        *(
-            select(branch.c.last_name_key, branch.c.first_name_key, branch.c.id)
-            for branch in (
-                select(*columns)
-                .where(*where, *rest)
-                .order_by(*columns)
-                .limit(PERSON_BATCH)
-                .subquery()
-                for where in ((by_last,), (by_first, not_(by_last)))
-            )
-        )
-    ).subquery()
-    return (
-        select(people.c.id, people.c.last_name_key, people.c.first_name_key)
-        .order_by(people.c.last_name_key, people.c.first_name_key, people.c.id)
-        .limit(PERSON_BATCH)
+    by_last = _prefix_range(entries.last_name_key, tokens[0])
+    by_first = _prefix_range(entries.first_name_key, tokens[0])
+    columns = (
+        entries.closed,
+        entries.last_name_key,
+        entries.first_name_key,
+        entries.case_number,
+        entries.case_id,
+        entries.person_id,
     )
+    branches = [
+        select(*columns)
+        .where(entries.unit_id == actor.unit_id, entries.closed == closed, *where, *rest)
+        .order_by(*columns[1:])
+        .limit(limit)
+        .subquery()
+        for closed in (False, True)
+        for where in ((by_last,), (by_first, not_(by_last)))
+    ]
+    union = union_all(*(select(*branch.c) for branch in branches)).subquery()
+    return select(union.c.case_id, union.c.person_id).order_by(*union.c).limit(limit)
 
 
 def _name_rows(session: Session, actor: Actor, tokens: list[str], limit: int) -> list:
-    """The first `limit` rows in `_order` of a name search, without joining every person
-    whose name matches (a common surname has thousands).
-
-    Persons are read in name order from the (name, id) indexes, a batch at a time, and only
-    their cases are looked up, open and closed in one statement. Batches are read until the
-    open cases fill the list or the names run out, so the closed cases of the batches read
-    are all that can follow the open ones. Within each kind the order is exact: a later
-    batch only has later names."""
-    open_rows: list = []
-    closed_rows: list = []
-    after: tuple | None = None
-    while len(open_rows) < limit:
-        batch = session.execute(_people_in_name_order(tokens, after)).all()
-        if not batch:
-            break
-        found = session.execute(_hit_query(actor).where(Person.id.in_([p.id for p in batch]))).all()
-        for row in sorted(found, key=_order):
-            (closed_rows if row.status is CaseStatus.CLOSED else open_rows).append(row)
-        if len(batch) < PERSON_BATCH:
-            break
-        last = batch[-1]
-        after = (last.last_name_key, last.first_name_key, last.id)
-    return (open_rows + closed_rows)[:limit]
+    """The first `limit` rows in `_order` of a name search: the pairs from the unit's name
+    index, then their hit rows (the index only says where to look: what is shown is read
+    from the tables, under the same access rules as every other search)."""
+    pairs = session.execute(_entries_in_hit_order(actor, tokens, limit)).all()
+    if not pairs:
+        return []
+    wanted = {(pair.case_id, pair.person_id) for pair in pairs}
+    rows = session.execute(
+        _hit_query(actor)
+        .where(Case.id.in_({case_id for case_id, _ in wanted}))
+        .where(Person.id.in_({person_id for _, person_id in wanted}))
+    ).all()
+    return sorted((row for row in rows if (row.case_id, row.person_id) in wanted), key=_order)
 
 
 def search(session: Session, actor: Actor, query: str) -> SearchResult:

@@ -15,23 +15,6 @@ class Person(VersionedMixin, Base):
     __tablename__ = "persons"
     __table_args__ = (
         CheckConstraint("sex IN ('K', 'M')", name="sex_code"),
-        # Name searches read (name, name, id) from these alone, in name order
-        # (app.cases.case_search); on PostgreSQL with the skydd flag the server's access
-        # rules check on every row (migration 0008).
-        Index(
-            "ix_persons_last_first",
-            "last_name_key",
-            "first_name_key",
-            "id",
-            postgresql_include=["protected_identity"],
-        ),
-        Index(
-            "ix_persons_first_last",
-            "first_name_key",
-            "last_name_key",
-            "id",
-            postgresql_include=["protected_identity"],
-        ),
         # Sex and birth date by id without reading the table (app.statistics.statistics).
         Index("ix_persons_sex_birth", "id", "sex", "birth_date"),
         # The few persons with skyddade personuppgifter, read whole by the server's access

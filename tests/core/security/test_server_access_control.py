@@ -448,3 +448,55 @@ def test_the_server_keeps_its_list_of_protected_households(
     with connect(login_roles, "omar.haddad") as conn:
         assert cases.protected not in visible_cases(conn)
         assert other.id in visible_cases(conn)
+
+
+@on_postgresql
+def test_the_name_index_shows_each_user_only_what_the_cases_show_and_takes_no_writes(
+    cases, login_roles
+) -> None:
+    """Migration 0036: case_search_names holds every member's name keys. Over psql a user
+    reads only the rows of cases she may read, and cannot write a row: the triggers (as
+    the owner) are the only writers."""
+
+    def indexed(conn: psycopg.Connection) -> set[uuid.UUID]:
+        return {row[0] for row in conn.execute("SELECT case_id FROM case_search_names")}
+
+    expected = {
+        "sara.nilsson": {cases.own, cases.protected},  # the protected case is hers
+        "omar.haddad": {cases.own},  # same unit, not the protected household
+        "eva.lind": {cases.own, cases.protected},  # the unit's chef
+        "karin.holm": {cases.other_unit},
+        "ada.admin": set(),
+    }
+    for username, visible in expected.items():
+        with connect(login_roles, username) as conn:
+            assert indexed(conn) == visible, username
+            assert indexed(conn) == visible_cases(conn), username
+    with connect(login_roles, "sara.nilsson") as conn:
+        for statement, values in (
+            (
+                "INSERT INTO case_search_names (case_id, person_id, unit_id, household_id, "
+                "closed, case_number, last_name_key, first_name_key) SELECT case_id, "
+                "person_id, unit_id, household_id, closed, 'EB-2026-999999', 'x', 'x' "
+                "FROM case_search_names WHERE case_id = %s",
+                (cases.own,),
+            ),
+            ("UPDATE case_search_names SET last_name_key = 'x' WHERE case_id = %s", (cases.own,)),
+            ("DELETE FROM case_search_names WHERE case_id = %s", (cases.own,)),
+            ("TRUNCATE case_search_names", ()),
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(statement, values)
+        # what she may change moves the index, through the owner's trigger
+        conn.execute(
+            "UPDATE persons SET last_name = 'Anderzon', last_name_key = 'anderzon' "
+            "WHERE id = (SELECT person_id FROM case_search_names WHERE case_id = %s LIMIT 1)",
+            (cases.own,),
+        )
+        keys = {
+            row[0]
+            for row in conn.execute(
+                "SELECT last_name_key FROM case_search_names WHERE case_id = %s", (cases.own,)
+            )
+        }
+        assert keys == {"anderzon"}
