@@ -6,6 +6,7 @@ the unit's own hits."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import select, update
@@ -28,6 +29,19 @@ def _pnr(rng: random.Random) -> str:
     return f"{digits[:8]}-{digits[8:]}"
 
 
+def _numbers(rng: random.Random) -> Callable[[], str]:
+    """A maker of personnummer not given before (valid check digits, fictional)."""
+    used: set[str] = set()
+
+    def new_number() -> str:
+        while (number := _pnr(rng)) in used:
+            pass
+        used.add(number)
+        return number
+
+    return new_number
+
+
 def _agrees(session) -> None:
     session.flush()
     assert name_index.differences(session) == (set(), set())
@@ -37,14 +51,7 @@ def test_the_index_follows_every_change_and_equals_it_made_anew(
     session, make_case, staff, colleague, other_unit_caseworker
 ) -> None:
     rng = random.Random(2126)
-    used: set[str] = set()
-
-    def new_number() -> str:
-        while (number := _pnr(rng)) in used:
-            pass
-        used.add(number)
-        return number
-
+    new_number = _numbers(rng)
     actors = [staff.caseworker, colleague, other_unit_caseworker]
     cases = [
         make_case(
@@ -147,14 +154,7 @@ def test_name_hits_in_the_unit_are_found_past_a_common_name_elsewhere(
     """300 Berg in the other unit, sorted before the unit's own: the search reads the unit's
     index, so the three of its own are all there, in order, open before closed."""
     rng = random.Random(7)
-    used: set[str] = set()
-
-    def new_number() -> str:
-        while (number := _pnr(rng)) in used:
-            pass
-        used.add(number)
-        return number
-
+    new_number = _numbers(rng)
     for index in range(300):
         make_case(new_number(), f"Aa{index:03d}", "Berg", actor=other_unit_caseworker)
     ours = [make_case(new_number(), first, "Berg") for first in ("Örjan", "Cilla", "Bo")]
