@@ -54,17 +54,24 @@ def _rows_of(case: str, member: str) -> str:
     )
 
 
+def _schema(dialect: str) -> str:
+    """The tables' schema as the trigger bodies name it: on PostgreSQL `public.`, so that
+    functions running as their owner (SECURITY DEFINER) name the tables they mean whatever a
+    caller's search_path (they also set their own)."""
+    return "public." if dialect == "postgresql" else ""
+
+
 def _insert(select: str, dialect: str) -> str:
     columns = ", ".join(COLUMNS)
     if dialect == "postgresql":
-        return f"INSERT INTO public.{TABLE} ({columns}) {select} ON CONFLICT DO NOTHING;"
+        return f"INSERT INTO {_schema(dialect)}{TABLE} ({columns}) {select} ON CONFLICT DO NOTHING;"
     # SQLite: ON CONFLICT after INSERT … SELECT would need a WHERE to parse
     return f"INSERT OR IGNORE INTO {TABLE} ({columns}) {select};"
 
 
 def _for_case(case: str, dialect: str) -> str:
     """The rows of the case `case` (NEW) for every member of its household."""
-    schema = "public." if dialect == "postgresql" else ""
+    schema = _schema(dialect)
     return _insert(
         f"{_rows_of(case, 'm')} FROM {schema}household_members m "
         f"JOIN {schema}persons p ON p.id = m.person_id WHERE m.household_id = {case}.household_id",
@@ -74,7 +81,7 @@ def _for_case(case: str, dialect: str) -> str:
 
 def _for_member(member: str, dialect: str) -> str:
     """The rows of the membership `member` (NEW) for every case of its household."""
-    schema = "public." if dialect == "postgresql" else ""
+    schema = _schema(dialect)
     return _insert(
         f"{_rows_of('c', member)} FROM {schema}cases c JOIN {schema}persons p "
         f"ON p.id = {member}.person_id WHERE c.household_id = {member}.household_id",
@@ -84,7 +91,7 @@ def _for_member(member: str, dialect: str) -> str:
 
 def _without_member(member: str, dialect: str) -> str:
     """Delete the rows of the membership `member` (OLD)."""
-    schema = "public." if dialect == "postgresql" else ""
+    schema = _schema(dialect)
     return (
         f"DELETE FROM {schema}{TABLE} WHERE person_id = {member}.person_id AND case_id IN "
         f"(SELECT c.id FROM {schema}cases c WHERE c.household_id = {member}.household_id);"
@@ -92,12 +99,12 @@ def _without_member(member: str, dialect: str) -> str:
 
 
 def _without_case(case: str, dialect: str) -> str:
-    schema = "public." if dialect == "postgresql" else ""
+    schema = _schema(dialect)
     return f"DELETE FROM {schema}{TABLE} WHERE case_id = {case}.id;"
 
 
 def _renamed(person: str, dialect: str) -> str:
-    schema = "public." if dialect == "postgresql" else ""
+    schema = _schema(dialect)
     return (
         f"UPDATE {schema}{TABLE} SET last_name_key = {person}.last_name_key, "
         f"first_name_key = {person}.first_name_key WHERE person_id = {person}.id;"

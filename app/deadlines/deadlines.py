@@ -169,8 +169,11 @@ class CaseFacts:
     """Signed decisions that replace another, or grant money and are not verkställda, or
     (with `review_since`, in households with children) are not full bifall and were decided
     on or after that day. Columns: id, case_id, kind, outcome, period_start, period_end,
-    granted_total, decided_on, signed_at, executed_on, replaces_id, bka_form_id,
-    child_consideration."""
+    granted_total, decided_on, signed_at, executed_on, replaces_id, bka_form_id: all in the
+    index `ix_decisions_case_cover`, so the read never touches the table's rows (a unit's
+    decisions lie one per page, scattered over the file: the chef's first opening at 100 000
+    households read ~40 000 pages for them). The considerations per child are read by
+    the few decisions that need them (app.cases.caseload_review)."""
     barriers: dict[uuid.UUID, dict[uuid.UUID, tuple[date, str]]] = field(default_factory=dict)
     """Case -> person -> (month, code) of the person's latest försörjningshinder."""
     plans: dict[uuid.UUID, list[PlanFact]] = field(default_factory=lambda: defaultdict(list))
@@ -459,7 +462,6 @@ def _read_decisions(
                 Decision.executed_on,
                 Decision.replaces_id,
                 Decision.bka_form_id,
-                Decision.child_consideration,
             )
             .where(among_bound(session, Decision.case_id, "ids"))
             .where(Decision.signed_at.is_not(None))

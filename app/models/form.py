@@ -47,7 +47,8 @@ class FormInstance(VersionedMixin, Base):
 
     __tablename__ = "forms"
     __table_args__ = (
-        Index("ix_forms_case", "case_id"),
+        # the signed forms of a kind per case, read from the index alone (migration 0037)
+        Index("ix_forms_case_kind", "case_id", "form_key", "signed_at", "id"),
         Index("ix_forms_subject", "subject_user_id"),
         referrer_index("forms", "supersedes_id"),
     )

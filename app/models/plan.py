@@ -13,8 +13,12 @@ from app.models.base import Base, VersionedMixin
 
 class Plan(VersionedMixin, Base):
     __tablename__ = "plans"
+    __table_args__ = (
+        # the plans in force per case, read from the index alone (migration 0037)
+        Index("ix_plans_case_cover", "case_id", "closed_on", "start_on", "follow_up_on", "id"),
+    )
 
-    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"))
     kind: Mapped[str] = mapped_column(String(30))
     """Code from the 'plantyp' list."""
     goal: Mapped[str] = mapped_column(Text)

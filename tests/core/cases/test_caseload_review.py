@@ -578,6 +578,25 @@ class TestChildDocumentation:
         assert decision.bka_form_id == bka.id
         assert self.status(session, manager, family) == (BKA_OK, 0, False)
 
+    def test_a_bka_signed_in_another_case_is_not_enough(
+        self, session, manager, caseworker, family, make_case
+    ) -> None:
+        other = make_case()
+        bka = add_form(session, "bka", other.unit_id, caseworker, case_id=other.id)
+        bka.signed_at = noon(date(2026, 10, 2))
+        session.flush()
+        self.refuse(session, family, caseworker, bka_form_id=bka.id)
+        assert self.status(session, manager, family) == (BKA_MISSING, 1, True)
+
+    def test_each_decision_is_judged_by_its_own_consideration(
+        self, session, manager, caseworker, family
+    ) -> None:
+        ola = str(members(family)["Ola"].person_id)
+        self.refuse(session, family, caseworker, child_consideration=json.dumps({ola: "Prövat."}))
+        self.refuse(session, family, caseworker, child_consideration=json.dumps({ola: "  "}))
+        self.refuse(session, family, caseworker)
+        assert self.status(session, manager, family) == (BKA_MISSING, 2, True)
+
     def test_twelve_months_back(self, session, manager, caseworker, family) -> None:
         self.refuse(session, family, caseworker, decided_on=date(2025, 11, 22))
         assert self.status(session, manager, family) == (BKA_OK, 0, False)

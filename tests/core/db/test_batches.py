@@ -1,15 +1,16 @@
 """Long id lists: `among` and `not_among` select the same rows as IN / NOT IN on both
-databases, and on PostgreSQL send the ids as one array parameter. A statement built once
-(`built_once`) is kept and runs with each call's own values."""
+databases, and send the ids as one parameter (PostgreSQL: an array; SQLite: a JSON list).
+A statement built once (`built_once`) is kept and runs with each call's own values."""
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import Session
 
-from app.db.batches import among, built_once, not_among, plain_rows
+from app.db.batches import among, among_bound, built_once, not_among, plain_rows
 from app.models import User
 
 
@@ -31,7 +32,7 @@ def test_among_selects_the_listed_rows_and_not_among_the_others(session: Session
     assert _usernames(session, not_among(session, User.id, [])) == set(everyone.values())
 
 
-def test_on_postgresql_the_ids_are_one_parameter(session: Session, staff) -> None:
+def test_the_ids_are_one_parameter(session: Session, staff) -> None:
     sent: list[tuple[str, object]] = []
 
     def capture(_conn, _cursor, statement, parameters, _context, _executemany) -> None:
@@ -46,11 +47,22 @@ def test_on_postgresql_the_ids_are_one_parameter(session: Session, staff) -> Non
         event.remove(engine, "before_cursor_execute", capture)
     statement, parameters = sent[-1]
     if engine.dialect.name == "postgresql":
-        assert "= ANY (" in statement
-        assert list(parameters.values()) == [ids]
+        assert "= ANY (CAST(" in statement
+        assert list(parameters.values()) == ["{" + ",".join(str(i) for i in ids) + "}"]
     else:
-        assert " IN (" in statement
-        assert len(parameters) == len(ids)
+        assert "IN (SELECT value FROM json_each(?))" in " ".join(statement.split())
+        assert len(parameters) == 1
+        assert json.loads(parameters[0]) == [i.hex for i in ids]
+
+
+def test_among_bound_takes_the_ids_at_execution(session: Session, staff) -> None:
+    key = ("test among_bound", session.get_bind().dialect.name, uuid.uuid4())
+    stmt = built_once(
+        key, lambda: select(User.username).where(among_bound(session, User.id, "ids"))
+    )
+    for chosen in ([staff.caseworker.id], [staff.manager.id, uuid.uuid4()], []):
+        expected = {u.username for u in session.scalars(select(User)) if u.id in chosen}
+        assert {n for (n,) in plain_rows(session, stmt, {"ids": chosen})} == expected
 
 
 def test_a_statement_built_once_is_kept_and_runs_with_each_calls_values(

@@ -371,7 +371,7 @@ def test_the_shortcut_list_names_ctrl_g_for_chefs_only(main_window, chef_window,
 def test_the_caseload_is_shown_before_the_review_status_arrives(
     qtbot, chef_window, chef, monkeypatch
 ) -> None:
-    """The review status is read beside the caseload, not before it: the rows are in the
+    """The review status is read after the caseload, not before it: the rows are in the
     table while the status per handläggare is still being read."""
     release = threading.Event()
     real = caseload_review.review_status
@@ -394,6 +394,34 @@ def test_the_caseload_is_shown_before_the_review_status_arrives(
     _wait_loaded(qtbot, view)
     assert view.status_model.rowCount() > 0
     assert view.picker.findText("Sara Nilsson") >= 0
+
+
+def test_the_review_status_is_read_after_the_caseload_not_beside_it(
+    qtbot, chef_window, monkeypatch
+) -> None:
+    """Side by side the two reads take two database connections, and the next opening's
+    caseload may get the one whose page cache the status used (issue 21)."""
+    caseload_done = threading.Event()
+    status_started_after: list[bool] = []
+    real_caseload, real_status = caseload_review.caseload, caseload_review.review_status
+
+    def caseload(session, actor, **kwargs):
+        rows = real_caseload(session, actor, **kwargs)
+        caseload_done.set()
+        return rows
+
+    def review_status(session, actor):
+        status_started_after.append(caseload_done.is_set())
+        return real_status(session, actor)
+
+    monkeypatch.setattr(caseload_review, "caseload", caseload)
+    monkeypatch.setattr(caseload_review, "review_status", review_status)
+    view = _open_view(qtbot, chef_window)
+    assert status_started_after == [True]
+    caseload_done.clear()
+    qtbot.keyClick(view, Qt.Key.Key_F5)
+    _wait_loaded(qtbot, view)
+    assert status_started_after == [True, True]
 
 
 def test_the_caseload_is_shown_when_the_review_status_fails(
