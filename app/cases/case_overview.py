@@ -6,8 +6,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, bindparam, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Select, and_, bindparam, func, select
+from sqlalchemy.orm import Session
 
 from app.cases import jobbstimulans
 from app.common import clock, code_lists
@@ -16,7 +16,18 @@ from app.common.formatting import local_datetime
 from app.common.identity_number import age_on, format_identity_number
 from app.db.batches import built_once, plain_rows
 from app.deadlines.deadlines import Deadline, read_case_facts
-from app.models import Application, Case, CaseStatus, MemberRole, Plan, PlanItem
+from app.models import (
+    Application,
+    Case,
+    CaseLease,
+    CaseStatus,
+    Household,
+    MemberRole,
+    Plan,
+    PlanItem,
+    Unit,
+    User,
+)
 from app.offline import leases
 from app.offline.leases import LeaseInfo
 from app.security import access, audit
@@ -96,48 +107,48 @@ def open_case(session: Session, actor: Actor, case_id: uuid.UUID) -> CaseOvervie
 
     Each thing is read once: the household's members, their latest försörjningshinder and
     the sökande for jobbstimulans come with the bevakningar (`read_case_facts`), the
-    case's household, unit and handläggare with the case; the lists shown are read as
-    plain columns (no ORM objects are needed for display)."""
-    case = session.scalar(_case_with_household_unit_and_responsible(), {"case_id": case_id})
-    if case is None:
+    names of the case's unit and handläggare and the household's address with the case;
+    the lists shown are read as plain columns (no ORM objects are needed for display)."""
+    found = session.execute(
+        _case_with_names_address_and_lease(), {"case_id": case_id, "now": clock.now()}
+    ).one_or_none()
+    if found is None:
         raise NotFound("Ärendet finns inte.")
+    case = found.Case
     access.require_read(session, actor, case)
     today = clock.today()
     facts = read_case_facts(session, [case.id])
     current = [m for m in facts.members.get(case.id, []) if m.is_current(today)]
     barriers = facts.barriers.get(case.id, {})
     hidden = any(m.protected_identity for m in current)
-    household = case.household
     address = (
         []
         if hidden
         else [
             line
-            for line in (
-                household.street_address,
-                f"{household.postal_code} {household.city}".strip(),
-            )
+            for line in (found.street_address, f"{found.postal_code} {found.city}".strip())
             if line
         ]
     )
     plan = next((p for p in _open_plans(session, case.id) if p.is_current(today)), None)
     applications = plain_rows(session, _latest_applications(), {"case_id": case.id})
     audit.record(session, actor, audit.Action.OPEN, "case", entity_id=case.id, case_id=case.id)
-    lease = access.active_lease(session, case.id)
+    # the lease in force (`access.active_lease`) came with the case: at most one not ended
+    lease = None if found.lease_id is None else session.get(CaseLease, found.lease_id)
     return CaseOverview(
         lease=None if lease is None else leases.lease_info(session, lease),
         case_id=case.id,
         version=case.version,
         case_number=case.case_number,
         status=case.status,
-        unit_name=case.unit.name,
-        responsible_name=case.responsible.full_name if case.responsible else "Ej tilldelad",
+        unit_name=found.unit_name,
+        responsible_name=found.responsible_name or "Ej tilldelad",
         opened_on=case.opened_on,
         closed_on=case.closed_on,
         closing_reason_label=code_lists.label(code_lists.CLOSING_REASON, case.closing_reason),
         address_lines=address,
         address_hidden=hidden,
-        housing_label=code_lists.label(code_lists.HOUSING_TYPE, household.housing_type),
+        housing_label=code_lists.label(code_lists.HOUSING_TYPE, found.housing_type),
         members=[
             MemberView(
                 person_id=m.person_id,
@@ -208,13 +219,30 @@ def _open_plans(session: Session, case_id: uuid.UUID) -> list[_OpenPlan]:
 # statements anew each time cost more than running them.
 
 
-def _case_with_household_unit_and_responsible() -> Select:
+def _case_with_names_address_and_lease() -> Select:
+    """The case (an object: the access check and jobbstimulans take one) with the few
+    columns shown of its unit, handläggare and household, and the id of the lease that
+    holds it now if any: loaded as objects they were four more (the handläggare's own unit
+    too) for three names and an address, and the lease a statement of its own."""
     return built_once(
-        "case_overview.case",
+        "case_overview.case_names_address_lease",
         lambda: (
-            select(Case)
-            .options(
-                joinedload(Case.household), joinedload(Case.unit), joinedload(Case.responsible)
+            select(
+                Case,
+                Unit.name.label("unit_name"),
+                User.full_name.label("responsible_name"),
+                Household.street_address,
+                Household.postal_code,
+                Household.city,
+                Household.housing_type,
+                CaseLease.id.label("lease_id"),
+            )
+            .outerjoin(Unit, Unit.id == Case.unit_id)
+            .outerjoin(Household, Household.id == Case.household_id)
+            .outerjoin(User, User.id == Case.responsible_user_id)
+            .outerjoin(
+                CaseLease,
+                and_(CaseLease.case_id == Case.id, access.lease_in_force(bindparam("now"))),
             )
             .where(Case.id == bindparam("case_id"))
         ),

@@ -6,7 +6,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from babel.dates import format_date as _format_date
-from babel.dates import format_datetime as _format_datetime
 from babel.numbers import format_currency, format_decimal
 
 from app.common.clock import STOCKHOLM
@@ -41,7 +40,10 @@ def local_datetime(value: datetime | None) -> str:
     """UTC from the database shown in Swedish time: '2026-11-23 14:05'."""
     if value is None:
         return ""
-    return _format_datetime(value.astimezone(STOCKHOLM), format="yyyy-MM-dd HH:mm", locale=LOCALE)
+    # Digits only, so written directly: Babel's pattern formatting took ~0.1 ms a value, and
+    # lists show a time per row (opening a case: its last twelve applications).
+    local = value.astimezone(STOCKHOLM)
+    return f"{local.year:04d}-{local.month:02d}-{local.day:02d} {local.hour:02d}:{local.minute:02d}"
 
 
 SIGNING_CLOCK_TOLERANCE = timedelta(minutes=5)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.common.errors import ValidationFailed
@@ -14,13 +14,19 @@ from app.models import Setting
 from app.settings import registry
 from app.settings.registry import ChangedBy, Declaration, Location
 
+_STORED_VALUE = select(Setting.value).where(Setting.key == bindparam("key"))
+"""Built once, its key given at execution: opening a case reads a setting (the
+bevakningar's warning days), and building the statement anew each time (and deriving its
+cache key) cost more than the read (as app.db.batches.built_once, which this layer is
+below)."""
+
 
 def get_int(session: Session, declaration: Declaration[int]) -> int:
     """The stored value, or the declared default when there is none or it is one the program
     would refuse (unreadable or out of bounds, e.g. written with SQL): a rule never runs on
     a value nobody could have chosen in the program."""
     _require_stored(declaration)
-    value = session.scalar(select(Setting.value).where(Setting.key == declaration.key))
+    value = session.scalar(_STORED_VALUE, {"key": declaration.key})
     if value is None:
         return declaration.default
     try:

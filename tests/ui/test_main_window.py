@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtWidgets import QTableView
 from sqlalchemy import select
 
 from app.cases import case_register
 from app.common.identity_number import format_identity_number
+from app.journal import journal
 from app.models import AuditEntry, CaseStatus
 from app.ui.cases.case_view import CaseView
+from app.ui.journal.journal_tab import JournalTab
 from app.ui.main_window import CASE_LIST_POLL_MS
 from tests.helpers import type_text
 
@@ -81,6 +84,48 @@ def test_opening_a_case_is_audited(main_window, caseworker) -> None:
         ).all()
     assert len(opened) == 1
     assert opened[0].user_id == caseworker.actor.id
+
+
+def test_a_case_opens_on_its_overview_and_reads_another_tab_when_it_is_picked(
+    qtbot, main_window, caseworker
+) -> None:
+    """Only Översikt is read and built when a case opens (the case is painted sooner); the
+    journal is read, shown and logged when the user picks its tab, and once built it stays."""
+    row = main_window.my_cases_model.rows[0]
+    view = main_window.open_case(row.case_id)
+
+    def journal_reads() -> int:
+        with caseworker.database.sessions() as session:
+            reads = session.scalars(
+                select(AuditEntry.id).where(
+                    AuditEntry.case_id == row.case_id,
+                    AuditEntry.action == "open",
+                    AuditEntry.entity == "journal",
+                )
+            )
+            return len(reads.all())
+
+    assert view.findChild(QTableView, "journalList") is None
+    assert journal_reads() == 0
+    bar = view.tabs.tabBar()
+    assert [bar.tabText(i) for i in range(bar.count())] == [
+        "Ö&versikt",
+        "&Journal",
+        "&Planering",
+        "B&lanketter",
+        "&Beslut",
+    ]
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    shown = view.tabs.currentWidget()
+    assert isinstance(shown, JournalTab)
+    assert shown.isVisible()
+    assert journal_reads() == 1
+    entries = caseworker.call(lambda s, a: journal.list_entries(s, a, row.case_id))
+    assert shown.list_view.model().rowCount() == len(entries)
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(0).center())
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    assert view.tabs.currentWidget() is shown
+    assert view.journal_tab is shown
 
 
 def test_case_view_shows_household_and_hides_protected_address(main_window) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -31,6 +33,8 @@ from app.ui.journal.journal_tab import JournalTab
 from app.ui.journal.plan_tab import PlanTab
 from app.ui.widgets.messages import ask_save_or_discard, show_error
 from app.ui.widgets.pdf_export import ask_pdf_path, export_pdf
+
+_Tab = TypeVar("_Tab", bound=QWidget)
 
 
 class CaseView(QWidget):
@@ -72,25 +76,109 @@ class CaseView(QWidget):
         layout.addLayout(lease_row)
         self.tabs = QTabWidget()
         self.overview_tab = OverviewTab(context, self)
-        self.journal_tab = JournalTab(context, case_id, self)
-        self.plan_tab = PlanTab(context, case_id, self)
-        self.forms_tab = FormsTab(context, case_id, self)
         self.tabs.addTab(self.overview_tab, "Ö&versikt")
-        self.tabs.addTab(self.journal_tab, "&Journal")
-        self.tabs.addTab(self.plan_tab, "&Planering")
-        self.decisions_tab = DecisionsTab(context, case_id, self)
-        self.tabs.addTab(self.forms_tab, "B&lanketter")
-        self.tabs.addTab(self.decisions_tab, "&Beslut")
-        self.forms_tab.open_form_requested.connect(self.open_form_requested)
         self.overview_tab.access_log_requested.connect(self.access_log_requested)
-        self.decisions_tab.open_decision_requested.connect(
+        self.overview_tab.changed.connect(self.reload)
+        # The other tabs are built when first picked (`_page`): built at once they took
+        # two thirds of the time from Enter to the case painted, and read the journal, the
+        # decisions (each signature checked), the forms and the plans whether or not the
+        # user looks at them.
+        self._unbuilt: dict[int, Callable[[], QWidget]] = {}
+        self._tab_index: dict[type[QWidget], int] = {}
+        tabs: list[tuple[str, type[QWidget], Callable[[], QWidget]]] = [
+            ("&Journal", JournalTab, self._make_journal_tab),
+            ("&Planering", PlanTab, self._make_plan_tab),
+            ("B&lanketter", FormsTab, self._make_forms_tab),
+            ("&Beslut", DecisionsTab, self._make_decisions_tab),
+        ]
+        for label, kind, make in tabs:
+            index = self.tabs.addTab(QWidget(), label)
+            self._unbuilt[index] = make
+            self._tab_index[kind] = index
+        self.tabs.currentChanged.connect(self._picked)
+        layout.addWidget(self.tabs)
+        self._show()
+
+    # --- the tabs, built when first picked --------------------------------------------
+    def _picked(self, index: int) -> None:
+        """The user picked a tab: its page built if it was not (a read that fails is
+        shown, and tried again the next time the tab is picked)."""
+        try:
+            self._page(index)
+        except Exception as exc:
+            show_error(self, exc)
+
+    def _page(self, index: int) -> QWidget:
+        """The tab's page at `index`, built now and put in its placeholder's place if it
+        was not built yet (the user picked it, or code needs it)."""
+        placeholder = self.tabs.widget(index)
+        assert placeholder is not None
+        make = self._unbuilt.get(index)
+        if make is None:
+            return placeholder  # built already
+        page = make()
+        del self._unbuilt[index]
+        current, label = self.tabs.currentIndex(), self.tabs.tabText(index)
+        # no currentChanged while the placeholder is swapped: taking the current tab away
+        # makes a neighbour current for a moment, which would build that one too
+        blocked = self.tabs.blockSignals(True)
+        try:
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, page, label)
+            self.tabs.setCurrentIndex(current)
+        finally:
+            self.tabs.blockSignals(blocked)
+        placeholder.deleteLater()
+        return page
+
+    def _built(self, kind: type[_Tab]) -> _Tab | None:
+        """The tab of this kind if it has been built, else None."""
+        page = self.tabs.widget(self._tab_index[kind])
+        return page if isinstance(page, kind) else None
+
+    def _tab(self, kind: type[_Tab]) -> _Tab:
+        """The tab of this kind, built now if it was not."""
+        page = self._page(self._tab_index[kind])
+        assert isinstance(page, kind)
+        return page
+
+    def _make_journal_tab(self) -> JournalTab:
+        tab = JournalTab(self.context, self.case_id, self)
+        tab.changed.connect(self.reload)
+        return tab
+
+    def _make_plan_tab(self) -> PlanTab:
+        tab = PlanTab(self.context, self.case_id, self)
+        tab.changed.connect(self.reload)
+        return tab
+
+    def _make_forms_tab(self) -> FormsTab:
+        tab = FormsTab(self.context, self.case_id, self)
+        tab.open_form_requested.connect(self.open_form_requested)
+        return tab
+
+    def _make_decisions_tab(self) -> DecisionsTab:
+        tab = DecisionsTab(self.context, self.case_id, self)
+        tab.open_decision_requested.connect(
             lambda decision_id: self.open_decision_requested.emit(self, decision_id)
         )
-        layout.addWidget(self.tabs)
-        self.journal_tab.changed.connect(self.reload)
-        self.plan_tab.changed.connect(self.reload)
-        self.overview_tab.changed.connect(self.reload)
-        self._show()
+        return tab
+
+    @property
+    def journal_tab(self) -> JournalTab:
+        return self._tab(JournalTab)
+
+    @property
+    def plan_tab(self) -> PlanTab:
+        return self._tab(PlanTab)
+
+    @property
+    def forms_tab(self) -> FormsTab:
+        return self._tab(FormsTab)
+
+    @property
+    def decisions_tab(self) -> DecisionsTab:
+        return self._tab(DecisionsTab)
 
     @property
     def tab_title(self) -> str:
@@ -131,9 +219,13 @@ class CaseView(QWidget):
             show_error(self, exc)
             return
         self._show()
-        self.forms_tab.reload()
-        self.plan_tab.reload()
-        self.decisions_tab.reload()
+        # tabs not built yet read the case when they are
+        if (forms_tab := self._built(FormsTab)) is not None:
+            forms_tab.reload()
+        if (plan_tab := self._built(PlanTab)) is not None:
+            plan_tab.reload()
+        if (decisions_tab := self._built(DecisionsTab)) is not None:
+            decisions_tab.reload()
         self.changed.emit()
 
     def revoke_lease(self) -> None:
@@ -201,12 +293,13 @@ class CaseView(QWidget):
         )
 
     def confirm_close(self) -> bool:
-        if not self.journal_tab.has_unsaved_changes():
+        journal_tab = self._built(JournalTab)
+        if journal_tab is None or not journal_tab.has_unsaved_changes():
             return True
         return ask_save_or_discard(
             self,
             "Osparad anteckning",
             "Journalanteckningen har ändringar som inte är sparade. Vill du spara dem som "
             "utkast innan fliken stängs?",
-            self.journal_tab.save_draft,
+            journal_tab.save_draft,
         )
