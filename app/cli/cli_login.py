@@ -115,9 +115,12 @@ def open_as_user(
         from app.security import early_password_check
 
         check = early_password_check.start(database.engine, username, password)
-        if meanwhile is not None:
-            meanwhile()
-        from app.security import accounts
+        from app.common.gc_tuning import imports_uncollected
+
+        with imports_uncollected():  # the models' mappings: long-lived, frozen (gc_tuning)
+            if meanwhile is not None:
+                meanwhile()
+            from app.security import accounts
 
         with database.sessions.begin() as db_session:  # commits the failed attempt's audit row
             attempt = accounts.attempt_login(db_session, username, password, password_check=check)
