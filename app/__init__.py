@@ -7,5 +7,10 @@ try:
 except PackageNotFoundError:  # neither installed nor bundled with its metadata
     __version__ = "okänd"
 
-# The statistics' kept facts follow every ORM change (listeners on all sessions; cheap).
-from app.statistics import fact_upkeep as _fact_upkeep  # noqa: F401
+from app.common.gc_tuning import imports_uncollected
+
+# The statistics' kept facts follow every ORM change (listeners on all sessions; cheap to
+# register, but it imports SQLAlchemy and the ORM mappings: without the collector, see
+# app.common.gc_tuning).
+with imports_uncollected():
+    from app.statistics import fact_upkeep as _fact_upkeep  # noqa: F401

@@ -107,6 +107,9 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     if hasattr(signal, "SIGPIPE"):  # `arendestod decision list | head` ends quietly
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    from app.common.gc_tuning import tune_garbage_collector
+
+    tune_garbage_collector()  # before the parser's and the commands' imports (gc_tuning)
     try:
         args = _parser().parse_args(argv)
     except SystemExit as stop:  # --help, --version, or a Swedish argparse error (status 2)
@@ -116,14 +119,17 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(__version__)
     from app.cli.cli_errors import guarded
 
+    if argv is None and args.command is not None:
+        # the process's own command line (the `arendestod` script, `python -m app`, the
+        # bundle's launcher; a test passes its arguments): the process ends with the command
+        from app.common.gc_tuning import freeze_at_exit
+
+        freeze_at_exit()
     return guarded(lambda: _run(args), debug=args.debug)
 
 
 def _run(args: argparse.Namespace) -> int:
     """The command named by the arguments (errors become sentences in cli_errors)."""
-    from app.common.gc_tuning import tune_garbage_collector
-
-    tune_garbage_collector()
     from app.settings import configuration
 
     try:

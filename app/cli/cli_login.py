@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -66,13 +67,20 @@ def read_password(username: str, from_stdin: bool) -> str:
     return getpass.getpass(f"Lösenord för {username}: ")
 
 
-def open_as_user(args: argparse.Namespace, *, page_cache_kib: int | None = None) -> LoggedIn:
+def open_as_user(
+    args: argparse.Namespace,
+    *,
+    page_cache_kib: int | None = None,
+    meanwhile: Callable[[], object] | None = None,
+) -> LoggedIn:
     """Open the database of `--db` and log in the user of `--user` (see the module text).
     Raises LoginRequired (a ServiceError) with the reason; nothing is read before that.
-    `page_cache_kib`: a local file's page cache (local_database.open_for_command)."""
+    `page_cache_kib`: a local file's page cache (local_database.open_for_command).
+    `meanwhile`: the command's own preparation that reads nothing (its imports), made on a
+    local file while the password's check runs (app.security.early_password_check)."""
     from app.cli.local_database import open_for_command
     from app.db.location import resolve_database_url
-    from app.security import accounts, server_login
+    from app.security import server_login
 
     url = resolve_database_url(args.db)
     username = (getattr(args, "user", None) or "").strip()
@@ -83,6 +91,8 @@ def open_as_user(args: argparse.Namespace, *, page_cache_kib: int | None = None)
             return LoggedIn(session.database, session.actor)
         database = open_for_command(args, upgrade=False)
         try:
+            from app.security import accounts
+
             with database.sessions.begin() as db_session:
                 actor = accounts.login_connected(db_session)
         except BaseException:
@@ -101,8 +111,19 @@ def open_as_user(args: argparse.Namespace, *, page_cache_kib: int | None = None)
     database = open_for_command(args, page_cache_kib=page_cache_kib)
     try:
         password = read_password(username, from_stdin)
+        # scrypt in a thread while the models are imported and the login reads its rows
+        from app.security import early_password_check
+
+        check = early_password_check.start(database.engine, username, password)
+        from app.common.gc_tuning import imports_uncollected
+
+        with imports_uncollected():  # the models' mappings: long-lived, frozen (gc_tuning)
+            if meanwhile is not None:
+                meanwhile()
+            from app.security import accounts
+
         with database.sessions.begin() as db_session:  # commits the failed attempt's audit row
-            attempt = accounts.attempt_login(db_session, username, password)
+            attempt = accounts.attempt_login(db_session, username, password, password_check=check)
     except BaseException:
         database.dispose()
         raise

@@ -25,7 +25,7 @@ _HELP_INCOME = "inkomst TYP=BELOPP, t.ex. lon=3000 (typer: {types})"
 
 
 def add_norm_parser(subparsers: Any) -> argparse.ArgumentParser:
-    from app.norms.norm_calculation import COST_TYPES, INCOME_TYPES
+    from app.norms.cost_types import COST_TYPES, INCOME_TYPES
 
     norm = subparsers.add_parser(
         "norm",

@@ -115,7 +115,9 @@ def _run(args: argparse.Namespace, work) -> int:
     from app.db.encrypted_file import READ_ONCE_PAGE_CACHE_KIB
 
     month = getattr(args, "month", None)
-    logged_in = cli_login.open_as_user(args, page_cache_kib=READ_ONCE_PAGE_CACHE_KIB)
+    logged_in = cli_login.open_as_user(
+        args, page_cache_kib=READ_ONCE_PAGE_CACHE_KIB, meanwhile=_import_statistics
+    )
     try:
         with logged_in.database.sessions.begin() as session:
             return work(session, logged_in.actor, _unit_id(session, args.unit), month)
@@ -129,6 +131,11 @@ def _run(args: argparse.Namespace, work) -> int:
         logged_in.dispose()
 
 
+def _import_statistics() -> None:
+    """The statistics' modules, imported while the password is checked (cli_login)."""
+    from app.statistics import statistics  # noqa: F401
+
+
 def _statistics(session, actor, unit_id: uuid.UUID | None, month: date | None, year: int | None):
     """The month's statistics when a month is given, else the year's."""
     from app.statistics import statistics
@@ -140,8 +147,6 @@ def _statistics(session, actor, unit_id: uuid.UUID | None, month: date | None, y
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    from app.statistics import statistics
-
     if args.action == "rebuild":
         from app.cli.stats_rebuild_cli import run_rebuild
 
@@ -151,6 +156,8 @@ def run_stats(args: argparse.Namespace) -> int:
         return 2
 
     def work(session, actor, unit_id, month) -> int:
+        from app.statistics import statistics
+
         stats = _statistics(session, actor, unit_id, month, args.year)
         if args.json:
             print(json.dumps(statistics.as_json_dict(stats), ensure_ascii=False, indent=2))
@@ -162,13 +169,13 @@ def run_stats(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from app.statistics import sos_export, statistics_csv
-
     if args.export_command == "sos":
         print(SOS_REFUSED, file=sys.stderr)
         return 2
 
     def work(session, actor, unit_id, month) -> int:
+        from app.statistics import sos_export, statistics_csv
+
         if args.export_command == "underlag":
             underlag = sos_export.individual_data(session, actor, month, unit_id=unit_id)
             sos_export.write_underlag(underlag, args.out)

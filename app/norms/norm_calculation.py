@@ -31,6 +31,7 @@ from app.cases.jobbstimulans import JobbstimulansStatus
 from app.common.errors import ValidationFailed
 from app.common.formatting import money, number
 from app.common.text_input import clean_text
+from app.norms.cost_types import COST_TYPES, INCOME_TYPES
 from app.norms.norm_table import (
     CHILD_MAX_AGE,
     CHILD_MIN_AGE,
@@ -47,30 +48,6 @@ MAX_ROW_AMOUNT = Decimal("200000")
 MAX_NAME_LENGTH = 200
 MAX_DESCRIPTION_LENGTH = 500
 MAX_SHARED_HOUSEHOLD_PERSONS = 30
-
-COST_TYPES: dict[str, str] = {
-    "boende": "Boende",
-    "hushallsel": "Hushållsel",
-    "arbetsresor": "Arbetsresor",
-    "hemforsakring": "Hemförsäkring",
-    "fackforening_akassa": "Fackförening och a-kassa",
-    "barnomsorg": "Barnomsorg",
-    "lakarvard_medicin": "Läkarvård och medicin",
-    "ovrigt": "Övrigt",
-}
-
-INCOME_TYPES: dict[str, str] = {
-    "lon": "Lön",
-    "a_kassa": "A-kassa",
-    "sjukpenning": "Sjukpenning",
-    "foraldrapenning": "Föräldrapenning",
-    "barnbidrag": "Barnbidrag",
-    "underhallsstod": "Underhållsstöd",
-    "bostadsbidrag": "Bostadsbidrag",
-    "aktivitetsstod": "Aktivitetsstöd",
-    "pension": "Pension",
-    "ovrigt": "Övrig inkomst",
-}
 
 Section = Literal["norm", "kostnad", "inkomst"]
 

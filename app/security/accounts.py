@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,6 +18,9 @@ from app.security import audit, login_throttle
 from app.security.actor import Actor
 from app.security.password_hashing import hash_password, needs_rehash, verify_password
 from app.settings.configuration import UnitDefaults
+
+if TYPE_CHECKING:
+    from app.security.early_password_check import EarlyPasswordCheck
 
 MIN_PASSWORD_LENGTH = 12
 """A passphrase (NIST SP 800-63B, OWASP): length beats complexity rules. Only new passwords
@@ -64,6 +68,8 @@ def verify_login(
     username: str,
     password: str,
     stored_hash: Callable[[User], str | None] = lambda user: user.password_hash,
+    *,
+    password_check: EarlyPasswordCheck | None = None,
 ) -> LoginAttempt:
     """The throttled check of a password (`login_throttle`): during the wait after repeated
     failures the password is not even checked (a guess in the wait tells nothing). Every
@@ -72,7 +78,8 @@ def verify_login(
     row for a success: the caller says what it was (a login, an unlock).
 
     `stored_hash` is the user's hash to check against: the local password, or the offline
-    password kept in a laptop's replica."""
+    password kept in a laptop's replica. `password_check`: the same check, started earlier
+    by a command (app.security.early_password_check); its result is used here, in order."""
     user = session.scalar(select(User).where(User.username == username.strip().casefold()))
     who = user.username if user is not None else login_throttle.unknown_name_detail()
     user_id = user.id if user is not None else None
@@ -87,7 +94,8 @@ def verify_login(
             detail=login_throttle.throttled_detail(wait, who),
         )
         return LoginAttempt(None, wait)
-    if user is None or not user.active or not verify_password(password, stored_hash(user)):
+    verify = password_check.verify if password_check is not None else verify_password
+    if user is None or not user.active or not verify(password, stored_hash(user)):
         audit.record(
             session,
             Actor.of(user) if user else None,
@@ -100,12 +108,18 @@ def verify_login(
     return LoginAttempt(Actor.of(user))
 
 
-def attempt_login(session: Session, username: str, password: str) -> LoginAttempt:
+def attempt_login(
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    password_check: EarlyPasswordCheck | None = None,
+) -> LoginAttempt:
     """A local login (`verify_login`). A hash of a lower cost than today's is replaced at a
     successful login (an audited update).
 
     Returns instead of raising so the caller's transaction commits the audit rows."""
-    attempt = verify_login(session, username, password)
+    attempt = verify_login(session, username, password, password_check=password_check)
     actor = attempt.actor
     if actor is None:
         return attempt

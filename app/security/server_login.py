@@ -3,11 +3,16 @@
 The server checks the password; the app then maps the role to its user (`accounts.
 login_connected`) and refuses to work on a schema other than its own (the administrator
 upgrades the server with `arendestod db init-server`, the app never does it for them).
+
+`accounts` (and with it the ORM's models) is imported where a login needs it: a command on
+the local file asks `is_shared_server` first and logs in without this module
+(app.security.early_password_check).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
@@ -18,8 +23,9 @@ from app.common.errors import ServiceError
 from app.db import migrate
 from app.db.database import Database, open_database
 from app.db.engine import database_url
-from app.security import accounts
-from app.security.actor import Actor
+
+if TYPE_CHECKING:
+    from app.security.actor import Actor
 
 _REFUSED_STATES = {"28P01", "28000"}
 """invalid_password, invalid_authorization_specification (no such role, pg_hba refuses)."""
@@ -66,6 +72,8 @@ def with_credentials(url: str, username: str, password: str) -> str:
 def log_in(url: str, username: str, password: str) -> ServerSession:
     """Connect as `username`; raises LoginRefused or ServerUnavailable with a message for
     the user, and never says which of username and password was wrong."""
+    from app.security import accounts
+
     username = username.strip().casefold()
     if not username or not password:
         raise LoginRefused(accounts.LOGIN_FAILED_MESSAGE)
@@ -108,6 +116,8 @@ def _schema_problem(database: Database) -> str | None:
 
 
 def _login_error(error: DBAPIError) -> ServiceError:
+    from app.security import accounts
+
     original = error.orig
     state = getattr(original, "sqlstate", None)
     text = str(original).lower()
@@ -123,6 +133,8 @@ def check_password(url: str, username: str, password: str) -> None:
     unlocking an idle-locked window re-authenticates without touching the open session.
     Raises LoginRefused or ServerUnavailable as `log_in` does (the server's own auth_delay
     and pg_hba apply, as to every login)."""
+    from app.security import accounts
+
     if not password:
         raise LoginRefused(accounts.LOGIN_FAILED_MESSAGE)
     engine = create_engine(
