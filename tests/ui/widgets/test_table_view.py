@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from app.ui.widgets.row_table_model import Column, RowTableModel
-from app.ui.widgets.table_view import FIT_ROWS, RowTableView
+from app.ui.widgets.table_view import FIT_ROWS, RowTableView, _widest
 
 
 @dataclass(frozen=True)
@@ -91,3 +92,16 @@ def test_fitting_measures_the_texts_without_asking_the_model_cell_by_cell(qtbot)
     header = view.horizontalHeader()
     assert header.sectionSize(0) > metrics.horizontalAdvance("Marie-Louise Wallenberg-Östlund")
     assert header.sectionSize(0) >= header.sectionSizeHint(0)
+
+
+def test_the_widest_text_is_the_one_measured_widest(qtbot) -> None:
+    """Fitting estimates the widths from the characters and measures only the widest few:
+    the width found is still that of the widest text, also where the longest text is not
+    the widest one."""
+    metrics = QFontMetrics(QFont())
+    texts = [f"Anna Andersson {i}" for i in range(100)]
+    texts += ["i" * 40, "W" * 14, "Marie-Louise Wallenberg-Östlund", "AVAVAVAVAVAVAV"]
+    advances: dict[str, int] = {}
+    for sample in (texts, texts[:100], texts[100:], ["Ärende"], []):
+        widest = max((metrics.horizontalAdvance(t) for t in sample), default=0)
+        assert _widest(metrics, advances, sample) == widest
