@@ -6,11 +6,19 @@ import heapq
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QBrush, QFont, QFontMetrics, QKeyEvent, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 
-from app.ui.widgets.row_table_model import RowTableModel
+from app.ui.widgets.row_table_model import CELL_ROLE, HIGHLIGHT, RowTableModel
 
 FIT_ROWS = 100
 """Rows `fit_columns` measures (Qt's default is 1 000): the first hundred rows show what the
@@ -52,6 +60,9 @@ class RowTableView(QTableView):
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setResizeContentsPrecision(FIT_ROWS)
         self.setTabKeyNavigation(False)
+        if type(model).data is RowTableModel.data:
+            # models that answer more roles (fonts, backgrounds) keep Qt's own delegate
+            self.setItemDelegate(_CellDelegate(self))
         self._advances: dict[str, dict[str, int]] = {}
         """Per font (QFont.key): each character's width, for `fit_columns`."""
         self.doubleClicked.connect(lambda index: self._activate(index.row()))
@@ -102,6 +113,36 @@ class RowTableView(QTableView):
         # only when the setting changes.
         header.setStretchLastSection(False)
         header.setStretchLastSection(True)
+
+
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_HAS_DISPLAY = QStyleOptionViewItem.ViewItemFeature.HasDisplay
+
+
+class _CellDelegate(QStyledItemDelegate):
+    """Qt's delegate, told what a cell shows with one question to the model (CELL_ROLE).
+    Qt's own asks each painted cell for seven roles, each through the sorting proxy to
+    the Python model (and each mapping of the proxy asks the model for its row and column
+    counts again): a search's visible rows took ~9 700 calls into Python per paint, now
+    ~3 900; the cells look the same (what `RowTableModel.data` answers for those roles:
+    the text, right alignment, the highlight colour)."""
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        option.index = index  # type: ignore[assignment]
+        cell = index.data(CELL_ROLE)
+        if cell is None:
+            return
+        text, align_right, highlighted = cell
+        if align_right:
+            option.displayAlignment = _RIGHT
+        if highlighted:
+            palette = QPalette(option.palette)
+            palette.setBrush(QPalette.ColorRole.Text, QBrush(HIGHLIGHT))
+            option.palette = palette
+        option.features |= _HAS_DISPLAY
+        option.text = self.displayText(text, option.locale)
 
 
 def _widest(metrics: QFontMetrics, advances: dict[str, int], texts: list[str]) -> int:
