@@ -6,12 +6,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, insert
+from sqlalchemy import ColumnElement, Table, insert
 from sqlalchemy.orm import Session
 
 from app.common import clock
 from app.models import AuditEntry
 from app.security.actor import Actor
+
+_AUDIT_TABLE: Table = AuditEntry.__table__  # type: ignore[assignment]
 
 
 class Action:
@@ -70,7 +72,10 @@ def record_persons(
 ) -> None:
     """One row per person, written in one statement: a search logs every person it shows
     (up to 50), and building and flushing an ORM object per row was a third of a search's
-    time on the workstation. The rows are the same as `record` writes."""
+    time on the workstation. The rows are the same as `record` writes. Inserted through
+    the table (Core), not the ORM's bulk insert, which spent as long preparing the 50 rows
+    as the database took to write them; the rows `record` added first are flushed first,
+    so the chain keeps them in the order written."""
     at = clock.now()
     rows = [
         {
@@ -85,4 +90,5 @@ def record_persons(
         for person_id in person_ids
     ]
     if rows:
-        session.execute(insert(AuditEntry), rows)
+        session.flush()
+        session.connection().execute(insert(_AUDIT_TABLE), rows)

@@ -11,6 +11,12 @@ from PySide6.QtGui import QBrush, QColor
 
 Index = QModelIndex | QPersistentModelIndex
 
+CELL_ROLE = Qt.ItemDataRole.UserRole + 1
+"""What a cell shows, in one answer: (text, aligned right, highlighted). The table's
+delegate (app.ui.widgets.table_view) asks for this instead of the seven roles Qt's own
+delegate asks one by one, each a call into Python."""
+HIGHLIGHT = QColor("#b00020")
+
 
 @dataclass(frozen=True)
 class Column:
@@ -28,6 +34,7 @@ class RowTableModel(QAbstractTableModel):
             Qt.ItemDataRole.UserRole,
             Qt.ItemDataRole.TextAlignmentRole,
             Qt.ItemDataRole.ForegroundRole,
+            CELL_ROLE,
         }
     )
     """The roles `data` answers. Sizing a column asks each cell for eight roles; the others
@@ -74,12 +81,18 @@ class RowTableModel(QAbstractTableModel):
         row, column = self._rows[index.row()], self._columns[index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return column.text(row)
+        if role == CELL_ROLE:
+            return (
+                column.text(row),
+                column.align_right,
+                self._highlight is not None and bool(self._highlight(row)),
+            )
         if role == Qt.ItemDataRole.UserRole:
             return column.sort_key(row) if column.sort_key else column.text(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and self._highlight and self._highlight(row):
-            return QBrush(QColor("#b00020"))
+            return QBrush(HIGHLIGHT)
         return None
 
     def headerData(

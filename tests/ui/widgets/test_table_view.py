@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QFontMetrics, QImage
+from PySide6.QtWidgets import QStyledItemDelegate, QTabWidget, QVBoxLayout, QWidget
 
 from app.ui.widgets.row_table_model import Column, RowTableModel
-from app.ui.widgets.table_view import FIT_ROWS, RowTableView
+from app.ui.widgets.table_view import FIT_ROWS, RowTableView, _widest
 
 
 @dataclass(frozen=True)
@@ -91,3 +92,60 @@ def test_fitting_measures_the_texts_without_asking_the_model_cell_by_cell(qtbot)
     header = view.horizontalHeader()
     assert header.sectionSize(0) > metrics.horizontalAdvance("Marie-Louise Wallenberg-Östlund")
     assert header.sectionSize(0) >= header.sectionSizeHint(0)
+
+
+def test_the_widest_text_is_the_one_measured_widest(qtbot) -> None:
+    """Fitting estimates the widths from the characters and measures only the widest few:
+    the width found is still that of the widest text, also where the longest text is not
+    the widest one."""
+    metrics = QFontMetrics(QFont())
+    texts = [f"Anna Andersson {i}" for i in range(100)]
+    texts += ["i" * 40, "W" * 14, "Marie-Louise Wallenberg-Östlund", "AVAVAVAVAVAVAV"]
+    advances: dict[str, int] = {}
+    for sample in (texts, texts[:100], texts[100:], ["Ärende"], []):
+        widest = max((metrics.horizontalAdvance(t) for t in sample), default=0)
+        assert _widest(metrics, advances, sample) == widest
+
+
+@dataclass(frozen=True)
+class Amount:
+    name: str
+    amount: str
+    overdue: bool
+
+
+def _grab(qtbot, delegate_of_qt: bool) -> QImage:
+    model = RowTableModel(
+        [Column("Namn", lambda r: r.name), Column("Belopp", lambda r: r.amount, align_right=True)],
+        highlight=lambda r: r.overdue,
+    )
+    view = RowTableView(model)
+    if delegate_of_qt:
+        view.setItemDelegate(QStyledItemDelegate(view))
+    qtbot.addWidget(view)
+    view.resize(500, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    rows = [Amount(f"Anna Andersson {i}", f"{i * 1234.5:.2f}", i % 3 == 0) for i in range(30)]
+    rows[2] = Amount("Två\nrader", "", False)
+    model.set_rows(rows)
+    view.fit_columns()
+    view.selectRow(1)
+    return view.grab().toImage()
+
+
+def test_cells_look_as_with_the_delegate_of_qt(qtbot) -> None:
+    """The table's delegate asks the model once per cell (CELL_ROLE) instead of once per
+    role: texts, right alignment, the highlight colour and a selected row look the same."""
+    assert _grab(qtbot, delegate_of_qt=False) == _grab(qtbot, delegate_of_qt=True)
+
+
+def test_models_with_roles_of_their_own_keep_the_delegate_of_qt(qtbot) -> None:
+    class Bold(RowTableModel):
+        def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+            return super().data(index, role)
+
+    view = RowTableView(Bold([Column("Namn", lambda h: h.name)]))
+    qtbot.addWidget(view)
+    assert type(view.itemDelegate()) is QStyledItemDelegate
+    assert type(RowTableView(_model()).itemDelegate()) is not QStyledItemDelegate
