@@ -3,7 +3,8 @@ values before and after, until the server has it (app.offline.sync).
 
 Recorded from the ORM's flushes (`install` on the replica's session factory), so no service
 has to remember it; rows copied from the server (Core upserts, `replica_copy`) are not
-changes and are not recorded.
+changes and are not recorded. The audit rows a search writes in one statement past the flush
+(`security.audit.record_persons`) are recorded from that statement (`RECORDED_IN_BULK`).
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ import base64
 import enum
 import json
 import uuid
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Column, event, insert, inspect
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Column, Result, Table, event, insert, inspect
+from sqlalchemy.orm import Mapper, ORMExecuteState, Session, sessionmaker
 
 from app.common import clock
 from app.models import ChangeOperation, OutboxChange
@@ -43,6 +45,12 @@ reference data copied from it."""
 
 BOOKKEEPING = frozenset({"version", "updated_at", "updated_by", "created_at"})
 """Columns the server sets itself when it applies a change."""
+
+RECORDED_IN_BULK = frozenset({"audit_log"})
+"""Tables whose ORM bulk inserts (`session.execute(insert(Model), rows)`) are recorded like
+flushed rows: the audit rows of the persons a search shows, which the server's audit log must
+have, offline too. Other tables written in bulk on a replica are the statistics' kept facts,
+which the server computes itself."""
 
 UNKNOWN = {"okänt": True}
 """Stands for a value before a change that the replica did not have loaded."""
@@ -94,7 +102,58 @@ def install(sessions: sessionmaker[Session], user_id: uuid.UUID) -> None:
         if rows:
             session.connection().execute(insert(OutboxChange), rows)
 
+    def record_bulk(state: ORMExecuteState) -> Result[Any] | None:
+        mapper = state.bind_mapper
+        if (
+            not state.is_insert
+            or mapper is None
+            or _table_name(mapper) not in RECORDED_IN_BULK
+            or not state.parameters
+        ):
+            return None
+        result = state.invoke_statement()  # the rows first: recorded only once written
+        params = state.parameters
+        rows = [params] if isinstance(params, Mapping) else list(params)
+        state.session.connection().execute(
+            insert(OutboxChange), [_inserted(mapper, row, user_id) for row in rows]
+        )
+        return result
+
     event.listen(sessions, "after_flush", record)
+    event.listen(sessions, "do_orm_execute", record_bulk)
+
+
+def _table_name(mapper: Mapper) -> str:
+    return cast(Table, mapper.local_table).name
+
+
+def _inserted(mapper: Mapper, row: Mapping[str, Any], user_id: uuid.UUID) -> dict:
+    """The change of one row of a bulk insert, as `_changes` records a flushed new row:
+    every column the statement did not give has its scalar default (the trigger's seq and
+    chain_hash: none, the server's own chain sets them)."""
+    fields = {}
+    for attribute in mapper.column_attrs:
+        key = attribute.key
+        if key in BOOKKEEPING or key == "id":
+            continue
+        column = attribute.columns[0]
+        if key in row:
+            value = row[key]
+        else:
+            default = column.default
+            value = default.arg if default is not None and default.is_scalar else None
+        fields[column.name] = [None, encode(value)]
+    return {
+        "change_id": clock.new_id(),
+        "table_name": _table_name(mapper),
+        "row_id": row["id"],
+        "case_id": row.get("case_id"),
+        "operation": ChangeOperation.INSERT.value,
+        "base_version": None,
+        "fields_json": json.dumps(fields, ensure_ascii=False),
+        "made_at": clock.now(),
+        "made_by": user_id,
+    }
 
 
 def _changes(session: Session, user_id: uuid.UUID):

@@ -6,12 +6,14 @@ replica file."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import insert, select
 
-from app.cases import case_overview
+from app.cases import case_overview, case_search
+from app.cases.case_register import PersonInput
 from app.common import clock, formatting
 from app.db.database import open_database
 from app.decisions import decisions
@@ -24,6 +26,7 @@ from app.models import (
     Delegation,
     Household,
     JournalEntry,
+    MemberRole,
     OutboxChange,
     Plan,
     SyncConflict,
@@ -268,3 +271,57 @@ def test_pull_brings_new_reference_data_when_no_case_changed(
         > 0
     )
     assert report.pulled_rows > 0
+
+
+def test_a_search_made_offline_reaches_the_servers_audit_log(
+    db, session, make_case, caseworker, laptops
+) -> None:
+    """Every person a search shows is logged, offline too: the rows the laptop wrote arrive
+    at the server as they are, and the server's chain takes them."""
+    case = make_case(
+        first_name="Erik",
+        last_name="Johansson",
+        members=[PersonInput("20150607-3459", "Hugo", "Johansson", MemberRole.CHILD)],
+    )
+    session.commit()
+    laptop = laptops("sara", caseworker)
+    take_along(db, laptop, caseworker, [case.id])
+    me = offline(laptop, caseworker)
+    with laptop.sessions.begin() as local:
+        shown = {hit.person_id for hit in case_search.search(local, me, "johansson").hits}
+    assert len(shown) == 2
+
+    def searched(database) -> list[tuple]:
+        with database.sessions() as s:
+            return sorted(
+                s.execute(
+                    select(
+                        AuditEntry.id,
+                        AuditEntry.at,
+                        AuditEntry.user_id,
+                        AuditEntry.person_id,
+                        AuditEntry.action,
+                        AuditEntry.entity,
+                        AuditEntry.detail,
+                    ).where(AuditEntry.action == "search")
+                ).all(),
+                key=str,
+            )
+
+    on_laptop = searched(laptop)
+    assert {row.person_id for row in on_laptop} == shown | {None}  # and the search itself
+    with laptop.sessions() as local:
+        recorded = local.scalars(
+            select(OutboxChange.fields_json).where(OutboxChange.table_name == "audit_log")
+        ).all()
+    # the rows written in one statement are recorded as a flushed row is: every column
+    assert len({tuple(sorted(json.loads(fields))) for fields in recorded}) == 1
+    report = run_sync(db, laptop, caseworker)
+    assert report.conflicts == 0
+    assert searched(db) == on_laptop
+    assert count(laptop, OutboxChange) == 0
+    with db.sessions() as server:
+        chained = server.scalars(
+            select(AuditEntry.chain_hash).where(AuditEntry.action == "search")
+        ).all()
+    assert len(chained) == len(on_laptop) and all(chained)
