@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapper, ORMExecuteState, Session, sessionmaker
 
 from app.common import clock
 from app.models import ChangeOperation, OutboxChange
+from app.models.base import Base
 
 NOT_SYNCED = frozenset(
     {
@@ -47,10 +48,10 @@ BOOKKEEPING = frozenset({"version", "updated_at", "updated_by", "created_at"})
 """Columns the server sets itself when it applies a change."""
 
 RECORDED_IN_BULK = frozenset({"audit_log"})
-"""Tables whose ORM bulk inserts (`session.execute(insert(Model), rows)`) are recorded like
-flushed rows: the audit rows of the persons a search shows, which the server's audit log must
-have, offline too. Other tables written in bulk on a replica are the statistics' kept facts,
-which the server computes itself."""
+"""Tables whose inserts of many rows executed by the session (`session.execute(insert(Model
+or its table), rows)`) are recorded like flushed rows: the audit rows of the persons a
+search shows, which the server's audit log must have, offline too. Other tables written in
+bulk on a replica are the statistics' kept facts, which the server computes itself."""
 
 UNKNOWN = {"okänt": True}
 """Stands for a value before a change that the replica did not have loaded."""
@@ -103,13 +104,8 @@ def install(sessions: sessionmaker[Session], user_id: uuid.UUID) -> None:
             session.connection().execute(insert(OutboxChange), rows)
 
     def record_bulk(state: ORMExecuteState) -> Result[Any] | None:
-        mapper = state.bind_mapper
-        if (
-            not state.is_insert
-            or mapper is None
-            or _table_name(mapper) not in RECORDED_IN_BULK
-            or not state.parameters
-        ):
+        mapper = _bulk_insert_recorded(state)
+        if mapper is None:
             return None
         result = state.invoke_statement()  # the rows first: recorded only once written
         params = state.parameters
@@ -121,6 +117,20 @@ def install(sessions: sessionmaker[Session], user_id: uuid.UUID) -> None:
 
     event.listen(sessions, "after_flush", record)
     event.listen(sessions, "do_orm_execute", record_bulk)
+
+
+def _bulk_insert_recorded(state: ORMExecuteState) -> Mapper | None:
+    """The mapped class's mapper when `state` inserts rows into a table of
+    `RECORDED_IN_BULK`, by the model (`insert(AuditEntry)`) or by its table
+    (`insert(AuditEntry.__table__)`, as `security.audit.record_persons` does); else None."""
+    if not state.is_insert or not state.parameters:
+        return None
+    table = getattr(state.statement, "table", None)
+    if not isinstance(table, Table) or table.name not in RECORDED_IN_BULK:
+        return None
+    if state.bind_mapper is not None:
+        return state.bind_mapper
+    return next(m for m in Base.registry.mappers if m.local_table is table)
 
 
 def _table_name(mapper: Mapper) -> str:

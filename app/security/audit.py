@@ -75,7 +75,9 @@ def record_persons(
     time on the workstation. The rows are the same as `record` writes. Inserted through
     the table (Core), not the ORM's bulk insert, which spent as long preparing the 50 rows
     as the database took to write them; the rows `record` added first are flushed first,
-    so the chain keeps them in the order written."""
+    so the chain keeps them in the order written. Executed by the session, not its
+    connection: on a laptop working offline the outbox records the rows from there
+    (app.offline.outbox, `RECORDED_IN_BULK`), so the server's audit log gets them."""
     at = clock.now()
     rows = [
         {
@@ -91,4 +93,4 @@ def record_persons(
     ]
     if rows:
         session.flush()
-        session.connection().execute(insert(_AUDIT_TABLE), rows)
+        session.execute(insert(_AUDIT_TABLE), rows)
