@@ -4,7 +4,6 @@ column rows come back without the ORM's per-row work."""
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -13,13 +12,11 @@ from sqlalchemy import (
     Dialect,
     Executable,
     Row,
-    Text,
     TypeDecorator,
     UnicodeText,
     Uuid,
     any_,
     bindparam,
-    cast,
     func,
     literal_column,
     select,
@@ -48,11 +45,11 @@ def among(
     session: Session, column: ColumnElement[Any] | QueryableAttribute[Any], values: Sequence[Any]
 ) -> ColumnElement[bool]:
     """`column IN values`, with the values as one parameter: on PostgreSQL an array
-    (`column = ANY(%(ids)s)`; UUIDs as the array's text, `UuidArrayText`), on SQLite a
-    JSON list (`column IN (SELECT value FROM json_each(?))`). An IN list makes SQLAlchemy
-    render a placeholder per value and convert each value separately, on every execution:
-    for the 2 000 cases of a chef's caseload and its 14 statements, ~75 ms of Python on
-    PostgreSQL (psycopg parsing the statement per id) and 40–70 ms on SQLite (issue 21)."""
+    (`column = ANY(%(ids)s)`), on SQLite a JSON list (`column IN (SELECT value FROM
+    json_each(?))`). An IN list makes SQLAlchemy render a placeholder per value and convert
+    each value separately, on every execution: for the 2 000 cases of a chef's caseload and
+    its 14 statements, ~75 ms of Python on PostgreSQL (psycopg parsing the statement per
+    id) and 40–70 ms on SQLite (issue 21)."""
     return _among(session, column, bindparam(None, list(values), type_=_list_type(session, column)))
 
 
@@ -94,23 +91,11 @@ class JsonList(TypeDecorator[Sequence[Any]]):
         return json.dumps([stored(v) for v in value] if stored else list(value))
 
 
-class UuidArrayText(TypeDecorator[Sequence[uuid.UUID]]):
-    """UUIDs sent to PostgreSQL as the text of one array (`{…,…}`), which the statement
-    casts to uuid[]: psycopg's array dumper converts each UUID and checks it for quoting
-    with a regular expression, ~30 000 calls for a chef's caseload."""
-
-    impl = Text
-    cache_ok = True
-
-    def process_bind_param(self, value: Sequence[uuid.UUID] | None, dialect: Dialect) -> str | None:
-        return None if value is None else "{" + ",".join(map(str, value)) + "}"
-
-
 def _list_type(
     session: Session, column: ColumnElement[Any] | QueryableAttribute[Any]
 ) -> TypeEngine[Any]:
     if session.get_bind().dialect.name == "postgresql":
-        return UuidArrayText() if isinstance(column.type, Uuid) else ARRAY(column.type)
+        return ARRAY(column.type)
     return JsonList(column.type)
 
 
@@ -118,8 +103,6 @@ def _among(
     session: Session, column: ColumnElement[Any] | QueryableAttribute[Any], values: Any
 ) -> ColumnElement[bool]:
     if session.get_bind().dialect.name == "postgresql":
-        if isinstance(values.type, UuidArrayText):
-            values = cast(values, ARRAY(column.type))
         return column == any_(values)
     return column.in_(select(literal_column("value")).select_from(func.json_each(values)))
 
