@@ -109,7 +109,7 @@ def install(sessions: sessionmaker[Session], user_id: uuid.UUID) -> None:
             return None
         result = state.invoke_statement()  # the rows first: recorded only once written
         params = state.parameters
-        rows = [params] if isinstance(params, Mapping) else list(params)
+        rows = [params] if isinstance(params, Mapping) else list(params or ())
         state.session.connection().execute(
             insert(OutboxChange), [_inserted(mapper, row, user_id) for row in rows]
         )
