@@ -103,6 +103,10 @@ class RowTableView(QTableView):
         # what the item delegate puts around a text, and the grid line
         margin = 2 * (self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
         margin += 1 if self.showGrid() else 0
+        # and a pixel for the fraction `horizontalAdvance` rounds away: the delegate lays the
+        # text out in exact (fractional) widths, and a column of the rounded width wrapped
+        # its widest text onto a second line ("september / 2026" in the Beslut tab)
+        margin += 1
         for column in range(self.source.columnCount()):
             if self.isColumnHidden(column):
                 continue

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics, QImage
-from PySide6.QtWidgets import QStyledItemDelegate, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.ui.widgets.row_table_model import Column, RowTableModel
 from app.ui.widgets.table_view import FIT_ROWS, RowTableView, _widest
@@ -149,3 +155,26 @@ def test_models_with_roles_of_their_own_keep_the_delegate_of_qt(qtbot) -> None:
     qtbot.addWidget(view)
     assert type(view.itemDelegate()) is QStyledItemDelegate
     assert type(RowTableView(_model()).itemDelegate()) is not QStyledItemDelegate
+
+
+def test_a_fitted_column_shows_its_widest_text_on_one_line(qtbot) -> None:
+    """The Beslut tab showed "september / 2026" on two lines: the column was as wide as the
+    text's rounded width, and the delegate lays the text out in exact widths."""
+    model = _model()
+    view = RowTableView(model)
+    qtbot.addWidget(view)
+    months = ["december 2026", "november 2026", "september 2026", "Bistånd utöver rätten"]
+    model.set_rows([Hit(text, text) for text in months])
+    view.resize(700, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    view.fit_columns()
+    delegate = view.itemDelegate()
+    for row in range(model.rowCount()):
+        index = view.model().index(row, 0)
+        option = QStyleOptionViewItem()
+        view.initViewItemOption(option)
+        option.rect = view.visualRect(index)
+        one_line = QFontMetrics(view.font()).height()
+        # the height the delegate needs at the column's width: one line, not two
+        assert delegate.sizeHint(option, index).height() < 2 * one_line, months[row]
