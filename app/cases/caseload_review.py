@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -254,18 +254,10 @@ def _case_indicators(session: Session, rows: Sequence) -> list[CaseIndicators]:
     for decision in facts.decisions:
         by_case[decision.case_id].append(decision)
     months: dict[uuid.UUID, int] = {}
-    fia_signed: set[uuid.UUID] = set()
     ids = [r.id for r in rows]
     for chunk in in_batches(ids):
         months.update(_assistance_months(session, chunk, by_case, window))
-        fia_signed.update(
-            session.scalars(
-                select(FormInstance.case_id)
-                .where(among(session, FormInstance.case_id, chunk))
-                .where(FormInstance.form_key == FormKey.FIA)
-                .where(FormInstance.signed_at.is_not(None))
-            )
-        )
+    fia_signed = set(_signed_forms(session, ids, FormKey.FIA).values())
     missing_bka, bka_relevant = _child_documentation(session, facts, by_case, window)
     result = []
     for r in rows:
@@ -432,8 +424,8 @@ def _child_documentation(
         and r.decided_on is not None
         and r.decided_on >= window.decided_since
     ]
-    signed_bka = _signed_child_impact_forms(
-        session, {r.case_id for r in adverse if r.bka_form_id is not None}
+    signed_bka = _signed_forms(
+        session, {r.case_id for r in adverse if r.bka_form_id is not None}, FormKey.CHILD_IMPACT
     )
     without_bka: list[tuple[Row, list[MemberFact]]] = []
     relevant: set[uuid.UUID] = set()
@@ -460,14 +452,14 @@ def _child_documentation(
     return missing, relevant
 
 
-def _signed_child_impact_forms(
-    session: Session, case_ids: set[uuid.UUID]
+def _signed_forms(
+    session: Session, case_ids: Iterable[uuid.UUID], form_key: str
 ) -> dict[uuid.UUID, uuid.UUID]:
-    """Signed barnkonsekvensanalyser of these cases: form id -> case id. Read by case
-    through `ix_forms_case_kind` (migration 0037), one stretch of the index per case: by the
-    decisions' form ids the lookups were scattered over the register's forms, and SQLite
-    chose to read the whole forms table instead (250–340 ms of the chef's 2 000 cases at
-    100 000 households)."""
+    """Signed forms of the kind `form_key` (FIA, BKA) of these cases: form id -> case id.
+    Read by case through `ix_forms_case_kind` (migration 0037), one stretch of the index
+    per case: the BKA looked up by the decisions' form ids were scattered over the
+    register's forms, and SQLite chose to read the whole forms table instead (250–340 ms of
+    the chef's 2 000 cases at 100 000 households)."""
     found: dict[uuid.UUID, uuid.UUID] = {}
     for chunk in in_batches(sorted(case_ids)):
         found.update(
@@ -475,7 +467,7 @@ def _signed_child_impact_forms(
                 session,
                 select(FormInstance.id, FormInstance.case_id)
                 .where(among(session, FormInstance.case_id, chunk))
-                .where(FormInstance.form_key == FormKey.CHILD_IMPACT)
+                .where(FormInstance.form_key == form_key)
                 .where(FormInstance.signed_at.is_not(None)),
             )
         )
