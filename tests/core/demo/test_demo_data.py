@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -15,7 +17,7 @@ from app.cases import caseload_review
 from app.cases.case_overview import open_case
 from app.cases.case_search import search
 from app.cases.my_cases import my_cases
-from app.common import code_lists
+from app.common import clock, code_lists
 from app.common.clock import STOCKHOLM
 from app.common.identity_number import age_on, parse_identity_number
 from app.db.database import Database, open_database
@@ -46,6 +48,7 @@ from app.models import (
     User,
 )
 from app.security.actor import Actor
+from tests.core.conftest import FIXED_NOW
 
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -56,9 +59,31 @@ def open_fresh(path) -> Database:
     return open_database(f"sqlite:///{path}", plain_sqlite_for_tests=True)
 
 
+@pytest.fixture(scope="module")
+def _demo_template(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, demo_data.DemoSummary]:
+    """The demo data of `demo` (50 households, seed 1, at the fixed clock), generated once
+    for this module and copied for each test that asks for it."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    clock.set_now(lambda: FIXED_NOW)  # module fixtures come before the autouse fixed_clock
+    database = open_fresh(path)
+    try:
+        with database.sessions.begin() as session:
+            summary = demo_data.generate(session, 50, seed=1)
+    finally:
+        database.dispose()
+        clock.set_now(None)
+    return path, summary
+
+
 @pytest.fixture
-def demo_db(tmp_path) -> Iterator[Database]:
-    database = open_fresh(tmp_path / "demo.sqlite3")
+def demo_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """This test's own database: empty, or with the demo data when the test asks for `demo`."""
+    path = tmp_path / "demo.sqlite3"
+    if "demo" in request.fixturenames:
+        shutil.copy2(request.getfixturevalue("_demo_template")[0], path)
+    database = open_fresh(path)
     yield database
     database.dispose()
 
@@ -72,10 +97,8 @@ def session(demo_db) -> Iterator[Session]:
 
 
 @pytest.fixture
-def demo(session) -> demo_data.DemoSummary:
-    summary = demo_data.generate(session, 50, seed=1)
-    session.flush()
-    return summary
+def demo(session, _demo_template) -> demo_data.DemoSummary:
+    return _demo_template[1]
 
 
 def count_rows(session, model: type) -> int:
