@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import QueryableAttribute, Session
-from sqlalchemy.types import TypeEngine
+from sqlalchemy.types import NullType, TypeEngine
 
 T = TypeVar("T")
 E = TypeVar("E", bound=Executable)
@@ -91,10 +91,30 @@ class JsonList(TypeDecorator[Sequence[Any]]):
         return json.dumps([stored(v) for v in value] if stored else list(value))
 
 
+class UuidArrayText(TypeDecorator[Sequence[Any]]):
+    """A sequence of UUIDs sent to PostgreSQL as the text of one uuid[] array, of type
+    unknown: the server gives the parameter the type uuid[] from `column = ANY(…)` and
+    parses it in C. psycopg dumps a list parameter in Python, an id at a time (its dumper,
+    a regular expression for quoting, the list's type): for a caseload's 2 000 ids to 15
+    statements ~60 ms of the call (issue 21). The parameter itself is typed uuid[] (no
+    cast), so the planner still sees the array and its length: a text parameter cast to
+    uuid[] hid them (`array_in` is only stable), and the caseload took 17–20 s."""
+
+    impl = NullType
+    cache_ok = True
+
+    def process_bind_param(self, value: Sequence[Any] | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        return "{" + ",".join([v.hex for v in value]) + "}"
+
+
 def _list_type(
     session: Session, column: ColumnElement[Any] | QueryableAttribute[Any]
 ) -> TypeEngine[Any]:
     if session.get_bind().dialect.name == "postgresql":
+        if isinstance(column.type, Uuid):
+            return UuidArrayText()
         return ARRAY(column.type)
     return JsonList(column.type)
 
