@@ -27,7 +27,7 @@ from enum import StrEnum
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import Row, Select, bindparam, case, func, select
+from sqlalchemy import ColumnElement, Row, Select, bindparam, case, func, select, true
 from sqlalchemy.orm import Session
 
 from app.common import clock
@@ -474,7 +474,7 @@ def _read_decisions(
     reviewed = review_since is not None and bool(with_children)
 
     def build() -> Select:
-        wanted = Decision.replaces_id.is_not(None) | (
+        wanted: ColumnElement[bool] = Decision.replaces_id.is_not(None) | (
             Decision.executed_on.is_(None) & (Decision.granted_total > 0)
         )
         if reviewed:
@@ -483,6 +483,13 @@ def _read_decisions(
                 & (Decision.decided_on >= bindparam("review_since"))
                 & among_bound(session, Decision.case_id, "with_children")
             )
+        if session.get_bind().dialect.name == "postgresql":
+            # `(…) IS true`, the same rows: given the bare OR, PostgreSQL made a bitmap of
+            # each branch (the replaced decisions of the whole register, and the cases' list
+            # against the children's list as two index conditions, 120 ms) and read the
+            # table's rows; so it walks the covering index by case alone, without the table
+            # (the chef's caseload at 100 000 households: 217 -> 75 ms for this statement)
+            wanted = wanted.is_(true())
         return (
             select(
                 Decision.id,
