@@ -303,18 +303,35 @@ def applicant_of(members: list[MemberFact], on: date) -> MemberFact | None:
     return next((m for m in applicants if m.is_current(on)), applicants[-1] if applicants else None)
 
 
+def household_today(
+    members: Sequence[MemberFact], on: date
+) -> tuple[list[MemberFact], MemberFact | None, bool]:
+    """The members current on `on`, the sökande (`applicant_of`) and whether the sökande
+    is current: one pass over the household, for callers that go through thousands."""
+    current: list[MemberFact] = []
+    applicant = latest = None
+    for m in members:
+        since, until = m.member_from, m.member_until
+        member_now = (since is None or since <= on) and (until is None or on <= until)
+        if member_now:
+            current.append(m)
+        if m.role is MemberRole.APPLICANT:
+            latest = m
+            if member_now and applicant is None:
+                applicant = m
+    if applicant is not None:
+        return current, applicant, True
+    return current, latest, False
+
+
 def is_young_adult(birth_date: date, on: date) -> bool:
     youngest, oldest = YOUNG_ADULT_AGES
     return youngest <= age_on(birth_date, on) <= oldest
 
 
 def _young_adult(members: list[MemberFact], today: date) -> bool:
-    applicant = applicant_of(members, today)
-    return (
-        applicant is not None
-        and applicant.is_current(today)
-        and is_young_adult(applicant.birth_date, today)
-    )
+    _current, applicant, current = household_today(members, today)
+    return applicant is not None and current and is_young_adult(applicant.birth_date, today)
 
 
 def next_deadline(deadlines: list[Deadline]) -> Deadline | None:
