@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from sqlalchemy import (
@@ -103,6 +104,18 @@ def raw_id(
     if session.get_bind().dialect.name == "postgresql":
         return cast(column, Text)
     return type_coerce(column, String)
+
+
+def raw_id_of(session: Session) -> Callable[[Any], str]:
+    """The text `raw_id` reads for a uuid.UUID on this database (32 hex digits on SQLite,
+    the 36-character form on PostgreSQL): to key the UUIDs a computation was given by the
+    text its rows bring back (`{raw_id_of(session)(u): u for u in ids}`)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return str
+    return _hex_of
+
+
+_hex_of = attrgetter("hex")
 
 
 class JsonList(TypeDecorator[Sequence[Any]]):

@@ -45,6 +45,7 @@ from app.db.batches import (
     in_batches,
     plain_rows,
     raw_id,
+    raw_id_of,
 )
 from app.deadlines.fia import fia_candidates, latest_barriers_for_cases
 from app.deadlines.working_days import is_working_day
@@ -215,20 +216,31 @@ def read_case_facts(
     today = clock.today()
     warning_days = stored_settings.get_int(session, registry.DECISION_WARNING_DAYS)
     found = facts.deadlines
+    # The statements bring the case ids back as text (`raw_id`), which picks the caller's own
+    # UUID object here in C: no uuid.UUID made per row, and the facts are keyed by the very
+    # objects the caller looks them up with (a dict compares a UUID it did not get as the
+    # key with a Python __eq__: ~40 000 calls for the chef's 2 000 cases on PostgreSQL).
+    raw = raw_id_of(session)
+    given = {raw(c): c for c in ids}
     for chunk in in_batches(ids):
         # the chunk's ids dumped once for the dozen statements that are given them
         param = dumped_ids(session, chunk)
         # plain column rows, not ORM objects: this runs for thousands of cases at a time
-        for case_id, received_at, first_response_at in _rows(
+        for raw_case, received_at, first_response_at in _rows(
             session,
             "applications",
             lambda: (
-                select(Application.case_id, Application.received_at, Application.first_response_at)
+                select(
+                    raw_id(session, Application.case_id),
+                    Application.received_at,
+                    Application.first_response_at,
+                )
                 .where(among_bound(session, Application.case_id, "ids"))
                 .where(Application.decided_on.is_(None))
             ),
             ids=param,
         ):
+            case_id = given[raw_case]
             if first_response_at is None:
                 due_at = add_weekday_hours(received_at, 24)
                 found[case_id].append(
@@ -249,21 +261,26 @@ def read_case_facts(
                     received + timedelta(days=warning_days),
                 )
             )
-        _read_plans(session, param, facts)
-        for case_id, description, due_on in _rows(
+        _read_plans(session, param, facts, given)
+        for raw_case, description, due_on in _rows(
             session,
             "follow_up_tasks",
             lambda: (
-                select(FollowUpTask.case_id, FollowUpTask.description, FollowUpTask.due_on)
+                select(
+                    raw_id(session, FollowUpTask.case_id),
+                    FollowUpTask.description,
+                    FollowUpTask.due_on,
+                )
                 .where(among_bound(session, FollowUpTask.case_id, "ids"))
                 .where(FollowUpTask.done_on.is_(None))
             ),
             ids=param,
         ):
+            case_id = given[raw_case]
             found[case_id].append(
                 Deadline(case_id, DeadlineKind.ACTION, f"Åtgärd: {_shorten(description)}", due_on)
             )
-        _read_members(session, chunk, param, facts)
+        _read_members(session, chunk, param, facts, given)
         with_children = [
             c for c in chunk if any(m.role is MemberRole.CHILD for m in facts.members[c])
         ]
@@ -275,8 +292,8 @@ def read_case_facts(
             if facts.status.get(c) not in (None, CaseStatus.CLOSED)
             and _young_adult(facts.members[c], today)
         ]
-        _read_journal(session, param if review_since else young, facts, bool(review_since))
-        _young_adults(session, young, facts)
+        _read_journal(session, param if review_since else young, facts, bool(review_since), given)
+        _young_adults(session, young, facts, given)
     open_cases = [c for c in ids if facts.status.get(c) not in (None, CaseStatus.CLOSED)]
     for candidate in fia_candidates(session, open_cases, barriers=facts.barriers).values():
         found[candidate.case_id].append(
@@ -343,20 +360,22 @@ def _shorten(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _read_plans(session: Session, chunk: DumpedIds, facts: CaseFacts) -> None:
+def _read_plans(
+    session: Session, chunk: DumpedIds, facts: CaseFacts, given: dict[str, uuid.UUID]
+) -> None:
     """Plans not closed today and their open steps; the bevakningar are the follow-up dates
     and step due dates of plans not closed at all. The plans' ids are read as text
     (`raw_id`): they only pair the steps with their plans, and as uuid.UUID keys their
     hashing was a tenth of the chef's caseload's Python."""
     today = clock.today()
     plans: dict[str, tuple[uuid.UUID, date, date | None, date | None]] = {}
-    for plan_id, case_id, start_on, follow_up_on, closed_on in _rows(
+    for plan_id, raw_case, start_on, follow_up_on, closed_on in _rows(
         session,
         "plans",
         lambda: (
             select(
                 raw_id(session, Plan.id),
-                Plan.case_id,
+                raw_id(session, Plan.case_id),
                 Plan.start_on,
                 Plan.follow_up_on,
                 Plan.closed_on,
@@ -367,7 +386,7 @@ def _read_plans(session: Session, chunk: DumpedIds, facts: CaseFacts) -> None:
         ids=chunk,
         today=today,
     ):
-        plans[plan_id] = (case_id, start_on, follow_up_on, closed_on)
+        plans[plan_id] = (given[raw_case], start_on, follow_up_on, closed_on)
     if not plans:
         return
     for case_id, _start, follow_up_on, closed_on in plans.values():
@@ -418,7 +437,11 @@ def _rows(
 
 
 def _read_members(
-    session: Session, chunk: list[uuid.UUID], param: DumpedIds, facts: CaseFacts
+    session: Session,
+    chunk: list[uuid.UUID],
+    param: DumpedIds,
+    facts: CaseFacts,
+    given: dict[str, uuid.UUID],
 ) -> None:
     """The cases' status and every member their households have had."""
     rows = _rows(
@@ -427,7 +450,7 @@ def _read_members(
         lambda: (
             select(
                 HouseholdMember.sort_order,
-                Case.id,
+                raw_id(session, Case.id),
                 Case.status,
                 HouseholdMember.person_id,
                 HouseholdMember.role,
@@ -451,7 +474,7 @@ def _read_members(
     # tuple unpacking: attribute access on thousands of rows costs more than the query
     for (
         _,
-        case_id,
+        raw_case,
         status,
         person,
         role,
@@ -465,6 +488,7 @@ def _read_members(
         sex,
         protected,
     ) in rows:
+        case_id = given[raw_case]
         facts.status[case_id] = status
         facts.members[case_id].append(
             MemberFact(
@@ -552,7 +576,11 @@ def _read_decisions(
 
 
 def _read_journal(
-    session: Session, cases: Sequence[uuid.UUID] | DumpedIds, facts: CaseFacts, meetings: bool
+    session: Session,
+    cases: Sequence[uuid.UUID] | DumpedIds,
+    facts: CaseFacts,
+    meetings: bool,
+    given: dict[str, uuid.UUID],
 ) -> None:
     """Latest signed entry per case and type: telefon, and the meeting types if asked."""
     if not cases:
@@ -569,32 +597,35 @@ def _read_journal(
     # growing with the register; 2–3 ms through the cases).
     for row in plain_rows(
         session,
-        select(JournalEntry.case_id, *latest)
+        select(raw_id(session, JournalEntry.case_id).label("case_id"), *latest)
         .where(among(session, JournalEntry.case_id, cases))
         .where(JournalEntry.entry_type.concat("").in_(types))
         .where(JournalEntry.signed_at.is_not(None))
         .group_by(JournalEntry.case_id),
     ):
-        facts.journal[row.case_id] = {
+        facts.journal[given[row.case_id]] = {
             t: day for t, day in zip(types, row[1:], strict=True) if day is not None
         }
 
 
-def _young_adults(session: Session, cases: list[uuid.UUID], facts: CaseFacts) -> None:
+def _young_adults(
+    session: Session, cases: list[uuid.UUID], facts: CaseFacts, given: dict[str, uuid.UUID]
+) -> None:
     """Open cases of a sökande aged 18–24 (`cases`) with no application in the last 30 days
     and no telefon journal entry (signed) since the last application: phone the young adult
     before the case is closed (seed 002 L78)."""
     if not cases:
         return
     today = clock.today()
-    for case_id, received_at in plain_rows(
+    for raw_case, received_at in plain_rows(
         session,
-        select(Application.case_id, func.max(Application.received_at))
+        select(raw_id(session, Application.case_id), func.max(Application.received_at))
         .where(among(session, Application.case_id, cases))
         .group_by(Application.case_id),
     ):
         if received_at is None:
             continue
+        case_id = given[raw_case]
         applied = received_at.astimezone(STOCKHOLM).date()
         if (today - applied).days < YOUNG_ADULT_SILENT_DAYS:
             continue
