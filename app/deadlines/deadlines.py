@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import Row, Select, bindparam, case, func, select
+from sqlalchemy import ColumnElement, Row, Select, bindparam, case, func, select, true
 from sqlalchemy.orm import Session
 
 from app.common import clock
@@ -36,7 +36,17 @@ from app.common.codes import MEETING_TYPES, JournalType
 from app.common.formatting import month_name
 from app.common.identity_number import age_on
 from app.common.periods import add_months, month_end
-from app.db.batches import among, among_bound, built_once, in_batches, plain_rows
+from app.db.batches import (
+    DumpedIds,
+    among,
+    among_bound,
+    built_once,
+    dumped_ids,
+    in_batches,
+    plain_rows,
+    raw_id,
+    raw_id_of,
+)
 from app.deadlines.fia import fia_candidates, latest_barriers_for_cases
 from app.deadlines.working_days import is_working_day
 from app.models import (
@@ -206,18 +216,31 @@ def read_case_facts(
     today = clock.today()
     warning_days = stored_settings.get_int(session, registry.DECISION_WARNING_DAYS)
     found = facts.deadlines
+    # The statements bring the case ids back as text (`raw_id`), which picks the caller's own
+    # UUID object here in C: no uuid.UUID made per row, and the facts are keyed by the very
+    # objects the caller looks them up with (a dict compares a UUID it did not get as the
+    # key with a Python __eq__: ~40 000 calls for the chef's 2 000 cases on PostgreSQL).
+    raw = raw_id_of(session)
+    given = {raw(c): c for c in ids}
     for chunk in in_batches(ids):
+        # the chunk's ids dumped once for the dozen statements that are given them
+        param = dumped_ids(session, chunk)
         # plain column rows, not ORM objects: this runs for thousands of cases at a time
-        for case_id, received_at, first_response_at in _rows(
+        for raw_case, received_at, first_response_at in _rows(
             session,
             "applications",
             lambda: (
-                select(Application.case_id, Application.received_at, Application.first_response_at)
+                select(
+                    raw_id(session, Application.case_id),
+                    Application.received_at,
+                    Application.first_response_at,
+                )
                 .where(among_bound(session, Application.case_id, "ids"))
                 .where(Application.decided_on.is_(None))
             ),
-            ids=chunk,
+            ids=param,
         ):
+            case_id = given[raw_case]
             if first_response_at is None:
                 due_at = add_weekday_hours(received_at, 24)
                 found[case_id].append(
@@ -238,25 +261,30 @@ def read_case_facts(
                     received + timedelta(days=warning_days),
                 )
             )
-        _read_plans(session, chunk, facts)
-        for case_id, description, due_on in _rows(
+        _read_plans(session, param, facts, given)
+        for raw_case, description, due_on in _rows(
             session,
             "follow_up_tasks",
             lambda: (
-                select(FollowUpTask.case_id, FollowUpTask.description, FollowUpTask.due_on)
+                select(
+                    raw_id(session, FollowUpTask.case_id),
+                    FollowUpTask.description,
+                    FollowUpTask.due_on,
+                )
                 .where(among_bound(session, FollowUpTask.case_id, "ids"))
                 .where(FollowUpTask.done_on.is_(None))
             ),
-            ids=chunk,
+            ids=param,
         ):
+            case_id = given[raw_case]
             found[case_id].append(
                 Deadline(case_id, DeadlineKind.ACTION, f"Åtgärd: {_shorten(description)}", due_on)
             )
-        _read_members(session, chunk, facts)
+        _read_members(session, chunk, param, facts, given)
         with_children = [
             c for c in chunk if any(m.role is MemberRole.CHILD for m in facts.members[c])
         ]
-        _read_decisions(session, chunk, facts, review_since, with_children)
+        _read_decisions(session, param, facts, review_since, with_children)
         facts.barriers.update(latest_barriers_for_cases(session, chunk))
         young = [
             c
@@ -264,8 +292,8 @@ def read_case_facts(
             if facts.status.get(c) not in (None, CaseStatus.CLOSED)
             and _young_adult(facts.members[c], today)
         ]
-        _read_journal(session, chunk if review_since else young, facts, bool(review_since))
-        _young_adults(session, young, facts)
+        _read_journal(session, param if review_since else young, facts, bool(review_since), given)
+        _young_adults(session, young, facts, given)
     open_cases = [c for c in ids if facts.status.get(c) not in (None, CaseStatus.CLOSED)]
     for candidate in fia_candidates(session, open_cases, barriers=facts.barriers).values():
         found[candidate.case_id].append(
@@ -274,8 +302,16 @@ def read_case_facts(
             )
         )
     for items in found.values():
-        items.sort(key=lambda d: (d.due, d.due_at or datetime.max.replace(tzinfo=STOCKHOLM)))
+        items.sort(key=_deadline_order)
     return facts
+
+
+_LAST = datetime.max.replace(tzinfo=STOCKHOLM)
+
+
+def _deadline_order(deadline: Deadline) -> tuple[date, datetime]:
+    """Earliest due date first; on the same day, one with a time of day before one without."""
+    return deadline.due, deadline.due_at or _LAST
 
 
 def applicant_of(members: list[MemberFact], on: date) -> MemberFact | None:
@@ -284,18 +320,35 @@ def applicant_of(members: list[MemberFact], on: date) -> MemberFact | None:
     return next((m for m in applicants if m.is_current(on)), applicants[-1] if applicants else None)
 
 
+def household_today(
+    members: Sequence[MemberFact], on: date
+) -> tuple[list[MemberFact], MemberFact | None, bool]:
+    """The members current on `on`, the sökande (`applicant_of`) and whether the sökande
+    is current: one pass over the household, for callers that go through thousands."""
+    current: list[MemberFact] = []
+    applicant = latest = None
+    for m in members:
+        since, until = m.member_from, m.member_until
+        member_now = (since is None or since <= on) and (until is None or on <= until)
+        if member_now:
+            current.append(m)
+        if m.role is MemberRole.APPLICANT:
+            latest = m
+            if member_now and applicant is None:
+                applicant = m
+    if applicant is not None:
+        return current, applicant, True
+    return current, latest, False
+
+
 def is_young_adult(birth_date: date, on: date) -> bool:
     youngest, oldest = YOUNG_ADULT_AGES
     return youngest <= age_on(birth_date, on) <= oldest
 
 
 def _young_adult(members: list[MemberFact], today: date) -> bool:
-    applicant = applicant_of(members, today)
-    return (
-        applicant is not None
-        and applicant.is_current(today)
-        and is_young_adult(applicant.birth_date, today)
-    )
+    _current, applicant, current = household_today(members, today)
+    return applicant is not None and current and is_young_adult(applicant.birth_date, today)
 
 
 def next_deadline(deadlines: list[Deadline]) -> Deadline | None:
@@ -307,23 +360,33 @@ def _shorten(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _read_plans(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) -> None:
+def _read_plans(
+    session: Session, chunk: DumpedIds, facts: CaseFacts, given: dict[str, uuid.UUID]
+) -> None:
     """Plans not closed today and their open steps; the bevakningar are the follow-up dates
-    and step due dates of plans not closed at all."""
+    and step due dates of plans not closed at all. The plans' ids are read as text
+    (`raw_id`): they only pair the steps with their plans, and as uuid.UUID keys their
+    hashing was a tenth of the chef's caseload's Python."""
     today = clock.today()
-    plans: dict[uuid.UUID, tuple[uuid.UUID, date, date | None, date | None]] = {}
-    for plan_id, case_id, start_on, follow_up_on, closed_on in _rows(
+    plans: dict[str, tuple[uuid.UUID, date, date | None, date | None]] = {}
+    for plan_id, raw_case, start_on, follow_up_on, closed_on in _rows(
         session,
         "plans",
         lambda: (
-            select(Plan.id, Plan.case_id, Plan.start_on, Plan.follow_up_on, Plan.closed_on)
+            select(
+                raw_id(session, Plan.id),
+                raw_id(session, Plan.case_id),
+                Plan.start_on,
+                Plan.follow_up_on,
+                Plan.closed_on,
+            )
             .where(among_bound(session, Plan.case_id, "ids"))
             .where(Plan.closed_on.is_(None) | (Plan.closed_on > bindparam("today")))
         ),
         ids=chunk,
         today=today,
     ):
-        plans[plan_id] = (case_id, start_on, follow_up_on, closed_on)
+        plans[plan_id] = (given[raw_case], start_on, follow_up_on, closed_on)
     if not plans:
         return
     for case_id, _start, follow_up_on, closed_on in plans.values():
@@ -331,17 +394,17 @@ def _read_plans(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) -> N
             facts.deadlines[case_id].append(
                 Deadline(case_id, DeadlineKind.PLAN_FOLLOW_UP, "Uppföljning av plan", follow_up_on)
             )
-    steps: dict[uuid.UUID, list[date]] = defaultdict(list)
+    steps: dict[str, list[date]] = defaultdict(list)
     for plan_id, description, due_on in _rows(
         session,
         "plan_items",
         lambda: (
-            select(PlanItem.plan_id, PlanItem.description, PlanItem.due_on)
+            select(raw_id(session, PlanItem.plan_id), PlanItem.description, PlanItem.due_on)
             .where(among_bound(session, PlanItem.plan_id, "ids"))
             .where(PlanItem.done_on.is_(None))
             .where(PlanItem.due_on.is_not(None))
         ),
-        ids=list(plans),
+        ids=dumped_ids(session, list(plans)),
     ):
         steps[plan_id].append(due_on)
         case_id, _start, _follow_up, closed_on = plans[plan_id]
@@ -353,7 +416,13 @@ def _read_plans(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) -> N
             )
     for plan_id, (case_id, start_on, follow_up_on, closed_on) in plans.items():
         facts.plans[case_id].append(
-            PlanFact(plan_id, start_on, follow_up_on, closed_on, tuple(sorted(steps[plan_id])))
+            PlanFact(
+                uuid.UUID(plan_id),
+                start_on,
+                follow_up_on,
+                closed_on,
+                tuple(sorted(steps[plan_id])),
+            )
         )
 
 
@@ -367,7 +436,13 @@ def _rows(
     return plain_rows(session, stmt, values)
 
 
-def _read_members(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) -> None:
+def _read_members(
+    session: Session,
+    chunk: list[uuid.UUID],
+    param: DumpedIds,
+    facts: CaseFacts,
+    given: dict[str, uuid.UUID],
+) -> None:
     """The cases' status and every member their households have had."""
     rows = _rows(
         session,
@@ -375,7 +450,7 @@ def _read_members(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) ->
         lambda: (
             select(
                 HouseholdMember.sort_order,
-                Case.id,
+                raw_id(session, Case.id),
                 Case.status,
                 HouseholdMember.person_id,
                 HouseholdMember.role,
@@ -393,13 +468,13 @@ def _read_members(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) ->
             .join(Person, Person.id == HouseholdMember.person_id)
             .where(among_bound(session, Case.id, "ids"))
         ),
-        ids=chunk,
+        ids=param,
     )
     rows.sort(key=itemgetter(0))
     # tuple unpacking: attribute access on thousands of rows costs more than the query
     for (
         _,
-        case_id,
+        raw_case,
         status,
         person,
         role,
@@ -413,6 +488,7 @@ def _read_members(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) ->
         sex,
         protected,
     ) in rows:
+        case_id = given[raw_case]
         facts.status[case_id] = status
         facts.members[case_id].append(
             MemberFact(
@@ -428,7 +504,7 @@ def _read_members(session: Session, chunk: list[uuid.UUID], facts: CaseFacts) ->
 
 def _read_decisions(
     session: Session,
-    chunk: list[uuid.UUID],
+    chunk: DumpedIds,
     facts: CaseFacts,
     review_since: date | None,
     with_children: list[uuid.UUID],
@@ -439,7 +515,7 @@ def _read_decisions(
     reviewed = review_since is not None and bool(with_children)
 
     def build() -> Select:
-        wanted = Decision.replaces_id.is_not(None) | (
+        wanted: ColumnElement[bool] = Decision.replaces_id.is_not(None) | (
             Decision.executed_on.is_(None) & (Decision.granted_total > 0)
         )
         if reviewed:
@@ -448,6 +524,13 @@ def _read_decisions(
                 & (Decision.decided_on >= bindparam("review_since"))
                 & among_bound(session, Decision.case_id, "with_children")
             )
+        if session.get_bind().dialect.name == "postgresql":
+            # `(…) IS true`, the same rows: given the bare OR, PostgreSQL made a bitmap of
+            # each branch (the replaced decisions of the whole register, and the cases' list
+            # against the children's list as two index conditions, 120 ms) and read the
+            # table's rows; so it walks the covering index by case alone, without the table
+            # (the chef's caseload at 100 000 households: 217 -> 75 ms for this statement)
+            wanted = wanted.is_(true())
         return (
             select(
                 Decision.id,
@@ -493,7 +576,11 @@ def _read_decisions(
 
 
 def _read_journal(
-    session: Session, cases: list[uuid.UUID], facts: CaseFacts, meetings: bool
+    session: Session,
+    cases: Sequence[uuid.UUID] | DumpedIds,
+    facts: CaseFacts,
+    meetings: bool,
+    given: dict[str, uuid.UUID],
 ) -> None:
     """Latest signed entry per case and type: telefon, and the meeting types if asked."""
     if not cases:
@@ -510,32 +597,35 @@ def _read_journal(
     # growing with the register; 2–3 ms through the cases).
     for row in plain_rows(
         session,
-        select(JournalEntry.case_id, *latest)
+        select(raw_id(session, JournalEntry.case_id).label("case_id"), *latest)
         .where(among(session, JournalEntry.case_id, cases))
         .where(JournalEntry.entry_type.concat("").in_(types))
         .where(JournalEntry.signed_at.is_not(None))
         .group_by(JournalEntry.case_id),
     ):
-        facts.journal[row.case_id] = {
+        facts.journal[given[row.case_id]] = {
             t: day for t, day in zip(types, row[1:], strict=True) if day is not None
         }
 
 
-def _young_adults(session: Session, cases: list[uuid.UUID], facts: CaseFacts) -> None:
+def _young_adults(
+    session: Session, cases: list[uuid.UUID], facts: CaseFacts, given: dict[str, uuid.UUID]
+) -> None:
     """Open cases of a sökande aged 18–24 (`cases`) with no application in the last 30 days
     and no telefon journal entry (signed) since the last application: phone the young adult
     before the case is closed (seed 002 L78)."""
     if not cases:
         return
     today = clock.today()
-    for case_id, received_at in plain_rows(
+    for raw_case, received_at in plain_rows(
         session,
-        select(Application.case_id, func.max(Application.received_at))
+        select(raw_id(session, Application.case_id), func.max(Application.received_at))
         .where(among(session, Application.case_id, cases))
         .group_by(Application.case_id),
     ):
         if received_at is None:
             continue
+        case_id = given[raw_case]
         applied = received_at.astimezone(STOCKHOLM).date()
         if (today - applied).days < YOUNG_ADULT_SILENT_DAYS:
             continue

@@ -10,7 +10,15 @@ import uuid
 from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import Session
 
-from app.db.batches import among, among_bound, built_once, not_among, plain_rows
+from app.db.batches import (
+    among,
+    among_bound,
+    built_once,
+    dumped_ids,
+    not_among,
+    plain_rows,
+    raw_id,
+)
 from app.models import User
 
 
@@ -47,8 +55,12 @@ def test_the_ids_are_one_parameter(session: Session, staff) -> None:
         event.remove(engine, "before_cursor_execute", capture)
     statement, parameters = sent[-1]
     if engine.dialect.name == "postgresql":
+        # the text of a uuid[] array, not cast in the statement: the parameter is typed
+        # uuid[] by the comparison, so the planner sees the array's length
         assert "= ANY (" in statement
-        assert list(parameters.values()) == [ids]
+        assert "::" not in statement
+        (sent_ids,) = parameters.values()
+        assert sent_ids == "{" + ",".join(i.hex for i in ids) + "}"
     else:
         assert "IN (SELECT value FROM json_each(?))" in " ".join(statement.split())
         assert len(parameters) == 1
@@ -80,3 +92,35 @@ def test_a_statement_built_once_is_kept_and_runs_with_each_calls_values(
     assert len(built) == 1
     for user in (staff.caseworker, staff.manager):
         assert plain_rows(session, first, {"user_id": user.id}) == [(user.username,)]
+
+
+def test_dumped_ids_and_raw_ids_find_the_same_rows(session: Session, staff) -> None:
+    """An id list dumped once (`dumped_ids`) serves `among` and `among_bound` alike, and
+    ids read as text (`raw_id`) go back as they came and make the same UUIDs."""
+    chosen = [staff.caseworker.id, staff.manager.id, uuid.uuid4()]
+    expected = {u.username for u in session.scalars(select(User)) if u.id in chosen}
+    dumped = dumped_ids(session, chosen)
+    assert {
+        n
+        for (n,) in plain_rows(
+            session, select(User.username).where(among(session, User.id, dumped))
+        )
+    } == expected
+    key = ("test dumped_ids", session.get_bind().dialect.name, uuid.uuid4())
+    stmt = built_once(
+        key, lambda: select(User.username).where(among_bound(session, User.id, "ids"))
+    )
+    assert {n for (n,) in plain_rows(session, stmt, {"ids": dumped})} == expected
+    raw = [
+        r
+        for (r,) in plain_rows(
+            session, select(raw_id(session, User.id)).where(among(session, User.id, chosen))
+        )
+    ]
+    assert all(isinstance(r, str) for r in raw)
+    assert {uuid.UUID(r) for r in raw} == set(chosen) - {chosen[-1]}
+    again = dumped_ids(session, raw)
+    assert {
+        n
+        for (n,) in plain_rows(session, select(User.username).where(among(session, User.id, again)))
+    } == expected
