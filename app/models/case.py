@@ -38,6 +38,20 @@ class Case(VersionedMixin, Base):
     __table_args__ = (
         Index("ix_cases_responsible_status", "responsible_user_id", "status"),
         Index("ix_cases_unit_status", "unit_id", "status"),
+        # The unit's open cases as the chef's caseload lists them, from the index alone: an
+        # encrypted file decrypts every page it reads, and the rows are a page per case
+        # (migration 0038).
+        Index(
+            "ix_cases_unit_caseload",
+            "unit_id",
+            "status",
+            "case_number",
+            "responsible_user_id",
+            "opened_on",
+            "id",
+        ),
+        # Households and statuses of cases by id without the table's rows (0038).
+        Index("ix_cases_id_household", "id", "household_id", "status"),
         # A unit's cases and households without reading the table (app.statistics.statistics).
         Index("ix_cases_unit_household", "unit_id", "id", "household_id"),
     )
@@ -84,6 +98,7 @@ class CaseStatusChange(IdMixin, Base):
 
 
 _OPEN = text("response_minutes IS NULL OR decision_days IS NULL")
+_UNDECIDED = text("decided_on IS NULL")
 
 
 class Application(VersionedMixin, Base):
@@ -98,6 +113,16 @@ class Application(VersionedMixin, Base):
             "received_at",
             "first_response_at",
             "decided_on",
+        ),
+        # The applications awaiting a decision (the bevakningar's), not every application
+        # of the case (migration 0038).
+        Index(
+            "ix_applications_case_undecided",
+            "case_id",
+            "received_at",
+            "first_response_at",
+            sqlite_where=_UNDECIDED,
+            postgresql_where=_UNDECIDED,
         ),
         # (ix_applications_facts and ix_applications_unit_facts, the statistics' grouped
         # reads of 0029 and 0031, were dropped by 0032: the statistics read kept totals)

@@ -17,6 +17,18 @@ class Person(VersionedMixin, Base):
         CheckConstraint("sex IN ('K', 'M')", name="sex_code"),
         # Sex and birth date by id without reading the table (app.statistics.statistics).
         Index("ix_persons_sex_birth", "id", "sex", "birth_date"),
+        # The household members' names by id without a table page per person: the chef's
+        # caseload on an encrypted file (migration 0038).
+        Index(
+            "ix_persons_member_cover",
+            "id",
+            "first_name",
+            "last_name",
+            "personal_number",
+            "birth_date",
+            "sex",
+            "protected_identity",
+        ),
         # The few persons with skyddade personuppgifter, read whole by the server's access
         # rules in shared mode once per statement (migration 0008).
         Index(
