@@ -201,6 +201,8 @@ def raw_sql_times(
             for sql, parameters in reads:  # the captured run's audit rows make way, untimed
                 if sql.startswith("INSERT"):
                     ids = _inserted_ids(sql, parameters)
+                    if not ids:
+                        continue
                     mark = "?" if database.engine.dialect.paramstyle == "qmark" else "%s"
                     marks = ", ".join([mark] * len(ids))
                     cursor.execute(f"DELETE FROM audit_log WHERE id IN ({marks})", ids)
@@ -228,6 +230,8 @@ def _inserted_ids(sql: str, parameters: Any) -> list:
     if isinstance(parameters, list):  # an executemany: one parameter set per row
         return [i for row in parameters for i in _inserted_ids(sql, row)]
     if isinstance(parameters, dict):  # psycopg: named, id or id__0, id__1, … for many rows
+        if isinstance(parameters.get("ids"), list):  # INSERT … SELECT … FROM unnest(ids, …)
+            return list(parameters["ids"])
         return [v for k, v in parameters.items() if k == "id" or k.startswith("id__")]
     columns = [c.strip() for c in sql[sql.index("(") + 1 : sql.index(")")].split(",")]
     position = columns.index("id")

@@ -15,7 +15,8 @@ after the line `arendestod-audit-chain-v1\\n`. `at` is UTC as `YYYY-MM-DDTHH:MM:
 ids are UUIDs in their 36-character lower-case form; a missing value is "".
 
 It is computed in three places, which must agree: here (the verifier and SQLite's trigger,
-through `app/db/audit_chain.py`), and in PostgreSQL's trigger (migration 0027, in SQL).
+through `app/db/audit_chain.py`), and in PostgreSQL's trigger (in SQL: migration 0027's
+`arendestod_audit_chain_hash`, whose expression migration 0039 writes into the trigger).
 Changing the text breaks every stored chain: keep it as it is, or add a v2 beside it.
 
 A chain without a secret detects edits made by hand, not someone who recomputes the whole

@@ -6,7 +6,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, Table, insert
+from sqlalchemy import ColumnElement, Insert, Table, Uuid, bindparam, func, insert, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from app.common import clock
@@ -40,6 +41,37 @@ record a modified client cannot skip, beside the app's own rows."""
 
 def written_by_server() -> ColumnElement[bool]:
     return AuditEntry.action.startswith(SERVER_ACTION_PREFIX, autoescape=True)
+
+
+def _persons_insert_postgresql() -> Insert:
+    """The rows of `record_persons` as one statement on PostgreSQL: the ids and person ids
+    as two arrays, unnested side by side (`INSERT … SELECT … FROM unnest(:ids, :person_ids)`).
+    psycopg runs an executemany as one INSERT per row (pipelined, but each its own statement
+    on the server, with its own executor start and trigger queue): 50 statements took
+    longer than the rows' triggers. Built once: the statement's text is cached."""
+    rows = (
+        func.unnest(
+            bindparam("ids", type_=ARRAY(Uuid())), bindparam("person_ids", type_=ARRAY(Uuid()))
+        )
+        .table_valued("id", "person_id")
+        .render_derived()
+    )
+    columns = ("id", "at", "user_id", "person_id", "action", "entity", "detail")
+    return insert(_AUDIT_TABLE).from_select(
+        columns,
+        select(
+            rows.c.id,
+            bindparam("at", type_=_AUDIT_TABLE.c.at.type),
+            bindparam("user_id", type_=_AUDIT_TABLE.c.user_id.type),
+            rows.c.person_id,
+            bindparam("action", type_=_AUDIT_TABLE.c.action.type),
+            bindparam("entity", type_=_AUDIT_TABLE.c.entity.type),
+            bindparam("detail", type_=_AUDIT_TABLE.c.detail.type),
+        ),
+    )
+
+
+_PERSONS_INSERT_POSTGRESQL = _persons_insert_postgresql()
 
 
 def record(
@@ -77,8 +109,26 @@ def record_persons(
     as the database took to write them; the rows `record` added first are flushed first,
     so the chain keeps them in the order written. Executed by the session, not its
     connection: on a laptop working offline the outbox records the rows from there
-    (app.offline.outbox, `RECORDED_IN_BULK`), so the server's audit log gets them."""
+    (app.offline.outbox, `RECORDED_IN_BULK`), so the server's audit log gets them. On
+    PostgreSQL (shared mode, never a laptop's replica) one INSERT … SELECT over two arrays
+    (`_persons_insert_postgresql`): the same rows, in the same order."""
     at = clock.now()
+    person_ids = list(person_ids)
+    if person_ids and session.get_bind().dialect.name == "postgresql":
+        session.flush()
+        session.execute(
+            _PERSONS_INSERT_POSTGRESQL,
+            {
+                "ids": [uuid.uuid4() for _ in person_ids],
+                "person_ids": person_ids,
+                "at": at,
+                "user_id": actor.id if actor else None,
+                "action": action,
+                "entity": entity,
+                "detail": "",
+            },
+        )
+        return
     rows = [
         {
             "id": uuid.uuid4(),

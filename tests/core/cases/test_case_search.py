@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from app.cases import case_search
 from app.cases.case_register import PersonInput, change_status
 from app.cases.case_search import SearchHit, SearchResult, search
 from app.models import AuditEntry, Case, CaseStatus, MemberRole, Person
+from app.security import integrity
 from app.security.actor import Actor
 
 ANNA = "19850312-1249"
@@ -414,6 +415,35 @@ class TestAudit:
         )
         per_person = {r.person_id for r in rows if r.entity == "person"}
         assert per_person == {anna, hugo}
+
+    def test_the_persons_shown_are_logged_in_their_order_in_one_statement(
+        self, db, session, caseworker, world
+    ) -> None:
+        """One row per person in the order of the hits, after the summary, all chained at
+        commit; on PostgreSQL one INSERT … SELECT over arrays (audit.record_persons), not one
+        INSERT per row."""
+        session.commit()  # the world's own rows
+        inserts: list[bool] = []
+
+        def seen(_conn, _cursor, statement, _parameters, _context, executemany) -> None:
+            if statement.startswith("INSERT INTO audit_log"):
+                inserts.append(executemany)
+
+        event.listen(db.engine, "before_cursor_execute", seen)
+        try:
+            result = search(session, caseworker, "an")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", seen)
+        session.commit()
+        shown = list(dict.fromkeys(hit.person_id for hit in result.hits))
+        assert len(shown) >= 3
+        rows = sorted(self.rows(session, caseworker), key=lambda row: row.seq)
+        assert [row.entity for row in rows] == ["search"] + ["person"] * len(shown)
+        assert [row.person_id for row in rows[1:]] == shown
+        assert [row.seq for row in rows] == list(range(rows[0].seq, rows[0].seq + len(rows)))
+        assert integrity.verify_audit_chain(session).intact
+        if db.engine.dialect.name == "postgresql":
+            assert inserts == [False, False]  # the summary (flushed), the persons: no executemany
 
     def test_search_without_hits_is_audited(self, session, caseworker, world) -> None:
         search(session, caseworker, "1' OR '1'='1")

@@ -119,6 +119,56 @@ def test_a_user_can_neither_set_nor_change_the_chain(cases, login_roles, staff, 
 
 
 @on_postgresql
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "SET session_replication_role = replica",  # no trigger would fire
+        "ALTER TABLE audit_log DISABLE TRIGGER audit_admit",
+        "ALTER TABLE audit_log DISABLE TRIGGER audit_chain",
+        "DROP TRIGGER audit_chain ON audit_log",
+        "CREATE OR REPLACE FUNCTION arendestod_audit_admit() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
+        "SELECT arendestod_audit_admit()",
+    ],
+)
+def test_a_user_cannot_switch_the_triggers_off(cases, login_roles, statement) -> None:
+    """Migration 0039 put the vocabulary, the stamp and the chain's columns in one BEFORE
+    trigger (audit_admit); neither it nor the chain's own can be skipped by a user."""
+    with (
+        connect(login_roles, "sara.nilsson") as conn,
+        pytest.raises(psycopg.errors.InsufficientPrivilege),
+    ):
+        conn.execute(statement)
+
+
+@on_postgresql
+def test_one_forged_row_refuses_the_users_whole_statement(cases, login_roles, staff, db) -> None:
+    """Many rows in one INSERT … SELECT (as a search writes them) are each admitted: a row
+    in a colleague's name among the user's own refuses the statement, and the rows of a
+    statement that passes carry her id, the server's time and their own place in the chain."""
+    before = len(_chain(db))
+    with connect(login_roles, "sara.nilsson") as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="eget namn"):
+            conn.execute(
+                "INSERT INTO audit_log (id, at, user_id, action, entity, detail) "
+                "SELECT gen_random_uuid(), now(), u, 'search', 'person', '' "
+                "FROM unnest(%s::uuid[]) u",
+                ([staff.caseworker.id, staff.colleague.id, staff.caseworker.id],),
+            )
+        conn.execute(
+            "INSERT INTO audit_log (id, at, user_id, action, entity, detail, seq, chain_hash) "
+            "SELECT gen_random_uuid(), now() - interval '1 day', NULL, 'search', 'person', '', "
+            "n, 'f' FROM generate_series(1, 3) n"
+        )
+    rows = _chain(db)
+    assert len(rows) == before + 3
+    assert {row.user_id for row in rows[before:]} == {staff.caseworker.id}
+    assert all("klientens tid" in row.detail for row in rows[before:])
+    assert [row.seq for row in rows[before:]] == [before + 1, before + 2, before + 3]
+    assert _report(db).intact
+
+
+@on_postgresql
 def test_the_servers_own_rows_are_chained(cases, login_roles, db) -> None:
     with connect(login_roles, "sara.nilsson") as conn:
         conn.execute(
