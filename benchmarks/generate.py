@@ -171,6 +171,12 @@ def ensure_database(
                 _log("  note: demo_data.py changed since this build; --rebuild for fresh data.")
             return BenchDatabase(url, households, False, meta)
     if path is not None:
+        if path.exists() and not meta_file(path).exists():
+            # a file the benchmark did not make (a copy, a user's database): never replaced
+            raise SystemExit(
+                f"{path} is not a benchmark database (no {meta_file(path).name} beside it); "
+                "give another --db, or remove the file yourself if it may go."
+            )
         _remove_sqlite(path)
     elif (_household_count(url) or 0) != 0:
         raise SystemExit(
@@ -214,14 +220,22 @@ def build(url: str, households: int, seed: int = SEED) -> dict[str, Any]:
     """Migrate an empty database at `url`, fill it and ANALYZE it; return its metadata."""
     _log(f"Building {url} with {households:,} households (seed {seed}) ...")
     started = time.perf_counter()
+    path = sqlite_file(url)
+    if path is not None:  # marks the file as ours while it is filled (ensure_database)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        meta_file(path).write_text(
+            json.dumps({"meta_version": META_VERSION, "complete": False}) + "\n",
+            encoding="utf-8",
+        )
     database = open_bench_database(url)
     is_sqlite = database.engine.dialect.name == "sqlite"
     timings: dict[str, float] = {}
     try:
         with database.engine.connect() as connection:
             if is_sqlite:
-                # A fresh file needs no crash safety while it is filled (an unfinished build
-                # has no metadata and is rebuilt): no journal, no fsync, a large page cache.
+                # A fresh file needs no crash safety while it is filled (an unfinished build's
+                # metadata says incomplete, and it is rebuilt): no journal, no fsync, a large
+                # page cache.
                 # The app's own connections switch back to WAL.
                 for pragma in (
                     "journal_mode=OFF",
@@ -267,7 +281,6 @@ def build(url: str, households: int, seed: int = SEED) -> dict[str, Any]:
     finally:
         database.dispose()
     timings["total_s"] = time.perf_counter() - started
-    path = sqlite_file(url)
     meta: dict[str, Any] = {
         "meta_version": META_VERSION,
         "complete": True,
