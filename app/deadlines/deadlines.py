@@ -314,17 +314,12 @@ def _deadline_order(deadline: Deadline) -> tuple[date, datetime]:
     return deadline.due, deadline.due_at or _LAST
 
 
-def applicant_of(members: list[MemberFact], on: date) -> MemberFact | None:
-    """The current sökande, or the latest one listed when none is current."""
-    applicants = [m for m in members if m.role is MemberRole.APPLICANT]
-    return next((m for m in applicants if m.is_current(on)), applicants[-1] if applicants else None)
-
-
 def household_today(
     members: Sequence[MemberFact], on: date
 ) -> tuple[list[MemberFact], MemberFact | None, bool]:
-    """The members current on `on`, the sökande (`applicant_of`) and whether the sökande
-    is current: one pass over the household, for callers that go through thousands."""
+    """The members current on `on`, the sökande (the current one, or the latest listed when
+    none is current) and whether the sökande is current: one pass over the household, for
+    callers that go through thousands."""
     current: list[MemberFact] = []
     applicant = latest = None
     for m in members:
