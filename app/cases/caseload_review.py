@@ -261,7 +261,6 @@ def _case_indicators(session: Session, rows: Sequence) -> list[CaseIndicators]:
     fia_signed = set(_signed_forms(session, ids, FormKey.FIA).values())
     missing_bka, bka_relevant = _child_documentation(session, facts, by_case, window)
     result = []
-    labels: dict[str, str] = {}  # försörjningshinder code -> label (a list scan each)
     members_of, plans_of, journal_of = facts.members.get, facts.plans.get, facts.journal.get
     deadlines_of, barriers_of = facts.deadlines.get, facts.barriers.get
     # tuple unpacking and locals: this loop runs for every case of the unit
@@ -293,17 +292,15 @@ def _case_indicators(session: Session, rows: Sequence) -> list[CaseIndicators]:
             if (now > d.due_at if d.due_at is not None else today > d.due)
         ]
         barriers = barriers_of(case_id)
-        support_barriers: tuple[str, ...] = ()
-        if barriers:
-            found = []
-            for m in current:
-                if m.role is not MemberRole.CHILD and m.person_id in barriers:
-                    code = barriers[m.person_id][1]
-                    text = labels.get(code)
-                    if text is None:
-                        text = labels[code] = code_lists.label(code_lists.SUPPORT_BARRIER, code)
-                    found.append(text)
-            support_barriers = tuple(found)
+        support_barriers = (
+            tuple(
+                code_lists.label(code_lists.SUPPORT_BARRIER, barriers[m.person_id][1])
+                for m in current
+                if m.role is not MemberRole.CHILD and m.person_id in barriers
+            )
+            if barriers
+            else ()
+        )
         result.append(
             CaseIndicators(
                 case_id=case_id,

@@ -41,13 +41,17 @@ def codes(list_name: str) -> list[Code]:
     return list(_load()[list_name])
 
 
+@cache
+def _labels(list_name: str) -> dict[str, str]:
+    """code -> label of one list: `label` is asked per row (the chef's caseload, thousands
+    of times a call), and a list scan each time showed in its profile."""
+    return {item.code: item.label for item in _load()[list_name]}
+
+
 def label(list_name: str, code: str | None) -> str:
     if not code:
         return ""
-    for item in _load()[list_name]:
-        if item.code == code:
-            return item.label
-    return code
+    return _labels(list_name).get(code, code)
 
 
 def is_valid(list_name: str, code: str) -> bool:
