@@ -221,23 +221,8 @@ def caseload(
     on PostgreSQL only the unit's chefs may write what the chefs see)."""
     subject = _caseload_subject(session, actor, caseworker_id)
     without_jit(session)
-    stmt = (
-        select(
-            Case.id,
-            Case.case_number,
-            Case.responsible_user_id,
-            Case.status,
-            Case.opened_on,
-            User.full_name,
-        )
-        .outerjoin(User, User.id == Case.responsible_user_id)
-        .where(Case.unit_id == actor.unit_id)
-        .where(Case.status.in_(OPEN_STATUSES))
-    )
-    if caseworker_id is not None:
-        stmt = stmt.where(Case.responsible_user_id == caseworker_id)
-    rows = plain_rows(session, stmt)
     assert actor.unit_id is not None  # _caseload_subject refuses an actor without a unit
+    rows = open_cases(session, actor.unit_id, caseworker_id)
     result = _kept_indicators(session, rows, actor.unit_id, keep=actor.is_manager)
     who = subject.full_name if subject is not None else "hela enheten"
     audit.record(
@@ -249,6 +234,30 @@ def caseload(
         detail=f"Ärendegenomgång, {who}: {len(result)} ärenden",
     )
     return result
+
+
+def open_cases(
+    session: Session, unit_id: uuid.UUID, caseworker_id: uuid.UUID | None = None
+) -> list[Row]:
+    """The unit's open cases (of one handläggare, if given) as the caseload's computation
+    takes them: id, case_number, responsible_user_id, status, opened_on and the
+    responsible's full_name. No access check."""
+    stmt = (
+        select(
+            Case.id,
+            Case.case_number,
+            Case.responsible_user_id,
+            Case.status,
+            Case.opened_on,
+            User.full_name,
+        )
+        .outerjoin(User, User.id == Case.responsible_user_id)
+        .where(Case.unit_id == unit_id)
+        .where(Case.status.in_(OPEN_STATUSES))
+    )
+    if caseworker_id is not None:
+        stmt = stmt.where(Case.responsible_user_id == caseworker_id)
+    return plain_rows(session, stmt)
 
 
 class KeptFacts(NamedTuple):
