@@ -39,7 +39,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Integer, Text, Uuid, bindparam, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -150,14 +150,42 @@ def write(
     if not values:
         return
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(CaseReviewFact)
+    if dialect == "postgresql":
+        # one statement for the lot: a statement per row, each through the policies'
+        # checks, took 5–6 s for 2 000 rows (10 000 households); this ~0.1 s
+        session.execute(
+            _WRITE_MANY,
+            {
+                "unit_id": unit_id,
+                "basis": row_basis,
+                "case_ids": [v["case_id"] for v in values],
+                "generations": [v["generation"] for v in values],
+                "payloads": [v["payload"] for v in values],
+            },
+        )
+        return
+    stmt = sqlite.insert(CaseReviewFact)
     stmt = stmt.on_conflict_do_update(
         index_elements=[CaseReviewFact.unit_id, CaseReviewFact.case_id],
         set_={"basis": stmt.excluded.basis, "payload": stmt.excluded.payload},
         where=CaseReviewFact.generation == stmt.excluded.generation,
     )
     session.execute(stmt, values)
+
+
+_WRITE_MANY = text(
+    f"INSERT INTO {TABLE} AS f (unit_id, case_id, generation, basis, payload) "
+    "SELECT :unit_id, r.case_id, r.generation, :basis, r.payload "
+    "FROM unnest(:case_ids, :generations, :payloads) AS r(case_id, generation, payload) "
+    "ON CONFLICT (unit_id, case_id) DO UPDATE SET basis = EXCLUDED.basis, "
+    "payload = EXCLUDED.payload WHERE f.generation = EXCLUDED.generation"
+).bindparams(
+    bindparam("unit_id", type_=Uuid()),
+    bindparam("case_ids", type_=postgresql.ARRAY(Uuid())),
+    bindparam("generations", type_=postgresql.ARRAY(Integer())),
+    bindparam("payloads", type_=postgresql.ARRAY(Text())),
+)
+"""`write` on PostgreSQL: the rows as three arrays, one INSERT."""
 
 
 # --- the triggers -------------------------------------------------------------------------------
