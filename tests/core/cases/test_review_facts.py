@@ -442,3 +442,57 @@ def test_a_handlaggare_cannot_write_or_delete_kept_facts_and_her_writes_clear_th
         assert {row[0] for row in conn.execute("SELECT case_id FROM case_review_facts")} <= {
             cases.own
         }
+
+
+# --- the offline replica ------------------------------------------------------------------
+
+
+def test_a_replica_keeps_its_own_facts_and_never_syncs_them(
+    db, session, make_case, caseworker, laptops
+) -> None:
+    """On a laptop the handläggare's own caseload is computed from the replica's rows (the
+    replica's triggers clear what the copy and her changes touch); kept rows written there
+    are the replica's own: never in the outbox, never on the server."""
+    from app.journal import journal
+    from app.journal.journal import JournalDraft
+    from app.models import OutboxChange
+    from tests.core.offline.sync_helpers import offline, run_sync, take_along
+
+    case = make_case()
+    session.commit()
+    laptop = laptops("sara", caseworker)
+    take_along(db, laptop, caseworker, [case.id])
+    me = offline(laptop, caseworker)
+    with laptop.sessions.begin() as local:
+        [row] = caseload_review.caseload(local, me, caseworker_id=caseworker.id)
+        assert [row] == _fresh(local, me, caseworker.id)
+        # as a chef's caseload on a replica would: kept there
+        facts = caseload_review._computed_facts(
+            local, caseload_review.open_cases(local, caseworker.unit_id), TODAY
+        )
+        review_facts.write(
+            local,
+            caseworker.unit_id,
+            [(case.id, 0, facts[case.id].dump())],
+            review_facts.basis(TODAY.isoformat(), 30),
+        )
+        journal.create_entry(
+            local, me, case.id, JournalDraft(TODAY, "besok", "Besök", "Hemma hos familjen.")
+        )
+    with laptop.sessions() as local:
+        assert (
+            local.scalar(select(CaseReviewFact.payload).where(CaseReviewFact.case_id == case.id))
+            is None
+        )  # the entry cleared it
+        tables = set(local.scalars(select(OutboxChange.table_name)))
+    assert "journal_entries" in tables and "case_review_facts" not in tables
+    run_sync(db, laptop, caseworker)
+    with db.sessions() as server:
+        assert (
+            server.scalar(
+                select(func.count())
+                .select_from(CaseReviewFact)
+                .where(CaseReviewFact.payload.is_not(None))
+            )
+            == 0
+        )
