@@ -309,6 +309,9 @@ class KeptFacts(NamedTuple):
 
     @classmethod
     def load(cls, text: str) -> KeptFacts:
+        """From `dump`. Runs for every kept case of the unit at each opening: the empty
+        lists (most cases have no child and no bevakning overdue) cost no generator, and
+        the children are shared ChildInfo values (frozen: one per age and flag)."""
         (
             name,
             number,
@@ -325,27 +328,44 @@ class KeptFacts(NamedTuple):
             home,
             deadlines,
             barriers,
-        ) = json.loads(text)
+        ) = _decode(text)
         return cls(
             name,
             number,
             young,
             months,
-            tuple(ChildInfo(age, visiting) for age, visiting in children),
+            tuple([_child(age, visiting) for age, visiting in children]) if children else (),
             has_plan,
-            _day(plan_next),
+            _from_iso(plan_next) if plan_next else None,
             fia,
             bka,
             bka_missing,
-            _day(meeting),
+            _from_iso(meeting) if meeting else None,
             meeting_home,
-            _day(home),
+            _from_iso(home) if home else None,
             tuple(
-                (label, date.fromisoformat(due), datetime.fromisoformat(at) if at else None)
-                for label, due, at in deadlines
-            ),
-            tuple(barriers),
+                [
+                    (label, _from_iso(due), datetime.fromisoformat(at) if at else None)
+                    for label, due, at in deadlines
+                ]
+            )
+            if deadlines
+            else (),
+            tuple(barriers) if barriers else (),
         )
+
+
+_decode = json.JSONDecoder().decode
+_from_iso = date.fromisoformat
+_children: dict[tuple[int, bool], ChildInfo] = {}
+
+
+def _child(age: int, visiting: bool) -> ChildInfo:
+    """The one ChildInfo of this age and flag (a frozen value, shared)."""
+    found = _children.get((age, visiting))
+    if found is None:
+        found = _children[(age, visiting)] = ChildInfo(age, visiting)
+    return found
 
 
 def _iso(value: date | None) -> str | None:
@@ -407,6 +427,7 @@ def _assembled(
     """The indicators of the case rows from their facts of the day: what depends on the
     case row itself (status) and on `now` (the bevakningar overdue) is decided here."""
     result = []
+    labels: dict[tuple[str, ...], tuple[str, ...]] = {}
     # tuple unpacking and locals: this loop runs for every case of the unit
     for case_id, case_number, responsible_id, status, opened_on, responsible_name in rows:
         facts = kept[case_id]
@@ -445,14 +466,25 @@ def _assembled(
                 earliest_overdue_label=overdue[0][0] if overdue else "",
                 earliest_overdue_due=overdue[0][1] if overdue else None,
                 overdue=bool(overdue),
-                support_barriers=tuple(
-                    code_lists.label(code_lists.SUPPORT_BARRIER, code)
-                    for code in facts.support_barrier_codes
-                ),
+                support_barriers=_labels(codes, labels)
+                if (codes := facts.support_barrier_codes)
+                else (),
             )
         )
     result.sort(key=lambda c: (c.responsible_name, c.case_number))
     return result
+
+
+def _labels(
+    codes: tuple[str, ...], seen: dict[tuple[str, ...], tuple[str, ...]]
+) -> tuple[str, ...]:
+    """The försörjningshinder codes' labels, each combination looked up once per call."""
+    found = seen.get(codes)
+    if found is None:
+        found = seen[codes] = tuple(
+            code_lists.label(code_lists.SUPPORT_BARRIER, code) for code in codes
+        )
+    return found
 
 
 def _computed_facts(session: Session, rows: Sequence, today: date) -> dict[uuid.UUID, KeptFacts]:
