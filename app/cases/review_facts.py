@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, Text, Uuid, bindparam, select, text
@@ -94,6 +95,13 @@ NOT_SOURCES: dict[str, str] = {
 sources, and why (tests/core/cases/test_review_facts.py makes every new table decide).
 The statistics' facts and totals (statistics_*) are not read either."""
 
+try:  # as app.__version__ (importing the package from here would cross the layers)
+    PROGRAM_VERSION = version("arendestod")
+except PackageNotFoundError:  # run from a source tree without installing
+    PROGRAM_VERSION = "okänd"
+
+BASIS_LENGTH = 80
+"""case_review_facts.basis's length."""
 FORMAT_VERSION = 1
 """Of the payload (app.cases.caseload_review.KeptFacts): a new version makes every kept row
 invalid (it is part of `basis`)."""
@@ -101,9 +109,10 @@ invalid (it is part of `basis`)."""
 
 def basis(today: str, warning_days: int) -> str:
     """What a row was computed for besides the rows: the payload's format, the Swedish date
-    (ISO) and the decision warning days (app.settings.registry.DECISION_WARNING_DAYS, the
-    only setting the computation reads)."""
-    return f"{FORMAT_VERSION}|{today}|{warning_days}"
+    (ISO), the decision warning days (app.settings.registry.DECISION_WARNING_DAYS, the
+    only setting the computation reads) and the program's version (an upgrade may compute
+    differently: its first opening computes anew)."""
+    return f"{FORMAT_VERSION}|{today}|{warning_days}|{PROGRAM_VERSION}"[:BASIS_LENGTH]
 
 
 class Kept(NamedTuple):

@@ -39,9 +39,9 @@ class CaseReviewFact(Base):
     """Counted up by the triggers at every change of a source row: the caseload writes its
     computation back only over the generation it read, so a change committed meanwhile is
     never covered by facts computed before it."""
-    basis: Mapped[str | None] = mapped_column(String(40))
+    basis: Mapped[str | None] = mapped_column(String(80))
     """What the facts were computed for besides the rows: the Swedish date and the settings
-    the computation reads ('2026-12-07|5'). NULL when cleared."""
+    the computation reads and the program's version ('1|2026-12-07|30|0.1.0'). NULL when cleared."""
     payload: Mapped[str | None] = mapped_column(Text)
     """The computed facts as compact JSON (app.cases.caseload_review.KeptFacts). NULL when
     cleared."""

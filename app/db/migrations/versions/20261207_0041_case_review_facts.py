@@ -36,7 +36,7 @@ def upgrade() -> None:
         sa.Column("unit_id", sa.Uuid(), nullable=False),
         sa.Column("case_id", sa.Uuid(), nullable=False),
         sa.Column("generation", sa.Integer(), nullable=False),
-        sa.Column("basis", sa.String(length=40), nullable=True),
+        sa.Column("basis", sa.String(length=80), nullable=True),
         sa.Column("payload", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["case_id"],
