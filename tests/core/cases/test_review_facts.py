@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import delete, event, func, select, text
 
 from app.cases import caseload_review, review_facts
-from app.cases.case_register import change_status
+from app.cases.case_register import PersonInput, change_status, find_or_create_person
 from app.cases.support_barriers import set_barrier
 from app.db.database import open_database
 from app.models import (
@@ -105,10 +105,25 @@ def test_the_kept_caseload_equals_the_computed_after_any_changes(
             member.member_until = (
                 None if member.member_until else now.date() - timedelta(days=rng.randrange(400))
             )
-        elif action == 3:  # a member removed
+        elif action == 3:  # a child added to the household, or one removed
             children = [m for m in case.household.members if m.role is MemberRole.CHILD]
-            if children:
+            if children and rng.random() < 0.5:
                 case.household.members.remove(rng.choice(children))
+            else:
+                child = find_or_create_person(
+                    session,
+                    caseworker,
+                    PersonInput(pnr(f"2015{rng.randrange(1, 13):02d}15", 100 + step), "Ny", "Barn"),
+                )
+                case.household.members.append(
+                    HouseholdMember(
+                        person_id=child.id,
+                        role=MemberRole.CHILD,
+                        visiting_child=rng.random() < 0.3,
+                        member_from=now.date() - timedelta(days=rng.randrange(-2, 400)),
+                        sort_order=len(case.household.members),
+                    )
+                )
         elif action == 4:  # a plan made, or one closed
             plan = session.scalars(
                 select(Plan).where(Plan.case_id == case.id, Plan.closed_on.is_(None))
