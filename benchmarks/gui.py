@@ -12,8 +12,10 @@ the user.
 
 Operations (each row: median, p95 and max of `repeat` runs after `warmup` untimed ones):
 - the chef of the 2 000-case unit ("Enhet 2000", `chef.prepare`): Ctrl+G, the
-  Ärendegenomgång, to its rows painted; the first opening in the process reported apart,
-  then the tab is closed and opened again;
+  Ärendegenomgång, to its rows painted; the first opening in the process reported apart
+  (with the unit's facts kept today, or with `--chef-facts-not-kept` cleared), then the
+  tab is closed and opened again; then a few openings with the facts cleared before each
+  (the day's first opening, in a warm process);
 - the chef of the biggest unit: the Statistik page, a year and a month, Visa to the figures
   painted;
 - a handläggare drawn as the search benchmark draws them: Enter in the search field to the
@@ -332,11 +334,26 @@ def _row(name: str, key: str, target: float | None, values: list[float], note: s
     return row
 
 
-def _chef_page(app: Any, database: Any, repeat: int, warmup: int, replica: Path) -> None:
+def _chef_page(
+    app: Any, database: Any, repeat: int, warmup: int, replica: Path, not_kept_first: bool
+) -> None:
     from PySide6.QtWidgets import QTableView
 
-    from benchmarks.chef import BENCH_CHEF, BENCH_PASSWORD, BENCH_UNIT_CASES
+    from benchmarks.chef import (
+        BENCH_CHEF,
+        BENCH_PASSWORD,
+        BENCH_UNIT_CASES,
+        clear_kept_review_facts,
+        keep_review_facts,
+    )
 
+    # The chef's page reads the facts kept per case today (app.cases.review_facts): the
+    # first opening in the process finds them kept (an earlier opening today, made here by
+    # a connection of its own, closed: this process's page cache stays cold), or, with
+    # `not_kept_first`, cleared, as the day's very first opening finds them.
+    unit_id = keep_review_facts(database.url)
+    if not_kept_first:
+        clear_kept_review_facts(database, unit_id)
     session = Session(app, database, BENCH_CHEF, BENCH_PASSWORD, replica)
     keep = session.tabs.count()
 
@@ -354,10 +371,24 @@ def _chef_page(app: Any, database: Any, repeat: int, warmup: int, replica: Path)
 
     first, rows = once()
     label = f"chef's page (Ctrl+G), {BENCH_UNIT_CASES:,} open cases, painted"
-    _row(label + ", first in process", "gui chef page first", CHEF_PAGE_TARGET_MS, [first],
-         f"{rows:,} rows")  # fmt: skip
+    if not_kept_first:
+        _row(label + ", first in process, facts not yet kept today",
+             "gui chef page first not kept", CHEF_PAGE_TARGET_MS, [first],
+             f"{rows:,} rows")  # fmt: skip
+    else:
+        _row(label + ", first in process", "gui chef page first", CHEF_PAGE_TARGET_MS, [first],
+             f"{rows:,} rows; facts kept today")  # fmt: skip
     times = [once()[0] for _ in range(repeat + warmup)][warmup:]
     _row(label, "gui chef page", CHEF_PAGE_TARGET_MS, times, f"{rows:,} rows; tab closed between")
+
+    def not_kept() -> float:
+        clear_kept_review_facts(database, unit_id)
+        return once()[0]
+
+    few = max(3, repeat // 3)
+    times = [not_kept() for _ in range(few + 1)][1:]
+    _row(label + ", facts not yet kept today", "gui chef page not kept", CHEF_PAGE_TARGET_MS,
+         times, f"{rows:,} rows; the unit's facts cleared before each")  # fmt: skip
     session.close()
 
 
@@ -494,7 +525,14 @@ def _handlaggare(
     session.close()
 
 
-def drive(url: str, repeat: int, warmup: int, seed: int, year: int | None = None) -> None:
+def drive(
+    url: str,
+    repeat: int,
+    warmup: int,
+    seed: int,
+    year: int | None = None,
+    not_kept_first: bool = False,
+) -> None:
     """Every GUI operation in this process, rows printed as they are done."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from sqlalchemy import func, select
@@ -517,7 +555,7 @@ def drive(url: str, repeat: int, warmup: int, seed: int, year: int | None = None
         with tempfile.TemporaryDirectory() as folder:
             replica = Path(folder) / "replica.sqlite3"  # never the user's own
             try:
-                _chef_page(app, database, repeat, warmup, replica)
+                _chef_page(app, database, repeat, warmup, replica, not_kept_first)
                 _statistics_page(app, database, max(1, repeat // 5), 1, replica, year)
                 _handlaggare(app, database, repeat, warmup, replica, seed)
             finally:
@@ -537,8 +575,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=2, help="untimed runs first")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--year", type=int, default=None, help="statistics year (default: now)")
+    parser.add_argument(
+        "--chef-facts-not-kept",
+        action="store_true",
+        help="the chef's first opening in the process with the unit's kept facts cleared "
+        "(the day's first opening), not kept",
+    )
     args = parser.parse_args(argv)
-    drive(args.db, args.repeat, args.warmup, args.seed, args.year)
+    drive(args.db, args.repeat, args.warmup, args.seed, args.year, args.chef_facts_not_kept)
     return 0
 
 

@@ -15,12 +15,14 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from operator import attrgetter
+from typing import NamedTuple
 
 from sqlalchemy import Row, case, func, select, tuple_
 from sqlalchemy.orm import Session
 
+from app.cases import review_facts
 from app.common import clock, code_lists
 from app.common.clock import STOCKHOLM
 from app.common.codes import MEETING_TYPES, JournalType
@@ -50,6 +52,7 @@ from app.models import (
 )
 from app.security import audit
 from app.security.actor import Actor
+from app.settings import registry, stored_settings
 
 LONG_DEPENDENCE_MONTHS = 10
 """Långvarigt bistånd: assistance 10–12 of the last 12 months (DOMAIN.md, statistics)."""
@@ -211,26 +214,16 @@ def caseload(
     ärendegenomgång's indicators, sorted by handläggare and case number.
 
     Chefs see their own unit; a handläggare may see only their own caseload
-    (`caseworker_id` = their id). One audit row per call (entity 'caseload')."""
+    (`caseworker_id` = their id). One audit row per call (entity 'caseload').
+
+    The cases' facts kept for today (app.cases.review_facts) are used; the others are
+    computed here and, when a chef asks, kept (a handläggare's own caseload writes none:
+    on PostgreSQL only the unit's chefs may write what the chefs see)."""
     subject = _caseload_subject(session, actor, caseworker_id)
     without_jit(session)
-    stmt = (
-        select(
-            Case.id,
-            Case.case_number,
-            Case.responsible_user_id,
-            Case.status,
-            Case.opened_on,
-            User.full_name,
-        )
-        .outerjoin(User, User.id == Case.responsible_user_id)
-        .where(Case.unit_id == actor.unit_id)
-        .where(Case.status.in_(OPEN_STATUSES))
-    )
-    if caseworker_id is not None:
-        stmt = stmt.where(Case.responsible_user_id == caseworker_id)
-    rows = plain_rows(session, stmt)
-    result = _case_indicators(session, rows)
+    assert actor.unit_id is not None  # _caseload_subject refuses an actor without a unit
+    rows = open_cases(session, actor.unit_id, caseworker_id)
+    result = _kept_indicators(session, rows, actor.unit_id, keep=actor.is_manager)
     who = subject.full_name if subject is not None else "hela enheten"
     audit.record(
         session,
@@ -243,12 +236,259 @@ def caseload(
     return result
 
 
-def _case_indicators(session: Session, rows: Sequence) -> list[CaseIndicators]:
-    """Indicators for case rows (id, case_number, responsible_user_id, status, opened_on,
-    full_name of the responsible), sorted by handläggare and case number. No access check
-    and no audit: the caller has done both."""
+def open_cases(
+    session: Session, unit_id: uuid.UUID, caseworker_id: uuid.UUID | None = None
+) -> list[Row]:
+    """The unit's open cases (of one handläggare, if given) as the caseload's computation
+    takes them: id, case_number, responsible_user_id, status, opened_on and the
+    responsible's full_name. No access check."""
+    stmt = (
+        select(
+            Case.id,
+            Case.case_number,
+            Case.responsible_user_id,
+            Case.status,
+            Case.opened_on,
+            User.full_name,
+        )
+        .outerjoin(User, User.id == Case.responsible_user_id)
+        .where(Case.unit_id == unit_id)
+        .where(Case.status.in_(OPEN_STATUSES))
+    )
+    if caseworker_id is not None:
+        stmt = stmt.where(Case.responsible_user_id == caseworker_id)
+    return plain_rows(session, stmt)
+
+
+class KeptFacts(NamedTuple):
+    """What the review computes for a case that holds for the whole Swedish day it was
+    computed on, unless a row it was computed from changes (kept per case,
+    app.cases.review_facts). Which bevakningar are overdue is decided at the read (`now`):
+    `deadlines` are those that may be overdue today (a due date passed, or a time of day)."""
+
+    applicant_name: str
+    personal_number: str
+    young_adult: bool
+    assistance_months: int
+    children: tuple[ChildInfo, ...]
+    has_plan: bool
+    plan_next_date: date | None
+    fia_done: bool
+    bka_status: str
+    bka_missing: int
+    last_meeting_on: date | None
+    last_meeting_was_home_visit: bool
+    last_home_visit_on: date | None
+    deadlines: tuple[tuple[str, date, datetime | None], ...]
+    """(label, due date, due time or None), earliest first."""
+    support_barrier_codes: tuple[str, ...]
+
+    def dump(self) -> str:
+        """Compact JSON: a list in field order, dates ISO."""
+        return json.dumps(
+            [
+                self.applicant_name,
+                self.personal_number,
+                self.young_adult,
+                self.assistance_months,
+                [[c.age, c.visiting] for c in self.children],
+                self.has_plan,
+                _iso(self.plan_next_date),
+                self.fia_done,
+                self.bka_status,
+                self.bka_missing,
+                _iso(self.last_meeting_on),
+                self.last_meeting_was_home_visit,
+                _iso(self.last_home_visit_on),
+                [[label, due.isoformat(), _iso(at)] for label, due, at in self.deadlines],
+                self.support_barrier_codes,
+            ],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def load(cls, text: str) -> KeptFacts:
+        """From `dump`. Runs for every kept case of the unit at each opening: the empty
+        lists (most cases have no child and no bevakning overdue) cost no generator, and
+        the children are shared ChildInfo values (frozen: one per age and flag)."""
+        (
+            name,
+            number,
+            young,
+            months,
+            children,
+            has_plan,
+            plan_next,
+            fia,
+            bka,
+            bka_missing,
+            meeting,
+            meeting_home,
+            home,
+            deadlines,
+            barriers,
+        ) = _decode(text)
+        return cls(
+            name,
+            number,
+            young,
+            months,
+            tuple([_child(age, visiting) for age, visiting in children]) if children else (),
+            has_plan,
+            _from_iso(plan_next) if plan_next else None,
+            fia,
+            bka,
+            bka_missing,
+            _from_iso(meeting) if meeting else None,
+            meeting_home,
+            _from_iso(home) if home else None,
+            tuple(
+                [
+                    (label, _from_iso(due), datetime.fromisoformat(at) if at else None)
+                    for label, due, at in deadlines
+                ]
+            )
+            if deadlines
+            else (),
+            tuple(barriers) if barriers else (),
+        )
+
+
+_decode = json.JSONDecoder().decode
+_from_iso = date.fromisoformat
+_children: dict[tuple[int, bool], ChildInfo] = {}
+
+
+def _child(age: int, visiting: bool) -> ChildInfo:
+    """The one ChildInfo of this age and flag (a frozen value, shared)."""
+    found = _children.get((age, visiting))
+    if found is None:
+        found = _children[(age, visiting)] = ChildInfo(age, visiting)
+    return found
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text is not None else None
+
+
+def _kept_indicators(
+    session: Session, rows: Sequence, unit_id: uuid.UUID, *, keep: bool
+) -> list[CaseIndicators]:
+    """`_case_indicators` with the facts kept for today used, the others computed by it
+    and, with `keep`, written back (over the generation read: app.cases.review_facts)."""
     now = clock.now()
     today = now.astimezone(STOCKHOLM).date()
+    row_basis = review_facts.basis(
+        today.isoformat(), stored_settings.get_int(session, registry.DECISION_WARNING_DAYS)
+    )
+    kept_rows = review_facts.read(session, unit_id)
+    kept: dict[uuid.UUID, KeptFacts] = {}
+    missing = []
+    for row in rows:
+        found = kept_rows.get(row[0])
+        if found is not None and found.payload is not None and found.basis == row_basis:
+            kept[row[0]] = KeptFacts.load(found.payload)
+        else:
+            missing.append(row)
+    if missing:
+        computed = _computed_facts(session, missing, today)
+        kept.update(computed)
+        if keep:
+            review_facts.write(
+                session,
+                unit_id,
+                (
+                    (case_id, found.generation if found else 0, facts.dump())
+                    for case_id, facts in computed.items()
+                    for found in (kept_rows.get(case_id),)
+                ),
+                row_basis,
+            )
+    return _assembled(rows, kept, now, today)
+
+
+def _case_indicators(session: Session, rows: Sequence) -> list[CaseIndicators]:
+    """Indicators for case rows (id, case_number, responsible_user_id, status, opened_on,
+    full_name of the responsible), sorted by handläggare and case number, computed from
+    the data (no kept facts). No access check and no audit: the caller has done both."""
+    now = clock.now()
+    today = now.astimezone(STOCKHOLM).date()
+    return _assembled(rows, _computed_facts(session, rows, today), now, today)
+
+
+def _assembled(
+    rows: Sequence, kept: dict[uuid.UUID, KeptFacts], now: datetime, today: date
+) -> list[CaseIndicators]:
+    """The indicators of the case rows from their facts of the day: what depends on the
+    case row itself (status) and on `now` (the bevakningar overdue) is decided here."""
+    result = []
+    labels: dict[tuple[str, ...], tuple[str, ...]] = {}
+    # tuple unpacking and locals: this loop runs for every case of the unit
+    for case_id, case_number, responsible_id, status, opened_on, responsible_name in rows:
+        facts = kept[case_id]
+        overdue = [  # Deadline.is_overdue, without converting `now` for every deadline
+            d for d in facts.deadlines if (now > d[2] if d[2] is not None else today > d[1])
+        ]
+        count = facts.assistance_months
+        children = facts.children
+        missing = facts.bka_missing
+        result.append(
+            CaseIndicators(
+                case_id=case_id,
+                case_number=case_number,
+                applicant_name=facts.applicant_name,
+                personal_number=facts.personal_number,
+                responsible_id=responsible_id,
+                responsible_name=responsible_name or "",
+                status=status,
+                opened_on=opened_on,
+                young_adult=facts.young_adult,
+                assistance_months=count,
+                long_dependence=count >= LONG_DEPENDENCE_MONTHS,
+                child_count=len(children),
+                children=children,
+                has_plan=facts.has_plan,
+                plan_next_date=facts.plan_next_date,
+                lacks_plan=not facts.has_plan and status is CaseStatus.ACTIVE,
+                fia_done=facts.fia_done,
+                bka_status=facts.bka_status,
+                bka_missing=missing,
+                lacks_bka=bool(missing),
+                last_meeting_on=facts.last_meeting_on,
+                last_meeting_was_home_visit=facts.last_meeting_was_home_visit,
+                last_home_visit_on=facts.last_home_visit_on,
+                overdue_count=len(overdue),
+                earliest_overdue_label=overdue[0][0] if overdue else "",
+                earliest_overdue_due=overdue[0][1] if overdue else None,
+                overdue=bool(overdue),
+                support_barriers=_labels(codes, labels)
+                if (codes := facts.support_barrier_codes)
+                else (),
+            )
+        )
+    result.sort(key=lambda c: (c.responsible_name, c.case_number))
+    return result
+
+
+def _labels(
+    codes: tuple[str, ...], seen: dict[tuple[str, ...], tuple[str, ...]]
+) -> tuple[str, ...]:
+    """The försörjningshinder codes' labels, each combination looked up once per call."""
+    found = seen.get(codes)
+    if found is None:
+        found = seen[codes] = tuple(
+            code_lists.label(code_lists.SUPPORT_BARRIER, code) for code in codes
+        )
+    return found
+
+
+def _computed_facts(session: Session, rows: Sequence, today: date) -> dict[uuid.UUID, KeptFacts]:
+    """The facts of the day of the case rows, computed from the data."""
     window = _Window(today)
     facts = read_case_facts(session, [r.id for r in rows], review_since=window.decided_since)
     by_case: dict[uuid.UUID, list[Row]] = defaultdict(list)
@@ -260,18 +500,17 @@ def _case_indicators(session: Session, rows: Sequence) -> list[CaseIndicators]:
         months.update(_assistance_months(session, chunk, by_case, window))
     fia_signed = set(_signed_forms(session, ids, FormKey.FIA).values())
     missing_bka, bka_relevant = _child_documentation(session, facts, by_case, window)
-    result = []
+    result: dict[uuid.UUID, KeptFacts] = {}
     members_of, plans_of, journal_of = facts.members.get, facts.plans.get, facts.journal.get
     deadlines_of, barriers_of = facts.deadlines.get, facts.barriers.get
     # tuple unpacking and locals: this loop runs for every case of the unit
-    for case_id, case_number, responsible_id, status, opened_on, responsible_name in rows:
+    for case_id, *_ in rows:
         current, applicant, applicant_current = household_today(members_of(case_id, ()), today)
         children = tuple(
             ChildInfo(age_on(m.birth_date, today), m.visiting_child)
             for m in current
             if m.role is MemberRole.CHILD
         )
-        count = months.get(case_id, 0)
         plan = _current_plan(plans_of(case_id, ()), today)
         missing = missing_bka.get(case_id, 0)
         if missing:
@@ -286,58 +525,37 @@ def _case_indicators(session: Session, rows: Sequence) -> list[CaseIndicators]:
             home_visit = journal.get(JournalType.HOME_VISIT)
         else:
             last_meeting = home_visit = None
-        overdue = [  # Deadline.is_overdue, without converting `now` for every deadline
-            d
-            for d in deadlines_of(case_id, ())
-            if (now > d.due_at if d.due_at is not None else today > d.due)
-        ]
         barriers = barriers_of(case_id)
-        support_barriers = (
-            tuple(
-                code_lists.label(code_lists.SUPPORT_BARRIER, barriers[m.person_id][1])
+        result[case_id] = KeptFacts(
+            applicant_name=applicant.name if applicant else "",
+            personal_number=format_identity_number(applicant.personal_number) if applicant else "",
+            young_adult=applicant is not None
+            and applicant_current
+            and is_young_adult(applicant.birth_date, today),
+            assistance_months=months.get(case_id, 0),
+            children=children,
+            has_plan=plan is not None,
+            plan_next_date=_next_date(plan) if plan else None,
+            fia_done=case_id in fia_signed,
+            bka_status=bka_status,
+            bka_missing=missing,
+            last_meeting_on=last_meeting,
+            last_meeting_was_home_visit=last_meeting is not None and home_visit == last_meeting,
+            last_home_visit_on=home_visit,
+            # the ones that may be overdue some time today: a due date passed, or a time
+            deadlines=tuple(
+                (d.label, d.due, d.due_at)
+                for d in deadlines_of(case_id, ())
+                if d.due_at is not None or today > d.due
+            ),
+            support_barrier_codes=tuple(
+                barriers[m.person_id][1]
                 for m in current
                 if m.role is not MemberRole.CHILD and m.person_id in barriers
             )
             if barriers
-            else ()
+            else (),
         )
-        result.append(
-            CaseIndicators(
-                case_id=case_id,
-                case_number=case_number,
-                applicant_name=applicant.name if applicant else "",
-                personal_number=format_identity_number(applicant.personal_number)
-                if applicant
-                else "",
-                responsible_id=responsible_id,
-                responsible_name=responsible_name or "",
-                status=status,
-                opened_on=opened_on,
-                young_adult=applicant is not None
-                and applicant_current
-                and is_young_adult(applicant.birth_date, today),
-                assistance_months=count,
-                long_dependence=count >= LONG_DEPENDENCE_MONTHS,
-                child_count=len(children),
-                children=children,
-                has_plan=plan is not None,
-                plan_next_date=_next_date(plan) if plan else None,
-                lacks_plan=plan is None and status is CaseStatus.ACTIVE,
-                fia_done=case_id in fia_signed,
-                bka_status=bka_status,
-                bka_missing=missing,
-                lacks_bka=bool(missing),
-                last_meeting_on=last_meeting,
-                last_meeting_was_home_visit=last_meeting is not None and home_visit == last_meeting,
-                last_home_visit_on=home_visit,
-                overdue_count=len(overdue),
-                earliest_overdue_label=overdue[0].label if overdue else "",
-                earliest_overdue_due=overdue[0].due if overdue else None,
-                overdue=bool(overdue),
-                support_barriers=support_barriers,
-            )
-        )
-    result.sort(key=lambda c: (c.responsible_name, c.case_number))
     return result
 
 

@@ -3,6 +3,7 @@
 from app.models.audit import AuditEntry
 from app.models.base import Base
 from app.models.case import Application, Case, CaseNumberSeries, CaseStatus, CaseStatusChange
+from app.models.case_review_fact import CaseReviewFact
 from app.models.case_search_name import CaseSearchName
 from app.models.decision import (
     Decision,
@@ -66,6 +67,7 @@ __all__ = [
     "Case",
     "CaseLease",
     "CaseNumberSeries",
+    "CaseReviewFact",
     "CaseSearchName",
     "CaseStatus",
     "CaseStatusChange",

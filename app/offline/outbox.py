@@ -39,10 +39,13 @@ NOT_SYNCED = frozenset(
         "delegations",
         "form_definitions",
         "norm_tables",
+        "case_review_facts",
     }
 )
-"""Tables a replica never changes on the server: the server's own bookkeeping and the
-reference data copied from it."""
+"""Tables a replica never changes on the server: the server's own bookkeeping, the
+reference data copied from it, and derived data each database keeps for itself (the
+chef's kept Ärendegenomgång, app.cases.review_facts: its triggers clear it wherever the
+sources change, the replica's own caseload fills its own)."""
 
 BOOKKEEPING = frozenset({"version", "updated_at", "updated_by", "created_at"})
 """Columns the server sets itself when it applies a change."""

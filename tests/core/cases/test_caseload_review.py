@@ -671,7 +671,8 @@ class TestAccess:
         finally:
             event.remove(db.engine, "before_cursor_execute", count)
         assert len(rows) == 13
-        assert many == few
+        # the second call computes only the new cases (the others are kept): no more
+        assert many <= few
 
     def test_postgresql_compiles_no_plan_for_the_caseload(self, session, manager, unit) -> None:
         """A database restored from a dump, or copied from a template, lacks `db init-server`'s
