@@ -567,3 +567,40 @@ def test_the_protected_sets_are_the_tables_and_follow_a_users_own_change_at_once
             ).fetchone()[0]
             == 0
         )
+
+
+@on_postgresql
+def test_the_name_index_asks_of_a_case_what_the_cases_policy_answers(
+    cases, make_case, pnr, session, login_roles, pg_server
+) -> None:
+    """Migration 0042: `arendestod_case_visible`, which the name index's policy asks for the
+    rows of protected households, reads the case as the owner with the cases policy's own
+    terms. For every user and every case it must say what the policy shows her: the
+    protected case, a colleague's unprotected one, another unit's, one without a
+    handläggare, a protected one of a colleague's."""
+    unassigned = make_case(pnr("19700707", 111), "Nils", "Nyberg")
+    omars_protected = make_case(pnr("19710808", 222), "Pia", "Palm", protected=True)
+    session.commit()
+    with db_owner(login_roles, pg_server) as owner:
+        owner.execute("UPDATE cases SET responsible_user_id = NULL WHERE id = %s", (unassigned.id,))
+        owner.execute(
+            "UPDATE cases SET responsible_user_id = "
+            "(SELECT id FROM users WHERE username LIKE %s) WHERE id = %s",
+            ("%omar.haddad", omars_protected.id),
+        )
+        every_case = [row[0] for row in owner.execute("SELECT id FROM cases")]
+    assert len(every_case) == 5
+    with connect(login_roles, "omar.haddad") as conn:  # the policy's every arm is met
+        assert omars_protected.id in visible_cases(conn)
+        assert cases.protected not in visible_cases(conn)
+        assert unassigned.id in visible_cases(conn)
+    for username in login_roles:
+        with connect(login_roles, username) as conn:
+            said = {
+                row[0]
+                for row in conn.execute(
+                    "SELECT x FROM unnest(%s::uuid[]) x WHERE public.arendestod_case_visible(x)",
+                    (every_case,),
+                )
+            }
+            assert said == visible_cases(conn), username
