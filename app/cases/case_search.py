@@ -62,30 +62,33 @@ class SearchResult:
     truncated: bool = False
 
 
-def _prefix_range(column, prefix: str):
-    """`column LIKE 'prefix%'` written as a range, which every database answers from an index."""
-    return and_(column >= prefix, column < prefix + "\U0010ffff")
+def _prefix_bounds(name: str, prefix: str) -> dict[str, str]:
+    """The bound values of `_bound_prefix(column, name)` for `prefix`."""
+    return {f"{name}_low": prefix, f"{name}_high": prefix + "\U0010ffff"}
 
 
-def _number_filter(text: str):
-    """The WHERE clause on Person for a query of digits (personnummer or birth date), or
-    None and a message for the user."""
+def _number_filter(text: str) -> tuple[str | None, dict[str, str], str]:
+    """For a query of digits (personnummer or birth date): the shape of its WHERE clause on
+    Person (a key of `_NUMBER_WHERE`) and its bound values, or None and a message for the
+    user."""
     digits = re.sub(r"\D", "", text)
     if len(digits) in (10, 12):
         try:
             number = parse_identity_number(text)
         except InvalidIdentityNumber as exc:
-            return None, f"{exc} Sökningen gav inga träffar."
-        return Person.personal_number == number.digits, ""
+            return None, {}, f"{exc} Sökningen gav inga träffar."
+        return "personnummer", {"personal_number": number.digits}, ""
     if len(digits) == 8:
-        return _prefix_range(Person.personal_number, digits), ""
+        return "birth date", _prefix_bounds("d0", digits), ""
     if len(digits) == 6:
-        return or_(
-            _prefix_range(Person.personal_number, "19" + digits),
-            _prefix_range(Person.personal_number, "20" + digits),
-        ), ""
+        return (
+            "birth date without century",
+            {**_prefix_bounds("d0", "19" + digits), **_prefix_bounds("d1", "20" + digits)},
+            "",
+        )
     return (
         None,
+        {},
         "Skriv hela personnumret, födelsedatumet (ÅÅMMDD), ett namn eller ett ärendenummer.",
     )
 
@@ -128,6 +131,49 @@ def _hit_query(actor: Actor | None):
     )
 
 
+_NUMBER_WHERE = {
+    "personnummer": lambda: Person.personal_number == bindparam("personal_number"),
+    # `LIKE 'prefix%'` written as a range, which every database answers from an index
+    "birth date": lambda: _bound_prefix(Person.personal_number, "d0"),
+    "birth date without century": lambda: or_(
+        _bound_prefix(Person.personal_number, "d0"), _bound_prefix(Person.personal_number, "d1")
+    ),
+}
+"""The WHERE clause on Person of each shape `_number_filter` gives."""
+
+
+def _number_hits(shape: str):
+    """The hit rows (bound: unit_id and the shape's values) of a personnummer or birth
+    date, in `_order`, at most MAX_HITS + 1. Built once per shape (`built_once`): building
+    and keying the statement took as long as the database took to answer it."""
+    return built_once(
+        ("case_search.number", shape),
+        lambda: (
+            _hit_query(None)
+            .where(_NUMBER_WHERE[shape]())
+            .order_by(
+                Case.status == CaseStatus.CLOSED,
+                Person.last_name_key,
+                Person.first_name_key,
+                Case.case_number,
+            )
+            .limit(MAX_HITS + 1)
+        ),
+    )
+
+
+def _case_number_hits():
+    """The applicant's hit row of the case numbered as bound (case_number; unit_id)."""
+    return built_once(
+        ("case_search.case_number",),
+        lambda: (
+            _hit_query(None)
+            .where(Case.case_number == bindparam("case_number"))
+            .where(HouseholdMember.role == MemberRole.APPLICANT)
+        ),
+    )
+
+
 def _order(row) -> tuple:
     """Open cases first, then by name (last, first) and case number."""
     return (row.status is CaseStatus.CLOSED, row.last_name_key, row.first_name_key, row.case_number)
@@ -138,21 +184,22 @@ def _name_clause(number: int):
     the last name."""
     entries = CaseSearchName
     return or_(
-        _bound_prefix(entries.first_name_key, number), _bound_prefix(entries.last_name_key, number)
+        _bound_prefix(entries.first_name_key, f"t{number}"),
+        _bound_prefix(entries.last_name_key, f"t{number}"),
     )
 
 
-def _bound_prefix(column, number: int):
-    """`_prefix_range` of token `number`, its bounds given at execution (`_token_bounds`)."""
-    return and_(column >= bindparam(f"t{number}_low"), column < bindparam(f"t{number}_high"))
+def _bound_prefix(column, name: str):
+    """`column LIKE 'prefix%'` as a range (answered from an index), its bounds given at
+    execution as {name}_low and {name}_high (`_prefix_bounds`)."""
+    return and_(column >= bindparam(f"{name}_low"), column < bindparam(f"{name}_high"))
 
 
 def _token_bounds(tokens: list[str]) -> dict[str, str]:
-    """The bound values of `_bound_prefix` for each token."""
+    """The bound values of `_bound_prefix` for each token (named t0, t1, …)."""
     bounds = {}
     for number, token in enumerate(tokens):
-        bounds[f"t{number}_low"] = token
-        bounds[f"t{number}_high"] = token + "\U0010ffff"
+        bounds.update(_prefix_bounds(f"t{number}", token))
     return bounds
 
 
@@ -169,8 +216,8 @@ def _entries_in_hit_order(tokens: int, limit: int):
     took to run them."""
     entries = CaseSearchName
     rest = [_name_clause(number) for number in range(1, tokens)]
-    by_last = _bound_prefix(entries.last_name_key, 0)
-    by_first = _bound_prefix(entries.first_name_key, 0)
+    by_last = _bound_prefix(entries.last_name_key, "t0")
+    by_first = _bound_prefix(entries.first_name_key, "t0")
     columns = (
         entries.closed,
         entries.last_name_key,
@@ -245,26 +292,16 @@ def search(session: Session, actor: Actor, query: str) -> SearchResult:
     match = _CASE_NUMBER.match(text)
     if match:
         year, number = match.group(1) or match.group(3), match.group(2) or match.group(4)
-        rows = session.execute(
-            _hit_query(actor)
-            .where(Case.case_number == f"EB-{year}-{int(number):06d}")
-            .where(HouseholdMember.role == MemberRole.APPLICANT)
-        ).all()
+        rows = plain_rows(
+            session,
+            _case_number_hits(),
+            {"unit_id": actor.unit_id, "case_number": f"EB-{year}-{int(number):06d}"},
+        )
     elif _DIGITS.match(text):
-        where, message = _number_filter(text)
-        if where is None:
+        shape, values, message = _number_filter(text)
+        if shape is None:
             return SearchResult([], message)
-        rows = session.execute(
-            _hit_query(actor)
-            .where(where)
-            .order_by(
-                Case.status == CaseStatus.CLOSED,
-                Person.last_name_key,
-                Person.first_name_key,
-                Case.case_number,
-            )
-            .limit(MAX_HITS + 1)
-        ).all()
+        rows = plain_rows(session, _number_hits(shape), {"unit_id": actor.unit_id, **values})
     else:
         tokens = [t for t in search_key(text).replace("-", " ").split() if t]
         if not tokens:
@@ -288,15 +325,14 @@ def search(session: Session, actor: Actor, query: str) -> SearchResult:
             row.household_protected and not actor.is_manager and row.responsible_user_id != actor.id
         )
     ]
-    audit.record(
+    audit.record_persons(
         session,
         actor,
         audit.Action.SEARCH,
-        "search",
+        "person",
+        dict.fromkeys(h.person_id for h in hits[:50]),
+        summary="search",
         detail=f"{len(hits)} träffar för sökning ({len(text)} tecken)",
-    )
-    audit.record_persons(
-        session, actor, audit.Action.SEARCH, "person", dict.fromkeys(h.person_id for h in hits[:50])
     )
     if not hits and not message:
         message = f"Inga ärenden hittades för ”{text}”."

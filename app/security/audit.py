@@ -6,7 +6,18 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, Insert, Table, Uuid, bindparam, func, insert, select
+from sqlalchemy import (
+    ColumnElement,
+    Insert,
+    String,
+    Table,
+    Text,
+    Uuid,
+    bindparam,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -44,16 +55,20 @@ def written_by_server() -> ColumnElement[bool]:
 
 
 def _persons_insert_postgresql() -> Insert:
-    """The rows of `record_persons` as one statement on PostgreSQL: the ids and person ids
-    as two arrays, unnested side by side (`INSERT … SELECT … FROM unnest(:ids, :person_ids)`).
-    psycopg runs an executemany as one INSERT per row (pipelined, but each its own statement
-    on the server, with its own executor start and trigger queue): 50 statements took
-    longer than the rows' triggers. Built once: the statement's text is cached."""
+    """The rows of `record_persons` as one statement on PostgreSQL: their ids, person ids,
+    entities and details as arrays, unnested side by side (`INSERT … SELECT … FROM
+    unnest(:ids, :person_ids, :entities, :details)`). psycopg runs an executemany as one
+    INSERT per row (pipelined, but each its own statement on the server, with its own
+    executor start and trigger queue): 50 statements took longer than the rows' triggers.
+    Built once: the statement's text is cached."""
     rows = (
         func.unnest(
-            bindparam("ids", type_=ARRAY(Uuid())), bindparam("person_ids", type_=ARRAY(Uuid()))
+            bindparam("ids", type_=ARRAY(Uuid())),
+            bindparam("person_ids", type_=ARRAY(Uuid())),
+            bindparam("entities", type_=ARRAY(String())),
+            bindparam("details", type_=ARRAY(Text())),
         )
-        .table_valued("id", "person_id")
+        .table_valued("id", "person_id", "entity", "detail")
         .render_derived()
     )
     columns = ("id", "at", "user_id", "person_id", "action", "entity", "detail")
@@ -65,8 +80,8 @@ def _persons_insert_postgresql() -> Insert:
             bindparam("user_id", type_=_AUDIT_TABLE.c.user_id.type),
             rows.c.person_id,
             bindparam("action", type_=_AUDIT_TABLE.c.action.type),
-            bindparam("entity", type_=_AUDIT_TABLE.c.entity.type),
-            bindparam("detail", type_=_AUDIT_TABLE.c.detail.type),
+            rows.c.entity,
+            rows.c.detail,
         ),
     )
 
@@ -100,47 +115,64 @@ def record(
 
 
 def record_persons(
-    session: Session, actor: Actor | None, action: str, entity: str, person_ids: Iterable[uuid.UUID]
+    session: Session,
+    actor: Actor | None,
+    action: str,
+    entity: str,
+    person_ids: Iterable[uuid.UUID],
+    *,
+    summary: str | None = None,
+    detail: str = "",
 ) -> None:
     """One row per person, written in one statement: a search logs every person it shows
     (up to 50), and building and flushing an ORM object per row was a third of a search's
-    time on the workstation. The rows are the same as `record` writes. Inserted through
-    the table (Core), not the ORM's bulk insert, which spent as long preparing the 50 rows
-    as the database took to write them; the rows `record` added first are flushed first,
-    so the chain keeps them in the order written. Executed by the session, not its
-    connection: on a laptop working offline the outbox records the rows from there
-    (app.offline.outbox, `RECORDED_IN_BULK`), so the server's audit log gets them. On
-    PostgreSQL (shared mode, never a laptop's replica) one INSERT … SELECT over two arrays
-    (`_persons_insert_postgresql`): the same rows, in the same order."""
+    time on the workstation. The rows are the same as `record` writes. With `summary`, the
+    row `record(session, actor, action, summary, detail=detail)` would write comes first,
+    in the same statement: a search's summary row went through the ORM's flush of its own,
+    which cost a personnummer search as much as the database's work (issue 21).
+
+    Inserted through the table (Core), not the ORM's bulk insert, which spent as long
+    preparing the 50 rows as the database took to write them; the rows `record` added
+    first are flushed first, so the chain keeps them in the order written. Executed by the
+    session, not its connection: on a laptop working offline the outbox records the rows
+    from there (app.offline.outbox, `RECORDED_IN_BULK`), so the server's audit log gets
+    them. On PostgreSQL (shared mode, never a laptop's replica) one INSERT … SELECT over
+    arrays (`_persons_insert_postgresql`): the same rows, in the same order."""
     at = clock.now()
-    person_ids = list(person_ids)
-    if person_ids and session.get_bind().dialect.name == "postgresql":
-        session.flush()
+    entries: list[tuple[str, uuid.UUID | None, str]] = (
+        [(summary, None, detail[:2000])] if summary is not None else []
+    )
+    entries += [(entity, person_id, "") for person_id in person_ids]
+    if not entries:
+        return
+    session.flush()
+    user_id = actor.id if actor else None
+    if session.get_bind().dialect.name == "postgresql":
         session.execute(
             _PERSONS_INSERT_POSTGRESQL,
             {
-                "ids": [uuid.uuid4() for _ in person_ids],
-                "person_ids": person_ids,
+                "ids": [uuid.uuid4() for _ in entries],
+                "person_ids": [person_id for _, person_id, _ in entries],
+                "entities": [row_entity for row_entity, _, _ in entries],
+                "details": [row_detail for _, _, row_detail in entries],
                 "at": at,
-                "user_id": actor.id if actor else None,
+                "user_id": user_id,
                 "action": action,
-                "entity": entity,
-                "detail": "",
             },
         )
         return
-    rows = [
-        {
-            "id": uuid.uuid4(),
-            "at": at,
-            "user_id": actor.id if actor else None,
-            "person_id": person_id,
-            "action": action,
-            "entity": entity,
-            "detail": "",
-        }
-        for person_id in person_ids
-    ]
-    if rows:
-        session.flush()
-        session.execute(insert(_AUDIT_TABLE), rows)
+    session.execute(
+        insert(_AUDIT_TABLE),
+        [
+            {
+                "id": uuid.uuid4(),
+                "at": at,
+                "user_id": user_id,
+                "person_id": person_id,
+                "action": action,
+                "entity": row_entity,
+                "detail": row_detail,
+            }
+            for row_entity, person_id, row_detail in entries
+        ],
+    )

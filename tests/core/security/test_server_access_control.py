@@ -508,3 +508,99 @@ def test_the_name_index_shows_each_user_only_what_the_cases_show_and_takes_no_wr
             )
         }
         assert keys == {"anderzon"}
+
+
+@on_postgresql
+def test_the_protected_sets_are_the_tables_and_follow_a_users_own_change_at_once(
+    cases, login_roles, pg_server
+) -> None:
+    """Migration 0042: the policies' two sets (protected households, protected persons) are
+    produced by PL/pgSQL functions whose plans the session keeps. They must still be the
+    tables' rows, read anew by every statement: a handläggare who gives a member of her own
+    household skydd sees it in the sets within her transaction, and at her commit the
+    colleague no longer sees the case, its name rows or the person."""
+    protected_persons = "SELECT id FROM persons WHERE protected_identity"
+    with db_owner(login_roles, pg_server) as owner:
+        households_now = {row[0] for row in owner.execute(PROTECTED_NOW)}
+        persons_now = {row[0] for row in owner.execute(protected_persons)}
+        [anna] = [
+            row[0]
+            for row in owner.execute(
+                "SELECT m.person_id FROM household_members m JOIN cases c "
+                "ON c.household_id = m.household_id WHERE c.id = %s",
+                (cases.own,),
+            )
+        ]
+        household = owner.execute(
+            "SELECT household_id FROM cases WHERE id = %s", (cases.own,)
+        ).fetchone()[0]
+
+    def sets(conn: psycopg.Connection) -> tuple[set, set]:
+        return (
+            {r[0] for r in conn.execute("SELECT public.arendestod_protected_households()")},
+            {r[0] for r in conn.execute("SELECT public.arendestod_protected_persons()")},
+        )
+
+    with connect(login_roles, "omar.haddad") as colleague:
+        assert sets(colleague) == (households_now, persons_now)
+        assert cases.own in visible_cases(colleague)
+        with connect(login_roles, "sara.nilsson") as sara:
+            sara.execute("BEGIN")
+            assert sets(sara) == (households_now, persons_now)  # plans made and kept
+            sara.execute("UPDATE persons SET protected_identity = true WHERE id = %s", (anna,))
+            assert sets(sara) == (households_now | {household}, persons_now | {anna})
+            assert cases.own in visible_cases(sara)  # her own case
+            assert cases.own in visible_cases(colleague)  # not committed yet
+            sara.execute("COMMIT")
+        assert sets(colleague) == (households_now | {household}, persons_now | {anna})
+        assert cases.own not in visible_cases(colleague)
+        assert (
+            colleague.execute(
+                "SELECT count(*) FROM case_search_names WHERE case_id = %s", (cases.own,)
+            ).fetchone()[0]
+            == 0
+        )
+        assert colleague.execute("SELECT id FROM persons WHERE id = %s", (anna,)).fetchall() == []
+        assert (
+            colleague.execute(
+                "SELECT count(*) FROM household_members WHERE person_id = %s", (anna,)
+            ).fetchone()[0]
+            == 0
+        )
+
+
+@on_postgresql
+def test_the_name_index_asks_of_a_case_what_the_cases_policy_answers(
+    cases, make_case, pnr, session, login_roles, pg_server
+) -> None:
+    """Migration 0042: `arendestod_case_visible`, which the name index's policy asks for the
+    rows of protected households, reads the case as the owner with the cases policy's own
+    terms. For every user and every case it must say what the policy shows her: the
+    protected case, a colleague's unprotected one, another unit's, one without a
+    handläggare, a protected one of a colleague's."""
+    unassigned = make_case(pnr("19700707", 111), "Nils", "Nyberg")
+    omars_protected = make_case(pnr("19710808", 222), "Pia", "Palm", protected=True)
+    session.commit()
+    with db_owner(login_roles, pg_server) as owner:
+        owner.execute("UPDATE cases SET responsible_user_id = NULL WHERE id = %s", (unassigned.id,))
+        owner.execute(
+            "UPDATE cases SET responsible_user_id = "
+            "(SELECT id FROM users WHERE username LIKE %s) WHERE id = %s",
+            ("%omar.haddad", omars_protected.id),
+        )
+        every_case = [row[0] for row in owner.execute("SELECT id FROM cases")]
+    assert len(every_case) == 5
+    with connect(login_roles, "omar.haddad") as conn:  # the policy's every arm is met
+        assert omars_protected.id in visible_cases(conn)
+        assert cases.protected not in visible_cases(conn)
+        assert unassigned.id in visible_cases(conn)
+    for username in login_roles:
+        with connect(login_roles, username) as conn:
+            said = {
+                row[0]
+                for row in conn.execute(
+                    "SELECT x FROM unnest(%s::uuid[]) x WHERE public.arendestod_case_visible(x)",
+                    (every_case,),
+                )
+            }
+            assert said == visible_cases(conn), username
