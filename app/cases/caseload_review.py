@@ -11,13 +11,14 @@ thousands of cases is read with a few dozen queries.
 from __future__ import annotations
 
 import json
+import json.scanner
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from operator import attrgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import Row, case, func, select, tuple_
 from sqlalchemy.orm import Session
@@ -40,6 +41,7 @@ from app.deadlines.deadlines import (
 )
 from app.models import (
     Case,
+    CaseReviewFact,
     CaseStatus,
     Decision,
     DecisionKind,
@@ -79,13 +81,17 @@ class ChildInfo:
     """Umgängesbarn: lives elsewhere, stays with the household part of the time."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CaseIndicators:
     """One open case (status other than avslutad) as the ärendegenomgång shows it.
 
     Dates are Swedish calendar dates; "the last 12 months" for decisions means decided on or
     after the same day twelve months ago; months of assistance count calendar months (the
     twelve up to and including this one). Journal entries count only when signed.
+
+    A value nobody changes, but not declared frozen: a frozen dataclass's `__init__` sets
+    each of its 28 fields through `object.__setattr__`, 7.5 µs a row against 2 µs with
+    slots: 15 ms of the chef's 2 000 rows, as long as reading them from the kept facts.
     """
 
     case_id: uuid.UUID
@@ -222,7 +228,7 @@ def caseload(
     subject = _caseload_subject(session, actor, caseworker_id)
     without_jit(session)
     assert actor.unit_id is not None  # _caseload_subject refuses an actor without a unit
-    rows = open_cases(session, actor.unit_id, caseworker_id)
+    rows = open_cases(session, actor.unit_id, caseworker_id, with_kept=True)
     result = _kept_indicators(session, rows, actor.unit_id, keep=actor.is_manager)
     who = subject.full_name if subject is not None else "hela enheten"
     audit.record(
@@ -237,11 +243,17 @@ def caseload(
 
 
 def open_cases(
-    session: Session, unit_id: uuid.UUID, caseworker_id: uuid.UUID | None = None
+    session: Session,
+    unit_id: uuid.UUID,
+    caseworker_id: uuid.UUID | None = None,
+    *,
+    with_kept: bool = False,
 ) -> list[Row]:
     """The unit's open cases (of one handläggare, if given) as the caseload's computation
     takes them: id, case_number, responsible_user_id, status, opened_on and the
-    responsible's full_name. No access check."""
+    responsible's full_name; with `with_kept` also the case's kept facts (generation,
+    basis, payload: None where it has no row; app.cases.review_facts) from the same
+    statement. No access check."""
     stmt = (
         select(
             Case.id,
@@ -255,6 +267,13 @@ def open_cases(
         .where(Case.unit_id == unit_id)
         .where(Case.status.in_(OPEN_STATUSES))
     )
+    if with_kept:
+        stmt = stmt.add_columns(
+            CaseReviewFact.generation, CaseReviewFact.basis, CaseReviewFact.payload
+        ).outerjoin(
+            CaseReviewFact,
+            (CaseReviewFact.unit_id == Case.unit_id) & (CaseReviewFact.case_id == Case.id),
+        )
     if caseworker_id is not None:
         stmt = stmt.where(Case.responsible_user_id == caseworker_id)
     return plain_rows(session, stmt)
@@ -355,7 +374,22 @@ class KeptFacts(NamedTuple):
         )
 
 
-_decode = json.JSONDecoder().decode
+_scan = json.scanner.make_scanner(json.JSONDecoder())
+"""The json module's C scanner itself: `json.loads` wraps it in two Python calls and two
+regular-expression matches per text, a third of reading a kept row."""
+
+
+def _decode(text: str) -> Any:
+    """One JSON text (as `dump` writes it: no surrounding white space), all of it."""
+    try:
+        value, end = _scan(text, 0)
+    except StopIteration as stop:  # the scanner's way to say "no JSON value here"
+        raise ValueError(f"No JSON value in the kept facts at {stop.value}") from None
+    if end != len(text):
+        raise ValueError(f"Extra data after the kept facts at {end}")
+    return value
+
+
 _from_iso = date.fromisoformat
 _children: dict[tuple[int, bool], ChildInfo] = {}
 
@@ -379,33 +413,36 @@ def _day(text: str | None) -> date | None:
 def _kept_indicators(
     session: Session, rows: Sequence, unit_id: uuid.UUID, *, keep: bool
 ) -> list[CaseIndicators]:
-    """`_case_indicators` with the facts kept for today used, the others computed by it
-    and, with `keep`, written back (over the generation read: app.cases.review_facts)."""
+    """`_case_indicators` of the case rows read `with_kept` (`open_cases`), with the facts
+    kept for today used, the others computed by it and, with `keep`, written back (over the
+    generation read: app.cases.review_facts)."""
     now = clock.now()
     today = now.astimezone(STOCKHOLM).date()
     row_basis = review_facts.basis(
         today.isoformat(), stored_settings.get_int(session, registry.DECISION_WARNING_DAYS)
     )
-    kept_rows = review_facts.read(session, unit_id)
     kept: dict[uuid.UUID, KeptFacts] = {}
     missing = []
+    load = KeptFacts.load
     for row in rows:
-        found = kept_rows.get(row[0])
-        if found is not None and found.payload is not None and found.basis == row_basis:
-            kept[row[0]] = KeptFacts.load(found.payload)
-        else:
-            missing.append(row)
+        if row[8] is not None and row[7] == row_basis:
+            try:
+                kept[row[0]] = load(row[8])
+                continue
+            except (ValueError, TypeError):  # not what `dump` wrote: computed anew
+                pass
+        missing.append(row)
     if missing:
         computed = _computed_facts(session, missing, today)
         kept.update(computed)
         if keep:
+            generations = {row[0]: row[6] or 0 for row in missing}
             review_facts.write(
                 session,
                 unit_id,
                 (
-                    (case_id, found.generation if found else 0, facts.dump())
+                    (case_id, generations[case_id], facts.dump())
                     for case_id, facts in computed.items()
-                    for found in (kept_rows.get(case_id),)
                 ),
                 row_basis,
             )
@@ -429,7 +466,7 @@ def _assembled(
     result = []
     labels: dict[tuple[str, ...], tuple[str, ...]] = {}
     # tuple unpacking and locals: this loop runs for every case of the unit
-    for case_id, case_number, responsible_id, status, opened_on, responsible_name in rows:
+    for case_id, case_number, responsible_id, status, opened_on, responsible_name, *_ in rows:
         facts = kept[case_id]
         overdue = [  # Deadline.is_overdue, without converting `now` for every deadline
             d for d in facts.deadlines if (now > d[2] if d[2] is not None else today > d[1])

@@ -4,9 +4,10 @@ The caseload of a unit of 2 000 cases read its facts from a dozen tables, a page
 per index where the file is encrypted and read cold (the cases' ids are random UUIDs spread
 over every index: ~23 000 pages at 100 000 households, the first opening 0.9–1.2 s). What it
 computes for a case stays the same all day unless a row it reads changes, so it is kept,
-one row per case, keyed by the unit first: the chef's page reads its unit's rows as one
-range (app.cases.caseload_review computes and writes back the cases it finds no valid row
-for, with its one computation).
+one row per case, keyed by the unit first: the chef's page reads its unit's rows with its
+cases, in the same statement, all from the unit's stretch of the key
+(app.cases.caseload_review.open_cases; it computes and writes back the cases it finds no
+valid row for, with its one computation).
 
 A row is valid when its `basis` is today's (the Swedish date and the settings the
 computation reads: ages, the twelve months, the plans current, the young adults and the
@@ -38,13 +39,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any, NamedTuple
+from typing import Any
 
-from sqlalchemy import Integer, Text, Uuid, bindparam, select, text
+from sqlalchemy import Integer, Text, Uuid, bindparam, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from app.db.batches import plain_rows
 from app.models import CaseReviewFact
 
 TABLE = "case_review_facts"
@@ -113,28 +113,6 @@ def basis(today: str, warning_days: int) -> str:
     only setting the computation reads) and the program's version (an upgrade may compute
     differently: its first opening computes anew)."""
     return f"{FORMAT_VERSION}|{today}|{warning_days}|{PROGRAM_VERSION}"[:BASIS_LENGTH]
-
-
-class Kept(NamedTuple):
-    generation: int
-    basis: str | None
-    payload: str | None
-
-
-def read(session: Session, unit_id: uuid.UUID) -> dict[uuid.UUID, Kept]:
-    """The unit's kept rows by case: one range of the (unit_id, case_id) key."""
-    return {
-        case_id: Kept(generation, row_basis, payload)
-        for case_id, generation, row_basis, payload in plain_rows(
-            session,
-            select(
-                CaseReviewFact.case_id,
-                CaseReviewFact.generation,
-                CaseReviewFact.basis,
-                CaseReviewFact.payload,
-            ).where(CaseReviewFact.unit_id == unit_id),
-        )
-    }
 
 
 def write(

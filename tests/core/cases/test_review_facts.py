@@ -283,6 +283,24 @@ def test_a_new_day_or_a_change_makes_the_row_computed_anew(
     assert kept() == (generation + 1, basis.replace("2026-11-23", "2026-11-24"))
 
 
+@pytest.mark.parametrize("payload", ["", "[1,", '["Namn"] och mer', "[1, 2]", '{"a": 1}', "null"])
+def test_a_damaged_kept_row_is_computed_anew_and_replaced(session, manager, unit, payload) -> None:
+    """A kept payload that is not what `KeptFacts.dump` wrote (cut short, trailing text, too
+    few fields, not a list) is never shown: the case is computed from its rows and the row
+    written anew."""
+    expected = caseload_review.caseload(session, manager)
+    family = unit["family"].id
+    session.execute(
+        CaseReviewFact.__table__.update()
+        .where(CaseReviewFact.case_id == family)
+        .values(payload=payload)
+    )
+    assert caseload_review.caseload(session, manager) == expected == _fresh(session, manager)
+    kept = session.scalar(select(CaseReviewFact.payload).where(CaseReviewFact.case_id == family))
+    assert kept is not None and kept != payload
+    assert caseload_review.KeptFacts.load(kept).applicant_name
+
+
 def test_a_write_over_a_newer_generation_is_not_kept(session, manager, caseworker, unit) -> None:
     """Facts computed before a change committed meanwhile (the generation read is older)
     are not written over the row the change cleared."""
