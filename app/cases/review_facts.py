@@ -210,6 +210,7 @@ def _moved(dialect: str) -> str:
 
 
 def _body(table: str, event: str, dialect: str) -> str:
+    """SQLite's trigger body, run for each row (OLD, NEW)."""
     _events, cases = SOURCES[table]
     schema = _schema(dialect)
     rows = {"INSERT": ("NEW",), "DELETE": ("OLD",), "UPDATE": ("OLD", "NEW")}[event]
@@ -217,6 +218,64 @@ def _body(table: str, event: str, dialect: str) -> str:
     if table == "cases":  # the case's row (OLD and NEW are the same case)
         return _moved(dialect) + " " + _clear(cases.format(R="NEW", S=schema), dialect)
     return _clear(condition, dialect)
+
+
+TRANSITION_TABLES = {
+    "INSERT": ("new_rows",),
+    "DELETE": ("old_rows",),
+    "UPDATE": ("old_rows", "new_rows"),
+}
+"""PostgreSQL's transition tables of each event's statement-level trigger."""
+
+
+CHANGED_CASES: dict[str, tuple[str, str]] = {
+    **{
+        table: ("id", "SELECT R.case_id FROM {rows} R")
+        for table in (
+            "applications",
+            "decisions",
+            "follow_up_tasks",
+            "forms",
+            "journal_entries",
+            "plans",
+            "support_barriers",
+        )
+    },
+    "plan_items": ("id", "SELECT p.case_id FROM public.plans p JOIN {rows} R ON p.id = R.plan_id"),
+    "household_members": ("household_id", "SELECT R.household_id FROM {rows} R"),
+    "persons": (
+        "household_id",
+        "SELECT m.household_id FROM public.household_members m JOIN {rows} R ON m.person_id = R.id",
+    ),
+    "cases": ("id", "SELECT R.id FROM {rows} R"),
+}
+"""`SOURCES` as sets for PostgreSQL's statement-level triggers: per source, the column of
+cases and the set of its values the changed rows ({rows}: a transition table) name — the
+same cases `SOURCES`' condition selects row by row (a test holds the two to the same keys,
+and the random-changes test runs on both engines)."""
+
+
+def _statement_body(table: str, event: str) -> str:
+    """PostgreSQL's trigger body, run once per statement over its transition tables: the
+    cases any changed row moves, each cleared once. The sync's check-in writes 10 000
+    journal entries in one statement; a trigger per row made that 2.4–2.9 s check-in 6.8 s."""
+    column, changed = CHANGED_CASES[table]
+    tables = ("new_rows",) if table == "cases" else TRANSITION_TABLES[event]
+    values = " UNION ".join(changed.format(rows=rows) for rows in tables)
+    clear = (
+        f"INSERT INTO public.{TABLE} AS f (unit_id, case_id, generation) "
+        f"SELECT c.unit_id, c.id, 1 FROM public.cases c WHERE c.{column} IN ({values}) "
+        "ON CONFLICT (unit_id, case_id) DO UPDATE SET "
+        "generation = f.generation + 1, basis = NULL, payload = NULL;"
+    )
+    if table != "cases":
+        return clear
+    # a case moved to another unit: its row under the unit it left cleared too
+    return (
+        f"UPDATE public.{TABLE} f SET generation = f.generation + 1, basis = NULL, "
+        "payload = NULL FROM new_rows n "
+        "WHERE f.case_id = n.id AND f.unit_id IS DISTINCT FROM n.unit_id; " + clear
+    )
 
 
 def _triggers() -> list[tuple[str, str, str]]:
@@ -228,43 +287,54 @@ def _triggers() -> list[tuple[str, str, str]]:
     ]
 
 
-def upgrade_sql(dialect: str) -> list[str]:
+def upgrade_sql(dialect: str, *, per_statement: bool) -> list[str]:
     """The statements that make the database clear the kept facts (the table must exist),
-    and on PostgreSQL its grants and policies."""
+    and on PostgreSQL its grants and policies. SQLite's triggers run for each row;
+    PostgreSQL's once per statement over its transition tables (`per_statement`; migration
+    0041 made them per row, 0043 replaced them)."""
     if dialect != "postgresql":
         return [
             f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW "
             f"BEGIN {_body(table, event, dialect)} END"
             for name, table, event in _triggers()
         ]
+    return [*trigger_sql(per_statement=per_statement), *ACCESS_SQL]
+
+
+def trigger_sql(*, per_statement: bool) -> list[str]:
+    """PostgreSQL's trigger functions and triggers (functions run as the owner)."""
     statements = []
     for name, table, event in _triggers():
         function = f"public.arendestod_{name}()"
+        if per_statement:
+            body = _statement_body(table, event)
+            transition = " ".join(
+                f"{'OLD' if rows == 'old_rows' else 'NEW'} TABLE AS {rows}"
+                for rows in TRANSITION_TABLES[event]
+            )
+            when = f"REFERENCING {transition} FOR EACH STATEMENT"
+        else:
+            body, when = _body(table, event, "postgresql"), "FOR EACH ROW"
         statements += [
             f"CREATE FUNCTION {function} RETURNS trigger\n"
             "    LANGUAGE plpgsql SECURITY DEFINER "
             "SET search_path = pg_catalog, public, pg_temp AS $$\n"
-            f"BEGIN\n    {_body(table, event, dialect)}\n    RETURN NULL;\nEND\n$$",
+            f"BEGIN\n    {body}\n    RETURN NULL;\nEND\n$$",
             f"REVOKE ALL ON FUNCTION {function} FROM PUBLIC",
-            f"CREATE TRIGGER {name} AFTER {event} ON public.{table} FOR EACH ROW "
+            f"CREATE TRIGGER {name} AFTER {event} ON public.{table} {when} "
             f"EXECUTE FUNCTION {function}",
         ]
-    return [
-        *statements,
-        f"REVOKE ALL ON {TABLE} FROM PUBLIC",
-        f"REVOKE ALL ON {TABLE} FROM {APP_ROLE}",
-        f"GRANT SELECT, INSERT, UPDATE ON {TABLE} TO {APP_ROLE}",
-        f"ALTER TABLE {TABLE} ENABLE ROW LEVEL SECURITY",
-        f"CREATE POLICY case_readers ON {TABLE} FOR SELECT TO {APP_ROLE} USING ({VISIBLE})",
-        f"CREATE POLICY chef_writers ON {TABLE} FOR INSERT TO {APP_ROLE} WITH CHECK ({CHEF})",
-        f"CREATE POLICY chef_updaters ON {TABLE} FOR UPDATE TO {APP_ROLE} "
-        f"USING ({CHEF}) WITH CHECK ({CHEF})",
-    ]
+    return statements
 
 
 def downgrade_sql(dialect: str) -> list[str]:
     if dialect != "postgresql":
         return [f"DROP TRIGGER IF EXISTS {name}" for name, *_ in _triggers()]
+    return trigger_drop_sql()
+
+
+def trigger_drop_sql() -> list[str]:
+    """PostgreSQL's triggers and their functions dropped."""
     return [
         *(f"DROP TRIGGER IF EXISTS {name} ON public.{table}" for name, table, _ in _triggers()),
         *(f"DROP FUNCTION IF EXISTS public.arendestod_{name}()" for name, *_ in _triggers()),
@@ -282,3 +352,17 @@ CHEF = (
     f"AND c.unit_id = {TABLE}.unit_id)"
 )
 """A row the app role may write: a chef's, of a case of her unit, under its unit."""
+
+
+ACCESS_SQL = [
+    f"REVOKE ALL ON {TABLE} FROM PUBLIC",
+    f"REVOKE ALL ON {TABLE} FROM {APP_ROLE}",
+    f"GRANT SELECT, INSERT, UPDATE ON {TABLE} TO {APP_ROLE}",
+    f"ALTER TABLE {TABLE} ENABLE ROW LEVEL SECURITY",
+    f"CREATE POLICY case_readers ON {TABLE} FOR SELECT TO {APP_ROLE} USING ({VISIBLE})",
+    f"CREATE POLICY chef_writers ON {TABLE} FOR INSERT TO {APP_ROLE} WITH CHECK ({CHEF})",
+    f"CREATE POLICY chef_updaters ON {TABLE} FOR UPDATE TO {APP_ROLE} "
+    f"USING ({CHEF}) WITH CHECK ({CHEF})",
+]
+"""PostgreSQL: the app role reads the rows of the cases it sees; only a chef of the case's
+unit writes them; nobody but the owner's triggers clears them."""

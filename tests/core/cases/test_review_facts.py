@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import re
+import uuid
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from sqlalchemy import delete, event, func, select, text
 from app.cases import caseload_review, review_facts
 from app.cases.case_register import PersonInput, change_status, find_or_create_person
 from app.cases.support_barriers import set_barrier
+from app.db import bulk
 from app.db.database import open_database
 from app.models import (
     Base,
@@ -27,6 +29,7 @@ from app.models import (
     DecisionKind,
     FollowUpTask,
     HouseholdMember,
+    JournalEntry,
     MemberRole,
     Outcome,
     Person,
@@ -368,6 +371,47 @@ def test_every_source_has_its_triggers(db, session) -> None:
         for event in events
     }
     assert expected <= names
+
+
+def test_the_statement_triggers_name_the_sources_cases() -> None:
+    """PostgreSQL's once-per-statement triggers (`CHANGED_CASES`) cover the same sources as
+    the row triggers' conditions (`SOURCES`)."""
+    assert set(review_facts.CHANGED_CASES) == set(review_facts.SOURCES)
+
+
+def test_one_statement_of_many_rows_clears_each_case_once(
+    db, session, manager, caseworker, unit
+) -> None:
+    """A statement writing many rows of a source (the sync's check-in: thousands of journal
+    entries in one INSERT) clears each case it names, once: on PostgreSQL the generation
+    counts one per statement, on SQLite one per row."""
+    caseload_review.caseload(session, manager)
+    family, young = unit["family"], unit["young"]
+    before = dict(session.execute(select(CaseReviewFact.case_id, CaseReviewFact.generation)).all())
+    rows = [
+        {
+            "id": uuid.uuid4(),
+            "case_id": case.id,
+            "entry_date": TODAY,
+            "entry_type": "anteckning",
+            "title": f"Anteckning {n}",
+            "text": "Skriven på en bärbar dator.",
+            "author_id": caseworker.id,
+            "version": 1,
+            "created_at": noon(TODAY),
+            "updated_at": noon(TODAY),
+        }
+        for n in range(3)
+        for case in (family, young)
+    ]
+    bulk.insert_rows(session, JournalEntry.__table__, rows)  # as the sync's apply writes
+    after = dict(session.execute(select(CaseReviewFact.case_id, CaseReviewFact.generation)).all())
+    per_statement = db.engine.dialect.name == "postgresql"
+    for case in (family, young):
+        assert after[case.id] == before[case.id] + (1 if per_statement else 3)
+    assert after[unit["former"].id] == before[unit["former"].id]
+    assert _valid_rows(session) == 1
+    assert caseload_review.caseload(session, manager) == _fresh(session, manager)
 
 
 def test_the_triggers_clear_rows_written_by_core_statements(session, manager, unit) -> None:

@@ -48,7 +48,8 @@ def upgrade() -> None:
         sqlite_with_rowid=False,
     )
     op.create_index("ix_case_review_facts_case", TABLE, ["case_id"])
-    for statement in review_facts.upgrade_sql(op.get_bind().dialect.name):
+    # PostgreSQL's triggers as this migration made them, a row at a time (0043 replaced them)
+    for statement in review_facts.upgrade_sql(op.get_bind().dialect.name, per_statement=False):
         op.execute(statement)
 
 
