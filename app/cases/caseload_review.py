@@ -476,37 +476,37 @@ def _assembled(
         children = facts.children
         missing = facts.bka_missing
         result.append(
+            # in the fields' order, not by keyword: 28 keywords cost 1.5 µs a row more, 3 ms
+            # of the chef's 2 000 (test_review_facts holds the order to the fields' names)
             CaseIndicators(
-                case_id=case_id,
-                case_number=case_number,
-                applicant_name=facts.applicant_name,
-                personal_number=facts.personal_number,
-                responsible_id=responsible_id,
-                responsible_name=responsible_name or "",
-                status=status,
-                opened_on=opened_on,
-                young_adult=facts.young_adult,
-                assistance_months=count,
-                long_dependence=count >= LONG_DEPENDENCE_MONTHS,
-                child_count=len(children),
-                children=children,
-                has_plan=facts.has_plan,
-                plan_next_date=facts.plan_next_date,
-                lacks_plan=not facts.has_plan and status is CaseStatus.ACTIVE,
-                fia_done=facts.fia_done,
-                bka_status=facts.bka_status,
-                bka_missing=missing,
-                lacks_bka=bool(missing),
-                last_meeting_on=facts.last_meeting_on,
-                last_meeting_was_home_visit=facts.last_meeting_was_home_visit,
-                last_home_visit_on=facts.last_home_visit_on,
-                overdue_count=len(overdue),
-                earliest_overdue_label=overdue[0][0] if overdue else "",
-                earliest_overdue_due=overdue[0][1] if overdue else None,
-                overdue=bool(overdue),
-                support_barriers=_labels(codes, labels)
-                if (codes := facts.support_barrier_codes)
-                else (),
+                case_id,
+                case_number,
+                facts.applicant_name,
+                facts.personal_number,
+                responsible_id,
+                responsible_name or "",
+                status,
+                opened_on,
+                facts.young_adult,
+                count,
+                count >= LONG_DEPENDENCE_MONTHS,  # long_dependence
+                len(children),  # child_count
+                children,
+                facts.has_plan,
+                facts.plan_next_date,
+                not facts.has_plan and status is CaseStatus.ACTIVE,  # lacks_plan
+                facts.fia_done,
+                facts.bka_status,
+                missing,  # bka_missing
+                bool(missing),  # lacks_bka
+                facts.last_meeting_on,
+                facts.last_meeting_was_home_visit,
+                facts.last_home_visit_on,
+                len(overdue),  # overdue_count
+                overdue[0][0] if overdue else "",  # earliest_overdue_label
+                overdue[0][1] if overdue else None,  # earliest_overdue_due
+                bool(overdue),  # overdue
+                _labels(codes, labels) if (codes := facts.support_barrier_codes) else (),
             )
         )
     result.sort(key=lambda c: (c.responsible_name, c.case_number))

@@ -304,6 +304,85 @@ def test_a_damaged_kept_row_is_computed_anew_and_replaced(session, manager, unit
     assert caseload_review.KeptFacts.load(kept).applicant_name
 
 
+FLAG_CODES = {
+    "overdue": 0,
+    "young_adult": 1,
+    "long_dependence": 2,
+    "has_plan": 3,
+    "lacks_plan": 4,
+    "fia_done": 5,
+    "lacks_bka": 6,
+    "last_meeting_was_home_visit": 7,
+}
+"""Each yes/no field's pattern over the three runs below (bit n in run n): every two of them
+differ in some run, so a swap of two is seen (lacks_plan is not has_plan, as its code)."""
+
+
+@pytest.mark.parametrize("run", range(3))
+def test_the_indicators_are_assembled_field_by_field(run: int) -> None:
+    """`_assembled` gives CaseIndicators its values in the fields' order: each field gets
+    the value it names (values of their own per field, so a swap or a field added out of
+    order fails here)."""
+
+    def flag(name: str) -> bool:
+        return bool(FLAG_CODES[name] >> run & 1)
+
+    now = datetime(2026, 11, 23, 10, 0, tzinfo=noon(TODAY).tzinfo)
+    case_id, responsible_id = uuid.uuid4(), uuid.uuid4()
+    child = caseload_review.ChildInfo(7, True)
+    due = date(2026, 11, 20) if flag("overdue") else date(2026, 11, 30)
+    missing = 2 if flag("lacks_bka") else 0
+    facts = caseload_review.KeptFacts(
+        applicant_name="Ada Testsson",
+        personal_number="19900101-1234",
+        young_adult=flag("young_adult"),
+        assistance_months=11 if flag("long_dependence") else 4,
+        children=(child,),
+        has_plan=flag("has_plan"),
+        plan_next_date=date(2026, 12, 1),
+        fia_done=flag("fia_done"),
+        bka_status=caseload_review.BKA_MISSING if missing else caseload_review.BKA_OK,
+        bka_missing=missing,
+        last_meeting_on=date(2026, 10, 1),
+        last_meeting_was_home_visit=flag("last_meeting_was_home_visit"),
+        last_home_visit_on=date(2026, 9, 1),
+        deadlines=(("Plan: uppföljning", due, None),),
+        support_barrier_codes=(),
+    )
+    row = ("EB-2026-000001", responsible_id, CaseStatus.ACTIVE, date(2025, 1, 2), "Hanna H")
+    [assembled] = caseload_review._assembled([(case_id, *row)], {case_id: facts}, now, TODAY)
+    assert {f: getattr(assembled, f) for f in caseload_review.CaseIndicators.__slots__} == {
+        "case_id": case_id,
+        "case_number": "EB-2026-000001",
+        "applicant_name": "Ada Testsson",
+        "personal_number": "19900101-1234",
+        "responsible_id": responsible_id,
+        "responsible_name": "Hanna H",
+        "status": CaseStatus.ACTIVE,
+        "opened_on": date(2025, 1, 2),
+        "young_adult": flag("young_adult"),
+        "assistance_months": facts.assistance_months,
+        "long_dependence": flag("long_dependence"),
+        "child_count": 1,
+        "children": (child,),
+        "has_plan": flag("has_plan"),
+        "plan_next_date": date(2026, 12, 1),
+        "lacks_plan": flag("lacks_plan"),
+        "fia_done": flag("fia_done"),
+        "bka_status": facts.bka_status,
+        "bka_missing": missing,
+        "lacks_bka": flag("lacks_bka"),
+        "last_meeting_on": date(2026, 10, 1),
+        "last_meeting_was_home_visit": flag("last_meeting_was_home_visit"),
+        "last_home_visit_on": date(2026, 9, 1),
+        "overdue_count": int(flag("overdue")),
+        "earliest_overdue_label": "Plan: uppföljning" if flag("overdue") else "",
+        "earliest_overdue_due": due if flag("overdue") else None,
+        "overdue": flag("overdue"),
+        "support_barriers": (),
+    }
+
+
 def test_a_write_over_a_newer_generation_is_not_kept(session, manager, caseworker, unit) -> None:
     """Facts computed before a change committed meanwhile (the generation read is older)
     are not written over the row the change cleared."""
