@@ -374,7 +374,7 @@ class KeptFacts(NamedTuple):
         )
 
 
-# the stub asks for a scanner where any object with a decoder's attributes will do (its TODO)
+# typeshed types the argument as a scanner where a decoder's attributes are meant
 _scan = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
 """The json module's C scanner itself: `json.loads` wraps it in two Python calls and two
 regular-expression matches per text, a third of reading a kept row."""
@@ -405,10 +405,6 @@ def _child(age: int, visiting: bool) -> ChildInfo:
 
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
-
-
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text is not None else None
 
 
 def _kept_indicators(
