@@ -246,5 +246,16 @@ def pg_migrated_template(pg_server: PgServer) -> Iterator[str]:
     from app.db.database import open_database
 
     with pg_server.database(kind="migrated") as name:
-        open_database(pg_server.url_string(name)).dispose()
+        # The migrations make the server's roles (arendestod_app, …) when missing: roles
+        # belong to the whole server, and on a fresh one the test workers' "IF NOT EXISTS …
+        # CREATE ROLE" race (all but one fail on the unique role name). One at a time.
+        with pg_server.admin.connect() as lock:
+            lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            try:
+                open_database(pg_server.url_string(name)).dispose()
+            finally:
+                lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
         yield name
+
+
+MIGRATION_LOCK = 0x4152454E  # "AREN": the advisory lock the test sessions migrate under
