@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -62,12 +63,15 @@ FILTER_TEXTS = {
 }
 """Each flag filter's text (its count is added after it)."""
 CHART_FLAGS = (
-    ("lacks_plan", "#b00020"),
-    ("lacks_bka", "#e07b00"),
-    ("overdue", "#7b3fa0"),
-    ("long_dependence", "#1f5f9e"),
+    ("lacks_plan", "Saknar plan", "#b00020"),
+    ("lacks_bka", "Saknar BKA", "#e07b00"),
+    ("overdue", "Förfallen bevakning", "#7b3fa0"),
+    ("long_dependence", "Långvarigt", "#1f5f9e"),
 )
-"""The four flags of needs_attention, drawn per handläggare, with their colours."""
+"""The four flags of needs_attention, drawn per handläggare: names short enough for the
+legend of a laptop's screen, colours."""
+BAR_HEIGHT = 18
+"""Pixels per handläggare in the flags chart."""
 WIDEST_COLUMN = 280
 """Long texts (bevakningar, försörjningshinder) are cut here; the tooltip shows them whole."""
 
@@ -371,14 +375,19 @@ class CaseloadReviewView(QWidget):
             box.setObjectName(f"filter_{key}")
             box.setText(FILTER_TEXTS[key])
             box.setToolTip(FLAG_BY_KEY[key].explanation)
-        for box in self.filters:
+        # two rows: with their counts (four digits in a big unit) seven filters in one row
+        # made the window wider than a laptop's screen
+        more_checks = QHBoxLayout()
+        for i, box in enumerate(self.filters):
             box.toggled.connect(self.apply_filter)
-            checks.addWidget(box)
+            (checks if i < 4 else more_checks).addWidget(box)
         checks.addStretch()
+        more_checks.addStretch()
         self.count_label = QLabel()
         self.count_label.setObjectName("caseloadCount")
-        checks.addWidget(self.count_label)
+        more_checks.addWidget(self.count_label)
         layout.addLayout(checks)
+        layout.addLayout(more_checks)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.model = CaseloadModel(self)
@@ -407,10 +416,14 @@ class CaseloadReviewView(QWidget):
         self.chart_box = QWidget()
         self.chart_box.setObjectName("caseloadChartBox")
         self.chart_layout = QVBoxLayout(self.chart_box)
-        self.chart_layout.setContentsMargins(0, 6, 0, 0)
-        self.chart_box.setMinimumWidth(420)
+        self.chart_layout.setContentsMargins(0, 0, 0, 0)
+        chart_scroll = QScrollArea()
+        chart_scroll.setWidgetResizable(True)
+        chart_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        chart_scroll.setWidget(self.chart_box)
+        chart_scroll.setMinimumWidth(540)
         self.chart: QWidget | None = None
-        bottom.addWidget(self.chart_box)
+        bottom.addWidget(chart_scroll)
         bottom.setStretchFactor(0, 1)
         bottom.setStretchFactor(1, 1)
         splitter.addWidget(bottom)
@@ -589,12 +602,13 @@ class CaseloadReviewView(QWidget):
         """The flags of the caseload per handläggare, as stacked bars."""
         caseworkers = caseload_review.per_caseworker(rows)
         groups = [
-            BarGroup(FLAG_BY_KEY[key].label, [c.flags[key] for c in caseworkers], colour)
-            for key, colour in CHART_FLAGS
+            BarGroup(label, [c.flags[key] for c in caseworkers], colour)
+            for key, label, colour in CHART_FLAGS
         ]
         chart = stacked_bars_view("Flaggor per handläggare", [c.name for c in caseworkers], groups)
         chart.setObjectName("caseloadChart")
-        chart.setMinimumHeight(160)
+        # a readable bar per handläggare: the chart scrolls when the unit has many
+        chart.setMinimumHeight(110 + BAR_HEIGHT * len(caseworkers))
         if self.chart is not None:
             self.chart_layout.removeWidget(self.chart)
             self.chart.deleteLater()

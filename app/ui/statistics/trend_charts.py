@@ -134,7 +134,7 @@ def stacked_bars_view(
     chart.setTitle(f"<b>{title}</b>")
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
     chart.setMargins(QMargins(2, 2, 2, 2))
-    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignTop)  # seen before the chart scrolls
     series = QHorizontalStackedBarSeries()
     for group in groups:
         bar_set = QBarSet(group.name)
@@ -146,6 +146,7 @@ def stacked_bars_view(
     chart.addSeries(series)
     axis = QBarCategoryAxis()
     axis.append(list(reversed(categories)) or [""])
+    axis.setTruncateLabels(False)  # names in full: elided they all read "…"
     values = QValueAxis()
     totals = [sum(g.values[i] for g in groups) for i in range(len(categories))]
     values.setRange(0, max(max(totals, default=0), 1))

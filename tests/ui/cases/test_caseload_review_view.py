@@ -255,9 +255,9 @@ def test_each_filter_shows_its_count_and_a_chart_shows_the_flags_per_caseworker(
     for bar_set in series.barSets():
         test = {
             "Saknar plan": lambda c: c.lacks_plan,
-            "Barn utan BKA": lambda c: c.lacks_bka,
-            "Förfallna bevakningar": lambda c: c.overdue,
-            "Långvarigt bistånd": lambda c: c.long_dependence,
+            "Saknar BKA": lambda c: c.lacks_bka,
+            "Förfallen bevakning": lambda c: c.overdue,
+            "Långvarigt": lambda c: c.long_dependence,
         }[bar_set.label()]
         values = list(reversed([bar_set.at(i) for i in range(bar_set.count())]))
         assert values == [
