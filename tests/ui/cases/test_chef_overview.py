@@ -4,6 +4,7 @@ last twelve months as charts with the current month marked incomplete."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -179,3 +180,32 @@ def test_a_chef_with_cases_of_her_own_keeps_mina_arenden_second(qtbot, demo_data
     window.close_tab(1)  # Ctrl+W on it: it stays
     assert _tab_titles(window) == ["Översikt", "Mina ärenden"]
     _overview(qtbot, window)
+
+
+def test_the_page_shows_at_once_and_says_it_is_fetching(qtbot, demo_database, monkeypatch) -> None:
+    """The counts are read off the GUI thread: the window is usable and the page says
+    "Hämtar …" until they come; then the trends are read."""
+    release = threading.Event()
+    real = caseload_review.caseload
+
+    def slow_caseload(session, actor, **kwargs):
+        release.wait(10)
+        return real(session, actor, **kwargs)
+
+    monkeypatch.setattr(caseload_review, "caseload", slow_caseload)
+    try:
+        window = _shown_window(qtbot, login(demo_database, "eva.lind"))
+        page = window.tabs.widget(0)
+        assert isinstance(page, ChefOverview) and page.isVisible()
+        assert page.status_label.text() == "Hämtar …"
+        assert page.total_label.text() == "Hämtar …"
+        assert not page.count_buttons["lacks_plan"].isEnabled()
+        assert page.trends_status.text() == "Hämtar …" and not page.charts
+        qtbot.keyClicks(window.search_field, "abc")  # the window answers meanwhile
+        assert window.search_field.text() == "abc"
+    finally:
+        release.set()
+    _overview(qtbot, window)
+    assert page.status_label.text() == ""
+    assert page.count_buttons["lacks_plan"].isEnabled()
+    assert set(page.charts) == {"support", "long_term", "families", "decision_days"}
