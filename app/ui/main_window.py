@@ -639,7 +639,7 @@ class MainWindow(QMainWindow):
         lines = [
             "Ctrl+F  Sök",
             "Ctrl+N  Nytt ärende",
-            "F5  Uppdatera (Mina ärenden eller ärendegenomgången)",
+            "F5  Uppdatera (Mina ärenden, översikten eller ärendegenomgången)",
             "Ctrl+W  Stäng flik",
             "Ctrl+Tab  Nästa flik",
             "Enter  Öppna markerat ärende",

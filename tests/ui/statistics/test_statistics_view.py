@@ -287,6 +287,11 @@ def test_the_current_month_is_shown_without_visa_and_marked_incomplete(qtbot, ch
     _show(qtbot, view, 2026, "Oktober")
     assert "oktober 2026" in view.heading.text()
     assert "ofullständig" not in view.heading.text()
+    # the year in progress says which month is incomplete; a year that is over does not
+    _show(qtbot, view, 2026)
+    assert "november 2026: ofullständig månad (t.o.m. 23 nov)" in plain(view.heading.text())
+    _show(qtbot, view, 2025)
+    assert "ofullständig" not in view.heading.text()
 
 
 def test_visa_while_the_first_figures_are_computed_shows_the_period_picked(qtbot, chef_window):
