@@ -14,7 +14,7 @@ import json
 import json.scanner
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from operator import attrgetter
@@ -188,6 +188,105 @@ class ReviewStatus:
     version of a signed review is the same review and does not count again."""
     below_target: bool
     """reviews_last_12_months < 3."""
+
+
+@dataclass(frozen=True)
+class CaseloadFlag:
+    """Something the review looks for in a case, as the chef's pages count and filter it."""
+
+    key: str
+    label: str
+    """'Saknar plan': the count's and the filter's text."""
+    test: Callable[[CaseIndicators], bool]
+    explanation: str
+
+
+CASELOAD_FLAGS = (
+    CaseloadFlag(
+        "flagged",
+        "Med flaggor",
+        lambda r: r.needs_attention,
+        "Ärenden med minst en flagga: saknar plan, barn utan BKA, förfallen bevakning eller "
+        "långvarigt bistånd",
+    ),
+    CaseloadFlag(
+        "lacks_plan", "Saknar plan", lambda r: r.lacks_plan, "Aktuella ärenden utan aktuell plan"
+    ),
+    CaseloadFlag(
+        "lacks_bka",
+        "Barn utan BKA",
+        lambda r: r.lacks_bka,
+        "Beslut som påverkar barn utan barnkonsekvensanalys eller bedömning för varje barn",
+    ),
+    CaseloadFlag(
+        "overdue",
+        "Förfallna bevakningar",
+        lambda r: r.overdue,
+        "Ärenden med minst en bevakning vars datum har passerat",
+    ),
+    CaseloadFlag(
+        "long_dependence",
+        "Långvarigt bistånd",
+        lambda r: r.long_dependence,
+        f"Bistånd minst {LONG_DEPENDENCE_MONTHS} av de senaste 12 månaderna",
+    ),
+    CaseloadFlag("young_adult", "Unga vuxna", lambda r: r.young_adult, "Sökande 18–24 år"),
+    CaseloadFlag(
+        "with_children",
+        "Barnfamiljer",
+        lambda r: r.child_count > 0,
+        "Hushåll med barn i dag, umgängesbarn medräknade",
+    ),
+)
+"""The flags in the order the pages show them; "flagged" is any of the four the review
+must look at (CaseIndicators.needs_attention)."""
+FLAG_BY_KEY = {flag.key: flag for flag in CASELOAD_FLAGS}
+
+
+def flag_counts(rows: Iterable[CaseIndicators]) -> dict[str, int]:
+    """Flag key -> how many of `rows` have it."""
+    counts = dict.fromkeys(FLAG_BY_KEY, 0)
+    for row in rows:
+        for flag in CASELOAD_FLAGS:
+            if flag.test(row):
+                counts[flag.key] += 1
+    return counts
+
+
+@dataclass(frozen=True)
+class CaseworkerFlags:
+    """One handläggare's (or no one's) open cases of a caseload, with their flags."""
+
+    user_id: uuid.UUID | None
+    name: str
+    """'Ingen handläggare' for cases without one."""
+    cases: int
+    flags: dict[str, int]
+    """Flag key -> cases with the flag."""
+    overdue_deadlines: int
+    """Bevakningar past their due date in the cases, all of them."""
+    earliest_overdue_due: date | None
+
+
+def per_caseworker(rows: Iterable[CaseIndicators]) -> list[CaseworkerFlags]:
+    """The caseload split by handläggare, in name order (the cases without one last)."""
+    grouped: dict[uuid.UUID | None, list[CaseIndicators]] = defaultdict(list)
+    for row in rows:
+        grouped[row.responsible_id].append(row)
+    result = []
+    for user_id, cases in grouped.items():
+        dues = [r.earliest_overdue_due for r in cases if r.earliest_overdue_due is not None]
+        result.append(
+            CaseworkerFlags(
+                user_id=user_id,
+                name=cases[0].responsible_name or "Ingen handläggare",
+                cases=len(cases),
+                flags=flag_counts(cases),
+                overdue_deadlines=sum(r.overdue_count for r in cases),
+                earliest_overdue_due=min(dues, default=None),
+            )
+        )
+    return sorted(result, key=lambda c: (c.user_id is None, c.name.casefold()))
 
 
 # --- access -------------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from app.security import server_login
 from app.settings import configuration
 from app.ui.cases.case_view import CaseView
 from app.ui.cases.caseload_review_view import CaseloadReviewView
+from app.ui.cases.chef_overview import ChefOverview
 from app.ui.cases.new_case_wizard import NewCaseWizard
 from app.ui.context import AppContext
 from app.ui.decisions.decision_editor import DecisionEditor
@@ -160,6 +161,7 @@ class MainWindow(QMainWindow):
         self.my_cases_info.setObjectName("myCasesInfo")
         my_layout.addWidget(self.my_cases_info)
         my_layout.addWidget(self.my_cases_view)
+        self.my_cases_page = my_cases_page
         self.tabs.addTab(my_cases_page, "Mina ärenden")
         self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
 
@@ -194,6 +196,9 @@ class MainWindow(QMainWindow):
         )
         self._case_list_stamp: tuple | None = None
         self.refresh_my_cases()
+        self.overview: ChefOverview | None = None
+        if actor.is_manager:
+            self._add_chef_overview()
         # others change cases too (a colleague, a chef reassigning): look for changes now and
         # then, and reload the list only when something differs
         self.case_list_timer = QTimer(self)
@@ -207,6 +212,19 @@ class MainWindow(QMainWindow):
         if actor.replica_id is not None:
             self._show_offline_mode()
         self.search_field.setFocus()
+
+    def _add_chef_overview(self) -> None:
+        """A chef starts on Översikt; Mina ärenden stays, second, only for own cases."""
+        self.overview = ChefOverview(self.context)
+        self.overview.flag_requested.connect(self.show_caseload_review_of)
+        bar = self.tabs.tabBar()
+        if not self.my_cases_model.rows:
+            self.tabs.removeTab(self.tabs.indexOf(self.my_cases_page))
+        else:
+            bar.setTabButton(0, bar.ButtonPosition.RightSide, None)
+        self.tabs.insertTab(0, self.overview, "Översikt")
+        bar.setTabButton(0, bar.ButtonPosition.RightSide, None)
+        self.tabs.setCurrentIndex(0)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&Arkiv")
@@ -513,7 +531,7 @@ class MainWindow(QMainWindow):
 
     def close_tab(self, index: int) -> None:
         widget = self.tabs.widget(index)
-        if index <= 0 or widget is None:
+        if index <= 0 or widget is None or widget is self.my_cases_page:
             return
         if isinstance(widget, CaseView | FormEditor) and not widget.confirm_close():
             return
@@ -551,6 +569,13 @@ class MainWindow(QMainWindow):
         view = CaseloadReviewView(self.context, open_case=self.open_case, open_form=self.open_form)
         self.tabs.setCurrentIndex(self.tabs.addTab(view, "Ärendegenomgång"))
         view.picker.setFocus()
+        return view
+
+    def show_caseload_review_of(self, flag: str) -> CaseloadReviewView:
+        """Chef: the review list of the whole unit filtered on one flag (a count of
+        Översikt)."""
+        view = self.show_caseload_review()
+        view.filter_on(flag)
         return view
 
     def show_statistics(self) -> StatisticsView:
@@ -614,7 +639,7 @@ class MainWindow(QMainWindow):
         lines = [
             "Ctrl+F  Sök",
             "Ctrl+N  Nytt ärende",
-            "F5  Uppdatera (Mina ärenden eller ärendegenomgången)",
+            "F5  Uppdatera (Mina ärenden, översikten eller ärendegenomgången)",
             "Ctrl+W  Stäng flik",
             "Ctrl+Tab  Nästa flik",
             "Enter  Öppna markerat ärende",

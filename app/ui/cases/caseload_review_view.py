@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -29,6 +30,7 @@ from app.cases import caseload_review
 from app.cases.caseload_review import (
     BKA_MISSING,
     BKA_OK,
+    FLAG_BY_KEY,
     LONG_DEPENDENCE_MONTHS,
     REVIEWS_PER_YEAR,
     CaseIndicators,
@@ -37,6 +39,7 @@ from app.cases.caseload_review import (
 from app.common.formatting import short_date
 from app.forms import filled_forms
 from app.ui.context import AppContext
+from app.ui.statistics.trend_charts import BarGroup, stacked_bars_view
 from app.ui.widgets.background import run_in_background
 from app.ui.widgets.messages import show_error
 from app.ui.widgets.row_table_model import Column, RowTableModel
@@ -49,6 +52,26 @@ STATUS_TITLE = (
     f"Ärendegenomgån&gar per handläggare (minst {REVIEWS_PER_YEAR} per år; "
     "Enter väljer handläggaren ovan)"
 )
+FILTER_TEXTS = {
+    "flagged": "Bara ärenden &med flaggor",
+    "lacks_plan": "Saknar &plan",
+    "lacks_bka": "Barn utan &BKA",
+    "overdue": "Förfallna b&evakningar",
+    "long_dependence": "Lång&varigt bistånd",
+    "young_adult": "&Unga vuxna",
+    "with_children": "Barnfamil&jer",
+}
+"""Each flag filter's text (its count is added after it)."""
+CHART_FLAGS = (
+    ("lacks_plan", "Saknar plan", "#b00020"),
+    ("lacks_bka", "Saknar BKA", "#e07b00"),
+    ("overdue", "Förfallen bevakning", "#7b3fa0"),
+    ("long_dependence", "Långvarigt", "#1f5f9e"),
+)
+"""The four flags of needs_attention, drawn per handläggare: names short enough for the
+legend of a laptop's screen, colours."""
+BAR_HEIGHT = 18
+"""Pixels per handläggare in the flags chart."""
 WIDEST_COLUMN = 280
 """Long texts (bevakningar, försörjningshinder) are cut here; the tooltip shows them whole."""
 
@@ -329,36 +352,42 @@ class CaseloadReviewView(QWidget):
         layout.addLayout(top)
 
         checks = QHBoxLayout()
-        self.only_flagged = QCheckBox("Bara ärenden &med flaggor")
-        self.lacks_plan = QCheckBox("Saknar &plan")
-        self.lacks_bka = QCheckBox("Barn utan &BKA")
-        self.overdue = QCheckBox("Förfallna b&evakningar")
-        self.long_dependence = QCheckBox("Lång&varigt bistånd")
-        self.young_adults = QCheckBox("&Unga vuxna")
-        self.filters: dict[QCheckBox, Callable[[CaseIndicators], bool]] = {
-            self.only_flagged: lambda r: r.needs_attention,
-            self.lacks_plan: lambda r: r.lacks_plan,
-            self.lacks_bka: lambda r: r.lacks_bka,
-            self.overdue: lambda r: r.overdue,
-            self.long_dependence: lambda r: r.long_dependence,
-            self.young_adults: lambda r: r.young_adult,
+        self.only_flagged = QCheckBox()
+        self.lacks_plan = QCheckBox()
+        self.lacks_bka = QCheckBox()
+        self.overdue = QCheckBox()
+        self.long_dependence = QCheckBox()
+        self.young_adults = QCheckBox()
+        self.with_children = QCheckBox()
+        self.flag_boxes: dict[str, QCheckBox] = {
+            "flagged": self.only_flagged,
+            "lacks_plan": self.lacks_plan,
+            "lacks_bka": self.lacks_bka,
+            "overdue": self.overdue,
+            "long_dependence": self.long_dependence,
+            "young_adult": self.young_adults,
+            "with_children": self.with_children,
         }
-        self.lacks_plan.setToolTip("Aktuella ärenden utan aktuell plan")
-        self.lacks_bka.setToolTip(
-            "Beslut som påverkar barn utan barnkonsekvensanalys eller bedömning för varje barn"
-        )
-        self.long_dependence.setToolTip(
-            f"Bistånd minst {LONG_DEPENDENCE_MONTHS} av de senaste 12 månaderna"
-        )
-        self.young_adults.setToolTip("Sökande 18–24 år")
-        for box in self.filters:
+        self.filters: dict[QCheckBox, Callable[[CaseIndicators], bool]] = {
+            box: FLAG_BY_KEY[key].test for key, box in self.flag_boxes.items()
+        }
+        for key, box in self.flag_boxes.items():
+            box.setObjectName(f"filter_{key}")
+            box.setText(FILTER_TEXTS[key])
+            box.setToolTip(FLAG_BY_KEY[key].explanation)
+        # two rows: with their counts (four digits in a big unit) seven filters in one row
+        # made the window wider than a laptop's screen
+        more_checks = QHBoxLayout()
+        for i, box in enumerate(self.filters):
             box.toggled.connect(self.apply_filter)
-            checks.addWidget(box)
+            (checks if i < 4 else more_checks).addWidget(box)
         checks.addStretch()
+        more_checks.addStretch()
         self.count_label = QLabel()
         self.count_label.setObjectName("caseloadCount")
-        checks.addWidget(self.count_label)
+        more_checks.addWidget(self.count_label)
         layout.addLayout(checks)
+        layout.addLayout(more_checks)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.model = CaseloadModel(self)
@@ -382,7 +411,22 @@ class CaseloadReviewView(QWidget):
         self.status_table.activated_row.connect(lambda s: self.select_caseworker(s.user_id))
         status_layout.addWidget(status_label)
         status_layout.addWidget(self.status_table)
-        splitter.addWidget(status_box)
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        bottom.addWidget(status_box)
+        self.chart_box = QWidget()
+        self.chart_box.setObjectName("caseloadChartBox")
+        self.chart_layout = QVBoxLayout(self.chart_box)
+        self.chart_layout.setContentsMargins(0, 0, 0, 0)
+        chart_scroll = QScrollArea()
+        chart_scroll.setWidgetResizable(True)
+        chart_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        chart_scroll.setWidget(self.chart_box)
+        chart_scroll.setMinimumWidth(540)
+        self.chart: QWidget | None = None
+        bottom.addWidget(chart_scroll)
+        bottom.setStretchFactor(0, 1)
+        bottom.setStretchFactor(1, 1)
+        splitter.addWidget(bottom)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         layout.addWidget(splitter, 1)
@@ -396,6 +440,20 @@ class CaseloadReviewView(QWidget):
         self.setTabOrder(previous, self.table)
         self.setTabOrder(self.table, self.status_table)
         self._update_record_button()
+
+    def filter_on(self, key: str) -> None:
+        """Show the whole unit's cases with the flag `key` (caseload_review.CASELOAD_FLAGS)
+        and nothing else: the other filters and the text filter are cleared."""
+        self.filter_field.clear()
+        for box_key, box in self.flag_boxes.items():
+            box.blockSignals(True)
+            box.setChecked(box_key == key)
+            box.blockSignals(False)
+        if self.picker.currentIndex() != 0:
+            self.picker.setCurrentIndex(0)  # reads the whole unit, then filters
+        else:
+            self.apply_filter()
+        self.flag_boxes[key].setFocus()
 
     # --- loading -------------------------------------------------------------------------
     def caseworker_id(self) -> uuid.UUID | None:
@@ -530,11 +588,33 @@ class CaseloadReviewView(QWidget):
         self.all_rows = rows
         self.table.setColumnHidden(RESPONSIBLE_COLUMN, caseworker_id is not None)
         self.caseload_loading = False
+        counts = caseload_review.flag_counts(rows)
+        for key, box in self.flag_boxes.items():
+            box.setText(f"{FILTER_TEXTS[key]} ({counts[key]})")
+        self._show_chart(rows)
         self.apply_filter()
         if self._fitted_for != caseworker_id:
             self._fitted_for = caseworker_id
             self._fit_columns()
         self._update_record_button()
+
+    def _show_chart(self, rows: list[CaseIndicators]) -> None:
+        """The flags of the caseload per handläggare, as stacked bars."""
+        caseworkers = caseload_review.per_caseworker(rows)
+        groups = [
+            BarGroup(label, [c.flags[key] for c in caseworkers], colour)
+            for key, label, colour in CHART_FLAGS
+        ]
+        chart = stacked_bars_view("Flaggor per handläggare", [c.name for c in caseworkers], groups)
+        chart.setObjectName("caseloadChart")
+        # a readable bar per handläggare: the chart scrolls when the unit has many
+        chart.setMinimumHeight(110 + BAR_HEIGHT * len(caseworkers))
+        if self.chart is not None:
+            self.chart_layout.removeWidget(self.chart)
+            self.chart.deleteLater()
+        self.chart = chart
+        self.chart_layout.addWidget(chart)
+        self.setTabOrder(self.status_table, chart)
 
     def _fit_columns(self) -> None:
         bold = QFont(self.table.font())  # flagged cells are bold: measured as if all were

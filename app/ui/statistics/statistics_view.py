@@ -25,7 +25,7 @@ from PySide6.QtCharts import (
     QHorizontalBarSeries,
 )
 from PySide6.QtCore import QEvent, QMargins, QObject, QRect, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QCursor, QFont, QPainter
+from PySide6.QtGui import QColor, QCursor, QFont, QPainter, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -50,9 +50,9 @@ from app.cases.letterhead import organisation_name
 from app.common import clock
 from app.common.formatting import local_datetime, month_name
 from app.printing.statistics_report import render_statistics_report
-from app.statistics import sos_export, statistics, statistics_csv
+from app.statistics import sos_export, statistics, statistics_csv, trends
 from app.statistics import tables as tables
-from app.statistics.statistics import YearStatistics
+from app.statistics.statistics import MonthStatistics, YearStatistics
 from app.statistics.tables import ChartData, Stats, StatTable
 from app.ui.context import AppContext
 from app.ui.widgets.background import run_in_background
@@ -259,6 +259,9 @@ class StatisticsView(QWidget):
         self.year.setObjectName("statisticsYear")
         self.year.setRange(2000, clock.today().year + 1)
         self.year.setValue(clock.today().year)
+        self._rerun = False
+        """Visa was pressed while other figures were computed: computed again after them."""
+        self._loaded_once = False
         self.year.setAccessibleName("År")
         year_label.setBuddy(self.year)
         month_label = QLabel("&Månad:")
@@ -351,6 +354,9 @@ class StatisticsView(QWidget):
         self.month.currentIndexChanged.connect(self._update_buttons)
         self._update_buttons()
         self.section_list.setCurrentRow(0)
+        # the current month is shown as soon as the page is (`showEvent`)
+        self.month.setCurrentIndex(self.month.findData(clock.today().month))
+        self.hint.setText("Hämtar statistiken …")
 
         self.setTabOrder(self.year, self.month)
         self.setTabOrder(self.month, self.show_button)
@@ -358,6 +364,12 @@ class StatisticsView(QWidget):
         self.setTabOrder(self.section_list, self.pdf_button)
         self.setTabOrder(self.pdf_button, self.csv_button)
         self.setTabOrder(self.csv_button, self.sos_button)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._loaded_once:  # no empty page waiting for Visa
+            self._loaded_once = True
+            self.show_statistics()
 
     # --- the period ---------------------------------------------------------------------------
     def selected_month(self) -> date | None:
@@ -380,7 +392,9 @@ class StatisticsView(QWidget):
 
     def show_statistics(self) -> None:
         if self.busy:
+            self._rerun = True  # the period picked now, once the figures under way are in
             return
+        self._loaded_once = True
         self.busy = True
         # the last figures' sections not built yet are built only if picked meanwhile
         self._build_timer.stop()
@@ -408,20 +422,38 @@ class StatisticsView(QWidget):
             label="Räknar fram statistiken …",
         )
 
+    def _again(self) -> bool:
+        """Visa was pressed meanwhile: those figures instead (True)."""
+        self.busy = False
+        if not self._rerun:
+            return False
+        self._rerun = False
+        self.show_statistics()
+        return True
+
     def _failed(self, exc: Exception) -> None:
         if not isValid(self):
             return
-        self.busy = False
+        if self._again():
+            return
         self.status_label.setText("")
         show_error(self, exc)
 
     def _shown(self, stats: Stats, made: list[StatTable]) -> None:
         if not isValid(self):  # the tab was closed while the figures were computed
             return
-        self.busy = False
+        if self._again():
+            return
         self.stats = stats
         self.status_label.setText("")
         title = f"<span style='font-size:14pt'><b>{tables.report_title(stats)}</b></span>"
+        if isinstance(stats, MonthStatistics) and (note := trends.incomplete_note(stats.month)):
+            title += f" <span style='color:#8a4b00'>– {note}</span>"
+        elif isinstance(stats, YearStatistics) and stats.year == clock.today().year:
+            title += (
+                f" <span style='color:#8a4b00'>– {month_name(clock.today())}: "
+                f"{trends.incomplete_note(clock.today())}</span>"
+            )
         if tables.has_data(stats):
             title += "<br>" + " · ".join(
                 f"{label}: {text}" for label, text in tables.summary(stats)

@@ -209,6 +209,7 @@ def test_filters_narrow_the_list(qtbot, chef_window, chef) -> None:
         (view.long_dependence, lambda c: c.long_dependence),
         (view.young_adults, lambda c: c.young_adult),
         (view.lacks_bka, lambda c: c.lacks_bka),
+        (view.with_children, lambda c: c.child_count > 0),
         (
             view.only_flagged,
             lambda c: c.lacks_plan or c.overdue or c.long_dependence or c.lacks_bka,
@@ -223,6 +224,47 @@ def test_filters_narrow_the_list(qtbot, chef_window, chef) -> None:
     qtbot.mouseClick(view.lacks_plan, LEFT)
     qtbot.mouseClick(view.long_dependence, LEFT)
     assert set(_shown(view)) == {c.case_number for c in unit if c.lacks_plan and c.long_dependence}
+
+
+def test_each_filter_shows_its_count_and_a_chart_shows_the_flags_per_caseworker(
+    qtbot, chef_window, chef
+) -> None:
+    view = _open_view(qtbot, chef_window)
+    unit = chef.call(lambda s, a: caseload_review.caseload(s, a))
+    expected = {
+        view.only_flagged: ("Bara ärenden &med flaggor", lambda c: c.needs_attention),
+        view.lacks_plan: ("Saknar &plan", lambda c: c.lacks_plan),
+        view.lacks_bka: ("Barn utan &BKA", lambda c: c.lacks_bka),
+        view.overdue: ("Förfallna b&evakningar", lambda c: c.overdue),
+        view.long_dependence: ("Lång&varigt bistånd", lambda c: c.long_dependence),
+        view.young_adults: ("&Unga vuxna", lambda c: c.young_adult),
+        view.with_children: ("Barnfamil&jer", lambda c: c.child_count > 0),
+    }
+    for box, (label, test) in expected.items():
+        assert box.text() == f"{label} ({sum(1 for c in unit if test(c))})"
+    # the counts are of the caseload picked, whatever is filtered
+    qtbot.mouseClick(view.lacks_plan, LEFT)
+    assert view.overdue.text() == f"Förfallna b&evakningar ({sum(1 for c in unit if c.overdue)})"
+
+    chart = view.chart
+    assert chart is not None and chart.accessibleName() == "Flaggor per handläggare"
+    series = chart.chart().series()[0]
+    categories = list(reversed(chart.chart().axes(Qt.Orientation.Vertical)[0].categories()))
+    names = sorted({c.responsible_name or "Ingen handläggare" for c in unit}, key=str.casefold)
+    assert categories == names
+    for bar_set in series.barSets():
+        test = {
+            "Saknar plan": lambda c: c.lacks_plan,
+            "Saknar BKA": lambda c: c.lacks_bka,
+            "Förfallen bevakning": lambda c: c.overdue,
+            "Långvarigt": lambda c: c.long_dependence,
+        }[bar_set.label()]
+        values = list(reversed([bar_set.at(i) for i in range(bar_set.count())]))
+        assert values == [
+            sum(1 for c in unit if (c.responsible_name or "Ingen handläggare") == n and test(c))
+            for n in names
+        ]
+    assert "Saknar plan" in chart.accessibleDescription()
 
 
 def test_enter_opens_the_case_and_f5_and_showing_again_reload(

@@ -95,7 +95,7 @@ def pdf_text(path: Path) -> str:
 
 def test_year_tables_and_charts_show_the_service_figures(qtbot, chef_window, chef):
     view = _open(chef_window)
-    assert not view.pdf_button.isEnabled() and not view.sos_button.isEnabled()
+    assert not view.pdf_button.isEnabled()  # nothing to export until figures are shown
     _show(qtbot, view, 2026)
     expected = chef.call(lambda s, a: statistics.year_statistics(s, a, 2026))
     assert f"Statistik ekonomiskt bistånd 2026 – {expected.unit_name}" in view.heading.text()
@@ -269,6 +269,37 @@ def test_a_month_by_keyboard(qtbot, chef_window, chef):
         "Män": [decided.men, supported.men],
     }
     assert "amounts" not in view.charts  # one bar says nothing; the table has the amount
+
+
+def test_the_current_month_is_shown_without_visa_and_marked_incomplete(qtbot, chef_window, chef):
+    view = _open(chef_window)
+    assert view.month.currentText() == "November" and view.year.value() == 2026
+    _wait(qtbot, view)  # Visa never pressed
+    expected = chef.call(lambda s, a: statistics.month_statistics(s, a, date(2026, 11, 1)))
+    assert expected.support_households.total.total > 0
+    heading = plain(view.heading.text())
+    assert "november 2026" in heading
+    assert "ofullständig månad (t.o.m. 23 nov)" in heading
+    assert cell(view, "households", "November 2026", "Totalt", "Bidragshushåll") == str(
+        expected.support_households.total.total
+    )
+    # a whole month that is over is not marked
+    _show(qtbot, view, 2026, "Oktober")
+    assert "oktober 2026" in view.heading.text()
+    assert "ofullständig" not in view.heading.text()
+    # the year in progress says which month is incomplete; a year that is over does not
+    _show(qtbot, view, 2026)
+    assert "november 2026: ofullständig månad (t.o.m. 23 nov)" in plain(view.heading.text())
+    _show(qtbot, view, 2025)
+    assert "ofullständig" not in view.heading.text()
+
+
+def test_visa_while_the_first_figures_are_computed_shows_the_period_picked(qtbot, chef_window):
+    view = _open(chef_window)
+    assert view.busy  # the current month is being computed
+    _show(qtbot, view, 2026, "Oktober")
+    assert "oktober 2026" in view.heading.text()
+    assert view.selected_month() == date(2026, 10, 1)
 
 
 def test_a_period_without_data(qtbot, chef_window):
