@@ -53,6 +53,7 @@ from app.ui.widgets.background import run_in_background
 from app.ui.widgets.messages import show_error
 from app.ui.widgets.row_table_model import Column, RowTableModel
 from app.ui.widgets.table_view import RowTableView
+from app.ui.widgets.unsaved_changes import UnsavedChangesGuard
 
 
 def _deadline_text(row: CaseListRow) -> str:
@@ -515,7 +516,7 @@ class MainWindow(QMainWindow):
         widget = self.tabs.widget(index)
         if index <= 0 or widget is None:
             return
-        if isinstance(widget, CaseView | FormEditor) and not widget.confirm_close():
+        if isinstance(widget, UnsavedChangesGuard) and not widget.confirm_close():
             return
         self.tabs.removeTab(index)
         if widget is not self.search_page:
@@ -647,7 +648,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         for index in range(self.tabs.count() - 1, 0, -1):
             widget = self.tabs.widget(index)
-            if isinstance(widget, CaseView | FormEditor) and not widget.confirm_close():
+            if not isinstance(widget, UnsavedChangesGuard) or not widget.has_unsaved_changes():
+                continue
+            self.tabs.setCurrentIndex(index)  # the question is about the tab in front
+            if not widget.confirm_close():
                 event.ignore()
                 self.logged_out = False
                 return

@@ -292,6 +292,10 @@ class CaseView(QWidget):
             ),
         )
 
+    def has_unsaved_changes(self) -> bool:
+        journal_tab = self._built(JournalTab)
+        return journal_tab is not None and journal_tab.has_unsaved_changes()
+
     def confirm_close(self) -> bool:
         journal_tab = self._built(JournalTab)
         if journal_tab is None or not journal_tab.has_unsaved_changes():

@@ -57,8 +57,9 @@ from app.printing.communication_letter import render_communication_letter
 from app.printing.decision_letter import render_decision_letter
 from app.ui.context import AppContext
 from app.ui.widgets.date_field import DateField
-from app.ui.widgets.messages import FieldError, add_field, show_error
+from app.ui.widgets.messages import FieldError, add_field, ask_save_or_discard, show_error
 from app.ui.widgets.pdf_export import ask_pdf_path, export_pdf
+from app.ui.widgets.unsaved_changes import input_snapshot
 
 
 def _amount_text(value: Decimal) -> str:
@@ -162,6 +163,7 @@ class DecisionEditor(QWidget):
         else:
             self._load()
         self._update_state()
+        self._remember_saved_inputs()
 
     # --- page 1: calculation -----------------------------------------------------------
     def _calculation_page(self) -> QWidget:
@@ -1155,6 +1157,7 @@ class DecisionEditor(QWidget):
         self.forwarding_label.setVisible(bool(detail.forwarding_instruction))
         self._update_outcome()
         self._update_state()
+        self._remember_saved_inputs()
 
     def _update_state(self) -> None:
         signed = self.signed_decision
@@ -1253,5 +1256,19 @@ class DecisionEditor(QWidget):
             on_done=lambda path: self.problems.setText(f"Brevet sparades som {path}"),
         )
 
+    def _remember_saved_inputs(self) -> None:
+        self._saved_inputs = input_snapshot(self)
+
+    def has_unsaved_changes(self) -> bool:
+        return not self.signed_decision and input_snapshot(self) != self._saved_inputs
+
     def confirm_close(self) -> bool:
-        return True
+        if not self.has_unsaved_changes():
+            return True
+        return ask_save_or_discard(
+            self,
+            "Osparat beslut",
+            "Beslutet har ändringar som inte är sparade. Vill du spara dem som utkast innan "
+            "fliken stängs?",
+            self.save,
+        )

@@ -38,7 +38,7 @@ from app.models import FormKey
 from app.printing.form_printout import render_form
 from app.ui.context import AppContext
 from app.ui.forms.form_fields import FieldInput
-from app.ui.widgets.messages import FieldError, show_error
+from app.ui.widgets.messages import FieldError, ask_save_or_discard, show_error
 from app.ui.widgets.pdf_export import ask_pdf_path, export_pdf
 
 AUTOSAVE_MS = 1500
@@ -418,6 +418,18 @@ class FormEditor(QWidget):
             on_done=lambda path: self.status_label.setText(f"Blanketten sparades som {path}"),
         )
 
+    def has_unsaved_changes(self) -> bool:
+        return self.dirty and not self.read_only
+
     def confirm_close(self) -> bool:
-        """Closing saves the draft; if it cannot be saved the tab stays open."""
-        return self.save()
+        """Answers not yet autosaved are asked about; if they cannot be saved the tab stays
+        open."""
+        if not self.has_unsaved_changes():
+            return True
+        return ask_save_or_discard(
+            self,
+            "Osparad blankett",
+            "Blanketten har svar som inte är sparade. Vill du spara dem i utkastet innan "
+            "fliken stängs?",
+            self.save,
+        )
