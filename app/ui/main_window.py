@@ -8,7 +8,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -52,6 +52,7 @@ from app.ui.statistics.statistics_view import StatisticsView
 from app.ui.widgets.background import run_in_background
 from app.ui.widgets.messages import show_error
 from app.ui.widgets.row_table_model import Column, RowTableModel
+from app.ui.widgets.screen_fit import keep_on_screen
 from app.ui.widgets.table_view import RowTableView
 from app.ui.widgets.unsaved_changes import UnsavedChangesGuard
 
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         actor = context.actor
         assert actor is not None
         self.setWindowTitle(f"Ärendestöd – {actor.full_name}")
+        keep_on_screen(self)
         self.resize(1200, 760)
 
         central = QWidget()
@@ -644,6 +646,14 @@ class MainWindow(QMainWindow):
                 f"<p>Inställningsfiler: {settings}</p>"
             ),
         )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        keep_on_screen(self)  # the frame's size is known once shown
+        handle = self.windowHandle()
+        if handle is not None and not getattr(self, "_follows_screen", False):
+            handle.screenChanged.connect(lambda *_: keep_on_screen(self))
+            self._follows_screen = True
 
     def closeEvent(self, event: QCloseEvent) -> None:
         for index in range(self.tabs.count() - 1, 0, -1):

@@ -33,6 +33,7 @@ from app.ui.journal.journal_tab import JournalTab
 from app.ui.journal.plan_tab import PlanTab
 from app.ui.widgets.messages import ask_save_or_discard, show_error
 from app.ui.widgets.pdf_export import ask_pdf_path, export_pdf
+from app.ui.widgets.screen_fit import scrollable
 
 _Tab = TypeVar("_Tab", bound=QWidget)
 
@@ -76,7 +77,7 @@ class CaseView(QWidget):
         layout.addLayout(lease_row)
         self.tabs = QTabWidget()
         self.overview_tab = OverviewTab(context, self)
-        self.tabs.addTab(self.overview_tab, "Ö&versikt")
+        self.tabs.addTab(scrollable(self.overview_tab), "Ö&versikt")
         self.overview_tab.access_log_requested.connect(self.access_log_requested)
         self.overview_tab.changed.connect(self.reload)
         # The other tabs are built when first picked (`_page`): built at once they took

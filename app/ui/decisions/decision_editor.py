@@ -59,6 +59,7 @@ from app.ui.context import AppContext
 from app.ui.widgets.date_field import DateField
 from app.ui.widgets.messages import FieldError, add_field, ask_save_or_discard, show_error
 from app.ui.widgets.pdf_export import ask_pdf_path, export_pdf
+from app.ui.widgets.screen_fit import scrollable
 from app.ui.widgets.unsaved_changes import input_snapshot
 
 
@@ -113,10 +114,11 @@ class DecisionEditor(QWidget):
         self.header.setObjectName("decisionHeader")
         layout.addWidget(self.header)
         self.pages = QTabWidget()
-        self.pages.addTab(self._calculation_page(), "&1 Beräkning")
-        self.pages.addTab(self._decision_page(), "&2 Beslut")
-        self.pages.addTab(self._communication_page(), "&3 Kommunicering")
-        self.pages.addTab(self._sign_page(), "&4 Barnets bästa och signering")
+        # each page scrolls on its own: the buttons below stay on a 768-pixel screen
+        self.pages.addTab(scrollable(self._calculation_page()), "&1 Beräkning")
+        self.pages.addTab(scrollable(self._decision_page()), "&2 Beslut")
+        self.pages.addTab(scrollable(self._communication_page()), "&3 Kommunicering")
+        self.pages.addTab(scrollable(self._sign_page()), "&4 Barnets bästa och signering")
         layout.addWidget(self.pages, 1)
         # the phrase bank and the lagrum follow the kind, the period's law and the outcome
         self._default_codes: list[str] = []
