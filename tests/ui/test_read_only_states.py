@@ -7,12 +7,16 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QCheckBox, QComboBox, QPushButton
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPushButton
 
 from app.cases import my_cases
 from app.common import clock
 from app.offline import leases
+from app.ui.forms.form_editor import FormEditor
+from app.ui.widgets.read_only import BANNER_STYLE
+from tests.ui.forms.form_filling import fill_everything
 
 Group, Role = QPalette.ColorGroup, QPalette.ColorRole
 REASON = "Ärendet är utcheckat till Sara Nilsson för hembesök – det kan inte ändras här"
@@ -126,3 +130,27 @@ def test_a_draft_decision_has_no_banner_and_editable_lagrum(qtbot, main_window) 
     assert not editor.read_only_banner.isVisible()
     assert not editor.motivation.isReadOnly() and not editor.period_start.isReadOnly()
     assert any(b.isEnabled() for b in editor.references.values() if b.isVisible())
+
+
+def test_a_signed_form_is_locked_with_its_answers_readable(qtbot, main_window) -> None:
+    view = main_window.open_case(main_window.my_cases_model.rows[0].case_id)
+    view.tabs.setCurrentWidget(view.forms_tab)
+    qtbot.mouseClick(view.forms_tab.new_buttons["ib"], Qt.MouseButton.LeftButton)
+    editor = main_window.tabs.currentWidget()
+    assert isinstance(editor, FormEditor)
+    assert not editor.status_label.styleSheet()  # a draft: no banner
+    fill_everything(editor)
+    qtbot.mouseClick(editor.sign_button, Qt.MouseButton.LeftButton)
+    assert editor.view.is_signed, editor.status_label.text()
+    assert "Blanketten är låst" in editor.status_label.text()
+    assert editor.status_label.styleSheet() == BANNER_STYLE
+    combos = [i.widget for i in editor.inputs.values() if isinstance(i.widget, QComboBox)]
+    texts = [i.widget for i in editor.inputs.values() if isinstance(i.widget, QLineEdit)]
+    assert combos and texts
+    assert all(t.isReadOnly() and t.isEnabled() for t in texts)
+    for combo in combos:
+        palette = combo.palette()
+        assert not combo.isEnabled()
+        assert palette.color(Group.Disabled, Role.ButtonText) == palette.color(
+            Group.Active, Role.ButtonText
+        )

@@ -40,6 +40,7 @@ from app.ui.context import AppContext
 from app.ui.forms.form_fields import FieldInput
 from app.ui.widgets.messages import FieldError, ask_save_or_discard, show_error
 from app.ui.widgets.pdf_export import ask_pdf_path, export_pdf
+from app.ui.widgets.read_only import BANNER_STYLE, make_read_only
 
 AUTOSAVE_MS = 1500
 """Drafts are saved this long after the last keystroke: a crash loses at most that."""
@@ -155,6 +156,8 @@ class FormEditor(QWidget):
             column.addWidget(box)
             QListWidgetItem(section.title, self.outline)
         column.addStretch()
+        if self.read_only:
+            make_read_only(content)  # the choices made stay readable, not greyed out
         self.scroll.setWidget(content)
         self.outline.blockSignals(False)
         self._refresh_state()
@@ -303,6 +306,8 @@ class FormEditor(QWidget):
         if self.view.supersedes_id:
             state += " Den här versionen ersätter en tidigare signerad blankett."
         self.status_label.setText(state)
+        # a locked form says so where the eye starts, as a banner
+        self.status_label.setStyleSheet(BANNER_STYLE if self.read_only else "")
         self.save_button.setEnabled(not self.read_only)
         self.sign_button.setEnabled(not self.read_only)
         self.new_version_button.setVisible(self.view.is_signed)
