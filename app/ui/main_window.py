@@ -504,6 +504,8 @@ class MainWindow(QMainWindow):
             lambda old_id: self.open_decision(case_view, None, replaces_id=old_id)
         )
         editor.signed.connect(case_view.reload)
+        # a case checked out elsewhere: its decisions can be read, not saved or signed here
+        case_view.edit_lock.add(editor.save_button, editor.sign_button)
         self.tabs.setCurrentIndex(self.tabs.addTab(editor, editor.tab_title))
         return editor
 

@@ -58,6 +58,11 @@ def test_a_checked_out_case_disables_every_edit_button(qtbot, main_window, casew
         journal.list_view.selectRow(0)
     assert not journal.new_button.isEnabled() and not journal.save_button.isEnabled()
     assert view.print_button.isEnabled()  # reading and printing still work
+    # a decision of the case opens, but cannot be saved or signed here
+    draft = main_window.open_decision(view, None)
+    assert not draft.save_button.isEnabled() and not draft.sign_button.isEnabled()
+    assert REASON in draft.sign_button.toolTip()
+    main_window.tabs.setCurrentWidget(view)
     # the same buttons of a case that is not checked out
     other = main_window.open_case(free)
     assert not other.lease_banner.isVisible()
