@@ -36,6 +36,7 @@ class _TypedField(QLineEdit):
     with the reason shown and in the tooltip, and the last good value is kept."""
 
     _hint = ""
+    _widest = "30 september 2026"
 
     def __init__(self, parent: QWidget | None, optional: bool):
         super().__init__(parent)
@@ -51,6 +52,8 @@ class _TypedField(QLineEdit):
         self.calendar_action.triggered.connect(self.show_calendar)
         self.calendar: QCalendarWidget | None = None
         self.editingFinished.connect(self.commit)
+        # as wide as a date written out, its calendar button next to it, not a screen away
+        self.setMaximumWidth(self.fontMetrics().horizontalAdvance(self._widest) + 56)
 
     # subclasses: how a value is parsed, shown and compared
     def _parse(self, text: str) -> object:
@@ -220,6 +223,7 @@ class DateTimeField(_TypedField):
 
     dateTimeChanged = Signal(QDateTime)
     _hint = "Skriv datum och tid, t.ex. 2026-12-07 14:30 (Alt+Ned: kalender)"
+    _widest = "30 september 2026 kl. 14:30"
 
     def __init__(self, value: datetime | None = None, parent: QWidget | None = None):
         super().__init__(parent, False)
