@@ -473,6 +473,9 @@ class MainWindow(QMainWindow):
             return None
         editor.signed.connect(lambda: self._form_signed(editor))
         editor.new_version_created.connect(self.open_form)
+        case_view = self.case_tab(editor.view.case_id) if editor.view.case_id else None
+        if case_view is not None and case_view.edit_lock.reason:
+            editor.lock(case_view.edit_lock.reason)  # checked out elsewhere
         index = self.tabs.addTab(editor, editor.tab_title)
         self.tabs.setCurrentIndex(index)
         return editor

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPushButton
 
 from app.cases import my_cases
 from app.common import clock
+from app.forms import filled_forms
 from app.offline import leases
 from app.ui.forms.form_editor import FormEditor
 from app.ui.widgets.read_only import BANNER_STYLE
@@ -40,6 +41,7 @@ def _edit_buttons(view) -> list[QPushButton]:
 def test_a_checked_out_case_disables_every_edit_button(qtbot, main_window, caseworker) -> None:
     rows = main_window.my_cases_model.rows
     leased, free = rows[0].case_id, rows[1].case_id
+    form = caseworker.call(lambda s, a: filled_forms.create_form(s, a, "ib", case_id=leased))
     caseworker.call(
         lambda s, a: leases.check_out(
             s, a, [leased], due_on=clock.today() + timedelta(days=1), replica_id=uuid.uuid4()
@@ -62,6 +64,14 @@ def test_a_checked_out_case_disables_every_edit_button(qtbot, main_window, casew
     draft = main_window.open_decision(view, None)
     assert not draft.save_button.isEnabled() and not draft.sign_button.isEnabled()
     assert REASON in draft.sign_button.toolTip()
+    main_window.tabs.setCurrentWidget(view)
+    # a draft form of the case too: read-only, the reason where its status is
+    editor = main_window.open_form(form.id)
+    assert editor.read_only and not editor.save_button.isEnabled()
+    assert REASON in editor.status_label.text()
+    assert all(
+        i.widget.isReadOnly() for i in editor.inputs.values() if isinstance(i.widget, QLineEdit)
+    )
     main_window.tabs.setCurrentWidget(view)
     # the same buttons of a case that is not checked out
     other = main_window.open_case(free)

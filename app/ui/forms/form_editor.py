@@ -70,6 +70,7 @@ class FormEditor(QWidget):
         self.computed: list[tuple[FieldInput, str]] = []
         self.section_boxes: dict[str, QGroupBox] = {}
         self.dirty = False
+        self.locked_reason = ""
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(AUTOSAVE_MS)
@@ -129,7 +130,17 @@ class FormEditor(QWidget):
     # --- building ----------------------------------------------------------------------
     @property
     def read_only(self) -> bool:
-        return self.view.is_signed or self.view.author_id != self.context.logged_in.id
+        return (
+            bool(self.locked_reason)
+            or self.view.is_signed
+            or self.view.author_id != self.context.logged_in.id
+        )
+
+    def lock(self, reason: str) -> None:
+        """Read-only for a reason outside the form (its case is checked out elsewhere)."""
+        self.locked_reason = reason
+        self._autosave.stop()
+        self._build()
 
     @property
     def tab_title(self) -> str:
@@ -299,6 +310,8 @@ class FormEditor(QWidget):
             state = (
                 f"<b>Signerad</b> {signature}. Blanketten är låst; gör ändringar i en ny version."
             )
+        elif self.locked_reason:
+            state = f"<b>Utkast</b> – {self.locked_reason}"
         elif self.read_only:
             state = f"<b>Utkast</b> av {self.view.author_name} – bara hen kan ändra det."
         else:
