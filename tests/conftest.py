@@ -9,6 +9,11 @@ import keyring
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if os.environ["QT_QPA_PLATFORM"] == "offscreen":
+    # a 1920×1080 screen, not offscreen's 800×800: the main window is kept within its
+    # screen (app/ui/widgets/screen_fit.py), and tests look at it at 1366×768 and 1920×1080
+    _screen = os.path.join(os.path.dirname(__file__), "offscreen_screen.json")
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen}"
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 # The machine's and the developer's own configuration files (app.settings.configuration) stay out of
 # the tests; tests/test_configuration.py writes its own.

@@ -8,7 +8,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -53,7 +53,9 @@ from app.ui.statistics.statistics_view import StatisticsView
 from app.ui.widgets.background import run_in_background
 from app.ui.widgets.messages import show_error
 from app.ui.widgets.row_table_model import Column, RowTableModel
+from app.ui.widgets.screen_fit import keep_on_screen
 from app.ui.widgets.table_view import RowTableView
+from app.ui.widgets.unsaved_changes import UnsavedChangesGuard
 
 
 def _deadline_text(row: CaseListRow) -> str:
@@ -85,6 +87,7 @@ class MainWindow(QMainWindow):
         actor = context.actor
         assert actor is not None
         self.setWindowTitle(f"Ärendestöd – {actor.full_name}")
+        keep_on_screen(self)
         self.resize(1200, 760)
 
         central = QWidget()
@@ -488,6 +491,9 @@ class MainWindow(QMainWindow):
             return None
         editor.signed.connect(lambda: self._form_signed(editor))
         editor.new_version_created.connect(self.open_form)
+        case_view = self.case_tab(editor.view.case_id) if editor.view.case_id else None
+        if case_view is not None and case_view.edit_lock.reason:
+            editor.lock(case_view.edit_lock.reason)  # checked out elsewhere
         index = self.tabs.addTab(editor, editor.tab_title)
         self.tabs.setCurrentIndex(index)
         return editor
@@ -519,6 +525,8 @@ class MainWindow(QMainWindow):
             lambda old_id: self.open_decision(case_view, None, replaces_id=old_id)
         )
         editor.signed.connect(case_view.reload)
+        # a case checked out elsewhere: its decisions can be read, not saved or signed here
+        case_view.edit_lock.add(editor.save_button, editor.sign_button)
         self.tabs.setCurrentIndex(self.tabs.addTab(editor, editor.tab_title))
         return editor
 
@@ -533,7 +541,7 @@ class MainWindow(QMainWindow):
         widget = self.tabs.widget(index)
         if index <= 0 or widget is None or widget is self.my_cases_page:
             return
-        if isinstance(widget, CaseView | FormEditor) and not widget.confirm_close():
+        if isinstance(widget, UnsavedChangesGuard) and not widget.confirm_close():
             return
         self.tabs.removeTab(index)
         if widget is not self.search_page:
@@ -669,10 +677,21 @@ class MainWindow(QMainWindow):
             ),
         )
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        keep_on_screen(self)  # the frame's size is known once shown
+        handle = self.windowHandle()
+        if handle is not None and not getattr(self, "_follows_screen", False):
+            handle.screenChanged.connect(lambda *_: keep_on_screen(self))
+            self._follows_screen = True
+
     def closeEvent(self, event: QCloseEvent) -> None:
         for index in range(self.tabs.count() - 1, 0, -1):
             widget = self.tabs.widget(index)
-            if isinstance(widget, CaseView | FormEditor) and not widget.confirm_close():
+            if not isinstance(widget, UnsavedChangesGuard) or not widget.has_unsaved_changes():
+                continue
+            self.tabs.setCurrentIndex(index)  # the question is about the tab in front
+            if not widget.confirm_close():
                 event.ignore()
                 self.logged_out = False
                 return

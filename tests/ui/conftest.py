@@ -16,6 +16,7 @@ from app.db.database import Database, open_database
 from app.demo import demo_data
 from app.ui.context import AppContext
 from app.ui.main_window import MainWindow
+from app.ui.widgets import messages
 from tests.helpers import login
 
 FIXED_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -94,7 +95,8 @@ def chef_window(qtbot, chef: AppContext) -> MainWindow:
 def dialogs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Message boxes are modal and would block a test: record their texts instead.
 
-    Questions are answered 'Ja'; tests assert on what the user was told or asked."""
+    Questions are answered 'Ja', unsaved changes 'Stäng utan att spara'; tests assert on
+    what the user was told or asked."""
     shown: list[str] = []
 
     def record(answer):
@@ -108,4 +110,10 @@ def dialogs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         monkeypatch.setattr(QMessageBox, name, record(QMessageBox.StandardButton.Ok))
     monkeypatch.setattr(QMessageBox, "about", record(None))
     monkeypatch.setattr(QMessageBox, "question", record(QMessageBox.StandardButton.Yes))
+    # unsaved changes: dropped unless a test answers otherwise
+    monkeypatch.setattr(
+        messages,
+        "ask_unsaved_changes",
+        lambda _parent, _title, text: shown.append(text) or QMessageBox.StandardButton.Discard,
+    )
     return shown

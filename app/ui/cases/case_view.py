@@ -33,6 +33,8 @@ from app.ui.journal.journal_tab import JournalTab
 from app.ui.journal.plan_tab import PlanTab
 from app.ui.widgets.messages import ask_save_or_discard, show_error
 from app.ui.widgets.pdf_export import ask_pdf_path, export_pdf
+from app.ui.widgets.read_only import EditLock
+from app.ui.widgets.screen_fit import scrollable
 
 _Tab = TypeVar("_Tab", bound=QWidget)
 
@@ -76,7 +78,7 @@ class CaseView(QWidget):
         layout.addLayout(lease_row)
         self.tabs = QTabWidget()
         self.overview_tab = OverviewTab(context, self)
-        self.tabs.addTab(self.overview_tab, "Ö&versikt")
+        self.tabs.addTab(scrollable(self.overview_tab), "Ö&versikt")
         self.overview_tab.access_log_requested.connect(self.access_log_requested)
         self.overview_tab.changed.connect(self.reload)
         # The other tabs are built when first picked (`_page`): built at once they took
@@ -97,6 +99,9 @@ class CaseView(QWidget):
             self._tab_index[kind] = index
         self.tabs.currentChanged.connect(self._picked)
         layout.addWidget(self.tabs)
+        self.edit_lock = EditLock(self)
+        """Every edit button of the case, held disabled while it is checked out elsewhere."""
+        self.edit_lock.add(self.status_button, self.overview_tab.barrier_button)
         self._show()
 
     # --- the tabs, built when first picked --------------------------------------------
@@ -145,16 +150,19 @@ class CaseView(QWidget):
     def _make_journal_tab(self) -> JournalTab:
         tab = JournalTab(self.context, self.case_id, self)
         tab.changed.connect(self.reload)
+        self.edit_lock.add(tab.new_button, tab.save_button, tab.sign_button, tab.addendum_button)
         return tab
 
     def _make_plan_tab(self) -> PlanTab:
         tab = PlanTab(self.context, self.case_id, self)
         tab.changed.connect(self.reload)
+        self.edit_lock.add(tab.new_button, tab.done_button, tab.close_button)
         return tab
 
     def _make_forms_tab(self) -> FormsTab:
         tab = FormsTab(self.context, self.case_id, self)
         tab.open_form_requested.connect(self.open_form_requested)
+        self.edit_lock.add(*tab.new_buttons.values())
         return tab
 
     def _make_decisions_tab(self) -> DecisionsTab:
@@ -162,6 +170,7 @@ class CaseView(QWidget):
         tab.open_decision_requested.connect(
             lambda decision_id: self.open_decision_requested.emit(self, decision_id)
         )
+        self.edit_lock.add(tab.new_button, tab.execute_button)
         return tab
 
     @property
@@ -196,10 +205,11 @@ class CaseView(QWidget):
         self.lease_banner.setVisible(lease is not None)
         self.revoke_button.setVisible(lease is not None and self.context.logged_in.is_manager)
         actor = self.context.logged_in
-        if lease is not None and (lease.holder_id, lease.replica_id) == (
+        here = lease is not None and (lease.holder_id, lease.replica_id) == (
             actor.id,
             actor.replica_id,
-        ):
+        )
+        if lease is not None and here:
             self.lease_banner.setText(
                 f"<b>Utcheckat till den här datorn</b> till och med {long_date(lease.due_on)}. "
                 "Det du skriver skickas till kontoret när du synkroniserar."
@@ -207,9 +217,16 @@ class CaseView(QWidget):
         elif lease is not None:
             self.lease_banner.setText(
                 f"<b>Utcheckat för hembesök</b> av {lease.holder_name} till och med "
-                f"{long_date(lease.due_on)}. Ärendet går att läsa men inte ändra här förrän "
-                "det är incheckat."
+                f"{long_date(lease.due_on)} – ärendet kan läsas men inte ändras här förrän "
+                "det har checkats in."
             )
+        # shown before the user fills in a dialog only to be told "Det gick inte"
+        self.edit_lock.set_reason(
+            f"Ärendet är utcheckat till {lease.holder_name} för hembesök – det kan inte "
+            "ändras här förrän det checkats in."
+            if lease is not None and not here
+            else ""
+        )
 
     def reload(self) -> None:
         """Re-read the case after a change here or in one of its forms."""
@@ -291,6 +308,10 @@ class CaseView(QWidget):
                 self.window().statusBar().showMessage(f"Journalen sparades som {path}", 8000)
             ),
         )
+
+    def has_unsaved_changes(self) -> bool:
+        journal_tab = self._built(JournalTab)
+        return journal_tab is not None and journal_tab.has_unsaved_changes()
 
     def confirm_close(self) -> bool:
         journal_tab = self._built(JournalTab)

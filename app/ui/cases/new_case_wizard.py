@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -32,7 +30,7 @@ from app.common.identity_number import InvalidIdentityNumber, parse_identity_num
 from app.common.periods import month_start
 from app.models import DecisionKind, MemberRole
 from app.ui.context import AppContext
-from app.ui.widgets.date_field import DateField
+from app.ui.widgets.date_field import DateField, DateTimeField
 from app.ui.widgets.messages import FieldError, add_field, user_message
 
 _MEMBER_ROLES = [MemberRole.CHILD, MemberRole.CO_APPLICANT, MemberRole.OTHER]
@@ -255,9 +253,7 @@ class ApplicationPage(QWizardPage):
         self.setSubTitle("När och hur kom ansökan in, och vilken period gäller den?")
         form = QFormLayout(self)
         now = clock.now().astimezone(clock.STOCKHOLM)
-        self.received = QDateTimeEdit(QDateTime(now.date(), now.time().replace(microsecond=0)))
-        self.received.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.received.setCalendarPopup(True)
+        self.received = DateTimeField(now.replace(second=0, microsecond=0, tzinfo=None))
         self.channel = QComboBox()
         for code in code_lists.codes(code_lists.APPLICATION_CHANNEL):
             self.channel.addItem(code.label, code.code)
@@ -320,7 +316,7 @@ class NewCaseWizard(QWizard):
 
     def new_case(self) -> NewCase:
         household, application = self.household_page, self.application_page
-        received = application.received.dateTime().toPython()
+        received = application.received.value()
         return NewCase(
             applicant=self.applicant_page.person(),
             members=household.people(),

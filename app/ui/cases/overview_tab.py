@@ -201,7 +201,7 @@ class OverviewTab(QWidget):
         for member in adults:
             person.addItem(f"{member.name} ({member.role.label.lower()})", member.person_id)
         month = DateField(month_start(clock.today()))
-        month.setDisplayFormat("yyyy-MM")
+        month.setToolTip("Vilken dag som helst i månaden; försörjningshindret gäller hela månaden.")
         code = QComboBox()
         for item in code_lists.codes(code_lists.SUPPORT_BARRIER):
             code.addItem(item.label, item.code)
@@ -214,7 +214,7 @@ class OverviewTab(QWidget):
         case_id, person_id, chosen_month, chosen_code = (
             self.overview.case_id,
             person.currentData(),
-            month.value(),
+            month_start(month.value() or clock.today()),
             code.currentData(),
         )
         try:

@@ -34,7 +34,7 @@ from app.cases.jobbstimulans import JobbstimulansStatus
 from app.common import clock
 from app.common.content_hash import ALTERED_AFTER_SIGNING
 from app.common.errors import ValidationFailed
-from app.common.formatting import money, period_text
+from app.common.formatting import long_date, money, period_text
 from app.common.periods import month_end, month_start, next_month_start
 from app.decisions import decisions, kommunicering, legal_texts
 from app.decisions.decisions import DecisionDraft, ItemInput
@@ -57,8 +57,11 @@ from app.printing.communication_letter import render_communication_letter
 from app.printing.decision_letter import render_decision_letter
 from app.ui.context import AppContext
 from app.ui.widgets.date_field import DateField
-from app.ui.widgets.messages import FieldError, add_field, show_error
+from app.ui.widgets.messages import FieldError, add_field, ask_save_or_discard, show_error
 from app.ui.widgets.pdf_export import ask_pdf_path, export_pdf
+from app.ui.widgets.read_only import ReadOnlyBanner, make_read_only
+from app.ui.widgets.screen_fit import scrollable
+from app.ui.widgets.unsaved_changes import input_snapshot
 
 
 def _amount_text(value: Decimal) -> str:
@@ -111,11 +114,14 @@ class DecisionEditor(QWidget):
         self.header = QLabel()
         self.header.setObjectName("decisionHeader")
         layout.addWidget(self.header)
+        self.read_only_banner = ReadOnlyBanner()
+        layout.addWidget(self.read_only_banner)
         self.pages = QTabWidget()
-        self.pages.addTab(self._calculation_page(), "&1 Beräkning")
-        self.pages.addTab(self._decision_page(), "&2 Beslut")
-        self.pages.addTab(self._communication_page(), "&3 Kommunicering")
-        self.pages.addTab(self._sign_page(), "&4 Barnets bästa och signering")
+        # each page scrolls on its own: the buttons below stay on a 768-pixel screen
+        self.pages.addTab(scrollable(self._calculation_page()), "&1 Beräkning")
+        self.pages.addTab(scrollable(self._decision_page()), "&2 Beslut")
+        self.pages.addTab(scrollable(self._communication_page()), "&3 Kommunicering")
+        self.pages.addTab(scrollable(self._sign_page()), "&4 Barnets bästa och signering")
         layout.addWidget(self.pages, 1)
         # the phrase bank and the lagrum follow the kind, the period's law and the outcome
         self._default_codes: list[str] = []
@@ -162,6 +168,7 @@ class DecisionEditor(QWidget):
         else:
             self._load()
         self._update_state()
+        self._remember_saved_inputs()
 
     # --- page 1: calculation -----------------------------------------------------------
     def _calculation_page(self) -> QWidget:
@@ -1155,48 +1162,44 @@ class DecisionEditor(QWidget):
         self.forwarding_label.setVisible(bool(detail.forwarding_instruction))
         self._update_outcome()
         self._update_state()
+        self._remember_saved_inputs()
 
     def _update_state(self) -> None:
         signed = self.signed_decision
-        for widget in (
+        for button in (
             self.save_button,
             self.sign_button,
             self.calculate_button,
-            self.motivation,
-            self.dismissed,
-            self.kind,
-            self.period_start,
-            self.period_end,
-            self.year,
-            self.bka,
-            self.items,
-            self.costs_box,
-            self.incomes_box,
-            self.others_information,
-            self.communication_exception,
             self.communication_answer_button,
-            self.communication_answer_on,
         ):
-            widget.setEnabled(not signed)
-        for edit in (
-            *self.considerations.values(),
-            self.bka_not_needed_reason,
-            self.communication_exception_reason,
-            self.communication_answer,
-        ):
-            edit.setReadOnly(signed)
+            button.setEnabled(not signed)
         sent = self.communication is not None
-        once_sent: tuple[QWidget, ...] = (
+        # once sent, the kommunicering's letter is what it was: read-only, readable
+        for text in (
             self.communication_sources,
-            self.communication_method,
             self.communication_sent_on,
             self.communication_answer_by,
+        ):
+            text.setReadOnly(signed or sent)
+        for each in (
+            self.communication_method,
             self.communication_send_button,
             self.communication_preview_button,
-        )
-        for each in once_sent:
+        ):
             each.setEnabled(not signed and not sent)
         self.communication_material.setReadOnly(signed or sent)
+        if signed:
+            # a signed decision is never edited: every input read-only before any click
+            make_read_only(self.pages, keep=(self.communication_letter_button,))
+            self.read_only_banner.set_reason(
+                f"Beslutet är signerat {long_date(self.decided_on)} och kan inte ändras. "
+                "Skapa ett nytt beslut som ersätter det (knappen nedan)."
+                if self.decided_on
+                else "Beslutet är signerat och kan inte ändras. Skapa ett nytt beslut som "
+                "ersätter det (knappen nedan)."
+            )
+        else:
+            self.read_only_banner.set_reason("")
         self.communication_letter_button.setEnabled(sent)
         self.replace_button.setVisible(signed)
         self.letter_button.setEnabled(signed)
@@ -1253,5 +1256,19 @@ class DecisionEditor(QWidget):
             on_done=lambda path: self.problems.setText(f"Brevet sparades som {path}"),
         )
 
+    def _remember_saved_inputs(self) -> None:
+        self._saved_inputs = input_snapshot(self)
+
+    def has_unsaved_changes(self) -> bool:
+        return not self.signed_decision and input_snapshot(self) != self._saved_inputs
+
     def confirm_close(self) -> bool:
-        return True
+        if not self.has_unsaved_changes():
+            return True
+        return ask_save_or_discard(
+            self,
+            "Osparat beslut",
+            "Beslutet har ändringar som inte är sparade. Vill du spara dem som utkast innan "
+            "fliken stängs?",
+            self.save,
+        )

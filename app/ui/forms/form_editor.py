@@ -38,8 +38,9 @@ from app.models import FormKey
 from app.printing.form_printout import render_form
 from app.ui.context import AppContext
 from app.ui.forms.form_fields import FieldInput
-from app.ui.widgets.messages import FieldError, show_error
+from app.ui.widgets.messages import FieldError, ask_save_or_discard, show_error
 from app.ui.widgets.pdf_export import ask_pdf_path, export_pdf
+from app.ui.widgets.read_only import BANNER_STYLE, make_read_only
 
 AUTOSAVE_MS = 1500
 """Drafts are saved this long after the last keystroke: a crash loses at most that."""
@@ -69,6 +70,7 @@ class FormEditor(QWidget):
         self.computed: list[tuple[FieldInput, str]] = []
         self.section_boxes: dict[str, QGroupBox] = {}
         self.dirty = False
+        self.locked_reason = ""
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(AUTOSAVE_MS)
@@ -128,7 +130,17 @@ class FormEditor(QWidget):
     # --- building ----------------------------------------------------------------------
     @property
     def read_only(self) -> bool:
-        return self.view.is_signed or self.view.author_id != self.context.logged_in.id
+        return (
+            bool(self.locked_reason)
+            or self.view.is_signed
+            or self.view.author_id != self.context.logged_in.id
+        )
+
+    def lock(self, reason: str) -> None:
+        """Read-only for a reason outside the form (its case is checked out elsewhere)."""
+        self.locked_reason = reason
+        self._autosave.stop()
+        self._build()
 
     @property
     def tab_title(self) -> str:
@@ -155,6 +167,8 @@ class FormEditor(QWidget):
             column.addWidget(box)
             QListWidgetItem(section.title, self.outline)
         column.addStretch()
+        if self.read_only:
+            make_read_only(content)  # the choices made stay readable, not greyed out
         self.scroll.setWidget(content)
         self.outline.blockSignals(False)
         self._refresh_state()
@@ -296,6 +310,8 @@ class FormEditor(QWidget):
             state = (
                 f"<b>Signerad</b> {signature}. Blanketten är låst; gör ändringar i en ny version."
             )
+        elif self.locked_reason:
+            state = f"<b>Utkast</b> – {self.locked_reason}"
         elif self.read_only:
             state = f"<b>Utkast</b> av {self.view.author_name} – bara hen kan ändra det."
         else:
@@ -303,6 +319,8 @@ class FormEditor(QWidget):
         if self.view.supersedes_id:
             state += " Den här versionen ersätter en tidigare signerad blankett."
         self.status_label.setText(state)
+        # a locked form says so where the eye starts, as a banner
+        self.status_label.setStyleSheet(BANNER_STYLE if self.read_only else "")
         self.save_button.setEnabled(not self.read_only)
         self.sign_button.setEnabled(not self.read_only)
         self.new_version_button.setVisible(self.view.is_signed)
@@ -418,6 +436,18 @@ class FormEditor(QWidget):
             on_done=lambda path: self.status_label.setText(f"Blanketten sparades som {path}"),
         )
 
+    def has_unsaved_changes(self) -> bool:
+        return self.dirty and not self.read_only
+
     def confirm_close(self) -> bool:
-        """Closing saves the draft; if it cannot be saved the tab stays open."""
-        return self.save()
+        """Answers not yet autosaved are asked about; if they cannot be saved the tab stays
+        open."""
+        if not self.has_unsaved_changes():
+            return True
+        return ask_save_or_discard(
+            self,
+            "Osparad blankett",
+            "Blanketten har svar som inte är sparade. Vill du spara dem i utkastet innan "
+            "fliken stängs?",
+            self.save,
+        )

@@ -27,19 +27,42 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str = "Det gic
     QMessageBox.warning(parent, title, user_message(exc))
 
 
-def ask_save_or_discard(
-    parent: QWidget | None, title: str, question: str, save: Callable[[], bool]
-) -> bool:
-    """Save / Discard / Cancel for unsaved changes. True when the caller may go on: the
-    changes were saved (`save` returned True) or the user chose to drop them."""
-    answer = QMessageBox.question(
-        parent,
+def unsaved_changes_box(parent: QWidget | None, title: str, question: str) -> QMessageBox:
+    """The question about unsaved changes, with its answers in Swedish whatever Qt's own
+    translation says; Esc means Avbryt."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
         title,
         question,
         QMessageBox.StandardButton.Save
         | QMessageBox.StandardButton.Discard
         | QMessageBox.StandardButton.Cancel,
+        parent,
     )
+    for button, text in (
+        (QMessageBox.StandardButton.Save, "&Spara"),
+        (QMessageBox.StandardButton.Discard, "Stäng &utan att spara"),
+        (QMessageBox.StandardButton.Cancel, "Avbryt"),
+    ):
+        box.button(button).setText(text)
+    box.setDefaultButton(QMessageBox.StandardButton.Save)
+    box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+    return box
+
+
+def ask_unsaved_changes(
+    parent: QWidget | None, title: str, question: str
+) -> QMessageBox.StandardButton:
+    """Save, Discard or Cancel (tests replace this function to answer it)."""
+    return QMessageBox.StandardButton(unsaved_changes_box(parent, title, question).exec())
+
+
+def ask_save_or_discard(
+    parent: QWidget | None, title: str, question: str, save: Callable[[], bool]
+) -> bool:
+    """Spara / Stäng utan att spara / Avbryt for unsaved changes. True when the caller may
+    go on: the changes were saved (`save` returned True) or the user chose to drop them."""
+    answer = ask_unsaved_changes(parent, title, question)
     if answer == QMessageBox.StandardButton.Cancel:
         return False
     if answer == QMessageBox.StandardButton.Save:

@@ -23,16 +23,15 @@ def fill_everything(editor: FormEditor, *, choice_index: int = 1) -> dict[str, s
         widget, kind = field_input.widget, field_input.field.type
         if kind is FieldType.COMPUTED:
             continue
-        if isinstance(widget, QPlainTextEdit):
+        if isinstance(widget, DateField):  # before QLineEdit: a date field is one
+            from datetime import date
+
+            widget.set_value(date(2026, 12, 15))
+        elif isinstance(widget, QPlainTextEdit):
             widget.setPlainText(answer_for(path))
         elif isinstance(widget, QLineEdit):
             text = "EB-2026-000001" if path.endswith(".arende") else answer_for(path)[:40]
             widget.setText(text)
-        elif isinstance(widget, DateField):
-            from datetime import date
-
-            widget.set_value(date(2026, 12, 15))
-            widget.dateChanged.emit(widget.date())
         elif isinstance(widget, QComboBox):
             index = 2 if kind in (FieldType.YES_NO, FieldType.YES_NO_UNKNOWN) else choice_index
             widget.setCurrentIndex(min(index, widget.count() - 1))

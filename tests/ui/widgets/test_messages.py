@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.ui.widgets import messages
 from app.ui.widgets.messages import ask_save_or_discard
 
 Button = QMessageBox.StandardButton
+REAL_QUESTION = messages.ask_unsaved_changes
+"""Taken before tests/ui/conftest.py answers the question for every test."""
 
 
 @pytest.mark.parametrize(
@@ -28,9 +32,9 @@ def test_the_answer_and_the_save_decide_whether_to_go_on(
 ) -> None:
     asked: list[tuple[str, str]] = []
     monkeypatch.setattr(
-        QMessageBox,
-        "question",
-        staticmethod(lambda _parent, title, text, _buttons: asked.append((title, text)) or answer),
+        messages,
+        "ask_unsaved_changes",
+        lambda _parent, title, text: asked.append((title, text)) or answer,
     )
     calls: list[None] = []
 
@@ -41,3 +45,23 @@ def test_the_answer_and_the_save_decide_whether_to_go_on(
     assert ask_save_or_discard(None, "Osparad anteckning", "Spara?", save) is goes_on
     assert asked == [("Osparad anteckning", "Spara?")]
     assert bool(calls) is save_called
+
+
+@pytest.mark.parametrize(
+    ("label", "answer"),
+    [("&Spara", Button.Save), ("Stäng &utan att spara", Button.Discard), ("Avbryt", Button.Cancel)],
+)
+def test_the_question_answers_in_swedish(qtbot, label: str, answer: Button) -> None:
+    """The real box: its three buttons read Spara / Stäng utan att spara / Avbryt, and
+    clicking one answers with it."""
+    seen: list[list[str]] = []
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen.append(sorted(b.text() for b in box.buttons()))
+        next(b for b in box.buttons() if b.text() == label).click()
+
+    QTimer.singleShot(0, click)
+    assert REAL_QUESTION(None, "Osparat beslut", "Spara?") == answer
+    assert seen == [sorted(["&Spara", "Stäng &utan att spara", "Avbryt"])]
