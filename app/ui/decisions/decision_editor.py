@@ -57,8 +57,9 @@ from app.printing.communication_letter import render_communication_letter
 from app.printing.decision_letter import render_decision_letter
 from app.ui.context import AppContext
 from app.ui.widgets.date_field import DateField
-from app.ui.widgets.messages import FieldError, add_field, show_error
+from app.ui.widgets.messages import FieldError, add_field, show_done, show_error
 from app.ui.widgets.pdf_export import ask_pdf_path, export_pdf
+from app.ui.widgets.pdf_preview import preview_pdf
 
 
 def _amount_text(value: Decimal) -> str:
@@ -1220,21 +1221,20 @@ class DecisionEditor(QWidget):
         return f"Beslut {self.case_number}"
 
     def preview(self) -> None:
-        target = ask_pdf_path(
-            self, "Förhandsgranska beslutsbrevet", f"Beslut {self.case_number} (utkast).pdf"
-        )
-        if target and self.save():
-            self.export_preview(target)
+        if self.save():
+            self.export_preview()
 
-    def export_preview(self, target: Path) -> None:
+    def export_preview(self) -> None:
+        """The letter as it would be sent, in the program's preview (saved or printed from
+        there); never written to a temporary file."""
         decision_id = self.decision_id
-        export_pdf(
+        preview_pdf(
             self,
             self.context,
-            target,
+            title=f"Beslutsbrev {self.case_number} – förhandsgranskning",
+            suggested_name=f"Beslut {self.case_number} (utkast).pdf",
             gather=lambda s, a: decisions.letter_preview(s, a, decision_id),
             render=render_decision_letter,
-            on_done=lambda path: self.problems.setText(f"Brevet sparades som {path}"),
         )
 
     def save_letter(self) -> None:
@@ -1250,7 +1250,8 @@ class DecisionEditor(QWidget):
             target,
             gather=lambda s, a: decisions.archived_letter(s, a, decision_id),
             render=lambda pdf: pdf,
-            on_done=lambda path: self.problems.setText(f"Brevet sparades som {path}"),
+            # a success, so not in self.problems (red, for what stops the signing)
+            on_done=lambda path: show_done(self, f"Brevet sparades som {path}"),
         )
 
     def confirm_close(self) -> bool:
