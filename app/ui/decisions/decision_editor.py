@@ -62,8 +62,12 @@ from app.ui.widgets.pdf_export import ask_pdf_path, export_pdf
 from app.ui.widgets.pdf_preview import preview_pdf
 
 
-def _amount_text(value: Decimal) -> str:
-    return f"{value:.2f}".replace(".", ",")
+def _amount_item(value: Decimal) -> QTableWidgetItem:
+    """An amount cell as every table shows amounts ('13 570,00 kr', right-aligned); read
+    back by parse_amount, which takes the same form."""
+    item = QTableWidgetItem(money(value))
+    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item
 
 
 def _combo(options: dict[str, str], current: str = "") -> QComboBox:
@@ -602,9 +606,9 @@ class DecisionEditor(QWidget):
             label = QTableWidgetItem(item.label)
             label.setData(256, item.item_type)
             self.items.setItem(row, 0, label)
-            self.items.setItem(row, 1, QTableWidgetItem(_amount_text(item.applied)))
-            self.items.setItem(row, 2, QTableWidgetItem(_amount_text(item.proposed)))
-            self.items.setItem(row, 3, QTableWidgetItem(_amount_text(item.granted)))
+            self.items.setItem(row, 1, _amount_item(item.applied))
+            self.items.setItem(row, 2, _amount_item(item.proposed))
+            self.items.setItem(row, 3, _amount_item(item.granted))
             self.items.setItem(row, 4, QTableWidgetItem(item.motivation))
         self.items.blockSignals(False)
         self._income = income
