@@ -136,6 +136,9 @@ def test_avslag_in_family_needs_child_consideration_then_signs(
     editor.export_archived(target)
     qtbot.waitUntil(target.exists, timeout=10_000)
     assert target.read_bytes() == pdf
+    # a success goes to the status bar, not to the red label of what stops the signing
+    qtbot.waitUntil(lambda: "Brevet sparades" in main_window.statusBar().currentMessage())
+    assert editor.problems.text() == ""
 
 
 def test_partly_granted_letter_shows_amounts_and_bka_summary(
