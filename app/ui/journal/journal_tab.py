@@ -69,8 +69,9 @@ def _entry_html(row: JournalRow, collapsed: bool) -> str:
     that folds or unfolds it."""
     first = row.text.strip()[:COLLAPSED_CHARACTERS].split("\n")[0]
     foldable = first != row.text.strip()
-    text = first if collapsed and foldable else row.text
-    body = html.escape(text).replace("\n", "<br>") + (" …" if text is first else "")
+    folded = collapsed and foldable
+    text = first if folded else row.text
+    body = html.escape(text).replace("\n", "<br>") + (" …" if folded else "")
     toggle = "Visa hela texten" if collapsed else "Dölj texten"
     fold = f"<a href='toggle:{row.id}'>{toggle}</a>" if foldable else ""
     parts = (short_date(row.entry_date), row.type_label, row.title.strip())

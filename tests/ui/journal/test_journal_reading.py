@@ -49,6 +49,7 @@ def test_the_whole_journal_in_date_order(qtbot, journal_tab, caseworker, dialogs
         assert at >= 0, row.title
     assert shown.endswith(f"{_words(text)} Dölj texten")  # today's, last
     assert "Skriven av Sara Nilsson · Signerad 2026-11-23 10:00 av Sara Nilsson" in shown
+    assert "…" not in shown  # nothing folded
 
 
 def test_search_highlights_and_steps_through_the_hits(qtbot, journal_tab, dialogs) -> None:
