@@ -69,3 +69,27 @@ class MemoryKeyring(KeyringBackend):
 
     def delete_password(self, service: str, username: str) -> None:
         self.secrets.pop((service, username), None)
+
+
+def shown_pdf_preview(qtbot, main_window):
+    """The PDF preview dialog `main_window` opened, once it is on screen (the PDF is made
+    off the GUI thread); closed when the test ends."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.widgets.pdf_preview import PdfPreviewDialog
+
+    shown: list[PdfPreviewDialog] = []
+
+    def preview_shown() -> bool:
+        shown[:] = [
+            widget
+            for widget in QApplication.topLevelWidgets()
+            if isinstance(widget, PdfPreviewDialog)
+            and widget.isVisible()
+            and widget.parentWidget().window() is main_window
+        ]
+        return bool(shown)
+
+    qtbot.waitUntil(preview_shown, timeout=10_000)
+    qtbot.addWidget(shown[0])
+    return shown[0]

@@ -357,7 +357,7 @@ def change_status(
         "case",
         entity_id=case.id,
         case_id=case.id,
-        detail=f"{old.value} -> {new.value}",
+        detail=f"{old.label} → {new.label}",
     )
     session.flush()
     return case

@@ -155,7 +155,7 @@ class CaseIndicators:
 
     support_barriers: tuple[str, ...]
     """Labels of the adults' försörjningshinder, each adult's latest registered month, in the
-    household's order; adults without any are left out."""
+    household's order, each label once; adults without any are left out."""
 
     @property
     def needs_attention(self) -> bool:
@@ -611,11 +611,13 @@ def _assembled(
 def _labels(
     codes: tuple[str, ...], seen: dict[tuple[str, ...], tuple[str, ...]]
 ) -> tuple[str, ...]:
-    """The försörjningshinder codes' labels, each combination looked up once per call."""
+    """The försörjningshinder codes' labels, each once (two adults without a hinder were
+    shown as "Utan försörjningshinder; Utan försörjningshinder"), each combination looked
+    up once per call."""
     found = seen.get(codes)
     if found is None:
         found = seen[codes] = tuple(
-            code_lists.label(code_lists.SUPPORT_BARRIER, code) for code in codes
+            dict.fromkeys(code_lists.label(code_lists.SUPPORT_BARRIER, code) for code in codes)
         )
     return found
 

@@ -75,6 +75,6 @@ def set_barrier(
         entity_id=row.id,
         case_id=case_id,
         person_id=person_id,
-        detail=f"{month:%Y-%m} {code}",
+        detail=f"{month:%Y-%m} {code_lists.label(code_lists.SUPPORT_BARRIER, code)}",
     )
     return row

@@ -276,7 +276,7 @@ def save_draft(
         "decision",
         entity_id=decision.id,
         case_id=case_id,
-        detail=f"{decision.kind.value} {decision.outcome.value}",
+        detail=f"{decision.kind.label}: {decision.outcome.label.lower()}",
     )
     return decision
 
@@ -788,7 +788,7 @@ def sign_decision(
         "decision",
         entity_id=decision.id,
         case_id=decision.case_id,
-        detail=f"{decision.outcome.value} {decision.granted_total}",
+        detail=f"{decision.outcome.label}, beviljat {money(decision.granted_total)}",
     )
     return decision
 
@@ -1229,8 +1229,9 @@ def set_delegation(
             audit.Action.UPDATE,
             "delegation",
             entity_id=user_id,
-            detail=f"{kind.value} {each.value} {'beviljad' if granted else 'återkallad'} "
-            f"{max_amount if max_amount is not None else 'utan gräns'}",
+            detail=f"{kind.label}, {each.label.lower()}: "
+            f"{'beviljad' if granted else 'återkallad'} "
+            f"{money(max_amount) if max_amount is not None else 'utan gräns'}",
         )
 
 

@@ -466,7 +466,7 @@ def _create_plan_items(
         "plan",
         entity_id=plan.id,
         case_id=form.case_id,
-        detail=f"från {form.form_key}",
+        detail=f"från {definition.title}",
     )
 
 

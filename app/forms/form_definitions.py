@@ -173,7 +173,7 @@ def publish_version(session: Session, actor: Actor, definition_json: str) -> For
         audit.Action.CREATE,
         "form_definition",
         entity_id=record.id,
-        detail=f"{definition.key} v{definition.version}",
+        detail=f"{definition.title}, version {definition.version}",
     )
     return definition
 

@@ -47,6 +47,23 @@ class LeaseInfo:
     version: int
 
 
+def check_selection(case_ids: list[uuid.UUID], due_on: date) -> None:
+    """What the user chose, before anything else is asked or read (the dialog checks it
+    before asking for a passphrase): at least one case, at most MAX_CASES, a last day from
+    today to MAX_LEASE_DAYS ahead. Raises ValidationFailed."""
+    today = clock.today()
+    if due_on < today:
+        raise ValidationFailed({"due_on": "Slutdatumet kan inte ligga före i dag."})
+    if due_on > today + timedelta(days=MAX_LEASE_DAYS):
+        raise ValidationFailed(
+            {"due_on": f"Ett ärende kan tas med i högst {MAX_LEASE_DAYS} dagar."}
+        )
+    if not case_ids:
+        raise ValidationFailed({"cases": "Välj minst ett ärende att ta med."})
+    if len(set(case_ids)) > MAX_CASES:
+        raise ValidationFailed({"cases": f"Högst {MAX_CASES} ärenden kan tas med åt gången."})
+
+
 def check_out(
     session: Session,
     actor: Actor,
@@ -59,17 +76,7 @@ def check_out(
     anyone), or one the actor may not change, stops the whole check-out with a message."""
     if actor.role not in (Role.CASEWORKER, Role.MANAGER):
         raise AccessDenied("Bara handläggare och chefer kan ta med ärenden på hembesök.")
-    today = clock.today()
-    if due_on < today:
-        raise ValidationFailed({"due_on": "Slutdatumet kan inte ligga före i dag."})
-    if due_on > today + timedelta(days=MAX_LEASE_DAYS):
-        raise ValidationFailed(
-            {"due_on": f"Ett ärende kan tas med i högst {MAX_LEASE_DAYS} dagar."}
-        )
-    if not case_ids:
-        raise ValidationFailed({"cases": "Välj minst ett ärende att ta med."})
-    if len(set(case_ids)) > MAX_CASES:
-        raise ValidationFailed({"cases": f"Högst {MAX_CASES} ärenden kan tas med åt gången."})
+    check_selection(case_ids, due_on)
     now = clock.now()
     leases = []
     for case_id in dict.fromkeys(case_ids):

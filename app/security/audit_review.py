@@ -25,7 +25,7 @@ from app.common.identity_number import (
     format_identity_number,
     parse_identity_number,
 )
-from app.models import AuditEntry, Case, HouseholdMember, Person, Role, User
+from app.models import AuditEntry, Case, FormDefinitionRecord, HouseholdMember, Person, Role, User
 from app.security import audit
 from app.security.actor import Actor
 
@@ -94,7 +94,39 @@ ENTITY_LABELS = {
     "form_definition": "formulärversion",
     "form_definitions": "formulärversion",
     "case_number_series": "diarienummerserie",
+    "session": "inloggning",
+    "sos_export": "rapport till Socialstyrelsen",
+    "sync_conflict": "synkroniseringskonflikt",
+    "sync_conflicts": "synkroniseringskonflikt",
+    # the tables whose rows the server logs itself (migrations 0008, 0014)
+    "case_status_changes": "statusändring",
+    "follow_up_tasks": "bevakning",
+    "plan_items": "planens steg",
+    "decision_items": "beslutspost",
 }
+"""What a row is about ("entity"): the program's own words (the audit.record calls) and the
+server's table names. A published form's rows are "form:<key>": see `entity_label`."""
+
+FORM_ENTITY_PREFIX = "form:"
+
+
+def entity_label(entity: str, form_titles: dict[str, str]) -> str:
+    """The Swedish name of what an audit row is about: 'form:arendegenomgang' ->
+    'blankett Ärendegenomgång' (the title of the form's definition)."""
+    if entity.startswith(FORM_ENTITY_PREFIX):
+        title = form_titles.get(entity.removeprefix(FORM_ENTITY_PREFIX))
+        return f"blankett {title}" if title else "blankett"
+    return ENTITY_LABELS.get(entity, entity)
+
+
+def form_titles(session: Session) -> dict[str, str]:
+    """Each form's title by key, the newest published version's."""
+    rows = session.execute(
+        select(FormDefinitionRecord.key, FormDefinitionRecord.title).order_by(
+            FormDefinitionRecord.version
+        )
+    )
+    return {key: title for key, title in rows}
 
 
 @dataclass(frozen=True)
@@ -188,13 +220,14 @@ def review(session: Session, actor: Actor, wanted: ReviewFilter) -> Review:
         stmt = stmt.where(
             or_(AuditEntry.person_id == person.id, AuditEntry.case_id.in_(their_cases))
         )
+    titles = form_titles(session)
     rows = [
         ReviewRow(
             at=r.at,
             user_name=r.full_name or "(ingen användare)",
             action=r.action,
             action_label=ACTION_LABELS.get(r.action, r.action),
-            entity_label=ENTITY_LABELS.get(r.entity, r.entity),
+            entity_label=entity_label(r.entity, titles),
             case_number=r.case_number or "",
             person=_person(r.first_name, r.last_name, r.personal_number),
             detail=r.detail,

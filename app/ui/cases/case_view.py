@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import Signal
@@ -32,7 +31,7 @@ from app.ui.forms.forms_tab import FormsTab
 from app.ui.journal.journal_tab import JournalTab
 from app.ui.journal.plan_tab import PlanTab
 from app.ui.widgets.messages import ask_save_or_discard, show_error
-from app.ui.widgets.pdf_export import ask_pdf_path, export_pdf
+from app.ui.widgets.pdf_preview import preview_pdf
 from app.ui.widgets.read_only import EditLock
 from app.ui.widgets.screen_fit import scrollable
 
@@ -290,23 +289,15 @@ class CaseView(QWidget):
         self.reload()
 
     def print_journal(self) -> None:
-        target = ask_pdf_path(
-            self, "Spara journalen som PDF", f"Journal {self.overview.case_number}.pdf"
-        )
-        if target:
-            self.export_journal_pdf(target)
-
-    def export_journal_pdf(self, target: Path) -> None:
+        """The journal in the preview, saved or printed from there."""
         case_id = self.case_id
-        export_pdf(
+        preview_pdf(
             self,
             self.context,
-            target,
+            title=f"Journal {self.overview.case_number}",
+            suggested_name=f"Journal {self.overview.case_number}.pdf",
             gather=lambda s, a: journal_printout(s, a, case_id),
             render=render_journal,
-            on_done=lambda path: (
-                self.window().statusBar().showMessage(f"Journalen sparades som {path}", 8000)
-            ),
         )
 
     def has_unsaved_changes(self) -> bool:

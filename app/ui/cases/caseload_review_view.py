@@ -287,7 +287,12 @@ def _status_model() -> RowTableModel:
                 sort_key=lambda s: s.reviews_last_12_months,
                 align_right=True,
             ),
-            Column("Mål", lambda s: f"Under {REVIEWS_PER_YEAR} per år" if s.below_target else ""),
+            # the header names the target, the cell whether it is met (issue 22: "Mål" over
+            # "Under 3 per år" read as if the target were under three)
+            Column(
+                f"Målet {REVIEWS_PER_YEAR} per år",
+                lambda s: "Inte uppnått" if s.below_target else "Uppnått",
+            ),
         ],
         highlight=lambda s: s.below_target,
     )

@@ -57,15 +57,26 @@ from app.printing.communication_letter import render_communication_letter
 from app.printing.decision_letter import render_decision_letter
 from app.ui.context import AppContext
 from app.ui.widgets.date_field import DateField
-from app.ui.widgets.messages import FieldError, add_field, ask_save_or_discard, show_error
+from app.ui.widgets.messages import (
+    FieldError,
+    add_field,
+    ask_save_or_discard,
+    show_done,
+    show_error,
+)
 from app.ui.widgets.pdf_export import ask_pdf_path, export_pdf
+from app.ui.widgets.pdf_preview import preview_pdf
 from app.ui.widgets.read_only import ReadOnlyBanner, make_read_only
 from app.ui.widgets.screen_fit import scrollable
 from app.ui.widgets.unsaved_changes import input_snapshot
 
 
-def _amount_text(value: Decimal) -> str:
-    return f"{value:.2f}".replace(".", ",")
+def _amount_item(value: Decimal) -> QTableWidgetItem:
+    """An amount cell as every table shows amounts ('13 570,00 kr', right-aligned); read
+    back by parse_amount, which takes the same form."""
+    item = QTableWidgetItem(money(value))
+    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item
 
 
 def _combo(options: dict[str, str], current: str = "") -> QComboBox:
@@ -608,9 +619,9 @@ class DecisionEditor(QWidget):
             label = QTableWidgetItem(item.label)
             label.setData(256, item.item_type)
             self.items.setItem(row, 0, label)
-            self.items.setItem(row, 1, QTableWidgetItem(_amount_text(item.applied)))
-            self.items.setItem(row, 2, QTableWidgetItem(_amount_text(item.proposed)))
-            self.items.setItem(row, 3, QTableWidgetItem(_amount_text(item.granted)))
+            self.items.setItem(row, 1, _amount_item(item.applied))
+            self.items.setItem(row, 2, _amount_item(item.proposed))
+            self.items.setItem(row, 3, _amount_item(item.granted))
             self.items.setItem(row, 4, QTableWidgetItem(item.motivation))
         self.items.blockSignals(False)
         self._income = income
@@ -1223,21 +1234,20 @@ class DecisionEditor(QWidget):
         return f"Beslut {self.case_number}"
 
     def preview(self) -> None:
-        target = ask_pdf_path(
-            self, "Förhandsgranska beslutsbrevet", f"Beslut {self.case_number} (utkast).pdf"
-        )
-        if target and self.save():
-            self.export_preview(target)
+        if self.save():
+            self.export_preview()
 
-    def export_preview(self, target: Path) -> None:
+    def export_preview(self) -> None:
+        """The letter as it would be sent, in the program's preview (saved or printed from
+        there); never written to a temporary file."""
         decision_id = self.decision_id
-        export_pdf(
+        preview_pdf(
             self,
             self.context,
-            target,
+            title=f"Beslutsbrev {self.case_number} – förhandsgranskning",
+            suggested_name=f"Beslut {self.case_number} (utkast).pdf",
             gather=lambda s, a: decisions.letter_preview(s, a, decision_id),
             render=render_decision_letter,
-            on_done=lambda path: self.problems.setText(f"Brevet sparades som {path}"),
         )
 
     def save_letter(self) -> None:
@@ -1253,7 +1263,8 @@ class DecisionEditor(QWidget):
             target,
             gather=lambda s, a: decisions.archived_letter(s, a, decision_id),
             render=lambda pdf: pdf,
-            on_done=lambda path: self.problems.setText(f"Brevet sparades som {path}"),
+            # a success, so not in self.problems (red, for what stops the signing)
+            on_done=lambda path: show_done(self, f"Brevet sparades som {path}"),
         )
 
     def _remember_saved_inputs(self) -> None:

@@ -1,12 +1,14 @@
-"""Journal: the list of entries, and an editor for drafts. Signed entries are read-only;
-a correction is a new entry (tillägg) that refers to the signed one."""
+"""Journal: the list of entries, the whole journal as one text with search, and an editor
+for drafts. Signed entries are read-only; a correction is a new entry (tillägg) that refers
+to the signed one."""
 
 from __future__ import annotations
 
+import html
 import uuid
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -18,6 +20,9 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QTabWidget,
+    QTextBrowser,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +45,45 @@ def _status(row: JournalRow) -> str:
     if not row.is_signed:
         return "Utkast"
     return "Signerad" if row.signature_holds else ALTERED_AFTER_SIGNING
+
+
+READ_ONLY_STYLE = "background: #f4f1ea; color: #1a1a1a;"
+"""A signed entry's title and text: a paper-like background says "cannot be changed"
+while the text stays as dark as any other (issue 22: grey text was hard to read)."""
+HIT = QColor("#ffe680")
+CURRENT_HIT = QColor("#ff9f43")
+COLLAPSED_CHARACTERS = 160
+
+
+def _signature_line(row: JournalRow) -> str:
+    if not row.is_signed or row.signed_at is None:
+        return "Utkast – kan ändras tills det signeras"
+    if not row.signature_holds:
+        return f"{ALTERED_AFTER_SIGNING} (signerad av {row.signer_name})"
+    return "Signerad " + signature_text(row.signed_at, row.signer_name, row.signed_recorded_at)
+
+
+def _entry_html(row: JournalRow, collapsed: bool) -> str:
+    """One entry of the continuous journal: heading (a link that opens it in the editor),
+    who wrote and signed it, its text (the first line or so when collapsed) and the link
+    that folds or unfolds it."""
+    first = row.text.strip()[:COLLAPSED_CHARACTERS].split("\n")[0]
+    foldable = first != row.text.strip()
+    folded = collapsed and foldable
+    text = first if folded else row.text
+    body = html.escape(text).replace("\n", "<br>") + (" …" if folded else "")
+    toggle = "Visa hela texten" if collapsed else "Dölj texten"
+    fold = f"<a href='toggle:{row.id}'>{toggle}</a>" if foldable else ""
+    parts = (short_date(row.entry_date), row.type_label, row.title.strip())
+    heading = html.escape(" · ".join(part for part in parts if part))
+    meta = html.escape(f"Skriven av {row.author_name} · {_signature_line(row)}")
+    return (
+        f"<h3 style='margin-bottom:2px'><a href='open:{row.id}' style='color:#1a1a1a; "
+        f"text-decoration:none'>{heading}</a></h3>"
+        f"<p style='color:#444; margin-top:0'>{meta}</p>"
+        f"<p>{body}</p>"
+        f"<p style='margin-bottom:14px'>{fold}</p>"
+    )
 
 
 class JournalTab(QWidget):
@@ -69,8 +113,9 @@ class JournalTab(QWidget):
         )
         self.list_view = RowTableView(self.model)
         self.list_view.setObjectName("journalList")
+        self.list_view.setAccessibleName("Journalanteckningar")
         self.list_view.selectionModel().currentRowChanged.connect(self._selection_changed)
-        splitter.addWidget(self.list_view)
+        splitter.addWidget(self._reading_side())
 
         editor = QGroupBox("Anteckning")
         editor_layout = QVBoxLayout(editor)
@@ -117,14 +162,156 @@ class JournalTab(QWidget):
         self.sign_button.clicked.connect(self.sign)
         self.addendum_button.clicked.connect(self.write_addendum)
         QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(self.save_draft)
+        self._keep_readable_when_disabled(self.entry_date, self.entry_type)
         self.reload()
         self.new_entry()
+
+    # --- reading: the list, the whole journal as one text, search ------------------------
+    def _reading_side(self) -> QWidget:
+        side = QWidget()
+        column = QVBoxLayout(side)
+        column.setContentsMargins(0, 0, 0, 0)
+        search_row = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setObjectName("journalSearch")
+        self.search.setPlaceholderText("Ord i rubriker och texter")
+        self.search.setClearButtonEnabled(True)
+        self.search.setToolTip("Enter: nästa träff · Skift+Enter: föregående")
+        search_label = QLabel("S&ök i journalen:")
+        search_label.setBuddy(self.search)
+        self.hits_label = QLabel()
+        self.hits_label.setObjectName("journalHits")
+        self.hits_label.setMinimumWidth(90)
+        search_row.addWidget(search_label)
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.hits_label)
+        column.addLayout(search_row)
+        self.reading = QTabWidget()
+        self.reading.setObjectName("journalViews")
+        self.reading.addTab(self.list_view, "Lista")
+        self.continuous = QTextBrowser()
+        self.continuous.setObjectName("journalText")
+        self.continuous.setAccessibleName("Hela journalen")
+        self.continuous.setOpenLinks(False)
+        self.continuous.anchorClicked.connect(self._link_clicked)
+        self.reading.addTab(self.continuous, "Hela journalen")
+        column.addWidget(self.reading, 1)
+        self._rows: list[JournalRow] = []
+        self._collapsed: set[uuid.UUID] = set()
+        self._hits: list[QTextCursor] = []
+        self._hit = -1
+        self.search.textChanged.connect(lambda *_: self._search_changed())
+        self.search.returnPressed.connect(lambda: self.next_hit(1))
+        previous = QShortcut(QKeySequence("Shift+Return"), self.search)
+        previous.setContext(Qt.ShortcutContext.WidgetShortcut)
+        previous.activated.connect(lambda: self.next_hit(-1))
+        return side
+
+    def show_continuous(self) -> None:
+        self.reading.setCurrentWidget(self.continuous)
+
+    def _render_continuous(self) -> None:
+        """Every entry oldest first, as one text; while searching every text is unfolded
+        so that no hit is hidden."""
+        searching = bool(self.search.text().strip())
+        parts = [
+            _entry_html(row, collapsed=row.id in self._collapsed and not searching)
+            for row in reversed(self._rows)  # the list is newest first
+        ]
+        scroll = self.continuous.verticalScrollBar().value()
+        self.continuous.setHtml("".join(parts) or "<p>Journalen har inga anteckningar ännu.</p>")
+        self.continuous.verticalScrollBar().setValue(scroll)
+        self._find_hits()
+
+    def _link_clicked(self, url: QUrl) -> None:
+        kind, _, key = url.toString().partition(":")
+        try:
+            entry_id = uuid.UUID(key)
+        except ValueError:
+            return
+        if kind == "toggle":
+            self._collapsed.symmetric_difference_update({entry_id})
+            self._render_continuous()
+        elif kind == "open":
+            self.open_entry(entry_id)
+
+    def open_entry(self, entry_id: uuid.UUID) -> None:
+        """Show the entry in the editor (and the list), asking first about unsaved changes."""
+        if self.current is not None and self.current.id == entry_id:
+            return
+        row = next((r for r in self._rows if r.id == entry_id), None)
+        if row is None or (self.has_unsaved_changes() and not self._ask_keep_or_discard()):
+            return
+        self._load(row)  # first: the selection change below is then "already shown"
+        self.list_view.select_where(lambda shown: shown.id == entry_id)
+
+    def _search_changed(self) -> None:
+        if self.search.text().strip():
+            self.show_continuous()
+        self._render_continuous()
+
+    def _find_hits(self) -> None:
+        term = self.search.text().strip()
+        self._hits = []
+        document = self.continuous.document()
+        if term:
+            cursor = document.find(term, 0)
+            while not cursor.isNull():
+                self._hits.append(cursor)
+                cursor = document.find(term, cursor)
+        self._hit = 0 if self._hits else -1
+        self._show_hits()
+
+    def next_hit(self, step: int) -> None:
+        if not self._hits:
+            return
+        self.show_continuous()
+        self._hit = (self._hit + step) % len(self._hits)
+        self._show_hits()
+
+    def _show_hits(self) -> None:
+        selections = []
+        for index, cursor in enumerate(self._hits):
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = cursor
+            selection.format.setBackground(CURRENT_HIT if index == self._hit else HIT)
+            selections.append(selection)
+        self.continuous.setExtraSelections(selections)
+        if self._hit >= 0:
+            current = QTextCursor(self._hits[self._hit])
+            current.clearSelection()
+            self.continuous.setTextCursor(current)
+            self.continuous.ensureCursorVisible()
+        if self._hits:
+            self.hits_label.setText(f"{self._hit + 1} av {len(self._hits)}")
+        else:
+            self.hits_label.setText("Inga träffar" if self.search.text().strip() else "")
+
+    @staticmethod
+    def _keep_readable_when_disabled(*widgets: QWidget) -> None:
+        """Date and type of a signed entry cannot be changed, but are read as clearly as
+        when they can: the disabled colours are the normal ones."""
+        for widget in widgets:
+            palette = widget.palette()
+            for role in (
+                QPalette.ColorRole.Text,
+                QPalette.ColorRole.WindowText,
+                QPalette.ColorRole.ButtonText,
+            ):
+                palette.setColor(
+                    QPalette.ColorGroup.Disabled,
+                    role,
+                    palette.color(QPalette.ColorGroup.Active, role),
+                )
+            widget.setPalette(palette)
 
     # --- loading -----------------------------------------------------------------------
     def reload(self, select_id: uuid.UUID | None = None) -> None:
         rows = self.context.call(lambda s, a: journal.list_entries(s, a, self.case_id))
         self.model.set_rows(rows)
         self.list_view.fit_columns()
+        self._rows = rows
+        self._render_continuous()
         if select_id is not None:
             for row_index, row in enumerate(rows):
                 if row.id == select_id:
@@ -176,6 +363,8 @@ class JournalTab(QWidget):
             widget.setEnabled(editable)
         self.title.setReadOnly(not editable)
         self.text.setReadOnly(not editable)
+        for field in (self.title, self.text):
+            field.setStyleSheet("" if editable else READ_ONLY_STYLE)
         self.save_button.setEnabled(editable)
         self.sign_button.setEnabled(editable)
 

@@ -128,6 +128,15 @@ class CheckOutDialog(QDialog):
         passphrase = self._passphrase
         context = self.context
         offline_password = self.offline_password.text()
+        if due_on is None:
+            self.errors["due_on"].set_message("Fyll i den sista dagen.")
+            return
+        try:
+            # before the passphrase prompt a first check-out brings up
+            leases.check_selection(case_ids, due_on)
+        except ValidationFailed as exc:
+            self._show_errors(exc)
+            return
         if offline_password != self.offline_password_again.text():
             self.errors["again"].set_message("Offlinelösenorden är inte lika.")
             self.offline_password_again.setFocus()
@@ -161,11 +170,15 @@ class CheckOutDialog(QDialog):
         self.take_button.setEnabled(True)
         self.result_value = result
         count = len(result.leases)
+        if count == 1:
+            cases, out = "1 ärende finns nu krypterat", "utcheckat"
+        else:
+            cases, out = f"{count} ärenden finns nu krypterade", "utcheckade"
         QMessageBox.information(
             self,
             "Ta med på hembesök",
-            f"{count} {'ärende finns' if count == 1 else 'ärenden finns'} nu krypterade på "
-            f"datorn, utcheckade till och med {formatting.long_date(result.leases[0].due_on)}.",
+            f"{cases} på datorn, {out} till och med "
+            f"{formatting.long_date(result.leases[0].due_on)}.",
         )
         self.accept()
 
@@ -179,7 +192,10 @@ class CheckOutDialog(QDialog):
         if isinstance(error, ReplicaLocked):
             self._passphrase = None
         if isinstance(error, ValidationFailed):
-            for key, message in error.field_errors.items():
-                self.errors.get(key, self.errors["cases"]).set_message(message)
+            self._show_errors(error)
             return
         show_error(self, error)
+
+    def _show_errors(self, error: ValidationFailed) -> None:
+        for key, message in error.field_errors.items():
+            self.errors.get(key, self.errors["cases"]).set_message(message)

@@ -5,7 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import storage
 from app.common.errors import ServiceError
@@ -25,6 +32,14 @@ def user_message(exc: BaseException) -> str:
 
 def show_error(parent: QWidget | None, exc: BaseException, title: str = "Det gick inte") -> None:
     QMessageBox.warning(parent, title, user_message(exc))
+
+
+def show_done(widget: QWidget, message: str, timeout_ms: int = 8000) -> None:
+    """What went well ("Brevet sparades som …") goes to the window's status bar, never to a
+    red label: red is for what stops the user."""
+    window = widget.window()
+    if isinstance(window, QMainWindow):
+        window.statusBar().showMessage(message, timeout_ms)
 
 
 def unsaved_changes_box(parent: QWidget | None, title: str, question: str) -> QMessageBox:

@@ -31,6 +31,38 @@ def ask_pdf_path(parent: QWidget, title: str, suggested_name: str) -> Path | Non
     return ask_save_path(parent, title, suggested_name, "PDF (*.pdf)", ".pdf")
 
 
+def _pdf_work(
+    context: AppContext, gather: ServiceCall[Any], render: Callable[[Any], bytes]
+) -> Callable[[Callable[[int], None]], bytes]:
+    database, actor = context.database, context.logged_in
+
+    def work(_report: Callable[[int], None]) -> bytes:
+        with database.sessions.begin() as session:
+            data = gather(session, actor)
+        return render(data)
+
+    return work
+
+
+def produce_pdf(
+    parent: QWidget,
+    context: AppContext,
+    *,
+    gather: ServiceCall[Any],
+    render: Callable[[Any], bytes],
+    on_done: Callable[[bytes], None],
+) -> None:
+    """Like `export_pdf`, but `on_done` gets the PDF bytes and nothing is written to disk
+    (a letter shown in the preview is never left in a temporary file)."""
+    run_in_background(
+        parent,
+        _pdf_work(context, gather, render),
+        on_done=on_done,
+        on_error=lambda exc: show_error(parent, exc),
+        label="Skapar PDF …",
+    )
+
+
 def export_pdf(
     parent: QWidget,
     context: AppContext,
@@ -42,12 +74,10 @@ def export_pdf(
 ) -> None:
     """`gather` reads (and audits) what to print in its own transaction; `render` turns it
     into PDF bytes. Both run in a worker thread; `on_done` gets the written file."""
-    database, actor = context.database, context.logged_in
+    produce = _pdf_work(context, gather, render)
 
-    def work(_report: Callable[[int], None]) -> Path:
-        with database.sessions.begin() as session:
-            data = gather(session, actor)
-        target.write_bytes(render(data))
+    def work(report: Callable[[int], None]) -> Path:
+        target.write_bytes(produce(report))
         return target
 
     run_in_background(

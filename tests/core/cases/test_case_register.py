@@ -557,8 +557,8 @@ class TestAudit:
         change_status(session, caseworker, case.id, CaseStatus.CLOSED, closing_reason="arbete")
         rows = audit_rows(session, case_id=case.id, action="status")
         assert sorted(r.detail for r in rows) == [
-            "aktualiserad -> utredning",
-            "utredning -> avslutad",
+            "Aktualiserad → Utredning",
+            "Utredning → Avslutad",
         ]
         assert {(r.entity, r.user_id, r.entity_id) for r in rows} == {
             ("case", caseworker.id, case.id)

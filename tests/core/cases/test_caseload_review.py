@@ -378,6 +378,19 @@ class TestCaseload:
         )
         assert (row.visiting_child_count, row.children_text) == (1, "7, 12 (umg.)")
 
+    def test_a_hinder_two_adults_share_is_named_once(
+        self, session, manager, caseworker, unit
+    ) -> None:
+        """Issue 22: "Utan försörjningshinder; Utan försörjningshinder"."""
+        family = unit["family"]
+        ali = members(family)["Ali"].person_id
+        set_barrier(
+            session, caseworker, family.id, ali, date(2026, 11, 1), "sjukskriven_lakarintyg"
+        )
+        session.flush()
+        row = by_number(caseload(session, manager))["EB-2026-000001"]
+        assert row.support_barriers == ("Sjukskriven med läkarintyg",)
+
     def test_the_young_adult(self, session, manager, colleague, unit) -> None:
         row = by_number(caseload(session, manager))["EB-2026-000002"]
         assert row == CaseIndicators(

@@ -157,4 +157,4 @@ def test_the_change_is_audited_with_its_scope(session, admin, caseworker) -> Non
     detail = session.scalars(
         select(AuditEntry.detail).where(AuditEntry.entity == "delegation")
     ).one()
-    assert detail == "forsorjningsstod avsla beviljad 100"
+    assert detail == "Försörjningsstöd, avslå eller avvisa: beviljad 100,00\xa0kr"

@@ -984,7 +984,7 @@ class TestPublishVersion:
         assert audit_rows(session, "form_definition") == [("create", record.id, None, admin.id)]
         assert session.scalar(
             select(AuditEntry.detail).where(AuditEntry.entity == "form_definition")
-        ) == ("ib v2")
+        ) == ("Initial bedömning, version 2")
 
         for old in (draft, signed_ib):
             assert old.form_version == 1

@@ -4,6 +4,7 @@ person (their cases included), by period and action; CSV export; every review lo
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 from datetime import date, datetime
 
@@ -12,9 +13,11 @@ from sqlalchemy import select
 
 from app.cases import case_overview, case_search
 from app.common.errors import AccessDenied, ValidationFailed
-from app.models import AuditEntry
+from app.forms import form_definitions
+from app.models import AuditEntry, FormKey
 from app.security import audit, audit_review
 from app.security.audit_review import ReviewFilter
+from tests.core.security.test_attacks_audit_log import program_entities
 
 NOVEMBER = ReviewFilter(since=date(2026, 11, 1), until=date(2026, 11, 30))
 
@@ -169,3 +172,38 @@ def test_a_long_log_is_cut_and_says_so(session, manager, activity, monkeypatch) 
     monkeypatch.setattr(audit_review, "ROW_LIMIT", 2)
     result = audit_review.review(session, manager, NOVEMBER)
     assert len(result.rows) == 2 and result.truncated
+
+
+def _server_audited_tables() -> set[str]:
+    """The tables whose rows the PostgreSQL server logs itself (db_insert …)."""
+    tables: set[str] = set()
+    for name in ("20261130_0014_statement_audit_triggers", "20261206_0017_reference_data"):
+        module = importlib.import_module(f"app.db.migrations.versions.{name}")
+        tables |= set(module.AUDITED_TABLES)
+    return tables
+
+
+def test_every_code_of_the_log_has_a_swedish_label() -> None:
+    """Issue 22: the review showed raw keys. Every entity the program writes (read from the
+    code), every table the server logs and every action has a label of its own."""
+    entities = program_entities() - {"form:<key>"}
+    assert {"case", "session", "sos_export", "sync_conflict"} <= entities
+    missing = sorted((entities | _server_audited_tables()) - set(audit_review.ENTITY_LABELS))
+    assert missing == []
+    actions = [value for key, value in vars(audit.Action).items() if key.isupper()]
+    server = [f"db_{kind}" for kind in ("insert", "update", "delete")]
+    assert sorted(set(actions + server) - set(audit_review.ACTION_LABELS)) == []
+
+
+def test_a_form_row_is_named_by_the_forms_title(session, manager, colleague, set_clock) -> None:
+    form_definitions.publish_builtin(session)
+    set_clock(datetime.fromisoformat("2026-11-23T09:00:00+00:00"))
+    for key in FormKey:
+        audit.record(session, colleague, audit.Action.OPEN, f"form:{key.value}")
+    audit.record(session, colleague, audit.Action.OPEN, "form:finns_inte")
+    session.flush()
+    shown = {r.entity_label for r in audit_review.review(session, manager, NOVEMBER).rows}
+    assert "blankett Ärendegenomgång" in shown
+    assert "blankett Barnkonsekvensanalys – prövning av barnets bästa" in shown
+    assert "blankett" in shown  # a key without a definition: never the raw "form:…"
+    assert not [label for label in shown if ":" in label]

@@ -185,7 +185,8 @@ def test_the_view_for_a_caseworker_shows_the_services_rows_and_flags(
             cells = _status_cells(view, status.name)
             assert cells["Senaste genomgång"] == (signed[-1].isoformat() if signed else "Ingen")
             assert cells["Antal senaste 12 mån."] == str(recent)
-            assert cells["Mål"] == ("Under 3 per år" if recent < 3 else ""), status.name
+            met = "Inte uppnått" if recent < 3 else "Uppnått"
+            assert cells["Målet 3 per år"] == met, status.name
 
 
 def test_filters_narrow_the_list(qtbot, chef_window, chef) -> None:

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from sqlalchemy import select
 
+from app.common.formatting import money
 from app.models import Decision, DecisionKind
 from app.ui.decisions.decision_editor import DecisionEditor
 from tests.helpers import type_text
@@ -53,9 +54,11 @@ def test_calculation_fills_the_proposal(qtbot, main_window, family_case) -> None
     calc = editor.calculation
     labels = [editor.items.item(r, 0).text() for r in range(editor.items.rowCount())]
     assert labels == ["Riksnorm", "Boende"]
-    assert editor.items.item(0, 3).text() == f"{calc.norm_total:.2f}".replace(".", ",")
-    assert editor.items.item(1, 1).text() == "9500,00"  # applied
-    assert editor.items.item(1, 2).text() == "7500,00"  # proposed (what is reasonable)
+    assert editor.items.item(0, 3).text() == money(calc.norm_total)
+    # issue 22: amounts as in every other table, right-aligned, not "9500,00"
+    assert editor.items.item(1, 1).text() == "9\xa0500,00\xa0kr"  # applied
+    assert editor.items.item(1, 2).text() == "7\xa0500,00\xa0kr"  # proposed (reasonable)
+    assert editor.items.item(1, 3).textAlignment() & Qt.AlignmentFlag.AlignRight
     assert "Delvis bifall" in editor.outcome_label.text()
     assert "underskott" in editor.result_label.text()
 
@@ -133,6 +136,9 @@ def test_avslag_in_family_needs_child_consideration_then_signs(
     editor.export_archived(target)
     qtbot.waitUntil(target.exists, timeout=10_000)
     assert target.read_bytes() == pdf
+    # a success goes to the status bar, not to the red label of what stops the signing
+    qtbot.waitUntil(lambda: "Brevet sparades" in main_window.statusBar().currentMessage())
+    assert editor.problems.text() == ""
 
 
 def test_partly_granted_letter_shows_amounts_and_bka_summary(

@@ -7,13 +7,14 @@ from datetime import timedelta
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
 from sqlalchemy import select, update
 
 from app.common.errors import SignedRecordError
 from app.journal import journal
 from app.journal.journal import JournalDraft
 from app.models import JournalEntry
-from tests.helpers import type_text
+from tests.helpers import shown_pdf_preview, type_text
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -125,16 +126,23 @@ def test_a_signing_the_server_recorded_later_shows_both_times(
     assert "servern tog emot signaturen 2026-11-23 13:00" in journal_tab.state_label.text()
 
 
-def test_journal_printout_contains_the_signed_text(qtbot, main_window, tmp_path, dialogs) -> None:
+def test_journal_printout_contains_the_signed_text(
+    qtbot, main_window, tmp_path, dialogs, monkeypatch
+) -> None:
     row = main_window.my_cases_model.rows[0]
     view = main_window.open_case(row.case_id)
     tab = view.journal_tab
     _write(qtbot, tab, "Hembesök", "Familjen visade lägenheten. Åtgärd: ny säng till Zoë.")
     qtbot.mouseClick(tab.sign_button, LEFT)
     target = tmp_path / "journal.pdf"
-    view.export_journal_pdf(target)
-    qtbot.waitUntil(target.exists, timeout=10_000)
-    qtbot.waitUntil(lambda: "sparades" in main_window.statusBar().currentMessage())
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(target), ""))
+    )
+    qtbot.mouseClick(view.print_button, LEFT)
+    preview = shown_pdf_preview(qtbot, main_window)
+    assert preview.page_count >= 1
+    qtbot.mouseClick(preview.save_button, LEFT)
+    assert "Sparad som" in preview.status.text()
     text = "".join(page.extract_text() for page in PdfReader(target).pages)
     assert row.case_number in text
     assert "Familjen visade lägenheten. Åtgärd: ny säng till Zoë." in text

@@ -89,6 +89,9 @@ def test_without_a_keyring_a_passphrase_is_chosen(
     _take_along(qtbot, dialog, dialogs)
     qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=20_000)
     assert "Välj en lösenfras" in asked[0] and "en gång till" in asked[1]
+    assert dialogs == [
+        "1 ärende finns nu krypterat på datorn, utcheckat till och med 24 november 2026."
+    ]
     replica = open_replica(
         caseworker.replica_file, ReplicaKey.from_passphrase("en lång lösenfras för hembesök")
     )
@@ -109,6 +112,28 @@ def test_nothing_ticked_is_said_next_to_the_list(
     qtbot.waitUntil(lambda: dialog.errors["cases"].isVisible(), timeout=20_000)
     assert dialog.errors["cases"].text() == "Välj minst ett ärende att ta med."
     assert dialog.isVisible()
+
+
+def test_nothing_ticked_is_said_before_a_passphrase_is_asked_for(
+    qtbot, caseworker, tmp_path, dialogs, monkeypatch
+) -> None:
+    """Issue 22: without a keyring the first check-out asks for a new passphrase; with no
+    case ticked the user was asked for one only to hear "Välj minst ett ärende" after."""
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QInputDialog,
+        "getText",
+        lambda _parent, _title, label, *_a, **_k: asked.append(label) or ("", False),
+    )
+    dialog, _rows = _dialog(qtbot, caseworker, tmp_path)
+    dialog.case_list.setCurrentRow(0)
+    qtbot.keyClick(dialog.case_list, Qt.Key.Key_Space)
+    qtbot.mouseClick(dialog.take_button, Qt.MouseButton.LeftButton)
+    assert dialog.errors["cases"].text() == "Välj minst ett ärende att ta med."
+    qtbot.wait(200)  # nothing was started in the background to ask later either
+    assert asked == []
+    assert dialogs == []
+    assert dialog.take_button.isEnabled()
 
 
 def test_colleagues_see_who_has_the_case_and_a_chef_can_take_it_back(

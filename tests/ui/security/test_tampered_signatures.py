@@ -10,6 +10,7 @@ import io
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import select, update
 
 from app.common.content_hash import ALTERED_AFTER_SIGNING
@@ -20,6 +21,7 @@ from app.journal.journal_printout import journal_printout
 from app.models import Decision, DecisionItem, FormInstance, JournalEntry
 from app.printing.form_printout import render_form
 from app.printing.journal_printout import render_journal
+from app.ui.widgets.pdf_preview import PdfPreviewDialog
 from tests.ui.forms.form_filling import fill_everything
 
 
@@ -137,10 +139,10 @@ def test_decision_edited_after_signing(qtbot, main_window, caseworker, dialogs, 
     assert not editor.letter_button.isEnabled()
     editor.grab().save("/tmp/C-decision-tampered.png")
     # "Förhandsgranska brev …" stays (it is how one sees what is in the file now): refused
-    editor.export_preview(tmp_path / "brev.pdf")
+    editor.export_preview()
     qtbot.waitUntil(lambda: bool(dialogs), timeout=10_000)
     assert "beslutsbrevet skrivs inte ut" in dialogs[-1]
-    assert not (tmp_path / "brev.pdf").exists()
+    assert not any(isinstance(w, PdfPreviewDialog) for w in QApplication.topLevelWidgets())
     with pytest.raises(ValidationFailed, match="skrivs inte ut"):
         caseworker.call(lambda s, a: decisions.letter_preview(s, a, decision.id))
     with pytest.raises(ValidationFailed, match="skrivs inte ut"):
