@@ -942,28 +942,37 @@ class DecisionEditor(QWidget):
         return True
 
     def preview_communication(self) -> None:
-        target = ask_pdf_path(
-            self, "Förhandsgranska kommuniceringsbrevet", f"Kommunicering {self.case_number}.pdf"
+        """The draft letter (marked UTKAST) in the program's preview, as the decision
+        letter's: no file is asked for, none written unless the user saves it there."""
+        if not self.save():
+            return
+        decision_id = self.decision_id
+        sent = self._sent_communication()
+        preview_pdf(
+            self,
+            self.context,
+            title=f"Kommuniceringsbrev {self.case_number} – förhandsgranskning",
+            suggested_name=f"Kommunicering {self.case_number} (utkast).pdf",
+            gather=lambda s, a: kommunicering.letter_data(s, a, decision_id, sent),
+            render=render_communication_letter,
         )
-        if target and self.save():
-            self.export_communication(target, preview=True)
 
     def save_communication_letter(self) -> None:
         target = ask_pdf_path(
             self, "Spara kommuniceringsbrevet", f"Kommunicering {self.case_number}.pdf"
         )
         if target:
-            self.export_communication(target, preview=False)
+            self.export_communication(target)
 
-    def export_communication(self, target: Path, *, preview: bool) -> None:
+    def export_communication(self, target: Path) -> None:
+        """The letter as sent (no UTKAST), saved to `target`."""
         decision_id = self.decision_id
         assert decision_id is not None  # saved before
-        sent = self._sent_communication() if preview else None
         export_pdf(
             self,
             self.context,
             target,
-            gather=lambda s, a: kommunicering.letter_data(s, a, decision_id, sent),
+            gather=lambda s, a: kommunicering.letter_data(s, a, decision_id, None),
             render=render_communication_letter,
             on_done=lambda path: self.communication_status.setText(
                 f"Kommuniceringsbrevet sparades som {path}"

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app.common.formatting import money
 from app.models import Decision, DecisionKind
 from app.ui.decisions.decision_editor import DecisionEditor
-from tests.helpers import type_text
+from tests.helpers import shown_pdf_preview, type_text
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -375,20 +375,22 @@ def test_kommunicering_before_a_refusal(
     editor.communication_material.setPlainText(
         "Försäkringskassan har betalat ut 4 200 kr i bostadsbidrag för december."
     )
-    preview = tmp_path / "utkast.pdf"
+    asked: list[object] = []
     monkeypatch.setattr(
-        "app.ui.decisions.decision_editor.ask_pdf_path", lambda *_args, **_kw: preview
+        "app.ui.decisions.decision_editor.ask_pdf_path", lambda *a, **_kw: asked.append(a)
     )
-    editor.preview_communication()
-    qtbot.waitUntil(preview.exists, timeout=10_000)
-    assert "UTKAST" in _letter_text(preview.read_bytes())
+    qtbot.mouseClick(editor.communication_preview_button, LEFT)
+    preview = shown_pdf_preview(qtbot, main_window)  # in the program, no file asked for
+    assert not asked
+    assert "UTKAST" in _letter_text(preview.pdf)
+    assert preview.windowTitle().startswith("Kommuniceringsbrev")
     qtbot.mouseClick(editor.communication_send_button, LEFT)
     assert "Skickad 2026-11-23" in editor.communication_status.text()
     assert "svar senast <b>2026-12-07</b>" in editor.communication_status.text()
     assert not editor.communication_send_button.isEnabled()  # sent stays sent
     assert editor.communication_material.isReadOnly()
     target = tmp_path / "kommunicering.pdf"
-    editor.export_communication(target, preview=False)
+    editor.export_communication(target)
     qtbot.waitUntil(target.exists, timeout=10_000)
     text = _letter_text(target.read_bytes()).replace("\xa0", " ")
     assert "Vi vill att du får yttra dig innan vi beslutar" in text
