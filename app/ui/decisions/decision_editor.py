@@ -947,6 +947,7 @@ class DecisionEditor(QWidget):
         if not self.save():
             return
         decision_id = self.decision_id
+        assert decision_id is not None  # saved just now
         sent = self._sent_communication()
         preview_pdf(
             self,
