@@ -213,6 +213,7 @@ class FormEditor(QWidget):
                 field_input.set_value(group.get(item.key))
                 field_input.set_read_only(self.read_only)
             error = FieldError()
+            error.follow(field_input.widget)  # the message is also the field's description
             self.errors[path] = error
             cell = QWidget()
             cell_column = QVBoxLayout(cell)

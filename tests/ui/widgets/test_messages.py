@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtGui import QAccessible
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QMessageBox, QWidget
 
-from app.ui.widgets.messages import ask_save_or_discard
+from app.ui.widgets.messages import FieldError, add_field, ask_save_or_discard, spoken_name
+from tests.helpers import type_text
 
 Button = QMessageBox.StandardButton
 
@@ -41,3 +43,49 @@ def test_the_answer_and_the_save_decide_whether_to_go_on(
     assert ask_save_or_discard(None, "Osparad anteckning", "Spara?", save) is goes_on
     assert asked == [("Osparad anteckning", "Spara?")]
     assert bool(calls) is save_called
+
+
+def test_a_field_with_its_message_keeps_its_name_and_hears_the_message(qtbot) -> None:
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    form = QFormLayout(holder)
+    amount, error = QLineEdit(), FieldError()
+    label = add_field(
+        form, "Belopps&gräns per beslut:", amount, error, check=lambda: _number(amount)
+    )
+    holder.show()
+    assert label.buddy() is amount  # Alt+G still reaches the field
+    spoken = QAccessible.queryAccessibleInterface(amount)
+    assert spoken.text(QAccessible.Text.Name) == "Beloppsgräns per beslut"
+    type_text(amount, "x")
+    assert not error.isVisible()  # nothing said while typing before the user goes on
+    error.set_message(_number(amount))
+    assert spoken.text(QAccessible.Text.Description) == "Ange ett belopp i kronor."
+    type_text(amount, "y")  # still wrong: the message stays
+    assert error.isVisible()
+    amount.setText("250")  # set by the program counts as well
+    assert not error.isVisible() and error.text() == ""
+    assert spoken.text(QAccessible.Text.Description) == ""
+
+
+def test_without_a_check_a_change_clears_the_message(qtbot) -> None:
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    form = QFormLayout(holder)
+    choice, error = QComboBox(), FieldError()
+    choice.addItems(["– välj –", "Ja", "Nej"])
+    add_field(form, "&Svar:", choice, error)
+    error.set_message("Välj ett svar.")
+    assert error.isVisibleTo(holder)
+    choice.setCurrentIndex(1)
+    assert not error.isVisibleTo(holder)
+
+
+def test_spoken_name_drops_mnemonic_colon_and_required_mark() -> None:
+    assert spoken_name("&Förnamn:") == "Förnamn"
+    assert spoken_name("Antal barn *") == "Antal barn"
+    assert spoken_name("Hyra && el:") == "Hyra & el"
+
+
+def _number(field: QLineEdit) -> str:
+    return "" if field.text().isdigit() else "Ange ett belopp i kronor."
