@@ -541,6 +541,8 @@ class MainWindow(QMainWindow):
             if wizard.created_case_id is not None:
                 self.refresh_my_cases()
                 self.open_case(wizard.created_case_id)
+            elif wizard.existing_case_id is not None:  # "Öppna ärendet" instead of a new one
+                self.open_case(wizard.existing_case_id)
 
     def show_caseload_review(self) -> CaseloadReviewView:
         """Chef: the caseload with the ärendegenomgång's indicators, in one tab."""
