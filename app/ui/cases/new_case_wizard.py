@@ -158,6 +158,7 @@ class ApplicantPage(QWizardPage):
                 )
                 self._show_info(info)
                 self._show_existing(known.open_case_id)
+                self.open_existing.setText(f"Öppna ärendet {known.open_case_number}")
                 return False
         self._show_info(info)
         return True
@@ -199,6 +200,7 @@ class HouseholdPage(QWizardPage):
         self.setSubTitle("Lägg till medsökande och barn. Umgängesbarn bor delvis i hushållet.")
         layout = QVBoxLayout(self)
         self.members = QTableWidget(0, 5)
+        self.members.setAccessibleName("Hushållsmedlemmar")
         self.members.setObjectName("householdMembers")
         self.members.setHorizontalHeaderLabels(
             ["Personnummer", "Förnamn", "Efternamn", "Roll", "Umgängesbarn"]
@@ -245,11 +247,13 @@ class HouseholdPage(QWizardPage):
         for column, text in enumerate((number, first, last)):
             self.members.setItem(row, column, QTableWidgetItem(text))
         role_box = QComboBox()
+        role_box.setAccessibleName("Roll")  # the table's column titles are not the box's label
         for member_role in _MEMBER_ROLES:
             role_box.addItem(member_role.label, member_role)
         role_box.setCurrentIndex(_MEMBER_ROLES.index(role))
         self.members.setCellWidget(row, 3, role_box)
         visiting_box = QCheckBox()
+        visiting_box.setAccessibleName("Umgängesbarn")
         visiting_box.setChecked(visiting)
         self.members.setCellWidget(row, 4, visiting_box)
         self.members.setCurrentCell(row, 0)

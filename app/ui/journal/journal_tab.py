@@ -67,7 +67,7 @@ class JournalTab(QWidget):
                 Column("Status", _status),
             ]
         )
-        self.list_view = RowTableView(self.model)
+        self.list_view = RowTableView(self.model, name="Journalanteckningar")
         self.list_view.setObjectName("journalList")
         self.list_view.selectionModel().currentRowChanged.connect(self._selection_changed)
         splitter.addWidget(self.list_view)

@@ -152,6 +152,7 @@ def test_open_case_of_an_existing_applicant_from_the_wizard(qtbot, main_window, 
     type_text(page.personal_number, existing.personal_number)
     _next(qtbot, wizard)
     assert page.open_existing.isVisible()
+    assert page.open_existing.text() == f"Öppna ärendet {existing.case_number}"
     qtbot.mouseClick(page.open_existing, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: main_window.wizard is None)
     assert not wizard.isVisible()
