@@ -55,10 +55,12 @@ _CHANGE_SIGNALS = (
     "valueChanged",
     "currentIndexChanged",
     "toggled",
+    "itemChanged",
 )
 """The signals, in order, by which an input says its value changed (QLineEdit,
-QPlainTextEdit, DateField/QDateEdit, spin boxes, QComboBox, check boxes): each input has
-one of them, and setting the value from the program emits it as typing does."""
+QPlainTextEdit, DateField/QDateEdit, spin boxes, QComboBox, check boxes, a list of
+check boxes): each input has one of them, and setting the value from the program emits
+it as typing does."""
 
 
 def spoken_name(label_text: str) -> str:

@@ -1,10 +1,19 @@
-"""The unsaved-changes question: go on only when the changes were saved or dropped."""
+"""Messages to the user: the unsaved-changes question; field messages kept to their field."""
 
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QWidget,
+)
 
 from app.ui.widgets.messages import FieldError, add_field, ask_save_or_discard, spoken_name
 from tests.helpers import type_text
@@ -89,3 +98,18 @@ def test_spoken_name_drops_mnemonic_colon_and_required_mark() -> None:
 
 def _number(field: QLineEdit) -> str:
     return "" if field.text().isdigit() else "Ange ett belopp i kronor."
+
+
+def test_ticking_a_box_in_a_list_clears_its_message(qtbot) -> None:
+    """As 'Välj minst ett ärende att ta med.' under Ta med på hembesök's list."""
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    form = QFormLayout(holder)
+    cases, error = QListWidget(), FieldError()
+    for number in ("EB-2026-000001", "EB-2026-000002"):
+        item = QListWidgetItem(number, cases)
+        item.setCheckState(Qt.CheckState.Unchecked)
+    add_field(form, "Ä&renden:", cases, error)
+    error.set_message("Välj minst ett ärende att ta med.")
+    cases.item(1).setCheckState(Qt.CheckState.Checked)
+    assert error.text() == ""
