@@ -219,6 +219,7 @@ class HouseholdPage(QWizardPage):
         layout.addLayout(row_buttons)
         self.members_error = FieldError()
         self.members_error.setObjectName("membersError")
+        self.members_error.follow(self.members, self._member_problems)
         layout.addWidget(self.members_error)
         form = QFormLayout()
         self.street = QLineEdit()
@@ -279,6 +280,11 @@ class HouseholdPage(QWizardPage):
         return people
 
     def validatePage(self) -> bool:
+        problems = self._member_problems()
+        self.members_error.set_message(problems)
+        return not problems
+
+    def _member_problems(self) -> str:
         problems = []
         for index, person in enumerate(self.people()):
             try:
@@ -287,8 +293,7 @@ class HouseholdPage(QWizardPage):
                 problems.append(f"Rad {index + 1}: {exc}")
             if not person.first_name.strip() or not person.last_name.strip():
                 problems.append(f"Rad {index + 1}: för- och efternamn måste fyllas i.")
-        self.members_error.set_message("\n".join(problems))
-        return not problems
+        return "\n".join(problems)
 
 
 class ApplicationPage(QWizardPage):

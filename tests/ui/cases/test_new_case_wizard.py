@@ -210,3 +210,17 @@ def test_name_error_goes_as_the_user_types(qtbot, wizard) -> None:
     assert page.errors["personal_number"].isVisible()
     page.personal_number.setText(APPLICANT)
     assert not page.errors["personal_number"].isVisible()
+
+
+def test_member_row_message_goes_when_the_row_is_corrected(qtbot, wizard) -> None:
+    type_text(wizard.applicant_page.personal_number, APPLICANT)
+    type_text(wizard.applicant_page.first_name, "Ali")
+    type_text(wizard.applicant_page.last_name, "Hassan")
+    _next(qtbot, wizard)
+    household = wizard.household_page
+    household.add_member(CHILD, "", "Hassan")
+    _next(qtbot, wizard)
+    assert household.members_error.text() == "Rad 1: för- och efternamn måste fyllas i."
+    household.members.item(0, 1).setText("Elsa")  # as when the cell is edited
+    assert not household.members_error.isVisible()
+    assert household.members_error.text() == ""
