@@ -188,15 +188,22 @@ def find_or_create_person(session: Session, actor: Actor, data: PersonInput) -> 
 
 def open_case_number_for(session: Session, person: Person) -> str | None:
     """The case number of an open case where the person is sökande or medsökande."""
-    return session.scalar(
-        select(Case.case_number)
+    found = open_case_for(session, person)
+    return found[1] if found else None
+
+
+def open_case_for(session: Session, person: Person) -> tuple[uuid.UUID, str] | None:
+    """Id and case number of an open case where the person is sökande or medsökande."""
+    found = session.execute(
+        select(Case.id, Case.case_number)
         .join(HouseholdMember, HouseholdMember.household_id == Case.household_id)
         .where(HouseholdMember.person_id == person.id)
         .where(HouseholdMember.role.in_([MemberRole.APPLICANT, MemberRole.CO_APPLICANT]))
         .where(HouseholdMember.member_until.is_(None))
         .where(Case.status != CaseStatus.CLOSED)
         .limit(1)
-    )
+    ).first()
+    return (found.id, found.case_number) if found else None
 
 
 def create_case(session: Session, actor: Actor, data: NewCase) -> Case:
@@ -369,6 +376,7 @@ class KnownPerson:
     last_name: str
     protected_identity: bool
     open_case_number: str | None
+    open_case_id: uuid.UUID | None = None
 
 
 def lookup_person(session: Session, actor: Actor, personal_number: str) -> KnownPerson | None:
@@ -385,11 +393,13 @@ def lookup_person(session: Session, actor: Actor, personal_number: str) -> Known
     )
     if person is None:
         return None
+    open_case = open_case_for(session, person)
     return KnownPerson(
         person.first_name,
         person.last_name,
         person.protected_identity,
-        open_case_number_for(session, person),
+        open_case[1] if open_case else None,
+        open_case[0] if open_case else None,
     )
 
 

@@ -77,6 +77,7 @@ class CrashDialog(QDialog):
         layout.addWidget(support)
         self.details_view = QPlainTextEdit(details)
         self.details_view.setReadOnly(True)
+        self.details_view.setAccessibleName("Detaljer om felet")
         self.details_view.setMinimumHeight(160)
         layout.addWidget(self.details_view)
         buttons = QDialogButtonBox()

@@ -152,10 +152,12 @@ class MainWindow(QMainWindow):
                 ),
             ],
             highlight=lambda r: (
-                r.next_deadline is not None and r.next_deadline.is_overdue(clock.now())
+                "Bevakningen är försenad."
+                if r.next_deadline is not None and r.next_deadline.is_overdue(clock.now())
+                else ""
             ),
         )
-        self.my_cases_view = RowTableView(self.my_cases_model, sort_column=4)
+        self.my_cases_view = RowTableView(self.my_cases_model, sort_column=4, name="Mina ärenden")
         self.my_cases_view.setObjectName("myCasesView")
         self.my_cases_view.activated_row.connect(lambda row: self.open_case(row.case_id))
         my_cases_page = QWidget()
@@ -178,7 +180,7 @@ class MainWindow(QMainWindow):
                 Column("Handläggare", lambda h: h.responsible_name),
             ]
         )
-        self.search_view = RowTableView(self.search_model)
+        self.search_view = RowTableView(self.search_model, name="Sökresultat")
         self.search_view.setObjectName("searchResults")
         self.search_view.activated_row.connect(lambda hit: self.open_case(hit.case_id))
         self.search_page = QWidget()
@@ -567,6 +569,8 @@ class MainWindow(QMainWindow):
             if wizard.created_case_id is not None:
                 self.refresh_my_cases()
                 self.open_case(wizard.created_case_id)
+            elif wizard.existing_case_id is not None:  # "Öppna ärendet" instead of a new one
+                self.open_case(wizard.existing_case_id)
 
     def show_caseload_review(self) -> CaseloadReviewView:
         """Chef: the caseload with the ärendegenomgång's indicators, in one tab."""

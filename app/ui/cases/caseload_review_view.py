@@ -396,7 +396,7 @@ class CaseloadReviewView(QWidget):
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.model = CaseloadModel(self)
-        self.table = RowTableView(self.model)
+        self.table = RowTableView(self.model, name="Ärenden i genomgången")
         self.table.setObjectName("caseloadTable")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setWordWrap(False)
@@ -410,7 +410,7 @@ class CaseloadReviewView(QWidget):
         status_label.setObjectName("reviewStatusLabel")
         self.status_label = status_label
         self.status_model = _status_model()
-        self.status_table = RowTableView(self.status_model)
+        self.status_table = RowTableView(self.status_model, name="Genomgångar per handläggare")
         self.status_table.setObjectName("reviewStatusTable")
         status_label.setBuddy(self.status_table)
         self.status_table.activated_row.connect(lambda s: self.select_caseworker(s.user_id))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -51,6 +52,10 @@ def _describe(field: str) -> str:
     return ""
 
 
+def _required(field: QLineEdit, label: str) -> str:
+    return "" if field.text().strip() else f"{label} måste fyllas i."
+
+
 class ApplicantPage(QWizardPage):
     def __init__(self, wizard: NewCaseWizard):
         super().__init__()
@@ -64,6 +69,12 @@ class ApplicantPage(QWizardPage):
         self.number_info = QLabel()
         self.number_info.setObjectName("applicantNumberInfo")
         self.number_info.hide()
+        self.open_existing = QPushButton("Öppna ärendet")
+        self.open_existing.setObjectName("openExistingCase")
+        self.open_existing.hide()
+        self.open_existing.clicked.connect(wizard.open_existing_case)
+        self.existing_case_id: uuid.UUID | None = None
+        """The open case the person already is sökande in (after `check_number`)."""
         self.first_name = QLineEdit()
         self.first_name.setObjectName("applicantFirstName")
         self.last_name = QLineEdit()
@@ -79,22 +90,47 @@ class ApplicantPage(QWizardPage):
         number_column.setContentsMargins(0, 0, 0, 0)
         number_column.addWidget(self.personal_number)
         number_column.addWidget(self.number_info)
+        number_column.addWidget(self.open_existing, 0, Qt.AlignmentFlag.AlignLeft)
         add_field(
             form,
             "&Personnummer:",
             number_box,
             self.errors["personal_number"],
             buddy=self.personal_number,
+            check=self._number_problem,
         )
-        add_field(form, "&Förnamn:", self.first_name, self.errors["first_name"])
-        add_field(form, "&Efternamn:", self.last_name, self.errors["last_name"])
+        add_field(
+            form,
+            "&Förnamn:",
+            self.first_name,
+            self.errors["first_name"],
+            check=lambda: _required(self.first_name, "Förnamn"),
+        )
+        add_field(
+            form,
+            "&Efternamn:",
+            self.last_name,
+            self.errors["last_name"],
+            check=lambda: _required(self.last_name, "Efternamn"),
+        )
         add_field(form, "&Telefon:", self.phone)
         form.addRow("", self.protected)
         self.personal_number.editingFinished.connect(self.check_number)
+        self.personal_number.textChanged.connect(lambda _text: self._show_existing(None))
+
+    def _number_problem(self) -> str:
+        """What is wrong with the personnummer as typed (the register is asked only when
+        the user leaves the field)."""
+        try:
+            parse_identity_number(self.personal_number.text())
+        except InvalidIdentityNumber as exc:
+            return str(exc)
+        return ""
 
     def check_number(self) -> bool:
         self.errors["personal_number"].set_message("")
         self._show_info("")
+        self._show_existing(None)
         try:
             number = parse_identity_number(self.personal_number.text())
         except InvalidIdentityNumber as exc:
@@ -120,6 +156,8 @@ class ApplicantPage(QWizardPage):
                     f"Personen är redan sökande i det öppna ärendet {known.open_case_number}."
                 )
                 self._show_info(info)
+                self._show_existing(known.open_case_id)
+                self.open_existing.setText(f"Öppna ärendet {known.open_case_number}")
                 return False
         self._show_info(info)
         return True
@@ -128,15 +166,19 @@ class ApplicantPage(QWizardPage):
         self.number_info.setText(text)
         self.number_info.setVisible(bool(text))
 
+    def _show_existing(self, case_id: uuid.UUID | None) -> None:
+        self.existing_case_id = case_id
+        self.open_existing.setVisible(case_id is not None)
+
     def validatePage(self) -> bool:
         ok = self.check_number()
         for name, widget, label in (
             ("first_name", self.first_name, "Förnamn"),
             ("last_name", self.last_name, "Efternamn"),
         ):
-            empty = not widget.text().strip()
-            self.errors[name].set_message(f"{label} måste fyllas i." if empty else "")
-            ok = ok and not empty
+            problem = _required(widget, label)
+            self.errors[name].set_message(problem)
+            ok = ok and not problem
         return ok
 
     def person(self) -> PersonInput:
@@ -157,6 +199,7 @@ class HouseholdPage(QWizardPage):
         self.setSubTitle("Lägg till medsökande och barn. Umgängesbarn bor delvis i hushållet.")
         layout = QVBoxLayout(self)
         self.members = QTableWidget(0, 5)
+        self.members.setAccessibleName("Hushållsmedlemmar")
         self.members.setObjectName("householdMembers")
         self.members.setHorizontalHeaderLabels(
             ["Personnummer", "Förnamn", "Efternamn", "Roll", "Umgängesbarn"]
@@ -175,6 +218,7 @@ class HouseholdPage(QWizardPage):
         layout.addLayout(row_buttons)
         self.members_error = FieldError()
         self.members_error.setObjectName("membersError")
+        self.members_error.follow(self.members, self._member_problems)
         layout.addWidget(self.members_error)
         form = QFormLayout()
         self.street = QLineEdit()
@@ -203,11 +247,13 @@ class HouseholdPage(QWizardPage):
         for column, text in enumerate((number, first, last)):
             self.members.setItem(row, column, QTableWidgetItem(text))
         role_box = QComboBox()
+        role_box.setAccessibleName("Roll")  # the table's column titles are not the box's label
         for member_role in _MEMBER_ROLES:
             role_box.addItem(member_role.label, member_role)
         role_box.setCurrentIndex(_MEMBER_ROLES.index(role))
         self.members.setCellWidget(row, 3, role_box)
         visiting_box = QCheckBox()
+        visiting_box.setAccessibleName("Umgängesbarn")
         visiting_box.setChecked(visiting)
         self.members.setCellWidget(row, 4, visiting_box)
         self.members.setCurrentCell(row, 0)
@@ -233,6 +279,11 @@ class HouseholdPage(QWizardPage):
         return people
 
     def validatePage(self) -> bool:
+        problems = self._member_problems()
+        self.members_error.set_message(problems)
+        return not problems
+
+    def _member_problems(self) -> str:
         problems = []
         for index, person in enumerate(self.people()):
             try:
@@ -241,8 +292,7 @@ class HouseholdPage(QWizardPage):
                 problems.append(f"Rad {index + 1}: {exc}")
             if not person.first_name.strip() or not person.last_name.strip():
                 problems.append(f"Rad {index + 1}: för- och efternamn måste fyllas i.")
-        self.members_error.set_message("\n".join(problems))
-        return not problems
+        return "\n".join(problems)
 
 
 class ApplicationPage(QWizardPage):
@@ -301,6 +351,8 @@ class NewCaseWizard(QWizard):
         super().__init__(parent)
         self.context = context
         self.created_case_id: uuid.UUID | None = None
+        self.existing_case_id: uuid.UUID | None = None
+        """The open case the user chose to open instead ("Öppna ärendet")."""
         self.setWindowTitle("Nytt ärende")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setButtonText(QWizard.WizardButton.NextButton, "&Nästa >")
@@ -311,8 +363,16 @@ class NewCaseWizard(QWizard):
         self.applicant_page = ApplicantPage(self)
         self.household_page = HouseholdPage()
         self.application_page = ApplicationPage(self)
-        for page in (self.applicant_page, self.household_page, self.application_page):
+        pages = (self.applicant_page, self.household_page, self.application_page)
+        for number, page in enumerate(pages, start=1):
+            page.setTitle(f"Steg {number} av {len(pages)}: {page.title()}")
             self.addPage(page)
+
+    def open_existing_case(self) -> None:
+        """Close the wizard; the main window opens the case the person is sökande in."""
+        self.existing_case_id = self.applicant_page.existing_case_id
+        if self.existing_case_id is not None:
+            self.reject()
 
     def new_case(self) -> NewCase:
         household, application = self.household_page, self.application_page

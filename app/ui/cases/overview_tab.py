@@ -73,7 +73,7 @@ class OverviewTab(QWidget):
                 Column("Försörjningshinder", lambda m: m.support_barrier),
             ]
         )
-        self.members_view = RowTableView(self.members_model)
+        self.members_view = RowTableView(self.members_model, name="Hushållsmedlemmar")
         self.members_view.setObjectName("membersView")
         household_layout.addWidget(self.members_view)
         barrier_row = QHBoxLayout()
@@ -114,9 +114,9 @@ class OverviewTab(QWidget):
                 ),
                 Column("Bevakning", lambda d: d.label),
             ],
-            highlight=lambda d: d.is_overdue(clock.now()),
+            highlight=lambda d: "Bevakningen är försenad." if d.is_overdue(clock.now()) else "",
         )
-        self.deadlines_view = RowTableView(self.deadlines_model)
+        self.deadlines_view = RowTableView(self.deadlines_model, name="Bevakningar")
         self.deadlines_view.setObjectName("deadlinesView")
         layout.addWidget(_boxed("Bevakningar", self.deadlines_view), 2, 0)
 
@@ -132,7 +132,7 @@ class OverviewTab(QWidget):
                 ),
             ]
         )
-        self.applications_view = RowTableView(self.applications_model)
+        self.applications_view = RowTableView(self.applications_model, name="Ansökningar")
         layout.addWidget(_boxed("Ansökningar", self.applications_view), 2, 1)
         layout.setRowStretch(0, 3)
         layout.setRowStretch(2, 2)

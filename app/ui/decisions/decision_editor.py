@@ -215,6 +215,7 @@ class DecisionEditor(QWidget):
         self.shared.setRange(0, 20)
         self.shared.setSpecialValueText("Bor i eget hushåll")
         self.children_table = QTableWidget(0, 3)
+        self.children_table.setAccessibleName("Barn i hushållet")
         self.children_table.setObjectName("childrenTable")
         self.children_table.setHorizontalHeaderLabels(["Barn", "Ålder", "Lunch i förskola"])
         self.children_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -552,6 +553,7 @@ class DecisionEditor(QWidget):
         page = QWidget()
         column = QVBoxLayout(page)
         self.items = QTableWidget(0, 5)
+        self.items.setAccessibleName("Beslutets poster")
         self.items.setObjectName("decisionItems")
         self.items.setHorizontalHeaderLabels(
             ["Post", "Ansökt", "Föreslaget", "Beviljat", "Motivering för posten"]

@@ -60,7 +60,7 @@ class DecisionsTab(QWidget):
                 Column("", lambda r: "Ersätter tidigare beslut" if r.replaces_id else ""),
             ]
         )
-        self.view = RowTableView(self.model)
+        self.view = RowTableView(self.model, name="Beslut i ärendet")
         self.view.setObjectName("decisionsList")
         self.view.activated_row.connect(lambda row: self.open_decision_requested.emit(row.id))
         self.view.selectionModel().currentChanged.connect(self._update_buttons)

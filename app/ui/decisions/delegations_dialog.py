@@ -58,7 +58,7 @@ class DelegationsDialog(QDialog):
                 for scope in DelegationScope
             ]
         )
-        self.table = RowTableView(self.model)
+        self.table = RowTableView(self.model, name="Delegationer")
         self.table.setObjectName("delegations")
         layout.addWidget(self.table)
         form = QFormLayout()

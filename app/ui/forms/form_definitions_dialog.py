@@ -42,9 +42,11 @@ class FormDefinitionsDialog(QDialog):
                 Column("Källa", lambda r: "Levererad" if r.builtin else "Administratör"),
                 Column("Att granska", lambda r: str(len(r.verify_items)), align_right=True),
             ],
-            highlight=lambda r: bool(r.verify_items) and r.is_latest,
+            highlight=lambda r: (
+                "Har uppgifter att granska." if r.verify_items and r.is_latest else ""
+            ),
         )
-        self.table = RowTableView(self.model)
+        self.table = RowTableView(self.model, name="Formulär och versioner")
         self.table.setObjectName("definitionsTable")
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_details())
         layout.addWidget(self.table, 2)
@@ -53,6 +55,7 @@ class FormDefinitionsDialog(QDialog):
         )
         self.details = QTextBrowser()
         self.details.setObjectName("verifyItems")
+        self.details.setAccessibleName("Uppgifter markerade för granskning")
         layout.addWidget(self.details, 1)
         buttons = QHBoxLayout()
         self.revise_button = QPushButton("&Publicera ny version …")

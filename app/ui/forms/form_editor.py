@@ -93,12 +93,14 @@ class FormEditor(QWidget):
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.outline = QListWidget()
+        self.outline.setAccessibleName("Blankettens avsnitt")
         self.outline.setObjectName("formOutline")
         self.outline.setMaximumWidth(300)
         self.outline.setWordWrap(True)
         self.outline.currentRowChanged.connect(self._go_to_section)
         splitter.addWidget(self.outline)
-        self.scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
+        scroll.setAccessibleName("Blankettens frågor")  # (QWidget.scroll confuses mypy)
         self.scroll.setWidgetResizable(True)
         splitter.addWidget(self.scroll)
         splitter.setStretchFactor(1, 1)
@@ -227,6 +229,7 @@ class FormEditor(QWidget):
                 field_input.set_value(group.get(item.key))
                 field_input.set_read_only(self.read_only)
             error = FieldError()
+            error.follow(field_input.widget)  # the message is also the field's description
             self.errors[path] = error
             cell = QWidget()
             cell_column = QVBoxLayout(cell)

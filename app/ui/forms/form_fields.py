@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWid
 from app.forms.answers import FormContext
 from app.forms.definition import Field, FieldType
 from app.ui.widgets.date_field import DateField
+from app.ui.widgets.messages import name_field
 
 
 class FieldInput:
@@ -19,6 +20,10 @@ class FieldInput:
     def __init__(self, field: Field, context: FormContext, on_change: Callable[[], None]):
         self.field = field
         self.widget = self._build(field, context)
+        # the label sits beside the field's box (with its help and error), not beside the
+        # field, so Qt cannot find it for a screen reader: the name is given here
+        name_field(self.widget, field.label)
+        self.widget.setAccessibleDescription(field.help or "")
         self._connect(on_change)
 
     def _build(self, field: Field, context: FormContext) -> QWidget:

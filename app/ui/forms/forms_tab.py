@@ -60,7 +60,7 @@ class FormsTab(QWidget):
                 Column("", lambda r: "Ny version av tidigare" if r.supersedes_id else ""),
             ]
         )
-        self.view = RowTableView(self.model)
+        self.view = RowTableView(self.model, name="Blanketter i ärendet")
         self.view.setObjectName("formsList")
         self.view.activated_row.connect(lambda row: self.open_form_requested.emit(row.id))
         layout.addWidget(self.view)

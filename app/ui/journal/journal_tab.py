@@ -111,7 +111,7 @@ class JournalTab(QWidget):
                 Column("Status", _status),
             ]
         )
-        self.list_view = RowTableView(self.model)
+        self.list_view = RowTableView(self.model, name="Journalanteckningar")
         self.list_view.setObjectName("journalList")
         self.list_view.setAccessibleName("Journalanteckningar")
         self.list_view.selectionModel().currentRowChanged.connect(self._selection_changed)

@@ -45,6 +45,7 @@ class PlanTab(QWidget):
         self.case_id = case_id
         layout = QVBoxLayout(self)
         self.tree = QTreeWidget()
+        self.tree.setAccessibleName("Planer och steg")
         self.tree.setObjectName("planTree")
         self.tree.setHeaderLabels(["Plan / steg", "Ansvarig", "Datum", "Status"])
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -177,6 +178,7 @@ class PlanDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(QLabel("Steg (vad ska göras, vem gör det, senast när):"))
         self.steps = QTableWidget(0, 3)
+        self.steps.setAccessibleName("Planens steg")
         self.steps.setObjectName("planSteps")
         self.steps.setHorizontalHeaderLabels(["Steg", "Ansvarig", "Senast (ÅÅÅÅ-MM-DD)"])
         self.steps.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

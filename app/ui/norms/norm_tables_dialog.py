@@ -91,12 +91,13 @@ class NormTablesDialog(QDialog):
             ],
             highlight=lambda r: bool(r.unverified) or not r.in_force,
         )
-        self.table = RowTableView(self.model)
+        self.table = RowTableView(self.model, name="Riksnormer per år")
         self.table.setObjectName("normTables")
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._details())
         layout.addWidget(self.table, 2)
         self.details = QTextBrowser()
         self.details.setObjectName("unverifiedAmounts")
+        self.details.setAccessibleName("Det valda årets riksnorm")
         layout.addWidget(self.details, 2)
         self.error = FieldError()
         layout.addWidget(self.error)

@@ -41,7 +41,7 @@ class ConflictsDialog(QDialog):
                 Column("Orsak", lambda r: r.reason),
             ]
         )
-        self.table = RowTableView(self.model)
+        self.table = RowTableView(self.model, name="Konflikter")
         self.table.setObjectName("conflicts")
         layout.addWidget(self.table)
         self.empty_label = QLabel("Inga konflikter väntar.")

@@ -120,7 +120,7 @@ class AuditReviewView(QWidget):
                 Column("Detalj", lambda r: r.detail),
             ]
         )
-        self.table = RowTableView(self.model)
+        self.table = RowTableView(self.model, name="Logghändelser")
         self.table.setObjectName("auditRows")
         layout.addWidget(self.table, 1)
 

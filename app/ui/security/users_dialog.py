@@ -45,9 +45,9 @@ class UsersDialog(QDialog):
                 Column("Enhet", lambda u: u.unit_name),
                 Column("Aktiv", lambda u: "Ja" if u.active else "Nej"),
             ],
-            highlight=lambda u: not u.active,
+            highlight=lambda u: "" if u.active else "Kontot är inaktiverat.",
         )
-        self.table = RowTableView(self.model)
+        self.table = RowTableView(self.model, name="Användare")
         self.table.setObjectName("users")
         layout.addWidget(self.table)
         toggle_row = QHBoxLayout()

@@ -92,7 +92,7 @@ class SettingsDialog(QDialog):
             ]
         )
         overview.set_rows(list(registry.ALL))
-        self.overview = RowTableView(overview)
+        self.overview = RowTableView(overview, name="Alla inställningar")
         self.overview.setObjectName("allSettings")
         layout.addWidget(self.overview)
         self.overview.fit_columns()

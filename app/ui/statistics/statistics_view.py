@@ -560,7 +560,7 @@ class StatisticsView(QWidget):
             explanation = QLabel(table.explanation)
             explanation.setWordWrap(True)
             explanation.setStyleSheet("color: #444;")
-            view = RowTableView(StatTableModel(table))
+            view = RowTableView(StatTableModel(table), name=table.title)
             view.setSortingEnabled(False)
             header = GroupedHeader([c.group for c in table.columns], view)
             view.setHorizontalHeader(header)

@@ -16,6 +16,9 @@ CELL_ROLE = Qt.ItemDataRole.UserRole + 1
 delegate (app.ui.widgets.table_view) asks for this instead of the seven roles Qt's own
 delegate asks one by one, each a call into Python."""
 HIGHLIGHT = QColor("#b00020")
+FLAG_MARK = "⚠ "
+"""Put before a flagged cell's text: a flag is told by more than its colour (and bold),
+for those who do not see red, on a grey print-out, to a screen reader."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class RowTableModel(QAbstractTableModel):
             Qt.ItemDataRole.UserRole,
             Qt.ItemDataRole.TextAlignmentRole,
             Qt.ItemDataRole.ForegroundRole,
+            Qt.ItemDataRole.AccessibleTextRole,
             CELL_ROLE,
         }
     )
@@ -44,9 +48,12 @@ class RowTableModel(QAbstractTableModel):
         self,
         columns: Sequence[Column],
         *,
-        highlight: Callable[[Any], bool] | None = None,
+        highlight: Callable[[Any], bool | str] | None = None,
         parent=None,
     ):
+        """`highlight` tells whether a row is flagged, and may say why ("Bevakningen är
+        försenad."): a flagged row's first cell is red and marked (FLAG_MARK), its tooltip
+        and the text a screen reader gets say why."""
         super().__init__(parent)
         self._columns = list(columns)
         self._rows: list[Any] = []
@@ -62,8 +69,21 @@ class RowTableModel(QAbstractTableModel):
 
     def texts(self, column: int, count: int) -> list[str]:
         """The shown text of `column` in the first `count` rows (for sizing the column)."""
-        text = self._columns[column].text
-        return [text(row) for row in self._rows[:count]]
+        return [self._shown(row, column) for row in self._rows[:count]]
+
+    def cell_flagged(self, row: Any, column: int) -> bool:
+        """Whether the cell is flagged (red, FLAG_MARK): the first cell of a highlighted row.
+        A model that flags single cells says which here."""
+        return column == 0 and self._highlight is not None and bool(self._highlight(row))
+
+    def flag_reason(self, row: Any) -> str:
+        """Why the row is flagged, when `highlight` says it."""
+        reason = self._highlight(row) if self._highlight is not None else ""
+        return reason if isinstance(reason, str) else ""
+
+    def _shown(self, row: Any, column: int) -> str:
+        text = self._columns[column].text(row)
+        return FLAG_MARK + text if self.cell_flagged(row, column) else text
 
     @property
     def rows(self) -> list[Any]:
@@ -79,11 +99,18 @@ class RowTableModel(QAbstractTableModel):
         if role not in self.served_roles or not index.isValid():
             return None
         row, column = self._rows[index.row()], self._columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return column.text(row)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._shown(row, index.column())
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            text = column.text(row)
+            if not self.cell_flagged(row, index.column()):
+                return text
+            reason = self.flag_reason(row) or "Flaggad."
+            separator = "\n" if role == Qt.ItemDataRole.ToolTipRole else ". "
+            return f"{text}{separator}{reason}" if text else reason
         if role == CELL_ROLE:
             return (
-                column.text(row),
+                self._shown(row, index.column()),
                 column.align_right,
                 self._highlight is not None and bool(self._highlight(row)),
             )

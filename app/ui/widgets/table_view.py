@@ -39,9 +39,13 @@ class RowTableView(QTableView):
         *,
         sort_column: int = -1,
         descending: bool = False,
+        name: str = "",
     ):
-        """`sort_column` -1 keeps the order the service returned until the user clicks."""
+        """`sort_column` -1 keeps the order the service returned until the user clicks.
+        `name` is what a screen reader calls the table ("Mina ärenden"): a table has no
+        label to take it from."""
         super().__init__(parent)
+        self.setAccessibleName(name)
         self.source = model
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(model)

@@ -18,6 +18,7 @@ from app.ui.cases.case_view import CaseView
 from app.ui.cases.caseload_review_view import WHOLE_UNIT, CaseloadReviewView
 from app.ui.forms.form_editor import FormEditor
 from app.ui.main_window import MainWindow
+from app.ui.widgets.row_table_model import FLAG_MARK
 from tests.helpers import type_text
 
 TODAY = date(2026, 11, 23)  # the fixed clock of tests/ui/conftest.py
@@ -72,7 +73,9 @@ def _shown(view: CaseloadReviewView) -> dict[str, dict]:
             index = proxy.index(r, c)
             brush = index.data(Qt.ItemDataRole.ForegroundRole)
             red = isinstance(brush, QBrush) and brush.color().name() == "#b00020"
-            cells[title] = (index.data(), red)
+            text = index.data()
+            assert text.startswith(FLAG_MARK) == red, (title, text)  # a flag is not only red
+            cells[title] = (text.removeprefix(FLAG_MARK), red)
         rows[cells["Ärende"][0]] = cells
     return rows
 
@@ -81,7 +84,7 @@ def _status_cells(view: CaseloadReviewView, name: str) -> dict[str, str]:
     proxy = view.status_table.proxy
     headers = _headers(view.status_table)
     for r in range(proxy.rowCount()):
-        cells = {title: proxy.index(r, c).data() for c, title in enumerate(headers)}
+        cells = {t: proxy.index(r, c).data().removeprefix(FLAG_MARK) for c, t in enumerate(headers)}
         if cells["Handläggare"] == name:
             return cells
     raise AssertionError(f"{name} not in the review status")

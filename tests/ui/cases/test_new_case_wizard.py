@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QLabel, QWizard
 
 from app.common.identity_number import with_check_digit
 from app.models import Case, HouseholdMember, Person
@@ -121,3 +121,106 @@ def test_applicant_with_open_case_is_stopped(qtbot, main_window, wizard) -> None
     assert existing.case_number in wizard.applicant_page.errors["personal_number"].text()
     # names were filled in from the register
     assert wizard.applicant_page.first_name.text() == existing.applicant_name.split()[0]
+
+
+def _shown_title(wizard) -> str:
+    """The page title the wizard's header shows (ClassicStyle puts it in a QLabel)."""
+    titles = [
+        label.text()
+        for label in wizard.findChildren(QLabel)
+        if label.isVisible() and label.text().startswith("Steg ")
+    ]
+    assert len(titles) == 1, titles
+    return titles[0]
+
+
+def test_each_step_says_where_the_user_is(qtbot, wizard) -> None:
+    assert _shown_title(wizard) == "Steg 1 av 3: Sökande"
+    type_text(wizard.applicant_page.personal_number, APPLICANT)
+    type_text(wizard.applicant_page.first_name, "Åsa")
+    type_text(wizard.applicant_page.last_name, "Öberg")
+    _next(qtbot, wizard)
+    assert _shown_title(wizard) == "Steg 2 av 3: Hushåll"
+    _next(qtbot, wizard)
+    assert _shown_title(wizard) == "Steg 3 av 3: Ansökan"
+
+
+def test_open_case_of_an_existing_applicant_from_the_wizard(qtbot, main_window, wizard) -> None:
+    existing = main_window.my_cases_model.rows[0]
+    page = wizard.applicant_page
+    assert not page.open_existing.isVisible()
+    type_text(page.personal_number, existing.personal_number)
+    _next(qtbot, wizard)
+    assert page.open_existing.isVisible()
+    assert page.open_existing.text() == f"Öppna ärendet {existing.case_number}"
+    qtbot.mouseClick(page.open_existing, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: main_window.wizard is None)
+    assert not wizard.isVisible()
+    view = main_window.tabs.currentWidget()
+    assert isinstance(view, CaseView)
+    assert view.overview.case_number == existing.case_number
+
+
+def test_open_case_button_goes_when_the_number_changes(qtbot, main_window, wizard) -> None:
+    existing = main_window.my_cases_model.rows[0]
+    page = wizard.applicant_page
+    type_text(page.personal_number, existing.personal_number)
+    _next(qtbot, wizard)
+    assert page.open_existing.isVisible()
+    page.personal_number.clear()
+    type_text(page.personal_number, APPLICANT)
+    assert not page.open_existing.isVisible()
+    # the message about the other person's case went with the number it was about
+    assert not page.errors["personal_number"].isVisible()
+
+
+def test_name_errors_go_when_the_names_are_filled_from_the_register(
+    qtbot, main_window, wizard
+) -> None:
+    page = wizard.applicant_page
+    type_text(page.personal_number, APPLICANT)
+    _next(qtbot, wizard)
+    first_error, last_error = page.errors["first_name"], page.errors["last_name"]
+    assert first_error.isVisible() and last_error.isVisible()
+    # a screen reader says the message after the field's name
+    assert page.first_name.accessibleDescription() == "Förnamn måste fyllas i."
+    existing = main_window.my_cases_model.rows[0]
+    page.personal_number.clear()
+    type_text(page.personal_number, existing.personal_number)
+    page.personal_number.editingFinished.emit()  # the user leaves the field
+    assert page.first_name.text() == existing.applicant_name.split()[0]
+    assert not first_error.isVisible() and first_error.text() == ""
+    assert not last_error.isVisible()
+    assert page.first_name.accessibleDescription() == ""
+
+
+def test_name_error_goes_as_the_user_types(qtbot, wizard) -> None:
+    page = wizard.applicant_page
+    type_text(page.personal_number, APPLICANT)
+    _next(qtbot, wizard)
+    assert page.errors["first_name"].isVisible()
+    type_text(page.first_name, "Å")
+    assert not page.errors["first_name"].isVisible()
+    assert page.errors["last_name"].isVisible()  # untouched, still empty
+    # a wrong personnummer stays wrong until it is right
+    type_text(page.personal_number, "1")
+    _next(qtbot, wizard)
+    assert page.errors["personal_number"].isVisible()
+    type_text(page.personal_number, "2")
+    assert page.errors["personal_number"].isVisible()
+    page.personal_number.setText(APPLICANT)
+    assert not page.errors["personal_number"].isVisible()
+
+
+def test_member_row_message_goes_when_the_row_is_corrected(qtbot, wizard) -> None:
+    type_text(wizard.applicant_page.personal_number, APPLICANT)
+    type_text(wizard.applicant_page.first_name, "Ali")
+    type_text(wizard.applicant_page.last_name, "Hassan")
+    _next(qtbot, wizard)
+    household = wizard.household_page
+    household.add_member(CHILD, "", "Hassan")
+    _next(qtbot, wizard)
+    assert household.members_error.text() == "Rad 1: för- och efternamn måste fyllas i."
+    household.members.item(0, 1).setText("Elsa")  # as when the cell is edited
+    assert not household.members_error.isVisible()
+    assert household.members_error.text() == ""
