@@ -77,7 +77,7 @@ class CaseView(QWidget):
         layout.addLayout(lease_row)
         self.tabs = QTabWidget()
         self.overview_tab = OverviewTab(context, self)
-        self.tabs.addTab(scrollable(self.overview_tab), "Ö&versikt")
+        self.tabs.addTab(scrollable(self.overview_tab, "Översikt"), "Ö&versikt")
         self.overview_tab.access_log_requested.connect(self.access_log_requested)
         self.overview_tab.changed.connect(self.reload)
         # The other tabs are built when first picked (`_page`): built at once they took

@@ -425,6 +425,7 @@ class CaseloadReviewView(QWidget):
         chart_scroll = QScrollArea()
         chart_scroll.setWidgetResizable(True)
         chart_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        chart_scroll.setAccessibleName("Diagram per handläggare")
         chart_scroll.setWidget(self.chart_box)
         chart_scroll.setMinimumWidth(540)
         self.chart: QWidget | None = None

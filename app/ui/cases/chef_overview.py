@@ -112,6 +112,7 @@ class ChefOverview(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setAccessibleName("Översikt")
         inner = QWidget()
         layout = QVBoxLayout(inner)
         scroll.setWidget(inner)

@@ -129,10 +129,16 @@ class DecisionEditor(QWidget):
         layout.addWidget(self.read_only_banner)
         self.pages = QTabWidget()
         # each page scrolls on its own: the buttons below stay on a 768-pixel screen
-        self.pages.addTab(scrollable(self._calculation_page()), "&1 Beräkning")
-        self.pages.addTab(scrollable(self._decision_page()), "&2 Beslut")
-        self.pages.addTab(scrollable(self._communication_page()), "&3 Kommunicering")
-        self.pages.addTab(scrollable(self._sign_page()), "&4 Barnets bästa och signering")
+        for number, (page, title) in enumerate(
+            (
+                (self._calculation_page(), "Beräkning"),
+                (self._decision_page(), "Beslut"),
+                (self._communication_page(), "Kommunicering"),
+                (self._sign_page(), "Barnets bästa och signering"),
+            ),
+            start=1,
+        ):
+            self.pages.addTab(scrollable(page, title), f"&{number} {title}")
         layout.addWidget(self.pages, 1)
         # the phrase bank and the lagrum follow the kind, the period's law and the outcome
         self._default_codes: list[str] = []

@@ -43,11 +43,14 @@ class FittingScrollArea(QScrollArea):
         return super().eventFilter(watched, event)
 
 
-def scrollable(page: QWidget, name: str = "") -> QScrollArea:
+def scrollable(page: QWidget, title: str) -> QScrollArea:
     """`page` in a frameless scroll area: its minimum height no longer counts towards the
-    window's, and it scrolls vertically only when the window is too low for it."""
+    window's, and it scrolls vertically only when the window is too low for it. The area
+    is a Tab stop (the keyboard scrolls a page with nothing focusable left, e.g. a signed
+    decision): `title` is what a screen reader says of it."""
     area = FittingScrollArea(page)
-    area.setObjectName(name or f"{page.objectName() or 'page'}Scroll")
+    area.setObjectName(f"{page.objectName() or 'page'}Scroll")
+    area.setAccessibleName(title)
     return area
 
 
