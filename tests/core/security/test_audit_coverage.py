@@ -53,7 +53,7 @@ from app.printing.decision_letter import render_decision_letter
 from app.security import audit, audit_review
 from app.security.actor import Actor
 from app.security.audit_review import ReviewFilter
-from app.statistics import sos_export, statistics
+from app.statistics import sos_export, statistics, trends
 
 READ_ACTIONS = {
     audit.Action.OPEN,
@@ -202,6 +202,7 @@ READS: dict[str, tuple[str, Callable[[World], Call]]] = {
         "chef",
         lambda w: lambda s, a: statistics.year_statistics(s, a, 2026),
     ),
+    "trends.monthly_trends": ("chef", lambda w: lambda s, a: trends.monthly_trends(s, a)),
 }
 
 WRITES = {
