@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QShowEvent
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -42,6 +42,7 @@ from app.ui.context import AppContext
 from app.ui.statistics.trend_charts import BarGroup, stacked_bars_view
 from app.ui.widgets.background import run_in_background
 from app.ui.widgets.messages import show_error
+from app.ui.widgets.reload_key import ReloadKey
 from app.ui.widgets.row_table_model import Column, RowTableModel
 from app.ui.widgets.table_view import RowTableView
 
@@ -313,6 +314,7 @@ class CaseloadReviewView(QWidget):
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
+        ReloadKey(self, self.reload)  # F5 reads this page again
         self.context = context
         self._open_case = open_case
         self._open_form = open_form
@@ -477,23 +479,6 @@ class CaseloadReviewView(QWidget):
         super().showEvent(event)
         if not event.spontaneous():  # a tab switch, not the window being restored
             self.reload()
-
-    def event(self, event: QEvent) -> bool:
-        # F5 here reloads this page instead of the main window's 'Mina ärenden'
-        if (
-            event.type() == QEvent.Type.ShortcutOverride
-            and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_F5
-        ):
-            event.accept()
-            return True
-        return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_F5:
-            self.reload()
-            return
-        super().keyPressEvent(event)
 
     @property
     def loading(self) -> bool:

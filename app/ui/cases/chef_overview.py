@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtCharts import QChartView
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -35,6 +35,7 @@ from app.ui.context import AppContext
 from app.ui.statistics.trend_charts import TrendLine, trend_chart_view
 from app.ui.widgets.background import run_in_background
 from app.ui.widgets.messages import show_error
+from app.ui.widgets.reload_key import ReloadKey
 from app.ui.widgets.row_table_model import Column, RowTableModel
 from app.ui.widgets.table_view import RowTableView
 
@@ -100,6 +101,7 @@ class ChefOverview(QWidget):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
+        ReloadKey(self, self.reload)  # F5 reads this page again
         self.context = context
         self.caseload_loading = False
         self.trends_loading = False
@@ -192,23 +194,6 @@ class ChefOverview(QWidget):
         super().showEvent(event)
         if not event.spontaneous() and not self.loading:
             self.reload()
-
-    def event(self, event: QEvent) -> bool:
-        # F5 here reloads this page instead of the main window's 'Mina ärenden'
-        if (
-            event.type() == QEvent.Type.ShortcutOverride
-            and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_F5
-        ):
-            event.accept()
-            return True
-        return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_F5:
-            self.reload()
-            return
-        super().keyPressEvent(event)
 
     def reload(self) -> None:
         """The caseload, then the trends; a result of an earlier reload is dropped."""

@@ -209,3 +209,23 @@ def test_the_page_shows_at_once_and_says_it_is_fetching(qtbot, demo_database, mo
     assert page.status_label.text() == ""
     assert page.count_buttons["lacks_plan"].isEnabled()
     assert set(page.charts) == {"support", "long_term", "families", "decision_days"}
+
+
+def test_f5_reads_the_overview_again_not_mina_arenden(qtbot, chef_window, chef) -> None:
+    """F5 with the focus on a count (a child of the page) reads the page's caseload again,
+    which the audit log shows as one more 'caseload' read of the chef."""
+    from app.models import AuditEntry
+
+    def reads() -> int:
+        with chef.database.sessions() as session:
+            return len(
+                session.scalars(select(AuditEntry.id).where(AuditEntry.entity == "caseload")).all()
+            )
+
+    page = _overview(qtbot, chef_window)
+    button = page.count_buttons["lacks_plan"]
+    button.setFocus()
+    before = reads()
+    qtbot.keyClick(button, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: not page.loading and reads() == before + 1, timeout=10_000)
+    assert chef_window.tabs.currentWidget() is page
