@@ -8,7 +8,7 @@ import html
 import uuid
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut, QTextCursor
+from PySide6.QtGui import QColor, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -37,6 +37,7 @@ from app.journal.journal import JournalDraft, JournalRow
 from app.ui.context import AppContext
 from app.ui.widgets.date_field import DateField
 from app.ui.widgets.messages import FieldError, add_field, ask_save_or_discard, show_error
+from app.ui.widgets.read_only import keep_text_readable
 from app.ui.widgets.row_table_model import Column, RowTableModel
 from app.ui.widgets.table_view import RowTableView
 
@@ -162,7 +163,9 @@ class JournalTab(QWidget):
         self.sign_button.clicked.connect(self.sign)
         self.addendum_button.clicked.connect(self.write_addendum)
         QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(self.save_draft)
-        self._keep_readable_when_disabled(self.entry_date, self.entry_type)
+        # a signed entry's date and type cannot be changed but read as clearly as when they can
+        for widget in (self.entry_date, self.entry_type):
+            keep_text_readable(widget)
         self.reload()
         self.new_entry()
 
@@ -286,24 +289,6 @@ class JournalTab(QWidget):
             self.hits_label.setText(f"{self._hit + 1} av {len(self._hits)}")
         else:
             self.hits_label.setText("Inga träffar" if self.search.text().strip() else "")
-
-    @staticmethod
-    def _keep_readable_when_disabled(*widgets: QWidget) -> None:
-        """Date and type of a signed entry cannot be changed, but are read as clearly as
-        when they can: the disabled colours are the normal ones."""
-        for widget in widgets:
-            palette = widget.palette()
-            for role in (
-                QPalette.ColorRole.Text,
-                QPalette.ColorRole.WindowText,
-                QPalette.ColorRole.ButtonText,
-            ):
-                palette.setColor(
-                    QPalette.ColorGroup.Disabled,
-                    role,
-                    palette.color(QPalette.ColorGroup.Active, role),
-                )
-            widget.setPalette(palette)
 
     # --- loading -----------------------------------------------------------------------
     def reload(self, select_id: uuid.UUID | None = None) -> None:
