@@ -75,6 +75,18 @@ BAR_HEIGHT = 18
 """Pixels per handläggare in the flags chart."""
 WIDEST_COLUMN = 280
 """Long texts (bevakningar, försörjningshinder) are cut here; the tooltip shows them whole."""
+NARROWEST_LONG_COLUMN = 140
+"""How far the long texts' columns give way so that the table fits a laptop's screen."""
+LONG_TEXT_COLUMNS = ("Förfallna bevakningar", "Försörjningshinder")
+LAST_COLUMN_WIDTH = 120
+HEADER_LINES = {
+    "Mån. bistånd": "Mån.\nbistånd",
+    "Senaste besök": "Senaste\nbesök",
+    "Förfallna bevakningar": "Förfallna\nbevakningar",
+    "Försörjningshinder": "Försörjnings-\nhinder",
+}
+"""Titles wider than their column's dates and numbers, on two lines: at 1366 pixels the
+one-line titles pushed Förfallna bevakningar past the table's right edge."""
 
 
 # --- what a cell shows ---------------------------------------------------------------------------
@@ -278,13 +290,16 @@ class CaseloadModel(RowTableModel):
         return super().data(index, role)
 
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.ToolTipRole
-            and INDICATORS[section].tip
-        ):
-            return INDICATORS[section].tip
-        return super().headerData(section, orientation, role)
+        if orientation != Qt.Orientation.Horizontal:
+            return super().headerData(section, orientation, role)
+        title = INDICATORS[section].column.title
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADER_LINES.get(title, title)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # the whole title too: a narrow column elides it
+            tip = INDICATORS[section].tip
+            return f"{title}: {tip}" if tip else title
+        return None
 
 
 def _status_model() -> RowTableModel:
@@ -636,7 +651,25 @@ class CaseloadReviewView(QWidget):
         for column in range(last):
             if header.sectionSize(column) > WIDEST_COLUMN:
                 header.resizeSection(column, WIDEST_COLUMN)
-        header.resizeSection(last, 120)  # the last column stretches into what is left
+        header.resizeSection(last, LAST_COLUMN_WIDTH)  # stretches into what is left
+        # too wide for the table (a laptop): the long texts' columns give way first, their
+        # texts elided (the tooltip has them whole); what still does not fit scrolls
+        shown = [c for c in range(last + 1) if not self.table.isColumnHidden(c)]
+        # the room with the vertical scroll bar in it: it comes as the rows are laid out
+        room = (
+            self.table.maximumViewportSize().width()
+            - self.table.verticalScrollBar().sizeHint().width()
+        )
+        excess = sum(header.sectionSize(c) for c in shown) - room
+        titles = [i.column.title for i in INDICATORS]
+        for title in LONG_TEXT_COLUMNS:
+            column = titles.index(title)
+            if excess <= 0 or column == last:
+                break
+            size = header.sectionSize(column)
+            narrower = max(size - excess, NARROWEST_LONG_COLUMN)
+            header.resizeSection(column, min(size, narrower))
+            excess -= size - header.sectionSize(column)
 
     def _caseworker_changed(self, _index: int) -> None:
         self._update_record_button()
