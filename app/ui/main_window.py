@@ -200,8 +200,8 @@ class MainWindow(QMainWindow):
             f"Databas: {context.database.display_url}"
         )
         self._case_list_stamp: tuple | None = None
-        self.refresh_my_cases()
         self.overview: ChefOverview | None = None
+        self.refresh_my_cases()
         if actor.is_manager:
             self._add_chef_overview()
         # others change cases too (a colleague, a chef reassigning): look for changes now and
@@ -230,6 +230,16 @@ class MainWindow(QMainWindow):
         self.tabs.insertTab(0, self.overview, "Översikt")
         bar.setTabButton(0, bar.ButtonPosition.RightSide, None)
         self.tabs.setCurrentIndex(0)
+
+    def _show_my_cases_tab(self) -> None:
+        """A chef who started without cases of her own got one (F5, the poll): Mina
+        ärenden comes back, second after Översikt, not closable; the current tab stays."""
+        current = self.tabs.currentWidget()
+        index = self.tabs.insertTab(1, self.my_cases_page, "Mina ärenden")
+        bar = self.tabs.tabBar()
+        bar.setTabButton(index, bar.ButtonPosition.RightSide, None)
+        if current is not None:
+            self.tabs.setCurrentWidget(current)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&Arkiv")
@@ -352,6 +362,8 @@ class MainWindow(QMainWindow):
         self._case_list_stamp = stamp
         selected = self.my_cases_view.current_row()
         self.my_cases_model.set_rows(rows)
+        if rows and self.overview is not None and self.tabs.indexOf(self.my_cases_page) < 0:
+            self._show_my_cases_tab()
         if selected is not None:
             self.my_cases_view.select_where(lambda row: row.case_id == selected.case_id)
         overdue = sum(

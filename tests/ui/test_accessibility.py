@@ -11,15 +11,20 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QStackedWidget, QTabWidget, QWidget, QWizard
+from sqlalchemy import select
 
 from app.common.identity_number import with_check_digit
 from app.db.database import open_database
+from app.models import Decision
+from app.offline.offline_replica import LockedReplica
 from app.ui.context import AppContext
 from app.ui.crash_dialog import CrashDialog
+from app.ui.decisions.execution_dialog import ExecutionDialog
 from app.ui.first_run_dialog import FirstRunDialog
 from app.ui.forms.forms_tab import CASE_FORMS
 from app.ui.main_window import MainWindow
 from app.ui.offline.checkout_dialog import CheckOutDialog
+from app.ui.offline.offline_login_dialog import OfflineLoginDialog
 from app.ui.security.login_dialog import LoginDialog
 from tests.helpers import type_text
 from tests.ui.accessibility import Walk, dialogs_walked, spoken_name, unnamed
@@ -127,6 +132,28 @@ def test_the_caseworkers_windows_name_every_tab_stop(
         view.tabs.setCurrentWidget(view.overview_tab)
         view.overview_tab.register_barrier()
     assert len(seen) == 3
+    # Registrera verkställighet: a signed decision not yet carried out (the demo data's are
+    # all paid out: one is made to wait)
+    case_ids = [case.case_id for case in window.my_cases_model.rows]
+    with caseworker.database.sessions.begin() as session:
+        decision = session.scalars(
+            select(Decision)
+            .where(
+                Decision.case_id.in_(case_ids),
+                Decision.signed_at.is_not(None),
+                Decision.granted_total > 0,
+            )
+            .limit(1)
+        ).one()
+        decision.executed_on = None
+        case_id = decision.case_id
+    signed = window.open_case(case_id)
+    assert signed is not None
+    signed.tabs.setCurrentWidget(signed.decisions_tab)
+    assert signed.decisions_tab.view.select_where(lambda row: row.awaits_execution)
+    with dialogs_walked(walk, monkeypatch, f"{where}, beslut") as seen:
+        signed.decisions_tab.execute_button.click()
+    assert [type(dialog) for dialog in seen] == [ExecutionDialog]
     checkout = CheckOutDialog(caseworker, window.my_cases_model.rows, set())
     qtbot.addWidget(checkout)
     checkout.show()
@@ -168,7 +195,15 @@ def test_the_dialogs_before_the_main_window_name_every_tab_stop(
         )
     )
     crash = CrashDialog("Traceback: ett påhittat fel")
-    for dialog, where in ((login, "Inloggning"), (first, "Första start"), (crash, "Fel")):
+    offline = OfflineLoginDialog(
+        LockedReplica(demo_database, tmp_path / "replica.sqlite3", "sara.nilsson", "Sara Nilsson")
+    )
+    for dialog, where in (
+        (login, "Inloggning"),
+        (first, "Första start"),
+        (crash, "Fel"),
+        (offline, "Inloggning offline"),
+    ):
         qtbot.addWidget(dialog)
         dialog.show()
         walk.check(dialog, where)

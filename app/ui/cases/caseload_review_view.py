@@ -75,6 +75,18 @@ BAR_HEIGHT = 18
 """Pixels per handläggare in the flags chart."""
 WIDEST_COLUMN = 280
 """Long texts (bevakningar, försörjningshinder) are cut here; the tooltip shows them whole."""
+NARROWEST_LONG_COLUMN = 140
+"""How far the long texts' columns give way so that the table fits a laptop's screen."""
+LONG_TEXT_COLUMNS = ("Förfallna bevakningar", "Försörjningshinder")
+LAST_COLUMN_WIDTH = 120
+HEADER_LINES = {
+    "Mån. bistånd": "Mån.\nbistånd",
+    "Senaste besök": "Senaste\nbesök",
+    "Förfallna bevakningar": "Förfallna\nbevakningar",
+    "Försörjningshinder": "Försörjnings-\nhinder",
+}
+"""Titles wider than their column's dates and numbers, on two lines: at 1366 pixels the
+one-line titles pushed Förfallna bevakningar past the table's right edge."""
 
 
 # --- what a cell shows ---------------------------------------------------------------------------
@@ -125,25 +137,24 @@ def barriers_text(row: CaseIndicators) -> str:
     return "; ".join(row.support_barriers)
 
 
-def flags(row: CaseIndicators) -> list[str]:
-    """What the review should look at in this case, in words (also the row's tooltip)."""
-    found = []
-    if row.lacks_plan:
-        found.append("Aktuellt ärende utan aktuell plan")
-    if row.lacks_bka:
-        found.append(
-            f"Barnkonsekvensanalys eller bedömning för varje barn saknas för "
-            f"{row.bka_missing} beslut"
-        )
-    if row.overdue:
-        found.append(
-            "1 förfallen bevakning"
-            if row.overdue_count == 1
-            else f"{row.overdue_count} förfallna bevakningar"
-        )
-    if row.long_dependence:
-        found.append(f"Långvarigt bistånd: {row.assistance_months} av 12 månader")
-    return found
+def long_dependence_reason(row: CaseIndicators) -> str:
+    return f"Långvarigt bistånd: {row.assistance_months} av 12 månader."
+
+
+def plan_reason(_row: CaseIndicators) -> str:
+    return "Saknar plan."
+
+
+def bka_reason(row: CaseIndicators) -> str:
+    decisions = "1 beslut" if row.bka_missing == 1 else f"{row.bka_missing} beslut"
+    return f"Barn utan barnkonsekvensanalys: {decisions} saknar den."
+
+
+def overdue_reason(row: CaseIndicators) -> str:
+    since = short_date(row.earliest_overdue_due)
+    if row.overdue_count == 1:
+        return f"Bevakningen är försenad sedan {since}."
+    return f"{row.overdue_count} bevakningar är försenade, den äldsta sedan {since}."
 
 
 @dataclass(frozen=True)
@@ -153,6 +164,8 @@ class Indicator:
     column: Column
     flagged: Callable[[CaseIndicators], bool] | None = None
     tip: str = ""
+    reason: Callable[[CaseIndicators], str] | None = None
+    """Why a flagged cell is flagged, in a sentence (its tooltip, what a screen reader says)."""
 
 
 INDICATORS = (
@@ -170,6 +183,7 @@ INDICATORS = (
         lambda r: r.long_dependence,
         "Månader med försörjningsstöd de senaste 12 månaderna (den här månaden medräknad). "
         f"{LONG_DEPENDENCE_MONTHS} eller fler är långvarigt bistånd.",
+        reason=long_dependence_reason,
     ),
     Indicator(
         Column("Barn", children_text, sort_key=lambda r: r.child_count),
@@ -184,6 +198,7 @@ INDICATORS = (
         lambda r: r.lacks_plan,
         "Aktuell plan och dess nästa datum (uppföljning eller plansteg som inte är klart). "
         "Rött: ärendet är aktuellt men saknar plan.",
+        reason=plan_reason,
     ),
     Indicator(
         Column("FIA", lambda r: "Ja" if r.fia_done else "Nej"),
@@ -194,6 +209,7 @@ INDICATORS = (
         lambda r: r.lacks_bka,
         "Barnkonsekvensanalys (BKA) eller dokumenterad bedömning för varje barn, för beslut "
         "som inte är fullt bifall de senaste 12 månaderna. – = inga barn och inga sådana beslut.",
+        reason=bka_reason,
     ),
     Indicator(
         Column("Senaste besök", meeting_text, sort_key=lambda r: short_date(r.last_meeting_on)),
@@ -211,6 +227,7 @@ INDICATORS = (
         ),
         lambda r: r.overdue,
         "Bevakningar vars datum har passerat: antal och den äldsta.",
+        reason=overdue_reason,
     ),
     Indicator(
         Column("Försörjningshinder", barriers_text),
@@ -218,6 +235,15 @@ INDICATORS = (
     ),
 )
 RESPONSIBLE_COLUMN = 3
+
+
+def flags(row: CaseIndicators) -> list[str]:
+    """What the review should look at in this case, a sentence per flagged cell."""
+    return [
+        i.reason(row)
+        for i in INDICATORS
+        if i.flagged is not None and i.reason is not None and i.flagged(row)
+    ]
 
 
 class CaseloadModel(RowTableModel):
@@ -238,16 +264,22 @@ class CaseloadModel(RowTableModel):
         flagged = INDICATORS[column].flagged
         return flagged is not None and flagged(row)
 
+    def flag_reason(self, row: CaseIndicators, column: int = 0) -> str:
+        reason = INDICATORS[column].reason
+        return reason(row) if reason is not None and self.cell_flagged(row, column) else ""
+
     def data(self, index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role not in self.served_roles or not index.isValid():
             return None
         row: CaseIndicators = self.row_at(index.row())
         column = index.column()
         if role == Qt.ItemDataRole.ToolTipRole:
-            lines = [INDICATORS[column].column.text(row)]
+            # the cell's own flag first, then the rest of the row's
+            reason = self.flag_reason(row, column)
+            lines = [INDICATORS[column].column.text(row), reason]
             if row.young_adult:
                 lines.append("Sökande är ung vuxen (18–24 år).")
-            lines += flags(row)
+            lines += [flag for flag in flags(row) if flag != reason]
             return "\n".join(line for line in lines if line)
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(FLAG_RED) if self.cell_flagged(row, column) else None
@@ -258,13 +290,16 @@ class CaseloadModel(RowTableModel):
         return super().data(index, role)
 
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.ToolTipRole
-            and INDICATORS[section].tip
-        ):
-            return INDICATORS[section].tip
-        return super().headerData(section, orientation, role)
+        if orientation != Qt.Orientation.Horizontal:
+            return super().headerData(section, orientation, role)
+        title = INDICATORS[section].column.title
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADER_LINES.get(title, title)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # the whole title too: a narrow column elides it
+            tip = INDICATORS[section].tip
+            return f"{title}: {tip}" if tip else title
+        return None
 
 
 def _status_model() -> RowTableModel:
@@ -616,7 +651,25 @@ class CaseloadReviewView(QWidget):
         for column in range(last):
             if header.sectionSize(column) > WIDEST_COLUMN:
                 header.resizeSection(column, WIDEST_COLUMN)
-        header.resizeSection(last, 120)  # the last column stretches into what is left
+        header.resizeSection(last, LAST_COLUMN_WIDTH)  # stretches into what is left
+        # too wide for the table (a laptop): the long texts' columns give way first, their
+        # texts elided (the tooltip has them whole); what still does not fit scrolls
+        shown = [c for c in range(last + 1) if not self.table.isColumnHidden(c)]
+        # the room with the vertical scroll bar in it: it comes as the rows are laid out
+        room = (
+            self.table.maximumViewportSize().width()
+            - self.table.verticalScrollBar().sizeHint().width()
+        )
+        excess = sum(header.sectionSize(c) for c in shown) - room
+        titles = [i.column.title for i in INDICATORS]
+        for title in LONG_TEXT_COLUMNS:
+            column = titles.index(title)
+            if excess <= 0 or column == last:
+                break
+            size = header.sectionSize(column)
+            narrower = max(size - excess, NARROWEST_LONG_COLUMN)
+            header.resizeSection(column, min(size, narrower))
+            excess -= size - header.sectionSize(column)
 
     def _caseworker_changed(self, _index: int) -> None:
         self._update_record_button()

@@ -76,8 +76,9 @@ class RowTableModel(QAbstractTableModel):
         A model that flags single cells says which here."""
         return column == 0 and self._highlight is not None and bool(self._highlight(row))
 
-    def flag_reason(self, row: Any) -> str:
-        """Why the row is flagged, when `highlight` says it."""
+    def flag_reason(self, row: Any, column: int = 0) -> str:
+        """Why the cell is flagged (its tooltip and the text a screen reader gets): what
+        `highlight` says. A model that flags single cells says why each is here."""
         reason = self._highlight(row) if self._highlight is not None else ""
         return reason if isinstance(reason, str) else ""
 
@@ -105,7 +106,7 @@ class RowTableModel(QAbstractTableModel):
             text = column.text(row)
             if not self.cell_flagged(row, index.column()):
                 return text
-            reason = self.flag_reason(row) or "Flaggad."
+            reason = self.flag_reason(row, index.column()) or "Flaggad."
             separator = "\n" if role == Qt.ItemDataRole.ToolTipRole else ". "
             return f"{text}{separator}{reason}" if text else reason
         if role == CELL_ROLE:

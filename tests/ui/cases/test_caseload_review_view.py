@@ -15,7 +15,7 @@ from app.common.clock import STOCKHOLM
 from app.deadlines import deadlines
 from app.models import AuditEntry, Case, FormInstance, HouseholdMember, MemberRole, Plan, User
 from app.ui.cases.case_view import CaseView
-from app.ui.cases.caseload_review_view import WHOLE_UNIT, CaseloadReviewView
+from app.ui.cases.caseload_review_view import RESPONSIBLE_COLUMN, WHOLE_UNIT, CaseloadReviewView
 from app.ui.forms.form_editor import FormEditor
 from app.ui.main_window import MainWindow
 from app.ui.widgets.row_table_model import FLAG_MARK
@@ -58,8 +58,12 @@ def _pick(qtbot, view: CaseloadReviewView, name: str) -> None:
 
 
 def _headers(table) -> list[str]:
+    """The column titles as read, a title on two lines ("Förfallna / bevakningar") as one."""
     model = table.model()
-    return [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    return [
+        model.headerData(c, Qt.Orientation.Horizontal).replace("-\n", "").replace("\n", " ")
+        for c in range(model.columnCount())
+    ]
 
 
 def _shown(view: CaseloadReviewView) -> dict[str, dict]:
@@ -495,3 +499,31 @@ def test_sorting_by_a_column_and_keyboard_use_after_loading(qtbot, chef_window, 
     qtbot.keyClick(view.table, Qt.Key.Key_Down)
     qtbot.keyClick(view.table, Qt.Key.Key_Return)
     assert isinstance(chef_window.tabs.currentWidget(), CaseView)
+
+
+def test_the_whole_table_fits_a_laptop_screen(qtbot, chef_window) -> None:
+    """At 1366×768 the last flag column, Förfallna bevakningar, is inside the table (it was
+    cut at its right edge): long titles on two lines, long texts elided with the whole text
+    in the tooltip."""
+    chef_window.resize(1366, 768)
+    view = _open_view(qtbot, chef_window)
+    table, header = view.table, view.table.horizontalHeader()
+    column = _headers(table).index("Förfallna bevakningar")
+    assert not table.isColumnHidden(RESPONSIBLE_COLUMN)  # the whole unit: all columns
+    assert header.sectionViewportPosition(column) >= 0
+    right = header.sectionViewportPosition(column) + header.sectionSize(column)
+    assert right <= table.viewport().width()
+    assert table.horizontalScrollBar().maximum() == 0  # the last one too, nothing to scroll
+    model = table.model()
+    title = model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert title.startswith("Förfallna bevakningar: ")
+    # an elided text is whole in its tooltip
+    metrics = table.fontMetrics()
+    cut = [
+        model.index(r, column)
+        for r in range(model.rowCount())
+        if metrics.horizontalAdvance(model.index(r, column).data()) > header.sectionSize(column)
+    ]
+    for index in cut:
+        text = index.data().removeprefix(FLAG_MARK)
+        assert index.data(Qt.ItemDataRole.ToolTipRole).startswith(text)

@@ -229,3 +229,31 @@ def test_f5_reads_the_overview_again_not_mina_arenden(qtbot, chef_window, chef) 
     qtbot.keyClick(button, Qt.Key.Key_F5)
     qtbot.waitUntil(lambda: not page.loading and reads() == before + 1, timeout=10_000)
     assert chef_window.tabs.currentWidget() is page
+
+
+def test_mina_arenden_comes_when_the_chef_gets_a_case(qtbot, chef_window, chef) -> None:
+    """A chef who logged in without cases of her own is given one: the next poll (or F5 in
+    the search field) brings Mina ärenden, second and not closable, and she stays where she is."""
+    assert _tab_titles(chef_window) == ["Översikt"]
+    with chef.database.sessions.begin() as session:
+        chef_user = session.scalar(select(User).where(User.username == "eva.lind"))
+        assert chef_user is not None
+        case_id = session.scalar(
+            select(Case.id)
+            .where(Case.status != CaseStatus.CLOSED, Case.unit_id == chef_user.unit_id)
+            .limit(1)
+        )
+        session.execute(
+            update(Case).where(Case.id == case_id).values(responsible_user_id=chef_user.id)
+        )
+    chef_window.poll_my_cases()
+    qtbot.waitUntil(
+        lambda: _tab_titles(chef_window) == ["Översikt", "Mina ärenden"], timeout=10_000
+    )
+    assert chef_window.tabs.currentIndex() == 0
+    assert chef_window.my_cases_model.rows[0].case_id == case_id
+    bar = chef_window.tabs.tabBar()
+    assert bar.tabButton(1, bar.ButtonPosition.RightSide) is None
+    chef_window.close_tab(1)  # Ctrl+W on it: it stays
+    qtbot.keyClick(chef_window.search_field, Qt.Key.Key_F5)  # once only, not twice
+    assert _tab_titles(chef_window) == ["Översikt", "Mina ärenden"]

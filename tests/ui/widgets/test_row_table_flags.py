@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
 
+from app.cases.caseload_review import BKA_MISSING
 from app.common import clock
 from app.ui.cases.caseload_review_view import CaseloadReviewView
 from app.ui.widgets.row_table_model import FLAG_MARK, Column, RowTableModel
@@ -80,3 +81,57 @@ def test_flagged_cells_in_the_caseload_review_are_marked(qtbot, chef_window) -> 
                 unflagged += 1
                 assert not text.startswith(FLAG_MARK), text
     assert flagged and unflagged
+
+
+def test_each_flagged_cell_of_the_caseload_review_says_why(qtbot, chef_window) -> None:
+    """Not "Flaggad.": the tooltip and what a screen reader gets name the cell's own flag."""
+    qtbot.keyClick(chef_window, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    view = chef_window.tabs.currentWidget()
+    assert isinstance(view, CaseloadReviewView)
+    qtbot.waitUntil(lambda: not view.loading, timeout=10_000)
+    model = view.model
+    headers = [
+        model.headerData(c, Qt.Orientation.Horizontal).replace("-\n", "").replace("\n", " ")
+        for c in range(model.columnCount())
+    ]
+    if not any(row.lacks_bka for row in model.rows):  # none in the demo data on this day
+        model.set_rows(
+            [
+                *model.rows,
+                replace(model.rows[0], bka_status=BKA_MISSING, bka_missing=2, lacks_bka=True),
+            ]
+        )
+
+    def why(row) -> dict[str, str]:
+        overdue = (
+            f"Bevakningen är försenad sedan {row.earliest_overdue_due.isoformat()}."
+            if row.overdue_count == 1
+            else f"{row.overdue_count} bevakningar är försenade, den äldsta sedan "
+            f"{row.earliest_overdue_due.isoformat()}."
+            if row.overdue_count
+            else ""
+        )
+        return {
+            "Mån. bistånd": f"Långvarigt bistånd: {row.assistance_months} av 12 månader.",
+            "Plan": "Saknar plan.",
+            "BKA": f"Barn utan barnkonsekvensanalys: {row.bka_missing} beslut saknar den.",
+            "Förfallna bevakningar": overdue,
+        }
+
+    flagged_in = {"Mån. bistånd": "long_dependence", "Plan": "lacks_plan", "BKA": "lacks_bka"}
+    flagged_in["Förfallna bevakningar"] = "overdue"
+    seen: set[str] = set()
+    for r in range(model.rowCount()):
+        row = model.row_at(r)
+        for title, attribute in flagged_in.items():
+            if title in seen or not getattr(row, attribute):
+                continue
+            seen.add(title)
+            column = headers.index(title)
+            cell = model.index(r, column)
+            shown = cell.data().removeprefix(FLAG_MARK)
+            reason = why(row)[title]
+            assert cell.data(ACCESSIBLE) == f"{shown}. {reason}", title
+            assert cell.data(Qt.ItemDataRole.ToolTipRole).startswith(f"{shown}\n{reason}"), title
+            assert "Flaggad" not in cell.data(ACCESSIBLE)
+    assert seen == set(flagged_in), "the demo data has a case with each flag"
