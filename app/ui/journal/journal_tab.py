@@ -444,6 +444,10 @@ class JournalTab(QWidget):
             return True
         self._clear_errors()
         draft, current, corrects = self._draft(), self.current, self.corrects
+        if self.entry_date.error:  # a typed text that is no date: not the last good date saved
+            self.errors["entry_date"].set_message(self.entry_date.error)
+            self.entry_date.setFocus()
+            return False
         try:
             if current is None:
                 entry = self.context.call(
