@@ -17,6 +17,7 @@ from app.forms import filled_forms
 from app.offline import leases
 from app.ui.forms.form_editor import FormEditor
 from app.ui.widgets.read_only import BANNER_STYLE
+from tests.helpers import type_text
 from tests.ui.forms.form_filling import fill_everything
 
 Group, Role = QPalette.ColorGroup, QPalette.ColorRole
@@ -94,6 +95,39 @@ def test_a_chef_taking_the_case_back_gives_the_buttons_back(
     view.revoke_lease()  # answered Ja
     assert not view.lease_banner.isVisible()
     assert view.status_button.isEnabled() and view.decisions_tab.new_button.isEnabled()
+
+
+def test_the_journal_of_a_checked_out_case_cannot_be_typed_into_until_it_is_back(
+    qtbot, chef_window, caseworker, dialogs
+) -> None:
+    case_id = caseworker.call(lambda s, a: my_cases.my_cases(s, a))[0].case_id
+    caseworker.call(
+        lambda s, a: leases.check_out(
+            s, a, [case_id], due_on=clock.today() + timedelta(days=1), replica_id=uuid.uuid4()
+        )
+    )
+    view = chef_window.open_case(case_id)
+    journal = view.journal_tab
+    view.tabs.setCurrentWidget(journal)
+    assert view.lease_banner.isVisible()  # the reason
+    # the new entry's fields: readable, nothing typed gets in
+    assert journal.title.isReadOnly() and journal.text.isReadOnly()
+    assert journal.title.isEnabled() and journal.text.isEnabled()
+    assert not journal.entry_date.isEnabled() and not journal.entry_type.isEnabled()
+    type_text(journal.title, "Hembesök")
+    type_text(journal.text, "Skrivet här")
+    assert journal.title.text() == "" and journal.text.toPlainText() == ""
+    assert not journal.has_unsaved_changes()
+    if journal.list_view.model().rowCount():  # picking an entry does not open it for typing
+        journal.list_view.selectRow(0)
+        assert journal.title.isReadOnly() and journal.text.isReadOnly()
+    view.revoke_lease()  # answered Ja
+    assert not view.lease_banner.isVisible()
+    qtbot.mouseClick(journal.new_button, Qt.MouseButton.LeftButton)
+    assert not journal.title.isReadOnly() and not journal.text.isReadOnly()
+    assert journal.entry_date.isEnabled() and journal.entry_type.isEnabled()
+    type_text(journal.title, "Hembesök")
+    assert journal.title.text() == "Hembesök" and journal.save_button.isEnabled()
 
 
 def _signed_decision(main_window):

@@ -150,6 +150,8 @@ class CaseView(QWidget):
         tab = JournalTab(self.context, self.case_id, self)
         tab.changed.connect(self.reload)
         self.edit_lock.add(tab.new_button, tab.save_button, tab.sign_button, tab.addendum_button)
+        tab.hold(self.edit_lock.reason)  # and its inputs read-only while the buttons are held
+        self.edit_lock.reason_changed.connect(tab.hold)
         return tab
 
     def _make_plan_tab(self) -> PlanTab:

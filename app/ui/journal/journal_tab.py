@@ -97,6 +97,10 @@ class JournalTab(QWidget):
         self.current: JournalRow | None = None
         self.corrects: JournalRow | None = None
         self._snapshot: tuple = ()
+        self._editable = True
+        """Whether the entry shown may be changed by the user (her own draft or a new one)."""
+        self.held_reason = ""
+        """Why nothing can be changed here now (the case is checked out elsewhere), or ""."""
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.model = RowTableModel(
@@ -343,15 +347,25 @@ class JournalTab(QWidget):
             return False
         return self._fields() != self._snapshot
 
+    def hold(self, reason: str) -> None:
+        """While `reason` is set (shown in the case's banner) the entry can be read but
+        nothing typed into it; when it goes the entry is as editable as before."""
+        self.held_reason = reason
+        self._set_editable(self._editable)
+        self.addendum_button.setEnabled(self.current is not None and self.current.is_signed)
+
     def _set_editable(self, editable: bool) -> None:
+        self._editable = editable
+        writable = editable and not self.held_reason
         for widget in (self.entry_date, self.entry_type):
-            widget.setEnabled(editable)
-        self.title.setReadOnly(not editable)
-        self.text.setReadOnly(not editable)
+            widget.setEnabled(writable)
+        self.title.setReadOnly(not writable)
+        self.text.setReadOnly(not writable)
         for field in (self.title, self.text):
-            field.setStyleSheet("" if editable else READ_ONLY_STYLE)
-        self.save_button.setEnabled(editable)
-        self.sign_button.setEnabled(editable)
+            field.setStyleSheet("" if writable else READ_ONLY_STYLE)
+        # the case's EditLock holds these while the case is checked out elsewhere
+        self.save_button.setEnabled(writable)
+        self.sign_button.setEnabled(writable)
 
     def _load(self, row: JournalRow) -> None:
         self.current = row
@@ -430,6 +444,10 @@ class JournalTab(QWidget):
             return True
         self._clear_errors()
         draft, current, corrects = self._draft(), self.current, self.corrects
+        if self.entry_date.error:  # a typed text that is no date: not the last good date saved
+            self.errors["entry_date"].set_message(self.entry_date.error)
+            self.entry_date.setFocus()
+            return False
         try:
             if current is None:
                 entry = self.context.call(

@@ -3,6 +3,8 @@ are changed. The settings and their rules are declared in app.settings.registry.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -75,6 +77,7 @@ class SettingsDialog(QDialog):
             help_text.setWordWrap(True)
             column.addWidget(help_text)
             add_field(form, _with_mnemonic(declaration.label, taken), box, buddy=field)
+            error.follow(field)  # the message is what a screen reader says; it goes on typing
             self.fields[declaration.key] = field
             self.errors[declaration.key] = error
         layout.addLayout(form)
@@ -112,11 +115,14 @@ class SettingsDialog(QDialog):
         if self.fields:
             next(iter(self.fields.values())).setFocus()
 
-    def reload(self) -> None:
+    def reload(self, keep: Collection[str] = ()) -> None:
+        """The stored values, into every field except those in `keep` (a refused value
+        the user is to correct: setting it again would also take its message away)."""
         settings = self.context.call(lambda s, _a: stored_settings.adjustable_settings(s))
         self.current = {setting.declaration.key: setting for setting in settings}
         for key, setting in self.current.items():
-            self.fields[key].setText(str(setting.value))
+            if key not in keep:
+                self.fields[key].setText(str(setting.value))
 
     def save(self) -> None:
         """Each changed field through the service; a refused value keeps its text and gets
@@ -142,10 +148,8 @@ class SettingsDialog(QDialog):
                 show_error(self, exc)
                 return
             saved.append(self.current[key].declaration.label)
-        kept = {key: self.fields[key].text() for key in self.errors if self.errors[key].text()}
-        self.reload()
-        for key, text in kept.items():  # what the user typed stays for her to correct
-            self.fields[key].setText(text)
+        # what the user typed and was refused stays, with its message, for her to correct
+        self.reload(keep={key for key, error in self.errors.items() if error.text()})
         if saved:
             self.status.setText("Sparat: " + ", ".join(saved) + ".")
         elif not refused:

@@ -30,11 +30,15 @@ def _qdate(value: date | None) -> QDate:
     return QDate(value.year, value.month, value.day) if value else QDate()
 
 
-class _TypedField(QLineEdit):
+class TypedField(QLineEdit):
     """What the date and the date-time field share: the text is parsed when the user
     leaves the field (or the value is asked for); a text that is no date stays, marked,
-    with the reason shown and in the tooltip, and the last good value is kept."""
+    with the reason shown, and the last good value is kept. The reason is shown by the
+    FieldError under the field where there is one (`errorChanged`), else in the tooltip;
+    the mark goes as soon as the text is a date again."""
 
+    errorChanged = Signal(str)
+    """Why the text is not a date, or "" once it is one."""
     _hint = ""
     _widest = "30 september 2026"
 
@@ -43,6 +47,9 @@ class _TypedField(QLineEdit):
         self._optional = optional
         self.error = ""
         """Why the text is not a date, or ""."""
+        self.errors_shown_below = False
+        """A FieldError under the field shows `error` (set by FieldError.follow); else the
+        tooltip does."""
         self.setToolTip(self._hint)
         icon = QIcon.fromTheme("x-office-calendar")
         if icon.isNull():
@@ -52,6 +59,7 @@ class _TypedField(QLineEdit):
         self.calendar_action.triggered.connect(self.show_calendar)
         self.calendar: QCalendarWidget | None = None
         self.editingFinished.connect(self.commit)
+        self.textChanged.connect(self._text_changed)
         # as wide as a date written out, its calendar button next to it, not a screen away
         self.setMaximumWidth(self.fontMetrics().horizontalAdvance(self._widest) + 56)
 
@@ -94,13 +102,33 @@ class _TypedField(QLineEdit):
         self._set_error("")
         self._store(value)
 
+    def text_error(self) -> str:
+        """Why the text as it stands is no date (or none allowed here), or "": checked
+        without taking it as the value."""
+        current = self._current()
+        text = self.text().strip()
+        if (current is not None and text == self._show(current)) or (not text and self._optional):
+            return ""
+        try:
+            self._parse(text)
+        except DateInputError as exc:
+            return str(exc)
+        return ""
+
+    def _text_changed(self, _text: str) -> None:
+        if self.error and not self.text_error():
+            self._set_error("")  # a date again: the mark goes now, the value when she leaves
+
     def _set_error(self, message: str) -> None:
         if message == self.error:
             return
         self.error = message
         self.setStyleSheet(_ERROR_STYLE if message else "")
-        self.setToolTip(message or self._hint)
         self.setAccessibleDescription(message)
+        self.errorChanged.emit(message)
+        if self.errors_shown_below:
+            return
+        self.setToolTip(message or self._hint)
         if message and self.isVisible():
             QToolTip.showText(self.mapToGlobal(QPoint(0, self.height())), message, self)
 
@@ -145,7 +173,7 @@ class _TypedField(QLineEdit):
         self.setFocus()
 
 
-class DateField(_TypedField):
+class DateField(TypedField):
     """`value()`/`set_value()` in `date`; `date()`/`setDate()`/`dateChanged` in QDate as
     a QDateEdit had. An optional field may be empty ("ej angivet")."""
 
@@ -218,7 +246,7 @@ class DateField(_TypedField):
         self._store(day)
 
 
-class DateTimeField(_TypedField):
+class DateTimeField(TypedField):
     """A date and a time of day in one field ("2026-12-07 14:30"), local time."""
 
     dateTimeChanged = Signal(QDateTime)

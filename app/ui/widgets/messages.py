@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from app import storage
 from app.common.errors import ServiceError
+from app.ui.widgets.date_field import TypedField
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +126,9 @@ class FieldError(QLabel):
     Once it `follow`s its field, the message is also the field's accessible description
     (what a screen reader says after the name) and it goes as soon as the field is valid:
     on each change of the field it asks `check` again, or, without a check, clears itself
-    (the message spoke of a value that is gone; saving checks the new one)."""
+    (the message spoke of a value that is gone; saving checks the new one). Under a date
+    field it also shows why a typed text is no date, and keeps its message until the text
+    is a date."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -142,6 +145,10 @@ class FieldError(QLabel):
         self._field = field
         self._description = field.accessibleDescription()
         self._check = check
+        if isinstance(field, TypedField):
+            field.errors_shown_below = True
+            field.errorChanged.connect(self.set_message)
+            self._check = lambda: self.text() if field.text_error() else (check() if check else "")
         for name in _CHANGE_SIGNALS:
             signal = getattr(field, name, None)
             if isinstance(signal, SignalInstance):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -84,7 +84,12 @@ def make_read_only(root: QWidget, keep: Iterable[QWidget] = ()) -> None:
 class EditLock(QObject):
     """Holds edit buttons disabled while `reason` is set, whatever the code that owns them
     does meanwhile (it enables them as rows are picked); the reason is their tooltip. When
-    the reason goes, each button gets back the state its owner last gave it."""
+    the reason goes, each button gets back the state its owner last gave it. Inputs have
+    no such hold (no event tells when their owner makes one read-only that already is):
+    their owner follows `reason_changed` and makes them read-only itself."""
+
+    reason_changed = Signal(str)
+    """The new reason, after the buttons were held or given back."""
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -117,6 +122,8 @@ class EditLock(QObject):
                 self.reason = ""
                 widget.setEnabled(wanted)
                 widget.setToolTip(self._tooltips[widget])
+        if reason != was:
+            self.reason_changed.emit(reason)
 
     def _hold(self, widget: QWidget) -> None:
         if widget.isEnabled():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QApplication, QLabel, QMenu
 
 from app.settings import registry, stored_settings
@@ -102,3 +103,23 @@ def test_administrator_changes_the_warning_days(qtbot, admin_window, opened, dem
 def test_the_menu_entry_is_for_administrators_only(main_window) -> None:
     texts = [a.text() for m in main_window.menuBar().actions() for a in m.menu().actions()]
     assert "&Inställningar …" not in texts
+
+
+def test_a_refused_value_keeps_its_message_until_she_corrects_it(qtbot, demo_database) -> None:
+    dialog = SettingsDialog(login_admin(demo_database))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    field, error = dialog.fields[KEY], dialog.errors[KEY]
+    spoken = QAccessible.queryAccessibleInterface(field)
+    retype(qtbot, field, "5000")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    # the reload after the refusal neither takes the message nor the text away
+    assert error.isVisible() and error.text() == "Antalet dagar får vara högst 180."
+    assert spoken.text(QAccessible.Text.Description) == error.text()
+    assert field.text() == "5000"
+    qtbot.keyClick(field, Qt.Key.Key_End)  # the refused text is selected, to type over
+    qtbot.keyClick(field, Qt.Key.Key_Backspace)  # "500": changed, checked when saved
+    assert not error.isVisible() and error.text() == ""
+    assert spoken.text(QAccessible.Text.Description) == ""
+    assert field.text() == "500"
