@@ -55,7 +55,7 @@ from app.statistics.statistics import MonthStatistics, YearStatistics
 from app.statistics.tables import ChartData, Stats, StatTable
 from app.ui.context import AppContext
 from app.ui.widgets.background import run_in_background
-from app.ui.widgets.messages import show_error
+from app.ui.widgets.messages import show_done, show_error
 from app.ui.widgets.pdf_export import ask_save_path
 from app.ui.widgets.pdf_preview import preview_pdf
 from app.ui.widgets.row_table_model import Column, RowTableModel
@@ -743,7 +743,7 @@ class StatisticsView(QWidget):
         except Exception as exc:
             show_error(self, exc)
             return
-        self._saved(f"Statistiken sparades som {target}.")
+        show_done(self, f"Statistiken sparades som {target}.")
 
     def export_sos(self) -> None:
         month = self.selected_month()
@@ -766,11 +766,14 @@ class StatisticsView(QWidget):
             return underlag
 
         def done(underlag: sos_export.Underlag) -> None:
-            self._saved(
+            if not isValid(self):
+                return
+            show_done(self, f"Individunderlaget sparades i {target}.")
+            # not a success message but what the file is not: it stays on the page
+            self.status_label.setText(
                 f"Individunderlaget för {month_name(month)} ({len(underlag.persons)} personer i "
-                f"{underlag.households} hushåll, {len(underlag.closings)} avslut) sparades i "
-                f"{target}. Obs! {sos_export.FORMAT_NOTE} Saknas: kommunala "
-                "arbetsmarknadsinsatser."
+                f"{underlag.households} hushåll, {len(underlag.closings)} avslut): Obs! "
+                f"{sos_export.FORMAT_NOTE} Saknas: kommunala arbetsmarknadsinsatser."
             )
 
         run_in_background(
@@ -780,10 +783,6 @@ class StatisticsView(QWidget):
             on_error=self._export_failed,
             label="Skapar underlaget …",
         )
-
-    def _saved(self, message: str) -> None:
-        if isValid(self):
-            self.status_label.setText(message)
 
     def _export_failed(self, exc: Exception) -> None:
         if isValid(self):

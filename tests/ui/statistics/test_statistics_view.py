@@ -350,7 +350,7 @@ def test_exports(qtbot, chef_window, chef, tmp_path, monkeypatch):
     assert households.cell("Helår 2026", "Bidragshushåll – Totalt") == str(
         expected.support_households.total.total
     )
-    assert "statistik.csv" in view.status_label.text()
+    assert "statistik.csv" in chef_window.statusBar().currentMessage()  # a success: no label
 
     view.month.setCurrentIndex(view.month.findText("Oktober"))
     underlag = chef.call(lambda s, a: sos_export.individual_data(s, a, date(2026, 10, 1)))
@@ -366,7 +366,9 @@ def test_exports(qtbot, chef_window, chef, tmp_path, monkeypatch):
     assert lines[persons + 2].startswith(f"{demo_data.DEMO_MUNICIPALITY_CODE};2026-10;")
     assert len(underlag.persons) > 0
     assert lines[persons + 2 + len(underlag.persons)] == ""
-    status = view.status_label.text()
+    saved = chef_window.statusBar().currentMessage()
+    assert saved == f"Individunderlaget sparades i {target['path']}."
+    status = view.status_label.text()  # what the file is not stays on the page
     assert f"oktober 2026 ({len(underlag.persons)} personer i {underlag.households}" in status
     assert "Inte Socialstyrelsens filformat" in status and "arbetsmarknadsinsatser" in status
 
