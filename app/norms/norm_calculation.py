@@ -137,7 +137,7 @@ class Calculation:
     """norm + approved costs − counted income: positive = deficit (bistånd), negative = surplus."""
     uses_unverified: bool = False
     unverified: list[str] = field(default_factory=list)
-    """The norm amounts used that have no source ('Barn 4–6 år: 3 035 kr'): a decision
+    """The norm amounts used that have no source ('Barn 4–6 år: 3 035,00 kr'): a decision
     computed with them cannot be signed. Never printed in a letter."""
     norm_source: str = ""
     """The letter's text for the sources of the norm amounts used ('' when one has none)."""

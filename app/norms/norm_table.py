@@ -25,7 +25,7 @@ from functools import cache
 from typing import Any
 
 from app.common.errors import ValidationFailed
-from app.common.formatting import number
+from app.common.formatting import money
 from app.common.resources import resource_path
 
 CHILD_MIN_AGE = 0
@@ -201,7 +201,8 @@ class NormTable:
         ]
 
     def unverified_items(self) -> list[str]:
-        """Swedish descriptions of the amounts without a source, e.g. 'Barn 4–6 år: 3 035 kr'."""
+        """Swedish descriptions of the amounts without a source, e.g. 'Barn 4–6 år:
+        3 035,00 kr' (formatting.money, as every amount the user reads)."""
         return [describe(value) for value in self.all_values() if not value.verified]
 
     def citation_of(self, values: list[NormValue]) -> str:
@@ -217,7 +218,7 @@ class NormTable:
 
 
 def describe(value: NormValue) -> str:
-    return f"{value.description}: {number(value.amount)} kr"
+    return f"{value.description}: {money(value.amount)}"
 
 
 def age_band_label(from_age: int, to_age: int) -> str:
@@ -293,7 +294,7 @@ def _parse_value(raw: Any, key: str, description: str, errors: _Errors) -> NormV
         ok = False
     elif amount > MAX_NORM_AMOUNT:
         errors.add(
-            f"{key}.amount", f"{description}: orimligt högt belopp ({amount} kr) – kontrollera."
+            f"{key}.amount", f"{description}: orimligt högt belopp ({money(amount)}) – kontrollera."
         )
         ok = False
     source: str | None = None
@@ -570,10 +571,10 @@ def _check_known_totals(table: NormTable) -> None:
         if personal.amount + common.amount != total.amount:
             who = "en ensamstående" if total.adults == 1 else "sambor"
             errors[f"known_totals.{total.adults}"] = (
-                f"Personliga kostnader ({number(personal.amount)} kr) och gemensamma "
-                f"hushållskostnader ({number(common.amount)} kr) för {who} blir "
-                f"{number(personal.amount + common.amount)} kr, men källan anger "
-                f"{number(total.amount)} kr."
+                f"Personliga kostnader ({money(personal.amount)}) och gemensamma "
+                f"hushållskostnader ({money(common.amount)}) för {who} blir "
+                f"{money(personal.amount + common.amount)}, men källan anger "
+                f"{money(total.amount)}."
             )
     if errors:
         raise ValidationFailed(errors)

@@ -983,9 +983,8 @@ class DecisionEditor(QWidget):
             target,
             gather=lambda s, a: kommunicering.letter_data(s, a, decision_id, None),
             render=render_communication_letter,
-            on_done=lambda path: self.communication_status.setText(
-                f"Kommuniceringsbrevet sparades som {path}"
-            ),
+            # to the status bar: communication_status keeps showing what was sent and answered
+            on_done=lambda path: show_done(self, f"Kommuniceringsbrevet sparades som {path}"),
         )
 
     # --- page 4: children and signing -------------------------------------------------

@@ -4,7 +4,6 @@ autosave of drafts, messages next to fields, progress of required fields, signin
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -39,7 +38,7 @@ from app.printing.form_printout import render_form
 from app.ui.context import AppContext
 from app.ui.forms.form_fields import FieldInput
 from app.ui.widgets.messages import FieldError, ask_save_or_discard, show_error
-from app.ui.widgets.pdf_export import ask_pdf_path, export_pdf
+from app.ui.widgets.pdf_preview import preview_pdf
 from app.ui.widgets.read_only import BANNER_STYLE, make_read_only
 
 AUTOSAVE_MS = 1500
@@ -421,22 +420,19 @@ class FormEditor(QWidget):
         self.new_version_created.emit(form.id)
 
     def print_form(self) -> None:
-        name = f"{self.view.title} {self.view.case_number}".strip()
-        target = ask_pdf_path(self, "Spara blanketten som PDF", f"{name}.pdf")
-        if target:
-            self.export_pdf(target)
-
-    def export_pdf(self, target: Path) -> None:
+        """The form in the program's preview (as the decision letter and the journal),
+        saved as PDF or printed from there; unsaved answers are saved first."""
         if not self.save():
             return
+        name = f"{self.view.title} {self.view.case_number}".strip()
         form_id = self.form_id
-        export_pdf(
+        preview_pdf(
             self,
             self.context,
-            target,
+            title=name,
+            suggested_name=f"{name}.pdf",
             gather=lambda s, a: form_printout(s, a, form_id),
             render=render_form,
-            on_done=lambda path: self.status_label.setText(f"Blanketten sparades som {path}"),
         )
 
     def has_unsaved_changes(self) -> bool:

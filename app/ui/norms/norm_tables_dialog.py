@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.common.errors import ValidationFailed
-from app.common.formatting import number, short_date
+from app.common.formatting import money, short_date
 from app.norms import applicable_table
 from app.norms.applicable_table import NormTableRow
 from app.norms.norm_table import NormTable, norm_table_to_json
@@ -43,8 +43,7 @@ def describe_table(table: NormTable) -> list[str]:
         if source.covers:
             lines.append(f"  {source.covers}")
     for total in table.known_totals:
-        amount = f"{number(total.amount)} kr"  # whole kronor, as the amounts listed below
-        lines.append(f"• Känd summa: {total.description} {amount} ({total.source})")
+        lines.append(f"• Känd summa: {total.description} {money(total.amount)} ({total.source})")
     missing = table.unverified_items()
     lines.append("")
     if missing:

@@ -29,7 +29,7 @@ from app.security.integrity import ChainReport
 from app.ui.context import AppContext
 from app.ui.widgets.background import run_in_background
 from app.ui.widgets.date_field import DateField
-from app.ui.widgets.messages import FieldError, add_field, show_error
+from app.ui.widgets.messages import FieldError, add_field, show_done, show_error
 from app.ui.widgets.pdf_export import ask_save_path
 from app.ui.widgets.row_table_model import Column, RowTableModel
 from app.ui.widgets.table_view import RowTableView
@@ -261,4 +261,4 @@ class AuditReviewView(QWidget):
     def _exported(self, result: tuple[int, Path]) -> None:
         if isValid(self):
             rows, target = result
-            self.status_label.setText(f"{number(rows)} rader sparades i {target}.")
+            show_done(self, f"{number(rows)} rader sparades i {target}.")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCharts import (
@@ -56,8 +55,9 @@ from app.statistics.statistics import MonthStatistics, YearStatistics
 from app.statistics.tables import ChartData, Stats, StatTable
 from app.ui.context import AppContext
 from app.ui.widgets.background import run_in_background
-from app.ui.widgets.messages import show_error
-from app.ui.widgets.pdf_export import ask_pdf_path, ask_save_path
+from app.ui.widgets.messages import show_done, show_error
+from app.ui.widgets.pdf_export import ask_save_path
+from app.ui.widgets.pdf_preview import preview_pdf
 from app.ui.widgets.row_table_model import Column, RowTableModel
 from app.ui.widgets.table_view import RowTableView
 
@@ -334,10 +334,13 @@ class StatisticsView(QWidget):
         self.status_label.setObjectName("statisticsStatus")
         self.status_label.setWordWrap(True)
         bottom.addWidget(self.status_label, 1)
-        self.pdf_button = QPushButton("Exportera &PDF …")
-        self.pdf_button.setObjectName("exportPdf")
-        self.pdf_button.setToolTip("Rapporten med tabeller och diagram som PDF.")
-        self.pdf_button.clicked.connect(self.export_pdf)
+        self.pdf_button = QPushButton("&PDF-rapport …")
+        self.pdf_button.setObjectName("previewPdf")
+        self.pdf_button.setToolTip(
+            "Rapporten med tabeller och diagram, förhandsgranskad: sparas som PDF eller skrivs "
+            "ut därifrån."
+        )
+        self.pdf_button.clicked.connect(self.preview_report)
         self.csv_button = QPushButton("Exportera &CSV …")
         self.csv_button.setObjectName("exportCsv")
         self.csv_button.setToolTip(
@@ -705,31 +708,22 @@ class StatisticsView(QWidget):
         assert self.stats is not None
         return f"Statistik {tables.period_title(self.stats)} {self.stats.unit_name}".strip()
 
-    def export_pdf(self) -> None:
+    def preview_report(self) -> None:
+        """The report in the program's preview (as the decision letter and the journal),
+        saved as PDF or printed from there."""
         if self.stats is None:
-            return
-        target = ask_pdf_path(self, "Spara statistiken som PDF", f"{self._file_stem()}.pdf")
-        if target is None:
             return
         stats = self.stats
         printed = f"Utskriven {local_datetime(clock.now())} av {self.context.logged_in.full_name}"
-        context = self.context
-
-        def work(_report: Callable[[int], None]) -> Path:
-            organisation = context.call(
-                lambda session, _actor: organisation_name(session, stats.unit_id)
-            )
-            target.write_bytes(
-                render_statistics_report(stats, printed=printed, organisation=organisation)
-            )
-            return target
-
-        run_in_background(
-            self.window(),
-            work,
-            on_done=lambda path: self._saved(f"Rapporten sparades som {path}."),
-            on_error=self._export_failed,
-            label="Skapar PDF …",
+        preview_pdf(
+            self,
+            self.context,
+            title=f"{self._file_stem()} – rapport",
+            suggested_name=f"{self._file_stem()}.pdf",
+            gather=lambda session, _actor: organisation_name(session, stats.unit_id),
+            render=lambda organisation: render_statistics_report(
+                stats, printed=printed, organisation=organisation
+            ),
         )
 
     def export_csv(self) -> None:
@@ -749,7 +743,7 @@ class StatisticsView(QWidget):
         except Exception as exc:
             show_error(self, exc)
             return
-        self._saved(f"Statistiken sparades som {target}.")
+        show_done(self, f"Statistiken sparades som {target}.")
 
     def export_sos(self) -> None:
         month = self.selected_month()
@@ -772,11 +766,14 @@ class StatisticsView(QWidget):
             return underlag
 
         def done(underlag: sos_export.Underlag) -> None:
-            self._saved(
+            if not isValid(self):
+                return
+            show_done(self, f"Individunderlaget sparades i {target}.")
+            # not a success message but what the file is not: it stays on the page
+            self.status_label.setText(
                 f"Individunderlaget för {month_name(month)} ({len(underlag.persons)} personer i "
-                f"{underlag.households} hushåll, {len(underlag.closings)} avslut) sparades i "
-                f"{target}. Obs! {sos_export.FORMAT_NOTE} Saknas: kommunala "
-                "arbetsmarknadsinsatser."
+                f"{underlag.households} hushåll, {len(underlag.closings)} avslut): Obs! "
+                f"{sos_export.FORMAT_NOTE} Saknas: kommunala arbetsmarknadsinsatser."
             )
 
         run_in_background(
@@ -786,10 +783,6 @@ class StatisticsView(QWidget):
             on_error=self._export_failed,
             label="Skapar underlaget …",
         )
-
-    def _saved(self, message: str) -> None:
-        if isValid(self):
-            self.status_label.setText(message)
 
     def _export_failed(self, exc: Exception) -> None:
         if isValid(self):

@@ -83,7 +83,7 @@ def test_amounts_without_a_source_stop_signing_and_say_why(session, caseworker, 
     decision = computed(session, caseworker, family, start, end)
     message = problems(session, caseworker, decision)[SigningProblemKind.UNSOURCED_NORM]
     assert message.startswith("Riksnormen för 2025 har belopp utan källa: ")
-    assert "Barn 7–10 år: 3\xa0790 kr" in message
+    assert "Barn 7–10 år: 3\xa0790,00\xa0kr" in message
     assert "Ett belopp utan källa kan inte användas i ett beslut som undertecknas." in message
     assert "under Arkiv → Riksnormen och en annan administratör godkänner dem" in message
     with pytest.raises(ValidationFailed) as caught:

@@ -124,7 +124,8 @@ def test_a_table_with_amounts_without_a_source_is_not_approved(
     with pytest.raises(ValidationFailed) as caught:
         applicable_table.approve_table(session, second_admin, 2027)
     assert caught.value.field_errors["table"].startswith(
-        "Riksnormen för 2027 kan inte godkännas: 1 belopp saknar källa (Barn 4–6 år: 2\xa0440 kr)."
+        "Riksnormen för 2027 kan inte godkännas: 1 belopp saknar källa "
+        "(Barn 4–6 år: 2\xa0440,00\xa0kr)."
     )
 
 

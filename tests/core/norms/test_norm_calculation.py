@@ -186,7 +186,7 @@ def test_2025_children_are_flagged_and_no_row_carries_a_note_about_it():
     calc = calculate(load_norm_table(2025), single(ChildInput("Lisa", 4)), [], [])
     assert calc.uses_unverified
     assert calc.norm_source == ""
-    assert "Barn 4–6 år: 3\xa0020 kr" in calc.unverified
+    assert "Barn 4–6 år: 3\xa0020,00\xa0kr" in calc.unverified
     # issue 19, defect 2: the rows (printed in letters) carry no internal note
     assert not any("kontroller" in row.note for row in calc.rows)
 
@@ -200,8 +200,8 @@ def test_a_shared_home_in_2026_is_sourced(t2026):
 def test_a_shared_home_in_2025_is_not_a_known_total():
     calc = calculate(load_norm_table(2025), single(shared=2), [], [])
     assert calc.unverified == [
-        "Ensamstående vuxen: 3\xa0910 kr",
-        "Gemensamma hushållskostnader, 2 personer: 1\xa0400 kr",
+        "Ensamstående vuxen: 3\xa0910,00\xa0kr",
+        "Gemensamma hushållskostnader, 2 personer: 1\xa0400,00\xa0kr",
     ]
 
 
@@ -670,7 +670,7 @@ def test_cli_text_lists_amounts_without_a_source(capsys):
     assert main(["norm", "--year", "2025", "--adult", "--child", "4"]) == 0
     out = capsys.readouterr().out
     assert "OBS! Riksnormen för 2025 har belopp utan källa" in out
-    assert "Barn 4–6 år: 3\xa0020 kr" in out
+    assert "Barn 4–6 år: 3\xa0020,00\xa0kr" in out
 
 
 def test_cli_surplus_text(capsys):

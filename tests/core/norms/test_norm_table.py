@@ -225,8 +225,9 @@ def test_amounts_that_do_not_add_up_to_a_known_total_are_refused():
     data = raw(2026)
     data["single_adult"]["amount"] = "3950"  # a typo
     assert errors_of(data) == {
-        "known_totals.1": "Personliga kostnader (3\xa0950 kr) och gemensamma hushållskostnader "
-        "(1\xa0280 kr) för en ensamstående blir 5\xa0230 kr, men källan anger 5\xa0220 kr."
+        "known_totals.1": "Personliga kostnader (3\xa0950,00\xa0kr) och gemensamma "
+        "hushållskostnader (1\xa0280,00\xa0kr) för en ensamstående blir 5\xa0230,00\xa0kr, men "
+        "källan anger 5\xa0220,00\xa0kr."
     }
 
 
@@ -334,7 +335,10 @@ def test_band_ending_before_it_starts():
         ("NaN", "Ensamstående vuxen: beloppet måste anges i hela kronor."),
         (3090.0, "Ensamstående vuxen: beloppet måste anges i hela kronor."),
         (None, "Ensamstående vuxen: beloppet måste anges i hela kronor."),
-        ("1000000", "Ensamstående vuxen: orimligt högt belopp (1000000 kr) – kontrollera."),
+        (
+            "1000000",
+            "Ensamstående vuxen: orimligt högt belopp (1\xa0000\xa0000,00\xa0kr) – kontrollera.",
+        ),
     ],
 )
 def test_bad_amounts(amount, message):

@@ -390,8 +390,13 @@ def test_kommunicering_before_a_refusal(
     assert not editor.communication_send_button.isEnabled()  # sent stays sent
     assert editor.communication_material.isReadOnly()
     target = tmp_path / "kommunicering.pdf"
-    editor.export_communication(target)
-    qtbot.waitUntil(target.exists, timeout=10_000)
+    monkeypatch.setattr("app.ui.decisions.decision_editor.ask_pdf_path", lambda *_a, **_kw: target)
+    qtbot.mouseClick(editor.communication_letter_button, LEFT)
+    qtbot.waitUntil(
+        lambda: "Kommuniceringsbrevet sparades" in main_window.statusBar().currentMessage(),
+        timeout=10_000,
+    )
+    assert "Skickad 2026-11-23" in editor.communication_status.text()  # still what was sent
     text = _letter_text(target.read_bytes()).replace("\xa0", " ")
     assert "Vi vill att du får yttra dig innan vi beslutar" in text
     assert "4 200 kr i bostadsbidrag" in text and "Försäkringskassan" in text

@@ -4,6 +4,7 @@ without a source stop signing and the editor says why; the letter states the yea
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
@@ -88,6 +89,9 @@ def test_amounts_without_a_source_stop_signing_and_the_editor_says_why(
     qtbot.mouseClick(editor.calculate_button, LEFT)
     assert editor.unverified_label.isVisible()
     assert "Riksnormen för 2025 har belopp utan källa" in editor.unverified_label.text()
+    # the amounts read as in the calculation's table: '3 910,00 kr', not '3 910 kr'
+    amounts = re.findall(r"\d[\d\xa0]*(?:,\d\d)?\xa0kr", editor.unverified_label.text())
+    assert amounts and all(re.fullmatch(r"[\d\xa0]+,00\xa0kr", a) for a in amounts), amounts
     for row in range(editor.items.rowCount()):
         editor.items.item(row, 3).setText(editor.items.item(row, 2).text())  # full bifall
     qtbot.mouseClick(editor.sign_button, LEFT)

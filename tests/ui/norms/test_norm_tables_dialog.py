@@ -4,6 +4,7 @@ new year's table entered as a draft by one administrator and approved by another
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -73,6 +74,7 @@ def test_each_year_shows_its_sources_and_amounts_without_one(qtbot, admin) -> No
     assert "Riksnormen räknas upp med 2,8 procent från 1 januari 2025" in details
     assert "22 belopp saknar källa" in details
     assert rows[2025].unverified[0].replace("\xa0", " ") in details.replace("\xa0", " ")
+    assert re.search(r"Barn 4–6 år: [\d\s]+,00\skr", details)  # as the tables read amounts
     assert "Anteckning (skrivs aldrig ut i beslut):" in details
     SHOTS.mkdir(parents=True, exist_ok=True)
     dialog.resize(1000, 640)

@@ -1,6 +1,6 @@
 """The chef's Statistik page on the demo database: pick a period, Visa, read the tables and
-the charts, export PDF, CSV and Socialstyrelsen's file. Every figure is compared with what
-the statistics service returns for the same period."""
+the charts, the PDF report (previewed), CSV and Socialstyrelsen's file. Every figure is
+compared with what the statistics service returns for the same period."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from app.statistics import tables as stat_tables
 from app.ui.main_window import MainWindow
 from app.ui.statistics.statistics_view import SECTIONS, StatisticsView
 from tests.core.statistics.statistics_csv_reader import MONTHS, read_csv
+from tests.helpers import shown_pdf_preview
 
 LEFT = Qt.MouseButton.LeftButton
 ALT = Qt.KeyboardModifier.AltModifier
@@ -88,8 +89,9 @@ def bar_sets(view: StatisticsView, key: str) -> dict[str, list[float]]:
     return {s.label(): [s.at(i) for i in range(s.count())] for s in series.barSets()}
 
 
-def pdf_text(path: Path) -> str:
-    pages = PdfReader(BytesIO(path.read_bytes())).pages
+def pdf_text(source: Path | bytes) -> str:
+    pdf = source if isinstance(source, bytes) else source.read_bytes()
+    pages = PdfReader(BytesIO(pdf)).pages
     return " ".join(plain(" ".join(p.extract_text() for p in pages)).split())
 
 
@@ -323,11 +325,17 @@ def test_exports(qtbot, chef_window, chef, tmp_path, monkeypatch):
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_as))
 
-    target["path"] = str(tmp_path / "rapport")  # the suffix is added
+    # the report in the program's preview, saved from there (no file asked for first)
     qtbot.mouseClick(view.pdf_button, LEFT)
+    preview = shown_pdf_preview(qtbot, chef_window)
+    assert not asked
+    assert preview.windowTitle() == f"Statistik 2026 {expected.unit_name} – rapport"
+    target["path"] = str(tmp_path / "rapport")  # the suffix is added
+    qtbot.mouseClick(preview.save_button, LEFT)
     pdf = tmp_path / "rapport.pdf"
-    qtbot.waitUntil(lambda: "sparades" in view.status_label.text(), timeout=10_000)
     assert asked[-1].endswith(f"Statistik 2026 {expected.unit_name}.pdf")
+    assert pdf.read_bytes() == preview.pdf
+    preview.close()
     text = pdf_text(pdf)
     assert f"Statistik ekonomiskt bistånd 2026 – {expected.unit_name}" in text
     assert plain(money(expected.amount_paid)) in text
@@ -342,7 +350,7 @@ def test_exports(qtbot, chef_window, chef, tmp_path, monkeypatch):
     assert households.cell("Helår 2026", "Bidragshushåll – Totalt") == str(
         expected.support_households.total.total
     )
-    assert "statistik.csv" in view.status_label.text()
+    assert "statistik.csv" in chef_window.statusBar().currentMessage()  # a success: no label
 
     view.month.setCurrentIndex(view.month.findText("Oktober"))
     underlag = chef.call(lambda s, a: sos_export.individual_data(s, a, date(2026, 10, 1)))
@@ -358,7 +366,9 @@ def test_exports(qtbot, chef_window, chef, tmp_path, monkeypatch):
     assert lines[persons + 2].startswith(f"{demo_data.DEMO_MUNICIPALITY_CODE};2026-10;")
     assert len(underlag.persons) > 0
     assert lines[persons + 2 + len(underlag.persons)] == ""
-    status = view.status_label.text()
+    saved = chef_window.statusBar().currentMessage()
+    assert saved == f"Individunderlaget sparades i {target['path']}."
+    status = view.status_label.text()  # what the file is not stays on the page
     assert f"oktober 2026 ({len(underlag.persons)} personer i {underlag.households}" in status
     assert "Inte Socialstyrelsens filformat" in status and "arbetsmarknadsinsatser" in status
 
@@ -374,10 +384,8 @@ def test_screen_pdf_and_csv_show_the_same_figures(qtbot, chef_window, tmp_path, 
         return target["path"], ""
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_as))
-    target["path"] = str(tmp_path / "oktober.pdf")
     qtbot.mouseClick(view.pdf_button, LEFT)
-    qtbot.waitUntil(lambda: "sparades" in view.status_label.text(), timeout=10_000)
-    pdf = pdf_text(Path(target["path"]))
+    pdf = pdf_text(shown_pdf_preview(qtbot, chef_window).pdf)
     target["path"] = str(tmp_path / "oktober.csv")
     qtbot.mouseClick(view.csv_button, LEFT)
     found = read_csv(Path(target["path"]))
