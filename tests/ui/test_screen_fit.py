@@ -101,3 +101,24 @@ def test_every_page_is_small_when_built(qtbot, main_window) -> None:
         view.tabs.setCurrentIndex(index)
         page: QWidget = view.tabs.widget(index)
         assert page.minimumSizeHint().height() < 450, view.tabs.tabText(index)
+
+
+def test_the_case_overview_gives_its_height_to_the_lists_that_grow(qtbot, main_window) -> None:
+    """At 1366×768 the household's table is as tall as its members need and the bevakningar
+    below show several rows (they showed two under a half-empty member table)."""
+    window = main_window
+    window.resize(1366, HEIGHT)
+    view = None
+    for row in window.my_cases_model.rows:
+        view = window.open_case(row.case_id)
+        if view is not None and len(view.overview_tab.deadlines_model.rows) >= 5:
+            break
+        window.close_tab(window.tabs.indexOf(view))
+    else:
+        raise AssertionError("the demo data has a case with five bevakningar")
+    QApplication.processEvents()
+    overview = view.overview_tab
+    row_height = overview.deadlines_view.verticalHeader().defaultSectionSize()
+    assert overview.deadlines_view.viewport().height() >= 5 * row_height
+    members = overview.members_view
+    assert members.height() <= members.horizontalHeader().height() + 8 * row_height + 8

@@ -39,6 +39,11 @@ def _member_role(member: MemberView) -> str:
     return text
 
 
+MEMBER_ROWS_SHOWN = 8
+"""The household's table grows to this many rows before it scrolls; the height it does not
+need goes to the bevakningar and applications below."""
+
+
 def _boxed(title: str, content: QWidget) -> QGroupBox:
     """A titled box holding one widget: the case, the plan, the deadlines, the applications."""
     box = QGroupBox(title)
@@ -134,8 +139,9 @@ class OverviewTab(QWidget):
         )
         self.applications_view = RowTableView(self.applications_model, name="Ansökningar")
         layout.addWidget(_boxed("Ansökningar", self.applications_view), 2, 1)
-        layout.setRowStretch(0, 3)
-        layout.setRowStretch(2, 2)
+        # the household as tall as its members need; the lists that grow get the rest
+        layout.setRowStretch(0, 0)
+        layout.setRowStretch(2, 1)
 
     def request_access_log(self) -> None:
         if self.overview is None:
@@ -153,6 +159,7 @@ class OverviewTab(QWidget):
             self.address.setText(f"{address}{housing}")
         self.members_model.set_rows(overview.members)
         self.members_view.fit_columns()
+        self.members_view.fit_height_to_rows(most=MEMBER_ROWS_SHOWN)
         children = [m for m in overview.members if m.role is MemberRole.CHILD]
         lines = [
             f"Status: <b>{overview.status.label}</b>",

@@ -122,6 +122,21 @@ class RowTableView(QTableView):
         header.setStretchLastSection(False)
         header.setStretchLastSection(True)
 
+    def fit_height_to_rows(self, most: int, least: int = 2) -> None:
+        """No taller than its rows (at least `least`, at most `most` before it scrolls): a
+        short list does not take the height of the lists beside it. Qt's size hint is the
+        same ~190 px for one row as for a hundred."""
+        rows = min(max(self.model().rowCount(), least), most)
+        frame = 2 * self.frameWidth()
+        scroll_bar = self.horizontalScrollBar()
+        below = scroll_bar.sizeHint().height() if scroll_bar.isVisible() else 0
+        self.setMaximumHeight(
+            self.horizontalHeader().height()
+            + rows * self.verticalHeader().defaultSectionSize()
+            + frame
+            + below
+        )
+
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _HAS_DISPLAY = QStyleOptionViewItem.ViewItemFeature.HasDisplay
