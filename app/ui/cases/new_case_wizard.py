@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -33,6 +34,7 @@ from app.models import DecisionKind, MemberRole
 from app.ui.context import AppContext
 from app.ui.widgets.date_field import DateField, DateTimeField
 from app.ui.widgets.messages import FieldError, add_field, user_message
+from app.ui.widgets.unsaved_changes import input_snapshot
 
 _MEMBER_ROLES = [MemberRole.CHILD, MemberRole.CO_APPLICANT, MemberRole.OTHER]
 _FIELD_NAMES = {
@@ -367,6 +369,25 @@ class NewCaseWizard(QWizard):
         for number, page in enumerate(pages, start=1):
             page.setTitle(f"Steg {number} av {len(pages)}: {page.title()}")
             self.addPage(page)
+        self._untouched = input_snapshot(self)
+
+    def reject(self) -> None:
+        """Avbryt, Esc or the window's close: with something typed, asked first (a stray Esc
+        would lose a registration half done); "Öppna ärendet" closes without asking."""
+        if (
+            self.existing_case_id is None
+            and input_snapshot(self) != self._untouched
+            and QMessageBox.question(
+                self,
+                "Avbryta registreringen?",
+                "Det du har skrivit in om det nya ärendet sparas inte. Vill du avbryta ändå?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            != QMessageBox.StandardButton.Yes
+        ):
+            return
+        super().reject()
 
     def open_existing_case(self) -> None:
         """Close the wizard; the main window opens the case the person is sökande in."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWizard
+from PySide6.QtWidgets import QLabel, QMessageBox, QWizard
 
 from app.common.identity_number import with_check_digit
 from app.models import Case, HouseholdMember, Person
@@ -224,3 +224,33 @@ def test_member_row_message_goes_when_the_row_is_corrected(qtbot, wizard) -> Non
     household.members.item(0, 1).setText("Elsa")  # as when the cell is edited
     assert not household.members_error.isVisible()
     assert household.members_error.text() == ""
+
+
+def test_esc_with_something_typed_asks_before_the_registration_is_dropped(
+    qtbot, wizard, monkeypatch
+) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox,
+        "question",
+        staticmethod(
+            lambda _p, title, *_a, **_k: asked.append(title) or QMessageBox.StandardButton.No
+        ),
+    )
+    type_text(wizard.applicant_page.personal_number, APPLICANT)
+    qtbot.keyClick(wizard.applicant_page.personal_number, Qt.Key.Key_Escape)
+    assert asked == ["Avbryta registreringen?"]
+    assert wizard.isVisible()  # "Nej": the typed number is kept
+    assert wizard.applicant_page.personal_number.text() == APPLICANT
+
+
+def test_esc_on_an_untouched_wizard_closes_it_without_asking(
+    qtbot, main_window, wizard, monkeypatch
+) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "question", staticmethod(lambda _p, title, *_a, **_k: asked.append(title))
+    )
+    qtbot.keyClick(wizard.applicant_page.personal_number, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: main_window.wizard is None, timeout=5_000)
+    assert asked == []
