@@ -5,6 +5,7 @@ QDateEdit stopped at each of its three sections, so Tab took three to five press
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import QDate, QDateTime, QPoint, Qt, QTime, Signal
@@ -63,24 +64,26 @@ class TypedField(QLineEdit):
         # as wide as a date written out, its calendar button next to it, not a screen away
         self.setMaximumWidth(self.fontMetrics().horizontalAdvance(self._widest) + 56)
 
-    # subclasses: how a value is parsed, shown and compared
-    def _parse(self, text: str) -> object:
-        raise NotImplementedError
+    # What each kind of field (DateField, DateTimeField) defines: how a value is parsed,
+    # shown and compared. Abstract for mypy, which checks it without ABCMeta (that metaclass
+    # conflicts with Qt's): instantiating TypedField itself is a type error.
+    @abstractmethod
+    def _parse(self, text: str) -> object: ...
 
-    def _show(self, value: object) -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def _show(self, value: object) -> str: ...
 
-    def _current(self) -> object:
-        raise NotImplementedError
+    @abstractmethod
+    def _current(self) -> object: ...
 
-    def _store(self, value: object) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def _store(self, value: object) -> None: ...
 
-    def _day(self) -> date | None:
-        raise NotImplementedError
+    @abstractmethod
+    def _day(self) -> date | None: ...
 
-    def _set_day(self, day: date) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def _set_day(self, day: date) -> None: ...
 
     def commit(self) -> None:
         """Take the typed text as the value if it is one, else mark the field."""
