@@ -3,7 +3,6 @@ entries folded and unfolded; signed entries read-only to the eye, yet readable."
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QPalette
 
@@ -11,14 +10,6 @@ from app.journal import journal
 from tests.helpers import type_text
 
 LEFT = Qt.MouseButton.LeftButton
-
-
-@pytest.fixture
-def journal_tab(main_window):
-    row = main_window.my_cases_model.rows[0]
-    view = main_window.open_case(row.case_id)
-    view.tabs.setCurrentWidget(view.journal_tab)
-    return view.journal_tab
 
 
 def _words(text: str) -> str:

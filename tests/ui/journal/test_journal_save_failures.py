@@ -20,14 +20,6 @@ TITLE = "Hembesök"
 TEXT = "Åsa visade hyreskontraktet. " * 600  # ~17 000 characters: needs new pages
 
 
-@pytest.fixture
-def journal_tab(main_window):
-    row = main_window.my_cases_model.rows[0]
-    view = main_window.open_case(row.case_id)
-    view.tabs.setCurrentWidget(view.journal_tab)
-    return view.journal_tab
-
-
 def _on_every_connection(database: Database, pragma: Callable[[sqlite3.Connection], None]) -> None:
     database.engine.dispose()
     event.listen(database.engine, "connect", lambda connection, _record: pragma(connection))

@@ -19,14 +19,6 @@ from tests.helpers import shown_pdf_preview, type_text
 LEFT = Qt.MouseButton.LeftButton
 
 
-@pytest.fixture
-def journal_tab(main_window):
-    row = main_window.my_cases_model.rows[0]
-    view = main_window.open_case(row.case_id)
-    view.tabs.setCurrentWidget(view.journal_tab)
-    return view.journal_tab
-
-
 def _write(qtbot, tab, title: str, text: str) -> None:
     qtbot.mouseClick(tab.new_button, LEFT)
     tab.title.clear()
