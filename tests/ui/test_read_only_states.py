@@ -39,15 +39,20 @@ def _edit_buttons(view) -> list[QPushButton]:
     ]
 
 
+def _check_out_elsewhere(caseworker, case_id: uuid.UUID) -> None:
+    """The handläggare takes the case to another laptop until tomorrow."""
+    caseworker.call(
+        lambda s, a: leases.check_out(
+            s, a, [case_id], due_on=clock.today() + timedelta(days=1), replica_id=uuid.uuid4()
+        )
+    )
+
+
 def test_a_checked_out_case_disables_every_edit_button(qtbot, main_window, caseworker) -> None:
     rows = main_window.my_cases_model.rows
     leased, free = rows[0].case_id, rows[1].case_id
     form = caseworker.call(lambda s, a: filled_forms.create_form(s, a, "ib", case_id=leased))
-    caseworker.call(
-        lambda s, a: leases.check_out(
-            s, a, [leased], due_on=clock.today() + timedelta(days=1), replica_id=uuid.uuid4()
-        )
-    )
+    _check_out_elsewhere(caseworker, leased)
     view = main_window.open_case(leased)
     assert view.lease_banner.isVisible()
     assert "kan läsas men inte ändras här förrän det har checkats in" in view.lease_banner.text()
@@ -85,11 +90,7 @@ def test_a_chef_taking_the_case_back_gives_the_buttons_back(
     qtbot, chef_window, chef, caseworker, dialogs
 ) -> None:
     case_id = caseworker.call(lambda s, a: my_cases.my_cases(s, a))[0].case_id
-    caseworker.call(
-        lambda s, a: leases.check_out(
-            s, a, [case_id], due_on=clock.today() + timedelta(days=1), replica_id=uuid.uuid4()
-        )
-    )
+    _check_out_elsewhere(caseworker, case_id)
     view = chef_window.open_case(case_id)
     assert not view.status_button.isEnabled()
     view.revoke_lease()  # answered Ja
@@ -101,11 +102,7 @@ def test_the_journal_of_a_checked_out_case_cannot_be_typed_into_until_it_is_back
     qtbot, chef_window, caseworker, dialogs
 ) -> None:
     case_id = caseworker.call(lambda s, a: my_cases.my_cases(s, a))[0].case_id
-    caseworker.call(
-        lambda s, a: leases.check_out(
-            s, a, [case_id], due_on=clock.today() + timedelta(days=1), replica_id=uuid.uuid4()
-        )
-    )
+    _check_out_elsewhere(caseworker, case_id)
     view = chef_window.open_case(case_id)
     journal = view.journal_tab
     view.tabs.setCurrentWidget(journal)
