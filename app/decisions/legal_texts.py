@@ -30,37 +30,13 @@ from datetime import date
 from functools import cache
 
 from app.common.formatting import long_date
+from app.common.legal_source import Source
 from app.common.resources import resource_path
 from app.models import DecisionKind, Household, Outcome, Person
 from app.norms.norm_calculation import COST_TYPES
 
 FORVALTNINGSBESVAR = "forvaltningsbesvar"
 LAGLIGHETSPROVNING = "laglighetsprovning"
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where a legal fact comes from: the SFS number (and paragraph), the förarbete, a URL
-    where the text was read, and a note (what the source says, or why it is not enough)."""
-
-    sfs: str = ""
-    prop: str = ""
-    url: str = ""
-    note: str = ""
-
-    @classmethod
-    def of(cls, data: dict | None) -> Source:
-        data = data or {}
-        url = data.get("url", "")
-        return cls(
-            data.get("sfs", ""),
-            data.get("prop", ""),
-            " ".join(url) if isinstance(url, list) else url,
-            data.get("note", ""),
-        )
-
-    def __bool__(self) -> bool:
-        return bool(self.sfs or self.prop or self.url)
 
 
 @dataclass(frozen=True)

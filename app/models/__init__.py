@@ -1,10 +1,23 @@
 """SQLAlchemy ORM models, one module per aggregate. Importing this registers them all."""
 
+from app.models.appeal import (
+    Appeal,
+    AppealRuling,
+    Appellant,
+    CourtInstance,
+    DecisionDelivery,
+    DeliveryMethod,
+    Party,
+    Reconsideration,
+    RulingOutcome,
+    Timeliness,
+)
 from app.models.audit import AuditEntry
 from app.models.base import Base
 from app.models.case import Application, Case, CaseNumberSeries, CaseStatus, CaseStatusChange
 from app.models.case_review_fact import CaseReviewFact
 from app.models.case_search_name import CaseSearchName
+from app.models.complaint import Complaint, ComplaintMeasure, FeedbackKind, LexSarah, ReceivedVia
 from app.models.decision import (
     Decision,
     DecisionItem,
@@ -17,6 +30,7 @@ from app.models.form import FollowUpTask, FormDefinitionRecord, FormInstance, Fo
 from app.models.household import Household, HouseholdMember, MemberRole
 from app.models.journal import JournalEntry
 from app.models.lease import CaseLease, LeaseEnd
+from app.models.letter import Letter, LetterKind
 from app.models.norm import NormTableRecord, NormTableStatus
 from app.models.organisation import Role, Unit, User
 from app.models.person import Person
@@ -60,6 +74,9 @@ from app.models.sync import (
 )
 
 __all__ = [
+    "Appeal",
+    "AppealRuling",
+    "Appellant",
     "Application",
     "AppliedChange",
     "AuditEntry",
@@ -72,12 +89,18 @@ __all__ = [
     "CaseStatus",
     "CaseStatusChange",
     "ChangeOperation",
+    "Complaint",
+    "ComplaintMeasure",
     "ConflictStatus",
+    "CourtInstance",
     "Decision",
+    "DecisionDelivery",
     "DecisionItem",
     "DecisionKind",
     "Delegation",
     "DelegationScope",
+    "DeliveryMethod",
+    "FeedbackKind",
     "FollowUpTask",
     "FormDefinitionRecord",
     "FormInstance",
@@ -86,16 +109,23 @@ __all__ = [
     "HouseholdMember",
     "JournalEntry",
     "LeaseEnd",
+    "Letter",
+    "LetterKind",
+    "LexSarah",
     "MemberRole",
     "NormTableRecord",
     "NormTableStatus",
     "OutboxChange",
     "Outcome",
+    "Party",
     "Person",
     "Plan",
     "PlanItem",
     "PulledCase",
+    "ReceivedVia",
+    "Reconsideration",
     "Role",
+    "RulingOutcome",
     "Setting",
     "StatisticsApplicationTotal",
     "StatisticsBarrierFact",
@@ -120,6 +150,7 @@ __all__ = [
     "SupportBarrier",
     "SyncConflict",
     "SyncOutcome",
+    "Timeliness",
     "Unit",
     "User",
 ]
