@@ -1,4 +1,4 @@
-"""Every signed journal entry, form and decision checked against the hash stored at signing
+"""Every signed journal entry, form, decision and letter checked against the hash stored at signing
 (`arendestod db verify`, issue 20). Here because this area sees all three kinds; the rule
 for each is its own module's `signature_holds`.
 
@@ -16,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload, selectinload
 
 from app.common.content_hash import SignatureMismatch
-from app.decisions import decisions
+from app.decisions import decisions, letters
 from app.forms import filled_forms
 from app.journal import journal
-from app.models import Case, Decision, FormInstance, JournalEntry, User
+from app.models import Case, Decision, FormInstance, JournalEntry, Letter, User
 
 BATCH = 1000
 
@@ -68,6 +68,14 @@ def _items(session: Session) -> Iterator[tuple]:
             decision.signed_at,
             decision.decided_by,
             decisions.signature_holds(decision),
+        )
+    for letter, number in _signed(session, Letter):
+        yield (
+            f"brev ({letter.kind.label.lower()})",
+            number,
+            letter.signed_at,
+            letter.signed_by,
+            letters.signature_holds(letter),
         )
 
 
