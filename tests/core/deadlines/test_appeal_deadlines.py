@@ -79,5 +79,42 @@ def test_every_rule_has_a_source_and_unconfirmed_ones_are_refused_in_signed_lett
     for method, rule in rules.delivery_rules().items():
         assert rule.source, method
     assert rules.signing_problems([rules.APPEAL_PERIOD]) == []
-    (problem,) = rules.signing_problems([rules.RECONSIDERATION])
+    (problem,) = rules.signing_problems([rules.BOARD_APPEAL_PERIOD])
     assert "inte kontrollerad" in problem
+
+
+def test_the_rules_are_confirmed_only_where_the_paragraph_itself_was_read() -> None:
+    """Issue 23: each rule checked against the statute text. A confirmed rule quotes the
+    paragraph's own words and says where they were read (repository and commit, or page);
+    what could not be read stays unconfirmed and is refused in a signed letter."""
+    unconfirmed = {code for code, r in rules.rules().items() if not r.confirmed}
+    # FPL 6 a § and SoL (2001:453) 14 kap. 3 § were not found in a readable copy
+    assert unconfirmed == {rules.BOARD_APPEAL_PERIOD, rules.LEX_SARAH}
+    for code, r in rules.rules().items():
+        if r.confirmed:
+            assert r.paragraph and r.source.sfs, code
+            assert "'" in r.source.note, code  # the decisive words, quoted
+            assert "Läst" in r.source.note or "läst" in r.source.note, code
+    fl_commit = "se-lex/sfs, 2017/sfs-2017-900.md, commit 39b8e0c90b3bc7cd93ca71bb3950954c6b1b4694"
+    for code in (
+        rules.APPEAL_PERIOD,
+        rules.LATE_DISMISSAL,
+        rules.RECONSIDERATION,
+        rules.FORWARDING,
+    ):
+        assert fl_commit in rules.rule(code).source.note, code
+    # where the appeal covers the changed decision: 46 §, not 39 §
+    reconsideration = rules.rule(rules.RECONSIDERATION)
+    assert "46 § andra stycket" in reconsideration.paragraph
+    assert "Överklagandet ska anses omfatta det nya beslutet." in reconsideration.source.note
+    assert "skyndsamt" in rules.rule(rules.FORWARDING).source.note
+    # the new law's paragraphs: lex Sarah 27 kap. 2 §, prövningstillstånd 35 kap. 4 §
+    assert rules.rule(rules.LEX_SARAH_2025).paragraph == "27 kap. 2 § socialtjänstlagen (2025:400)"
+    assert "ska genast rapportera" in rules.rule(rules.LEX_SARAH_2025).source.note
+    assert "35 kap. 4 §" in rules.rule(rules.LEAVE_TO_APPEAL).paragraph
+    assert "laga kraft" in rules.rule(rules.RULING_ENFORCED).text
+    assert rules.rule("appeal_transition").confirmed
+    # förenklad delgivning: the two weeks are applied, but their paragraph was not read
+    delivery = rules.delivery_rules()
+    assert not delivery[DeliveryMethod.SIMPLIFIED].confirmed
+    assert all(r.confirmed for m, r in delivery.items() if m is not DeliveryMethod.SIMPLIFIED)

@@ -43,7 +43,7 @@ def test_a_signed_letter_is_archived_and_read_back(session, caseworker, draft) -
 
 def test_a_letter_resting_on_an_unconfirmed_rule_is_not_signed(session, caseworker, draft) -> None:
     with pytest.raises(ValidationFailed, match="inte kontrollerad"):
-        letters.sign_letter(session, caseworker, draft, _render, rules=[rules.RECONSIDERATION])
+        letters.sign_letter(session, caseworker, draft, _render, rules=[rules.BOARD_APPEAL_PERIOD])
     assert not draft.is_signed and draft.letter_pdf is None
 
 
