@@ -10,14 +10,17 @@ unit) and Ada (administrator)."""
 
 from __future__ import annotations
 
+import importlib.util
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 import psycopg
 import pytest
 from sqlalchemy import select
 
+import app
 from app.common import clock
 from app.db.database import open_database
 from app.decisions import decisions
@@ -664,3 +667,27 @@ def test_the_programs_writes_work_for_the_right_roles(world, cases, login_roles,
     finally:
         sara_db.dispose()
         eva_db.dispose()
+
+
+# --- the audit log's words -------------------------------------------------------------------
+
+
+def test_the_program_may_log_its_reads_of_the_new_registers(world, login_roles) -> None:
+    path = next(Path(app.__file__).parent.glob("db/migrations/versions/*_0045_*.py"))
+    spec = importlib.util.spec_from_file_location("after_decision_server_rules", path)
+    assert spec is not None and spec.loader is not None
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    assert {"appeal", "complaint", "letter"} <= set(migration.AUDIT_ENTITIES)
+    with connect(login_roles, "sara.nilsson") as sara:
+        for entity in migration.AUDIT_ENTITIES:
+            sara.execute(
+                "INSERT INTO audit_log (id, at, action, entity, detail) "
+                "VALUES (gen_random_uuid(), now(), 'open', %s, '')",
+                (entity,),
+            )
+        with pytest.raises(psycopg.errors.CheckViolation, match="uppgiften"):
+            sara.execute(
+                "INSERT INTO audit_log (id, at, action, entity, detail) "
+                "VALUES (gen_random_uuid(), now(), 'open', 'appeals; allt', '')"
+            )

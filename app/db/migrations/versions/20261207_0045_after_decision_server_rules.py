@@ -35,10 +35,16 @@ user (0018's bind_signer); an answer to a complaint is signed by a chef of its u
 avvisning of an appeal by a holder of an "avsla" delegation for the appealed decision's
 kind (0025's arendestod_has_delegation).
 
+The audit log's vocabulary (0039's arendestod_audit_admit) takes the program's words for the
+new registers (AUDIT_ENTITIES), so that the services' audit rows are not refused.
+
 Revision ID: 0045
 Revises: 0044
 Create Date: 2026-12-07 16:00:00
 """
+
+import importlib.util
+from pathlib import Path
 
 from alembic import op
 
@@ -49,6 +55,19 @@ depends_on = None
 
 APP_ROLE = "arendestod_app"
 SEARCH_PATH = "SET search_path = pg_catalog, public, pg_temp"
+
+AUDIT_ENTITIES = (
+    "decision_delivery",
+    "appeal",
+    "appeals",
+    "appeal_ruling",
+    "complaint",
+    "complaints",
+    "complaint_measure",
+    "letter",
+)
+"""The entities of the program's audit rows about the new registers (app.appeals,
+app.complaints, app.decisions.letters), added to 0039's vocabulary."""
 
 CASE_TABLES = ("decision_deliveries", "appeals", "appeal_rulings")
 """The case content of migration 0044 (column case_id, never NULL)."""
@@ -354,6 +373,20 @@ $$;
 """
 
 
+def _admit(entities: tuple[str, ...]) -> str:
+    """Migration 0039's arendestod_audit_admit with `entities` added to its vocabulary."""
+    path = Path(__file__).with_name("20261207_0039_audit_admit_one_trigger.py")
+    spec = importlib.util.spec_from_file_location("audit_admit_0039", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    known = module._array(module.ENTITIES)
+    assert known in module.ADMIT
+    return module.ADMIT.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1).replace(
+        known, module._array((*module.ENTITIES, *entities))
+    )
+
+
 def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
@@ -412,11 +445,13 @@ def upgrade() -> None:
         "CREATE TRIGGER bind_signer BEFORE INSERT OR UPDATE ON letters "
         "FOR EACH ROW EXECUTE FUNCTION arendestod_bind_signer()"
     )
+    op.execute(_admit(AUDIT_ENTITIES))
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
+    op.execute(_admit(()))
     op.execute("DROP TRIGGER IF EXISTS bind_signer ON letters")
     op.execute("DROP TRIGGER IF EXISTS keep_signed ON letters")
     op.execute(_keep_signed(letters=False))
