@@ -562,6 +562,12 @@ def test_a_letter_is_signed_in_ones_own_name_and_a_draft_has_no_signer(
     with connect(login_roles, "sara.nilsson") as sara:
         with pytest.raises(REFUSED, match="eget namn"):
             sara.execute(SIGN_LETTER, (staff.colleague.id, world.avvisning))
+        with pytest.raises(REFUSED, match="framtiden"):
+            sara.execute(
+                "UPDATE letters SET signed_at = now() + interval '1 day', signed_by = %s "
+                "WHERE id = %s",
+                (staff.caseworker.id, world.avvisning),
+            )
         with pytest.raises(REFUSED, match="först när det signeras"):
             sara.execute(
                 "UPDATE letters SET signed_by = %s WHERE id = %s",

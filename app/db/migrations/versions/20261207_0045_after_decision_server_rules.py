@@ -210,6 +210,10 @@ LETTER_TO_COMPLAINT = (
     "det ärendet."
 )
 LETTER_TO_APPEAL = "Ett brev om ett överklagande hör till överklagandet, dess ärende och enhet."
+FUTURE_SIGNING = (
+    "Signeringstiden ligger i framtiden enligt serverns klocka. Kontrollera datorns klocka."
+)
+"""As 0021's for decisions."""
 ANSWER_SIGNER = "Bara en chef för enheten kan signera svaret på en synpunkt."
 NO_REFUSAL_DELEGATION = (
     "Du har inte delegation att avvisa ett överklagande av ett beslut om det här slaget av bistånd."
@@ -247,6 +251,9 @@ BEGIN
         END IF;
         IF NEW.signed_at IS NULL AND NEW.signed_by IS NOT NULL THEN
             {_refuse(DRAFT_SIGNER)}
+        END IF;
+        IF NEW.signed_at > pg_catalog.clock_timestamp() + interval '5 minutes' THEN
+            {_refuse(FUTURE_SIGNING)}
         END IF;
         IF NEW.kind = 'svar_synpunkt' THEN
             IF NEW.complaint_id IS NULL OR NEW.appeal_id IS NOT NULL OR NOT EXISTS (
