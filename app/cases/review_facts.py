@@ -90,6 +90,16 @@ NOT_SOURCES: dict[str, str] = {
     "sync_conflicts": "the replica's bookkeeping",
     "sync_pulled_cases": "the replica's bookkeeping",
     TABLE: "the kept facts themselves",
+    **{
+        table: "registers after the decision; their bevakningar are read at the read"
+        for table in (
+            "decision_deliveries",
+            "appeals",
+            "appeal_rulings",
+            "complaints",
+            "letters",
+        )
+    },
 }
 """Tables with a case_id column, or named by the computation's statements, that are not
 sources, and why (tests/core/cases/test_review_facts.py makes every new table decide).

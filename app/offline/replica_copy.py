@@ -2,7 +2,10 @@
 
 What a case needs offline is copied whole: the case and its household, members and persons,
 applications, status history, journal, forms, plans, support barriers, decisions and
-follow-ups, and its active lease; and the reference data every case uses (units, the staff
+follow-ups, what came after its decisions (delgivning, appeals, court rulings, their
+letters) and the complaints linked to it with their answers (as far as the user may read
+them: on PostgreSQL row-level security decides; a complaint's measures stay at the office),
+and its active lease; and the reference data every case uses (units, the staff
 list without password hashes, delegations, form definitions, norm tables, settings). Rows
 are read through the user's own session (on PostgreSQL under row-level security) and
 written to the replica as upserts, so copying a case again refreshes it.
@@ -31,8 +34,14 @@ CASE_ROW_TABLES = (
     "support_barriers",
     "decisions",
     "follow_up_tasks",
+    "decision_deliveries",
+    "appeals",
+    "appeal_rulings",
 )
 """Tables whose rows belong to one case (column case_id)."""
+
+LINKED_TABLES = ("complaints", "letters")
+"""Tables whose rows may name a case (case_id, or none): those that do travel with it."""
 
 NOT_COPIED = {"users": {"password_hash"}}
 """Columns that never leave the server (and that application roles cannot read there)."""
@@ -54,6 +63,7 @@ PRUNED = (
     "cases",
     "household_members",
     *CASE_ROW_TABLES,
+    *LINKED_TABLES,
     "case_leases",
     "plan_items",
     "decision_items",
@@ -173,6 +183,16 @@ def _queries(case_ids: list[uuid.UUID]) -> dict[str, Select]:
         "forms",
         forms.c.case_id.in_(case_ids)
         | forms.c.id.in_(select(tasks.c.source_form_id).where(tasks.c.case_id.in_(case_ids))),
+    )
+    # the complaints linked to the cases, and their letters: an appeal's, and a complaint's
+    # answer when its complaint travels too (a letter refers to it)
+    complaints, letters = tables["complaints"], tables["letters"]
+    linked = select(complaints.c.id).where(complaints.c.case_id.in_(case_ids))
+    queries["complaints"] = rows("complaints", complaints.c.case_id.in_(case_ids))
+    queries["letters"] = rows(
+        "letters",
+        letters.c.case_id.in_(case_ids)
+        & (letters.c.complaint_id.is_(None) | letters.c.complaint_id.in_(linked)),
     )
     leases = tables["case_leases"]
     queries["case_leases"] = rows(

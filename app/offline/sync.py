@@ -77,6 +77,11 @@ TABLE_LABELS = {
     "support_barriers": "Försörjningshinder",
     "follow_up_tasks": "Uppföljning",
     "case_status_changes": "Statusändring",
+    "decision_deliveries": "Delgivning",
+    "appeals": "Överklagande",
+    "appeal_rulings": "Dom",
+    "complaints": "Synpunkt",
+    "letters": "Brev",
 }
 """The Swedish words for what a change is about (conflicts, refused changes)."""
 
