@@ -24,7 +24,13 @@ from sqlalchemy.orm import Session
 from app.cases.case_register import load_case
 from app.cases.letterhead import Letterhead, letterhead_for
 from app.common import clock
-from app.common.errors import NotFound, ServiceError, StaleRecordError, ValidationFailed
+from app.common.errors import (
+    AccessDenied,
+    NotFound,
+    ServiceError,
+    StaleRecordError,
+    ValidationFailed,
+)
 from app.common.formatting import long_date, period_text
 from app.deadlines import after_decision_rules as rules
 from app.deadlines import appeal_deadlines
@@ -213,6 +219,11 @@ class CourtHistory:
     letter_id: uuid.UUID | None
     """The signed cover letter of the överlämnande."""
     rulings: tuple[RulingRow, ...]
+    position: str
+    """The nämnd's position proposed for the cover letter (`default_position`)."""
+    edit_refusal: str
+    """Why the actor may read but not change the appeal here (checked out to a laptop),
+    or ""."""
 
     @property
     def next_instance(self) -> CourtInstance | None:
@@ -271,6 +282,11 @@ def court_history(session: Session, actor: Actor, appeal_id: uuid.UUID) -> Court
                 r.board_appeal_decided_not_on,
             )
         )
+    try:
+        access.require_write(session, actor, load_case(session, appeal.case_id))
+        refusal = ""
+    except AccessDenied as denied:
+        refusal = str(denied)
     audit.record(
         session,
         actor,
@@ -292,6 +308,8 @@ def court_history(session: Session, actor: Actor, appeal_id: uuid.UUID) -> Court
         tuple(json.loads(appeal.forwarded_documents or "[]")),
         letter_id,
         tuple(rulings),
+        default_position(appeal),
+        refusal,
     )
 
 
@@ -461,6 +479,19 @@ def _letter_data(
     )
 
 
+def forwarding_preview(
+    session: Session, actor: Actor, appeal_id: uuid.UUID, given: ForwardingInput
+) -> ForwardingLetter:
+    """What the cover letter would print if signed now, marked as a draft; nothing is saved
+    (render it with app.printing.forwarding_letter)."""
+    appeal = _appeal(session, actor, appeal_id, write=True)
+    problem = forwarding_problem(appeal)
+    if problem:
+        raise ServiceError(problem)
+    checked = _validated(appeal, given)
+    return _letter_data(session, actor, appeal, checked, preview=True)
+
+
 def preview_forwarding(
     session: Session,
     actor: Actor,
@@ -468,13 +499,8 @@ def preview_forwarding(
     given: ForwardingInput,
     render: Callable[[ForwardingLetter], bytes],
 ) -> bytes:
-    """The cover letter as it would be signed, marked as a draft; nothing is saved."""
-    appeal = _appeal(session, actor, appeal_id, write=True)
-    problem = forwarding_problem(appeal)
-    if problem:
-        raise ServiceError(problem)
-    checked = _validated(appeal, given)
-    return render(_letter_data(session, actor, appeal, checked, preview=True))
+    """The draft cover letter rendered (`forwarding_preview`)."""
+    return render(forwarding_preview(session, actor, appeal_id, given))
 
 
 def forward(

@@ -57,6 +57,7 @@ def render_forwarding_letter(letter: ForwardingLetter) -> bytes:
         paragraph(letter.position),
         paragraph("Handlingar som skickas med", "h2"),
         paragraph("\n".join(f"{n}. {d}" for n, d in enumerate(letter.documents, start=1))),
+        Spacer(0, 4 * mm),
         paragraph(f"Kontakt: {contact}." if contact else ""),
         Spacer(0, 4 * mm),
         KeepTogether(
