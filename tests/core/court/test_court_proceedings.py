@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from app.appeals import court_proceedings as court
 from app.appeals.court_proceedings import ForwardingInput, RulingInput
+from app.cases import caseload_review
 from app.common.errors import AccessDenied, ServiceError, ValidationFailed
 from app.deadlines import appeal_deadlines
 from app.deadlines.deadlines import DeadlineKind, deadlines_for_cases
@@ -349,3 +350,32 @@ def test_the_namnds_appeal_to_kammarratten(session, caseworker, forwarded) -> No
     [board] = found[DeadlineKind.BOARD_APPEAL]
     assert board.label == "Nämndens överklagandetid: dom från kammarrätten"
     assert board.due == date(2026, 12, 10)
+
+
+# --- the chef's ärendegenomgång -----------------------------------------------------------
+
+
+def test_the_chefs_kept_review_follows_appeals_and_rulings(
+    session, manager, caseworker, make_appeal
+) -> None:
+    """The review's kept facts are cleared by the appeals' and rulings' own triggers: an
+    overdue överlämnande shows, and goes when it is done; a ruling's follow-up shows."""
+    appeal = make_appeal(received_on=date(2026, 11, 9))  # to be överlämnat by 16 November
+
+    def shown() -> tuple[int, str]:
+        [row] = [
+            r for r in caseload_review.caseload(session, manager) if r.case_id == appeal.case_id
+        ]
+        return row.overdue_count, row.earliest_overdue_label
+
+    assert shown() == (1, "Överlämna överklagandet till förvaltningsrätten")
+    assert shown() == (1, "Överlämna överklagandet till förvaltningsrätten")  # kept
+    _forward(session, caseworker, appeal, on=date(2026, 11, 16))
+    assert shown() == (0, "")
+    court.register_ruling(
+        session,
+        caseworker,
+        appeal.id,
+        RulingInput(CourtInstance.ADMINISTRATIVE_COURT, date(2026, 11, 20), RulingOutcome.GRANTED),
+    )
+    assert shown() == (1, "Verkställ domen från förvaltningsrätten")
