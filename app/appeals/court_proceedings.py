@@ -76,7 +76,8 @@ DEFAULT_DOCUMENTS = (
 
 DOCUMENT_LIMIT = 30
 DOCUMENT_LENGTH = 200
-COURT_LENGTH = 120
+COURT_LENGTH = 300
+"""As the setting appeal.administrative_court and appeals.court."""
 POSITION_LENGTH = 500
 NOTE_LENGTH = 4_000
 CASE_NUMBER_LENGTH = 40

@@ -113,7 +113,6 @@ class ForwardDialog(_ServiceDialog):
         add_field(form, "Överlämnat &den:", self.forwarded_on, self.error("forwarded_on"))
         self.court = QLineEdit(court_name)
         self.court.setObjectName("court")
-        self.court.setMaxLength(court.COURT_LENGTH)
         add_field(form, "D&omstol:", self.court, self.error("court"))
         self.documents = QListWidget()
         self.documents.setObjectName("documents")

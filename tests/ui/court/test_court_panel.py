@@ -14,10 +14,21 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
+from app.appeals import court_proceedings as court
+from app.appeals.court_proceedings import ForwardingInput, RulingInput
 from app.common import clock
 from app.deadlines.deadlines import DeadlineKind, deadlines_for_cases
-from app.models import Appeal, AppealRuling, Case, Decision, Timeliness
+from app.models import (
+    Appeal,
+    AppealRuling,
+    Case,
+    CourtInstance,
+    Decision,
+    RulingOutcome,
+    Timeliness,
+)
 from app.offline import leases
+from app.printing.forwarding_letter import render_forwarding_letter
 from app.ui.appeals import court_dialogs
 from app.ui.appeals.court_dialogs import (
     BoardAppealDialog,
@@ -89,9 +100,13 @@ def _space(widget) -> None:
     QTest.keyClick(widget, Qt.Key.Key_Space)
 
 
+COURT = "Förvaltningsrätten i Exempelstad, Box 1, 123 45 Exempelstad"
+
+
 def test_forward_rule_and_follow_up_by_keyboard(
-    qtbot, caseworker, appeal, panel, monkeypatch, dialogs
+    qtbot, caseworker, appeal, panel, monkeypatch, dialogs, configure
 ) -> None:
+    configure(system=f'[appeal]\nadministrative_court = "{COURT}"\n')
     case_id, appeal_id = appeal
     assert "senast 23 november 2026" in panel.forwarding.text()
     assert panel.forward_button.isEnabled() and not panel.ruling_button.isEnabled()
@@ -100,6 +115,7 @@ def test_forward_rule_and_follow_up_by_keyboard(
 
     def forward(dialog: ForwardDialog) -> int:
         dialog.show()
+        assert dialog.court.text() == COURT  # the unit's förvaltningsrätt, from the setting
         dialog.court.clear()
         qtbot.mouseClick(dialog.sign_button, LEFT)  # no court: refused, nothing lost
         attempts.append(dialog.errors["court"].text())
@@ -203,11 +219,42 @@ def test_forward_rule_and_follow_up_by_keyboard(
 
 
 def test_every_dialog_names_its_inputs(qtbot, caseworker, appeal, panel, monkeypatch) -> None:
+    _case_id, appeal_id = appeal
     walk = Walk()
     walk.check(panel, "Domstolspanelen")
     with dialogs_walked(walk, monkeypatch, "Domstol") as seen:
         panel.forward_button.click()
-    assert [type(d) for d in seen] == [ForwardDialog]
+    caseworker.call(
+        lambda s, a: court.forward(
+            s,
+            a,
+            appeal_id,
+            ForwardingInput(date(2026, 11, 20), COURT, ("Överklagandet",), "Står fast."),
+            render_forwarding_letter,
+        )
+    )
+    caseworker.call(
+        lambda s, a: court.register_ruling(
+            s,
+            a,
+            appeal_id,
+            RulingInput(
+                CourtInstance.ADMINISTRATIVE_COURT, date(2026, 11, 20), RulingOutcome.GRANTED
+            ),
+        )
+    )
+    panel.reload()
+    panel.view.selectRow(0)
+    with dialogs_walked(walk, monkeypatch, "Domstol") as more:
+        panel.ruling_button.click()
+        panel.board_button.click()
+        panel.carried_out_button.click()
+    assert [type(d) for d in seen + more] == [
+        ForwardDialog,
+        RulingDialog,
+        BoardAppealDialog,
+        CarriedOutDialog,
+    ]
     assert not walk.problems, walk.report()
 
 

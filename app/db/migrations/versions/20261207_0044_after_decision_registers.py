@@ -183,7 +183,7 @@ def upgrade() -> None:
         sa.Column("replacing_decision_id", sa.Uuid(), nullable=True),
         sa.Column("forwarded_on", sa.Date(), nullable=True),
         sa.Column("forwarded_documents", sa.Text(), nullable=False),
-        sa.Column("court", sa.String(length=120), nullable=False),
+        sa.Column("court", sa.String(length=300), nullable=False),
         sa.Column("court_case_number", sa.String(length=40), nullable=False),
         sa.Column("withdrawn_on", sa.Date(), nullable=True),
         sa.Column("registered_by", sa.Uuid(), nullable=False),
