@@ -15,6 +15,8 @@ from sqlalchemy import select
 from app.appeals import court_proceedings as court
 from app.appeals.court_proceedings import ForwardingInput, RulingInput
 from app.cases import caseload_review
+from app.cases.case_overview import open_case
+from app.cases.my_cases import my_cases
 from app.common.errors import AccessDenied, ServiceError, ValidationFailed
 from app.deadlines import appeal_deadlines
 from app.deadlines.deadlines import DeadlineKind, deadlines_for_cases
@@ -379,3 +381,15 @@ def test_the_chefs_kept_review_follows_appeals_and_rulings(
         RulingInput(CourtInstance.ADMINISTRATIVE_COURT, date(2026, 11, 20), RulingOutcome.GRANTED),
     )
     assert shown() == (1, "Verkställ domen från förvaltningsrätten")
+
+
+def test_the_bevakningar_show_in_mina_arenden_and_the_case_overview(
+    session, caseworker, make_appeal
+) -> None:
+    appeal = make_appeal(received_on=date(2026, 11, 9), timeliness=None)
+    [row] = [r for r in my_cases(session, caseworker) if r.case_id == appeal.case_id]
+    assert row.next_deadline is not None
+    assert row.next_deadline.label == "Rättidspröva överklagandet"
+    assert row.next_deadline.due == date(2026, 11, 16)
+    overview = open_case(session, caseworker, appeal.case_id)
+    assert overview.deadlines[0].label == "Rättidspröva överklagandet"  # the earliest
