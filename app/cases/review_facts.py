@@ -71,10 +71,31 @@ SOURCES: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     # a new case has no row; a deleted one loses its rows by the foreign key
     "cases": (("UPDATE",), "c.id = {R}.id"),
+    # the bevakningar after a decision (issue 23, migration 0044)
+    "appeals": (("INSERT", "UPDATE", "DELETE"), "c.id = {R}.case_id"),
+    "appeal_rulings": (("INSERT", "UPDATE", "DELETE"), "c.id = {R}.case_id"),
 }
 """The tables the caseload's computation reads (app.cases.caseload_review, app.deadlines),
 each with the events that clear facts and which cases' facts. An UPDATE clears the cases of
 the row before and after."""
+
+FIRST_SOURCES = (
+    "applications",
+    "decisions",
+    "follow_up_tasks",
+    "forms",
+    "journal_entries",
+    "plans",
+    "support_barriers",
+    "plan_items",
+    "household_members",
+    "persons",
+    "cases",
+)
+"""The sources whose triggers migrations 0041 and 0043 made (a later table did not exist
+then: its triggers are made by the migration that creates it)."""
+AFTER_DECISION_SOURCES = ("appeals", "appeal_rulings")
+"""The sources migration 0044 creates, with their triggers."""
 
 NOT_SOURCES: dict[str, str] = {
     "users": "the handläggare's name is read live with the cases, never kept",
@@ -90,16 +111,9 @@ NOT_SOURCES: dict[str, str] = {
     "sync_conflicts": "the replica's bookkeeping",
     "sync_pulled_cases": "the replica's bookkeeping",
     TABLE: "the kept facts themselves",
-    **{
-        table: "registers after the decision; their bevakningar are read at the read"
-        for table in (
-            "decision_deliveries",
-            "appeals",
-            "appeal_rulings",
-            "complaints",
-            "letters",
-        )
-    },
+    "decision_deliveries": "not read: the bevakningar after a decision are the appeals' own",
+    "letters": "not read: a signed letter makes no bevakning",
+    "complaints": "not read: a complaint is the unit's register, not the case's review",
 }
 """Tables with a case_id column, or named by the computation's statements, that are not
 sources, and why (tests/core/cases/test_review_facts.py makes every new table decide).
@@ -249,6 +263,8 @@ CHANGED_CASES: dict[str, tuple[str, str]] = {
             "journal_entries",
             "plans",
             "support_barriers",
+            "appeals",
+            "appeal_rulings",
         )
     },
     "plan_items": ("id", "SELECT p.case_id FROM public.plans p JOIN {rows} R ON p.id = R.plan_id"),
@@ -288,16 +304,20 @@ def _statement_body(table: str, event: str) -> str:
     )
 
 
-def _triggers() -> list[tuple[str, str, str]]:
-    """(name, table, event) of every trigger."""
+def _triggers(tables: Iterable[str] | None = None) -> list[tuple[str, str, str]]:
+    """(name, table, event) of every trigger, or of the sources `tables`."""
+    wanted = set(SOURCES if tables is None else tables)
     return [
         (f"{TABLE}_{table}_{event.lower()}", table, event)
         for table, (events, _cases) in SOURCES.items()
+        if table in wanted
         for event in events
     ]
 
 
-def upgrade_sql(dialect: str, *, per_statement: bool) -> list[str]:
+def upgrade_sql(
+    dialect: str, *, per_statement: bool, tables: Iterable[str] | None = None
+) -> list[str]:
     """The statements that make the database clear the kept facts (the table must exist),
     and on PostgreSQL its grants and policies. SQLite's triggers run for each row;
     PostgreSQL's once per statement over its transition tables (`per_statement`; migration
@@ -306,15 +326,24 @@ def upgrade_sql(dialect: str, *, per_statement: bool) -> list[str]:
         return [
             f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW "
             f"BEGIN {_body(table, event, dialect)} END"
-            for name, table, event in _triggers()
+            for name, table, event in _triggers(tables)
         ]
-    return [*trigger_sql(per_statement=per_statement), *ACCESS_SQL]
+    return [*trigger_sql(per_statement=per_statement, tables=tables), *ACCESS_SQL]
 
 
-def trigger_sql(*, per_statement: bool) -> list[str]:
+def source_triggers_sql(dialect: str, tables: Iterable[str]) -> list[str]:
+    """The triggers of the sources `tables` alone, as they are made now (a migration that
+    creates a source table)."""
+    tables = list(tables)
+    if dialect != "postgresql":
+        return upgrade_sql(dialect, per_statement=False, tables=tables)
+    return trigger_sql(per_statement=True, tables=tables)
+
+
+def trigger_sql(*, per_statement: bool, tables: Iterable[str] | None = None) -> list[str]:
     """PostgreSQL's trigger functions and triggers (functions run as the owner)."""
     statements = []
-    for name, table, event in _triggers():
+    for name, table, event in _triggers(tables):
         function = f"public.arendestod_{name}()"
         if per_statement:
             body = _statement_body(table, event)
@@ -337,17 +366,18 @@ def trigger_sql(*, per_statement: bool) -> list[str]:
     return statements
 
 
-def downgrade_sql(dialect: str) -> list[str]:
+def downgrade_sql(dialect: str, tables: Iterable[str] | None = None) -> list[str]:
     if dialect != "postgresql":
-        return [f"DROP TRIGGER IF EXISTS {name}" for name, *_ in _triggers()]
-    return trigger_drop_sql()
+        return [f"DROP TRIGGER IF EXISTS {name}" for name, *_ in _triggers(tables)]
+    return trigger_drop_sql(tables)
 
 
-def trigger_drop_sql() -> list[str]:
-    """PostgreSQL's triggers and their functions dropped."""
+def trigger_drop_sql(tables: Iterable[str] | None = None) -> list[str]:
+    """PostgreSQL's triggers and their functions dropped (of the sources `tables`)."""
+    found = _triggers(tables)
     return [
-        *(f"DROP TRIGGER IF EXISTS {name} ON public.{table}" for name, table, _ in _triggers()),
-        *(f"DROP FUNCTION IF EXISTS public.arendestod_{name}()" for name, *_ in _triggers()),
+        *(f"DROP TRIGGER IF EXISTS {name} ON public.{table}" for name, table, _ in found),
+        *(f"DROP FUNCTION IF EXISTS public.arendestod_{name}()" for name, *_ in found),
     ]
 
 

@@ -8,7 +8,10 @@
 - FIA offered to unemployed adults after about five months of assistance (seed 002 L78);
 - unga vuxna (sökande 18–24 år) who stop applying are phoned once before the case is closed
   (seed 002 L78);
-- beslut ej verkställda: decisions not carried out within three months are reported (DOMAIN.md).
+- beslut ej verkställda: decisions not carried out within three months are reported (DOMAIN.md);
+- after a decision (issue 23): an appeal awaiting rättidsprövning or överlämnande, a court's
+  ruling to carry out, the nämnd's own time to appeal a ruling it lost
+  (app.deadlines.appeal_deadlines; app.appeals.court_proceedings records what ends them).
 
 Everything is read in batches (IN lists of 500 cases, plain column rows, GROUP BY in the
 database), so a chef's caseload of thousands of cases costs a few queries per 500 cases, not
@@ -47,21 +50,29 @@ from app.db.batches import (
     raw_id,
     raw_id_of,
 )
+from app.deadlines import appeal_deadlines
 from app.deadlines.fia import fia_candidates, latest_barriers_for_cases
 from app.deadlines.working_days import is_working_day
 from app.models import (
+    Appeal,
+    AppealRuling,
     Application,
     Case,
     CaseStatus,
+    CourtInstance,
     Decision,
     FollowUpTask,
     HouseholdMember,
     JournalEntry,
     MemberRole,
     Outcome,
+    Party,
     Person,
     Plan,
     PlanItem,
+    Reconsideration,
+    RulingOutcome,
+    Timeliness,
 )
 from app.settings import registry, stored_settings
 
@@ -94,6 +105,15 @@ class DeadlineKind(StrEnum):
     """A decision not carried out (ej verkställt) within three months."""
     YOUNG_ADULT = "unga_vuxna"
     """Call the young adult before the case is closed."""
+    APPEAL_TIMELINESS = "rattidsprovning"
+    """An appeal received with no rättidsprövning recorded: due the day it is to be
+    överlämnat (rule "forwarding")."""
+    APPEAL_FORWARDING = "overlamnande"
+    """An appeal not dismissed, not överlämnat to förvaltningsrätten (rule "forwarding")."""
+    RULING_TO_CARRY_OUT = "dom_verkstalla"
+    """A court's ruling the nämnd must carry out (rule "ruling_enforced")."""
+    BOARD_APPEAL = "namndens_overklagande"
+    """The nämnd lost at a court: its own time to appeal (rule "board_appeal_period")."""
 
 
 @dataclass(frozen=True)
@@ -199,7 +219,8 @@ def deadlines_for_cases(
     """All open bevakningar per case, earliest first.
 
     Kinds: aterkoppling, beslut (warning days from settings), plan_uppfoljning, plansteg,
-    atgard, ej_verkstallt, and for cases not avslutade fia and unga_vuxna."""
+    atgard, ej_verkstallt, rattidsprovning, overlamnande, dom_verkstalla,
+    namndens_overklagande, and for cases not avslutade fia and unga_vuxna."""
     return read_case_facts(session, case_ids).deadlines
 
 
@@ -262,6 +283,7 @@ def read_case_facts(
                 )
             )
         _read_plans(session, param, facts, given)
+        _read_appeals(session, param, facts, given)
         for raw_case, description, due_on in _rows(
             session,
             "follow_up_tasks",
@@ -635,3 +657,118 @@ def _young_adults(
                 applied + timedelta(days=YOUNG_ADULT_SILENT_DAYS),
             )
         )
+
+
+_FORWARDABLE = (Timeliness.IN_TIME, Timeliness.LATE_EXCUSED, Timeliness.UNKNOWN)
+_BOARD_LOST = {
+    Party.APPLICANT: (RulingOutcome.GRANTED, RulingOutcome.PARTLY_GRANTED),
+    Party.BOARD: (RulingOutcome.REFUSED, RulingOutcome.LEAVE_REFUSED, RulingOutcome.DISMISSED),
+}
+"""When the nämnd lost a ruling, by who brought the appeal (as
+app.appeals.court_proceedings.board_lost, which this layer may not import)."""
+
+
+def _read_appeals(
+    session: Session, chunk: DumpedIds, facts: CaseFacts, given: dict[str, uuid.UUID]
+) -> None:
+    """The bevakningar after a decision (issue 23): appeals not withdrawn and not
+    överlämnade (awaiting rättidsprövning, or to be överlämnade), and rulings to carry out
+    or that the nämnd may appeal."""
+    for raw_case, received_on, timeliness, reconsideration in _rows(
+        session,
+        "appeals",
+        lambda: (
+            select(
+                raw_id(session, Appeal.case_id),
+                Appeal.received_on,
+                Appeal.timeliness,
+                Appeal.reconsideration,
+            )
+            .where(among_bound(session, Appeal.case_id, "ids"))
+            .where(Appeal.forwarded_on.is_(None))
+            .where(Appeal.withdrawn_on.is_(None))
+        ),
+        ids=chunk,
+    ):
+        case_id = given[raw_case]
+        due = appeal_deadlines.forwarding_due(received_on)
+        if timeliness is None:
+            facts.deadlines[case_id].append(
+                Deadline(case_id, DeadlineKind.APPEAL_TIMELINESS, "Rättidspröva överklagandet", due)
+            )
+        elif timeliness in _FORWARDABLE and reconsideration != Reconsideration.CHANGED:
+            facts.deadlines[case_id].append(
+                Deadline(
+                    case_id,
+                    DeadlineKind.APPEAL_FORWARDING,
+                    "Överlämna överklagandet till förvaltningsrätten",
+                    due,
+                )
+            )
+    for (
+        raw_case,
+        instance,
+        outcome,
+        appealed_by,
+        ruled_on,
+        follow_up_due,
+        done_on,
+        follow_up_decision,
+        sent_on,
+        not_on,
+    ) in _rows(
+        session,
+        "appeal_rulings",
+        lambda: (
+            select(
+                raw_id(session, AppealRuling.case_id),
+                AppealRuling.instance,
+                AppealRuling.outcome,
+                AppealRuling.appealed_by,
+                AppealRuling.ruled_on,
+                AppealRuling.follow_up_due,
+                AppealRuling.follow_up_done_on,
+                AppealRuling.follow_up_decision_id,
+                AppealRuling.board_appeal_sent_on,
+                AppealRuling.board_appeal_decided_not_on,
+            )
+            .where(among_bound(session, AppealRuling.case_id, "ids"))
+            .where(
+                (
+                    AppealRuling.follow_up_due.is_not(None)
+                    & AppealRuling.follow_up_done_on.is_(None)
+                    & AppealRuling.follow_up_decision_id.is_(None)
+                )
+                | (
+                    AppealRuling.board_appeal_sent_on.is_(None)
+                    & AppealRuling.board_appeal_decided_not_on.is_(None)
+                )
+            )
+        ),
+        ids=chunk,
+    ):
+        case_id = given[raw_case]
+        court = CourtInstance(instance).label.lower()
+        if follow_up_due is not None and done_on is None and follow_up_decision is None:
+            facts.deadlines[case_id].append(
+                Deadline(
+                    case_id,
+                    DeadlineKind.RULING_TO_CARRY_OUT,
+                    f"Verkställ domen från {court}",
+                    follow_up_due,
+                )
+            )
+        if (
+            sent_on is None
+            and not_on is None
+            and instance != CourtInstance.SUPREME_COURT
+            and outcome in _BOARD_LOST[Party(appealed_by)]
+        ):
+            facts.deadlines[case_id].append(
+                Deadline(
+                    case_id,
+                    DeadlineKind.BOARD_APPEAL,
+                    f"Nämndens överklagandetid: dom från {court}",
+                    appeal_deadlines.board_appeal_last_day(ruled_on),
+                )
+            )

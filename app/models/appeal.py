@@ -150,8 +150,9 @@ class Appeal(VersionedMixin, Base):
     """Överlämnad to förvaltningsrätten (with the documents in `forwarded_documents`)."""
     forwarded_documents: Mapped[str] = mapped_column(Text, default="[]")
     """JSON list of the documents sent."""
-    court: Mapped[str] = mapped_column(String(120), default="")
-    """The court it was sent to ("Förvaltningsrätten i Linköping")."""
+    court: Mapped[str] = mapped_column(String(300), default="")
+    """The court it was sent to ("Förvaltningsrätten i Linköping"), with its postal address
+    when the unit's setting appeal.administrative_court gives one (up to 300 characters)."""
     court_case_number: Mapped[str] = mapped_column(String(40), default="")
     withdrawn_on: Mapped[date | None] = mapped_column(default=None)
     """Återkallat by the appellant."""

@@ -310,7 +310,9 @@ APPEAL_ADMINISTRATIVE_COURT: Declaration[str] = Declaration(
     "appeal.administrative_court",
     "Förvaltningsrätt",
     "Den förvaltningsrätt som kommunen hör till, med postadress, dit en laglighetsprövning "
-    'skickas, t.ex. "Förvaltningsrätten i Exempelstad, Box 1, 123 45 Exempelstad".',
+    "skickas och dit nämnden överlämnar ett överklagande (föreslås i följebrevet; "
+    'handläggaren kan skriva en annan), t.ex. "Förvaltningsrätten i Exempelstad, Box 1, '
+    '123 45 Exempelstad".',
     SettingType.TEXT,
     "",
     CONFIGURATION_FILES,

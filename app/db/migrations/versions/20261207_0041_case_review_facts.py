@@ -49,13 +49,15 @@ def upgrade() -> None:
     )
     op.create_index("ix_case_review_facts_case", TABLE, ["case_id"])
     # PostgreSQL's triggers as this migration made them, a row at a time (0043 replaced them)
-    for statement in review_facts.upgrade_sql(op.get_bind().dialect.name, per_statement=False):
+    for statement in review_facts.upgrade_sql(
+        op.get_bind().dialect.name, per_statement=False, tables=review_facts.FIRST_SOURCES
+    ):
         op.execute(statement)
 
 
 def downgrade() -> None:
     dialect = op.get_bind().dialect.name
-    for statement in review_facts.downgrade_sql(dialect):
+    for statement in review_facts.downgrade_sql(dialect, review_facts.FIRST_SOURCES):
         op.execute(statement)
     if dialect == "postgresql":
         for policy in ("case_readers", "chef_writers", "chef_updaters"):

@@ -26,9 +26,11 @@ depends_on = None
 def _replace(*, per_statement: bool) -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    for statement in review_facts.trigger_drop_sql():
+    for statement in review_facts.trigger_drop_sql(review_facts.FIRST_SOURCES):
         op.execute(statement)
-    for statement in review_facts.trigger_sql(per_statement=per_statement):
+    for statement in review_facts.trigger_sql(
+        per_statement=per_statement, tables=review_facts.FIRST_SOURCES
+    ):
         op.execute(statement)
 
 

@@ -14,6 +14,8 @@ Create Date: 2026-12-07 15:20:00
 from alembic import op
 import sqlalchemy as sa
 
+from app.cases import review_facts
+
 
 revision = "0044"
 down_revision = "0043"
@@ -181,7 +183,7 @@ def upgrade() -> None:
         sa.Column("replacing_decision_id", sa.Uuid(), nullable=True),
         sa.Column("forwarded_on", sa.Date(), nullable=True),
         sa.Column("forwarded_documents", sa.Text(), nullable=False),
-        sa.Column("court", sa.String(length=120), nullable=False),
+        sa.Column("court", sa.String(length=300), nullable=False),
         sa.Column("court_case_number", sa.String(length=40), nullable=False),
         sa.Column("withdrawn_on", sa.Date(), nullable=True),
         sa.Column("registered_by", sa.Uuid(), nullable=False),
@@ -415,8 +417,17 @@ def upgrade() -> None:
             postgresql_where=sa.text("complaint_id IS NOT NULL"),
         )
 
+    # the appeals and rulings make bevakningar the chef's kept review reads: they clear it
+    dialect = op.get_bind().dialect.name
+    for statement in review_facts.source_triggers_sql(
+        dialect, review_facts.AFTER_DECISION_SOURCES
+    ):
+        op.execute(statement)
 
 def downgrade() -> None:
+    dialect = op.get_bind().dialect.name
+    for statement in review_facts.downgrade_sql(dialect, review_facts.AFTER_DECISION_SOURCES):
+        op.execute(statement)
     with op.batch_alter_table("letters", schema=None) as batch_op:
         batch_op.drop_index(
             "ix_letters_complaint_id",
