@@ -113,11 +113,9 @@ def forwarding_problem(appeal: Appeal) -> str | None:
         return "Gör rättidsprövningen först: det är inte bestämt om överklagandet kom in i tid."
     if appeal.timeliness not in FORWARDABLE:
         return "Överklagandet kom in för sent och ska avvisas, inte överlämnas."
-    if appeal.reconsideration is Reconsideration.CHANGED:
-        return (
-            "Beslutet har ändrats som klaganden begär vid omprövningen; då förfaller "
-            "överklagandet och ska inte överlämnas."
-        )
+    # A decision changed as the appellant asks does not end the appeal: the new decision is
+    # överlämnat with it (förvaltningslagen 46 § andra stycket, rule "reconsideration"; the
+    # old law's 28 §, under which it lapsed, is gone).
     return None
 
 
@@ -326,6 +324,11 @@ def default_position(appeal: Appeal) -> str:
         return (
             "Nämnden har omprövat beslutet och ändrat det delvis. I övrigt står nämnden fast "
             "vid beslutet."
+        )
+    if appeal.reconsideration is Reconsideration.CHANGED:
+        return (
+            "Nämnden har omprövat beslutet och ändrat det så som klaganden begär. Det nya "
+            "beslutet lämnas över tillsammans med överklagandet."
         )
     if appeal.reconsideration is Reconsideration.NOT_CHANGED:
         return "Nämnden har omprövat beslutet utan att ändra det och står fast vid beslutet."

@@ -156,7 +156,6 @@ def test_a_protected_applicants_address_is_not_in_the_letter(
     [
         ({"timeliness": None}, "rättidsprövningen"),
         ({"timeliness": Timeliness.LATE}, "avvisas"),
-        ({"reconsideration": Reconsideration.CHANGED}, "förfaller"),
         ({"withdrawn_on": date(2026, 11, 18)}, "återkallat"),
     ],
 )
@@ -167,6 +166,18 @@ def test_an_appeal_that_is_not_to_be_forwarded_is_refused(
     with pytest.raises(ServiceError, match=message):
         _forward(session, caseworker, appeal)
     assert appeal.forwarded_on is None
+
+
+def test_an_appeal_whose_decision_was_changed_as_asked_is_still_forwarded(
+    session, caseworker, make_appeal
+) -> None:
+    """Förvaltningslagen 46 § andra stycket: the new decision goes to the court with the
+    appeal (the old law's rule that the appeal lapsed is gone)."""
+    appeal = make_appeal(reconsideration=Reconsideration.CHANGED)
+    assert court.forwarding_problem(appeal) is None
+    _forward(session, caseworker, appeal)
+    assert appeal.forwarded_on is not None
+    assert "ändrat det så som klaganden begär" in court.default_position(appeal)
 
 
 def test_bad_forwarding_input_gets_a_message_per_field(session, caseworker, make_appeal) -> None:
