@@ -403,3 +403,9 @@ def archived_dismissal(session: Session, actor: Actor, letter_id: uuid.UUID) -> 
     letter, appeal = _dismissal(session, letter_id)
     access.require_read(session, actor, load_case(session, appeal.case_id))
     return letters.archived_pdf(session, actor, letter)
+
+
+def may_sign_dismissal(session: Session, actor: Actor, appeal_id: uuid.UUID) -> bool:
+    """Whether `actor` holds the delegation that signing the appeal's avvisning needs (the
+    dialog says so before she tries)."""
+    return may_sign(session, actor, appeal_register.readable_appeal(session, actor, appeal_id))
