@@ -238,6 +238,8 @@ def draft_dismissal(
     changed when one is given), with the motivering built from the facts unless written."""
     appeal = appeal_register.writable_appeal(session, actor, appeal_id)
     facts = _facts(session, appeal)
+    if motivation is not None and not motivation.strip():
+        raise ValidationFailed({"body": "Skriv skälen för beslutet."})
     existing = dismissal_of(session, actor, appeal_id)
     if existing is not None and existing.is_signed:
         raise ValidationFailed(
@@ -409,3 +411,20 @@ def may_sign_dismissal(session: Session, actor: Actor, appeal_id: uuid.UUID) -> 
     """Whether `actor` holds the delegation that signing the appeal's avvisning needs (the
     dialog says so before she tries)."""
     return may_sign(session, actor, appeal_register.readable_appeal(session, actor, appeal_id))
+
+
+def proposed_motivation(session: Session, actor: Actor, appeal_id: uuid.UUID) -> str:
+    """The motivering built from the facts, before any draft is saved (nothing is written
+    but the read in the log)."""
+    appeal = appeal_register.writable_appeal(session, actor, appeal_id)
+    facts = _facts(session, appeal)
+    audit.record(
+        session,
+        actor,
+        audit.Action.OPEN,
+        "appeal",
+        entity_id=appeal.id,
+        case_id=appeal.case_id,
+        detail="avvisning",
+    )
+    return default_motivation(facts)

@@ -35,6 +35,11 @@ from app.ui.widgets.messages import FieldError, add_field, show_error
 from app.ui.widgets.pdf_preview import preview_pdf
 
 
+def _uuid(data: object) -> uuid.UUID | None:
+    """A combo box's item data: ids are kept as text (Qt compares text in findData)."""
+    return uuid.UUID(str(data)) if data else None
+
+
 def _text_box(name: str, height: int = 90) -> QPlainTextEdit:
     box = QPlainTextEdit()
     box.setObjectName(name)
@@ -96,7 +101,7 @@ class RegisterAppealDialog(_ServiceDialog):
         for choice in context.call(
             lambda s, a: appeal_register.appealable_decisions(s, a, case_id)
         ):
-            self.decision.addItem(choice.text, choice.id)
+            self.decision.addItem(choice.text, str(choice.id))
         add_field(form, "&Beslut som överklagas:", self.decision, self.error("decision"))
         self.received_on = DateField()
         self.received_on.setObjectName("receivedOn")
@@ -134,7 +139,7 @@ class RegisterAppealDialog(_ServiceDialog):
 
     def save(self) -> None:
         data = AppealInput(
-            self.decision.currentData(),
+            _uuid(self.decision.currentData()),
             self.received_on.value(),
             self.received_by_court_on.value(),
             Appellant(self.appellant.currentData()),
@@ -251,9 +256,9 @@ class ReconsiderationDialog(_ServiceDialog):
         self.replacing.setObjectName("replacingDecision")
         self.replacing.addItem("Inget nytt beslut", None)
         for choice in context.call(lambda s, a: appeal_register.replacing_candidates(s, a, row.id)):
-            self.replacing.addItem(choice.text, choice.id)
+            self.replacing.addItem(choice.text, str(choice.id))
         if row.replacing_decision_id is not None:
-            self.replacing.setCurrentIndex(self.replacing.findData(row.replacing_decision_id))
+            self.replacing.setCurrentIndex(self.replacing.findData(str(row.replacing_decision_id)))
         add_field(form, "&Nytt beslut:", self.replacing, self.error("decision"))
         layout.addLayout(form)
         self.new_decision = QPushButton("Gör ett nytt beslut som &ersätter det överklagade …")
@@ -277,7 +282,7 @@ class ReconsiderationDialog(_ServiceDialog):
         outcome = self.outcome.currentData()
         note = self.note.toPlainText()
         day = self.reconsidered_on.value()
-        replacing = self.replacing.currentData()
+        replacing = _uuid(self.replacing.currentData())
         if self.run(
             lambda s, a: appeal_register.record_reconsideration(
                 s,
@@ -353,8 +358,11 @@ class DismissalDialog(_ServiceDialog):
                 "Spara utkastet och be någon med delegation att signera."
             )
         self._show_state(may_sign)
-        if letter is None:
-            self._save_draft()  # the motivering built from the facts, to read and edit
+        if letter is None:  # the motivering built from the facts, to read and edit
+            self.run(
+                lambda s, a: dismissal.proposed_motivation(s, a, row.id),
+                lambda text: self.motivation.setPlainText(str(text)),
+            )
 
     def _show_state(self, may_sign: bool) -> None:
         if self.signed:
@@ -370,12 +378,10 @@ class DismissalDialog(_ServiceDialog):
         self.open_button.setEnabled(self.signed)
 
     def _save_draft(self) -> bool:
-        body = self.motivation.toPlainText() if self.letter_id else None
+        body = self.motivation.toPlainText()
 
         def saved(letter) -> None:
             self.letter_id, self.version = letter.id, letter.version
-            if body is None:
-                self.motivation.setPlainText(letter.body)
 
         return self.run(lambda s, a: dismissal.draft_dismissal(s, a, self.row.id, body), saved)
 

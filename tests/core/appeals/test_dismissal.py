@@ -115,3 +115,17 @@ def test_a_protected_household_gets_no_address_in_the_window(
         render_dismissal_letter(dismissal.dismissal_preview(session, caseworker, letter.id))
     )
     assert "Storgatan" not in text and "903 25" not in text
+
+
+def test_an_empty_motivering_is_refused_and_proposing_one_writes_nothing(
+    session, caseworker, late, count_rows
+) -> None:
+    from app.models import Letter
+
+    text = dismissal.proposed_motivation(session, caseworker, late.id)
+    assert "Beslutet lämnades till dig personligen den 10 november 2026." in text
+    assert count_rows(Letter) == 0
+    with pytest.raises(ValidationFailed) as refused:
+        dismissal.draft_dismissal(session, caseworker, late.id, "   ")
+    assert refused.value.field_errors == {"body": "Skriv skälen för beslutet."}
+    assert count_rows(Letter) == 0

@@ -135,7 +135,8 @@ def test_an_appeal_one_day_late_is_flagged_and_dismissed_with_its_letter(
     tab.selection_changed.connect(seen.append)
 
     def register(dialog: RegisterAppealDialog) -> int:
-        dialog.decision.setCurrentIndex(dialog.decision.findData(decision_id))
+        dialog.decision.setCurrentIndex(dialog.decision.findData(str(decision_id)))
+        assert dialog.decision.currentIndex() >= 0
         dialog.received_on.clear()
         type_text(dialog.received_on, received.isoformat())
         dialog.save()  # nothing asked for: refused, dialog stays
@@ -170,6 +171,12 @@ def test_an_appeal_one_day_late_is_flagged_and_dismissed_with_its_letter(
     def dismiss(dialog: DismissalDialog) -> int:
         assert "en dag för sent" in dialog.motivation.toPlainText()
         assert dialog.sign_button.isEnabled()
+        with caseworker.database.sessions() as session:
+            assert session.scalars(select(Letter)).all() == []  # opening writes nothing
+        dialog.motivation.clear()
+        dialog.preview_button.click()
+        assert dialog.errors["body"].text() == "Skriv skälen för beslutet."
+        type_text(dialog.motivation, "Överklagandet kom in en dag för sent (2 december).")
         dialog.preview_button.click()
         preview = _preview_shown(qtbot)
         letter_texts.append(preview.windowTitle())
@@ -190,6 +197,7 @@ def test_an_appeal_one_day_late_is_flagged_and_dismissed_with_its_letter(
         text = pdf_text(letter.letter_pdf)
     for expected in (
         "Beslut om avvisning av överklagande",
+        "Överklagandet kom in en dag för sent (2 december).",
         f"Sista dag att överklaga {_long(last)}",
         f"Överklagandet kom in {_long(received)}",
         "45 § förvaltningslagen (2017:900)",
@@ -202,3 +210,60 @@ def _long(day: date) -> str:
     from app.common.formatting import long_date
 
     return long_date(day)
+
+
+def test_a_changed_decision_is_made_in_the_editor_and_linked_to_the_appeal(
+    qtbot, main_window, caseworker, signed, monkeypatch
+) -> None:
+    from app.appeals import appeal_register
+    from app.appeals.appeal_register import AppealInput
+    from app.models import Reconsideration, Timeliness
+    from app.ui.appeals.appeal_dialogs import ReconsiderationDialog
+    from app.ui.decisions.decision_editor import DecisionEditor
+
+    view, decision_id, decided_on = signed
+    caseworker.call(
+        lambda s, a: appeal_register.record_timeliness(
+            s,
+            a,
+            appeal_register.register_appeal(
+                s, a, view.case_id, AppealInput(decision_id, decided_on, claims="Ändra.")
+            ).id,
+            Timeliness.UNKNOWN,
+        )
+    )
+    tab = view.appeals_tab
+    main_window.tabs.setCurrentWidget(view)
+    view.tabs.setCurrentWidget(tab)
+    assert tab.reconsider_button.isEnabled()
+    monkeypatch.setattr(
+        ReconsiderationDialog, "exec", lambda dialog: dialog.new_decision.click() or 0
+    )
+    qtbot.mouseClick(tab.reconsider_button, LEFT)
+    editor = main_window.tabs.currentWidget()
+    assert isinstance(editor, DecisionEditor) and editor.replaces_id == decision_id
+    row = editor.add_cost("boende")
+    editor.costs.item(row, 2).setText("9 000")
+    qtbot.mouseClick(editor.calculate_button, LEFT)
+    for edit in editor.considerations.values():
+        edit.setPlainText("Barnet påverkas inte.")
+    qtbot.mouseClick(editor.sign_button, LEFT)
+    assert editor.signed_decision, editor.problems.text()
+    main_window.tabs.setCurrentWidget(view)
+    saved: list[str] = []
+
+    def link(dialog: ReconsiderationDialog) -> int:
+        assert dialog.replacing.count() == 2  # "Inget nytt beslut" and the one just signed
+        dialog.outcome.setCurrentIndex(dialog.outcome.findData(Reconsideration.CHANGED))
+        dialog.replacing.setCurrentIndex(dialog.replacing.findData(str(editor.decision_id)))
+        type_text(dialog.note, "Ändrat: hyran räknades fel.")
+        dialog.save()
+        saved.append(dialog.general_error.text())
+        return dialog.result()
+
+    monkeypatch.setattr(ReconsiderationDialog, "exec", link)
+    qtbot.mouseClick(tab.reconsider_button, LEFT)
+    assert saved == [""]
+    [row_] = tab.model.rows
+    assert row_.replacing_decision_id == editor.decision_id
+    assert row_.status == "Ändrat som klaganden begär"
