@@ -303,6 +303,20 @@ def appeal_row(session: Session, actor: Actor, appeal_id: uuid.UUID) -> AppealRo
     )
 
 
+def _require_not_dismissed(session: Session, appeal: Appeal) -> None:
+    """A signed avvisning ends the nämnd's handling of the appeal: its rättidsprövning and
+    omprövning stand as the letter states them."""
+    from app.appeals import dismissal
+
+    if appeal.id in dismissal.signed_dismissals(session, appeal.case_id):
+        raise ValidationFailed(
+            {
+                "timeliness": "Överklagandet är avvisat med ett signerat beslut och kan inte "
+                "prövas på nytt här. Ett överklagande av avvisningen går till förvaltningsrätten."
+            }
+        )
+
+
 # --- rättidsprövning ------------------------------------------------------------------------
 def _days(n: int) -> str:
     return "en dag" if n == 1 else f"{n} dagar"
@@ -371,6 +385,7 @@ def record_timeliness(
     appeal = writable_appeal(session, actor, appeal_id, expected_version)
     if decided is None:
         raise ValidationFailed({"timeliness": "Välj vad rättidsprövningen kom fram till."})
+    _require_not_dismissed(session, appeal)
     reason = clean_text(
         reason, field="reason", label="Skälet", max_length=REASON_LIMIT, multiline=True
     )
@@ -454,6 +469,7 @@ def record_reconsideration(
     """The omprövning's outcome with a note. A decision that is changed is changed by a new
     decision (replaces_id = the appealed one), linked here once it is signed."""
     appeal = writable_appeal(session, actor, appeal_id, expected_version)
+    _require_not_dismissed(session, appeal)
     errors: dict[str, str] = {}
     if outcome is None:
         errors["outcome"] = "Välj vad omprövningen kom fram till."

@@ -64,6 +64,8 @@ def test_a_one_day_late_appeal_is_dismissed_by_a_signed_letter(session, casework
     assert row.status == "Avvisat 2026-12-07"
     with pytest.raises(ValidationFailed, match="redan avvisat"):
         dismissal.draft_dismissal(session, caseworker, late.id)
+    with pytest.raises(ValidationFailed, match="avvisat med ett signerat beslut"):
+        appeal_register.record_timeliness(session, caseworker, late.id, Timeliness.IN_TIME, "x")
 
 
 def test_signing_is_refused_without_a_delegation_to_refuse(
