@@ -26,7 +26,7 @@ def test_handed_over_gives_the_day_and_three_weeks(session, caseworker, appealed
     assert status.delivered_on == SIGNED_ON
     assert status.last_day == date(2026, 12, 1)
     assert status.rule_text.startswith("Beslutet lämnades personligen")
-    assert status.rule_source is not None and status.rule_source.sfs == "2010:1932, 16 §"
+    assert status.rule_source is not None and "2010:1932" in status.rule_source.sfs
     read = delivery.delivery_of(session, caseworker, appealed.id)
     assert (read.method, read.last_day) == (M.HANDED_OVER, date(2026, 12, 1))
 
