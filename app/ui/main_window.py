@@ -483,6 +483,9 @@ class MainWindow(QMainWindow):
         view.changed.connect(self.refresh_my_cases)
         view.open_form_requested.connect(self.open_form)
         view.open_decision_requested.connect(self.open_decision)
+        view.replace_decision_requested.connect(
+            lambda case_view, old_id: self.open_decision(case_view, None, replaces_id=old_id)
+        )
         view.access_log_requested.connect(self.show_audit_review)
         index = self.tabs.addTab(view, view.tab_title)
         self.tabs.setTabToolTip(index, view.tab_title)

@@ -1,1 +1,1 @@
-"""Överklaganden: the case's appeals, and each appeal at the courts (court_panel)."""
+"""The windows after a decision: delgivning, the case's appeals and their way through the courts."""

@@ -23,6 +23,7 @@ from app.common.formatting import long_date
 from app.journal.journal_printout import journal_printout
 from app.offline import leases
 from app.printing.journal_printout import render_journal
+from app.ui.appeals.appeals_tab import AppealsTab
 from app.ui.cases.overview_tab import OverviewTab
 from app.ui.cases.status_dialog import StatusDialog
 from app.ui.context import AppContext
@@ -43,6 +44,7 @@ class CaseView(QWidget):
     """The case changed in a way lists elsewhere show (status, deadlines)."""
     open_form_requested = Signal(object)  # form id
     open_decision_requested = Signal(object, object)  # case view, decision id or None
+    replace_decision_requested = Signal(object, object)  # case view, id of the one replaced
     access_log_requested = Signal(str)  # personnummer (chefs)
 
     def __init__(self, context: AppContext, case_id: uuid.UUID, parent: QWidget | None = None):
@@ -91,6 +93,7 @@ class CaseView(QWidget):
             ("&Planering", PlanTab, self._make_plan_tab),
             ("B&lanketter", FormsTab, self._make_forms_tab),
             ("&Beslut", DecisionsTab, self._make_decisions_tab),
+            ("Ö&verklaganden", AppealsTab, self._make_appeals_tab),
         ]
         for label, kind, make in tabs:
             index = self.tabs.addTab(QWidget(), label)
@@ -171,7 +174,15 @@ class CaseView(QWidget):
         tab.open_decision_requested.connect(
             lambda decision_id: self.open_decision_requested.emit(self, decision_id)
         )
-        self.edit_lock.add(tab.new_button, tab.execute_button)
+        self.edit_lock.add(tab.new_button, tab.execute_button, tab.delivery_button)
+        return tab
+
+    def _make_appeals_tab(self) -> AppealsTab:
+        tab = AppealsTab(self.context, self.case_id, self)
+        tab.replace_decision_requested.connect(
+            lambda decision_id: self.replace_decision_requested.emit(self, decision_id)
+        )
+        self.edit_lock.add(*tab.edit_buttons)
         return tab
 
     @property
@@ -189,6 +200,10 @@ class CaseView(QWidget):
     @property
     def decisions_tab(self) -> DecisionsTab:
         return self._tab(DecisionsTab)
+
+    @property
+    def appeals_tab(self) -> AppealsTab:
+        return self._tab(AppealsTab)
 
     @property
     def tab_title(self) -> str:
@@ -244,6 +259,8 @@ class CaseView(QWidget):
             plan_tab.reload()
         if (decisions_tab := self._built(DecisionsTab)) is not None:
             decisions_tab.reload()
+        if (appeals_tab := self._built(AppealsTab)) is not None:
+            appeals_tab.reload()
         self.changed.emit()
 
     def revoke_lease(self) -> None:

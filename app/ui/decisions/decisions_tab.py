@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from app.appeals import delivery
+from app.appeals.delivery import DeliveryStatus
 from app.common.content_hash import ALTERED_AFTER_SIGNING
 from app.common.formatting import money, period_text, short_date
 from app.decisions import decisions
 from app.decisions.decisions import DecisionRow
+from app.ui.appeals.delivery_dialog import DeliveryDialog
 from app.ui.context import AppContext
 from app.ui.decisions.execution_dialog import ExecutionDialog
 from app.ui.widgets.row_table_model import Column, RowTableModel
@@ -31,6 +35,31 @@ def _execution_text(row: DecisionRow) -> str:
     return "Ej verkställt" if row.awaits_execution else ""
 
 
+UNKNOWN = "okänd"
+LAST_DAY_COLUMN = 8
+
+
+class _DecisionsModel(RowTableModel):
+    """The list, whose "Sista dag att överklaga" says why it is unknown in its tooltip."""
+
+    def __init__(self, columns: list[Column], tab: DecisionsTab):
+        super().__init__(columns)
+        self._tab = tab
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole)
+            and index.isValid()
+            and index.column() == LAST_DAY_COLUMN
+        ):
+            status = self._tab.delivery_of(self.row_at(index.row()))
+            if status is not None and status.last_day is None:
+                return f"{UNKNOWN}: {status.unknown_reason}"
+        return super().data(index, role)
+
+
 class DecisionsTab(QWidget):
     open_decision_requested = Signal(object)  # decision id, or None for a new decision
 
@@ -39,7 +68,8 @@ class DecisionsTab(QWidget):
         self.context = context
         self.case_id = case_id
         layout = QVBoxLayout(self)
-        self.model = RowTableModel(
+        self.deliveries: dict[uuid.UUID, DeliveryStatus] = {}
+        self.model = _DecisionsModel(
             [
                 Column(
                     "Period",
@@ -57,8 +87,11 @@ class DecisionsTab(QWidget):
                 Column("Beslutat", _decided_text),
                 Column("Beslutsfattare", lambda r: r.decided_by_name),
                 Column("Verkställt", _execution_text),
+                Column("Delgiven", self._delivered_text),
+                Column("Sista dag att överklaga", self._last_day_text),
                 Column("", lambda r: "Ersätter tidigare beslut" if r.replaces_id else ""),
-            ]
+            ],
+            self,
         )
         self.view = RowTableView(self.model, name="Beslut i ärendet")
         self.view.setObjectName("decisionsList")
@@ -77,17 +110,29 @@ class DecisionsTab(QWidget):
             "Ange när ett beviljat beslut verkställdes (till exempel betalades ut)."
         )
         self.execute_button.clicked.connect(self._record_execution)
+        self.delivery_button = QPushButton("Registrera &delgivning …")
+        self.delivery_button.setObjectName("recordDelivery")
+        self.delivery_button.setToolTip(
+            "Ange hur och när ett signerat beslut nådde sökanden; det avgör sista dag att "
+            "överklaga."
+        )
+        self.delivery_button.clicked.connect(self._record_delivery)
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.execute_button)
+        buttons.addWidget(self.delivery_button)
         buttons.addStretch()
         layout.addLayout(buttons)
         self.reload()
 
     def reload(self) -> None:
-        rows: list[DecisionRow] = self.context.call(
-            lambda s, a: decisions.list_decisions(s, a, self.case_id)
+        rows, deliveries = self.context.call(
+            lambda s, a: (
+                decisions.list_decisions(s, a, self.case_id),
+                delivery.deliveries_of_case(s, a, self.case_id),
+            )
         )
+        self.deliveries = deliveries
         self.model.set_rows(rows)
         self.view.fit_columns()
         self._update_buttons()
@@ -95,6 +140,37 @@ class DecisionsTab(QWidget):
     def _update_buttons(self, *_args) -> None:
         row = self.view.current_row()
         self.execute_button.setEnabled(row is not None and row.awaits_execution)
+        self.delivery_button.setEnabled(row is not None and row.is_signed)
+
+    def delivery_of(self, row: DecisionRow) -> DeliveryStatus | None:
+        return self.deliveries.get(row.id)
+
+    def _delivered_text(self, row: DecisionRow) -> str:
+        status = self.delivery_of(row)
+        if status is None or status.method is None:
+            return "" if status is None else "Ej registrerad"
+        day = status.delivered_on
+        return (
+            f"{short_date(day)} ({status.method.label.lower()})" if day else (status.method.label)
+        )
+
+    def _last_day_text(self, row: DecisionRow) -> str:
+        status = self.delivery_of(row)
+        if status is None:
+            return ""
+        return short_date(status.last_day) if status.last_day else UNKNOWN
+
+    def _record_delivery(self) -> None:
+        row = self.view.current_row()
+        if row is None or not row.is_signed:
+            return
+        description = (
+            f"Beslut {short_date(row.decided_on)} för "
+            f"{period_text(row.period_start, row.period_end)}: {row.outcome.label.lower()}."
+        )
+        DeliveryDialog(
+            self.context, row.id, description, self.delivery_of(row), self, on_saved=self.reload
+        ).exec()
 
     def _record_execution(self) -> None:
         row = self.view.current_row()

@@ -521,6 +521,7 @@ class TestAppealTexts:
         assert set(texts) == {
             "forvaltningsbesvar",
             "forvaltningsbesvar_avvisning",
+            "forvaltningsbesvar_avvisat_overklagande",
             "laglighetsprovning_namnd",
             "laglighetsprovning_delegation",
         }
