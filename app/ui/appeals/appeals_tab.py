@@ -19,6 +19,7 @@ from app.ui.appeals.appeal_dialogs import (
     RegisterAppealDialog,
     TimelinessDialog,
 )
+from app.ui.appeals.court_panel import CourtPanel
 from app.ui.context import AppContext
 from app.ui.widgets.row_table_model import Column, RowTableModel
 from app.ui.widgets.table_view import RowTableView
@@ -98,8 +99,12 @@ class AppealsTab(QWidget):
         buttons.addStretch()
         layout.addLayout(buttons)
         self.court_area = QVBoxLayout()
-        """The court's panel goes here (överlämnande, rulings, bevakningar)."""
+        """The court's panel: the selected appeal's överlämnande and rulings."""
         layout.addLayout(self.court_area, 3)
+        self.court_panel = CourtPanel(context, case_id, self)
+        self.court_area.addWidget(self.court_panel)
+        self.selection_changed.connect(self.court_panel.show_appeal)
+        self.court_panel.changed.connect(self.reload)
         self.reload()
 
     @property

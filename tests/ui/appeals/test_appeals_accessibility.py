@@ -109,8 +109,10 @@ def test_the_tab_is_reached_and_used_from_the_keyboard(
     tab.view.setFocus()
     qtbot.keyClick(tab.register_button, Qt.Key.Key_Space)
     assert opened == ["Registrera överklagande"]
-    # the court's panel has its place below the list
-    assert tab.court_area.count() == 0 and tab.layout().indexOf(tab.view) == 0
+    # the court's panel below the list follows the selected appeal
+    assert tab.court_area.itemAt(0).widget() is tab.court_panel
+    assert tab.court_panel.history is not None
+    assert tab.court_panel.history.appeal_id == tab.selected_id()
 
 
 def test_a_case_checked_out_elsewhere_shows_its_appeals_but_holds_the_buttons(
