@@ -49,13 +49,13 @@ class AnswerLetter:
     is_preview: bool
 
 
-def suggested_text(complaint: Complaint, chef: Actor) -> str:
+def suggested_text(sender_name: str, received_on: date) -> str:
     """A polite opening and closing in klarspråk; the answer in between is the chef's."""
-    first = complaint.sender_name.split()[0] if complaint.sender_name.split() else ""
+    first = sender_name.split()[0] if sender_name.split() else ""
     greeting = f"Hej {first}!" if first else "Hej!"
     return (
         f"{greeting}\n\n"
-        f"Tack för att du hörde av dig till oss den {long_date(complaint.received_on)}. "
+        f"Tack för att du hörde av dig till oss den {long_date(received_on)}. "
         "Dina synpunkter hjälper oss att bli bättre.\n\n"
         "\n\n"
         "Du är välkommen att kontakta mig om du har frågor.\n\n"
@@ -164,6 +164,11 @@ def letter_data(
     )
 
 
+def answer_data(session: Session, actor: Actor, letter_id: uuid.UUID) -> AnswerLetter:
+    """The draft as it would print now, for the preview (marked UTKAST)."""
+    return letter_data(session, load_answer(session, actor, letter_id), preview_by=actor)
+
+
 def preview(
     session: Session, actor: Actor, letter_id: uuid.UUID, render: Callable[[AnswerLetter], bytes]
 ) -> bytes:
@@ -186,9 +191,10 @@ def sign_answer(
     """Signed by a chef of the complaint's unit, herself; archived; never changed after."""
     letter = load_answer(session, actor, letter_id)
     assert letter.complaint_id is not None
-    complaint_register.load_for_handling(session, actor, letter.complaint_id)
-    if not letter.body.strip():
-        raise ValidationFailed({"body": "Skriv svaret innan du signerar."})
+    complaint = complaint_register.load_for_handling(session, actor, letter.complaint_id)
+    offered = suggested_text(complaint.sender_name, complaint.received_on)
+    if not letter.body.strip() or letter.body.split() == offered.split():
+        raise ValidationFailed({"body": "Skriv ditt svar innan du signerar."})
     return letters.sign_letter(
         session,
         actor,

@@ -322,6 +322,9 @@ class ComplaintView:
     measures: list[MeasureView] = field(default_factory=list)
     answer_id: uuid.UUID | None = None
     answer_signed: bool = False
+    answer_body: str = ""
+    answer_recipient: str = ""
+    answer_version: int | None = None
     may_handle: bool = False
 
     @property
@@ -431,6 +434,9 @@ def _view(session: Session, actor: Actor, complaint: Complaint) -> ComplaintView
         ],
         answer_id=answer.id if answer is not None else None,
         answer_signed=answer is not None and answer.is_signed,
+        answer_body=answer.body if answer is not None else "",
+        answer_recipient=answer.recipient if answer is not None else "",
+        answer_version=answer.version if answer is not None else None,
         may_handle=is_handler(actor, complaint),
     )
 
