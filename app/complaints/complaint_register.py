@@ -58,6 +58,8 @@ NOTE_LIMIT = 4_000
 NAME_LIMIT = 200
 ADDRESS_LIMIT = 1_000
 OLD_SOCIAL_SERVICES_ACT = "2001:453"
+CHEF = "Enhetens chef"
+"""Responsible for a measure when nobody else is named."""
 
 
 # --- registering -----------------------------------------------------------------------------
@@ -295,7 +297,7 @@ class LexSarahRouting:
             "administratören fylla i den under Arkiv → Inställningar)"
         )
         rule = f"{self.rule_text} ({self.paragraph})" if self.paragraph else self.rule_text
-        return f"Rapporten ska lämnas till {where} samma dag. {rule}"
+        return f"Rapporten ska lämnas samma dag till {where}. {rule}"
 
 
 @dataclass(frozen=True)
@@ -425,7 +427,7 @@ def _view(session: Session, actor: Actor, complaint: Complaint) -> ComplaintView
                 m.id,
                 m.description,
                 m.due_on,
-                names.get(m.responsible_user_id, "") if m.responsible_user_id else "",
+                names.get(m.responsible_user_id, "") if m.responsible_user_id else CHEF,
                 m.done_on,
                 m.done_note,
                 m.version,
@@ -477,8 +479,10 @@ class ComplaintRow:
         parts = []
         if self.lex_sarah_pending:
             parts.append("Lex Sarah ej rapporterad")
-        if self.overdue_measures:
-            parts.append(f"{self.overdue_measures} åtgärd(er) försenade")
+        if self.overdue_measures == 1:
+            parts.append("1 åtgärd försenad")
+        elif self.overdue_measures:
+            parts.append(f"{self.overdue_measures} åtgärder försenade")
         return "; ".join(parts)
 
 
@@ -580,7 +584,7 @@ def watches(session: Session, actor: Actor) -> list[Watch]:
                 number,
                 f"Åtgärd: {' '.join(measure.description.split())[:100]}",
                 measure.due_on,
-                names.get(measure.responsible_user_id, "") if measure.responsible_user_id else "",
+                names.get(measure.responsible_user_id, "") if measure.responsible_user_id else CHEF,
             )
         )
     if actor.role is Role.MANAGER:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -47,6 +48,16 @@ SECRECY_REMINDER = (
     "26 kap. 1 § offentlighets- och sekretesslagen). Brevet skriver inte själv ut något ur "
     "ärendet."
 )
+
+
+def _left(button: QPushButton) -> QWidget:
+    """A button at its own width at the left of a form row."""
+    row = QWidget()
+    line = QHBoxLayout(row)
+    line.setContentsMargins(0, 0, 0, 0)
+    line.addWidget(button)
+    line.addStretch()
+    return row
 
 
 def _day(value: Any) -> str:
@@ -83,7 +94,9 @@ class ComplaintDialog(QDialog):
         self.facts.setWordWrap(True)
         facts_page = QWidget()
         facts_page.setObjectName("factsPage")
-        QVBoxLayout(facts_page).addWidget(self.facts)
+        facts_column = QVBoxLayout(facts_page)
+        facts_column.addWidget(self.facts)
+        facts_column.addStretch()
         self.tabs.addTab(scrollable(facts_page, "Synpunkten"), "&1 Synpunkten")
         self.errors: dict[str, FieldError] = {}
         if self.view.may_handle:
@@ -98,7 +111,8 @@ class ComplaintDialog(QDialog):
             column.addWidget(self.open_signed)
             column.addStretch()
             self.tabs.addTab(page, "&4 Svar")
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close = QDialogButtonBox()
+        close.addButton("Stäng", QDialogButtonBox.ButtonRole.RejectRole)  # Esc closes too
         close.rejected.connect(self.reject)
         layout.addWidget(close)
         self.resize(1000, 700)
@@ -124,7 +138,7 @@ class ComplaintDialog(QDialog):
         add_field(form, "&Anteckning:", self.contact_note, self.error("contact_note"))
         self.save_contact = QPushButton("Spara &kontakten")
         self.save_contact.clicked.connect(self.record_contact)
-        form.addRow("", self.save_contact)
+        form.addRow("", _left(self.save_contact))
         column.addWidget(contact)
 
         lex = QGroupBox("Lex Sarah")
@@ -172,7 +186,7 @@ class ComplaintDialog(QDialog):
         line = QHBoxLayout(row)
         line.setContentsMargins(0, 0, 0, 0)
         line.addWidget(self.closed_on)
-        self.close_button = QPushButton("&Avsluta synpunkten")
+        self.close_button = QPushButton("A&vsluta synpunkten")
         self.close_button.clicked.connect(self.close_complaint)
         line.addWidget(self.close_button)
         line.addStretch()
@@ -229,13 +243,13 @@ class ComplaintDialog(QDialog):
         add_field(form, "Klar &senast:", self.measure_due, self.error("due_on"))
         self.measure_responsible = QComboBox()
         self.measure_responsible.setObjectName("measureResponsible")
-        self.measure_responsible.addItem("Chefen", None)
+        self.measure_responsible.addItem(complaint_register.CHEF, None)
         for user_id, name in self.context.call(complaint_register.unit_staff):
             self.measure_responsible.addItem(name, user_id)
         add_field(form, "A&nsvarig:", self.measure_responsible, self.error("responsible"))
         self.add_measure_button = QPushButton("&Lägg till åtgärden")
         self.add_measure_button.clicked.connect(self.add_measure)
-        form.addRow("", self.add_measure_button)
+        form.addRow("", _left(self.add_measure_button))
         column.addWidget(new)
         return page
 
@@ -253,6 +267,8 @@ class ComplaintDialog(QDialog):
         column.addWidget(reminder)
         form = QFormLayout()
         self.recipient = text_box("recipient", 50)
+        self.recipient.setFixedHeight(80)
+        self.recipient.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         add_field(form, "&Mottagare:", self.recipient, self.error("recipient"))
         self.answer_body = text_box("answerBody", 200)
         add_field(form, "S&var:", self.answer_body, self.error("body"))
@@ -264,7 +280,10 @@ class ComplaintDialog(QDialog):
         self.preview_button.clicked.connect(self.preview_answer)
         self.sign_button = QPushButton("Si&gnera och arkivera")
         self.sign_button.clicked.connect(self.sign_answer)
-        for button in (self.save_answer_button, self.preview_button, self.sign_button):
+        self.open_signed = QPushButton("&Öppna det signerade svaret")
+        self.open_signed.clicked.connect(self.show_signed)
+        for button in (self.save_answer_button, self.preview_button, self.sign_button,
+                       self.open_signed):  # fmt: skip
             buttons.addWidget(button)
         buttons.addStretch()
         column.addLayout(buttons)
@@ -361,9 +380,10 @@ class ComplaintDialog(QDialog):
                            self.preview_button, self.sign_button):  # fmt: skip
                 widget.setEnabled(False)
             return
+        self.open_signed.setVisible(v.answer_signed)
+        self.preview_button.setVisible(not v.answer_signed)
         if v.answer_signed:
             self.answer_state.setText("Svaret är signerat och arkiverat. Det kan inte ändras.")
-            self.preview_button.setText("Öppna det signerade &svaret")
         elif v.answer_id is not None:
             self.answer_state.setText("Utkast: förhandsgranska och signera när svaret är klart.")
         else:
@@ -379,9 +399,10 @@ class ComplaintDialog(QDialog):
         else:
             self.recipient.setPlainText(v.answer_recipient)
             self.answer_body.setPlainText(v.answer_body)
-        for widget in (self.recipient, self.answer_body, self.save_answer_button,
-                       self.sign_button):  # fmt: skip
-            widget.setEnabled(not v.answer_signed)
+        for box in (self.recipient, self.answer_body):
+            box.setReadOnly(v.answer_signed)  # still readable, and selectable
+        for button in (self.save_answer_button, self.sign_button):
+            button.setEnabled(not v.answer_signed)
 
     # --- actions ---------------------------------------------------------------------------
     def _run(

@@ -122,12 +122,17 @@ class RegisterComplaintDialog(QDialog):
         buttons, self.register_button = action_cancel_buttons(self, "Re&gistrera", self.register)
         layout.addWidget(buttons)
         self.sender_name.textChanged.connect(self._anonymous_changed)
+        self._anonymous_changed("")
         self.resize(900, 700)
         keep_on_screen(self)
         self.kind.setFocus()
 
     def _anonymous_changed(self, name: str) -> None:
+        """No name: anonymous, no address and no answer. A name typed: an answer is
+        offered (ticked again once, when the name comes)."""
         anonymous = not name.strip()
+        if not anonymous and not self.wants_answer.isEnabled():
+            self.wants_answer.setChecked(True)
         self.sender_address.setEnabled(not anonymous)
         if anonymous:
             self.wants_answer.setChecked(False)

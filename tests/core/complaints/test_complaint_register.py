@@ -224,7 +224,7 @@ def test_lex_sarah_is_due_the_same_day_and_ends_when_handed_over(
     shown = complaint_register.view(session, manager, complaint.id).lex_sarah
     assert shown is not None and shown.due_on == TODAY
     routing = shown.routing_text()
-    assert "Kvalitetsenheten, lex Sarah-funktionen samma dag" in routing
+    assert "samma dag till Kvalitetsenheten, lex Sarah-funktionen." in routing
     # 2026: socialtjänstlagen (2025:400), whose paragraph is not confirmed: none is shown
     assert "§" not in routing and "genast" in routing
     watches = complaint_register.watches(session, manager)

@@ -19,7 +19,7 @@ from app.ui.complaints.complaint_dialog import ComplaintDialog
 from app.ui.complaints.complaint_register_view import ComplaintRegisterView
 from app.ui.complaints.register_dialog import RegisterComplaintDialog
 from app.ui.main_window import MainWindow
-from tests.helpers import login, type_text
+from tests.helpers import login, shown_pdf_preview, type_text
 from tests.ui.accessibility import unnamed
 
 ALT = Qt.KeyboardModifier.AltModifier
@@ -135,9 +135,14 @@ def test_the_chef_handles_answers_signs_and_closes(
         "bli bättre.\n\n\n\n", "bli bättre.\n\nVi har förlängt telefontiden.\n\n"
     )
     dialog.answer_body.setPlainText(text)
+    dialog.preview_button.click()  # saves the draft, then shows it
+    preview = shown_pdf_preview(qtbot, dialog)
+    assert "UTKAST" in pdf_text(preview.pdf) and "förlängt telefontiden" in pdf_text(preview.pdf)
+    preview.close()
     dialog.sign_button.click()
     assert dialog.view.answer_signed
-    assert not dialog.answer_body.isEnabled()
+    assert dialog.answer_body.isReadOnly() and not dialog.sign_button.isEnabled()
+    assert dialog.open_signed.isVisibleTo(dialog)
     letter_id = dialog.view.answer_id
     pdf = chef_window.context.call(lambda s, a: complaint_answer.archived(s, a, letter_id))
     printed = pdf_text(pdf)
