@@ -224,6 +224,7 @@ class MainWindow(QMainWindow):
         """A chef starts on Översikt; Mina ärenden stays, second, only for own cases."""
         self.overview = ChefOverview(self.context)
         self.overview.flag_requested.connect(self.show_caseload_review_of)
+        self.overview.complaints_requested.connect(self.show_complaints)
         bar = self.tabs.tabBar()
         if not self.my_cases_model.rows:
             self.tabs.removeTab(self.tabs.indexOf(self.my_cases_page))

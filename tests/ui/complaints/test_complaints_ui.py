@@ -178,3 +178,33 @@ def test_a_colleague_sees_neither_the_complaint_nor_its_handling(
     qtbot.addWidget(dialog)
     assert dialog.tabs.count() == 1  # no handling, no answer for a handläggare
     assert "Anonym" in dialog.facts.text()
+
+
+def test_the_chefs_overview_counts_what_waits_and_opens_the_register(
+    qtbot, demo_database, chef_window: MainWindow
+) -> None:
+    register_as(login(demo_database, "sara.nilsson"), lex_sarah=LexSarah.IMPROPRIETY)
+    page = chef_window.overview
+    page.reload()
+    qtbot.waitUntil(lambda: not page.loading, timeout=10_000)
+    assert page.complaints_button.text() == "Synpunkter att åtgärda nu: 1"
+    page.complaints_button.setFocus()
+    qtbot.keyClick(page.complaints_button, Qt.Key.Key_Return)
+    assert isinstance(chef_window.tabs.currentWidget(), ComplaintRegisterView)
+
+
+def test_from_a_case_the_case_is_filled_in(qtbot, main_window: MainWindow, opened) -> None:
+    view = main_window.open_case(main_window.my_cases_model.rows[0].case_id)
+    view.complaint_button.click()
+    dialog: RegisterComplaintDialog = opened[-1]
+    qtbot.addWidget(dialog)
+    assert dialog.case_number.text() == view.overview.case_number
+    dialog.themes["rattssakerhet"].setChecked(True)
+    dialog.description.setPlainText("Beslutet kom för sent.")
+    dialog.sender_name.setText("Den sökande själv")
+    dialog.sender_address.setPlainText("Storgatan 2")
+    dialog.register_button.click()
+    assert dialog.registered_number == "SYN-2026-0001"
+    found = main_window.context.call(lambda s, a: complaint_register.complaint_list(s, a)[0].id)
+    shown = main_window.context.call(lambda s, a: complaint_register.view(s, a, found))
+    assert shown.case_number == view.overview.case_number
