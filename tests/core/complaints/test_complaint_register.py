@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from app.common.errors import AccessDenied, SignedRecordError, ValidationFailed
+from app.common.errors import AccessDenied, SignedRecordError, StaleRecordError, ValidationFailed
 from app.complaints import complaint_answer, complaint_register
 from app.complaints.complaint_register import NewComplaint
 from app.models import (
@@ -287,3 +287,41 @@ def test_measures_are_bevakningar_until_done(
     assert session.get(ComplaintMeasure, measure.id).done_on == date(2026, 12, 2)
     assert complaint_register.watches(session, manager) == []
     assert complaint_register.overdue_count(session, manager) == 0
+
+
+def test_the_chef_records_contact_and_marks_lex_sarah_while_handling(
+    session, caseworker, manager
+) -> None:
+    complaint = complaint_register.register(session, caseworker, new())
+    version = complaint.version
+    with pytest.raises(AccessDenied):
+        complaint_register.record_contact(session, caseworker, complaint.id, TODAY, "Ringde")
+    with pytest.raises(ValidationFailed) as refused:
+        complaint_register.record_contact(session, manager, complaint.id, None, "Ringde")
+    assert refused.value.field_errors == {"contact_on": "Fyll i datumet."}
+    complaint_register.record_contact(
+        session, manager, complaint.id, TODAY, "Ringde Maja, bad om ursäkt.",
+        expected_version=version,
+    )  # fmt: skip
+    with pytest.raises(StaleRecordError):
+        complaint_register.record_contact(
+            session, manager, complaint.id, TODAY, "Igen", expected_version=version
+        )
+    complaint_register.mark_lex_sarah(session, manager, complaint.id, LexSarah.RISK)
+    shown = complaint_register.view(session, manager, complaint.id)
+    assert shown.contact_note == "Ringde Maja, bad om ursäkt."
+    assert shown.lex_sarah is not None and shown.lex_sarah.due_on == TODAY
+    assert shown.lex_sarah.kind is LexSarah.RISK
+
+
+def test_a_closed_complaint_does_not_change(session, caseworker, manager) -> None:
+    complaint = complaint_register.register(
+        session, caseworker, new(sender_name="", sender_address="", wants_answer=False)
+    )
+    complaint_register.close(session, manager, complaint.id, TODAY)
+    with pytest.raises(ValidationFailed):
+        complaint_register.record_contact(session, manager, complaint.id, TODAY, "Sent")
+    with pytest.raises(ValidationFailed):
+        complaint_register.add_measure(session, manager, complaint.id, "Sent", TODAY)
+    with pytest.raises(ValidationFailed):
+        complaint_register.close(session, manager, complaint.id, TODAY)
