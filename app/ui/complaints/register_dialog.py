@@ -21,6 +21,7 @@ from app.common.errors import ValidationFailed
 from app.complaints import complaint_register
 from app.complaints.complaint_register import NewComplaint
 from app.models import FeedbackKind, LexSarah, ReceivedVia
+from app.settings import registry, stored_settings
 from app.ui.context import AppContext
 from app.ui.widgets.date_field import DateField
 from app.ui.widgets.dialog_buttons import action_cancel_buttons
@@ -117,7 +118,21 @@ class RegisterComplaintDialog(QDialog):
         self.lex_sarah.addItem("Nej", None)
         for sarah in LexSarah:
             self.lex_sarah.addItem(sarah.label, sarah)
-        add_field(form, "&Lex Sarah-rapport:", self.lex_sarah)
+        self.lex_sarah_hint = QLabel()
+        self.lex_sarah_hint.setObjectName("lexSarahHint")
+        self.lex_sarah_hint.setWordWrap(True)
+        self.lex_sarah_hint.setStyleSheet("background: #fff3cd; padding: 4px;")
+        lex_box = QWidget()
+        lex_column = QVBoxLayout(lex_box)
+        lex_column.setContentsMargins(0, 0, 0, 0)
+        lex_column.addWidget(self.lex_sarah)
+        lex_column.addWidget(self.lex_sarah_hint)
+        add_field(form, "&Lex Sarah-rapport:", lex_box, buddy=self.lex_sarah)
+        self.lex_sarah_function = context.call(
+            lambda s, _a: stored_settings.get_text(s, registry.LEX_SARAH_FUNCTION)
+        )
+        self.lex_sarah.currentIndexChanged.connect(self._lex_sarah_changed)
+        self._lex_sarah_changed()
         layout.addWidget(scrollable(page, "Synpunkten"))
         buttons, self.register_button = action_cancel_buttons(self, "Re&gistrera", self.register)
         layout.addWidget(buttons)
@@ -126,6 +141,18 @@ class RegisterComplaintDialog(QDialog):
         self.resize(900, 700)
         keep_on_screen(self)
         self.kind.setFocus()
+
+    def _lex_sarah_changed(self, *_index: int) -> None:
+        """Where the rapport goes, as soon as it is chosen: it is due the same day."""
+        chosen = self.lex_sarah.currentData() is not None
+        where = self.lex_sarah_function or (
+            "den funktion som nämnden har utsett (ingen är angiven i programmet)"
+        )
+        self.lex_sarah_hint.setText(
+            f"Rapporten ska lämnas i dag till {where}. Chefen ser den som en bevakning tills "
+            "det är registrerat att den är lämnad."
+        )
+        self.lex_sarah_hint.setVisible(chosen)
 
     def _anonymous_changed(self, name: str) -> None:
         """No name: anonymous, no address and no answer. A name typed: an answer is

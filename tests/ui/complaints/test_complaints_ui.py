@@ -208,3 +208,19 @@ def test_from_a_case_the_case_is_filled_in(qtbot, main_window: MainWindow, opene
     found = main_window.context.call(lambda s, a: complaint_register.complaint_list(s, a)[0].id)
     shown = main_window.context.call(lambda s, a: complaint_register.view(s, a, found))
     assert shown.case_number == view.overview.case_number
+
+
+def test_a_very_long_text_is_refused_and_kept(qtbot, caseworker) -> None:
+    dialog = RegisterComplaintDialog(caseworker)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    long_text = "Det här är för långt. " * 500  # 11 000 characters
+    dialog.description.setPlainText(long_text)
+    dialog.themes["annat"].setChecked(True)
+    dialog.lex_sarah.setCurrentIndex(1)
+    assert dialog.lex_sarah_hint.isVisible()
+    assert "Rapporten ska lämnas i dag till den funktion" in dialog.lex_sarah_hint.text()
+    dialog.register_button.click()
+    assert "högst 10\u00a0000" in dialog.errors["description"].text()
+    assert dialog.description.toPlainText() == long_text
+    assert dialog.registered_number == ""
