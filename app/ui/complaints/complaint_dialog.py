@@ -402,7 +402,7 @@ class ComplaintDialog(QDialog):
         for box in (self.recipient, self.answer_body):
             box.setReadOnly(v.answer_signed)  # still readable, and selectable
         for button in (self.save_answer_button, self.sign_button):
-            button.setEnabled(not v.answer_signed)
+            button.setVisible(not v.answer_signed)  # a signed letter has nothing to save
 
     # --- actions ---------------------------------------------------------------------------
     def _run(

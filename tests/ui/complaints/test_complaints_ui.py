@@ -141,7 +141,7 @@ def test_the_chef_handles_answers_signs_and_closes(
     preview.close()
     dialog.sign_button.click()
     assert dialog.view.answer_signed
-    assert dialog.answer_body.isReadOnly() and not dialog.sign_button.isEnabled()
+    assert dialog.answer_body.isReadOnly() and not dialog.sign_button.isVisibleTo(dialog)
     assert dialog.open_signed.isVisibleTo(dialog)
     letter_id = dialog.view.answer_id
     pdf = chef_window.context.call(lambda s, a: complaint_answer.archived(s, a, letter_id))
