@@ -13,9 +13,11 @@ bevakning due the day it is marked, routed to the designated function (the offic
 `lex_sarah_function`), until the chef records the day it was handed over.
 
 Access (the same on every database; PostgreSQL enforces it too, migration 0045):
-- registered by a handläggare or a chef, for her own unit; `registered_by` is the writer;
+- registered by a handläggare or a chef, for her own unit, at the office (not on a laptop's
+  replica: the number series is the office's); `registered_by` is the writer;
 - read by the unit's chef (all of the unit's) and by a handläggare only for those she
-  registered, those about her, and those linked to a case she is responsible for;
+  registered, those about her, and those linked to a case she is responsible for — and
+  never one linked to a case she may not read (skyddade personuppgifter);
 - handled (contact, measures, lex Sarah reported, answer, closing) only by a chef of the
   complaint's unit; never deleted.
 """
@@ -116,6 +118,12 @@ def register(session: Session, actor: Actor, data: NewComplaint) -> Complaint:
     Swedish message per field, nothing saved."""
     if actor.role not in (Role.CASEWORKER, Role.MANAGER) or actor.unit_id is None:
         raise AccessDenied("Synpunkter registreras av handläggare och chefer på en enhet.")
+    if actor.replica_id is not None:
+        # the numbers are the office's series: a laptop's copy would give the same twice
+        raise AccessDenied(
+            "Synpunkter registreras i kontorets databas, inte offline. Registrera den när "
+            "du är tillbaka, med den dag den kom in."
+        )
     errors: dict[str, str] = {}
     today = clock.today()
     if data.received_on > today:
@@ -210,11 +218,11 @@ def can_read(session: Session, actor: Actor, complaint: Complaint) -> bool:
         return False
     if actor.role is Role.MANAGER:
         return True
+    case = session.get(Case, complaint.case_id) if complaint.case_id is not None else None
+    if case is not None and not access.can_read_case(session, actor, case):
+        return False  # a case she may not read (skyddade personuppgifter) is not told of
     if actor.id in (complaint.registered_by, complaint.concerns_user_id):
         return True
-    if complaint.case_id is None:
-        return False
-    case = session.get(Case, complaint.case_id)
     return case is not None and case.responsible_user_id == actor.id
 
 
@@ -226,10 +234,17 @@ def readable(actor: Actor) -> ColumnElement[bool]:
     if actor.role is Role.MANAGER:
         return same_unit
     responsible = Complaint.case_id.in_(select(Case.id).where(Case.responsible_user_id == actor.id))
-    return same_unit & or_(
-        Complaint.registered_by == actor.id,
-        Complaint.concerns_user_id == actor.id,
-        responsible,
+    case_readable = Complaint.case_id.is_(None) | Complaint.case_id.in_(
+        select(Case.id).where(access.readable_cases(actor))
+    )
+    return (
+        same_unit
+        & case_readable
+        & or_(
+            Complaint.registered_by == actor.id,
+            Complaint.concerns_user_id == actor.id,
+            responsible,
+        )
     )
 
 

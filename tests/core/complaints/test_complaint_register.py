@@ -325,3 +325,30 @@ def test_a_closed_complaint_does_not_change(session, caseworker, manager) -> Non
         complaint_register.add_measure(session, manager, complaint.id, "Sent", TODAY)
     with pytest.raises(ValidationFailed):
         complaint_register.close(session, manager, complaint.id, TODAY)
+
+
+def test_a_complaint_on_a_case_she_may_not_read_is_not_shown(
+    session, caseworker, colleague, manager, cases
+) -> None:
+    """About Omar, but linked to a case with skyddade personuppgifter that only Sara (its
+    handläggare) and the chef may read: Omar is not told of it (as the server's policy)."""
+    from app.models import Case
+
+    number = session.get(Case, cases.protected).case_number
+    complaint = complaint_register.register(
+        session, caseworker, new(case_number=number, concerns_user_id=colleague.id)
+    )
+    assert complaint_register.complaint_list(session, colleague) == []
+    with pytest.raises(AccessDenied):
+        complaint_register.view(session, colleague, complaint.id)
+    assert [r.id for r in complaint_register.complaint_list(session, manager)] == [complaint.id]
+    assert [r.id for r in complaint_register.complaint_list(session, caseworker)] == [complaint.id]
+
+
+def test_a_laptops_copy_does_not_register(session, caseworker, count_rows) -> None:
+    import uuid
+
+    with pytest.raises(AccessDenied) as refused:
+        complaint_register.register(session, caseworker.on_replica(uuid.uuid4()), new())
+    assert "inte offline" in str(refused.value)
+    assert count_rows(Complaint) == 0
