@@ -103,7 +103,9 @@ def draft_answer(
         actor,
         kind=LetterKind.COMPLAINT_ANSWER,
         unit_id=complaint.unit_id,
-        case_id=complaint.case_id,
+        # not the case's content: the answer is the complaint's (read with it, by its
+        # readers), and a case checked out to a laptop does not hold up the chef's answer
+        case_id=None,
         complaint_id=complaint.id,
         recipient=recipient
         if recipient is not None

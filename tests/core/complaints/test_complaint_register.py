@@ -160,6 +160,7 @@ def test_the_chef_answers_signs_and_the_letter_never_changes(
         complaint_answer.draft_answer(session, caseworker, complaint.id, text)
     letter = complaint_answer.draft_answer(session, manager, complaint.id, text)
     assert letter.recipient == "Maja Svensson\nStorgatan 1\n123 45 Exempelstad"
+    assert letter.case_id is None and letter.complaint_id == complaint.id  # not case content
     with pytest.raises(AccessDenied):
         complaint_answer.sign_answer(session, caseworker, letter.id, render_complaint_answer)
     preview = pdf_text(
