@@ -17,7 +17,14 @@ from app.models.base import Base
 from app.models.case import Application, Case, CaseNumberSeries, CaseStatus, CaseStatusChange
 from app.models.case_review_fact import CaseReviewFact
 from app.models.case_search_name import CaseSearchName
-from app.models.complaint import Complaint, ComplaintMeasure, FeedbackKind, LexSarah, ReceivedVia
+from app.models.complaint import (
+    Complaint,
+    ComplaintMeasure,
+    ComplaintNumberSeries,
+    FeedbackKind,
+    LexSarah,
+    ReceivedVia,
+)
 from app.models.decision import (
     Decision,
     DecisionItem,
@@ -91,6 +98,7 @@ __all__ = [
     "ChangeOperation",
     "Complaint",
     "ComplaintMeasure",
+    "ComplaintNumberSeries",
     "ConflictStatus",
     "CourtInstance",
     "Decision",

@@ -95,10 +95,24 @@ class Complaint(VersionedMixin, Base):
     """The chef's contact with the person."""
     contact_note: Mapped[str] = mapped_column(Text, default="")
     lex_sarah: Mapped[LexSarah | None] = mapped_column(_enum(LexSarah, 20), default=None)
+    lex_sarah_marked_on: Mapped[date | None] = mapped_column(default=None)
+    """The day it was marked as a lex Sarah rapport: the report is due that same day
+    ("genast")."""
     lex_sarah_reported_on: Mapped[date | None] = mapped_column(default=None)
     """Handed to the designated function (office setting `lex_sarah_function`)."""
     closed_on: Mapped[date | None] = mapped_column(default=None)
     registered_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+
+
+class ComplaintNumberSeries(Base):
+    """Next free number per year for complaint numbers SYN-ÅÅÅÅ-NNNN (as case numbers: the
+    row is locked while a number is taken, so two registering at once get two numbers, and
+    nobody needs to see other units' complaints to count)."""
+
+    __tablename__ = "complaint_number_series"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(default=0)
 
 
 class ComplaintMeasure(VersionedMixin, Base):

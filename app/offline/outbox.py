@@ -33,6 +33,7 @@ NOT_SYNCED = frozenset(
         "sync_pulled_cases",
         "case_leases",
         "case_number_series",
+        "complaint_number_series",
         "settings",
         "units",
         "users",

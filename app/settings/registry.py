@@ -13,8 +13,9 @@ on a setting read in app/ by a key that is not declared here.
 To add a setting: declare it below with the other settings of its place and add it to `ALL`;
 then read it through `configuration` (files), `stored_settings.get_int` (database) or with
 `QSettings` and the declaration's key (UI state). A database setting an administrator may
-change appears by itself in the dialog *Arkiv → Inställningar* (integers so far: another
-kind needs its parsing in `Declaration.parse` and a field in the dialog).
+change appears by itself in the dialog *Arkiv → Inställningar* (integers and one-line
+texts, read with `stored_settings.get_int` and `get_text`: another kind needs its parsing in
+`Declaration.parse` and a field in the dialog).
 
 Imports nothing of the program but the bottom layer: every layer may read declarations.
 """
@@ -145,8 +146,9 @@ class Declaration(Generic[T]):
 
     def parse(self, text: str) -> T:
         """The value of `text` as typed by an administrator, or ValidationFailed with a
-        Swedish message for the field (keyed by `key`). Integers only for now: the only
-        settings changed in the program are numbers."""
+        Swedish message for the field (keyed by `key`). Integers and one-line texts."""
+        if self.kind is SettingType.TEXT:
+            return self._parse_text(text)  # type: ignore[return-value]  # kind TEXT: T is str
         if self.kind is not SettingType.INTEGER:
             raise TypeError(f"{self.key} is not set in the program")
         what = f"antalet {self.unit}" if self.unit else "värdet"
@@ -174,6 +176,21 @@ class Declaration(Generic[T]):
                 {self.key: f"{what.capitalize()} får vara högst {self.maximum}."}
             )
         return value  # type: ignore[return-value]  # kind INTEGER: T is int
+
+    def _parse_text(self, text: str) -> str:
+        """One line of text, spaces at the ends removed; empty means the default."""
+        text = " ".join(text.split())  # a pasted line break or tab becomes a space
+        if not text:
+            return str(self.default)
+        if any(not char.isprintable() for char in text):
+            raise ValidationFailed(
+                {self.key: "Texten innehåller ett tecken som inte kan skrivas ut. Ta bort det."}
+            )
+        if self.max_length is not None and len(text) > self.max_length:
+            raise ValidationFailed(
+                {self.key: f"Texten får vara högst {self.max_length} tecken (nu {len(text)})."}
+            )
+        return text
 
     def _range(self) -> str:
         low = self.minimum if self.minimum is not None else 0
@@ -349,6 +366,19 @@ IDLE_LOCK_MINUTES: Declaration[int] = Declaration(
     maximum=60,
     unit="minuter",
 )
+LEX_SARAH_FUNCTION: Declaration[str] = Declaration(
+    "lex_sarah_function",
+    "Lex Sarah-rapporter lämnas till",
+    "Den funktion som tar emot lex Sarah-rapporter enligt nämndens rutin, t.ex. "
+    '"Kvalitetsenheten, lex Sarah-funktionen". Programmet visar den när en synpunkt '
+    "markeras som lex Sarah-rapport, och rapporten bevakas tills den är lämnad dit.",
+    SettingType.TEXT,
+    "",
+    (Location.DATABASE,),
+    ChangedBy.ADMINISTRATOR,
+    source="14 kap. 3 § socialtjänstlagen (2001:453)",
+    max_length=200,
+)
 REPLICA_ID: Declaration[str | None] = Declaration(
     "replica.id",
     "Offlinedatabasens id",
@@ -397,6 +427,7 @@ ALL: tuple[Declaration[object], ...] = (
     APPEAL_ADMINISTRATIVE_COURT,
     DECISION_WARNING_DAYS,
     IDLE_LOCK_MINUTES,
+    LEX_SARAH_FUNCTION,
     REPLICA_ID,
     OFFLINE_CREDENTIAL,
     LAST_USERNAME,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.common.errors import ValidationFailed
 from app.models import Setting
 from app.settings import registry
-from app.settings.registry import ChangedBy, Declaration, Location
+from app.settings.registry import ChangedBy, Declaration, Location, SettingType
 
 _STORED_VALUE = select(Setting.value).where(Setting.key == bindparam("key"))
 """Built once, its key given at execution: opening a case reads a setting (the
@@ -35,12 +35,25 @@ def get_int(session: Session, declaration: Declaration[int]) -> int:
         return declaration.default
 
 
+def get_text(session: Session, declaration: Declaration[str]) -> str:
+    """The stored text, or the declared default when there is none or it is one the program
+    would refuse (as `get_int`)."""
+    _require_stored(declaration)
+    value = session.scalar(_STORED_VALUE, {"key": declaration.key})
+    if value is None:
+        return declaration.default
+    try:
+        return declaration.parse(value)
+    except ValidationFailed:
+        return declaration.default
+
+
 @dataclass(frozen=True)
 class AdjustableSetting:
     """A database setting an administrator may change, with its value now (as shown)."""
 
-    declaration: Declaration[int]
-    value: int
+    declaration: Declaration[object]
+    value: int | str
     stored: bool
     """False while the default applies (no row yet)."""
 
@@ -52,9 +65,13 @@ def adjustable_settings(session: Session) -> list[AdjustableSetting]:
     for declaration in registry.kept_in(Location.DATABASE):
         if declaration.changed_by is not ChangedBy.ADMINISTRATOR:
             continue
-        integer: Declaration[int] = declaration  # type: ignore[assignment]  # only integers so far
-        stored = session.scalar(select(Setting.id).where(Setting.key == integer.key)) is not None
-        result.append(AdjustableSetting(integer, get_int(session, integer), stored))
+        stored = session.scalar(select(Setting.id).where(Setting.key == declaration.key))
+        value: int | str
+        if declaration.kind is SettingType.TEXT:
+            value = get_text(session, declaration)  # type: ignore[arg-type]  # kind TEXT: str
+        else:
+            value = get_int(session, declaration)  # type: ignore[arg-type]  # integers
+        result.append(AdjustableSetting(declaration, value, stored is not None))
     return result
 
 

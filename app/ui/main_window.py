@@ -37,6 +37,8 @@ from app.ui.cases.case_view import CaseView
 from app.ui.cases.caseload_review_view import CaseloadReviewView
 from app.ui.cases.chef_overview import ChefOverview
 from app.ui.cases.new_case_wizard import NewCaseWizard
+from app.ui.complaints.complaint_register_view import ComplaintRegisterView
+from app.ui.complaints.register_dialog import RegisterComplaintDialog
 from app.ui.context import AppContext
 from app.ui.decisions.decision_editor import DecisionEditor
 from app.ui.decisions.delegations_dialog import DelegationsDialog
@@ -51,7 +53,7 @@ from app.ui.security.users_dialog import UsersDialog
 from app.ui.settings.settings_dialog import SettingsDialog
 from app.ui.statistics.statistics_view import StatisticsView
 from app.ui.widgets.background import run_in_background
-from app.ui.widgets.messages import show_error
+from app.ui.widgets.messages import show_done, show_error
 from app.ui.widgets.row_table_model import Column, RowTableModel
 from app.ui.widgets.screen_fit import keep_on_screen
 from app.ui.widgets.table_view import RowTableView
@@ -222,6 +224,7 @@ class MainWindow(QMainWindow):
         """A chef starts on Översikt; Mina ärenden stays, second, only for own cases."""
         self.overview = ChefOverview(self.context)
         self.overview.flag_requested.connect(self.show_caseload_review_of)
+        self.overview.complaints_requested.connect(self.show_complaints)
         bar = self.tabs.tabBar()
         if not self.my_cases_model.rows:
             self.tabs.removeTab(self.tabs.indexOf(self.my_cases_page))
@@ -281,6 +284,9 @@ class MainWindow(QMainWindow):
             )
             self._action(file_menu, "Ny ärende&genomgång …", None, self.new_case_review)
             self._action(file_menu, "Stat&istik …", None, self.show_statistics)
+        if not actor.is_administrator:
+            self._action(file_menu, "Synpunkter och klago&mål", None, self.show_complaints)
+            self._action(file_menu, "R&egistrera synpunkt …", None, self.register_complaint)
         if actor.is_manager or actor.is_administrator:
             self._action(file_menu, "Logggrans&kning …", None, self.show_audit_review)
         if actor.is_administrator:
@@ -615,6 +621,27 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(self.tabs.addTab(view, "Statistik"))
         view.year.setFocus()
         return view
+
+    def show_complaints(self) -> ComplaintRegisterView:
+        """Synpunkter och klagomål, in one tab: the chef's register of her unit's, or what a
+        handläggare may see."""
+        existing = self._find_tab(lambda w: isinstance(w, ComplaintRegisterView))
+        if existing is not None:
+            self.tabs.setCurrentWidget(existing)
+            existing.reload()
+            return existing
+        view = ComplaintRegisterView(self.context)
+        self.tabs.setCurrentIndex(self.tabs.addTab(view, "Synpunkter"))
+        view.table.setFocus()
+        return view
+
+    def register_complaint(self) -> None:
+        dialog = RegisterComplaintDialog(self.context, self)
+        if dialog.exec():
+            view = self._find_tab(lambda w: isinstance(w, ComplaintRegisterView))
+            if view is not None:
+                view.reload()
+            show_done(self, f"Synpunkten är registrerad som {dialog.registered_number}.")
 
     def show_audit_review(self, personal_number: str = "") -> AuditReviewView:
         """Chefs and administrators: the audit log, in one tab; with `personal_number`,

@@ -26,12 +26,13 @@ from app.printing.journal_printout import render_journal
 from app.ui.appeals.appeals_tab import AppealsTab
 from app.ui.cases.overview_tab import OverviewTab
 from app.ui.cases.status_dialog import StatusDialog
+from app.ui.complaints.register_dialog import RegisterComplaintDialog
 from app.ui.context import AppContext
 from app.ui.decisions.decisions_tab import DecisionsTab
 from app.ui.forms.forms_tab import FormsTab
 from app.ui.journal.journal_tab import JournalTab
 from app.ui.journal.plan_tab import PlanTab
-from app.ui.widgets.messages import ask_save_or_discard, show_error
+from app.ui.widgets.messages import ask_save_or_discard, show_done, show_error
 from app.ui.widgets.pdf_preview import preview_pdf
 from app.ui.widgets.read_only import EditLock
 from app.ui.widgets.screen_fit import scrollable
@@ -61,8 +62,12 @@ class CaseView(QWidget):
         self.status_button.clicked.connect(self.change_status)
         self.print_button = QPushButton("Skriv ut &journal …")
         self.print_button.clicked.connect(self.print_journal)
+        self.complaint_button = QPushButton("Registrera s&ynpunkt …")
+        self.complaint_button.setToolTip("En synpunkt eller ett klagomål som gäller ärendet.")
+        self.complaint_button.clicked.connect(self.register_complaint)
         header.addWidget(self.status_button)
         header.addWidget(self.print_button)
+        header.addWidget(self.complaint_button)
         layout.addLayout(header)
         lease_row = QHBoxLayout()
         self.lease_banner = QLabel()
@@ -306,6 +311,13 @@ class CaseView(QWidget):
             show_error(self, exc)
             return
         self.reload()
+
+    def register_complaint(self) -> None:
+        """Registrera synpunkt with this case filled in (the chef handles it from the
+        register)."""
+        dialog = RegisterComplaintDialog(self.context, self, case_number=self.overview.case_number)
+        if dialog.exec():
+            show_done(self, f"Synpunkten är registrerad som {dialog.registered_number}.")
 
     def print_journal(self) -> None:
         """The journal in the preview, saved or printed from there."""

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.cases import caseload_review
 from app.cases.caseload_review import CASELOAD_FLAGS, CaseIndicators, CaseworkerFlags
 from app.common.formatting import short_date
+from app.complaints import complaint_register
 from app.statistics import trends
 from app.statistics.trends import Trends
 from app.ui.context import AppContext
@@ -98,6 +99,8 @@ def _overdue_model() -> RowTableModel:
 class ChefOverview(QWidget):
     flag_requested = Signal(str)
     """A count was clicked: the review list filtered on the flag (its key) is wanted."""
+    complaints_requested = Signal()
+    """The complaints count was clicked: the register of synpunkter is wanted."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -164,6 +167,15 @@ class ChefOverview(QWidget):
         self.overdue_table.setAccessibleName("Förfallna bevakningar per handläggare")
         self.overdue_table.setMinimumHeight(120)
         overdue_layout.addWidget(self.overdue_table)
+        self.complaints_button = CountButton("Synpunkter att åtgärda nu: …")
+        self.complaints_button.setObjectName("count_complaints")
+        self.complaints_button.setToolTip(
+            "Lex Sarah-rapporter som inte är lämnade och åtgärder efter synpunkter som är "
+            "försenade. Enter öppnar Synpunkter och klagomål."
+        )
+        self.complaints_button.setEnabled(False)
+        self.complaints_button.clicked.connect(self.complaints_requested.emit)
+        overdue_layout.addWidget(self.complaints_button)
         middle.addWidget(overdue_box, 1)
         layout.addLayout(middle)
 
@@ -184,6 +196,7 @@ class ChefOverview(QWidget):
             previous = button
         assert previous is not None
         self.setTabOrder(previous, self.overdue_table)
+        self.setTabOrder(self.overdue_table, self.complaints_button)
 
     # --- loading -------------------------------------------------------------------------
     @property
@@ -264,6 +277,16 @@ class ChefOverview(QWidget):
         caseworkers: list[CaseworkerFlags] = caseload_review.per_caseworker(rows)
         self.overdue_model.set_rows([c for c in caseworkers if c.overdue_deadlines])
         self.overdue_table.fit_columns()
+        # one count of a small register: read here, after the caseload (one connection at
+        # a time), not worth a thread of its own
+        try:
+            waiting = self.context.call(complaint_register.overdue_count)
+        except Exception:  # the counts above are still usable; the register says why
+            self.complaints_button.setText("Synpunkter att åtgärda nu: kunde inte läsas")
+            return
+        self.complaints_button.setText(f"Synpunkter att åtgärda nu: {waiting}")
+        self.complaints_button.setAccessibleName(f"Synpunkter att åtgärda nu: {waiting}")
+        self.complaints_button.setEnabled(True)
 
     def _trends_loaded(self, found: Trends) -> None:
         self.trends = found
@@ -292,7 +315,7 @@ class ChefOverview(QWidget):
             self.trend_lines[key] = line
             self.charts[key] = view
             self.trends_layout.addWidget(view, 1 + i // 2, i % 2)
-        previous: QWidget = self.overdue_table
+        previous: QWidget = self.complaints_button
         for chart in self.charts.values():
             self.setTabOrder(previous, chart)
             previous = chart

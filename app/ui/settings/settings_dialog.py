@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from app.common.errors import ValidationFailed
 from app.security import office_settings
 from app.settings import registry, stored_settings
-from app.settings.registry import Declaration
+from app.settings.registry import Declaration, SettingType
 from app.settings.stored_settings import AdjustableSetting
 from app.ui.context import AppContext, ServiceCall
 from app.ui.widgets.messages import FieldError, add_field, show_error
@@ -61,7 +61,11 @@ class SettingsDialog(QDialog):
             declaration = setting.declaration
             field = QLineEdit()
             field.setObjectName(declaration.key)
-            field.setMaxLength(20)
+            if declaration.kind is SettingType.TEXT:
+                field.setMaxLength(declaration.max_length or 200)
+                field.setMinimumWidth(420)
+            else:
+                field.setMaxLength(20)
             field.setAccessibleName(declaration.label)
             error = FieldError()
             box = QWidget()
@@ -156,7 +160,7 @@ class SettingsDialog(QDialog):
             self.status.setText("Inget är ändrat.")
 
 
-def _change(key: str, text: str) -> ServiceCall[int]:
+def _change(key: str, text: str) -> ServiceCall[object]:
     return lambda session, actor: office_settings.change_setting(session, actor, key, text)
 
 
@@ -168,5 +172,8 @@ def _help(declaration: Declaration[object]) -> str:
                 " .", "."
             )
         )
-    parts.append(f"Standard: {declaration.default} {declaration.unit}.".replace(" .", "."))
+    if declaration.kind is SettingType.TEXT:
+        parts.append(f"Standard: {declaration.default}." if declaration.default else "")
+    else:
+        parts.append(f"Standard: {declaration.default} {declaration.unit}.".replace(" .", "."))
     return " ".join(parts)

@@ -37,10 +37,13 @@ def test_each_declaration_is_complete(declaration: Declaration[object]) -> None:
     if declaration.changed_by is ChangedBy.ADMINISTRATOR:
         # changed in the program: stored for the office, with bounds to check against
         assert declaration.places == (Location.DATABASE,)
+        assert declaration.parse(str(declaration.default)) == declaration.default
+        if declaration.kind is registry.SettingType.TEXT:
+            assert declaration.max_length
+            return
         assert declaration.kind is registry.SettingType.INTEGER
         assert declaration.minimum is not None and declaration.maximum is not None
         assert declaration.minimum <= declaration.default <= declaration.maximum  # type: ignore[operator]
-        assert declaration.parse(str(declaration.default)) == declaration.default
 
 
 def test_the_legal_source_of_the_warning_days_is_kept() -> None:

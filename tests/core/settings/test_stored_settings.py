@@ -42,7 +42,30 @@ def test_without_a_row_the_declared_default_applies(session) -> None:
     assert [(s.declaration, s.value, s.stored) for s in settings] == [
         (registry.DECISION_WARNING_DAYS, 30, False),
         (registry.IDLE_LOCK_MINUTES, 10, False),
+        (registry.LEX_SARAH_FUNCTION, "", False),
     ]
+
+
+def test_the_lex_sarah_function_is_a_text_an_administrator_sets(session, admin, manager) -> None:
+    key = registry.LEX_SARAH_FUNCTION.key
+    assert stored_settings.get_text(session, registry.LEX_SARAH_FUNCTION) == ""
+    typed = "  Kvalitetsenheten,\n lex Sarah-funktionen "
+    assert office_settings.change_setting(session, admin, key, typed) == (
+        "Kvalitetsenheten, lex Sarah-funktionen"
+    )
+    assert stored_settings.get_text(session, registry.LEX_SARAH_FUNCTION) == (
+        "Kvalitetsenheten, lex Sarah-funktionen"
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        office_settings.change_setting(session, admin, key, "x" * 201)
+    assert "högst 200 tecken" in refused.value.field_errors[key]
+    with pytest.raises(ValidationFailed):
+        office_settings.change_setting(session, admin, key, "Kvalitet\x00enheten")
+    with pytest.raises(AccessDenied):
+        office_settings.change_setting(session, manager, key, "Chefen själv")
+    assert stored_settings.get_text(session, registry.LEX_SARAH_FUNCTION) == (
+        "Kvalitetsenheten, lex Sarah-funktionen"
+    )
 
 
 def test_administrator_changes_the_warning_days_and_the_deadline_follows(

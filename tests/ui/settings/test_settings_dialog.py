@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMenu
 from app.settings import registry, stored_settings
 from app.ui.main_window import MainWindow
 from app.ui.settings.settings_dialog import SettingsDialog
+from tests.helpers import type_text
 from tests.ui.forms.test_form_versions import login_admin
 
 KEY = registry.DECISION_WARNING_DAYS.key
@@ -123,3 +124,22 @@ def test_a_refused_value_keeps_its_message_until_she_corrects_it(qtbot, demo_dat
     assert not error.isVisible() and error.text() == ""
     assert spoken.text(QAccessible.Text.Description) == ""
     assert field.text() == "500"
+
+
+def test_the_lex_sarah_function_is_typed_as_text(qtbot, demo_database) -> None:
+    dialog = SettingsDialog(login_admin(demo_database))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    key = registry.LEX_SARAH_FUNCTION.key
+    field, error = dialog.fields[key], dialog.errors[key]
+    assert field.text() == "" and field.maxLength() == 200
+    field.setFocus()
+    type_text(field, "Kvalitetsenheten, lex Sarah-funktionen")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert not error.isVisible()
+    assert dialog.status.text() == "Sparat: Lex Sarah-rapporter lämnas till."
+    with demo_database.sessions() as session:
+        assert stored_settings.get_text(session, registry.LEX_SARAH_FUNCTION) == (
+            "Kvalitetsenheten, lex Sarah-funktionen"
+        )

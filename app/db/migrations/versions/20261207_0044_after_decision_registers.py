@@ -1,10 +1,11 @@
 """after the decision: delgivning, appeals, court rulings, complaints and signed letters (issue 23)
 
 Both dialects: the tables of app/models/appeal.py (decision_deliveries, appeals,
-appeal_rulings), app/models/complaint.py (complaints, complaint_measures) and
-app/models/letter.py (letters: the avvisning of a late appeal, the överlämnande's cover
-letter, the answer to a complaint). Created empty. The server's rules for them (row-level
-security, audit, immutability of signed letters, leases) are migration 0045's.
+appeal_rulings), app/models/complaint.py (complaints, complaint_number_series,
+complaint_measures) and app/models/letter.py (letters: the avvisning of a late appeal, the
+överlämnande's cover letter, the answer to a complaint). Created empty. The server's rules
+for them (row-level security, audit, immutability of signed letters, leases) are migration
+0045's.
 
 Revision ID: 0044
 Revises: 0043
@@ -67,6 +68,7 @@ def upgrade() -> None:
             ),
             nullable=True,
         ),
+        sa.Column("lex_sarah_marked_on", sa.Date(), nullable=True),
         sa.Column("lex_sarah_reported_on", sa.Date(), nullable=True),
         sa.Column("closed_on", sa.Date(), nullable=True),
         sa.Column("registered_by", sa.Uuid(), nullable=False),
@@ -108,6 +110,13 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_complaints_unit_received", ["unit_id", "received_on"], unique=False
         )
+
+    op.create_table(
+        "complaint_number_series",
+        sa.Column("year", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("last_number", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("year", name=op.f("pk_complaint_number_series")),
+    )
 
     op.create_table(
         "complaint_measures",
@@ -475,6 +484,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_complaint_measures_complaint_id"))
 
     op.drop_table("complaint_measures")
+    op.drop_table("complaint_number_series")
     with op.batch_alter_table("complaints", schema=None) as batch_op:
         batch_op.drop_index("ix_complaints_unit_received")
         batch_op.drop_index(

@@ -1,0 +1,1 @@
+"""Synpunkter och klagomål: the register view, registering, the chef's handling."""
