@@ -299,8 +299,9 @@ class LexSarahRouting:
     """The designated function (office setting); empty when not set."""
     rule_text: str
     paragraph: str
-    """Only for a rapport under socialtjänstlagen (2001:453): the new law's paragraph is not
-    confirmed (after_decision.json "lex_sarah_2025") and is never guessed."""
+    """The paragraph of the law the rapport falls under (socialtjänstlagen (2001:453) before
+    1 July 2025, (2025:400) from then), empty where after_decision.json does not have it
+    confirmed against the statute's text: never guessed."""
 
     @property
     def overdue(self) -> bool:
@@ -372,15 +373,14 @@ def lex_sarah_routing(session: Session, complaint: Complaint) -> LexSarahRouting
     rule = after_decision_rules.rule(
         after_decision_rules.LEX_SARAH if old_law else after_decision_rules.LEX_SARAH_2025
     )
-    genast = after_decision_rules.rule(after_decision_rules.LEX_SARAH)
     return LexSarahRouting(
         kind=complaint.lex_sarah,
         marked_on=marked,
         due_on=marked,  # "genast": the same day
         reported_on=complaint.lex_sarah_reported_on,
         function=stored_settings.get_text(session, registry.LEX_SARAH_FUNCTION),
-        # the duty to report at once is the rule's text; its paragraph only where confirmed
-        rule_text=genast.text,
+        # the law's own rule; its paragraph only where it is confirmed (never guessed)
+        rule_text=rule.text,
         paragraph=rule.paragraph if rule.confirmed else "",
     )
 

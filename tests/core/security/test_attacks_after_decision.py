@@ -697,3 +697,27 @@ def test_the_program_may_log_its_reads_of_the_new_registers(world, login_roles) 
                 "INSERT INTO audit_log (id, at, action, entity, detail) "
                 "VALUES (gen_random_uuid(), now(), 'open', 'appeals; allt', '')"
             )
+
+
+def test_the_complaint_numbers_only_count_up(world, login_roles) -> None:
+    """The series of SYN-ÅÅÅÅ-NNNN as case numbers' (0017): started at its first number,
+    taken one at a time, never set back, moved or deleted; an administrator takes none."""
+    with connect(login_roles, "sara.nilsson") as sara:
+        sara.execute("INSERT INTO complaint_number_series (year, last_number) VALUES (2031, 1)")
+        sara.execute(
+            "UPDATE complaint_number_series SET last_number = last_number + 1 WHERE year = 2031"
+        )
+        for attack in (
+            "UPDATE complaint_number_series SET last_number = 1 WHERE year = 2031",
+            "UPDATE complaint_number_series SET last_number = 90 WHERE year = 2031",
+            "UPDATE complaint_number_series SET year = 2032 WHERE year = 2031",
+            "DELETE FROM complaint_number_series WHERE year = 2031",
+            "INSERT INTO complaint_number_series (year, last_number) VALUES (2033, 50)",
+        ):
+            with pytest.raises(REFUSED):
+                sara.execute(attack)
+        assert sara.execute(
+            "SELECT last_number FROM complaint_number_series WHERE year = 2031"
+        ).fetchone() == (2,)
+    with connect(login_roles, "ada.admin") as ada, pytest.raises(REFUSED):
+        ada.execute("INSERT INTO complaint_number_series (year, last_number) VALUES (2034, 1)")

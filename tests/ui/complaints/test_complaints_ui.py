@@ -109,7 +109,7 @@ def test_the_chef_handles_answers_signs_and_closes(
     assert dialog.lex_sarah_banner.isVisible()
     banner = dialog.lex_sarah_banner.text()
     assert "Ska lämnas i dag" in banner and "ingen är angiven" in banner
-    assert "§" not in banner  # socialtjänstlagen (2025:400): its paragraph is not confirmed
+    assert "27 kap. 2 § socialtjänstlagen (2025:400)" in banner  # the rule as read in the law
 
     dialog.close_button.click()  # not yet: lex Sarah and the answer are outstanding
     assert "Lex Sarah-rapporten är inte registrerad" in dialog.closing_errors.text()

@@ -79,6 +79,23 @@ CHANGE_COUNTED = (*CASE_TABLES, "letters", "complaints")
 GUARDED = (*CASE_TABLES, "complaints", "letters")
 
 # the session's user, role and unit once per statement (InitPlans), as in 0008
+SERIES_TABLE = "complaint_number_series"
+ACTIVE_USER = "(SELECT arendestod_user_role()) IS NOT NULL"
+SERIES_POLICIES = (
+    ("read", "SELECT", f"USING ({ACTIVE_USER})"),
+    (
+        "start",
+        "INSERT",
+        "WITH CHECK ((SELECT arendestod_is_staff()) AND last_number BETWEEN 0 AND 1)",
+    ),
+    (
+        "take_number",
+        "UPDATE",
+        "USING ((SELECT arendestod_is_staff())) WITH CHECK ((SELECT arendestod_is_staff()))",
+    ),
+)
+"""The complaints' number series (app.complaints.complaint_register), as 0017's for cases."""
+
 USER_ID = "(SELECT arendestod_user_id())"
 USER_ROLE = "(SELECT arendestod_user_role())"
 USER_UNIT = "(SELECT arendestod_user_unit())"
@@ -453,11 +470,51 @@ def upgrade() -> None:
         "FOR EACH ROW EXECUTE FUNCTION arendestod_bind_signer()"
     )
     op.execute(_admit(AUDIT_ENTITIES))
+    _series_rules()
+
+
+def _series_rules() -> None:
+    """complaint_number_series, as 0017 made case_number_series: read by every active user,
+    a new year's series started at its first number, a number taken by counting up by one
+    (0017's trigger), never deleted; every write audited with the old and new row."""
+    op.execute(f"REVOKE ALL ON {SERIES_TABLE} FROM PUBLIC")
+    op.execute(f"REVOKE DELETE ON {SERIES_TABLE} FROM {APP_ROLE}")
+    op.execute(f"ALTER TABLE {SERIES_TABLE} ENABLE ROW LEVEL SECURITY")
+    for policy, command, clauses in SERIES_POLICIES:
+        op.execute(
+            f"CREATE POLICY {policy} ON {SERIES_TABLE} FOR {command} TO {APP_ROLE} {clauses}"
+        )
+    op.execute(
+        f"CREATE TRIGGER next_number_only BEFORE UPDATE ON {SERIES_TABLE} "
+        "FOR EACH ROW EXECUTE FUNCTION arendestod_next_number_only()"
+    )
+    for event, rows in (("INSERT", "NEW"), ("DELETE", "OLD")):
+        op.execute(
+            f"CREATE TRIGGER audit_{event.lower()} AFTER {event} ON {SERIES_TABLE} "
+            f"REFERENCING {rows} TABLE AS changed_rows FOR EACH STATEMENT "
+            "EXECUTE FUNCTION arendestod_audit_reference('year')"
+        )
+    op.execute(
+        f"CREATE TRIGGER audit_update AFTER UPDATE ON {SERIES_TABLE} "
+        "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT "
+        "EXECUTE FUNCTION arendestod_audit_reference('year')"
+    )
+
+
+def _drop_series_rules() -> None:
+    for event in ("insert", "update", "delete"):
+        op.execute(f"DROP TRIGGER IF EXISTS audit_{event} ON {SERIES_TABLE}")
+    op.execute(f"DROP TRIGGER IF EXISTS next_number_only ON {SERIES_TABLE}")
+    for policy, _command, _clauses in SERIES_POLICIES:
+        op.execute(f"DROP POLICY IF EXISTS {policy} ON {SERIES_TABLE}")
+    op.execute(f"ALTER TABLE {SERIES_TABLE} DISABLE ROW LEVEL SECURITY")
+    op.execute(f"GRANT DELETE ON {SERIES_TABLE} TO {APP_ROLE}")
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
+    _drop_series_rules()
     op.execute(_admit(()))
     op.execute("DROP TRIGGER IF EXISTS bind_signer ON letters")
     op.execute("DROP TRIGGER IF EXISTS keep_signed ON letters")
