@@ -781,7 +781,7 @@ def appeals_table(stats: Stats) -> StatTable | None:
 
 RULINGS = (
     "Domar och beslut som domstolen meddelade under perioden, efter utfall. Överklagat av: "
-    "vem som förde ärendet till domstolen. "
+    "vem som förde ärendet till domstolen. Andel: av instansens alla domar. "
 ) + SPLIT_TEXT
 
 
@@ -796,14 +796,19 @@ def rulings_table(stats: Stats, instance: str) -> StatTable | None:
         StatColumn("Utfall"),
         StatColumn("Den enskilde", "Överklagat av", RULINGS),
         StatColumn("Nämnden", "Överklagat av", RULINGS),
-        *_split_columns(),
+        StatColumn("Kvinnor", "Sökandens kön", SPLIT_TEXT),
+        StatColumn("Män", "Sökandens kön", SPLIT_TEXT),
+        StatColumn("Med barn", explanation=SPLIT_TEXT),
+        StatColumn("Totalt"),
         StatColumn("Andel", kind=ValueKind.SHARE, explanation="Andel av instansens domar."),
     )
     rows = []
     lines = [(RulingOutcome(o).label, c, False) for o, c in found.items()]
     lines.append(("Alla domar", total, True))
     for position, (label, counts, summary) in enumerate(lines):
-        texts, values = _split(counts.total)
+        c = counts.total
+        values = [c.women, c.men, c.with_children, c.total]  # utan barn: totalt - med barn
+        texts = [count_text(v) for v in values]
         part = share(counts.total.total, total.total.total)
         rows.append(
             StatRow(
@@ -828,39 +833,41 @@ def rulings_table(stats: Stats, instance: str) -> StatTable | None:
     )
 
 
-RULINGS_PER_MONTH = "Domar och beslut i alla instanser, efter den månad de meddelades."
+RULINGS_PER_MONTH = (
+    "Domar och beslut i alla instanser, efter den månad de meddelades. Ej PT: kammarrätten "
+    "eller Högsta förvaltningsdomstolen meddelade inte prövningstillstånd, så att den lägre "
+    "instansens dom står fast."
+)
+SHORT_OUTCOME = {RulingOutcome.LEAVE_REFUSED.value: "Ej PT"}
+"""Column titles: the long outcome is explained in the table's text."""
 
 
 def rulings_per_month_table(stats: Stats) -> StatTable | None:
+    """The months down (and the year), the outcomes across: the courts' rulings over time."""
     a = stats.appeals
     if a is None:
         return None
     rows = []
     for position, m in enumerate(a.months):
         values = [*m.by_outcome.values(), m.total]
-        rows.append(
-            StatRow(
-                (month_name(m.month).capitalize(), *(count_text(v) for v in values)),
-                (position, *values),
-            )
-        )
+        label = month_label(m.month) if len(a.months) > 1 else month_name(m.month).capitalize()
+        texts = [count_text(v) for v in values]
+        rows.append(StatRow((label, *texts), (position, *values)))
     if len(a.months) > 1:
         sums = [sum(m.by_outcome[o.value] for m in a.months) for o in RulingOutcome]
         values = [*sums, sum(sums)]
-        rows.append(
-            StatRow(
-                (f"Helår {a.first.year}", *(count_text(v) for v in values)),
-                (len(rows), *values),
-                summary=True,
-            )
-        )
+        texts = [count_text(v) for v in values]
+        rows.append(StatRow((f"Helår {a.first.year}", *texts), (len(rows), *values), True))
     return StatTable(
         "rulings_months",
-        "Domar per månad",
+        f"Domar per månad {period_title(stats)}",
         RULINGS_PER_MONTH,
         (
             StatColumn("Månad"),
-            *(StatColumn(o.label, "Utfall", RULINGS_PER_MONTH) for o in RulingOutcome),
+            *(
+                StatColumn(SHORT_OUTCOME.get(o.value, o.label), "Utfall", RULINGS_PER_MONTH)
+                for o in RulingOutcome
+            ),
             StatColumn("Alla domar"),
         ),
         tuple(rows),
@@ -877,52 +884,41 @@ COMPLAINTS = (
 
 
 def complaints_table(stats: Stats) -> StatTable | None:
+    """The figures down, the kinds across (and all synpunkter)."""
     c = stats.complaints
     if c is None:
         return None
-    lines = [(FeedbackKind(k).label, counts, False) for k, counts in c.by_kind.items()]
-    lines.append(("Alla synpunkter", c.total, True))
+    groups = [*c.by_kind.values(), c.total]
+
+    def days(value: int | None) -> str:
+        return NONE if value is None else count_text(value)
+
+    lines: list[tuple[str, Callable[[Any], Any], Callable[[Any], str], bool]] = [
+        ("Inkomna", lambda k: k.received, count_text, True),
+        ("Besvarade", lambda k: k.answered, count_text, False),
+        ("Obesvarade", lambda k: k.unanswered, count_text, False),
+        ("Svar önskas inte", lambda k: k.no_answer_wanted, count_text, False),
+        ("Lex Sarah-rapporter", lambda k: k.lex_sarah_reported, count_text, False),
+        (
+            "Dagar till svar, median",
+            lambda k: k.median_days_to_answer,
+            lambda v: decimal_text(v, "#,##0.#"),
+            False,
+        ),
+        ("Dagar till svar, längsta", lambda k: k.longest_days_to_answer, days, False),
+    ]
     rows = []
-    for position, (label, counts, summary) in enumerate(lines):
-        numbers = [
-            counts.received,
-            counts.answered,
-            counts.unanswered,
-            counts.no_answer_wanted,
-            counts.lex_sarah_reported,
-        ]
-        rows.append(
-            StatRow(
-                (
-                    label,
-                    *(count_text(v) for v in numbers),
-                    decimal_text(counts.median_days_to_answer, "#,##0.#"),
-                    NONE
-                    if counts.longest_days_to_answer is None
-                    else count_text(counts.longest_days_to_answer),
-                ),
-                (
-                    position,
-                    *numbers,
-                    counts.median_days_to_answer,
-                    counts.longest_days_to_answer,
-                ),
-                summary,
-            )
-        )
+    for position, (label, value_of, text_of, summary) in enumerate(lines):
+        values = [value_of(k) for k in groups]
+        rows.append(StatRow((label, *(text_of(v) for v in values)), (position, *values), summary))
     return StatTable(
         "complaints",
         f"Synpunkter och klagomål {period_title(stats)}",
         COMPLAINTS,
         (
-            StatColumn("Slag"),
-            StatColumn("Inkomna"),
-            StatColumn("Besvarade", explanation="Ett signerat svar finns."),
-            StatColumn("Obesvarade", explanation="Svar önskas men har inte skickats."),
-            StatColumn("Svar önskas inte"),
-            StatColumn("Lex Sarah-rapporter", explanation="Rapporterade enligt lex Sarah."),
-            StatColumn("Median, dagar", "Tid till svar", COMPLAINTS),
-            StatColumn("Längsta, dagar", "Tid till svar", COMPLAINTS),
+            StatColumn("Uppgift"),
+            *(StatColumn(FeedbackKind(k).label, "Slag", COMPLAINTS) for k in c.by_kind),
+            StatColumn("Alla synpunkter"),
         ),
         tuple(rows),
     )

@@ -328,12 +328,17 @@ def test_tables_csv_and_pdf_hold_the_figures(session, data, manager, tmp_path):
     kr = by_key["rulings_kammarratten"]
     assert kr.title == "Domar i kammarrätten 2026"
     assert kr.cell("Bifall", 2) == "1"  # överklagat av nämnden
-    assert kr.cell("Alla domar", 7) == "2"
-    assert by_key["rulings_months"].cell("Helår 2026", 8) == "5"
+    assert kr.cell("Alla domar", 6) == "2"
+    assert kr.cell("Alla domar", 7) == "100,0\xa0%"
+    months = by_key["rulings_months"]
+    assert months.columns[7].title == "Ej PT"  # prövningstillstånd meddelas inte
+    assert months.cell("Helår 2026", 8) == "5" and months.cell("December", 8) == "2"
+    assert months.cell("Mars", 7) == "1"  # HFD
     complaints = by_key["complaints"]
-    assert complaints.cell("Klagomål", 1) == "3"
-    assert complaints.cell("Klagomål", 6) == "15,5"
-    assert complaints.cell("Alla synpunkter", 7) == "21"
+    assert complaints.cell("Inkomna", 1) == "3"  # klagomål
+    assert complaints.cell("Dagar till svar, median", 1) == "15,5"
+    assert complaints.cell("Dagar till svar, median", 2) == "–"  # beröm: none answered
+    assert complaints.cell("Dagar till svar, längsta", 4) == "21"  # alla synpunkter
     themes = by_key["complaint_themes"]
     assert "flera teman" in themes.title
     assert themes.cell("Bemötande", 4) == "2" and themes.cell("Utan tema", 3) == "1"
@@ -343,7 +348,8 @@ def test_tables_csv_and_pdf_hold_the_figures(session, data, manager, tmp_path):
     csv = path.read_text(encoding="utf-8-sig")
     assert "Överklaganden och omprövning 2026" in csv
     assert "Andel ändrade av de omprövade;50,0;100,0;50,0;100,0;66,7" in csv
-    assert "Klagomål;3;2;1;0;1;15,5;21" in csv
+    assert "Inkomna;3;1;1;5" in csv
+    assert "Dagar till svar, median;15,5;;4;10" in csv
 
     pdf = render_statistics_report(s, printed="Utskriven", organisation="Socialnämnden")
     text = " ".join(
@@ -354,7 +360,8 @@ def test_tables_csv_and_pdf_hold_the_figures(session, data, manager, tmp_path):
     assert "Överklaganden och omprövning 2026" in text
     assert "Inkomna överklaganden 2 3 2 3 5" in text
     assert "Domar i förvaltningsrätten 2026" in text
-    assert "Klagomål 3 2 1 0 1 15,5 21" in text
+    assert "Inkomna 3 1 1 5" in text
+    assert "Dagar till svar, median 15,5 – 4 10" in text
     assert "Bemötande 2 0 0 2" in text
 
 
