@@ -38,7 +38,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session
 
 from app.common.periods import month_end, month_start
@@ -55,7 +55,7 @@ from app.models.appeal import (
 from app.statistics import household_type
 from app.statistics.household_type import MemberSpan
 
-CHANGED = (Reconsideration.CHANGED, Reconsideration.PARTLY_CHANGED)
+CHANGED = (Reconsideration.CHANGED.value, Reconsideration.PARTLY_CHANGED.value)
 
 
 @dataclass(frozen=True)
@@ -175,12 +175,30 @@ def _of_unit(stmt: Select, unit_id: uuid.UUID | None) -> Select:
     return stmt if unit_id is None else stmt.where(Case.unit_id == unit_id)
 
 
-def compute(
-    session: Session, months: Sequence[date], unit_id: uuid.UUID | None
-) -> AppealStatistics:
-    """The figures of the months `months` (consecutive first days) for `unit_id` (None: all
-    units). Access is the caller's (statistics.require_statistics_access)."""
-    first, last = month_start(months[0]), month_end(months[-1])
+Received = tuple[str, bool, str | None, bool]
+"""(sex, with children, timeliness, withdrawn) of an appeal received in the period."""
+Reconsidered = tuple[str, bool, str]
+"""(sex, with children, reconsideration) of an appeal reconsidered in the period."""
+Ruled = tuple[str, bool, str, str, str, date]
+"""(sex, with children, instance, outcome, appealed by, ruled on) of a ruling."""
+
+
+def server_role(session: Session) -> str | None:
+    """On PostgreSQL, the role of the user whose login the connection is (None on SQLite and
+    for the owner's login, which row-level security does not restrict)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    return session.scalar(text("SELECT public.arendestod_user_role()"))
+
+
+def _value(value: Any) -> str | None:
+    return None if value is None else str(getattr(value, "value", value))
+
+
+def _rows(
+    session: Session, first: date, last: date, unit_id: uuid.UUID | None
+) -> tuple[list[Received], list[Reconsidered], list[Ruled]]:
+    """The period's rows read as they are (SQLite, the owner's login on PostgreSQL)."""
     person = (Case.household_id, Decision.period_start, Decision.period_end)
     received = session.execute(
         _of_unit(
@@ -224,22 +242,89 @@ def compute(
     def who(row: Any) -> tuple[str, bool]:
         return households.of(row.household_id, row.period_start, row.period_end)
 
+    return (
+        [(*who(r), _value(r.timeliness), r.withdrawn_on is not None) for r in received],
+        [(*who(r), str(_value(r.reconsideration))) for r in reconsidered],
+        [
+            (
+                *who(r),
+                str(_value(r.instance)),
+                str(_value(r.outcome)),
+                str(_value(r.appealed_by)),
+                r.ruled_on,
+            )
+            for r in rulings
+        ],
+    )
+
+
+def _server_rows(
+    session: Session, first: date, last: date, unit_id: uuid.UUID | None
+) -> tuple[list[Received], list[Reconsidered], list[Ruled]]:
+    """The same rows from the server, for an administrator's or a chef's own login
+    (`arendestod_appeal_statistics`, migration 0044): row-level security hides the cases
+    from an administrator."""
+    function = func.arendestod_appeal_statistics(first, last, unit_id).table_valued(
+        "r_part",
+        "r_timeliness",
+        "r_withdrawn",
+        "r_reconsideration",
+        "r_instance",
+        "r_outcome",
+        "r_appealed_by",
+        "r_ruled_on",
+        "r_sex",
+        "r_with_children",
+    )
+    received: list[Received] = []
+    reconsidered: list[Reconsidered] = []
+    rulings: list[Ruled] = []
+    for (
+        part,
+        timeliness,
+        gone,
+        again,
+        instance,
+        outcome,
+        by,
+        ruled_on,
+        sex,
+        children,
+    ) in session.execute(select(function)):
+        if part == "received":
+            received.append((sex, children, timeliness, gone))
+        elif part == "reconsidered":
+            reconsidered.append((sex, children, again))
+        else:
+            rulings.append((sex, children, instance, outcome, by, ruled_on))
+    return received, reconsidered, rulings
+
+
+def compute(
+    session: Session, months: Sequence[date], unit_id: uuid.UUID | None
+) -> AppealStatistics:
+    """The figures of the months `months` (consecutive first days) for `unit_id` (None: all
+    units). Access is the caller's (statistics.require_statistics_access)."""
+    first, last = month_start(months[0]), month_end(months[-1])
+    if server_role(session) in ("administrator", "chef"):
+        received, reconsidered, rulings = _server_rows(session, first, last, unit_id)
+    else:
+        received, reconsidered, rulings = _rows(session, first, last, unit_id)
+
     all_received, late, withdrawn = _Tally(), _Tally(), _Tally()
-    for row in received:
-        sex, children = who(row)
+    for sex, children, timeliness, is_withdrawn in received:
         all_received.add(sex, children)
-        if row.timeliness == Timeliness.LATE:
+        if timeliness == Timeliness.LATE.value:
             late.add(sex, children)
-        if row.withdrawn_on is not None:
+        if is_withdrawn:
             withdrawn.add(sex, children)
 
     all_reconsidered, changed, fully = _Tally(), _Tally(), _Tally()
-    for row in reconsidered:
-        sex, children = who(row)
+    for sex, children, reconsideration in reconsidered:
         all_reconsidered.add(sex, children)
-        if row.reconsideration in CHANGED:
+        if reconsideration in CHANGED:
             changed.add(sex, children)
-        if row.reconsideration == Reconsideration.CHANGED:
+        if reconsideration == Reconsideration.CHANGED.value:
             fully.add(sex, children)
 
     tallies = {
@@ -247,13 +332,11 @@ def compute(
     }
     instance_tallies = {i.value: (_Tally(), Counter[str]()) for i in CourtInstance}
     per_month = {month_start(m): Counter[str]() for m in months}
-    for row in rulings:
-        sex, children = who(row)
-        instance, outcome = CourtInstance(row.instance).value, RulingOutcome(row.outcome).value
+    for sex, children, instance, outcome, appealed_by, ruled_on in rulings:
         for tally, parties in (tallies[instance, outcome], instance_tallies[instance]):
             tally.add(sex, children)
-            parties[Party(row.appealed_by).value] += 1
-        per_month[month_start(row.ruled_on)][outcome] += 1
+            parties[appealed_by] += 1
+        per_month[month_start(ruled_on)][outcome] += 1
 
     def counts(tally: _Tally, parties: Counter[str]) -> RulingCounts:
         return RulingCounts(
