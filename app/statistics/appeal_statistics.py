@@ -25,7 +25,11 @@ Definitions:
 - Only counts: no names, no case numbers, no free text.
 
 The registers are small (a unit has a few appeals a month), so the figures are counted from
-the rows themselves, with indexes on received_on and ruled_on (migration 0044).
+the rows themselves, with indexes on received_on and ruled_on (migration 0044). On the shared
+PostgreSQL server an administrator's or a chef's own login reads those rows through the
+server (`arendestod_appeal_statistics`, migration 0044: anonymous rows with the sex and the
+children computed there by the same definitions, for an administrator any unit or all, a chef
+her own): row-level security hides the cases from an administrator. The tests compare both.
 """
 
 from __future__ import annotations

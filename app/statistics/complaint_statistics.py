@@ -16,6 +16,9 @@ Definitions:
   address for it; the others without an answer (the sender wants none, or is anonymous
   without an address) are "svar önskas inte".
 - Only counts and days: never names, addresses or free text.
+
+On the shared PostgreSQL server an administrator's or a chef's own login reads the same rows
+through the server (`arendestod_complaint_statistics`, migration 0044).
 """
 
 from __future__ import annotations
