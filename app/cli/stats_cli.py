@@ -258,3 +258,9 @@ def _print_summary(stats) -> None:
     print(f"  {'  varav försörjningsstöd':<30} {money(stats.amount_granted_support):>20}")
     print(f"  {'Utbetalt (verkställda beslut)':<30} {money(stats.amount_paid):>20}")
     print(f"  {'Kostnad per bidragshushåll':<30} {money(stats.cost_per_support_household):>20}")
+    if stats.appeals is not None:
+        rulings = sum(t.total.total for t in stats.appeals.instance_totals.values())
+        print(f"  {'Inkomna överklaganden':<30} {stats.appeals.received.total:>8}")
+        print(f"  {'Domar':<30} {rulings:>8}")
+    if stats.complaints is not None:
+        print(f"  {'Synpunkter och klagomål':<30} {stats.complaints.total.received:>8}")

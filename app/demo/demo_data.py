@@ -32,6 +32,7 @@ from app.common.text_input import search_key
 from app.deadlines import application_facts
 from app.decisions import decisions
 from app.decisions.decisions import DecisionLetter
+from app.demo import demo_after_decision
 from app.demo.demo_decisions import DemoPerson, decisions_for_case
 from app.demo.demo_forms import DemoForms
 from app.journal.journal import hash_content
@@ -253,6 +254,8 @@ class DemoSummary:
     applications: int = 0
     decisions: int = 0
     forms: int = 0
+    appeals: int = 0
+    complaints: int = 0
     usernames: list[str] = field(default_factory=list)
 
 
@@ -983,6 +986,16 @@ def generate(
         )
     elif progress:
         progress(households)
+    summary.appeals, summary.complaints = demo_after_decision.add_after_decision(
+        session,
+        seed,
+        today,
+        {
+            units[name]: demo_after_decision.UnitStaff(users[0].id, managers[name].id)
+            for name, users in caseworkers.items()
+            if users
+        },
+    )
     # The rows went in as core inserts, past the statistics' upkeep (fact_upkeep): their
     # kept facts are built here, in the same transaction.
     session.flush()

@@ -17,6 +17,7 @@ from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -127,7 +128,50 @@ def _height(flowables: list[Flowable]) -> float:
     )
 
 
+MEASURED = (
+    "appeals",
+    "rulings_forvaltningsratten",
+    "rulings_kammarratten",
+    "rulings_hfd",
+    "rulings_months",
+    "complaints",
+    "complaint_themes",
+    "complaint_via",
+)
+"""Tables whose columns are measured from their texts (`_measured_widths`): many columns
+whose titles are long single words ("Återförvisning"), which a column of equal share cuts
+in the middle of the word."""
+CELL_PADDING = 12
+"""Points left and right of a cell's text (ReportLab's default 6 + 6)."""
+
+
+def _measured_widths(table: StatTable) -> list[float]:
+    """Each value column as wide as its longest word (titles, bold figures), all of them
+    equally wide when that fits; the row labels on one line when that fits, else wrapped."""
+
+    def widest(texts: list[str], *, words: bool) -> float:
+        parts = [w for t in texts for w in (t.split(" ") if words else [t])] or [""]
+        return max(stringWidth(p, FONT_BOLD, TABLE_FONT_SIZE) for p in parts) + CELL_PADDING
+
+    needs = [
+        max(
+            widest([table.columns[c].title], words=True),
+            widest([row.cells[c] for row in table.rows], words=False),
+        )
+        for c in range(1, len(table.columns))
+    ]
+    labels = [table.columns[0].title, *(row.cells[0] for row in table.rows)]
+    label = widest(labels, words=False)
+    if max(needs) * len(needs) + label <= WIDTH:
+        return [label] + [max(needs)] * len(needs)
+    if sum(needs) + label <= WIDTH:
+        return [label] + needs
+    return [max(WIDTH - sum(needs), widest(labels, words=True))] + needs
+
+
 def _column_widths(table: StatTable) -> list[float]:
+    if table.key in MEASURED:
+        return _measured_widths(table)
     values = len(table.columns) - 1
     label_width = 26 * mm if table.columns[0].title == "Månad" else 62 * mm
     if table.key == "money":

@@ -5,7 +5,9 @@ internal audit of the children's documentation).
 `month_statistics` and `year_statistics` are aggregate: only chefs (their own unit) and
 administrators may run them, and each call writes one audit row. Household counts are split
 by the sökande's sex (K/M), försörjningshinder by each adult's sex, the children's audit by
-the children's sex (girls/boys).
+the children's sex (girls/boys). The period's appeals, omprövningar and court rulings
+(appeal_statistics.py) and synpunkter och klagomål (complaint_statistics.py) come with them,
+under the same access and audit row, each with its definitions in its own module.
 
 Definitions (the same for a month and for each month of a year):
 - A decision counts when it is signed and has not been replaced by a later signed decision
@@ -88,10 +90,10 @@ from __future__ import annotations
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     BigInteger,
@@ -141,6 +143,10 @@ from app.security import audit
 from app.security.actor import Actor
 from app.settings import registry, stored_settings
 from app.statistics import event_facts, fact_upkeep, facts, household_type, totals
+
+if TYPE_CHECKING:
+    from app.statistics.appeal_statistics import AppealStatistics
+    from app.statistics.complaint_statistics import ComplaintStatistics
 
 WOMEN = "K"
 MEN = "M"
@@ -308,6 +314,11 @@ class MonthStatistics:
     home_visits: EventCounts
     first_response: FirstResponseTimes
     time_to_decision: DecisionTimes
+    appeals: AppealStatistics | None = None
+    """Överklaganden, omprövningar and domar (appeal_statistics.py); None for the months of
+    a year (the year's own figures have them, with the rulings per month)."""
+    complaints: ComplaintStatistics | None = None
+    """Synpunkter och klagomål (complaint_statistics.py); None for the months of a year."""
 
 
 @dataclass(frozen=True)
@@ -340,6 +351,8 @@ class YearStatistics:
     home_visits: EventCounts
     first_response: FirstResponseTimes
     time_to_decision: DecisionTimes
+    appeals: AppealStatistics | None = None
+    complaints: ComplaintStatistics | None = None
 
 
 # --- public entry points ----------------------------------------------------------------------
@@ -350,6 +363,7 @@ def month_statistics(
     scope = require_statistics_access(actor, unit_id)
     first = month_start(month)
     result = _Computation(session, [first], scope).run()
+    appeals, complaints = _after_decision(session, [first], scope)
     # the unit's name as the result has it: read again, the unit (no longer referenced, so
     # gone from the session's identity map) was a second statement
     audit_aggregate(
@@ -359,7 +373,7 @@ def month_statistics(
         "statistics",
         f"statistik {first:%Y-%m}, {result.unit_name}",
     )
-    return result.months[0]
+    return replace(result.months[0], appeals=appeals, complaints=complaints)
 
 
 def year_statistics(
@@ -367,7 +381,10 @@ def year_statistics(
 ) -> YearStatistics:
     """The twelve months of `year` and the year figures (definitions in the module docstring)."""
     scope = require_statistics_access(actor, unit_id)
-    result = _Computation(session, [date(year, m, 1) for m in range(1, 13)], scope).run()
+    months = [date(year, m, 1) for m in range(1, 13)]
+    result = _Computation(session, months, scope).run()
+    appeals, complaints = _after_decision(session, months, scope)
+    result = replace(result, appeals=appeals, complaints=complaints)
     audit_aggregate(
         session,
         actor,
@@ -376,6 +393,19 @@ def year_statistics(
         f"statistik {year}, {result.unit_name}",
     )
     return result
+
+
+def _after_decision(
+    session: Session, months: list[date], scope: uuid.UUID | None
+) -> tuple[AppealStatistics, ComplaintStatistics]:
+    """The appeals' and the complaints' figures of the period (their definitions are in
+    appeal_statistics.py and complaint_statistics.py), under the same access and audit row."""
+    from app.statistics import appeal_statistics, complaint_statistics
+
+    return (
+        appeal_statistics.compute(session, months, scope),
+        complaint_statistics.compute(session, months, scope),
+    )
 
 
 def as_json_dict(stats: MonthStatistics | YearStatistics) -> dict[str, Any]:

@@ -22,7 +22,10 @@ from babel.numbers import format_decimal
 
 from app.common import code_lists
 from app.common.formatting import LOCALE, money, month_name
+from app.models.appeal import CourtInstance, RulingOutcome
+from app.models.complaint import FeedbackKind, ReceivedVia
 from app.statistics import household_type
+from app.statistics.complaint_statistics import theme_label
 from app.statistics.statistics import (
     HouseholdCounts,
     MonthStatistics,
@@ -115,6 +118,8 @@ def has_data(stats: Stats) -> bool:
         or stats.sip.events
         or stats.home_visits.events
         or stats.first_response.received
+        or (stats.appeals is not None and stats.appeals.has_data)
+        or (stats.complaints is not None and stats.complaints.has_data)
     )
 
 
@@ -703,6 +708,292 @@ def times_counts_table(stats: Stats) -> StatTable:
     )
 
 
+# --- överklaganden ---------------------------------------------------------------------------
+SPLIT_GROUPS = (
+    ("Kvinnor", "Sökandens kön"),
+    ("Män", "Sökandens kön"),
+    ("Med barn", "Barn i hushållet"),
+    ("Utan barn", "Barn i hushållet"),
+)
+SPLIT_TEXT = (
+    "Kön är den sökandes. Med barn: ett barn (umgängesbarn inräknade) hörde till hushållet "
+    "under det överklagade beslutets period."
+)
+
+
+def _split_columns() -> list[StatColumn]:
+    return [StatColumn(title, group, SPLIT_TEXT) for title, group in SPLIT_GROUPS] + [
+        StatColumn("Totalt")
+    ]
+
+
+def _split(c: Any) -> tuple[list[str], list[Any]]:
+    """A Split (appeal_statistics): kvinnor, män, med barn, utan barn, totalt."""
+    values = [c.women, c.men, c.with_children, c.without_children, c.total]
+    return [count_text(v) for v in values], values
+
+
+APPEALS = (
+    "Inkomna: överklaganden som kom in till nämnden under perioden; av dem de som avvisats "
+    "som för sent inkomna och de som återkallats. Omprövade: överklaganden som omprövades "
+    "under perioden; ändrade helt eller delvis, och andelen ändrade av de omprövade. "
+) + SPLIT_TEXT
+
+
+def appeals_table(stats: Stats) -> StatTable | None:
+    a = stats.appeals
+    if a is None:
+        return None
+    lines: list[tuple[str, Any, bool]] = [
+        ("Inkomna överklaganden", a.received, True),
+        ("Avvisade som för sent inkomna", a.dismissed_late, False),
+        ("Återkallade", a.withdrawn, False),
+        ("Omprövade", a.reconsidered, True),
+        ("Ändrade vid omprövning (helt eller delvis)", a.changed, False),
+        ("Varav ändrade helt", a.changed_fully, False),
+    ]
+    rows = []
+    for position, (label, counts, summary) in enumerate(lines):
+        texts, values = _split(counts)
+        rows.append(StatRow((label, *texts), (position, *values), summary))
+    shares = [
+        share(a.changed.women, a.reconsidered.women),
+        share(a.changed.men, a.reconsidered.men),
+        share(a.changed.with_children, a.reconsidered.with_children),
+        share(a.changed.without_children, a.reconsidered.without_children),
+        a.changed_share,
+    ]
+    rows.append(
+        StatRow(
+            ("Andel ändrade av de omprövade", *(percent_text(v) for v in shares)),
+            (len(rows), *shares),
+            kind=ValueKind.SHARE,
+        )
+    )
+    return StatTable(
+        "appeals",
+        f"Överklaganden och omprövning {period_title(stats)}",
+        APPEALS,
+        (StatColumn("Uppgift"), *_split_columns()),
+        tuple(rows),
+    )
+
+
+RULINGS = (
+    "Domar och beslut som domstolen meddelade under perioden, efter utfall. Överklagat av: "
+    "vem som förde ärendet till domstolen. Andel: av instansens alla domar. "
+) + SPLIT_TEXT
+
+
+def rulings_table(stats: Stats, instance: str) -> StatTable | None:
+    """One court instance's rulings by outcome, as seed 001 reports them."""
+    a = stats.appeals
+    if a is None:
+        return None
+    found = a.rulings[instance]
+    total = a.instance_totals[instance]
+    columns = (
+        StatColumn("Utfall"),
+        StatColumn("Den enskilde", "Överklagat av", RULINGS),
+        StatColumn("Nämnden", "Överklagat av", RULINGS),
+        StatColumn("Kvinnor", "Sökandens kön", SPLIT_TEXT),
+        StatColumn("Män", "Sökandens kön", SPLIT_TEXT),
+        StatColumn("Med barn", explanation=SPLIT_TEXT),
+        StatColumn("Totalt"),
+        StatColumn("Andel", kind=ValueKind.SHARE, explanation="Andel av instansens domar."),
+    )
+    rows = []
+    lines = [(RulingOutcome(o).label, c, False) for o, c in found.items()]
+    lines.append(("Alla domar", total, True))
+    for position, (label, counts, summary) in enumerate(lines):
+        c = counts.total
+        values = [c.women, c.men, c.with_children, c.total]  # utan barn: totalt - med barn
+        texts = [count_text(v) for v in values]
+        part = share(counts.total.total, total.total.total)
+        rows.append(
+            StatRow(
+                (
+                    label,
+                    count_text(counts.appealed_by_applicant),
+                    count_text(counts.appealed_by_board),
+                    *texts,
+                    percent_text(part),
+                ),
+                (position, counts.appealed_by_applicant, counts.appealed_by_board, *values, part),
+                summary,
+            )
+        )
+    name = CourtInstance(instance).label
+    return StatTable(
+        f"rulings_{instance}",
+        f"Domar i {name[0].lower()}{name[1:]} {period_title(stats)}",
+        RULINGS,
+        columns,
+        tuple(rows),
+    )
+
+
+RULINGS_PER_MONTH = (
+    "Domar och beslut i alla instanser, efter den månad de meddelades. Ej PT: kammarrätten "
+    "eller Högsta förvaltningsdomstolen meddelade inte prövningstillstånd, så att den lägre "
+    "instansens dom står fast."
+)
+SHORT_OUTCOME = {RulingOutcome.LEAVE_REFUSED.value: "Ej PT"}
+"""Column titles: the long outcome is explained in the table's text."""
+
+
+def rulings_per_month_table(stats: Stats) -> StatTable | None:
+    """The months down (and the year), the outcomes across: the courts' rulings over time."""
+    a = stats.appeals
+    if a is None:
+        return None
+    rows = []
+    for position, m in enumerate(a.months):
+        values = [*m.by_outcome.values(), m.total]
+        label = month_label(m.month) if len(a.months) > 1 else month_name(m.month).capitalize()
+        texts = [count_text(v) for v in values]
+        rows.append(StatRow((label, *texts), (position, *values)))
+    if len(a.months) > 1:
+        sums = [sum(m.by_outcome[o.value] for m in a.months) for o in RulingOutcome]
+        values = [*sums, sum(sums)]
+        texts = [count_text(v) for v in values]
+        rows.append(StatRow((f"Helår {a.first.year}", *texts), (len(rows), *values), True))
+    return StatTable(
+        "rulings_months",
+        f"Domar per månad {period_title(stats)}",
+        RULINGS_PER_MONTH,
+        (
+            StatColumn("Månad"),
+            *(
+                StatColumn(SHORT_OUTCOME.get(o.value, o.label), "Utfall", RULINGS_PER_MONTH)
+                for o in RulingOutcome
+            ),
+            StatColumn("Alla domar"),
+        ),
+        tuple(rows),
+    )
+
+
+# --- synpunkter och klagomål -------------------------------------------------------------
+COMPLAINTS = (
+    "Synpunkter som kom in under perioden. Besvarade: ett signerat svar finns; dagar från det "
+    "att synpunkten kom in till att svaret signerades. Obesvarade: svar önskas men har inte "
+    "skickats. Svar önskas inte: den som lämnade synpunkten vill inte ha svar eller har inte "
+    "lämnat någon adress."
+)
+
+
+def complaints_table(stats: Stats) -> StatTable | None:
+    """The figures down, the kinds across (and all synpunkter)."""
+    c = stats.complaints
+    if c is None:
+        return None
+    groups = [*c.by_kind.values(), c.total]
+
+    def days(value: int | None) -> str:
+        return NONE if value is None else count_text(value)
+
+    lines: list[tuple[str, Callable[[Any], Any], Callable[[Any], str], bool]] = [
+        ("Inkomna", lambda k: k.received, count_text, True),
+        ("Besvarade", lambda k: k.answered, count_text, False),
+        ("Obesvarade", lambda k: k.unanswered, count_text, False),
+        ("Svar önskas inte", lambda k: k.no_answer_wanted, count_text, False),
+        ("Lex Sarah-rapporter", lambda k: k.lex_sarah_reported, count_text, False),
+        (
+            "Dagar till svar, median",
+            lambda k: k.median_days_to_answer,
+            lambda v: decimal_text(v, "#,##0.#"),
+            False,
+        ),
+        ("Dagar till svar, längsta", lambda k: k.longest_days_to_answer, days, False),
+    ]
+    rows = []
+    for position, (label, value_of, text_of, summary) in enumerate(lines):
+        values = [value_of(k) for k in groups]
+        rows.append(StatRow((label, *(text_of(v) for v in values)), (position, *values), summary))
+    return StatTable(
+        "complaints",
+        f"Synpunkter och klagomål {period_title(stats)}",
+        COMPLAINTS,
+        (
+            StatColumn("Uppgift"),
+            *(StatColumn(FeedbackKind(k).label, "Slag", COMPLAINTS) for k in c.by_kind),
+            StatColumn("Alla synpunkter"),
+        ),
+        tuple(rows),
+    )
+
+
+def _kind_table(
+    key: str, title: str, explanation: str, first: str, found: dict, label_of
+) -> StatTable:
+    rows = []
+    for position, (code, by_kind) in enumerate(found.items()):
+        values = list(by_kind.values())
+        rows.append(
+            StatRow((label_of(code), *(count_text(v) for v in values)), (position, *values))
+        )
+    return StatTable(
+        key,
+        title,
+        explanation,
+        (
+            StatColumn(first),
+            *(StatColumn(k.label, "Slag") for k in FeedbackKind),
+            StatColumn("Totalt"),
+        ),
+        tuple(rows),
+    )
+
+
+THEMES_TEXT = (
+    "Synpunkter som kom in under perioden, efter tema. En synpunkt med två teman räknas under "
+    "båda, så temana kan tillsammans bli fler än synpunkterna."
+)
+
+
+def complaint_themes_table(stats: Stats) -> StatTable | None:
+    c = stats.complaints
+    if c is None:
+        return None
+    return _kind_table(
+        "complaint_themes",
+        f"Synpunkter efter tema {period_title(stats)} (en synpunkt med flera teman räknas "
+        "under vart och ett)",
+        THEMES_TEXT,
+        "Tema",
+        c.themes,
+        theme_label,
+    )
+
+
+def complaint_via_table(stats: Stats) -> StatTable | None:
+    c = stats.complaints
+    if c is None:
+        return None
+    return _kind_table(
+        "complaint_via",
+        f"Synpunkter efter hur de kom in {period_title(stats)}",
+        "Synpunkter som kom in under perioden, efter hur de lämnades.",
+        "Inkommit via",
+        c.received_via,
+        lambda code: ReceivedVia(code).label,
+    )
+
+
+def after_decision_tables(stats: Stats) -> list[StatTable]:
+    """Överklaganden and synpunkter (none for the months of a year)."""
+    made = [
+        appeals_table(stats),
+        *(rulings_table(stats, i) for i in ("forvaltningsratten", "kammarratten", "hfd")),
+        rulings_per_month_table(stats),
+        complaints_table(stats),
+        complaint_themes_table(stats),
+        complaint_via_table(stats),
+    ]
+    return [t for t in made if t is not None]
+
+
 def all_tables(stats: Stats) -> list[StatTable]:
     """Every table, in the order the report, the view and the CSV file show them."""
     return [
@@ -720,6 +1011,7 @@ def all_tables(stats: Stats) -> list[StatTable]:
         events_table(stats),
         times_table(stats),
         times_counts_table(stats),
+        *after_decision_tables(stats),
     ]
 
 

@@ -99,6 +99,22 @@ SECTIONS: tuple[tuple[str, tuple[str, ...], str], ...] = (
         ("times", "times_counts"),
         "Tid till första återkoppling och till beslut, besvarade och beslutade ansökningar.",
     ),
+    (
+        "Överklaganden",
+        (
+            "appeals",
+            "rulings_forvaltningsratten",
+            "rulings_kammarratten",
+            "rulings_hfd",
+            "rulings_months",
+        ),
+        "Inkomna överklaganden, omprövning och domar i varje instans, även per månad.",
+    ),
+    (
+        "Synpunkter och klagomål",
+        ("complaints", "complaint_themes", "complaint_via"),
+        "Synpunkter efter slag, tema och hur de kom in, svar och lex Sarah-rapporter.",
+    ),
 )
 """(name in the list, table keys, tooltip)."""
 
@@ -471,7 +487,7 @@ class StatisticsView(QWidget):
 
     # --- showing ----------------------------------------------------------------------------------
     def _fill(self, stats: Stats, made: list[StatTable]) -> None:
-        """The chosen section's page now; the others' pages (13 tables and charts in all,
+        """The chosen section's page now; the others' pages (every other table and the charts,
         ~75 % of the GUI thread's work for a month) one per turn of the event loop after the
         chosen one is shown, or at once when the user picks one of them first."""
         by_key = {t.key: t for t in made}
@@ -588,7 +604,7 @@ class StatisticsView(QWidget):
         """As big as the table, no bigger: compact rows, equal value columns, no inner
         scrolling (the page scrolls). The columns are measured from the texts, in the bold
         font of the year's row (`fit_columns`; Qt's resizeColumnsToContents asked the model
-        for every cell's roles through Python: 14 tables, ~100 ms of the GUI thread)."""
+        for every cell's roles through Python: 14 tables then, ~100 ms of the GUI thread)."""
         view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)

@@ -7,6 +7,12 @@ complaint_measures) and app/models/letter.py (letters: the avvisning of a late a
 for them (row-level security, audit, immutability of signed letters, leases) are migration
 0045's.
 
+PostgreSQL: the statistics of appeals and complaints (app/statistics/appeal_statistics.py,
+complaint_statistics.py) are read for an administrator (any unit or all) and a chef (her own
+unit) by two functions that run as the owner and return anonymous rows only (no ids, names
+or texts but the complaint's theme codes): row-level security hides cases from an
+administrator, so her all-units figures would come out empty.
+
 Revision ID: 0044
 Revises: 0043
 Create Date: 2026-12-07 15:20:00
@@ -22,6 +28,96 @@ revision = "0044"
 down_revision = "0043"
 branch_labels = None
 depends_on = None
+
+APP_ROLE = "arendestod_app"
+SEARCH_PATH = "SET search_path = pg_catalog, public, pg_temp"
+MAY_ASK = """
+    IF public.arendestod_user_role() IS DISTINCT FROM 'administrator' AND NOT (
+        public.arendestod_user_role() = 'chef' AND unit IS NOT NULL
+        AND unit = public.arendestod_user_unit()
+    ) THEN
+        RETURN;  -- an administrator any unit or all, a chef her own, nobody else
+    END IF;"""
+APPLICANT_SEX = """(SELECT s.sex::text FROM public.household_members m
+                 JOIN public.persons s ON s.id = m.person_id
+                WHERE m.household_id = c.household_id AND m.role = 'sokande' {month}
+                ORDER BY m.sort_order LIMIT 1)"""
+IN_MONTH = """
+                  AND (m.member_from IS NULL OR m.member_from <=
+                       (date_trunc('month', d.period_start) + interval '1 month - 1 day')::date)
+                  AND (m.member_until IS NULL
+                       OR m.member_until >= date_trunc('month', d.period_start)::date)"""
+APPEAL_STATISTICS = f"""
+CREATE FUNCTION public.arendestod_appeal_statistics(first_day date, last_day date, unit uuid)
+RETURNS TABLE (
+    r_part text, r_timeliness text, r_withdrawn boolean, r_reconsideration text,
+    r_instance text, r_outcome text, r_appealed_by text, r_ruled_on date, r_sex text,
+    r_with_children boolean
+) LANGUAGE plpgsql STABLE SECURITY DEFINER {SEARCH_PATH} AS $$
+BEGIN{MAY_ASK}
+    RETURN QUERY
+    WITH picked AS (
+        SELECT 'received'::text AS part, a.timeliness::text AS timeliness,
+               a.withdrawn_on IS NOT NULL AS withdrawn, NULL::text AS reconsideration,
+               NULL::text AS instance, NULL::text AS outcome, NULL::text AS appealed_by,
+               NULL::date AS ruled_on, a.case_id, a.decision_id
+          FROM public.appeals a
+         WHERE a.received_on BETWEEN first_day AND last_day
+        UNION ALL
+        SELECT 'reconsidered', NULL, false, a.reconsideration::text, NULL, NULL, NULL, NULL,
+               a.case_id, a.decision_id
+          FROM public.appeals a
+         WHERE a.reconsidered_on BETWEEN first_day AND last_day
+           AND a.reconsideration IS NOT NULL
+        UNION ALL
+        SELECT 'ruling', NULL, false, NULL, r.instance::text, r.outcome::text,
+               r.appealed_by::text, r.ruled_on, a.case_id, a.decision_id
+          FROM public.appeal_rulings r JOIN public.appeals a ON a.id = r.appeal_id
+         WHERE r.ruled_on BETWEEN first_day AND last_day
+    )
+    SELECT p.part, p.timeliness, p.withdrawn, p.reconsideration, p.instance, p.outcome,
+           p.appealed_by, p.ruled_on,
+           COALESCE({APPLICANT_SEX.format(month=IN_MONTH)},
+                    {APPLICANT_SEX.format(month="")}, 'K'),
+           EXISTS (
+               SELECT 1 FROM public.household_members m
+                WHERE m.household_id = c.household_id AND m.role = 'barn'
+                  AND (m.member_from IS NULL OR m.member_from <= d.period_end)
+                  AND (m.member_until IS NULL OR m.member_until >= d.period_start))
+      FROM picked p
+      JOIN public.cases c ON c.id = p.case_id
+      JOIN public.decisions d ON d.id = p.decision_id
+     WHERE unit IS NULL OR c.unit_id = unit;
+END
+$$
+"""
+"""The appeals received, reconsidered and ruled on in the period, one row each, with the
+sökande's sex and whether there were children, as app/statistics/appeal_statistics.py
+defines them (its tests compare both ways of reading on PostgreSQL)."""
+COMPLAINT_STATISTICS = f"""
+CREATE FUNCTION public.arendestod_complaint_statistics(first_day date, last_day date, unit uuid)
+RETURNS TABLE (
+    r_kind text, r_received_on date, r_received_via text, r_themes text, r_wants boolean,
+    r_lex_sarah boolean, r_answered_at timestamptz
+) LANGUAGE plpgsql STABLE SECURITY DEFINER {SEARCH_PATH} AS $$
+BEGIN{MAY_ASK}
+    RETURN QUERY
+    SELECT k.kind::text, k.received_on, k.received_via::text, k.themes,
+           k.wants_answer AND k.sender_address <> '', k.lex_sarah_reported_on IS NOT NULL,
+           (SELECT min(l.signed_at) FROM public.letters l
+             WHERE l.complaint_id = k.id AND l.kind = 'svar_synpunkt'
+               AND l.signed_at IS NOT NULL)
+      FROM public.complaints k
+     WHERE k.received_on BETWEEN first_day AND last_day
+       AND (unit IS NULL OR k.unit_id = unit);
+END
+$$
+"""
+"""The synpunkter received in the period, one row each: only what the statistics count."""
+FUNCTIONS = (
+    (APPEAL_STATISTICS, "public.arendestod_appeal_statistics(date, date, uuid)"),
+    (COMPLAINT_STATISTICS, "public.arendestod_complaint_statistics(date, date, uuid)"),
+)
 
 
 def upgrade() -> None:
@@ -425,6 +521,11 @@ def upgrade() -> None:
             sqlite_where=sa.text("complaint_id IS NOT NULL"),
             postgresql_where=sa.text("complaint_id IS NOT NULL"),
         )
+    if op.get_bind().dialect.name == "postgresql":
+        for sql, name in FUNCTIONS:
+            op.execute(sql)
+            op.execute(f"REVOKE ALL ON FUNCTION {name} FROM PUBLIC")
+            op.execute(f"GRANT EXECUTE ON FUNCTION {name} TO {APP_ROLE}")
 
     # the appeals and rulings make bevakningar the chef's kept review reads: they clear it
     dialect = op.get_bind().dialect.name
@@ -437,6 +538,9 @@ def downgrade() -> None:
     dialect = op.get_bind().dialect.name
     for statement in review_facts.downgrade_sql(dialect, review_facts.AFTER_DECISION_SOURCES):
         op.execute(statement)
+    if op.get_bind().dialect.name == "postgresql":
+        for _sql, name in FUNCTIONS:
+            op.execute(f"DROP FUNCTION {name}")
     with op.batch_alter_table("letters", schema=None) as batch_op:
         batch_op.drop_index(
             "ix_letters_complaint_id",
