@@ -118,8 +118,16 @@ def decision_text(decision: Decision) -> str:
 def appealable_decisions(
     session: Session, actor: Actor, case_id: uuid.UUID
 ) -> list[DecisionChoice]:
-    """The case's signed decisions, newest first."""
+    """The case's signed decisions, newest first. Logged as a read."""
     access.require_read(session, actor, load_case(session, case_id))
+    audit.record(
+        session,
+        actor,
+        audit.Action.OPEN,
+        "decisions",
+        case_id=case_id,
+        detail="beslut som kan överklagas",
+    )
     return [
         DecisionChoice(d.id, decision_text(d))
         for d in session.scalars(
@@ -439,8 +447,16 @@ def replacing_candidates(
     session: Session, actor: Actor, appeal_id: uuid.UUID
 ) -> list[DecisionChoice]:
     """The signed decisions of the case that replace the appealed one (made in the decision
-    editor as a change of it)."""
+    editor as a change of it). Logged as a read."""
     appeal = readable_appeal(session, actor, appeal_id)
+    audit.record(
+        session,
+        actor,
+        audit.Action.OPEN,
+        "decisions",
+        case_id=appeal.case_id,
+        detail="beslut som ersätter det överklagade",
+    )
     return [
         DecisionChoice(d.id, decision_text(d))
         for d in session.scalars(

@@ -339,9 +339,17 @@ def signed_decisions(
     session: Session, actor: Actor, case_id: uuid.UUID
 ) -> list[tuple[uuid.UUID, str]]:
     """The case's signed decisions (id, label), latest first: the choices for the decision
-    that carries out a ruling."""
+    that carries out a ruling. Logged as a read."""
     case = load_case(session, case_id)
     access.require_read(session, actor, case)
+    audit.record(
+        session,
+        actor,
+        audit.Action.OPEN,
+        "decisions",
+        case_id=case_id,
+        detail="beslut som verkställer en dom",
+    )
     found = session.scalars(
         select(Decision)
         .where(Decision.case_id == case_id, Decision.signed_at.is_not(None))
@@ -487,12 +495,21 @@ def forwarding_preview(
     session: Session, actor: Actor, appeal_id: uuid.UUID, given: ForwardingInput
 ) -> ForwardingLetter:
     """What the cover letter would print if signed now, marked as a draft; nothing is saved
-    (render it with app.printing.forwarding_letter)."""
+    (render it with app.printing.forwarding_letter). Logged as a print of the appeal."""
     appeal = _appeal(session, actor, appeal_id, write=True)
     problem = forwarding_problem(appeal)
     if problem:
         raise ServiceError(problem)
     checked = _validated(appeal, given)
+    audit.record(
+        session,
+        actor,
+        audit.Action.PRINT,
+        "appeal",
+        entity_id=appeal.id,
+        case_id=appeal.case_id,
+        detail="följebrev till domstolen (utkast)",
+    )
     return _letter_data(session, actor, appeal, checked, preview=True)
 
 

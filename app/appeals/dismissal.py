@@ -203,8 +203,25 @@ def _dismissal(session: Session, letter_id: uuid.UUID) -> tuple[Letter, Appeal]:
 
 
 def dismissal_of(session: Session, actor: Actor, appeal_id: uuid.UUID) -> Letter | None:
-    """The appeal's avvisning (the signed one, else the latest draft), or None."""
+    """The appeal's avvisning (the signed one, else the latest draft), or None. Its opening
+    is logged."""
     appeal_register.readable_appeal(session, actor, appeal_id)
+    letter = _latest_dismissal(session, appeal_id)
+    if letter is not None:
+        audit.record(
+            session,
+            actor,
+            audit.Action.OPEN,
+            "letter",
+            entity_id=letter.id,
+            case_id=letter.case_id,
+            detail=TITLE,
+        )
+    return letter
+
+
+def _latest_dismissal(session: Session, appeal_id: uuid.UUID) -> Letter | None:
+    """The signed avvisning, else the latest draft (the caller has checked access)."""
     rows = session.scalars(
         select(Letter)
         .where(Letter.appeal_id == appeal_id, Letter.kind == LetterKind.APPEAL_DISMISSAL)
@@ -240,7 +257,7 @@ def draft_dismissal(
     facts = _facts(session, appeal)
     if motivation is not None and not motivation.strip():
         raise ValidationFailed({"body": "Skriv skälen för beslutet."})
-    existing = dismissal_of(session, actor, appeal_id)
+    existing = _latest_dismissal(session, appeal.id)
     if existing is not None and existing.is_signed:
         raise ValidationFailed(
             {"letter": "Överklagandet är redan avvisat med ett signerat beslut."}

@@ -28,6 +28,7 @@ from app.complaints import complaint_register
 from app.decisions import letters
 from app.models import Complaint, LetterKind, Unit, User
 from app.models.letter import Letter
+from app.security import audit
 from app.security.actor import Actor
 
 
@@ -167,18 +168,34 @@ def letter_data(
 
 
 def answer_data(session: Session, actor: Actor, letter_id: uuid.UUID) -> AnswerLetter:
-    """The draft as it would print now, for the preview (marked UTKAST)."""
-    return letter_data(session, load_answer(session, actor, letter_id), preview_by=actor)
+    """The draft as it would print now, for the preview (marked UTKAST). Logged as a
+    print."""
+    letter = load_answer(session, actor, letter_id)
+    _record_print(session, actor, letter)
+    return letter_data(session, letter, preview_by=actor)
+
+
+def _record_print(session: Session, actor: Actor, letter: Letter) -> None:
+    audit.record(
+        session,
+        actor,
+        audit.Action.PRINT,
+        "letter",
+        entity_id=letter.id,
+        case_id=letter.case_id,
+        detail=letter.kind.label,
+    )
 
 
 def preview(
     session: Session, actor: Actor, letter_id: uuid.UUID, render: Callable[[AnswerLetter], bytes]
 ) -> bytes:
     """The letter as it would print now (a draft is marked UTKAST; a signed one is its
-    archived PDF)."""
+    archived PDF, logged as an export; a draft is logged as a print)."""
     letter = load_answer(session, actor, letter_id)
     if letter.is_signed:
         return letters.archived_pdf(session, actor, letter)
+    _record_print(session, actor, letter)
     return render(letter_data(session, letter, preview_by=actor))
 
 

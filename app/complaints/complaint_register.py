@@ -577,7 +577,20 @@ class Watch:
 def watches(session: Session, actor: Actor) -> list[Watch]:
     """The chef: every open measure and unreported lex Sarah rapport of her unit's
     complaints. A handläggare: the measures she is responsible for (she may not read the
-    complaint itself), and those of the complaints she may read. Earliest due first."""
+    complaint itself), and those of the complaints she may read. Earliest due first.
+    Logged as a search."""
+    found = _watches(session, actor)
+    audit.record(
+        session,
+        actor,
+        audit.Action.SEARCH,
+        "complaints",
+        detail=f"bevakningar; {len(found)} visade",
+    )
+    return found
+
+
+def _watches(session: Session, actor: Actor) -> list[Watch]:
     if actor.role is Role.ADMINISTRATOR or actor.unit_id is None:
         return []
     result: list[Watch] = []
@@ -627,7 +640,7 @@ def watches(session: Session, actor: Actor) -> list[Watch]:
 
 def overdue_count(session: Session, actor: Actor) -> int:
     """For the chef's Översikt: measures past due and lex Sarah rapporter not handed over."""
-    return sum(1 for w in watches(session, actor) if w.overdue or w.what.startswith("Lex"))
+    return sum(1 for w in _watches(session, actor) if w.overdue or w.what.startswith("Lex"))
 
 
 # --- the chef's handling ---------------------------------------------------------------------

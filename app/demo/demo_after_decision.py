@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.deadlines import appeal_deadlines
-from app.demo.demo_decisions import GRANTED_CONSIDERATION, _signed_hash
+from app.demo.demo_decisions import GRANTED_CONSIDERATION, _demo_references, _signed_hash
 from app.models import (
     Case,
     Decision,
@@ -51,7 +51,14 @@ from app.models.appeal import (
     RulingOutcome,
     Timeliness,
 )
-from app.models.complaint import Complaint, ComplaintMeasure, FeedbackKind, LexSarah, ReceivedVia
+from app.models.complaint import (
+    Complaint,
+    ComplaintMeasure,
+    ComplaintNumberSeries,
+    FeedbackKind,
+    LexSarah,
+    ReceivedVia,
+)
 
 COURT = "Förvaltningsrätten i Linköping"
 COURT_OF_APPEAL = "Kammarrätten i Jönköping"
@@ -327,6 +334,7 @@ def _changed_on_reconsideration(
     row.update(
         id=new_id,
         outcome=Outcome.GRANTED,
+        legal_references=json.dumps(_demo_references(decision.kind, Outcome.GRANTED, reconsidered)),
         granted_total=granted,
         motivation="",
         include_appeal=False,
@@ -448,7 +456,8 @@ def _complaints(
                     else ""
                 ),
                 lex_sarah=LexSarah.RISK if lex_sarah else None,
-                lex_sarah_reported_on=received + timedelta(days=2) if lex_sarah else None,
+                lex_sarah_marked_on=received if lex_sarah else None,
+                lex_sarah_reported_on=received if lex_sarah else None,  # "genast"
                 closed_on=received + timedelta(days=20) if closed else None,
                 registered_by=who.caseworker_id,
                 updated_by=who.caseworker_id,
@@ -466,4 +475,11 @@ def _complaints(
                     )
                 )
             added += 1
+    # the numbers taken, as complaint_register takes them: the next one registered follows
+    for year, last in serial.items():
+        series = session.get(ComplaintNumberSeries, year)
+        if series is None:
+            session.add(ComplaintNumberSeries(year=year, last_number=last))
+        else:
+            series.last_number = max(series.last_number, last)
     return added

@@ -23,6 +23,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.appeals import appeal_register, delivery, dismissal
+from app.appeals import court_proceedings as court
+from app.appeals.appeal_register import AppealInput
+from app.appeals.court_proceedings import ForwardingInput
 from app.cases import (
     case_overview,
     case_register,
@@ -32,24 +36,33 @@ from app.cases import (
 )
 from app.common import clock
 from app.common.identity_number import format_identity_number
+from app.complaints import complaint_answer, complaint_register
 from app.db.database import Database, open_database
-from app.decisions import decisions, kommunicering
+from app.decisions import decisions, kommunicering, letters
 from app.decisions.kommunicering import SentCommunication
 from app.demo import demo_data
 from app.forms import filled_forms, form_printout
 from app.journal import journal, journal_printout, plans
 from app.models import (
+    Appeal,
+    AppealRuling,
     AuditEntry,
     Case,
     CaseStatus,
+    Complaint,
     Decision,
     FormInstance,
+    Letter,
     Role,
     SyncConflict,
+    Timeliness,
     User,
 )
 from app.offline import sync_conflicts
+from app.printing.appeal_dismissal_letter import render_dismissal_letter
+from app.printing.complaint_answer_letter import render_complaint_answer
 from app.printing.decision_letter import render_decision_letter
+from app.printing.forwarding_letter import render_forwarding_letter
 from app.security import audit, audit_review
 from app.security.actor import Actor
 from app.security.audit_review import ReviewFilter
@@ -75,6 +88,31 @@ class World:
     decision_id: Any
     form_id: Any
     tmp: Path
+    appeal_id: Any
+    """The demo's appeal on a case of the caseworker's own, not yet överlämnat."""
+    appeal_case_id: Any
+    appealed_decision_id: Any
+    """Its appealed decision, delivered (delgivning recorded)."""
+    forwarded_appeal_id: Any
+    """An appeal registered and överlämnat here, with its signed cover letter."""
+    ruled_appeal_id: Any
+    """The demo's appeal with rulings."""
+    late_appeal_id: Any
+    """The demo's late appeal, its avvisning drafted and signed here."""
+    dismissal_id: Any
+    complaint_id: Any
+    answer_id: Any
+    """The signed answer to `complaint_id`, made here."""
+    draft_answer_id: Any
+    """An answer to another synpunkt, a draft."""
+
+
+FORWARDING = ForwardingInput(
+    date(2026, 11, 23),
+    "Förvaltningsrätten i Linköping",
+    ("Överklagandet", "Det överklagade beslutet"),
+    "Nämnden står fast vid beslutet.",
+)
 
 
 Call = Callable[[Session, Actor], Any]
@@ -203,6 +241,102 @@ READS: dict[str, tuple[str, Callable[[World], Call]]] = {
         lambda w: lambda s, a: statistics.year_statistics(s, a, 2026),
     ),
     "trends.monthly_trends": ("chef", lambda w: lambda s, a: trends.monthly_trends(s, a)),
+    # after the decision (issue 23)
+    "appeal_register.appeal_row": (
+        "caseworker",
+        lambda w: lambda s, a: appeal_register.appeal_row(s, a, w.appeal_id),
+    ),
+    "appeal_register.appealable_decisions": (
+        "caseworker",
+        lambda w: lambda s, a: appeal_register.appealable_decisions(s, a, w.appeal_case_id),
+    ),
+    "appeal_register.list_appeals": (
+        "caseworker",
+        lambda w: lambda s, a: appeal_register.list_appeals(s, a, w.appeal_case_id),
+    ),
+    "appeal_register.replacing_candidates": (
+        "caseworker",
+        lambda w: lambda s, a: appeal_register.replacing_candidates(s, a, w.appeal_id),
+    ),
+    "appeal_register.timeliness_proposal": (
+        "caseworker",
+        lambda w: lambda s, a: appeal_register.timeliness_proposal(s, a, w.appeal_id),
+    ),
+    "delivery.delivery_of": (
+        "caseworker",
+        lambda w: lambda s, a: delivery.delivery_of(s, a, w.appealed_decision_id),
+    ),
+    "delivery.deliveries_of_case": (
+        "caseworker",
+        lambda w: lambda s, a: delivery.deliveries_of_case(s, a, w.appeal_case_id),
+    ),
+    "court_proceedings.court_history": (
+        "chef",
+        lambda w: lambda s, a: court.court_history(s, a, w.ruled_appeal_id),
+    ),
+    "court_proceedings.signed_decisions": (
+        "caseworker",
+        lambda w: lambda s, a: court.signed_decisions(s, a, w.appeal_case_id),
+    ),
+    "court_proceedings.forwarding_preview": (
+        "caseworker",
+        lambda w: lambda s, a: court.forwarding_preview(s, a, w.appeal_id, FORWARDING),
+    ),
+    "court_proceedings.preview_forwarding": (
+        "caseworker",
+        lambda w: (
+            lambda s, a: court.preview_forwarding(
+                s, a, w.appeal_id, FORWARDING, render_forwarding_letter
+            )
+        ),
+    ),
+    "court_proceedings.forwarding_letter_pdf": (
+        "caseworker",
+        lambda w: lambda s, a: court.forwarding_letter_pdf(s, a, w.forwarded_appeal_id),
+    ),
+    "dismissal.dismissal_of": (
+        "chef",
+        lambda w: lambda s, a: dismissal.dismissal_of(s, a, w.late_appeal_id),
+    ),
+    "dismissal.dismissal_preview": (
+        "chef",
+        lambda w: lambda s, a: dismissal.dismissal_preview(s, a, w.dismissal_id),
+    ),
+    "dismissal.archived_dismissal": (
+        "chef",
+        lambda w: lambda s, a: dismissal.archived_dismissal(s, a, w.dismissal_id),
+    ),
+    "dismissal.proposed_motivation": (
+        "chef",
+        lambda w: lambda s, a: dismissal.proposed_motivation(s, a, w.late_appeal_id),
+    ),
+    "letters.archived_pdf": (
+        "chef",
+        lambda w: lambda s, a: letters.archived_pdf(s, a, s.get(Letter, w.dismissal_id)),
+    ),
+    "complaint_register.complaint_list": (
+        "chef",
+        lambda w: lambda s, a: complaint_register.complaint_list(s, a, only_open=False),
+    ),
+    "complaint_register.view": (
+        "chef",
+        lambda w: lambda s, a: complaint_register.view(s, a, w.complaint_id),
+    ),
+    "complaint_register.watches": ("chef", lambda w: complaint_register.watches),
+    "complaint_answer.answer_data": (
+        "chef",
+        lambda w: lambda s, a: complaint_answer.answer_data(s, a, w.draft_answer_id),
+    ),
+    "complaint_answer.preview": (
+        "chef",
+        lambda w: (
+            lambda s, a: complaint_answer.preview(s, a, w.draft_answer_id, render_complaint_answer)
+        ),
+    ),
+    "complaint_answer.archived": (
+        "chef",
+        lambda w: lambda s, a: complaint_answer.archived(s, a, w.answer_id),
+    ),
 }
 
 WRITES = {
@@ -240,6 +374,30 @@ WRITES = {
     "leases.revoke",
     "sync.apply_values",
     "sync_conflicts.resolve",
+    # after the decision (issue 23)
+    "appeal_register.record_reconsideration",
+    "appeal_register.record_timeliness",
+    "appeal_register.register_appeal",
+    "court_proceedings.forward",
+    "court_proceedings.record_board_appeal",
+    "court_proceedings.record_carried_out",
+    "court_proceedings.register_ruling",
+    "delivery.record_delivery",
+    "dismissal.draft_dismissal",
+    "dismissal.sign_dismissal",
+    "complaint_register.add_measure",
+    "complaint_register.close",
+    "complaint_register.complete_measure",
+    "complaint_register.mark_lex_sarah",
+    "complaint_register.record_contact",
+    "complaint_register.record_lex_sarah_reported",
+    "complaint_register.register",
+    "complaint_answer.draft_answer",
+    "complaint_answer.sign_answer",
+    "complaint_answer.update_answer",
+    "letters.draft_letter",
+    "letters.sign_letter",
+    "letters.update_draft",
 }
 """Each writes its own audit rows, asserted in that service's tests."""
 # READS: name -> (who reads: "caseworker" or "chef", the call given the world)
@@ -267,13 +425,25 @@ NOT_CASE_CONTENT = {
     "leases.leased_cases": "ids of the user's own check-outs to one laptop (sync, check-in)",
     "sync_conflicts.open_conflict_count": "how many conflicts wait (a number)",
     "integrity.check_audit_chain": "the audit chain's numbers and hashes (administrators; logged)",
+    "appeal_register.readable_appeal": "the access check the appeal reads call (loads the row)",
+    "appeal_register.writable_appeal": "the access check the appeal writes call",
+    "dismissal.may_sign": "the user's own delegation to sign an avvisning",
+    "dismissal.may_sign_dismissal": "the user's own delegation, yes or no, before she signs",
+    "complaint_register.can_read": "the access check the complaint reads call",
+    "complaint_register.load": "the access check the complaint reads call (loads the row)",
+    "complaint_register.load_for_handling": "the access check the chef's writes call",
+    "complaint_register.overdue_count": "how many bevakningar are late (a number, Översikt)",
+    "complaint_register.unit_staff": "names of the unit's handläggare and chefs",
+    "complaint_answer.load_answer": "the access check the answer's reads and writes call",
 }
 
 
 # The packages that hold use cases (ARCHITECTURE.md: the core, grouped by domain area).
 CORE_AREAS = (
+    "appeals",
     "cases",
     "common",
+    "complaints",
     "deadlines",
     "decisions",
     "demo",
@@ -352,6 +522,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, fixed_clock_module) -> Itera
                 made_at=clock.now(),
             )
         )
+    after = _after_decision(database, Actor.of(user), Actor.of(chef), case_id, decision_id)
     with database.sessions() as session:
         case = session.get(Case, case_id)
         applicant = case.household.members[0].person
@@ -364,8 +535,79 @@ def world(tmp_path_factory: pytest.TempPathFactory, fixed_clock_module) -> Itera
             decision_id,
             form_id,
             folder,
+            **after,
         )
     database.dispose()
+
+
+def _after_decision(
+    database: Database, caseworker: Actor, chef: Actor, case_id: Any, decision_id: Any
+) -> dict[str, Any]:
+    """The demo's appeals and synpunkter read here, and the signed letters the demo leaves
+    out (an överlämnande, an avvisning, an answer), made with the services."""
+    with database.sessions() as session:
+        unit_case = select(Case.id).where(Case.unit_id == chef.unit_id)
+        own = session.scalar(
+            select(Appeal)
+            .join(Case, Case.id == Appeal.case_id)
+            .where(Case.responsible_user_id == caseworker.id, Appeal.forwarded_on.is_(None))
+            .where(Appeal.timeliness.in_(court.FORWARDABLE), Appeal.withdrawn_on.is_(None))
+            .order_by(Appeal.received_on)
+        )
+        late = session.scalar(
+            select(Appeal.id).where(
+                Appeal.case_id.in_(unit_case), Appeal.timeliness == Timeliness.LATE
+            )
+        )
+        ruled = session.scalar(
+            select(AppealRuling.appeal_id)
+            .where(AppealRuling.case_id.in_(unit_case))
+            .order_by(AppealRuling.ruled_on)
+        )
+        to_answer = session.scalars(
+            select(Complaint.id)
+            .where(Complaint.unit_id == chef.unit_id, Complaint.closed_on.is_(None))
+            .where(Complaint.wants_answer.is_(True), Complaint.sender_name != "")
+            .order_by(Complaint.number)
+        ).all()
+        assert own is not None and late and ruled and len(to_answer) >= 2, "demo changed"
+        own_id, own_case_id, own_decision_id = own.id, own.case_id, own.decision_id
+    with database.sessions.begin() as session:
+        decided_on = session.get(Decision, decision_id).decided_on
+        appeal = appeal_register.register_appeal(
+            session,
+            caseworker,
+            case_id,
+            AppealInput(decision_id, decided_on, claims="Jag vill få bistånd."),
+        )
+        proposal = appeal_register.timeliness_proposal(session, caseworker, appeal.id)
+        appeal_register.record_timeliness(session, caseworker, appeal.id, proposal.proposed)
+        court.forward(session, caseworker, appeal.id, FORWARDING, render_forwarding_letter)
+        forwarded_id = appeal.id
+    with database.sessions.begin() as session:
+        letter = dismissal.draft_dismissal(session, chef, late)
+        dismissal.sign_dismissal(session, chef, letter.id, render_dismissal_letter)
+        dismissal_id = letter.id
+    with database.sessions.begin() as session:
+        answered, drafted = to_answer[:2]
+        answer = complaint_answer.draft_answer(
+            session, chef, answered, "Tack. Vi har gått igenom hur vi återkopplar."
+        )
+        complaint_answer.sign_answer(session, chef, answer.id, render_complaint_answer)
+        draft = complaint_answer.draft_answer(session, chef, drafted, "Tack, vi ses på mötet.")
+        answer_id, draft_id = answer.id, draft.id
+    return {
+        "appeal_id": own_id,
+        "appeal_case_id": own_case_id,
+        "appealed_decision_id": own_decision_id,
+        "forwarded_appeal_id": forwarded_id,
+        "ruled_appeal_id": ruled,
+        "late_appeal_id": late,
+        "dismissal_id": dismissal_id,
+        "complaint_id": answered,
+        "answer_id": answer_id,
+        "draft_answer_id": draft_id,
+    }
 
 
 @pytest.fixture(scope="module")

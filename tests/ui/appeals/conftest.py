@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.models import Decision, DecisionKind
+from app.models import Appeal, Decision, DecisionDelivery, DecisionKind
 
 TODAY = date(2026, 11, 23)
 
@@ -15,7 +15,9 @@ TODAY = date(2026, 11, 23)
 @pytest.fixture
 def signed(main_window, caseworker):
     """A case view and a signed avslag-or-other försörjningsstöd decision of one of Sara's
-    cases, decided early enough that an appeal can be one day late by today."""
+    cases, decided early enough that an appeal can be one day late by today. Neither the
+    decision nor its case is in the demo's appeal register yet (no delgivning, no appeal),
+    so what the tests record is all the tabs show."""
     case_ids = [row.case_id for row in main_window.my_cases_model.rows]
     with caseworker.database.sessions() as session:
         decision = session.scalars(
@@ -25,6 +27,8 @@ def signed(main_window, caseworker):
                 Decision.signed_at.is_not(None),
                 Decision.kind == DecisionKind.SUPPORT,
                 Decision.decided_on <= TODAY - timedelta(days=30),
+                Decision.id.not_in(select(DecisionDelivery.decision_id)),
+                Decision.case_id.not_in(select(Appeal.case_id)),
             )
             .order_by(Decision.decided_on.desc())
             .limit(1)

@@ -12,9 +12,10 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMenu
 
+from app.common import clock
 from app.complaints import complaint_answer, complaint_register
 from app.complaints.complaint_register import NewComplaint
-from app.models import FeedbackKind, LexSarah, ReceivedVia
+from app.models import ComplaintNumberSeries, FeedbackKind, LexSarah, ReceivedVia
 from app.ui.complaints.complaint_dialog import ComplaintDialog
 from app.ui.complaints.complaint_register_view import ComplaintRegisterView
 from app.ui.complaints.register_dialog import RegisterComplaintDialog
@@ -59,10 +60,33 @@ def register_as(context, **fields) -> str:
     return context.call(lambda s, a: complaint_register.register(s, a, data).number)
 
 
+def next_number(context) -> str:
+    """The number the next synpunkt of this year gets: one after the last the series (the
+    demo's synpunkter among them) has handed out, or the year's first."""
+    year = clock.today().year
+    with context.database.sessions() as session:
+        series = session.get(ComplaintNumberSeries, year)
+        last = series.last_number if series is not None else 0
+    return complaint_register.format_number(year, last + 1)
+
+
+def numbers(context, *, only_open: bool = True) -> set[str]:
+    """The numbers `context`'s user sees in the register now."""
+    rows = context.call(lambda s, a: complaint_register.complaint_list(s, a, only_open=only_open))
+    return {row.number for row in rows}
+
+
+def lex_sarah_pending(n: int) -> str:
+    return f"{n} lex Sarah-rapport{'er inte lämnade' if n > 1 else ' inte lämnad'}"
+
+
 @pytest.mark.qt_log_ignore("This plugin does not support grabbing the keyboard")  # the menu
 def test_a_caseworker_registers_from_the_menu_and_a_missing_theme_is_told(
     qtbot, main_window: MainWindow, opened
 ) -> None:
+    expected = next_number(main_window.context)
+    before = numbers(main_window.context)
+    assert expected not in before
     qtbot.keyClick(main_window, Qt.Key.Key_A, ALT)
     qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu))
     menu = QApplication.activePopupWidget()
@@ -83,25 +107,34 @@ def test_a_caseworker_registers_from_the_menu_and_a_missing_theme_is_told(
     assert dialog.description.toPlainText() == said  # nothing lost
     dialog.themes["bemotande"].setChecked(True)
     dialog.register_button.click()
-    assert dialog.registered_number == "SYN-2026-0001"
+    assert dialog.registered_number == expected
     assert dialog.result() == dialog.DialogCode.Accepted
     view = main_window.show_complaints()
-    assert [(row.number, row.themes) for row in view.model.rows] == [("SYN-2026-0001", "Bemötande")]
-    assert view.model.rows[0].summary.startswith("Handläggaren var otrevlig")
+    new = [row for row in view.model.rows if row.number not in before]
+    assert [(row.number, row.themes) for row in new] == [(expected, "Bemötande")]
+    assert new[0].summary.startswith("Handläggaren var otrevlig")
+    assert len(view.model.rows) == len(before) + 1
 
 
 def test_the_chef_handles_answers_signs_and_closes(
     qtbot, demo_database, chef_window: MainWindow, opened, dialogs
 ) -> None:
     caseworker = login(demo_database, "sara.nilsson")
+    chef = chef_window.context
+    before = numbers(chef)
+    lex_before = sum(
+        1 for w in chef.call(complaint_register.watches) if w.what.startswith("Lex Sarah")
+    )
     number = register_as(caseworker, lex_sarah=LexSarah.RISK)
     view = chef_window.show_complaints()
     assert isinstance(view, ComplaintRegisterView)
-    assert [row.number for row in view.model.rows] == [number]
-    assert "1 lex Sarah-rapport inte lämnad" in view.summary.text()
-    assert view.model.rows[0].attention == "Lex Sarah ej rapporterad"
+    assert [row.number for row in view.model.rows if row.number not in before] == [number]
+    assert len(view.model.rows) == len(before) + 1
+    assert lex_sarah_pending(lex_before + 1) in view.summary.text()
+    [row] = [row for row in view.model.rows if row.number == number]
+    assert row.attention == "Lex Sarah ej rapporterad"
 
-    view.table.selectRow(0)
+    assert view.table.select_where(lambda row: row.number == number)
     view.open_button.click()
     dialog: ComplaintDialog = opened[-1]
     qtbot.addWidget(dialog)
@@ -154,10 +187,13 @@ def test_the_chef_handles_answers_signs_and_closes(
     assert dialog.view.closed_on is not None
     dialog.reject()
     view.reload()
-    assert view.model.rows == []  # "Öppna" shows the open ones
+    # "Öppna" shows the open ones: the closed one has left, the demo's are as they were
+    assert {row.number for row in view.model.rows} == before
     view.show_which.setCurrentIndex(1)
-    assert [row.status for row in view.model.rows] == ["Avslutad"]
-    assert [w.what for w in view.watch_model.rows] == ["Åtgärd: Se över telefontiderna"]
+    assert [r.status for r in view.model.rows if r.number == number] == ["Avslutad"]
+    assert [w.what for w in view.watch_model.rows if w.number == number] == [
+        "Åtgärd: Se över telefontiderna"
+    ]
 
 
 def test_a_colleague_sees_neither_the_complaint_nor_its_handling(
@@ -183,17 +219,22 @@ def test_a_colleague_sees_neither_the_complaint_nor_its_handling(
 def test_the_chefs_overview_counts_what_waits_and_opens_the_register(
     qtbot, demo_database, chef_window: MainWindow
 ) -> None:
-    register_as(login(demo_database, "sara.nilsson"), lex_sarah=LexSarah.IMPROPRIETY)
     page = chef_window.overview
     page.reload()
     qtbot.waitUntil(lambda: not page.loading, timeout=10_000)
-    assert page.complaints_button.text() == "Synpunkter att åtgärda nu: 1"
+    waiting = chef_window.context.call(complaint_register.overdue_count)
+    assert page.complaints_button.text() == f"Synpunkter att åtgärda nu: {waiting}"
+    register_as(login(demo_database, "sara.nilsson"), lex_sarah=LexSarah.IMPROPRIETY)
+    page.reload()
+    qtbot.waitUntil(lambda: not page.loading, timeout=10_000)
+    assert page.complaints_button.text() == f"Synpunkter att åtgärda nu: {waiting + 1}"
     page.complaints_button.setFocus()
     qtbot.keyClick(page.complaints_button, Qt.Key.Key_Return)
     assert isinstance(chef_window.tabs.currentWidget(), ComplaintRegisterView)
 
 
 def test_from_a_case_the_case_is_filled_in(qtbot, main_window: MainWindow, opened) -> None:
+    expected = next_number(main_window.context)
     view = main_window.open_case(main_window.my_cases_model.rows[0].case_id)
     view.complaint_button.click()
     dialog: RegisterComplaintDialog = opened[-1]
@@ -204,8 +245,12 @@ def test_from_a_case_the_case_is_filled_in(qtbot, main_window: MainWindow, opene
     dialog.sender_name.setText("Den sökande själv")
     dialog.sender_address.setPlainText("Storgatan 2")
     dialog.register_button.click()
-    assert dialog.registered_number == "SYN-2026-0001"
-    found = main_window.context.call(lambda s, a: complaint_register.complaint_list(s, a)[0].id)
+    assert dialog.registered_number == expected
+    [found] = [
+        row.id
+        for row in main_window.context.call(complaint_register.complaint_list)
+        if row.number == expected
+    ]
     shown = main_window.context.call(lambda s, a: complaint_register.view(s, a, found))
     assert shown.case_number == view.overview.case_number
 

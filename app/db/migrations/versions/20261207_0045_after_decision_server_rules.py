@@ -58,7 +58,9 @@ SEARCH_PATH = "SET search_path = pg_catalog, public, pg_temp"
 
 AUDIT_ENTITIES = (
     "decision_delivery",
+    "decision_deliveries",
     "appeal",
+    "appeal_court",
     "appeals",
     "appeal_ruling",
     "complaint",
