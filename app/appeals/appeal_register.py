@@ -506,6 +506,13 @@ def record_reconsideration(
         errors["outcome"] = (
             "Överklagandet har kommit in för sent och ska avvisas; det omprövas inte."
         )
+    elif appeal.forwarded_on is not None:
+        # 39 § förvaltningslagen: an appealed decision is changed only until the appeal has
+        # been överlämnat (rule "reconsideration", resources/after_decision.json)
+        errors["outcome"] = (
+            f"Överklagandet lämnades över till domstolen {long_date(appeal.forwarded_on)}. "
+            "Efter det kan nämnden inte ompröva beslutet (39 § förvaltningslagen)."
+        )
     if outcome is Reconsideration.NOT_CHANGED and replacing_decision_id is not None:
         errors["decision"] = "Ett beslut som inte ändras har inget nytt beslut."
     if replacing_decision_id is not None and "decision" not in errors:

@@ -140,7 +140,10 @@ class AppealsTab(QWidget):
         open_ = row is not None and row.dismissal_signed_on is None and row.withdrawn_on is None
         self.timeliness_button.setEnabled(open_ and row is not None and row.forwarded_on is None)
         self.reconsider_button.setEnabled(
-            open_ and row is not None and row.timeliness not in (None, Timeliness.LATE)
+            open_
+            and row is not None
+            and row.timeliness not in (None, Timeliness.LATE)
+            and row.forwarded_on is None  # 39 § förvaltningslagen
         )
         self.dismiss_button.setEnabled(
             row is not None and row.timeliness is Timeliness.LATE and row.withdrawn_on is None

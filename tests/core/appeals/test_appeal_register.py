@@ -174,6 +174,22 @@ def test_reconsideration_links_the_signed_replacing_decision(session, caseworker
     assert row.reconsidered_on == date(2026, 12, 7)
 
 
+def test_no_omprovning_after_the_appeal_was_forwarded(session, caseworker, appealed) -> None:
+    """39 § förvaltningslagen: an appealed decision is changed only until the appeal and
+    the documents are with the court."""
+    deliver(session, caseworker, appealed)
+    appeal = register(session, caseworker, appealed, date(2026, 11, 20))
+    appeal_register.record_timeliness(session, caseworker, appeal.id, T.IN_TIME)
+    appeal.forwarded_on = date(2026, 11, 23)
+    session.flush()
+    with pytest.raises(ValidationFailed, match="39 § förvaltningslagen") as refused:
+        appeal_register.record_reconsideration(
+            session, caseworker, appeal.id, Reconsideration.NOT_CHANGED, "Står fast."
+        )
+    assert "outcome" in refused.value.field_errors
+    assert appeal_register.appeal_row(session, caseworker, appeal.id).reconsideration is None
+
+
 def test_a_decision_not_replacing_the_appealed_one_is_refused(
     session, caseworker, appealed, case, sign
 ) -> None:
