@@ -10,7 +10,7 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table,
 
 from app.appeals.dismissal import DismissalLetter
 from app.common.formatting import long_date
-from app.printing.document import build_pdf, paragraph
+from app.printing.document import address_block, build_pdf, paragraph
 
 
 def _address_block(letter: DismissalLetter) -> Flowable:
@@ -19,15 +19,7 @@ def _address_block(letter: DismissalLetter) -> Flowable:
         f"Datum: {long_date(letter.decided_on) if letter.decided_on else 'ej beslutat'}",
         f"Ärende: {letter.case_number}",
     ]
-    block = Table(
-        [[paragraph("\n".join(letter.recipient_lines)), paragraph("\n".join(meta), "small")]],
-        colWidths=[95 * mm, 75 * mm],
-        rowHeights=[40 * mm],
-    )
-    block.setStyle(
-        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
-    )
-    return block
+    return address_block(letter.recipient_lines, meta)
 
 
 def _facts(letter: DismissalLetter) -> Flowable:

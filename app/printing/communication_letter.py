@@ -5,11 +5,11 @@ Data: app.decisions.kommunicering.letter_data."""
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from app.common.formatting import long_date
 from app.decisions.kommunicering import CommunicationLetter
-from app.printing.document import build_pdf, paragraph
+from app.printing.document import address_block, build_pdf, contact_line, paragraph
 
 
 def _address_block(letter: CommunicationLetter) -> Flowable:
@@ -19,28 +19,12 @@ def _address_block(letter: CommunicationLetter) -> Flowable:
         f"Ärende: {letter.case_number}",
         f"Handläggare: {letter.handlaggare}",
     ]
-    block = Table(
-        [[paragraph("\n".join(letter.recipient_lines)), paragraph("\n".join(meta), "small")]],
-        colWidths=[95 * mm, 75 * mm],
-        rowHeights=[40 * mm],
-    )
-    block.setStyle(
-        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
-    )
-    return block
+    return address_block(letter.recipient_lines, meta)
 
 
 def render_communication_letter(letter: CommunicationLetter) -> bytes:
     answer_by = long_date(letter.answer_by)
-    contact = ", ".join(
-        part
-        for part in (
-            letter.unit_name,
-            f"telefon {letter.unit_phone}" if letter.unit_phone else "",
-            letter.unit_address,
-        )
-        if part
-    )
+    contact = contact_line(letter.unit_name, letter.unit_phone, letter.unit_address)
     story: list[Flowable] = [Spacer(0, 14 * mm), _address_block(letter), Spacer(0, 4 * mm)]
     if letter.is_preview:
         story.append(paragraph("UTKAST – brevet är inte skickat", "h2"))

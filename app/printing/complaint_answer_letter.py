@@ -7,12 +7,12 @@ nothing from a linked case (see the sekretess note in app.complaints.complaint_a
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from app.cases.letterhead import Letterhead
 from app.common.formatting import long_date
 from app.complaints.complaint_answer import AnswerLetter
-from app.printing.document import build_pdf, paragraph
+from app.printing.document import address_block, build_pdf, contact_line, paragraph
 
 TITLE = "Svar på synpunkt"
 
@@ -24,27 +24,11 @@ def _address_block(letter: AnswerLetter) -> Flowable:
         f"Vår beteckning: {letter.number}",
         f"Din synpunkt kom in: {long_date(letter.received_on)}",
     ]
-    block = Table(
-        [[paragraph("\n".join(letter.recipient_lines)), paragraph("\n".join(meta), "small")]],
-        colWidths=[95 * mm, 75 * mm],
-        rowHeights=[40 * mm],
-    )
-    block.setStyle(
-        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
-    )
-    return block
+    return address_block(letter.recipient_lines, meta)
 
 
 def render_complaint_answer(letter: AnswerLetter) -> bytes:
-    contact = ", ".join(
-        part
-        for part in (
-            letter.unit_name,
-            f"telefon {letter.unit_phone}" if letter.unit_phone else "",
-            letter.unit_address,
-        )
-        if part
-    )
+    contact = contact_line(letter.unit_name, letter.unit_phone, letter.unit_address)
     story: list[Flowable] = [Spacer(0, 14 * mm), _address_block(letter), Spacer(0, 4 * mm)]
     if letter.is_preview:
         story.append(paragraph("UTKAST – svaret är inte signerat", "h2"))

@@ -19,7 +19,7 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table,
 
 from app.common.formatting import long_date, money
 from app.decisions.decisions import DecisionLetter
-from app.printing.document import FONT, FONT_BOLD, build_pdf, paragraph
+from app.printing.document import FONT, FONT_BOLD, address_block, build_pdf, paragraph
 
 _GRID = colors.HexColor("#999999")
 
@@ -46,21 +46,12 @@ def _table(rows: list[list], widths: list[float], *, bold_last: bool = False) ->
 
 def _address_block(letter: DecisionLetter) -> Flowable:
     """Recipient at the window-envelope position (left), date and reference (right)."""
-    recipient = "\n".join(letter.recipient_lines)
     meta = [
         f"Datum: {long_date(letter.decided_on) if letter.decided_on else 'ej beslutat'}",
         f"Ärende: {letter.case_number}",
         f"Handläggare: {letter.decision_maker}",
     ]
-    block = Table(
-        [[paragraph(recipient), paragraph("\n".join(meta), "small")]],
-        colWidths=[95 * mm, 75 * mm],
-        rowHeights=[40 * mm],
-    )
-    block.setStyle(
-        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
-    )
-    return block
+    return address_block(letter.recipient_lines, meta)
 
 
 def _calculation(letter: DecisionLetter) -> list[Flowable]:

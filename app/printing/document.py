@@ -22,7 +22,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdf_canvas
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from app.cases.letterhead import Letterhead
 from app.common.resources import resource_path
@@ -75,6 +75,32 @@ def styles() -> dict[str, ParagraphStyle]:
 def paragraph(text: str, style: str = "body") -> Paragraph:
     """A paragraph of user text: escaped (so '<' or '&' print as typed), newlines kept."""
     return Paragraph(escape(text).replace("\n", "<br/>"), styles()[style])
+
+
+def address_block(
+    recipient_lines: Sequence[str], meta: Sequence[str], height: float = 40 * mm
+) -> Flowable:
+    """A letter's recipient at the window-envelope position (left) and its date and
+    references (right), the same in every letter the nämnd sends."""
+    block = Table(
+        [[paragraph("\n".join(recipient_lines)), paragraph("\n".join(meta), "small")]],
+        colWidths=[95 * mm, 75 * mm],
+        rowHeights=[height],
+    )
+    block.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
+    )
+    return block
+
+
+def contact_line(unit_name: str, unit_phone: str, unit_address: str) -> str:
+    """ "Försörjningsstöd Norr, telefon 0123-45 67 00, Box 12, 123 45 Norrby" (parts left
+    out when empty)."""
+    return ", ".join(
+        part
+        for part in (unit_name, f"telefon {unit_phone}" if unit_phone else "", unit_address)
+        if part
+    )
 
 
 @cache

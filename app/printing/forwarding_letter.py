@@ -6,40 +6,25 @@ follows. Data: app.appeals.court_proceedings.ForwardingLetter."""
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from app.appeals.court_proceedings import ForwardingLetter
 from app.common.formatting import long_date
-from app.printing.document import build_pdf, paragraph
+from app.printing.document import address_block, build_pdf, contact_line, paragraph
 
 
 def _address_block(letter: ForwardingLetter) -> Flowable:
+    """Recipient at the window-envelope position (left), date and reference (right)."""
     meta = [
         f"Datum: {long_date(letter.forwarded_on)}",
         f"Ärende: {letter.case_number}",
         f"Handläggare: {letter.signer}",
     ]
-    block = Table(
-        [[paragraph(letter.court), paragraph("\n".join(meta), "small")]],
-        colWidths=[95 * mm, 75 * mm],
-        rowHeights=[30 * mm],
-    )
-    block.setStyle(
-        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
-    )
-    return block
+    return address_block([letter.court], meta, 30 * mm)
 
 
 def render_forwarding_letter(letter: ForwardingLetter) -> bytes:
-    contact = ", ".join(
-        part
-        for part in (
-            letter.unit_name,
-            f"telefon {letter.unit_phone}" if letter.unit_phone else "",
-            letter.unit_address,
-        )
-        if part
-    )
+    contact = contact_line(letter.unit_name, letter.unit_phone, letter.unit_address)
     story: list[Flowable] = [Spacer(0, 14 * mm), _address_block(letter), Spacer(0, 4 * mm)]
     if letter.is_preview:
         story.append(paragraph("UTKAST – brevet är inte signerat", "h2"))
