@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -468,9 +468,7 @@ def _letter_data(
     rule = rules.rule(rules.FORWARDING)
     unit = case.unit
     return ForwardingLetter(
-        letterhead=replace(
-            letterhead_for(case, actor, "Överlämnande av överklagande"),
-        ),
+        letterhead=letterhead_for(case, actor, "Överlämnande av överklagande"),
         court=given.court,
         case_number=case.case_number,
         applicant_lines=applicant,

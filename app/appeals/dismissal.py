@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.appeals import appeal_register
 from app.cases.case_register import load_case
-from app.cases.letterhead import Letterhead, letterhead_for
+from app.cases.letterhead import Letterhead, sent_letterhead
 from app.common.errors import AccessDenied, NotFound, ValidationFailed
 from app.common.formatting import long_date
 from app.deadlines import after_decision_rules as rules
@@ -311,19 +311,7 @@ def _letter_data(
     appealed_on = date.fromisoformat(facts["appealed_decided_on"])
     text = facts["appeal_text"]
     return DismissalLetter(
-        letterhead=replace(
-            letterhead_for(case, actor, "Beslut"),
-            confidential=False,
-            printed=" · ".join(
-                part
-                for part in (
-                    unit.board_name,
-                    unit.postal_address,
-                    f"Telefon {unit.phone}" if unit.phone else "",
-                )
-                if part
-            ),
-        ),
+        letterhead=sent_letterhead(case, actor, "Beslut"),
         # a protected household's window lines are made anew: never an address kept
         recipient_lines=_recipient(session, appeal),
         case_number=case.case_number,

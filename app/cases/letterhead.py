@@ -5,7 +5,7 @@ that gather a printout's data (decisions, journal, forms, statistics) fill it in
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -53,4 +53,24 @@ def letterhead_for(case: Case, actor: Actor, document_title: str) -> Letterhead:
         document_title=document_title,
         reference=case.case_number,
         printed=printed_by(actor),
+    )
+
+
+def sent_letterhead(case: Case, actor: Actor, document_title: str) -> Letterhead:
+    """The head of a letter the nämnd sends to a person (a decision, a kommunicering, the
+    avvisning of an appeal): no sekretess mark on its face, and at its foot the board's
+    postal address and telephone instead of who printed it."""
+    unit = case.unit
+    return replace(
+        letterhead_for(case, actor, document_title),
+        confidential=False,
+        printed=" · ".join(
+            part
+            for part in (
+                unit.board_name,
+                unit.postal_address,
+                f"Telefon {unit.phone}" if unit.phone else "",
+            )
+            if part
+        ),
     )

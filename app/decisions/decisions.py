@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.cases import jobbstimulans
 from app.cases.case_register import load_case
-from app.cases.letterhead import Letterhead, letterhead_for
+from app.cases.letterhead import Letterhead, sent_letterhead
 from app.common import clock
 from app.common.content_hash import ALTERED_AFTER_SIGNING, signed_content_hash
 from app.common.errors import (
@@ -1079,19 +1079,7 @@ def letter_data(session: Session, actor: Actor, decision: Decision) -> DecisionL
     replaced = session.get(Decision, decision.replaces_id) if decision.replaces_id else None
     examined = decision.outcome is not Outcome.DISMISSED
     return DecisionLetter(
-        letterhead=replace(
-            letterhead_for(case, actor, "Beslut"),
-            confidential=False,
-            printed=" · ".join(
-                part
-                for part in (
-                    unit.board_name,
-                    unit.postal_address,
-                    f"Telefon {unit.phone}" if unit.phone else "",
-                )
-                if part
-            ),
-        ),
+        letterhead=sent_letterhead(case, actor, "Beslut"),
         recipient_lines=recipient,
         address_protected=protected,
         decided_on=decision.decided_on,

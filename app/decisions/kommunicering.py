@@ -21,7 +21,7 @@ from functools import cache
 from sqlalchemy.orm import Session
 
 from app.cases.case_register import load_case
-from app.cases.letterhead import Letterhead, letterhead_for
+from app.cases.letterhead import Letterhead, sent_letterhead
 from app.common import clock
 from app.common.errors import NotFound, SignedRecordError, StaleRecordError, ValidationFailed
 from app.common.formatting import period_text
@@ -364,19 +364,7 @@ def letter_data(
     author = session.get(User, decision.author_id)
     unit = case.unit
     return CommunicationLetter(
-        letterhead=replace(
-            letterhead_for(case, actor, "Kommunicering"),
-            confidential=False,
-            printed=" · ".join(
-                part
-                for part in (
-                    unit.board_name,
-                    unit.postal_address,
-                    f"Telefon {unit.phone}" if unit.phone else "",
-                )
-                if part
-            ),
-        ),
+        letterhead=sent_letterhead(case, actor, "Kommunicering"),
         recipient_lines=recipient,
         address_protected=protected,
         case_number=case.case_number,
