@@ -387,11 +387,16 @@ def sign_dismissal(
             f"{decision.kind.label.lower()} och kan därför inte signera avvisningen. "
             "Be någon som har den delegationen att signera."
         )
+    facts = _facts(session, appeal)
+    # the day of delgivning the letter states must rest on a confirmed rule too
+    problems = rules.delivery_problems(_method(facts))
+    if problems:
+        raise ValidationFailed({"letter": " ".join(problems)})
     letters.update_draft(
         session,
         actor,
         letter,
-        content=_facts(session, appeal),
+        content=facts,
         expected_version=expected_version,
     )
     return letters.sign_letter(

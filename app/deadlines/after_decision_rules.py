@@ -111,3 +111,20 @@ def signing_problems(codes: list[str]) -> list[str]:
         elif not r.source:
             problems.append(f"Regeln ”{r.text}” saknar källa och kan inte stå i ett signerat brev.")
     return problems
+
+
+def delivery_problems(method: DeliveryMethod) -> list[str]:
+    """Why a signed letter cannot rest on a day of delgivning given by `method`: its rule is
+    not confirmed against the statute or has no source (Swedish, one line each)."""
+    found = delivery_rules()[method]
+    if not found.confirmed:
+        return [
+            f"Regeln för {method.label.lower()} (”{found.text}”) är inte kontrollerad mot "
+            "författningstexten, så dagen den ger kan inte stå i ett signerat brev. Registrera "
+            "delgivningen på ett sätt vars regel är kontrollerad, om det finns stöd för det."
+        ]
+    if not found.source:
+        return [
+            f"Regeln för {method.label.lower()} saknar källa och kan inte stå i ett signerat brev."
+        ]
+    return []

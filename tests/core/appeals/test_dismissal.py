@@ -5,7 +5,7 @@ read back (both engines)."""
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from pypdf import PdfReader
@@ -131,3 +131,31 @@ def test_an_empty_motivering_is_refused_and_proposing_one_writes_nothing(
         dismissal.draft_dismissal(session, caseworker, late.id, "   ")
     assert refused.value.field_errors == {"body": "Skriv skälen för beslutet."}
     assert count_rows(Letter) == 0
+
+
+def test_a_day_of_delgivning_from_an_unconfirmed_rule_is_not_signed(
+    session, caseworker, appealed, set_clock
+) -> None:
+    """Förenklad delgivning's two weeks are not read in the statute here (the paragraph
+    among delgivningslagen 22–26 §§ is unconfirmed): the avvisning may be previewed, but a
+    signed decision cannot state the day it gives."""
+    from app.appeals import delivery
+    from app.appeals.delivery import DeliveryInput
+    from app.models import DeliveryMethod
+
+    delivery.record_delivery(
+        session,
+        caseworker,
+        appealed.id,
+        DeliveryInput(DeliveryMethod.SIMPLIFIED, sent_on=date(2026, 11, 10)),
+    )  # delgiven 24 November, last day Tuesday 15 December
+    set_clock(datetime(2026, 12, 17, 9, 0, tzinfo=UTC))
+    appeal = register(session, caseworker, appealed, date(2026, 12, 16))
+    appeal_register.record_timeliness(session, caseworker, appeal.id, Timeliness.LATE)
+    letter = dismissal.draft_dismissal(session, caseworker, appeal.id)
+    assert "UTKAST" in pdf_text(
+        render_dismissal_letter(dismissal.dismissal_preview(session, caseworker, letter.id))
+    )
+    with pytest.raises(ValidationFailed, match=r"förenklad delgivning.*inte kontrollerad"):
+        dismissal.sign_dismissal(session, caseworker, letter.id, render_dismissal_letter)
+    assert not letter.is_signed
