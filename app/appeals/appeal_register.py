@@ -330,7 +330,9 @@ def _days(n: int) -> str:
     return "en dag" if n == 1 else f"{n} dagar"
 
 
-def _proposal(session: Session, appeal: Appeal) -> TimelinessProposal:
+def proposal_of(session: Session, appeal: Appeal) -> TimelinessProposal:
+    """The rättidsprövning's proposal from the recorded delgivning, for a caller that has
+    checked access (timeliness_proposal for the screen, the avvisning's facts)."""
     row = session.scalar(
         select(DecisionDelivery).where(DecisionDelivery.decision_id == appeal.decision_id)
     )
@@ -375,7 +377,7 @@ def timeliness_proposal(session: Session, actor: Actor, appeal_id: uuid.UUID) ->
         case_id=appeal.case_id,
         detail="rättidsprövning",
     )
-    return _proposal(session, appeal)
+    return proposal_of(session, appeal)
 
 
 def record_timeliness(
@@ -397,7 +399,7 @@ def record_timeliness(
     reason = clean_text(
         reason, field="reason", label="Skälet", max_length=REASON_LIMIT, multiline=True
     )
-    proposal = _proposal(session, appeal)
+    proposal = proposal_of(session, appeal)
     if decided is Timeliness.LATE and proposal.delivered_on is None:
         raise ValidationFailed(
             {

@@ -110,7 +110,7 @@ def _facts(session: Session, appeal: Appeal) -> dict[str, Any]:
     delivery = session.scalar(
         select(DecisionDelivery).where(DecisionDelivery.decision_id == decision.id)
     )
-    proposal = appeal_register._proposal(session, appeal)
+    proposal = appeal_register.proposal_of(session, appeal)
     if delivery is None or proposal.delivered_on is None or proposal.last_day is None:
         raise ValidationFailed(
             {
@@ -128,7 +128,7 @@ def _facts(session: Session, appeal: Appeal) -> dict[str, Any]:
     case = load_case(session, appeal.case_id)
     unit = case.unit
     text = legal_texts.appeal_texts()[APPEAL_TEXT_KEY]
-    values = decisions._appeal_values(unit)
+    values = decisions.appeal_values(unit)
     return {
         "appealed_decision": str(decision.id),
         "appealed_decided_on": decision.decided_on.isoformat(),

@@ -1046,7 +1046,9 @@ def _title(decision: Decision) -> str:
     return f"Beslut om {what}"
 
 
-def _appeal_values(unit) -> dict[str, str]:
+def appeal_values(unit) -> dict[str, str]:
+    """The placeholders of a besvärshänvisning for `unit` (nämnd, address, telephone, the
+    court): the decision letters' and the avvisning of an appeal's."""
     appeal = configuration.current().appeal
     return {
         "namnd": unit.board_name,
@@ -1113,7 +1115,7 @@ def letter_data(session: Session, actor: Actor, decision: Decision) -> DecisionL
         decision_maker_title=decider.title if decider else actor.title,
         # every decision signed here is made on delegation (decisions.has_delegation)
         appeal=legal_texts.appeal_text(
-            decision.kind, _appeal_values(unit), outcome=decision.outcome, delegated=True
+            decision.kind, appeal_values(unit), outcome=decision.outcome, delegated=True
         )
         if decision.include_appeal
         else None,
