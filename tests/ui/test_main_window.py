@@ -114,7 +114,7 @@ def test_a_case_opens_on_its_overview_and_reads_another_tab_when_it_is_picked(
         "&Planering",
         "B&lanketter",
         "&Beslut",
-        "Ö&verklaganden",
+        "Överkla&ganden",
     ]
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
     shown = view.tabs.currentWidget()

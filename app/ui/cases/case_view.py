@@ -98,7 +98,7 @@ class CaseView(QWidget):
             ("&Planering", PlanTab, self._make_plan_tab),
             ("B&lanketter", FormsTab, self._make_forms_tab),
             ("&Beslut", DecisionsTab, self._make_decisions_tab),
-            ("Ö&verklaganden", AppealsTab, self._make_appeals_tab),
+            ("Överkla&ganden", AppealsTab, self._make_appeals_tab),
         ]
         for label, kind, make in tabs:
             index = self.tabs.addTab(QWidget(), label)

@@ -96,8 +96,8 @@ def test_the_tab_is_reached_and_used_from_the_keyboard(
     _late_and_in_time_appeals(caseworker, decision_id, decided_on)
     main_window.tabs.setCurrentWidget(view)
     labels = [view.tabs.tabText(i) for i in range(view.tabs.count())]
-    assert "Ö&verklaganden" in labels
-    view.tabs.setCurrentIndex(labels.index("Ö&verklaganden"))
+    assert "Överkla&ganden" in labels
+    view.tabs.setCurrentIndex(labels.index("Överkla&ganden"))
     tab = view.appeals_tab
     texts = [b.text() for b in tab.findChildren(QPushButton)]
     assert {"&Registrera överklagande …", "Rätt&idsprövning …", "O&mprövning …",
