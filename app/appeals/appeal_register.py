@@ -325,6 +325,60 @@ def _require_not_dismissed(session: Session, appeal: Appeal) -> None:
         )
 
 
+def record_withdrawal(
+    session: Session,
+    actor: Actor,
+    appeal_id: uuid.UUID,
+    withdrawn_on: date | None,
+    *,
+    expected_version: int | None = None,
+) -> Appeal:
+    """The appellant återkallade the appeal (it is then neither prövat nor överlämnat, and
+    its bevakningar end; the statistics count it as withdrawn). Once recorded it stands."""
+    appeal = writable_appeal(session, actor, appeal_id, expected_version)
+    _require_not_dismissed(session, appeal)
+    if appeal.withdrawn_on is not None:
+        raise ValidationFailed(
+            {
+                "withdrawn_on": "Överklagandet är redan återkallat "
+                f"({long_date(appeal.withdrawn_on)})."
+            }
+        )
+    if appeal.forwarded_on is not None:
+        raise ValidationFailed(
+            {
+                "withdrawn_on": "Överklagandet är överlämnat till domstolen, som då avskriver "
+                "målet: registrera domstolens beslut (avskrivning) i stället."
+            }
+        )
+    if withdrawn_on is None:
+        raise ValidationFailed({"withdrawn_on": "Ange dagen då överklagandet återkallades."})
+    if withdrawn_on > clock.today():
+        raise ValidationFailed(
+            {"withdrawn_on": "Dagen kan inte vara ett datum som inte har varit ännu."}
+        )
+    if withdrawn_on < appeal.received_on:
+        raise ValidationFailed(
+            {
+                "withdrawn_on": "Ett överklagande kan inte återkallas före dagen då det kom in "
+                f"({long_date(appeal.received_on)})."
+            }
+        )
+    appeal.withdrawn_on = withdrawn_on
+    appeal.updated_by = actor.id
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        audit.Action.UPDATE,
+        "appeal",
+        entity_id=appeal.id,
+        case_id=appeal.case_id,
+        detail=f"Återkallat {withdrawn_on.isoformat()}",
+    )
+    return appeal
+
+
 # --- rättidsprövning ------------------------------------------------------------------------
 def _days(n: int) -> str:
     return "en dag" if n == 1 else f"{n} dagar"

@@ -1,5 +1,6 @@
-"""The appeal register's dialogs: register an appeal, the rättidsprövning, the omprövning
-and the avvisning of a late appeal (its letter previewed before signing, archived after).
+"""The appeal register's dialogs: register an appeal, its withdrawal, the rättidsprövning,
+the omprövning and the avvisning of a late appeal (its letter previewed before signing,
+archived after).
 Errors stay in the dialog next to their field; nothing typed is lost."""
 
 from __future__ import annotations
@@ -147,6 +148,47 @@ class RegisterAppealDialog(_ServiceDialog):
             self.claims.toPlainText(),
         )
         if self.run(lambda s, a: appeal_register.register_appeal(s, a, self.case_id, data)):
+            if self._on_saved is not None:
+                self._on_saved()
+            self.accept()
+
+
+class WithdrawalDialog(_ServiceDialog):
+    """The appellant återkallade the appeal: the day it was withdrawn."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        row: AppealRow,
+        parent: QWidget | None = None,
+        *,
+        on_saved: Callable[[], None] | None = None,
+    ):
+        super().__init__(context, "Återkallat överklagande", parent)
+        self.row = row
+        self._on_saved = on_saved
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            f"{row.decision_text}. Ett återkallat överklagande prövas inte och lämnas inte "
+            "över till domstolen."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.withdrawn_on = DateField()
+        self.withdrawn_on.setObjectName("withdrawnOn")
+        add_field(form, "&Återkallades:", self.withdrawn_on, self.error("withdrawn_on"))
+        layout.addLayout(form)
+        layout.addWidget(self.general_error)
+        layout.addWidget(save_cancel_buttons(self, self.save))
+
+    def save(self) -> None:
+        day = self.withdrawn_on.value()
+        if self.run(
+            lambda s, a: appeal_register.record_withdrawal(
+                s, a, self.row.id, day, expected_version=self.row.version
+            )
+        ):
             if self._on_saved is not None:
                 self._on_saved()
             self.accept()

@@ -18,6 +18,7 @@ from app.ui.appeals.appeal_dialogs import (
     ReconsiderationDialog,
     RegisterAppealDialog,
     TimelinessDialog,
+    WithdrawalDialog,
 )
 from app.ui.appeals.court_panel import CourtPanel
 from app.ui.context import AppContext
@@ -85,15 +86,20 @@ class AppealsTab(QWidget):
         self.reconsider_button = QPushButton("O&mprövning …")
         self.reconsider_button.setObjectName("appealReconsideration")
         self.reconsider_button.clicked.connect(self._reconsider)
-        self.dismiss_button = QPushButton("Avvisnings&beslut …")
+        self.dismiss_button = QPushButton("Avvisningsb&eslut …")
         self.dismiss_button.setObjectName("appealDismissal")
         self.dismiss_button.setToolTip("Beslut att avvisa ett överklagande som kom in för sent.")
         self.dismiss_button.clicked.connect(self._dismiss)
+        self.withdraw_button = QPushButton("&Återkallat …")
+        self.withdraw_button.setObjectName("appealWithdrawn")
+        self.withdraw_button.setToolTip("Klaganden har återkallat överklagandet.")
+        self.withdraw_button.clicked.connect(self._withdraw)
         for button in (
             self.register_button,
             self.timeliness_button,
             self.reconsider_button,
             self.dismiss_button,
+            self.withdraw_button,
         ):
             buttons.addWidget(button)
         buttons.addStretch()
@@ -114,6 +120,7 @@ class AppealsTab(QWidget):
             self.timeliness_button,
             self.reconsider_button,
             self.dismiss_button,
+            self.withdraw_button,
         )
 
     def reload(self) -> None:
@@ -148,6 +155,7 @@ class AppealsTab(QWidget):
         self.dismiss_button.setEnabled(
             row is not None and row.timeliness is Timeliness.LATE and row.withdrawn_on is None
         )
+        self.withdraw_button.setEnabled(open_ and row is not None and row.forwarded_on is None)
 
     def _saved(self) -> None:
         self.reload()
@@ -168,6 +176,11 @@ class AppealsTab(QWidget):
         dialog = ReconsiderationDialog(self.context, row, self, on_saved=self._saved)
         dialog.new_decision_requested.connect(self.replace_decision_requested)
         dialog.exec()
+
+    def _withdraw(self) -> None:
+        row = self.view.current_row()
+        if row is not None and self.withdraw_button.isEnabled():
+            WithdrawalDialog(self.context, row, self, on_saved=self._saved).exec()
 
     def _dismiss(self) -> None:
         row = self.view.current_row()

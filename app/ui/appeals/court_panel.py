@@ -71,7 +71,7 @@ class CourtPanel(QWidget):
         self.view.selectionModel().currentChanged.connect(self._update_buttons)
         layout.addWidget(self.view)
         buttons = QHBoxLayout()
-        self.forward_button = QPushButton("Ö&verlämna till förvaltningsrätten …")
+        self.forward_button = QPushButton("Överlämna till &förvaltningsrätten …")
         self.forward_button.setObjectName("forwardAppeal")
         self.forward_button.clicked.connect(self.forward)
         self.letter_button = QPushButton("Visa f&öljebrevet")
@@ -83,7 +83,7 @@ class CourtPanel(QWidget):
         self.board_button = QPushButton("&Nämndens överklagande …")
         self.board_button.setObjectName("boardAppeal")
         self.board_button.clicked.connect(self.board_appeal)
-        self.carried_out_button = QPushButton("&Verkställt …")
+        self.carried_out_button = QPushButton("Ver&kställt …")
         self.carried_out_button.setObjectName("rulingCarriedOut")
         self.carried_out_button.clicked.connect(self.carried_out)
         for button in (

@@ -199,3 +199,42 @@ def test_a_decision_not_replacing_the_appealed_one_is_refused(
         appeal_register.record_reconsideration(
             session, caseworker, appeal.id, Reconsideration.CHANGED, replacing_decision_id=other.id
         )
+
+
+def test_a_withdrawn_appeal_is_neither_tried_nor_forwarded(session, caseworker, appealed) -> None:
+    deliver(session, caseworker, appealed)
+    appeal = register(session, caseworker, appealed, date(2026, 11, 20))
+    with pytest.raises(ValidationFailed, match="före dagen då det kom in") as refused:
+        appeal_register.record_withdrawal(session, caseworker, appeal.id, date(2026, 11, 19))
+    assert list(refused.value.field_errors) == ["withdrawn_on"]
+    with pytest.raises(ValidationFailed, match="inte har varit ännu"):
+        appeal_register.record_withdrawal(session, caseworker, appeal.id, date(2026, 12, 8))
+    appeal_register.record_withdrawal(session, caseworker, appeal.id, date(2026, 11, 25))
+    from sqlalchemy import select
+
+    from app.models import AuditEntry
+
+    assert session.execute(
+        select(AuditEntry.user_id, AuditEntry.detail).where(
+            AuditEntry.entity == "appeal",
+            AuditEntry.entity_id == appeal.id,
+            AuditEntry.action == "update",
+        )
+    ).all() == [(caseworker.id, "Återkallat 2026-11-25")]
+    row = appeal_register.appeal_row(session, caseworker, appeal.id)
+    assert (row.withdrawn_on, row.status) == (date(2026, 11, 25), "Återkallat 2026-11-25")
+    with pytest.raises(ValidationFailed, match="redan återkallat"):
+        appeal_register.record_withdrawal(session, caseworker, appeal.id, date(2026, 11, 26))
+    from app.appeals import court_proceedings
+
+    assert "återkallat" in (court_proceedings.forwarding_problem(appeal) or "")
+
+
+def test_an_appeal_with_the_court_is_withdrawn_there(session, caseworker, appealed) -> None:
+    deliver(session, caseworker, appealed)
+    appeal = register(session, caseworker, appealed, date(2026, 11, 20))
+    appeal.forwarded_on = date(2026, 11, 23)
+    session.flush()
+    with pytest.raises(ValidationFailed, match="avskrivning"):
+        appeal_register.record_withdrawal(session, caseworker, appeal.id, date(2026, 11, 25))
+    assert appeal_register.appeal_row(session, caseworker, appeal.id).withdrawn_on is None

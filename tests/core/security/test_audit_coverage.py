@@ -377,6 +377,7 @@ WRITES = {
     # after the decision (issue 23)
     "appeal_register.record_reconsideration",
     "appeal_register.record_timeliness",
+    "appeal_register.record_withdrawal",
     "appeal_register.register_appeal",
     "court_proceedings.forward",
     "court_proceedings.record_board_appeal",

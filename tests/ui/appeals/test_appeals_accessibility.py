@@ -101,7 +101,7 @@ def test_the_tab_is_reached_and_used_from_the_keyboard(
     tab = view.appeals_tab
     texts = [b.text() for b in tab.findChildren(QPushButton)]
     assert {"&Registrera överklagande …", "Rätt&idsprövning …", "O&mprövning …",
-            "Avvisnings&beslut …"} <= set(texts)  # fmt: skip
+            "Avvisningsb&eslut …", "&Återkallat …"} <= set(texts)  # fmt: skip
     opened: list[str] = []
     monkeypatch.setattr(
         RegisterAppealDialog, "exec", lambda dialog: opened.append(dialog.windowTitle()) or 0

@@ -274,3 +274,47 @@ def test_a_changed_decision_is_made_in_the_editor_and_linked_to_the_appeal(
     [row_] = tab.model.rows
     assert row_.replacing_decision_id == editor.decision_id
     assert row_.status == "Ändrat som klaganden begär"
+
+
+def test_a_withdrawn_appeal_is_recorded_and_its_buttons_close(
+    qtbot, main_window, caseworker, signed, monkeypatch
+) -> None:
+    from app.ui.appeals.appeal_dialogs import WithdrawalDialog
+
+    view, decision_id, decided_on = signed
+    _record_delivery(qtbot, monkeypatch, view, decision_id, decided_on)
+    tab = view.appeals_tab
+    main_window.tabs.setCurrentWidget(view)
+    view.tabs.setCurrentWidget(tab)
+
+    def register(dialog: RegisterAppealDialog) -> int:
+        dialog.decision.setCurrentIndex(dialog.decision.findData(str(decision_id)))
+        dialog.received_on.clear()
+        type_text(dialog.received_on, decided_on.isoformat())
+        type_text(dialog.claims, "Jag vill ha bistånd.")
+        dialog.save()
+        return dialog.result()
+
+    monkeypatch.setattr(RegisterAppealDialog, "exec", register)
+    qtbot.mouseClick(tab.register_button, LEFT)
+    assert tab.withdraw_button.isEnabled()
+    errors: list[str] = []
+
+    def withdraw(dialog: WithdrawalDialog) -> int:
+        dialog.withdrawn_on.clear()
+        type_text(dialog.withdrawn_on, (TODAY + timedelta(days=1)).isoformat())
+        dialog.save()  # a day that has not come: refused under the field, dialog stays
+        errors.append(dialog.errors["withdrawn_on"].text())
+        dialog.withdrawn_on.clear()
+        type_text(dialog.withdrawn_on, TODAY.isoformat())
+        dialog.save()
+        return dialog.result()
+
+    monkeypatch.setattr(WithdrawalDialog, "exec", withdraw)
+    tab.view.setFocus()
+    qtbot.keyClick(tab.withdraw_button, Qt.Key.Key_Space)
+    assert errors == ["Dagen kan inte vara ett datum som inte har varit ännu."]
+    [row] = tab.model.rows
+    assert row.status == f"Återkallat {TODAY.isoformat()}"
+    assert not tab.withdraw_button.isEnabled() and not tab.timeliness_button.isEnabled()
+    assert not tab.court_panel.forward_button.isEnabled()
