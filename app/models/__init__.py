@@ -35,6 +35,7 @@ from app.models.decision import (
 )
 from app.models.form import FollowUpTask, FormDefinitionRecord, FormInstance, FormKey
 from app.models.household import Household, HouseholdMember, MemberRole
+from app.models.intake import DeliveryStatus, IntakeDelivery
 from app.models.journal import JournalEntry
 from app.models.lease import CaseLease, LeaseEnd
 from app.models.letter import Letter, LetterKind
@@ -108,6 +109,7 @@ __all__ = [
     "Delegation",
     "DelegationScope",
     "DeliveryMethod",
+    "DeliveryStatus",
     "FeedbackKind",
     "FollowUpTask",
     "FormDefinitionRecord",
@@ -115,6 +117,7 @@ __all__ = [
     "FormKey",
     "Household",
     "HouseholdMember",
+    "IntakeDelivery",
     "JournalEntry",
     "LeaseEnd",
     "Letter",

@@ -109,6 +109,8 @@ ENTITY_LABELS = {
     "complaints": "synpunkt",
     "complaint_measure": "åtgärd efter synpunkt",
     "complaint_measures": "åtgärd efter synpunkt",
+    "intake_delivery": "ansökan från e-tjänsten",
+    "intake_deliveries": "ansökan från e-tjänsten",
     "complaint_number_series": "nummerserie för synpunkter",
     "letter": "brev",
     "letters": "brev",

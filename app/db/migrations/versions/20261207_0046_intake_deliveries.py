@@ -1,0 +1,136 @@
+"""the inbox of applications from the e-service (issue 24)
+
+intake_deliveries: every file the e-service delivers, kept whole (app.models.intake). On
+PostgreSQL:
+
+- row-level security: staff (handläggare, chef) read, take in and update only their own
+  unit's deliveries; administrators and other units see nothing; nothing is deleted
+  (DELETE is not granted);
+- `received_at` is the server's time (a BEFORE INSERT trigger), not the workstation's;
+- every write audited by the server (0014's `arendestod_audit_rows`);
+- the audit log's vocabulary (0039's, extended by 0045) takes the program's word for it.
+
+Revision ID: 0046
+Revises: 0045
+Create Date: 2026-12-07 17:00:00
+"""
+
+import importlib.util
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0046"
+down_revision = "0045"
+branch_labels = None
+depends_on = None
+
+APP_ROLE = "arendestod_app"
+TABLE = "intake_deliveries"
+AUDIT_ENTITIES = ("intake_delivery", "intake_deliveries")
+NOT_QUARANTINED = "status <> 'karantan' AND application_id IS NOT NULL"
+
+OWN_UNIT = "(SELECT arendestod_is_staff()) AND unit_id = (SELECT arendestod_user_unit())"
+POLICIES = (
+    ("intake_read", "SELECT", f"USING ({OWN_UNIT})"),
+    ("intake_take_in", "INSERT", f"WITH CHECK ({OWN_UNIT})"),
+    ("intake_change", "UPDATE", f"USING ({OWN_UNIT}) WITH CHECK ({OWN_UNIT})"),
+)
+
+SERVER_TIME = """
+CREATE FUNCTION arendestod_intake_received_at() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        NEW.received_at := pg_catalog.now();
+    ELSE
+        NEW.received_at := OLD.received_at;
+    END IF;
+    RETURN NEW;
+END
+$$;
+"""
+
+
+def _admit(entities: tuple[str, ...]) -> str:
+    """Migration 0045's vocabulary (0039's function and 0045's words) with `entities`."""
+    path = Path(__file__).with_name("20261207_0045_after_decision_server_rules.py")
+    spec = importlib.util.spec_from_file_location("audit_admit_0045", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module._admit((*module.AUDIT_ENTITIES, *entities))
+
+
+def upgrade() -> None:
+    op.create_table(
+        TABLE,
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("filename", sa.String(length=255), nullable=False),
+        sa.Column("raw", sa.LargeBinary(), nullable=False),
+        sa.Column("e_service", sa.String(length=64), nullable=True),
+        sa.Column("application_id", sa.String(length=64), nullable=True),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "mottagen", "karantan", "tagen", name="deliverystatus", native_enum=False, length=30
+            ),
+            nullable=False,
+        ),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("unit_id", sa.Uuid(), nullable=False),
+        sa.Column("applicant_digits", sa.String(length=12), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["unit_id"], ["units.id"], name=op.f("fk_intake_deliveries_unit_id_units")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_intake_deliveries")),
+        sa.UniqueConstraint("sha256", name=op.f("uq_intake_deliveries_sha256")),
+    )
+    with op.batch_alter_table(TABLE, schema=None) as batch_op:
+        batch_op.create_index(
+            "ux_intake_deliveries_application",
+            ["e_service", "application_id"],
+            unique=True,
+            sqlite_where=sa.text(NOT_QUARANTINED),
+            postgresql_where=sa.text(NOT_QUARANTINED),
+        )
+        batch_op.create_index(
+            "ix_intake_deliveries_unit_status", ["unit_id", "status"], unique=False
+        )
+        batch_op.create_index(
+            "ix_intake_deliveries_applicant", ["applicant_digits"], unique=False
+        )
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(f"REVOKE ALL ON {TABLE} FROM PUBLIC")
+    # 0008's default privileges grant DELETE too: nothing delivered is ever removed
+    op.execute(f"REVOKE DELETE ON {TABLE} FROM {APP_ROLE}")
+    op.execute(f"GRANT SELECT, INSERT, UPDATE ON {TABLE} TO {APP_ROLE}")
+    op.execute(f"ALTER TABLE {TABLE} ENABLE ROW LEVEL SECURITY")
+    for policy, command, clauses in POLICIES:
+        op.execute(f"CREATE POLICY {policy} ON {TABLE} FOR {command} TO {APP_ROLE} {clauses}")
+    op.execute(SERVER_TIME)
+    op.execute("REVOKE ALL ON FUNCTION arendestod_intake_received_at() FROM PUBLIC")
+    op.execute(
+        f"CREATE TRIGGER received_at BEFORE INSERT OR UPDATE ON {TABLE} "
+        "FOR EACH ROW EXECUTE FUNCTION arendestod_intake_received_at()"
+    )
+    for event, rows in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+        op.execute(
+            f"CREATE TRIGGER audit_{event.lower()} AFTER {event} ON {TABLE} "
+            f"REFERENCING {rows} TABLE AS changed_rows FOR EACH STATEMENT "
+            "EXECUTE FUNCTION arendestod_audit_rows()"
+        )
+    op.execute(_admit(AUDIT_ENTITIES))
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(_admit(()))
+        op.execute(f"DROP TABLE {TABLE}")
+        op.execute("DROP FUNCTION IF EXISTS arendestod_intake_received_at()")
+        return
+    op.drop_table(TABLE)

@@ -1,0 +1,68 @@
+"""The inbox of applications from the e-service (E-ansökan, issue 24).
+
+Every file the e-service delivers is kept as it came (its bytes), once: received when it is
+a valid application (app.intake.application_format), quarantined with the reason when it is
+not, or when it is a re-delivery of an application already received with other content.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, IdMixin
+from app.models.household import _enum
+
+
+class DeliveryStatus(enum.StrEnum):
+    RECEIVED = "mottagen"
+    QUARANTINED = "karantan"
+    TAKEN = "tagen"
+    """Taken into a case by a handläggare (a later step)."""
+
+    @property
+    def label(self) -> str:
+        return {"mottagen": "Mottagen", "karantan": "I karantän", "tagen": "Tagen till ärende"}[
+            self.value
+        ]
+
+
+NOT_QUARANTINED = text("status <> 'karantan' AND application_id IS NOT NULL")
+
+
+class IntakeDelivery(IdMixin, Base):
+    """One file delivered by the e-service, kept whole."""
+
+    __tablename__ = "intake_deliveries"
+    __table_args__ = (
+        Index(
+            "ux_intake_deliveries_application",
+            "e_service",
+            "application_id",
+            unique=True,
+            sqlite_where=NOT_QUARANTINED,
+            postgresql_where=NOT_QUARANTINED,
+        ),
+        Index("ix_intake_deliveries_unit_status", "unit_id", "status"),
+        Index("ix_intake_deliveries_applicant", "applicant_digits"),
+    )
+
+    received_at: Mapped[datetime]
+    """When the program took the file in (the server's clock on PostgreSQL)."""
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    """Of the raw bytes: the same file delivered twice is recognised by it."""
+    filename: Mapped[str] = mapped_column(String(255))
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    e_service: Mapped[str | None] = mapped_column(String(64), default=None)
+    application_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    """The e-service's id of the application; one received delivery per e-service and id."""
+    status: Mapped[DeliveryStatus] = mapped_column(_enum(DeliveryStatus))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    """Why it is quarantined (Swedish, one fault per line)."""
+    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("units.id"))
+    applicant_digits: Mapped[str | None] = mapped_column(String(12), default=None)
+    """The sökande's personnummer (12 digits), to find the person's case."""
