@@ -101,6 +101,9 @@ def _parser() -> argparse.ArgumentParser:
 
     add_stats_parsers(commands)
     add_sync_parser(commands)
+    from app.cli.intake_cli import add_intake_parser
+
+    add_intake_parser(commands)
     return parser
 
 
@@ -179,6 +182,10 @@ def _run(args: argparse.Namespace) -> int:
         from app.cli.sync_cli import run_sync
 
         return run_sync(args)
+    if args.command == "intake":
+        from app.cli.intake_cli import run_intake
+
+        return run_intake(args)
     return 2
 
 
