@@ -146,3 +146,29 @@ def test_on_the_server_only_the_units_staff_see_it_and_nobody_deletes(
                 "UPDATE intake_deliveries SET unit_id = "
                 "(SELECT id FROM units WHERE id <> intake_deliveries.unit_id LIMIT 1)"
             )
+
+
+@on_postgresql
+@pytest.mark.parametrize(
+    "change",
+    [
+        "raw = 'x'::bytea",
+        "sha256 = repeat('0', 64)",
+        "application_id = 'EA-ANNAN'",
+        "applicant_digits = '191212121212'",
+        "received_at = now() - interval '1 year'",
+    ],
+)
+def test_on_the_server_what_was_delivered_never_changes(
+    session, caseworker, login_roles, change
+) -> None:
+    take_in(session, caseworker, GOOD, filename="a.json")
+    session.commit()
+    url = login_roles["sara.nilsson"].replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(url, autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="ändras inte"):
+            conn.execute(f"UPDATE intake_deliveries SET {change}")
+        conn.execute("UPDATE intake_deliveries SET status = 'tagen', reason = ''")
+    session.expire_all()
+    [delivery] = deliveries(session)
+    assert (delivery.raw, delivery.status) == (GOOD, DeliveryStatus.TAKEN)

@@ -7,6 +7,9 @@ PostgreSQL:
   unit's deliveries; administrators and other units see nothing; nothing is deleted
   (DELETE is not granted);
 - `received_at` is the server's time (a BEFORE INSERT trigger), not the workstation's;
+- what the e-service delivered (the bytes, their checksum, name, ids, unit, applicant)
+  never changes: an update changes the status and the reason only (the same trigger),
+  for the owner too;
 - every write audited by the server (0014's `arendestod_audit_rows`);
 - the audit log's vocabulary (0039's, extended by 0045) takes the program's word for it.
 
@@ -38,14 +41,18 @@ POLICIES = (
     ("intake_change", "UPDATE", f"USING ({OWN_UNIT}) WITH CHECK ({OWN_UNIT})"),
 )
 
-SERVER_TIME = """
-CREATE FUNCTION arendestod_intake_received_at() RETURNS trigger
+KEPT = "Det som e-tjänsten lämnade ändras inte; bara status och skäl kan ändras."
+GUARD = f"""
+CREATE FUNCTION arendestod_guard_intake() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
         NEW.received_at := pg_catalog.now();
-    ELSE
-        NEW.received_at := OLD.received_at;
+        RETURN NEW;
+    END IF;
+    IF (to_jsonb(NEW) - ARRAY['status', 'reason'])
+       IS DISTINCT FROM (to_jsonb(OLD) - ARRAY['status', 'reason']) THEN
+        RAISE EXCEPTION '{KEPT}' USING ERRCODE = 'insufficient_privilege';
     END IF;
     RETURN NEW;
 END
@@ -112,11 +119,11 @@ def upgrade() -> None:
     op.execute(f"ALTER TABLE {TABLE} ENABLE ROW LEVEL SECURITY")
     for policy, command, clauses in POLICIES:
         op.execute(f"CREATE POLICY {policy} ON {TABLE} FOR {command} TO {APP_ROLE} {clauses}")
-    op.execute(SERVER_TIME)
-    op.execute("REVOKE ALL ON FUNCTION arendestod_intake_received_at() FROM PUBLIC")
+    op.execute(GUARD)
+    op.execute("REVOKE ALL ON FUNCTION arendestod_guard_intake() FROM PUBLIC")
     op.execute(
-        f"CREATE TRIGGER received_at BEFORE INSERT OR UPDATE ON {TABLE} "
-        "FOR EACH ROW EXECUTE FUNCTION arendestod_intake_received_at()"
+        f"CREATE TRIGGER guard_intake BEFORE INSERT OR UPDATE ON {TABLE} "
+        "FOR EACH ROW EXECUTE FUNCTION arendestod_guard_intake()"
     )
     for event, rows in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
         op.execute(
@@ -131,6 +138,6 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(_admit(()))
         op.execute(f"DROP TABLE {TABLE}")
-        op.execute("DROP FUNCTION IF EXISTS arendestod_intake_received_at()")
+        op.execute("DROP FUNCTION IF EXISTS arendestod_guard_intake()")
         return
     op.drop_table(TABLE)
