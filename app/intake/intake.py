@@ -54,6 +54,11 @@ def take_in(session: Session, actor: Actor, raw: bytes, *, filename: str) -> Tak
     """Store the delivered file `raw` (called `filename`) for the actor's unit."""
     if actor.unit_id is None or actor.role.value not in ("handlaggare", "chef"):
         raise AccessDenied("Bara handläggare och chefer på en enhet kan ta emot ansökningar.")
+    if actor.replica_id is not None:
+        raise AccessDenied(
+            "Ansökningar från e-tjänsten tas emot i den gemensamma databasen, inte på en "
+            "utcheckad dator."
+        )
     digest = hashlib.sha256(raw).hexdigest()
     earlier = _by_digest(session, digest)
     if earlier is not None:

@@ -3,7 +3,9 @@ with the reason, never lost; on PostgreSQL only the unit's staff see its deliver
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import uuid
 from pathlib import Path
 
 import psycopg
@@ -113,9 +115,12 @@ def test_an_application_for_another_municipality_is_quarantined(session, casewor
     )
 
 
-def test_only_staff_of_a_unit_take_in(session, admin) -> None:
+def test_only_staff_of_a_unit_take_in_and_not_on_a_laptop(session, admin, caseworker) -> None:
     with pytest.raises(AccessDenied, match="Bara handläggare och chefer"):
         take_in(session, admin, GOOD, filename="a.json")
+    on_laptop = dataclasses.replace(caseworker, replica_id=uuid.uuid4())
+    with pytest.raises(AccessDenied, match="inte på en utcheckad dator"):
+        take_in(session, on_laptop, GOOD, filename="a.json")
     assert deliveries(session) == []
 
 
