@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from app.cases.case_register import load_case
 from app.common import clock, code_lists, formatting
 from app.common.codes import JournalType
-from app.common.errors import ValidationFailed
+from app.common.errors import ServiceError, ValidationFailed
 from app.common.identity_number import format_identity_number
 from app.journal import journal
 from app.journal.journal import JournalDraft
@@ -78,6 +78,11 @@ def look_up(
     `purpose`; the answer becomes a signed journal entry of type "registeruppgifter".
     `service`: the configured one (app.registers.adapters) unless given."""
     case = load_case(session, case_id)
+    if actor.replica_id is not None:
+        raise ServiceError(
+            "Registren kan bara frågas från kontoret, inte från den bärbara datorns "
+            "offlinekopia. Gör förfrågan när ärendet är incheckat."
+        )
     access.require_write(session, actor, case)
     errors: dict[str, str] = {}
     if not purpose or not code_lists.is_valid(code_lists.REGISTER_PURPOSE, purpose):

@@ -4,12 +4,13 @@ but the audit row of the failure; no look-up without a purpose or for another un
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 import pytest
 from sqlalchemy import select
 
-from app.common.errors import AccessDenied, ValidationFailed
+from app.common.errors import AccessDenied, ServiceError, ValidationFailed
 from app.db.database import open_database
 from app.journal import journal
 from app.models import AuditEntry, Case, JournalEntry
@@ -161,6 +162,18 @@ def test_another_units_case_is_refused(
             NOVEMBER,
             "ansokan",
             service=service,
+        )
+    assert service.asked == 0 and not lookup_rows(session)
+
+
+def test_no_look_up_from_a_laptops_replica(session, caseworker, make_case) -> None:
+    """Look-ups need the office: a laptop working offline cannot reach the registers."""
+    case = make_case()
+    service = Recording()
+    on_laptop = caseworker.on_replica(uuid.uuid4())
+    with pytest.raises(ServiceError, match="bara frågas från kontoret"):
+        lookups.look_up(
+            session, on_laptop, case.id, applicant(case), NOVEMBER, "ansokan", service=service
         )
     assert service.asked == 0 and not lookup_rows(session)
 
