@@ -157,20 +157,22 @@ def answer_text(
         f"{person.last_name} ({format_identity_number(person.personal_number)}).",
         f"Ändamål: {purpose_label}.",
         f"Hämtat {formatting.local_datetime(clock.now())} av {actor.full_name} från "
-        f"{service_name} (svarets id {answer.reference}).",
+        f"{service_name}; svarets id {answer.reference}.",
         "Beloppen är före skatt.",
     ]
     for source_answer in answer.answers:
         lines.append("")
+        source = source_answer.source.label
+        source = source[0].upper() + source[1:]  # a-kassan first on its line
         if not source_answer.items:
-            lines.append(f"{source_answer.source.label}: inga utbetalningar under perioden.")
+            lines.append(f"{source}: inga utbetalningar under perioden.")
             continue
-        lines.append(f"{source_answer.source.label}:")
+        lines.append(f"{source}:")
         for item in source_answer.items:
-            line = (
-                f"- {item.kind.label} ({item.source_name}), {item.period_text}: "
-                f"{formatting.money(item.amount)}"
-            )
+            name = item.kind.label
+            if item.source_name != name:
+                name += f" ({item.source_name})"
+            line = f"- {name}, {item.period_text}: {formatting.money(item.amount)}"
             if item.tax_withheld:
                 line += f", avdragen skatt {formatting.money(item.tax_withheld)}"
             if item.payer:

@@ -156,7 +156,7 @@ class Simulator:
                 )
             )
 
-        fk, af, csn = Source.FORSAKRINGSKASSAN, Source.ARBETSFORMEDLINGEN, Source.CSN
+        fk, csn = Source.FORSAKRINGSKASSAN, Source.CSN
         if int(personal_number[:4]) <= 1960:
             add(
                 Source.PENSIONSMYNDIGHETEN,
@@ -177,7 +177,6 @@ class Simulator:
                 rng.choice((510, 640, 780)) * days,
                 0.3,
             )
-            add(af, ItemKind.ACTIVITY_SUPPORT, "Anvisad till program (dagar)", 0)
         elif situation is Situation.SICK:
             add(fk, ItemKind.SICKNESS_BENEFIT, "Sjukpenning", rng.uniform(380, 620) * end.day, 0.3)
         elif situation is Situation.STUDENT:
@@ -188,7 +187,7 @@ class Simulator:
             add(
                 Source.SKATTEVERKET,
                 ItemKind.SALARY,
-                "Kontant bruttolön m.m. (arbetsgivardeklaration, ruta 011)",
+                "Kontant bruttolön m.m., ruta 011 i arbetsgivardeklarationen",
                 rng.uniform(9_000, 16_000),
                 0.3,
                 EMPLOYERS[int(personal_number[-2]) % len(EMPLOYERS)],
@@ -200,7 +199,7 @@ class Simulator:
             add(
                 fk,
                 ItemKind.CHILD_ALLOWANCE,
-                "Barnbidrag och flerbarnstillägg",
+                "Barnbidrag och flerbarnstillägg" if children > 1 else "Barnbidrag",
                 1_250 * children + extra,
             )
             add(

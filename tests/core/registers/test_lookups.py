@@ -62,7 +62,12 @@ def test_a_look_up_is_audited_and_kept_as_a_signed_entry(session, caseworker, ma
     assert "av Sara Nilsson från Simulerad registertjänst" in entry.text
     assert answer.reference in entry.text
     for source_answer in answer.answers:
-        assert source_answer.source.label in entry.text
+        label = source_answer.source.label
+        assert label[0].upper() + label[1:] in entry.text
+    assert "A-kassan" in entry.text
+    assert answer.items
+    for item in answer.items:
+        assert f"{item.kind.label}" in entry.text and item.period_text in entry.text
     (row,) = lookup_rows(session)
     assert (row.user_id, row.case_id, row.person_id) == (caseworker.id, case.id, person)
     assert row.entity_id == entry.id and row.action == "search"
