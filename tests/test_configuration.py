@@ -87,6 +87,7 @@ def test_the_example_file_in_the_installer_is_valid(configure) -> None:
     assert config.unit.municipality == "Exempelstads kommun"
     assert len(config.letterhead.lines) == 2
     assert config.appeal.notice_board == "på www.exempelstad.example/anslagstavla"
+    assert config.register_service == "simulator"
 
 
 def test_empty_unit_values_keep_the_defaults(configure) -> None:

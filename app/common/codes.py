@@ -26,6 +26,8 @@ class JournalType(StrEnum):
     COOPERATION = "samverkan"
     CORRECTION = "rattelse"
     """A rättelse: the type of an addendum that corrects a signed entry."""
+    REGISTER_DATA = "registeruppgifter"
+    """The answer of a register look-up (app.registers.lookups), signed when stored."""
 
 
 MEETING_TYPES = (JournalType.FIRST_VISIT, JournalType.VISIT, JournalType.HOME_VISIT)

@@ -80,6 +80,7 @@ ENTITY_LABELS = {
     "users": "användare",
     "support_barrier": "försörjningshinder",
     "support_barriers": "försörjningshinder",
+    "register_lookup": "registerförfrågan (inkomster och ersättningar)",
     "applications": "ansökan",
     "audit_log": "logggranskning",
     "statistics": "statistik",

@@ -26,6 +26,9 @@ every other setting is); this module reads and checks the files.
     [appeal]           # in the besvärshänvisning about laglighetsprövning
     notice_board = "på www.exempelstad.se/anslagstavla"
     administrative_court = "Förvaltningsrätten i Exempelstad, Box 1, 123 45 Exempelstad"
+
+    [registers]        # register look-ups (SSBTEK), docs/registeruppgifter.md
+    service = "simulator"  # or "ssbtek" once connected
 """
 
 from __future__ import annotations
@@ -93,6 +96,8 @@ class Configuration:
     unit: UnitDefaults = UnitDefaults()
     letterhead: LetterheadDesign = LetterheadDesign()
     appeal: AppealDetails = AppealDetails()
+    register_service: str = registry.REGISTER_SERVICE.default
+    """Which register service answers look-ups (app.registers.adapters)."""
     files: tuple[Path, ...] = ()
     """The files read, system file first."""
 
@@ -162,6 +167,14 @@ def load(system_file: Path, user_file: Path) -> Configuration:
         entry = merged[registry.UNIT_MUNICIPALITY_CODE.key]
         key = registry.UNIT_MUNICIPALITY_CODE.key
         raise ConfigurationError(f"Inställningsfilen {entry[1]}: {key}: {wrong}")
+    service = (value(registry.REGISTER_SERVICE) or "").strip()
+    if service and service not in registry.REGISTER_SERVICES:
+        entry = merged[registry.REGISTER_SERVICE.key]
+        raise ConfigurationError(
+            f"Inställningsfilen {entry[1]}: {registry.REGISTER_SERVICE.key} ska vara "
+            + " eller ".join(f'"{name}"' for name in registry.REGISTER_SERVICES)
+            + f', inte "{service}".'
+        )
     return Configuration(
         database_url=value(registry.DATABASE_URL) or None,
         unit=UnitDefaults(**{k: v for k, v in unit_values.items() if v}),
@@ -173,6 +186,7 @@ def load(system_file: Path, user_file: Path) -> Configuration:
             notice_board=(value(registry.APPEAL_NOTICE_BOARD) or "").strip(),
             administrative_court=(value(registry.APPEAL_ADMINISTRATIVE_COURT) or "").strip(),
         ),
+        register_service=service or registry.REGISTER_SERVICE.default,
         files=tuple(read),
     )
 

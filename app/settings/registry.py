@@ -338,6 +338,21 @@ APPEAL_ADMINISTRATIVE_COURT: Declaration[str] = Declaration(
     max_length=300,
 )
 
+REGISTER_SERVICES = ("simulator", "ssbtek")
+"""The values registers.service takes (app.registers.adapters)."""
+REGISTER_SERVICE: Declaration[str] = Declaration(
+    "registers.service",
+    "Registertjänst",
+    'Var registeruppgifter om inkomster och ersättningar hämtas: "simulator" (fiktiva '
+    'uppgifter, för demo och test) eller "ssbtek" (den riktiga tjänsten, som ännu inte är '
+    "ansluten; se docs/registeruppgifter.md).",
+    SettingType.TEXT,
+    "simulator",
+    CONFIGURATION_FILES,
+    ChangedBy.IT,
+    max_length=20,
+)
+
 # --- the database (shared by the office) -------------------------------------------------------
 DECISION_WARNING_DAYS: Declaration[int] = Declaration(
     "decision_warning_days",
@@ -425,6 +440,7 @@ ALL: tuple[Declaration[object], ...] = (
     LETTERHEAD_LOGO,
     APPEAL_NOTICE_BOARD,
     APPEAL_ADMINISTRATIVE_COURT,
+    REGISTER_SERVICE,
     DECISION_WARNING_DAYS,
     IDLE_LOCK_MINUTES,
     LEX_SARAH_FUNCTION,

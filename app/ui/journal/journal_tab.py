@@ -8,7 +8,7 @@ import html
 import uuid
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut, QTextCursor
+from PySide6.QtGui import QColor, QKeySequence, QShortcut, QStandardItemModel, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -135,6 +135,12 @@ class JournalTab(QWidget):
         self.entry_type.setObjectName("entryType")
         for code in code_lists.codes(code_lists.JOURNAL_TYPE):
             self.entry_type.addItem(code.label, code.code)
+        # shown on a look-up's entry, never chosen for one written by hand (app.registers)
+        types = self.entry_type.model()
+        if isinstance(types, QStandardItemModel):
+            item = types.item(self.entry_type.findData(JournalType.REGISTER_DATA))
+            item.setEnabled(False)
+            item.setToolTip("Skrivs av programmet vid en registerförfrågan.")
         self.title = QLineEdit()
         self.title.setObjectName("entryTitle")
         self.text = QPlainTextEdit()

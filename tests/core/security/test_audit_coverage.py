@@ -399,6 +399,8 @@ WRITES = {
     "letters.draft_letter",
     "letters.sign_letter",
     "letters.update_draft",
+    # register look-ups (issue 24): the look-up's own row, and the journal entry's
+    "lookups.look_up",
 }
 """Each writes its own audit rows, asserted in that service's tests."""
 # READS: name -> (who reads: "caseworker" or "chef", the call given the world)
@@ -452,6 +454,7 @@ CORE_AREAS = (
     "journal",
     "norms",
     "offline",
+    "registers",
     "security",
     "settings",
     "statistics",

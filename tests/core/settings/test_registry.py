@@ -97,6 +97,8 @@ logo = "logo.png"
 [appeal]
 notice_board = "på www.kommun.example/anslagstavla"
 administrative_court = "Förvaltningsrätten i Exempelstad"
+[registers]
+service = "ssbtek"
 """
     )
     values = {
@@ -111,6 +113,7 @@ administrative_court = "Förvaltningsrätten i Exempelstad"
         "letterhead.logo": config.letterhead.logo and config.letterhead.logo.name,
         "appeal.notice_board": config.appeal.notice_board,
         "appeal.administrative_court": config.appeal.administrative_court,
+        "registers.service": config.register_service,
     }
     assert set(values) == {d.key for d in registry.kept_in(Location.MACHINE_FILE)}
     for key, value in values.items():

@@ -140,3 +140,32 @@ def test_journal_printout_contains_the_signed_text(
     assert "Familjen visade lägenheten. Åtgärd: ny säng till Zoë." in text
     assert "Signerad" in text and "Sara Nilsson" in text
     assert "Sida 1 av" in text
+
+
+def test_a_register_look_up_shows_as_a_signed_entry_of_its_own_type(
+    qtbot, journal_tab, caseworker
+) -> None:
+    """The look-up's answer (app.registers.lookups) is read in the journal like any signed
+    entry; its type cannot be picked for an entry written by hand."""
+    from datetime import date
+
+    from app.models import Case
+    from app.registers import lookups
+    from app.registers.register_service import MonthRange
+
+    with caseworker.database.sessions() as session:
+        case = session.get(Case, journal_tab.case_id)
+        person_id = case.household.members[0].person_id
+    done = caseworker.call(
+        lambda s, a: lookups.look_up(
+            s, a, journal_tab.case_id, person_id, MonthRange.of(date(2026, 11, 1)), "ansokan"
+        )
+    )
+    journal_tab.reload(select_id=done.result() and done.entry_id)
+    assert journal_tab.current is not None and journal_tab.current.id == done.entry_id
+    assert journal_tab.entry_type.currentText().startswith("Registeruppgifter")
+    assert journal_tab.text.isReadOnly()
+    assert "Ändamål: Prövning av ansökan om ekonomiskt bistånd." in journal_tab.text.toPlainText()
+    qtbot.mouseClick(journal_tab.new_button, LEFT)
+    index = journal_tab.entry_type.findData("registeruppgifter")
+    assert not journal_tab.entry_type.model().item(index).isEnabled()
