@@ -53,9 +53,17 @@ class _ServiceDialog(QDialog):
     """A dialog whose save calls one service: its ValidationFailed messages go under the
     fields they name, anything else to a message box."""
 
-    def __init__(self, context: AppContext, title: str, parent: QWidget | None):
+    def __init__(
+        self,
+        context: AppContext,
+        title: str,
+        parent: QWidget | None,
+        on_saved: Callable[[], None] | None = None,
+    ):
         super().__init__(parent)
         self.context = context
+        self._on_saved = on_saved
+        """Called after a save went through (the owner reloads)."""
         self.setWindowTitle(title)
         self.setMinimumWidth(600)
         self.errors: dict[str, FieldError] = {}
@@ -82,6 +90,17 @@ class _ServiceDialog(QDialog):
             on_success(result)
         return True
 
+    def saved(self) -> None:
+        """Tell the owner something was saved."""
+        if self._on_saved is not None:
+            self._on_saved()
+
+    def save_and_close(self, work) -> None:
+        """Run the save; when it goes through, tell the owner and close the dialog."""
+        if self.run(work):
+            self.saved()
+            self.accept()
+
 
 class RegisterAppealDialog(_ServiceDialog):
     def __init__(
@@ -92,9 +111,8 @@ class RegisterAppealDialog(_ServiceDialog):
         *,
         on_saved: Callable[[], None] | None = None,
     ):
-        super().__init__(context, "Registrera överklagande", parent)
+        super().__init__(context, "Registrera överklagande", parent, on_saved)
         self.case_id = case_id
-        self._on_saved = on_saved
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.decision = QComboBox()
@@ -147,10 +165,7 @@ class RegisterAppealDialog(_ServiceDialog):
             self.appellant_name.text(),
             self.claims.toPlainText(),
         )
-        if self.run(lambda s, a: appeal_register.register_appeal(s, a, self.case_id, data)):
-            if self._on_saved is not None:
-                self._on_saved()
-            self.accept()
+        self.save_and_close(lambda s, a: appeal_register.register_appeal(s, a, self.case_id, data))
 
 
 class WithdrawalDialog(_ServiceDialog):
@@ -164,9 +179,8 @@ class WithdrawalDialog(_ServiceDialog):
         *,
         on_saved: Callable[[], None] | None = None,
     ):
-        super().__init__(context, "Återkallat överklagande", parent)
+        super().__init__(context, "Återkallat överklagande", parent, on_saved)
         self.row = row
-        self._on_saved = on_saved
         layout = QVBoxLayout(self)
         intro = QLabel(
             f"{row.decision_text}. Ett återkallat överklagande prövas inte och lämnas inte "
@@ -184,14 +198,11 @@ class WithdrawalDialog(_ServiceDialog):
 
     def save(self) -> None:
         day = self.withdrawn_on.value()
-        if self.run(
+        self.save_and_close(
             lambda s, a: appeal_register.record_withdrawal(
                 s, a, self.row.id, day, expected_version=self.row.version
             )
-        ):
-            if self._on_saved is not None:
-                self._on_saved()
-            self.accept()
+        )
 
 
 class TimelinessDialog(_ServiceDialog):
@@ -205,9 +216,8 @@ class TimelinessDialog(_ServiceDialog):
         *,
         on_saved: Callable[[], None] | None = None,
     ):
-        super().__init__(context, "Rättidsprövning", parent)
+        super().__init__(context, "Rättidsprövning", parent, on_saved)
         self.row = row
-        self._on_saved = on_saved
         proposal = context.call(lambda s, a: appeal_register.timeliness_proposal(s, a, row.id))
         layout = QVBoxLayout(self)
         intro = QLabel(
@@ -243,14 +253,11 @@ class TimelinessDialog(_ServiceDialog):
     def save(self) -> None:
         decided = Timeliness(self.decided.currentData())
         reason = self.reason.toPlainText()
-        if self.run(
+        self.save_and_close(
             lambda s, a: appeal_register.record_timeliness(
                 s, a, self.row.id, decided, reason, expected_version=self.row.version
             )
-        ):
-            if self._on_saved is not None:
-                self._on_saved()
-            self.accept()
+        )
 
 
 class ReconsiderationDialog(_ServiceDialog):
@@ -267,9 +274,8 @@ class ReconsiderationDialog(_ServiceDialog):
         *,
         on_saved: Callable[[], None] | None = None,
     ):
-        super().__init__(context, "Omprövning", parent)
+        super().__init__(context, "Omprövning", parent, on_saved)
         self.row = row
-        self._on_saved = on_saved
         layout = QVBoxLayout(self)
         rule = after_decision_rules.rule(after_decision_rules.RECONSIDERATION)
         intro = QLabel(
@@ -325,7 +331,7 @@ class ReconsiderationDialog(_ServiceDialog):
         note = self.note.toPlainText()
         day = self.reconsidered_on.value()
         replacing = _uuid(self.replacing.currentData())
-        if self.run(
+        self.save_and_close(
             lambda s, a: appeal_register.record_reconsideration(
                 s,
                 a,
@@ -336,10 +342,7 @@ class ReconsiderationDialog(_ServiceDialog):
                 replacing_decision_id=replacing,
                 expected_version=self.row.version,
             )
-        ):
-            if self._on_saved is not None:
-                self._on_saved()
-            self.accept()
+        )
 
 
 class DismissalDialog(_ServiceDialog):
@@ -355,9 +358,8 @@ class DismissalDialog(_ServiceDialog):
         *,
         on_saved: Callable[[], None] | None = None,
     ):
-        super().__init__(context, "Avvisningsbeslut", parent)
+        super().__init__(context, "Avvisningsbeslut", parent, on_saved)
         self.row = row
-        self._on_saved = on_saved
         letter, may_sign = context.call(
             lambda s, a: (
                 dismissal.dismissal_of(s, a, row.id),
@@ -468,8 +470,7 @@ class DismissalDialog(_ServiceDialog):
                 f"<b>Avvisningsbeslutet signerades {long_date(letter.decided_on)}.</b> Det "
                 "kan inte ändras. Öppna det arkiverade beslutet för att skriva ut det."
             )
-            if self._on_saved is not None:
-                self._on_saved()
+            self.saved()
 
         self.run(
             lambda s, a: dismissal.sign_dismissal(
