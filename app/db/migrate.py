@@ -7,6 +7,7 @@ of a second of imports and of reading every migration script, on every start).
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
@@ -40,6 +41,20 @@ def include_object(_item, name, type_, reflected, _compare_to) -> bool:
     if type_ == "index" and reflected and name in SQLITE_ONLY_INDEXES:
         return False
     return not (type_ == "table" and reflected and name in SERVER_ONLY_TABLES)
+
+
+def earlier_migration(filename: str) -> ModuleType:
+    """Another migration script of versions/, loaded as a module: a later migration builds on
+    what an earlier one made (the audit vocabulary of 0039, 0045, 0046) instead of copying it.
+    """
+    import importlib.util
+
+    path = MIGRATIONS_DIR / "versions" / filename
+    spec = importlib.util.spec_from_file_location(f"arendestod_migration_{path.stem}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def alembic_config(url: str) -> Config:

@@ -43,10 +43,10 @@ Revises: 0044
 Create Date: 2026-12-07 16:00:00
 """
 
-import importlib.util
-from pathlib import Path
 
 from alembic import op
+
+from app.db.migrate import earlier_migration
 
 revision = "0045"
 down_revision = "0044"
@@ -401,11 +401,7 @@ $$;
 
 def _admit(entities: tuple[str, ...]) -> str:
     """Migration 0039's arendestod_audit_admit with `entities` added to its vocabulary."""
-    path = Path(__file__).with_name("20261207_0039_audit_admit_one_trigger.py")
-    spec = importlib.util.spec_from_file_location("audit_admit_0039", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = earlier_migration("20261207_0039_audit_admit_one_trigger.py")
     known = module._array(module.ENTITIES)
     assert known in module.ADMIT
     return module.ADMIT.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1).replace(

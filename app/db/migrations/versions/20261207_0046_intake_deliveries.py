@@ -18,11 +18,11 @@ Revises: 0045
 Create Date: 2026-12-07 17:00:00
 """
 
-import importlib.util
-from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
+
+from app.db.migrate import earlier_migration
 
 revision = "0046"
 down_revision = "0045"
@@ -62,11 +62,7 @@ $$;
 
 def _admit(entities: tuple[str, ...]) -> str:
     """Migration 0045's vocabulary (0039's function and 0045's words) with `entities`."""
-    path = Path(__file__).with_name("20261207_0045_after_decision_server_rules.py")
-    spec = importlib.util.spec_from_file_location("audit_admit_0045", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = earlier_migration("20261207_0045_after_decision_server_rules.py")
     return module._admit((*module.AUDIT_ENTITIES, *entities))
 
 

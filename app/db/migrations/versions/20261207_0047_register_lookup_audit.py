@@ -11,10 +11,10 @@ Revises: 0046
 Create Date: 2026-12-07 17:00:00
 """
 
-import importlib.util
-from pathlib import Path
 
 from alembic import op
+
+from app.db.migrate import earlier_migration
 
 revision = "0047"
 down_revision = "0046"
@@ -27,12 +27,7 @@ AUDIT_ENTITIES = ("register_lookup",)
 def _migration_0046():
     """Migration 0046, whose `_admit` gives 0039's function with 0045's and 0046's entities
     and those passed to it."""
-    path = Path(__file__).with_name("20261207_0046_intake_deliveries.py")
-    spec = importlib.util.spec_from_file_location("intake_deliveries_0046", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return earlier_migration("20261207_0046_intake_deliveries.py")
 
 
 def upgrade() -> None:
