@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -23,6 +24,10 @@ GOOD = json.loads((EXAMPLES / "ansokan-barnfamilj.json").read_text(encoding="utf
 
 
 def write(folder: Path, name: str, document: object) -> Path:
+    """The application as a file, with the attachments it names beside it."""
+    for attachment in (EXAMPLES / "bilagor").iterdir():
+        if not (folder / attachment.name).exists():
+            shutil.copy(attachment, folder)
     path = folder / name
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     return path
