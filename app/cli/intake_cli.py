@@ -63,8 +63,12 @@ def run_intake(args: argparse.Namespace) -> int:
     if args.watch is not None:
         from app.settings import configuration
 
-        folder = Path(args.watch or configuration.current().intake_folder)
-        if not str(folder) or not folder.is_dir():
+        named = args.watch or configuration.current().intake_folder
+        if not named:
+            print("Ange en mapp: --watch MAPP, eller inställningen intake.folder.", file=sys.stderr)
+            return 2
+        folder = Path(named)
+        if not folder.is_dir():
             print(
                 f"Mappen {folder} finns inte. Ange en mapp: --watch MAPP, eller inställningen "
                 "intake.folder.",
@@ -117,6 +121,7 @@ def _files(logged_in: cli_login.LoggedIn, names: list[str], attachments: str | N
 
 
 def _from_server(logged_in: cli_login.LoggedIn) -> int:
+    from app.common.errors import ServiceError
     from app.intake.server_intake import Collected, collect_from_server
     from app.models import DeliveryStatus
 
@@ -124,7 +129,11 @@ def _from_server(logged_in: cli_login.LoggedIn) -> int:
         name = collected.filename or collected.delivery_key
         print(f"{name}: {collected.summary.replace(chr(10), ' ')}", flush=True)
 
-    done = collect_from_server(logged_in.database.sessions, logged_in.actor, on_each=show)
+    try:
+        done = collect_from_server(logged_in.database.sessions, logged_in.actor, on_each=show)
+    except ServiceError as error:
+        print(str(error), file=sys.stderr)
+        return 1
     if not done:
         print("Inga nya ansökningar på servern.")
     faults = [c for c in done if c.result is None or c.result.status is DeliveryStatus.QUARANTINED]

@@ -67,7 +67,7 @@ def take_in(
 
     `received_at` is when the e-service delivered it (on PostgreSQL the server decides: the
     arrival time of the submission with these bytes, else now)."""
-    unit_id = _require_intake_staff(actor)
+    unit_id = require_intake_staff(actor)
     digest = hashlib.sha256(raw).hexdigest()
     earlier = _by_digest(session, digest)
     if earlier is not None:
@@ -119,8 +119,9 @@ def take_in(
     return TakeInResult(delivery.id, delivery.status, delivery.reason, already_there=False)
 
 
-def _require_intake_staff(actor: Actor) -> uuid.UUID:
-    """The actor's unit, when she may take in applications."""
+def require_intake_staff(actor: Actor) -> uuid.UUID:
+    """The actor's unit, when she may take in applications (a handläggare or chef of a
+    unit, in the shared database); else AccessDenied."""
     if actor.unit_id is None or actor.role.value not in ("handlaggare", "chef"):
         raise AccessDenied("Bara handläggare och chefer på en enhet kan ta emot ansökningar.")
     if actor.replica_id is not None:
@@ -199,7 +200,7 @@ class Attachment:
 def attachment(session: Session, actor: Actor, delivery_id: uuid.UUID, filename: str) -> Attachment:
     """The attached file `filename` (as the document's `bilagor[].filnamn` names it) of a
     delivery of the actor's unit, with its media type, for viewing in the inbox; audited."""
-    _require_intake_staff(actor)
+    require_intake_staff(actor)
     found = session.scalars(
         select(IntakeAttachment)
         .join(IntakeDelivery, IntakeDelivery.id == IntakeAttachment.delivery_id)

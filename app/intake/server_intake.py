@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.common.errors import ServiceError
-from app.intake.intake import TakeInResult, take_in
+from app.intake.intake import TakeInResult, require_intake_staff, take_in
 from app.models import IntakeSubmission
 from app.security import audit
 from app.security.actor import Actor
@@ -39,8 +39,9 @@ class Collected:
 
 
 def waiting_keys(session: Session, actor: Actor) -> list[str]:
-    """The delivery keys waiting on the server, oldest delivery first."""
-    del actor  # the server's policies decide who sees them (unit staff)
+    """The delivery keys waiting on the server, oldest delivery first (to the unit's staff,
+    who may collect them)."""
+    require_intake_staff(actor)
     return list(
         session.scalars(
             select(IntakeSubmission.delivery_key)

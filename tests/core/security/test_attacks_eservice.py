@@ -11,7 +11,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import make_url, select, text
 
 from app.cli import main
 from app.db import server_roles
@@ -220,3 +220,35 @@ def test_sha256_is_the_servers(eservice, session) -> None:
     deliver(eservice)
     digests = set(session.scalars(select(IntakeSubmission.sha256)))
     assert digests == {hashlib.sha256(b).hexdigest() for b in (GOOD, RENT, PAY)}
+
+
+def test_the_eservice_role_is_in_its_group_only(eservice, session) -> None:
+    role = psycopg.conninfo.conninfo_to_dict(eservice)["user"]
+    groups = (
+        session.execute(
+            text(
+                """
+            SELECT g.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member
+            JOIN pg_roles g ON g.oid = m.roleid WHERE r.rolname = :role
+            """
+            ),
+            {"role": role},
+        )
+        .scalars()
+        .all()
+    )
+    assert groups == [server_roles.ESERVICE_ROLE]
+    attributes = session.execute(
+        text(
+            "SELECT rolsuper OR rolcreatedb OR rolcreaterole OR rolreplication OR rolbypassrls "
+            "FROM pg_roles WHERE rolname = :role"
+        ),
+        {"role": role},
+    ).scalar_one()
+    assert attributes is False
+
+
+def test_a_user_of_the_program_is_not_made_an_eservice(db, login_roles) -> None:
+    username = make_url(login_roles["sara.nilsson"]).username
+    with pytest.raises(server_roles.ServerSetupError, match="är en användare i Ärendestöd"):
+        server_roles.create_eservice_login(db.engine, username, PASSWORD)
