@@ -72,6 +72,8 @@ def take_in(
     earlier = _by_digest(session, digest)
     if earlier is not None:
         _keep_files(session, earlier.id, _listed(application_format.parse(raw)[0]), files or {})
+        if earlier.status is DeliveryStatus.QUARANTINED and files:
+            return _check_again(session, actor, unit_id, earlier)
         return _again(earlier)
     document, problems = application_format.parse(raw)
     if not problems:
@@ -225,6 +227,43 @@ def attachment(session: Session, actor: Actor, delivery_id: uuid.UUID, filename:
 
 def _by_digest(session: Session, digest: str) -> IntakeDelivery | None:
     return session.scalars(select(IntakeDelivery).where(IntakeDelivery.sha256 == digest)).first()
+
+
+def _check_again(
+    session: Session, actor: Actor, unit_id: uuid.UUID, earlier: IntakeDelivery
+) -> TakeInResult:
+    """A quarantined application delivered again with attachments: checked anew with every
+    file now kept for it, and received when nothing is wrong any more (the attachments
+    came later, e.g. to the watched folder after the application had waited for them)."""
+    document, problems = application_format.parse(earlier.raw)
+    if problems:
+        return _again(earlier)
+    kept = session.execute(
+        select(IntakeAttachment.filename, IntakeAttachment.content).where(
+            IntakeAttachment.delivery_id == earlier.id
+        )
+    )
+    problems = application_format.validate(document, {row.filename: row.content for row in kept})
+    if not problems:
+        problems = _other_municipality(session, unit_id, document)
+    if not problems and earlier.application_id is not None:
+        problems = _conflict(session, earlier.e_service, earlier.application_id)
+    reason = "\n".join(problems)
+    if reason == earlier.reason:
+        return _again(earlier)
+    if not problems:
+        earlier.status = DeliveryStatus.RECEIVED
+    earlier.reason = reason
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        audit.Action.UPDATE,
+        "intake_delivery",
+        entity_id=earlier.id,
+        detail=f"{earlier.status.label}: fler bilagor kom i en senare leverans",
+    )
+    return TakeInResult(earlier.id, earlier.status, reason, already_there=bool(problems))
 
 
 def _again(earlier: IntakeDelivery) -> TakeInResult:

@@ -62,6 +62,31 @@ def test_an_altered_or_missing_attachment_quarantines_and_everything_is_kept(
     assert kept(session) == [("b1", "hyresavi-december.pdf", "application/pdf", RENT + b"x")]
 
 
+def test_attachments_that_come_later_take_the_application_out_of_quarantine(
+    session, caseworker
+) -> None:
+    first = take_in(session, caseworker, GOOD, filename="a.json", files={})
+    session.commit()
+    assert first.status is DeliveryStatus.QUARANTINED
+    partly = take_in(
+        session, caseworker, GOOD, filename="a.json", files={"hyresavi-december.pdf": RENT}
+    )
+    session.commit()
+    assert partly.summary == (
+        "redan i karantän: bilagor[1].filnamn: filen lonespecifikation-november.pdf saknas "
+        "i leveransen."
+    )
+    whole = take_in(session, caseworker, GOOD, filename="a.json", files=FILES)
+    session.commit()
+    assert (whole.delivery_id, whole.summary) == (first.delivery_id, "mottagen")
+    session.expire_all()
+    [delivery] = session.scalars(select(IntakeDelivery)).all()
+    assert (delivery.status, delivery.reason) == (DeliveryStatus.RECEIVED, "")
+    assert len(kept(session)) == 2
+    again = take_in(session, caseworker, GOOD, filename="a.json", files=FILES)
+    assert again.summary == "redan mottagen"
+
+
 def test_only_the_units_staff_open_an_attachment(
     session, caseworker, other_unit_caseworker, admin
 ) -> None:
