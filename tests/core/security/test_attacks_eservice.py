@@ -5,7 +5,9 @@ broken into would. And the handläggare's own role cannot pose as the e-service.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -252,3 +254,32 @@ def test_a_user_of_the_program_is_not_made_an_eservice(db, login_roles) -> None:
     username = make_url(login_roles["sara.nilsson"]).username
     with pytest.raises(server_roles.ServerSetupError, match="är en användare i Ärendestöd"):
         server_roles.create_eservice_login(db.engine, username, PASSWORD)
+
+
+def test_create_eservice_login_from_the_command_line(db, pg_server, capsys, monkeypatch) -> None:
+    url = db.engine.url.render_as_string(hide_password=False)
+    role = f"t{os.getpid()}_cli_etjanst"
+
+    def create(password: str) -> int:
+        monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+        return main(["--db", url, "db", "create-eservice-login", role, "--password-stdin"])
+
+    assert create("kort") == 2
+    assert "minst 12 tecken" in capsys.readouterr().err
+    try:
+        assert create(PASSWORD) == 0
+        assert "lämna ansökningar i tabellen intake_submissions" in capsys.readouterr().out
+        login = pg_server.url.set(
+            database=db.engine.url.database, username=role, password=PASSWORD
+        ).render_as_string(hide_password=False)
+        deliver(login.replace("+psycopg", ""))
+        assert main(["--db", url, "db", "init-server"]) == 0
+        said = capsys.readouterr().out  # roles are the cluster's: other runs' count too
+        assert re.search(
+            f"Gruppen {server_roles.ESERVICE_ROLE} \\(e-tjänsten, får bara lämna ansökningar\\) "
+            "har [1-9][0-9]* inloggningsroller",
+            said,
+        )
+    finally:
+        db.engine.dispose()
+        pg_server.drop_role(role)
