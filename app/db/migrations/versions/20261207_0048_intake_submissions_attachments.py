@@ -5,7 +5,8 @@
   (NOLOGIN; `db create-eservice-login` makes a login role member of it) may only
   `INSERT (delivery_key, filename, content)`: no read (not even RETURNING), no update, no
   delete, no other table; the server sets the id, `arrived_at` (now()), `e_service`
-  (current_user) and `sha256` (a generated column). A file is at most 20 000 000 bytes (a CHECK, as bilagor[].storlek).
+  (current_user) and `sha256` (a generated column). A file is at most 20 000 000 bytes
+  (a CHECK; the schema's maximum for bilagor[].storlek).
   Unit staff read the submissions and delete one only once its bytes are kept in the inbox
   (a delivery or an attachment with the same SHA-256 that they can see): a submission is
   never removed without being taken in first. Staff do not insert submissions.
@@ -57,7 +58,13 @@ OWN_DELIVERY = (
     "intake_attachments.delivery_id)"
 )
 POLICIES = (
-    (SUBMISSIONS, "submission_deliver", "INSERT", ESERVICE_ROLE, "WITH CHECK (e_service = current_user)"),
+    (
+        SUBMISSIONS,
+        "submission_deliver",
+        "INSERT",
+        ESERVICE_ROLE,
+        "WITH CHECK (e_service = current_user)",
+    ),
     (SUBMISSIONS, "submission_read", "SELECT", APP_ROLE, f"USING ({STAFF})"),
     (SUBMISSIONS, "submission_collected", "DELETE", APP_ROLE, f"USING ({STAFF} AND ({KEPT}))"),
     (ATTACHMENTS, "attachment_read", "SELECT", APP_ROLE, f"USING ({OWN_DELIVERY})"),
