@@ -182,7 +182,8 @@ END $$;
     op.execute(f"GRANT SELECT, DELETE ON {SUBMISSIONS} TO {APP_ROLE}")
     op.execute(f"GRANT SELECT, INSERT ON {ATTACHMENTS} TO {APP_ROLE}")
     op.execute(f"GRANT USAGE ON SCHEMA public TO {ESERVICE_ROLE}")
-    op.execute(f"GRANT INSERT (delivery_key, filename, content) ON {SUBMISSIONS} TO {ESERVICE_ROLE}")
+    delivered = "delivery_key, filename, content"
+    op.execute(f"GRANT INSERT ({delivered}) ON {SUBMISSIONS} TO {ESERVICE_ROLE}")
     for table, policy, command, role, clauses in POLICIES:
         op.execute(f"CREATE POLICY {policy} ON {table} FOR {command} TO {role} {clauses}")
     op.execute(GUARD.format(kept=_migration_0046().KEPT))
