@@ -68,6 +68,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     login.add_argument("username", metavar="ANVÄNDARNAMN")
     login.add_argument("--password-stdin", action="store_true")
+    eservice = db_commands.add_parser(
+        "create-eservice-login",
+        help="delad PostgreSQL-server: inloggningsroll för e-tjänsten, som bara kan lämna "
+        "ansökningar (lösenordet frågas efter, eller läses från standard in)",
+    )
+    eservice.add_argument("username", metavar="ROLLNAMN")
+    eservice.add_argument("--password-stdin", action="store_true")
     from app.cli.verify_cli import add_verify_parser
 
     add_verify_parser(db_commands)
@@ -218,7 +225,7 @@ def _db(args: argparse.Namespace) -> int:
     from app.cli.local_database import open_for_command
     from app.db import migrate
 
-    if args.db_command in ("init-server", "create-login"):
+    if args.db_command in ("init-server", "create-login", "create-eservice-login"):
         return _server(args)
     if args.db_command == "verify":
         from app.cli.verify_cli import run_verify
@@ -238,7 +245,8 @@ def _db(args: argparse.Namespace) -> int:
 
 
 def _server(args: argparse.Namespace) -> int:
-    """`db init-server` and `db create-login` (app.db.server_roles)."""
+    """`db init-server`, `db create-login` and `db create-eservice-login`
+    (app.db.server_roles)."""
     from sqlalchemy import create_engine
 
     from app.cli.local_database import open_for_command
@@ -267,6 +275,16 @@ def _server(args: argparse.Namespace) -> int:
                 return 2
             server_roles.create_login(database.engine, args.username, password)
             print(f"{args.username} kan nu logga in mot {database.display_url}.")
+            return 0
+        if args.db_command == "create-eservice-login":
+            password = _new_password(args.username, args.password_stdin)
+            if password is None:
+                return 2
+            server_roles.create_eservice_login(database.engine, args.username, password)
+            print(
+                f"E-tjänsten kan nu logga in som {args.username} mot {database.display_url} "
+                "och lämna ansökningar i tabellen intake_submissions (inget annat)."
+            )
             return 0
         report = server_roles.init_server(database.engine)
         with database.sessions.begin() as session:
@@ -301,6 +319,11 @@ def _server(args: argparse.Namespace) -> int:
         print(
             f"Gruppen {server_roles.APP_ROLE} har {report.login_roles} inloggningsroller. "
             "Ge en användare inloggning med: arendestod --db URL db create-login NAMN"
+        )
+        print(
+            f"Gruppen {server_roles.ESERVICE_ROLE} (e-tjänsten, får bara lämna ansökningar) har "
+            f"{report.eservice_logins} inloggningsroller. Skapa en med: "
+            "arendestod --db URL db create-eservice-login NAMN"
         )
         return 0
     except (server_roles.ServerSetupError, ServiceError) as error:

@@ -22,6 +22,10 @@ from app.models import User
 APP_ROLE = "arendestod_app"
 """Group role holding the table privileges; the row-level policies apply to it."""
 
+ESERVICE_ROLE = "arendestod_eservice"
+"""Group role of the e-service's login roles: INSERT (delivery_key, filename, content) on
+intake_submissions and nothing else (migration 0048, which creates it)."""
+
 
 class ServerSetupError(Exception):
     """Something an administrator must fix first; the message says what, in Swedish."""
@@ -34,6 +38,8 @@ class ServerReport:
     """Tables with row-level security enabled."""
     login_roles: int
     """Login roles that are members of `APP_ROLE`."""
+    eservice_logins: int
+    """Login roles that are members of `ESERVICE_ROLE` (the e-service's)."""
     read_log: str
     """Whether the server logs reads itself (pgaudit), in Swedish: on, or what is missing."""
     user_objects: str
@@ -246,14 +252,13 @@ def server_report(engine: Engine) -> ServerReport:
                 "ORDER BY c.relname"
             )
         ).all()
-        logins = connection.scalar(
-            text(
-                "SELECT count(*) FROM pg_auth_members m "
-                "JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles r ON r.oid = m.member "
-                "WHERE g.rolname = :group AND r.rolcanlogin"
-            ),
-            {"group": APP_ROLE},
+        members = text(
+            "SELECT count(*) FROM pg_auth_members m "
+            "JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles r ON r.oid = m.member "
+            "WHERE g.rolname = :group AND r.rolcanlogin"
         )
+        logins = connection.scalar(members, {"group": APP_ROLE})
+        eservice_logins = connection.scalar(members, {"group": ESERVICE_ROLE})
         read_log_on = connection.scalar(
             text(
                 "SELECT 1 FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase "
@@ -272,6 +277,7 @@ def server_report(engine: Engine) -> ServerReport:
         migrate.current_revision(engine) or "",
         list(tables),
         int(logins or 0),
+        int(eservice_logins or 0),
         read_log,
         user_objects,
     )
@@ -320,4 +326,59 @@ def create_login(engine: Engine, username: str, password: str) -> None:
                 raise ServerSetupError(
                     f"Du får inte ge rollen {APP_ROLE} till andra. En superanvändare ger dig "
                     f"rätten med: GRANT {APP_ROLE} TO {owner} WITH ADMIN OPTION"
+                ) from exc
+
+
+def create_eservice_login(engine: Engine, name: str, password: str) -> None:
+    """A login role `name` for the e-service (or a new password for it), member of
+    `ESERVICE_ROLE` only: it can deliver applications into intake_submissions and do nothing
+    else. Not for a user of the program: a role that is one, or is in `APP_ROLE`, is refused.
+    The password is sent as a SCRAM verifier computed here, as in `create_login`."""
+    require_postgresql(engine)
+    if len(password) < 12:
+        raise ServerSetupError("Lösenordet måste ha minst 12 tecken.")
+    with engine.begin() as connection:
+        if connection.scalar(select(User.id).where(User.username == name)) is not None:
+            raise ServerSetupError(
+                f"{name!r} är en användare i Ärendestöd; e-tjänsten behöver en egen roll."
+            )
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_roles WHERE rolname = :name"), {"name": name}
+        )
+        in_app = (
+            connection.scalar(
+                text("SELECT pg_has_role(:name, :group, 'MEMBER')"),
+                {"name": name, "group": APP_ROLE},
+            )
+            if exists
+            else False
+        )
+        if in_app:
+            raise ServerSetupError(
+                f"Rollen {name!r} hör till {APP_ROLE} (programmets användare); e-tjänsten "
+                "behöver en egen roll."
+            )
+        raw = _driver_connection(connection)
+        verifier = raw.pgconn.encrypt_password(
+            password.encode(), name.encode(), b"scram-sha-256"
+        ).decode()
+        with raw.cursor() as cursor:
+            cursor.execute(
+                sql.SQL("{} ROLE {} LOGIN PASSWORD {}").format(
+                    sql.SQL("ALTER" if exists else "CREATE"),
+                    sql.Identifier(name),
+                    sql.Literal(verifier),
+                )
+            )
+            try:
+                cursor.execute(
+                    sql.SQL("GRANT {} TO {}").format(
+                        sql.Identifier(ESERVICE_ROLE), sql.Identifier(name)
+                    )
+                )
+            except psycopg.errors.InsufficientPrivilege as exc:
+                owner = connection.scalar(text("SELECT current_user"))
+                raise ServerSetupError(
+                    f"Du får inte ge rollen {ESERVICE_ROLE} till andra. En superanvändare ger "
+                    f"dig rätten med: GRANT {ESERVICE_ROLE} TO {owner} WITH ADMIN OPTION"
                 ) from exc

@@ -13,7 +13,10 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -23,7 +26,7 @@ from sqlalchemy.orm import Session
 from app.common import clock
 from app.common.errors import AccessDenied
 from app.intake import application_format
-from app.models import DeliveryStatus, IntakeDelivery, Unit
+from app.models import DeliveryStatus, IntakeAttachment, IntakeDelivery, Unit
 from app.security import audit
 from app.security.actor import Actor
 
@@ -50,29 +53,38 @@ class TakeInResult:
         return "mottagen"
 
 
-def take_in(session: Session, actor: Actor, raw: bytes, *, filename: str) -> TakeInResult:
-    """Store the delivered file `raw` (called `filename`) for the actor's unit."""
-    if actor.unit_id is None or actor.role.value not in ("handlaggare", "chef"):
-        raise AccessDenied("Bara handläggare och chefer på en enhet kan ta emot ansökningar.")
-    if actor.replica_id is not None:
-        raise AccessDenied(
-            "Ansökningar från e-tjänsten tas emot i den gemensamma databasen, inte på en "
-            "utcheckad dator."
-        )
+def take_in(
+    session: Session,
+    actor: Actor,
+    raw: bytes,
+    *,
+    filename: str,
+    files: Mapping[str, bytes] | None = None,
+    received_at: datetime | None = None,
+) -> TakeInResult:
+    """Store the delivered file `raw` (called `filename`) for the actor's unit, with the
+    attached files `files` (filename -> bytes; None: attachments not checked).
+
+    `received_at` is when the e-service delivered it (on PostgreSQL the server decides: the
+    arrival time of the submission with these bytes, else now)."""
+    unit_id = require_intake_staff(actor)
     digest = hashlib.sha256(raw).hexdigest()
     earlier = _by_digest(session, digest)
     if earlier is not None:
+        _keep_files(session, earlier.id, _listed(application_format.parse(raw)[0]), files or {})
+        if earlier.status is DeliveryStatus.QUARANTINED and files:
+            return _check_again(session, actor, unit_id, earlier)
         return _again(earlier)
     document, problems = application_format.parse(raw)
     if not problems:
-        problems = application_format.validate(document)
+        problems = application_format.validate(document, files)
     e_service, application_id = _identity(document)
     if not problems:
-        problems = _other_municipality(session, actor.unit_id, document)
+        problems = _other_municipality(session, unit_id, document)
     if not problems and application_id is not None:
         problems = _conflict(session, e_service, application_id)
     delivery = IntakeDelivery(
-        received_at=clock.now(),
+        received_at=received_at or clock.now(),
         sha256=digest,
         filename=filename[:255],
         raw=raw,
@@ -80,7 +92,7 @@ def take_in(session: Session, actor: Actor, raw: bytes, *, filename: str) -> Tak
         application_id=application_id,
         status=DeliveryStatus.QUARANTINED if problems else DeliveryStatus.RECEIVED,
         reason="\n".join(problems),
-        unit_id=actor.unit_id,
+        unit_id=unit_id,
         applicant_digits=_applicant(document),
     )
     savepoint = session.begin_nested()
@@ -97,6 +109,7 @@ def take_in(session: Session, actor: Actor, raw: bytes, *, filename: str) -> Tak
             "Filen är redan mottagen av en annan enhet eller krockar med en mottagen ansökan."
         ) from None
     savepoint.commit()
+    _keep_files(session, delivery.id, _listed(document), files or {})
     audit.record(
         session,
         actor,
@@ -108,8 +121,149 @@ def take_in(session: Session, actor: Actor, raw: bytes, *, filename: str) -> Tak
     return TakeInResult(delivery.id, delivery.status, delivery.reason, already_there=False)
 
 
+def require_intake_staff(actor: Actor) -> uuid.UUID:
+    """The actor's unit, when she may take in applications (a handläggare or chef of a
+    unit, in the shared database); else AccessDenied."""
+    if actor.unit_id is None or actor.role.value not in ("handlaggare", "chef"):
+        raise AccessDenied("Bara handläggare och chefer på en enhet kan ta emot ansökningar.")
+    if actor.replica_id is not None:
+        raise AccessDenied(
+            "Ansökningar från e-tjänsten tas emot i den gemensamma databasen, inte på en "
+            "utcheckad dator."
+        )
+    return actor.unit_id
+
+
+def named_attachments(raw: bytes) -> list[str]:
+    """The file names of the attachments the application `raw` names (`bilagor[].filnamn`),
+    those that are plain names (no folder); [] when it cannot be read."""
+    document, problems = application_format.parse(raw)
+    if problems or not isinstance(document, dict):
+        return []
+    names = []
+    for entry in document.get("bilagor") or []:
+        name = entry.get("filnamn") if isinstance(entry, dict) else None
+        if isinstance(name, str) and name and Path(name).name == name and name[0] != ".":
+            names.append(name)
+    return names
+
+
+def _listed(document: Any) -> dict[str, dict[str, Any]]:
+    """The document's attachments by filename (empty when it cannot say)."""
+    try:
+        return {a["filnamn"]: a for a in document["bilagor"] if isinstance(a["filnamn"], str)}
+    except (KeyError, TypeError):
+        return {}
+
+
+UNKNOWN_MEDIA_TYPE = "application/octet-stream"
+
+
+def _keep_files(
+    session: Session,
+    delivery_id: uuid.UUID,
+    listed: Mapping[str, Mapping[str, Any]],
+    files: Mapping[str, bytes],
+) -> None:
+    """Every delivered file kept with the delivery, once (by name), whatever the document
+    says of it: an altered or unlisted file is kept too (the delivery is then quarantined)."""
+    if not files:
+        return
+    kept = set(
+        session.scalars(
+            select(IntakeAttachment.filename).where(IntakeAttachment.delivery_id == delivery_id)
+        )
+    )
+    for name, content in sorted(files.items()):
+        if name in kept:
+            continue
+        entry = listed.get(name, {})
+        media_type = entry.get("mediatyp")
+        session.add(
+            IntakeAttachment(
+                delivery_id=delivery_id,
+                ref=_text(entry.get("id")),
+                filename=name[:255],
+                media_type=media_type if isinstance(media_type, str) else UNKNOWN_MEDIA_TYPE,
+                sha256=hashlib.sha256(content).hexdigest(),
+                content=content,
+            )
+        )
+    session.flush()
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    media_type: str
+    content: bytes
+
+
+def attachment(session: Session, actor: Actor, delivery_id: uuid.UUID, filename: str) -> Attachment:
+    """The attached file `filename` (as the document's `bilagor[].filnamn` names it) of a
+    delivery of the actor's unit, with its media type, for viewing in the inbox; audited."""
+    require_intake_staff(actor)
+    found = session.scalars(
+        select(IntakeAttachment)
+        .join(IntakeDelivery, IntakeDelivery.id == IntakeAttachment.delivery_id)
+        .where(
+            IntakeAttachment.filename == filename,
+            IntakeAttachment.delivery_id == delivery_id,
+            IntakeDelivery.unit_id == actor.unit_id,
+        )
+    ).first()
+    if found is None:
+        raise AccessDenied("Bilagan finns inte bland enhetens ansökningar.")
+    audit.record(
+        session,
+        actor,
+        audit.Action.OPEN,
+        "intake_attachment",
+        entity_id=found.id,
+        detail=f"ansökan {delivery_id}, {found.filename}",
+    )
+    return Attachment(found.filename, found.media_type, found.content)
+
+
 def _by_digest(session: Session, digest: str) -> IntakeDelivery | None:
     return session.scalars(select(IntakeDelivery).where(IntakeDelivery.sha256 == digest)).first()
+
+
+def _check_again(
+    session: Session, actor: Actor, unit_id: uuid.UUID, earlier: IntakeDelivery
+) -> TakeInResult:
+    """A quarantined application delivered again with attachments: checked anew with every
+    file now kept for it, and received when nothing is wrong any more (the attachments
+    came later, e.g. to the watched folder after the application had waited for them)."""
+    document, problems = application_format.parse(earlier.raw)
+    if problems:
+        return _again(earlier)
+    kept = session.execute(
+        select(IntakeAttachment.filename, IntakeAttachment.content).where(
+            IntakeAttachment.delivery_id == earlier.id
+        )
+    )
+    problems = application_format.validate(document, {row.filename: row.content for row in kept})
+    if not problems:
+        problems = _other_municipality(session, unit_id, document)
+    if not problems and earlier.application_id is not None:
+        problems = _conflict(session, earlier.e_service, earlier.application_id)
+    reason = "\n".join(problems)
+    if reason == earlier.reason:
+        return _again(earlier)
+    if not problems:
+        earlier.status = DeliveryStatus.RECEIVED
+    earlier.reason = reason
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        audit.Action.UPDATE,
+        "intake_delivery",
+        entity_id=earlier.id,
+        detail=f"{earlier.status.label}: fler bilagor kom i en senare leverans",
+    )
+    return TakeInResult(earlier.id, earlier.status, reason, already_there=bool(problems))
 
 
 def _again(earlier: IntakeDelivery) -> TakeInResult:

@@ -35,7 +35,12 @@ from app.models.decision import (
 )
 from app.models.form import FollowUpTask, FormDefinitionRecord, FormInstance, FormKey
 from app.models.household import Household, HouseholdMember, MemberRole
-from app.models.intake import DeliveryStatus, IntakeDelivery
+from app.models.intake import (
+    DeliveryStatus,
+    IntakeAttachment,
+    IntakeDelivery,
+    IntakeSubmission,
+)
 from app.models.journal import JournalEntry
 from app.models.lease import CaseLease, LeaseEnd
 from app.models.letter import Letter, LetterKind
@@ -117,7 +122,9 @@ __all__ = [
     "FormKey",
     "Household",
     "HouseholdMember",
+    "IntakeAttachment",
     "IntakeDelivery",
+    "IntakeSubmission",
     "JournalEntry",
     "LeaseEnd",
     "Letter",

@@ -11,7 +11,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, IdMixin
@@ -66,3 +66,42 @@ class IntakeDelivery(IdMixin, Base):
     unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("units.id"))
     applicant_digits: Mapped[str | None] = mapped_column(String(12), default=None)
     """The sökande's personnummer (12 digits), to find the person's case."""
+
+
+class IntakeAttachment(IdMixin, Base):
+    """One attached file of a delivery (the document's `bilagor[]`), kept whole, once per
+    delivery; stored in the same transaction as the delivery."""
+
+    __tablename__ = "intake_attachments"
+    __table_args__ = (UniqueConstraint("delivery_id", "filename"),)
+
+    delivery_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("intake_deliveries.id"), index=True)
+    ref: Mapped[str | None] = mapped_column(String(64), default=None)
+    """The attachment's id in the document (`bilagor[].id`); None for a file it does not list."""
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+MAX_SUBMISSION_BYTES = 20_000_000
+"""Per file, as the schema's `storlek` maximum; the server refuses a larger one (a CHECK)."""
+
+
+class IntakeSubmission(IdMixin, Base):
+    """A file the e-service dropped on the shared server, waiting to be collected
+    (app.intake.server_intake). The e-service may only insert `delivery_key`, `filename` and
+    `content`; the server sets the rest (migration 0048)."""
+
+    __tablename__ = "intake_submissions"
+
+    delivery_key: Mapped[str] = mapped_column(String(200), index=True)
+    """The e-service's own key grouping the files of one delivery (e.g. its ansokan_id)."""
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    arrived_at: Mapped[datetime | None] = mapped_column(default=None)
+    """The server's time of the insert (DEFAULT now() on PostgreSQL)."""
+    e_service: Mapped[str | None] = mapped_column(String(64), default=None)
+    """The delivering login role (DEFAULT current_user on PostgreSQL)."""
+    sha256: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
+    """Of the content: computed by the server on PostgreSQL (a generated column)."""

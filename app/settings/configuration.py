@@ -29,6 +29,9 @@ every other setting is); this module reads and checks the files.
 
     [registers]        # register look-ups (SSBTEK), docs/registeruppgifter.md
     service = "simulator"  # or "ssbtek" once connected
+
+    [intake]           # the watched folder of applications, docs/e-ansokan.md
+    folder = "D:/e-ansokan"
 """
 
 from __future__ import annotations
@@ -98,6 +101,8 @@ class Configuration:
     appeal: AppealDetails = AppealDetails()
     register_service: str = registry.REGISTER_SERVICE.default
     """Which register service answers look-ups (app.registers.adapters)."""
+    intake_folder: str = registry.INTAKE_FOLDER.default
+    """The folder `arendestod intake --watch` watches ("" when not set)."""
     files: tuple[Path, ...] = ()
     """The files read, system file first."""
 
@@ -187,6 +192,7 @@ def load(system_file: Path, user_file: Path) -> Configuration:
             administrative_court=(value(registry.APPEAL_ADMINISTRATIVE_COURT) or "").strip(),
         ),
         register_service=service or registry.REGISTER_SERVICE.default,
+        intake_folder=(value(registry.INTAKE_FOLDER) or "").strip(),
         files=tuple(read),
     )
 

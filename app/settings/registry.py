@@ -353,6 +353,19 @@ REGISTER_SERVICE: Declaration[str] = Declaration(
     max_length=20,
 )
 
+INTAKE_FOLDER: Declaration[str] = Declaration(
+    "intake.folder",
+    "Mapp för ansökningar från e-tjänsten",
+    "Den mapp som arendestod intake --watch bevakar när e-tjänsten lämnar ansökningar som "
+    "filer (lokalt läge): mottagna flyttas till undermappen mottagna, felaktiga till karantan "
+    "med skälet bredvid; se docs/e-ansokan.md.",
+    SettingType.TEXT,
+    "",
+    CONFIGURATION_FILES,
+    ChangedBy.IT,
+    max_length=400,
+)
+
 # --- the database (shared by the office) -------------------------------------------------------
 DECISION_WARNING_DAYS: Declaration[int] = Declaration(
     "decision_warning_days",
@@ -441,6 +454,7 @@ ALL: tuple[Declaration[object], ...] = (
     APPEAL_NOTICE_BOARD,
     APPEAL_ADMINISTRATIVE_COURT,
     REGISTER_SERVICE,
+    INTAKE_FOLDER,
     DECISION_WARNING_DAYS,
     IDLE_LOCK_MINUTES,
     LEX_SARAH_FUNCTION,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from sqlalchemy import select
 
 from app.cli import main
 from app.models import DeliveryStatus, IntakeDelivery
+from app.settings import configuration
 from tests.core.conftest import PASSWORD
 from tests.file_keyring import shared_with_process
 
@@ -23,6 +25,10 @@ GOOD = json.loads((EXAMPLES / "ansokan-barnfamilj.json").read_text(encoding="utf
 
 
 def write(folder: Path, name: str, document: object) -> Path:
+    """The application as a file, with the attachments it names beside it."""
+    for attachment in (EXAMPLES / "bilagor").iterdir():
+        if not (folder / attachment.name).exists():
+            shutil.copy(attachment, folder)
     path = folder / name
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     return path
@@ -102,3 +108,27 @@ def test_a_run_killed_midway_leaves_whole_files_and_the_next_takes_the_rest(
     assert sorted(d.filename for d in rows) == sorted(p.name for p in files)
     quarantined = {d.filename for d in rows if d.status is DeliveryStatus.QUARANTINED}
     assert quarantined == {f"ansokan-{n:02d}.json" for n in range(60) if n % 7 == 3}
+
+
+def test_intake_says_what_it_needs(tmp_path, capsys, monkeypatch) -> None:
+    assert main(["intake"]) == 2
+    assert capsys.readouterr().err == (
+        "Ange ansökningsfiler, --from-server eller --watch MAPP (ett av dem).\n"
+    )
+    missing = tmp_path / "finns-inte"
+    assert main(["intake", "--watch", str(missing)]) == 2
+    assert capsys.readouterr().err == (
+        f"Mappen {missing} finns inte. Ange en mapp: --watch MAPP, eller inställningen "
+        "intake.folder.\n"
+    )
+    monkeypatch.setenv("ARENDESTOD_SYSTEM_CONFIG", str(tmp_path / "ingen.toml"))
+    monkeypatch.setenv("ARENDESTOD_CONFIG", str(tmp_path / "ingen-heller.toml"))
+    configuration.reload()
+    try:
+        assert main(["intake", "--watch"]) == 2
+    finally:
+        monkeypatch.undo()
+        configuration.reload()
+    assert capsys.readouterr().err == (
+        "Ange en mapp: --watch MAPP, eller inställningen intake.folder.\n"
+    )

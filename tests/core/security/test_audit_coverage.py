@@ -42,6 +42,7 @@ from app.decisions import decisions, kommunicering, letters
 from app.decisions.kommunicering import SentCommunication
 from app.demo import demo_data
 from app.forms import filled_forms, form_printout
+from app.intake import intake
 from app.journal import journal, journal_printout, plans
 from app.models import (
     Appeal,
@@ -117,7 +118,19 @@ FORWARDING = ForwardingInput(
 
 Call = Callable[[Session, Actor], Any]
 
+INTAKE_EXAMPLES = Path(__file__).resolve().parents[3] / "docs" / "examples"
+
+
+def _open_intake_attachment(session: Session, actor: Actor) -> Any:
+    """A delivery with its attachments taken in, and one of them opened."""
+    files = {p.name: p.read_bytes() for p in (INTAKE_EXAMPLES / "bilagor").iterdir()}
+    raw = (INTAKE_EXAMPLES / "ansokan-barnfamilj.json").read_bytes()
+    delivery = intake.take_in(session, actor, raw, filename="a.json", files=files)
+    return intake.attachment(session, actor, delivery.delivery_id, "hyresavi-december.pdf")
+
+
 READS: dict[str, tuple[str, Callable[[World], Call]]] = {
+    "intake.attachment": ("caseworker", lambda w: _open_intake_attachment),
     "sync_conflicts.open_conflicts": (
         "caseworker",
         lambda w: lambda s, a: sync_conflicts.open_conflicts(s, a),
@@ -401,6 +414,9 @@ WRITES = {
     "letters.update_draft",
     # register look-ups (issue 24): the look-up's own row, and the journal entry's
     "lookups.look_up",
+    # e-ansökan intake (issue 24): the delivery's row; collecting adds the submission's
+    "intake.take_in",
+    "server_intake.collect_delivery",
 }
 """Each writes its own audit rows, asserted in that service's tests."""
 # READS: name -> (who reads: "caseworker" or "chef", the call given the world)
@@ -438,6 +454,7 @@ NOT_CASE_CONTENT = {
     "complaint_register.overdue_count": "how many bevakningar are late (a number, Översikt)",
     "complaint_register.unit_staff": "names of the unit's handläggare and chefs",
     "complaint_answer.load_answer": "the access check the answer's reads and writes call",
+    "server_intake.waiting_keys": "the e-service's keys of waiting deliveries (collect is logged)",
 }
 
 
@@ -451,6 +468,7 @@ CORE_AREAS = (
     "decisions",
     "demo",
     "forms",
+    "intake",
     "journal",
     "norms",
     "offline",

@@ -99,6 +99,8 @@ notice_board = "på www.kommun.example/anslagstavla"
 administrative_court = "Förvaltningsrätten i Exempelstad"
 [registers]
 service = "ssbtek"
+[intake]
+folder = "/srv/e-ansokan"
 """
     )
     values = {
@@ -114,6 +116,7 @@ service = "ssbtek"
         "appeal.notice_board": config.appeal.notice_board,
         "appeal.administrative_court": config.appeal.administrative_court,
         "registers.service": config.register_service,
+        "intake.folder": config.intake_folder,
     }
     assert set(values) == {d.key for d in registry.kept_in(Location.MACHINE_FILE)}
     for key, value in values.items():
