@@ -63,6 +63,7 @@ from app.printing.appeal_dismissal_letter import render_dismissal_letter
 from app.printing.complaint_answer_letter import render_complaint_answer
 from app.printing.decision_letter import render_decision_letter
 from app.printing.forwarding_letter import render_forwarding_letter
+from app.registers import register_answers
 from app.security import audit, audit_review
 from app.security.actor import Actor
 from app.security.audit_review import ReviewFilter
@@ -118,6 +119,12 @@ FORWARDING = ForwardingInput(
 Call = Callable[[Session, Actor], Any]
 
 READS: dict[str, tuple[str, Callable[[World], Call]]] = {
+    "register_answers.answers_for_month": (
+        "caseworker",
+        lambda w: (
+            lambda s, a: register_answers.answers_for_month(s, a, w.case_id, date(2026, 11, 1))
+        ),
+    ),
     "sync_conflicts.open_conflicts": (
         "caseworker",
         lambda w: lambda s, a: sync_conflicts.open_conflicts(s, a),
@@ -401,6 +408,7 @@ WRITES = {
     "letters.update_draft",
     # register look-ups (issue 24): the look-up's own row, and the journal entry's
     "lookups.look_up",
+    "register_answers.keep",
 }
 """Each writes its own audit rows, asserted in that service's tests."""
 # READS: name -> (who reads: "caseworker" or "chef", the call given the world)
