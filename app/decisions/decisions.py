@@ -113,6 +113,52 @@ class DecisionDraft:
     communication_exception: str = ""
     """A code of kommunicering.exceptions(): why no kommunicering is needed."""
     communication_exception_reason: str = ""
+    from_delivery_id: uuid.UUID | None = None
+    """The e-ansökan the decision was proposed from (app.decisions.proposal)."""
+    proposal: dict | None = None
+    """What the program proposed (`proposal_snapshot` of the pre-filled calculation): kept
+    with a new decision, compared at signing."""
+
+
+def proposal_snapshot(draft: DecisionDraft) -> dict:
+    """The parts of a drafted decision that tell whether it is what the program proposed:
+    the norm year, each item as applied and granted, each income row as counted."""
+    return {
+        "norm_year": draft.norm_year,
+        "items": [
+            [i.item_type, str(_cents(i.applied)), str(_cents(i.granted))] for i in draft.items
+        ],
+        "incomes": [
+            [row["label"], str(_cents(Decimal(row["amount"])))]
+            for row in draft.calculation.get("rows", [])
+            if row.get("section") == "inkomst"
+        ],
+        "income_counted": str(_cents(draft.income_counted)),
+    }
+
+
+def _cents(amount: Decimal) -> Decimal:
+    return Decimal(amount).quantize(CENT, ROUND_HALF_UP)
+
+
+def _signed_as_proposed(decision: Decision) -> bool:
+    """The decision as it is signed equals the proposal it started from."""
+    proposed = json.loads(decision.proposal_json or "{}")
+    signed = proposal_snapshot(
+        DecisionDraft(
+            kind=decision.kind,
+            period_start=decision.period_start,
+            period_end=decision.period_end,
+            items=[
+                ItemInput(i.item_type, i.label, i.applied, i.proposed, i.granted)
+                for i in decision.items
+            ],
+            income_counted=decision.income_counted,
+            calculation=json.loads(decision.calculation_json or "{}"),
+            norm_year=decision.norm_year,
+        )
+    )
+    return signed == proposed
 
 
 def derive_outcome(items: list[ItemInput], income: Decimal, dismissed: bool) -> Outcome:
@@ -225,6 +271,10 @@ def save_draft(
             outcome=Outcome.GRANTED,
             period_start=draft.period_start,
             period_end=draft.period_end,
+            from_delivery_id=draft.from_delivery_id,
+            proposal_json=None
+            if draft.proposal is None
+            else json.dumps(draft.proposal, ensure_ascii=False),
         )
         session.add(decision)
         action = audit.Action.CREATE
@@ -765,6 +815,8 @@ def sign_decision(
     decision.decided_on = clock.today()
     decision.decided_by = actor.id
     decision.updated_by = actor.id
+    if decision.proposal_json is not None:
+        decision.proposal_unchanged = _signed_as_proposed(decision)
     decision.content_hash = content_hash(decision)
     session.flush()
     pdf = render_letter(letter_data(session, actor, decision))
