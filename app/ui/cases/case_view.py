@@ -45,6 +45,7 @@ class CaseView(QWidget):
     """The case changed in a way lists elsewhere show (status, deadlines)."""
     open_form_requested = Signal(object)  # form id
     open_decision_requested = Signal(object, object)  # case view, decision id or None
+    proposal_requested = Signal(object, object)  # case view, e-ansökan's delivery id
     replace_decision_requested = Signal(object, object)  # case view, id of the one replaced
     access_log_requested = Signal(str)  # personnummer (chefs)
 
@@ -179,7 +180,12 @@ class CaseView(QWidget):
         tab.open_decision_requested.connect(
             lambda decision_id: self.open_decision_requested.emit(self, decision_id)
         )
-        self.edit_lock.add(tab.new_button, tab.execute_button, tab.delivery_button)
+        tab.proposal_requested.connect(
+            lambda delivery_id: self.proposal_requested.emit(self, delivery_id)
+        )
+        self.edit_lock.add(
+            tab.new_button, tab.proposal_button, tab.execute_button, tab.delivery_button
+        )
         return tab
 
     def _make_appeals_tab(self) -> AppealsTab:

@@ -1,0 +1,134 @@
+"""Nytt beslut från e-ansökan (issue 24): the Beslut tab offers it when the case has an
+e-ansökan for a month without a decision; the editor opens pre-filled from the proposal,
+each income row that differs from what the applicant stated marked (colour, a "⚠ Avviker"
+row header and a tooltip) and the differences listed above the tables; nothing is saved
+until the handläggare saves, and signing it unchanged is remembered."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import func, select
+
+from app.common.periods import month_end
+from app.intake.intake import take_in
+from app.models import Case, Decision, MemberRole
+from app.registers import lookups
+from app.registers.register_service import ItemKind, MonthRange, Source
+from app.ui.decisions.decision_editor import DIFFERS_MARKER, DecisionEditor
+from tests.core.decisions.test_proposal import HandBuilt, application, paid
+
+LEFT = Qt.MouseButton.LeftButton
+
+
+def _prepared_case(main_window, caseworker):
+    """A demo case of Sara's without children and without a decision for some month of 2026,
+    with an e-ansökan for that month and the registers asked about the sökande."""
+    for row in main_window.my_cases_model.rows:
+        view = main_window.open_case(row.case_id)
+        members = view.overview.members
+        if len(members) != 1 or members[0].role is not MemberRole.APPLICANT:
+            continue
+        with caseworker.database.sessions() as session:
+            decided = set(
+                session.scalars(
+                    select(Decision.period_start).where(Decision.case_id == row.case_id)
+                )
+            )
+        month = next(
+            (date(2026, m, 1) for m in range(11, 0, -1) if date(2026, m, 1) not in decided), None
+        )
+        if month is None:
+            continue
+        return view, month
+    pytest.skip("no demo case for a single adult")
+
+
+def _deliver_and_ask(caseworker, view, month: date) -> None:
+    with caseworker.database.sessions() as session:
+        case = session.get(Case, view.case_id)
+        person = case.household.members[0].person
+        digits, person_id = person.personal_number, person.id
+        first, last = person.first_name, person.last_name
+    raw = application(
+        [(digits, first, last, "sokande")],
+        [(digits, "lon", "4000"), (digits, "foraldrapenning", "2500")],
+        [("boende", "6200", "Hyra"), ("hushallsel", "300", "")],
+        month=f"{month:%Y-%m}",
+        application_id="EA-GUI-1",
+    )
+    period = MonthRange.of(month)
+    service = HandBuilt(
+        {
+            digits: [
+                paid(Source.SKATTEVERKET, ItemKind.SALARY, "6000", "1800", month=period),
+            ]
+        }
+    )
+    caseworker.call(lambda s, a: take_in(s, a, raw, filename="ansokan.json"))
+    caseworker.call(
+        lambda s, a: lookups.look_up(
+            s, a, view.case_id, person_id, period, "ansokan", service=service
+        )
+    ).result()
+
+
+def _decisions(caseworker, case_id) -> int:
+    with caseworker.database.sessions() as session:
+        return session.scalar(
+            select(func.count()).select_from(Decision).where(Decision.case_id == case_id)
+        )
+
+
+def test_the_editor_opens_from_the_proposal_with_the_differences_marked(
+    qtbot, main_window, caseworker
+) -> None:
+    view, month = _prepared_case(main_window, caseworker)
+    tab = view.decisions_tab
+    assert tab.proposal_button.isHidden()  # no e-ansökan yet
+    _deliver_and_ask(caseworker, view, month)
+    tab.reload()
+    view.tabs.setCurrentWidget(tab)
+    assert tab.proposal_button.isVisible()
+    before = _decisions(caseworker, view.case_id)
+    qtbot.mouseClick(tab.proposal_button, LEFT)
+    editor = main_window.tabs.currentWidget()
+    assert isinstance(editor, DecisionEditor)
+    assert (editor.period_start.value(), editor.period_end.value()) == (month, month_end(month))
+    assert "Förslag från e-ansökan EA-GUI-1" in editor.source_label.text()
+    # costs as applied for, incomes from the registers (lön after tax) and the stated one
+    assert [editor.costs.cellWidget(r, 0).currentData() for r in range(2)] == [
+        "boende",
+        "hushallsel",
+    ]
+    assert editor.costs.item(0, 2).text().replace("\xa0", " ") == "6 200,00 kr"
+    assert [
+        (editor.incomes.cellWidget(r, 0).currentData(), editor.incomes.item(r, 2).text())
+        for r in range(editor.incomes.rowCount())
+    ] == [("lon", "4\xa0200,00\xa0kr"), ("foraldrapenning", "2\xa0500,00\xa0kr")]
+    # both rows differ: lön 4 000 stated vs 4 200 after tax; föräldrapenning not in registers
+    assert editor.differing_rows() == [0, 1]
+    for row in (0, 1):
+        header = editor.incomes.verticalHeaderItem(row)
+        assert header.text() == DIFFERS_MARKER and header.toolTip()
+        assert editor.incomes.item(row, 2).background().color().name() == "#ffe08a"
+    assert "Källa: Skatteverket." in editor.incomes.item(0, 2).toolTip()
+    shown = editor.differences_label.text().replace("\xa0", " ")
+    assert editor.differences_label.isVisible()
+    assert "Ansökan och registren skiljer sig åt (2)" in shown
+    assert (
+        "• Lön, " in shown and "ansökan 4 000,00 kr; registren 4 200,00 kr (Skatteverket)." in shown
+    )
+    assert "Föräldrapenning" in shown and "ansökan 2 500,00 kr; finns inte i registren." in shown
+    assert editor.calculation is not None, editor.calculation_error.text()
+    # nothing saved until she saves
+    assert _decisions(caseworker, view.case_id) == before
+    assert editor.has_unsaved_changes()
+    assert editor.save(), editor.items_error.text()
+    assert _decisions(caseworker, view.case_id) == before + 1
+    with caseworker.database.sessions() as session:
+        saved = session.get(Decision, editor.decision_id)
+        assert saved.from_delivery_id is not None and saved.proposal_json
+        assert saved.signed_at is None  # the program never signs on its own
