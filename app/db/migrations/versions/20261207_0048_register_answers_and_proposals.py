@@ -11,7 +11,10 @@ PostgreSQL:
   refuses them for the table's owner too;
 - every write audited by the server (0014), counted as a change of the case (0013, so a
   checked-out copy is refreshed) and refused for a case checked out to a laptop (0019);
-- the audit log's vocabulary (0039's, as 0047 left it) takes the program's words for it.
+- the audit log's vocabulary (0039's, as 0047 left it) takes the program's words for it;
+- `arendestod_proposal_statistics`: for an administrator's or a chef's own login (as 0044's
+  statistics functions), the signing day of each decision from a proposal and whether it
+  was signed unchanged (app/statistics/proposal_statistics.py), nothing else.
 
 Revision ID: 0048
 Revises: 0047
@@ -58,6 +61,23 @@ TRANSITION_TABLES = {
     "DELETE": "OLD TABLE AS old_rows",
 }
 """0019's hold_lease triggers' transition tables."""
+
+
+PROPOSAL_STATISTICS = """
+CREATE FUNCTION public.arendestod_proposal_statistics(first_day date, last_day date, unit uuid)
+RETURNS TABLE (r_decided_on date, r_unchanged boolean)
+LANGUAGE plpgsql STABLE SECURITY DEFINER {search_path} AS $$
+BEGIN{may_ask}
+    RETURN QUERY
+    SELECT d.decided_on, COALESCE(d.proposal_unchanged, false)
+      FROM public.decisions d JOIN public.cases c ON c.id = d.case_id
+     WHERE d.proposal_json IS NOT NULL
+       AND d.decided_on BETWEEN first_day AND last_day
+       AND (unit IS NULL OR c.unit_id = unit);
+END
+$$
+"""
+PROPOSAL_FUNCTION = "public.arendestod_proposal_statistics(date, date, uuid)"
 
 
 def _vocabulary(entities: tuple[str, ...]) -> str:
@@ -140,11 +160,16 @@ def upgrade() -> None:
             "EXECUTE FUNCTION arendestod_hold_lease('case', 'case_id')"
         )
     op.execute(_vocabulary(AUDIT_ENTITIES))
+    m44 = earlier_migration("20261207_0044_after_decision_registers.py")
+    op.execute(PROPOSAL_STATISTICS.format(search_path=m44.SEARCH_PATH, may_ask=m44.MAY_ASK))
+    op.execute(f"REVOKE ALL ON FUNCTION {PROPOSAL_FUNCTION} FROM PUBLIC")
+    op.execute(f"GRANT EXECUTE ON FUNCTION {PROPOSAL_FUNCTION} TO {APP_ROLE}")
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(_vocabulary(()))
+        op.execute(f"DROP FUNCTION IF EXISTS {PROPOSAL_FUNCTION}")
         op.execute(f"DROP TABLE {TABLE}")
         for function in ("keep_register_answer", f"case_changes_{TABLE}"):
             op.execute(f"DROP FUNCTION IF EXISTS arendestod_{function}()")
