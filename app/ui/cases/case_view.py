@@ -32,6 +32,7 @@ from app.ui.decisions.decisions_tab import DecisionsTab
 from app.ui.forms.forms_tab import FormsTab
 from app.ui.journal.journal_tab import JournalTab
 from app.ui.journal.plan_tab import PlanTab
+from app.ui.registers.lookup_dialog import RegisterLookupDialog
 from app.ui.widgets.messages import ask_save_or_discard, show_done, show_error
 from app.ui.widgets.pdf_preview import preview_pdf
 from app.ui.widgets.read_only import EditLock
@@ -158,10 +159,26 @@ class CaseView(QWidget):
     def _make_journal_tab(self) -> JournalTab:
         tab = JournalTab(self.context, self.case_id, self)
         tab.changed.connect(self.reload)
-        self.edit_lock.add(tab.new_button, tab.save_button, tab.sign_button, tab.addendum_button)
+        tab.register_lookup_requested.connect(self.register_lookup)
+        self.edit_lock.add(
+            tab.new_button, tab.save_button, tab.sign_button, tab.addendum_button, tab.lookup_button
+        )
         tab.hold(self.edit_lock.reason)  # and its inputs read-only while the buttons are held
         self.edit_lock.reason_changed.connect(tab.hold)
         return tab
+
+    def register_lookup(self) -> RegisterLookupDialog:
+        """Hämta registeruppgifter (app.ui.registers.lookup_dialog); the journal shows the
+        answer's entry when it came."""
+        dialog = RegisterLookupDialog(
+            self.context,
+            self.case_id,
+            self.overview.members,
+            self,
+            on_done=lambda lookup: self.journal_tab.reload(select_id=lookup.entry_id),
+        )
+        dialog.open()
+        return dialog
 
     def _make_plan_tab(self) -> PlanTab:
         tab = PlanTab(self.context, self.case_id, self)
