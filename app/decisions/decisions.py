@@ -118,6 +118,9 @@ class DecisionDraft:
     proposal: dict | None = None
     """What the program proposed (`proposal_snapshot` of the pre-filled calculation): kept
     with a new decision, compared at signing."""
+    proposal_notes: list[str] = field(default_factory=list)
+    """The differences between the application and the registers, and the proposal's notes,
+    as the handläggare saw them: shown again when the draft is opened."""
 
 
 def proposal_snapshot(draft: DecisionDraft) -> dict:
@@ -143,7 +146,7 @@ def _cents(amount: Decimal) -> Decimal:
 
 def _signed_as_proposed(decision: Decision) -> bool:
     """The decision as it is signed equals the proposal it started from."""
-    proposed = json.loads(decision.proposal_json or "{}")
+    proposed = json.loads(decision.proposal_json or "{}").get("proposed")
     signed = proposal_snapshot(
         DecisionDraft(
             kind=decision.kind,
@@ -274,7 +277,9 @@ def save_draft(
             from_delivery_id=draft.from_delivery_id,
             proposal_json=None
             if draft.proposal is None
-            else json.dumps(draft.proposal, ensure_ascii=False),
+            else json.dumps(
+                {"proposed": draft.proposal, "notes": draft.proposal_notes}, ensure_ascii=False
+            ),
         )
         session.add(decision)
         action = audit.Action.CREATE
@@ -964,6 +969,8 @@ class DecisionDetail:
     """The day a signed decision was made (its law follows that day); None for a draft."""
     signature_holds: bool = True
     """False when the signed decision no longer matches its hash (`signature_holds`)."""
+    proposal_notes: list[str] = field(default_factory=list)
+    """A decision from a proposal: the differences and notes shown when it was proposed."""
 
 
 def open_decision(session: Session, actor: Actor, decision_id: uuid.UUID) -> DecisionDetail:
@@ -1013,6 +1020,7 @@ def open_decision(session: Session, actor: Actor, decision_id: uuid.UUID) -> Dec
         kommunicering.status_of(decision),
         decision.decided_on,
         signature_holds(decision),
+        json.loads(decision.proposal_json).get("notes", []) if decision.proposal_json else [],
     )
 
 

@@ -11,10 +11,11 @@ on its own and nothing is saved until she saves.
 - Costs as applied for: each kostnad with its amount and description (an unknown slag goes
   to "Övrigt" with its own word kept in the text).
 - Incomes from the registers (app.registers.register_answers) for the period's month, per
-  person: each item's amount less the tax withheld (the income the calculation counts is
-  net income: Socialstyrelsen, "Ekonomiskt bistånd – Handbok för socialtjänsten", 2021,
-  avsnitt om inkomster: inkomster räknas efter skatt), plus the incomes the applicant
-  stated that the registers do not show (or that no register was asked about).
+  person: each item's amount less the tax withheld, since the calculation counts net
+  income ("avdrag för alla nettoinkomster det vill säga inkomst efter avdrag för preliminär
+  skatt": Högsby kommun, Försörjningsstödets storlek, hogsby.se; a municipality's guidance,
+  not checked against Socialstyrelsen's handbook), plus the incomes the applicant stated
+  that the registers do not show (or that no register was asked about).
 - Differences: for every person and kind of income, what the applicant stated beside what
   the registers say (stated only, register only, amounts differ), with both amounts and the
   source. Persons whose registers were not asked are not compared, and the proposal says

@@ -134,6 +134,7 @@ class DecisionEditor(QWidget):
         self.communication: CommunicationStatus | None = None
         self.proposal: Proposal | None = None
         self._proposal_snapshot: dict | None = None
+        self._proposal_notes: list[str] = []
         layout = QVBoxLayout(self)
         self.header = QLabel()
         self.header.setObjectName("decisionHeader")
@@ -431,11 +432,15 @@ class DecisionEditor(QWidget):
             )
             lines += [f"• {difference.text}" for difference in found.differences]
         lines += found.notes
-        self.differences_label.setText("\n".join(lines))
-        self.differences_label.setVisible(bool(lines))
+        self._proposal_notes = lines
+        self._show_proposal_notes(lines)
         if found.norm_year is not None:
             self.recalculate()
         self._proposal_snapshot = decisions.proposal_snapshot(self.draft())
+
+    def _show_proposal_notes(self, lines: list[str]) -> None:
+        self.differences_label.setText("\n".join(lines))
+        self.differences_label.setVisible(bool(lines))
 
     def _mark_differing(self, row: int, tip: str) -> None:
         header = QTableWidgetItem(DIFFERS_MARKER)
@@ -1182,6 +1187,7 @@ class DecisionEditor(QWidget):
             communication_exception_reason=self.communication_exception_reason.toPlainText(),
             from_delivery_id=self.proposal.delivery_id if self.proposal else None,
             proposal=self._proposal_snapshot,
+            proposal_notes=self._proposal_notes,
         )
 
     def save(self) -> bool:
@@ -1276,6 +1282,8 @@ class DecisionEditor(QWidget):
         if draft.bka_form_id:
             self.bka.setCurrentIndex(max(0, self.bka.findData(str(draft.bka_form_id))))
         self.problems.setText("\n".join(detail.problems))
+        if detail.proposal_notes:
+            self._show_proposal_notes(["Föreslaget från e-ansökan.", *detail.proposal_notes])
         self.forwarding_label.setText(
             f"Så skickas brevet: {detail.forwarding_instruction}"
             if detail.forwarding_instruction

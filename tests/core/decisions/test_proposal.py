@@ -432,7 +432,7 @@ def test_signing_remembers_whether_the_proposal_was_signed_unchanged(session, ca
     delivery = uuid.uuid4()
     unchanged = sign(case, replace(proposed, from_delivery_id=delivery, proposal=snapshot))
     assert unchanged.from_delivery_id == delivery and unchanged.proposal_unchanged is True
-    assert json.loads(unchanged.proposal_json) == snapshot
+    assert json.loads(unchanged.proposal_json) == {"proposed": snapshot, "notes": []}
     changed = sign(case, replace(partly(), from_delivery_id=delivery, proposal=snapshot))
     assert changed.proposal_unchanged is False
     by_hand = sign(case, partly())

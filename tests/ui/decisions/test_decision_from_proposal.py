@@ -132,3 +132,15 @@ def test_the_editor_opens_from_the_proposal_with_the_differences_marked(
         saved = session.get(Decision, editor.decision_id)
         assert saved.from_delivery_id is not None and saved.proposal_json
         assert saved.signed_at is None  # the program never signs on its own
+    # opened again, the draft still lists what differed
+    again = DecisionEditor(caseworker, view.case_id, "EB", editor.decision_id)
+    qtbot.addWidget(again)
+    shown_again = again.differences_label.text().replace("\xa0", " ")
+    assert not again.differences_label.isHidden()
+    assert shown_again.startswith("Föreslaget från e-ansökan.")
+    assert "ansökan 4 000,00 kr; registren 4 200,00 kr (Skatteverket)." in shown_again
+    # she signs it as proposed: remembered as signed unchanged (the statistics count it)
+    qtbot.mouseClick(editor.sign_button, LEFT)
+    assert editor.signed_decision, editor.problems.text()
+    with caseworker.database.sessions() as session:
+        assert session.get(Decision, editor.decision_id).proposal_unchanged is True
