@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,6 +41,7 @@ from app.common.identity_number import format_identity_number
 from app.common.periods import month_end, month_start
 from app.intake import application_format
 from app.models import (
+    Case,
     Decision,
     DecisionKind,
     DeliveryStatus,
@@ -152,7 +152,7 @@ class PendingApplication:
     application_id: str
 
 
-def _applicant_digits(session: Session, case_id: uuid.UUID) -> tuple[Any, str | None]:
+def _applicant_digits(session: Session, case_id: uuid.UUID) -> tuple[Case, str | None]:
     case = load_case(session, case_id)
     for member in case.household.members:
         if member.role is MemberRole.APPLICANT:
@@ -178,6 +178,8 @@ def pending_applications(
         )
         .order_by(IntakeDelivery.received_at)
     ).all()
+    if not deliveries:
+        return []  # nothing of the inbox was read
     decided = set(
         session.scalars(select(Decision.period_start).where(Decision.case_id == case_id)).all()
     )
@@ -231,7 +233,7 @@ def propose(session: Session, actor: Actor, case_id: uuid.UUID, delivery_id: uui
 
 
 def _proposal_from(
-    session: Session, actor: Actor, case: Any, delivery_id: uuid.UUID, document: dict
+    session: Session, actor: Actor, case: Case, delivery_id: uuid.UUID, document: dict
 ) -> Proposal:
     first = month_start(date.fromisoformat(document["period"]["from"]))
     last = month_end(first)

@@ -106,7 +106,7 @@ def keep(
         session,
         actor,
         audit.Action.CREATE,
-        AUDIT_ENTITY,
+        "register_answer",
         entity_id=record.id,
         case_id=case_id,
         person_id=person_id,
@@ -153,7 +153,7 @@ def answers_for_month(
         session,
         actor,
         audit.Action.OPEN,
-        AUDIT_ENTITY,
+        "register_answer",
         case_id=case_id,
         detail=f"registersvar för {month:%Y-%m} ({len(latest)} personer)",
     )
