@@ -6,12 +6,12 @@ import uuid
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from app.appeals import delivery
 from app.appeals.delivery import DeliveryStatus
 from app.common.content_hash import ALTERED_AFTER_SIGNING
-from app.common.formatting import money, period_text, short_date
+from app.common.formatting import money, month_name, period_text, short_date
 from app.decisions import decisions, proposal
 from app.decisions.decisions import DecisionRow
 from app.ui.appeals.delivery_dialog import DeliveryDialog
@@ -142,7 +142,25 @@ class DecisionsTab(QWidget):
         self.deliveries = deliveries
         self.pending = pending
         self.proposal_button.setVisible(bool(pending))
-        if pending:
+        # several months waiting: she picks the month (one: the button opens it at once)
+        menu = None
+        if len(pending) > 1:
+            menu = QMenu(self.proposal_button)
+            for waiting in pending:
+                action = menu.addAction(
+                    f"{month_name(waiting.period_start)} (e-ansökan {waiting.application_id})"
+                )
+                action.triggered.connect(
+                    lambda _checked=False, d=waiting.delivery_id: self.proposal_requested.emit(d)
+                )
+        self.proposal_button.setMenu(menu)  # type: ignore[arg-type]  # None: no menu
+        if len(pending) > 1:
+            self.proposal_button.setToolTip(
+                f"{len(pending)} e-ansökningar för månader utan beslut: välj månad. Förslaget "
+                "har kostnader från ansökan och inkomster från registren; du bedömer, ändrar "
+                "och signerar själv."
+            )
+        elif pending:
             self.proposal_button.setToolTip(
                 f"Öppna ett förslag till beslut för {pending[0].period_start:%Y-%m} från "
                 f"e-ansökan {pending[0].application_id}: kostnader från ansökan, inkomster "

@@ -12,7 +12,8 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
-from app.common.periods import month_end
+from app.common.formatting import month_name
+from app.common.periods import month_end, month_start
 from app.intake.intake import take_in
 from app.models import Case, Decision, MemberRole
 from app.registers import lookups
@@ -24,8 +25,8 @@ LEFT = Qt.MouseButton.LeftButton
 
 
 def _prepared_case(main_window, caseworker):
-    """A demo case of Sara's without children and without a decision for some month of 2026,
-    with an e-ansökan for that month and the registers asked about the sökande."""
+    """A demo case of Sara's without children, and the newest month (2025–2026) in which its
+    sökande belonged to the household and that has no decision."""
     for row in main_window.my_cases_model.rows:
         view = main_window.open_case(row.case_id)
         members = view.overview.members
@@ -37,16 +38,19 @@ def _prepared_case(main_window, caseworker):
                     select(Decision.period_start).where(Decision.case_id == row.case_id)
                 )
             )
-        month = next(
-            (date(2026, m, 1) for m in range(11, 0, -1) if date(2026, m, 1) not in decided), None
-        )
-        if month is None:
+            case = session.get(Case, row.case_id)
+            since = case.household.members[0].member_from or date(2000, 1, 1)
+        newest_first = [date(2026, m, 1) for m in range(11, 0, -1)] + [
+            date(2025, m, 1) for m in range(12, 0, -1)
+        ]
+        months = [m for m in newest_first if m not in decided and m >= month_start(since)]
+        if not months:
             continue
-        return view, month
+        return view, months[0]
     pytest.skip("no demo case for a single adult")
 
 
-def _deliver_and_ask(caseworker, view, month: date) -> None:
+def _deliver_and_ask(caseworker, view, month: date, application_id: str = "EA-GUI-1") -> None:
     with caseworker.database.sessions() as session:
         case = session.get(Case, view.case_id)
         person = case.household.members[0].person
@@ -57,7 +61,7 @@ def _deliver_and_ask(caseworker, view, month: date) -> None:
         [(digits, "lon", "4000"), (digits, "foraldrapenning", "2500")],
         [("boende", "6200", "Hyra"), ("hushallsel", "300", "")],
         month=f"{month:%Y-%m}",
-        application_id="EA-GUI-1",
+        application_id=application_id,
     )
     period = MonthRange.of(month)
     service = HandBuilt(
@@ -68,6 +72,8 @@ def _deliver_and_ask(caseworker, view, month: date) -> None:
         }
     )
     caseworker.call(lambda s, a: take_in(s, a, raw, filename="ansokan.json"))
+    if month > date(2026, 11, 1):
+        return  # next month's application: the registers know nothing of it yet
     caseworker.call(
         lambda s, a: lookups.look_up(
             s, a, view.case_id, person_id, period, "ansokan", service=service
@@ -144,3 +150,28 @@ def test_the_editor_opens_from_the_proposal_with_the_differences_marked(
     assert editor.signed_decision, editor.problems.text()
     with caseworker.database.sessions() as session:
         assert session.get(Decision, editor.decision_id).proposal_unchanged is True
+
+
+def test_several_months_waiting_she_picks_the_month(qtbot, main_window, caseworker) -> None:
+    """An application for next month beside this one's: the button offers both."""
+    view, month = _prepared_case(main_window, caseworker)
+    december = date(2026, 12, 1)
+    _deliver_and_ask(caseworker, view, month)
+    _deliver_and_ask(caseworker, view, december, "EA-GUI-2")
+    tab = view.decisions_tab
+    tab.reload()
+    menu = tab.proposal_button.menu()
+    assert menu is not None
+    texts = [action.text() for action in menu.actions()]
+    assert texts == [
+        "december 2026 (e-ansökan EA-GUI-2)",
+        f"{month_name(month)} (e-ansökan EA-GUI-1)",
+    ]
+    menu.actions()[0].trigger()
+    editor = main_window.tabs.currentWidget()
+    assert isinstance(editor, DecisionEditor)
+    assert editor.period_start.value() == december
+    assert "EA-GUI-2" in editor.source_label.text()
+    # the registers not asked for december: nothing compared, and the editor says so
+    assert editor.differing_rows() == []
+    assert "Registren har inte frågats om" in editor.differences_label.text()
