@@ -113,6 +113,55 @@ class DecisionDraft:
     communication_exception: str = ""
     """A code of kommunicering.exceptions(): why no kommunicering is needed."""
     communication_exception_reason: str = ""
+    from_delivery_id: uuid.UUID | None = None
+    """The e-ansökan the decision was proposed from (app.decisions.proposal)."""
+    proposal: dict | None = None
+    """What the program proposed (`proposal_snapshot` of the pre-filled calculation): kept
+    with a new decision, compared at signing."""
+    proposal_notes: list[str] = field(default_factory=list)
+    """The differences between the application and the registers, and the proposal's notes,
+    as the handläggare saw them: shown again when the draft is opened."""
+
+
+def proposal_snapshot(draft: DecisionDraft) -> dict:
+    """The parts of a drafted decision that tell whether it is what the program proposed:
+    the norm year, each item as applied and granted, each income row as counted."""
+    return {
+        "norm_year": draft.norm_year,
+        "items": [
+            [i.item_type, str(_cents(i.applied)), str(_cents(i.granted))] for i in draft.items
+        ],
+        "incomes": [
+            [row["label"], str(_cents(Decimal(row["amount"])))]
+            for row in draft.calculation.get("rows", [])
+            if row.get("section") == "inkomst"
+        ],
+        "income_counted": str(_cents(draft.income_counted)),
+    }
+
+
+def _cents(amount: Decimal) -> Decimal:
+    return Decimal(amount).quantize(CENT, ROUND_HALF_UP)
+
+
+def _signed_as_proposed(decision: Decision) -> bool:
+    """The decision as it is signed equals the proposal it started from."""
+    proposed = json.loads(decision.proposal_json or "{}").get("proposed")
+    signed = proposal_snapshot(
+        DecisionDraft(
+            kind=decision.kind,
+            period_start=decision.period_start,
+            period_end=decision.period_end,
+            items=[
+                ItemInput(i.item_type, i.label, i.applied, i.proposed, i.granted)
+                for i in decision.items
+            ],
+            income_counted=decision.income_counted,
+            calculation=json.loads(decision.calculation_json or "{}"),
+            norm_year=decision.norm_year,
+        )
+    )
+    return signed == proposed
 
 
 def derive_outcome(items: list[ItemInput], income: Decimal, dismissed: bool) -> Outcome:
@@ -225,6 +274,12 @@ def save_draft(
             outcome=Outcome.GRANTED,
             period_start=draft.period_start,
             period_end=draft.period_end,
+            from_delivery_id=draft.from_delivery_id,
+            proposal_json=None
+            if draft.proposal is None
+            else json.dumps(
+                {"proposed": draft.proposal, "notes": draft.proposal_notes}, ensure_ascii=False
+            ),
         )
         session.add(decision)
         action = audit.Action.CREATE
@@ -765,6 +820,8 @@ def sign_decision(
     decision.decided_on = clock.today()
     decision.decided_by = actor.id
     decision.updated_by = actor.id
+    if decision.proposal_json is not None:
+        decision.proposal_unchanged = _signed_as_proposed(decision)
     decision.content_hash = content_hash(decision)
     session.flush()
     pdf = render_letter(letter_data(session, actor, decision))
@@ -912,6 +969,8 @@ class DecisionDetail:
     """The day a signed decision was made (its law follows that day); None for a draft."""
     signature_holds: bool = True
     """False when the signed decision no longer matches its hash (`signature_holds`)."""
+    proposal_notes: list[str] = field(default_factory=list)
+    """A decision from a proposal: the differences and notes shown when it was proposed."""
 
 
 def open_decision(session: Session, actor: Actor, decision_id: uuid.UUID) -> DecisionDetail:
@@ -961,6 +1020,7 @@ def open_decision(session: Session, actor: Actor, decision_id: uuid.UUID) -> Dec
         kommunicering.status_of(decision),
         decision.decided_on,
         signature_holds(decision),
+        json.loads(decision.proposal_json).get("notes", []) if decision.proposal_json else [],
     )
 
 

@@ -48,6 +48,7 @@ from app.models.norm import NormTableRecord, NormTableStatus
 from app.models.organisation import Role, Unit, User
 from app.models.person import Person
 from app.models.plan import Plan, PlanItem
+from app.models.register_answer import RegisterAnswerRecord
 from app.models.setting import Setting
 from app.models.statistics_barrier import (
     StatisticsBarrierFact,
@@ -142,6 +143,7 @@ __all__ = [
     "PulledCase",
     "ReceivedVia",
     "Reconsideration",
+    "RegisterAnswerRecord",
     "Role",
     "RulingOutcome",
     "Setting",

@@ -138,6 +138,15 @@ class Decision(VersionedMixin, Base):
     letter_pdf: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     letter_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
     replaces_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("decisions.id"), default=None)
+    from_delivery_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    """The e-ansökan (intake_deliveries) the decision was proposed from (app.decisions.
+    proposal). No foreign key: the inbox stays at the office, the decision travels with a
+    checked-out case."""
+    proposal_json: Mapped[str | None] = mapped_column(Text, default=None)
+    """What the program proposed (norm year, costs, incomes), to tell at signing whether the
+    handläggare signed it unchanged."""
+    proposal_unchanged: Mapped[bool | None] = mapped_column(default=None)
+    """Set at signing for a decision from a proposal: the signed calculation is the proposed."""
     executed_on: Mapped[date | None] = mapped_column(default=None)
     """Verkställt (paid or otherwise carried out); decisions not executed in 3 months are
     reported (DOMAIN.md)."""

@@ -1,9 +1,9 @@
 """Copying cases from the server to a laptop's replica (check-out for hembesök).
 
 What a case needs offline is copied whole: the case and its household, members and persons,
-applications, status history, journal, forms, plans, support barriers, decisions and
-follow-ups, what came after its decisions (delgivning, appeals, court rulings, their
-letters) and the complaints linked to it with their answers (as far as the user may read
+applications, status history, journal, register answers, forms, plans, support barriers,
+decisions and follow-ups, what came after its decisions (delgivning, appeals, court rulings,
+their letters) and the complaints linked to it with their answers (as far as the user may read
 them: on PostgreSQL row-level security decides; a complaint's measures stay at the office),
 and its active lease; and the reference data every case uses (units, the staff
 list without password hashes, delegations, form definitions, norm tables, settings). Rows
@@ -37,6 +37,7 @@ CASE_ROW_TABLES = (
     "decision_deliveries",
     "appeals",
     "appeal_rulings",
+    "register_answers",
 )
 """Tables whose rows belong to one case (column case_id)."""
 

@@ -25,7 +25,7 @@ from app.common.identity_number import format_identity_number
 from app.journal import journal
 from app.journal.journal import JournalDraft
 from app.models import HouseholdMember, Person
-from app.registers import adapters
+from app.registers import adapters, register_answers
 from app.registers.register_service import (
     MonthRange,
     RegisterAnswer,
@@ -75,7 +75,8 @@ def look_up(
     service: RegisterService | None = None,
 ) -> Lookup:
     """Ask the register service about a member of the case's household for `period`, for
-    `purpose`; the answer becomes a signed journal entry of type "registeruppgifter".
+    `purpose`; the answer becomes a signed journal entry of type "registeruppgifter" and is
+    kept as data with the case (app.registers.register_answers).
     `service`: the configured one (app.registers.adapters) unless given."""
     case = load_case(session, case_id)
     if actor.replica_id is not None:
@@ -135,6 +136,7 @@ def look_up(
         ),
     )
     journal.sign_entry(session, actor, entry.id)
+    register_answers.keep(session, actor, case_id, person_id, entry.id, answer, service.name)
     audit.record(
         session,
         actor,

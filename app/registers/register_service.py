@@ -58,6 +58,7 @@ class ItemKind(enum.StrEnum):
     ACTIVITY_SUPPORT = "aktivitetsstod"
     UNEMPLOYMENT_BENEFIT = "arbetsloshetsersattning"
     CHILD_ALLOWANCE = "barnbidrag"
+    MAINTENANCE_SUPPORT = "underhallsstod"
     HOUSING_ALLOWANCE = "bostadsbidrag"
     SICKNESS_BENEFIT = "sjukpenning"
     PARENTAL_BENEFIT = "foraldrapenning"
@@ -75,6 +76,7 @@ KIND_LABELS = {
     ItemKind.ACTIVITY_SUPPORT: "Aktivitetsstöd",
     ItemKind.UNEMPLOYMENT_BENEFIT: "Arbetslöshetsersättning",
     ItemKind.CHILD_ALLOWANCE: "Barnbidrag",
+    ItemKind.MAINTENANCE_SUPPORT: "Underhållsstöd",
     ItemKind.HOUSING_ALLOWANCE: "Bostadsbidrag",
     ItemKind.SICKNESS_BENEFIT: "Sjukpenning",
     ItemKind.PARENTAL_BENEFIT: "Föräldrapenning",

@@ -81,6 +81,8 @@ ENTITY_LABELS = {
     "support_barrier": "försörjningshinder",
     "support_barriers": "försörjningshinder",
     "register_lookup": "registerförfrågan (inkomster och ersättningar)",
+    "register_answer": "registersvar (inkomster och ersättningar)",
+    "register_answers": "registersvar (inkomster och ersättningar)",
     "applications": "ansökan",
     "audit_log": "logggranskning",
     "statistics": "statistik",

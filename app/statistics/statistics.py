@@ -147,6 +147,7 @@ from app.statistics import event_facts, fact_upkeep, facts, household_type, tota
 if TYPE_CHECKING:
     from app.statistics.appeal_statistics import AppealStatistics
     from app.statistics.complaint_statistics import ComplaintStatistics
+    from app.statistics.proposal_statistics import ProposalStatistics
 
 WOMEN = "K"
 MEN = "M"
@@ -319,6 +320,9 @@ class MonthStatistics:
     a year (the year's own figures have them, with the rulings per month)."""
     complaints: ComplaintStatistics | None = None
     """Synpunkter och klagomål (complaint_statistics.py); None for the months of a year."""
+    proposals: ProposalStatistics | None = None
+    """Förslag från e-ansökan signed, and signed unchanged (proposal_statistics.py); None
+    for the months of a year."""
 
 
 @dataclass(frozen=True)
@@ -353,6 +357,7 @@ class YearStatistics:
     time_to_decision: DecisionTimes
     appeals: AppealStatistics | None = None
     complaints: ComplaintStatistics | None = None
+    proposals: ProposalStatistics | None = None
 
 
 # --- public entry points ----------------------------------------------------------------------
@@ -363,7 +368,7 @@ def month_statistics(
     scope = require_statistics_access(actor, unit_id)
     first = month_start(month)
     result = _Computation(session, [first], scope).run()
-    appeals, complaints = _after_decision(session, [first], scope)
+    appeals, complaints, proposals = _after_decision(session, [first], scope)
     # the unit's name as the result has it: read again, the unit (no longer referenced, so
     # gone from the session's identity map) was a second statement
     audit_aggregate(
@@ -373,7 +378,7 @@ def month_statistics(
         "statistics",
         f"statistik {first:%Y-%m}, {result.unit_name}",
     )
-    return replace(result.months[0], appeals=appeals, complaints=complaints)
+    return replace(result.months[0], appeals=appeals, complaints=complaints, proposals=proposals)
 
 
 def year_statistics(
@@ -383,8 +388,8 @@ def year_statistics(
     scope = require_statistics_access(actor, unit_id)
     months = [date(year, m, 1) for m in range(1, 13)]
     result = _Computation(session, months, scope).run()
-    appeals, complaints = _after_decision(session, months, scope)
-    result = replace(result, appeals=appeals, complaints=complaints)
+    appeals, complaints, proposals = _after_decision(session, months, scope)
+    result = replace(result, appeals=appeals, complaints=complaints, proposals=proposals)
     audit_aggregate(
         session,
         actor,
@@ -397,14 +402,16 @@ def year_statistics(
 
 def _after_decision(
     session: Session, months: list[date], scope: uuid.UUID | None
-) -> tuple[AppealStatistics, ComplaintStatistics]:
-    """The appeals' and the complaints' figures of the period (their definitions are in
-    appeal_statistics.py and complaint_statistics.py), under the same access and audit row."""
-    from app.statistics import appeal_statistics, complaint_statistics
+) -> tuple[AppealStatistics, ComplaintStatistics, ProposalStatistics]:
+    """The appeals', the complaints' and the proposals' figures of the period (their
+    definitions are in appeal_statistics.py, complaint_statistics.py and
+    proposal_statistics.py), under the same access and audit row."""
+    from app.statistics import appeal_statistics, complaint_statistics, proposal_statistics
 
     return (
         appeal_statistics.compute(session, months, scope),
         complaint_statistics.compute(session, months, scope),
+        proposal_statistics.compute(session, months, scope),
     )
 
 

@@ -26,6 +26,7 @@ from app.models.appeal import CourtInstance, RulingOutcome
 from app.models.complaint import FeedbackKind, ReceivedVia
 from app.statistics import household_type
 from app.statistics.complaint_statistics import theme_label
+from app.statistics.proposal_statistics import ProposalCounts
 from app.statistics.statistics import (
     HouseholdCounts,
     MonthStatistics,
@@ -97,13 +98,27 @@ def summary(stats: Stats) -> list[tuple[str, str]]:
     def split(c: SexCounts) -> str:
         return f"{count_text(c.total)} (kvinnor {count_text(c.women)}, män {count_text(c.men)})"
 
-    return [
+    found = [
         ("Beslutshushåll", split(stats.decision_households.total)),
         ("Bidragshushåll", split(stats.support_households.total)),
         ("Beviljat", money_text(stats.amount_granted)),
         ("Utbetalt", money_text(stats.amount_paid)),
         ("Kostnad per bidragshushåll", money_text(stats.cost_per_support_household)),
     ]
+    if stats.proposals is not None and stats.proposals.has_data:
+        found.append((PROPOSALS_LABEL, proposal_counts_text(stats.proposals.total)))
+    return found
+
+
+PROPOSALS_LABEL = "Förslag från e-ansökan"
+
+
+def proposal_counts_text(counts: ProposalCounts) -> str:
+    """'12 signerade, varav 9 oförändrade (75,0 %)'."""
+    return (
+        f"{count_text(counts.signed)} signerade, varav {count_text(counts.unchanged)} "
+        f"oförändrade ({percent_text(counts.share)})"
+    )
 
 
 def has_data(stats: Stats) -> bool:
@@ -120,6 +135,7 @@ def has_data(stats: Stats) -> bool:
         or stats.first_response.received
         or (stats.appeals is not None and stats.appeals.has_data)
         or (stats.complaints is not None and stats.complaints.has_data)
+        or (stats.proposals is not None and stats.proposals.has_data)
     )
 
 
@@ -981,8 +997,53 @@ def complaint_via_table(stats: Stats) -> StatTable | None:
     )
 
 
+# --- förslag från e-ansökan -----------------------------------------------------------------
+PROPOSALS = (
+    "Beslut som signerades under perioden och som utgick från ett förslag från e-ansökan "
+    "(kostnader från ansökan, inkomster från registren). Oförändrade: normår, poster och "
+    "inkomster signerades som de föreslogs. Visar hur långt förslagen räcker; handläggaren "
+    "bedömer och signerar alltid själv."
+)
+
+
+def proposals_table(stats: Stats) -> StatTable | None:
+    """The months down (and the year), signed and unchanged across."""
+    p = stats.proposals
+    if p is None or not p.has_data:
+        return None
+    lines = [
+        (month_label(m.month) if len(p.months) > 1 else month_name(m.month).capitalize(), m.counts)
+        for m in p.months
+    ]
+    if len(p.months) > 1:
+        lines.append((f"Helår {p.first.year}", p.total))
+    rows = []
+    for position, (label, counts) in enumerate(lines):
+        values = [counts.signed, counts.unchanged, counts.share]
+        texts = [
+            count_text(counts.signed),
+            count_text(counts.unchanged),
+            percent_text(counts.share),
+        ]
+        rows.append(
+            StatRow((label, *texts), (position, *values), summary=label.startswith("Helår"))
+        )
+    return StatTable(
+        "proposals",
+        f"{PROPOSALS_LABEL} {period_title(stats)}: {proposal_counts_text(p.total)}",
+        PROPOSALS,
+        (
+            StatColumn("Månad"),
+            StatColumn("Signerade", explanation=PROPOSALS),
+            StatColumn("Varav oförändrade", explanation=PROPOSALS),
+            StatColumn("Andel oförändrade", explanation=PROPOSALS, kind=ValueKind.SHARE),
+        ),
+        tuple(rows),
+    )
+
+
 def after_decision_tables(stats: Stats) -> list[StatTable]:
-    """Överklaganden and synpunkter (none for the months of a year)."""
+    """Överklaganden, synpunkter and förslag från e-ansökan (none for the months of a year)."""
     made = [
         appeals_table(stats),
         *(rulings_table(stats, i) for i in ("forvaltningsratten", "kammarratten", "hfd")),
@@ -990,6 +1051,7 @@ def after_decision_tables(stats: Stats) -> list[StatTable]:
         complaints_table(stats),
         complaint_themes_table(stats),
         complaint_via_table(stats),
+        proposals_table(stats),
     ]
     return [t for t in made if t is not None]
 

@@ -489,6 +489,11 @@ class MainWindow(QMainWindow):
         view.changed.connect(self.refresh_my_cases)
         view.open_form_requested.connect(self.open_form)
         view.open_decision_requested.connect(self.open_decision)
+        view.proposal_requested.connect(
+            lambda case_view, delivery_id: self.open_decision(
+                case_view, None, from_delivery_id=delivery_id
+            )
+        )
         view.replace_decision_requested.connect(
             lambda case_view, old_id: self.open_decision(case_view, None, replaces_id=old_id)
         )
@@ -527,6 +532,7 @@ class MainWindow(QMainWindow):
         decision_id: uuid.UUID | None,
         *,
         replaces_id: uuid.UUID | None = None,
+        from_delivery_id: uuid.UUID | None = None,
     ) -> DecisionEditor:
         existing = (
             self._find_tab(lambda w: isinstance(w, DecisionEditor) and w.decision_id == decision_id)
@@ -542,6 +548,7 @@ class MainWindow(QMainWindow):
             case_view.overview.case_number,
             decision_id,
             replaces_id=replaces_id,
+            from_delivery_id=from_delivery_id,
         )
         editor.saved.connect(case_view.decisions_tab.reload)
         editor.replace_requested.connect(

@@ -32,6 +32,7 @@ from app.ui.decisions.decisions_tab import DecisionsTab
 from app.ui.forms.forms_tab import FormsTab
 from app.ui.journal.journal_tab import JournalTab
 from app.ui.journal.plan_tab import PlanTab
+from app.ui.registers.lookup_dialog import RegisterLookupDialog
 from app.ui.widgets.messages import ask_save_or_discard, show_done, show_error
 from app.ui.widgets.pdf_preview import preview_pdf
 from app.ui.widgets.read_only import EditLock
@@ -45,6 +46,7 @@ class CaseView(QWidget):
     """The case changed in a way lists elsewhere show (status, deadlines)."""
     open_form_requested = Signal(object)  # form id
     open_decision_requested = Signal(object, object)  # case view, decision id or None
+    proposal_requested = Signal(object, object)  # case view, e-ansökan's delivery id
     replace_decision_requested = Signal(object, object)  # case view, id of the one replaced
     access_log_requested = Signal(str)  # personnummer (chefs)
 
@@ -157,10 +159,26 @@ class CaseView(QWidget):
     def _make_journal_tab(self) -> JournalTab:
         tab = JournalTab(self.context, self.case_id, self)
         tab.changed.connect(self.reload)
-        self.edit_lock.add(tab.new_button, tab.save_button, tab.sign_button, tab.addendum_button)
+        tab.register_lookup_requested.connect(self.register_lookup)
+        self.edit_lock.add(
+            tab.new_button, tab.save_button, tab.sign_button, tab.addendum_button, tab.lookup_button
+        )
         tab.hold(self.edit_lock.reason)  # and its inputs read-only while the buttons are held
         self.edit_lock.reason_changed.connect(tab.hold)
         return tab
+
+    def register_lookup(self) -> RegisterLookupDialog:
+        """Hämta registeruppgifter (app.ui.registers.lookup_dialog); the journal shows the
+        answer's entry when it came."""
+        dialog = RegisterLookupDialog(
+            self.context,
+            self.case_id,
+            self.overview.members,
+            self,
+            on_done=lambda lookup: self.journal_tab.reload(select_id=lookup.entry_id),
+        )
+        dialog.open()
+        return dialog
 
     def _make_plan_tab(self) -> PlanTab:
         tab = PlanTab(self.context, self.case_id, self)
@@ -179,7 +197,12 @@ class CaseView(QWidget):
         tab.open_decision_requested.connect(
             lambda decision_id: self.open_decision_requested.emit(self, decision_id)
         )
-        self.edit_lock.add(tab.new_button, tab.execute_button, tab.delivery_button)
+        tab.proposal_requested.connect(
+            lambda delivery_id: self.proposal_requested.emit(self, delivery_id)
+        )
+        self.edit_lock.add(
+            tab.new_button, tab.proposal_button, tab.execute_button, tab.delivery_button
+        )
         return tab
 
     def _make_appeals_tab(self) -> AppealsTab:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,9 +37,10 @@ from app.common.content_hash import ALTERED_AFTER_SIGNING
 from app.common.errors import ValidationFailed
 from app.common.formatting import long_date, money, period_text
 from app.common.periods import month_end, month_start, next_month_start
-from app.decisions import decisions, kommunicering, legal_texts
+from app.decisions import decisions, kommunicering, legal_texts, proposal
 from app.decisions.decisions import DecisionDraft, ItemInput
 from app.decisions.kommunicering import CommunicationStatus, SentCommunication
+from app.decisions.proposal import Proposal
 from app.models import DecisionKind, Outcome
 from app.norms import applicable_table
 from app.norms.norm_calculation import (
@@ -79,6 +81,12 @@ def _amount_item(value: Decimal) -> QTableWidgetItem:
     return item
 
 
+DIFFERS_COLOUR = "#ffe08a"
+"""A row whose income differs between the application and the registers (with a marker in
+the row's header and a tooltip: never the colour alone)."""
+DIFFERS_MARKER = "⚠ Avviker"
+
+
 def _combo(options: dict[str, str], current: str = "") -> QComboBox:
     combo = QComboBox()
     for key, label in options.items():
@@ -103,9 +111,12 @@ class DecisionEditor(QWidget):
         parent: QWidget | None = None,
         *,
         replaces_id: uuid.UUID | None = None,
+        from_delivery_id: uuid.UUID | None = None,
     ):
         """`replaces_id`: a new decision that replaces a signed one (a change of a signed
-        decision is always a new decision referring to the old)."""
+        decision is always a new decision referring to the old). `from_delivery_id`: a new
+        decision pre-filled with the proposal from that e-ansökan (app.decisions.proposal);
+        nothing is saved until the handläggare saves."""
         super().__init__(parent)
         self.context = context
         self.replaces_id = replaces_id
@@ -121,6 +132,9 @@ class DecisionEditor(QWidget):
         self._jobbstimulans: dict[str, JobbstimulansStatus] = {}
         self.period_children: list[decisions.ChildRef] = []
         self.communication: CommunicationStatus | None = None
+        self.proposal: Proposal | None = None
+        self._proposal_snapshot: dict | None = None
+        self._proposal_notes: list[str] = []
         layout = QVBoxLayout(self)
         self.header = QLabel()
         self.header.setObjectName("decisionHeader")
@@ -180,6 +194,8 @@ class DecisionEditor(QWidget):
         if decision_id is None:
             self._apply_defaults()
             self._prefill_household()
+            if from_delivery_id is not None:
+                self._apply_proposal(from_delivery_id)
             self._refresh_children()
             self._update_outcome()
         else:
@@ -213,6 +229,14 @@ class DecisionEditor(QWidget):
         self.source_label.setObjectName("decisionSource")
         self.source_label.setWordWrap(True)
         column.addWidget(self.source_label)
+        self.differences_label = QLabel()
+        """What the e-ansökan and the registers disagree on, for the handläggare to judge."""
+        self.differences_label.setObjectName("proposalDifferences")
+        self.differences_label.setWordWrap(True)
+        self.differences_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.differences_label.setStyleSheet(f"background:{DIFFERS_COLOUR}; padding:4px;")
+        self.differences_label.hide()
+        column.addWidget(self.differences_label)
         household = QGroupBox("Hushållet")
         household_layout = QFormLayout(household)
         self.adults_label = QLabel()
@@ -368,6 +392,79 @@ class DecisionEditor(QWidget):
         self.period_end.set_value(defaults.period_end)
         self._show_norm_year()  # the period decides the riksnorm's year
         self.source_label.setText(defaults.note)
+
+    def _apply_proposal(self, delivery_id: uuid.UUID) -> None:
+        """Fill the calculation from the proposal (app.decisions.proposal), mark the income
+        rows that differ from what the applicant stated, list the differences, calculate."""
+        found = self.context.call(lambda s, a: proposal.propose(s, a, self.case_id, delivery_id))
+        self.proposal = found
+        self.kind.setCurrentIndex(max(0, self.kind.findData(found.kind.value)))
+        self.period_start.set_value(found.period_start)
+        self.period_end.set_value(found.period_end)
+        self._prefill_household()
+        self.source_label.setText(
+            f"Förslag från e-ansökan {found.application_id} för "
+            f"{period_text(found.period_start, found.period_end)}: kostnader som sökanden "
+            "angett, inkomster från registren. Bedöm förslaget; ingenting sparas förrän du "
+            "sparar, och beslutet signeras bara av dig."
+        )
+        self.costs.setRowCount(0)
+        for cost in found.costs:
+            self.add_cost(cost.cost_type, money(cost.applied), description=cost.description)
+        self.incomes.setRowCount(0)
+        for income in found.incomes:
+            row = self.add_income(income.income_type, income.person_id, money(income.amount))
+            tip = f"Källa: {income.origin}."
+            if income.note:
+                tip += f" {income.note}"
+            difference = found.differs(income)
+            if difference is not None:
+                tip = f"{DIFFERS_MARKER}: {difference.text} {tip}"
+                self._mark_differing(row, tip)
+            amount = self.incomes.item(row, 2)
+            if amount is not None:
+                amount.setToolTip(tip)
+        lines = []
+        if found.differences:
+            lines.append(
+                f"Ansökan och registren skiljer sig åt ({len(found.differences)}); bedöm "
+                "varje rad markerad med ⚠:"
+            )
+            lines += [f"• {difference.text}" for difference in found.differences]
+        lines += found.notes
+        self._proposal_notes = lines
+        self._show_proposal_notes(lines)
+        if found.norm_year is not None:
+            self.recalculate()
+        self._proposal_snapshot = decisions.proposal_snapshot(self.draft())
+
+    def _show_proposal_notes(self, lines: list[str]) -> None:
+        self.differences_label.setText("\n".join(lines))
+        self.differences_label.setVisible(bool(lines))
+
+    def _mark_differing(self, row: int, tip: str) -> None:
+        header = QTableWidgetItem(DIFFERS_MARKER)
+        header.setToolTip(tip)
+        self.incomes.setVerticalHeaderItem(row, header)
+        for column in (2, 3):
+            item = self.incomes.item(row, column)
+            if item is not None:
+                item.setBackground(QBrush(QColor(DIFFERS_COLOUR)))
+                item.setToolTip(tip)
+        for column in (0, 1):
+            widget = self.incomes.cellWidget(row, column)
+            if widget is not None:
+                widget.setStyleSheet(f"background:{DIFFERS_COLOUR};")
+                widget.setToolTip(tip)
+
+    def differing_rows(self) -> list[int]:
+        """The income rows marked as differing from the application."""
+        return [
+            row
+            for row in range(self.incomes.rowCount())
+            if (header := self.incomes.verticalHeaderItem(row)) is not None
+            and header.text() == DIFFERS_MARKER
+        ]
 
     def _refresh_jobbstimulans(self) -> None:
         """Each sökande's and medsökande's jobbstimulans in the month calculated (the
@@ -1088,6 +1185,9 @@ class DecisionEditor(QWidget):
             others_information=self.others_information.isChecked(),
             communication_exception=self.communication_exception.currentData() or "",
             communication_exception_reason=self.communication_exception_reason.toPlainText(),
+            from_delivery_id=self.proposal.delivery_id if self.proposal else None,
+            proposal=self._proposal_snapshot,
+            proposal_notes=self._proposal_notes,
         )
 
     def save(self) -> bool:
@@ -1182,6 +1282,8 @@ class DecisionEditor(QWidget):
         if draft.bka_form_id:
             self.bka.setCurrentIndex(max(0, self.bka.findData(str(draft.bka_form_id))))
         self.problems.setText("\n".join(detail.problems))
+        if detail.proposal_notes:
+            self._show_proposal_notes(["Föreslaget från e-ansökan.", *detail.proposal_notes])
         self.forwarding_label.setText(
             f"Så skickas brevet: {detail.forwarding_instruction}"
             if detail.forwarding_instruction
@@ -1288,6 +1390,8 @@ class DecisionEditor(QWidget):
         self._saved_inputs = input_snapshot(self)
 
     def has_unsaved_changes(self) -> bool:
+        if self.proposal is not None and self.decision_id is None:
+            return True  # a proposal is not kept until it is saved
         return not self.signed_decision and input_snapshot(self) != self._saved_inputs
 
     def confirm_close(self) -> bool:

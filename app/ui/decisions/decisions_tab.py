@@ -6,13 +6,13 @@ import uuid
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from app.appeals import delivery
 from app.appeals.delivery import DeliveryStatus
 from app.common.content_hash import ALTERED_AFTER_SIGNING
-from app.common.formatting import money, period_text, short_date
-from app.decisions import decisions
+from app.common.formatting import money, month_name, period_text, short_date
+from app.decisions import decisions, proposal
 from app.decisions.decisions import DecisionRow
 from app.ui.appeals.delivery_dialog import DeliveryDialog
 from app.ui.context import AppContext
@@ -62,6 +62,7 @@ class _DecisionsModel(RowTableModel):
 
 class DecisionsTab(QWidget):
     open_decision_requested = Signal(object)  # decision id, or None for a new decision
+    proposal_requested = Signal(object)  # the e-ansökan's delivery id
 
     def __init__(self, context: AppContext, case_id: uuid.UUID, parent: QWidget | None = None):
         super().__init__(parent)
@@ -102,6 +103,10 @@ class DecisionsTab(QWidget):
         self.new_button = QPushButton("&Ny beräkning och beslut …")
         self.new_button.setObjectName("newDecision")
         self.new_button.clicked.connect(lambda: self.open_decision_requested.emit(None))
+        self.proposal_button = QPushButton("Nytt beslut från &e-ansökan …")
+        self.proposal_button.setObjectName("newDecisionFromApplication")
+        self.proposal_button.clicked.connect(self._propose)
+        self.pending: list[proposal.PendingApplication] = []
         self.open_button = QPushButton("Ö&ppna")
         self.open_button.clicked.connect(self._open_selected)
         self.execute_button = QPushButton("Registrera &verkställighet …")
@@ -118,6 +123,7 @@ class DecisionsTab(QWidget):
         )
         self.delivery_button.clicked.connect(self._record_delivery)
         buttons.addWidget(self.new_button)
+        buttons.addWidget(self.proposal_button)
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.execute_button)
         buttons.addWidget(self.delivery_button)
@@ -126,13 +132,40 @@ class DecisionsTab(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        rows, deliveries = self.context.call(
+        rows, deliveries, pending = self.context.call(
             lambda s, a: (
                 decisions.list_decisions(s, a, self.case_id),
                 delivery.deliveries_of_case(s, a, self.case_id),
+                proposal.pending_applications(s, a, self.case_id),
             )
         )
         self.deliveries = deliveries
+        self.pending = pending
+        self.proposal_button.setVisible(bool(pending))
+        # several months waiting: she picks the month (one: the button opens it at once)
+        menu = None
+        if len(pending) > 1:
+            menu = QMenu(self.proposal_button)
+            for waiting in pending:
+                action = menu.addAction(
+                    f"{month_name(waiting.period_start)} (e-ansökan {waiting.application_id})"
+                )
+                action.triggered.connect(
+                    lambda _checked=False, d=waiting.delivery_id: self.proposal_requested.emit(d)
+                )
+        self.proposal_button.setMenu(menu)  # type: ignore[arg-type]  # None: no menu
+        if len(pending) > 1:
+            self.proposal_button.setToolTip(
+                f"{len(pending)} e-ansökningar för månader utan beslut: välj månad. Förslaget "
+                "har kostnader från ansökan och inkomster från registren; du bedömer, ändrar "
+                "och signerar själv."
+            )
+        elif pending:
+            self.proposal_button.setToolTip(
+                f"Öppna ett förslag till beslut för {pending[0].period_start:%Y-%m} från "
+                f"e-ansökan {pending[0].application_id}: kostnader från ansökan, inkomster "
+                "från registren. Du bedömer, ändrar och signerar själv."
+            )
         self.model.set_rows(rows)
         self.view.fit_columns()
         self._update_buttons()
@@ -181,6 +214,10 @@ class DecisionsTab(QWidget):
             f"{row.outcome.label.lower()}, {money(row.granted_total)}."
         )
         ExecutionDialog(self.context, row.id, description, self, on_saved=self.reload).exec()
+
+    def _propose(self) -> None:
+        if self.pending:
+            self.proposal_requested.emit(self.pending[0].delivery_id)
 
     def _open_selected(self) -> None:
         row = self.view.current_row()

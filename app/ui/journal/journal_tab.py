@@ -89,6 +89,7 @@ def _entry_html(row: JournalRow, collapsed: bool) -> str:
 
 class JournalTab(QWidget):
     changed = Signal()
+    register_lookup_requested = Signal()
 
     def __init__(self, context: AppContext, case_id: uuid.UUID, parent: QWidget | None = None):
         super().__init__(parent)
@@ -161,7 +162,20 @@ class JournalTab(QWidget):
         self.sign_button.setObjectName("signEntry")
         self.addendum_button = QPushButton("Skriv t&illägg")
         self.addendum_button.setObjectName("writeAddendum")
-        for button in (self.new_button, self.save_button, self.sign_button, self.addendum_button):
+        self.lookup_button = QPushButton("Hämta &registeruppgifter …")
+        self.lookup_button.setObjectName("registerLookup")
+        self.lookup_button.setToolTip(
+            "Fråga registren om inkomster och ersättningar för en person i hushållet. Svaret "
+            "sparas som en signerad anteckning."
+        )
+        self.lookup_button.clicked.connect(lambda: self.register_lookup_requested.emit())
+        for button in (
+            self.new_button,
+            self.save_button,
+            self.sign_button,
+            self.addendum_button,
+            self.lookup_button,
+        ):
             buttons.addWidget(button)
         editor_layout.addLayout(buttons)
         splitter.addWidget(editor)

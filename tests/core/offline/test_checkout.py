@@ -4,7 +4,7 @@ laptop's encrypted replica."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -19,9 +19,12 @@ from app.models import (
     HouseholdMember,
     JournalEntry,
     Person,
+    RegisterAnswerRecord,
     User,
 )
 from app.offline import checkout
+from app.registers import lookups
+from app.registers.register_service import MonthRange
 
 OFFLINE_PASSWORD = "offline-lösen-för-hembesök"
 
@@ -113,3 +116,29 @@ def test_refresh_copies_again_what_is_leased_to_the_replica(
     assert copied.rows["cases"] == 1
     with replica.sessions() as local:
         assert local.scalars(select(Case.id)).all() == [case.id]
+
+
+def test_a_register_answer_travels_with_the_case(db, session, replica, make_case, caseworker):
+    """The register answer kept as data (issue 24) is on the laptop; a look-up from there
+    is refused (app.registers.lookups), so the replica only reads it."""
+    taken = make_case()
+    month = MonthRange.of(date(2026, 11, 1))
+    person = taken.household.members[0].person_id
+    lookups.look_up(session, caseworker, taken.id, person, month, "ansokan").result()
+    session.commit()
+    with replica.sessions() as local:
+        result = checkout.check_out(
+            session,
+            local,
+            caseworker,
+            [taken.id],
+            due_on=clock.today() + timedelta(days=1),
+            offline_password=OFFLINE_PASSWORD,
+        )
+        session.commit()
+        local.commit()
+    assert result.copied.rows["register_answers"] == 1
+    with replica.sessions() as local:
+        kept = local.scalar(select(RegisterAnswerRecord))
+        assert kept.case_id == taken.id and kept.person_id == person
+        assert kept.answer_json == session.scalar(select(RegisterAnswerRecord.answer_json))

@@ -7,14 +7,16 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+import psycopg
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
 from app.common.errors import AccessDenied, ServiceError, ValidationFailed
 from app.db.database import open_database
 from app.journal import journal
-from app.models import AuditEntry, Case, JournalEntry
-from app.registers import lookups
+from app.models import AuditEntry, Case, JournalEntry, RegisterAnswerRecord
+from app.registers import lookups, register_answers
 from app.registers.register_service import MonthRange, PartialAnswer, RegisterTimeout
 from app.registers.simulator import Fault, Simulator, SimulatorConfig
 from app.security import audit_review
@@ -203,3 +205,76 @@ def test_the_server_takes_the_look_up_from_the_users_own_role(
     (row,) = lookup_rows(session)
     assert row.entity_id == done.entry_id
     assert session.get(JournalEntry, done.entry_id).is_signed
+
+
+def test_the_answer_is_kept_as_data_with_the_case(session, caseworker, make_case) -> None:
+    """Every item of every source, beside the journal entry (issue 24, migration 0049)."""
+    case = make_case()
+    person = applicant(case)
+    done = lookups.look_up(session, caseworker, case.id, person, NOVEMBER, "ansokan")
+    answer = done.result()
+    session.commit()
+    (kept,) = register_answers.answers_for_month(session, caseworker, case.id, NOVEMBER.first)
+    record = session.get(RegisterAnswerRecord, kept.id)
+    assert (record.case_id, record.person_id, record.journal_entry_id) == (
+        case.id,
+        person,
+        done.entry_id,
+    )
+    assert (record.period_start, record.period_end) == (date(2026, 11, 1), date(2026, 11, 30))
+    assert record.fetched_by == caseworker.id and record.purpose == "ansokan"
+    assert record.reference == answer.reference and record.service == Simulator.name
+    assert kept.sources == answer.answers  # every source, every item, exactly
+    assert [s.source for s in kept.sources] == [s.source for s in answer.answers]
+    # another month's question finds nothing
+    assert not register_answers.answers_for_month(session, caseworker, case.id, date(2026, 10, 1))
+
+
+def test_a_fault_keeps_no_answer(session, caseworker, make_case) -> None:
+    case = make_case()
+    lookups.look_up(
+        session,
+        caseworker,
+        case.id,
+        applicant(case),
+        NOVEMBER,
+        "ansokan",
+        service=Simulator(SimulatorConfig(fault=Fault.PARTIAL)),
+    )
+    session.commit()
+    assert session.scalar(select(RegisterAnswerRecord.id)) is None
+
+
+@on_postgresql
+def test_on_the_server_a_kept_answer_is_never_changed_or_removed(
+    session, cases, login_roles, staff
+) -> None:
+    """Attacked as Sara's own login role (the handläggare who fetched it) and as the table's
+    owner: UPDATE and DELETE are refused."""
+    person = applicant(session.get(Case, cases.own))
+    sara_db = open_database(login_roles["sara.nilsson"], upgrade=False)
+    try:
+        with sara_db.sessions.begin() as sara:
+            lookups.look_up(
+                sara, Actor.of(staff.users["caseworker"]), cases.own, person, NOVEMBER, "ansokan"
+            ).result()
+    finally:
+        sara_db.dispose()
+    url = login_roles["sara.nilsson"].replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(url, autocommit=True) as conn:
+        assert conn.execute("SELECT count(*) FROM register_answers").fetchone() == (1,)
+        for attack in (
+            "UPDATE register_answers SET answer_json = '[]'",
+            "UPDATE register_answers SET period_start = period_start",
+            "DELETE FROM register_answers",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(attack)
+    for attack in (
+        "UPDATE register_answers SET answer_json = '[]'",
+        "DELETE FROM register_answers",
+    ):
+        with pytest.raises(DBAPIError, match="ändras inte"):
+            session.execute(text(attack))
+        session.rollback()
+    assert session.scalar(select(RegisterAnswerRecord.answer_json)) != "[]"

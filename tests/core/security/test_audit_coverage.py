@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import json
 import pkgutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ from app.common import clock
 from app.common.identity_number import format_identity_number
 from app.complaints import complaint_answer, complaint_register
 from app.db.database import Database, open_database
-from app.decisions import decisions, kommunicering, letters
+from app.decisions import decisions, kommunicering, letters, proposal
 from app.decisions.kommunicering import SentCommunication
 from app.demo import demo_data
 from app.forms import filled_forms, form_printout
@@ -57,6 +58,7 @@ from app.models import (
     Role,
     SyncConflict,
     Timeliness,
+    Unit,
     User,
 )
 from app.offline import sync_conflicts
@@ -64,10 +66,15 @@ from app.printing.appeal_dismissal_letter import render_dismissal_letter
 from app.printing.complaint_answer_letter import render_complaint_answer
 from app.printing.decision_letter import render_decision_letter
 from app.printing.forwarding_letter import render_forwarding_letter
+from app.registers import register_answers
 from app.security import audit, audit_review
 from app.security.actor import Actor
 from app.security.audit_review import ReviewFilter
 from app.statistics import sos_export, statistics, trends
+
+EXAMPLE_APPLICATION = (
+    Path(__file__).resolve().parents[3] / "docs" / "examples" / "ansokan-barnfamilj.json"
+)
 
 READ_ACTIONS = {
     audit.Action.OPEN,
@@ -106,6 +113,8 @@ class World:
     """The signed answer to `complaint_id`, made here."""
     draft_answer_id: Any
     """An answer to another synpunkt, a draft."""
+    delivery_id: Any = None
+    """An e-ansökan of the case's sökande, taken in here."""
 
 
 FORWARDING = ForwardingInput(
@@ -131,6 +140,20 @@ def _open_intake_attachment(session: Session, actor: Actor) -> Any:
 
 READS: dict[str, tuple[str, Callable[[World], Call]]] = {
     "intake.attachment": ("caseworker", lambda w: _open_intake_attachment),
+    "proposal.pending_applications": (
+        "caseworker",
+        lambda w: lambda s, a: proposal.pending_applications(s, a, w.case_id),
+    ),
+    "proposal.propose": (
+        "caseworker",
+        lambda w: lambda s, a: proposal.propose(s, a, w.case_id, w.delivery_id),
+    ),
+    "register_answers.answers_for_month": (
+        "caseworker",
+        lambda w: (
+            lambda s, a: register_answers.answers_for_month(s, a, w.case_id, date(2026, 11, 1))
+        ),
+    ),
     "sync_conflicts.open_conflicts": (
         "caseworker",
         lambda w: lambda s, a: sync_conflicts.open_conflicts(s, a),
@@ -417,6 +440,7 @@ WRITES = {
     # e-ansökan intake (issue 24): the delivery's row; collecting adds the submission's
     "intake.take_in",
     "server_intake.collect_delivery",
+    "register_answers.keep",
 }
 """Each writes its own audit rows, asserted in that service's tests."""
 # READS: name -> (who reads: "caseworker" or "chef", the call given the world)
@@ -545,6 +569,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, fixed_clock_module) -> Itera
             )
         )
     after = _after_decision(database, Actor.of(user), Actor.of(chef), case_id, decision_id)
+    after["delivery_id"] = _e_application(database, Actor.of(user), case_id)
     with database.sessions() as session:
         case = session.get(Case, case_id)
         applicant = case.household.members[0].person
@@ -560,6 +585,35 @@ def world(tmp_path_factory: pytest.TempPathFactory, fixed_clock_module) -> Itera
             **after,
         )
     database.dispose()
+
+
+def _e_application(database: Database, caseworker: Actor, case_id: Any) -> Any:
+    """An e-ansökan from the case's sökande for november 2026, taken in."""
+    with database.sessions.begin() as session:
+        case = session.get(Case, case_id)
+        person = case.household.members[0].person
+        unit = session.get(Unit, case.unit_id)
+        document = json.loads(EXAMPLE_APPLICATION.read_bytes())
+        document["hushall"]["personer"] = [
+            {
+                "personnummer": person.personal_number,
+                "fornamn": person.first_name,
+                "efternamn": person.last_name,
+                "roll": "sokande",
+            }
+        ]
+        document.update(
+            period={"from": "2026-11-01", "tom": "2026-11-30"},
+            inkomster=[],
+            kostnader=[{"slag": "boende", "belopp": "5200"}],
+            bilagor=[],
+        )
+        document["signering"]["personnummer"] = person.personal_number
+        document["mottagare"]["kommunkod"] = unit.municipality_code or "0180"
+        raw = json.dumps(document, ensure_ascii=False).encode()
+        result = intake.take_in(session, caseworker, raw, filename="ansokan.json")
+        assert result.summary == "mottagen", result.summary
+        return result.delivery_id
 
 
 def _after_decision(

@@ -1,0 +1,1 @@
+"""Register look-ups (SSBTEK) from a case."""
