@@ -602,9 +602,17 @@ def create_case_from_delivery(
 
 
 def new_case_data(session: Session, actor: Actor, delivery_id: uuid.UUID) -> NewCase:
-    """The wizard's pre-filled household from the document."""
+    """The wizard's pre-filled household from the document (audited as opened)."""
     delivery = _takeable(session, actor, delivery_id)
     document, _problems = application_format.parse(delivery.raw)
+    audit.record(
+        session,
+        actor,
+        audit.Action.OPEN,
+        "intake_delivery",
+        entity_id=delivery.id,
+        detail="nytt ärende från e-ansökan",
+    )
     applicant = None
     members = []
     for person in _persons(document):

@@ -35,6 +35,7 @@ from app.cases import (
     my_cases,
 )
 from app.common import clock
+from app.common.errors import ServiceError
 from app.common.identity_number import format_identity_number
 from app.complaints import complaint_answer, complaint_register
 from app.db.database import Database, open_database
@@ -42,6 +43,7 @@ from app.decisions import decisions, kommunicering, letters
 from app.decisions.kommunicering import SentCommunication
 from app.demo import demo_data
 from app.forms import filled_forms, form_printout
+from app.intake import attachments, inbox
 from app.journal import journal, journal_printout, plans
 from app.models import (
     Appeal,
@@ -51,7 +53,9 @@ from app.models import (
     CaseStatus,
     Complaint,
     Decision,
+    DeliveryStatus,
     FormInstance,
+    IntakeDelivery,
     Letter,
     Role,
     SyncConflict,
@@ -105,6 +109,8 @@ class World:
     """The signed answer to `complaint_id`, made here."""
     draft_answer_id: Any
     """An answer to another synpunkt, a draft."""
+    delivery_id: Any
+    """A received e-ansökan of the demo in the caseworker's unit's inbox."""
 
 
 FORWARDING = ForwardingInput(
@@ -117,7 +123,30 @@ FORWARDING = ForwardingInput(
 
 Call = Callable[[Session, Actor], Any]
 
+
+def _refused_too(call: Call) -> Call:
+    """A read that may refuse (ServiceError) after it was logged: the attempt stays logged."""
+
+    def run(session: Session, actor: Actor) -> Any:
+        try:
+            return call(session, actor)
+        except ServiceError:
+            return None
+
+    return run
+
+
 READS: dict[str, tuple[str, Callable[[World], Call]]] = {
+    "inbox.inbox": ("caseworker", lambda w: lambda s, a: inbox.inbox(s, a)),
+    "inbox.details": ("caseworker", lambda w: lambda s, a: inbox.details(s, a, w.delivery_id)),
+    "inbox.new_case_data": (
+        "caseworker",
+        lambda w: lambda s, a: inbox.new_case_data(s, a, w.delivery_id),
+    ),
+    "attachments.attachment": (
+        "caseworker",
+        lambda w: _refused_too(lambda s, a: attachments.attachment(s, a, w.delivery_id, "b1")),
+    ),
     "sync_conflicts.open_conflicts": (
         "caseworker",
         lambda w: lambda s, a: sync_conflicts.open_conflicts(s, a),
@@ -401,6 +430,11 @@ WRITES = {
     "letters.update_draft",
     # register look-ups (issue 24): the look-up's own row, and the journal entry's
     "lookups.look_up",
+    # e-ansökan (issue 24): tests/core/intake
+    "intake.take_in",
+    "inbox.take_into_case",
+    "inbox.create_case_from_delivery",
+    "inbox.mark_handled",
 }
 """Each writes its own audit rows, asserted in that service's tests."""
 # READS: name -> (who reads: "caseworker" or "chef", the call given the world)
@@ -438,6 +472,7 @@ NOT_CASE_CONTENT = {
     "complaint_register.overdue_count": "how many bevakningar are late (a number, Översikt)",
     "complaint_register.unit_staff": "names of the unit's handläggare and chefs",
     "complaint_answer.load_answer": "the access check the answer's reads and writes call",
+    "inbox.waiting_count": "how many e-ansökningar wait in the unit's inbox (a number)",
 }
 
 
@@ -451,6 +486,7 @@ CORE_AREAS = (
     "decisions",
     "demo",
     "forms",
+    "intake",
     "journal",
     "norms",
     "offline",
@@ -530,6 +566,12 @@ def world(tmp_path_factory: pytest.TempPathFactory, fixed_clock_module) -> Itera
     with database.sessions() as session:
         case = session.get(Case, case_id)
         applicant = case.household.members[0].person
+        delivery_id = session.scalar(
+            select(IntakeDelivery.id)
+            .where(IntakeDelivery.unit_id == user.unit_id)
+            .where(IntakeDelivery.status == DeliveryStatus.RECEIVED)
+            .order_by(IntakeDelivery.application_id)
+        )
         yield World(
             database,
             Actor.of(user),
@@ -540,6 +582,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, fixed_clock_module) -> Itera
             form_id,
             folder,
             **after,
+            delivery_id=delivery_id,
         )
     database.dispose()
 
