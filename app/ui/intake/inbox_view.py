@@ -7,7 +7,6 @@ handled. Read off the GUI thread."""
 from __future__ import annotations
 
 import uuid
-from html import escape
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
@@ -32,6 +31,7 @@ from app.intake import attachments, inbox
 from app.intake.inbox import DeliveryDetails, Inbox, InboxFilter, InboxRow
 from app.models import DeliveryStatus
 from app.ui.context import AppContext
+from app.ui.intake.application_content import details_html
 from app.ui.intake.attachment_viewer import show_attachment
 from app.ui.widgets.background import run_in_background
 from app.ui.widgets.messages import show_done, show_error
@@ -51,59 +51,6 @@ def _flag(row: InboxRow) -> str:
     if row.is_overdue(clock.now()):
         return "Återkopplingen är försenad."
     return ""
-
-
-def details_html(content: DeliveryDetails) -> str:
-    """The application's content, readable (also on a laptop's replica)."""
-    parts = [f"<h3>E-ansökan {escape(content.application_id or content.filename)}</h3>"]
-    facts = [
-        ("Inkom", local_datetime(content.received_at)),
-        ("Status", content.status.label),
-        ("Period", content.period),
-        ("Från", content.e_service),
-    ]
-    if content.taken_case_number:
-        facts.append(("Tagen in i ärende", content.taken_case_number))
-    if content.row is not None:
-        facts.append(("Första återkoppling senast", local_datetime(content.row.response_due_at)))
-    parts.append(
-        "<table>"
-        + "".join(f"<tr><td><b>{k}:</b></td><td>{escape(v)}</td></tr>" for k, v in facts if v)
-        + "</table>"
-    )
-    if content.status is DeliveryStatus.QUARANTINED and content.reason:
-        reasons = "".join(f"<li>{escape(line)}</li>" for line in content.reason.splitlines())
-        parts.append(f"<p><b>Skäl till karantän:</b></p><ul>{reasons}</ul>")
-    if content.household:
-        parts.append("<h4>Hushåll</h4><ul>")
-        parts += [
-            f"<li>{escape(name)}, {escape(number)} – {escape(role)}</li>"
-            for name, number, role in content.household
-        ]
-        parts.append("</ul>")
-    for title, lines, empty in (
-        ("Inkomster som den sökande uppger", content.incomes, "Inga inkomster uppgivna."),
-        ("Kostnader som söks", content.costs, "Inga kostnader sökta."),
-    ):
-        parts.append(f"<h4>{title}</h4>")
-        if not lines:
-            parts.append(f"<p>{empty}</p>")
-            continue
-        parts.append("<table>")
-        for line in lines:
-            note = f" ({escape(line.note)})" if line.note else ""
-            parts.append(
-                f"<tr><td>{escape(line.label)}{note}</td>"
-                f"<td align='right'>&nbsp;{escape(line.amount)}</td></tr>"
-            )
-        parts.append("</table>")
-    if content.row is not None and content.row.costs is not None:
-        parts.append(f"<p>Summa sökta kostnader: <b>{escape(money(content.row.costs))}</b></p>")
-    if content.changes:
-        parts.append(f"<h4>Förändringar sedan förra månaden</h4><p>{escape(content.changes)}</p>")
-    if content.signature:
-        parts.append(f"<h4>Signering</h4><p>{escape(content.signature)}</p>")
-    return "".join(parts)
 
 
 class InboxView(QWidget):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWizard
 
 from app.intake import inbox
 from app.intake.inbox import NEW_CASE
@@ -42,6 +42,7 @@ def select(qtbot, view: InboxView, matches) -> None:
 def test_the_inbox_shows_what_waits_and_enter_takes_one_into_its_case(
     qtbot, main_window: MainWindow, caseworker, dialogs
 ) -> None:
+    """(Enter asks first: the test's dialogs answer Ja and record the question.)"""
     waiting = caseworker.call(inbox.waiting_count)
     assert main_window.inbox_button.isVisible()
     assert main_window.inbox_button.text().startswith(f"Inkorgen: {waiting} e-ansökningar")
@@ -58,6 +59,7 @@ def test_the_inbox_shows_what_waits_and_enter_takes_one_into_its_case(
     assert "Kostnader som söks" in content and "Signerad med BankID" in content
     qtbot.keyClick(view.table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: isinstance(main_window.tabs.currentWidget(), CaseView))
+    assert dialogs[-1].startswith("Ta in e-ansökan från ")
     case_view = main_window.tabs.currentWidget()
     applications = case_view.overview_tab.applications_model.rows
     assert any(
@@ -77,7 +79,19 @@ def test_a_new_household_opens_the_wizard_filled_in(qtbot, main_window: MainWind
     wizard = main_window.wizard
     assert wizard.applicant_page.personal_number.text() == row.personal_number
     assert wizard.household_page.members.rowCount() == 1
-    wizard.close()
+    for _page in range(2):
+        qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    assert wizard.currentPage() is wizard.application_page
+    assert wizard.application_page.received.isReadOnly()
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(main_window.tabs.currentWidget(), CaseView))
+    case_view = main_window.tabs.currentWidget()
+    [application] = case_view.overview_tab.applications_model.rows
+    assert application.channel_label == "E-ansökan" and application.e_application_id == (
+        row.delivery_id
+    )
+    view.reload()
+    qtbot.waitUntil(lambda: all(r.delivery_id != row.delivery_id for r in view.model.rows))
 
 
 @pytest.mark.parametrize("shot", ["/tmp/h2-inbox.png"])
