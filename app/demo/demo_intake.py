@@ -107,6 +107,9 @@ def add_e_applications(
                     reason="\n".join(problems),
                     unit_id=unit_id,
                     applicant_digits=document["hushall"]["personer"][0]["personnummer"],
+                    **application_format.summary(
+                        document, document["hushall"]["personer"][0]["personnummer"]
+                    ),
                 )
             )
             added += 1

@@ -18,10 +18,10 @@ cannot be taken in; `mark_handled` records why it needs nothing more.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -223,30 +223,42 @@ def inbox(session: Session, actor: Actor, status_filter: str = InboxFilter.ALL) 
             IntakeDelivery.received_at,
             IntakeDelivery.status,
             IntakeDelivery.reason,
-            IntakeDelivery.raw,
             IntakeDelivery.applicant_digits,
+            *SUMMARY_COLUMNS,
         )
         .where(IntakeDelivery.unit_id == unit_id, _waiting(status_filter))
         .order_by(IntakeDelivery.received_at.desc(), IntakeDelivery.id)
     ).all()
+    # a delivery taken in before its summary was kept (migration 0048), or one whose file
+    # is not a document: read from its file, in one statement
+    unread = [d.id for d in deliveries if d.attachment_count is None]
+    summaries = {
+        delivery_id: application_format.summary(application_format.parse(raw)[0], digits)
+        for delivery_id, raw, digits in (
+            session.execute(
+                select(
+                    IntakeDelivery.id, IntakeDelivery.raw, IntakeDelivery.applicant_digits
+                ).where(among(session, IntakeDelivery.id, unread))
+            ).all()
+            if unread
+            else []
+        )
+    }
     digits = sorted({d.applicant_digits for d in deliveries if d.applicant_digits})
     own, other = _open_cases(session, actor, digits)
-    rows = []
-    for delivery in deliveries:
-        document, _problems = application_format.parse(delivery.raw)
-        found = own.get(delivery.applicant_digits or "")
-        rows.append(
-            _row(
-                delivery.id,
-                delivery.received_at,
-                delivery.status,
-                delivery.reason,
-                document,
-                delivery.applicant_digits,
-                found,
-                other.get(delivery.applicant_digits or "", ""),
-            )
+    rows = [
+        _row(
+            delivery.id,
+            delivery.received_at,
+            delivery.status,
+            delivery.reason,
+            summaries.get(delivery.id) or delivery._mapping,
+            delivery.applicant_digits,
+            own.get(delivery.applicant_digits or ""),
+            other.get(delivery.applicant_digits or "", ""),
         )
+        for delivery in deliveries
+    ]
     counts = dict(
         session.execute(
             select(IntakeDelivery.status, func.count())
@@ -309,41 +321,14 @@ def _open_cases(
     return own, other
 
 
-def _person_name(document: Any, digits: str | None) -> str:
-    for person in _persons(document):
-        if person.get("personnummer") == digits:
-            return f"{person.get('fornamn', '')} {person.get('efternamn', '')}".strip()
-    return ""
-
-
-def _persons(document: Any) -> list[dict[str, Any]]:
-    try:
-        persons = document["hushall"]["personer"]
-    except (KeyError, TypeError):
-        return []
-    return [p for p in persons if isinstance(p, dict)] if isinstance(persons, list) else []
-
-
-def _list(document: Any, key: str) -> list[dict[str, Any]]:
-    items = document.get(key) if isinstance(document, dict) else None
-    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
-
-
-def _amount(value: Any) -> Decimal | None:
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-
-
-def _period(document: Any) -> tuple[date | None, date | None]:
-    try:
-        return (
-            date.fromisoformat(document["period"]["from"]),
-            date.fromisoformat(document["period"]["tom"]),
-        )
-    except (KeyError, TypeError, ValueError):
-        return None, None
+SUMMARY_COLUMNS = (
+    IntakeDelivery.applicant_name,
+    IntakeDelivery.period_start,
+    IntakeDelivery.period_end,
+    IntakeDelivery.costs,
+    IntakeDelivery.attachment_count,
+)
+"""What the list shows of the document, kept on the row (`application_format.summary`)."""
 
 
 def _row(
@@ -351,27 +336,22 @@ def _row(
     received_at: datetime,
     status: DeliveryStatus,
     reason: str,
-    document: Any,
+    summary: Mapping[Any, Any],
     applicant_digits: str | None,
     found: tuple[uuid.UUID, str] | None,
     other_unit: str,
 ) -> InboxRow:
-    amounts = [_amount(cost.get("belopp")) for cost in _list(document, "kostnader")]
-    costs = None
-    if document is not None and None not in amounts:
-        costs = sum((a for a in amounts if a is not None), Decimal(0))
-    start, end = _period(document)
     return InboxRow(
         delivery_id=delivery_id,
         received_at=received_at,
         status=status,
         reason=reason,
-        applicant_name=_person_name(document, applicant_digits),
+        applicant_name=summary["applicant_name"] or "",
         personal_number=format_identity_number(applicant_digits) if applicant_digits else "",
-        period_start=start,
-        period_end=end,
-        costs=costs,
-        attachment_count=len(_list(document, "bilagor")),
+        period_start=summary["period_start"],
+        period_end=summary["period_end"],
+        costs=summary["costs"],
+        attachment_count=summary["attachment_count"] or 0,
         response_due_at=add_weekday_hours(received_at, RESPONSE_HOURS),
         case_id=found[0] if found else None,
         case_number=found[1] if found else "",
@@ -420,7 +400,7 @@ def details(session: Session, actor: Actor, delivery_id: uuid.UUID) -> DeliveryD
             delivery.received_at,
             delivery.status,
             delivery.reason,
-            document,
+            application_format.summary(document, delivery.applicant_digits),
             delivery.applicant_digits,
             own.get(delivery.applicant_digits or ""),
             other.get(delivery.applicant_digits or "", ""),
@@ -435,10 +415,10 @@ def details(session: Session, actor: Actor, delivery_id: uuid.UUID) -> DeliveryD
     )
     names = {
         p.get("personnummer"): f"{p.get('fornamn', '')} {p.get('efternamn', '')}".strip()
-        for p in _persons(document)
+        for p in application_format.persons(document)
     }
     service = document.get("e_tjanst") if isinstance(document, dict) else None
-    start, end = _period(document)
+    start, end = application_format.period(document)
     changes = document.get("forandringar") if isinstance(document, dict) else None
     signing = document.get("signering") if isinstance(document, dict) else None
     return DeliveryDetails(
@@ -457,7 +437,7 @@ def details(session: Session, actor: Actor, delivery_id: uuid.UUID) -> DeliveryD
                 format_identity_number(str(p.get("personnummer", ""))),
                 _ROLES[p["roll"]].label if p.get("roll") in _ROLES else str(p.get("roll", "")),
             )
-            for p in _persons(document)
+            for p in application_format.persons(document)
         ],
         incomes=[
             Line(
@@ -467,7 +447,7 @@ def details(session: Session, actor: Actor, delivery_id: uuid.UUID) -> DeliveryD
                     t for t in (names.get(i.get("personnummer"), ""), i.get("beskrivning")) if t
                 ),
             )
-            for i in _list(document, "inkomster")
+            for i in application_format.items(document, "inkomster")
         ],
         costs=[
             Line(
@@ -475,7 +455,7 @@ def details(session: Session, actor: Actor, delivery_id: uuid.UUID) -> DeliveryD
                 _money_text(c.get("belopp")),
                 str(c.get("beskrivning", "")),
             )
-            for c in _list(document, "kostnader")
+            for c in application_format.items(document, "kostnader")
         ],
         changes=_changes_text(changes),
         signature=_signature_text(signing, names),
@@ -487,14 +467,14 @@ def details(session: Session, actor: Actor, delivery_id: uuid.UUID) -> DeliveryD
                 str(a.get("mediatyp", "")),
                 int(a["storlek"]) if isinstance(a.get("storlek"), int) else 0,
             )
-            for a in _list(document, "bilagor")
+            for a in application_format.items(document, "bilagor")
         ],
         taken_case_number=taken_case,
     )
 
 
 def _money_text(value: Any) -> str:
-    amount = _amount(value)
+    amount = application_format.amount(value)
     return money(amount) if amount is not None else str(value or "")
 
 
@@ -561,7 +541,7 @@ def take_into_case(
             {"case": f"Den sökande finns inte i hushållet i ärende {case.case_number}."}
         )
     document, _problems = application_format.parse(delivery.raw)
-    start, end = _period(document)
+    start, end = application_format.period(document)
     assert start is not None and end is not None  # a received delivery is a valid one
     application = Application(
         case_id=case.id,
@@ -586,7 +566,7 @@ def create_case_from_delivery(
     application (received at the arrival, channel e-ansökan, the document's period)."""
     delivery = _takeable(session, actor, delivery_id)
     document, _problems = application_format.parse(delivery.raw)
-    start, end = _period(document)
+    start, end = application_format.period(document)
     # the arrival is set after: on PostgreSQL it is the server's time, which a workstation
     # whose clock is behind would refuse as a time in the future
     data.received_at = None
@@ -615,7 +595,7 @@ def new_case_data(session: Session, actor: Actor, delivery_id: uuid.UUID) -> New
     )
     applicant = None
     members = []
-    for person in _persons(document):
+    for person in application_format.persons(document):
         role = _ROLES.get(str(person.get("roll")), MemberRole.OTHER)
         data = PersonInput(
             format_identity_number(str(person.get("personnummer", ""))),
@@ -627,7 +607,7 @@ def new_case_data(session: Session, actor: Actor, delivery_id: uuid.UUID) -> New
             applicant = data
         else:
             members.append(data)
-    start, end = _period(document)
+    start, end = application_format.period(document)
     return NewCase(
         applicant=applicant or PersonInput("", "", ""),
         members=members,
@@ -654,7 +634,7 @@ def _link(
     signing = document.get("signering") if isinstance(document, dict) else None
     names = {
         p.get("personnummer"): f"{p.get('fornamn', '')} {p.get('efternamn', '')}".strip()
-        for p in _persons(document)
+        for p in application_format.persons(document)
     }
     period = period_text(application.period_start, application.period_end)
     body = (

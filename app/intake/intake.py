@@ -82,6 +82,7 @@ def take_in(session: Session, actor: Actor, raw: bytes, *, filename: str) -> Tak
         reason="\n".join(problems),
         unit_id=actor.unit_id,
         applicant_digits=_applicant(document),
+        **application_format.summary(document, _applicant(document)),
     )
     savepoint = session.begin_nested()
     session.add(delivery)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -67,6 +68,15 @@ class IntakeDelivery(IdMixin, Base):
     unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("units.id"))
     applicant_digits: Mapped[str | None] = mapped_column(String(12), default=None)
     """The sökande's personnummer (12 digits), to find the person's case."""
+    # What the inbox lists of the document (app.intake.application_format.summary), kept
+    # when it is taken in so that a list of thousands reads no files; None: not stated
+    # (or taken in before migration 0048: then read from the file).
+    applicant_name: Mapped[str | None] = mapped_column(String(201), default=None)
+    period_start: Mapped[date | None] = mapped_column(default=None)
+    period_end: Mapped[date | None] = mapped_column(default=None)
+    costs: Mapped[Decimal | None] = mapped_column(default=None)
+    """The costs applied for, summed."""
+    attachment_count: Mapped[int | None] = mapped_column(default=None)
     taken_application_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("applications.id"), default=None
     )

@@ -240,3 +240,35 @@ def test_on_the_server_a_delivery_is_linked_only_with_its_taker_to_own_units_cas
             conn.execute("UPDATE intake_deliveries SET status = 'tagen'")
     session.expire_all()
     assert session.get(IntakeDelivery, received.delivery_id).status is DeliveryStatus.RECEIVED
+
+
+def test_the_list_reads_the_kept_summary_and_the_file_of_an_older_delivery(
+    session, caseworker, staff
+) -> None:
+    received = take_in(session, caseworker, GOOD, filename="a.json")
+    kept = session.get(IntakeDelivery, received.delivery_id)
+    assert (kept.applicant_name, kept.costs, kept.attachment_count) == (
+        "Tolvan Tolvansson",
+        Decimal("9709"),
+        2,
+    )
+    older = document(ansokan_id="EA-2026-000999")
+    session.add(  # as delivered before the summary was kept (migration 0048)
+        IntakeDelivery(
+            received_at=kept.received_at,
+            sha256="f" * 64,
+            filename="äldre.json",
+            raw=older,
+            e_service="e-ansokan.exempelkommun",
+            application_id="EA-2026-000999",
+            status=DeliveryStatus.RECEIVED,
+            reason="",
+            unit_id=staff.unit.id,
+            applicant_digits="198507122383",
+        )
+    )
+    session.commit()
+    rows = inbox.inbox(session, caseworker).rows
+    assert [(r.applicant_name, r.period, r.costs, r.attachment_count) for r in rows] == [
+        ("Tolvan Tolvansson", "december 2026", Decimal("9709"), 2)
+    ] * 2

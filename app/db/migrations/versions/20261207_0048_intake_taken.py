@@ -1,6 +1,9 @@
 """an e-ansökan taken into a case, or a quarantined one marked handled (issue 24)
 
-intake_deliveries gets `taken_application_id` (the case's application the delivery became),
+intake_deliveries gets the summary the inbox lists (the applicant's name, the period, the
+costs applied for, the number of attachments: app.intake.application_format.summary, kept
+when a file is taken in so that the list reads no files; rows from before stay empty and are
+read from their files), `taken_application_id` (the case's application the delivery became),
 `handled_by` and `handled_at` (who took it in, or marked a quarantined delivery handled,
 and when): a delivery with `handled_at` set has left the unit's inbox (app.intake.inbox).
 
@@ -29,6 +32,19 @@ branch_labels = None
 depends_on = None
 
 TABLE = "intake_deliveries"
+
+
+def _summary() -> list[sa.Column]:
+    """What the inbox lists of the document, kept when it is taken in (not changed after:
+    the guard keeps all but the columns it names)."""
+    return [
+        sa.Column("applicant_name", sa.String(length=201), nullable=True),
+        sa.Column("period_start", sa.Date(), nullable=True),
+        sa.Column("period_end", sa.Date(), nullable=True),
+        sa.Column("costs", sa.Numeric(precision=12, scale=2), nullable=True),
+        sa.Column("attachment_count", sa.Integer(), nullable=True),
+    ]
+
 KEPT = "Det som e-tjänsten lämnade ändras inte; bara status och skäl kan ändras."
 ONCE = "En ansökan som redan är hanterad ändras inte."
 NOT_OWN = "Ansökan kan bara tas in i ett ärende på den egna enheten."
@@ -116,6 +132,8 @@ $$;
 
 def upgrade() -> None:
     with op.batch_alter_table(TABLE, schema=None) as batch_op:
+        for column in _summary():
+            batch_op.add_column(column)
         batch_op.add_column(sa.Column("taken_application_id", sa.Uuid(), nullable=True))
         batch_op.add_column(sa.Column("handled_by", sa.Uuid(), nullable=True))
         batch_op.add_column(sa.Column("handled_at", sa.DateTime(timezone=True), nullable=True))
@@ -153,3 +171,5 @@ def downgrade() -> None:
         batch_op.drop_column("handled_at")
         batch_op.drop_column("handled_by")
         batch_op.drop_column("taken_application_id")
+        for column in _summary():
+            batch_op.drop_column(column.name)
