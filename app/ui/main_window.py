@@ -235,6 +235,7 @@ class MainWindow(QMainWindow):
         self.overview = ChefOverview(self.context)
         self.overview.flag_requested.connect(self.show_caseload_review_of)
         self.overview.complaints_requested.connect(self.show_complaints)
+        self.overview.inbox_requested.connect(self.show_inbox)
         bar = self.tabs.tabBar()
         if not self.my_cases_model.rows:
             self.tabs.removeTab(self.tabs.indexOf(self.my_cases_page))

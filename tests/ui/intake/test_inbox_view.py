@@ -128,3 +128,17 @@ def test_attachments_are_shown_inside_the_program(qtbot, main_window: MainWindow
     assert shown.scroller.horizontalScrollBar().maximum() > 0  # scrolls, not shrunk
     shown.close()
     assert show_attachment(main_window, b"not an image", "image/png", "trasig.png") is None
+
+
+def test_the_chefs_overview_counts_the_waiting_and_opens_the_inbox(
+    qtbot, chef_window: MainWindow, chef
+) -> None:
+    page = chef_window.overview
+    qtbot.waitUntil(lambda: not page.loading, timeout=10_000)
+    waiting = chef.call(inbox.waiting_count)
+    assert page.inbox_button.text() == f"E-ansökningar som väntar: {waiting}"
+    page.inbox_button.setFocus()
+    qtbot.keyClick(page.inbox_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: isinstance(chef_window.tabs.currentWidget(), InboxView))
+    view = chef_window.tabs.currentWidget()
+    qtbot.waitUntil(lambda: view.model.rowCount() == waiting, timeout=10_000)
