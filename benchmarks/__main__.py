@@ -8,7 +8,8 @@
         --db 10000=postgresql://…/arendestod_bench_10000 --db 100000=postgresql://…/arendestod_bench
     uv run python -m benchmarks --generate-only | --explain | --rebuild
 
-Parts: search (search, open case, Mina ärenden), chef (caseload, statistics), pdf (decision
+Parts: search (search, open case, Mina ärenden), chef (caseload, statistics), inbox (the unit's
+inbox with 5 000 e-ansökningar waiting), pdf (decision
 letter), forms (open, new draft, save), sync (check-out and check-in), memory (peak RSS of a
 working day), gui (the real window offscreen: key press to painted), cli (`stats --year
 --json` as a whole process), start (cold and warm start to the login window). The database
@@ -47,7 +48,7 @@ from benchmarks.measure import (
 )
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-PARTS = ("search", "chef", "pdf", "forms", "sync", "memory", "gui", "cli", "start")
+PARTS = ("search", "chef", "inbox", "pdf", "forms", "sync", "memory", "gui", "cli", "start")
 GROWTH_SIZES = "10000,100000"
 """In this order: `start` empties the OS page cache for its cold starts, so it comes last."""
 
@@ -131,6 +132,7 @@ def _parts(bench: BenchDatabase, args: argparse.Namespace) -> dict[str, Callable
         decision_pdf,
         forms,
         gui,
+        inbox,
         memory,
         search,
         stats_command,
@@ -149,6 +151,7 @@ def _parts(bench: BenchDatabase, args: argparse.Namespace) -> dict[str, Callable
     return {
         "search": on_database(lambda db: search.run_all(db, args.repeat, args.warmup, args.seed)),
         "chef": on_database(lambda db: chef.run(db, 6, 2, clock.today().year)),
+        "inbox": on_database(lambda db: inbox.run(db, 10, 2)),
         "pdf": on_database(lambda db: [decision_pdf.measure(db, 50, 5)]),
         "forms": on_database(lambda db: forms.measure(db, 50, 5)),
         "start": lambda: cold_start.measure(bench.url, "bundle", 10),

@@ -22,6 +22,7 @@ from app.models import (
     CaseLease,
     CaseStatus,
     Household,
+    IntakeDelivery,
     MemberRole,
     Plan,
     PlanItem,
@@ -65,6 +66,8 @@ class ApplicationView:
     period_start: date
     period_end: date
     decided_on: date | None
+    e_application_id: uuid.UUID | None = None
+    """The e-ansökan (app.intake.inbox) it was taken in from, to be read beside it."""
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,7 @@ def open_case(session: Session, actor: Actor, case_id: uuid.UUID) -> CaseOvervie
                 a.period_start,
                 a.period_end,
                 a.decided_on,
+                a.delivery_id,
             )
             for a in applications
         ],
@@ -259,7 +263,9 @@ def _latest_applications() -> Select:
                 Application.period_start,
                 Application.period_end,
                 Application.decided_on,
+                IntakeDelivery.id.label("delivery_id"),
             )
+            .outerjoin(IntakeDelivery, IntakeDelivery.taken_application_id == Application.id)
             .where(Application.case_id == bindparam("case_id"))
             .order_by(Application.received_at.desc())
             .limit(12)

@@ -21,7 +21,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD_REVISION = "0049"
+HEAD_REVISION = "0050"
 """The newest migration's revision; a test checks it against the scripts in versions/."""
 VERSION_TABLE = "alembic_version"
 

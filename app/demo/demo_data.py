@@ -32,7 +32,7 @@ from app.common.text_input import search_key
 from app.deadlines import application_facts
 from app.decisions import decisions
 from app.decisions.decisions import DecisionLetter
-from app.demo import demo_after_decision
+from app.demo import demo_after_decision, demo_intake
 from app.demo.demo_decisions import DemoPerson, decisions_for_case
 from app.demo.demo_forms import DemoForms
 from app.journal.journal import hash_content
@@ -256,6 +256,7 @@ class DemoSummary:
     forms: int = 0
     appeals: int = 0
     complaints: int = 0
+    e_applications: int = 0
     usernames: list[str] = field(default_factory=list)
 
 
@@ -994,6 +995,15 @@ def generate(
             units[name]: demo_after_decision.UnitStaff(users[0].id, managers[name].id)
             for name, users in caseworkers.items()
             if users
+        },
+    )
+    summary.e_applications = demo_intake.add_e_applications(
+        session,
+        seed,
+        now,
+        {
+            unit.id: unit.municipality_code or DEMO_MUNICIPALITY_CODE
+            for unit in session.scalars(select(Unit).where(Unit.id.in_(list(units.values()))))
         },
     )
     # The rows went in as core inserts, past the statistics' upkeep (fact_upkeep): their

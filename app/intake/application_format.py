@@ -16,6 +16,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
@@ -235,3 +236,67 @@ def _check_files(attachments: list[dict[str, Any]], files: Mapping[str, bytes]) 
     for name in sorted(set(files) - listed):
         messages.append(f"bilagor: filen {name} finns i leveransen men inte i ansökan.")
     return messages
+
+
+# --- reading a document (also one that is not valid: a quarantined delivery) -------------
+
+
+def persons(document: Any) -> list[dict[str, Any]]:
+    """The household's persons as the document lists them; [] when it lists none."""
+    try:
+        found = document["hushall"]["personer"]
+    except (KeyError, TypeError):
+        return []
+    return [p for p in found if isinstance(p, dict)] if isinstance(found, list) else []
+
+
+def items(document: Any, key: str) -> list[dict[str, Any]]:
+    """The objects of the list `key` ("inkomster", "kostnader", "bilagor"); [] if none."""
+    found = document.get(key) if isinstance(document, dict) else None
+    return [i for i in found if isinstance(i, dict)] if isinstance(found, list) else []
+
+
+def amount(value: Any) -> Decimal | None:
+    """A `belopp` as a Decimal, or None when it is not a number."""
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def period(document: Any) -> tuple[date | None, date | None]:
+    """The period's first and last day, or None for what cannot be read."""
+    try:
+        return (
+            date.fromisoformat(document["period"]["from"]),
+            date.fromisoformat(document["period"]["tom"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None, None
+
+
+def summary(document: Any, applicant_digits: str | None) -> dict[str, Any]:
+    """What the inbox lists of a delivery, kept on its row when it is taken in
+    (app.models.IntakeDelivery): the applicant's name, the period, the costs applied for
+    summed, the number of attachments; None for what the document does not say."""
+    name = next(
+        (
+            f"{p.get('fornamn', '')} {p.get('efternamn', '')}".strip()[:201]
+            for p in persons(document)
+            if applicant_digits and p.get("personnummer") == applicant_digits
+        ),
+        None,
+    )
+    start, end = period(document)
+    amounts = [amount(cost.get("belopp")) for cost in items(document, "kostnader")]
+    costs = None
+    if isinstance(document, dict) and None not in amounts:
+        costs = sum((a for a in amounts if a is not None), Decimal(0))
+        costs = costs if costs < Decimal("1e10") else None
+    return {
+        "applicant_name": name,
+        "period_start": start,
+        "period_end": end,
+        "costs": costs,
+        "attachment_count": len(items(document, "bilagor")) if isinstance(document, dict) else None,
+    }

@@ -94,6 +94,7 @@ def take_in(
         reason="\n".join(problems),
         unit_id=unit_id,
         applicant_digits=_applicant(document),
+        **application_format.summary(document, _applicant(document)),
     )
     savepoint = session.begin_nested()
     session.add(delivery)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -22,7 +23,7 @@ class DeliveryStatus(enum.StrEnum):
     RECEIVED = "mottagen"
     QUARANTINED = "karantan"
     TAKEN = "tagen"
-    """Taken into a case by a handläggare (a later step)."""
+    """Taken into a case by a handläggare (app.intake.inbox): `taken_application_id` set."""
 
     @property
     def label(self) -> str:
@@ -49,6 +50,7 @@ class IntakeDelivery(IdMixin, Base):
         ),
         Index("ix_intake_deliveries_unit_status", "unit_id", "status"),
         Index("ix_intake_deliveries_applicant", "applicant_digits"),
+        Index("ix_intake_deliveries_taken_application", "taken_application_id"),
     )
 
     received_at: Mapped[datetime]
@@ -66,6 +68,24 @@ class IntakeDelivery(IdMixin, Base):
     unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("units.id"))
     applicant_digits: Mapped[str | None] = mapped_column(String(12), default=None)
     """The sökande's personnummer (12 digits), to find the person's case."""
+    # What the inbox lists of the document (app.intake.application_format.summary), kept
+    # when it is taken in so that a list of thousands reads no files; None: not stated
+    # (or taken in before migration 0050: then read from the file).
+    applicant_name: Mapped[str | None] = mapped_column(String(201), default=None)
+    period_start: Mapped[date | None] = mapped_column(default=None)
+    period_end: Mapped[date | None] = mapped_column(default=None)
+    costs: Mapped[Decimal | None] = mapped_column(default=None)
+    """The costs applied for, summed."""
+    attachment_count: Mapped[int | None] = mapped_column(default=None)
+    taken_application_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("applications.id"), default=None
+    )
+    """The case's application it became (status tagen); set once, never changed."""
+    handled_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)
+    """Who took it into a case, or marked a quarantined delivery handled; set once."""
+    handled_at: Mapped[datetime | None] = mapped_column(default=None)
+    """When (the server's clock on PostgreSQL); set once. A delivery with it set has left
+    the inbox."""
 
 
 class IntakeAttachment(IdMixin, Base):

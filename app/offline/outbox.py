@@ -41,12 +41,14 @@ NOT_SYNCED = frozenset(
         "form_definitions",
         "norm_tables",
         "case_review_facts",
+        "intake_deliveries",
     }
 )
 """Tables a replica never changes on the server: the server's own bookkeeping, the
 reference data copied from it, and derived data each database keeps for itself (the
 chef's kept Ärendegenomgång, app.cases.review_facts: its triggers clear it wherever the
-sources change, the replica's own caseload fills its own)."""
+sources change, the replica's own caseload fills its own). The e-ansökningar that travel
+with a case are read offline, never changed (app.intake.inbox refuses on a replica)."""
 
 BOOKKEEPING = frozenset({"version", "updated_at", "updated_by", "created_at"})
 """Columns the server sets itself when it applies a change."""

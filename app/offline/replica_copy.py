@@ -3,8 +3,9 @@
 What a case needs offline is copied whole: the case and its household, members and persons,
 applications, status history, journal, register answers, forms, plans, support barriers,
 decisions and follow-ups, what came after its decisions (delgivning, appeals, court rulings,
-their letters) and the complaints linked to it with their answers (as far as the user may read
-them: on PostgreSQL row-level security decides; a complaint's measures stay at the office),
+their letters), the complaints linked to it with their answers (as far as the user may read
+them: on PostgreSQL row-level security decides; a complaint's measures stay at the office)
+and the e-ansökningar its applications were taken in from (to be read, not changed),
 and its active lease; and the reference data every case uses (units, the staff
 list without password hashes, delegations, form definitions, norm tables, settings). Rows
 are read through the user's own session (on PostgreSQL under row-level security) and
@@ -41,8 +42,9 @@ CASE_ROW_TABLES = (
 )
 """Tables whose rows belong to one case (column case_id)."""
 
-LINKED_TABLES = ("complaints", "letters")
-"""Tables whose rows may name a case (case_id, or none): those that do travel with it."""
+LINKED_TABLES = ("complaints", "letters", "intake_deliveries")
+"""Tables whose rows may name a case (case_id, or none) or one of its applications (the
+e-ansökan an application was taken in from): those that do travel with it."""
 
 NOT_COPIED = {"users": {"password_hash"}}
 """Columns that never leave the server (and that application roles cannot read there)."""
@@ -194,6 +196,14 @@ def _queries(case_ids: list[uuid.UUID]) -> dict[str, Select]:
         "letters",
         letters.c.case_id.in_(case_ids)
         & (letters.c.complaint_id.is_(None) | letters.c.complaint_id.in_(linked)),
+    )
+    # the e-ansökningar the cases' applications were taken in from, to be read at a hembesök
+    applications = select(tables["applications"].c.id).where(
+        tables["applications"].c.case_id.in_(case_ids)
+    )
+    deliveries = tables["intake_deliveries"]
+    queries["intake_deliveries"] = rows(
+        "intake_deliveries", deliveries.c.taken_application_id.in_(applications)
     )
     leases = tables["case_leases"]
     queries["case_leases"] = rows(

@@ -30,6 +30,7 @@ from app.common import clock
 from app.common.errors import ValidationFailed
 from app.common.formatting import short_date
 from app.forms import filled_forms
+from app.intake import inbox
 from app.models import FormKey
 from app.security import server_login
 from app.settings import configuration
@@ -44,6 +45,7 @@ from app.ui.decisions.decision_editor import DecisionEditor
 from app.ui.decisions.delegations_dialog import DelegationsDialog
 from app.ui.forms.form_definitions_dialog import FormDefinitionsDialog
 from app.ui.forms.form_editor import FormEditor
+from app.ui.intake.inbox_view import InboxView
 from app.ui.norms.norm_tables_dialog import NormTablesDialog
 from app.ui.offline.checkout_dialog import CheckOutDialog
 from app.ui.offline.offline_actions import OfflineActions
@@ -166,7 +168,15 @@ class MainWindow(QMainWindow):
         my_layout = QVBoxLayout(my_cases_page)
         self.my_cases_info = QLabel()
         self.my_cases_info.setObjectName("myCasesInfo")
-        my_layout.addWidget(self.my_cases_info)
+        info_row = QHBoxLayout()
+        info_row.addWidget(self.my_cases_info, 1)
+        self.inbox_button = QPushButton()
+        self.inbox_button.setObjectName("inboxButton")
+        self.inbox_button.setFlat(True)
+        self.inbox_button.clicked.connect(self.show_inbox)
+        self.inbox_button.hide()
+        info_row.addWidget(self.inbox_button)
+        my_layout.addLayout(info_row)
         my_layout.addWidget(self.my_cases_view)
         self.my_cases_page = my_cases_page
         self.tabs.addTab(my_cases_page, "Mina ärenden")
@@ -225,6 +235,7 @@ class MainWindow(QMainWindow):
         self.overview = ChefOverview(self.context)
         self.overview.flag_requested.connect(self.show_caseload_review_of)
         self.overview.complaints_requested.connect(self.show_complaints)
+        self.overview.inbox_requested.connect(self.show_inbox)
         bar = self.tabs.tabBar()
         if not self.my_cases_model.rows:
             self.tabs.removeTab(self.tabs.indexOf(self.my_cases_page))
@@ -284,6 +295,10 @@ class MainWindow(QMainWindow):
             )
             self._action(file_menu, "Ny ärende&genomgång …", None, self.new_case_review)
             self._action(file_menu, "Stat&istik …", None, self.show_statistics)
+        if not actor.is_administrator and actor.replica_id is None:
+            self._action(
+                file_menu, "Ink&org (e-ansökningar)", QKeySequence("Ctrl+I"), self.show_inbox
+            )
         if not actor.is_administrator:
             self._action(file_menu, "Synpunkter och klago&mål", None, self.show_complaints)
             self._action(file_menu, "R&egistrera synpunkt …", None, self.register_complaint)
@@ -359,8 +374,12 @@ class MainWindow(QMainWindow):
             )
             return
         try:
-            stamp, rows = self.context.call(
-                lambda s, a: (my_cases.change_stamp(s, a), my_cases.my_cases(s, a))
+            stamp, rows, waiting = self.context.call(
+                lambda s, a: (
+                    my_cases.change_stamp(s, a),
+                    my_cases.my_cases(s, a),
+                    inbox.waiting_count(s, a) if a.replica_id is None else 0,
+                )
             )
         except Exception as exc:
             show_error(self, exc)
@@ -384,6 +403,14 @@ class MainWindow(QMainWindow):
             )
         )
         self.my_cases_view.fit_columns()
+        self._show_waiting(waiting)
+
+    def _show_waiting(self, waiting: int) -> None:
+        """Where a handläggare starts: how many e-ansökningar wait in the unit's inbox."""
+        noun = "e-ansökan väntar" if waiting == 1 else "e-ansökningar väntar"
+        self.inbox_button.setText(f"Inkorgen: {waiting} {noun} (Ctrl+I)")
+        self.inbox_button.setAccessibleName(f"Inkorgen: {waiting} {noun}. Öppnar inkorgen.")
+        self.inbox_button.setVisible(waiting > 0)
 
     def poll_my_cases(self) -> None:
         """Reload Mina ärenden if any of the user's cases changed since it was read. Off the
@@ -596,6 +623,10 @@ class MainWindow(QMainWindow):
             wizard.deleteLater()
             if wizard.created_case_id is not None:
                 self.refresh_my_cases()
+                if wizard.from_delivery is not None:
+                    inbox_view = self._find_tab(lambda w: isinstance(w, InboxView))
+                    if inbox_view is not None:
+                        inbox_view.reload()
                 self.open_case(wizard.created_case_id)
             elif wizard.existing_case_id is not None:  # "Öppna ärendet" instead of a new one
                 self.open_case(wizard.existing_case_id)
@@ -641,6 +672,42 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(self.tabs.addTab(view, "Synpunkter"))
         view.table.setFocus()
         return view
+
+    def show_inbox(self) -> InboxView:
+        """Inkorg (e-ansökningar): the unit's waiting applications from the e-service, in
+        one tab."""
+        existing = self._find_tab(lambda w: isinstance(w, InboxView))
+        if existing is not None:
+            self.tabs.setCurrentWidget(existing)
+            existing.reload()
+            existing.table.setFocus()
+            return existing
+        view = InboxView(self.context)
+        view.case_requested.connect(self._open_case_from_inbox)
+        view.new_case_requested.connect(self.new_case_from_delivery)
+        self.tabs.setCurrentIndex(self.tabs.addTab(view, "Inkorg"))
+        view.table.setFocus()
+        return view
+
+    def _open_case_from_inbox(self, case_id: uuid.UUID) -> None:
+        self.refresh_my_cases()
+        view = self.case_tab(case_id)
+        if view is not None:  # opened before the application was taken in: read anew
+            view.reload()
+            self.tabs.setCurrentWidget(view)
+            return
+        self.open_case(case_id)
+
+    def new_case_from_delivery(self, delivery_id: uuid.UUID) -> None:
+        """The new-case wizard filled in from an e-ansökan; the case gets it as its first
+        application."""
+        try:
+            self.wizard = NewCaseWizard(self.context, self, from_delivery=delivery_id)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.wizard.finished.connect(self._new_case_finished)
+        self.wizard.open()
 
     def register_complaint(self) -> None:
         dialog = RegisterComplaintDialog(self.context, self)
@@ -707,6 +774,8 @@ class MainWindow(QMainWindow):
             "Ctrl+S  Spara utkast (journal)",
             "Ctrl+L  Lås nu (lösenordet frågas efter)",
         ]
+        if not self.context.logged_in.is_administrator:
+            lines.append("Ctrl+I  Inkorg (e-ansökningar)")
         if self.context.logged_in.is_manager:
             lines.append("Ctrl+G  Ärendegenomgång (översikt)")
         lines.append("Alt + understruken bokstav  Välj fält eller knapp")

@@ -30,6 +30,7 @@ from app.cases import caseload_review
 from app.cases.caseload_review import CASELOAD_FLAGS, CaseIndicators, CaseworkerFlags
 from app.common.formatting import short_date
 from app.complaints import complaint_register
+from app.intake import inbox
 from app.statistics import trends
 from app.statistics.trends import Trends
 from app.ui.context import AppContext
@@ -100,6 +101,7 @@ class ChefOverview(QWidget):
     flag_requested = Signal(str)
     """A count was clicked: the review list filtered on the flag (its key) is wanted."""
     complaints_requested = Signal()
+    inbox_requested = Signal()
     """The complaints count was clicked: the register of synpunkter is wanted."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None):
@@ -176,6 +178,15 @@ class ChefOverview(QWidget):
         self.complaints_button.setEnabled(False)
         self.complaints_button.clicked.connect(self.complaints_requested.emit)
         overdue_layout.addWidget(self.complaints_button)
+        self.inbox_button = CountButton("E-ansökningar som väntar: …")
+        self.inbox_button.setObjectName("count_inbox")
+        self.inbox_button.setToolTip(
+            "E-ansökningar i enhetens inkorg som inte är tagna in i ett ärende. Enter öppnar "
+            "inkorgen."
+        )
+        self.inbox_button.setEnabled(False)
+        self.inbox_button.clicked.connect(self.inbox_requested.emit)
+        overdue_layout.addWidget(self.inbox_button)
         middle.addWidget(overdue_box, 1)
         layout.addLayout(middle)
 
@@ -197,6 +208,7 @@ class ChefOverview(QWidget):
         assert previous is not None
         self.setTabOrder(previous, self.overdue_table)
         self.setTabOrder(self.overdue_table, self.complaints_button)
+        self.setTabOrder(self.complaints_button, self.inbox_button)
 
     # --- loading -------------------------------------------------------------------------
     @property
@@ -283,10 +295,18 @@ class ChefOverview(QWidget):
             waiting = self.context.call(complaint_register.overdue_count)
         except Exception:  # the counts above are still usable; the register says why
             self.complaints_button.setText("Synpunkter att åtgärda nu: kunde inte läsas")
+        else:
+            self.complaints_button.setText(f"Synpunkter att åtgärda nu: {waiting}")
+            self.complaints_button.setAccessibleName(f"Synpunkter att åtgärda nu: {waiting}")
+            self.complaints_button.setEnabled(True)
+        try:
+            applications = self.context.call(inbox.waiting_count)
+        except Exception:  # the counts above are still usable; the inbox says why
+            self.inbox_button.setText("E-ansökningar som väntar: kunde inte läsas")
             return
-        self.complaints_button.setText(f"Synpunkter att åtgärda nu: {waiting}")
-        self.complaints_button.setAccessibleName(f"Synpunkter att åtgärda nu: {waiting}")
-        self.complaints_button.setEnabled(True)
+        self.inbox_button.setText(f"E-ansökningar som väntar: {applications}")
+        self.inbox_button.setAccessibleName(f"E-ansökningar som väntar: {applications}")
+        self.inbox_button.setEnabled(True)
 
     def _trends_loaded(self, found: Trends) -> None:
         self.trends = found
@@ -315,7 +335,7 @@ class ChefOverview(QWidget):
             self.trend_lines[key] = line
             self.charts[key] = view
             self.trends_layout.addWidget(view, 1 + i // 2, i % 2)
-        previous: QWidget = self.complaints_button
+        previous: QWidget = self.inbox_button
         for chart in self.charts.values():
             self.setTabOrder(previous, chart)
             previous = chart

@@ -30,6 +30,7 @@ from app.common import clock, code_lists
 from app.common.errors import ValidationFailed
 from app.common.identity_number import InvalidIdentityNumber, parse_identity_number
 from app.common.periods import month_start
+from app.intake import inbox
 from app.models import DecisionKind, MemberRole
 from app.ui.context import AppContext
 from app.ui.widgets.date_field import DateField, DateTimeField
@@ -349,9 +350,19 @@ class ApplicationPage(QWizardPage):
 
 
 class NewCaseWizard(QWizard):
-    def __init__(self, context: AppContext, parent: QWidget | None = None):
+    def __init__(
+        self,
+        context: AppContext,
+        parent: QWidget | None = None,
+        *,
+        from_delivery: uuid.UUID | None = None,
+    ):
+        """`from_delivery`: an e-ansökan of the unit's inbox (app.intake.inbox): the wizard
+        opens filled in with its household, and the case is registered with it as its first
+        application (received at its arrival, through the e-service)."""
         super().__init__(parent)
         self.context = context
+        self.from_delivery = from_delivery
         self.created_case_id: uuid.UUID | None = None
         self.existing_case_id: uuid.UUID | None = None
         """The open case the user chose to open instead ("Öppna ärendet")."""
@@ -369,7 +380,37 @@ class NewCaseWizard(QWizard):
         for number, page in enumerate(pages, start=1):
             page.setTitle(f"Steg {number} av {len(pages)}: {page.title()}")
             self.addPage(page)
+        if from_delivery is not None:
+            self._fill_from(context.call(lambda s, a: inbox.new_case_data(s, a, from_delivery)))
         self._untouched = input_snapshot(self)
+
+    def _fill_from(self, data: NewCase) -> None:
+        self.setWindowTitle("Nytt ärende från e-ansökan")
+        applicant = self.applicant_page
+        applicant.personal_number.setText(data.applicant.personal_number)
+        applicant.first_name.setText(data.applicant.first_name)
+        applicant.last_name.setText(data.applicant.last_name)
+        for member in data.members:
+            self.household_page.add_member(
+                member.personal_number, member.first_name, member.last_name, member.role
+            )
+        page = self.application_page
+        if data.received_at is not None:
+            local = data.received_at.astimezone(clock.STOCKHOLM)
+            page.received.set_value(local.replace(second=0, microsecond=0, tzinfo=None))
+        page.channel.setCurrentIndex(page.channel.findData(data.channel))
+        if data.period_start is not None:
+            page.period_start.set_value(data.period_start)
+        page.period_end.set_value(data.period_end)
+        # what the e-service delivered: the arrival, the channel, the period and the kind
+        for field in (page.received, page.period_start, page.period_end):
+            field.setReadOnly(True)
+        page.channel.setEnabled(False)
+        page.kind.setEnabled(False)
+        page.setSubTitle(
+            "Ansökan kom in via e-tjänsten; tiden och perioden är e-ansökans egna. Bevakningen "
+            "av första återkoppling räknas från när den kom in."
+        )
 
     def reject(self) -> None:
         """Avbryt, Esc or the window's close: with something typed, asked first (a stray Esc
@@ -418,8 +459,14 @@ class NewCaseWizard(QWizard):
 
     def create(self) -> bool:
         data = self.new_case()
+        delivery = self.from_delivery
         try:
-            case = self.context.call(lambda s, a: case_register.create_case(s, a, data))
+            if delivery is not None:
+                case = self.context.call(
+                    lambda s, a: inbox.create_case_from_delivery(s, a, delivery, data)
+                )
+            else:
+                case = self.context.call(lambda s, a: case_register.create_case(s, a, data))
         except ValidationFailed as exc:
             lines = []
             for field, message in exc.field_errors.items():

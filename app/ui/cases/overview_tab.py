@@ -17,12 +17,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.cases import support_barriers
-from app.cases.case_overview import CaseOverview, MemberView
+from app.cases.case_overview import ApplicationView, CaseOverview, MemberView
 from app.common import clock, code_lists
 from app.common.formatting import local_datetime, short_date
 from app.common.periods import month_start
 from app.models import MemberRole
 from app.ui.context import AppContext
+from app.ui.intake.application_content import show_e_application
 from app.ui.widgets.date_field import DateField
 from app.ui.widgets.dialog_buttons import save_cancel_buttons
 from app.ui.widgets.messages import show_error
@@ -135,9 +136,15 @@ class OverviewTab(QWidget):
                 Column(
                     "Beslut", lambda a: short_date(a.decided_on) if a.decided_on else "Ej beslutad"
                 ),
+                Column(
+                    "E-ansökan",
+                    lambda a: "Visa (Enter)" if a.e_application_id is not None else "",
+                ),
             ]
         )
         self.applications_view = RowTableView(self.applications_model, name="Ansökningar")
+        self.applications_view.setObjectName("applicationsView")
+        self.applications_view.activated_row.connect(self._show_e_application)
         layout.addWidget(_boxed("Ansökningar", self.applications_view), 2, 1)
         # the household as tall as its members need; the lists that grow get the rest
         layout.setRowStretch(0, 0)
@@ -148,6 +155,13 @@ class OverviewTab(QWidget):
             return
         member = self.members_view.current_row() or self.overview.applicant
         self.access_log_requested.emit(member.personal_number)
+
+    def _show_e_application(self, application: ApplicationView) -> None:
+        """Enter on an application taken in from an e-ansökan: the e-ansökan, to read."""
+        if application.e_application_id is not None:
+            self.e_application = show_e_application(
+                self, self.context, application.e_application_id
+            )
 
     def show_overview(self, overview: CaseOverview) -> None:
         self.overview = overview

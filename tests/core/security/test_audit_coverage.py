@@ -36,6 +36,7 @@ from app.cases import (
     my_cases,
 )
 from app.common import clock
+from app.common.errors import ServiceError
 from app.common.identity_number import format_identity_number
 from app.complaints import complaint_answer, complaint_register
 from app.db.database import Database, open_database
@@ -43,7 +44,7 @@ from app.decisions import decisions, kommunicering, letters, proposal
 from app.decisions.kommunicering import SentCommunication
 from app.demo import demo_data
 from app.forms import filled_forms, form_printout
-from app.intake import intake
+from app.intake import attachments, inbox, intake
 from app.journal import journal, journal_printout, plans
 from app.models import (
     Appeal,
@@ -53,7 +54,9 @@ from app.models import (
     CaseStatus,
     Complaint,
     Decision,
+    DeliveryStatus,
     FormInstance,
+    IntakeDelivery,
     Letter,
     Role,
     SyncConflict,
@@ -113,8 +116,10 @@ class World:
     """The signed answer to `complaint_id`, made here."""
     draft_answer_id: Any
     """An answer to another synpunkt, a draft."""
-    delivery_id: Any = None
-    """An e-ansökan of the case's sökande, taken in here."""
+    e_application_id: Any
+    """An e-ansökan of the case's sökande for november 2026, taken in here (a proposal's)."""
+    delivery_id: Any
+    """A received e-ansökan of the demo in the caseworker's unit's inbox."""
 
 
 FORWARDING = ForwardingInput(
@@ -138,6 +143,18 @@ def _open_intake_attachment(session: Session, actor: Actor) -> Any:
     return intake.attachment(session, actor, delivery.delivery_id, "hyresavi-december.pdf")
 
 
+def _refused_too(call: Call) -> Call:
+    """A read that may refuse (ServiceError) after it was logged: the attempt stays logged."""
+
+    def run(session: Session, actor: Actor) -> Any:
+        try:
+            return call(session, actor)
+        except ServiceError:
+            return None
+
+    return run
+
+
 READS: dict[str, tuple[str, Callable[[World], Call]]] = {
     "intake.attachment": ("caseworker", lambda w: _open_intake_attachment),
     "proposal.pending_applications": (
@@ -146,13 +163,23 @@ READS: dict[str, tuple[str, Callable[[World], Call]]] = {
     ),
     "proposal.propose": (
         "caseworker",
-        lambda w: lambda s, a: proposal.propose(s, a, w.case_id, w.delivery_id),
+        lambda w: lambda s, a: proposal.propose(s, a, w.case_id, w.e_application_id),
     ),
     "register_answers.answers_for_month": (
         "caseworker",
         lambda w: (
             lambda s, a: register_answers.answers_for_month(s, a, w.case_id, date(2026, 11, 1))
         ),
+    ),
+    "inbox.inbox": ("caseworker", lambda w: lambda s, a: inbox.inbox(s, a)),
+    "inbox.details": ("caseworker", lambda w: lambda s, a: inbox.details(s, a, w.delivery_id)),
+    "inbox.new_case_data": (
+        "caseworker",
+        lambda w: lambda s, a: inbox.new_case_data(s, a, w.delivery_id),
+    ),
+    "attachments.attachment": (
+        "caseworker",
+        lambda w: _refused_too(lambda s, a: attachments.attachment(s, a, w.delivery_id, "b1")),
     ),
     "sync_conflicts.open_conflicts": (
         "caseworker",
@@ -441,6 +468,10 @@ WRITES = {
     "intake.take_in",
     "server_intake.collect_delivery",
     "register_answers.keep",
+    # the unit's inbox (issue 24): tests/core/intake
+    "inbox.take_into_case",
+    "inbox.create_case_from_delivery",
+    "inbox.mark_handled",
 }
 """Each writes its own audit rows, asserted in that service's tests."""
 # READS: name -> (who reads: "caseworker" or "chef", the call given the world)
@@ -479,6 +510,7 @@ NOT_CASE_CONTENT = {
     "complaint_register.unit_staff": "names of the unit's handläggare and chefs",
     "complaint_answer.load_answer": "the access check the answer's reads and writes call",
     "server_intake.waiting_keys": "the e-service's keys of waiting deliveries (collect is logged)",
+    "inbox.waiting_count": "how many e-ansökningar wait in the unit's inbox (a number)",
 }
 
 
@@ -569,10 +601,16 @@ def world(tmp_path_factory: pytest.TempPathFactory, fixed_clock_module) -> Itera
             )
         )
     after = _after_decision(database, Actor.of(user), Actor.of(chef), case_id, decision_id)
-    after["delivery_id"] = _e_application(database, Actor.of(user), case_id)
+    after["e_application_id"] = _e_application(database, Actor.of(user), case_id)
     with database.sessions() as session:
         case = session.get(Case, case_id)
         applicant = case.household.members[0].person
+        delivery_id = session.scalar(
+            select(IntakeDelivery.id)
+            .where(IntakeDelivery.unit_id == user.unit_id)
+            .where(IntakeDelivery.status == DeliveryStatus.RECEIVED)
+            .order_by(IntakeDelivery.application_id)
+        )
         yield World(
             database,
             Actor.of(user),
@@ -583,6 +621,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, fixed_clock_module) -> Itera
             form_id,
             folder,
             **after,
+            delivery_id=delivery_id,
         )
     database.dispose()
 
