@@ -14,7 +14,9 @@ stop between the commit and the move leaves files that the next scan takes in ag
 from __future__ import annotations
 
 import os
+import shutil
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +41,15 @@ class FolderWatch:
     """What the previous scan saw (file name -> size and modification time)."""
 
     seen: dict[str, tuple[int, int]] = field(default_factory=dict)
+    named: dict[str, tuple[tuple[int, int], list[str]]] = field(default_factory=dict)
+    """The attachments each application file names, read once per version of the file."""
+
+    def attachments_of(self, folder: Path, name: str, state: tuple[int, int]) -> list[str]:
+        cached = self.named.get(name)
+        if cached is None or cached[0] != state:
+            cached = (state, named_attachments((folder / name).read_bytes()))
+            self.named[name] = cached
+        return cached[1]
 
 
 @dataclass(frozen=True)
@@ -68,14 +79,21 @@ def scan_folder(
         if entry.is_file() and not entry.name.endswith(REASON_SUFFIX)
     }
     stable = {name for name, state in current.items() if watch.seen.get(name) == state}
-    watch.seen = current
+    watch.seen = dict(current)  # a copy: what is moved below is forgotten there only
+    applications = sorted(name for name in current if name.lower().endswith(".json"))
+    watch.named = {name: watch.named[name] for name in applications if name in watch.named}
+    # how many application files in the folder name each attachment
+    wanted = Counter(
+        attached
+        for name in applications
+        for attached in set(watch.attachments_of(folder, name, current[name]))
+    )
     done: list[FolderResult] = []
-    for name in sorted(stable):
-        if not name.lower().endswith(".json"):
+    for name in applications:
+        if name not in stable:
             continue
-        path = folder / name
-        raw = path.read_bytes()
-        named = named_attachments(raw)
+        raw = (folder / name).read_bytes()
+        named = watch.attachments_of(folder, name, current[name])
         if any(n in current and n not in stable for n in named):
             continue  # an attachment still being copied
         missing = [n for n in named if n not in current]
@@ -91,14 +109,19 @@ def scan_folder(
             continue
         finally:
             session.close()
-        _move(folder, name, list(files), result)
+        wanted.subtract(set(named))
+        _move(folder, name, list(files), {n for n in files if wanted[n] > 0}, result)
         for moved in (name, *files):
             watch.seen.pop(moved, None)
         done.append(FolderResult(name, result))
     return done
 
 
-def _move(folder: Path, name: str, attached: list[str], result: TakeInResult) -> None:
+def _move(
+    folder: Path, name: str, attached: list[str], still_named: set[str], result: TakeInResult
+) -> None:
+    """The delivery's files into mottagna/ or karantan/; an attachment that another
+    application still in the folder names too is copied there instead, for that one."""
     quarantined = result.status is DeliveryStatus.QUARANTINED
     target = folder / (QUARANTINE_FOLDER if quarantined else RECEIVED_FOLDER)
     target.mkdir(exist_ok=True)
@@ -106,7 +129,10 @@ def _move(folder: Path, name: str, attached: list[str], result: TakeInResult) ->
         reason = target / f"{name}{REASON_SUFFIX}"
         reason.write_text(result.reason + "\n", encoding="utf-8")
     for moved in (*attached, name):  # the JSON last: the next scan finds it if stopped here
-        os.replace(folder / moved, _free(target / moved))
+        if moved in still_named:
+            shutil.copy2(folder / moved, _free(target / moved))
+        else:
+            os.replace(folder / moved, _free(target / moved))
 
 
 def _free(path: Path) -> Path:

@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,52 @@ def test_intake_says_what_it_needs(tmp_path, capsys, monkeypatch) -> None:
     assert capsys.readouterr().err == (
         "Ange en mapp: --watch MAPP, eller inställningen intake.folder.\n"
     )
+
+
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+def test_intake_watch_takes_in_what_is_dropped_and_survives_a_kill(
+    db, staff, session, tmp_path
+) -> None:
+    folder = tmp_path / "e-ansokan"
+    folder.mkdir()
+    env = shared_with_process(dict(os.environ), tmp_path)
+    command = [sys.executable, "-m", "app", "--db", db.url, "intake", "--watch", str(folder)]
+    command += ["--interval", "0.2", "--user", "sara.nilsson", "--password-stdin"]
+
+    def watch() -> subprocess.Popen:
+        process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env
+        )
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.write(PASSWORD + "\n")
+        process.stdin.close()
+        assert process.stdout.readline() == f"Bevakar {folder} (avsluta med Ctrl+C).\n"
+        return process
+
+    process = watch()
+    for number in range(20):
+        document = json.loads(json.dumps(GOOD))
+        document["ansokan_id"] = f"EA-2026-{number:06d}"
+        write(folder, f"ansokan-{number:02d}.json", document)
+    assert process.stdout is not None
+    deadline = time.monotonic() + 120
+    while len(list(folder.glob("mottagna/*.json"))) < 5 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.kill(process.pid, signal.SIGKILL)  # midway: some taken in and moved, perhaps one not
+    process.wait(timeout=60)
+    process.stdout.close()
+
+    process = watch()
+    assert process.stdout is not None
+    deadline = time.monotonic() + 120
+    while list(folder.glob("*.json")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=60) == 0
+    process.stdout.close()
+    assert sorted(p.name for p in folder.glob("*.json")) == []
+    moved = sorted(p.name for p in (folder / "mottagna").glob("*.json"))
+    assert moved == [f"ansokan-{n:02d}.json" for n in range(20)]
+    session.expire_all()
+    rows = list(session.scalars(select(IntakeDelivery)))
+    assert len(rows) == 20 and {d.status for d in rows} == {DeliveryStatus.RECEIVED}

@@ -109,3 +109,14 @@ def test_a_stop_between_commit_and_move_is_mended(db, session, caseworker, folde
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(IntakeDelivery)) == 1
     assert session.scalar(select(func.count()).select_from(IntakeAttachment)) == 2
+
+
+def test_attachments_named_by_several_applications_serve_each(db, caseworker, folder) -> None:
+    watch = FolderWatch()
+    put_attachments(folder)
+    (folder / "a.json").write_bytes(GOOD)
+    (folder / "b.json").write_bytes(GOOD.replace(b"EA-2026-000123", b"EA-2026-000124"))
+    scan_folder(db.sessions, caseworker, folder, watch)
+    done = scan_folder(db.sessions, caseworker, folder, watch)
+    assert summaries(done) == [("a.json", "mottagen"), ("b.json", "mottagen")]
+    assert names(folder) == []
