@@ -366,7 +366,7 @@ def _load(session: Session, actor: Actor, delivery_id: uuid.UUID) -> IntakeDeliv
     return delivery
 
 
-def _readable_delivery(session: Session, actor: Actor, delivery_id: uuid.UUID) -> IntakeDelivery:
+def readable_delivery(session: Session, actor: Actor, delivery_id: uuid.UUID) -> IntakeDelivery:
     """A delivery of the unit's inbox, or one taken into a case the actor may read (on a
     laptop's replica: one that travelled with its case)."""
     delivery = session.get(IntakeDelivery, delivery_id)
@@ -382,7 +382,7 @@ def _readable_delivery(session: Session, actor: Actor, delivery_id: uuid.UUID) -
 
 def details(session: Session, actor: Actor, delivery_id: uuid.UUID) -> DeliveryDetails:
     """The application's content for reading (audited as opened)."""
-    delivery = _readable_delivery(session, actor, delivery_id)
+    delivery = readable_delivery(session, actor, delivery_id)
     document, _problems = application_format.parse(delivery.raw)
     taken_case = ""
     case_id = None

@@ -71,7 +71,13 @@ def take_in(
     digest = hashlib.sha256(raw).hexdigest()
     earlier = _by_digest(session, digest)
     if earlier is not None:
-        _keep_files(session, earlier.id, _listed(application_format.parse(raw)[0]), files or {})
+        _keep_files(
+            session,
+            earlier.id,
+            _listed(application_format.parse(raw)[0]),
+            files or {},
+            quarantined=earlier.status is DeliveryStatus.QUARANTINED,
+        )
         if earlier.status is DeliveryStatus.QUARANTINED and files:
             return _check_again(session, actor, unit_id, earlier)
         return _again(earlier)
@@ -110,7 +116,13 @@ def take_in(
             "Filen är redan mottagen av en annan enhet eller krockar med en mottagen ansökan."
         ) from None
     savepoint.commit()
-    _keep_files(session, delivery.id, _listed(document), files or {})
+    _keep_files(
+        session,
+        delivery.id,
+        _listed(document),
+        files or {},
+        quarantined=delivery.status is DeliveryStatus.QUARANTINED,
+    )
     audit.record(
         session,
         actor,
@@ -165,9 +177,13 @@ def _keep_files(
     delivery_id: uuid.UUID,
     listed: Mapping[str, Mapping[str, Any]],
     files: Mapping[str, bytes],
+    *,
+    quarantined: bool,
 ) -> None:
-    """Every delivered file kept with the delivery, once (by name), whatever the document
-    says of it: an altered or unlisted file is kept too (the delivery is then quarantined)."""
+    """The delivered files kept with the delivery, once (by name). A file the document
+    describes (name, SHA-256, media type) is kept with its id; for a quarantined delivery an
+    altered or unlisted file is kept too, without an id, as what came. The server keeps
+    to the same rule (migration 0048)."""
     if not files:
         return
     kept = set(
@@ -180,50 +196,21 @@ def _keep_files(
             continue
         entry = listed.get(name, {})
         media_type = entry.get("mediatyp")
+        digest = hashlib.sha256(content).hexdigest()
+        described = entry.get("sha256") == digest and isinstance(media_type, str)
+        if not described and not quarantined:
+            continue  # a received application's files are the ones it describes
         session.add(
             IntakeAttachment(
                 delivery_id=delivery_id,
-                ref=_text(entry.get("id")),
+                ref=_text(entry.get("id")) if described else None,
                 filename=name[:255],
                 media_type=media_type if isinstance(media_type, str) else UNKNOWN_MEDIA_TYPE,
-                sha256=hashlib.sha256(content).hexdigest(),
+                sha256=digest,
                 content=content,
             )
         )
     session.flush()
-
-
-@dataclass(frozen=True)
-class Attachment:
-    filename: str
-    media_type: str
-    content: bytes
-
-
-def attachment(session: Session, actor: Actor, delivery_id: uuid.UUID, filename: str) -> Attachment:
-    """The attached file `filename` (as the document's `bilagor[].filnamn` names it) of a
-    delivery of the actor's unit, with its media type, for viewing in the inbox; audited."""
-    require_intake_staff(actor)
-    found = session.scalars(
-        select(IntakeAttachment)
-        .join(IntakeDelivery, IntakeDelivery.id == IntakeAttachment.delivery_id)
-        .where(
-            IntakeAttachment.filename == filename,
-            IntakeAttachment.delivery_id == delivery_id,
-            IntakeDelivery.unit_id == actor.unit_id,
-        )
-    ).first()
-    if found is None:
-        raise AccessDenied("Bilagan finns inte bland enhetens ansökningar.")
-    audit.record(
-        session,
-        actor,
-        audit.Action.OPEN,
-        "intake_attachment",
-        entity_id=found.id,
-        detail=f"ansökan {delivery_id}, {found.filename}",
-    )
-    return Attachment(found.filename, found.media_type, found.content)
 
 
 def _by_digest(session: Session, digest: str) -> IntakeDelivery | None:

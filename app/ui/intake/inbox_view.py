@@ -347,10 +347,8 @@ class InboxView(QWidget):
             return
         delivery_id = self.details.delivery_id
         try:
-            raw, media_type, filename = self.context.call(
-                lambda s, a: attachments.attachment(s, a, delivery_id, ref)
-            )
+            opened = self.context.call(lambda s, a: attachments.attachment(s, a, delivery_id, ref))
         except Exception as exc:
             show_error(self, exc)
             return
-        show_attachment(self, raw, media_type, filename)
+        show_attachment(self, opened.content, opened.media_type, opened.filename)

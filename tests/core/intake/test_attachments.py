@@ -4,15 +4,18 @@ and every delivered file still kept whole; opening one is access-checked and aud
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
+import psycopg
 import pytest
 from sqlalchemy import select
 
 from app.cli import main
-from app.common.errors import AccessDenied
-from app.intake.intake import attachment, take_in
+from app.common.errors import ServiceError
+from app.intake.attachments import attachment
+from app.intake.intake import take_in
 from app.models import AuditEntry, DeliveryStatus, IntakeAttachment, IntakeDelivery
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "docs" / "examples"
@@ -36,7 +39,7 @@ def test_the_attachments_are_kept_with_the_delivery(session, caseworker) -> None
         ("b1", "hyresavi-december.pdf", "application/pdf", RENT),
         ("b2", "lonespecifikation-november.pdf", "application/pdf", PAY),
     ]
-    opened = attachment(session, caseworker, result.delivery_id, "hyresavi-december.pdf")
+    opened = attachment(session, caseworker, result.delivery_id, "b1")
     session.commit()
     assert (opened.content, opened.media_type) == (RENT, "application/pdf")
     [row] = session.scalars(
@@ -59,7 +62,7 @@ def test_an_altered_or_missing_attachment_quarantines_and_everything_is_kept(
     ]
     [delivery] = session.scalars(select(IntakeDelivery)).all()
     assert delivery.raw == GOOD
-    assert kept(session) == [("b1", "hyresavi-december.pdf", "application/pdf", RENT + b"x")]
+    assert kept(session) == [(None, "hyresavi-december.pdf", "application/pdf", RENT + b"x")]
 
 
 def test_attachments_that_come_later_take_the_application_out_of_quarantine(
@@ -93,10 +96,10 @@ def test_only_the_units_staff_open_an_attachment(
     result = take_in(session, caseworker, GOOD, filename="a.json", files=FILES)
     session.commit()
     for outsider in (other_unit_caseworker, admin):
-        with pytest.raises(AccessDenied):
-            attachment(session, outsider, result.delivery_id, "hyresavi-december.pdf")
-    with pytest.raises(AccessDenied, match="Bilagan finns inte"):
-        attachment(session, caseworker, result.delivery_id, "annan.pdf")
+        with pytest.raises(ServiceError, match="inkorg"):
+            attachment(session, outsider, result.delivery_id, "b1")
+    with pytest.raises(ServiceError, match="Bilagan finns inte i leveransen"):
+        attachment(session, caseworker, result.delivery_id, "b9")
 
 
 def test_the_cli_finds_the_attachments_beside_or_in_a_folder(
@@ -123,3 +126,36 @@ def test_the_cli_finds_the_attachments_beside_or_in_a_folder(
     assert main([*user.before, "intake", third, *user.after]) == 0
     assert capsys.readouterr().out.endswith("tredje.json: mottagen\n")
     assert len(kept(session)) == 4
+
+
+@pytest.mark.parametrize("db", ["postgresql"], indirect=True)
+@pytest.mark.parametrize(
+    "values",
+    [
+        # another document in place of the hyresavi the application describes, with the
+        # described SHA-256 stated (the server computes it itself)
+        "'b1', 'hyresavi-december.pdf', 'application/pdf', '{sha}', 'falsk'::bytea",
+        # a file the application does not describe
+        "'b3', 'intyg.pdf', 'application/pdf', '{sha}', 'falsk'::bytea",
+        "NULL, 'intyg.pdf', 'application/pdf', '{sha}', 'falsk'::bytea",
+    ],
+)
+def test_on_the_server_nobody_adds_a_file_to_an_application_afterwards(
+    session, caseworker, login_roles, values
+) -> None:
+    received = take_in(session, caseworker, GOOD, filename="a.json", files=FILES)
+    session.commit()
+    assert received.summary == "mottagen"
+    url = login_roles["sara.nilsson"].replace("postgresql+psycopg://", "postgresql://")
+    sha = hashlib.sha256(RENT).hexdigest()
+    refused = pytest.raises(psycopg.errors.InsufficientPrivilege, match="bilaga sparas bara")
+    with psycopg.connect(url, autocommit=True) as conn, refused:
+        conn.execute(
+            "INSERT INTO intake_attachments "
+            "(id, delivery_id, ref, filename, media_type, sha256, content) VALUES "
+            f"(gen_random_uuid(), '{received.delivery_id}', {values.format(sha=sha)})"
+        )
+    assert [(ref, name) for ref, name, _type, _content in kept(session)] == [
+        ("b1", "hyresavi-december.pdf"),
+        ("b2", "lonespecifikation-november.pdf"),
+    ]

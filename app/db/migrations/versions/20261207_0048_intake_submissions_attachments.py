@@ -12,7 +12,10 @@
   never removed without being taken in first. Staff do not insert submissions.
 - intake_attachments: each attached file of a delivery, kept whole; staff read and insert
   those of their own unit's deliveries (the deliveries' policies decide), nobody updates
-  or deletes.
+  or deletes. The server computes a file's SHA-256 itself, and keeps a file only as one the
+  (unchangeable) document lists with that name, id, media type and SHA-256; a quarantined
+  delivery also keeps other files, without an id (what came, as evidence). So nobody adds
+  a document of her own to an applicant's application afterwards.
 - arendestod_guard_intake: a delivery's received_at is the arrived_at of the submission
   with its bytes when there is one (the e-service's time of delivery, set by the server),
   else now(); a workstation still chooses no time.
@@ -91,6 +94,43 @@ BEGIN
 END
 $$;
 """
+
+ATTACHMENT_GUARD = """
+CREATE OR REPLACE FUNCTION arendestod_guard_intake_attachment() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+    delivery public.intake_deliveries%ROWTYPE;
+    document jsonb;
+BEGIN
+    NEW.sha256 := encode(sha256(NEW.content), 'hex');
+    SELECT * INTO delivery FROM public.intake_deliveries d WHERE d.id = NEW.delivery_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION '{refused}' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NEW.ref IS NULL AND delivery.status = 'karantan' THEN
+        RETURN NEW;
+    END IF;
+    BEGIN
+        document := convert_from(delivery.raw, 'UTF8')::jsonb;
+    EXCEPTION WHEN others THEN
+        document := NULL;
+    END;
+    IF jsonb_typeof(document -> 'bilagor') = 'array' AND EXISTS (
+        SELECT FROM jsonb_array_elements(document -> 'bilagor') b
+        WHERE b ->> 'id' = NEW.ref AND b ->> 'filnamn' = NEW.filename
+          AND b ->> 'sha256' = NEW.sha256 AND b ->> 'mediatyp' = NEW.media_type
+    ) THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION '{refused}' USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+"""
+ATTACHMENT_REFUSED = (
+    "En bilaga sparas bara som en fil som ansökan beskriver (namn, id, typ och "
+    "kontrollsumma); en ansökan i karantän behåller också andra filer, utan id."
+)
+
 
 def _migration_0046():
     return earlier_migration("20261207_0046_intake_deliveries.py")
@@ -187,6 +227,12 @@ END $$;
     for table, policy, command, role, clauses in POLICIES:
         op.execute(f"CREATE POLICY {policy} ON {table} FOR {command} TO {role} {clauses}")
     op.execute(GUARD.format(kept=_migration_0046().KEPT))
+    op.execute(ATTACHMENT_GUARD.format(refused=ATTACHMENT_REFUSED))
+    op.execute("REVOKE ALL ON FUNCTION arendestod_guard_intake_attachment() FROM PUBLIC")
+    op.execute(
+        f"CREATE TRIGGER guard_intake_attachment BEFORE INSERT ON {ATTACHMENTS} "
+        "FOR EACH ROW EXECUTE FUNCTION arendestod_guard_intake_attachment()"
+    )
     op.execute("REVOKE ALL ON FUNCTION arendestod_guard_intake() FROM PUBLIC")
     for table, events in ((SUBMISSIONS, ("INSERT", "DELETE")), (ATTACHMENTS, ("INSERT",))):
         for event in events:
@@ -206,6 +252,7 @@ def downgrade() -> None:
         op.execute(earlier.GUARD.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1))
         op.execute(f"DROP TABLE {SUBMISSIONS}")
         op.execute(f"DROP TABLE {ATTACHMENTS}")
+        op.execute("DROP FUNCTION IF EXISTS arendestod_guard_intake_attachment()")
         op.execute(f"REVOKE USAGE ON SCHEMA public FROM {ESERVICE_ROLE}")
         return
     op.drop_table(SUBMISSIONS)
