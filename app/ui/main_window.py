@@ -259,7 +259,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&Arkiv")
         self._action(file_menu, "&Nytt ärende …", QKeySequence("Ctrl+N"), self.new_case)
         self._action(file_menu, "&Sök", QKeySequence("Ctrl+F"), self.focus_search)
-        self._action(file_menu, "&Uppdatera", QKeySequence("F5"), self.refresh_my_cases)
+        self._action(file_menu, "&Uppdatera", QKeySequence("F5"), self.refresh)
         self._action(
             file_menu,
             "S&täng flik",
@@ -365,6 +365,14 @@ class MainWindow(QMainWindow):
         dialog.exec()
 
     # --- Mina ärenden and search -------------------------------------------------------
+    def refresh(self) -> None:
+        """F5: Mina ärenden read anew, and the inbox when it is the tab in front (what has
+        arrived from the e-service is taken in first)."""
+        self.refresh_my_cases()
+        current = self.tabs.currentWidget()
+        if isinstance(current, InboxView):
+            current.reload()
+
     def refresh_my_cases(self) -> None:
         actor = self.context.actor
         if actor is not None and actor.is_administrator:

@@ -7,6 +7,7 @@ handled. Read off the GUI thread."""
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
@@ -27,9 +28,11 @@ from PySide6.QtWidgets import (
 
 from app.common import clock
 from app.common.formatting import local_datetime, money
-from app.intake import attachments, inbox
+from app.intake import arrivals, attachments, inbox
 from app.intake.inbox import DeliveryDetails, Inbox, InboxFilter, InboxRow
+from app.intake.watched_folder import FolderWatch
 from app.models import DeliveryStatus
+from app.settings import configuration
 from app.ui.context import AppContext
 from app.ui.intake.application_content import details_html
 from app.ui.intake.attachment_viewer import show_attachment
@@ -65,6 +68,8 @@ class InboxView(QWidget):
         self.context = context
         self.details: DeliveryDetails | None = None
         self._generation = 0
+        self._watch = FolderWatch()
+        """The watched folder's last scan (a file is taken once it is the same twice)."""
         layout = QVBoxLayout(self)
         self.summary = QLabel("Hämtar inkorgen …")
         self.summary.setObjectName("inboxSummary")
@@ -187,24 +192,37 @@ class InboxView(QWidget):
         keep = self.selected_row()
         keep_id = keep.delivery_id if keep is not None else None
 
-        def done(found: Inbox) -> None:
+        def done(result: tuple[list[str], Inbox]) -> None:
             if shiboken6.isValid(self) and generation == self._generation:
-                self._loaded(found, keep_id)
+                arrived, found = result
+                self._loaded(found, keep_id, arrived)
 
         def failed(exc: Exception) -> None:
             if shiboken6.isValid(self) and generation == self._generation:
                 self.summary.setText("Inkorgen kunde inte läsas in. Försök igen med F5.")
                 show_error(self, exc)
 
+        watch = self._watch
+        named = configuration.current().intake_folder
+        watched = Path(named).expanduser() if named else None
+
+        def read(_report) -> tuple[list[str], Inbox]:
+            # what waits on the server or in the watched folder comes in first
+            assert context.actor is not None
+            arrived = arrivals.take_arrivals(
+                context.database.sessions, context.actor, folder=watched, watch=watch
+            )
+            return arrived, context.call(lambda s, a: inbox.inbox(s, a, status_filter))
+
         run_in_background(
             self.window(),
-            lambda _report: context.call(lambda s, a: inbox.inbox(s, a, status_filter)),
+            read,
             on_done=done,
             on_error=failed,
             label="Hämtar inkorgen …",
         )
 
-    def _loaded(self, found: Inbox, keep_id: uuid.UUID | None) -> None:
+    def _loaded(self, found: Inbox, keep_id: uuid.UUID | None, arrived: list[str]) -> None:
         self.model.set_rows(found.rows)
         self.table.fit_columns()
         late = sum(
@@ -218,6 +236,9 @@ class InboxView(QWidget):
         )
         if late:
             text += f" {late} har passerat tiden för första återkoppling."
+        if arrived:
+            text += f" {len(arrived)} nya hämtades nu från e-tjänsten."
+        self.summary.setToolTip("\n".join(arrived))
         self.summary.setText(text)
         if not (keep_id and self.table.select_where(lambda r: r.delivery_id == keep_id)):
             if found.rows:
