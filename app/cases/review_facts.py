@@ -114,6 +114,7 @@ NOT_SOURCES: dict[str, str] = {
     "decision_deliveries": "not read: the bevakningar after a decision are the appeals' own",
     "letters": "not read: a signed letter makes no bevakning",
     "complaints": "not read: a complaint is the unit's register, not the case's review",
+    "register_answers": "not read: a register answer makes no bevakning (its journal entry is)",
 }
 """Tables with a case_id column, or named by the computation's statements, that are not
 sources, and why (tests/core/cases/test_review_facts.py makes every new table decide).
