@@ -32,6 +32,8 @@ def test_a_delivery_in_the_watched_folder_comes_in_with_its_attachments(
 
     view = open_inbox(qtbot, main_window)  # the first look sees the files, still settling
     assert (folder / "ansokan.json").exists()
+    main_window.activateWindow()  # (a progress dialog may have had the focus meanwhile)
+    qtbot.waitActive(main_window)
     qtbot.keyClick(view, Qt.Key.Key_F5)  # the second finds them unchanged and takes them
     qtbot.waitUntil(lambda: not (folder / "ansokan.json").exists(), timeout=10_000)
     qtbot.waitUntil(
