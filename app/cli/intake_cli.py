@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import signal
 import sys
 import time
 from pathlib import Path
@@ -143,6 +144,11 @@ def _from_server(logged_in: cli_login.LoggedIn) -> int:
 def _watch(logged_in: cli_login.LoggedIn, folder: Path, interval: float) -> int:
     from app.intake.watched_folder import FolderWatch, scan_folder
 
+    # Ctrl+C (SIGINT) and a service manager's stop (SIGTERM) end the watch between two
+    # transactions' statements; installed here because a process started in the background
+    # by a shell inherits SIGINT ignored, and Python then installs no handler of its own.
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop, _stop)
     print(f"Bevakar {folder} (avsluta med Ctrl+C).", flush=True)
     watch = FolderWatch()
     try:
@@ -152,3 +158,7 @@ def _watch(logged_in: cli_login.LoggedIn, folder: Path, interval: float) -> int:
             time.sleep(interval)
     except KeyboardInterrupt:
         return 0
+
+
+def _stop(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt

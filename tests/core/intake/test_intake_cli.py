@@ -147,7 +147,13 @@ def test_intake_watch_takes_in_what_is_dropped_and_survives_a_kill(
 
     def watch() -> subprocess.Popen:
         process = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+            # as a shell starts a job in the background: SIGINT ignored, inherited
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
         )
         assert process.stdin is not None and process.stdout is not None
         process.stdin.write(PASSWORD + "\n")
