@@ -365,17 +365,7 @@ def record_withdrawal(
             }
         )
     appeal.withdrawn_on = withdrawn_on
-    appeal.updated_by = actor.id
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        audit.Action.UPDATE,
-        "appeal",
-        entity_id=appeal.id,
-        case_id=appeal.case_id,
-        detail=f"Återkallat {withdrawn_on.isoformat()}",
-    )
+    record_change(session, actor, appeal, f"Återkallat {withdrawn_on.isoformat()}")
     return appeal
 
 
@@ -484,16 +474,11 @@ def record_timeliness(
     before = appeal.timeliness
     appeal.timeliness = decided
     appeal.timeliness_reason = reason
-    appeal.updated_by = actor.id
-    session.flush()
-    audit.record(
+    record_change(
         session,
         actor,
-        audit.Action.UPDATE,
-        "appeal",
-        entity_id=appeal.id,
-        case_id=appeal.case_id,
-        detail=f"Rättidsprövning: {before.label if before else '–'} → {decided.label}",
+        appeal,
+        f"Rättidsprövning: {before.label if before else '–'} → {decided.label}",
     )
     return appeal
 
@@ -590,6 +575,19 @@ def record_reconsideration(
     appeal.reconsidered_on = day
     appeal.reconsideration_note = note
     appeal.replacing_decision_id = replacing_decision_id
+    record_change(
+        session,
+        actor,
+        appeal,
+        f"Omprövning: {outcome.label}"
+        + (" (nytt beslut kopplat)" if replacing_decision_id else ""),
+    )
+    return appeal
+
+
+def record_change(session: Session, actor: Actor, appeal: Appeal, detail: str) -> None:
+    """An appeal just changed by `actor` (the caller set the fields): who changed it last,
+    written, and audited as an update of the appeal with `detail`."""
     appeal.updated_by = actor.id
     session.flush()
     audit.record(
@@ -599,7 +597,5 @@ def record_reconsideration(
         "appeal",
         entity_id=appeal.id,
         case_id=appeal.case_id,
-        detail=f"Omprövning: {outcome.label}"
-        + (" (nytt beslut kopplat)" if replacing_decision_id else ""),
+        detail=detail,
     )
-    return appeal

@@ -21,6 +21,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.appeals import appeal_register
 from app.cases.case_register import load_case
 from app.cases.letterhead import Letterhead, letterhead_for
 from app.common import clock
@@ -572,16 +573,11 @@ def forward(
     appeal.forwarded_on = checked.forwarded_on
     appeal.court = checked.court
     appeal.forwarded_documents = json.dumps(list(checked.documents), ensure_ascii=False)
-    appeal.updated_by = actor.id
-    session.flush()
-    audit.record(
+    appeal_register.record_change(
         session,
         actor,
-        audit.Action.UPDATE,
-        "appeal",
-        entity_id=appeal.id,
-        case_id=appeal.case_id,
-        detail=f"Överlämnat till {checked.court} {checked.forwarded_on.isoformat()}",
+        appeal,
+        f"Överlämnat till {checked.court} {checked.forwarded_on.isoformat()}",
     )
     return letter
 

@@ -447,6 +447,8 @@ WRITES = {
     "letters.update_draft",
     # register look-ups (issue 24): the look-up's own row, and the journal entry's
     "lookups.look_up",
+    # an appeal's change (withdrawn, rättidsprövning, omprövning, överlämnande)
+    "appeal_register.record_change",
     # e-ansökan intake (issue 24): the delivery's row; collecting adds the submission's
     "intake.take_in",
     "server_intake.collect_delivery",
